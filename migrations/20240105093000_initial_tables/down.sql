@@ -1,0 +1,3 @@
+DROP TABLE job_descriptions;
+DROP TABLE resumes;
+DROP TABLE users;

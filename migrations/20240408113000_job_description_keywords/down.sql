@@ -1,0 +1,1 @@
+ALTER TABLE job_descriptions DROP COLUMN keywords;

@@ -1,0 +1,17 @@
+//! The schema engine: parse `schema.sql` and the migration history into one model,
+//! replay, lint and compare, with located diagnostics.
+//!
+//! No proc macro and no database driver live here; the macro crate, the CLI and the
+//! runtime all call into this crate so that every surface reaches the same verdict.
+
+pub mod analyze;
+pub mod diagnostic;
+pub mod diff;
+pub mod lint;
+pub mod migrations;
+pub mod model;
+pub mod parse;
+
+pub use analyze::{Analysis, Project, analyze};
+pub use diagnostic::{Diagnostic, Origin, Source};
+pub use model::Schema;

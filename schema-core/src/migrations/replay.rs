@@ -1,0 +1,1 @@
+//! Replaying migrations into the migrated schema.

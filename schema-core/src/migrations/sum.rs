@@ -1,0 +1,1 @@
+//! `schema.sum`: the recorded checksum of every migration file and of the whole history.

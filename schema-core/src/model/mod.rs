@@ -1,0 +1,400 @@
+//! The dialect-neutral schema model in PostgreSQL's canonical form.
+//!
+//! Two spellings of one schema give equal models: types are canonical
+//! ([`SqlType`]), unquoted identifiers are folded to lower case, implicit
+//! constraint and index names are the ones PostgreSQL would choose
+//! ([`names`]), and expressions compare by their canonical text
+//! ([`Expression`]). Every object keeps the [`Origin`] it came from; origins
+//! never take part in equality.
+
+pub mod expr;
+pub mod names;
+pub mod types;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use expr::Expression;
+pub use types::SqlType;
+
+use crate::diagnostic::Origin;
+
+/// The default schema of unqualified names.
+pub const DEFAULT_SCHEMA: &str = "public";
+
+/// A schema-qualified object name (`public.users`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QualifiedName {
+    /// The schema (namespace), `public` unless given.
+    pub schema: String,
+    /// The object's own name.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// A name in `schema`.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        QualifiedName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+
+    /// A name in the default schema.
+    pub fn public(name: impl Into<String>) -> Self {
+        Self::new(DEFAULT_SCHEMA, name)
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    /// `name` in the default schema, `schema.name` elsewhere; quoted where needed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.schema != DEFAULT_SCHEMA {
+            write!(f, "{}.", names::quote_ident(&self.schema))?;
+        }
+        f.write_str(&names::quote_ident(&self.name))
+    }
+}
+
+/// A whole schema: tables, enum types and sequences, by qualified name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Tables.
+    pub tables: BTreeMap<QualifiedName, Table>,
+    /// Enum types.
+    pub enums: BTreeMap<QualifiedName, EnumType>,
+    /// Sequences (those created by `serial` columns included).
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// True when the schema has no object at all.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.enums.is_empty() && self.sequences.is_empty()
+    }
+
+    /// Finds the table that owns the index `name` in `schema`.
+    pub fn index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
+        self.tables
+            .values()
+            .find(|t| t.name.schema == index.schema && t.indexes.contains_key(&index.name))
+            .map(|t| &t.name)
+    }
+
+    /// True when `name` is taken by a relation (table, index, sequence, or a
+    /// constraint's index) in its schema: PostgreSQL's relation namespace.
+    pub fn relation_name_taken(&self, name: &QualifiedName) -> bool {
+        self.tables.contains_key(name)
+            || self.sequences.contains_key(name)
+            || self.tables.values().any(|t| {
+                t.name.schema == name.schema
+                    && (t.indexes.contains_key(&name.name)
+                        || t.constraints
+                            .get(&name.name)
+                            .is_some_and(|c| c.kind.has_index()))
+            })
+    }
+
+    /// True when a constraint called `name` exists in `schema` (PostgreSQL
+    /// avoids such names when it chooses one).
+    pub fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
+        self.tables
+            .values()
+            .any(|t| t.name.schema == schema && t.constraints.contains_key(name))
+    }
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// Columns in their physical order.
+    pub columns: Vec<Column>,
+    /// Constraints (primary key, unique, foreign key, check) by name.
+    pub constraints: BTreeMap<String, Constraint>,
+    /// Indexes that are not the implicit index of a constraint, by name.
+    pub indexes: BTreeMap<String, Index>,
+    /// `COMMENT ON TABLE`.
+    pub comment: Option<String>,
+    /// Where the table is declared.
+    pub origin: Origin,
+    /// `-- schema:` directives written just before the table.
+    pub directives: Directives,
+}
+
+impl Table {
+    /// An empty table.
+    pub fn new(name: QualifiedName, origin: Origin) -> Self {
+        Table {
+            name,
+            columns: Vec::new(),
+            constraints: BTreeMap::new(),
+            indexes: BTreeMap::new(),
+            comment: None,
+            origin,
+            directives: Directives::default(),
+        }
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column called `name`, mutably.
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// The primary key constraint, if any.
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .values()
+            .find(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
+    }
+
+    /// The primary key's columns (empty without one).
+    pub fn primary_key_columns(&self) -> &[String] {
+        match self.primary_key().map(|c| &c.kind) {
+            Some(ConstraintKind::PrimaryKey { columns }) => columns,
+            _ => &[],
+        }
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Name.
+    pub name: String,
+    /// Canonical type.
+    pub data_type: SqlType,
+    /// False for `NOT NULL` (and for primary key columns).
+    pub nullable: bool,
+    /// `DEFAULT` expression (`nextval(...)` for serial columns).
+    pub default: Option<Expression>,
+    /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<Expression>,
+    /// `COMMENT ON COLUMN`.
+    pub comment: Option<String>,
+    /// Where the column is declared.
+    pub origin: Origin,
+    /// `-- schema:` directives written on or just before the column.
+    pub directives: Directives,
+}
+
+/// The kind of an identity column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
+    ByDefault,
+}
+
+/// A named table constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    /// Name (PostgreSQL's choice when the source gave none).
+    pub name: String,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+    /// `DEFERRABLE`.
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`.
+    pub initially_deferred: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// The four constraint kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstraintKind {
+    /// `PRIMARY KEY (columns)`.
+    PrimaryKey {
+        /// Key columns in order.
+        columns: Vec<String>,
+    },
+    /// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
+    Unique {
+        /// Columns in order.
+        columns: Vec<String>,
+        /// `NULLS NOT DISTINCT`.
+        nulls_not_distinct: bool,
+    },
+    /// `FOREIGN KEY (columns) REFERENCES table (columns) ...`.
+    ForeignKey(ForeignKey),
+    /// `CHECK (expr)`.
+    Check {
+        /// The condition.
+        expr: Expression,
+    },
+}
+
+impl ConstraintKind {
+    /// True for constraints backed by an index (primary key, unique).
+    pub fn has_index(&self) -> bool {
+        matches!(
+            self,
+            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+        )
+    }
+
+    /// The columns the constraint is on (for a check: none).
+    pub fn columns(&self) -> &[String] {
+        match self {
+            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
+                columns
+            }
+            ConstraintKind::ForeignKey(fk) => &fk.columns,
+            ConstraintKind::Check { .. } => &[],
+        }
+    }
+
+    /// A short word for messages: `primary key`, `unique constraint`, ...
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey { .. } => "primary key",
+            ConstraintKind::Unique { .. } => "unique constraint",
+            ConstraintKind::ForeignKey(_) => "foreign key",
+            ConstraintKind::Check { .. } => "check constraint",
+        }
+    }
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// Referencing columns.
+    pub columns: Vec<String>,
+    /// Referenced table.
+    pub ref_table: QualifiedName,
+    /// Referenced columns (the referenced primary key when the source omitted them).
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE`.
+    pub on_delete: ReferentialAction,
+    /// `ON UPDATE`.
+    pub on_update: ReferentialAction,
+    /// `MATCH FULL` (otherwise `MATCH SIMPLE`).
+    pub match_full: bool,
+}
+
+/// What a foreign key does when its referenced row changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ReferentialAction {
+    /// `NO ACTION` (the default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl ReferentialAction {
+    /// The SQL keywords.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            ReferentialAction::NoAction => "NO ACTION",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// An index that is not the implicit index of a constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// Name (PostgreSQL's choice when the source gave none).
+    pub name: String,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// Access method, lower case (`btree`, `hash`, `gin`, `gist`, `brin`, ...).
+    pub method: String,
+    /// Key parts in order.
+    pub keys: Vec<IndexKey>,
+    /// `INCLUDE (columns)`.
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT`.
+    pub nulls_not_distinct: bool,
+    /// Partial index condition.
+    pub predicate: Option<Expression>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// One key part of an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexKey {
+    /// A column or an expression.
+    pub part: IndexPart,
+    /// `DESC`.
+    pub descending: bool,
+    /// `NULLS FIRST` (PostgreSQL's default is `NULLS FIRST` exactly for `DESC`).
+    pub nulls_first: bool,
+}
+
+/// A column or an expression in an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexPart {
+    /// A plain column.
+    Column(String),
+    /// An expression.
+    Expression(Expression),
+}
+
+/// An enum type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumType {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// Labels in sort order.
+    pub values: Vec<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+    /// `-- schema:` directives written just before it.
+    pub directives: Directives,
+}
+
+/// A sequence; `serial` columns own one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequence {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// `OWNED BY table.column`.
+    pub owned_by: Option<(QualifiedName, String)>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// `-- schema: ...` directives attached to an object. Never part of equality.
+#[derive(Debug, Clone, Default)]
+pub struct Directives(pub Vec<crate::parse::directive::Directive>);
+
+impl PartialEq for Directives {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Directives {}
+
+impl Directives {
+    /// True when a directive allows the lint called `name`.
+    pub fn allows(&self, name: &str) -> bool {
+        self.0.iter().any(|d| d.allows(name))
+    }
+}

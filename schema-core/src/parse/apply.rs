@@ -1,0 +1,1969 @@
+//! Applies located statements to a [`Schema`]: the one place that knows what each
+//! DDL statement does to the model, shared by `schema.sql` and migration replay.
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterIndexOperation, AlterTableOperation, AlterTypeAddValuePosition,
+    AlterTypeOperation, ColumnDef, ColumnOption, CommentObject, ConstraintCharacteristics,
+    CreateIndex, CreateTable, DeferrableInitial, Expr, ForeignKeyConstraint, FunctionArguments,
+    GeneratedAs, Ident, IndexColumn, IndexType, NullsDistinctOption, ObjectName, ObjectType,
+    OrderBySort, RenameTableNameKind, SequenceOptions, Statement, TableConstraint,
+    UserDefinedTypeRepresentation,
+};
+
+use super::directive::Directive;
+use super::{LocatedStatement, ParsedFile, ParsedStatement, unsupported_statement};
+use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::model::names::{self, fold_ident, object_name_parts};
+use crate::model::types::TypeSpec;
+use crate::model::{
+    Column, Constraint, ConstraintKind, Directives, EnumType, Expression, ForeignKey, Identity,
+    Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SqlType,
+    Table,
+};
+
+/// What kind of file the statements come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `schema.sql`: creates only (plus the `ALTER` forms `pg_dump` writes).
+    Declarative,
+    /// A migration: anything the model covers, DML ignored.
+    Migration,
+}
+
+type Res<T> = Result<T, Diagnostic>;
+
+/// Applies every statement of `file`, collecting diagnostics.
+/// Returns the number of statements that change or could change the schema
+/// (0 means the file does nothing).
+pub fn apply_file(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    mode: Mode,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let mut previous_end = 0;
+    for statement in &file.statements {
+        let directives = file.directives_between(previous_end, statement.origin.line);
+        let mut cx = Cx {
+            schema,
+            mode,
+            file,
+            statement,
+            directives,
+        };
+        if let Err(d) = cx.apply() {
+            diagnostics.push(d);
+        }
+        previous_end = statement.end_line;
+    }
+    file.statements.len()
+}
+
+/// Applies one statement (with no directives) to `schema`.
+///
+/// # Errors
+/// A diagnostic located at the statement when it cannot be applied.
+pub fn apply_statement(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    statement: &LocatedStatement,
+    mode: Mode,
+) -> Result<(), Diagnostic> {
+    Cx {
+        schema,
+        mode,
+        file,
+        statement,
+        directives: Vec::new(),
+    }
+    .apply()
+}
+
+struct Cx<'a> {
+    schema: &'a mut Schema,
+    mode: Mode,
+    file: &'a ParsedFile,
+    statement: &'a LocatedStatement,
+    directives: Vec<Directive>,
+}
+
+fn qualified(name: &ObjectName) -> Result<QualifiedName, String> {
+    let parts = object_name_parts(name);
+    match parts.as_slice() {
+        [n] => Ok(QualifiedName::public(n.clone())),
+        [s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
+        [_, s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
+        _ => Err(format!("`{name}` is not a valid object name")),
+    }
+}
+
+fn action(a: &Option<sqlparser::ast::ReferentialAction>) -> ReferentialAction {
+    use sqlparser::ast::ReferentialAction as A;
+    match a {
+        None | Some(A::NoAction) => ReferentialAction::NoAction,
+        Some(A::Restrict) => ReferentialAction::Restrict,
+        Some(A::Cascade) => ReferentialAction::Cascade,
+        Some(A::SetNull) => ReferentialAction::SetNull,
+        Some(A::SetDefault) => ReferentialAction::SetDefault,
+    }
+}
+
+fn deferral(c: &Option<ConstraintCharacteristics>) -> (bool, bool) {
+    match c {
+        None => (false, false),
+        Some(c) => {
+            let deferred = matches!(c.initially, Some(DeferrableInitial::Deferred));
+            (c.deferrable.unwrap_or(false) || deferred, deferred)
+        }
+    }
+}
+
+/// The column name of an index key written as a plain column, if it is one.
+fn plain_column(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(i) => Some(fold_ident(i)),
+        Expr::Nested(inner) => plain_column(inner),
+        _ => None,
+    }
+}
+
+/// PostgreSQL's `FigureColname` for index naming: a function's name, else `expr`.
+fn figure_name(e: &Expr) -> String {
+    match e {
+        Expr::Function(f) => object_name_parts(&f.name)
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "expr".into()),
+        Expr::Nested(inner) => figure_name(inner),
+        Expr::Cast { expr, .. } => figure_name(expr),
+        _ => "expr".into(),
+    }
+}
+
+/// A description of a constraint before it gets its name.
+struct PendingConstraint {
+    name: Option<String>,
+    kind: ConstraintKind,
+    deferrable: bool,
+    initially_deferred: bool,
+    origin: Origin,
+}
+
+impl<'a> Cx<'a> {
+    fn origin(&self) -> Origin {
+        self.statement.origin.clone()
+    }
+
+    fn at_ident(&self, ident: &Ident) -> Origin {
+        let start = ident.span.start;
+        if start.line == 0 {
+            return self.origin();
+        }
+        Origin::new(
+            &self.file.source,
+            u32::try_from(start.line).unwrap_or(1),
+            u32::try_from(start.column).unwrap_or(1),
+        )
+    }
+
+    fn at_name(&self, name: &ObjectName) -> Origin {
+        match name.0.first().and_then(|p| p.as_ident()) {
+            Some(i) => self.at_ident(i),
+            None => self.origin(),
+        }
+    }
+
+    fn err(&self, code: crate::diagnostic::Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, message).at(&self.statement.origin)
+    }
+
+    fn unsupported(&self, what: impl std::fmt::Display) -> Diagnostic {
+        self.err(
+            codes::UNSUPPORTED_FEATURE,
+            format!("{what} is not supported by the schema model"),
+        )
+        .help("remove it, or keep it in a separate SQL file run after migrations")
+    }
+
+    fn not_in_declarative(&self, what: &str) -> Res<()> {
+        if self.mode == Mode::Declarative {
+            return Err(self
+                .err(
+                    codes::NOT_ALLOWED_HERE,
+                    format!("`{what}` is not allowed in a declarative schema file"),
+                )
+                .note("schema.sql states what the schema is, not how it changes")
+                .help("declare the final form of the object instead; changes belong in migrations"));
+        }
+        Ok(())
+    }
+
+    fn name(&self, name: &ObjectName) -> Res<QualifiedName> {
+        qualified(name).map_err(|m| self.err(codes::SYNTAX, m).at(&self.at_name(name)))
+    }
+
+    fn table_mut(&mut self, name: &QualifiedName, at: &Origin) -> Res<&mut Table> {
+        if !self.schema.tables.contains_key(name) {
+            return Err(self.unknown_table(name, at));
+        }
+        self.schema
+            .tables
+            .get_mut(name)
+            .ok_or_else(|| Diagnostic::error(codes::UNKNOWN_OBJECT, "table vanished"))
+    }
+
+    fn unknown_table(&self, name: &QualifiedName, at: &Origin) -> Diagnostic {
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_OBJECT,
+            format!("table `{name}` does not exist at this point"),
+        )
+        .at(at);
+        if let Some(similar) = closest(
+            &name.name,
+            self.schema.tables.keys().map(|k| k.name.as_str()),
+        ) {
+            d = d.help(format!("did you mean `{similar}`?"));
+        } else {
+            d = d.help(format!(
+                "create `{name}` before this statement (statements apply in order)"
+            ));
+        }
+        d
+    }
+
+    fn apply(&mut self) -> Res<()> {
+        let statement = match &self.statement.statement {
+            ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
+                return self.alter_sequence_owned_by(sequence, owned_by.as_deref());
+            }
+            ParsedStatement::Sql(s) => s.as_ref(),
+        };
+        match statement {
+            Statement::CreateTable(ct) => self.create_table(ct),
+            Statement::AlterTable(at) => {
+                let name = self.name(&at.name)?;
+                if !self.schema.tables.contains_key(&name) && at.if_exists {
+                    return Ok(());
+                }
+                for op in &at.operations {
+                    self.alter_table(&name, op)?;
+                }
+                Ok(())
+            }
+            Statement::CreateIndex(ci) => self.create_index(ci),
+            Statement::AlterIndex { name, operation } => {
+                self.not_in_declarative("ALTER INDEX")?;
+                let AlterIndexOperation::RenameIndex { index_name } = operation;
+                let old = self.name(name)?;
+                let new = self.name(index_name)?;
+                self.rename_index(&old, &new.name)
+            }
+            Statement::CreateType {
+                name,
+                representation,
+            } => match representation {
+                Some(UserDefinedTypeRepresentation::Enum { labels }) => {
+                    let name = self.name(name)?;
+                    self.create_enum(name, labels)
+                }
+                _ => Err(unsupported_statement(
+                    "CREATE TYPE (other than AS ENUM)",
+                    &self.origin(),
+                )),
+            },
+            Statement::AlterType(at) => {
+                let name = self.name(&at.name)?;
+                self.alter_type(&name, &at.operation)
+            }
+            Statement::Comment {
+                object_type,
+                object_name,
+                comment,
+                if_exists,
+            } => self.comment(object_type, object_name, comment.clone(), *if_exists),
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                ..
+            } => self.drop(object_type, names, *if_exists, *cascade),
+            Statement::CreateSequence {
+                if_not_exists,
+                name,
+                sequence_options,
+                temporary,
+            } => {
+                if *temporary {
+                    return Err(self.unsupported("`TEMPORARY` sequence"));
+                }
+                self.create_sequence(name, *if_not_exists, sequence_options)
+            }
+            // Session settings, transactions, extensions and schemas do not change the model.
+            Statement::Set(_)
+            | Statement::StartTransaction { .. }
+            | Statement::Commit { .. }
+            | Statement::CreateExtension(_)
+            | Statement::DropExtension(_)
+            | Statement::CreateSchema { .. } => Ok(()),
+            Statement::Query(q) => {
+                if self.mode == Mode::Migration || is_pg_dump_select(q) {
+                    Ok(())
+                } else {
+                    Err(self
+                        .err(
+                            codes::NOT_ALLOWED_HERE,
+                            "`SELECT` is not allowed in a declarative schema file",
+                        )
+                        .help("remove it; only `SELECT pg_catalog.set_config(...)` lines from pg_dump are accepted"))
+                }
+            }
+            Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Truncate(_) => {
+                if self.mode == Mode::Migration {
+                    Ok(())
+                } else {
+                    Err(self
+                        .err(
+                            codes::NOT_ALLOWED_HERE,
+                            "data statements are not allowed in a declarative schema file",
+                        )
+                        .help("put INSERT/UPDATE/DELETE in a migration (replay ignores them)"))
+                }
+            }
+            other => {
+                let text = other.to_string();
+                let kind: Vec<&str> = text
+                    .split_whitespace()
+                    .take_while(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                    .take(3)
+                    .collect();
+                Err(unsupported_statement(&kind.join(" "), &self.origin()))
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    fn create_table(&mut self, ct: &CreateTable) -> Res<()> {
+        let name = self.name(&ct.name)?;
+        if ct.temporary || ct.query.is_some() || ct.like.is_some() || ct.clone.is_some() {
+            return Err(self.unsupported("`CREATE TABLE` with TEMPORARY, AS, LIKE or CLONE"));
+        }
+        if self.schema.tables.contains_key(&name) {
+            if ct.if_not_exists {
+                return Ok(());
+            }
+            let previous = self.schema.tables[&name].origin.clone();
+            return Err(Diagnostic::error(
+                codes::DUPLICATE_OBJECT,
+                format!("table `{name}` is created twice"),
+            )
+            .at(&self.at_name(&ct.name))
+            .related(&previous, "first created here")
+            .help("remove one of the two definitions"));
+        }
+        if self.schema.relation_name_taken(&name) {
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("relation `{name}` already exists"),
+                )
+                .help("an index or sequence already has this name; choose another"));
+        }
+        let mut table = Table::new(name.clone(), self.at_name(&ct.name));
+        table.directives = Directives(self.directives.clone());
+        self.schema.tables.insert(name.clone(), table);
+        let result = self.fill_table(&name, ct);
+        if result.is_err() {
+            // Leave no half-built table behind: later statements see a clean state.
+            self.schema.tables.remove(&name);
+            self.schema
+                .sequences
+                .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| *t != name));
+        }
+        result
+    }
+
+    fn fill_table(&mut self, name: &QualifiedName, ct: &CreateTable) -> Res<()> {
+        let mut pending = Vec::new();
+        let mut previous_line = self.statement.origin.line;
+        for column in &ct.columns {
+            let line = self.at_ident(&column.name).line;
+            let directives = self.file.directives_between(previous_line, line);
+            previous_line = line;
+            self.add_column(name, column, directives, &mut pending)?;
+        }
+        for constraint in &ct.constraints {
+            pending.push(self.table_constraint(constraint)?);
+        }
+        self.add_constraints(name, pending)
+    }
+
+    fn add_column(
+        &mut self,
+        table: &QualifiedName,
+        def: &ColumnDef,
+        directives: Vec<Directive>,
+        pending: &mut Vec<PendingConstraint>,
+    ) -> Res<()> {
+        let at = self.at_ident(&def.name);
+        let col_name = fold_ident(&def.name);
+        let spec = TypeSpec::from_ast(&def.data_type).map_err(|m| {
+            Diagnostic::error(codes::UNSUPPORTED_FEATURE, m)
+                .at(&at)
+                .help("use a PostgreSQL type: integer, bigint, text, varchar(n), numeric(p,s), boolean, timestamptz, uuid, jsonb, an enum, ...")
+        })?;
+        self.check_type_exists(&spec.ty, &at)?;
+        if self
+            .schema
+            .tables
+            .get(table)
+            .is_some_and(|t| t.column(&col_name).is_some())
+        {
+            return Err(Diagnostic::error(
+                codes::DUPLICATE_OBJECT,
+                format!("column `{col_name}` of table `{table}` already exists"),
+            )
+            .at(&at)
+            .help("rename or remove one of the two columns"));
+        }
+        let mut column = Column {
+            name: col_name.clone(),
+            data_type: spec.ty.clone(),
+            nullable: true,
+            default: None,
+            identity: None,
+            generated: None,
+            comment: None,
+            origin: at.clone(),
+            directives: Directives(directives),
+        };
+        let mut saw_null = false;
+        for option in &def.options {
+            let constraint_name = option.name.as_ref().map(fold_ident);
+            match &option.option {
+                ColumnOption::Null => saw_null = true,
+                ColumnOption::NotNull => column.nullable = false,
+                ColumnOption::Default(e) => column.default = Some(Expression::from_ast(e)),
+                ColumnOption::PrimaryKey(pk) => {
+                    column.nullable = false;
+                    let (deferrable, initially_deferred) = deferral(&pk.characteristics);
+                    pending.push(PendingConstraint {
+                        name: pk.name.as_ref().map(fold_ident).or(constraint_name),
+                        kind: ConstraintKind::PrimaryKey {
+                            columns: vec![col_name.clone()],
+                        },
+                        deferrable,
+                        initially_deferred,
+                        origin: at.clone(),
+                    });
+                }
+                ColumnOption::Unique(u) => {
+                    let (deferrable, initially_deferred) = deferral(&u.characteristics);
+                    pending.push(PendingConstraint {
+                        name: u.name.as_ref().map(fold_ident).or(constraint_name),
+                        kind: ConstraintKind::Unique {
+                            columns: vec![col_name.clone()],
+                            nulls_not_distinct: matches!(
+                                u.nulls_distinct,
+                                NullsDistinctOption::NotDistinct
+                            ),
+                        },
+                        deferrable,
+                        initially_deferred,
+                        origin: at.clone(),
+                    });
+                }
+                ColumnOption::ForeignKey(fk) => {
+                    let mut p = self.foreign_key(fk, vec![col_name.clone()])?;
+                    p.name = p.name.or(constraint_name);
+                    p.origin = at.clone();
+                    pending.push(p);
+                }
+                ColumnOption::Check(c) => {
+                    if c.no_inherit || c.enforced == Some(false) {
+                        return Err(self.unsupported("`NO INHERIT` / `NOT ENFORCED` check"));
+                    }
+                    pending.push(PendingConstraint {
+                        name: c.name.as_ref().map(fold_ident).or(constraint_name),
+                        kind: ConstraintKind::Check {
+                            expr: Expression::from_ast(&c.expr),
+                        },
+                        deferrable: false,
+                        initially_deferred: false,
+                        origin: at.clone(),
+                    });
+                }
+                ColumnOption::Generated {
+                    generated_as,
+                    generation_expr,
+                    ..
+                } => match (generated_as, generation_expr) {
+                    (GeneratedAs::Always, None) => column.identity = Some(Identity::Always),
+                    (GeneratedAs::ByDefault, None) => column.identity = Some(Identity::ByDefault),
+                    (_, Some(e)) => column.generated = Some(Expression::from_ast(e)),
+                    (GeneratedAs::ExpStored, None) => {
+                        return Err(self.unsupported("a generated column without expression"));
+                    }
+                },
+                other => {
+                    return Err(Diagnostic::error(
+                        codes::UNSUPPORTED_FEATURE,
+                        format!("column option `{other}` is not supported by the schema model"),
+                    )
+                    .at(&at)
+                    .help("remove it from the column definition"));
+                }
+            }
+        }
+        if saw_null && !column.nullable {
+            return Err(Diagnostic::error(
+                codes::SYNTAX,
+                format!("column `{col_name}` is declared both NULL and NOT NULL"),
+            )
+            .at(&at)
+            .help("keep one of the two"));
+        }
+        if column.identity.is_some() {
+            if !spec.ty.is_integer() {
+                return Err(Diagnostic::error(
+                    codes::SYNTAX,
+                    format!(
+                        "identity column `{col_name}` must be smallint, integer or bigint, not `{}`",
+                        spec.ty
+                    ),
+                )
+                .at(&at)
+                .help("change the type to an integer type"));
+            }
+            column.nullable = false;
+        }
+        if spec.serial {
+            column.nullable = false;
+            let seq_name = names::choose_relation_name(
+                self.schema,
+                &[],
+                table,
+                Some(&col_name),
+                "seq",
+            );
+            let seq = QualifiedName::new(table.schema.clone(), seq_name);
+            column.default = Some(nextval(&seq));
+            self.schema.sequences.insert(
+                seq.clone(),
+                Sequence {
+                    name: seq,
+                    owned_by: Some((table.clone(), col_name.clone())),
+                    origin: at.clone(),
+                },
+            );
+        }
+        let t = self.table_mut(table, &at)?;
+        t.columns.push(column);
+        Ok(())
+    }
+
+    fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
+        match ty {
+            SqlType::Array(inner) => self.check_type_exists(inner, at),
+            SqlType::Named(name) if !self.schema.enums.contains_key(name) => {
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_OBJECT,
+                    format!("type `{name}` does not exist at this point"),
+                )
+                .at(at);
+                d = match closest(&name.name, self.schema.enums.keys().map(|k| k.name.as_str())) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "declare it first: `CREATE TYPE {name} AS ENUM (...);`"
+                    )),
+                };
+                Err(d)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn index_columns(&self, columns: &[IndexColumn]) -> Res<Vec<String>> {
+        columns
+            .iter()
+            .map(|c| {
+                plain_column(&c.column.expr).ok_or_else(|| {
+                    self.unsupported(format!("constraint on expression `{}`", c.column.expr))
+                })
+            })
+            .collect()
+    }
+
+    fn foreign_key(
+        &self,
+        fk: &ForeignKeyConstraint,
+        columns: Vec<String>,
+    ) -> Res<PendingConstraint> {
+        if matches!(
+            fk.match_kind,
+            Some(sqlparser::ast::ConstraintReferenceMatchKind::Partial)
+        ) {
+            return Err(self.unsupported("`MATCH PARTIAL`"));
+        }
+        let ref_table = self.name(&fk.foreign_table)?;
+        let (deferrable, initially_deferred) = deferral(&fk.characteristics);
+        Ok(PendingConstraint {
+            name: fk.name.as_ref().map(fold_ident),
+            kind: ConstraintKind::ForeignKey(ForeignKey {
+                columns,
+                ref_table,
+                ref_columns: fk.referred_columns.iter().map(fold_ident).collect(),
+                on_delete: action(&fk.on_delete),
+                on_update: action(&fk.on_update),
+                match_full: matches!(
+                    fk.match_kind,
+                    Some(sqlparser::ast::ConstraintReferenceMatchKind::Full)
+                ),
+            }),
+            deferrable,
+            initially_deferred,
+            origin: self.origin(),
+        })
+    }
+
+    fn table_constraint(&self, constraint: &TableConstraint) -> Res<PendingConstraint> {
+        let origin = self.origin();
+        match constraint {
+            TableConstraint::PrimaryKey(pk) => {
+                if !pk.include.is_empty() || pk.index_type.is_some() {
+                    return Err(self.unsupported("`INCLUDE` or `USING` on a primary key"));
+                }
+                let (deferrable, initially_deferred) = deferral(&pk.characteristics);
+                Ok(PendingConstraint {
+                    name: pk.name.as_ref().map(fold_ident),
+                    kind: ConstraintKind::PrimaryKey {
+                        columns: self.index_columns(&pk.columns)?,
+                    },
+                    deferrable,
+                    initially_deferred,
+                    origin: pk.name.as_ref().map_or(origin, |i| self.at_ident(i)),
+                })
+            }
+            TableConstraint::Unique(u) => {
+                if !u.include.is_empty() || u.index_type.is_some() {
+                    return Err(self.unsupported("`INCLUDE` or `USING` on a unique constraint"));
+                }
+                let (deferrable, initially_deferred) = deferral(&u.characteristics);
+                Ok(PendingConstraint {
+                    name: u.name.as_ref().map(fold_ident),
+                    kind: ConstraintKind::Unique {
+                        columns: self.index_columns(&u.columns)?,
+                        nulls_not_distinct: matches!(
+                            u.nulls_distinct,
+                            NullsDistinctOption::NotDistinct
+                        ),
+                    },
+                    deferrable,
+                    initially_deferred,
+                    origin: u.name.as_ref().map_or(origin, |i| self.at_ident(i)),
+                })
+            }
+            TableConstraint::ForeignKey(fk) => {
+                let columns = fk.columns.iter().map(fold_ident).collect();
+                let mut p = self.foreign_key(fk, columns)?;
+                if let Some(i) = &fk.name {
+                    p.origin = self.at_ident(i);
+                }
+                Ok(p)
+            }
+            TableConstraint::Check(c) => {
+                if c.no_inherit || c.enforced == Some(false) {
+                    return Err(self.unsupported("`NO INHERIT` / `NOT ENFORCED` check"));
+                }
+                Ok(PendingConstraint {
+                    name: c.name.as_ref().map(fold_ident),
+                    kind: ConstraintKind::Check {
+                        expr: Expression::from_ast(&c.expr),
+                    },
+                    deferrable: false,
+                    initially_deferred: false,
+                    origin: c.name.as_ref().map_or(origin, |i| self.at_ident(i)),
+                })
+            }
+            other => Err(self.unsupported(format!("constraint `{other}`"))),
+        }
+    }
+
+    /// Names and adds constraints in PostgreSQL's order: checks, then primary
+    /// key and unique (their indexes), then foreign keys.
+    fn add_constraints(
+        &mut self,
+        table: &QualifiedName,
+        pending: Vec<PendingConstraint>,
+    ) -> Res<()> {
+        let rank = |k: &ConstraintKind| match k {
+            ConstraintKind::Check { .. } => 0,
+            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } => 1,
+            ConstraintKind::ForeignKey(_) => 2,
+        };
+        let mut pending = pending;
+        pending.sort_by_key(|p| rank(&p.kind));
+        // Names given explicitly are reserved before any is chosen.
+        let mut chosen: Vec<String> = pending.iter().filter_map(|p| p.name.clone()).collect();
+        for p in pending {
+            let name = match p.name.clone() {
+                Some(n) => n,
+                None => {
+                    let n = self.implicit_constraint_name(table, &p.kind, &chosen)?;
+                    chosen.push(n.clone());
+                    n
+                }
+            };
+            self.add_constraint(table, name, p)?;
+        }
+        Ok(())
+    }
+
+    fn implicit_constraint_name(
+        &self,
+        table: &QualifiedName,
+        kind: &ConstraintKind,
+        chosen: &[String],
+    ) -> Res<String> {
+        Ok(match kind {
+            ConstraintKind::PrimaryKey { .. } => {
+                names::choose_relation_name(self.schema, chosen, table, None, "pkey")
+            }
+            ConstraintKind::Unique { columns, .. } => {
+                let add = names::name_addition(columns.iter().map(String::as_str));
+                names::choose_relation_name(self.schema, chosen, table, Some(&add), "key")
+            }
+            ConstraintKind::ForeignKey(fk) => {
+                let add = names::name_addition(fk.columns.iter().map(String::as_str));
+                names::choose_constraint_name(self.schema, chosen, table, Some(&add), "fkey")
+            }
+            ConstraintKind::Check { expr } => {
+                let t = self.schema.tables.get(table);
+                let referenced: Vec<&str> = t
+                    .map(|t| {
+                        t.columns
+                            .iter()
+                            .filter(|c| expression_mentions(expr, &c.name))
+                            .map(|c| c.name.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let add = match referenced.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                };
+                names::choose_constraint_name(self.schema, chosen, table, add, "check")
+            }
+        })
+    }
+
+    fn add_constraint(
+        &mut self,
+        table_name: &QualifiedName,
+        name: String,
+        p: PendingConstraint,
+    ) -> Res<()> {
+        let mut kind = p.kind;
+        // Validate columns.
+        let table = self
+            .schema
+            .tables
+            .get(table_name)
+            .ok_or_else(|| self.unknown_table(table_name, &p.origin))?;
+        for c in kind.columns() {
+            if table.column(c).is_none() {
+                return Err(Diagnostic::error(
+                    codes::UNKNOWN_OBJECT,
+                    format!("column `{c}` named in {} `{name}` does not exist in table `{table_name}`", kind.describe()),
+                )
+                .at(&p.origin)
+                .help(match closest(c, table.columns.iter().map(|c| c.name.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "add the column or fix the name".to_string(),
+                }));
+            }
+        }
+        if table.constraints.contains_key(&name) {
+            return Err(Diagnostic::error(
+                codes::DUPLICATE_OBJECT,
+                format!("constraint `{name}` of table `{table_name}` already exists"),
+            )
+            .at(&p.origin)
+            .related(&table.constraints[&name].origin, "the existing one")
+            .help("give the new constraint another name"));
+        }
+        if matches!(kind, ConstraintKind::PrimaryKey { .. }) {
+            if let Some(existing) = table.primary_key() {
+                return Err(Diagnostic::error(
+                    codes::DUPLICATE_OBJECT,
+                    format!("table `{table_name}` already has a primary key"),
+                )
+                .at(&p.origin)
+                .related(&existing.origin, "declared here")
+                .help("a table has at most one primary key; merge the columns into one"));
+            }
+        }
+        if kind.has_index()
+            && self
+                .schema
+                .relation_name_taken(&QualifiedName::new(table_name.schema.clone(), name.clone()))
+        {
+            return Err(Diagnostic::error(
+                codes::DUPLICATE_OBJECT,
+                format!("relation `{name}` already exists"),
+            )
+            .at(&p.origin)
+            .help("the constraint's index needs this name; choose another constraint name"));
+        }
+        if let ConstraintKind::ForeignKey(fk) = &mut kind {
+            let referenced = if fk.ref_table == *table_name {
+                Some(table)
+            } else {
+                self.schema.tables.get(&fk.ref_table)
+            };
+            let Some(referenced) = referenced else {
+                return Err(self.unknown_table(&fk.ref_table.clone(), &p.origin));
+            };
+            if fk.ref_columns.is_empty() {
+                fk.ref_columns = referenced.primary_key_columns().to_vec();
+                if fk.ref_columns.is_empty() {
+                    return Err(Diagnostic::error(
+                        codes::UNKNOWN_OBJECT,
+                        format!(
+                            "there is no primary key for referenced table `{}`",
+                            fk.ref_table
+                        ),
+                    )
+                    .at(&p.origin)
+                    .help("name the referenced columns: `REFERENCES t (col)`"));
+                }
+            }
+            for c in &fk.ref_columns {
+                if referenced.column(c).is_none() {
+                    return Err(Diagnostic::error(
+                        codes::UNKNOWN_OBJECT,
+                        format!(
+                            "column `{c}` referenced in foreign key `{name}` does not exist in table `{}`",
+                            fk.ref_table
+                        ),
+                    )
+                    .at(&p.origin)
+                    .help("reference existing columns of the referenced table"));
+                }
+            }
+            if fk.columns.len() != fk.ref_columns.len() {
+                return Err(Diagnostic::error(
+                    codes::SYNTAX,
+                    format!("foreign key `{name}` has {} columns but references {}", fk.columns.len(), fk.ref_columns.len()),
+                )
+                .at(&p.origin)
+                .help("list as many referenced columns as referencing ones"));
+            }
+        }
+        let is_pk = matches!(kind, ConstraintKind::PrimaryKey { .. });
+        let pk_columns: Vec<String> = if is_pk {
+            kind.columns().to_vec()
+        } else {
+            Vec::new()
+        };
+        let table = self.table_mut(table_name, &p.origin)?;
+        for c in &pk_columns {
+            if let Some(col) = table.column_mut(c) {
+                col.nullable = false;
+            }
+        }
+        table.constraints.insert(
+            name.clone(),
+            Constraint {
+                name,
+                kind,
+                deferrable: p.deferrable,
+                initially_deferred: p.initially_deferred,
+                origin: p.origin,
+            },
+        );
+        Ok(())
+    }
+
+    fn alter_table(&mut self, name: &QualifiedName, op: &AlterTableOperation) -> Res<()> {
+        let origin = self.origin();
+        match op {
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                column_position,
+                ..
+            } => {
+                if column_position.is_some() {
+                    return Err(self.unsupported("column position (`FIRST`/`AFTER`)"));
+                }
+                let exists = self
+                    .table_mut(name, &origin)?
+                    .column(&fold_ident(&column_def.name))
+                    .is_some();
+                if exists && *if_not_exists {
+                    return Ok(());
+                }
+                let mut pending = Vec::new();
+                self.add_column(name, column_def, self.directives.clone(), &mut pending)?;
+                self.add_constraints(name, pending)
+            }
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                drop_behavior,
+                ..
+            } => {
+                self.not_in_declarative("ALTER TABLE ... DROP COLUMN")?;
+                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+                for c in column_names {
+                    self.drop_column(name, &fold_ident(c), *if_exists, cascade)?;
+                }
+                Ok(())
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                self.alter_column(name, column_name, op)
+            }
+            AlterTableOperation::AddConstraint { constraint, .. } => {
+                self.table_mut(name, &origin)?;
+                let p = self.table_constraint(constraint)?;
+                self.add_constraints(name, vec![p])
+            }
+            AlterTableOperation::DropConstraint {
+                if_exists,
+                name: cname,
+                drop_behavior,
+            } => {
+                self.not_in_declarative("ALTER TABLE ... DROP CONSTRAINT")?;
+                let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
+                self.drop_constraint(name, &fold_ident(cname), *if_exists, cascade)
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                self.not_in_declarative("ALTER TABLE ... RENAME COLUMN")?;
+                self.rename_column(name, &fold_ident(old_column_name), &fold_ident(new_column_name))
+            }
+            AlterTableOperation::RenameTable { table_name } => {
+                self.not_in_declarative("ALTER TABLE ... RENAME TO")?;
+                let new = match table_name {
+                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => self.name(n)?,
+                };
+                self.rename_table(name, &new.name)
+            }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                self.not_in_declarative("ALTER TABLE ... RENAME CONSTRAINT")?;
+                self.rename_constraint(name, &fold_ident(old_name), &fold_ident(new_name))
+            }
+            AlterTableOperation::OwnerTo { .. } => Ok(()),
+            other => Err(self.unsupported(format!("`ALTER TABLE ... {other}`"))),
+        }
+    }
+
+    fn column_mut(&mut self, table: &QualifiedName, column: &Ident) -> Res<&mut Column> {
+        let at = self.at_ident(column);
+        let col = fold_ident(column);
+        let t = self.table_mut(table, &at)?;
+        let suggestion =
+            closest(&col, t.columns.iter().map(|c| c.name.as_str())).map(str::to_string);
+        let Some(c) = t.columns.iter_mut().find(|c| c.name == col) else {
+            return Err(Diagnostic::error(
+                codes::UNKNOWN_OBJECT,
+                format!("column `{col}` of table `{table}` does not exist at this point"),
+            )
+            .at(&at)
+            .help(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "add the column first".to_string(),
+            }));
+        };
+        Ok(c)
+    }
+
+    fn alter_column(
+        &mut self,
+        table: &QualifiedName,
+        column: &Ident,
+        op: &AlterColumnOperation,
+    ) -> Res<()> {
+        let declarative = self.mode == Mode::Declarative;
+        let at = self.at_ident(column);
+        match op {
+            AlterColumnOperation::SetDefault { value } => {
+                self.column_mut(table, column)?.default = Some(Expression::from_ast(value));
+                Ok(())
+            }
+            AlterColumnOperation::AddGenerated { generated_as, .. } => {
+                let c = self.column_mut(table, column)?;
+                c.identity = Some(match generated_as {
+                    Some(GeneratedAs::Always) => Identity::Always,
+                    _ => Identity::ByDefault,
+                });
+                c.nullable = false;
+                Ok(())
+            }
+            _ if declarative => {
+                self.not_in_declarative(&format!("ALTER COLUMN ... {op}"))
+            }
+            AlterColumnOperation::SetNotNull => {
+                self.column_mut(table, column)?.nullable = false;
+                Ok(())
+            }
+            AlterColumnOperation::DropNotNull => {
+                let col = fold_ident(column);
+                let in_pk = self
+                    .schema
+                    .tables
+                    .get(table)
+                    .is_some_and(|t| t.primary_key_columns().contains(&col));
+                if in_pk {
+                    return Err(Diagnostic::error(
+                        codes::NOT_ALLOWED_HERE,
+                        format!("column `{col}` is in a primary key"),
+                    )
+                    .at(&at)
+                    .help("drop the primary key first"));
+                }
+                self.column_mut(table, column)?.nullable = true;
+                Ok(())
+            }
+            AlterColumnOperation::DropDefault => {
+                self.column_mut(table, column)?.default = None;
+                Ok(())
+            }
+            AlterColumnOperation::SetDataType { data_type, .. } => {
+                let spec = TypeSpec::from_ast(data_type).map_err(|m| {
+                    Diagnostic::error(codes::UNSUPPORTED_FEATURE, m).at(&at)
+                })?;
+                if spec.serial {
+                    return Err(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("type `{data_type}` does not exist"),
+                    )
+                    .at(&at)
+                    .help("serial is only a shorthand in CREATE TABLE / ADD COLUMN; use an integer type with a default"));
+                }
+                self.check_type_exists(&spec.ty, &at)?;
+                self.column_mut(table, column)?.data_type = spec.ty;
+                Ok(())
+            }
+            other => Err(self.unsupported(format!("`ALTER COLUMN ... {other}`"))),
+        }
+    }
+
+    fn drop_column(
+        &mut self,
+        table_name: &QualifiedName,
+        column: &str,
+        if_exists: bool,
+        cascade: bool,
+    ) -> Res<()> {
+        let origin = self.origin();
+        let exists = self.table_mut(table_name, &origin)?.column(column).is_some();
+        if !exists {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(self.err(
+                codes::UNKNOWN_OBJECT,
+                format!("column `{column}` of table `{table_name}` does not exist at this point"),
+            ));
+        }
+        // Foreign keys of other tables that reference this column.
+        let dependents: Vec<(QualifiedName, String)> = self
+            .schema
+            .tables
+            .values()
+            .filter(|t| t.name != *table_name)
+            .flat_map(|t| {
+                t.constraints.values().filter_map(|c| match &c.kind {
+                    ConstraintKind::ForeignKey(fk)
+                        if fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column) =>
+                    {
+                        Some((t.name.clone(), c.name.clone()))
+                    }
+                    _ => None,
+                })
+            })
+            .collect();
+        if !dependents.is_empty() && !cascade {
+            return Err(self.dependency_error(
+                &format!("column `{column}` of table `{table_name}`"),
+                &dependents,
+            ));
+        }
+        for (t, c) in dependents {
+            if let Some(t) = self.schema.tables.get_mut(&t) {
+                t.constraints.remove(&c);
+            }
+        }
+        let table = self.table_mut(table_name, &origin)?;
+        table.columns.retain(|c| c.name != column);
+        table.constraints.retain(|_, c| match &c.kind {
+            ConstraintKind::Check { expr } => !expression_mentions(expr, column),
+            ConstraintKind::ForeignKey(fk) => {
+                !fk.columns.iter().any(|c| c == column)
+                    && !(fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column))
+            }
+            k => !k.columns().iter().any(|c| c == column),
+        });
+        table.indexes.retain(|_, i| !index_mentions(i, column));
+        self.schema.sequences.retain(|_, s| {
+            s.owned_by
+                .as_ref()
+                .is_none_or(|(t, c)| !(t == table_name && c == column))
+        });
+        Ok(())
+    }
+
+    fn dependency_error(&self, what: &str, dependents: &[(QualifiedName, String)]) -> Diagnostic {
+        let list: Vec<String> = dependents
+            .iter()
+            .map(|(t, c)| format!("`{c}` on `{t}`"))
+            .collect();
+        self.err(
+            codes::NOT_ALLOWED_HERE,
+            format!("cannot drop {what} because other objects depend on it"),
+        )
+        .note(format!("depended on by {}", list.join(", ")))
+        .help("drop the dependent objects first, or add CASCADE")
+    }
+
+    fn drop_constraint(
+        &mut self,
+        table_name: &QualifiedName,
+        cname: &str,
+        if_exists: bool,
+        cascade: bool,
+    ) -> Res<()> {
+        let origin = self.origin();
+        let table = self.table_mut(table_name, &origin)?;
+        let Some(constraint) = table.constraints.get(cname).cloned() else {
+            if if_exists {
+                return Ok(());
+            }
+            let suggestion =
+                closest(cname, table.constraints.keys().map(String::as_str)).map(str::to_string);
+            return Err(self
+                .err(
+                    codes::UNKNOWN_OBJECT,
+                    format!("constraint `{cname}` of table `{table_name}` does not exist at this point"),
+                )
+                .help(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "check the constraint's name (implicit names follow PostgreSQL: `t_pkey`, `t_col_key`, `t_col_fkey`, `t_col_check`)".to_string(),
+                }));
+        };
+        if constraint.kind.has_index() {
+            let cols = constraint.kind.columns().to_vec();
+            let dependents: Vec<(QualifiedName, String)> = self
+                .schema
+                .tables
+                .values()
+                .flat_map(|t| {
+                    t.constraints.values().filter_map(|c| match &c.kind {
+                        ConstraintKind::ForeignKey(fk)
+                            if fk.ref_table == *table_name && fk.ref_columns == cols =>
+                        {
+                            Some((t.name.clone(), c.name.clone()))
+                        }
+                        _ => None,
+                    })
+                })
+                .collect();
+            if !dependents.is_empty() && !cascade {
+                return Err(self.dependency_error(
+                    &format!("constraint `{cname}` of table `{table_name}`"),
+                    &dependents,
+                ));
+            }
+            for (t, c) in dependents {
+                if let Some(t) = self.schema.tables.get_mut(&t) {
+                    t.constraints.remove(&c);
+                }
+            }
+        }
+        if let Some(t) = self.schema.tables.get_mut(table_name) {
+            t.constraints.remove(cname);
+        }
+        Ok(())
+    }
+
+    fn rename_column(&mut self, table_name: &QualifiedName, old: &str, new: &str) -> Res<()> {
+        let origin = self.origin();
+        let table = self.table_mut(table_name, &origin)?;
+        if table.column(new).is_some() {
+            return Err(self.err(
+                codes::DUPLICATE_OBJECT,
+                format!("column `{new}` of table `{table_name}` already exists"),
+            ));
+        }
+        let table = self.table_mut(table_name, &origin)?;
+        let Some(col) = table.column_mut(old) else {
+            return Err(self.err(
+                codes::UNKNOWN_OBJECT,
+                format!("column `{old}` of table `{table_name}` does not exist at this point"),
+            ));
+        };
+        col.name = new.to_string();
+        let ren = |v: &mut Vec<String>| {
+            for c in v.iter_mut() {
+                if c == old {
+                    *c = new.to_string();
+                }
+            }
+        };
+        for c in table.constraints.values_mut() {
+            match &mut c.kind {
+                ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
+                    ren(columns)
+                }
+                ConstraintKind::ForeignKey(fk) => ren(&mut fk.columns),
+                ConstraintKind::Check { expr } => *expr = rename_in_expression(expr, old, new),
+            }
+        }
+        for i in table.indexes.values_mut() {
+            ren(&mut i.include);
+            for k in &mut i.keys {
+                match &mut k.part {
+                    IndexPart::Column(c) if c == old => *c = new.to_string(),
+                    IndexPart::Expression(e) => *e = rename_in_expression(e, old, new),
+                    IndexPart::Column(_) => {}
+                }
+            }
+            if let Some(p) = &mut i.predicate {
+                *p = rename_in_expression(p, old, new);
+            }
+        }
+        for t in self.schema.tables.values_mut() {
+            for c in t.constraints.values_mut() {
+                if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                    if fk.ref_table == *table_name {
+                        ren(&mut fk.ref_columns);
+                    }
+                }
+            }
+        }
+        for s in self.schema.sequences.values_mut() {
+            if let Some((t, c)) = &mut s.owned_by {
+                if t == table_name && c == old {
+                    *c = new.to_string();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rename_table(&mut self, old: &QualifiedName, new: &str) -> Res<()> {
+        let origin = self.origin();
+        let new_name = QualifiedName::new(old.schema.clone(), new.to_string());
+        self.table_mut(old, &origin)?;
+        if self.schema.relation_name_taken(&new_name) {
+            return Err(self.err(
+                codes::DUPLICATE_OBJECT,
+                format!("relation `{new_name}` already exists"),
+            ));
+        }
+        let Some(mut table) = self.schema.tables.remove(old) else {
+            return Err(self.unknown_table(old, &origin));
+        };
+        table.name = new_name.clone();
+        self.schema.tables.insert(new_name.clone(), table);
+        for t in self.schema.tables.values_mut() {
+            for c in t.constraints.values_mut() {
+                if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                    if fk.ref_table == *old {
+                        fk.ref_table = new_name.clone();
+                    }
+                }
+            }
+        }
+        for s in self.schema.sequences.values_mut() {
+            if let Some((t, _)) = &mut s.owned_by {
+                if t == old {
+                    *t = new_name.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rename_constraint(&mut self, table_name: &QualifiedName, old: &str, new: &str) -> Res<()> {
+        let origin = self.origin();
+        let table = self.table_mut(table_name, &origin)?;
+        if table.constraints.contains_key(new) {
+            return Err(self.err(
+                codes::DUPLICATE_OBJECT,
+                format!("constraint `{new}` of table `{table_name}` already exists"),
+            ));
+        }
+        let table = self.table_mut(table_name, &origin)?;
+        let Some(mut c) = table.constraints.remove(old) else {
+            return Err(self.err(
+                codes::UNKNOWN_OBJECT,
+                format!("constraint `{old}` of table `{table_name}` does not exist at this point"),
+            ));
+        };
+        c.name = new.to_string();
+        table.constraints.insert(new.to_string(), c);
+        Ok(())
+    }
+
+    // --------------------------------------------------------------- indexes
+
+    fn create_index(&mut self, ci: &CreateIndex) -> Res<()> {
+        let table_name = self.name(&ci.table_name)?;
+        let at = self.at_name(&ci.table_name);
+        if !ci.with.is_empty() || !ci.index_options.is_empty() || !ci.alter_options.is_empty() {
+            return Err(self.unsupported("index storage options (`WITH (...)`)"));
+        }
+        let method = match &ci.using {
+            None | Some(IndexType::BTree) => "btree".to_string(),
+            Some(IndexType::Hash) => "hash".into(),
+            Some(IndexType::GIN) => "gin".into(),
+            Some(IndexType::GiST) => "gist".into(),
+            Some(IndexType::SPGiST) => "spgist".into(),
+            Some(IndexType::BRIN) => "brin".into(),
+            Some(IndexType::Bloom) => "bloom".into(),
+            Some(IndexType::Custom(i)) => fold_ident(i),
+        };
+        let mut keys = Vec::new();
+        let mut addition = Vec::new();
+        for c in &ci.columns {
+            if c.operator_class.is_some() {
+                return Err(self.unsupported("an operator class on an index column"));
+            }
+            let descending = match &c.column.options.sort {
+                None | Some(OrderBySort::Asc) => false,
+                Some(OrderBySort::Desc) => true,
+                Some(OrderBySort::Using(_)) => {
+                    return Err(self.unsupported("`USING operator` in an index"));
+                }
+            };
+            let nulls_first = c.column.options.nulls_first.unwrap_or(descending);
+            let part = match plain_column(&c.column.expr) {
+                Some(col) => {
+                    addition.push(col.clone());
+                    IndexPart::Column(col)
+                }
+                None => {
+                    addition.push(figure_name(&c.column.expr));
+                    IndexPart::Expression(Expression::from_ast(&c.column.expr))
+                }
+            };
+            keys.push(IndexKey {
+                part,
+                descending,
+                nulls_first,
+            });
+        }
+        let include: Vec<String> = ci.include.iter().map(fold_ident).collect();
+        let name = match &ci.name {
+            Some(n) => {
+                let q = self.name(n)?;
+                if q.schema != table_name.schema && object_name_parts(n).len() > 1 {
+                    return Err(self
+                        .err(codes::SYNTAX, "an index lives in its table's schema")
+                        .help("write the index name without a schema"));
+                }
+                q.name
+            }
+            None => names::choose_relation_name(
+                self.schema,
+                &[],
+                &table_name,
+                Some(&names::name_addition(addition.iter().map(String::as_str))),
+                "idx",
+            ),
+        };
+        let qualified_index = QualifiedName::new(table_name.schema.clone(), name.clone());
+        if self.schema.relation_name_taken(&qualified_index) {
+            if ci.if_not_exists {
+                return Ok(());
+            }
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("relation `{qualified_index}` already exists"),
+                )
+                .help("give the index another name"));
+        }
+        let table = self.table_mut(&table_name, &at)?;
+        for key in &keys {
+            if let IndexPart::Column(c) = &key.part {
+                if table.column(c).is_none() {
+                    return Err(Diagnostic::error(
+                        codes::UNKNOWN_OBJECT,
+                        format!("column `{c}` of table `{table_name}` does not exist at this point"),
+                    )
+                    .at(&at)
+                    .help("index existing columns"));
+                }
+            }
+        }
+        let origin = match &ci.name {
+            Some(n) => self.at_name(n),
+            None => self.origin(),
+        };
+        let index = Index {
+            name: name.clone(),
+            unique: ci.unique,
+            method,
+            keys,
+            include,
+            nulls_not_distinct: ci.nulls_distinct == Some(false),
+            predicate: ci.predicate.as_ref().map(Expression::from_ast),
+            origin,
+        };
+        self.table_mut(&table_name, &at)?.indexes.insert(name, index);
+        Ok(())
+    }
+
+    fn rename_index(&mut self, old: &QualifiedName, new: &str) -> Res<()> {
+        let new_q = QualifiedName::new(old.schema.clone(), new.to_string());
+        if self.schema.relation_name_taken(&new_q) {
+            return Err(self.err(
+                codes::DUPLICATE_OBJECT,
+                format!("relation `{new_q}` already exists"),
+            ));
+        }
+        let Some(owner) = self.schema.index_owner(old).cloned() else {
+            return Err(self.err(
+                codes::UNKNOWN_OBJECT,
+                format!("index `{old}` does not exist at this point"),
+            ));
+        };
+        if let Some(t) = self.schema.tables.get_mut(&owner) {
+            if let Some(mut i) = t.indexes.remove(&old.name) {
+                i.name = new.to_string();
+                t.indexes.insert(new.to_string(), i);
+            }
+        }
+        Ok(())
+    }
+
+    // ----------------------------------------------------------------- enums
+
+    fn create_enum(&mut self, name: QualifiedName, labels: &[Ident]) -> Res<()> {
+        if self.schema.enums.contains_key(&name) {
+            return Err(self
+                .err(codes::DUPLICATE_OBJECT, format!("type `{name}` already exists"))
+                .related(&self.schema.enums[&name].origin, "first created here")
+                .help("remove one of the two definitions"));
+        }
+        let mut values: Vec<String> = Vec::new();
+        for l in labels {
+            if values.contains(&l.value) {
+                return Err(self
+                    .err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("enum label `{}` is listed twice", l.value),
+                    )
+                    .help("remove the repeated label"));
+            }
+            values.push(l.value.clone());
+        }
+        self.schema.enums.insert(
+            name.clone(),
+            EnumType {
+                name,
+                values,
+                origin: self.origin(),
+                directives: Directives(self.directives.clone()),
+            },
+        );
+        Ok(())
+    }
+
+    fn alter_type(&mut self, name: &QualifiedName, op: &AlterTypeOperation) -> Res<()> {
+        self.not_in_declarative("ALTER TYPE")?;
+        let Some(e) = self.schema.enums.get(name) else {
+            return Err(self
+                .err(codes::UNKNOWN_OBJECT, format!("type `{name}` does not exist at this point"))
+                .help("create the type first"));
+        };
+        let mut e = e.clone();
+        match op {
+            AlterTypeOperation::AddValue(add) => {
+                let v = add.value.value.clone();
+                if e.values.contains(&v) {
+                    if add.if_not_exists {
+                        return Ok(());
+                    }
+                    return Err(self.err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("enum label `{v}` already exists in `{name}`"),
+                    ));
+                }
+                let at = match &add.position {
+                    None => e.values.len(),
+                    Some(AlterTypeAddValuePosition::Before(n)) => self.label_index(&e, &n.value)?,
+                    Some(AlterTypeAddValuePosition::After(n)) => {
+                        self.label_index(&e, &n.value)? + 1
+                    }
+                };
+                e.values.insert(at, v);
+            }
+            AlterTypeOperation::RenameValue(r) => {
+                let i = self.label_index(&e, &r.from.value)?;
+                if e.values.contains(&r.to.value) {
+                    return Err(self.err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("enum label `{}` already exists in `{name}`", r.to.value),
+                    ));
+                }
+                e.values[i] = r.to.value.clone();
+            }
+            AlterTypeOperation::Rename(r) => {
+                let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
+                if self.schema.enums.contains_key(&new) {
+                    return Err(self.err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("type `{new}` already exists"),
+                    ));
+                }
+                self.schema.enums.remove(name);
+                e.name = new.clone();
+                self.schema.enums.insert(new.clone(), e);
+                for t in self.schema.tables.values_mut() {
+                    for c in &mut t.columns {
+                        rename_type(&mut c.data_type, name, &new);
+                    }
+                }
+                return Ok(());
+            }
+        }
+        self.schema.enums.insert(name.clone(), e);
+        Ok(())
+    }
+
+    fn label_index(&self, e: &EnumType, label: &str) -> Res<usize> {
+        e.values.iter().position(|v| v == label).ok_or_else(|| {
+            self.err(
+                codes::UNKNOWN_OBJECT,
+                format!("`{label}` is not a label of enum `{}`", e.name),
+            )
+            .note(format!("its labels are: {}", e.values.join(", ")))
+        })
+    }
+
+    // ------------------------------------------------------ comments, drops
+
+    fn comment(
+        &mut self,
+        object_type: &CommentObject,
+        object_name: &ObjectName,
+        comment: Option<String>,
+        if_exists: bool,
+    ) -> Res<()> {
+        let at = self.at_name(object_name);
+        match object_type {
+            CommentObject::Table => {
+                let name = self.name(object_name)?;
+                if if_exists && !self.schema.tables.contains_key(&name) {
+                    return Ok(());
+                }
+                self.table_mut(&name, &at)?.comment = comment;
+                Ok(())
+            }
+            CommentObject::Column => {
+                let parts = object_name_parts(object_name);
+                let (table, column) = match parts.as_slice() {
+                    [t, c] => (QualifiedName::public(t.clone()), c.clone()),
+                    [s, t, c] => (QualifiedName::new(s.clone(), t.clone()), c.clone()),
+                    _ => {
+                        return Err(self
+                            .err(codes::SYNTAX, format!("`{object_name}` is not `table.column`"))
+                            .help("write `COMMENT ON COLUMN table.column IS '...'`"));
+                    }
+                };
+                if if_exists && !self.schema.tables.contains_key(&table) {
+                    return Ok(());
+                }
+                let t = self.table_mut(&table, &at)?;
+                let Some(c) = t.column_mut(&column) else {
+                    return Err(Diagnostic::error(
+                        codes::UNKNOWN_OBJECT,
+                        format!("column `{column}` of table `{table}` does not exist at this point"),
+                    )
+                    .at(&at));
+                };
+                c.comment = comment;
+                Ok(())
+            }
+            CommentObject::Extension | CommentObject::Schema => Ok(()),
+            other => Err(self.unsupported(format!("`COMMENT ON {other}`"))),
+        }
+    }
+
+    fn drop(
+        &mut self,
+        object_type: &ObjectType,
+        names: &[ObjectName],
+        if_exists: bool,
+        cascade: bool,
+    ) -> Res<()> {
+        self.not_in_declarative(&format!("DROP {object_type}"))?;
+        for n in names {
+            let name = self.name(n)?;
+            let at = self.at_name(n);
+            match object_type {
+                ObjectType::Table => self.drop_table(&name, if_exists, cascade, &at)?,
+                ObjectType::Index => {
+                    let Some(owner) = self.schema.index_owner(&name).cloned() else {
+                        if if_exists {
+                            continue;
+                        }
+                        let is_constraint = self
+                            .schema
+                            .relation_name_taken(&name);
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("index `{name}` does not exist at this point"),
+                        )
+                        .at(&at);
+                        if is_constraint {
+                            d = d.note("this name belongs to a constraint's index").help(
+                                "drop the constraint instead: `ALTER TABLE t DROP CONSTRAINT name`",
+                            );
+                        }
+                        return Err(d);
+                    };
+                    if let Some(t) = self.schema.tables.get_mut(&owner) {
+                        t.indexes.remove(&name.name);
+                    }
+                }
+                ObjectType::Type => {
+                    if !self.schema.enums.contains_key(&name) {
+                        if if_exists {
+                            continue;
+                        }
+                        return Err(Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("type `{name}` does not exist at this point"),
+                        )
+                        .at(&at));
+                    }
+                    let users: Vec<(QualifiedName, String)> = self
+                        .schema
+                        .tables
+                        .values()
+                        .flat_map(|t| {
+                            t.columns
+                                .iter()
+                                .filter(|c| uses_type(&c.data_type, &name))
+                                .map(|c| (t.name.clone(), c.name.clone()))
+                        })
+                        .collect();
+                    if !users.is_empty() && !cascade {
+                        let list: Vec<String> =
+                            users.iter().map(|(t, c)| format!("`{t}.{c}`")).collect();
+                        return Err(Diagnostic::error(
+                            codes::NOT_ALLOWED_HERE,
+                            format!("cannot drop type `{name}` because columns use it"),
+                        )
+                        .at(&at)
+                        .note(format!("used by {}", list.join(", ")))
+                        .help("drop or change those columns first, or add CASCADE"));
+                    }
+                    for (t, c) in users {
+                        self.drop_column(&t, &c, true, true)?;
+                    }
+                    self.schema.enums.remove(&name);
+                }
+                ObjectType::Sequence => {
+                    if self.schema.sequences.remove(&name).is_none() && !if_exists {
+                        return Err(Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("sequence `{name}` does not exist at this point"),
+                        )
+                        .at(&at));
+                    }
+                    let target = nextval(&name);
+                    for t in self.schema.tables.values_mut() {
+                        for c in &mut t.columns {
+                            if c.default.as_ref() == Some(&target) {
+                                if !cascade {
+                                    return Err(Diagnostic::error(
+                                        codes::NOT_ALLOWED_HERE,
+                                        format!("cannot drop sequence `{name}`: column `{}.{}` uses it", t.name, c.name),
+                                    )
+                                    .at(&at)
+                                    .help("drop the column's default first, or add CASCADE"));
+                                }
+                                c.default = None;
+                            }
+                        }
+                    }
+                }
+                ObjectType::Schema => {
+                    return Err(self.unsupported("`DROP SCHEMA`"));
+                }
+                other => {
+                    return Err(unsupported_statement(&format!("DROP {other}"), &self.origin()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn drop_table(
+        &mut self,
+        name: &QualifiedName,
+        if_exists: bool,
+        cascade: bool,
+        at: &Origin,
+    ) -> Res<()> {
+        if !self.schema.tables.contains_key(name) {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(self.unknown_table(name, at));
+        }
+        let dependents: Vec<(QualifiedName, String)> = self
+            .schema
+            .tables
+            .values()
+            .filter(|t| t.name != *name)
+            .flat_map(|t| {
+                t.constraints.values().filter_map(|c| match &c.kind {
+                    ConstraintKind::ForeignKey(fk) if fk.ref_table == *name => {
+                        Some((t.name.clone(), c.name.clone()))
+                    }
+                    _ => None,
+                })
+            })
+            .collect();
+        if !dependents.is_empty() && !cascade {
+            return Err(self.dependency_error(&format!("table `{name}`"), &dependents));
+        }
+        for (t, c) in dependents {
+            if let Some(t) = self.schema.tables.get_mut(&t) {
+                t.constraints.remove(&c);
+            }
+        }
+        self.schema.tables.remove(name);
+        self.schema
+            .sequences
+            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ sequences
+
+    fn create_sequence(
+        &mut self,
+        name: &ObjectName,
+        if_not_exists: bool,
+        options: &[SequenceOptions],
+    ) -> Res<()> {
+        let q = self.name(name)?;
+        if self.schema.sequences.contains_key(&q) {
+            if if_not_exists {
+                return Ok(());
+            }
+            return Err(self.err(
+                codes::DUPLICATE_OBJECT,
+                format!("sequence `{q}` already exists"),
+            ));
+        }
+        if self.schema.relation_name_taken(&q) {
+            return Err(self.err(
+                codes::DUPLICATE_OBJECT,
+                format!("relation `{q}` already exists"),
+            ));
+        }
+        self.schema.sequences.insert(
+            q.clone(),
+            Sequence {
+                name: q.clone(),
+                owned_by: None,
+                origin: self.at_name(name),
+            },
+        );
+        for o in options {
+            if let SequenceOptions::OwnedBy(Some(owner)) = o {
+                let parts = object_name_parts(owner);
+                self.alter_sequence_owned_by(&object_name_parts(name), Some(&parts))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn alter_sequence_owned_by(
+        &mut self,
+        sequence: &[String],
+        owned_by: Option<&[String]>,
+    ) -> Res<()> {
+        let seq = match sequence {
+            [n] => QualifiedName::public(n.clone()),
+            [s, n] => QualifiedName::new(s.clone(), n.clone()),
+            _ => return Err(self.err(codes::SYNTAX, "bad sequence name")),
+        };
+        let owner = match owned_by {
+            None => None,
+            Some([t, c]) => Some((QualifiedName::public(t.clone()), c.clone())),
+            Some([s, t, c]) => Some((QualifiedName::new(s.clone(), t.clone()), c.clone())),
+            Some(_) => {
+                return Err(self
+                    .err(codes::SYNTAX, "OWNED BY takes `table.column`")
+                    .help("write `ALTER SEQUENCE s OWNED BY table.column`"));
+            }
+        };
+        if let Some((t, c)) = &owner {
+            let origin = self.origin();
+            let table = self.table_mut(t, &origin)?;
+            if table.column(c).is_none() {
+                return Err(self.err(
+                    codes::UNKNOWN_OBJECT,
+                    format!("column `{c}` of table `{t}` does not exist at this point"),
+                ));
+            }
+        }
+        let Some(s) = self.schema.sequences.get_mut(&seq) else {
+            return Err(self
+                .err(codes::UNKNOWN_OBJECT, format!("sequence `{seq}` does not exist at this point"))
+                .help("create the sequence first"));
+        };
+        s.owned_by = owner;
+        Ok(())
+    }
+}
+
+/// `nextval('seq')` as canonical text; the schema is kept only outside `public`.
+pub fn nextval(seq: &QualifiedName) -> Expression {
+    let text = if seq.schema == crate::model::DEFAULT_SCHEMA {
+        seq.name.clone()
+    } else {
+        format!("{}.{}", seq.schema, seq.name)
+    };
+    Expression::parse(&format!("nextval('{}')", text.replace('\'', "''")))
+        .unwrap_or_else(|_| Expression::parse("nextval(NULL)").unwrap_or_else(|_| unreachable_expression()))
+}
+
+fn unreachable_expression() -> Expression {
+    // Both literals above always parse; this keeps the function total without panicking.
+    Expression::from_ast(&Expr::Value(sqlparser::ast::Value::Null.into()))
+}
+
+fn uses_type(ty: &SqlType, name: &QualifiedName) -> bool {
+    match ty {
+        SqlType::Named(n) => n == name,
+        SqlType::Array(inner) => uses_type(inner, name),
+        _ => false,
+    }
+}
+
+fn rename_type(ty: &mut SqlType, old: &QualifiedName, new: &QualifiedName) {
+    match ty {
+        SqlType::Named(n) if n == old => *n = new.clone(),
+        SqlType::Array(inner) => rename_type(inner, old, new),
+        _ => {}
+    }
+}
+
+/// The identifiers of an expression, as the tokenizer sees them.
+fn expression_words(expr: &Expression) -> Vec<(String, bool)> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if let Token::Word(w) = t {
+            let is_call = matches!(tokens.get(i + 1), Some(Token::LParen));
+            let value = if w.quote_style.is_some() {
+                w.value.clone()
+            } else {
+                w.value.to_ascii_lowercase()
+            };
+            out.push((value, is_call));
+        }
+    }
+    out
+}
+
+/// True when `expr` refers to column `column`.
+pub fn expression_mentions(expr: &Expression, column: &str) -> bool {
+    expression_words(expr)
+        .iter()
+        .any(|(w, is_call)| !is_call && w == column)
+}
+
+fn index_mentions(index: &Index, column: &str) -> bool {
+    index.include.iter().any(|c| c == column)
+        || index.keys.iter().any(|k| match &k.part {
+            IndexPart::Column(c) => c == column,
+            IndexPart::Expression(e) => expression_mentions(e, column),
+        })
+        || index
+            .predicate
+            .as_ref()
+            .is_some_and(|p| expression_mentions(p, column))
+}
+
+/// Renames column `old` to `new` inside an expression.
+pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
+        return expr.clone();
+    };
+    let mut text = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            Token::Word(w)
+                if !matches!(tokens.get(i + 1), Some(Token::LParen))
+                    && (if w.quote_style.is_some() {
+                        w.value == old
+                    } else {
+                        w.value.to_ascii_lowercase() == old
+                    }) =>
+            {
+                text.push_str(&names::quote_ident(new));
+            }
+            other => text.push_str(&other.to_string()),
+        }
+    }
+    Expression::parse(&text).unwrap_or_else(|_| expr.clone())
+}
+
+fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {
+    let text = q.to_string().to_ascii_lowercase();
+    text.starts_with("select pg_catalog.set_config(") || text.starts_with("select pg_catalog.setval(")
+}
+
+/// The candidate closest to `name` by edit distance, when close enough to be a typo.
+pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[allow(dead_code)]
+fn function_has_no_args(f: &sqlparser::ast::Function) -> bool {
+    matches!(f.args, FunctionArguments::None)
+}

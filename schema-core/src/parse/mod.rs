@@ -1,0 +1,478 @@
+//! SQL text → located statements → the model.
+//!
+//! The file is tokenized once; statements are parsed from those tokens so each
+//! keeps the line and column it starts at, and a statement that fails to parse
+//! is reported and skipped so that every error of a file is reported in one run.
+//! [`apply`] turns each statement into a change of the model; the same code
+//! reads `schema.sql` ([`Mode::Declarative`]) and replays migrations
+//! ([`Mode::Migration`]).
+
+pub mod apply;
+pub mod directive;
+
+use std::sync::Arc;
+
+use sqlparser::ast::Statement;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+
+pub use apply::{Mode, apply_statement};
+use directive::Directive;
+
+use crate::diagnostic::{Diagnostic, Origin, Source, codes};
+use crate::model::Schema;
+
+/// Nesting limit handed to sqlparser: deep enough for real SQL, shallow enough
+/// that hostile input cannot overflow the stack.
+const RECURSION_LIMIT: usize = 50;
+
+/// One statement with its place in the file.
+#[derive(Debug, Clone)]
+pub struct LocatedStatement {
+    /// The parsed statement, or the raw words of one parsed by hand.
+    pub statement: ParsedStatement,
+    /// Where its first token is.
+    pub origin: Origin,
+    /// Line of its last token.
+    pub end_line: u32,
+}
+
+/// A statement sqlparser parsed, or one of the few forms we read ourselves.
+#[derive(Debug, Clone)]
+pub enum ParsedStatement {
+    /// Parsed by sqlparser.
+    Sql(Box<Statement>),
+    /// `ALTER SEQUENCE name [OWNED BY table.column | NONE] ...` (sqlparser has no AST for it).
+    AlterSequenceOwnedBy {
+        /// The sequence name parts.
+        sequence: Vec<String>,
+        /// `table.column` parts, `None` for `OWNED BY NONE` or no `OWNED BY`.
+        owned_by: Option<Vec<String>>,
+    },
+}
+
+/// A whole file, split into statements, with its directive comments.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// The file.
+    pub source: Arc<Source>,
+    /// Statements in order.
+    pub statements: Vec<LocatedStatement>,
+    /// `-- schema:` directives with their lines, in order.
+    pub directives: Vec<(u32, Directive)>,
+}
+
+impl ParsedFile {
+    /// Directives on lines `after < line <= upto`.
+    pub fn directives_between(&self, after: u32, upto: u32) -> Vec<Directive> {
+        self.directives
+            .iter()
+            .filter(|(line, _)| *line > after && *line <= upto)
+            .map(|(_, d)| d.clone())
+            .collect()
+    }
+
+    /// Every directive of the file.
+    pub fn all_directives(&self) -> Vec<Directive> {
+        self.directives.iter().map(|(_, d)| d.clone()).collect()
+    }
+}
+
+fn line_col(token: &TokenWithSpan) -> (u32, u32) {
+    let loc = token.span.start;
+    (
+        u32::try_from(loc.line).unwrap_or(u32::MAX),
+        u32::try_from(loc.column).unwrap_or(u32::MAX),
+    )
+}
+
+/// psql meta-commands (`\restrict`, `\connect`, ...) are not SQL: blank them out,
+/// keeping every other byte where it was so locations stay right.
+fn blank_meta_commands(text: &str) -> Option<String> {
+    if !text.lines().any(|l| l.starts_with('\\')) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('\\') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            out.extend(std::iter::repeat_n(' ', body.chars().count()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    Some(out)
+}
+
+/// Finds `Line: N, Column: M` in a sqlparser message.
+fn location_in_message(message: &str) -> Option<(u32, u32)> {
+    let at = message.rfind("Line: ")?;
+    let rest = &message[at + 6..];
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
+}
+
+/// Strips sqlparser's trailing location from a message (we show it ourselves).
+fn clean_message(message: &str) -> String {
+    let m = message.trim_start_matches("sql parser error: ");
+    match m.rfind(" at Line: ") {
+        Some(i) => m[..i].to_string(),
+        None => m.to_string(),
+    }
+}
+
+/// Leading keywords of the statement at the parser's position, e.g. `CREATE VIEW`.
+fn statement_kind(parser: &Parser<'_>) -> String {
+    let mut words = Vec::new();
+    for n in 0..5 {
+        match parser.peek_nth_token(n).token {
+            Token::Word(w) if w.keyword != Keyword::NoKeyword && w.quote_style.is_none() => {
+                words.push(w.value.to_ascii_uppercase());
+            }
+            _ => break,
+        }
+    }
+    words.join(" ")
+}
+
+/// Statement kinds we reject before sqlparser sees them (it may not parse them at all).
+fn is_unsupported_kind(kind: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "CREATE VIEW",
+        "CREATE MATERIALIZED VIEW",
+        "CREATE OR REPLACE",
+        "CREATE FUNCTION",
+        "CREATE PROCEDURE",
+        "CREATE TRIGGER",
+        "CREATE CONSTRAINT TRIGGER",
+        "CREATE EVENT TRIGGER",
+        "CREATE POLICY",
+        "CREATE RULE",
+        "CREATE AGGREGATE",
+        "CREATE DOMAIN",
+        "CREATE OPERATOR",
+        "CREATE CAST",
+        "CREATE COLLATION",
+        "CREATE PUBLICATION",
+        "CREATE SUBSCRIPTION",
+        "CREATE SERVER",
+        "CREATE FOREIGN",
+        "CREATE ROLE",
+        "CREATE USER",
+        "CREATE TEMPORARY",
+        "CREATE TEMP",
+        "CREATE UNLOGGED",
+        "ALTER FUNCTION",
+        "ALTER VIEW",
+        "ALTER POLICY",
+        "GRANT",
+        "REVOKE",
+        "DO",
+    ];
+    KINDS
+        .iter()
+        .any(|k| kind == *k || kind.starts_with(&format!("{k} ")))
+}
+
+/// Skips to just past the next `;` (or to the end).
+fn skip_statement(parser: &mut Parser<'_>) -> u32 {
+    let mut last_line = 0;
+    loop {
+        let t = parser.next_token();
+        if t.span.start.line > 0 {
+            last_line = line_col(&t).0;
+        }
+        match t.token {
+            Token::SemiColon | Token::EOF => return last_line,
+            _ => {}
+        }
+    }
+}
+
+fn word_value(t: &Token) -> Option<String> {
+    match t {
+        Token::Word(w) => Some(if w.quote_style.is_some() {
+            w.value.clone()
+        } else {
+            w.value.to_ascii_lowercase()
+        }),
+        _ => None,
+    }
+}
+
+/// Reads `ALTER SEQUENCE [IF EXISTS] name ... [OWNED BY a.b | NONE] ...;` by hand.
+fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, String> {
+    parser.next_token(); // ALTER
+    parser.next_token(); // SEQUENCE
+    let mut tokens = Vec::new();
+    loop {
+        let t = parser.peek_token();
+        if matches!(t.token, Token::SemiColon | Token::EOF) {
+            break;
+        }
+        tokens.push(parser.next_token().token);
+    }
+    let mut i = 0;
+    if matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS)
+    {
+        i = 2;
+    }
+    let mut sequence = Vec::new();
+    while let Some(v) = tokens.get(i).and_then(word_value) {
+        sequence.push(v);
+        i += 1;
+        if tokens.get(i) == Some(&Token::Period) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if sequence.is_empty() {
+        return Err("expected a sequence name after ALTER SEQUENCE".to_string());
+    }
+    let mut owned_by = None;
+    while i < tokens.len() {
+        if let (Some(Token::Word(a)), Some(Token::Word(b))) = (tokens.get(i), tokens.get(i + 1)) {
+            if a.keyword == Keyword::OWNED && b.keyword == Keyword::BY {
+                i += 2;
+                let mut parts = Vec::new();
+                while let Some(v) = tokens.get(i).and_then(word_value) {
+                    parts.push(v);
+                    i += 1;
+                    if tokens.get(i) == Some(&Token::Period) {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                owned_by = match parts.as_slice() {
+                    [none] if none == "none" => None,
+                    [] => return Err("expected `table.column` or NONE after OWNED BY".into()),
+                    _ => Some(parts),
+                };
+                continue;
+            }
+        }
+        i += 1;
+    }
+    Ok(ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by })
+}
+
+/// Splits a file into located statements and directives. Errors do not stop it:
+/// a statement that fails is reported and skipped.
+pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut file = ParsedFile {
+        source: Arc::clone(source),
+        statements: Vec::new(),
+        directives: Vec::new(),
+    };
+    let dialect = PostgreSqlDialect {};
+    let blanked = blank_meta_commands(&source.text);
+    let text = blanked.as_deref().unwrap_or(&source.text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let tokens = match Tokenizer::new(&dialect, text).tokenize_with_location() {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            let line = u32::try_from(e.location.line).unwrap_or(1);
+            let col = u32::try_from(e.location.column).unwrap_or(1);
+            diagnostics.push(
+                Diagnostic::error(codes::SYNTAX, format!("cannot read SQL: {}", e.message))
+                    .at(&Origin::new(source, line, col))
+                    .help("check quotes and comments: every `'`, `\"`, `$$` and `/*` must be closed"),
+            );
+            return (file, diagnostics);
+        }
+    };
+    for t in &tokens {
+        if let Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) = &t.token {
+            let (line, col) = line_col(t);
+            let origin = Origin::new(source, line, col);
+            match directive::parse_comment(comment, &origin) {
+                Ok(found) => file.directives.extend(found.into_iter().map(|d| (line, d))),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+    }
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens);
+    loop {
+        while parser.consume_token(&Token::SemiColon) {}
+        let start = parser.peek_token();
+        if start.token == Token::EOF {
+            break;
+        }
+        let (line, col) = line_col(&start);
+        let origin = Origin::new(source, line, col);
+        let kind = statement_kind(&parser);
+        if is_unsupported_kind(&kind) {
+            diagnostics.push(unsupported_statement(&kind, &origin));
+            skip_statement(&mut parser);
+            continue;
+        }
+        if kind.starts_with("ALTER SEQUENCE") {
+            match parse_alter_sequence(&mut parser) {
+                Ok(statement) => {
+                    let end_line = line_col(&parser.peek_token()).0.max(line);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line,
+                    });
+                }
+                Err(message) => diagnostics.push(
+                    Diagnostic::error(codes::SYNTAX, message)
+                        .at(&origin)
+                        .help("write `ALTER SEQUENCE name OWNED BY table.column`"),
+                ),
+            }
+            skip_statement(&mut parser);
+            continue;
+        }
+        match parser.parse_statement() {
+            Ok(statement) => {
+                let next = parser.peek_token();
+                let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                file.statements.push(LocatedStatement {
+                    statement: ParsedStatement::Sql(Box::new(statement)),
+                    origin,
+                    end_line: end_line.max(line),
+                });
+            }
+            Err(e) => {
+                diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                skip_statement(&mut parser);
+            }
+        }
+    }
+    (file, diagnostics)
+}
+
+/// After a statement: expect `;` or the end; otherwise report and skip the rest.
+fn skip_statement_end(
+    parser: &mut Parser<'_>,
+    next: &TokenWithSpan,
+    source: &Arc<Source>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> u32 {
+    match &next.token {
+        Token::SemiColon => {
+            let line = line_col(next).0;
+            parser.next_token();
+            line
+        }
+        Token::EOF => line_col(next).0,
+        other => {
+            let (line, col) = line_col(next);
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    format!("expected `;` after the statement, found `{other}`"),
+                )
+                .at(&Origin::new(source, line, col))
+                .help("end each statement with `;`"),
+            );
+            skip_statement(parser)
+        }
+    }
+}
+
+fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origin) -> Diagnostic {
+    let text = e.to_string();
+    let origin = location_in_message(&text)
+        .filter(|(l, _)| *l > 0)
+        .map(|(l, c)| Origin::new(source, l, c))
+        .unwrap_or_else(|| start.clone());
+    let mut d = Diagnostic::error(codes::SYNTAX, clean_message(&text)).at(&origin);
+    if !kind.is_empty() && origin.line != start.line {
+        d = d.related(start, format!("in this `{kind}` statement"));
+    }
+    if matches!(e, ParserError::RecursionLimitExceeded) {
+        d = d.help(format!(
+            "the expression nests deeper than {RECURSION_LIMIT} levels; simplify it"
+        ));
+    } else {
+        d = d.help("schema.sql and migrations are PostgreSQL DDL; fix the statement so PostgreSQL would accept it");
+    }
+    d
+}
+
+/// The error for a statement kind the model does not cover.
+pub fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
+    let kind = if kind.is_empty() { "this statement" } else { kind };
+    Diagnostic::error(
+        codes::UNSUPPORTED_STATEMENT,
+        format!("`{kind}` is not supported here"),
+    )
+    .at(origin)
+    .note("the schema model covers tables, columns, constraints, indexes, enum types, sequences and comments")
+    .help("keep other objects (views, functions, triggers, policies, grants) in a separate SQL file run after migrations")
+}
+
+/// Parses a declarative schema file (schema.sql, or a `pg_dump --schema-only`).
+///
+/// # Errors
+/// Every diagnostic of the file; a schema is returned only when there are none.
+pub fn parse_schema(source: &Arc<Source>) -> Result<Schema, Vec<Diagnostic>> {
+    let (file, mut diagnostics) = parse_file(source);
+    let mut schema = Schema::new();
+    apply::apply_file(&mut schema, &file, Mode::Declarative, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(diagnostics)
+    } else {
+        Ok(schema)
+    }
+}
+
+/// Parses declarative SQL given as a string (tests, tools).
+///
+/// # Errors
+/// As [`parse_schema`].
+pub fn parse_schema_str(path: &str, text: &str) -> Result<Schema, Vec<Diagnostic>> {
+    parse_schema(&Source::new(path, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_keep_their_line_and_column() {
+        let src = Source::new("s.sql", "-- c\n\n  create table a (id int primary key);\ncreate table b (id int primary key);\n");
+        let (file, diags) = parse_file(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let places: Vec<(u32, u32)> = file
+            .statements
+            .iter()
+            .map(|s| (s.origin.line, s.origin.column))
+            .collect();
+        assert_eq!(places, vec![(3, 3), (4, 1)]);
+    }
+
+    #[test]
+    fn every_bad_statement_is_reported_not_only_the_first() {
+        let src = Source::new(
+            "s.sql",
+            "create table a (id int primary key;\ncreate view v as select 1;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
+        );
+        let (file, diags) = parse_file(&src);
+        assert_eq!(diags.len(), 3, "{diags:#?}");
+        assert_eq!(diags[1].code, codes::UNSUPPORTED_STATEMENT);
+        assert!(diags[1].message.contains("CREATE VIEW"));
+        assert_eq!(diags[1].origin.as_ref().map(|o| o.line), Some(2));
+        assert_eq!(file.statements.len(), 1);
+    }
+
+    #[test]
+    fn psql_meta_commands_are_blanked() {
+        let src = Source::new("d.sql", "\\restrict abc\ncreate table a (id int primary key);\n\\unrestrict abc\n");
+        let (file, diags) = parse_file(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(file.statements[0].origin.line, 2);
+    }
+}

@@ -1,0 +1,1 @@
+//! PostgreSQL live introspection into the schema model.
