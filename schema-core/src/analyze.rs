@@ -1,7 +1,171 @@
-//! Analysis.
-/// Project.
-pub struct Project;
-/// Analysis.
-pub struct Analysis;
-/// Analyze.
-pub fn analyze() {}
+//! The whole compile-time pipeline: a [`Project`] (schema.sql + migrations/) in,
+//! an [`Analysis`] or every diagnostic out. Macro, build helper and CLI all call
+//! [`analyze`], so they reach the same verdict.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Source, codes};
+use crate::diff::drift::drift;
+use crate::lint;
+use crate::migrations::replay::{Replay, replay};
+use crate::migrations::{self, MigrationFiles};
+use crate::model::Schema;
+use crate::parse::{self, Mode};
+
+/// Where a project's schema file and migrations are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// The project root (the crate's manifest directory, or the current directory).
+    pub root: PathBuf,
+    /// The schema file, relative to `root` unless absolute.
+    pub schema: PathBuf,
+    /// The migrations directory, relative to `root` unless absolute.
+    pub migrations: PathBuf,
+}
+
+impl Project {
+    /// A project at `root` with the defaults `schema.sql` and `migrations/`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Project {
+            root: root.into(),
+            schema: PathBuf::from("schema.sql"),
+            migrations: PathBuf::from("migrations"),
+        }
+    }
+
+    /// Uses another schema file.
+    #[must_use]
+    pub fn with_schema(mut self, path: impl Into<PathBuf>) -> Self {
+        self.schema = path.into();
+        self
+    }
+
+    /// Uses another migrations directory.
+    #[must_use]
+    pub fn with_migrations(mut self, path: impl Into<PathBuf>) -> Self {
+        self.migrations = path.into();
+        self
+    }
+
+    /// The schema file's full path.
+    pub fn schema_path(&self) -> PathBuf {
+        if self.schema.is_absolute() {
+            self.schema.clone()
+        } else {
+            self.root.join(&self.schema)
+        }
+    }
+
+    /// The migrations directory's full path.
+    pub fn migrations_path(&self) -> PathBuf {
+        migrations::resolve_migrations_dir(&self.root, Some(&self.migrations))
+    }
+
+    /// How to show `path` to the user: relative to the root when inside it.
+    pub fn display(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+/// Everything the engine learned about a project that checks clean.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// What schema.sql declares.
+    pub declared: Schema,
+    /// The replayed history (and the migrated schema).
+    pub replay: Replay,
+    /// Warnings (never errors).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and checks a project: parse schema.sql, discover and verify the
+/// migrations against schema.sum, replay them, lint, and compare.
+///
+/// # Errors
+/// Every diagnostic found, errors first in file order; never only the first.
+pub fn analyze(project: &Project) -> Result<Analysis, Vec<Diagnostic>> {
+    let schema_path = project.schema_path();
+    let schema_display = project.display(&schema_path);
+    let migrations_path = project.migrations_path();
+    let migrations_display = project.display(&migrations_path);
+    let mut diagnostics = Vec::new();
+    let schema_source = match std::fs::read_to_string(&schema_path) {
+        Ok(text) => Source::new(schema_display, text),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::IO,
+                    format!("cannot read the schema file `{schema_display}`: {e}"),
+                )
+                .help("create schema.sql with your CREATE TABLE statements, or pass its path (`--schema`)"),
+            );
+            Source::new(project.display(&schema_path), String::new())
+        }
+    };
+    let (found, discover_diags) = migrations::discover(&migrations_path, &migrations_display);
+    diagnostics.extend(discover_diags);
+    diagnostics.extend(migrations::sum::verify(
+        &migrations_path,
+        &migrations_display,
+        &found,
+    ));
+    let result = analyze_sources(&schema_source, &found);
+    match result {
+        Ok(analysis) if diagnostics.is_empty() => Ok(analysis),
+        Ok(_) => Err(sorted(diagnostics)),
+        Err(more) => {
+            diagnostics.extend(more);
+            Err(sorted(diagnostics))
+        }
+    }
+}
+
+/// Orders diagnostics by file, line and column (those without a place last).
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.origin
+                .as_ref()
+                .map(|o| (0, o.source.path.clone(), o.line, o.column))
+                .unwrap_or((1, String::new(), 0, 0))
+        };
+        key(a).cmp(&key(b))
+    });
+    diagnostics
+}
+
+/// The pure core of [`analyze`]: no file system, inputs already read.
+///
+/// # Errors
+/// Every diagnostic found.
+pub fn analyze_sources(
+    schema: &Arc<Source>,
+    migrations: &[MigrationFiles],
+) -> Result<Analysis, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let (file, parse_diags) = parse::parse_file(schema);
+    diagnostics.extend(parse_diags);
+    let mut declared = Schema::new();
+    parse::apply::apply_file(&mut declared, &file, Mode::Declarative, &mut diagnostics);
+    let declared_ok = diagnostics.is_empty();
+    diagnostics.extend(lint::missing_primary_keys(&declared));
+    let replay = replay(migrations, &mut diagnostics);
+    if declared_ok {
+        diagnostics.extend(drift(&replay.migrated, &declared));
+    }
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
+    if errors.is_empty() {
+        Ok(Analysis {
+            declared,
+            replay,
+            warnings,
+        })
+    } else {
+        Err(sorted(errors))
+    }
+}

@@ -369,11 +369,17 @@ mod tests {
     #[test]
     fn what_postgres_prints_equals_what_users_write() {
         same("price > 0", "(price > (0)::numeric)");
-        same("status IN ('a', 'b')", "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))");
+        same(
+            "status IN ('a', 'b')",
+            "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+        );
         same("-1", "'-1'::integer");
         same("'x'", "'x'::character varying");
         same("now()", "NOW()");
-        same("nextval('users_id_seq')", "nextval('public.users_id_seq'::regclass)");
+        same(
+            "nextval('users_id_seq')",
+            "nextval('public.users_id_seq'::regclass)",
+        );
         same("n BETWEEN 1 AND 5", "((n >= 1) AND (n <= 5))");
         same("email LIKE '%@%'", "((email)::text ~~ '%@%'::text)");
         same("lower(email)", "lower((email)::text)");

@@ -8,6 +8,7 @@
 //! never take part in equality.
 
 pub mod expr;
+pub mod map;
 pub mod names;
 pub mod types;
 
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use expr::Expression;
+pub use map::ObjectMap;
 pub use types::SqlType;
 
 use crate::diagnostic::Origin;
@@ -60,11 +62,11 @@ impl fmt::Display for QualifiedName {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     /// Tables.
-    pub tables: BTreeMap<QualifiedName, Table>,
+    pub tables: ObjectMap<Table>,
     /// Enum types.
-    pub enums: BTreeMap<QualifiedName, EnumType>,
+    pub enums: ObjectMap<EnumType>,
     /// Sequences (those created by `serial` columns included).
-    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    pub sequences: ObjectMap<Sequence>,
 }
 
 impl Schema {

@@ -17,8 +17,7 @@ use crate::model::names::{self, fold_ident, object_name_parts};
 use crate::model::types::TypeSpec;
 use crate::model::{
     Column, Constraint, ConstraintKind, Directives, EnumType, Expression, ForeignKey, Identity,
-    Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SqlType,
-    Table,
+    Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
 };
 
 /// What kind of file the statements come from.
@@ -166,6 +165,19 @@ impl<'a> Cx<'a> {
         )
     }
 
+    /// The start of a node's span, or the statement's start when it has none.
+    fn at_span(&self, node: &impl sqlparser::ast::Spanned) -> Origin {
+        let start = node.span().start;
+        if start.line == 0 {
+            return self.origin();
+        }
+        Origin::new(
+            &self.file.source,
+            u32::try_from(start.line).unwrap_or(1),
+            u32::try_from(start.column).unwrap_or(1),
+        )
+    }
+
     fn at_name(&self, name: &ObjectName) -> Origin {
         match name.0.first().and_then(|p| p.as_ident()) {
             Some(i) => self.at_ident(i),
@@ -193,7 +205,9 @@ impl<'a> Cx<'a> {
                     format!("`{what}` is not allowed in a declarative schema file"),
                 )
                 .note("schema.sql states what the schema is, not how it changes")
-                .help("declare the final form of the object instead; changes belong in migrations"));
+                .help(
+                    "declare the final form of the object instead; changes belong in migrations",
+                ));
         }
         Ok(())
     }
@@ -543,13 +557,8 @@ impl<'a> Cx<'a> {
         }
         if spec.serial {
             column.nullable = false;
-            let seq_name = names::choose_relation_name(
-                self.schema,
-                &[],
-                table,
-                Some(&col_name),
-                "seq",
-            );
+            let seq_name =
+                names::choose_relation_name(self.schema, &[], table, Some(&col_name), "seq");
             let seq = QualifiedName::new(table.schema.clone(), seq_name);
             column.default = Some(nextval(&seq));
             self.schema.sequences.insert(
@@ -575,7 +584,10 @@ impl<'a> Cx<'a> {
                     format!("type `{name}` does not exist at this point"),
                 )
                 .at(at);
-                d = match closest(&name.name, self.schema.enums.keys().map(|k| k.name.as_str())) {
+                d = match closest(
+                    &name.name,
+                    self.schema.enums.keys().map(|k| k.name.as_str()),
+                ) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!(
                         "declare it first: `CREATE TYPE {name} AS ENUM (...);`"
@@ -631,7 +643,7 @@ impl<'a> Cx<'a> {
     }
 
     fn table_constraint(&self, constraint: &TableConstraint) -> Res<PendingConstraint> {
-        let origin = self.origin();
+        let origin = self.at_span(constraint);
         match constraint {
             TableConstraint::PrimaryKey(pk) => {
                 if !pk.include.is_empty() || pk.index_type.is_some() {
@@ -778,13 +790,18 @@ impl<'a> Cx<'a> {
             if table.column(c).is_none() {
                 return Err(Diagnostic::error(
                     codes::UNKNOWN_OBJECT,
-                    format!("column `{c}` named in {} `{name}` does not exist in table `{table_name}`", kind.describe()),
+                    format!(
+                        "column `{c}` named in {} `{name}` does not exist in table `{table_name}`",
+                        kind.describe()
+                    ),
                 )
                 .at(&p.origin)
-                .help(match closest(c, table.columns.iter().map(|c| c.name.as_str())) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "add the column or fix the name".to_string(),
-                }));
+                .help(
+                    match closest(c, table.columns.iter().map(|c| c.name.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "add the column or fix the name".to_string(),
+                    },
+                ));
             }
         }
         if table.constraints.contains_key(&name) {
@@ -858,7 +875,11 @@ impl<'a> Cx<'a> {
             if fk.columns.len() != fk.ref_columns.len() {
                 return Err(Diagnostic::error(
                     codes::SYNTAX,
-                    format!("foreign key `{name}` has {} columns but references {}", fk.columns.len(), fk.ref_columns.len()),
+                    format!(
+                        "foreign key `{name}` has {} columns but references {}",
+                        fk.columns.len(),
+                        fk.ref_columns.len()
+                    ),
                 )
                 .at(&p.origin)
                 .help("list as many referenced columns as referencing ones"));
@@ -947,7 +968,11 @@ impl<'a> Cx<'a> {
                 new_column_name,
             } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME COLUMN")?;
-                self.rename_column(name, &fold_ident(old_column_name), &fold_ident(new_column_name))
+                self.rename_column(
+                    name,
+                    &fold_ident(old_column_name),
+                    &fold_ident(new_column_name),
+                )
             }
             AlterTableOperation::RenameTable { table_name } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME TO")?;
@@ -1007,9 +1032,7 @@ impl<'a> Cx<'a> {
                 c.nullable = false;
                 Ok(())
             }
-            _ if declarative => {
-                self.not_in_declarative(&format!("ALTER COLUMN ... {op}"))
-            }
+            _ if declarative => self.not_in_declarative(&format!("ALTER COLUMN ... {op}")),
             AlterColumnOperation::SetNotNull => {
                 self.column_mut(table, column)?.nullable = false;
                 Ok(())
@@ -1037,9 +1060,8 @@ impl<'a> Cx<'a> {
                 Ok(())
             }
             AlterColumnOperation::SetDataType { data_type, .. } => {
-                let spec = TypeSpec::from_ast(data_type).map_err(|m| {
-                    Diagnostic::error(codes::UNSUPPORTED_FEATURE, m).at(&at)
-                })?;
+                let spec = TypeSpec::from_ast(data_type)
+                    .map_err(|m| Diagnostic::error(codes::UNSUPPORTED_FEATURE, m).at(&at))?;
                 if spec.serial {
                     return Err(Diagnostic::error(
                         codes::SYNTAX,
@@ -1064,7 +1086,10 @@ impl<'a> Cx<'a> {
         cascade: bool,
     ) -> Res<()> {
         let origin = self.origin();
-        let exists = self.table_mut(table_name, &origin)?.column(column).is_some();
+        let exists = self
+            .table_mut(table_name, &origin)?
+            .column(column)
+            .is_some();
         if !exists {
             if if_exists {
                 return Ok(());
@@ -1083,7 +1108,8 @@ impl<'a> Cx<'a> {
             .flat_map(|t| {
                 t.constraints.values().filter_map(|c| match &c.kind {
                     ConstraintKind::ForeignKey(fk)
-                        if fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column) =>
+                        if fk.ref_table == *table_name
+                            && fk.ref_columns.iter().any(|r| r == column) =>
                     {
                         Some((t.name.clone(), c.name.clone()))
                     }
@@ -1240,22 +1266,30 @@ impl<'a> Cx<'a> {
                 *p = rename_in_expression(p, old, new);
             }
         }
-        for t in self.schema.tables.values_mut() {
-            for c in t.constraints.values_mut() {
-                if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
-                    if fk.ref_table == *table_name {
-                        ren(&mut fk.ref_columns);
+        self.schema.tables.update_where(
+            |t| references(t, table_name),
+            |t| {
+                for c in t.constraints.values_mut() {
+                    if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                        if fk.ref_table == *table_name {
+                            ren(&mut fk.ref_columns);
+                        }
                     }
                 }
-            }
-        }
-        for s in self.schema.sequences.values_mut() {
-            if let Some((t, c)) = &mut s.owned_by {
-                if t == table_name && c == old {
+            },
+        );
+        self.schema.sequences.update_where(
+            |s| {
+                s.owned_by
+                    .as_ref()
+                    .is_some_and(|(t, c)| t == table_name && c == old)
+            },
+            |s| {
+                if let Some((_, c)) = &mut s.owned_by {
                     *c = new.to_string();
                 }
-            }
-        }
+            },
+        );
         Ok(())
     }
 
@@ -1274,22 +1308,26 @@ impl<'a> Cx<'a> {
         };
         table.name = new_name.clone();
         self.schema.tables.insert(new_name.clone(), table);
-        for t in self.schema.tables.values_mut() {
-            for c in t.constraints.values_mut() {
-                if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
-                    if fk.ref_table == *old {
-                        fk.ref_table = new_name.clone();
+        self.schema.tables.update_where(
+            |t| references(t, old),
+            |t| {
+                for c in t.constraints.values_mut() {
+                    if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                        if fk.ref_table == *old {
+                            fk.ref_table = new_name.clone();
+                        }
                     }
                 }
-            }
-        }
-        for s in self.schema.sequences.values_mut() {
-            if let Some((t, _)) = &mut s.owned_by {
-                if t == old {
+            },
+        );
+        self.schema.sequences.update_where(
+            |s| s.owned_by.as_ref().is_some_and(|(t, _)| t == old),
+            |s| {
+                if let Some((t, _)) = &mut s.owned_by {
                     *t = new_name.clone();
                 }
-            }
-        }
+            },
+        );
         Ok(())
     }
 
@@ -1399,7 +1437,9 @@ impl<'a> Cx<'a> {
                 if table.column(c).is_none() {
                     return Err(Diagnostic::error(
                         codes::UNKNOWN_OBJECT,
-                        format!("column `{c}` of table `{table_name}` does not exist at this point"),
+                        format!(
+                            "column `{c}` of table `{table_name}` does not exist at this point"
+                        ),
                     )
                     .at(&at)
                     .help("index existing columns"));
@@ -1420,7 +1460,9 @@ impl<'a> Cx<'a> {
             predicate: ci.predicate.as_ref().map(Expression::from_ast),
             origin,
         };
-        self.table_mut(&table_name, &at)?.indexes.insert(name, index);
+        self.table_mut(&table_name, &at)?
+            .indexes
+            .insert(name, index);
         Ok(())
     }
 
@@ -1452,7 +1494,10 @@ impl<'a> Cx<'a> {
     fn create_enum(&mut self, name: QualifiedName, labels: &[Ident]) -> Res<()> {
         if self.schema.enums.contains_key(&name) {
             return Err(self
-                .err(codes::DUPLICATE_OBJECT, format!("type `{name}` already exists"))
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{name}` already exists"),
+                )
                 .related(&self.schema.enums[&name].origin, "first created here")
                 .help("remove one of the two definitions"));
         }
@@ -1484,7 +1529,10 @@ impl<'a> Cx<'a> {
         self.not_in_declarative("ALTER TYPE")?;
         let Some(e) = self.schema.enums.get(name) else {
             return Err(self
-                .err(codes::UNKNOWN_OBJECT, format!("type `{name}` does not exist at this point"))
+                .err(
+                    codes::UNKNOWN_OBJECT,
+                    format!("type `{name}` does not exist at this point"),
+                )
                 .help("create the type first"));
         };
         let mut e = e.clone();
@@ -1530,11 +1578,14 @@ impl<'a> Cx<'a> {
                 self.schema.enums.remove(name);
                 e.name = new.clone();
                 self.schema.enums.insert(new.clone(), e);
-                for t in self.schema.tables.values_mut() {
-                    for c in &mut t.columns {
-                        rename_type(&mut c.data_type, name, &new);
-                    }
-                }
+                self.schema.tables.update_where(
+                    |t| t.columns.iter().any(|c| uses_type(&c.data_type, name)),
+                    |t| {
+                        for c in &mut t.columns {
+                            rename_type(&mut c.data_type, name, &new);
+                        }
+                    },
+                );
                 return Ok(());
             }
         }
@@ -1578,7 +1629,10 @@ impl<'a> Cx<'a> {
                     [s, t, c] => (QualifiedName::new(s.clone(), t.clone()), c.clone()),
                     _ => {
                         return Err(self
-                            .err(codes::SYNTAX, format!("`{object_name}` is not `table.column`"))
+                            .err(
+                                codes::SYNTAX,
+                                format!("`{object_name}` is not `table.column`"),
+                            )
                             .help("write `COMMENT ON COLUMN table.column IS '...'`"));
                     }
                 };
@@ -1589,7 +1643,9 @@ impl<'a> Cx<'a> {
                 let Some(c) = t.column_mut(&column) else {
                     return Err(Diagnostic::error(
                         codes::UNKNOWN_OBJECT,
-                        format!("column `{column}` of table `{table}` does not exist at this point"),
+                        format!(
+                            "column `{column}` of table `{table}` does not exist at this point"
+                        ),
                     )
                     .at(&at));
                 };
@@ -1619,9 +1675,7 @@ impl<'a> Cx<'a> {
                         if if_exists {
                             continue;
                         }
-                        let is_constraint = self
-                            .schema
-                            .relation_name_taken(&name);
+                        let is_constraint = self.schema.relation_name_taken(&name);
                         let mut d = Diagnostic::error(
                             codes::UNKNOWN_OBJECT,
                             format!("index `{name}` does not exist at this point"),
@@ -1685,27 +1739,51 @@ impl<'a> Cx<'a> {
                         .at(&at));
                     }
                     let target = nextval(&name);
-                    for t in self.schema.tables.values_mut() {
-                        for c in &mut t.columns {
-                            if c.default.as_ref() == Some(&target) {
-                                if !cascade {
-                                    return Err(Diagnostic::error(
-                                        codes::NOT_ALLOWED_HERE,
-                                        format!("cannot drop sequence `{name}`: column `{}.{}` uses it", t.name, c.name),
-                                    )
-                                    .at(&at)
-                                    .help("drop the column's default first, or add CASCADE"));
-                                }
-                                c.default = None;
-                            }
-                        }
+                    let users: Vec<String> = self
+                        .schema
+                        .tables
+                        .values()
+                        .flat_map(|t| {
+                            t.columns
+                                .iter()
+                                .filter(|c| c.default.as_ref() == Some(&target))
+                                .map(|c| format!("{}.{}", t.name, c.name))
+                        })
+                        .collect();
+                    if !users.is_empty() && !cascade {
+                        return Err(Diagnostic::error(
+                            codes::NOT_ALLOWED_HERE,
+                            format!(
+                                "cannot drop sequence `{name}`: column `{}` uses it",
+                                users.join("`, `")
+                            ),
+                        )
+                        .at(&at)
+                        .help("drop the column's default first, or add CASCADE"));
                     }
+                    self.schema.tables.update_where(
+                        |t| {
+                            t.columns
+                                .iter()
+                                .any(|c| c.default.as_ref() == Some(&target))
+                        },
+                        |t| {
+                            for c in &mut t.columns {
+                                if c.default.as_ref() == Some(&target) {
+                                    c.default = None;
+                                }
+                            }
+                        },
+                    );
                 }
                 ObjectType::Schema => {
                     return Err(self.unsupported("`DROP SCHEMA`"));
                 }
                 other => {
-                    return Err(unsupported_statement(&format!("DROP {other}"), &self.origin()));
+                    return Err(unsupported_statement(
+                        &format!("DROP {other}"),
+                        &self.origin(),
+                    ));
                 }
             }
         }
@@ -1827,7 +1905,10 @@ impl<'a> Cx<'a> {
         }
         let Some(s) = self.schema.sequences.get_mut(&seq) else {
             return Err(self
-                .err(codes::UNKNOWN_OBJECT, format!("sequence `{seq}` does not exist at this point"))
+                .err(
+                    codes::UNKNOWN_OBJECT,
+                    format!("sequence `{seq}` does not exist at this point"),
+                )
                 .help("create the sequence first"));
         };
         s.owned_by = owner;
@@ -1842,13 +1923,21 @@ pub fn nextval(seq: &QualifiedName) -> Expression {
     } else {
         format!("{}.{}", seq.schema, seq.name)
     };
-    Expression::parse(&format!("nextval('{}')", text.replace('\'', "''")))
-        .unwrap_or_else(|_| Expression::parse("nextval(NULL)").unwrap_or_else(|_| unreachable_expression()))
+    Expression::parse(&format!("nextval('{}')", text.replace('\'', "''"))).unwrap_or_else(|_| {
+        Expression::parse("nextval(NULL)").unwrap_or_else(|_| unreachable_expression())
+    })
 }
 
 fn unreachable_expression() -> Expression {
     // Both literals above always parse; this keeps the function total without panicking.
     Expression::from_ast(&Expr::Value(sqlparser::ast::Value::Null.into()))
+}
+
+/// True when `t` has a foreign key to `target`.
+fn references(t: &Table, target: &QualifiedName) -> bool {
+    t.constraints
+        .values()
+        .any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.ref_table == *target))
 }
 
 fn uses_type(ty: &SqlType, name: &QualifiedName) -> bool {
@@ -1936,7 +2025,8 @@ pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expressi
 
 fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {
     let text = q.to_string().to_ascii_lowercase();
-    text.starts_with("select pg_catalog.set_config(") || text.starts_with("select pg_catalog.setval(")
+    text.starts_with("select pg_catalog.set_config(")
+        || text.starts_with("select pg_catalog.setval(")
 }
 
 /// The candidate closest to `name` by edit distance, when close enough to be a typo.

@@ -120,7 +120,9 @@ pub fn parse_comment(text: &str, origin: &Origin) -> Result<Vec<Directive>, Diag
     if body == "no-transaction" {
         return Ok(vec![make(DirectiveKind::NoTransaction)]);
     }
-    Err(bad("this comment starts with `schema:`, which is reserved for directives"))
+    Err(bad(
+        "this comment starts with `schema:`, which is reserved for directives",
+    ))
 }
 
 #[cfg(test)]

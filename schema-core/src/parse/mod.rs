@@ -283,7 +283,9 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             diagnostics.push(
                 Diagnostic::error(codes::SYNTAX, format!("cannot read SQL: {}", e.message))
                     .at(&Origin::new(source, line, col))
-                    .help("check quotes and comments: every `'`, `\"`, `$$` and `/*` must be closed"),
+                    .help(
+                        "check quotes and comments: every `'`, `\"`, `$$` and `/*` must be closed",
+                    ),
             );
             return (file, diagnostics);
         }
@@ -404,7 +406,11 @@ fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origi
 
 /// The error for a statement kind the model does not cover.
 pub fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
-    let kind = if kind.is_empty() { "this statement" } else { kind };
+    let kind = if kind.is_empty() {
+        "this statement"
+    } else {
+        kind
+    };
     Diagnostic::error(
         codes::UNSUPPORTED_STATEMENT,
         format!("`{kind}` is not supported here"),
@@ -443,7 +449,10 @@ mod tests {
 
     #[test]
     fn statements_keep_their_line_and_column() {
-        let src = Source::new("s.sql", "-- c\n\n  create table a (id int primary key);\ncreate table b (id int primary key);\n");
+        let src = Source::new(
+            "s.sql",
+            "-- c\n\n  create table a (id int primary key);\ncreate table b (id int primary key);\n",
+        );
         let (file, diags) = parse_file(&src);
         assert!(diags.is_empty(), "{diags:?}");
         let places: Vec<(u32, u32)> = file
@@ -470,7 +479,10 @@ mod tests {
 
     #[test]
     fn psql_meta_commands_are_blanked() {
-        let src = Source::new("d.sql", "\\restrict abc\ncreate table a (id int primary key);\n\\unrestrict abc\n");
+        let src = Source::new(
+            "d.sql",
+            "\\restrict abc\ncreate table a (id int primary key);\n\\unrestrict abc\n",
+        );
         let (file, diags) = parse_file(&src);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(file.statements[0].origin.line, 2);

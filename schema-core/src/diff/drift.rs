@@ -1,0 +1,216 @@
+//! Drift between the migrated and the declared schema, as located diagnostics:
+//! each difference points at the declaration in schema.sql, or at the migration
+//! that created what schema.sql lacks.
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::diff::{Change, column_differences};
+use crate::model::Schema;
+
+const UNMIGRATED_HELP: &str = "add a migration that creates it, then run `schema sum`; if it is created outside migrations on purpose, write `-- schema: allow(unmigrated_object)` above it";
+
+/// Every difference between `migrated` and `declared`, located.
+pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
+    let changes = super::compare(migrated, declared);
+    // Sequences owned by a column that is itself missing on one side are part of
+    // that column's (or table's) report.
+    let owner_reported = |s: &crate::model::Sequence| {
+        s.owned_by.as_ref().is_some_and(|(t, c)| {
+            changes.iter().any(|ch| match ch {
+                Change::CreateTable(x) | Change::DropTable(x) => x.name == *t,
+                Change::AddColumn { table, column } | Change::DropColumn { table, column } => {
+                    table == t && column.name == *c
+                }
+                _ => false,
+            })
+        })
+    };
+    let mut out = Vec::new();
+    for change in &changes {
+        let d = match change {
+            Change::CreateTable(t) => {
+                if t.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                    continue;
+                }
+                Diagnostic::error(
+                    codes::UNMIGRATED_OBJECT,
+                    format!(
+                        "table `{}` is declared at {} but no migration creates it",
+                        t.name, t.origin
+                    ),
+                )
+                .at(&t.origin)
+                .label("declared here")
+                .help(UNMIGRATED_HELP)
+            }
+            Change::CreateEnum(e) => {
+                if e.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                    continue;
+                }
+                Diagnostic::error(
+                    codes::UNMIGRATED_OBJECT,
+                    format!(
+                        "enum type `{}` is declared at {} but no migration creates it",
+                        e.name, e.origin
+                    ),
+                )
+                .at(&e.origin)
+                .help(UNMIGRATED_HELP)
+            }
+            Change::CreateSequence(s) => {
+                if owner_reported(s) {
+                    continue;
+                }
+                Diagnostic::error(
+                    codes::UNMIGRATED_OBJECT,
+                    format!(
+                        "sequence `{}` is declared at {} but no migration creates it",
+                        s.name, s.origin
+                    ),
+                )
+                .at(&s.origin)
+                .help(UNMIGRATED_HELP)
+            }
+            Change::DropTable(t) => Diagnostic::error(
+                codes::DRIFT,
+                format!("table `{}` is created by the migrations but not declared in schema.sql", t.name),
+            )
+            .at(&t.origin)
+            .label("created here")
+            .help("declare the table in schema.sql, or drop it in a new migration"),
+            Change::DropEnum(e) => Diagnostic::error(
+                codes::DRIFT,
+                format!("enum type `{}` is created by the migrations but not declared in schema.sql", e.name),
+            )
+            .at(&e.origin)
+            .help("declare the type in schema.sql, or drop it in a new migration"),
+            Change::DropSequence(s) => {
+                if owner_reported(s) {
+                    continue;
+                }
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("sequence `{}` is created by the migrations but not declared in schema.sql", s.name),
+                )
+                .at(&s.origin)
+                .help("declare the sequence in schema.sql, or drop it in a new migration")
+            }
+            Change::AlterEnum { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!("enum type `{}` has different labels in schema.sql and in the migrations", to.name),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .note(format!("schema.sql: ({})", to.values.join(", ")))
+            .note(format!("migrations: ({})", from.values.join(", ")))
+            .help("add a migration with `ALTER TYPE ... ADD VALUE` / `RENAME VALUE`, or fix schema.sql"),
+            Change::AlterSequence { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!("sequence `{}` has a different owner in schema.sql and in the migrations", to.name),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration with `ALTER SEQUENCE ... OWNED BY`, or fix schema.sql"),
+            Change::AddColumn { table, column } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "column `{table}.{}` is declared at {} but no migration adds it",
+                    column.name, column.origin
+                ),
+            )
+            .at(&column.origin)
+            .label("declared here")
+            .help(format!(
+                "add `ALTER TABLE {table} ADD COLUMN {} {} ...;` in a new migration",
+                column.name, column.data_type
+            )),
+            Change::DropColumn { table, column } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "column `{table}.{}` exists after the migrations but is not declared in schema.sql",
+                    column.name
+                ),
+            )
+            .at(&column.origin)
+            .label("added here")
+            .help(format!(
+                "declare the column in table `{table}` in schema.sql, or drop it in a new migration"
+            )),
+            Change::AlterColumn { table, from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "column `{table}.{}` differs between schema.sql and the migrations: {}",
+                    to.name,
+                    column_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .label("declared here")
+            .related(&from.origin, "as the migrations leave it")
+            .note("read each change as migrations → schema.sql")
+            .help("add a migration with `ALTER TABLE ... ALTER COLUMN ...`, or fix schema.sql to match"),
+            Change::AddConstraint { table, constraint } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "{} `{}` on `{table}` is declared at {} but no migration creates it",
+                    constraint.kind.describe(),
+                    constraint.name,
+                    constraint.origin
+                ),
+            )
+            .at(&constraint.origin)
+            .label("declared here")
+            .help(format!(
+                "add `ALTER TABLE {table} ADD CONSTRAINT {} ...;` in a new migration",
+                constraint.name
+            )),
+            Change::DropConstraint { table, constraint } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "{} `{}` on `{table}` is created by the migrations but not declared in schema.sql",
+                    constraint.kind.describe(),
+                    constraint.name
+                ),
+            )
+            .at(&constraint.origin)
+            .label("created here")
+            .help("declare it in schema.sql (implicit names follow PostgreSQL: `t_pkey`, `t_col_key`, `t_col_fkey`), or drop it in a new migration"),
+            Change::CreateIndex { table, index } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "index `{}` on `{table}` is declared at {} but no migration creates it",
+                    index.name, index.origin
+                ),
+            )
+            .at(&index.origin)
+            .label("declared here")
+            .help("add the `CREATE INDEX` in a new migration"),
+            Change::DropIndex { table, index } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "index `{}` on `{table}` is created by the migrations but not declared in schema.sql",
+                    index.name
+                ),
+            )
+            .at(&index.origin)
+            .label("created here")
+            .help("declare the index in schema.sql, or drop it in a new migration"),
+            Change::SetTableComment { table, .. } => {
+                let origin = declared
+                    .tables
+                    .get(table)
+                    .map(|t| t.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on table `{table}` differs between schema.sql and the migrations"),
+                )
+                .help("add a migration with `COMMENT ON TABLE ...`, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
+        };
+        out.push(d);
+    }
+    out
+}
