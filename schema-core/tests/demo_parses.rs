@@ -1,5 +1,7 @@
 //! The demo schema.sql and a real `pg_dump --schema-only` of it parse to the same model.
 
+#![allow(clippy::panic, clippy::expect_used)] // test helpers fail loudly
+
 use schema_core::parse::parse_schema_str;
 
 fn read(path: &str) -> String {

@@ -1,6 +1,8 @@
 //! The seed's faults, each seen by its diagnostic: the history that went wrong
 //! (tests/fixtures/seed) and edits made to copies of the demo project.
 
+#![allow(clippy::panic, clippy::expect_used)] // test helpers fail loudly
+
 use std::path::{Path, PathBuf};
 
 use schema_core::diagnostic::{Diagnostic, codes, render_all};

@@ -256,8 +256,11 @@ impl<'a> Cx<'a> {
             Statement::CreateTable(ct) => self.create_table(ct),
             Statement::AlterTable(at) => {
                 let name = self.name(&at.name)?;
-                if !self.schema.tables.contains_key(&name) && at.if_exists {
-                    return Ok(());
+                if !self.schema.tables.contains_key(&name) {
+                    if at.if_exists {
+                        return Ok(());
+                    }
+                    return Err(self.unknown_table(&name, &self.at_name(&at.name)));
                 }
                 for op in &at.operations {
                     self.alter_table(&name, op)?;
@@ -1133,8 +1136,9 @@ impl<'a> Cx<'a> {
         table.constraints.retain(|_, c| match &c.kind {
             ConstraintKind::Check { expr } => !expression_mentions(expr, column),
             ConstraintKind::ForeignKey(fk) => {
-                !fk.columns.iter().any(|c| c == column)
-                    && !(fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column))
+                let self_reference =
+                    fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column);
+                !(fk.columns.iter().any(|c| c == column) || self_reference)
             }
             k => !k.columns().iter().any(|c| c == column),
         });

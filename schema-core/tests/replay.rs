@@ -1,0 +1,211 @@
+//! Replay of each migration statement form: the history on the left must give
+//! the same model as the declaration on the right.
+
+#![allow(clippy::panic)] // test helpers fail loudly
+
+use schema_core::diagnostic::{Diagnostic, Source, render_all};
+use schema_core::migrations::MigrationFiles;
+use schema_core::migrations::replay::replay;
+use schema_core::parse::parse_schema_str;
+
+fn migration(n: u64, up: &str, down: &str) -> MigrationFiles {
+    let dir = format!("{n:014}_step");
+    MigrationFiles {
+        version: n,
+        version_text: format!("{n:014}"),
+        slug: "step".into(),
+        up: Source::new(format!("migrations/{dir}/up.sql"), up),
+        down: Source::new(format!("migrations/{dir}/down.sql"), down),
+        dir_name: dir,
+    }
+}
+
+fn replayed(steps: &[(&str, &str)]) -> (schema_core::Schema, Vec<Diagnostic>) {
+    let files: Vec<MigrationFiles> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (up, down))| migration(i as u64 + 1, up, down))
+        .collect();
+    let mut diags = Vec::new();
+    let r = replay(&files, &mut diags);
+    (r.migrated, diags)
+}
+
+fn assert_replays_to(steps: &[(&str, &str)], declared: &str) {
+    let (migrated, diags) = replayed(steps);
+    assert!(diags.is_empty(), "{}", render_all(&diags, false));
+    let declared = parse_schema_str("schema.sql", declared)
+        .unwrap_or_else(|d| panic!("{}", render_all(&d, false)));
+    let changes = schema_core::diff::compare(&migrated, &declared);
+    assert!(changes.is_empty(), "{changes:#?}");
+    assert_eq!(migrated, declared);
+}
+
+#[test]
+fn add_drop_and_alter_columns() {
+    assert_replays_to(
+        &[
+            (
+                "create table t (id int primary key, a text, b int);",
+                "drop table t;",
+            ),
+            (
+                "alter table t add column c varchar(10) not null default 'x';
+                 alter table t drop column a;
+                 alter table t alter column b type bigint;
+                 alter table t alter column b set not null;
+                 alter table t alter column b set default 0;",
+                "alter table t alter column b drop default;
+                 alter table t alter column b drop not null;
+                 alter table t alter column b type int;
+                 alter table t add column a text;
+                 alter table t drop column c;",
+            ),
+        ],
+        "create table t (id int primary key, b bigint not null default 0, c varchar(10) not null default 'x');",
+    );
+}
+
+#[test]
+fn renames_follow_through_constraints_indexes_and_foreign_keys() {
+    assert_replays_to(
+        &[
+            (
+                "create table a (id serial primary key, email text unique);
+                 create table b (id int primary key, a_id int references a (id));
+                 create index a_lower on a (lower(email)) where email is not null;",
+                "drop table b; drop table a;",
+            ),
+            (
+                "alter table a rename column email to mail;
+                 alter table a rename to accounts;
+                 alter table accounts rename constraint a_email_key to accounts_mail_key;
+                 alter index a_lower rename to accounts_lower;",
+                "alter index accounts_lower rename to a_lower;
+                 alter table accounts rename constraint accounts_mail_key to a_email_key;
+                 alter table accounts rename to a;
+                 alter table a rename column mail to email;",
+            ),
+        ],
+        // PostgreSQL keeps the names of the sequence, primary key and foreign key.
+        "create table accounts (id integer not null default nextval('a_id_seq'), mail text,
+             constraint a_pkey primary key (id), constraint accounts_mail_key unique (mail));
+         create sequence a_id_seq owned by accounts.id;
+         create table b (id int primary key, a_id int, constraint b_a_id_fkey foreign key (a_id) references accounts (id));
+         create index accounts_lower on accounts (lower(mail)) where mail is not null;",
+    );
+}
+
+#[test]
+fn enum_labels_are_added_before_after_and_renamed() {
+    assert_replays_to(
+        &[
+            (
+                "create type mood as enum ('sad', 'happy'); create table p (id int primary key, m mood);",
+                "drop table p; drop type mood;",
+            ),
+            (
+                "alter type mood add value 'ok' before 'happy';
+                 alter type mood add value 'great' after 'happy';
+                 alter type mood rename value 'sad' to 'blue';",
+                "-- schema: allow(down_does_not_undo_up)\n-- PostgreSQL cannot drop enum labels\nselect 1;",
+            ),
+        ],
+        "create type mood as enum ('blue', 'ok', 'happy', 'great'); create table p (id int primary key, m mood);",
+    );
+}
+
+#[test]
+fn constraints_are_added_and_dropped_with_postgres_names() {
+    assert_replays_to(
+        &[
+            (
+                "create table t (id int, n int); create table u (id int primary key);",
+                "drop table t; drop table u;",
+            ),
+            (
+                "alter table t add primary key (id);
+                 alter table t add check (n > 0);
+                 alter table t add foreign key (n) references u;
+                 alter table t add constraint named unique (n);
+                 alter table t drop constraint named;
+                 comment on table t is 'things';
+                 comment on column t.n is 'count';
+                 insert into u values (1);",
+                "comment on column t.n is null; comment on table t is null;
+                 alter table t drop constraint t_n_fkey; alter table t drop constraint t_n_check;
+                 alter table t drop constraint t_pkey;
+                 -- PostgreSQL leaves NOT NULL behind when a primary key is dropped
+                 alter table t alter column id drop not null;",
+            ),
+        ],
+        "create table u (id int primary key);
+         create table t (id int primary key, n int check (n > 0) references u (id));
+         comment on table t is 'things';
+         comment on column t.n is 'count';",
+    );
+}
+
+#[test]
+fn dropping_a_referenced_table_needs_cascade_and_cascade_drops_the_foreign_key() {
+    let (_, diags) = replayed(&[(
+        "create table a (id int primary key); create table b (id int primary key, a int references a); drop table a;",
+        "",
+    )]);
+    assert_eq!(diags.len(), 1, "{}", render_all(&diags, false));
+    assert!(
+        diags[0].message.contains("other objects depend on it"),
+        "{}",
+        diags[0]
+    );
+    assert!(diags[0].notes.iter().any(|n| n.contains("b_a_fkey")));
+
+    assert_replays_to(
+        &[(
+            "create table a (id int primary key); create table b (id int primary key, a int references a); drop table a cascade;",
+            "drop table b;",
+        )],
+        "create table b (id int primary key, a int);",
+    );
+}
+
+#[test]
+fn statements_on_missing_objects_are_located_errors_with_suggestions() {
+    let (_, diags) = replayed(&[(
+        "create table users (id int primary key);\nalter table user add column x int;\nalter table users drop column nope;\n",
+        "drop table users;",
+    )]);
+    let text = render_all(&diags, false);
+    assert_eq!(diags.len(), 2, "{text}");
+    assert!(
+        diags[0].message.contains("table `\"user\"` does not exist"),
+        "{text}"
+    );
+    assert_eq!(
+        diags[0].location().as_deref(),
+        Some("migrations/00000000000001_step/up.sql:2:13")
+    );
+    assert!(
+        diags[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("users")),
+        "{text}"
+    );
+    assert!(diags[1].message.contains("column `nope`"), "{text}");
+}
+
+#[test]
+fn declarative_files_refuse_drops_renames_and_data() {
+    for sql in [
+        "create table t (id int primary key); drop table t;",
+        "create table t (id int primary key); alter table t rename to u;",
+        "create table t (id int primary key); insert into t values (1);",
+    ] {
+        let err = parse_schema_str("schema.sql", sql)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(err.len(), 1, "{sql}: {}", render_all(&err, false));
+        assert_eq!(err[0].code.name, "not_allowed_here", "{sql}");
+    }
+}
