@@ -1,5 +1,7 @@
 //! The `schema` binary as a user runs it: exit codes and what it prints.
 
+#![allow(clippy::expect_used)] // test helpers fail loudly
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

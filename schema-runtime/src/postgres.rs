@@ -1,1 +1,558 @@
-//! PostgreSQL live introspection into the schema model.
+//! PostgreSQL live introspection into the schema model: what `pg_catalog` says
+//! a database holds, as the same [`Schema`] that parsing `schema.sql` gives.
+//!
+//! Types come from `format_type`, expressions from `pg_get_expr` and
+//! `pg_get_indexdef`, and both go through the model's own parsers, so the live
+//! schema is in the canonical form the declared one is in. The queries run in
+//! one read-only, repeatable-read transaction with `search_path` set to the
+//! default schema, so the text PostgreSQL prints does not depend on the
+//! session the caller left behind.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use postgres::{Client, IsolationLevel, Transaction};
+use schema_core::Origin;
+use schema_core::Schema;
+use schema_core::model::{
+    Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
+    ForeignKey, Identity, Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Sequence,
+    SqlType, Table,
+};
+
+/// What went wrong while reading a live PostgreSQL schema.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum IntrospectError {
+    /// A catalog query failed.
+    Query {
+        /// What was being read (`tables`, `columns`, ...).
+        what: &'static str,
+        /// The driver's error.
+        source: postgres::Error,
+    },
+    /// PostgreSQL printed a type the model cannot read.
+    Type {
+        /// `table.column`.
+        column: String,
+        /// What `format_type` printed.
+        text: String,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// PostgreSQL printed an expression the model cannot read.
+    Expression {
+        /// Whose expression it is (`default of users.id`, ...).
+        owner: String,
+        /// What `pg_get_expr` printed.
+        text: String,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// The catalog holds a value the model has no word for.
+    Catalog {
+        /// Whose value it is.
+        owner: String,
+        /// The value and what it is.
+        message: String,
+    },
+}
+
+impl fmt::Display for IntrospectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntrospectError::Query { what, source } => {
+                write!(f, "while introspecting {what}: {source}")
+            }
+            IntrospectError::Type {
+                column,
+                text,
+                message,
+            } => write!(
+                f,
+                "while introspecting the type of `{column}`: cannot read `{text}`: {message}"
+            ),
+            IntrospectError::Expression {
+                owner,
+                text,
+                message,
+            } => write!(
+                f,
+                "while introspecting the {owner}: cannot read `{text}`: {message}"
+            ),
+            IntrospectError::Catalog { owner, message } => {
+                write!(f, "while introspecting {owner}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for IntrospectError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            IntrospectError::Query { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, IntrospectError>;
+
+fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
+    move |source| IntrospectError::Query { what, source }
+}
+
+fn origin() -> Origin {
+    Origin::synthetic("postgres")
+}
+
+fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<Expression> {
+    Expression::parse(text).map_err(|message| IntrospectError::Expression {
+        owner: owner(),
+        text: text.to_string(),
+        message,
+    })
+}
+
+/// Reads the tables, enum types and sequences of `schemas` (e.g. `["public"]`)
+/// from a live PostgreSQL database into the model, in canonical form.
+///
+/// Objects the model has no place for (views, exclusion constraints, triggers,
+/// ...) are not read.
+///
+/// # Errors
+/// [`IntrospectError::Query`] when a catalog query fails; the other variants
+/// when PostgreSQL prints a type or an expression the model cannot read.
+pub fn introspect(
+    client: &mut Client,
+    schemas: &[&str],
+) -> std::result::Result<Schema, IntrospectError> {
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .start()
+        .map_err(query_error("a read-only transaction"))?;
+    // `pg_get_expr` and `format_type` qualify names outside the search path;
+    // the canonical form qualifies exactly those outside the default schema.
+    tx.batch_execute(&format!("SET LOCAL search_path TO {DEFAULT_SCHEMA}"))
+        .map_err(query_error("the search path"))?;
+    let schema = read_schema(&mut tx, schemas)?;
+    tx.commit().map_err(query_error("a read-only transaction"))?;
+    Ok(schema)
+}
+
+fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
+    let schemas: Vec<String> = schemas.iter().map(|s| (*s).to_string()).collect();
+    let version: i32 = tx
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .map_err(query_error("the server version"))?
+        .get(0);
+    let mut tables = read_tables(tx, &schemas)?;
+    read_columns(tx, &schemas, &mut tables)?;
+    read_constraints(tx, &schemas, version, &mut tables)?;
+    read_indexes(tx, &schemas, version, &mut tables)?;
+    let mut schema = Schema::new();
+    for (_, table) in tables {
+        schema.tables.insert(table.name.clone(), table);
+    }
+    for e in read_enums(tx, &schemas)? {
+        schema.enums.insert(e.name.clone(), e);
+    }
+    for s in read_sequences(tx, &schemas)? {
+        schema.sequences.insert(s.name.clone(), s);
+    }
+    Ok(schema)
+}
+
+/// Tables by oid.
+fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<u32, Table>> {
+    let rows = tx
+        .query(
+            "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class')
+             FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)",
+            &[&schemas],
+        )
+        .map_err(query_error("tables"))?;
+    let mut tables = BTreeMap::new();
+    for row in rows {
+        let name = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));
+        let mut table = Table::new(name, origin());
+        table.comment = row.get(3);
+        tables.insert(row.get::<_, u32>(0), table);
+    }
+    Ok(tables)
+}
+
+const TABLE_FILTER: &str = "JOIN pg_class c ON c.oid = {rel}
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)";
+
+fn table_filter(rel: &str) -> String {
+    TABLE_FILTER.replace("{rel}", rel)
+}
+
+fn table_of<'t>(tables: &'t mut BTreeMap<u32, Table>, oid: u32, what: &str) -> Result<&'t mut Table> {
+    tables.get_mut(&oid).ok_or_else(|| IntrospectError::Catalog {
+        owner: what.to_string(),
+        message: format!("relation {oid} vanished while reading"),
+    })
+}
+
+fn read_columns(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    tables: &mut BTreeMap<u32, Table>,
+) -> Result<()> {
+    // A user-defined type (an enum) is named by its namespace and name rather
+    // than by `format_type`, which qualifies it only when it is off the path.
+    let sql = format!(
+        "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
+                a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
+                a.attgenerated::text, col_description(a.attrelid, a.attnum),
+                un.nspname::text, ut.typname::text, t.typcategory = 'A'
+         FROM pg_attribute a
+         JOIN pg_type t ON t.oid = a.atttypid
+         JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+         LEFT JOIN pg_type ut ON ut.oid = et.oid
+              AND et.typnamespace <> 'pg_catalog'::regnamespace
+         LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         {}
+           AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY a.attrelid, a.attnum",
+        table_filter("a.attrelid")
+    );
+    let rows = tx.query(&sql, &[&schemas]).map_err(query_error("columns"))?;
+    for row in rows {
+        let table = table_of(tables, row.get(0), "columns")?;
+        let name: String = row.get(1);
+        let owner = |what: &str| format!("{what} of `{}.{name}`", table.name);
+        let type_text: String = row.get(2);
+        let user_type: Option<String> = row.get(9);
+        let data_type = match (row.get::<_, Option<String>>(8), user_type) {
+            (Some(schema), Some(ty)) => {
+                let named = SqlType::Named(QualifiedName::new(schema, ty));
+                if row.get::<_, bool>(10) {
+                    SqlType::Array(Box::new(named))
+                } else {
+                    named
+                }
+            }
+            _ => SqlType::parse(&type_text).map_err(|message| IntrospectError::Type {
+                column: format!("{}.{name}", table.name),
+                text: type_text.clone(),
+                message,
+            })?,
+        };
+        let expr: Option<String> = row.get(4);
+        let generated = row.get::<_, String>(6) == "s";
+        let expr = expr
+            .map(|text| {
+                let what = if generated { "generation expression" } else { "default" };
+                expression(|| owner(what), &text)
+            })
+            .transpose()?;
+        let (default, generated) = if generated { (None, expr) } else { (expr, None) };
+        let identity = match row.get::<_, String>(5).as_str() {
+            "" => None,
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            other => {
+                return Err(IntrospectError::Catalog {
+                    owner: owner("identity"),
+                    message: format!("unknown attidentity `{other}`"),
+                });
+            }
+        };
+        table.columns.push(Column {
+            name,
+            data_type,
+            nullable: !row.get::<_, bool>(3),
+            default,
+            identity,
+            generated,
+            comment: row.get(7),
+            origin: origin(),
+            directives: Directives::default(),
+        });
+    }
+    Ok(())
+}
+
+/// The names of the columns `attnums` of relation `rel`, in key order.
+fn column_names(attnums: &str, rel: &str) -> String {
+    format!(
+        "ARRAY(SELECT a.attname::text
+               FROM unnest({attnums}) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.attnum
+               ORDER BY k.ord)"
+    )
+}
+
+fn referential_action(code: &str, owner: &str) -> Result<ReferentialAction> {
+    Ok(match code {
+        "a" => ReferentialAction::NoAction,
+        "r" => ReferentialAction::Restrict,
+        "c" => ReferentialAction::Cascade,
+        "n" => ReferentialAction::SetNull,
+        "d" => ReferentialAction::SetDefault,
+        other => {
+            return Err(IntrospectError::Catalog {
+                owner: owner.to_string(),
+                message: format!("unknown referential action `{other}`"),
+            });
+        }
+    })
+}
+
+/// `pg_index.indnullsnotdistinct` where the server has it (PostgreSQL 15+).
+fn nulls_not_distinct(version: i32, index: &str) -> String {
+    if version >= 150_000 {
+        format!("COALESCE({index}.indnullsnotdistinct, false)")
+    } else {
+        "false".to_string()
+    }
+}
+
+fn read_constraints(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    version: i32,
+    tables: &mut BTreeMap<u32, Table>,
+) -> Result<()> {
+    let sql = format!(
+        "SELECT con.conrelid, con.conname::text, con.contype::text,
+                con.condeferrable, con.condeferred,
+                {}, rn.nspname::text, rc.relname::text, {},
+                con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text,
+                pg_get_expr(con.conbin, con.conrelid), {}
+         FROM pg_constraint con
+         LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+         LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+         LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
+         {}
+           AND con.contype IN ('p', 'u', 'f', 'c')",
+        column_names("con.conkey", "con.conrelid"),
+        column_names("con.confkey", "con.confrelid"),
+        nulls_not_distinct(version, "i"),
+        table_filter("con.conrelid"),
+    );
+    let rows = tx
+        .query(&sql, &[&schemas])
+        .map_err(query_error("constraints"))?;
+    for row in rows {
+        let table = table_of(tables, row.get(0), "constraints")?;
+        let name: String = row.get(1);
+        let owner = format!("constraint `{name}` of `{}`", table.name);
+        let columns: Vec<String> = row.get(5);
+        let kind = match row.get::<_, String>(2).as_str() {
+            "p" => ConstraintKind::PrimaryKey { columns },
+            "u" => ConstraintKind::Unique {
+                columns,
+                nulls_not_distinct: row.get(13),
+            },
+            "f" => ConstraintKind::ForeignKey(ForeignKey {
+                columns,
+                ref_table: QualifiedName::new(
+                    row.get::<_, String>(6),
+                    row.get::<_, String>(7),
+                ),
+                ref_columns: row.get(8),
+                on_update: referential_action(&row.get::<_, String>(9), &owner)?,
+                on_delete: referential_action(&row.get::<_, String>(10), &owner)?,
+                match_full: row.get::<_, String>(11) == "f",
+            }),
+            _ => {
+                let text: String = row.get(12);
+                ConstraintKind::Check {
+                    expr: expression(|| owner.clone(), &text)?,
+                }
+            }
+        };
+        table.constraints.insert(
+            name.clone(),
+            Constraint {
+                name,
+                kind,
+                deferrable: row.get(3),
+                initially_deferred: row.get(4),
+                origin: origin(),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// One key or included column of an index, as the catalog gives it.
+struct IndexColumn {
+    /// 1-based position in the index.
+    position: i64,
+    /// The column, `None` for an expression.
+    column: Option<String>,
+    /// `pg_get_indexdef(index, position, true)`: the column or the expression.
+    definition: String,
+    /// `indoption` bits: 1 = DESC, 2 = NULLS FIRST.
+    option: i16,
+}
+
+fn read_indexes(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    version: i32,
+    tables: &mut BTreeMap<u32, Table>,
+) -> Result<()> {
+    // Indexes that implement a constraint belong to the constraint. (A foreign
+    // key's `conindid` is the referenced table's index, hence the contype.)
+    let not_a_constraint = "NOT EXISTS (
+             SELECT 1 FROM pg_constraint con
+             WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+               AND con.contype IN ('p', 'u', 'x'))";
+    let sql = format!(
+        "SELECT i.indexrelid, i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
+                i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {}
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_am am ON am.oid = ic.relam
+         {}
+           AND {not_a_constraint}",
+        nulls_not_distinct(version, "i"),
+        table_filter("i.indrelid"),
+    );
+    let rows = tx.query(&sql, &[&schemas]).map_err(query_error("indexes"))?;
+    let key_sql = format!(
+        "SELECT i.indexrelid, k.ord, a.attname::text,
+                pg_get_indexdef(i.indexrelid, k.ord::int, true), COALESCE(k.opt, 0::int2)
+         FROM pg_index i
+         CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indoption::int2[])
+              WITH ORDINALITY AS k(attnum, opt, ord)
+         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+              AND k.attnum > 0
+         {}
+           AND {not_a_constraint}
+         ORDER BY i.indexrelid, k.ord",
+        table_filter("i.indrelid"),
+    );
+    let key_rows = tx
+        .query(&key_sql, &[&schemas])
+        .map_err(query_error("index columns"))?;
+    let mut columns: HashMap<u32, Vec<IndexColumn>> = HashMap::new();
+    for row in key_rows {
+        columns.entry(row.get(0)).or_default().push(IndexColumn {
+            position: row.get(1),
+            column: row.get(2),
+            definition: row.get(3),
+            option: row.get(4),
+        });
+    }
+    for row in rows {
+        let table = table_of(tables, row.get(1), "indexes")?;
+        let name: String = row.get(2);
+        let owner = |what: &str| format!("{what} of index `{name}` on `{}`", table.name);
+        let key_count: i64 = row.get(5);
+        let mut keys = Vec::new();
+        let mut include = Vec::new();
+        for c in columns.remove(&row.get::<_, u32>(0)).unwrap_or_default() {
+            if c.position > key_count {
+                include.push(c.column.unwrap_or(c.definition));
+                continue;
+            }
+            let part = match c.column {
+                Some(column) => IndexPart::Column(column),
+                None => IndexPart::Expression(expression(|| owner("key"), &c.definition)?),
+            };
+            keys.push(IndexKey {
+                part,
+                descending: c.option & 1 != 0,
+                nulls_first: c.option & 2 != 0,
+            });
+        }
+        let predicate = row
+            .get::<_, Option<String>>(6)
+            .map(|text| expression(|| owner("predicate"), &text))
+            .transpose()?;
+        table.indexes.insert(
+            name.clone(),
+            Index {
+                name,
+                unique: row.get(3),
+                method: row.get(4),
+                keys,
+                include,
+                nulls_not_distinct: row.get(7),
+                predicate,
+                origin: origin(),
+            },
+        );
+    }
+    Ok(())
+}
+
+fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumType>> {
+    let rows = tx
+        .query(
+            "SELECT n.nspname::text, t.typname::text,
+                    ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+                          WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+             FROM pg_type t
+             JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE t.typtype = 'e' AND n.nspname::text = ANY($1)",
+            &[&schemas],
+        )
+        .map_err(query_error("enum types"))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| EnumType {
+            name: QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1)),
+            values: row.get(2),
+            origin: origin(),
+            directives: Directives::default(),
+        })
+        .collect())
+}
+
+fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Sequence>> {
+    // Identity columns' sequences (`deptype 'i'`) are part of their column.
+    let rows = tx
+        .query(
+            "SELECT n.nspname::text, c.relname::text, tn.nspname::text, tc.relname::text,
+                    a.attname::text
+             FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+                  AND d.deptype = 'a'
+             LEFT JOIN pg_class tc ON tc.oid = d.refobjid
+             LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+             LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE c.relkind = 'S' AND n.nspname::text = ANY($1)
+               AND NOT EXISTS (
+                   SELECT 1 FROM pg_depend i
+                   WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid
+                     AND i.deptype = 'i')",
+            &[&schemas],
+        )
+        .map_err(query_error("sequences"))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let owned_by = match (
+                row.get::<_, Option<String>>(2),
+                row.get::<_, Option<String>>(3),
+                row.get::<_, Option<String>>(4),
+            ) {
+                (Some(schema), Some(table), Some(column)) => {
+                    Some((QualifiedName::new(schema, table), column))
+                }
+                _ => None,
+            };
+            Sequence {
+                name: QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1)),
+                owned_by,
+                origin: origin(),
+            }
+        })
+        .collect())
+}
