@@ -24,8 +24,21 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             })
         })
     };
+    let created: Vec<&crate::model::QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(&t.name),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::new();
     for change in &changes {
+        // A table no migration creates is one report, not one per index and key.
+        if let Change::AddConstraint { table, .. } | Change::CreateIndex { table, .. } = change {
+            if created.contains(&table) {
+                continue;
+            }
+        }
         let d = match change {
             Change::CreateTable(t) => {
                 if t.directives.allows(codes::UNMIGRATED_OBJECT.name) {
@@ -94,7 +107,20 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .at(&s.origin)
                 .help("declare the sequence in schema.sql, or drop it in a new migration")
             }
-            Change::AlterEnum { from, to } => Diagnostic::error(
+            Change::AddEnumValue { name, value, .. } => {
+                let Some(to) = declared.enums.get(name) else { continue };
+                let from_values = migrated.enums.get(name).map(|e| e.values.join(", ")).unwrap_or_default();
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("enum type `{name}` declares label '{value}' but no migration adds it"),
+                )
+                .at(&to.origin)
+                .note(format!("schema.sql: ({})", to.values.join(", ")))
+                .note(format!("migrations: ({from_values})"))
+                .help(format!("add a migration with `ALTER TYPE {name} ADD VALUE '{value}'`"))
+            }
+            Change::RenameTable { .. } | Change::RenameColumn { .. } => continue,
+            Change::RecreateEnum { from, to } => Diagnostic::error(
                 codes::DRIFT,
                 format!("enum type `{}` has different labels in schema.sql and in the migrations", to.name),
             )

@@ -18,8 +18,18 @@ pub enum Change {
     CreateEnum(EnumType),
     /// An enum type only `from` has.
     DropEnum(EnumType),
-    /// An enum type whose labels differ.
-    AlterEnum {
+    /// A label added to an enum type (`ALTER TYPE ... ADD VALUE`).
+    AddEnumValue {
+        /// The type.
+        name: QualifiedName,
+        /// The new label.
+        value: String,
+        /// The existing label it goes before; `None` appends it.
+        before: Option<String>,
+    },
+    /// An enum type whose labels were removed or reordered: PostgreSQL has no
+    /// `DROP VALUE`, so the type is recreated and its columns converted.
+    RecreateEnum {
         /// Before.
         from: EnumType,
         /// After.
@@ -40,6 +50,22 @@ pub enum Change {
     CreateTable(Table),
     /// A table only `from` has.
     DropTable(Table),
+    /// A table renamed (from a `-- schema: renamed from` hint).
+    RenameTable {
+        /// Old name.
+        from: QualifiedName,
+        /// New name.
+        to: QualifiedName,
+    },
+    /// A column renamed (from a `-- schema: renamed from` hint).
+    RenameColumn {
+        /// Its table (new name).
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// A column only `to` has.
     AddColumn {
         /// Its table.
@@ -137,18 +163,25 @@ impl fmt::Display for Change {
         match self {
             Change::CreateEnum(e) => write!(f, "create enum type `{}`", e.name),
             Change::DropEnum(e) => write!(f, "drop enum type `{}`", e.name),
-            Change::AlterEnum { from, to } => write!(
+            Change::AddEnumValue { name, value, .. } => {
+                write!(f, "add label '{value}' to enum type `{name}`")
+            }
+            Change::RecreateEnum { from, to } => write!(
                 f,
-                "change labels of enum `{}` from ({}) to ({})",
+                "recreate enum type `{}` with labels ({}) instead of ({})",
                 from.name,
-                from.values.join(", "),
-                to.values.join(", ")
+                to.values.join(", "),
+                from.values.join(", ")
             ),
             Change::CreateSequence(s) => write!(f, "create sequence `{}`", s.name),
             Change::DropSequence(s) => write!(f, "drop sequence `{}`", s.name),
             Change::AlterSequence { to, .. } => write!(f, "change owner of sequence `{}`", to.name),
             Change::CreateTable(t) => write!(f, "create table `{}`", t.name),
             Change::DropTable(t) => write!(f, "drop table `{}`", t.name),
+            Change::RenameTable { from, to } => write!(f, "rename table `{from}` to `{to}`"),
+            Change::RenameColumn { table, from, to } => {
+                write!(f, "rename column `{table}.{from}` to `{to}`")
+            }
             Change::AddColumn { table, column } => {
                 write!(
                     f,
@@ -188,17 +221,196 @@ impl fmt::Display for Change {
     }
 }
 
-/// Every difference between `from` and `to`, deterministic: enums, sequences,
-/// then tables, each in name order.
+/// Every difference between `from` and `to`, in the order a migration must
+/// apply them (see [`diff`]), without rename hints.
 pub fn compare(from: &Schema, to: &Schema) -> Vec<Change> {
+    order(raw_changes(from, to, &Renames::default()), from, to)
+}
+
+/// Renames to apply instead of drop + create: from `-- schema: renamed from <old>`
+/// directives in the declared schema, or their inverse for a down migration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Renames {
+    /// `(old, new)` table names.
+    pub tables: Vec<(QualifiedName, QualifiedName)>,
+    /// `(table as named in the target, old column, new column)`.
+    pub columns: Vec<(QualifiedName, String, String)>,
+}
+
+impl Renames {
+    /// The renames that undo these.
+    pub fn inverse(&self) -> Renames {
+        let table_back = |t: &QualifiedName| {
+            self.tables
+                .iter()
+                .find(|(_, new)| new == t)
+                .map_or_else(|| t.clone(), |(old, _)| old.clone())
+        };
+        Renames {
+            tables: self
+                .tables
+                .iter()
+                .map(|(old, new)| (new.clone(), old.clone()))
+                .collect(),
+            columns: self
+                .columns
+                .iter()
+                .map(|(t, old, new)| (table_back(t), new.clone(), old.clone()))
+                .collect(),
+        }
+    }
+
+    /// The old name of table `to` (itself when not renamed).
+    fn table_source(&self, to: &QualifiedName) -> QualifiedName {
+        self.tables
+            .iter()
+            .find(|(_, new)| new == to)
+            .map_or_else(|| to.clone(), |(old, _)| old.clone())
+    }
+
+    /// The old name of column `column` of target table `table`.
+    fn column_source<'a>(&'a self, table: &QualifiedName, column: &'a str) -> &'a str {
+        self.columns
+            .iter()
+            .find(|(t, _, new)| t == table && new == column)
+            .map_or(column, |(_, old, _)| old.as_str())
+    }
+}
+
+/// Reads the rename hints of `declared` and checks each against `from`.
+///
+/// A hint is used when `from` has the old name and not the new one; it is
+/// satisfied (and ignored) when `from` already has the new name and not the old
+/// one; it is an error when `from` has neither (the hint names nothing) or both.
+///
+/// # Errors
+/// One diagnostic per hint that matches nothing or is ambiguous.
+pub fn renames_from_hints(
+    from: &Schema,
+    declared: &Schema,
+) -> Result<Renames, Vec<crate::diagnostic::Diagnostic>> {
+    use crate::diagnostic::{Diagnostic, codes};
+    use crate::parse::directive::DirectiveKind;
+    let mut renames = Renames::default();
+    let mut errors = Vec::new();
+    let hints = |d: &crate::model::Directives| -> Vec<(String, crate::diagnostic::Origin)> {
+        d.0.iter()
+            .filter_map(|d| match &d.kind {
+                DirectiveKind::RenamedFrom(old) => Some((old.clone(), d.origin.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    for table in declared.tables.values() {
+        let mut source = table.name.clone();
+        for (old, origin) in hints(&table.directives) {
+            let old_name = QualifiedName::new(table.name.schema.clone(), old.clone());
+            match (
+                from.tables.contains_key(&old_name),
+                from.tables.contains_key(&table.name),
+            ) {
+                (true, false) => {
+                    renames.tables.push((old_name.clone(), table.name.clone()));
+                    source = old_name;
+                }
+                (false, true) => {}
+                (true, true) => errors.push(
+                    Diagnostic::error(
+                        codes::BAD_DIRECTIVE,
+                        format!("rename hint is ambiguous: both `{old_name}` and `{}` exist", table.name),
+                    )
+                    .at(&origin)
+                    .help("drop one of the tables in a migration first, or remove the hint"),
+                ),
+                (false, false) => errors.push(
+                    Diagnostic::error(
+                        codes::BAD_DIRECTIVE,
+                        format!("rename hint matches nothing: there is no table `{old_name}` to rename to `{}`", table.name),
+                    )
+                    .at(&origin)
+                    .help("fix the old name, or remove the hint to create the table"),
+                ),
+            }
+        }
+        let Some(from_table) = from.tables.get(&source) else {
+            for column in &table.columns {
+                for (old, origin) in hints(&column.directives) {
+                    errors.push(
+                        Diagnostic::error(
+                            codes::BAD_DIRECTIVE,
+                            format!(
+                                "rename hint matches nothing: table `{}` is new, so column `{old}` cannot be renamed",
+                                table.name
+                            ),
+                        )
+                        .at(&origin)
+                        .help("remove the hint"),
+                    );
+                }
+            }
+            continue;
+        };
+        for column in &table.columns {
+            for (old, origin) in hints(&column.directives) {
+                match (
+                    from_table.column(&old).is_some(),
+                    from_table.column(&column.name).is_some(),
+                ) {
+                    (true, false) => {
+                        renames
+                            .columns
+                            .push((table.name.clone(), old.clone(), column.name.clone()))
+                    }
+                    (false, true) => {}
+                    (true, true) => errors.push(
+                        Diagnostic::error(
+                            codes::BAD_DIRECTIVE,
+                            format!(
+                                "rename hint is ambiguous: table `{}` has both `{old}` and `{}`",
+                                table.name, column.name
+                            ),
+                        )
+                        .at(&origin)
+                        .help("drop one of the columns in a migration first, or remove the hint"),
+                    ),
+                    (false, false) => errors.push(
+                        Diagnostic::error(
+                            codes::BAD_DIRECTIVE,
+                            format!(
+                                "rename hint matches nothing: table `{}` has no column `{old}`",
+                                table.name
+                            ),
+                        )
+                        .at(&origin)
+                        .help("fix the old name, or remove the hint to add the column"),
+                    ),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(renames)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The changes that turn `from` into `to`, ordered so each can run after the
+/// ones before it: foreign keys, indexes and constraints are dropped before what
+/// they depend on; renames come next; enum types and sequences before the tables
+/// that use them; tables before their columns, constraints and indexes; foreign
+/// keys last. Deterministic; `diff(x, x, _)` is empty.
+pub fn diff(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
+    order(raw_changes(from, to, renames), from, to)
+}
+
+/// Unordered changes, one per differing object.
+fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     let mut out = Vec::new();
     for (name, e) in from.enums.iter() {
         match to.enums.get(name) {
             None => out.push(Change::DropEnum(e.clone())),
-            Some(t) if t != e => out.push(Change::AlterEnum {
-                from: e.clone(),
-                to: t.clone(),
-            }),
+            Some(t) if t.values != e.values => out.extend(enum_changes(e, t)),
             Some(_) => {}
         }
     }
@@ -207,10 +419,49 @@ pub fn compare(from: &Schema, to: &Schema) -> Vec<Change> {
             out.push(Change::CreateEnum(e.clone()));
         }
     }
+    let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
+    // Tables: those of `to` matched to their source in `from`.
+    for (name, t) in to.tables.iter() {
+        let source = renames.table_source(name);
+        match from.tables.get(&source) {
+            None => out.extend(create_table(t)),
+            Some(f) => {
+                if source != *name {
+                    out.push(Change::RenameTable {
+                        from: source.clone(),
+                        to: name.clone(),
+                    });
+                }
+                if !(source == *name && from.tables.shares(&to.tables, name)) {
+                    compare_tables(f, t, renames, &mut out);
+                }
+            }
+        }
+    }
+    for (name, t) in from.tables.iter() {
+        if !to.tables.contains_key(name) && !renamed_away.contains(&name) {
+            out.push(Change::DropTable(t.clone()));
+        }
+    }
+    // Sequences, leaving out those a dropped table or column takes with it.
+    let implied_drop = |s: &Sequence| {
+        s.owned_by.as_ref().is_some_and(|(t, c)| {
+            out.iter().any(|ch| match ch {
+                Change::DropTable(x) => x.name == *t,
+                Change::DropColumn { table, column } => {
+                    renames.table_source(table) == *t && column.name == *c
+                }
+                _ => false,
+            })
+        })
+    };
+    let mut seq_changes = Vec::new();
     for (name, s) in from.sequences.iter() {
+        let renamed = rename_owner(s, renames);
         match to.sequences.get(name) {
-            None => out.push(Change::DropSequence(s.clone())),
-            Some(t) if t != s => out.push(Change::AlterSequence {
+            None if implied_drop(s) => {}
+            None => seq_changes.push(Change::DropSequence(s.clone())),
+            Some(t) if *t != renamed => seq_changes.push(Change::AlterSequence {
                 from: s.clone(),
                 to: t.clone(),
             }),
@@ -219,55 +470,267 @@ pub fn compare(from: &Schema, to: &Schema) -> Vec<Change> {
     }
     for (name, s) in to.sequences.iter() {
         if !from.sequences.contains_key(name) {
-            out.push(Change::CreateSequence(s.clone()));
+            seq_changes.push(Change::CreateSequence(s.clone()));
         }
     }
-    for (name, t) in from.tables.iter() {
-        if from.tables.shares(&to.tables, name) {
-            continue;
-        }
-        match to.tables.get(name) {
-            None => out.push(Change::DropTable(t.clone())),
-            Some(other) => compare_tables(t, other, &mut out),
+    out.extend(seq_changes);
+    out
+}
+
+/// A new table: `CREATE TABLE` without its foreign keys and indexes, which follow
+/// as their own changes (so tables that reference each other can be created).
+fn create_table(t: &Table) -> Vec<Change> {
+    let mut bare = t.clone();
+    bare.indexes.clear();
+    bare.constraints
+        .retain(|_, c| !matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)));
+    let mut out = vec![Change::CreateTable(bare)];
+    for c in t.constraints.values() {
+        if matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)) {
+            out.push(Change::AddConstraint {
+                table: t.name.clone(),
+                constraint: c.clone(),
+            });
         }
     }
-    for (name, t) in to.tables.iter() {
-        if !from.tables.contains_key(name) {
-            out.push(Change::CreateTable(t.clone()));
+    for i in t.indexes.values() {
+        out.push(Change::CreateIndex {
+            table: t.name.clone(),
+            index: i.clone(),
+        });
+    }
+    out
+}
+
+/// A sequence as it reads after the table and column renames.
+fn rename_owner(s: &Sequence, renames: &Renames) -> Sequence {
+    let mut s = s.clone();
+    if let Some((t, c)) = &mut s.owned_by {
+        if let Some((_, new)) = renames.tables.iter().find(|(old, _)| old == t) {
+            *t = new.clone();
+        }
+        if let Some((_, _, new)) = renames
+            .columns
+            .iter()
+            .find(|(table, old, _)| table == t && old == c)
+        {
+            *c = new.clone();
+        }
+    }
+    s
+}
+
+/// Label changes: appended or inserted labels become `ADD VALUE`; anything else
+/// (a label removed or moved) recreates the type.
+fn enum_changes(from: &EnumType, to: &EnumType) -> Vec<Change> {
+    let mut i = 0;
+    for v in &to.values {
+        if from.values.get(i) == Some(v) {
+            i += 1;
+        }
+    }
+    let only_insertions = i == from.values.len();
+    if !only_insertions {
+        return vec![Change::RecreateEnum {
+            from: from.clone(),
+            to: to.clone(),
+        }];
+    }
+    let mut out = Vec::new();
+    for (k, v) in to.values.iter().enumerate() {
+        if !from.values.contains(v) {
+            let before = to.values[k + 1..]
+                .iter()
+                .find(|n| from.values.contains(n))
+                .cloned();
+            out.push(Change::AddEnumValue {
+                name: to.name.clone(),
+                value: v.clone(),
+                before,
+            });
         }
     }
     out
 }
 
-fn compare_tables(from: &Table, to: &Table, out: &mut Vec<Change>) {
-    if from == to && from.columns == to.columns {
-        return;
+/// The phase of a change in a migration; see [`diff`].
+fn phase(c: &Change) -> u8 {
+    match c {
+        Change::DropConstraint { constraint, .. }
+            if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>
+        {
+            0
+        }
+        Change::DropIndex { .. } => 1,
+        Change::DropConstraint { .. } => 2,
+        Change::DropTable(_) => 3,
+        Change::RenameTable { .. } => 4,
+        Change::RenameColumn { .. } => 5,
+        Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 6,
+        Change::CreateSequence(_) => 7,
+        Change::CreateTable(_) => 8,
+        Change::AddColumn { .. } => 9,
+        Change::AlterColumn { .. } => 10,
+        Change::DropColumn { .. } => 11,
+        Change::AlterSequence { .. } | Change::DropSequence(_) => 12,
+        Change::DropEnum(_) => 13,
+        Change::AddConstraint { constraint, .. }
+            if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>
+        {
+            16
+        }
+        Change::AddConstraint { .. } => 14,
+        Change::CreateIndex { .. } => 15,
+        Change::SetTableComment { .. } => 17,
     }
+}
+
+/// Orders changes by phase (stable, so name order holds within a phase). Foreign
+/// keys between two dropped tables are dropped first so the tables can go in any order.
+fn order(changes: Vec<Change>, _from: &Schema, _to: &Schema) -> Vec<Change> {
+    let dropped: Vec<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut extra = Vec::new();
+    for c in &changes {
+        if let Change::DropTable(t) = c {
+            for constraint in t.constraints.values() {
+                if let crate::model::ConstraintKind::ForeignKey(fk) = &constraint.kind {
+                    if fk.ref_table != t.name && dropped.contains(&fk.ref_table) {
+                        extra.push(Change::DropConstraint {
+                            table: t.name.clone(),
+                            constraint: constraint.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
+    all.sort_by_key(phase);
+    all
+}
+
+fn compare_tables(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<Change>) {
     let table = &to.name;
-    for c in &from.columns {
-        match to.column(&c.name) {
-            None => out.push(Change::DropColumn {
+    let renamed_columns: Vec<&(QualifiedName, String, String)> = renames
+        .columns
+        .iter()
+        .filter(|(t, _, _)| t == table)
+        .collect();
+    // Columns of `to` with their source column in `from`.
+    for c in &to.columns {
+        let source = renames.column_source(table, &c.name);
+        match from.column(source) {
+            None => out.push(Change::AddColumn {
                 table: table.clone(),
                 column: c.clone(),
             }),
-            Some(t) if t != c => out.push(Change::AlterColumn {
-                table: table.clone(),
-                from: c.clone(),
-                to: t.clone(),
-            }),
-            Some(_) => {}
+            Some(f) => {
+                if source != c.name {
+                    out.push(Change::RenameColumn {
+                        table: table.clone(),
+                        from: source.to_string(),
+                        to: c.name.clone(),
+                    });
+                }
+                let mut renamed = f.clone();
+                renamed.name = c.name.clone();
+                if renamed != *c {
+                    out.push(Change::AlterColumn {
+                        table: table.clone(),
+                        from: renamed,
+                        to: c.clone(),
+                    });
+                }
+            }
         }
     }
-    for c in &to.columns {
-        if from.column(&c.name).is_none() {
-            out.push(Change::AddColumn {
+    for c in &from.columns {
+        let renamed_away = renamed_columns.iter().any(|(_, old, _)| *old == c.name);
+        if to.column(&c.name).is_none() && !renamed_away {
+            out.push(Change::DropColumn {
                 table: table.clone(),
                 column: c.clone(),
             });
         }
     }
+    // Constraints and indexes compare after renames are applied to `from`'s.
+    let rename_col = |name: &str| -> String {
+        renamed_columns
+            .iter()
+            .find(|(_, old, _)| old == name)
+            .map_or_else(|| name.to_string(), |(_, _, new)| new.clone())
+    };
+    let renamed_constraint = |c: &Constraint| -> Constraint {
+        let mut c = c.clone();
+        if renamed_columns.is_empty() && renames.tables.is_empty() {
+            return c;
+        }
+        match &mut c.kind {
+            crate::model::ConstraintKind::PrimaryKey { columns }
+            | crate::model::ConstraintKind::Unique { columns, .. } => {
+                for col in columns.iter_mut() {
+                    *col = rename_col(col);
+                }
+            }
+            crate::model::ConstraintKind::ForeignKey(fk) => {
+                for col in fk.columns.iter_mut() {
+                    *col = rename_col(col);
+                }
+                if let Some((_, new)) = renames.tables.iter().find(|(old, _)| *old == fk.ref_table)
+                {
+                    fk.ref_table = new.clone();
+                }
+                let target = fk.ref_table.clone();
+                for col in fk.ref_columns.iter_mut() {
+                    if let Some((_, _, new)) = renames
+                        .columns
+                        .iter()
+                        .find(|(t, old, _)| *t == target && old == col)
+                    {
+                        *col = new.clone();
+                    }
+                }
+            }
+            crate::model::ConstraintKind::Check { expr } => {
+                for (_, old, new) in &renamed_columns {
+                    *expr = crate::parse::apply::rename_in_expression(expr, old, new);
+                }
+            }
+        }
+        c
+    };
+    let renamed_index = |i: &Index| -> Index {
+        let mut i = i.clone();
+        for (_, old, new) in &renamed_columns {
+            for col in i.include.iter_mut() {
+                if col == old {
+                    *col = new.clone();
+                }
+            }
+            for k in &mut i.keys {
+                match &mut k.part {
+                    crate::model::IndexPart::Column(c) if c == old => *c = new.clone(),
+                    crate::model::IndexPart::Expression(e) => {
+                        *e = crate::parse::apply::rename_in_expression(e, old, new);
+                    }
+                    crate::model::IndexPart::Column(_) => {}
+                }
+            }
+            if let Some(p) = &mut i.predicate {
+                *p = crate::parse::apply::rename_in_expression(p, old, new);
+            }
+        }
+        i
+    };
     for (name, c) in &from.constraints {
-        if to.constraints.get(name) != Some(c) {
+        let c2 = renamed_constraint(c);
+        if to.constraints.get(name) != Some(&c2) {
             out.push(Change::DropConstraint {
                 table: table.clone(),
                 constraint: c.clone(),
@@ -275,7 +738,11 @@ fn compare_tables(from: &Table, to: &Table, out: &mut Vec<Change>) {
         }
     }
     for (name, c) in &to.constraints {
-        if from.constraints.get(name) != Some(c) {
+        let same = from
+            .constraints
+            .get(name)
+            .is_some_and(|f| renamed_constraint(f) == *c);
+        if !same {
             out.push(Change::AddConstraint {
                 table: table.clone(),
                 constraint: c.clone(),
@@ -283,7 +750,7 @@ fn compare_tables(from: &Table, to: &Table, out: &mut Vec<Change>) {
         }
     }
     for (name, i) in &from.indexes {
-        if to.indexes.get(name) != Some(i) {
+        if to.indexes.get(name) != Some(&renamed_index(i)) {
             out.push(Change::DropIndex {
                 table: table.clone(),
                 index: i.clone(),
@@ -291,7 +758,11 @@ fn compare_tables(from: &Table, to: &Table, out: &mut Vec<Change>) {
         }
     }
     for (name, i) in &to.indexes {
-        if from.indexes.get(name) != Some(i) {
+        let same = from
+            .indexes
+            .get(name)
+            .is_some_and(|f| renamed_index(f) == *i);
+        if !same {
             out.push(Change::CreateIndex {
                 table: table.clone(),
                 index: i.clone(),
@@ -340,12 +811,12 @@ mod tests {
             text,
             vec![
                 "drop table `gone`",
+                "create table `new`",
+                "add column `t.c` text",
                 "alter column `t.a`: type `integer` → `bigint`",
                 "drop column `t.b`",
-                "add column `t.c` text",
                 "add unique constraint `t_c_key` on `t`",
                 "create index `t_c_idx` on `t`",
-                "create table `new`",
             ]
         );
     }
