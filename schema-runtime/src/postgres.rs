@@ -133,12 +133,21 @@ pub fn introspect(
         .isolation_level(IsolationLevel::RepeatableRead)
         .start()
         .map_err(query_error("a read-only transaction"))?;
-    // `pg_get_expr` and `format_type` qualify names outside the search path;
-    // the canonical form qualifies exactly those outside the default schema.
-    tx.batch_execute(&format!("SET LOCAL search_path TO {DEFAULT_SCHEMA}"))
-        .map_err(query_error("the search path"))?;
+    // `pg_get_expr` qualifies names outside the search path (the canonical form
+    // qualifies exactly those outside the default schema) and prints constants
+    // in the session's styles: fix them all, whatever the caller's session says.
+    tx.batch_execute(&format!(
+        "SET LOCAL search_path TO {DEFAULT_SCHEMA};
+         SET LOCAL DateStyle TO ISO, MDY;
+         SET LOCAL IntervalStyle TO postgres;
+         SET LOCAL TimeZone TO 'UTC';
+         SET LOCAL extra_float_digits TO 1;
+         SET LOCAL bytea_output TO hex;"
+    ))
+    .map_err(query_error("session settings"))?;
     let schema = read_schema(&mut tx, schemas)?;
-    tx.commit().map_err(query_error("a read-only transaction"))?;
+    tx.commit()
+        .map_err(query_error("a read-only transaction"))?;
     Ok(schema)
 }
 
@@ -153,7 +162,7 @@ fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
     read_constraints(tx, &schemas, version, &mut tables)?;
     read_indexes(tx, &schemas, version, &mut tables)?;
     let mut schema = Schema::new();
-    for (_, table) in tables {
+    for table in tables.into_values() {
         schema.tables.insert(table.name.clone(), table);
     }
     for e in read_enums(tx, &schemas)? {
@@ -194,11 +203,17 @@ fn table_filter(rel: &str) -> String {
     TABLE_FILTER.replace("{rel}", rel)
 }
 
-fn table_of<'t>(tables: &'t mut BTreeMap<u32, Table>, oid: u32, what: &str) -> Result<&'t mut Table> {
-    tables.get_mut(&oid).ok_or_else(|| IntrospectError::Catalog {
-        owner: what.to_string(),
-        message: format!("relation {oid} vanished while reading"),
-    })
+fn table_of<'t>(
+    tables: &'t mut BTreeMap<u32, Table>,
+    oid: u32,
+    what: &str,
+) -> Result<&'t mut Table> {
+    tables
+        .get_mut(&oid)
+        .ok_or_else(|| IntrospectError::Catalog {
+            owner: what.to_string(),
+            message: format!("relation {oid} vanished while reading"),
+        })
 }
 
 fn read_columns(
@@ -225,7 +240,9 @@ fn read_columns(
          ORDER BY a.attrelid, a.attnum",
         table_filter("a.attrelid")
     );
-    let rows = tx.query(&sql, &[&schemas]).map_err(query_error("columns"))?;
+    let rows = tx
+        .query(&sql, &[&schemas])
+        .map_err(query_error("columns"))?;
     for row in rows {
         let table = table_of(tables, row.get(0), "columns")?;
         let name: String = row.get(1);
@@ -251,11 +268,19 @@ fn read_columns(
         let generated = row.get::<_, String>(6) == "s";
         let expr = expr
             .map(|text| {
-                let what = if generated { "generation expression" } else { "default" };
+                let what = if generated {
+                    "generation expression"
+                } else {
+                    "default"
+                };
                 expression(|| owner(what), &text)
             })
             .transpose()?;
-        let (default, generated) = if generated { (None, expr) } else { (expr, None) };
+        let (default, generated) = if generated {
+            (None, expr)
+        } else {
+            (expr, None)
+        };
         let identity = match row.get::<_, String>(5).as_str() {
             "" => None,
             "a" => Some(Identity::Always),
@@ -356,10 +381,7 @@ fn read_constraints(
             },
             "f" => ConstraintKind::ForeignKey(ForeignKey {
                 columns,
-                ref_table: QualifiedName::new(
-                    row.get::<_, String>(6),
-                    row.get::<_, String>(7),
-                ),
+                ref_table: QualifiedName::new(row.get::<_, String>(6), row.get::<_, String>(7)),
                 ref_columns: row.get(8),
                 on_update: referential_action(&row.get::<_, String>(9), &owner)?,
                 on_delete: referential_action(&row.get::<_, String>(10), &owner)?,
@@ -421,7 +443,9 @@ fn read_indexes(
         nulls_not_distinct(version, "i"),
         table_filter("i.indrelid"),
     );
-    let rows = tx.query(&sql, &[&schemas]).map_err(query_error("indexes"))?;
+    let rows = tx
+        .query(&sql, &[&schemas])
+        .map_err(query_error("indexes"))?;
     let key_sql = format!(
         "SELECT i.indexrelid, k.ord, a.attname::text,
                 pg_get_indexdef(i.indexrelid, k.ord::int, true), COALESCE(k.opt, 0::int2)

@@ -2,11 +2,15 @@
 //! canonical text, so that what a user writes and what PostgreSQL prints back
 //! (`pg_get_expr`) compare equal.
 //!
-//! Canonicalisation: redundant parentheses go; casts of literals and of plain
-//! columns to text types go (PostgreSQL adds them: `(0)::numeric`,
-//! `(email)::text`); `x = ANY (ARRAY[..])` is written `x IN (..)`; `BETWEEN`
-//! is spelled out; `~~` is `LIKE`; unquoted identifiers and function names are
-//! folded; `nextval('public.s'::regclass)` loses the default schema.
+//! Canonicalisation: redundant parentheses go (and exactly the needed ones are
+//! printed back); casts of literals and of plain columns to text types go
+//! (PostgreSQL adds them: `(0)::numeric`, `(email)::text`); `x = ANY (ARRAY[..])`
+//! is written `x IN (..)`, and `x IN (a)` is `x = a`, as PostgreSQL parses them;
+//! `[NOT] BETWEEN` is spelled out; `~~` is `LIKE` and `~~*` is `ILIKE`; string
+//! literals of every spelling are plain strings, bit strings are their bits,
+//! numbers lose their exponent; unquoted identifiers and function names are
+//! folded; `nextval('public.s'::regclass)` loses the default schema and quotes
+//! the name as `regclass` prints it.
 
 use std::fmt;
 
@@ -51,7 +55,13 @@ impl Expression {
         &self.sql
     }
 
-    /// The sequence name when this is `nextval('seq')`.
+    /// True for the bare `NULL` literal (casts of literals are already gone).
+    pub fn is_null(&self) -> bool {
+        self.sql == "NULL"
+    }
+
+    /// The sequence name when this is `nextval('seq')`, as `regclass` prints it
+    /// (`seq`, `"Seq"`, `app.seq`).
     pub fn nextval_sequence(&self) -> Option<&str> {
         let rest = self.sql.strip_prefix("nextval('")?;
         rest.strip_suffix("')")
@@ -120,8 +130,278 @@ fn fold_name(name: ObjectName) -> ObjectName {
     )
 }
 
-fn boxed(e: Expr) -> Box<Expr> {
-    Box::new(canonical(e))
+/// Binding strengths of sqlparser's PostgreSQL dialect (`dialect/postgresql.rs`):
+/// the canonical text is printed with exactly the parentheses that make it parse
+/// back into the same tree.
+mod prec {
+    pub(super) const OR: u8 = 10;
+    pub(super) const AND: u8 = 20;
+    pub(super) const NOT: u8 = 30;
+    pub(super) const IS: u8 = 40;
+    pub(super) const COMPARE: u8 = 50;
+    pub(super) const IN_LIKE: u8 = 60;
+    pub(super) const OTHER: u8 = 70;
+    pub(super) const XOR: u8 = 75;
+    pub(super) const ADD: u8 = 80;
+    pub(super) const MUL: u8 = 90;
+    /// Unary minus parses its operand at `MUL`.
+    pub(super) const UNARY: u8 = 90;
+    pub(super) const EXP: u8 = 100;
+    pub(super) const AT_TZ: u8 = 110;
+    pub(super) const COLLATE: u8 = 120;
+    pub(super) const CAST: u8 = 140;
+    pub(super) const ATOM: u8 = u8::MAX;
+}
+
+fn binary_precedence(op: &BinaryOperator) -> u8 {
+    use BinaryOperator as B;
+    match op {
+        B::Or => prec::OR,
+        B::And => prec::AND,
+        B::Eq
+        | B::NotEq
+        | B::Lt
+        | B::Gt
+        | B::LtEq
+        | B::GtEq
+        | B::Spaceship
+        | B::PGRegexMatch
+        | B::PGRegexIMatch
+        | B::PGRegexNotMatch
+        | B::PGRegexNotIMatch
+        | B::PGLikeMatch
+        | B::PGILikeMatch
+        | B::PGNotLikeMatch
+        | B::PGNotILikeMatch => prec::COMPARE,
+        B::Xor => prec::XOR,
+        B::Plus | B::Minus => prec::ADD,
+        B::Multiply | B::Divide | B::Modulo | B::MyIntegerDivide | B::DuckIntegerDivide => {
+            prec::MUL
+        }
+        B::PGExp => prec::EXP,
+        _ => prec::OTHER,
+    }
+}
+
+/// How tightly the outermost operator of `e` binds.
+fn precedence(e: &Expr) -> u8 {
+    match e {
+        Expr::BinaryOp { op, .. } => binary_precedence(op),
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            ..
+        } => prec::NOT,
+        Expr::UnaryOp { .. } => prec::UNARY,
+        Expr::Value(ValueWithSpan {
+            value: Value::Number(n, _),
+            ..
+        }) if n.starts_with('-') => prec::UNARY,
+        Expr::IsNull(_)
+        | Expr::IsNotNull(_)
+        | Expr::IsTrue(_)
+        | Expr::IsNotTrue(_)
+        | Expr::IsFalse(_)
+        | Expr::IsNotFalse(_)
+        | Expr::IsUnknown(_)
+        | Expr::IsNotUnknown(_)
+        | Expr::IsDistinctFrom(..)
+        | Expr::IsNotDistinctFrom(..) => prec::IS,
+        Expr::AnyOp { .. } | Expr::AllOp { .. } => prec::COMPARE,
+        Expr::In { .. }
+        | Expr::Between { .. }
+        | Expr::Like { .. }
+        | Expr::ILike { .. }
+        | Expr::SimilarTo { .. } => prec::IN_LIKE,
+        Expr::AtTimeZone { .. } => prec::AT_TZ,
+        Expr::Collate { .. } => prec::COLLATE,
+        Expr::Cast {
+            kind: CastKind::DoubleColon,
+            ..
+        } => prec::CAST,
+        _ => prec::ATOM,
+    }
+}
+
+/// An operand (already canonical), parenthesised when it binds looser than `min`.
+fn operand(e: Expr, min: u8) -> Box<Expr> {
+    Box::new(if precedence(&e) < min {
+        Expr::Nested(Box::new(e))
+    } else {
+        e
+    })
+}
+
+/// `left op right` from canonical operands (left-associative).
+fn binary(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
+    let p = binary_precedence(&op);
+    Expr::BinaryOp {
+        left: operand(left, p),
+        op,
+        right: operand(right, p + 1),
+    }
+}
+
+/// The canonical form of `e`, as an operand that must bind at least as tight as `min`.
+fn sub(e: Expr, min: u8) -> Box<Expr> {
+    operand(canonical(e), min)
+}
+
+fn sub_opt(e: Option<Box<Expr>>, min: u8) -> Option<Box<Expr>> {
+    e.map(|e| sub(*e, min))
+}
+
+/// True when `e` refers to a column (PostgreSQL's "contains Vars").
+fn mentions_column(e: &Expr) -> bool {
+    match e {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::CompoundFieldAccess { .. } => {
+            true
+        }
+        Expr::Value(_) | Expr::TypedString(_) | Expr::Interval(_) => false,
+        Expr::Nested(e)
+        | Expr::UnaryOp { expr: e, .. }
+        | Expr::Cast { expr: e, .. }
+        | Expr::Collate { expr: e, .. } => mentions_column(e),
+        Expr::BinaryOp { left, right, .. } => mentions_column(left) || mentions_column(right),
+        Expr::Array(a) => a.elem.iter().any(mentions_column),
+        Expr::Function(f) => match &f.args {
+            FunctionArguments::List(list) => list.args.iter().any(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => mentions_column(e),
+                _ => true,
+            }),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// PostgreSQL's `transformAExprIn`: `x IN (a, b)` is `x = ANY (ARRAY[a, b])`
+/// over the items without columns when there are at least two of them; every
+/// other item (all of them otherwise, so `x IN (a)` is `x = a`) is compared on
+/// its own and OR-ed on (`<>` and AND for `NOT IN`). Operands are canonical.
+fn in_list(expr: Expr, list: Vec<Expr>, negated: bool) -> Expr {
+    let (compare, join) = if negated {
+        (BinaryOperator::NotEq, BinaryOperator::And)
+    } else {
+        (BinaryOperator::Eq, BinaryOperator::Or)
+    };
+    let (columns, constants): (Vec<Expr>, Vec<Expr>) =
+        list.iter().cloned().partition(mentions_column);
+    let mut result = None;
+    let rest = if constants.len() > 1 {
+        result = Some(Expr::In {
+            expr: operand(expr.clone(), prec::IN_LIKE + 1),
+            target: InTarget::List(constants),
+            negated,
+            global: false,
+        });
+        columns
+    } else {
+        list
+    };
+    for item in rest {
+        let cmp = binary(expr.clone(), compare.clone(), item);
+        result = Some(match result {
+            None => cmp,
+            Some(r) => binary(r, join.clone(), cmp),
+        });
+    }
+    result.unwrap_or(Expr::In {
+        expr: operand(expr, prec::IN_LIKE + 1),
+        target: InTarget::List(Vec::new()),
+        negated,
+        global: false,
+    })
+}
+
+/// `ARRAY[..]` as the list of an `IN`, when PostgreSQL would have printed an
+/// `IN` list that way (two or more items, none referring to a column).
+fn array_as_in_list(right: &Expr) -> Option<Vec<Expr>> {
+    match right {
+        Expr::Array(a) if a.elem.len() > 1 && !a.elem.iter().any(mentions_column) => {
+            Some(a.elem.clone())
+        }
+        _ => None,
+    }
+}
+
+/// A number without exponent: `1e10` → `10000000000`, `1.5e-05` → `0.000015`
+/// (PostgreSQL prints floating-point constants in whichever form is shorter).
+fn expand_exponent(n: &str) -> Option<String> {
+    let (mantissa, exponent) = n.split_once(['e', 'E'])?;
+    let exponent: i64 = exponent.parse().ok()?;
+    if exponent.abs() > 1000 {
+        return None;
+    }
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.chars().chain(frac.chars())).all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let point = i64::try_from(int.len()).ok()? + exponent;
+    let len = i64::try_from(digits.len()).ok()?;
+    let body = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(usize::try_from(-point).ok()?))
+    } else if point >= len {
+        format!("{digits}{}", "0".repeat(usize::try_from(point - len).ok()?))
+    } else {
+        let at = usize::try_from(point).ok()?;
+        format!("{}.{}", &digits[..at], &digits[at..])
+    };
+    let body = match body.split_once('.') {
+        Some((i, f)) => format!("{}.{f}", trim_leading_zeros(i)),
+        None => trim_leading_zeros(&body).to_string(),
+    };
+    Some(format!("{sign}{body}"))
+}
+
+fn trim_leading_zeros(int: &str) -> &str {
+    let trimmed = int.trim_start_matches('0');
+    if trimmed.is_empty() { "0" } else { trimmed }
+}
+
+/// A bit-string constant's bits: `B'1010'` → `1010`, `X'1F'` → `00011111`.
+fn hex_bits(hex: &str) -> Option<String> {
+    hex.chars()
+        .map(|c| c.to_digit(16).map(|d| format!("{d:04b}")))
+        .collect()
+}
+
+/// Canonical literal values: every string spelling is a plain string, bit
+/// strings are their bits, numbers have no exponent, and a string that is a
+/// number (PostgreSQL prints negative constants as `'-1'::integer`) is the number.
+fn literal(v: ValueWithSpan) -> Expr {
+    let text = match v.value {
+        Value::SingleQuotedString(s)
+        | Value::EscapedStringLiteral(s)
+        | Value::UnicodeStringLiteral(s)
+        | Value::NationalStringLiteral(s)
+        | Value::SingleQuotedByteStringLiteral(s) => s,
+        Value::DollarQuotedString(d) => d.value,
+        Value::HexStringLiteral(h) => match hex_bits(&h) {
+            Some(bits) => bits,
+            None => return value(Value::HexStringLiteral(h)),
+        },
+        Value::Number(n, long) => {
+            return value(Value::Number(expand_exponent(&n).unwrap_or(n), long));
+        }
+        other => {
+            return Expr::Value(ValueWithSpan {
+                value: other,
+                span: v.span,
+            });
+        }
+    };
+    if looks_numeric(&text) {
+        value(Value::Number(text, false))
+    } else if let Some(number) = expand_exponent(&text).filter(|n| looks_numeric(n)) {
+        value(Value::Number(number, false))
+    } else {
+        value(Value::SingleQuotedString(text))
+    }
 }
 
 /// Rewrites an expression into canonical form.
@@ -138,7 +418,8 @@ fn canonical(expr: Expr) -> Expr {
             let drop_cast = is_literal(&inner)
                 || (matches!(inner, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
                     && is_text_type(&data_type))
-                || matches!(data_type, DataType::Regclass);
+                || matches!(data_type, DataType::Regclass)
+                || (matches!(data_type, DataType::Text) && is_varchar_cast(&inner));
             if drop_cast {
                 inner
             } else {
@@ -147,17 +428,33 @@ fn canonical(expr: Expr) -> Expr {
                         CastKind::Cast | CastKind::DoubleColon => CastKind::DoubleColon,
                         other => other,
                     },
-                    expr: Box::new(inner),
-                    data_type,
+                    expr: operand(inner, prec::CAST),
+                    data_type: canonical_type(data_type),
                     format,
                 }
             }
         }
-        Expr::TypedString(ts) => Expr::Value(ts.value),
-        Expr::Value(ValueWithSpan { value: v, span }) => match v {
-            Value::SingleQuotedString(s) if looks_numeric(&s) => value(Value::Number(s, false)),
-            other => Expr::Value(ValueWithSpan { value: other, span }),
-        },
+        Expr::TypedString(ts) => literal(ts.value),
+        Expr::Interval(interval)
+            if interval.leading_field.is_none()
+                && interval.last_field.is_none()
+                && interval.fractional_seconds_precision.is_none() =>
+        {
+            // `INTERVAL '7 days'` is the string PostgreSQL prints as `'7 days'::interval`.
+            match canonical(*interval.value) {
+                Expr::Value(v) => Expr::Value(v),
+                other => Expr::Cast {
+                    kind: CastKind::DoubleColon,
+                    expr: operand(other, prec::CAST),
+                    data_type: DataType::Interval {
+                        fields: None,
+                        precision: None,
+                    },
+                    format: None,
+                },
+            }
+        }
+        Expr::Value(v) => literal(v),
         Expr::UnaryOp { op, expr } => {
             let inner = canonical(*expr);
             match (op, inner) {
@@ -169,9 +466,13 @@ fn canonical(expr: Expr) -> Expr {
                     }),
                 ) if !n.starts_with('-') => value(Value::Number(format!("-{n}"), l)),
                 (UnaryOperator::Plus, inner) => inner,
+                (UnaryOperator::Not, inner) => Expr::UnaryOp {
+                    op: UnaryOperator::Not,
+                    expr: operand(inner, prec::NOT),
+                },
                 (op, inner) => Expr::UnaryOp {
                     op,
-                    expr: Box::new(inner),
+                    expr: operand(inner, prec::UNARY + 1),
                 },
             }
         }
@@ -185,33 +486,18 @@ fn canonical(expr: Expr) -> Expr {
             }
         }
         Expr::BinaryOp { left, op, right } => {
-            let (op, negated_like) = match op {
-                BinaryOperator::PGLikeMatch => {
-                    return Expr::Like {
-                        negated: false,
-                        any: false,
-                        expr: boxed(*left),
-                        pattern: boxed(*right),
-                        escape_char: None,
-                    };
-                }
-                BinaryOperator::PGNotLikeMatch => (BinaryOperator::PGNotLikeMatch, true),
-                op => (op, false),
+            // PostgreSQL prints LIKE and ILIKE as the operators they stand for.
+            let like = match op {
+                BinaryOperator::PGLikeMatch => Some((false, false)),
+                BinaryOperator::PGNotLikeMatch => Some((true, false)),
+                BinaryOperator::PGILikeMatch => Some((false, true)),
+                BinaryOperator::PGNotILikeMatch => Some((true, true)),
+                _ => None,
             };
-            if negated_like {
-                return Expr::Like {
-                    negated: true,
-                    any: false,
-                    expr: boxed(*left),
-                    pattern: boxed(*right),
-                    escape_char: None,
-                };
+            if let Some((negated, case_insensitive)) = like {
+                return like_expr(negated, case_insensitive, *left, *right, None);
             }
-            Expr::BinaryOp {
-                left: boxed(*left),
-                op,
-                right: boxed(*right),
-            }
+            binary(canonical(*left), op, canonical(*right))
         }
         Expr::AnyOp {
             left,
@@ -219,17 +505,17 @@ fn canonical(expr: Expr) -> Expr {
             right,
             is_some,
         } => {
-            let left = boxed(*left);
+            let left = canonical(*left);
             let right = canonical(*right);
-            match (compare_op, right) {
-                (BinaryOperator::Eq, Expr::Array(array)) => Expr::In {
-                    expr: left,
-                    target: InTarget::List(array.elem),
+            match (compare_op, array_as_in_list(&right)) {
+                (BinaryOperator::Eq, Some(list)) => Expr::In {
+                    expr: operand(left, prec::IN_LIKE + 1),
+                    target: InTarget::List(list),
                     negated: false,
                     global: false,
                 },
-                (compare_op, right) => Expr::AnyOp {
-                    left,
+                (compare_op, _) => Expr::AnyOp {
+                    left: operand(left, prec::COMPARE + 1),
                     compare_op,
                     right: Box::new(right),
                     is_some,
@@ -241,17 +527,17 @@ fn canonical(expr: Expr) -> Expr {
             compare_op,
             right,
         } => {
-            let left = boxed(*left);
+            let left = canonical(*left);
             let right = canonical(*right);
-            match (compare_op, right) {
-                (BinaryOperator::NotEq, Expr::Array(array)) => Expr::In {
-                    expr: left,
-                    target: InTarget::List(array.elem),
+            match (compare_op, array_as_in_list(&right)) {
+                (BinaryOperator::NotEq, Some(list)) => Expr::In {
+                    expr: operand(left, prec::IN_LIKE + 1),
+                    target: InTarget::List(list),
                     negated: true,
                     global: false,
                 },
-                (compare_op, right) => Expr::AllOp {
-                    left,
+                (compare_op, _) => Expr::AllOp {
+                    left: operand(left, prec::COMPARE + 1),
                     compare_op,
                     right: Box::new(right),
                 },
@@ -259,58 +545,174 @@ fn canonical(expr: Expr) -> Expr {
         }
         Expr::In {
             expr,
+            target: InTarget::List(list),
+            negated,
+            ..
+        } => in_list(
+            canonical(*expr),
+            list.into_iter().map(canonical).collect(),
+            negated,
+        ),
+        Expr::In {
+            expr,
             target,
             negated,
             global,
         } => Expr::In {
-            expr: boxed(*expr),
-            target: match target {
-                InTarget::List(list) => InTarget::List(list.into_iter().map(canonical).collect()),
-                other => other,
-            },
+            expr: sub(*expr, prec::IN_LIKE + 1),
+            target,
             negated,
             global,
         },
         Expr::Between {
             expr,
-            negated: false,
+            negated,
             low,
             high,
         } => {
+            // PostgreSQL spells BETWEEN out: `x >= a AND x <= b`, `x < a OR x > b`.
             let e = canonical(*expr);
-            Expr::BinaryOp {
-                left: Box::new(Expr::BinaryOp {
-                    left: Box::new(e.clone()),
-                    op: BinaryOperator::GtEq,
-                    right: boxed(*low),
-                }),
-                op: BinaryOperator::And,
-                right: Box::new(Expr::BinaryOp {
-                    left: Box::new(e),
-                    op: BinaryOperator::LtEq,
-                    right: boxed(*high),
-                }),
+            let (low, high) = (canonical(*low), canonical(*high));
+            if negated {
+                binary(
+                    binary(e.clone(), BinaryOperator::Lt, low),
+                    BinaryOperator::Or,
+                    binary(e, BinaryOperator::Gt, high),
+                )
+            } else {
+                binary(
+                    binary(e.clone(), BinaryOperator::GtEq, low),
+                    BinaryOperator::And,
+                    binary(e, BinaryOperator::LtEq, high),
+                )
             }
         }
         Expr::Like {
             negated,
-            any,
             expr,
             pattern,
             escape_char,
-        } => Expr::Like {
+            any: false,
+        } => like_expr(negated, false, *expr, *pattern, escape_char),
+        Expr::ILike {
             negated,
-            any,
-            expr: boxed(*expr),
-            pattern: boxed(*pattern),
+            expr,
+            pattern,
             escape_char,
+            any: false,
+        } => like_expr(negated, true, *expr, *pattern, escape_char),
+        Expr::SimilarTo {
+            negated,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::SimilarTo {
+            negated,
+            expr: sub(*expr, prec::IN_LIKE + 1),
+            pattern: sub(*pattern, prec::IN_LIKE + 1),
+            escape_char: sub_opt(escape_char, prec::ATOM),
         },
-        Expr::IsNull(e) => Expr::IsNull(boxed(*e)),
-        Expr::IsNotNull(e) => Expr::IsNotNull(boxed(*e)),
-        Expr::IsTrue(e) => Expr::IsTrue(boxed(*e)),
-        Expr::IsFalse(e) => Expr::IsFalse(boxed(*e)),
-        Expr::IsDistinctFrom(a, b) => Expr::IsDistinctFrom(boxed(*a), boxed(*b)),
-        Expr::IsNotDistinctFrom(a, b) => Expr::IsNotDistinctFrom(boxed(*a), boxed(*b)),
+        Expr::IsNull(e) => Expr::IsNull(sub(*e, prec::IS + 1)),
+        Expr::IsNotNull(e) => Expr::IsNotNull(sub(*e, prec::IS + 1)),
+        Expr::IsTrue(e) => Expr::IsTrue(sub(*e, prec::IS + 1)),
+        Expr::IsNotTrue(e) => Expr::IsNotTrue(sub(*e, prec::IS + 1)),
+        Expr::IsFalse(e) => Expr::IsFalse(sub(*e, prec::IS + 1)),
+        Expr::IsNotFalse(e) => Expr::IsNotFalse(sub(*e, prec::IS + 1)),
+        Expr::IsUnknown(e) => Expr::IsUnknown(sub(*e, prec::IS + 1)),
+        Expr::IsNotUnknown(e) => Expr::IsNotUnknown(sub(*e, prec::IS + 1)),
+        Expr::IsDistinctFrom(a, b) => {
+            Expr::IsDistinctFrom(sub(*a, prec::IS + 1), sub(*b, prec::IS + 1))
+        }
+        Expr::IsNotDistinctFrom(a, b) => {
+            Expr::IsNotDistinctFrom(sub(*a, prec::IS + 1), sub(*b, prec::IS + 1))
+        }
+        Expr::AtTimeZone {
+            timestamp,
+            time_zone,
+        } => Expr::AtTimeZone {
+            timestamp: sub(*timestamp, prec::AT_TZ + 1),
+            time_zone: sub(*time_zone, prec::AT_TZ + 1),
+        },
+        Expr::Collate { expr, collation } => Expr::Collate {
+            expr: sub(*expr, prec::COLLATE),
+            collation,
+        },
+        Expr::Ceil { expr, field } => Expr::Ceil {
+            expr: Box::new(canonical(*expr)),
+            field,
+        },
+        Expr::Floor { expr, field } => Expr::Floor {
+            expr: Box::new(canonical(*expr)),
+            field,
+        },
+        Expr::Extract {
+            field,
+            syntax,
+            expr,
+        } => Expr::Extract {
+            field,
+            syntax,
+            expr: Box::new(canonical(*expr)),
+        },
+        Expr::Position { expr, r#in } => Expr::Position {
+            expr: sub(*expr, prec::IN_LIKE + 1),
+            r#in: Box::new(canonical(*r#in)),
+        },
+        Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            special,
+            shorthand,
+        } => Expr::Substring {
+            expr: Box::new(canonical(*expr)),
+            substring_from: sub_opt(substring_from, prec::ATOM),
+            substring_for: sub_opt(substring_for, prec::ATOM),
+            special,
+            shorthand,
+        },
+        Expr::Trim {
+            trim_where,
+            trim_what,
+            expr,
+            trim_characters,
+        } => Expr::Trim {
+            trim_where,
+            trim_what: trim_what.map(|e| Box::new(canonical(*e))),
+            expr: Box::new(canonical(*expr)),
+            trim_characters: trim_characters.map(|v| v.into_iter().map(canonical).collect()),
+        },
+        Expr::Case {
+            case_token,
+            end_token,
+            operand: case_operand,
+            conditions,
+            else_result,
+        } => Expr::Case {
+            case_token,
+            end_token,
+            operand: case_operand.map(|e| Box::new(canonical(*e))),
+            conditions: conditions
+                .into_iter()
+                .map(|w| sqlparser::ast::CaseWhen {
+                    condition: canonical(w.condition),
+                    result: canonical(w.result),
+                })
+                .collect(),
+            // PostgreSQL spells out the default `ELSE NULL`.
+            else_result: Some(Box::new(
+                else_result.map_or(value(Value::Null), |e| canonical(*e)),
+            )),
+        },
+        Expr::Tuple(items) => Expr::Tuple(items.into_iter().map(canonical).collect()),
+        Expr::JsonAccess { value, path } => Expr::JsonAccess {
+            value: sub(*value, prec::ATOM),
+            path,
+        },
+        Expr::CompoundFieldAccess { root, access_chain } => Expr::CompoundFieldAccess {
+            root: sub(*root, prec::ATOM),
+            access_chain,
+        },
         Expr::Array(mut array) => {
             array.elem = array.elem.into_iter().map(canonical).collect();
             array.named = true;
@@ -324,7 +726,7 @@ fn canonical(expr: Expr) -> Expr {
                     if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
                         let mut c = canonical(std::mem::replace(e, value(Value::Null)));
                         if is_nextval {
-                            c = strip_default_schema(c);
+                            c = canonical_regclass(c);
                         }
                         *e = c;
                     }
@@ -336,24 +738,125 @@ fn canonical(expr: Expr) -> Expr {
     }
 }
 
-/// `'public.seq'` → `'seq'` (how `pg_get_expr` prints it with the default search path).
-fn strip_default_schema(e: Expr) -> Expr {
-    match e {
-        Expr::Value(ValueWithSpan {
-            value: Value::SingleQuotedString(s),
-            span,
-        }) => {
-            let s = s
-                .strip_prefix(&format!("{}.", super::DEFAULT_SCHEMA))
-                .map(str::to_string)
-                .unwrap_or(s);
-            Expr::Value(ValueWithSpan {
-                value: Value::SingleQuotedString(s),
-                span,
-            })
-        }
-        other => other,
+/// True for `x::varchar[(n)]` and `x::text`: PostgreSQL casts such a value to
+/// `text` implicitly (and binary-coercibly) wherever text is needed.
+fn is_varchar_cast(e: &Expr) -> bool {
+    matches!(e, Expr::Cast { data_type, .. }
+    if matches!(
+        super::types::TypeSpec::from_ast(data_type).map(|spec| spec.ty),
+        Ok(super::SqlType::Varchar(_) | super::SqlType::Text)
+    ))
+}
+
+/// A cast's target type in its canonical spelling (`varchar` is
+/// `character varying`), as far as the model knows the type.
+fn canonical_type(data_type: DataType) -> DataType {
+    let Ok(spec) = super::types::TypeSpec::from_ast(&data_type) else {
+        return data_type;
+    };
+    if spec.serial {
+        return data_type;
     }
+    let text = spec.ty.to_string();
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(&text)
+        .and_then(|mut parser| parser.parse_data_type())
+        .unwrap_or(data_type)
+}
+
+/// `[NOT] LIKE` / `[NOT] ILIKE` from operands not yet canonical.
+fn like_expr(
+    negated: bool,
+    case_insensitive: bool,
+    expr: Expr,
+    pattern: Expr,
+    escape_char: Option<Box<Expr>>,
+) -> Expr {
+    let expr = sub(expr, prec::IN_LIKE + 1);
+    let pattern = sub(pattern, prec::IN_LIKE + 1);
+    let escape_char = sub_opt(escape_char, prec::ATOM);
+    if case_insensitive {
+        Expr::ILike {
+            negated,
+            any: false,
+            expr,
+            pattern,
+            escape_char,
+        }
+    } else {
+        Expr::Like {
+            negated,
+            any: false,
+            expr,
+            pattern,
+            escape_char,
+        }
+    }
+}
+
+/// Splits a `regclass` text into its folded name parts (`'app."Seq"'` → `app`, `Seq`).
+fn regclass_parts(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+            part = part.trim().to_string();
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(names::truncate(&part, names::MAX_IDENTIFIER_BYTES).to_string());
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The name in `nextval('…')` as `regclass` prints it with the default search
+/// path: without the default schema, each part quoted where needed.
+fn canonical_regclass(e: Expr) -> Expr {
+    let Expr::Value(ValueWithSpan {
+        value: Value::SingleQuotedString(s),
+        span,
+    }) = e
+    else {
+        return e;
+    };
+    let text = match regclass_parts(&s).as_deref() {
+        Some([schema, name]) if schema == super::DEFAULT_SCHEMA => names::quote_ident(name),
+        Some(parts) => parts
+            .iter()
+            .map(|p| names::quote_ident(p))
+            .collect::<Vec<_>>()
+            .join("."),
+        None => s,
+    };
+    Expr::Value(ValueWithSpan {
+        value: Value::SingleQuotedString(text),
+        span,
+    })
 }
 
 #[cfg(test)]
@@ -385,6 +888,108 @@ mod tests {
         same("lower(email)", "lower((email)::text)");
         same("TRUE", "true");
         same("'{}'::jsonb", "'{}'");
+    }
+
+    #[test]
+    fn postgres_rewrites_are_undone() {
+        // ILIKE is printed as its operator.
+        same("handle ILIKE 'a%'", "(handle ~~* 'a%'::text)");
+        same("handle NOT ILIKE 'a%'", "(handle !~~* 'a%'::text)");
+        // NOT BETWEEN is spelled out with OR.
+        same(
+            "score NOT BETWEEN -1 AND -0.5",
+            "((score < '-1'::integer) OR (score > '-0.5'::numeric))",
+        );
+        // A one-item IN list is a comparison; items with columns are OR-ed on.
+        same("status IN ('new')", "((status)::text = 'new'::text)");
+        same("status NOT IN ('new')", "((status)::text <> 'new'::text)");
+        same("a IN (1, 2, b)", "((a = ANY (ARRAY[1, 2])) OR (a = b))");
+        same("a IN (b, 1)", "((a = b) OR (a = 1))");
+        // Children of every expression kind are canonical.
+        same(
+            "floor(random() * 100)::integer",
+            "(floor((random() * (100)::double precision)))::integer",
+        );
+        same(
+            "now() AT TIME ZONE 'utc'",
+            "(now() AT TIME ZONE 'utc'::text)",
+        );
+        same("(a || b)::varchar", "((a || b))::character varying");
+        same("(a + 1)::int4", "((a + 1))::integer");
+        same(
+            "upper(s)::varchar(5) <> 'X'",
+            "(((upper(s))::character varying(5))::text <> 'X'::text)",
+        );
+        same(
+            "CASE WHEN a THEN 'x' END",
+            "CASE WHEN a THEN 'x'::text ELSE NULL::text END",
+        );
+        same(
+            "CASE WHEN a > 0 THEN 'x' ELSE 'y' END",
+            "CASE WHEN (a > 0) THEN 'x'::text ELSE 'y'::text END",
+        );
+        // Literals: typed intervals, exponents, bit strings, escaped strings.
+        same("now() + interval '7 days'", "(now() + '7 days'::interval)");
+        same("-1e10", "'-10000000000'::double precision");
+        same("1.5e-5", "'1.5e-05'::double precision");
+        same("2.5E+3", "2500");
+        same("B'1010'", "'1010'::\"bit\"");
+        same("X'1F'", "B'00011111'");
+        same("E'it\\'s'", "'it''s'::text");
+        same("$$x$$", "'x'::text");
+        // regclass quotes what needs quotes and drops the default schema.
+        same(
+            "nextval('\"Diary_Seq\"')",
+            "nextval('public.\"Diary_Seq\"'::regclass)",
+        );
+        same("nextval('Diary_Seq')", "nextval('diary_seq'::regclass)");
+        same("nextval('app.s')", "nextval('app.s'::regclass)");
+    }
+
+    #[test]
+    fn parentheses_that_matter_are_kept() {
+        let differ = |a: &str, b: &str| {
+            assert_ne!(Expression::parse(a), Expression::parse(b), "`{a}` vs `{b}`");
+        };
+        differ("(a OR b) AND c", "a OR (b AND c)");
+        differ("(a + b) * c", "a + b * c");
+        differ("(a + b)::integer", "a + b::integer");
+        differ("a - (b - c)", "a - b - c");
+        differ("NOT (a AND b)", "NOT a AND b");
+        differ("(a = b) IS NULL", "a = (b IS NULL)");
+        differ("-(a * b)", "-a * b");
+        same("(a OR b) AND c", "((a OR b) AND c)");
+        same("a - b - c", "((a - b) - c)");
+        same("(a + b) * c", "((a + b) * c)");
+    }
+
+    #[test]
+    fn canonical_text_reads_back_as_itself() {
+        for text in [
+            "(a OR b) AND c",
+            "a - (b - c)",
+            "(a + b)::integer",
+            "NOT (a AND b)",
+            "-(a * b)",
+            "(x = 1) IS TRUE",
+            "a IN (1, 2) OR a = b",
+            "x NOT BETWEEN 1 AND 2 AND y",
+            "(a || b) LIKE 'x%'",
+            "(ts AT TIME ZONE 'utc')::date",
+            "x = ANY (ARRAY['a'])",
+            "x = ANY (ARRAY[a, b])",
+            "(first_name || ' ') || last_name",
+            "nextval('\"Seq\"')",
+            "1e20",
+        ] {
+            let once = Expression::parse(text).map(|e| e.sql().to_string());
+            let twice = once
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|t| Expression::parse(t))
+                .map(|e| e.sql().to_string());
+            assert_eq!(once, twice, "`{text}`");
+        }
     }
 
     #[test]

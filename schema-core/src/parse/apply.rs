@@ -126,17 +126,98 @@ fn plain_column(e: &Expr) -> Option<String> {
     }
 }
 
-/// PostgreSQL's `FigureColname` for index naming: a function's name, else `expr`.
+/// PostgreSQL's `FigureIndexColname`: the name an index column gets from its
+/// expression, `expr` when nothing in it gives one.
 fn figure_name(e: &Expr) -> String {
+    figure_colname(e).map_or_else(|| "expr".to_string(), |(name, _)| name)
+}
+
+/// PostgreSQL's `FigureColnameInternal`: a name and how strong a guess it is
+/// (2 for a column, a function or a construct named like one; 1 for a cast's
+/// type or `case`).
+fn figure_colname(e: &Expr) -> Option<(String, u8)> {
+    let strong = |name: &str| Some((name.to_string(), 2));
     match e {
-        Expr::Function(f) => object_name_parts(&f.name)
-            .last()
-            .cloned()
-            .unwrap_or_else(|| "expr".into()),
-        Expr::Nested(inner) => figure_name(inner),
-        Expr::Cast { expr, .. } => figure_name(expr),
-        _ => "expr".into(),
+        Expr::Identifier(i) => Some((fold_ident(i), 2)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|i| (fold_ident(i), 2)),
+        Expr::Nested(inner) | Expr::Collate { expr: inner, .. } => figure_colname(inner),
+        Expr::Function(f) => object_name_parts(&f.name).last().map(|n| (n.clone(), 2)),
+        // Constructs the grammar turns into function calls.
+        Expr::Floor { .. } => strong("floor"),
+        Expr::Ceil { .. } => strong("ceil"),
+        Expr::AtTimeZone { .. } => strong("timezone"),
+        Expr::Extract { .. } => strong("extract"),
+        Expr::Position { .. } => strong("position"),
+        Expr::Substring { .. } => strong("substring"),
+        Expr::Trim { trim_where, .. } => match trim_where {
+            Some(sqlparser::ast::TrimWhereField::Leading) => strong("ltrim"),
+            Some(sqlparser::ast::TrimWhereField::Trailing) => strong("rtrim"),
+            _ => strong("btrim"),
+        },
+        Expr::Array(_) => strong("array"),
+        Expr::Tuple(_) => strong("row"),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match figure_colname(expr) {
+            Some((name, 2)) => Some((name, 2)),
+            _ => Some((internal_type_name(data_type), 1)),
+        },
+        Expr::Case { else_result, .. } => match else_result.as_deref().and_then(figure_colname) {
+            Some((name, 2)) => Some((name, 2)),
+            _ => Some(("case".to_string(), 1)),
+        },
+        _ => None,
     }
+}
+
+/// The last part of a type name as PostgreSQL's grammar records it: SQL's
+/// spellings of built-in types become their internal names (`integer` is `int4`).
+fn internal_type_name(data_type: &sqlparser::ast::DataType) -> String {
+    match TypeSpec::from_ast(data_type).map(|spec| spec.ty) {
+        Ok(SqlType::SmallInt) => "int2".into(),
+        Ok(SqlType::Integer) => "int4".into(),
+        Ok(SqlType::BigInt) => "int8".into(),
+        Ok(SqlType::Real) => "float4".into(),
+        Ok(SqlType::DoublePrecision) => "float8".into(),
+        Ok(SqlType::Numeric { .. }) => "numeric".into(),
+        Ok(SqlType::Boolean) => "bool".into(),
+        Ok(SqlType::Varchar(_)) => "varchar".into(),
+        Ok(SqlType::Char(_)) => "bpchar".into(),
+        Ok(SqlType::Time {
+            with_time_zone: true,
+            ..
+        }) => "timetz".into(),
+        Ok(SqlType::Time { .. }) => "time".into(),
+        Ok(SqlType::Timestamp {
+            with_time_zone: true,
+            ..
+        }) => "timestamptz".into(),
+        Ok(SqlType::Timestamp { .. }) => "timestamp".into(),
+        Ok(SqlType::Interval { .. }) => "interval".into(),
+        Ok(SqlType::Bit(_)) => "bit".into(),
+        Ok(SqlType::VarBit(_)) => "varbit".into(),
+        Ok(SqlType::Array(_)) | Err(_) => data_type.to_string().to_ascii_lowercase(),
+        Ok(SqlType::Named(name)) => name.name,
+        Ok(other) => other.to_string(),
+    }
+}
+
+/// PostgreSQL's `ChooseIndexColumnNames`: a name repeated within one index
+/// gets a number (`lower`, `lower1`).
+fn dedup_column_names(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let mut candidate = name.clone();
+        let mut i = 0;
+        while out.contains(&candidate) {
+            i += 1;
+            let suffix = i.to_string();
+            let base = names::truncate(&name, names::MAX_IDENTIFIER_BYTES - suffix.len());
+            candidate = format!("{base}{suffix}");
+        }
+        out.push(candidate);
+    }
+    out
 }
 
 /// A description of a constraint before it gets its name.
@@ -464,7 +545,7 @@ impl<'a> Cx<'a> {
             match &option.option {
                 ColumnOption::Null => saw_null = true,
                 ColumnOption::NotNull => column.nullable = false,
-                ColumnOption::Default(e) => column.default = Some(Expression::from_ast(e)),
+                ColumnOption::Default(e) => column.default = column_default(e),
                 ColumnOption::PrimaryKey(pk) => {
                     column.nullable = false;
                     let (deferrable, initially_deferred) = deferral(&pk.characteristics);
@@ -1023,7 +1104,7 @@ impl<'a> Cx<'a> {
         let at = self.at_ident(column);
         match op {
             AlterColumnOperation::SetDefault { value } => {
-                self.column_mut(table, column)?.default = Some(Expression::from_ast(value));
+                self.column_mut(table, column)?.default = column_default(value);
                 Ok(())
             }
             AlterColumnOperation::AddGenerated { generated_as, .. } => {
@@ -1405,6 +1486,9 @@ impl<'a> Cx<'a> {
             });
         }
         let include: Vec<String> = ci.include.iter().map(fold_ident).collect();
+        // Included columns count in the implicit name, as key columns do.
+        addition.extend(include.iter().cloned());
+        let addition = dedup_column_names(addition);
         let name = match &ci.name {
             Some(n) => {
                 let q = self.name(n)?;
@@ -1920,16 +2004,28 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// `nextval('seq')` as canonical text; the schema is kept only outside `public`.
+/// `nextval('seq')` as canonical text; the schema is kept only outside `public`,
+/// and each part is quoted where `regclass` would quote it.
 pub fn nextval(seq: &QualifiedName) -> Expression {
     let text = if seq.schema == crate::model::DEFAULT_SCHEMA {
-        seq.name.clone()
+        names::quote_ident(&seq.name)
     } else {
-        format!("{}.{}", seq.schema, seq.name)
+        format!(
+            "{}.{}",
+            names::quote_ident(&seq.schema),
+            names::quote_ident(&seq.name)
+        )
     };
     Expression::parse(&format!("nextval('{}')", text.replace('\'', "''"))).unwrap_or_else(|_| {
         Expression::parse("nextval(NULL)").unwrap_or_else(|_| unreachable_expression())
     })
+}
+
+/// A column's `DEFAULT`: PostgreSQL stores no default for `DEFAULT NULL`
+/// (nor for `NULL::type`), so neither does the model.
+fn column_default(e: &Expr) -> Option<Expression> {
+    let default = Expression::from_ast(e);
+    (!default.is_null()).then_some(default)
 }
 
 fn unreachable_expression() -> Expression {
@@ -2060,4 +2156,68 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[allow(dead_code)]
 fn function_has_no_args(f: &sqlparser::ast::Function) -> bool {
     matches!(f.args, FunctionArguments::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Expression, QualifiedName};
+    use crate::parse::parse_schema_str;
+
+    fn column_default(sql: &str, table: &str, column: &str) -> Option<Expression> {
+        let schema = parse_schema_str("t.sql", sql).unwrap_or_else(|d| panic!("{d:?}"));
+        let table = schema.tables.get(&QualifiedName::public(table));
+        table
+            .and_then(|t| t.column(column))
+            .and_then(|c| c.default.clone())
+    }
+
+    #[test]
+    fn default_null_is_no_default() {
+        let sql = "create table t (a text default null, b int default null::integer, c int);
+                   alter table t alter column c set default null;";
+        assert_eq!(column_default(sql, "t", "a"), None);
+        assert_eq!(column_default(sql, "t", "b"), None);
+        assert_eq!(column_default(sql, "t", "c"), None);
+    }
+
+    #[test]
+    fn implicit_index_names_follow_postgres() {
+        let sql = "create table r (id int, a text, b text, v numeric, n text);
+            create index on r ((v::integer));
+            create index on r (((v + 1)::integer));
+            create index on r (lower(a), lower(b));
+            create index on r (a, a);
+            create index on r ((case when v > 0 then a else b end));
+            create index on r ((case when v > 0 then 'x' end));
+            create index on r ((v * 2));
+            create index on r (id) include (n);";
+        let schema = parse_schema_str("t.sql", sql).unwrap_or_else(|d| panic!("{d:?}"));
+        let table = schema.tables.get(&QualifiedName::public("r"));
+        let mut names: Vec<&str> = table
+            .map(|t| t.indexes.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "r_a_a1_idx",
+                "r_b_idx",
+                "r_case_idx",
+                "r_expr_idx",
+                "r_id_n_idx",
+                "r_int4_idx",
+                "r_lower_lower1_idx",
+                "r_v_idx",
+            ]
+        );
+    }
+
+    #[test]
+    fn serial_default_names_its_sequence_as_regclass_prints_it() {
+        let sql = "create table \"Diary\" (\"Entry\" serial primary key);";
+        assert_eq!(
+            column_default(sql, "Diary", "Entry"),
+            Expression::parse("nextval('\"Diary_Entry_seq\"'::regclass)").ok()
+        );
+    }
 }

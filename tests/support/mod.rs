@@ -1,0 +1,3 @@
+//! Helpers shared by the workspace's integration tests.
+
+pub(crate) mod pg;
