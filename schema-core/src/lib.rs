@@ -11,6 +11,7 @@ pub mod lint;
 pub mod migrations;
 pub mod model;
 pub mod parse;
+pub mod render;
 
 pub use analyze::{Analysis, Project, analyze};
 pub use diagnostic::{Diagnostic, Origin, Source};

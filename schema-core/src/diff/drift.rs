@@ -120,6 +120,18 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .help(format!("add a migration with `ALTER TYPE {name} ADD VALUE '{value}'`"))
             }
             Change::RenameTable { .. } | Change::RenameColumn { .. } => continue,
+            Change::RenameConstraint { table, from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!("constraint `{to}` on `{table}` is called `{from}` after the migrations"),
+            )
+            .at(&declared.tables.get(table).and_then(|t| t.constraints.get(to)).map_or_else(|| crate::diagnostic::Origin::synthetic("schema.sql"), |c| c.origin.clone()))
+            .help(format!("add a migration with `ALTER TABLE {table} RENAME CONSTRAINT {from} TO {to}`, or name it `{from}` in schema.sql")),
+            Change::RenameIndex { table, from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!("index `{to}` on `{table}` is called `{from}` after the migrations"),
+            )
+            .at(&declared.tables.get(table).and_then(|t| t.indexes.get(to)).map_or_else(|| crate::diagnostic::Origin::synthetic("schema.sql"), |i| i.origin.clone()))
+            .help(format!("add a migration with `ALTER INDEX {from} RENAME TO {to}`, or name it `{from}` in schema.sql")),
             Change::RecreateEnum { from, to } => Diagnostic::error(
                 codes::DRIFT,
                 format!("enum type `{}` has different labels in schema.sql and in the migrations", to.name),

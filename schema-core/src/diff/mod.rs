@@ -57,6 +57,25 @@ pub enum Change {
         /// New name.
         to: QualifiedName,
     },
+    /// A constraint whose definition is unchanged but whose name differs (for
+    /// example the implicit `t_pkey` after the table was renamed).
+    RenameConstraint {
+        /// Its table (new name).
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// An index whose definition is unchanged but whose name differs.
+    RenameIndex {
+        /// Its table (new name).
+        table: QualifiedName,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// A column renamed (from a `-- schema: renamed from` hint).
     RenameColumn {
         /// Its table (new name).
@@ -181,6 +200,12 @@ impl fmt::Display for Change {
             Change::RenameTable { from, to } => write!(f, "rename table `{from}` to `{to}`"),
             Change::RenameColumn { table, from, to } => {
                 write!(f, "rename column `{table}.{from}` to `{to}`")
+            }
+            Change::RenameConstraint { table, from, to } => {
+                write!(f, "rename constraint `{from}` on `{table}` to `{to}`")
+            }
+            Change::RenameIndex { table, from, to } => {
+                write!(f, "rename index `{from}` on `{table}` to `{to}`")
             }
             Change::AddColumn { table, column } => {
                 write!(
@@ -566,6 +591,7 @@ fn phase(c: &Change) -> u8 {
         Change::DropTable(_) => 3,
         Change::RenameTable { .. } => 4,
         Change::RenameColumn { .. } => 5,
+        Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 5,
         Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 6,
         Change::CreateSequence(_) => 7,
         Change::CreateTable(_) => 8,
@@ -728,46 +754,115 @@ fn compare_tables(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<Cha
         }
         i
     };
+    let same_body = |a: &Constraint, b: &Constraint| {
+        a.kind == b.kind
+            && a.deferrable == b.deferrable
+            && a.initially_deferred == b.initially_deferred
+    };
+    let mut dropped: Vec<Constraint> = Vec::new();
     for (name, c) in &from.constraints {
         let c2 = renamed_constraint(c);
         if to.constraints.get(name) != Some(&c2) {
-            out.push(Change::DropConstraint {
-                table: table.clone(),
-                constraint: c.clone(),
-            });
+            dropped.push(c.clone());
         }
     }
+    let mut added: Vec<Constraint> = Vec::new();
     for (name, c) in &to.constraints {
         let same = from
             .constraints
             .get(name)
             .is_some_and(|f| renamed_constraint(f) == *c);
         if !same {
-            out.push(Change::AddConstraint {
-                table: table.clone(),
-                constraint: c.clone(),
-            });
+            added.push(c.clone());
         }
     }
+    // A dropped and an added constraint with one definition is a rename.
+    let mut renamed = Vec::new();
+    dropped.retain(|d| {
+        let body = renamed_constraint(d);
+        match added
+            .iter()
+            .position(|a| same_body(&body, a) && !to.constraints.contains_key(&d.name))
+        {
+            Some(i) => {
+                renamed.push((d.name.clone(), added.remove(i).name));
+                false
+            }
+            None => true,
+        }
+    });
+    for d in dropped {
+        out.push(Change::DropConstraint {
+            table: from.name.clone(),
+            constraint: d,
+        });
+    }
+    for (old, new) in renamed {
+        out.push(Change::RenameConstraint {
+            table: table.clone(),
+            from: old,
+            to: new,
+        });
+    }
+    for a in added {
+        out.push(Change::AddConstraint {
+            table: table.clone(),
+            constraint: a,
+        });
+    }
+    let same_index = |a: &Index, b: &Index| {
+        let mut a = a.clone();
+        a.name.clone_from(&b.name);
+        a == *b
+    };
+    let mut dropped: Vec<Index> = Vec::new();
     for (name, i) in &from.indexes {
         if to.indexes.get(name) != Some(&renamed_index(i)) {
-            out.push(Change::DropIndex {
-                table: table.clone(),
-                index: i.clone(),
-            });
+            dropped.push(i.clone());
         }
     }
+    let mut added: Vec<Index> = Vec::new();
     for (name, i) in &to.indexes {
         let same = from
             .indexes
             .get(name)
             .is_some_and(|f| renamed_index(f) == *i);
         if !same {
-            out.push(Change::CreateIndex {
-                table: table.clone(),
-                index: i.clone(),
-            });
+            added.push(i.clone());
         }
+    }
+    let mut renamed = Vec::new();
+    dropped.retain(|d| {
+        let body = renamed_index(d);
+        match added
+            .iter()
+            .position(|a| same_index(&body, a) && !to.indexes.contains_key(&d.name))
+        {
+            Some(i) => {
+                renamed.push((d.name.clone(), added.remove(i).name));
+                false
+            }
+            None => true,
+        }
+    });
+    for d in dropped {
+        out.push(Change::DropIndex {
+            table: from.name.clone(),
+            index: d,
+        });
+    }
+    for (old, new) in renamed {
+        out.push(Change::RenameIndex {
+            table: table.clone(),
+            from: old,
+            to: new,
+        });
+    }
+    for a in added {
+        out.push(Change::CreateIndex {
+            table: table.clone(),
+            index: a,
+        });
     }
     if from.comment != to.comment {
         out.push(Change::SetTableComment {

@@ -2,6 +2,7 @@
 //! their checksums against `schema.sum`, and replay them into the model.
 
 pub mod discover;
+pub mod generate;
 pub mod replay;
 pub mod sum;
 
