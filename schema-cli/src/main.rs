@@ -1,15 +1,20 @@
-//! The `schema` command line: `check` a project's schema.sql against its
-//! migrations, and `sum` to record the migrations' checksums.
+//! The `schema` command line over schema-core: `check`, `diff`, `new`, `sum`.
 //!
-//! Exit codes: 0 clean, 1 diagnostics or errors, 2 usage errors (from clap).
+//! Exit codes: 0 success (and, for `diff --exit-code`, no changes); 1 errors,
+//! diagnostics or a refused operation; 2 bad command line (clap) or, for
+//! `diff --exit-code`, changes found.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use schema_core::diagnostic::render_all;
-use schema_core::{Project, analyze, migrations};
+use clap::{Parser, Subcommand, ValueEnum};
+use schema_core::diagnostic::{Diagnostic, Source, render_all};
+use schema_core::diff;
+use schema_core::migrations::generate::{GeneratedMigration, generate};
+use schema_core::model::Schema;
+use schema_core::render::{Postgres, Renderer};
+use schema_core::{Project, load, migrations};
 
 /// Make database drift a compile error: check schema.sql against its migrations.
 #[derive(Debug, Parser)]
@@ -19,10 +24,55 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Dialect {
+    Postgres,
+}
+
+impl Dialect {
+    fn renderer(self) -> &'static dyn Renderer {
+        match self {
+            Dialect::Postgres => &Postgres,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Parse schema.sql and the migrations, replay them, lint, and report drift.
+    /// Parse schema.sql and the migrations, replay them, lint, and report drift
+    /// with the migration that would fix it.
     Check {
+        /// The declarative schema file.
+        #[arg(long, default_value = "schema.sql")]
+        schema: PathBuf,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        migrations: PathBuf,
+    },
+    /// Print the SQL that turns schema A into schema B. A and B are schema files,
+    /// or migrations directories (meaning their migrated schema).
+    Diff {
+        /// The schema to start from.
+        #[arg(long)]
+        from: PathBuf,
+        /// The schema to arrive at (its `-- schema: renamed from` hints are used).
+        #[arg(long)]
+        to: PathBuf,
+        /// The SQL dialect to print.
+        #[arg(long, value_enum, default_value = "postgres")]
+        dialect: Dialect,
+        /// Exit with 2 when there are changes (0 when none).
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Write the next migration (up.sql and down.sql) from the difference between
+    /// the migrated schema and schema.sql, and update schema.sum.
+    New {
+        /// A short snake_case description, e.g. `add_user_bio`.
+        slug: String,
+        /// Write the migration even if it drops tables or columns, or narrows types.
+        #[arg(long)]
+        allow_destructive: bool,
         /// The declarative schema file.
         #[arg(long, default_value = "schema.sql")]
         schema: PathBuf,
@@ -49,67 +99,323 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     match cli.command {
-        Command::Check { schema, migrations } => {
-            let project = project(schema, migrations);
-            match analyze(&project) {
-                Ok(analysis) => {
-                    if !analysis.warnings.is_empty() {
-                        eprint!("{}", render_all(&analysis.warnings, color));
-                    }
-                    let declared = &analysis.declared;
-                    println!(
-                        "ok: {} matches {} migration{} ({} table{}, {} enum type{})",
-                        project.display(&project.schema_path()),
-                        analysis.replay.migrations.len(),
-                        plural(analysis.replay.migrations.len()),
-                        declared.tables.len(),
-                        plural(declared.tables.len()),
-                        declared.enums.len(),
-                        plural(declared.enums.len()),
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diagnostics) => {
-                    eprint!("{}", render_all(&diagnostics, color));
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Sum { migrations } => {
-            let project = project(PathBuf::from("schema.sql"), migrations);
-            let dir = project.migrations_path();
-            let display = project.display(&dir);
-            let (found, diagnostics) = migrations::discover(&dir, &display);
-            if !diagnostics.is_empty() {
-                eprint!("{}", render_all(&diagnostics, color));
-                return ExitCode::from(1);
-            }
-            match migrations::sum::write(&dir, &found) {
-                Ok(true) => {
-                    println!(
-                        "wrote {display}/{} ({} migration{})",
-                        migrations::sum::SUM_FILE,
-                        found.len(),
-                        plural(found.len())
-                    );
-                    ExitCode::SUCCESS
-                }
-                Ok(false) => {
-                    println!("{display}/{} is up to date", migrations::sum::SUM_FILE);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!(
-                        "error: cannot write {display}/{}: {e}",
-                        migrations::sum::SUM_FILE
-                    );
-                    ExitCode::from(1)
-                }
-            }
-        }
+        Command::Check { schema, migrations } => check(&project(schema, migrations), color),
+        Command::Diff {
+            from,
+            to,
+            dialect,
+            exit_code,
+        } => diff_command(&from, &to, dialect, exit_code, color),
+        Command::New {
+            slug,
+            allow_destructive,
+            schema,
+            migrations,
+        } => new(
+            &project(schema, migrations),
+            &slug,
+            allow_destructive,
+            color,
+        ),
+        Command::Sum { migrations } => sum(&project(PathBuf::from("schema.sql"), migrations)),
     }
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+fn check(project: &Project, color: bool) -> ExitCode {
+    let loaded = load(project);
+    let fix = (loaded.declared_ok && loaded.history_ok)
+        .then(|| {
+            let renames =
+                diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared).ok()?;
+            generate(
+                &loaded.replay.migrated,
+                &loaded.declared,
+                &renames,
+                &Postgres,
+            )
+            .ok()
+        })
+        .flatten()
+        .filter(|m| !m.is_empty());
+    let migrations_count = loaded.replay.migrations.len();
+    let schema_display = project.display(&project.schema_path());
+    match loaded.into_result() {
+        Ok(analysis) => {
+            if !analysis.warnings.is_empty() {
+                eprint!("{}", render_all(&analysis.warnings, color));
+            }
+            let declared = &analysis.declared;
+            println!(
+                "ok: {schema_display} matches {migrations_count} migration{} ({} table{}, {} enum type{})",
+                plural(migrations_count),
+                declared.tables.len(),
+                plural(declared.tables.len()),
+                declared.enums.len(),
+                plural(declared.enums.len()),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            eprint!("{}", render_all(&diagnostics, color));
+            if let Some(fix) = fix {
+                eprintln!(
+                    "\nhelp: this migration would bring the migrations in line with {schema_display} \
+                     (`schema new <slug>` writes it, with its down.sql):\n"
+                );
+                for line in fix.up_sql().lines() {
+                    eprintln!("    {line}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A schema from a file (declarative) or a migrations directory (replayed).
+fn read_schema(path: &Path) -> Result<Schema, Vec<Diagnostic>> {
+    let display = path.display().to_string();
+    if path.is_dir() {
+        let (found, mut diagnostics) = migrations::discover(path, &display);
+        let replay = migrations::replay::replay(&found, &mut diagnostics);
+        let errors: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(|d| d.is_error() && !d.code.allowable)
+            .collect();
+        return if errors.is_empty() {
+            Ok(replay.migrated)
+        } else {
+            Err(errors)
+        };
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                schema_core::diagnostic::codes::IO,
+                format!("cannot read `{display}`: {e}"),
+            )
+            .help("pass a schema file or a migrations directory"),
+        ]
+    })?;
+    schema_core::parse::parse_schema(&Source::new(display, text))
+}
+
+fn diff_command(
+    from: &Path,
+    to: &Path,
+    dialect: Dialect,
+    exit_code: bool,
+    color: bool,
+) -> ExitCode {
+    let (from_schema, to_schema) = match (read_schema(from), read_schema(to)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            let mut all = a.err().unwrap_or_default();
+            all.extend(b.err().unwrap_or_default());
+            eprint!("{}", render_all(&all, color));
+            return ExitCode::from(1);
+        }
+    };
+    let renames = match diff::renames_from_hints(&from_schema, &to_schema) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint!("{}", render_all(&d, color));
+            return ExitCode::from(1);
+        }
+    };
+    let changes = diff::diff(&from_schema, &to_schema, &renames);
+    match dialect
+        .renderer()
+        .render(&changes, &from_schema, &to_schema)
+    {
+        Ok(statements) => {
+            print!("{}", schema_core::render::to_script(&statements));
+            if exit_code && !changes.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The next version: the current UTC time as `YYYYMMDDHHMMSS`, or one more than
+/// the last version when the clock is behind it.
+fn next_version(last: Option<u64>) -> u64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let stamp = format!(
+        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    );
+    let now = stamp.parse::<u64>().unwrap_or(0);
+    match last {
+        Some(last) if last >= now => last + 1,
+        _ => now,
+    }
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> ExitCode {
+    if !valid_slug(slug) {
+        eprintln!(
+            "error: `{slug}` is not a valid slug\n  = help: use lower-case letters, digits and `_`, e.g. `add_user_bio`"
+        );
+        return ExitCode::from(1);
+    }
+    let loaded = load(project);
+    if !loaded.declared_ok || !loaded.history_ok {
+        let blocking: Vec<Diagnostic> = loaded
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.is_error() && !d.code.allowable && d.code.name != "drift")
+            .collect();
+        eprint!("{}", render_all(&blocking, color));
+        eprintln!(
+            "error: fix these first: a migration can only be generated from a clean history and a valid schema.sql"
+        );
+        return ExitCode::from(1);
+    }
+    let renames = match diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint!("{}", render_all(&d, color));
+            return ExitCode::from(1);
+        }
+    };
+    let migration: GeneratedMigration = match generate(
+        &loaded.replay.migrated,
+        &loaded.declared,
+        &renames,
+        &Postgres,
+    ) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if migration.is_empty() {
+        eprintln!(
+            "error: nothing to do: the migrations already give the schema that schema.sql declares"
+        );
+        return ExitCode::from(1);
+    }
+    if !migration.destructive.is_empty() && !allow_destructive {
+        eprintln!("error: this migration would destroy data:");
+        for d in &migration.destructive {
+            eprintln!("  - {d}");
+        }
+        eprintln!(
+            "  = help: review the changes; if they are intended, run again with `--allow-destructive`"
+        );
+        return ExitCode::from(1);
+    }
+    let dir = project.migrations_path();
+    let last = loaded.replay.migrations.last().map(|m| m.files.version);
+    let name = format!("{}_{slug}", next_version(last));
+    let target = dir.join(&name);
+    let header = |which: &str| {
+        format!(
+            "-- {name} {which}: generated by `schema new` from the difference between the migrations and {}\n",
+            project.display(&project.schema_path())
+        )
+    };
+    let written = std::fs::create_dir_all(&target)
+        .and_then(|()| std::fs::write(target.join("up.sql"), header("up") + &migration.up_sql()))
+        .and_then(|()| {
+            std::fs::write(
+                target.join("down.sql"),
+                header("down") + &migration.down_sql(),
+            )
+        });
+    if let Err(e) = written {
+        eprintln!("error: cannot write {}: {e}", project.display(&target));
+        return ExitCode::from(1);
+    }
+    let display = project.display(&dir);
+    let (found, diagnostics) = migrations::discover(&dir, &display);
+    if !diagnostics.is_empty() {
+        eprint!("{}", render_all(&diagnostics, color));
+        return ExitCode::from(1);
+    }
+    if let Err(e) = migrations::sum::write(&dir, &found) {
+        eprintln!(
+            "error: cannot write {display}/{}: {e}",
+            migrations::sum::SUM_FILE
+        );
+        return ExitCode::from(1);
+    }
+    println!(
+        "wrote {display}/{name}/up.sql ({} change{})",
+        migration.changes.len(),
+        plural(migration.changes.len())
+    );
+    for c in &migration.changes {
+        println!("  - {c}");
+    }
+    println!("wrote {display}/{name}/down.sql");
+    println!("updated {display}/{}", migrations::sum::SUM_FILE);
+    ExitCode::SUCCESS
+}
+
+fn sum(project: &Project) -> ExitCode {
+    let dir = project.migrations_path();
+    let display = project.display(&dir);
+    let (found, diagnostics) = migrations::discover(&dir, &display);
+    if !diagnostics.is_empty() {
+        eprint!("{}", render_all(&diagnostics, false));
+        return ExitCode::from(1);
+    }
+    match migrations::sum::write(&dir, &found) {
+        Ok(true) => {
+            println!(
+                "wrote {display}/{} ({} migration{})",
+                migrations::sum::SUM_FILE,
+                found.len(),
+                plural(found.len())
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            println!("{display}/{} is up to date", migrations::sum::SUM_FILE);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot write {display}/{}: {e}",
+                migrations::sum::SUM_FILE
+            );
+            ExitCode::from(1)
+        }
+    }
 }

@@ -94,3 +94,139 @@ fn sum_writes_the_checksums_then_reports_them_up_to_date() {
     assert!(String::from_utf8_lossy(&second.stdout).contains("up to date"));
     assert_eq!(schema(dir.path(), &["check"]).status.code(), Some(0));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn new_writes_the_fixing_migration_and_then_refuses_when_nothing_is_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&workspace().join("tests/fixtures/seed"), dir.path());
+    // The empty migration is one of the seed's faults; allow it to isolate `new`.
+    std::fs::write(
+        dir.path()
+            .join("migrations/20240320140000_add_google_docs_integration_models/up.sql"),
+        "-- add google docs integration models\n-- schema: allow(empty_migration)\n",
+    )
+    .expect("write");
+    assert_eq!(schema(dir.path(), &["sum"]).status.code(), Some(0));
+    let before = schema(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&before.stderr);
+    assert_eq!(before.status.code(), Some(1));
+    assert!(
+        stderr.contains("this migration would bring the migrations in line"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ADD CONSTRAINT resumes_pkey PRIMARY KEY (user_id, serial_number)"),
+        "{stderr}"
+    );
+
+    let out = schema(dir.path(), &["new", "add_google_docs_tables"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("create table `resume_templates`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("updated migrations/schema.sum"), "{stdout}");
+
+    let after = schema(dir.path(), &["check"]);
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    let again = schema(dir.path(), &["new", "again"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to do"));
+}
+
+#[test]
+fn new_refuses_destructive_changes_unless_allowed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let m = dir.path().join("migrations/20240101000000_init");
+    std::fs::create_dir_all(&m).expect("mkdir");
+    std::fs::write(
+        m.join("up.sql"),
+        "create table t (id int primary key, gone text);\n",
+    )
+    .expect("write");
+    std::fs::write(m.join("down.sql"), "drop table t;\n").expect("write");
+    std::fs::write(
+        dir.path().join("schema.sql"),
+        "create table t (id int primary key);\n",
+    )
+    .expect("write");
+    assert_eq!(schema(dir.path(), &["sum"]).status.code(), Some(0));
+    let refused = schema(dir.path(), &["new", "drop_gone"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("drops column `t.gone`"), "{stderr}");
+    assert!(stderr.contains("--allow-destructive"), "{stderr}");
+    let allowed = schema(dir.path(), &["new", "drop_gone", "--allow-destructive"]);
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    assert_eq!(schema(dir.path(), &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn diff_prints_the_up_sql_and_exit_code_says_whether_there_are_changes() {
+    let root = workspace();
+    let same = schema(
+        &root,
+        &[
+            "diff",
+            "--from",
+            "migrations",
+            "--to",
+            "schema.sql",
+            "--exit-code",
+        ],
+    );
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    assert!(same.stdout.is_empty());
+    let changed = schema(
+        &root,
+        &[
+            "diff",
+            "--from",
+            "tests/fixtures/seed/schema.sql",
+            "--to",
+            "schema.sql",
+            "--exit-code",
+        ],
+    );
+    assert_eq!(changed.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&changed.stdout).contains("ADD CONSTRAINT user_sites_resume_fkey")
+    );
+    let broken = schema(&root, &["diff", "--from", "nope.sql", "--to", "schema.sql"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("cannot read `nope.sql`"));
+}

@@ -82,20 +82,64 @@ pub struct Analysis {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Everything read from a project, kept even when it has errors, so tools can
+/// still show the migration that would fix drift.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// What schema.sql declares (partial when `declared_ok` is false).
+    pub declared: Schema,
+    /// schema.sql read, parsed and applied without error.
+    pub declared_ok: bool,
+    /// The replayed history.
+    pub replay: Replay,
+    /// The history was found, matched schema.sum and replayed without error
+    /// (lints such as an empty migration do not count).
+    pub history_ok: bool,
+    /// Every diagnostic, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The analysis when there is no error, else every error.
+    ///
+    /// # Errors
+    /// Every error diagnostic, in file order.
+    pub fn into_result(self) -> Result<Analysis, Vec<Diagnostic>> {
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            self.diagnostics.into_iter().partition(Diagnostic::is_error);
+        if errors.is_empty() {
+            Ok(Analysis {
+                declared: self.declared,
+                replay: self.replay,
+                warnings,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// Reads and checks a project: parse schema.sql, discover and verify the
 /// migrations against schema.sum, replay them, lint, and compare.
 ///
 /// # Errors
-/// Every diagnostic found, errors first in file order; never only the first.
+/// Every diagnostic found, in file order; never only the first.
 pub fn analyze(project: &Project) -> Result<Analysis, Vec<Diagnostic>> {
+    load(project).into_result()
+}
+
+/// Reads a project like [`analyze`], keeping the models whatever the diagnostics.
+pub fn load(project: &Project) -> Loaded {
     let schema_path = project.schema_path();
     let schema_display = project.display(&schema_path);
     let migrations_path = project.migrations_path();
     let migrations_display = project.display(&migrations_path);
     let mut diagnostics = Vec::new();
+    let mut readable = true;
     let schema_source = match std::fs::read_to_string(&schema_path) {
         Ok(text) => Source::new(schema_display, text),
         Err(e) => {
+            readable = false;
             diagnostics.push(
                 Diagnostic::error(
                     codes::IO,
@@ -113,15 +157,13 @@ pub fn analyze(project: &Project) -> Result<Analysis, Vec<Diagnostic>> {
         &migrations_display,
         &found,
     ));
-    let result = analyze_sources(&schema_source, &found);
-    match result {
-        Ok(analysis) if diagnostics.is_empty() => Ok(analysis),
-        Ok(_) => Err(sorted(diagnostics)),
-        Err(more) => {
-            diagnostics.extend(more);
-            Err(sorted(diagnostics))
-        }
-    }
+    let history_found = diagnostics.len() == usize::from(!readable);
+    let mut loaded = load_sources(&schema_source, &found);
+    loaded.declared_ok &= readable;
+    loaded.history_ok &= history_found;
+    diagnostics.append(&mut loaded.diagnostics);
+    loaded.diagnostics = sorted(diagnostics);
+    loaded
 }
 
 /// Orders diagnostics by file, line and column (those without a place last).
@@ -146,6 +188,11 @@ pub fn analyze_sources(
     schema: &Arc<Source>,
     migrations: &[MigrationFiles],
 ) -> Result<Analysis, Vec<Diagnostic>> {
+    load_sources(schema, migrations).into_result()
+}
+
+/// The pure core of [`load`].
+pub fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
     let mut diagnostics = Vec::new();
     let (file, parse_diags) = parse::parse_file(schema);
     diagnostics.extend(parse_diags);
@@ -153,19 +200,19 @@ pub fn analyze_sources(
     parse::apply::apply_file(&mut declared, &file, Mode::Declarative, &mut diagnostics);
     let declared_ok = diagnostics.is_empty();
     diagnostics.extend(lint::missing_primary_keys(&declared));
+    let before_replay = diagnostics.len();
     let replay = replay(migrations, &mut diagnostics);
+    let history_ok = diagnostics[before_replay..]
+        .iter()
+        .all(|d| d.code.allowable || !d.is_error());
     if declared_ok {
         diagnostics.extend(drift(&replay.migrated, &declared));
     }
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        diagnostics.into_iter().partition(Diagnostic::is_error);
-    if errors.is_empty() {
-        Ok(Analysis {
-            declared,
-            replay,
-            warnings,
-        })
-    } else {
-        Err(sorted(errors))
+    Loaded {
+        declared,
+        declared_ok,
+        replay,
+        history_ok,
+        diagnostics: sorted(diagnostics),
     }
 }

@@ -13,6 +13,6 @@ pub mod model;
 pub mod parse;
 pub mod render;
 
-pub use analyze::{Analysis, Project, analyze};
+pub use analyze::{Analysis, Loaded, Project, analyze, load};
 pub use diagnostic::{Diagnostic, Origin, Source};
 pub use model::Schema;

@@ -611,27 +611,86 @@ fn phase(c: &Change) -> u8 {
     }
 }
 
-/// Orders changes by phase (stable, so name order holds within a phase). Foreign
-/// keys between two dropped tables are dropped first so the tables can go in any order.
-fn order(changes: Vec<Change>, _from: &Schema, _to: &Schema) -> Vec<Change> {
-    let dropped: Vec<QualifiedName> = changes
+/// Orders changes by phase (stable, so name order holds within a phase), after
+/// adding the foreign-key drops that dependencies require:
+/// - a foreign key of a dropped table that references another dropped table, or a
+///   key (primary/unique) being dropped, is dropped first;
+/// - a surviving foreign key that references a key being dropped (e.g. a primary
+///   key that changes) is dropped first and added back after the new key.
+fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
+    use crate::model::ConstraintKind;
+    let dropped_tables: Vec<QualifiedName> = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropTable(t) => Some(t.name.clone()),
             _ => None,
         })
         .collect();
+    let dropped_keys: Vec<(QualifiedName, Vec<String>)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropConstraint { table, constraint } if constraint.kind.has_index() => {
+                Some((table.clone(), constraint.kind.columns().to_vec()))
+            }
+            _ => None,
+        })
+        .collect();
+    let already_dropped = |table: &QualifiedName, name: &str| {
+        changes.iter().any(|c| {
+            matches!(c, Change::DropConstraint { table: t, constraint } if t == table && constraint.name == name)
+        })
+    };
+    let depends_on_dropped_key = |fk: &ForeignKeyRef<'_>| {
+        dropped_keys
+            .iter()
+            .any(|(t, cols)| t == fk.ref_table && cols == fk.ref_columns)
+    };
     let mut extra = Vec::new();
-    for c in &changes {
-        if let Change::DropTable(t) = c {
-            for constraint in t.constraints.values() {
-                if let crate::model::ConstraintKind::ForeignKey(fk) = &constraint.kind {
-                    if fk.ref_table != t.name && dropped.contains(&fk.ref_table) {
-                        extra.push(Change::DropConstraint {
-                            table: t.name.clone(),
-                            constraint: constraint.clone(),
-                        });
-                    }
+    for t in from.tables.values() {
+        let table_dropped = dropped_tables.contains(&t.name);
+        for constraint in t.constraints.values() {
+            let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
+                continue;
+            };
+            if already_dropped(&t.name, &constraint.name) {
+                continue;
+            }
+            let fk_ref = ForeignKeyRef {
+                ref_table: &fk.ref_table,
+                ref_columns: &fk.ref_columns,
+            };
+            let needs_drop = if table_dropped {
+                (fk.ref_table != t.name && dropped_tables.contains(&fk.ref_table))
+                    || depends_on_dropped_key(&fk_ref)
+            } else {
+                depends_on_dropped_key(&fk_ref)
+            };
+            if !needs_drop {
+                continue;
+            }
+            extra.push(Change::DropConstraint {
+                table: t.name.clone(),
+                constraint: constraint.clone(),
+            });
+            if !table_dropped {
+                // Still wanted: add it back once the new key exists.
+                let back = to
+                    .tables
+                    .values()
+                    .find_map(|tt| {
+                        tt.constraints.get(&constraint.name).filter(|c| {
+                            matches!(&c.kind, ConstraintKind::ForeignKey(_)) && tt.name == t.name
+                        })
+                    })
+                    .cloned();
+                let re_added = changes.iter().any(|c| {
+                    matches!(c, Change::AddConstraint { table, constraint: a } if *table == t.name && a.name == constraint.name)
+                });
+                if let (Some(back), false) = (back, re_added) {
+                    extra.push(Change::AddConstraint {
+                        table: t.name.clone(),
+                        constraint: back,
+                    });
                 }
             }
         }
@@ -639,6 +698,12 @@ fn order(changes: Vec<Change>, _from: &Schema, _to: &Schema) -> Vec<Change> {
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
     all
+}
+
+/// What a foreign key references.
+struct ForeignKeyRef<'a> {
+    ref_table: &'a QualifiedName,
+    ref_columns: &'a [String],
 }
 
 fn compare_tables(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<Change>) {
