@@ -50,6 +50,11 @@ impl Expression {
         Ok(Self::from_ast(&expr))
     }
 
+    /// Wraps text that is already canonical (the caller guarantees it).
+    pub(crate) fn from_canonical(sql: String) -> Self {
+        Expression { sql }
+    }
+
     /// The canonical SQL text.
     pub fn sql(&self) -> &str {
         &self.sql

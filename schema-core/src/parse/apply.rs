@@ -4,9 +4,9 @@
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTableOperation, AlterTypeAddValuePosition,
     AlterTypeOperation, ColumnDef, ColumnOption, CommentObject, ConstraintCharacteristics,
-    CreateIndex, CreateTable, DeferrableInitial, Expr, ForeignKeyConstraint, FunctionArguments,
-    GeneratedAs, Ident, IndexColumn, IndexType, NullsDistinctOption, ObjectName, ObjectType,
-    OrderBySort, RenameTableNameKind, SequenceOptions, Statement, TableConstraint,
+    CreateIndex, CreateTable, DeferrableInitial, Expr, ForeignKeyConstraint, GeneratedAs, Ident,
+    IndexColumn, IndexType, NullsDistinctOption, ObjectName, ObjectType, OrderBySort,
+    RenameTableNameKind, SequenceOptions, Statement, TableConstraint,
     UserDefinedTypeRepresentation,
 };
 
@@ -2016,9 +2016,9 @@ pub fn nextval(seq: &QualifiedName) -> Expression {
             names::quote_ident(&seq.name)
         )
     };
-    Expression::parse(&format!("nextval('{}')", text.replace('\'', "''"))).unwrap_or_else(|_| {
-        Expression::parse("nextval(NULL)").unwrap_or_else(|_| unreachable_expression())
-    })
+    let sql = format!("nextval('{}')", text.replace('\'', "''"));
+    // A call with one string literal always parses; fall back to the text as is.
+    Expression::parse(&sql).unwrap_or_else(|_| Expression::from_canonical(sql))
 }
 
 /// A column's `DEFAULT`: PostgreSQL stores no default for `DEFAULT NULL`
@@ -2026,11 +2026,6 @@ pub fn nextval(seq: &QualifiedName) -> Expression {
 fn column_default(e: &Expr) -> Option<Expression> {
     let default = Expression::from_ast(e);
     (!default.is_null()).then_some(default)
-}
-
-fn unreachable_expression() -> Expression {
-    // Both literals above always parse; this keeps the function total without panicking.
-    Expression::from_ast(&Expr::Value(sqlparser::ast::Value::Null.into()))
 }
 
 /// True when `t` has a foreign key to `target`.
@@ -2151,11 +2146,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-#[allow(dead_code)]
-fn function_has_no_args(f: &sqlparser::ast::Function) -> bool {
-    matches!(f.args, FunctionArguments::None)
 }
 
 #[cfg(test)]
