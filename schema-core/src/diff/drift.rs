@@ -119,7 +119,16 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .note(format!("migrations: ({from_values})"))
                 .help(format!("add a migration with `ALTER TYPE {name} ADD VALUE '{value}'`"))
             }
-            Change::RenameTable { .. } | Change::RenameColumn { .. } => continue,
+            Change::RenameTable { .. }
+            | Change::RenameColumn { .. }
+            | Change::CreateSchema(_)
+            | Change::DropSchema(_) => continue,
+            Change::RenameSequence { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!("sequence `{to}` is called `{from}` after the migrations"),
+            )
+            .at(&declared.sequences.get(to).map_or_else(|| crate::diagnostic::Origin::synthetic("schema.sql"), |s| s.origin.clone()))
+            .help(format!("add a migration with `ALTER SEQUENCE {from} RENAME TO {}`", to.name)),
             Change::RenameConstraint { table, from, to } => Diagnostic::error(
                 codes::DRIFT,
                 format!("constraint `{to}` on `{table}` is called `{from}` after the migrations"),

@@ -35,8 +35,20 @@ pub enum Change {
         /// After.
         to: EnumType,
     },
+    /// A schema (namespace) that only `to`'s objects use.
+    CreateSchema(String),
+    /// A schema (namespace) that only `from`'s objects use.
+    DropSchema(String),
     /// A sequence only `to` has.
     CreateSequence(Sequence),
+    /// A sequence renamed with the column that owns it (a `serial` column of a
+    /// renamed table): renaming keeps its current value.
+    RenameSequence {
+        /// Old name.
+        from: QualifiedName,
+        /// New name.
+        to: QualifiedName,
+    },
     /// A sequence only `from` has.
     DropSequence(Sequence),
     /// A sequence whose owner differs.
@@ -192,7 +204,12 @@ impl fmt::Display for Change {
                 to.values.join(", "),
                 from.values.join(", ")
             ),
+            Change::CreateSchema(n) => write!(f, "create schema `{n}`"),
+            Change::DropSchema(n) => write!(f, "drop schema `{n}`"),
             Change::CreateSequence(s) => write!(f, "create sequence `{}`", s.name),
+            Change::RenameSequence { from, to } => {
+                write!(f, "rename sequence `{from}` to `{}`", to.name)
+            }
             Change::DropSequence(s) => write!(f, "drop sequence `{}`", s.name),
             Change::AlterSequence { to, .. } => write!(f, "change owner of sequence `{}`", to.name),
             Change::CreateTable(t) => write!(f, "create table `{}`", t.name),
@@ -432,6 +449,14 @@ pub fn diff(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
 /// Unordered changes, one per differing object.
 fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     let mut out = Vec::new();
+    let (from_schemas, to_schemas) = (namespaces(from), namespaces(to));
+    for n in to_schemas.difference(&from_schemas) {
+        out.push(Change::CreateSchema(n.clone()));
+    }
+    for n in from_schemas.difference(&to_schemas) {
+        out.push(Change::DropSchema(n.clone()));
+    }
+    let seq_renames = sequence_renames(from, to, renames);
     for (name, e) in from.enums.iter() {
         match to.enums.get(name) {
             None => out.push(Change::DropEnum(e.clone())),
@@ -458,7 +483,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
                     });
                 }
                 if !(source == *name && from.tables.shares(&to.tables, name)) {
-                    compare_tables(f, t, renames, &mut out);
+                    compare_tables(f, t, renames, &seq_renames, &mut out);
                 }
             }
         }
@@ -481,10 +506,17 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         })
     };
     let mut seq_changes = Vec::new();
+    for (old, new) in &seq_renames {
+        seq_changes.push(Change::RenameSequence {
+            from: old.clone(),
+            to: new.clone(),
+        });
+    }
+    let seq_renamed = |n: &QualifiedName| seq_renames.iter().any(|(o, w)| o == n || w == n);
     for (name, s) in from.sequences.iter() {
         let renamed = rename_owner(s, renames);
         match to.sequences.get(name) {
-            None if implied_drop(s) => {}
+            None if implied_drop(s) || seq_renamed(name) => {}
             None => seq_changes.push(Change::DropSequence(s.clone())),
             Some(t) if *t != renamed => seq_changes.push(Change::AlterSequence {
                 from: s.clone(),
@@ -494,11 +526,109 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         }
     }
     for (name, s) in to.sequences.iter() {
-        if !from.sequences.contains_key(name) {
+        if !from.sequences.contains_key(name) && !seq_renamed(name) {
             seq_changes.push(Change::CreateSequence(s.clone()));
         }
     }
     out.extend(seq_changes);
+    recreate_enums_used_in_the_same_migration(out, from, to)
+}
+
+/// The schemas (namespaces) a model's objects live in, `public` always included.
+fn namespaces(s: &Schema) -> std::collections::BTreeSet<String> {
+    let mut out: std::collections::BTreeSet<String> = s
+        .tables
+        .keys()
+        .chain(s.enums.keys())
+        .chain(s.sequences.keys())
+        .map(|n| n.schema.clone())
+        .collect();
+    out.insert(crate::model::DEFAULT_SCHEMA.to_string());
+    out
+}
+
+/// Sequences that only changed name along with their owning column: the old
+/// one (in `from`) owned by the column that owns the new one (in `to`).
+fn sequence_renames(
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+) -> Vec<(QualifiedName, QualifiedName)> {
+    let mut out = Vec::new();
+    for (name, s) in to.sequences.iter() {
+        if from.sequences.contains_key(name) || s.owned_by.is_none() {
+            continue;
+        }
+        let old = from.sequences.iter().find(|(old_name, old)| {
+            !to.sequences.contains_key(old_name)
+                && old_name.schema == name.schema
+                && rename_owner(old, renames).owned_by == s.owned_by
+        });
+        if let Some((old_name, _)) = old {
+            out.push((old_name.clone(), name.clone()));
+        }
+    }
+    out
+}
+
+/// PostgreSQL cannot use a label added by `ALTER TYPE ... ADD VALUE` in the same
+/// transaction. When the migration also touches columns of that type (a new
+/// table or column, a changed default, a constraint or index on its table), the
+/// type is recreated instead.
+fn recreate_enums_used_in_the_same_migration(
+    changes: Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+) -> Vec<Change> {
+    let uses = |ty: &crate::model::SqlType, e: &QualifiedName| match ty {
+        crate::model::SqlType::Named(n) => n == e,
+        crate::model::SqlType::Array(inner) => {
+            matches!(&**inner, crate::model::SqlType::Named(n) if n == e)
+        }
+        _ => false,
+    };
+    let table_uses = |t: &QualifiedName, e: &QualifiedName| {
+        to.tables
+            .get(t)
+            .is_some_and(|t| t.columns.iter().any(|c| uses(&c.data_type, e)))
+    };
+    let used = |e: &QualifiedName| {
+        changes.iter().any(|c| match c {
+            Change::CreateTable(t) => t.columns.iter().any(|c| uses(&c.data_type, e)),
+            Change::AddColumn { column, .. } => uses(&column.data_type, e),
+            Change::AlterColumn { to: c, .. } => uses(&c.data_type, e),
+            Change::AddConstraint { table, .. } | Change::CreateIndex { table, .. } => {
+                table_uses(table, e)
+            }
+            _ => false,
+        })
+    };
+    let recreate: Vec<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddEnumValue { name, .. } if used(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(changes.len());
+    for c in changes {
+        match &c {
+            Change::AddEnumValue { name, .. } if recreate.contains(name) => {
+                let already = out
+                    .iter()
+                    .any(|x| matches!(x, Change::RecreateEnum { to: t, .. } if t.name == *name));
+                if let (false, Some(f), Some(t)) =
+                    (already, from.enums.get(name), to.enums.get(name))
+                {
+                    out.push(Change::RecreateEnum {
+                        from: f.clone(),
+                        to: t.clone(),
+                    });
+                }
+            }
+            _ => out.push(c),
+        }
+    }
     out
 }
 
@@ -588,10 +718,12 @@ fn phase(c: &Change) -> u8 {
         }
         Change::DropIndex { .. } => 1,
         Change::DropConstraint { .. } => 2,
-        Change::DropTable(_) => 3,
+        Change::DropTable(_) | Change::CreateSchema(_) => 3,
         Change::RenameTable { .. } => 4,
         Change::RenameColumn { .. } => 5,
-        Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 5,
+        Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
+        | Change::RenameSequence { .. } => 5,
         Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 6,
         Change::CreateSequence(_) => 7,
         Change::CreateTable(_) => 8,
@@ -608,6 +740,7 @@ fn phase(c: &Change) -> u8 {
         Change::AddConstraint { .. } => 14,
         Change::CreateIndex { .. } => 15,
         Change::SetTableComment { .. } => 17,
+        Change::DropSchema(_) => 18,
     }
 }
 
@@ -706,7 +839,13 @@ struct ForeignKeyRef<'a> {
     ref_columns: &'a [String],
 }
 
-fn compare_tables(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<Change>) {
+fn compare_tables(
+    from: &Table,
+    to: &Table,
+    renames: &Renames,
+    seq_renames: &[(QualifiedName, QualifiedName)],
+    out: &mut Vec<Change>,
+) {
     let table = &to.name;
     let renamed_columns: Vec<&(QualifiedName, String, String)> = renames
         .columns
@@ -731,6 +870,11 @@ fn compare_tables(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<Cha
                 }
                 let mut renamed = f.clone();
                 renamed.name = c.name.clone();
+                for (old, new) in seq_renames {
+                    if renamed.default == Some(crate::parse::apply::nextval(old)) {
+                        renamed.default = Some(crate::parse::apply::nextval(new));
+                    }
+                }
                 if renamed != *c {
                     out.push(Change::AlterColumn {
                         table: table.clone(),
@@ -759,7 +903,7 @@ fn compare_tables(from: &Table, to: &Table, renames: &Renames, out: &mut Vec<Cha
     };
     let renamed_constraint = |c: &Constraint| -> Constraint {
         let mut c = c.clone();
-        if renamed_columns.is_empty() && renames.tables.is_empty() {
+        if renames.columns.is_empty() && renames.tables.is_empty() {
             return c;
         }
         match &mut c.kind {

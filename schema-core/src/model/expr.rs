@@ -91,6 +91,49 @@ fn is_literal(e: &Expr) -> bool {
     }
 }
 
+/// SQL's value functions, written without parentheses (`CURRENT_DATE`): they are
+/// keywords, printed in capitals and never quoted.
+fn sql_value_function(name: &str) -> Option<&'static str> {
+    const KEYWORDS: &[&str] = &[
+        "CURRENT_DATE",
+        "CURRENT_TIME",
+        "CURRENT_TIMESTAMP",
+        "LOCALTIME",
+        "LOCALTIMESTAMP",
+        "CURRENT_USER",
+        "CURRENT_ROLE",
+        "SESSION_USER",
+        "CURRENT_CATALOG",
+        "CURRENT_SCHEMA",
+        "USER",
+    ];
+    KEYWORDS
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .copied()
+}
+
+/// Numeric types PostgreSQL casts a column to on its own (`qty::numeric` in
+/// `price * qty`): such a cast of a plain column is not part of the canonical form.
+fn is_numeric_type(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Numeric(_)
+            | DataType::Decimal(_)
+            | DataType::Int(_)
+            | DataType::Integer(_)
+            | DataType::Int4(_)
+            | DataType::BigInt(_)
+            | DataType::Int8(_)
+            | DataType::SmallInt(_)
+            | DataType::Int2(_)
+            | DataType::Real
+            | DataType::Float4
+            | DataType::Float8
+            | DataType::DoublePrecision
+    )
+}
+
 fn is_text_type(t: &DataType) -> bool {
     matches!(
         t,
@@ -422,7 +465,7 @@ fn canonical(expr: Expr) -> Expr {
             let inner = canonical(*expr);
             let drop_cast = is_literal(&inner)
                 || (matches!(inner, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
-                    && is_text_type(&data_type))
+                    && (is_text_type(&data_type) || is_numeric_type(&data_type)))
                 || matches!(data_type, DataType::Regclass)
                 || (matches!(data_type, DataType::Text) && is_varchar_cast(&inner));
             if drop_cast {
@@ -481,7 +524,12 @@ fn canonical(expr: Expr) -> Expr {
                 },
             }
         }
-        Expr::Identifier(i) => Expr::Identifier(fold(i)),
+        Expr::Identifier(i) => {
+            match sql_value_function(&i.value).filter(|_| i.quote_style.is_none()) {
+                Some(keyword) => Expr::Identifier(Ident::new(keyword)),
+                None => Expr::Identifier(fold(i)),
+            }
+        }
         Expr::CompoundIdentifier(parts) => {
             let mut parts: Vec<Ident> = parts.into_iter().map(fold).collect();
             if parts.len() == 1 {
@@ -724,6 +772,11 @@ fn canonical(expr: Expr) -> Expr {
             Expr::Array(array)
         }
         Expr::Function(mut function) => {
+            if matches!(function.args, FunctionArguments::None) {
+                if let Some(keyword) = sql_value_function(&function.name.to_string()) {
+                    return Expr::Identifier(Ident::new(keyword));
+                }
+            }
             function.name = fold_name(function.name);
             let is_nextval = function.name.to_string() == "nextval";
             if let FunctionArguments::List(list) = &mut function.args {
@@ -867,6 +920,34 @@ fn canonical_regclass(e: Expr) -> Expr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sql_value_functions_stay_keywords() {
+        for (written, canonical) in [
+            ("CURRENT_DATE", "CURRENT_DATE"),
+            ("current_timestamp", "CURRENT_TIMESTAMP"),
+            ("localtimestamp", "LOCALTIMESTAMP"),
+            ("CURRENT_USER", "CURRENT_USER"),
+        ] {
+            assert_eq!(
+                Expression::parse(written).map(|e| e.sql().to_string()),
+                Ok(canonical.to_string())
+            );
+        }
+        // A quoted identifier of that spelling is a column.
+        assert_eq!(
+            Expression::parse("\"current_date\"").map(|e| e.sql().to_string()),
+            Ok("\"current_date\"".to_string())
+        );
+    }
+
+    #[test]
+    fn implicit_numeric_casts_of_columns_are_not_canonical() {
+        assert_eq!(
+            Expression::parse("price * qty"),
+            Expression::parse("(price * (qty)::numeric)")
+        );
+    }
 
     fn same(a: &str, b: &str) {
         let (x, y) = (Expression::parse(a), Expression::parse(b));

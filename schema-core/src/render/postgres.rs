@@ -195,6 +195,13 @@ impl Postgres {
         } else if default_changes && !type_changes {
             out.push(Statement::new(format!("{prefix} DROP DEFAULT;")));
         }
+        // Before identity: PostgreSQL adds identity only to a NOT NULL column.
+        if from.nullable != to.nullable {
+            out.push(Statement::new(format!(
+                "{prefix} {} NOT NULL;",
+                if to.nullable { "DROP" } else { "SET" }
+            )));
+        }
         match (from.identity, to.identity) {
             (None, Some(kind)) => out.push(Statement::new(format!(
                 "{prefix} ADD GENERATED {} AS IDENTITY;",
@@ -206,12 +213,6 @@ impl Postgres {
             ))),
             _ => {}
         }
-        if from.nullable != to.nullable && !(to.identity.is_some() && from.identity.is_none()) {
-            out.push(Statement::new(format!(
-                "{prefix} {} NOT NULL;",
-                if to.nullable { "DROP" } else { "SET" }
-            )));
-        }
         if from.comment != to.comment {
             out.push(self.column_comment(table, to));
         }
@@ -220,14 +221,19 @@ impl Postgres {
 
     /// Recreates an enum type and converts the columns that exist at this point of
     /// the migration: those of `before` (tables not dropped), under the names the
-    /// migration's renames have given them.
+    /// migration's renames have given them. Checks and indexes whose expression
+    /// compares such a column with a label would stop the conversion, so they are
+    /// dropped first and put back after; each column gets its final default.
     fn recreate_enum(
         &self,
         from: &crate::model::EnumType,
         to: &crate::model::EnumType,
         before: &Schema,
+        after: &Schema,
         changes: &[Change],
     ) -> Result<Vec<Statement>, Unsupported> {
+        use crate::model::{ConstraintKind, IndexPart};
+        use crate::parse::apply::expression_mentions;
         let old = QualifiedName::new(
             from.name.schema.clone(),
             names::make_object_name(&from.name.name, None, Some("old")),
@@ -245,6 +251,7 @@ impl Postgres {
                 values.join(", ")
             )),
         ];
+        let mut restore = Vec::new();
         for t in before.tables.values() {
             if changes
                 .iter()
@@ -259,6 +266,7 @@ impl Postgres {
                     _ => None,
                 })
                 .unwrap_or_else(|| t.name.clone());
+            let table_after = after.tables.get(&table_now);
             for c in &t.columns {
                 let column_now = changes
                     .iter()
@@ -272,18 +280,56 @@ impl Postgres {
                     })
                     .unwrap_or_else(|| c.name.clone());
                 let (is_array, uses) = match &c.data_type {
-                    SqlType::Named(n) => (false, *n == to.name),
-                    SqlType::Array(inner) => {
-                        (true, matches!(&**inner, SqlType::Named(n) if *n == to.name))
-                    }
+                    SqlType::Named(n) => (false, *n == from.name),
+                    SqlType::Array(inner) => (
+                        true,
+                        matches!(&**inner, SqlType::Named(n) if *n == from.name),
+                    ),
                     _ => (false, false),
                 };
                 if !uses {
                     continue;
                 }
+                let table_sql = self.object_name(&table_now);
+                // Checks and indexes that exist now and compare this column.
+                if let Some(ta) = table_after {
+                    for k in ta.constraints.values() {
+                        let added_later = changes.iter().any(|ch| matches!(ch, Change::AddConstraint { table, constraint } if *table == table_now && constraint.name == k.name));
+                        let ConstraintKind::Check { expr } = &k.kind else {
+                            continue;
+                        };
+                        if added_later || !expression_mentions(expr, &column_now) {
+                            continue;
+                        }
+                        out.push(Statement::new(format!(
+                            "ALTER TABLE {table_sql} DROP CONSTRAINT {};",
+                            self.ident(&k.name)
+                        )));
+                        restore.push(Statement::new(format!(
+                            "ALTER TABLE {table_sql} ADD CONSTRAINT {} {};",
+                            self.ident(&k.name),
+                            self.constraint_body(k)
+                        )));
+                    }
+                    for i in ta.indexes.values() {
+                        let created_later = changes.iter().any(|ch| matches!(ch, Change::CreateIndex { table, index } if *table == table_now && index.name == i.name));
+                        let mentions = i.predicate.as_ref().is_some_and(|p| expression_mentions(p, &column_now))
+                            || i.keys.iter().any(|k| matches!(&k.part, IndexPart::Expression(e) if expression_mentions(e, &column_now)));
+                        if created_later || !mentions {
+                            continue;
+                        }
+                        out.push(Statement::new(format!(
+                            "DROP INDEX {};",
+                            self.object_name(&QualifiedName::new(
+                                table_now.schema.clone(),
+                                i.name.clone()
+                            ))
+                        )));
+                        restore.push(Statement::new(self.create_index(&table_now, i)?));
+                    }
+                }
                 let prefix = format!(
-                    "ALTER TABLE {} ALTER COLUMN {}",
-                    self.object_name(&table_now),
+                    "ALTER TABLE {table_sql} ALTER COLUMN {}",
                     self.ident(&column_now)
                 );
                 if c.default.is_some() {
@@ -295,7 +341,13 @@ impl Postgres {
                     "{prefix} TYPE {ty} USING {}::{via}::{ty};",
                     self.ident(&column_now)
                 )));
-                if let Some(d) = &c.default {
+                // The final default when the column keeps this type; none otherwise
+                // (a later change of the column sets what it needs).
+                let final_default = table_after
+                    .and_then(|ta| ta.column(&column_now))
+                    .filter(|ca| ca.data_type == c.data_type)
+                    .and_then(|ca| ca.default.clone());
+                if let Some(d) = final_default {
                     out.push(Statement::new(format!("{prefix} SET DEFAULT {d};")));
                 }
             }
@@ -304,6 +356,7 @@ impl Postgres {
             "DROP TYPE {};",
             self.object_name(&old)
         )));
+        out.extend(restore);
         Ok(out)
     }
 }
@@ -356,7 +409,7 @@ impl Renderer for Postgres {
                         .unwrap_or_default()
                 ))],
                 Change::RecreateEnum { from: old, to: e } => {
-                    self.recreate_enum(old, e, from, changes)?
+                    self.recreate_enum(old, e, from, to, changes)?
                 }
                 Change::CreateSequence(s) => {
                     if self.is_serial_sequence(s, to, changes) {
@@ -376,6 +429,17 @@ impl Renderer for Postgres {
                         ))]
                     }
                 }
+                Change::CreateSchema(n) => {
+                    vec![Statement::new(format!("CREATE SCHEMA {};", self.ident(n)))]
+                }
+                Change::DropSchema(n) => {
+                    vec![Statement::new(format!("DROP SCHEMA {};", self.ident(n)))]
+                }
+                Change::RenameSequence { from: old, to: new } => vec![Statement::new(format!(
+                    "ALTER SEQUENCE {} RENAME TO {};",
+                    self.object_name(old),
+                    self.ident(&new.name)
+                ))],
                 Change::DropSequence(s) => vec![Statement::new(format!(
                     "DROP SEQUENCE {};",
                     self.object_name(&s.name)
