@@ -13,7 +13,7 @@ use schema_core::diagnostic::{Diagnostic, Source, render_all};
 use schema_core::diff;
 use schema_core::migrations::generate::{GeneratedMigration, generate};
 use schema_core::model::Schema;
-use schema_core::render::{Postgres, Renderer};
+use schema_core::render::{Postgres, Renderer, Sqlite};
 use schema_core::{Project, load, migrations};
 
 /// Make database drift a compile error: check schema.sql against its migrations.
@@ -27,12 +27,14 @@ struct Cli {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Dialect {
     Postgres,
+    Sqlite,
 }
 
 impl Dialect {
     fn renderer(self) -> &'static dyn Renderer {
         match self {
             Dialect::Postgres => &Postgres,
+            Dialect::Sqlite => &Sqlite,
         }
     }
 }

@@ -230,3 +230,40 @@ fn diff_prints_the_up_sql_and_exit_code_says_whether_there_are_changes() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("cannot read `nope.sql`"));
 }
+
+#[test]
+fn diff_renders_sqlite_with_the_table_rebuild() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("a.sql"),
+        "create table t (id int primary key, n int);\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("b.sql"),
+        "create table t (id int primary key, n bigint not null default 0);\n",
+    )
+    .expect("write");
+    let out = schema(
+        dir.path(),
+        &[
+            "diff",
+            "--from",
+            "a.sql",
+            "--to",
+            "b.sql",
+            "--dialect",
+            "sqlite",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("PRAGMA foreign_keys=OFF"), "{stdout}");
+    assert!(stdout.contains("INSERT INTO"), "{stdout}");
+    assert!(stdout.contains("PRAGMA foreign_key_check"), "{stdout}");
+}

@@ -870,6 +870,12 @@ fn compare_tables(
                 }
                 let mut renamed = f.clone();
                 renamed.name = c.name.clone();
+                // PostgreSQL carries column renames into generated expressions.
+                for (_, old, new) in &renamed_columns {
+                    if let Some(g) = &mut renamed.generated {
+                        *g = crate::parse::apply::rename_in_expression(g, old, new);
+                    }
+                }
                 for (old, new) in seq_renames {
                     if renamed.default == Some(crate::parse::apply::nextval(old)) {
                         renamed.default = Some(crate::parse::apply::nextval(new));

@@ -5,6 +5,7 @@
 //! [`Unsupported`] for what it cannot express, never panicking.
 
 pub mod postgres;
+pub mod sqlite;
 
 use std::fmt;
 
@@ -16,6 +17,7 @@ use crate::model::{
 };
 
 pub use postgres::Postgres;
+pub use sqlite::Sqlite;
 
 /// A change a dialect cannot express.
 #[derive(Debug, Clone, PartialEq, Eq)]
