@@ -303,11 +303,11 @@ impl Renames {
     }
 
     /// The old name of table `to` (itself when not renamed).
-    fn table_source(&self, to: &QualifiedName) -> QualifiedName {
+    fn table_source<'a>(&'a self, to: &'a QualifiedName) -> &'a QualifiedName {
         self.tables
             .iter()
             .find(|(_, new)| new == to)
-            .map_or_else(|| to.clone(), |(old, _)| old.clone())
+            .map_or(to, |(old, _)| old)
     }
 
     /// The old name of column `column` of target table `table`.
@@ -451,10 +451,10 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     let mut out = Vec::new();
     let (from_schemas, to_schemas) = (namespaces(from), namespaces(to));
     for n in to_schemas.difference(&from_schemas) {
-        out.push(Change::CreateSchema(n.clone()));
+        out.push(Change::CreateSchema((*n).to_string()));
     }
     for n in from_schemas.difference(&to_schemas) {
-        out.push(Change::DropSchema(n.clone()));
+        out.push(Change::DropSchema((*n).to_string()));
     }
     let seq_renames = sequence_renames(from, to, renames);
     for (name, e) in from.enums.iter() {
@@ -472,17 +472,20 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
+        if renames.tables.is_empty() && from.tables.shares(&to.tables, name) {
+            continue;
+        }
         let source = renames.table_source(name);
-        match from.tables.get(&source) {
+        match from.tables.get(source) {
             None => out.extend(create_table(t)),
             Some(f) => {
-                if source != *name {
+                if source != name {
                     out.push(Change::RenameTable {
                         from: source.clone(),
                         to: name.clone(),
                     });
                 }
-                if !(source == *name && from.tables.shares(&to.tables, name)) {
+                if !(source == name && from.tables.shares(&to.tables, name)) {
                     compare_tables(f, t, renames, &seq_renames, &mut out);
                 }
             }
@@ -499,7 +502,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
             out.iter().any(|ch| match ch {
                 Change::DropTable(x) => x.name == *t,
                 Change::DropColumn { table, column } => {
-                    renames.table_source(table) == *t && column.name == *c
+                    renames.table_source(table) == t && column.name == *c
                 }
                 _ => false,
             })
@@ -514,6 +517,12 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     }
     let seq_renamed = |n: &QualifiedName| seq_renames.iter().any(|(o, w)| o == n || w == n);
     for (name, s) in from.sequences.iter() {
+        if renames.tables.is_empty()
+            && renames.columns.is_empty()
+            && from.sequences.shares(&to.sequences, name)
+        {
+            continue;
+        }
         let renamed = rename_owner(s, renames);
         match to.sequences.get(name) {
             None if implied_drop(s) || seq_renamed(name) => {}
@@ -535,15 +544,19 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
 }
 
 /// The schemas (namespaces) a model's objects live in, `public` always included.
-fn namespaces(s: &Schema) -> std::collections::BTreeSet<String> {
-    let mut out: std::collections::BTreeSet<String> = s
+fn namespaces(s: &Schema) -> std::collections::BTreeSet<&str> {
+    let mut out: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    out.insert(crate::model::DEFAULT_SCHEMA);
+    for n in s
         .tables
         .keys()
         .chain(s.enums.keys())
         .chain(s.sequences.keys())
-        .map(|n| n.schema.clone())
-        .collect();
-    out.insert(crate::model::DEFAULT_SCHEMA.to_string());
+    {
+        if n.schema != crate::model::DEFAULT_SCHEMA {
+            out.insert(n.schema.as_str());
+        }
+    }
     out
 }
 
@@ -779,7 +792,8 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
             .any(|(t, cols)| t == fk.ref_table && cols == fk.ref_columns)
     };
     let mut extra = Vec::new();
-    for t in from.tables.values() {
+    let nothing_to_check = dropped_keys.is_empty() && dropped_tables.len() < 2;
+    for t in from.tables.values().filter(|_| !nothing_to_check) {
         let table_dropped = dropped_tables.contains(&t.name);
         for constraint in t.constraints.values() {
             let ConstraintKind::ForeignKey(fk) = &constraint.kind else {

@@ -1,12 +1,12 @@
 //! Replaying the migration history: each up.sql applied in order gives the
-//! *migrated* schema; after each up its down is replayed on a snapshot and must
-//! give back the schema before it.
+//! *migrated* schema; after each up its down is replayed (journaled, then rolled
+//! back) and must give back the schema before it.
 
 use crate::diagnostic::Diagnostic;
 use crate::diff;
 use crate::lint;
 use crate::migrations::MigrationFiles;
-use crate::model::Schema;
+use crate::model::{Journal, ObjectMap, Schema, SchemaJournal};
 use crate::parse::directive::{Directive, DirectiveKind};
 use crate::parse::{self, Mode, apply::apply_file};
 
@@ -19,8 +19,6 @@ pub struct ReplayedMigration {
     pub up_statements: usize,
     /// Directives of up.sql and down.sql.
     pub directives: Vec<Directive>,
-    /// The schema after this migration's up.
-    pub after: Schema,
 }
 
 impl ReplayedMigration {
@@ -54,28 +52,80 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
         diagnostics.extend(down_diags);
         let mut directives = up.all_directives();
         directives.extend(down.all_directives());
-        let before = schema.clone();
+        schema.begin_journal();
         let up_statements = apply_file(&mut schema, &up, Mode::Migration, diagnostics);
+        let up_journal = schema.take_journal();
         if up.statements.is_empty() && diagnostics.len() == before_count {
             diagnostics.extend(lint::empty_migration(m, 0, &up.all_directives()));
         }
         if diagnostics.len() == before_count {
-            let mut undone = schema.clone();
-            apply_file(&mut undone, &down, Mode::Migration, diagnostics);
+            // Down runs on the migrated schema itself, journaled, then is rolled back.
+            schema.begin_journal();
+            apply_file(&mut schema, &down, Mode::Migration, diagnostics);
+            let down_journal = schema.take_journal();
             if diagnostics.len() == before_count {
-                let left = diff::compare(&undone, &before);
-                diagnostics.extend(lint::down_does_not_undo_up(m, &left, &directives));
+                let (undone, before) = touched(&schema, &up_journal, &down_journal);
+                if undone != before {
+                    let left = diff::compare(&undone, &before);
+                    diagnostics.extend(lint::down_does_not_undo_up(m, &left, &directives));
+                }
             }
+            schema.roll_back(down_journal);
         }
         out.push(ReplayedMigration {
             files: m.clone(),
             up_statements,
             directives,
-            after: schema.clone(),
         });
     }
     Replay {
         migrated: schema,
         migrations: out,
     }
+}
+
+/// The objects a migration's up or down touched, as they are now (`undone`) and
+/// as they were before the up (`before`): the prior value recorded by the up's
+/// journal, else by the down's (what the up left untouched is as it was).
+fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, Schema) {
+    fn pick<V: Clone>(
+        now: &ObjectMap<V>,
+        up: &Journal<V>,
+        down: &Journal<V>,
+        undone: &mut ObjectMap<V>,
+        before: &mut ObjectMap<V>,
+    ) {
+        for name in up.keys().chain(down.keys()) {
+            if let Some(v) = now.entry_arc(name) {
+                undone.insert_arc(name.clone(), v);
+            }
+            let prior = up.get(name).or_else(|| down.get(name)).cloned().flatten();
+            if let Some(v) = prior {
+                before.insert_arc(name.clone(), v);
+            }
+        }
+    }
+    let (mut undone, mut before) = (Schema::new(), Schema::new());
+    pick(
+        &now.tables,
+        &up.tables,
+        &down.tables,
+        &mut undone.tables,
+        &mut before.tables,
+    );
+    pick(
+        &now.enums,
+        &up.enums,
+        &down.enums,
+        &mut undone.enums,
+        &mut before.enums,
+    );
+    pick(
+        &now.sequences,
+        &up.sequences,
+        &down.sequences,
+        &mut undone.sequences,
+        &mut before.sequences,
+    );
+    (undone, before)
 }

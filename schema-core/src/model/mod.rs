@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use expr::Expression;
-pub use map::ObjectMap;
+pub use map::{Journal, ObjectMap};
 pub use types::SqlType;
 
 use crate::diagnostic::Origin;
@@ -80,6 +80,29 @@ impl Schema {
         self.tables.is_empty() && self.enums.is_empty() && self.sequences.is_empty()
     }
 
+    /// Starts recording the prior value of every object written (see [`ObjectMap`]).
+    pub fn begin_journal(&mut self) {
+        self.tables.begin_journal();
+        self.enums.begin_journal();
+        self.sequences.begin_journal();
+    }
+
+    /// Stops recording and returns the prior values of what was written.
+    pub fn take_journal(&mut self) -> SchemaJournal {
+        SchemaJournal {
+            tables: self.tables.take_journal(),
+            enums: self.enums.take_journal(),
+            sequences: self.sequences.take_journal(),
+        }
+    }
+
+    /// Undoes what a journal recorded.
+    pub fn roll_back(&mut self, journal: SchemaJournal) {
+        self.tables.roll_back(journal.tables);
+        self.enums.roll_back(journal.enums);
+        self.sequences.roll_back(journal.sequences);
+    }
+
     /// Finds the table that owns the index `name` in `schema`.
     pub fn index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
         self.tables
@@ -91,15 +114,15 @@ impl Schema {
     /// True when `name` is taken by a relation (table, index, sequence, or a
     /// constraint's index) in its schema: PostgreSQL's relation namespace.
     pub fn relation_name_taken(&self, name: &QualifiedName) -> bool {
-        self.tables.contains_key(name)
-            || self.sequences.contains_key(name)
-            || self.tables.values().any(|t| {
-                t.name.schema == name.schema
-                    && (t.indexes.contains_key(&name.name)
-                        || t.constraints
-                            .get(&name.name)
-                            .is_some_and(|c| c.kind.has_index()))
-            })
+        if self.tables.contains_key(name) || self.sequences.contains_key(name) {
+            return true;
+        }
+        let key = name.name.as_str();
+        self.tables.values().any(|t| {
+            t.name.schema == name.schema
+                && (t.indexes.contains_key(key)
+                    || t.constraints.get(key).is_some_and(|c| c.kind.has_index()))
+        })
     }
 
     /// True when a constraint called `name` exists in `schema` (PostgreSQL
@@ -109,6 +132,17 @@ impl Schema {
             .values()
             .any(|t| t.name.schema == schema && t.constraints.contains_key(name))
     }
+}
+
+/// The prior value of each object written while a schema's journal was on.
+#[derive(Debug, Default)]
+pub struct SchemaJournal {
+    /// Tables.
+    pub tables: Journal<Table>,
+    /// Enum types.
+    pub enums: Journal<EnumType>,
+    /// Sequences.
+    pub sequences: Journal<Sequence>,
 }
 
 /// A table.

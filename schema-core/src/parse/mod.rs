@@ -173,9 +173,10 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "REVOKE",
         "DO",
     ];
-    KINDS
-        .iter()
-        .any(|k| kind == *k || kind.starts_with(&format!("{k} ")))
+    KINDS.iter().any(|k| {
+        kind.strip_prefix(k)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
 }
 
 /// Skips to just past the next `;` (or to the end).
