@@ -1,6 +1,7 @@
 //! The migration history: find `migrations/<version>_<slug>/{up,down}.sql`, check
 //! their checksums against `schema.sum`, and replay them into the model.
 
+pub mod dialects;
 pub mod discover;
 pub mod generate;
 pub mod replay;

@@ -19,6 +19,13 @@ pub struct ReplayedMigration {
     pub up_statements: usize,
     /// Directives of up.sql and down.sql.
     pub directives: Vec<Directive>,
+    /// The objects up.sql touched, as they were before it (absent ones left out).
+    pub before: Schema,
+    /// The same objects after up.sql (dropped ones left out).
+    pub after: Schema,
+    /// The `RENAME` statements of up.sql (so other dialects rename rather than
+    /// drop and create).
+    pub renames: diff::Renames,
 }
 
 impl ReplayedMigration {
@@ -55,6 +62,8 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
         schema.begin_journal();
         let up_statements = apply_file(&mut schema, &up, Mode::Migration, diagnostics);
         let up_journal = schema.take_journal();
+        let (after, before) = touched(&schema, &up_journal, &SchemaJournal::default());
+        let renames = renames_of(&up);
         if up.statements.is_empty() && diagnostics.len() == before_count {
             diagnostics.extend(lint::empty_migration(m, 0, &up.all_directives()));
         }
@@ -76,6 +85,9 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
             files: m.clone(),
             up_statements,
             directives,
+            before,
+            after,
+            renames,
         });
     }
     Replay {
@@ -128,4 +140,51 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut before.sequences,
     );
     (undone, before)
+}
+
+/// The table and column renames a file's statements perform, in order.
+fn renames_of(file: &parse::ParsedFile) -> diff::Renames {
+    use crate::model::QualifiedName;
+    use crate::model::names::{fold_ident, object_name_parts};
+    use sqlparser::ast::{AlterTableOperation, RenameTableNameKind, Statement};
+    let qualified = |parts: Vec<String>| match parts.as_slice() {
+        [n] => Some(QualifiedName::public(n.clone())),
+        [s, n] => Some(QualifiedName::new(s.clone(), n.clone())),
+        _ => None,
+    };
+    let mut out = diff::Renames::default();
+    for located in &file.statements {
+        let parse::ParsedStatement::Sql(statement) = &located.statement else {
+            continue;
+        };
+        let Statement::AlterTable(at) = statement.as_ref() else {
+            continue;
+        };
+        let Some(mut table) = qualified(object_name_parts(&at.name)) else {
+            continue;
+        };
+        for op in &at.operations {
+            match op {
+                AlterTableOperation::RenameTable {
+                    table_name: RenameTableNameKind::To(n) | RenameTableNameKind::As(n),
+                } => {
+                    if let Some(last) = object_name_parts(n).last() {
+                        let new = QualifiedName::new(table.schema.clone(), last.clone());
+                        out.tables.push((table.clone(), new.clone()));
+                        table = new;
+                    }
+                }
+                AlterTableOperation::RenameColumn {
+                    old_column_name,
+                    new_column_name,
+                } => out.columns.push((
+                    table.clone(),
+                    fold_ident(old_column_name),
+                    fold_ident(new_column_name),
+                )),
+                _ => {}
+            }
+        }
+    }
+    out
 }

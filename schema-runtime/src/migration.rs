@@ -1,0 +1,84 @@
+//! Embedded migrations: what `schema!()` compiles into a binary for the migrator.
+
+/// A SQL dialect a migration is available in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+}
+
+/// One migration's up and down SQL in one dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Script {
+    /// The up SQL.
+    pub up: &'static str,
+    /// The down SQL.
+    pub down: &'static str,
+}
+
+/// One migration, as the build embedded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migration {
+    /// The version (the digits of its directory name).
+    pub version: u64,
+    /// The slug (the rest of its directory name).
+    pub name: &'static str,
+    /// SHA-256 (hex) of up.sql with a BOM removed and CRLF read as LF.
+    pub checksum: &'static str,
+    /// `-- schema: no-transaction`: run outside a transaction.
+    pub no_transaction: bool,
+    /// PostgreSQL: the files' own text.
+    pub postgres: Script,
+    /// SQLite: the migration's changes rendered, or why they cannot be.
+    pub sqlite: Result<Script, &'static str>,
+}
+
+impl Migration {
+    /// The scripts for `dialect`.
+    ///
+    /// # Errors
+    /// Why the migration cannot run on `dialect`.
+    pub fn script(&self, dialect: Dialect) -> Result<&Script, &'static str> {
+        match dialect {
+            Dialect::Postgres => Ok(&self.postgres),
+            Dialect::Sqlite => self.sqlite.as_ref().map_err(|e| *e),
+        }
+    }
+}
+
+/// Every migration of a project, in version order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migrations {
+    /// The migrations.
+    pub migrations: &'static [Migration],
+}
+
+impl Migrations {
+    /// Wraps a list of migrations (in version order).
+    pub const fn new(migrations: &'static [Migration]) -> Self {
+        Migrations { migrations }
+    }
+
+    /// The migrations, in version order.
+    pub fn iter(&self) -> impl Iterator<Item = &'static Migration> {
+        self.migrations.iter()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.migrations.len()
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.migrations.is_empty()
+    }
+
+    /// The latest version, if any.
+    pub fn latest(&self) -> Option<u64> {
+        self.migrations.last().map(|m| m.version)
+    }
+}
