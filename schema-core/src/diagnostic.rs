@@ -66,6 +66,18 @@ impl Origin {
         }
     }
 
+    /// An origin at `line:column`, moved back onto the file's last line when it
+    /// points past the end (a tokenizer reports an unclosed comment one line on).
+    pub fn clamped(source: &Arc<Source>, line: u32, column: u32) -> Self {
+        let lines = u32::try_from(source.text.lines().count().max(1)).unwrap_or(u32::MAX);
+        if line <= lines {
+            return Origin::new(source, line, column);
+        }
+        let last = source.line_text(lines);
+        let end = u32::try_from(last.chars().count() + 1).unwrap_or(u32::MAX);
+        Origin::new(source, lines, end)
+    }
+
     /// An origin for objects that come from no file (e.g. a live database).
     pub fn synthetic(what: &str) -> Self {
         Origin {

@@ -250,7 +250,10 @@ mod tests {
         m.update_where(|v| v == "3", |v| v.push('!'));
         let journal = m.take_journal();
         assert_eq!(journal.len(), 3);
-        assert_eq!(journal[&name("a")].as_deref().map(String::as_str), Some("1"));
+        assert_eq!(
+            journal[&name("a")].as_deref().map(String::as_str),
+            Some("1")
+        );
         assert!(journal[&name("c")].is_none());
         assert_eq!(m.get(&name("a")).map(String::as_str), Some("1xy"));
         m.roll_back(journal);

@@ -283,7 +283,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             let col = u32::try_from(e.location.column).unwrap_or(1);
             diagnostics.push(
                 Diagnostic::error(codes::SYNTAX, format!("cannot read SQL: {}", e.message))
-                    .at(&Origin::new(source, line, col))
+                    .at(&Origin::clamped(source, line, col))
                     .help(
                         "check quotes and comments: every `'`, `\"`, `$$` and `/*` must be closed",
                     ),
@@ -389,7 +389,7 @@ fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origi
     let text = e.to_string();
     let origin = location_in_message(&text)
         .filter(|(l, _)| *l > 0)
-        .map(|(l, c)| Origin::new(source, l, c))
+        .map(|(l, c)| Origin::clamped(source, l, c))
         .unwrap_or_else(|| start.clone());
     let mut d = Diagnostic::error(codes::SYNTAX, clean_message(&text)).at(&origin);
     if !kind.is_empty() && origin.line != start.line {
