@@ -5,6 +5,7 @@
 //! runtime all call into this crate so that every surface reaches the same verdict.
 
 pub mod analyze;
+pub mod build;
 pub mod diagnostic;
 pub mod diff;
 pub mod lint;
