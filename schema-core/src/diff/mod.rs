@@ -476,7 +476,9 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
             continue;
         }
         let source = renames.table_source(name);
-        match from.tables.get(source) {
+        // A new table may take the old name of a table renamed away.
+        let takes_renamed_name = source == name && renamed_away.contains(&name);
+        match from.tables.get(source).filter(|_| !takes_renamed_name) {
             None => out.extend(create_table(t)),
             Some(f) => {
                 if source != name {
@@ -492,7 +494,12 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         }
     }
     for (name, t) in from.tables.iter() {
-        if !to.tables.contains_key(name) && !renamed_away.contains(&name) {
+        // Gone, or its name taken over by a table renamed to it.
+        let name_taken = renames
+            .tables
+            .iter()
+            .any(|(old, new)| new == name && old != name);
+        if (!to.tables.contains_key(name) || name_taken) && !renamed_away.contains(&name) {
             out.push(Change::DropTable(t.clone()));
         }
     }
@@ -791,8 +798,45 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
             .iter()
             .any(|(t, cols)| t == fk.ref_table && cols == fk.ref_columns)
     };
+    // Columns whose type changes (directly, or through a recreated enum type): a
+    // foreign key over them must go while they change, and come back after.
+    let recreated: Vec<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RecreateEnum { from, .. } => Some(&from.name),
+            _ => None,
+        })
+        .collect();
+    let uses_recreated = |ty: &crate::model::SqlType| match ty {
+        crate::model::SqlType::Named(n) => recreated.contains(&n),
+        crate::model::SqlType::Array(inner) => {
+            matches!(&**inner, crate::model::SqlType::Named(n) if recreated.contains(&n))
+        }
+        _ => false,
+    };
+    let mut retyped: Vec<(QualifiedName, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, from, to } if from.data_type != to.data_type => {
+                Some((table.clone(), to.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for t in from.tables.values().filter(|_| !recreated.is_empty()) {
+        for c in t.columns.iter().filter(|c| uses_recreated(&c.data_type)) {
+            retyped.push((t.name.clone(), c.name.clone()));
+        }
+    }
+    let touches_retyped = |table: &QualifiedName, fk: &crate::model::ForeignKey| {
+        retyped.iter().any(|(t, c)| {
+            (t == table && fk.columns.contains(c))
+                || (*t == fk.ref_table && fk.ref_columns.contains(c))
+        })
+    };
     let mut extra = Vec::new();
-    let nothing_to_check = dropped_keys.is_empty() && dropped_tables.len() < 2;
+    let nothing_to_check =
+        dropped_keys.is_empty() && dropped_tables.len() < 2 && retyped.is_empty();
     for t in from.tables.values().filter(|_| !nothing_to_check) {
         let table_dropped = dropped_tables.contains(&t.name);
         for constraint in t.constraints.values() {
@@ -810,7 +854,7 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
                 (fk.ref_table != t.name && dropped_tables.contains(&fk.ref_table))
                     || depends_on_dropped_key(&fk_ref)
             } else {
-                depends_on_dropped_key(&fk_ref)
+                depends_on_dropped_key(&fk_ref) || touches_retyped(&t.name, fk)
             };
             if !needs_drop {
                 continue;
@@ -844,6 +888,36 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
     }
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
+    drops_before_renames_that_take_their_names(all)
+}
+
+/// A table or column dropped because a rename takes its name must go before
+/// that rename.
+fn drops_before_renames_that_take_their_names(mut all: Vec<Change>) -> Vec<Change> {
+    let first_rename = all
+        .iter()
+        .position(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }));
+    let Some(first_rename) = first_rename else {
+        return all;
+    };
+    let takes = |c: &Change| -> bool {
+        all.iter().any(|r| match (r, c) {
+            (Change::RenameTable { from, to }, Change::DropTable(t)) => {
+                *to == t.name && *from != t.name
+            }
+            (Change::RenameColumn { table, from, to }, Change::DropColumn { table: t, column }) => {
+                table == t && *to == column.name && *from != column.name
+            }
+            _ => false,
+        })
+    };
+    let moved: Vec<usize> = (first_rename..all.len())
+        .filter(|&i| takes(&all[i]))
+        .collect();
+    for (k, i) in moved.into_iter().enumerate() {
+        let c = all.remove(i);
+        all.insert(first_rename + k, c);
+    }
     all
 }
 
@@ -869,7 +943,10 @@ fn compare_tables(
     // Columns of `to` with their source column in `from`.
     for c in &to.columns {
         let source = renames.column_source(table, &c.name);
-        match from.column(source) {
+        // A new column may take the old name of a column renamed away.
+        let takes_renamed_name =
+            source == c.name && renamed_columns.iter().any(|(_, old, _)| *old == c.name);
+        match from.column(source).filter(|_| !takes_renamed_name) {
             None => out.push(Change::AddColumn {
                 table: table.clone(),
                 column: c.clone(),
@@ -907,7 +984,10 @@ fn compare_tables(
     }
     for c in &from.columns {
         let renamed_away = renamed_columns.iter().any(|(_, old, _)| *old == c.name);
-        if to.column(&c.name).is_none() && !renamed_away {
+        let name_taken = renamed_columns
+            .iter()
+            .any(|(_, old, new)| *new == c.name && *old != c.name);
+        if !renamed_away && (to.column(&c.name).is_none() || name_taken) {
             out.push(Change::DropColumn {
                 table: table.clone(),
                 column: c.clone(),

@@ -497,7 +497,7 @@ impl<'a> Cx<'a> {
         for constraint in &ct.constraints {
             pending.push(self.table_constraint(constraint)?);
         }
-        self.add_constraints(name, pending)
+        self.add_constraints(name, merge_duplicate_keys(pending))
     }
 
     fn add_column(
@@ -2002,6 +2002,46 @@ impl<'a> Cx<'a> {
         s.owned_by = owner;
         Ok(())
     }
+}
+
+/// PostgreSQL's `transformIndexConstraints`: within one `CREATE TABLE`, a unique
+/// constraint on the same columns as the primary key or an earlier unique one is
+/// the same index; the survivor (the primary key if either is one) takes the
+/// duplicate's name when it has none of its own.
+fn merge_duplicate_keys(pending: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
+    let key = |p: &PendingConstraint| match &p.kind {
+        ConstraintKind::PrimaryKey { columns } => Some((columns.clone(), false)),
+        ConstraintKind::Unique {
+            columns,
+            nulls_not_distinct,
+        } => Some((columns.clone(), *nulls_not_distinct)),
+        _ => None,
+    };
+    let mut out: Vec<PendingConstraint> = Vec::with_capacity(pending.len());
+    // The primary key first, so it survives a unique constraint written before it.
+    let (pks, rest): (Vec<_>, Vec<_>) = pending
+        .into_iter()
+        .partition(|p| matches!(p.kind, ConstraintKind::PrimaryKey { .. }));
+    for p in pks.into_iter().chain(rest) {
+        let same = key(&p).and_then(|k| {
+            out.iter().position(|o| {
+                key(o).is_some_and(|ko| {
+                    ko.0 == k.0
+                        && (ko.1 == k.1 || matches!(o.kind, ConstraintKind::PrimaryKey { .. }))
+                }) && o.deferrable == p.deferrable
+                    && o.initially_deferred == p.initially_deferred
+            })
+        });
+        match same {
+            Some(i) if !matches!(p.kind, ConstraintKind::PrimaryKey { .. }) => {
+                if out[i].name.is_none() {
+                    out[i].name = p.name;
+                }
+            }
+            _ => out.push(p),
+        }
+    }
+    out
 }
 
 /// `nextval('seq')` as canonical text; the schema is kept only outside `public`,

@@ -177,14 +177,18 @@ impl Postgres {
         }
         if type_changes {
             let ty = self.column_type(&to.data_type)?;
+            let from_string = matches!(
+                from.data_type,
+                SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)
+            );
             let using = if converts_without_using(&from.data_type, &to.data_type) {
                 String::new()
-            } else if matches!(from.data_type, SqlType::Named(_))
-                || matches!(to.data_type, SqlType::Named(_))
-            {
-                format!(" USING {}::text::{ty}", self.ident(&to.name))
-            } else {
+            } else if from_string {
                 format!(" USING {}::{ty}", self.ident(&to.name))
+            } else {
+                // No direct cast between most type pairs: go through text, which
+                // every type reads and writes.
+                format!(" USING {}::text::{ty}", self.ident(&to.name))
             };
             out.push(Statement::new(format!("{prefix} TYPE {ty}{using};")));
         }
