@@ -3,6 +3,7 @@
 //! SQLite behind the default feature `sqlite`). The migrator and drivers come
 //! with the runtime issue.
 
+pub mod introspect;
 pub mod migration;
 pub mod model;
 #[cfg(feature = "postgres")]

@@ -9,7 +9,6 @@
 //! session the caller left behind.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 use postgres::{Client, IsolationLevel, Transaction};
 use schema_core::Origin;
@@ -20,86 +19,12 @@ use schema_core::model::{
     SqlType, Table,
 };
 
-/// What went wrong while reading a live PostgreSQL schema.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum IntrospectError {
-    /// A catalog query failed.
-    Query {
-        /// What was being read (`tables`, `columns`, ...).
-        what: &'static str,
-        /// The driver's error.
-        source: postgres::Error,
-    },
-    /// PostgreSQL printed a type the model cannot read.
-    Type {
-        /// `table.column`.
-        column: String,
-        /// What `format_type` printed.
-        text: String,
-        /// Why it could not be read.
-        message: String,
-    },
-    /// PostgreSQL printed an expression the model cannot read.
-    Expression {
-        /// Whose expression it is (`default of users.id`, ...).
-        owner: String,
-        /// What `pg_get_expr` printed.
-        text: String,
-        /// Why it could not be read.
-        message: String,
-    },
-    /// The catalog holds a value the model has no word for.
-    Catalog {
-        /// Whose value it is.
-        owner: String,
-        /// The value and what it is.
-        message: String,
-    },
-}
-
-impl fmt::Display for IntrospectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IntrospectError::Query { what, source } => {
-                write!(f, "while introspecting {what}: {source}")
-            }
-            IntrospectError::Type {
-                column,
-                text,
-                message,
-            } => write!(
-                f,
-                "while introspecting the type of `{column}`: cannot read `{text}`: {message}"
-            ),
-            IntrospectError::Expression {
-                owner,
-                text,
-                message,
-            } => write!(
-                f,
-                "while introspecting the {owner}: cannot read `{text}`: {message}"
-            ),
-            IntrospectError::Catalog { owner, message } => {
-                write!(f, "while introspecting {owner}: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for IntrospectError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            IntrospectError::Query { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
+pub use crate::introspect::IntrospectError;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
 fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
-    move |source| IntrospectError::Query { what, source }
+    move |source| IntrospectError::query(what, source)
 }
 
 fn origin() -> Origin {

@@ -21,7 +21,6 @@
 //! `sqlite_*` and `_schema_*` are SQLite's and the migrator's own and are not read.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use rusqlite::Connection;
 use schema_core::Origin;
@@ -36,87 +35,13 @@ use schema_core::render::sqlite::{
     RowidKind, RowidMarker, expression_from_sqlite, type_from_sqlite,
 };
 
-/// What went wrong while reading a live SQLite schema.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum IntrospectError {
-    /// A query failed.
-    Query {
-        /// What was being read (`tables`, `columns of users`, ...).
-        what: String,
-        /// The driver's error.
-        source: rusqlite::Error,
-    },
-    /// A declared type the model cannot read.
-    Type {
-        /// `table.column`.
-        column: String,
-        /// The declared type.
-        text: String,
-        /// Why it could not be read.
-        message: String,
-    },
-    /// An expression the model cannot read.
-    Expression {
-        /// Whose expression it is (`default of users.id`, ...).
-        owner: String,
-        /// The stored text.
-        text: String,
-        /// Why it could not be read.
-        message: String,
-    },
-    /// Stored SQL or pragma output the model has no word for.
-    Catalog {
-        /// Whose it is.
-        owner: String,
-        /// What is wrong with it.
-        message: String,
-    },
-}
-
-impl fmt::Display for IntrospectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IntrospectError::Query { what, source } => {
-                write!(f, "while introspecting {what}: {source}")
-            }
-            IntrospectError::Type {
-                column,
-                text,
-                message,
-            } => write!(
-                f,
-                "while introspecting the type of `{column}`: cannot read `{text}`: {message}"
-            ),
-            IntrospectError::Expression {
-                owner,
-                text,
-                message,
-            } => write!(
-                f,
-                "while introspecting the {owner}: cannot read `{text}`: {message}"
-            ),
-            IntrospectError::Catalog { owner, message } => {
-                write!(f, "while introspecting {owner}: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for IntrospectError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            IntrospectError::Query { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
+pub use crate::introspect::IntrospectError;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
 fn query_error(what: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> IntrospectError {
     let what = what.into();
-    move |source| IntrospectError::Query { what, source }
+    move |source| IntrospectError::query(what, source)
 }
 
 fn catalog(owner: impl Into<String>, message: impl Into<String>) -> IntrospectError {
