@@ -1,9 +1,80 @@
 //! `schema`: make database drift a compile error. This facade is the one crate a
 //! user depends on: it re-exports the runtime ([`Model`], [`Migrations`], ...)
-//! and, as they arrive, the macros.
+//! and the macros [`schema!`] and [`derive(Schema)`](derive@Schema).
+//!
+//! ```ignore
+//! schema::schema!();   // schema.sql + migrations/ next to Cargo.toml
+//! // pub mod models { pub struct User { .. } .. }  and  pub static MIGRATIONS
+//! ```
+//!
+//! # Features
+//!
+//! | feature | what |
+//! |---|---|
+//! | `chrono` (default) | date and time columns as `chrono` types |
+//! | `time` | date and time columns as `time` types (turn `chrono` off) |
+//! | `uuid` | `uuid` columns as `uuid::Uuid` |
+//! | `json` | `json`/`jsonb` columns as `serde_json::Value` |
+//! | `decimal` | `numeric`/`money` columns as `rust_decimal::Decimal` |
+//! | `serde` | `Serialize`/`Deserialize` on generated models and enums |
+//!
+//! The full type mapping is documented in `schema_core::codegen`.
+
+use std::fmt;
 
 #[doc(inline)]
 pub use schema_macros as macros;
 #[doc(inline)]
+pub use schema_macros::{Schema, schema};
+#[doc(inline)]
 pub use schema_runtime as runtime;
 pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
+
+/// A string that is not a label of an enum type: the error of a generated
+/// enum's `FromStr`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnknownLabel {
+    /// The enum type (`document_status`).
+    pub type_name: &'static str,
+    /// The string that is not one of its labels.
+    pub label: String,
+}
+
+impl UnknownLabel {
+    /// The error for `label`, not a label of `type_name`.
+    pub fn new(type_name: &'static str, label: &str) -> Self {
+        UnknownLabel {
+            type_name,
+            label: label.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for UnknownLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a label of enum type `{}`",
+            self.label, self.type_name
+        )
+    }
+}
+
+impl std::error::Error for UnknownLabel {}
+
+/// What generated code refers to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "chrono")]
+    pub use chrono;
+    #[cfg(feature = "decimal")]
+    pub use rust_decimal;
+    #[cfg(feature = "serde")]
+    pub use serde;
+    #[cfg(feature = "json")]
+    pub use serde_json;
+    #[cfg(feature = "time")]
+    pub use time;
+    #[cfg(feature = "uuid")]
+    pub use uuid;
+}

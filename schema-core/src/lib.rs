@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod build;
+pub mod codegen;
 pub mod diagnostic;
 pub mod diff;
 pub mod lint;

@@ -1,0 +1,55 @@
+//! `MIGRATIONS`: every migration of the replayed history as a
+//! `::schema::Migration`, with its PostgreSQL text and its SQLite rendering.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::migrations::checksum;
+use crate::migrations::dialects::{self, DialectSql};
+use crate::migrations::replay::{Replay, ReplayedMigration};
+use crate::render::Sqlite;
+
+fn script(sql: &DialectSql) -> TokenStream {
+    let (up, down) = (&sql.up, &sql.down);
+    quote!(::schema::Script { up: #up, down: #down })
+}
+
+fn migration(m: &ReplayedMigration) -> TokenStream {
+    let version = Literal::u64_unsuffixed(m.files.version);
+    let name = &m.files.slug;
+    let checksum = checksum(&m.files.up.text);
+    let no_transaction = m.no_transaction();
+    let postgres = script(&dialects::postgres(m));
+    let sqlite = match dialects::rendered(m, &Sqlite) {
+        Ok(sql) => {
+            let sql = script(&sql);
+            quote!(::core::result::Result::Ok(#sql))
+        }
+        Err(why) => {
+            let why = why.to_string();
+            quote!(::core::result::Result::Err(#why))
+        }
+    };
+    quote! {
+        ::schema::Migration {
+            version: #version,
+            name: #name,
+            checksum: #checksum,
+            no_transaction: #no_transaction,
+            postgres: #postgres,
+            sqlite: #sqlite,
+        }
+    }
+}
+
+/// `pub static MIGRATIONS: ::schema::Migrations = ...;` for a replayed history.
+pub fn migrations(replay: &Replay) -> TokenStream {
+    let items = replay.migrations.iter().map(migration);
+    quote! {
+        /// Every migration of the project's history, in version order, as
+        /// PostgreSQL and SQLite run them.
+        pub static MIGRATIONS: ::schema::Migrations = ::schema::Migrations::new(&[
+            #(#items),*
+        ]);
+    }
+}

@@ -1,0 +1,236 @@
+//! Model → Rust tokens: the structs, enums and `MIGRATIONS` that `schema!()`
+//! expands to, and the checks of `#[derive(Schema)]`. Pure: schema and history
+//! in, [`proc_macro2::TokenStream`] or diagnostics out; the macro crate only
+//! parses its input and places the errors.
+//!
+//! # Names
+//!
+//! - A table's struct is the UpperCamelCase singular of the table's name
+//!   (`job_descriptions` → `JobDescription`), unless a `-- schema: model = Name`
+//!   directive on the line(s) above its `CREATE TABLE` names it. An enum type's
+//!   enum is the UpperCamelCase of its name, not singularised
+//!   (`document_status` → `DocumentStatus`), or its `model =` directive.
+//! - Singular is taken of the last snake_case word only (`news_items` →
+//!   `news_item`), by the first rule that applies:
+//!
+//!   | the word ends in | becomes | example |
+//!   |---|---|---|
+//!   | `ies` (longer than 3 letters) | `y` | `companies` → `company` |
+//!   | `sses` | `ss` | `addresses` → `address` |
+//!   | `ches`, `shes`, `xes` | drop `es` | `matches` → `match`, `boxes` → `box` |
+//!   | `s`, but not `ss`, `us`, `is` | drop `s` | `users` → `user`; `status`, `analysis`, `class` stay |
+//!   | anything else | unchanged | `data`, `staff` |
+//!
+//!   English has more plurals than these rules; name such tables with `model =`.
+//! - A field is named by its column: the column's name when it is a snake_case
+//!   identifier (`r#type` for a keyword; `self_` for the keywords that cannot be
+//!   raw), else its snake_case form (`"userId"` → `user_id`). Enum variants are
+//!   the UpperCamelCase of their labels (`'in progress'` → `InProgress`; `V`
+//!   before a leading digit, `Empty` for `''`); each keeps its label for
+//!   `as_str`, `Display`, `FromStr` and serde.
+//! - Two models (or fields, or variants) with one name, or a model named like a
+//!   type the generated code uses (`String`, `Option`, `Vec`, ...), is an error
+//!   (`S0403/model_name_clash`) that says where to put a `model =` directive.
+//!
+//! # Types
+//!
+//! The one mapping from column types to Rust types, used by `schema!()` and
+//! checked by `#[derive(Schema)]`. A nullable column is an `Option` of it.
+//! The generated module imports the crates it uses from `::schema::__private`
+//! (`use ::schema::__private::chrono;`), so a user depends on `schema` only.
+//!
+//! | column type | Rust type | feature of `schema` |
+//! |---|---|---|
+//! | `smallint` | `i16` | |
+//! | `integer` (`serial`) | `i32` | |
+//! | `bigint` (`bigserial`) | `i64` | |
+//! | `real` | `f32` | |
+//! | `double precision` | `f64` | |
+//! | `numeric`, `money` | `rust_decimal::Decimal` | `decimal` |
+//! | `text`, `varchar`, `char` | `String` | |
+//! | `bytea` | `Vec<u8>` | |
+//! | `boolean` | `bool` | |
+//! | `date` | `chrono::NaiveDate` / `time::Date` | `chrono` (default) / `time` |
+//! | `time` | `chrono::NaiveTime` / `time::Time` | `chrono` / `time` |
+//! | `timestamp` | `chrono::NaiveDateTime` / `time::PrimitiveDateTime` | `chrono` / `time` |
+//! | `timestamptz` | `chrono::DateTime<chrono::Utc>` / `time::OffsetDateTime` | `chrono` / `time` |
+//! | `uuid` | `uuid::Uuid` | `uuid` |
+//! | `json`, `jsonb` | `serde_json::Value` | `json` |
+//! | `T[]` | `Vec<T>` (elements taken as not null) | as `T` |
+//! | an enum type | its generated enum | |
+//! | `timetz`, `interval`, `inet`, `cidr`, `macaddr`, `xml`, `bit`, `varbit`, `tsvector`, `tsquery`, other named types | `String` (their text form) | |
+//!
+//! With both `chrono` and `time` on, `chrono` is used (turn off the default
+//! features to get `time`). A column whose type needs a feature that is off is
+//! an error (`S0401/feature_disabled`) that names the feature.
+//!
+//! `#[derive(Schema)]` compares the field's type as written with this table: a
+//! suffix of the type's full path (`NaiveDate`, `chrono::NaiveDate`,
+//! `std::string::String`), `Option<T>` of it, and for an enum any path that ends
+//! in the generated enum's name. Type aliases are not resolved.
+//!
+//! # Generated items
+//!
+//! Each struct derives `Debug, Clone, PartialEq` (and serde's `Serialize,
+//! Deserialize` with feature `serde`, fields renamed to their columns), carries
+//! the table's and columns' `COMMENT ON` text as doc comments, and implements
+//! `::schema::Model` (`TABLE` is the table's qualified name as SQL, quoted where
+//! needed; `COLUMNS` in column order; `PRIMARY_KEY` in key order). Each enum
+//! derives `Debug, Clone, Copy, PartialEq, Eq, Hash` and has `ALL`, `as_str`,
+//! `Display` and `FromStr` (error `::schema::UnknownLabel`). `MIGRATIONS` lists
+//! every migration with its checksum, its PostgreSQL text and its SQLite
+//! rendering (or why SQLite cannot run it).
+
+mod check;
+mod inputs;
+mod migrations;
+mod models;
+pub mod names;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::analyze::Loaded;
+use crate::diagnostic::{Code, Diagnostic, codes as diag_codes};
+use crate::diff;
+use crate::migrations::generate::generate;
+use crate::migrations::replay::Replay;
+use crate::model::Schema;
+use crate::render::Postgres;
+
+pub use check::{
+    FieldSpec, ModelInfo, StructError, StructPart, StructSpec, check_struct, table_for_struct,
+};
+pub use inputs::{Inputs, inputs};
+pub use migrations::migrations;
+pub use models::{ModelNames, feature_disabled, model_consts, model_names, models};
+pub use types::{Features, FieldType, NeedsFeature, PathSegment, RustType, rust_type};
+
+/// The codes of code generation's diagnostics.
+pub mod codes {
+    use crate::diagnostic::Code;
+
+    /// A column's type needs a feature of `schema` that is off.
+    pub const FEATURE_DISABLED: Code = Code {
+        id: "S0401",
+        name: "feature_disabled",
+        allowable: false,
+    };
+    /// A `#[derive(Schema)]` struct does not match its table.
+    pub const MODEL_MISMATCH: Code = Code {
+        id: "S0402",
+        name: "model_mismatch",
+        allowable: false,
+    };
+    /// Two generated items would have one name.
+    pub const MODEL_NAME_CLASH: Code = Code {
+        id: "S0403",
+        name: "model_name_clash",
+        allowable: false,
+    };
+
+    /// Every code of this module.
+    pub const ALL: &[Code] = &[FEATURE_DISABLED, MODEL_MISMATCH, MODEL_NAME_CLASH];
+}
+
+/// What `schema!()` expands to for a project that checks clean: `pub mod
+/// models { .. }` and `pub static MIGRATIONS`.
+///
+/// # Errors
+/// A diagnostic for each column whose type needs a feature that is off, and
+/// for each name clash.
+pub fn expand(
+    declared: &Schema,
+    replay: &Replay,
+    features: Features,
+) -> Result<TokenStream, Vec<Diagnostic>> {
+    let models = models(declared, features)?;
+    let migrations = migrations(replay);
+    Ok(quote! {
+        /// The models of the declared schema: one struct per table, one enum per
+        /// enum type.
+        pub mod models {
+            #models
+        }
+
+        #migrations
+    })
+}
+
+/// The errors of a loaded project, as a macro reports them: when the history
+/// replays cleanly and only drifts from schema.sql, the first drift error
+/// also shows the migration that would fix it (what `schema check` prints).
+pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let is_drift =
+        |d: &Diagnostic| d.code == diag_codes::DRIFT || d.code == diag_codes::UNMIGRATED_OBJECT;
+    let Some(first) = errors.iter_mut().find(|d| is_drift(d)) else {
+        return errors;
+    };
+    if !(loaded.declared_ok && loaded.history_ok) {
+        return errors;
+    }
+    let Ok(renames) = diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared) else {
+        return errors;
+    };
+    let fix = generate(
+        &loaded.replay.migrated,
+        &loaded.declared,
+        &renames,
+        &Postgres,
+    )
+    .ok();
+    if let Some(fix) = fix.filter(|m| !m.is_empty()) {
+        let sql: String = fix.up_sql().lines().map(|l| format!("\n    {l}")).collect();
+        *first = first.clone().note(format!(
+            "this migration would bring the migrations in line with the schema \
+             (`schema new <slug>` writes it, with its down.sql):{sql}"
+        ));
+    }
+    errors
+}
+
+/// The text of a `compile_error!` for `diagnostic`: its rustc-style rendering,
+/// with the code moved after the `error: ` that rustc prints itself
+/// (`error: [S0204/unmigrated_object] table ...`).
+pub fn compile_error_text(diagnostic: &Diagnostic) -> String {
+    let rendered = diagnostic.render(false);
+    let Code { id, name, .. } = diagnostic.code;
+    let head = format!("[{id}/{name}]: ");
+    match rendered.split_once(&head) {
+        Some((_, rest)) => format!("[{id}/{name}] {rest}"),
+        None => rendered,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Origin, Source};
+
+    #[test]
+    fn compile_error_text_keeps_the_rendering_and_moves_the_code() {
+        let src = Source::new("schema.sql", "create table t (\n  id uuid\n);\n");
+        let d = Diagnostic::error(codes::FEATURE_DISABLED, "column `t.id` is `uuid`")
+            .at(&Origin::new(&src, 2, 3))
+            .label("declared here")
+            .help("enable feature `uuid` of `schema`");
+        let text = compile_error_text(&d);
+        assert!(
+            text.starts_with("[S0401/feature_disabled] column `t.id` is `uuid`\n"),
+            "{text}"
+        );
+        assert!(text.contains("--> schema.sql:2:3"), "{text}");
+        assert!(text.contains("  id uuid"), "{text}");
+        assert!(
+            text.contains("help: enable feature `uuid` of `schema`"),
+            "{text}"
+        );
+    }
+}

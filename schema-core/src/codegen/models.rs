@@ -1,0 +1,495 @@
+//! Model code: one struct per table and one enum per enum type, each with its
+//! `impl ::schema::Model` or its `as_str`/`Display`/`FromStr`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::diagnostic::{Diagnostic, Origin, codes as diag_codes};
+use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, Table};
+use crate::parse::directive::DirectiveKind;
+
+use super::codes;
+use super::names;
+use super::types::{Features, rust_type};
+
+/// Names the generated code refers to without a path; a model may not take them.
+const RESERVED: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Serialize",
+    "Deserialize",
+];
+
+/// The Rust name of every table's struct and every enum type's enum.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelNames {
+    /// Struct name by table.
+    pub tables: BTreeMap<QualifiedName, String>,
+    /// Enum name by enum type.
+    pub enums: BTreeMap<QualifiedName, String>,
+}
+
+/// The model name `directives` give (`-- schema: model = Name`), else `fallback`.
+/// A name that is not an ASCII identifier is an error (and `fallback` is used).
+fn model_name(
+    directives: &Directives,
+    fallback: String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let given = directives.0.iter().find_map(|d| match &d.kind {
+        DirectiveKind::Model(name) => Some((name, &d.origin)),
+        _ => None,
+    });
+    match given {
+        None => fallback,
+        Some((name, _)) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            name.clone()
+        }
+        Some((name, origin)) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    diag_codes::BAD_DIRECTIVE,
+                    format!("`model = {name}` is not an ASCII Rust identifier"),
+                )
+                .at(origin)
+                .help(format!(
+                    "use ASCII letters, digits and `_`, e.g. `-- schema: model = {fallback}`"
+                )),
+            );
+            fallback
+        }
+    }
+}
+
+/// Takes `rust` as the name of `what`, with a diagnostic when it is taken
+/// already or reserved.
+fn claim(
+    taken: &mut BTreeMap<String, (Origin, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+    rust: &str,
+    origin: &Origin,
+    what: String,
+) {
+    if RESERVED.contains(&rust) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::MODEL_NAME_CLASH,
+                format!(
+                    "the model of {what} would be called `{rust}`, which generated code uses for Rust's own `{rust}`"
+                ),
+            )
+            .at(origin)
+            .label("declared here")
+            .help(format!(
+                "name it with `-- schema: model = {rust}Row` on the line above its `CREATE`"
+            )),
+        );
+    } else if let Some((first, first_what)) = taken.get(rust) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::MODEL_NAME_CLASH,
+                format!("the models of {first_what} and {what} would both be called `{rust}`"),
+            )
+            .at(origin)
+            .label("declared here")
+            .related(first, format!("{first_what} is declared here"))
+            .help(
+                "name one of them with `-- schema: model = <Name>` on the line above its `CREATE`",
+            ),
+        );
+    } else {
+        taken.insert(rust.to_string(), (origin.clone(), what));
+    }
+}
+
+/// Names every model of `schema` (see [`super`] for the rules).
+///
+/// # Errors
+/// A diagnostic for each name taken twice, or taken from the names generated
+/// code relies on (`String`, `Option`, ...), and for each `model =` directive
+/// that is not an ASCII identifier.
+pub fn model_names(schema: &Schema) -> Result<ModelNames, Vec<Diagnostic>> {
+    let (names, diagnostics) = name_models(schema);
+    if diagnostics.is_empty() {
+        Ok(names)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Names every model, with a diagnostic for each problem (a usable name is
+/// still given to every table and enum type).
+pub(crate) fn name_models(schema: &Schema) -> (ModelNames, Vec<Diagnostic>) {
+    let mut names = ModelNames::default();
+    let mut taken = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for table in schema.tables.values() {
+        let fallback = names::struct_name(&table.name.name);
+        let rust = model_name(&table.directives, fallback, &mut diagnostics);
+        let what = format!("table `{}`", table.name);
+        claim(&mut taken, &mut diagnostics, &rust, &table.origin, what);
+        names.tables.insert(table.name.clone(), rust);
+    }
+    for enum_type in schema.enums.values() {
+        let fallback = names::type_name(&enum_type.name.name);
+        let rust = model_name(&enum_type.directives, fallback, &mut diagnostics);
+        let what = format!("enum type `{}`", enum_type.name);
+        claim(&mut taken, &mut diagnostics, &rust, &enum_type.origin, what);
+        names.enums.insert(enum_type.name.clone(), rust);
+    }
+    (names, diagnostics)
+}
+
+/// `#[doc = " line"]` attributes for `text`, one per line.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The derives every generated type adds to its own with feature `serde`
+/// (imported by [`models`]), and serde's path to itself.
+fn serde_derives(features: Features) -> (TokenStream, TokenStream) {
+    if features.serde {
+        (
+            quote!(, Serialize, Deserialize),
+            quote!(#[serde(crate = "::schema::__private::serde")]),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    }
+}
+
+/// The three constants of `impl ::schema::Model`.
+pub fn model_consts(table: &str, columns: &[String], primary_key: &[String]) -> TokenStream {
+    quote! {
+        const TABLE: &'static str = #table;
+        const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+        const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+    }
+}
+
+/// The struct of every table and the enum of every enum type of `schema`, in
+/// name order (without the `mod` around them).
+///
+/// # Errors
+/// A diagnostic for each column whose type needs a feature that is off, and
+/// for each name clash.
+pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Diagnostic>> {
+    let names = model_names(schema)?;
+    let mut diagnostics = Vec::new();
+    let mut items = Vec::new();
+    let mut krates = BTreeSet::new();
+    for enum_type in schema.enums.values() {
+        match enum_item(enum_type, &names.enums[&enum_type.name], features) {
+            Ok(item) => items.push(item),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for table in schema.tables.values() {
+        match struct_item(table, &names, features, &mut krates) {
+            Ok(item) => items.push(item),
+            Err(mut d) => diagnostics.append(&mut d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let krates = krates.into_iter().map(|k| Ident::new(k, Span::call_site()));
+    let serde = if features.serde {
+        quote!(
+            use ::schema::__private::serde::{Deserialize, Serialize};
+        )
+    } else {
+        TokenStream::new()
+    };
+    Ok(quote! {
+        #(use ::schema::__private::#krates;)*
+        #serde
+        #(#items)*
+    })
+}
+
+/// The diagnostic for a column whose type needs a feature that is off.
+pub fn feature_disabled(
+    table: &Table,
+    column: &Column,
+    needs: &super::types::NeedsFeature,
+) -> Diagnostic {
+    Diagnostic::error(
+        codes::FEATURE_DISABLED,
+        format!(
+            "column `{}.{}` is `{}`, which needs {} of `schema`",
+            table.name,
+            column.name,
+            column.data_type,
+            needs.describe()
+        ),
+    )
+    .at(&column.origin)
+    .label("declared here")
+    .help(format!(
+        "enable feature `{}` of `schema`: `schema = {{ version = \"{}\", features = [\"{}\"] }}`",
+        needs.feature,
+        env!("CARGO_PKG_VERSION"),
+        needs.feature
+    ))
+}
+
+/// `column type [NOT NULL]`, the column as a doc line.
+fn column_ddl(column: &Column) -> String {
+    let not_null = if column.nullable { "" } else { " NOT NULL" };
+    format!("`{} {}{not_null}`", column.name, column.data_type)
+}
+
+fn struct_item(
+    table: &Table,
+    names: &ModelNames,
+    features: Features,
+    krates: &mut BTreeSet<&'static str>,
+) -> Result<TokenStream, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut fields = Vec::new();
+    let mut field_names: BTreeMap<String, &Column> = BTreeMap::new();
+    for column in &table.columns {
+        let field = names::field_name(&column.name);
+        if let Some(first) = field_names.get(&field) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::MODEL_NAME_CLASH,
+                    format!(
+                        "columns `{}` and `{}` of table `{}` would both be field `{field}`",
+                        first.name, column.name, table.name
+                    ),
+                )
+                .at(&column.origin)
+                .label("declared here")
+                .related(&first.origin, "this column has the same field name")
+                .help("rename one of the columns"),
+            );
+            continue;
+        }
+        field_names.insert(field.clone(), column);
+        let ty = match rust_type(&column.data_type, &names.enums, features) {
+            Ok(ty) => ty,
+            Err(needs) => {
+                diagnostics.push(feature_disabled(table, column, &needs));
+                continue;
+            }
+        };
+        ty.krates(krates);
+        let ty = ty.tokens();
+        let ty = if column.nullable {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        };
+        let docs = match &column.comment {
+            Some(comment) => doc(&format!("{comment}\n\n{}", column_ddl(column))),
+            None => doc(&column_ddl(column)),
+        };
+        let rename = if features.serde && field != column.name {
+            let name = &column.name;
+            quote!(#[serde(rename = #name)])
+        } else {
+            TokenStream::new()
+        };
+        let ident = names::ident(&field);
+        fields.push(quote! {
+            #docs
+            #rename
+            pub #ident: #ty,
+        });
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let ident = names::ident(&names.tables[&table.name]);
+    let key = table.primary_key_columns();
+    let key_text = match key {
+        [] => "no primary key".to_string(),
+        [one] => format!("primary key `{one}`"),
+        many => format!("primary key `({})`", many.join(", ")),
+    };
+    let summary = format!("A row of table `{}` ({key_text}).", table.name);
+    let docs = match &table.comment {
+        Some(comment) => doc(&format!("{comment}\n\n{summary}")),
+        None => doc(&summary),
+    };
+    let (derives, serde) = serde_derives(features);
+    let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    let consts = model_consts(&table.name.to_string(), &columns, key);
+    Ok(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq #derives)]
+        #serde
+        pub struct #ident {
+            #(#fields)*
+        }
+
+        impl schema::Model for #ident {
+            #consts
+        }
+    })
+}
+
+fn enum_item(
+    enum_type: &EnumType,
+    rust_name: &str,
+    features: Features,
+) -> Result<TokenStream, Diagnostic> {
+    let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+    let mut idents = Vec::new();
+    for label in &enum_type.values {
+        let variant = names::type_name(label);
+        if let Some(first) = variants.get(&variant) {
+            return Err(Diagnostic::error(
+                codes::MODEL_NAME_CLASH,
+                format!(
+                    "labels '{first}' and '{label}' of enum type `{}` would both be variant `{variant}`",
+                    enum_type.name
+                ),
+            )
+            .at(&enum_type.origin)
+            .label("declared here")
+            .help("rename one of the labels"));
+        }
+        variants.insert(variant.clone(), label);
+        idents.push(names::ident(&variant));
+    }
+    let ident = names::ident(rust_name);
+    let labels = &enum_type.values;
+    let quoted: Vec<String> = labels.iter().map(|l| format!("'{l}'")).collect();
+    let docs = doc(&format!(
+        "The enum type `{}`: {}.",
+        enum_type.name,
+        if quoted.is_empty() {
+            "no label".to_string()
+        } else {
+            quoted.join(", ")
+        }
+    ));
+    let variant_docs = labels.iter().map(|l| doc(&format!("`'{l}'`")));
+    let renames = labels.iter().map(|label| {
+        if features.serde {
+            quote!(#[serde(rename = #label)])
+        } else {
+            TokenStream::new()
+        }
+    });
+    let (derives, serde) = serde_derives(features);
+    let type_name = enum_type.name.to_string();
+    let as_str = if labels.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(Self::#idents => #labels,)* })
+    };
+    let unknown = Ident::new("UnknownLabel", Span::call_site());
+    Ok(quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derives)]
+        #serde
+        pub enum #ident {
+            #(#variant_docs #renames #idents,)*
+        }
+
+        impl #ident {
+            /// Every label, in the enum type's order.
+            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
+
+            /// The label, as the database spells it.
+            pub const fn as_str(&self) -> &'static str {
+                #as_str
+            }
+        }
+
+        impl core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl core::str::FromStr for #ident {
+            type Err = schema::#unknown;
+
+            fn from_str(label: &str) -> Result<Self, Self::Err> {
+                match label {
+                    #(#labels => Ok(Self::#idents),)*
+                    _ => Err(schema::#unknown::new(#type_name, label)),
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_schema_str;
+
+    fn generate(sql: &str, features: Features) -> Result<String, Vec<String>> {
+        let schema = parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{d:?}"));
+        models(&schema, features)
+            .map(|t| t.to_string())
+            .map_err(|d| d.into_iter().map(|d| d.message).collect())
+    }
+
+    #[test]
+    fn a_directive_names_the_model_and_clashes_are_errors() {
+        let sql = "-- schema: model = Person\nCREATE TABLE people (id int PRIMARY KEY);\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub struct Person"), "{code}");
+        let clash =
+            "CREATE TABLE user_ (id int PRIMARY KEY);\nCREATE TABLE users (id int PRIMARY KEY);\n";
+        assert_eq!(
+            generate(clash, Features::DEFAULT),
+            Err(vec![
+                "the models of table `user_` and table `users` would both be called `User`"
+                    .to_string()
+            ])
+        );
+        let reserved = "CREATE TABLE strings (id int PRIMARY KEY);\n";
+        assert!(generate(reserved, Features::DEFAULT).is_err());
+    }
+
+    #[test]
+    fn a_type_behind_a_disabled_feature_is_an_error_naming_the_feature() {
+        let sql = "CREATE TABLE t (id uuid PRIMARY KEY, at timestamptz);\n";
+        assert_eq!(
+            generate(sql, Features::default()),
+            Err(vec![
+                "column `t.id` is `uuid`, which needs feature `uuid` of `schema`".to_string(),
+                "column `t.at` is `timestamp with time zone`, which needs feature `chrono` (or `time`) of `schema`".to_string(),
+            ])
+        );
+    }
+
+    #[test]
+    fn serde_renames_fields_to_their_columns_and_variants_to_their_labels() {
+        let sql = "CREATE TYPE mood AS ENUM ('in progress');\n\
+                   CREATE TABLE t (\"userId\" int PRIMARY KEY, m mood);\n";
+        let features = Features {
+            serde: true,
+            ..Features::DEFAULT
+        };
+        let code = generate(sql, features).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("serde (rename = \"userId\")"), "{code}");
+        assert!(code.contains("serde (rename = \"in progress\")"), "{code}");
+        assert!(code.contains("pub user_id : i32"), "{code}");
+        assert!(code.contains("pub m : Option < Mood >"), "{code}");
+    }
+}

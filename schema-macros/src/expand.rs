@@ -1,0 +1,119 @@
+//! `schema!()`: resolve the project, analyse it (cached), expand to the models
+//! and `MIGRATIONS` or to one `compile_error!` per diagnostic.
+
+use std::path::Path;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote_spanned;
+use schema_core::codegen::{self, compile_error_text};
+use schema_core::{Diagnostic, Project};
+use syn::LitStr;
+
+use crate::args::SchemaArgs;
+use crate::cache;
+use crate::track::track;
+
+/// `schema!(..)` over `proc_macro2` tokens, with the crate's manifest directory.
+pub(crate) fn schema_inner(input: TokenStream) -> TokenStream {
+    schema_at(&cache::manifest_dir(), input)
+}
+
+/// `schema!(..)` for a crate whose manifest directory is `root`.
+pub(crate) fn schema_at(root: &Path, input: TokenStream) -> TokenStream {
+    let args: SchemaArgs = match syn::parse2(input) {
+        Ok(args) => args,
+        Err(e) => return e.into_compile_error(),
+    };
+    let mut project = Project::new(root);
+    if let Some(path) = &args.schema {
+        project = project.with_schema(path.value());
+    }
+    if let Some(path) = &args.migrations {
+        project = project.with_migrations(path.value());
+    }
+    let (loaded, inputs) = cache::load(&project);
+    let tracked = track(&inputs.files);
+    let errors = codegen::errors(&loaded);
+    if !errors.is_empty() {
+        let errors = errors
+            .iter()
+            .map(|d| compile_error(d, span_for(d, &project, &args)));
+        return quote::quote!(#(#errors)* #tracked);
+    }
+    match codegen::expand(&loaded.declared, &loaded.replay, cache::features()) {
+        Ok(tokens) => quote::quote!(#tokens #tracked),
+        Err(diagnostics) => {
+            let errors = diagnostics
+                .iter()
+                .map(|d| compile_error(d, span_for(d, &project, &args)));
+            quote::quote!(#(#errors)* #tracked)
+        }
+    }
+}
+
+/// `compile_error!("<the diagnostic, rendered>")` at `span`.
+fn compile_error(diagnostic: &Diagnostic, span: Span) -> TokenStream {
+    let text = compile_error_text(diagnostic);
+    quote_spanned!(span=> ::core::compile_error!(#text);)
+}
+
+/// Where a diagnostic goes in the Rust source: on the path literal of the file
+/// it is about when the call names that file, else on the whole call.
+fn span_for(diagnostic: &Diagnostic, project: &Project, args: &SchemaArgs) -> Span {
+    let Some(file) = diagnostic.origin.as_ref().map(|o| o.source.path.as_str()) else {
+        return Span::call_site();
+    };
+    let schema = project.display(&project.schema_path());
+    let migrations = project.display(&project.migrations_path());
+    let literal: Option<&LitStr> = if file == schema {
+        args.schema.as_ref()
+    } else if file.starts_with(&migrations) {
+        args.migrations.as_ref()
+    } else {
+        None
+    };
+    literal.map_or_else(Span::call_site, LitStr::span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn root() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    #[test]
+    fn a_clean_project_expands_to_models_migrations_and_tracked_files() {
+        let out = schema_at(
+            &root(),
+            quote!(
+                schema = "tests/fixtures/ui/notes/schema.sql",
+                migrations = "tests/fixtures/ui/notes/migrations"
+            ),
+        )
+        .to_string();
+        assert!(out.contains("pub mod models"), "{out}");
+        assert!(out.contains("pub struct Note"), "{out}");
+        assert!(out.contains("pub static MIGRATIONS"), "{out}");
+        assert_eq!(out.matches("include_bytes").count(), 4, "{out}");
+    }
+
+    #[test]
+    fn each_error_is_a_compile_error_on_the_path_it_is_about() {
+        let out = schema_at(
+            &root(),
+            quote!(
+                schema = "tests/fixtures/ui/table_declared_but_never_migrated/schema.sql",
+                migrations = "tests/fixtures/ui/table_declared_but_never_migrated/migrations"
+            ),
+        )
+        .to_string();
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        assert!(out.contains("[S0204/unmigrated_object]"), "{out}");
+        assert!(out.contains("include_bytes"), "{out}");
+        let out = schema_at(&root(), quote!(schema = 1)).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+    }
+}

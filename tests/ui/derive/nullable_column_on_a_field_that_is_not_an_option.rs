@@ -1,0 +1,9 @@
+// A nullable column modelled by a field that is not an `Option`.
+#[derive(schema::Schema)]
+#[schema(table = "users", partial)]
+struct Profile {
+    id: i32,
+    bio: String,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+// A struct that names a table schema.sql does not declare.
+#[derive(schema::Schema)]
+#[schema(table = "user")]
+struct User {
+    id: i32,
+}
+
+fn main() {}

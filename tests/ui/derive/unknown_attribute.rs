@@ -1,0 +1,9 @@
+// An attribute `#[derive(Schema)]` does not know.
+#[derive(schema::Schema)]
+#[schema(table = "users", partial, strict)]
+struct User {
+    #[schema(rename = "id")]
+    key: i32,
+}
+
+fn main() {}

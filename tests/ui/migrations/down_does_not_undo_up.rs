@@ -1,0 +1,7 @@
+// A down.sql that does not restore the schema before its up.sql.
+schema::schema!(
+    schema = "tests/fixtures/ui/down_does_not_undo_up/schema.sql",
+    migrations = "tests/fixtures/ui/down_does_not_undo_up/migrations",
+);
+
+fn main() {}

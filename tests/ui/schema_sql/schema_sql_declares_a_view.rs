@@ -1,0 +1,7 @@
+// A statement the model does not cover (a view) is an error naming it.
+schema::schema!(
+    schema = "tests/fixtures/ui/schema_sql_has_a_view/schema.sql",
+    migrations = "tests/fixtures/ui/schema_sql_has_a_view/migrations",
+);
+
+fn main() {}
