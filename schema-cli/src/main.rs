@@ -129,20 +129,7 @@ fn plural(n: usize) -> &'static str {
 
 fn check(project: &Project, color: bool) -> ExitCode {
     let loaded = load(project);
-    let fix = (loaded.declared_ok && loaded.history_ok)
-        .then(|| {
-            let renames =
-                diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared).ok()?;
-            generate(
-                &loaded.replay.migrated,
-                &loaded.declared,
-                &renames,
-                &Postgres,
-            )
-            .ok()
-        })
-        .flatten()
-        .filter(|m| !m.is_empty());
+    let fix = loaded.fixing_migration();
     let migrations_count = loaded.replay.migrations.len();
     let schema_display = project.display(&project.schema_path());
     match loaded.into_result() {

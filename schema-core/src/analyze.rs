@@ -100,6 +100,24 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The migration that would bring the migrations in line with schema.sql
+    /// (PostgreSQL, up and down), when both read cleanly and differ.
+    pub fn fixing_migration(&self) -> Option<crate::migrations::generate::GeneratedMigration> {
+        if !(self.declared_ok && self.history_ok) {
+            return None;
+        }
+        let renames =
+            crate::diff::renames_from_hints(&self.replay.migrated, &self.declared).ok()?;
+        crate::migrations::generate::generate(
+            &self.replay.migrated,
+            &self.declared,
+            &renames,
+            &crate::render::Postgres,
+        )
+        .ok()
+        .filter(|m| !m.is_empty())
+    }
+
     /// The analysis when there is no error, else every error.
     ///
     /// # Errors

@@ -64,7 +64,6 @@ use crate::analyze::{Analysis, Project, load};
 use crate::diagnostic::{Diagnostic, render_all};
 use crate::diff::{self, Renames};
 use crate::migrations::dialects::{self, DialectSql};
-use crate::migrations::generate::generate;
 use crate::migrations::replay::ReplayedMigration;
 use crate::model::Schema;
 use crate::render::{Postgres, Renderer, Sqlite, Unsupported, to_script};
@@ -477,18 +476,7 @@ impl Config {
 /// The migration that would remove the drift, as PostgreSQL up.sql, when the
 /// files themselves are fine and only the two schemas disagree.
 fn fix_for(loaded: &crate::analyze::Loaded) -> Option<String> {
-    if !(loaded.declared_ok && loaded.history_ok) {
-        return None;
-    }
-    let renames = diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared).ok()?;
-    let fix = generate(
-        &loaded.replay.migrated,
-        &loaded.declared,
-        &renames,
-        &Postgres,
-    )
-    .ok()?;
-    (!fix.is_empty()).then(|| fix.up_sql())
+    loaded.fixing_migration().map(|m| m.up_sql())
 }
 
 /// A diagnostic on one line, for `cargo:warning=`.

@@ -194,6 +194,13 @@ pub mod codes {
     /// Drift: the migrated schema differs from the declared one.
     pub const DRIFT: Code = error("S0301", "drift");
 
+    /// A column's type needs a feature of `schema` that is off.
+    pub const FEATURE_DISABLED: Code = error("S0401", "feature_disabled");
+    /// A `#[derive(Schema)]` struct does not match its table.
+    pub const MODEL_MISMATCH: Code = error("S0402", "model_mismatch");
+    /// Two generated items would have one name.
+    pub const MODEL_NAME_CLASH: Code = error("S0403", "model_name_clash");
+
     /// All lint codes, for directive validation and documentation.
     pub const LINTS: &[Code] = &[
         EMPTY_MIGRATION,

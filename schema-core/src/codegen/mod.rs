@@ -93,11 +93,8 @@ use quote::quote;
 
 use crate::analyze::Loaded;
 use crate::diagnostic::{Code, Diagnostic, codes as diag_codes};
-use crate::diff;
-use crate::migrations::generate::generate;
 use crate::migrations::replay::Replay;
 use crate::model::Schema;
-use crate::render::Postgres;
 
 pub use check::{
     FieldSpec, ModelInfo, StructError, StructPart, StructSpec, check_struct, table_for_struct,
@@ -107,28 +104,11 @@ pub use migrations::migrations;
 pub use models::{ModelNames, feature_disabled, model_consts, model_names, models};
 pub use types::{Features, FieldType, NeedsFeature, PathSegment, RustType, rust_type};
 
-/// The codes of code generation's diagnostics.
+/// The codes of code generation's diagnostics (defined with all the others in
+/// [`crate::diagnostic::codes`]).
 pub mod codes {
     use crate::diagnostic::Code;
-
-    /// A column's type needs a feature of `schema` that is off.
-    pub const FEATURE_DISABLED: Code = Code {
-        id: "S0401",
-        name: "feature_disabled",
-        allowable: false,
-    };
-    /// A `#[derive(Schema)]` struct does not match its table.
-    pub const MODEL_MISMATCH: Code = Code {
-        id: "S0402",
-        name: "model_mismatch",
-        allowable: false,
-    };
-    /// Two generated items would have one name.
-    pub const MODEL_NAME_CLASH: Code = Code {
-        id: "S0403",
-        name: "model_name_clash",
-        allowable: false,
-    };
+    pub use crate::diagnostic::codes::{FEATURE_DISABLED, MODEL_MISMATCH, MODEL_NAME_CLASH};
 
     /// Every code of this module.
     pub const ALL: &[Code] = &[FEATURE_DISABLED, MODEL_MISMATCH, MODEL_NAME_CLASH];
@@ -173,20 +153,7 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
     let Some(first) = errors.iter_mut().find(|d| is_drift(d)) else {
         return errors;
     };
-    if !(loaded.declared_ok && loaded.history_ok) {
-        return errors;
-    }
-    let Ok(renames) = diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared) else {
-        return errors;
-    };
-    let fix = generate(
-        &loaded.replay.migrated,
-        &loaded.declared,
-        &renames,
-        &Postgres,
-    )
-    .ok();
-    if let Some(fix) = fix.filter(|m| !m.is_empty()) {
+    if let Some(fix) = loaded.fixing_migration() {
         let sql: String = fix.up_sql().lines().map(|l| format!("\n    {l}")).collect();
         *first = first.clone().note(format!(
             "this migration would bring the migrations in line with the schema \
