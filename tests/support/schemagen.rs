@@ -51,13 +51,22 @@ impl fmt::Debug for SchemaPair {
 /// 8 edits towards `to`. Shrinks towards fewer tables, columns, constraints and
 /// edits, and towards `integer`/`text` columns.
 pub(crate) fn schema_pair_strategy() -> impl Strategy<Value = SchemaPair> {
+    schema_pair_strategy_for(false)
+}
+
+/// [`schema_pair_strategy`]; with `sqlite_friendly`, only what the SQLite
+/// renderer supports: no default SQLite has no equivalent for
+/// (`gen_random_uuid()`, `ARRAY[..]`). The rest of the space is SQLite's
+/// already: one schema (`public`), arrays of `integer`/`bigint` only, no
+/// `serial`, no `NULLS NOT DISTINCT`, btree indexes only.
+pub(crate) fn schema_pair_strategy_for(sqlite_friendly: bool) -> impl Strategy<Value = SchemaPair> {
     (
         prop::collection::vec(raw_enum(), 0..=2),
         prop::collection::vec(raw_table(), 1..=4),
         prop::collection::vec(raw_edit(), 0..=8),
     )
-        .prop_map(|(enums, tables, edits)| {
-            let from = Model::build(&enums, &tables);
+        .prop_map(move |(enums, tables, edits)| {
+            let from = Model::build(&enums, &tables, sqlite_friendly);
             let mut to = from.clone();
             for edit in &edits {
                 to.apply(edit);
@@ -638,25 +647,8 @@ impl Ty {
     }
 }
 
-/// True when PostgreSQL has a cast from `from` to `to` (`USING col::to` works).
-fn castable(from: Ty, to: Ty) -> bool {
-    let temporal = |t: Ty| matches!(t, Ty::Date | Ty::Timestamp | Ty::Timestamptz);
-    let int_array = |t: Ty| matches!(t, Ty::IntArray | Ty::BigIntArray);
-    from == to
-        || from.is_string()
-        || to.is_string()
-        || matches!((from, to), (Ty::Enum(_), Ty::Enum(_)))
-        || (from.is_numeric() && to.is_numeric())
-        || (temporal(from) && temporal(to))
-        || (int_array(from) && int_array(to))
-        || matches!(
-            (from, to),
-            (Ty::Boolean, Ty::Integer) | (Ty::Integer, Ty::Boolean)
-        )
-}
-
 /// Defaults that fit a type (for string types any string literal fits too).
-fn default_pool(ty: Ty, enums: &[EnumDef]) -> Vec<String> {
+fn default_pool(ty: Ty, enums: &[EnumDef], sqlite_friendly: bool) -> Vec<String> {
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect();
     match ty {
         Ty::SmallInt | Ty::Integer | Ty::BigInt => s(&["0", "42", "-1"]),
@@ -668,6 +660,7 @@ fn default_pool(ty: Ty, enums: &[EnumDef]) -> Vec<String> {
         Ty::Date => s(&["CURRENT_DATE", "'2020-01-01'"]),
         Ty::Timestamp => s(&["now()", "CURRENT_TIMESTAMP", "'2020-01-01 00:00:00'"]),
         Ty::Timestamptz => s(&["now()", "CURRENT_TIMESTAMP"]),
+        Ty::Uuid if sqlite_friendly => s(&["'00000000-0000-0000-0000-000000000000'"]),
         Ty::Uuid => s(&[
             "gen_random_uuid()",
             "'00000000-0000-0000-0000-000000000000'",
@@ -682,6 +675,7 @@ fn default_pool(ty: Ty, enums: &[EnumDef]) -> Vec<String> {
             .find(|e| e.id == id)
             .map(|e| e.labels.iter().map(|l| format!("'{l}'")).collect())
             .unwrap_or_default(),
+        Ty::IntArray | Ty::BigIntArray if sqlite_friendly => s(&["'{}'", "'{1,2}'"]),
         Ty::IntArray | Ty::BigIntArray => s(&["'{}'", "'{1,2}'", "ARRAY[1, 2]"]),
     }
 }
@@ -693,7 +687,7 @@ fn default_fits(ty: Ty, default: &str, enums: &[EnumDef]) -> bool {
     };
     let string = default.len() >= 2 && default.starts_with('\'') && default.ends_with('\'');
     (ty.is_string() && string && default.len() - 2 <= length)
-        || default_pool(ty, enums).iter().any(|d| d == default)
+        || default_pool(ty, enums, false).iter().any(|d| d == default)
 }
 
 #[derive(Clone, Debug)]
@@ -783,21 +777,10 @@ impl TableDef {
         self.column(id).map(|c| q(&c.name)).unwrap_or_default()
     }
 
-    /// A name for a new column: `base` unless a column has it or had it in
-    /// `from`.
-    ///
-    /// EXCLUDED, engine bug: a new column may not take the old name of a
-    /// column renamed by a hint. The diff matches the new column to the
-    /// renamed one by name, so `t (e jsonb)` → `t (-- schema: renamed from e
-    /// / e_v2 jsonb, e text)` renders `RENAME COLUMN e TO e_v2; ALTER COLUMN
-    /// e TYPE text` without `ADD COLUMN e` (PostgreSQL: column "e" does not
-    /// exist).
+    /// A name for a new column: `base` unless a column has it (a new column
+    /// may take the old name of a renamed one, or the name of a dropped one).
     fn fresh_column_name(&self, base: &str) -> String {
-        fresh(base, |n| {
-            self.columns
-                .iter()
-                .any(|c| c.name == n || c.from_name.as_deref() == Some(n))
-        })
+        fresh(base, |n| self.columns.iter().any(|c| c.name == n))
     }
 
     fn key_cols(&self, picks: &[Pick]) -> Vec<usize> {
@@ -820,13 +803,22 @@ struct Model {
     enums: Vec<EnumDef>,
     tables: Vec<TableDef>,
     next_id: usize,
-    /// `(table, column, type)` of every column of `from`.
-    from_types: Vec<(String, String, Ty)>,
+    /// Only what the SQLite renderer supports (see [`schema_pair_strategy_for`]).
+    sqlite_friendly: bool,
+    /// The names of the tables of `from`.
+    from_tables: Vec<String>,
+    /// The type of every column of `from`, by id.
+    from_types: Vec<(usize, Ty)>,
+    /// The enum types of `from`.
+    from_enums: Vec<EnumDef>,
 }
 
 impl Model {
-    fn build(enums: &[RawEnum], tables: &[RawTable]) -> Model {
-        let mut m = Model::default();
+    fn build(enums: &[RawEnum], tables: &[RawTable], sqlite_friendly: bool) -> Model {
+        let mut m = Model {
+            sqlite_friendly,
+            ..Model::default()
+        };
         for e in enums {
             m.add_enum(e);
         }
@@ -834,28 +826,14 @@ impl Model {
             m.add_table(t, true);
         }
         m.normalize();
+        m.from_tables = m.tables.iter().map(|t| t.name.clone()).collect();
+        m.from_enums = m.enums.clone();
         m.from_types = m
             .tables
             .iter()
-            .flat_map(|t| {
-                t.columns
-                    .iter()
-                    .map(|c| (t.name.clone(), c.name.clone(), c.ty))
-            })
+            .flat_map(|t| t.columns.iter().map(|c| (c.id, c.ty)))
             .collect();
         m
-    }
-
-    /// The type in `from` of the column the diff pairs `c` of `t` with: the
-    /// one of its name in `from` (its old name when renamed, its own name when
-    /// new: a column dropped and declared again is the same column).
-    fn paired_from_ty(&self, t: &TableDef, c: &ColumnDef) -> Option<Ty> {
-        let table = t.from_name.as_ref().unwrap_or(&t.name);
-        let column = c.from_name.as_ref().unwrap_or(&c.name);
-        self.from_types
-            .iter()
-            .find(|(ft, fc, _)| ft == table && fc == column)
-            .map(|(_, _, ty)| *ty)
     }
 
     fn id(&mut self) -> usize {
@@ -914,7 +892,7 @@ impl Model {
     fn new_column(&mut self, table: &TableDef, raw: &RawColumn, in_from: bool) -> ColumnDef {
         let name = table.fresh_column_name(COLUMN_NAMES[raw.name.index(COLUMN_NAMES.len())]);
         let ty = self.resolve_ty(&raw.ty);
-        let pool = default_pool(ty, &self.enums);
+        let pool = default_pool(ty, &self.enums, self.sqlite_friendly);
         let default = raw
             .default
             .as_ref()
@@ -1094,42 +1072,12 @@ impl Model {
         });
     }
 
-    /// EXCLUDED, engine bug: when the labels of an enum type change (in the
-    /// up or in the down), the type is recreated and its columns converted one
-    /// `ALTER COLUMN ... TYPE` at a time while foreign keys stay, so a key
-    /// column of the type that a foreign key references fails ("Key columns
-    /// ... are of incompatible types: mood_old and mood"). The labels of such
-    /// a type do not change here.
-    fn enum_of_referenced_key(&self, i: usize) -> bool {
-        let ty = Ty::Enum(self.enums[i].id);
-        self.referenced_columns().iter().any(|c| c.ty == ty)
-    }
-
-    /// True when a table has the name `name` or had it in `from`.
-    ///
-    /// EXCLUDED, engine bug: a new table may not take the old name of a table
-    /// renamed by a hint, the table form of the bug of
-    /// [`TableDef::fresh_column_name`]: `users (a int)` → `-- schema: renamed
-    /// from users / users_v2 (a int); users (b text)` renders `RENAME TO
-    /// users_v2; ALTER TABLE users ADD COLUMN b ...` (PostgreSQL: relation
-    /// "public.users" does not exist).
+    /// True when a table has the name `name` (a new table may take the old
+    /// name of a renamed one, or the name of a dropped one; with
+    /// `sqlite_friendly` not, see `RawEdit::DropColumn` in `apply_to_table`).
     fn table_name_taken(&self, name: &str) -> bool {
-        self.tables
-            .iter()
-            .any(|t| t.name == name || t.from_name.as_deref() == Some(name))
-    }
-
-    /// The columns some foreign key references.
-    fn referenced_columns(&self) -> Vec<&ColumnDef> {
-        self.tables
-            .iter()
-            .flat_map(|t| t.columns.iter())
-            .filter(|c| {
-                self.tables
-                    .iter()
-                    .any(|t| t.fks.iter().any(|f| f.ref_cols.contains(&c.id)))
-            })
-            .collect()
+        self.tables.iter().any(|t| t.name == name)
+            || (self.sqlite_friendly && self.from_tables.iter().any(|t| t == name))
     }
 
     fn table_at(&self, p: &Pick) -> Option<usize> {
@@ -1149,17 +1097,6 @@ impl Model {
                 if self.enums.is_empty() {
                     return;
                 }
-                let id = self.enums[p.index(self.enums.len())].id;
-                // EXCLUDED, the engine bug of `ChangeType` below: a referenced
-                // key column of the type would become `text` while its foreign
-                // key stays.
-                if self
-                    .referenced_columns()
-                    .iter()
-                    .any(|c| c.ty == Ty::Enum(id))
-                {
-                    return;
-                }
                 let e = self.enums.remove(p.index(self.enums.len()));
                 for t in &mut self.tables {
                     for c in &mut t.columns {
@@ -1174,9 +1111,6 @@ impl Model {
                     return;
                 }
                 let i = p.index(self.enums.len());
-                if self.enum_of_referenced_key(i) {
-                    return;
-                }
                 let e = &mut self.enums[i];
                 if let Some(label) = LABELS.iter().find(|l| !e.labels.iter().any(|x| x == *l)) {
                     let at = at.index(e.labels.len() + 1);
@@ -1188,9 +1122,6 @@ impl Model {
                     return;
                 }
                 let i = p.index(self.enums.len());
-                if self.enum_of_referenced_key(i) {
-                    return;
-                }
                 let e = &mut self.enums[i];
                 if e.labels.len() > 1 {
                     e.labels.remove(at.index(e.labels.len()));
@@ -1234,7 +1165,11 @@ impl Model {
             }
             RawEdit::SetDefault(_, cp, dp) => {
                 if let Some(ci) = column(self, cp) {
-                    let pool = default_pool(self.tables[ti].columns[ci].ty, &self.enums);
+                    let pool = default_pool(
+                        self.tables[ti].columns[ci].ty,
+                        &self.enums,
+                        self.sqlite_friendly,
+                    );
                     if !pool.is_empty() {
                         self.tables[ti].columns[ci].default =
                             Some(pool[dp.index(pool.len())].clone());
@@ -1251,40 +1186,12 @@ impl Model {
             } => {
                 let Some(ci) = column(self, col) else { return };
                 let old = self.tables[ti].columns[ci].ty;
-                let mut choices = old.changes(&self.enums, default);
-                // EXCLUDED, engine bug: a key column that a foreign key
-                // references, and the foreign key's column, change type in two
-                // `ALTER COLUMN ... TYPE` statements while the foreign key
-                // stays, so PostgreSQL rejects the first of them whenever the
-                // two types in between have no equality operator (`bigint` →
-                // `numeric`: the down fails, "foreign key constraint ... cannot
-                // be implemented"). Referenced columns only change within
-                // smallint/integer/bigint, which share one.
-                let id = self.tables[ti].columns[ci].id;
-                if self.referenced_columns().iter().any(|c| c.id == id) {
-                    let integer = |t: &Ty| matches!(t, Ty::SmallInt | Ty::Integer | Ty::BigInt);
-                    if !integer(&old) {
-                        choices.clear();
-                    }
-                    choices.retain(integer);
-                }
-                // EXCLUDED, engine bug: for a type change with no cast in
-                // PostgreSQL the up is `ALTER COLUMN a TYPE jsonb USING
-                // a::jsonb`, which PostgreSQL rejects ("cannot cast type integer
-                // to jsonb"); `a::text::jsonb` would do, as for enum types. Two
-                // type changes of one column compose only into types that
-                // PostgreSQL casts the column's type in `from` to (see
-                // `normalize` for a column dropped and declared again).
-                if let Some(first) =
-                    self.paired_from_ty(&self.tables[ti], &self.tables[ti].columns[ci])
-                {
-                    choices.retain(|t| castable(first, *t));
-                }
+                let choices = old.changes(&self.enums, default);
                 if choices.is_empty() {
                     return;
                 }
                 let new = choices[to.index(choices.len())];
-                let pool = default_pool(new, &self.enums);
+                let pool = default_pool(new, &self.enums, self.sqlite_friendly);
                 let c = &mut self.tables[ti].columns[ci];
                 c.ty = new;
                 if let Some(d) = &c.default {
@@ -1403,18 +1310,21 @@ impl Model {
             }
             t.uniques
                 .retain(|k| !k.cols.is_empty() && k.cols.iter().all(exists));
-            // EXCLUDED, engine bug: in `CREATE TABLE`, PostgreSQL merges a
-            // UNIQUE whose column list equals the primary key's or an earlier
-            // UNIQUE's into that one (transformIndexConstraints; a name moves
-            // to the unnamed survivor), but the parsed model keeps both, so a
-            // database holding `CREATE TABLE t (a int, PRIMARY KEY (a),
-            // UNIQUE (a))` differs from its model. No such duplicates here.
-            let mut keys: Vec<Vec<usize>> = t.pk.iter().map(|k| k.cols.clone()).collect();
-            t.uniques.retain(|k| {
-                let duplicate = keys.contains(&k.cols);
-                keys.push(k.cols.clone());
-                !duplicate
-            });
+            // EXCLUDED (sqlite_friendly), engine bug: SQLite's `ALTER TABLE
+            // ... RENAME COLUMN` fails on a table whose stored `CREATE TABLE`
+            // has a UNIQUE constraint naming the column before the PRIMARY KEY
+            // naming it (SQLite 3.4x: "error in table users after rename:
+            // expressions prohibited in PRIMARY KEY and UNIQUE constraints"),
+            // and the renderer writes `users_a_a_2_key` before `users_pkey`
+            // and renames natively even when it rebuilds the table anyway:
+            // `users (a int, a_2 int, PRIMARY KEY (a), UNIQUE (a, a_2))` →
+            // `users (-- schema: renamed from a / a_v2 int, a_2 int, PRIMARY
+            // KEY (a_v2), UNIQUE (a_v2, a_2))`. With `sqlite_friendly` no
+            // UNIQUE constraint holds a primary key column.
+            if self.sqlite_friendly {
+                let pk: Vec<usize> = t.pk.iter().flat_map(|k| k.cols.clone()).collect();
+                t.uniques.retain(|k| !k.cols.iter().any(|c| pk.contains(c)));
+            }
             t.indexes.retain(|ix| match &ix.kind {
                 IndexKind::Columns { cols, .. } => !cols.is_empty() && cols.iter().all(exists),
                 IndexKind::Partial(c) | IndexKind::Lower(c) => exists(c),
@@ -1465,30 +1375,34 @@ impl Model {
                 _ => true,
             });
         }
-        // EXCLUDED, the engine bug of `ChangeType` (no cast, invalid `USING`):
-        // a new column that takes the name of a column `from` had (dropped,
-        // or in a table dropped and declared again) is that column with a new
-        // type for the diff, so it gets another name unless PostgreSQL casts
-        // the old type to the new one.
-        for i in 0..self.tables.len() {
-            for j in 0..self.tables[i].columns.len() {
-                let (t, c) = (&self.tables[i], &self.tables[i].columns[j]);
-                if c.from_name.is_none()
-                    && self
-                        .paired_from_ty(t, c)
-                        .is_some_and(|old| !castable(old, c.ty))
-                {
-                    let base = format!("{}_new", c.name);
+        // EXCLUDED (sqlite_friendly), engine bug: on SQLite also in a table
+        // that keeps its name when the down rebuilds it: `users (a_3 text
+        // PRIMARY KEY); users_2 (c text REFERENCES users)` → `users_2 (--
+        // schema: renamed from c / c_v2 text REFERENCES users, c text
+        // REFERENCES users)` renders a down that rebuilds `users_2` copying
+        // `"c"` (the new column's data, not `"c_v2"`'s) and only then runs
+        // `RENAME COLUMN "c_v2" TO "c"` (SQLite: no such column: "c_v2").
+        // With `sqlite_friendly` no new column takes the old name of a
+        // renamed one.
+        let sqlite_friendly = self.sqlite_friendly;
+        for t in &mut self.tables {
+            if !sqlite_friendly {
+                continue;
+            }
+            for j in 0..t.columns.len() {
+                let c = &t.columns[j];
+                let clash = c.from_name.is_none()
+                    && t.columns
+                        .iter()
+                        .any(|x| x.from_name.as_ref() == Some(&c.name) && x.name != c.name);
+                if clash {
                     let taken = |n: &str| {
                         t.columns
                             .iter()
                             .any(|x| x.name == n || x.from_name.as_deref() == Some(n))
-                            || self.from_types.iter().any(|(ft, fc, _)| {
-                                fc == n && *ft == *t.from_name.as_ref().unwrap_or(&t.name)
-                            })
                     };
-                    let name = fresh(&base, taken);
-                    self.tables[i].columns[j].name = name;
+                    let name = fresh(&format!("{}_new", c.name), taken);
+                    t.columns[j].name = name;
                 }
             }
         }

@@ -814,11 +814,32 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         }
         _ => false,
     };
+    // Under their names in `from` (the foreign keys below are `from`'s).
+    let old_table = |table: &QualifiedName| {
+        changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameTable { from, to } if to == table => Some(from.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| table.clone())
+    };
+    let old_column = |table: &QualifiedName, column: &str| {
+        changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameColumn { table: t, from, to } if t == table && to == column => {
+                    Some(from.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| column.to_string())
+    };
     let mut retyped: Vec<(QualifiedName, String)> = changes
         .iter()
         .filter_map(|c| match c {
             Change::AlterColumn { table, from, to } if from.data_type != to.data_type => {
-                Some((table.clone(), to.name.clone()))
+                Some((old_table(table), old_column(table, &to.name)))
             }
             _ => None,
         })
@@ -835,6 +856,7 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         })
     };
     let mut extra = Vec::new();
+    let mut renamed_away: Vec<(QualifiedName, String)> = Vec::new();
     let nothing_to_check =
         dropped_keys.is_empty() && dropped_tables.len() < 2 && retyped.is_empty();
     for t in from.tables.values().filter(|_| !nothing_to_check) {
@@ -864,28 +886,53 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
                 constraint: constraint.clone(),
             });
             if !table_dropped {
-                // Still wanted: add it back once the new key exists.
+                // Still wanted: add it back once the new key exists, under the
+                // names the migration's renames give it (and without renaming it).
+                let table_now = changes
+                    .iter()
+                    .find_map(|c| match c {
+                        Change::RenameTable { from, to } if *from == t.name => Some(to.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| t.name.clone());
+                let name_now = changes
+                    .iter()
+                    .find_map(|c| match c {
+                        Change::RenameConstraint { table, from, to }
+                            if *table == table_now && *from == constraint.name =>
+                        {
+                            Some(to.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| constraint.name.clone());
+                renamed_away.push((table_now.clone(), constraint.name.clone()));
                 let back = to
                     .tables
-                    .values()
-                    .find_map(|tt| {
-                        tt.constraints.get(&constraint.name).filter(|c| {
-                            matches!(&c.kind, ConstraintKind::ForeignKey(_)) && tt.name == t.name
-                        })
-                    })
+                    .get(&table_now)
+                    .and_then(|tt| tt.constraints.get(&name_now))
+                    .filter(|c| matches!(&c.kind, ConstraintKind::ForeignKey(_)))
                     .cloned();
                 let re_added = changes.iter().any(|c| {
-                    matches!(c, Change::AddConstraint { table, constraint: a } if *table == t.name && a.name == constraint.name)
+                    matches!(c, Change::AddConstraint { table, constraint: a } if *table == table_now && a.name == name_now)
                 });
                 if let (Some(back), false) = (back, re_added) {
                     extra.push(Change::AddConstraint {
-                        table: t.name.clone(),
+                        table: table_now,
                         constraint: back,
                     });
                 }
             }
         }
     }
+    // A foreign key dropped and added back is not also renamed.
+    let changes: Vec<Change> = changes
+        .into_iter()
+        .filter(|c| {
+            !matches!(c, Change::RenameConstraint { table, from, .. }
+                if renamed_away.iter().any(|(t, n)| t == table && n == from))
+        })
+        .collect();
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
     drops_before_renames_that_take_their_names(all)
@@ -894,29 +941,36 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
 /// A table or column dropped because a rename takes its name must go before
 /// that rename.
 fn drops_before_renames_that_take_their_names(mut all: Vec<Change>) -> Vec<Change> {
-    let first_rename = all
-        .iter()
-        .position(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }));
-    let Some(first_rename) = first_rename else {
-        return all;
-    };
-    let takes = |c: &Change| -> bool {
-        all.iter().any(|r| match (r, c) {
-            (Change::RenameTable { from, to }, Change::DropTable(t)) => {
-                *to == t.name && *from != t.name
+    // Tables: before the first table rename. Columns: before the first column
+    // rename (after table renames, under the table's new name).
+    for tables in [true, false] {
+        let first = all.iter().position(|c| {
+            if tables {
+                matches!(c, Change::RenameTable { .. })
+            } else {
+                matches!(c, Change::RenameColumn { .. })
             }
-            (Change::RenameColumn { table, from, to }, Change::DropColumn { table: t, column }) => {
-                table == t && *to == column.name && *from != column.name
-            }
-            _ => false,
-        })
-    };
-    let moved: Vec<usize> = (first_rename..all.len())
-        .filter(|&i| takes(&all[i]))
-        .collect();
-    for (k, i) in moved.into_iter().enumerate() {
-        let c = all.remove(i);
-        all.insert(first_rename + k, c);
+        });
+        let Some(first) = first else { continue };
+        let takes = |c: &Change, all: &[Change]| -> bool {
+            all.iter().any(|r| match (r, c) {
+                (Change::RenameTable { from, to }, Change::DropTable(t)) if tables => {
+                    *to == t.name && *from != t.name
+                }
+                (
+                    Change::RenameColumn { table, from, to },
+                    Change::DropColumn { table: t, column },
+                ) if !tables => table == t && *to == column.name && *from != column.name,
+                _ => false,
+            })
+        };
+        let moved: Vec<usize> = (first..all.len())
+            .filter(|&i| takes(&all[i], &all))
+            .collect();
+        for (k, i) in moved.into_iter().enumerate() {
+            let c = all.remove(i);
+            all.insert(first + k, c);
+        }
     }
     all
 }

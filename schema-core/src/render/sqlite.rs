@@ -1302,14 +1302,18 @@ impl Sqlite {
             .filter(|c| c.generated.is_none() && source.column(&c.name).is_some())
             .map(|c| quoted(&c.name))
             .collect();
-        if !copied.is_empty() {
-            let cols = copied.join(", ");
-            out.push(Statement::new(format!(
-                "INSERT INTO {} ({cols}) SELECT {cols} FROM {};",
-                quoted(&tmp),
-                quoted(&table.name)
-            )));
-        }
+        // Every row is kept: with no column in common, the rows are carried by
+        // their rowid and the new columns take their defaults.
+        let cols = if copied.is_empty() {
+            "rowid".to_string()
+        } else {
+            copied.join(", ")
+        };
+        out.push(Statement::new(format!(
+            "INSERT INTO {} ({cols}) SELECT {cols} FROM {};",
+            quoted(&tmp),
+            quoted(&table.name)
+        )));
         let numbered_before = plan
             .from
             .tables
