@@ -5,11 +5,36 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use schema_core::codegen::{Features, Inputs, inputs};
+use schema_core::codegen::{Features, Inputs, Stamp, inputs, stamps};
 use schema_core::{Loaded, Project};
 
 /// Loaded projects by the fingerprint of their files' contents.
 static CACHE: OnceLock<Mutex<HashMap<u64, Arc<Loaded>>>> = OnceLock::new();
+
+/// The inputs last read for a project (by its schema file and migrations
+/// directory), with the stamps of its files then: while the stamps are equal
+/// (one `stat` a file) the files are not read and hashed again. A long-lived
+/// macro process (an IDE's) sees edits, because an edit changes a stamp.
+#[allow(clippy::type_complexity)]
+static INPUTS: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), (Vec<Stamp>, Inputs)>>> = OnceLock::new();
+
+/// The project's inputs, read and hashed only when a file changed.
+fn current_inputs(project: &Project) -> Inputs {
+    let key = (project.schema_path(), project.migrations_path());
+    let now = stamps(project);
+    let mut memo = INPUTS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some((then, inputs)) = memo.get(&key) {
+        if *then == now {
+            return inputs.clone();
+        }
+    }
+    let fresh = inputs(project);
+    memo.insert(key, (now, fresh.clone()));
+    fresh
+}
 
 /// The crate being compiled: where relative paths start.
 pub(crate) fn manifest_dir() -> PathBuf {
@@ -34,7 +59,7 @@ pub(crate) fn features() -> Features {
 /// The project loaded (from the cache when its files did not change) and the
 /// files it was read from.
 pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
-    let inputs = inputs(project);
+    let inputs = current_inputs(project);
     let mut cache = CACHE
         .get_or_init(Mutex::default)
         .lock()
@@ -61,5 +86,33 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &second));
         assert_eq!(inputs.files.len(), 4, "{:?}", inputs.files);
         assert!(first.diagnostics.is_empty(), "{:?}", first.diagnostics);
+    }
+
+    #[test]
+    fn an_edit_is_seen_even_by_a_long_lived_process() {
+        let dir = std::env::temp_dir().join(format!("schema-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let project = Project::new(&dir);
+        std::fs::write(
+            dir.join("schema.sql"),
+            "create table t (id int primary key);\n",
+        )
+        .expect("write");
+        let (first, inputs) = load(&project);
+        assert_eq!(first.declared.tables.len(), 1);
+        // Same size, new content: the stamp still changes with the modification time;
+        // wait so coarse file-system clocks see a difference.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        std::fs::write(
+            dir.join("schema.sql"),
+            "create table u (id int primary key);\n",
+        )
+        .expect("write");
+        let (second, again) = load(&project);
+        assert_ne!(inputs.fingerprint, again.fingerprint);
+        let name = second.declared.tables.keys().next().map(|k| k.name.clone());
+        assert_eq!(name.as_deref(), Some("u"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -27,19 +27,54 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     paths
 }
 
+/// The files that make up a project: schema.sql, then each file of the
+/// migrations directory and of its subdirectories, sorted.
+fn candidates(project: &Project) -> Vec<PathBuf> {
+    let mut out = vec![project.schema_path()];
+    for entry in entries(&project.migrations_path()) {
+        if entry.is_dir() {
+            out.extend(entries(&entry).into_iter().filter(|p| p.is_file()));
+        } else {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+/// One file's place, size and modification time: cheap to read (one `stat`),
+/// and different whenever the file, or the list of files, changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// The file.
+    pub path: PathBuf,
+    /// Its size, `None` when it cannot be read.
+    pub len: Option<u64>,
+    /// Its modification time, `None` when unknown.
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// The stamps of every file of `project`: when they are equal to an earlier
+/// call's, the earlier [`inputs`] still hold (and need not be read again).
+pub fn stamps(project: &Project) -> Vec<Stamp> {
+    candidates(project)
+        .into_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(&path).ok();
+            Stamp {
+                len: meta.as_ref().map(std::fs::Metadata::len),
+                modified: meta.and_then(|m| m.modified().ok()),
+                path,
+            }
+        })
+        .collect()
+}
+
 /// Lists and hashes the inputs of `project`. Files that cannot be read are
 /// hashed as absent and left out of [`Inputs::files`].
 pub fn inputs(project: &Project) -> Inputs {
     let schema = project.schema_path();
     let migrations = project.migrations_path();
-    let mut candidates = vec![schema.clone()];
-    for entry in entries(&migrations) {
-        if entry.is_dir() {
-            candidates.extend(entries(&entry).into_iter().filter(|p| p.is_file()));
-        } else {
-            candidates.push(entry);
-        }
-    }
+    let candidates = candidates(project);
     let mut hasher = DefaultHasher::new();
     project.root.hash(&mut hasher);
     schema.hash(&mut hasher);

@@ -99,7 +99,7 @@ use crate::model::Schema;
 pub use check::{
     FieldSpec, ModelInfo, StructError, StructPart, StructSpec, check_struct, table_for_struct,
 };
-pub use inputs::{Inputs, inputs};
+pub use inputs::{Inputs, Stamp, inputs, stamps};
 pub use migrations::migrations;
 pub use models::{ModelNames, feature_disabled, model_consts, model_names, models};
 pub use types::{Features, FieldType, NeedsFeature, PathSegment, RustType, rust_type};
