@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use schema_core::codegen::{Features, Inputs, Stamp, inputs, stamps};
 use schema_core::{Loaded, Project};
@@ -12,27 +13,40 @@ use schema_core::{Loaded, Project};
 static CACHE: OnceLock<Mutex<HashMap<u64, Arc<Loaded>>>> = OnceLock::new();
 
 /// The inputs last read for a project (by its schema file and migrations
-/// directory), with the stamps of its files then: while the stamps are equal
-/// (one `stat` a file) the files are not read and hashed again. A long-lived
-/// macro process (an IDE's) sees edits, because an edit changes a stamp.
+/// directory), with the stamps of its files then and when they were last
+/// checked: while the stamps are equal (one `stat` a file) the files are not
+/// read and hashed again, and stamps are checked at most once per
+/// [`RECHECK_AFTER`]. A long-lived macro process (an IDE's) sees an edit within
+/// that time, because an edit changes a stamp.
 #[allow(clippy::type_complexity)]
-static INPUTS: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), (Vec<Stamp>, Inputs)>>> = OnceLock::new();
+static INPUTS: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), (Instant, Vec<Stamp>, Inputs)>>> =
+    OnceLock::new();
+
+/// How long checked stamps are trusted: the macros of one crate (often
+/// hundreds of derives) expand well within it.
+const RECHECK_AFTER: Duration = Duration::from_secs(1);
 
 /// The project's inputs, read and hashed only when a file changed.
 fn current_inputs(project: &Project) -> Inputs {
     let key = (project.schema_path(), project.migrations_path());
-    let now = stamps(project);
     let mut memo = INPUTS
         .get_or_init(Mutex::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    if let Some((then, inputs)) = memo.get(&key) {
+    if let Some((checked, _, inputs)) = memo.get(&key) {
+        if checked.elapsed() < RECHECK_AFTER {
+            return inputs.clone();
+        }
+    }
+    let now = stamps(project);
+    if let Some((checked, then, inputs)) = memo.get_mut(&key) {
         if *then == now {
+            *checked = Instant::now();
             return inputs.clone();
         }
     }
     let fresh = inputs(project);
-    memo.insert(key, (now, fresh.clone()));
+    memo.insert(key, (Instant::now(), now, fresh.clone()));
     fresh
 }
 
@@ -101,9 +115,9 @@ mod tests {
         .expect("write");
         let (first, inputs) = load(&project);
         assert_eq!(first.declared.tables.len(), 1);
-        // Same size, new content: the stamp still changes with the modification time;
-        // wait so coarse file-system clocks see a difference.
-        std::thread::sleep(std::time::Duration::from_millis(1100));
+        // Same size, new content: the stamp still changes with the modification
+        // time. Wait past RECHECK_AFTER (and past coarse file-system clocks).
+        std::thread::sleep(RECHECK_AFTER + std::time::Duration::from_millis(100));
         std::fs::write(
             dir.join("schema.sql"),
             "create table u (id int primary key);\n",
