@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build-time benchmarks of the schema macros (dev profile, scratch crates).
 #
-#   scripts/bench_builds.sh [setup|derive|codegen|synth|synth_derive|noop|cold_full|timings|all]   (default: all)
+#   scripts/bench_builds.sh [setup|derive|codegen|synth|synth_derive|macro_time|noop|cold_full|timings|all]   (default: all)
 #
 # Env: BENCH_DIR (default /tmp/schbench), RUNS (default 5), COLD_RUNS (default 3),
 #      TABLES (default 200).
@@ -21,6 +21,8 @@
 #              1,000-migration project), h500 (its expansion as source), n500 (no macro,
 #              no models): incremental. Plus an in-process timing of one uncached expansion
 #              in the dev profile (benches/gen_bench_project.rs `time`).
+# macro_time:  the macro's own time in rustc for m500 and m200 (SCHEMA_MACRO_TIMINGS=1),
+#              with the disk cache off (SCHEMA_NO_CACHE=1: what a cold cache costs) and warm.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,7 +36,8 @@ mkdir -p "$B"
 SYNTH_FEATURES=', features = ["decimal", "json", "uuid"]'
 
 gen() { (cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo test -q --bench gen_bench_project -- "$@"); }
-cli() { "$ROOT/target/debug/schema" "$@"; }
+# The CLI, built by `setup` into the shared target dir.
+cli() { "$CARGO_TARGET_DIR/debug/schema" "$@"; }
 
 # new_crate <name> <main.rs source file> [data dir to copy into the crate]
 new_crate() {
@@ -154,6 +157,24 @@ synth_derive() {
     incr synth_derive e500_none e500_one e500_all
 }
 
+# The macro's own time inside rustc (SCHEMA_MACRO_TIMINGS=1 makes `schema!()` report it),
+# per crate: analysed with the disk cache off, then read back from a warm disk cache.
+macro_time() {
+    echo "load: $(cat /proc/loadavg)"
+    for c in m500 m200; do
+        for mode in cold warm; do
+            local env="SCHEMA_MACRO_TIMINGS=1"
+            [ "$mode" = cold ] && env="$env SCHEMA_NO_CACHE=1"
+            # Fill the cache once before the warm runs.
+            [ "$mode" = warm ] && touch "$B/crates/$c/src/main.rs" && (cd "$B/crates/$c" && cargo build -q 2>/dev/null)
+            for _ in $(seq "$RUNS"); do
+                touch "$B/crates/$c/src/main.rs"
+                (cd "$B/crates/$c" && env $env cargo build -q 2>&1 | grep '^schema!() in' | sed "s/^/$c $mode: /; s/, entry [^,]*//")
+            done
+        done
+    done
+}
+
 # No-op rebuild: nothing changed.
 noop() {
     echo "load: $(cat /proc/loadavg)"
@@ -184,7 +205,8 @@ synth) synth ;;
 cold_full) cold_full ;;
 noop) noop ;;
 synth_derive) synth_derive ;;
+macro_time) macro_time ;;
 timings) timings ;;
-all) setup && derive && codegen && synth && synth_derive && noop && cold_full && timings ;;
-*) echo "usage: $0 [setup|derive|codegen|synth|synth_derive|noop|cold_full|timings|all]" >&2 && exit 2 ;;
+all) setup && derive && codegen && synth && synth_derive && macro_time && noop && cold_full && timings ;;
+*) echo "usage: $0 [setup|derive|codegen|synth|synth_derive|macro_time|noop|cold_full|timings|all]" >&2 && exit 2 ;;
 esac

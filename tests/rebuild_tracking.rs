@@ -4,7 +4,11 @@
 //! migrations, builds again when the edit is undone, and builds with the new
 //! migration (and reports it) once one is added and summed.
 //!
-//! The scratch crate lives in the temporary directory and builds offline into
+//! A second scratch crate checks the expansion cached on disk: the next build's
+//! fresh compiler process reads it back instead of analysing, an edit is a
+//! miss, and a damaged entry is ignored and written again.
+//!
+//! The scratch crates live in the temporary directory and build offline into
 //! `target/scratch`, shared with the other scratch-crate tests.
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
@@ -12,7 +16,7 @@
 #[path = "support/scratch.rs"]
 mod scratch;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use scratch::{Scratch, WORKSPACE};
 
@@ -114,4 +118,129 @@ fn editing_schema_files_reruns_the_macro_without_a_build_script() {
         after.contains("migrations=6 user_columns=12 latest=Some(20240501120000)"),
         "{after}"
     );
+}
+
+const PROBE_MAIN: &str = r#"schema::schema!();
+
+use schema::Model;
+
+fn main() {
+    let names: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
+    println!("columns={:?} migrations={names:?}", models::Probe::COLUMNS);
+}
+"#;
+
+const PROBE: &str = "CREATE TABLE probe (\n    id int PRIMARY KEY,\n    label text\n);\n";
+const PROBE_WITH_NOTE: &str =
+    "CREATE TABLE probe (\n    id int PRIMARY KEY,\n    label text,\n    note text\n);\n";
+
+/// Writes `migrations/schema.sum` for the scratch crate's migrations.
+fn write_sum(scratch: &Scratch) {
+    let dir = scratch.path("migrations");
+    let (found, diagnostics) = schema_core::migrations::discover(&dir, "migrations");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    if let Err(e) = schema_core::migrations::sum::write(&dir, &found) {
+        panic!("cannot write schema.sum: {e}");
+    }
+}
+
+/// `cargo run` with the macro reporting what it did: (stdout, the macro's line).
+fn run_reporting(scratch: &Scratch) -> (String, String) {
+    // A new compiler process each time: the in-memory cache cannot answer.
+    scratch.write("src/main.rs", PROBE_MAIN);
+    let out = scratch.run_with_env(&[
+        ("SCHEMA_MACRO_TIMINGS", Some("1")),
+        ("SCHEMA_NO_CACHE", None),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "`cargo run` failed:\n{stdout}\n{stderr}"
+    );
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("schema!() in "))
+        .unwrap_or_else(|| panic!("the macro did not report:\n{stderr}"));
+    (stdout, line.to_string())
+}
+
+/// The cache entry a report names (`..., entry <path>.tokens, <n> ms`).
+fn entry_of(report: &str) -> PathBuf {
+    let path = report
+        .split_once(", entry ")
+        .and_then(|(_, rest)| rest.split_once(".tokens"))
+        .map(|(path, _)| format!("{path}.tokens"))
+        .unwrap_or_else(|| panic!("no entry in {report:?}"));
+    PathBuf::from(path)
+}
+
+#[test]
+fn the_expansion_is_cached_on_disk_and_an_edit_or_damage_is_a_miss() {
+    let scratch = Scratch::new("disk-cache");
+    scratch.manifest("disk_cache_probe", r#"schema = { path = "{ws}" }"#);
+    scratch.write("schema.sql", PROBE);
+    scratch.write("migrations/20240101000000_init/up.sql", PROBE);
+    scratch.write(
+        "migrations/20240101000000_init/down.sql",
+        "DROP TABLE probe;\n",
+    );
+    write_sum(&scratch);
+    let original = r#"columns=["id", "label"] migrations=["init"]"#;
+
+    // 1. Analysed, and stored under the shared target directory.
+    let (out, report) = run_reporting(&scratch);
+    assert!(out.contains(original), "{out}");
+    assert!(report.contains("disk cache miss"), "{report}");
+    let entry = entry_of(&report);
+    assert!(
+        entry.starts_with(scratch::target_dir().join("schema-cache")),
+        "{}",
+        entry.display()
+    );
+    assert!(entry.is_file(), "{} was not written", entry.display());
+
+    // 2. The next compiler process reads it back.
+    let (out, report) = run_reporting(&scratch);
+    assert!(out.contains(original), "{out}");
+    assert!(report.contains("read from the disk cache"), "{report}");
+    assert_eq!(entry_of(&report), entry);
+
+    // 3. A damaged entry is ignored (the body no longer matches its
+    //    fingerprint) and written again.
+    let text = std::fs::read_to_string(&entry).unwrap_or_default();
+    assert!(text.contains("\"label\""), "{text}");
+    let _ = std::fs::write(&entry, text.replace("\"label\"", "\"lab3l\""));
+    let (out, report) = run_reporting(&scratch);
+    assert!(out.contains(original), "{out}");
+    assert!(report.contains("disk cache miss"), "{report}");
+    assert_eq!(std::fs::read_to_string(&entry).ok(), Some(text));
+
+    // 4. An edit (a column, with its migration) is another key.
+    scratch.write("schema.sql", PROBE_WITH_NOTE);
+    scratch.write(
+        "migrations/20240201000000_add_note/up.sql",
+        "ALTER TABLE probe ADD COLUMN note text;\n",
+    );
+    scratch.write(
+        "migrations/20240201000000_add_note/down.sql",
+        "ALTER TABLE probe DROP COLUMN note;\n",
+    );
+    write_sum(&scratch);
+    let (out, report) = run_reporting(&scratch);
+    assert!(
+        out.contains(r#"columns=["id", "label", "note"] migrations=["init", "add_note"]"#),
+        "{out}"
+    );
+    assert!(report.contains("disk cache miss"), "{report}");
+    assert_ne!(entry_of(&report), entry);
+
+    // 5. Undone: the first entry answers again.
+    scratch.write("schema.sql", PROBE);
+    let _ = std::fs::remove_dir_all(scratch.path("migrations/20240201000000_add_note"));
+    write_sum(&scratch);
+    let (out, report) = run_reporting(&scratch);
+    assert!(out.contains(original), "{out}");
+    assert!(report.contains("read from the disk cache"), "{report}");
+    assert_eq!(entry_of(&report), entry);
 }

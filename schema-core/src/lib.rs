@@ -9,6 +9,7 @@ pub mod build;
 pub mod codegen;
 pub mod diagnostic;
 pub mod diff;
+pub mod fingerprint;
 pub mod lint;
 pub mod migrations;
 pub mod model;

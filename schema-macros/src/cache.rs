@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use schema_core::codegen::{Features, Inputs, Stamp, inputs, stamps};
+use schema_core::codegen::{self, Features, Inputs, Stamp, stamps};
 use schema_core::{Loaded, Project};
 
 /// Loaded projects by the fingerprint of their files' contents.
-static CACHE: OnceLock<Mutex<HashMap<u64, Arc<Loaded>>>> = OnceLock::new();
+static CACHE: OnceLock<Mutex<HashMap<u128, Arc<Loaded>>>> = OnceLock::new();
 
 /// The inputs last read for a project (by its schema file and migrations
 /// directory), with the stamps of its files then and when they were last
@@ -27,7 +27,7 @@ static INPUTS: OnceLock<Mutex<HashMap<(PathBuf, PathBuf), (Instant, Vec<Stamp>, 
 const RECHECK_AFTER: Duration = Duration::from_secs(1);
 
 /// The project's inputs, read and hashed only when a file changed.
-fn current_inputs(project: &Project) -> Inputs {
+pub(crate) fn inputs(project: &Project) -> Inputs {
     let key = (project.schema_path(), project.migrations_path());
     let mut memo = INPUTS
         .get_or_init(Mutex::default)
@@ -45,7 +45,7 @@ fn current_inputs(project: &Project) -> Inputs {
             return inputs.clone();
         }
     }
-    let fresh = inputs(project);
+    let fresh = codegen::inputs(project);
     memo.insert(key, (Instant::now(), now, fresh.clone()));
     fresh
 }
@@ -73,7 +73,7 @@ pub(crate) fn features() -> Features {
 /// The project loaded (from the cache when its files did not change) and the
 /// files it was read from.
 pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
-    let inputs = current_inputs(project);
+    let inputs = inputs(project);
     let mut cache = CACHE
         .get_or_init(Mutex::default)
         .lock()

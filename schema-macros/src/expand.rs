@@ -1,7 +1,12 @@
 //! `schema!()`: resolve the project, analyse it (cached), expand to the models
 //! and `MIGRATIONS` or to one `compile_error!` per diagnostic.
+//!
+//! A successful expansion is also stored on disk ([`crate::disk`]): the next
+//! compiler process that expands the same call over the same files reads it
+//! back instead of analysing the project again.
 
 use std::path::Path;
+use std::time::Instant;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
@@ -11,6 +16,7 @@ use syn::LitStr;
 
 use crate::args::SchemaArgs;
 use crate::cache;
+use crate::disk;
 use crate::track::track;
 
 /// `schema!(..)` over `proc_macro2` tokens, with the crate's manifest directory.
@@ -20,9 +26,23 @@ pub(crate) fn schema_inner(input: TokenStream) -> TokenStream {
 
 /// `schema!(..)` for a crate whose manifest directory is `root`.
 pub(crate) fn schema_at(root: &Path, input: TokenStream) -> TokenStream {
+    let started = Instant::now();
+    let (tokens, how) = expand(root, input);
+    if std::env::var_os("SCHEMA_MACRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!(
+            "schema!() in {}: {how}, {:.1} ms",
+            root.display(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    tokens
+}
+
+/// The expansion, and how it was had (for `SCHEMA_MACRO_TIMINGS`).
+fn expand(root: &Path, input: TokenStream) -> (TokenStream, String) {
     let args: SchemaArgs = match syn::parse2(input) {
         Ok(args) => args,
-        Err(e) => return e.into_compile_error(),
+        Err(e) => return (e.into_compile_error(), "bad arguments".into()),
     };
     let mut project = Project::new(root);
     if let Some(path) = &args.schema {
@@ -31,24 +51,73 @@ pub(crate) fn schema_at(root: &Path, input: TokenStream) -> TokenStream {
     if let Some(path) = &args.migrations {
         project = project.with_migrations(path.value());
     }
-    let (loaded, inputs) = cache::load(&project);
+    let features = cache::features();
+    let place = disk::Place::of(&project, features);
+    let (inputs, guess) = std::thread::scope(|scope| {
+        // Reading and hashing every file (for the key) and reading back the
+        // likely entry take about as long, and the compiler's lexer that
+        // parses the entry runs on this thread only: do both at once.
+        let hashing = scope.spawn(|| cache::inputs(&project));
+        let guess = place
+            .as_ref()
+            .and_then(disk::Place::newest)
+            .and_then(|entry| entry.read().map(|tokens| (entry, tokens)));
+        let inputs = hashing.join().unwrap_or_else(|_| cache::inputs(&project));
+        (inputs, guess)
+    });
     let tracked = track(&inputs.files);
+    let entry = place.as_ref().map(|p| p.entry(&inputs));
+    if let Some(entry) = &entry {
+        let cached = match guess {
+            Some((guessed, tokens)) if guessed.is(entry) => Some(tokens),
+            _ => entry.read(),
+        };
+        if let Some(tokens) = cached {
+            entry.touch();
+            let how = format!("read from the disk cache, entry {}", entry.path().display());
+            return (quote::quote!(#tokens #tracked), how);
+        }
+    }
+    let (loaded, _) = cache::load(&project);
     let errors = codegen::errors(&loaded);
     if !errors.is_empty() {
         let errors = errors
             .iter()
             .map(|d| compile_error(d, span_for(d, &project, &args)));
-        return quote::quote!(#(#errors)* #tracked);
+        return (quote::quote!(#(#errors)* #tracked), "errors".into());
     }
-    match codegen::expand(&loaded.declared, &loaded.replay, cache::features()) {
-        Ok(tokens) => quote::quote!(#tokens #tracked),
+    match codegen::expand(&loaded.declared, &loaded.replay, features) {
+        Ok(tokens) => {
+            // Stored only if the files are still those the key was made from
+            // (an edit during the analysis would file it under the old key).
+            if let Some(entry) = &entry {
+                if codegen::inputs(&project).fingerprint == inputs.fingerprint {
+                    entry.write(&tokens);
+                }
+            }
+            let how = match entry {
+                Some(_) => format!(
+                    "analysed, disk cache miss, entry {}",
+                    entry_path(entry.as_ref())
+                ),
+                None => "analysed (no disk cache)".into(),
+            };
+            (quote::quote!(#tokens #tracked), how)
+        }
         Err(diagnostics) => {
             let errors = diagnostics
                 .iter()
                 .map(|d| compile_error(d, span_for(d, &project, &args)));
-            quote::quote!(#(#errors)* #tracked)
+            (quote::quote!(#(#errors)* #tracked), "errors".into())
         }
     }
+}
+
+/// The file of a cache entry, for messages.
+fn entry_path(entry: Option<&disk::Entry>) -> String {
+    entry
+        .map(|e| e.path().display().to_string())
+        .unwrap_or_default()
 }
 
 /// `compile_error!("<the diagnostic, rendered>")` at `span`.

@@ -8,6 +8,7 @@
 mod args;
 mod cache;
 mod derive;
+mod disk;
 mod expand;
 mod track;
 
@@ -34,7 +35,8 @@ pub fn schema(input: TokenStream) -> TokenStream {
 }
 
 /// Implements `::schema::Model` for a struct after checking it field by field
-/// against the table schema.sql declares.
+/// against the table schema.sql declares, and `::schema::Record` (rows to and
+/// from the database) when it models every column of the table (not `partial`).
 ///
 /// ```ignore
 /// #[derive(schema::Schema)]

@@ -88,7 +88,12 @@ impl Scratch {
 
     /// `cargo <args> --offline` in the package, into the shared target directory.
     pub(crate) fn cargo(&self, args: &[&str]) -> Output {
-        cargo_in(&self.dir, args)
+        cargo_in(&self.dir, args, &[])
+    }
+
+    /// `cargo run` with `env` set (`None` removes a variable): its output, whatever the status.
+    pub(crate) fn run_with_env(&self, env: &[(&str, Option<&str>)]) -> Output {
+        cargo_in(&self.dir, &["run", "--quiet"], env)
     }
 
     /// `cargo build`; `Ok(stderr)` when it succeeds, `Err(stderr)` when not.
@@ -131,7 +136,7 @@ impl Scratch {
             "--",
         ];
         all.extend_from_slice(args);
-        cargo_in(&self.dir, &all)
+        cargo_in(&self.dir, &all, &[])
     }
 }
 
@@ -141,7 +146,7 @@ impl Drop for Scratch {
     }
 }
 
-fn cargo_in(dir: &Path, args: &[&str]) -> Output {
+fn cargo_in(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     // `--offline` before a `--` that passes the rest to the program.
@@ -155,6 +160,12 @@ fn cargo_in(dir: &Path, args: &[&str]) -> Output {
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
     match command.output() {
         Ok(out) => out,
         Err(e) => panic!("cannot run cargo {args:?} in {}: {e}", dir.display()),

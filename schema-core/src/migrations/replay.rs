@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diff;
 use crate::lint;
 use crate::migrations::MigrationFiles;
-use crate::model::{Journal, ObjectMap, Schema, SchemaJournal};
+use crate::model::{Indexed, Journal, ObjectMap, Schema, SchemaJournal};
 use crate::parse::directive::{Directive, DirectiveKind};
 use crate::parse::{self, Mode, apply::apply_file};
 
@@ -100,7 +100,7 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
 /// as they were before the up (`before`): the prior value recorded by the up's
 /// journal, else by the down's (what the up left untouched is as it was).
 fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, Schema) {
-    fn pick<V: Clone>(
+    fn pick<V: Clone + Indexed>(
         now: &ObjectMap<V>,
         up: &Journal<V>,
         down: &Journal<V>,

@@ -1,5 +1,5 @@
 //! [`ObjectMap`]: the map of tables, enums or sequences of a schema, with an
-//! optional undo journal.
+//! optional undo journal and a lookup of what its objects hold.
 //!
 //! Values sit behind `Arc`s and are copied on first write, so a snapshot shares
 //! every object it did not change. Replay does not snapshot at all: it turns the
@@ -7,8 +7,17 @@
 //! written; the journal tells what a migration touched and rolls it back, so
 //! checking a down costs in proportion to what the migration touched, not to
 //! the size of the schema.
+//!
+//! The lookup answers "which tables hold a constraint or index called `x`" and
+//! "which tables have a foreign key to `t`" without scanning every table (see
+//! [`Indexed`]): PostgreSQL's implicit names are chosen by asking whether a
+//! name is taken, once or more per constraint, and dropping a column asks what
+//! references it, so a scan made replaying a long history quadratic. It is kept
+//! in step by every write: an object handed out by [`ObjectMap::get_mut`] is
+//! looked at directly until the next write to the map, which refiles it if
+//! its names changed. Answers are still checked against the objects.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,11 +26,132 @@ use super::QualifiedName;
 /// The prior value (`None`: absent) of each entry written since the journal began.
 pub type Journal<V> = BTreeMap<QualifiedName, Option<Arc<V>>>;
 
+/// What an object of an [`ObjectMap`] holds that others look up across the map.
+pub trait Indexed {
+    /// Names in a namespace shared by the map's objects (a table's constraints
+    /// and indexes).
+    fn held_names(&self) -> impl Iterator<Item = &str>;
+    /// Objects of the schema this one refers to (the tables a table's foreign
+    /// keys reference; the table that owns a sequence).
+    fn references(&self) -> impl Iterator<Item = &QualifiedName>;
+}
+
+/// The objects that hold each name and that refer to each object, as last
+/// filed, and what each object was filed under.
+#[derive(Clone, Default)]
+struct Lookup {
+    /// Held name → the objects that hold it.
+    names: BTreeMap<String, BTreeSet<QualifiedName>>,
+    /// Referenced object → the objects that refer to it.
+    references: BTreeMap<QualifiedName, BTreeSet<QualifiedName>>,
+    /// Object → the keys it is filed under (to refile it only when they changed,
+    /// and to take it out of them).
+    filed: BTreeMap<QualifiedName, Filed>,
+}
+
+/// The keys one object is filed under.
+#[derive(Clone, Default)]
+struct Filed {
+    names: Vec<String>,
+    references: Vec<QualifiedName>,
+}
+
+impl Filed {
+    /// The keys of `value`.
+    fn of<V: Indexed>(value: &V) -> Filed {
+        Filed {
+            names: value.held_names().map(str::to_string).collect(),
+            references: value.references().cloned().collect(),
+        }
+    }
+
+    /// True when `value` has exactly these keys.
+    fn matches<V: Indexed>(&self, value: &V) -> bool {
+        value.held_names().eq(self.names.iter().map(String::as_str))
+            && value.references().eq(self.references.iter())
+    }
+}
+
+impl Lookup {
+    /// Files `owner` under the keys of `value` (`None`: absent), when they changed.
+    fn file<V: Indexed>(&mut self, owner: &QualifiedName, value: Option<&V>) {
+        let Lookup {
+            names,
+            references,
+            filed,
+        } = self;
+        let (old, new) = match (filed.get_mut(owner), value) {
+            (Some(old), Some(value)) => {
+                if old.matches(value) {
+                    return;
+                }
+                (std::mem::replace(old, Filed::of(value)), Some(&*old))
+            }
+            (Some(_), None) => (filed.remove(owner).unwrap_or_default(), None),
+            (None, Some(value)) => {
+                filed.insert(owner.clone(), Filed::of(value));
+                (Filed::default(), filed.get(owner))
+            }
+            (None, None) => return,
+        };
+        let empty = Filed::default();
+        let new = new.unwrap_or(&empty);
+        // An object holds a handful of keys and changes one or two at a time:
+        // touch only the sets of the keys that came or went.
+        for name in old.names.iter().filter(|n| !new.names.contains(n)) {
+            unfile(names, name.as_str(), owner);
+        }
+        for name in new.names.iter().filter(|n| !old.names.contains(n)) {
+            names.entry(name.clone()).or_default().insert(owner.clone());
+        }
+        for target in old
+            .references
+            .iter()
+            .filter(|t| !new.references.contains(t))
+        {
+            unfile(references, target, owner);
+        }
+        for target in new
+            .references
+            .iter()
+            .filter(|t| !old.references.contains(t))
+        {
+            references
+                .entry(target.clone())
+                .or_default()
+                .insert(owner.clone());
+        }
+    }
+}
+
+/// Takes `owner` out of the owners of `key`.
+fn unfile<K, Q>(map: &mut BTreeMap<K, BTreeSet<QualifiedName>>, key: &Q, owner: &QualifiedName)
+where
+    K: Ord + std::borrow::Borrow<Q>,
+    Q: Ord + ?Sized,
+{
+    if let Some(owners) = map.get_mut(key) {
+        owners.remove(owner);
+        if owners.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+/// Below this many objects a map keeps no lookup and answers by looking at
+/// every object: the schemas replay keeps per migration (what it touched) are
+/// that small, and filing would cost them more than it saves.
+const LOOKUP_FROM: usize = 32;
+
 /// Objects by qualified name, shared copy-on-write between snapshots.
 #[derive(Clone)]
 pub struct ObjectMap<V> {
     inner: BTreeMap<QualifiedName, Arc<V>>,
     journal: Option<Journal<V>>,
+    /// Kept once the map reached [`LOOKUP_FROM`] objects.
+    lookup: Option<Lookup>,
+    /// Objects handed out for writing since they were last filed in `lookup`.
+    unfiled: Vec<QualifiedName>,
 }
 
 impl<V> Default for ObjectMap<V> {
@@ -29,6 +159,8 @@ impl<V> Default for ObjectMap<V> {
         ObjectMap {
             inner: BTreeMap::new(),
             journal: None,
+            lookup: None,
+            unfiled: Vec::new(),
         }
     }
 }
@@ -53,7 +185,7 @@ impl<V: fmt::Debug> fmt::Debug for ObjectMap<V> {
     }
 }
 
-impl<V: Clone> ObjectMap<V> {
+impl<V: Clone + Indexed> ObjectMap<V> {
     /// An empty map.
     pub fn new() -> Self {
         Self::default()
@@ -68,6 +200,82 @@ impl<V: Clone> ObjectMap<V> {
         }
     }
 
+    /// Files `value` as the object called `name` (`None`: absent) in the lookup.
+    fn file(&mut self, name: &QualifiedName, value: Option<&V>) {
+        if let Some(lookup) = &mut self.lookup {
+            lookup.file(name, value);
+        }
+    }
+
+    /// Files the objects handed out for writing: they are written by now.
+    fn file_unfiled(&mut self) {
+        for name in std::mem::take(&mut self.unfiled) {
+            if let (Some(lookup), Some(value)) = (&mut self.lookup, self.inner.get(&name)) {
+                lookup.file(&name, Some(&**value));
+            }
+        }
+    }
+
+    /// Starts the lookup once the map is large enough to need one.
+    fn grown(&mut self) {
+        if self.lookup.is_none() && self.inner.len() >= LOOKUP_FROM {
+            let mut lookup = Lookup::default();
+            for (name, value) in &self.inner {
+                lookup.file(name, Some(&**value));
+            }
+            self.lookup = Some(lookup);
+            self.unfiled.clear();
+        }
+    }
+
+    /// The objects that `keep` accepts among the filed `candidates` and the
+    /// unfiled ones (or among all, without a lookup), each once, in name order.
+    fn checked<'a, F: Fn(&V) -> bool>(
+        &'a self,
+        candidates: impl FnOnce(&'a Lookup) -> Option<&'a BTreeSet<QualifiedName>>,
+        keep: F,
+    ) -> impl Iterator<Item = (&'a QualifiedName, &'a V)> {
+        let names: Vec<&QualifiedName> = match &self.lookup {
+            Some(lookup) => {
+                let mut names: Vec<&QualifiedName> = candidates(lookup)
+                    .into_iter()
+                    .flatten()
+                    .chain(&self.unfiled)
+                    .collect();
+                if names.len() > 1 {
+                    names.sort();
+                    names.dedup();
+                }
+                names
+            }
+            None => self.inner.keys().collect(),
+        };
+        names
+            .into_iter()
+            .filter_map(|n| self.inner.get_key_value(n).map(|(k, v)| (k, &**v)))
+            .filter(move |(_, v)| keep(v))
+    }
+
+    /// The objects that hold `name` (see [`Indexed::held_names`]), in name order.
+    pub fn holding<'a>(&'a self, name: &str) -> impl Iterator<Item = (&'a QualifiedName, &'a V)> {
+        self.checked(
+            |lookup| lookup.names.get(name),
+            move |v| v.held_names().any(|h| h == name),
+        )
+    }
+
+    /// The objects that refer to `target` (see [`Indexed::references`]), in
+    /// name order.
+    pub fn referring_to<'a>(
+        &'a self,
+        target: &QualifiedName,
+    ) -> impl Iterator<Item = (&'a QualifiedName, &'a V)> {
+        self.checked(
+            |lookup| lookup.references.get(target),
+            move |v| v.references().any(|r| r == target),
+        )
+    }
+
     /// The object called `name`.
     pub fn get(&self, name: &QualifiedName) -> Option<&V> {
         self.inner.get(name).map(|v| &**v)
@@ -75,8 +283,15 @@ impl<V: Clone> ObjectMap<V> {
 
     /// The object called `name`, for writing (copied first if a snapshot shares it).
     pub fn get_mut(&mut self, name: &QualifiedName) -> Option<&mut V> {
-        if self.journal.is_some() && self.inner.contains_key(name) {
+        self.file_unfiled();
+        if !self.inner.contains_key(name) {
+            return None;
+        }
+        if self.journal.is_some() {
             self.note(name);
+        }
+        if self.lookup.is_some() {
+            self.unfiled.push(name.clone());
         }
         self.inner.get_mut(name).map(Arc::make_mut)
     }
@@ -88,17 +303,28 @@ impl<V: Clone> ObjectMap<V> {
 
     /// Inserts or replaces; returns the previous object.
     pub fn insert(&mut self, name: QualifiedName, value: V) -> Option<V> {
-        self.note(&name);
-        self.inner
-            .insert(name, Arc::new(value))
+        self.insert_arc_returning(name, Arc::new(value))
             .map(Arc::unwrap_or_clone)
+    }
+
+    /// Inserts an entry already behind an `Arc`, filing it; returns the previous one.
+    fn insert_arc_returning(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
+        self.file_unfiled();
+        self.note(&name);
+        self.file(&name, Some(&*value));
+        let previous = self.inner.insert(name, value);
+        self.grown();
+        previous
     }
 
     /// Removes and returns the object called `name`.
     pub fn remove(&mut self, name: &QualifiedName) -> Option<V> {
-        if self.inner.contains_key(name) {
-            self.note(name);
+        self.file_unfiled();
+        if !self.inner.contains_key(name) {
+            return None;
         }
+        self.note(name);
+        self.file(name, None);
         self.inner.remove(name).map(Arc::unwrap_or_clone)
     }
 
@@ -129,6 +355,7 @@ impl<V: Clone> ObjectMap<V> {
 
     /// Changes every object for which `pred` holds, copying only those.
     pub fn update_where(&mut self, pred: impl Fn(&V) -> bool, mut f: impl FnMut(&mut V)) {
+        self.file_unfiled();
         let names: Vec<QualifiedName> = self
             .inner
             .iter()
@@ -139,6 +366,9 @@ impl<V: Clone> ObjectMap<V> {
             self.note(&name);
             if let Some(v) = self.inner.get_mut(&name) {
                 f(Arc::make_mut(v));
+            }
+            if let (Some(lookup), Some(value)) = (&mut self.lookup, self.inner.get(&name)) {
+                lookup.file(&name, Some(&**value));
             }
         }
     }
@@ -176,7 +406,9 @@ impl<V: Clone> ObjectMap<V> {
 
     /// Puts back the values a journal recorded.
     pub fn roll_back(&mut self, journal: Journal<V>) {
+        self.file_unfiled();
         for (name, prior) in journal {
+            self.file(&name, prior.as_deref());
             match prior {
                 Some(v) => {
                     self.inner.insert(name, v);
@@ -186,6 +418,7 @@ impl<V: Clone> ObjectMap<V> {
                 }
             }
         }
+        self.grown();
     }
 
     /// The current entry of `name`, shared (for journals and comparisons).
@@ -195,8 +428,7 @@ impl<V: Clone> ObjectMap<V> {
 
     /// Inserts an entry already behind an `Arc` (no copy).
     pub fn insert_arc(&mut self, name: QualifiedName, value: Arc<V>) {
-        self.note(&name);
-        self.inner.insert(name, value);
+        self.insert_arc_returning(name, value);
     }
 }
 
@@ -210,16 +442,15 @@ impl<V: Clone> std::ops::Index<&QualifiedName> for ObjectMap<V> {
     }
 }
 
-impl<V: Clone> FromIterator<(QualifiedName, V)> for ObjectMap<V> {
+impl<V: Clone + Indexed> FromIterator<(QualifiedName, V)> for ObjectMap<V> {
     fn from_iter<I: IntoIterator<Item = (QualifiedName, V)>>(iter: I) -> Self {
-        ObjectMap {
-            inner: iter.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
-            journal: None,
-        }
+        let mut map = ObjectMap::new();
+        map.extend(iter);
+        map
     }
 }
 
-impl<V: Clone> Extend<(QualifiedName, V)> for ObjectMap<V> {
+impl<V: Clone + Indexed> Extend<(QualifiedName, V)> for ObjectMap<V> {
     fn extend<I: IntoIterator<Item = (QualifiedName, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);
@@ -230,6 +461,64 @@ impl<V: Clone> Extend<(QualifiedName, V)> for ObjectMap<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A string holds the names it lists after `holds:`, space-separated, and
+    /// refers to the ones after `refs:`.
+    impl Indexed for String {
+        fn held_names(&self) -> impl Iterator<Item = &str> {
+            self.split(';')
+                .find_map(|part| part.strip_prefix("holds:"))
+                .into_iter()
+                .flat_map(str::split_whitespace)
+        }
+
+        fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+            std::iter::empty()
+        }
+    }
+
+    #[test]
+    fn the_lookup_follows_every_kind_of_write() {
+        // Small maps look at every object; large ones keep a lookup.
+        for filler in [0, LOOKUP_FROM] {
+            let name = |n: &str| QualifiedName::public(n);
+            let holders = |m: &ObjectMap<String>, held: &str| -> Vec<String> {
+                m.holding(held).map(|(k, _)| k.name.clone()).collect()
+            };
+            let mut m: ObjectMap<String> = (0..filler)
+                .map(|i| (name(&format!("f{i:03}")), format!("holds:filler{i} x{i}")))
+                .chain([(name("a"), "holds:x y".to_string())])
+                .collect();
+            assert_eq!(m.lookup.is_some(), filler > 0);
+            assert_eq!(holders(&m, "x"), ["a"]);
+            // Written through `get_mut`: seen before and after the next write.
+            if let Some(v) = m.get_mut(&name("a")) {
+                *v = "holds:z".into();
+            }
+            assert!(holders(&m, "x").is_empty());
+            assert_eq!(holders(&m, "z"), ["a"]);
+            m.insert(name("b"), "holds:z".into());
+            assert_eq!(holders(&m, "z"), ["a", "b"]);
+            // Journaled, changed, rolled back.
+            m.begin_journal();
+            m.update_where(|v| v.contains('z'), |v| *v = "holds:w".into());
+            assert_eq!(holders(&m, "w"), ["a", "b"]);
+            m.remove(&name("a"));
+            assert_eq!(holders(&m, "w"), ["b"]);
+            m.retain(|k, _| k.name != "f000");
+            assert!(holders(&m, "filler0").is_empty());
+            let journal = m.take_journal();
+            m.roll_back(journal);
+            assert_eq!(holders(&m, "z"), ["a", "b"]);
+            assert!(holders(&m, "w").is_empty());
+            if filler > 0 {
+                assert_eq!(holders(&m, "filler0"), ["f000"]);
+            }
+            // A clone answers like the original.
+            let copy = m.clone();
+            assert_eq!(holders(&copy, "z"), ["a", "b"]);
+        }
+    }
 
     #[test]
     fn the_journal_records_first_writes_and_rolls_them_back() {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use expr::Expression;
-pub use map::{Journal, ObjectMap};
+pub use map::{Indexed, Journal, ObjectMap};
 pub use types::SqlType;
 
 use crate::diagnostic::Origin;
@@ -106,7 +106,8 @@ impl Schema {
     /// Finds the table that owns the index `name` in `schema`.
     pub fn index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
         self.tables
-            .values()
+            .holding(&index.name)
+            .map(|(_, t)| t)
             .find(|t| t.name.schema == index.schema && t.indexes.contains_key(&index.name))
             .map(|t| &t.name)
     }
@@ -118,7 +119,7 @@ impl Schema {
             return true;
         }
         let key = name.name.as_str();
-        self.tables.values().any(|t| {
+        self.tables.holding(key).any(|(_, t)| {
             t.name.schema == name.schema
                 && (t.indexes.contains_key(key)
                     || t.constraints.get(key).is_some_and(|c| c.kind.has_index()))
@@ -129,8 +130,68 @@ impl Schema {
     /// avoids such names when it chooses one).
     pub fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
         self.tables
-            .values()
-            .any(|t| t.name.schema == schema && t.constraints.contains_key(name))
+            .holding(name)
+            .any(|(_, t)| t.name.schema == schema && t.constraints.contains_key(name))
+    }
+
+    /// The foreign keys of other tables that reference `table`, as
+    /// `(referencing table, constraint)`, in name order.
+    pub fn foreign_keys_to<'a>(
+        &'a self,
+        table: &'a QualifiedName,
+    ) -> impl Iterator<Item = (&'a Table, &'a Constraint, &'a ForeignKey)> {
+        self.tables
+            .referring_to(table)
+            .map(|(_, t)| t)
+            .filter(move |t| t.name != *table)
+            .flat_map(move |t| {
+                t.constraints.values().filter_map(move |c| match &c.kind {
+                    ConstraintKind::ForeignKey(fk) if fk.ref_table == *table => Some((t, c, fk)),
+                    _ => None,
+                })
+            })
+    }
+}
+
+impl Indexed for Table {
+    /// Its constraints' and indexes' names.
+    fn held_names(&self) -> impl Iterator<Item = &str> {
+        self.constraints
+            .keys()
+            .chain(self.indexes.keys())
+            .map(String::as_str)
+    }
+
+    /// The tables its foreign keys reference.
+    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+        self.constraints.values().filter_map(|c| match &c.kind {
+            ConstraintKind::ForeignKey(fk) => Some(&fk.ref_table),
+            _ => None,
+        })
+    }
+}
+
+impl Indexed for EnumType {
+    /// None.
+    fn held_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::empty()
+    }
+
+    /// None.
+    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+        std::iter::empty()
+    }
+}
+
+impl Indexed for Sequence {
+    /// None.
+    fn held_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::empty()
+    }
+
+    /// The table that owns it.
+    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+        self.owned_by.iter().map(|(table, _)| table)
     }
 }
 

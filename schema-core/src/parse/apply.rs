@@ -1186,20 +1186,9 @@ impl<'a> Cx<'a> {
         // Foreign keys of other tables that reference this column.
         let dependents: Vec<(QualifiedName, String)> = self
             .schema
-            .tables
-            .values()
-            .filter(|t| t.name != *table_name)
-            .flat_map(|t| {
-                t.constraints.values().filter_map(|c| match &c.kind {
-                    ConstraintKind::ForeignKey(fk)
-                        if fk.ref_table == *table_name
-                            && fk.ref_columns.iter().any(|r| r == column) =>
-                    {
-                        Some((t.name.clone(), c.name.clone()))
-                    }
-                    _ => None,
-                })
-            })
+            .foreign_keys_to(table_name)
+            .filter(|(_, _, fk)| fk.ref_columns.iter().any(|r| r == column))
+            .map(|(t, c, _)| (t.name.clone(), c.name.clone()))
             .collect();
         if !dependents.is_empty() && !cascade {
             return Err(self.dependency_error(
@@ -1224,11 +1213,20 @@ impl<'a> Cx<'a> {
             k => !k.columns().iter().any(|c| c == column),
         });
         table.indexes.retain(|_, i| !index_mentions(i, column));
-        self.schema.sequences.retain(|_, s| {
-            s.owned_by
-                .as_ref()
-                .is_none_or(|(t, c)| !(t == table_name && c == column))
-        });
+        let owned: Vec<QualifiedName> = self
+            .schema
+            .sequences
+            .referring_to(table_name)
+            .filter(|(_, s)| {
+                s.owned_by
+                    .as_ref()
+                    .is_some_and(|(t, c)| t == table_name && c == column)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in owned {
+            self.schema.sequences.remove(&name);
+        }
         Ok(())
     }
 
@@ -1893,17 +1891,8 @@ impl<'a> Cx<'a> {
         }
         let dependents: Vec<(QualifiedName, String)> = self
             .schema
-            .tables
-            .values()
-            .filter(|t| t.name != *name)
-            .flat_map(|t| {
-                t.constraints.values().filter_map(|c| match &c.kind {
-                    ConstraintKind::ForeignKey(fk) if fk.ref_table == *name => {
-                        Some((t.name.clone(), c.name.clone()))
-                    }
-                    _ => None,
-                })
-            })
+            .foreign_keys_to(name)
+            .map(|(t, c, _)| (t.name.clone(), c.name.clone()))
             .collect();
         if !dependents.is_empty() && !cascade {
             return Err(self.dependency_error(&format!("table `{name}`"), &dependents));
@@ -1914,9 +1903,15 @@ impl<'a> Cx<'a> {
             }
         }
         self.schema.tables.remove(name);
-        self.schema
+        let owned: Vec<QualifiedName> = self
+            .schema
             .sequences
-            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
+            .referring_to(name)
+            .map(|(sequence, _)| sequence.clone())
+            .collect();
+        for sequence in owned {
+            self.schema.sequences.remove(&sequence);
+        }
         Ok(())
     }
 
@@ -2056,9 +2051,9 @@ pub fn nextval(seq: &QualifiedName) -> Expression {
             names::quote_ident(&seq.name)
         )
     };
-    let sql = format!("nextval('{}')", text.replace('\'', "''"));
-    // A call with one string literal always parses; fall back to the text as is.
-    Expression::parse(&sql).unwrap_or_else(|_| Expression::from_canonical(sql))
+    // Already canonical (what `Expression::parse` gives for it, as a test
+    // checks): parsing it again would cost a parser run per serial column.
+    Expression::from_canonical(format!("nextval('{}')", text.replace('\'', "''")))
 }
 
 /// A column's `DEFAULT`: PostgreSQL stores no default for `DEFAULT NULL`
@@ -2199,6 +2194,30 @@ mod tests {
         table
             .and_then(|t| t.column(column))
             .and_then(|c| c.default.clone())
+    }
+
+    #[test]
+    fn nextval_is_built_in_canonical_form() {
+        for (schema, name) in [
+            ("public", "users_id_seq"),
+            ("public", "Users_Id_Seq"),
+            ("public", "select"),
+            ("public", "it's"),
+            ("public", "a\"b"),
+            ("public", "a.b"),
+            ("public", "with space"),
+            ("public", "ünïcode"),
+            ("public", "back\\slash"),
+            ("app", "s"),
+            ("App", "S"),
+        ] {
+            let built = super::nextval(&QualifiedName::new(schema, name));
+            assert_eq!(
+                Expression::parse(built.sql()).as_ref(),
+                Ok(&built),
+                "{schema}.{name}"
+            );
+        }
     }
 
     #[test]

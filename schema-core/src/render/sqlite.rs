@@ -653,10 +653,10 @@ fn serial_sequence<'s>(
         .sequences
         .values()
         .find(|s| {
-            nextval(&s.name) == *default
-                && s.owned_by
-                    .as_ref()
-                    .is_some_and(|(t, col)| *t == table.name && *col == c.name)
+            s.owned_by
+                .as_ref()
+                .is_some_and(|(t, col)| *t == table.name && *col == c.name)
+                && nextval(&s.name) == *default
         })
         .map(Some)
         .ok_or_else(|| {
