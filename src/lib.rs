@@ -7,6 +7,11 @@
 //! // pub mod models { pub struct User { .. } .. }  and  pub static MIGRATIONS
 //! ```
 //!
+//! Generated models are [`Record`]s: with [`RecordExt`] in scope,
+//! `user.insert(&conn)?`, `User::find(&conn, &[1.into()])?`, `user.update(..)`,
+//! `user.delete(..)` and `User::all(..)` run on a `&rusqlite::Connection` or a
+//! `&mut postgres::Client` (see [`runtime::rows`]).
+//!
 //! # Features
 //!
 //! | feature | what |
@@ -28,7 +33,14 @@ pub use schema_macros as macros;
 pub use schema_macros::{Schema, schema};
 #[doc(inline)]
 pub use schema_runtime as runtime;
+#[cfg(feature = "postgres")]
+pub use schema_runtime::driver::postgres::PostgresDriver;
+pub use schema_runtime::driver::sqlite::SqliteDriver;
 pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
+pub use schema_runtime::{
+    DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport, connect,
+};
+pub use schema_runtime::{Executor, Field, FieldError, Record, RecordExt, RowError, Value};
 
 /// A string that is not a label of an enum type: the error of a generated
 /// enum's `FromStr`.

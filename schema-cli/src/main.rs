@@ -1,8 +1,13 @@
-//! The `schema` command line over schema-core: `check`, `diff`, `new`, `sum`.
+//! The `schema` command line: `check`, `diff`, `new`, `sum` over the project's
+//! files, and `up`, `down`, `redo`, `status`, `stamp`, `verify`, `resolve` on a
+//! database (see [`migrate`]).
 //!
 //! Exit codes: 0 success (and, for `diff --exit-code`, no changes); 1 errors,
 //! diagnostics or a refused operation; 2 bad command line (clap) or, for
-//! `diff --exit-code`, changes found.
+//! `diff --exit-code`, changes found; 3 `verify` found the database different
+//! from the declared schema.
+
+mod migrate;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -52,14 +57,15 @@ enum Command {
         migrations: PathBuf,
     },
     /// Print the SQL that turns schema A into schema B. A and B are schema files,
-    /// or migrations directories (meaning their migrated schema).
+    /// migrations directories (meaning their migrated schema), or database URLs
+    /// (`postgres://...`, `sqlite://path`: meaning their live schema).
     Diff {
         /// The schema to start from.
         #[arg(long)]
-        from: PathBuf,
+        from: String,
         /// The schema to arrive at (its `-- schema: renamed from` hints are used).
         #[arg(long)]
-        to: PathBuf,
+        to: String,
         /// The SQL dialect to print.
         #[arg(long, value_enum, default_value = "postgres")]
         dialect: Dialect,
@@ -88,6 +94,8 @@ enum Command {
         #[arg(long, default_value = "migrations")]
         migrations: PathBuf,
     },
+    #[command(flatten)]
+    Db(migrate::DbCommand),
 }
 
 fn project(schema: PathBuf, migrations: PathBuf) -> Project {
@@ -120,6 +128,7 @@ fn main() -> ExitCode {
             color,
         ),
         Command::Sum { migrations } => sum(&project(PathBuf::from("schema.sql"), migrations)),
+        Command::Db(command) => migrate::run(command, color),
     }
 }
 
@@ -164,6 +173,40 @@ fn check(project: &Project, color: bool) -> ExitCode {
     }
 }
 
+/// True when `text` is a database URL rather than a path.
+fn is_database_url(text: &str) -> bool {
+    ["postgres://", "postgresql://", "sqlite:"]
+        .iter()
+        .any(|p| text.starts_with(p))
+}
+
+/// A live database's schema, and whether it is SQLite's.
+fn read_live(url: &str) -> Result<(Schema, bool), Vec<Diagnostic>> {
+    let fail = |message: String| {
+        vec![
+            Diagnostic::error(schema_core::diagnostic::codes::IO, message).help(
+                "check the URL: `postgres://user@host:port/db` or `sqlite://path/to/file.db`",
+            ),
+        ]
+    };
+    let mut db = schema_runtime::connect(url).map_err(|e| fail(e.to_string()))?;
+    let sqlite = db.dialect() == schema_runtime::Dialect::Sqlite;
+    let live = db
+        .introspect(&["public".to_string()])
+        .map_err(|e| fail(e.to_string()))?;
+    Ok((live, sqlite))
+}
+
+/// A schema from a file (declarative), a migrations directory (replayed) or a
+/// database URL (introspected); true for a SQLite database.
+fn read_any(spec: &str) -> Result<(Schema, bool), Vec<Diagnostic>> {
+    if is_database_url(spec) {
+        read_live(spec)
+    } else {
+        read_schema(Path::new(spec)).map(|s| (s, false))
+    }
+}
+
 /// A schema from a file (declarative) or a migrations directory (replayed).
 fn read_schema(path: &Path) -> Result<Schema, Vec<Diagnostic>> {
     let display = path.display().to_string();
@@ -192,15 +235,13 @@ fn read_schema(path: &Path) -> Result<Schema, Vec<Diagnostic>> {
     schema_core::parse::parse_schema(&Source::new(display, text))
 }
 
-fn diff_command(
-    from: &Path,
-    to: &Path,
-    dialect: Dialect,
-    exit_code: bool,
-    color: bool,
-) -> ExitCode {
-    let (from_schema, to_schema) = match (read_schema(from), read_schema(to)) {
-        (Ok(a), Ok(b)) => (a, b),
+fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: bool) -> ExitCode {
+    let (from_schema, to_schema) = match (read_any(from), read_any(to)) {
+        // A SQLite database keeps no comments (and no unused enum types):
+        // compare the other side as SQLite would keep it.
+        (Ok((a, false)), Ok((b, true))) => (schema_core::render::sqlite::comparable(&a), b),
+        (Ok((a, true)), Ok((b, false))) => (a, schema_core::render::sqlite::comparable(&b)),
+        (Ok((a, _)), Ok((b, _))) => (a, b),
         (a, b) => {
             let mut all = a.err().unwrap_or_default();
             all.extend(b.err().unwrap_or_default());

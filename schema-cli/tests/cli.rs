@@ -267,3 +267,108 @@ fn diff_renders_sqlite_with_the_table_rebuild() {
     assert!(stdout.contains("INSERT INTO"), "{stdout}");
     assert!(stdout.contains("PRAGMA foreign_key_check"), "{stdout}");
 }
+
+/// `schema <args> --database-url <url>` in the workspace (the demo project).
+fn on_database(args: &[&str], url: &str) -> (Option<i32>, String, String) {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--database-url", url]);
+    let out = schema(&workspace(), &all);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn database_commands_migrate_report_and_find_drift_on_a_sqlite_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("demo.db");
+    let url = format!("sqlite://{}", file.display());
+
+    let (code, out, err) = on_database(&["up"], &url);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(
+        out.matches("applying ").count(),
+        5,
+        "a progress line each:\n{out}"
+    );
+    assert!(out.contains("applied 5 migrations"), "{out}");
+    assert!(out.contains("at version 20240408113000"), "{out}");
+
+    let (code, out, err) = on_database(&["up"], &url);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("nothing to do"), "{out}");
+
+    let (code, out, _) = on_database(&["status"], &url);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("5 applied, 0 pending"), "{out}");
+
+    let (code, out, err) = on_database(&["verify"], &url);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("ok: the live schema is the declared schema"),
+        "{out}"
+    );
+
+    // `diff` reads the live schema from a URL: nothing between it and schema.sql.
+    let (code, out, err) = on_database(&[], "");
+    assert_eq!(code, Some(2), "no subcommand is a usage error: {out}{err}");
+    let diff = schema(
+        &workspace(),
+        &[
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            "schema.sql",
+            "--dialect",
+            "sqlite",
+            "--exit-code",
+        ],
+    );
+    assert_eq!(
+        diff.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&diff.stdout),
+        String::from_utf8_lossy(&diff.stderr)
+    );
+
+    // An out-of-band change, made with plain SQL.
+    let conn = rusqlite::Connection::open(&file).expect("open the file");
+    conn.execute_batch("ALTER TABLE users ADD COLUMN nickname text;")
+        .expect("alter");
+    drop(conn);
+    let (code, _, err) = on_database(&["verify"], &url);
+    assert_eq!(code, Some(3), "drift exits 3: {err}");
+    assert!(err.contains("drop column `users.nickname`"), "{err}");
+    let diff = schema(
+        &workspace(),
+        &[
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            "schema.sql",
+            "--dialect",
+            "sqlite",
+            "--exit-code",
+        ],
+    );
+    let sql = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.status.code(), Some(2), "{sql}");
+    assert!(
+        sql.contains(r#"ALTER TABLE "users" DROP COLUMN "nickname";"#),
+        "{sql}"
+    );
+
+    let (code, out, err) = on_database(&["down", "--steps", "2"], &url);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(out.matches("reverting ").count(), 2, "{out}");
+    assert!(out.contains("2 pending"), "{out}");
+
+    let (code, _, err) = on_database(&["up"], "mysql://nowhere");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("is not a database URL"), "{err}");
+}

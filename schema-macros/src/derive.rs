@@ -1,8 +1,9 @@
 //! `#[derive(Schema)]`: parse the struct into a `StructSpec` (keeping the
 //! tokens each part came from), let `schema_core::codegen::check_struct` compare
 //! it with its table, and place each error on the smallest token it is about.
-//! With errors, a fallback `impl Model` is still emitted, so the user sees the
-//! real errors and no follow-on ones.
+//! A struct that models every column (not `partial`) also gets `impl Record`.
+//! With errors, fallback impls are still emitted, so the user sees the real
+//! errors and no follow-on ones.
 
 use std::path::Path;
 
@@ -94,17 +95,70 @@ pub(crate) fn derive_at(root: &Path, input: TokenStream) -> TokenStream {
             }
         }
     }
+    let checked = info.is_some();
     let info = info.unwrap_or_else(|| ModelInfo::fallback(&spec));
     let consts = codegen::model_consts(&info.table, &info.columns, &info.primary_key);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let record = match (parsed.partial, checked) {
+        (true, _) => None,
+        (false, true) => {
+            let fields: Vec<TokenStream> = parsed
+                .fields
+                .iter()
+                .map(|f| f.field.ident.to_token_stream())
+                .collect();
+            Some(codegen::record_items(
+                &fields,
+                &info.columns,
+                &info.column_types,
+                &info.primary_key,
+                true,
+            ))
+        }
+        (false, false) => Some(fallback_record_items()),
+    };
+    let record = record.map(|items| {
+        quote! {
+            impl #impl_generics ::schema::Record for #ident #ty_generics #where_clause {
+                #items
+            }
+        }
+    });
     let errors = errors.iter().map(syn::Error::to_compile_error);
     quote! {
         #(#errors)*
         impl #impl_generics ::schema::Model for #ident #ty_generics #where_clause {
             #consts
         }
+        #record
         #tracked
+    }
+}
+
+/// The items of `impl ::schema::Record` for a struct that does not check:
+/// they use no field, so code using the struct as a record reports no
+/// follow-on error (and the crate does not build, so they never run).
+fn fallback_record_items() -> TokenStream {
+    quote! {
+        const COLUMN_TYPES: &'static [&'static str] = &[];
+
+        fn to_values(&self) -> ::std::vec::Vec<::schema::Value> {
+            ::std::vec::Vec::new()
+        }
+
+        fn from_values(
+            _: ::std::vec::Vec<::schema::Value>,
+        ) -> ::core::result::Result<Self, ::schema::RowError> {
+            ::core::result::Result::Err(::schema::RowError::InvalidModel {
+                table: <Self as ::schema::Model>::TABLE,
+                message: ::std::string::String::from("the struct does not match its table"),
+            })
+        }
+
+        fn key_values(&self) -> ::std::vec::Vec<::schema::Value> {
+            ::std::vec::Vec::new()
+        }
     }
 }
 
@@ -385,6 +439,60 @@ mod tests {
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.contains("field `id` has type `i64`"), "{out}");
         assert!(out.contains("impl :: schema :: Model for Login"), "{out}");
+    }
+
+    #[test]
+    fn a_struct_of_every_column_is_also_a_record() {
+        let line = |extra: TokenStream| {
+            derive_at(
+                &root(),
+                quote! {
+                    #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql")]
+                    struct Line {
+                        quantity: i32,
+                        #[schema(column = "type")]
+                        kind: String,
+                        line: i16,
+                        #[schema(column = "orderId")]
+                        order: i32,
+                        #extra
+                    }
+                },
+            )
+            .to_string()
+        };
+        let out = line(TokenStream::new());
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("impl :: schema :: Record for Line"), "{out}");
+        assert!(
+            out.contains(r#"["integer" , "text" , "smallint" , "integer"]"#),
+            "column types in field order: {out}"
+        );
+        assert!(out.contains(r#"kind : row . take ("type") ?"#), "{out}");
+        assert!(
+            out.contains("fn key_values (& self) -> :: std :: vec :: Vec < :: schema :: Value > { :: std :: vec :: Vec :: from ([:: schema :: Field :: to_value (& self . order) , :: schema :: Field :: to_value (& self . line)]) }"),
+            "the key in key order: {out}"
+        );
+        let out = line(quote!(extra: i32,));
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(
+            out.contains("impl :: schema :: Record for Line")
+                && out.contains("the struct does not match its table"),
+            "a fallback record, so that uses of it report nothing more: {out}"
+        );
+        let partial = derive_at(
+            &root(),
+            quote! {
+                #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql", partial)]
+                struct Quantity { quantity: i32 }
+            },
+        )
+        .to_string();
+        assert!(!partial.contains("compile_error"), "{partial}");
+        assert!(
+            !partial.contains("Record"),
+            "a partial struct is no record: {partial}"
+        );
     }
 
     #[test]

@@ -1,15 +1,35 @@
 //! The runtime an application links: the [`Model`] trait, embedded
-//! [`Migrations`], and live introspection (PostgreSQL behind feature `postgres`,
-//! SQLite behind the default feature `sqlite`). The migrator and drivers come
-//! with the runtime issue.
+//! [`Migrations`], the [`Migrator`] and its [`Driver`]s (SQLite behind the
+//! default feature `sqlite`, PostgreSQL behind feature `postgres`), and live
+//! introspection.
+//!
+//! Models move rows as [`Record`]s: [`RecordExt`] inserts, finds, updates and
+//! deletes them by primary key on either driver ([`rows`]), each field
+//! converted by [`Field`] to a dialect-neutral [`Value`].
 
+pub mod connect;
+pub mod driver;
+pub mod history;
 pub mod introspect;
 pub mod migration;
+pub mod migrator;
 pub mod model;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod record;
+pub mod rows;
+pub mod split;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+pub mod value;
 
+pub use connect::connect;
+pub use driver::{Driver, DriverError};
 pub use migration::{Dialect, Migration, Migrations, Script};
+pub use migrator::{
+    DownTo, MigrateError, Migrator, Options, Report, Resolution, State, Status, Step, VerifyReport,
+};
 pub use model::Model;
+pub use record::{Record, RowError};
+pub use rows::{Executor, RecordExt};
+pub use value::{Field, FieldError, Value};

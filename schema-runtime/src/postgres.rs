@@ -106,7 +106,8 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
             "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class')
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)",
+             WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
+               AND c.relname::text NOT LIKE '\\_schema\\_%'",
             &[&schemas],
         )
         .map_err(query_error("tables"))?;
@@ -122,7 +123,8 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
 
 const TABLE_FILTER: &str = "JOIN pg_class c ON c.oid = {rel}
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)";
+     WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
+       AND c.relname::text NOT LIKE '\\_schema\\_%'";
 
 fn table_filter(rel: &str) -> String {
     TABLE_FILTER.replace("{rel}", rel)

@@ -83,8 +83,26 @@ pub(crate) struct TestDatabase {
 
 impl TestDatabase {
     /// The database's name.
+    #[allow(dead_code, reason = "not every test binary uses it")]
     pub(crate) fn name(&self) -> &str {
         &self.name
+    }
+
+    /// This database as a `postgres://` URL (what `DATABASE_URL` takes).
+    #[allow(dead_code, reason = "not every test binary uses it")]
+    pub(crate) fn url(&self) -> String {
+        let host = match self.admin.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(name)) => name.clone(),
+            _ => "127.0.0.1".to_string(),
+        };
+        let port = self.admin.get_ports().first().copied().unwrap_or(5432);
+        let user = self.admin.get_user().unwrap_or("postgres");
+        let password = self
+            .admin
+            .get_password()
+            .map(|p| format!(":{}", String::from_utf8_lossy(p)))
+            .unwrap_or_default();
+        format!("postgres://{user}{password}@{host}:{port}/{}", self.name)
     }
 
     /// A new connection to this database.

@@ -78,6 +78,9 @@ pub struct ModelInfo {
     pub columns: Vec<String>,
     /// `Model::PRIMARY_KEY`.
     pub primary_key: Vec<String>,
+    /// `Record::COLUMN_TYPES`: the canonical type of each field's column, in
+    /// field order (empty in a fallback).
+    pub column_types: Vec<String>,
 }
 
 impl ModelInfo {
@@ -88,6 +91,7 @@ impl ModelInfo {
             table: spec.table.clone(),
             columns: spec.fields.iter().map(|f| f.column().to_string()).collect(),
             primary_key: Vec::new(),
+            column_types: Vec::new(),
         }
     }
 }
@@ -206,6 +210,16 @@ pub fn check_struct(
             table: table.name.to_string(),
             columns: spec.fields.iter().map(|f| f.column().to_string()).collect(),
             primary_key: table.primary_key_columns().to_vec(),
+            column_types: spec
+                .fields
+                .iter()
+                .map(|f| {
+                    table
+                        .column(f.column())
+                        .map(|c| c.data_type.to_string())
+                        .unwrap_or_default()
+                })
+                .collect(),
         })
     } else {
         Err(errors)

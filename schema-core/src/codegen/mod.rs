@@ -75,11 +75,20 @@
 //! Deserialize` with feature `serde`, fields renamed to their columns), carries
 //! the table's and columns' `COMMENT ON` text as doc comments, and implements
 //! `::schema::Model` (`TABLE` is the table's qualified name as SQL, quoted where
-//! needed; `COLUMNS` in column order; `PRIMARY_KEY` in key order). Each enum
-//! derives `Debug, Clone, Copy, PartialEq, Eq, Hash` and has `ALL`, `as_str`,
-//! `Display` and `FromStr` (error `::schema::UnknownLabel`). `MIGRATIONS` lists
-//! every migration with its checksum, its PostgreSQL text and its SQLite
-//! rendering (or why SQLite cannot run it).
+//! needed; `COLUMNS` in column order; `PRIMARY_KEY` in key order) and
+//! `::schema::Record` (`COLUMN_TYPES`, each column's canonical type as
+//! PostgreSQL prints it; `to_values`, `from_values` and `key_values`, each
+//! field through `::schema::Field`), so that with `::schema::RecordExt` its
+//! rows are inserted, found, updated and deleted by primary key, and listed,
+//! on SQLite and PostgreSQL. Each enum derives `Debug, Clone, Copy, PartialEq,
+//! Eq, Hash`, has `ALL`, `as_str`, `Display` and `FromStr` (error
+//! `::schema::UnknownLabel`), and implements `::schema::Field` (its label, as
+//! text). Every Rust type of the table above implements `::schema::Field`
+//! (`schema_runtime::value` gives the form each is stored in).
+//! `#[derive(Schema)]` implements `::schema::Model`, and `::schema::Record`
+//! too for a struct that is not `partial`. `MIGRATIONS` lists every migration
+//! with its checksum, its PostgreSQL text and its SQLite rendering (or why
+//! SQLite cannot run it).
 
 mod check;
 mod inputs;
@@ -101,7 +110,7 @@ pub use check::{
 };
 pub use inputs::{Inputs, Stamp, inputs, stamps};
 pub use migrations::migrations;
-pub use models::{ModelNames, feature_disabled, model_consts, model_names, models};
+pub use models::{ModelNames, feature_disabled, model_consts, model_names, models, record_items};
 pub use types::{Features, FieldType, NeedsFeature, PathSegment, RustType, rust_type};
 
 /// The codes of code generation's diagnostics (defined with all the others in

@@ -1,5 +1,6 @@
 //! Model code: one struct per table and one enum per enum type, each with its
-//! `impl ::schema::Model` or its `as_str`/`Display`/`FromStr`.
+//! `impl ::schema::Model` and `impl ::schema::Record`, or its
+//! `as_str`/`Display`/`FromStr` and `impl ::schema::Field`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -183,6 +184,59 @@ pub fn model_consts(table: &str, columns: &[String], primary_key: &[String]) -> 
     }
 }
 
+/// The items of `impl ::schema::Record`: `COLUMN_TYPES`, and `to_values`,
+/// `from_values` and `key_values` over the struct's fields, where `fields[i]`
+/// (a field's name) models column `columns[i]`, of canonical type
+/// `column_types[i]`. With `qualified`, `Vec`, `Result` and `Ok` are written
+/// by their full paths, for code expanded among a user's own names.
+pub fn record_items(
+    fields: &[TokenStream],
+    columns: &[String],
+    column_types: &[String],
+    primary_key: &[String],
+    qualified: bool,
+) -> TokenStream {
+    let (vec, result, ok) = if qualified {
+        (
+            quote!(::std::vec::Vec),
+            quote!(::core::result::Result),
+            quote!(::core::result::Result::Ok),
+        )
+    } else {
+        (quote!(Vec), quote!(Result), quote!(Ok))
+    };
+    let to_values = fields
+        .iter()
+        .map(|field| quote!(::schema::Field::to_value(&self.#field)));
+    let takes = fields
+        .iter()
+        .zip(columns)
+        .map(|(field, column)| quote!(#field: row.take(#column)?));
+    let key_values = primary_key
+        .iter()
+        .filter_map(|key| columns.iter().position(|c| c == key))
+        .filter_map(|i| fields.get(i))
+        .map(|field| quote!(::schema::Field::to_value(&self.#field)));
+    quote! {
+        const COLUMN_TYPES: &'static [&'static str] = &[#(#column_types),*];
+
+        fn to_values(&self) -> #vec<::schema::Value> {
+            #vec::from([#(#to_values),*])
+        }
+
+        fn from_values(values: #vec<::schema::Value>) -> #result<Self, ::schema::RowError> {
+            let mut row = ::schema::runtime::record::RowValues::new::<Self>(values)?;
+            #ok(Self {
+                #(#takes,)*
+            })
+        }
+
+        fn key_values(&self) -> #vec<::schema::Value> {
+            #vec::from([#(#key_values),*])
+        }
+    }
+}
+
 /// The struct of every table and the enum of every enum type of `schema`, in
 /// name order (without the `mod` around them).
 ///
@@ -264,6 +318,7 @@ fn struct_item(
 ) -> Result<TokenStream, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut fields = Vec::new();
+    let mut idents = Vec::new();
     let mut field_names: BTreeMap<String, &Column> = BTreeMap::new();
     for column in &table.columns {
         let field = names::field_name(&column.name);
@@ -309,6 +364,7 @@ fn struct_item(
             TokenStream::new()
         };
         let ident = names::ident(&field);
+        idents.push(quote!(#ident));
         fields.push(quote! {
             #docs
             #rename
@@ -333,6 +389,12 @@ fn struct_item(
     let (derives, serde) = serde_derives(features);
     let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
     let consts = model_consts(&table.name.to_string(), &columns, key);
+    let types: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| c.data_type.to_string())
+        .collect();
+    let record = record_items(&idents, &columns, &types, key, false);
     Ok(quote! {
         #docs
         #[derive(Debug, Clone, PartialEq #derives)]
@@ -343,6 +405,10 @@ fn struct_item(
 
         impl schema::Model for #ident {
             #consts
+        }
+
+        impl ::schema::Record for #ident {
+            #record
         }
     })
 }
@@ -399,6 +465,7 @@ fn enum_item(
         quote!(match self { #(Self::#idents => #labels,)* })
     };
     let unknown = Ident::new("UnknownLabel", Span::call_site());
+    let expected = format!("a `{type_name}` label");
     Ok(quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derives)]
@@ -431,6 +498,16 @@ fn enum_item(
                     #(#labels => Ok(Self::#idents),)*
                     _ => Err(schema::#unknown::new(#type_name, label)),
                 }
+            }
+        }
+
+        impl ::schema::Field for #ident {
+            fn to_value(&self) -> ::schema::Value {
+                ::schema::Value::Text(self.as_str().to_string())
+            }
+
+            fn from_value(value: ::schema::Value) -> Result<Self, ::schema::FieldError> {
+                value.parse(#expected)
             }
         }
     })
@@ -475,6 +552,39 @@ mod tests {
                 "column `t.id` is `uuid`, which needs feature `uuid` of `schema`".to_string(),
                 "column `t.at` is `timestamp with time zone`, which needs feature `chrono` (or `time`) of `schema`".to_string(),
             ])
+        );
+    }
+
+    #[test]
+    fn records_convert_fields_by_column_and_give_the_key_in_key_order() {
+        let sql = "CREATE TYPE mood AS ENUM ('ok');\n\
+                   CREATE TABLE t (a int, \"B\" varchar(5) NOT NULL, c mood, PRIMARY KEY (c, a));\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        let record = code
+            .split("impl :: schema :: Record for T")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no `Record` impl: {code}"));
+        assert!(
+            record.contains(
+                r#"COLUMN_TYPES : & 'static [& 'static str] = & ["integer" , "character varying(5)" , "mood"]"#
+            ),
+            "{record}"
+        );
+        assert!(record.contains(r#"b : row . take ("B") ?"#), "{record}");
+        let key = record
+            .split("fn key_values")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no `key_values`: {record}"));
+        assert!(
+            key.contains(
+                "Vec :: from ([:: schema :: Field :: to_value (& self . c) , :: schema :: Field :: to_value (& self . a)])"
+            ),
+            "{key}"
+        );
+        assert!(code.contains("impl :: schema :: Field for Mood"), "{code}");
+        assert!(
+            code.contains(r#"value . parse ("a `mood` label")"#),
+            "{code}"
         );
     }
 

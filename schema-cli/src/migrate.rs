@@ -1,0 +1,391 @@
+//! The commands that work on a live database: `up`, `down`, `redo`, `status`,
+//! `stamp`, `verify`, `resolve`, over the migrations directory as the build
+//! embeds it (PostgreSQL: the files' text; SQLite: rendered from the replay).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use schema_core::diagnostic::{Diagnostic, render_all};
+use schema_core::migrations::dialects;
+use schema_core::migrations::replay::Replay;
+use schema_core::render::Sqlite;
+use schema_core::{Project, load, migrations};
+use schema_runtime::driver::Driver;
+use schema_runtime::{
+    DownTo, MigrateError, Migration, Migrator, Options, Resolution, Script, Step,
+    migrator::Direction,
+};
+
+/// Where the database is and where the migrations are.
+#[derive(Debug, Args)]
+pub(crate) struct Target {
+    /// The database: `postgres://user@host:port/db`, `sqlite://path/to/file.db`
+    /// or `sqlite::memory:`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub(crate) database_url: String,
+    /// The migrations directory.
+    #[arg(long, default_value = "migrations")]
+    pub(crate) migrations: PathBuf,
+    /// The declarative schema file (checked with the migrations before anything runs).
+    #[arg(long, default_value = "schema.sql")]
+    pub(crate) schema: PathBuf,
+    /// Seconds to wait for another migrator's lock.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) lock_timeout: u64,
+}
+
+/// What the migrator refuses by default.
+#[derive(Debug, Args)]
+pub(crate) struct Allow {
+    /// Go on when an applied migration's up.sql was edited since.
+    #[arg(long)]
+    pub(crate) allow_modified: bool,
+    /// Go on when an applied migration is missing from the migrations directory.
+    #[arg(long)]
+    pub(crate) allow_missing: bool,
+    /// Apply a pending migration older than the latest applied one.
+    #[arg(long)]
+    pub(crate) allow_out_of_order: bool,
+    /// Go on when the database has migrations newer than the directory's latest.
+    #[arg(long)]
+    pub(crate) allow_newer_database: bool,
+}
+
+/// The database commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Apply every pending migration (or up to `--to`).
+    Up {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        allow: Allow,
+        /// Stop after this version.
+        #[arg(long)]
+        to: Option<u64>,
+    },
+    /// Revert the latest applied migration (or `--steps N`, or down to `--to`).
+    Down {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        allow: Allow,
+        /// How many migrations to revert.
+        #[arg(long, conflicts_with = "to")]
+        steps: Option<usize>,
+        /// Revert every migration after this version (0: all).
+        #[arg(long)]
+        to: Option<u64>,
+    },
+    /// Revert the latest applied migration and apply it again.
+    Redo {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        allow: Allow,
+    },
+    /// List every migration: applied, pending, modified, missing, out of order,
+    /// newer than the directory, interrupted.
+    Status {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Record the database as migrated up to VERSION (0: none), after checking
+    /// that its live schema is the migrated schema at VERSION.
+    Stamp {
+        #[command(flatten)]
+        target: Target,
+        /// The version.
+        version: u64,
+        /// Stamp without the check (the differences are printed, not refused).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Compare the live schema with the declared one and list every difference.
+    Verify {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Settle an interrupted `no-transaction` migration after finishing or
+    /// undoing it by hand.
+    Resolve {
+        #[command(flatten)]
+        target: Target,
+        /// The interrupted migration's version.
+        version: u64,
+        /// Its statements were all run: record it as applied.
+        #[arg(
+            long,
+            conflicts_with = "rolled_back",
+            required_unless_present = "rolled_back"
+        )]
+        applied: bool,
+        /// Its statements were undone: forget it.
+        #[arg(long)]
+        rolled_back: bool,
+    },
+}
+
+/// Exit code of `verify` when the database differs from the declared schema.
+pub(crate) const DRIFT: u8 = 3;
+
+/// Runs a database command.
+pub(crate) fn run(command: DbCommand, color: bool) -> ExitCode {
+    match execute(command, color) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn options(target: &Target, allow: Option<&Allow>) -> Options {
+    let mut o = Options {
+        lock_timeout: Duration::from_secs(target.lock_timeout),
+        ..Options::default()
+    };
+    if let Some(a) = allow {
+        o.allow_modified = a.allow_modified;
+        o.allow_missing = a.allow_missing;
+        o.allow_out_of_order = a.allow_out_of_order;
+        o.allow_newer_database = a.allow_newer_database;
+    }
+    o
+}
+
+fn progress(step: &Step) {
+    let what = match step.direction {
+        Direction::Up => "applying",
+        Direction::Down => "reverting",
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = match step.duration {
+        None => write!(out, "{what} {}_{} ... ", step.version, step.name),
+        Some(d) => writeln!(out, "ok ({:.1} ms)", d.as_secs_f64() * 1000.0),
+    };
+    let _ = out.flush();
+}
+
+fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    match command {
+        DbCommand::Up { target, allow, to } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations)
+                .options(options(&target, Some(&allow)))
+                .on_progress(&progress);
+            let report = migrator.up_to(&mut *db, to).map_err(failed)?;
+            let status = migrator.status(&mut *db).map_err(failed)?;
+            summary("applied", report.steps.len(), started, &status);
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Down {
+            target,
+            allow,
+            steps,
+            to,
+        } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations)
+                .options(options(&target, Some(&allow)))
+                .on_progress(&progress);
+            let how = match (steps, to) {
+                (_, Some(v)) => DownTo::Version(v),
+                (n, None) => DownTo::Steps(n.unwrap_or(1)),
+            };
+            let report = migrator.down(&mut *db, how).map_err(failed)?;
+            let status = migrator.status(&mut *db).map_err(failed)?;
+            summary("reverted", report.steps.len(), started, &status);
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Redo { target, allow } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations)
+                .options(options(&target, Some(&allow)))
+                .on_progress(&progress);
+            migrator.redo(&mut *db).map_err(failed)?;
+            let status = migrator.status(&mut *db).map_err(failed)?;
+            summary("redid", 1, started, &status);
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Status { target } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations);
+            let status = migrator.status(&mut *db).map_err(failed)?;
+            println!("{status}");
+            for e in status.problems() {
+                if let schema_runtime::State::Interrupted(state) = e.state {
+                    let why = MigrateError::Interrupted {
+                        version: e.version,
+                        name: e.name.clone(),
+                        state,
+                    };
+                    println!("\n{why}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Stamp {
+            target,
+            version,
+            force,
+        } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations).options(options(&target, None));
+            let report = migrator.stamp(&mut *db, version, force).map_err(failed)?;
+            if !report.skipped_differences.is_empty() {
+                eprintln!(
+                    "warning: --force: stamped without the check; the live schema differs from \
+                     the migrated schema at {version} in {} place(s):",
+                    report.skipped_differences.len()
+                );
+                for d in &report.skipped_differences {
+                    eprintln!("  - {d}");
+                }
+            }
+            println!(
+                "stamped version {version}: {} recorded, {} removed",
+                report.recorded.len(),
+                report.removed.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Verify { target } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations);
+            let report = migrator.verify(&mut *db).map_err(failed)?;
+            if report.is_clean() {
+                println!("{report}");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprint!("{report}");
+                Ok(ExitCode::from(DRIFT))
+            }
+        }
+        DbCommand::Resolve {
+            target,
+            version,
+            applied,
+            rolled_back: _,
+        } => {
+            let (migrations, mut db) = open(&target, color)?;
+            let migrator = Migrator::from_slice(migrations).options(options(&target, None));
+            let resolution = if applied {
+                Resolution::Applied
+            } else {
+                Resolution::RolledBack
+            };
+            migrator
+                .resolve(&mut *db, version, resolution)
+                .map_err(failed)?;
+            println!(
+                "resolved {version}: {}",
+                if applied {
+                    "recorded as applied"
+                } else {
+                    "forgotten"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn failed(e: MigrateError) -> String {
+    e.to_string()
+}
+
+fn summary(verb: &str, n: usize, started: Instant, status: &schema_runtime::Status) {
+    let at = status.applied_version().map_or_else(
+        || "no migration applied".to_string(),
+        |v| format!("at version {v}"),
+    );
+    let pending = status.pending().count();
+    if n == 0 && verb == "applied" {
+        println!("nothing to do: the database is {at}");
+    } else {
+        println!(
+            "{verb} {n} migration{} in {:.2} s; the database is {at}{}",
+            if n == 1 { "" } else { "s" },
+            started.elapsed().as_secs_f64(),
+            if pending > 0 {
+                format!(", {pending} pending")
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+/// The migrations directory as the build embeds it, and the database.
+fn open(target: &Target, color: bool) -> Result<(&'static [Migration], Box<dyn Driver>), String> {
+    let migrations = embedded(target, color)?;
+    let db = schema_runtime::connect(&target.database_url).map_err(|e| e.to_string())?;
+    Ok((migrations, db))
+}
+
+/// Checks the project, then renders its migrations as `schema!()` embeds them.
+fn embedded(target: &Target, color: bool) -> Result<&'static [Migration], String> {
+    let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let project = Project::new(root)
+        .with_schema(target.schema.clone())
+        .with_migrations(target.migrations.clone());
+    let loaded = load(&project);
+    if !loaded.history_ok {
+        let errors: Vec<Diagnostic> = loaded
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.is_error() && d.code.name != "drift")
+            .collect();
+        eprint!("{}", render_all(&errors, color));
+        return Err(format!(
+            "the migrations in {} do not check out: fix them before running them",
+            project.display(&project.migrations_path())
+        ));
+    }
+    if !loaded.declared_ok || loaded.diagnostics.iter().any(|d| d.is_error()) {
+        eprintln!(
+            "warning: {} does not match the migrations (`schema check` says how); \
+             the migrations run as they are",
+            project.display(&project.schema_path())
+        );
+    }
+    Ok(to_static(&loaded.replay))
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The replayed history as `'static` migrations (the process ends after one command).
+fn to_static(replay: &Replay) -> &'static [Migration] {
+    let list: Vec<Migration> = replay
+        .migrations
+        .iter()
+        .map(|m| {
+            let pg = dialects::postgres(m);
+            let sqlite = dialects::rendered(m, &Sqlite)
+                .map(|s| Script {
+                    up: leak(s.up),
+                    down: leak(s.down),
+                })
+                .map_err(|e| leak(e.to_string()));
+            Migration {
+                version: m.files.version,
+                name: leak(m.files.slug.clone()),
+                checksum: leak(migrations::checksum(&m.files.up.text)),
+                no_transaction: m.no_transaction(),
+                postgres: Script {
+                    up: leak(pg.up),
+                    down: leak(pg.down),
+                },
+                sqlite,
+            }
+        })
+        .collect();
+    Box::leak(list.into_boxed_slice())
+}

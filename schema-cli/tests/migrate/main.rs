@@ -1,0 +1,146 @@
+//! The migrator's acceptance tests (issue 5) with real processes on real
+//! databases: PostgreSQL (a database per test, see [`pg`]) and SQLite files.
+//!
+//! - [`herd`]: 16 processes start `up` on an empty database at the same moment,
+//!   20 rounds, on PostgreSQL (the `schema` binary) and on a SQLite file (the
+//!   Migrator API): every migration applied exactly once.
+//! - [`crash`]: a migrator SIGKILLed in the middle of a migration leaves no row
+//!   and no partial schema, the next `up` completes; killed in a
+//!   `no-transaction` migration, `status` names it interrupted, `up` refuses
+//!   with the way to recover, and `resolve` settles it.
+//! - [`edited`]: an applied migration edited → `up` refused; a CRLF copy of the
+//!   same files → accepted.
+//! - [`lock`]: a second migrator waits for the first, or gives up after
+//!   `--lock-timeout` naming the holder.
+//!
+//! Children are the `schema` binary or this test binary run again (see [`child`]).
+
+#![cfg(unix)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // tests fail loudly
+
+mod child;
+mod crash;
+mod edited;
+mod fixtures;
+mod herd;
+mod lock;
+mod pg;
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// `schema <args>` run in `dir`, to the end.
+pub(crate) fn schema(dir: &Path, args: &[&str]) -> Output {
+    schema_command(dir, args)
+        .output()
+        .expect("the schema binary runs")
+}
+
+/// `schema <args>` started in `dir`, its output piped.
+pub(crate) fn spawn_schema(dir: &Path, args: &[&str]) -> Child {
+    schema_command(dir, args)
+        .spawn()
+        .expect("the schema binary starts")
+}
+
+fn schema_command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_schema"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// A process's standard output.
+pub(crate) fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A process's standard error.
+pub(crate) fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// How a process ended and what it printed, for an assertion's message.
+pub(crate) fn describe(out: &Output) -> String {
+    format!(
+        "{}\n--- stdout\n{}--- stderr\n{}",
+        out.status,
+        stdout(out),
+        stderr(out)
+    )
+}
+
+/// Asserts that `out` exited with `code`.
+#[track_caller]
+pub(crate) fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", describe(out));
+}
+
+/// Polls `ready` every 10 ms for up to `timeout`; fails naming `what`, with
+/// `child`'s output, when the child exits meanwhile or at the timeout (after
+/// killing it, so that no slow migration outlives the test).
+#[track_caller]
+pub(crate) fn wait_until(
+    what: &str,
+    timeout: Duration,
+    child: &mut Child,
+    mut ready: impl FnMut() -> bool,
+) {
+    let started = Instant::now();
+    while !ready() {
+        if child.try_wait().expect("poll the child").is_some() {
+            let out = read_output(child);
+            panic!("waiting for {what}, the child exited: {}", describe(&out));
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let out = read_output(child);
+            panic!(
+                "{what}: not after {} s; the child (killed): {}",
+                timeout.as_secs(),
+                describe(&out)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// SIGKILLs `child` and reaps it (so that its `/proc` entry is gone).
+pub(crate) fn kill(mut child: Child) -> Output {
+    child.kill().expect("SIGKILL the child");
+    let out = child.wait_with_output().expect("reap the child");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&out.status),
+        Some(9),
+        "the child ended before it was killed: {}",
+        describe(&out)
+    );
+    out
+}
+
+/// The output of a child that has exited.
+fn read_output(child: &mut Child) -> Output {
+    use std::io::Read;
+    let mut out = Output {
+        status: child.wait().expect("reap the child"),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+    };
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.read_to_end(&mut out.stdout);
+    }
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.read_to_end(&mut out.stderr);
+    }
+    out
+}
+
+/// Waits for `child` to exit and gives its output.
+pub(crate) fn finish(child: Child) -> Output {
+    child.wait_with_output().expect("wait for the child")
+}

@@ -1,0 +1,1667 @@
+//! The migrator's API on real databases: verify, stamp, status and refusals,
+//! down / redo / up_to, `no-transaction` migrations on PostgreSQL, SQLite's
+//! table rebuilds, and rollback of a failing migration.
+//!
+//! PostgreSQL tests each create (and drop) a database of their own on the server
+//! of `tests/support/pg.rs`; without a server they say why and skip, unless
+//! `SCHEMA_TEST_REQUIRE_DB=1`. SQLite tests use in-memory databases.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/support/pg.rs"]
+mod pg;
+
+use std::time::{Duration, Instant};
+
+use schema_core::Source;
+use schema_core::migrations::replay::replay;
+use schema_core::migrations::{MigrationFiles, checksum, dialects};
+use schema_core::render::Sqlite;
+use schema_runtime::driver::Driver;
+use schema_runtime::driver::RowState;
+use schema_runtime::driver::postgres::{LOCK_KEY, PostgresDriver};
+use schema_runtime::driver::sqlite::SqliteDriver;
+use schema_runtime::migrator::{Direction, State, Status};
+use schema_runtime::{
+    DownTo, MigrateError, Migration, Migrator, Options, Report, Resolution, Script, Step,
+};
+
+/// Renders `(version, slug, up, down)` migrations the way the CLI and
+/// `schema!()` embed them: replayed, PostgreSQL running the files' text,
+/// SQLite the changes rendered.
+fn render(specs: &[(u64, &str, &str, &str)]) -> Vec<Migration> {
+    let files: Vec<MigrationFiles> = specs
+        .iter()
+        .map(|(version, slug, up, down)| MigrationFiles {
+            version: *version,
+            version_text: version.to_string(),
+            slug: (*slug).to_string(),
+            dir_name: format!("{version}_{slug}"),
+            up: Source::new(format!("migrations/{version}_{slug}/up.sql"), *up),
+            down: Source::new(format!("migrations/{version}_{slug}/down.sql"), *down),
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let replayed = replay(&files, &mut diagnostics);
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(false))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "fixture migrations do not check out:\n{}",
+        errors.join("\n")
+    );
+    replayed
+        .migrations
+        .iter()
+        .map(|m| {
+            let pg = dialects::postgres(m);
+            let sqlite = dialects::rendered(m, &Sqlite)
+                .map(|s| Script {
+                    up: leak(s.up),
+                    down: leak(s.down),
+                })
+                .map_err(|e| leak(e.to_string()));
+            Migration {
+                version: m.files.version,
+                name: leak(m.files.slug.clone()),
+                checksum: leak(checksum(&m.files.up.text)),
+                no_transaction: m.no_transaction(),
+                postgres: Script {
+                    up: leak(pg.up),
+                    down: leak(pg.down),
+                },
+                sqlite,
+            }
+        })
+        .collect()
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+const V1: u64 = 20240101000000;
+const V2: u64 = 20240102000000;
+const V3: u64 = 20240103000000;
+const V4: u64 = 20240104000000;
+
+const USERS_UP: &str = "CREATE TABLE users (
+    id bigint PRIMARY KEY,
+    email text NOT NULL,
+    name text,
+    status text NOT NULL DEFAULT 'active'
+);
+CREATE INDEX users_email_idx ON users (email);
+";
+const POSTS_UP: &str = "CREATE TABLE posts (
+    id bigint PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users (id),
+    title text NOT NULL
+);
+CREATE INDEX posts_user_id_idx ON posts (user_id);
+";
+
+/// The fixture history: users, posts (a foreign key to users), a column.
+fn base() -> Vec<Migration> {
+    render(&[
+        (V1, "create_users", USERS_UP, "DROP TABLE users;\n"),
+        (V2, "create_posts", POSTS_UP, "DROP TABLE posts;\n"),
+        (
+            V3,
+            "add_user_bio",
+            "ALTER TABLE users ADD COLUMN bio text;\n",
+            "ALTER TABLE users DROP COLUMN bio;\n",
+        ),
+    ])
+}
+
+/// A database under test, with a way to run plain SQL on it.
+#[allow(clippy::large_enum_variant)] // a handful live at a time
+enum Db {
+    Sqlite(SqliteDriver),
+    // The driver is dropped (its connections closed) before the database.
+    Postgres(PostgresDriver, pg::TestDatabase),
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        Db::Sqlite(SqliteDriver::memory().unwrap())
+    }
+
+    fn postgres(server: &pg::Server, prefix: &str) -> Db {
+        let db = server.create_database(prefix);
+        Db::Postgres(PostgresDriver::new(db.connect(), db.connect()), db)
+    }
+
+    /// SQLite, then PostgreSQL when a server is reachable.
+    fn each(prefix: &str) -> Vec<Db> {
+        let mut out = vec![Db::sqlite()];
+        if let Some(server) = pg::server() {
+            out.push(Db::postgres(&server, prefix));
+        }
+        out
+    }
+
+    fn driver(&mut self) -> &mut dyn Driver {
+        match self {
+            Db::Sqlite(d) => d,
+            Db::Postgres(d, _) => d,
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(..) => "postgres",
+        }
+    }
+
+    fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(..))
+    }
+
+    fn exec(&mut self, sql: &str) {
+        let result = match self {
+            Db::Sqlite(d) => d.connection().execute_batch(sql).map_err(|e| e.to_string()),
+            Db::Postgres(d, _) => d.client().batch_execute(sql).map_err(|e| e.to_string()),
+        };
+        if let Err(e) = result {
+            panic!("{}: {e}\nin: {sql}", self.label());
+        }
+    }
+
+    /// The first column of the one row `sql` returns, as an integer.
+    fn int(&mut self, sql: &str) -> i64 {
+        match self {
+            Db::Sqlite(d) => d.connection().query_row(sql, [], |r| r.get(0)).unwrap(),
+            Db::Postgres(d, _) => d.client().query_one(sql, &[]).unwrap().get(0),
+        }
+    }
+
+    /// True when table (or index) `name` exists.
+    fn exists(&mut self, name: &str) -> bool {
+        let sql = match self {
+            Db::Sqlite(_) => format!("SELECT count(*) FROM sqlite_schema WHERE name = '{name}'"),
+            Db::Postgres(..) => {
+                format!("SELECT count(*) FROM pg_class WHERE relname = '{name}'")
+            }
+        };
+        self.int(&sql) > 0
+    }
+
+    /// True when `table` has column `column`.
+    fn has_column(&mut self, table: &str, column: &str) -> bool {
+        let sql = match self {
+            Db::Sqlite(_) => {
+                format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}'")
+            }
+            Db::Postgres(..) => format!(
+                "SELECT count(*) FROM information_schema.columns \
+                 WHERE table_name = '{table}' AND column_name = '{column}'"
+            ),
+        };
+        self.int(&sql) > 0
+    }
+
+    /// The versions recorded in the version table, in order.
+    fn versions(&mut self) -> Vec<u64> {
+        self.driver()
+            .read_versions()
+            .unwrap()
+            .iter()
+            .map(|r| r.version)
+            .collect()
+    }
+
+    /// Runs each migration's up script directly, as if created by hand.
+    fn run_ups(&mut self, migrations: &[Migration]) {
+        for m in migrations {
+            let script = if self.is_postgres() {
+                m.postgres
+            } else {
+                *m.sqlite.as_ref().unwrap()
+            };
+            self.exec(script.up);
+        }
+    }
+}
+
+fn migrator(migrations: &[Migration]) -> Migrator<'_> {
+    Migrator::from_slice(migrations)
+}
+
+fn allowing(migrations: &[Migration], options: Options) -> Migrator<'_> {
+    Migrator::from_slice(migrations).options(options)
+}
+
+/// The versions of a report's steps, with their direction.
+fn steps(report: &Report) -> Vec<(Direction, u64)> {
+    report
+        .steps
+        .iter()
+        .map(|s| (s.direction, s.version))
+        .collect()
+}
+
+fn ups(versions: &[u64]) -> Vec<(Direction, u64)> {
+    versions.iter().map(|v| (Direction::Up, *v)).collect()
+}
+
+fn downs(versions: &[u64]) -> Vec<(Direction, u64)> {
+    versions.iter().map(|v| (Direction::Down, *v)).collect()
+}
+
+/// Each entry's version and state.
+fn states(status: &Status) -> Vec<(u64, State)> {
+    status
+        .entries
+        .iter()
+        .map(|e| (e.version, e.state.clone()))
+        .collect()
+}
+
+/// A hand-written migration (not replayed): the same SQL on both databases.
+fn hand(version: u64, name: &'static str, up: &'static str, down: &'static str) -> Migration {
+    Migration {
+        version,
+        name,
+        checksum: leak(checksum(up)),
+        no_transaction: false,
+        postgres: Script { up, down },
+        sqlite: Ok(Script { up, down }),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// verify
+
+/// How a test changes the live schema behind the migrator's back on SQLite.
+enum SqliteChange {
+    /// Plain SQL.
+    Sql(&'static str),
+    /// SQLite cannot alter this in place: rebuild `table` by hand (the procedure
+    /// SQLite documents) from its `CREATE TABLE` with `from` replaced by `to`.
+    Rebuild {
+        table: &'static str,
+        from: &'static str,
+        to: &'static str,
+    },
+}
+
+/// Rebuilds `table` from its own `CREATE TABLE` text with `from` replaced by
+/// `to`: new table, copy every row, drop, rename, indexes again.
+fn rebuild_by_hand(conn: &rusqlite::Connection, table: &str, from: &str, to: &str) {
+    let create: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(create.contains(from), "`{from}` is not in {create}");
+    let edited = create.replacen(from, to, 1).replacen(
+        &format!("CREATE TABLE \"{table}\""),
+        &format!("CREATE TABLE \"_oob_{table}\""),
+        1,
+    );
+    assert!(edited.contains("_oob_"), "{create}");
+    let indexes: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL")
+        .unwrap()
+        .query_map([table], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys=OFF;
+         BEGIN;
+         {edited};
+         INSERT INTO \"_oob_{table}\" SELECT * FROM \"{table}\";
+         DROP TABLE \"{table}\";
+         ALTER TABLE \"_oob_{table}\" RENAME TO \"{table}\";
+         {};
+         COMMIT;
+         PRAGMA foreign_keys=ON;",
+        indexes.join(";\n")
+    ))
+    .unwrap();
+}
+
+/// Migrates a fresh database, checks verify is clean, makes one change with
+/// plain SQL and checks verify reports exactly `expected`.
+fn drift_is_found(prefix: &str, postgres: &str, sqlite: SqliteChange, expected: &str) {
+    let migrations = base();
+    for mut db in Db::each(prefix) {
+        let m = migrator(&migrations);
+        m.up(db.driver()).unwrap();
+        let clean = m.verify(db.driver()).unwrap();
+        assert!(clean.is_clean(), "{}: fresh database: {clean}", db.label());
+        match (&mut db, &sqlite) {
+            (Db::Postgres(..), _) => db.exec(postgres),
+            (Db::Sqlite(_), SqliteChange::Sql(sql)) => db.exec(sql),
+            (Db::Sqlite(d), SqliteChange::Rebuild { table, from, to }) => {
+                rebuild_by_hand(d.connection(), table, from, to);
+            }
+        }
+        let report = m.verify(db.driver()).unwrap();
+        assert_eq!(
+            report.differences,
+            vec![expected.to_string()],
+            "{}: {report}",
+            db.label()
+        );
+        assert!(!report.is_clean(), "{}", db.label());
+        assert_eq!(report.version, Some(V3), "{}", db.label());
+        assert!(
+            report.pending.is_empty() && report.problems.is_empty(),
+            "{}: {report}",
+            db.label()
+        );
+        let text = report.to_string();
+        assert!(
+            text.contains("differs") && text.contains(expected),
+            "{}: {text}",
+            db.label()
+        );
+    }
+}
+
+#[test]
+fn verify_finds_an_added_column() {
+    let sql = "ALTER TABLE users ADD COLUMN nickname text";
+    drift_is_found(
+        "mig_verify_col",
+        sql,
+        SqliteChange::Sql(sql),
+        "drop column `users.nickname`",
+    );
+}
+
+#[test]
+fn verify_finds_a_dropped_index() {
+    let sql = "DROP INDEX users_email_idx";
+    drift_is_found(
+        "mig_verify_idx",
+        sql,
+        SqliteChange::Sql(sql),
+        "create index `users_email_idx` on `users`",
+    );
+}
+
+#[test]
+fn verify_finds_a_changed_default() {
+    drift_is_found(
+        "mig_verify_default",
+        "ALTER TABLE users ALTER COLUMN status SET DEFAULT 'new'",
+        SqliteChange::Rebuild {
+            table: "users",
+            from: "DEFAULT 'active'",
+            to: "DEFAULT 'new'",
+        },
+        "alter column `users.status`: DEFAULT 'new' → DEFAULT 'active'",
+    );
+}
+
+#[test]
+fn verify_finds_a_changed_nullability() {
+    drift_is_found(
+        "mig_verify_null",
+        "ALTER TABLE users ALTER COLUMN name SET NOT NULL",
+        SqliteChange::Rebuild {
+            table: "users",
+            from: "\"name\" TEXT,",
+            to: "\"name\" TEXT NOT NULL,",
+        },
+        "alter column `users.name`: NOT NULL → NULL",
+    );
+}
+
+#[test]
+fn verify_finds_a_dropped_foreign_key() {
+    drift_is_found(
+        "mig_verify_fk",
+        "ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey",
+        SqliteChange::Rebuild {
+            table: "posts",
+            from: ",\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\")",
+            to: "",
+        },
+        "add foreign key `posts_user_id_fkey` on `posts`",
+    );
+}
+
+#[test]
+fn verify_finds_an_added_table() {
+    let sql = "CREATE TABLE audit (id bigint PRIMARY KEY, what text)";
+    drift_is_found(
+        "mig_verify_table",
+        sql,
+        SqliteChange::Sql(sql),
+        "drop table `audit`",
+    );
+}
+
+#[test]
+fn verify_lists_the_migrations_a_database_is_behind_by() {
+    let migrations = base();
+    for mut db in Db::each("mig_verify_behind") {
+        let m = migrator(&migrations);
+        let empty = m.verify(db.driver()).unwrap();
+        assert_eq!(empty.version, None);
+        assert_eq!(empty.pending.len(), 3, "{}: {empty}", db.label());
+        m.up_to(db.driver(), Some(V1)).unwrap();
+        let report = m.verify(db.driver()).unwrap();
+        assert_eq!(report.version, Some(V1), "{}", db.label());
+        assert!(report.differences.is_empty(), "{}: {report}", db.label());
+        assert!(report.problems.is_empty(), "{}: {report}", db.label());
+        assert_eq!(
+            report.pending,
+            vec![
+                (V2, "create_posts".to_string()),
+                (V3, "add_user_bio".to_string())
+            ],
+            "{}",
+            db.label()
+        );
+        assert!(!report.is_clean());
+        assert!(
+            report
+                .to_string()
+                .contains("2 migrations of the binary are not applied"),
+            "{report}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// stamp
+
+#[test]
+fn stamp_refuses_a_database_that_differs_and_force_stamps_it() {
+    let migrations = base();
+    for mut db in Db::each("mig_stamp_refused") {
+        // Users and posts created by hand, the bio column of V3 forgotten.
+        db.run_ups(&migrations[..2]);
+        let m = migrator(&migrations);
+        let differences = match m.stamp(db.driver(), V3, false) {
+            Err(MigrateError::StampRefused {
+                version,
+                differences,
+            }) => {
+                assert_eq!(version, V3);
+                differences
+            }
+            other => panic!("{}: expected StampRefused, got {other:?}", db.label()),
+        };
+        assert_eq!(differences.len(), 1, "{}: {differences:?}", db.label());
+        assert!(
+            differences[0].starts_with("add column `users.bio`"),
+            "{}: {differences:?}",
+            db.label()
+        );
+        let message = m.stamp(db.driver(), V3, false).unwrap_err().to_string();
+        assert!(
+            message.contains("refusing to stamp version 20240103000000")
+                && message.contains(&differences[0])
+                && message.contains("--force"),
+            "{message}"
+        );
+        assert!(
+            db.versions().is_empty(),
+            "{}: a refused stamp records nothing",
+            db.label()
+        );
+
+        let report = m.stamp(db.driver(), V3, true).unwrap();
+        assert_eq!(report.recorded, vec![V1, V2, V3], "{}", db.label());
+        assert!(report.removed.is_empty());
+        assert_eq!(report.skipped_differences, differences, "{}", db.label());
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+        assert!(m.status(db.driver()).unwrap().is_up_to_date());
+        // The drift is still there, and verify still says so.
+        let verify = m.verify(db.driver()).unwrap();
+        assert_eq!(verify.differences, differences, "{}", db.label());
+    }
+}
+
+#[test]
+fn stamp_records_a_database_that_matches() {
+    let migrations = base();
+    for mut db in Db::each("mig_stamp_ok") {
+        db.run_ups(&migrations);
+        let m = migrator(&migrations);
+        assert_eq!(m.status(db.driver()).unwrap().pending().count(), 3);
+        let report = m.stamp(db.driver(), V3, false).unwrap();
+        assert_eq!(report.recorded, vec![V1, V2, V3], "{}", db.label());
+        assert!(report.removed.is_empty() && report.skipped_differences.is_empty());
+        let rows = db.driver().read_versions().unwrap();
+        assert_eq!(rows.len(), 3);
+        for (row, migration) in rows.iter().zip(&migrations) {
+            assert_eq!(row.checksum, migration.checksum);
+            assert_eq!(row.name, migration.name);
+        }
+        let status = m.status(db.driver()).unwrap();
+        assert!(status.is_up_to_date(), "{}: {status}", db.label());
+        assert!(
+            m.up(db.driver()).unwrap().steps.is_empty(),
+            "{}",
+            db.label()
+        );
+        assert!(m.verify(db.driver()).unwrap().is_clean());
+        // Stamping again records nothing new.
+        assert!(m.stamp(db.driver(), V3, false).unwrap().recorded.is_empty());
+    }
+}
+
+#[test]
+fn stamping_a_lower_version_removes_the_later_rows() {
+    let migrations = base();
+    for mut db in Db::each("mig_stamp_lower") {
+        let m = migrator(&migrations);
+        m.up(db.driver()).unwrap();
+        // Undone by hand, without the migrator.
+        for migration in migrations[1..].iter().rev() {
+            let down = if db.is_postgres() {
+                migration.postgres.down
+            } else {
+                migration.sqlite.unwrap().down
+            };
+            db.exec(down);
+        }
+        // The live schema is V1's: stamping V2 is refused, V1 is not.
+        assert!(matches!(
+            m.stamp(db.driver(), V2, false),
+            Err(MigrateError::StampRefused { version: V2, .. })
+        ));
+        let report = m.stamp(db.driver(), V1, false).unwrap();
+        assert!(
+            report.recorded.is_empty(),
+            "{}: V1 was recorded already",
+            db.label()
+        );
+        assert_eq!(report.removed, vec![V2, V3], "{}", db.label());
+        assert_eq!(db.versions(), vec![V1]);
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status),
+            vec![
+                (V1, State::Applied),
+                (V2, State::Pending),
+                (V3, State::Pending)
+            ]
+        );
+        assert_eq!(steps(&m.up(db.driver()).unwrap()), ups(&[V2, V3]));
+        assert!(m.verify(db.driver()).unwrap().is_clean());
+        // Stamping 0 forgets every row (after the schema is emptied by hand).
+        db.exec("DROP TABLE posts; DROP TABLE users;");
+        assert_eq!(
+            m.stamp(db.driver(), 0, false).unwrap().removed,
+            vec![V1, V2, V3]
+        );
+        assert!(db.versions().is_empty());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// status and up's refusals
+
+#[test]
+fn status_shows_pending_then_applied() {
+    let migrations = base();
+    for mut db in Db::each("mig_status_applied") {
+        let m = migrator(&migrations);
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status),
+            vec![
+                (V1, State::Pending),
+                (V2, State::Pending),
+                (V3, State::Pending)
+            ],
+            "{}",
+            db.label()
+        );
+        assert!(!status.is_up_to_date());
+        assert_eq!(status.applied_version(), None);
+        assert!(
+            status.to_string().ends_with("0 applied, 3 pending"),
+            "{status}"
+        );
+
+        m.up_to(db.driver(), Some(V1)).unwrap();
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status),
+            vec![
+                (V1, State::Applied),
+                (V2, State::Pending),
+                (V3, State::Pending)
+            ]
+        );
+        assert!(
+            status.entries[0]
+                .applied_at
+                .as_ref()
+                .is_some_and(|t| t.len() >= 19)
+        );
+        assert!(status.entries[0].duration_ms.is_some_and(|d| d >= 0.0));
+        assert!(status.entries[1].applied_at.is_none());
+        assert_eq!(status.applied_version(), Some(V1));
+
+        m.up(db.driver()).unwrap();
+        let status = m.status(db.driver()).unwrap();
+        assert!(status.is_up_to_date(), "{}: {status}", db.label());
+        assert!(
+            status.to_string().ends_with("3 applied, 0 pending"),
+            "{status}"
+        );
+    }
+}
+
+/// `base()` with V3's up.sql edited (another checksum).
+fn with_edited_v3() -> Vec<Migration> {
+    render(&[
+        (V1, "create_users", USERS_UP, "DROP TABLE users;\n"),
+        (V2, "create_posts", POSTS_UP, "DROP TABLE posts;\n"),
+        (
+            V3,
+            "add_user_bio",
+            "-- the bio shown on the profile page\nALTER TABLE users ADD COLUMN bio text;\n",
+            "ALTER TABLE users DROP COLUMN bio;\n",
+        ),
+    ])
+}
+
+#[test]
+fn an_edited_migration_is_modified_and_refused_unless_allowed() {
+    let migrations = base();
+    let edited = with_edited_v3();
+    let (applied, embedded) = (migrations[2].checksum, edited[2].checksum);
+    assert_ne!(applied, embedded);
+    for mut db in Db::each("mig_status_modified") {
+        migrator(&migrations).up(db.driver()).unwrap();
+        let m = migrator(&edited);
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status)[2],
+            (
+                V3,
+                State::Modified {
+                    applied: applied.to_string()
+                }
+            ),
+            "{}",
+            db.label()
+        );
+        assert!(
+            status
+                .to_string()
+                .contains(&format!("recorded checksum {applied}"))
+        );
+        match m.up(db.driver()) {
+            Err(MigrateError::Modified {
+                version,
+                name,
+                applied: a,
+                embedded: e,
+            }) => {
+                assert_eq!((version, name.as_str()), (V3, "add_user_bio"));
+                assert_eq!((a.as_str(), e.as_str()), (applied, embedded));
+            }
+            other => panic!("{}: expected Modified, got {other:?}", db.label()),
+        }
+        let message = m.up(db.driver()).unwrap_err().to_string();
+        for part in [
+            "migration 20240103000000",
+            "migrations/20240103000000_add_user_bio/up.sql",
+            applied,
+            embedded,
+            "allow_modified",
+        ] {
+            assert!(message.contains(part), "`{part}` not in: {message}");
+        }
+        // Down refuses too: its down SQL may not undo what was applied.
+        assert!(matches!(
+            m.down(db.driver(), DownTo::Steps(1)),
+            Err(MigrateError::Modified { .. })
+        ));
+        assert!(!m.verify(db.driver()).unwrap().problems.is_empty());
+        let allowed = Options {
+            allow_modified: true,
+            ..Options::default()
+        };
+        assert!(
+            allowing(&edited, allowed)
+                .up(db.driver())
+                .unwrap()
+                .steps
+                .is_empty()
+        );
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+
+        // The same files checked out with CRLF line ends and a BOM are not an edit.
+        let crlf = render(&[
+            (
+                V1,
+                "create_users",
+                &format!("\u{feff}{}", USERS_UP.replace('\n', "\r\n")),
+                "DROP TABLE users;\r\n",
+            ),
+            (
+                V2,
+                "create_posts",
+                &POSTS_UP.replace('\n', "\r\n"),
+                "DROP TABLE posts;\r\n",
+            ),
+            (
+                V3,
+                "add_user_bio",
+                "ALTER TABLE users ADD COLUMN bio text;\r\n",
+                "ALTER TABLE users DROP COLUMN bio;\r\n",
+            ),
+        ]);
+        assert!(
+            migrator(&crlf).status(db.driver()).unwrap().is_up_to_date(),
+            "{}",
+            db.label()
+        );
+        assert!(migrator(&crlf).up(db.driver()).unwrap().steps.is_empty());
+    }
+}
+
+#[test]
+fn an_applied_migration_missing_from_the_binary_is_refused_unless_allowed() {
+    let migrations = base();
+    let without_v2 = vec![migrations[0], migrations[2]];
+    for mut db in Db::each("mig_status_missing") {
+        migrator(&migrations).up(db.driver()).unwrap();
+        let m = migrator(&without_v2);
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status),
+            vec![
+                (V1, State::Applied),
+                (V2, State::Missing),
+                (V3, State::Applied)
+            ],
+            "{}",
+            db.label()
+        );
+        assert_eq!(
+            status.entries[1].name, "create_posts",
+            "the name comes from the row"
+        );
+        match m.up(db.driver()) {
+            Err(MigrateError::Missing(versions)) => {
+                assert_eq!(versions, vec![(V2, "create_posts".to_string())]);
+            }
+            other => panic!("{}: expected Missing, got {other:?}", db.label()),
+        }
+        let message = m.up(db.driver()).unwrap_err().to_string();
+        assert!(
+            message.contains("20240102000000_create_posts") && message.contains("allow_missing"),
+            "{message}"
+        );
+        let allowed = Options {
+            allow_missing: true,
+            ..Options::default()
+        };
+        assert!(
+            allowing(&without_v2, allowed)
+                .up(db.driver())
+                .unwrap()
+                .steps
+                .is_empty()
+        );
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+    }
+}
+
+#[test]
+fn a_database_newer_than_the_binary_is_refused_unless_allowed() {
+    let migrations = base();
+    let older_binary = &migrations[..2];
+    for mut db in Db::each("mig_status_newer") {
+        migrator(&migrations).up(db.driver()).unwrap();
+        let m = migrator(older_binary);
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status),
+            vec![
+                (V1, State::Applied),
+                (V2, State::Applied),
+                (V3, State::Newer)
+            ],
+            "{}",
+            db.label()
+        );
+        match m.up(db.driver()) {
+            Err(MigrateError::Newer {
+                versions,
+                binary_latest,
+            }) => {
+                assert_eq!(versions, vec![(V3, "add_user_bio".to_string())]);
+                assert_eq!(binary_latest, Some(V2));
+            }
+            other => panic!("{}: expected Newer, got {other:?}", db.label()),
+        }
+        let message = m.up(db.driver()).unwrap_err().to_string();
+        assert!(
+            message.contains("20240103000000_add_user_bio")
+                && message.contains("(20240102000000)")
+                && message.contains("allow_newer_database"),
+            "{message}"
+        );
+        let allowed = Options {
+            allow_newer_database: true,
+            ..Options::default()
+        };
+        assert!(
+            allowing(older_binary, allowed)
+                .up(db.driver())
+                .unwrap()
+                .steps
+                .is_empty()
+        );
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+    }
+}
+
+#[test]
+fn a_pending_migration_older_than_the_latest_applied_is_out_of_order() {
+    let migrations = base();
+    // A branch without V2 migrated first.
+    let branch = vec![migrations[0], migrations[2]];
+    for mut db in Db::each("mig_status_order") {
+        assert_eq!(
+            steps(&migrator(&branch).up(db.driver()).unwrap()),
+            ups(&[V1, V3])
+        );
+        let m = migrator(&migrations);
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status),
+            vec![
+                (V1, State::Applied),
+                (V2, State::OutOfOrder),
+                (V3, State::Applied)
+            ],
+            "{}",
+            db.label()
+        );
+        assert_eq!(status.pending().count(), 1);
+        match m.up(db.driver()) {
+            Err(MigrateError::OutOfOrder {
+                version,
+                name,
+                latest,
+            }) => {
+                assert_eq!((version, name.as_str(), latest), (V2, "create_posts", V3));
+            }
+            other => panic!("{}: expected OutOfOrder, got {other:?}", db.label()),
+        }
+        let message = m.up(db.driver()).unwrap_err().to_string();
+        assert!(
+            message.contains("migration 20240102000000 (create_posts)")
+                && message.contains("20240103000000")
+                && message.contains("allow_out_of_order"),
+            "{message}"
+        );
+        assert_eq!(db.versions(), vec![V1, V3], "a refused up applies nothing");
+        assert!(!db.exists("posts"));
+        let allowed = Options {
+            allow_out_of_order: true,
+            ..Options::default()
+        };
+        assert_eq!(
+            steps(&allowing(&migrations, allowed).up(db.driver()).unwrap()),
+            ups(&[V2])
+        );
+        assert!(m.status(db.driver()).unwrap().is_up_to_date());
+        assert!(m.verify(db.driver()).unwrap().is_clean());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// down, redo, up_to
+
+#[test]
+fn down_reverts_steps_or_to_a_version() {
+    let migrations = base();
+    for mut db in Db::each("mig_down") {
+        let m = migrator(&migrations);
+        m.up(db.driver()).unwrap();
+        let report = m.down(db.driver(), DownTo::Steps(2)).unwrap();
+        assert_eq!(steps(&report), downs(&[V3, V2]), "{}", db.label());
+        assert!(report.steps.iter().all(|s| s.duration.is_some()));
+        assert_eq!(db.versions(), vec![V1]);
+        assert!(!db.exists("posts") && !db.has_column("users", "bio"));
+        assert!(db.exists("users"));
+        assert!(m.verify(db.driver()).unwrap().differences.is_empty());
+
+        m.up(db.driver()).unwrap();
+        assert_eq!(
+            steps(&m.down(db.driver(), DownTo::Version(V1)).unwrap()),
+            downs(&[V3, V2])
+        );
+        assert_eq!(db.versions(), vec![V1]);
+        // Already there: nothing to do.
+        assert!(
+            m.down(db.driver(), DownTo::Version(V1))
+                .unwrap()
+                .steps
+                .is_empty()
+        );
+        assert_eq!(
+            steps(&m.down(db.driver(), DownTo::Version(0)).unwrap()),
+            downs(&[V1])
+        );
+        assert!(db.versions().is_empty() && !db.exists("users"));
+        assert!(
+            m.down(db.driver(), DownTo::Steps(1))
+                .unwrap()
+                .steps
+                .is_empty()
+        );
+    }
+}
+
+#[test]
+fn down_reverts_a_migration_the_binary_lacks_with_its_recorded_sql() {
+    let migrations = base();
+    for mut db in Db::each("mig_down_recorded") {
+        migrator(&migrations).up(db.driver()).unwrap();
+        let rows = db.driver().read_versions().unwrap();
+        let expected_down = if db.is_postgres() {
+            migrations[2].postgres.down
+        } else {
+            migrations[2].sqlite.unwrap().down
+        };
+        assert_eq!(rows[2].down_sql, expected_down, "{}", db.label());
+
+        // An older binary, with the default options: the newer database is
+        // refused for `up`, not for `down`.
+        let older = migrator(&migrations[..2]);
+        let report = older.down(db.driver(), DownTo::Steps(1)).unwrap();
+        assert_eq!(steps(&report), downs(&[V3]), "{}", db.label());
+        assert_eq!(report.steps[0].name, "add_user_bio");
+        assert!(
+            !db.has_column("users", "bio"),
+            "{}: the recorded down SQL ran",
+            db.label()
+        );
+        assert_eq!(db.versions(), vec![V1, V2]);
+        assert!(older.status(db.driver()).unwrap().is_up_to_date());
+        assert!(older.verify(db.driver()).unwrap().is_clean());
+    }
+}
+
+#[test]
+fn redo_reverts_and_applies_the_latest_again() {
+    let migrations = base();
+    for mut db in Db::each("mig_redo") {
+        let m = migrator(&migrations);
+        match m.redo(db.driver()) {
+            Err(MigrateError::NothingToRedo(why)) => assert!(why.contains("no migration"), "{why}"),
+            other => panic!("{}: expected NothingToRedo, got {other:?}", db.label()),
+        }
+        m.up(db.driver()).unwrap();
+        db.exec("INSERT INTO users (id, email, bio) VALUES (1, 'a@example.com', 'hello')");
+        let report = m.redo(db.driver()).unwrap();
+        assert_eq!(
+            steps(&report),
+            vec![(Direction::Down, V3), (Direction::Up, V3)],
+            "{}",
+            db.label()
+        );
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+        assert!(db.has_column("users", "bio"));
+        // The column was dropped and added again: its value is gone.
+        assert_eq!(
+            db.int("SELECT count(*) FROM users WHERE bio IS NULL"),
+            1,
+            "{}",
+            db.label()
+        );
+        assert!(m.verify(db.driver()).unwrap().is_clean());
+
+        match migrator(&migrations[..2]).redo(db.driver()) {
+            Err(MigrateError::NothingToRedo(why)) => {
+                assert!(why.contains("20240103000000"), "{why}");
+            }
+            other => panic!("{}: expected NothingToRedo, got {other:?}", db.label()),
+        }
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+    }
+}
+
+#[test]
+fn up_to_stops_at_a_version_and_reports_progress() {
+    let migrations = base();
+    for mut db in Db::each("mig_up_to") {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let progress = |s: &Step| seen.borrow_mut().push((s.version, s.duration.is_some()));
+        let m = migrator(&migrations).on_progress(&progress);
+        assert_eq!(
+            steps(&m.up_to(db.driver(), Some(V2)).unwrap()),
+            ups(&[V1, V2])
+        );
+        assert_eq!(
+            seen.borrow().clone(),
+            vec![(V1, false), (V1, true), (V2, false), (V2, true)]
+        );
+        assert_eq!(db.versions(), vec![V1, V2]);
+        assert!(db.exists("posts") && !db.has_column("users", "bio"));
+        assert!(m.up_to(db.driver(), Some(V2)).unwrap().steps.is_empty());
+        assert!(m.up_to(db.driver(), Some(V1)).unwrap().steps.is_empty());
+        assert_eq!(
+            steps(&m.up(db.driver()).unwrap()),
+            ups(&[V3]),
+            "{}",
+            db.label()
+        );
+    }
+}
+
+#[test]
+fn unknown_versions_are_refused() {
+    let migrations = base();
+    for mut db in Db::each("mig_unknown") {
+        let m = migrator(&migrations);
+        m.up_to(db.driver(), Some(V1)).unwrap();
+        let unknown = |r: Result<(), MigrateError>| match r {
+            Err(MigrateError::UnknownVersion(42)) => {}
+            other => panic!("expected UnknownVersion(42), got {other:?}"),
+        };
+        unknown(m.up_to(db.driver(), Some(42)).map(drop));
+        unknown(m.down(db.driver(), DownTo::Version(42)).map(drop));
+        unknown(m.stamp(db.driver(), 42, true).map(drop));
+        unknown(m.resolve(db.driver(), 42, Resolution::Applied));
+        // An applied, finished migration is not something to resolve.
+        match m.resolve(db.driver(), V1, Resolution::RolledBack) {
+            Err(MigrateError::UnknownVersion(V1)) => {}
+            other => panic!("expected UnknownVersion({V1}), got {other:?}"),
+        }
+        let message = m.up_to(db.driver(), Some(42)).unwrap_err().to_string();
+        assert!(message.contains("version 42 is neither"), "{message}");
+        assert_eq!(db.versions(), vec![V1], "{}: nothing changed", db.label());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// no-transaction migrations (PostgreSQL)
+
+const NAME_INDEX_UP: &str =
+    "-- schema: no-transaction\nCREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n";
+const NAME_INDEX_DOWN: &str = "-- schema: no-transaction\nDROP INDEX users_name_idx;\n";
+
+/// `base()` and a `no-transaction` migration V4 (`up`, `down`).
+fn with_v4(slug: &str, up: &str, down: &str) -> Vec<Migration> {
+    render(&[
+        (V1, "create_users", USERS_UP, "DROP TABLE users;\n"),
+        (V2, "create_posts", POSTS_UP, "DROP TABLE posts;\n"),
+        (
+            V3,
+            "add_user_bio",
+            "ALTER TABLE users ADD COLUMN bio text;\n",
+            "ALTER TABLE users DROP COLUMN bio;\n",
+        ),
+        (V4, slug, up, down),
+    ])
+}
+
+/// True when index `name` exists and is valid.
+fn valid_index(db: &mut Db, name: &str) -> bool {
+    db.int(&format!(
+        "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE c.relname = '{name}' AND i.indisvalid"
+    )) == 1
+}
+
+#[test]
+fn create_index_concurrently_runs_outside_a_transaction() {
+    let Some(server) = pg::server() else { return };
+    let migrations = with_v4("index_user_names", NAME_INDEX_UP, NAME_INDEX_DOWN);
+    assert!(migrations[3].no_transaction, "the directive is read");
+
+    // The same migration without the directive fails: PostgreSQL refuses
+    // CONCURRENTLY inside a transaction block. Nothing of it is left.
+    let mut in_transaction = migrations.clone();
+    in_transaction[3].no_transaction = false;
+    in_transaction[3].checksum = "not-the-file";
+    let mut db = Db::postgres(&server, "mig_concurrently");
+    match migrator(&in_transaction).up(db.driver()) {
+        Err(MigrateError::Failed {
+            version: V4,
+            no_transaction: false,
+            error,
+            ..
+        }) => {
+            assert!(
+                error.to_string().contains("inside a transaction block"),
+                "{error}"
+            );
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(db.versions(), vec![V1, V2, V3]);
+    assert!(!db.exists("users_name_idx"));
+
+    let m = migrator(&migrations);
+    assert_eq!(steps(&m.up(db.driver()).unwrap()), ups(&[V4]));
+    assert!(valid_index(&mut db, "users_name_idx"));
+    let row = db.driver().read_versions().unwrap().pop().unwrap();
+    assert_eq!(
+        (row.version, row.no_transaction, row.state),
+        (V4, true, RowState::Applied)
+    );
+    assert!(m.status(db.driver()).unwrap().is_up_to_date());
+    assert!(m.verify(db.driver()).unwrap().is_clean());
+
+    // Its down also runs outside a transaction. (Plain DROP INDEX: the
+    // engine's parser does not read `DROP INDEX CONCURRENTLY` yet.)
+    assert_eq!(
+        steps(&m.down(db.driver(), DownTo::Steps(1)).unwrap()),
+        downs(&[V4])
+    );
+    assert!(!db.exists("users_name_idx"));
+    assert_eq!(db.versions(), vec![V1, V2, V3]);
+}
+
+#[test]
+fn an_interrupted_no_transaction_migration_is_refused_until_resolved() {
+    let Some(server) = pg::server() else { return };
+    let migrations = with_v4(
+        "index_users",
+        "-- schema: no-transaction\n\
+         CREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n\
+         CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n",
+        "-- schema: no-transaction\n\
+         DROP INDEX users_email_key;\n\
+         DROP INDEX users_name_idx;\n",
+    );
+    let mut db = Db::postgres(&server, "mig_interrupted");
+    let m = migrator(&migrations);
+    m.up_to(db.driver(), Some(V3)).unwrap();
+    // Two users with one email: the unique index fails, after the first index.
+    db.exec("INSERT INTO users (id, email) VALUES (1, 'a@example.com'), (2, 'a@example.com')");
+
+    let interrupt = |db: &mut Db| {
+        match m.up(db.driver()) {
+            Err(e @ MigrateError::Failed { .. }) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("the 1 statement(s) before the failing one stay applied"),
+                    "{message}"
+                );
+                assert!(
+                    message.contains("schema resolve 20240104000000"),
+                    "{message}"
+                );
+                let MigrateError::Failed {
+                    version,
+                    no_transaction,
+                    error,
+                    ..
+                } = e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(
+                    (version, no_transaction, error.statement, error.statements),
+                    (V4, true, 2, 2)
+                );
+            }
+            other => panic!("expected Failed, got {other:?}"),
+        }
+        let row = db.driver().read_versions().unwrap().pop().unwrap();
+        assert_eq!((row.version, row.state), (V4, RowState::Applying));
+        assert!(
+            valid_index(db, "users_name_idx"),
+            "statement 1 stays applied"
+        );
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status)[3],
+            (V4, State::Interrupted(RowState::Applying))
+        );
+        assert_eq!(status.problems().count(), 1);
+        assert!(status.to_string().contains("interrupted"), "{status}");
+        match m.up(db.driver()) {
+            Err(e @ MigrateError::Interrupted { .. }) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("migration 20240104000000 (index_users)"),
+                    "{message}"
+                );
+                assert!(message.contains("--rolled-back"), "{message}");
+                let MigrateError::Interrupted { version, state, .. } = e else {
+                    unreachable!()
+                };
+                assert_eq!((version, state), (V4, RowState::Applying));
+            }
+            other => panic!("expected Interrupted, got {other:?}"),
+        }
+        assert!(matches!(
+            m.down(db.driver(), DownTo::Steps(1)),
+            Err(MigrateError::Interrupted { .. })
+        ));
+        assert!(matches!(
+            m.redo(db.driver()),
+            Err(MigrateError::Interrupted { .. })
+        ));
+        let verify = m.verify(db.driver()).unwrap();
+        assert!(
+            verify.problems.iter().any(|p| p.contains("interrupted")),
+            "{verify}"
+        );
+    };
+
+    interrupt(&mut db);
+    // Undone by hand (the failed unique index is left behind, invalid).
+    assert!(db.exists("users_email_key") && !valid_index(&mut db, "users_email_key"));
+    db.exec("DROP INDEX users_email_key; DROP INDEX users_name_idx;");
+    m.resolve(db.driver(), V4, Resolution::RolledBack).unwrap();
+    assert_eq!(db.versions(), vec![V1, V2, V3]);
+    assert_eq!(
+        states(&m.status(db.driver()).unwrap())[3],
+        (V4, State::Pending)
+    );
+
+    interrupt(&mut db);
+    // Finished by hand this time.
+    db.exec(
+        "DELETE FROM users WHERE id = 2; DROP INDEX users_email_key; \
+         CREATE UNIQUE INDEX users_email_key ON users (email);",
+    );
+    m.resolve(db.driver(), V4, Resolution::Applied).unwrap();
+    let status = m.status(db.driver()).unwrap();
+    assert!(status.is_up_to_date(), "{status}");
+    assert!(m.up(db.driver()).unwrap().steps.is_empty());
+    assert!(m.verify(db.driver()).unwrap().is_clean());
+
+    // Its down, interrupted: statement 1 runs, statement 2 fails.
+    let interrupt_down = |db: &mut Db| {
+        db.exec("DROP INDEX users_name_idx");
+        match m.down(db.driver(), DownTo::Steps(1)) {
+            Err(MigrateError::Failed {
+                direction: Direction::Down,
+                version: V4,
+                no_transaction: true,
+                error,
+                ..
+            }) => {
+                assert_eq!(error.statement, 2);
+            }
+            other => panic!("expected Failed, got {other:?}"),
+        }
+        let status = m.status(db.driver()).unwrap();
+        assert_eq!(
+            states(&status)[3],
+            (V4, State::Interrupted(RowState::Reverting))
+        );
+        assert!(
+            status.to_string().contains("interrupted while reverting"),
+            "{status}"
+        );
+        let message = m.up(db.driver()).unwrap_err().to_string();
+        assert!(
+            message.contains("interrupted while reverting")
+                && message.contains("20240104000000_index_users/down.sql"),
+            "{message}"
+        );
+    };
+    interrupt_down(&mut db);
+    // The down undone by hand: the migration is applied again.
+    db.exec("CREATE INDEX users_name_idx ON users (name); CREATE UNIQUE INDEX users_email_key ON users (email);");
+    m.resolve(db.driver(), V4, Resolution::RolledBack).unwrap();
+    assert!(m.status(db.driver()).unwrap().is_up_to_date());
+    assert!(m.verify(db.driver()).unwrap().is_clean());
+
+    interrupt_down(&mut db);
+    // The down finished by hand (both indexes are gone): the migration is reverted.
+    assert!(!db.exists("users_email_key") && !db.exists("users_name_idx"));
+    m.resolve(db.driver(), V4, Resolution::Applied).unwrap();
+    assert_eq!(
+        db.versions(),
+        vec![V1, V2, V3],
+        "a finished revert leaves no row"
+    );
+    assert_eq!(
+        states(&m.status(db.driver()).unwrap())[3],
+        (V4, State::Pending)
+    );
+    let verify = m.verify(db.driver()).unwrap();
+    assert!(verify.differences.is_empty(), "{verify}");
+}
+
+// ---------------------------------------------------------------------------
+// SQLite table rebuilds, and failing migrations
+
+fn foreign_keys_on(db: &mut Db) -> bool {
+    db.int("PRAGMA foreign_keys") == 1
+}
+
+/// The whole schema as SQLite keeps it.
+fn sqlite_schema(db: &mut Db) -> Vec<(String, Option<String>)> {
+    let Db::Sqlite(d) = db else { unreachable!() };
+    d.connection()
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE name NOT LIKE '\\_schema\\_%' ESCAPE '\\' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn fill(db: &mut Db) {
+    db.exec(
+        "INSERT INTO users (id, email, name) VALUES (1, 'a@example.com', 'Ann'), (2, 'b@example.com', 'Bob');
+         INSERT INTO posts (id, user_id, title) VALUES (10, 1, 'first'), (11, 1, 'second'), (12, 2, 'third');",
+    );
+}
+
+#[test]
+fn a_sqlite_rebuild_keeps_rows_and_turns_foreign_keys_back_on() {
+    let migrations = with_v4(
+        "require_user_name",
+        "ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n",
+        "ALTER TABLE users ALTER COLUMN name DROP NOT NULL;\n",
+    );
+    let script = migrations[3].sqlite.unwrap();
+    for sql in [script.up, script.down] {
+        let code: Vec<&str> = sql.lines().filter(|l| !l.starts_with("--")).collect();
+        assert_eq!(code.first(), Some(&"PRAGMA foreign_keys=OFF;"), "{sql}");
+        assert_eq!(
+            code[code.len() - 2..],
+            ["PRAGMA foreign_key_check;", "PRAGMA foreign_keys=ON;"],
+            "{sql}"
+        );
+        assert!(sql.contains("DROP TABLE \"users\""), "a rebuild: {sql}");
+    }
+    let mut db = Db::sqlite();
+    assert!(foreign_keys_on(&mut db));
+    let m = migrator(&migrations);
+    m.up_to(db.driver(), Some(V3)).unwrap();
+    fill(&mut db);
+    assert_eq!(steps(&m.up(db.driver()).unwrap()), ups(&[V4]));
+    assert!(foreign_keys_on(&mut db), "foreign keys are back on");
+    assert_eq!(db.int("SELECT count(*) FROM users"), 2);
+    assert_eq!(db.int("SELECT count(*) FROM posts"), 3);
+    assert_eq!(
+        db.int("SELECT count(*) FROM users WHERE name = 'Ann' AND email = 'a@example.com'"),
+        1
+    );
+    assert!(m.verify(db.driver()).unwrap().is_clean());
+    let Db::Sqlite(d) = &db else { unreachable!() };
+    let conn = d.connection();
+    assert!(
+        conn.execute(
+            "INSERT INTO users (id, email) VALUES (3, 'c@example.com')",
+            []
+        )
+        .is_err(),
+        "NOT NULL"
+    );
+    assert!(
+        conn.execute(
+            "INSERT INTO posts (id, user_id, title) VALUES (13, 99, 'orphan')",
+            []
+        )
+        .is_err(),
+        "the foreign key to the rebuilt table is enforced"
+    );
+    assert_eq!(
+        conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r
+            .get::<_, i64>(
+            0
+        ))
+        .unwrap(),
+        0
+    );
+
+    assert_eq!(
+        steps(&m.down(db.driver(), DownTo::Steps(1)).unwrap()),
+        downs(&[V4])
+    );
+    assert!(foreign_keys_on(&mut db));
+    assert_eq!(db.int("SELECT count(*) FROM posts"), 3);
+    assert!(m.verify(db.driver()).unwrap().differences.is_empty());
+}
+
+/// A hand-written SQLite rebuild of `users` that leaves out user 1, whom posts
+/// reference.
+/// Commented the way the renderer comments its rebuilds.
+const BREAKING_REBUILD: &str = r#"-- run this migration with foreign keys off
+PRAGMA foreign_keys=OFF;
+-- rebuild `users` without user 1
+CREATE TABLE "_new_users" (
+    "id" BIGINT NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+    "status" TEXT DEFAULT 'active' NOT NULL,
+    "bio" TEXT,
+    CONSTRAINT "users_pkey" PRIMARY KEY ("id")
+);
+INSERT INTO "_new_users" SELECT * FROM "users" WHERE "id" <> 1;
+DROP TABLE "users";
+ALTER TABLE "_new_users" RENAME TO "users";
+CREATE INDEX "users_email_idx" ON "users" ("email");
+-- any row returned here is a foreign key the migration broke
+PRAGMA foreign_key_check;
+PRAGMA foreign_keys=ON;
+"#;
+
+#[test]
+fn a_sqlite_rebuild_that_breaks_a_foreign_key_is_rolled_back() {
+    let mut migrations = base();
+    migrations.push(hand(V4, "drop_first_user", BREAKING_REBUILD, "SELECT 1;"));
+    let mut db = Db::sqlite();
+    let m = migrator(&migrations);
+    m.up_to(db.driver(), Some(V3)).unwrap();
+    fill(&mut db);
+    let before = sqlite_schema(&mut db);
+    match m.up(db.driver()) {
+        Err(e @ MigrateError::Failed { .. }) => {
+            let message = e.to_string();
+            assert!(message.contains("foreign keys point nowhere"), "{message}");
+            assert!(message.contains("rolled back"), "{message}");
+            let MigrateError::Failed {
+                version,
+                no_transaction,
+                error,
+                ..
+            } = e
+            else {
+                unreachable!()
+            };
+            assert_eq!((version, no_transaction, error.statement), (V4, false, 7));
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(
+        db.versions(),
+        vec![V1, V2, V3],
+        "no row for the failed migration"
+    );
+    assert_eq!(sqlite_schema(&mut db), before, "schema unchanged");
+    assert_eq!(db.int("SELECT count(*) FROM users"), 2);
+    assert!(!db.exists("_new_users"));
+    assert!(foreign_keys_on(&mut db), "foreign keys are back on");
+}
+
+#[test]
+fn a_failing_migration_is_rolled_back_whole() {
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "half_done",
+        "CREATE TABLE partial (id integer PRIMARY KEY);\n\
+         INSERT INTO partial (id) VALUES (1);\n\
+         CREATE INDEX partial_idx ON partial (id);\n\
+         INSERT INTO no_such_table (id) VALUES (1);\n",
+        "DROP TABLE partial;\n",
+    ));
+    for mut db in Db::each("mig_rollback") {
+        let m = migrator(&migrations);
+        match m.up(db.driver()) {
+            Err(e @ MigrateError::Failed { .. }) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("applying migration 20240104000000 (half_done) failed"),
+                    "{message}"
+                );
+                assert!(
+                    message.contains("statement 4 of 4") && message.contains("no_such_table"),
+                    "{message}"
+                );
+                assert!(message.contains("nothing of it is left"), "{message}");
+            }
+            other => panic!("{}: expected Failed, got {other:?}", db.label()),
+        }
+        assert_eq!(
+            db.versions(),
+            vec![V1, V2, V3],
+            "{}: earlier migrations stay",
+            db.label()
+        );
+        assert!(
+            !db.exists("partial") && !db.exists("partial_idx"),
+            "{}: no partial table",
+            db.label()
+        );
+        assert_eq!(
+            states(&m.status(db.driver()).unwrap())[3],
+            (V4, State::Pending)
+        );
+    }
+}
+
+#[test]
+fn a_failing_down_is_rolled_back_whole() {
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "add_tags",
+        "CREATE TABLE tags (id integer PRIMARY KEY);\nCREATE INDEX tags_idx ON tags (id);\n",
+        "DROP INDEX tags_idx;\nDROP TABLE no_such_table;\n",
+    ));
+    for mut db in Db::each("mig_rollback_down") {
+        let m = migrator(&migrations);
+        m.up(db.driver()).unwrap();
+        match m.down(db.driver(), DownTo::Steps(2)) {
+            Err(MigrateError::Failed {
+                direction: Direction::Down,
+                version: V4,
+                error,
+                ..
+            }) => {
+                assert_eq!(error.statement, 2);
+            }
+            other => panic!("{}: expected Failed, got {other:?}", db.label()),
+        }
+        assert_eq!(db.versions(), vec![V1, V2, V3, V4], "{}", db.label());
+        assert!(
+            db.exists("tags_idx"),
+            "{}: the dropped index is back",
+            db.label()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// the lock
+
+#[test]
+fn up_with_nothing_to_do_takes_no_lock_and_a_held_lock_times_out() {
+    let migrations = base();
+    let quick = Options {
+        lock_timeout: Duration::from_millis(300),
+        ..Options::default()
+    };
+    for mut db in Db::each("mig_lock") {
+        migrator(&migrations[..2]).up(db.driver()).unwrap();
+        // Another migrator holds the lock.
+        let mut holder = match &db {
+            Db::Sqlite(d) => {
+                d.connection()
+                    .execute_batch(
+                        "INSERT INTO _schema_migrations_lock (id, holder, locked_at) \
+                         VALUES (1, 'another migrator', 'now')",
+                    )
+                    .unwrap();
+                None
+            }
+            Db::Postgres(_, test_db) => {
+                let mut client = test_db.connect();
+                client
+                    .query_one("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
+                    .unwrap();
+                Some(client)
+            }
+        };
+        let started = Instant::now();
+        let report = allowing(&migrations[..2], quick.clone())
+            .up(db.driver())
+            .unwrap();
+        assert!(report.steps.is_empty(), "{}", db.label());
+        assert!(
+            started.elapsed() < Duration::from_millis(300),
+            "{}: nothing to do does not wait for the lock",
+            db.label()
+        );
+        match allowing(&migrations, quick.clone()).up(db.driver()) {
+            Err(MigrateError::Driver(e)) => {
+                assert!(e.to_string().contains("taking the migrator lock"), "{e}");
+            }
+            other => panic!("{}: expected a lock timeout, got {other:?}", db.label()),
+        }
+        assert_eq!(db.versions(), vec![V1, V2], "{}", db.label());
+        // Released: the pending migration runs.
+        match holder.as_mut() {
+            None => db.exec("DELETE FROM _schema_migrations_lock"),
+            Some(client) => {
+                client
+                    .query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+                    .unwrap();
+            }
+        }
+        let report = allowing(&migrations, quick.clone())
+            .up(db.driver())
+            .unwrap();
+        assert_eq!(steps(&report), ups(&[V3]), "{}", db.label());
+    }
+}
+
+#[test]
+fn a_statement_postgresql_cannot_parse_is_named_and_rolled_back() {
+    let Some(server) = pg::server() else { return };
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "typo",
+        "CREATE TABLE partial (id integer PRIMARY KEY);\n\
+         CREATE TABEL oops (id integer);\n\
+         CREATE TABLE later (id integer);\n",
+        "DROP TABLE later;\nDROP TABLE partial;\n",
+    ));
+    let mut db = Db::postgres(&server, "mig_syntax");
+    let m = migrator(&migrations);
+    match m.up(db.driver()) {
+        Err(MigrateError::Failed {
+            version: V4, error, ..
+        }) => {
+            assert_eq!((error.statement, error.statements), (2, 3), "{error}");
+            assert!(error.sql.contains("CREATE TABEL oops"), "{error}");
+            assert!(error.to_string().contains("syntax error"), "{error}");
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(db.versions(), vec![V1, V2, V3]);
+    assert!(!db.exists("partial") && !db.exists("later"));
+    // The connection is usable: the next migrator call works.
+    assert!(m.verify(db.driver()).unwrap().differences.is_empty());
+}
