@@ -116,14 +116,16 @@ pub(crate) enum DbCommand {
         target: Target,
         /// The interrupted migration's version.
         version: u64,
-        /// Its statements were all run: record it as applied.
+        /// The interrupted script's statements all ran (finished by hand): an
+        /// interrupted up is recorded as applied, an interrupted down as reverted.
         #[arg(
             long,
             conflicts_with = "rolled_back",
             required_unless_present = "rolled_back"
         )]
         applied: bool,
-        /// Its statements were undone: forget it.
+        /// The interrupted script's statements were undone by hand: an interrupted
+        /// up is forgotten, an interrupted down is recorded as applied again.
         #[arg(long)]
         rolled_back: bool,
     },
@@ -283,11 +285,11 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
                 .resolve(&mut *db, version, resolution)
                 .map_err(failed)?;
             println!(
-                "resolved {version}: {}",
+                "resolved {version} ({}); `schema status` shows where it stands",
                 if applied {
-                    "recorded as applied"
+                    "its statements ran"
                 } else {
-                    "forgotten"
+                    "its statements were undone"
                 }
             );
             Ok(ExitCode::SUCCESS)

@@ -299,9 +299,13 @@ pub enum DownTo {
 /// How an interrupted `no-transaction` migration was settled by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {
-    /// Its statements all ran (finished by hand): record it as applied.
+    /// The interrupted script's statements all ran (finished by hand): an
+    /// interrupted up is recorded as applied, an interrupted down as reverted
+    /// (its row is removed).
     Applied,
-    /// None of its statements is left (undone by hand): forget it.
+    /// The interrupted script's statements were undone by hand: an interrupted
+    /// up is forgotten (its row is removed), an interrupted down is recorded
+    /// as applied again.
     RolledBack,
 }
 
