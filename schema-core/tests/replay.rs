@@ -272,3 +272,25 @@ fn name_and_reference_lookups_hold_in_a_large_schema() {
         "a foreign key survived the cascade"
     );
 }
+
+#[test]
+fn concurrent_index_creation_and_drop_replay_like_the_plain_forms() {
+    // `-- schema: no-transaction` migrations build and drop indexes concurrently.
+    assert_replays_to(
+        &[
+            (
+                "CREATE TABLE t (id int PRIMARY KEY, a int, b int);",
+                "DROP TABLE t;",
+            ),
+            (
+                "-- schema: no-transaction\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_b_idx ON t (b);",
+                "-- schema: no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS t_b_idx;\ndrop index concurrently t_a_idx;",
+            ),
+            (
+                "DROP INDEX CONCURRENTLY t_b_idx;",
+                "CREATE INDEX CONCURRENTLY t_b_idx ON t (b);",
+            ),
+        ],
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\nCREATE INDEX t_a_idx ON t (a);",
+    );
+}

@@ -263,6 +263,30 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
     Ok(ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by })
 }
 
+/// `DROP INDEX CONCURRENTLY` changes the schema as `DROP INDEX` does, and
+/// sqlparser does not read the word there: blank it (keeping every location).
+/// The file's own text, which PostgreSQL runs, keeps it.
+fn blank_drop_index_concurrently(tokens: &mut [TokenWithSpan]) {
+    let words: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let is = |i: usize, word: &str| {
+        matches!(&tokens[i].token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+    };
+    let blank: Vec<usize> = words
+        .windows(3)
+        .filter(|w| is(w[0], "drop") && is(w[1], "index") && is(w[2], "concurrently"))
+        .map(|w| w[2])
+        .collect();
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+}
+
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
@@ -276,7 +300,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     let blanked = blank_meta_commands(&source.text);
     let text = blanked.as_deref().unwrap_or(&source.text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let tokens = match Tokenizer::new(&dialect, text).tokenize_with_location() {
+    let mut tokens = match Tokenizer::new(&dialect, text).tokenize_with_location() {
         Ok(tokens) => tokens,
         Err(e) => {
             let line = u32::try_from(e.location.line).unwrap_or(1);
@@ -301,6 +325,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
         }
     }
+    blank_drop_index_concurrently(&mut tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
