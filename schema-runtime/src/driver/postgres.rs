@@ -128,13 +128,16 @@ impl PostgresDriver {
     }
 }
 
-/// Who holds the advisory lock, as `pg_stat_activity` says.
+/// Who holds the advisory lock in this database (advisory locks of the same
+/// key in other databases of the cluster are other migrators'), as
+/// `pg_stat_activity` says.
 fn holder(client: &mut Client) -> String {
     let row = client.query_opt(
         "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), \
                 a.backend_start::text \
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
          WHERE l.locktype = 'advisory' AND l.granted \
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
            AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1",
         &[&(LOCK_KEY >> 32), &(LOCK_KEY & 0xffff_ffff)],
     );
