@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use schema_core::diagnostic::{Diagnostic, render_all};
-use schema_core::migrations::dialects;
+use schema_core::migrations::dialects::{self, DialectSql};
 use schema_core::migrations::replay::Replay;
-use schema_core::render::Sqlite;
-use schema_core::{Project, load, migrations};
+use schema_core::{Project, load};
 use schema_runtime::driver::Driver;
 use schema_runtime::{
     DownTo, MigrateError, Migration, Migrator, Options, Resolution, Script, Step,
@@ -365,27 +364,22 @@ fn leak(s: String) -> &'static str {
 
 /// The replayed history as `'static` migrations (the process ends after one command).
 fn to_static(replay: &Replay) -> &'static [Migration] {
+    let script = |sql: DialectSql| Script {
+        up: leak(sql.up),
+        down: leak(sql.down),
+    };
     let list: Vec<Migration> = replay
         .migrations
         .iter()
         .map(|m| {
-            let pg = dialects::postgres(m);
-            let sqlite = dialects::rendered(m, &Sqlite)
-                .map(|s| Script {
-                    up: leak(s.up),
-                    down: leak(s.down),
-                })
-                .map_err(|e| leak(e.to_string()));
+            let e = dialects::embedded(m);
             Migration {
-                version: m.files.version,
-                name: leak(m.files.slug.clone()),
-                checksum: leak(migrations::checksum(&m.files.up.text)),
-                no_transaction: m.no_transaction(),
-                postgres: Script {
-                    up: leak(pg.up),
-                    down: leak(pg.down),
-                },
-                sqlite,
+                version: e.version,
+                name: leak(e.name),
+                checksum: leak(e.checksum),
+                no_transaction: e.no_transaction,
+                postgres: script(e.postgres),
+                sqlite: e.sqlite.map(script).map_err(leak),
             }
         })
         .collect();

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use schema_core::Source;
 use schema_core::migrations::replay::replay;
 use schema_core::migrations::{MigrationFiles, checksum, dialects};
-use schema_core::render::Sqlite;
 use schema_runtime::driver::Driver;
 use schema_runtime::driver::RowState;
 use schema_runtime::driver::postgres::{LOCK_KEY, PostgresDriver};
@@ -57,23 +56,18 @@ fn render(specs: &[(u64, &str, &str, &str)]) -> Vec<Migration> {
         .migrations
         .iter()
         .map(|m| {
-            let pg = dialects::postgres(m);
-            let sqlite = dialects::rendered(m, &Sqlite)
-                .map(|s| Script {
-                    up: leak(s.up),
-                    down: leak(s.down),
-                })
-                .map_err(|e| leak(e.to_string()));
+            let e = dialects::embedded(m);
+            let script = |sql: dialects::DialectSql| Script {
+                up: leak(sql.up),
+                down: leak(sql.down),
+            };
             Migration {
-                version: m.files.version,
-                name: leak(m.files.slug.clone()),
-                checksum: leak(checksum(&m.files.up.text)),
-                no_transaction: m.no_transaction(),
-                postgres: Script {
-                    up: leak(pg.up),
-                    down: leak(pg.down),
-                },
-                sqlite,
+                version: e.version,
+                name: leak(e.name),
+                checksum: leak(e.checksum),
+                no_transaction: e.no_transaction,
+                postgres: script(e.postgres),
+                sqlite: e.sqlite.map(script).map_err(leak),
             }
         })
         .collect()

@@ -4,10 +4,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::migrations::checksum;
 use crate::migrations::dialects::{self, DialectSql};
 use crate::migrations::replay::{Replay, ReplayedMigration};
-use crate::render::Sqlite;
 
 fn script(sql: &DialectSql) -> TokenStream {
     let (up, down) = (&sql.up, &sql.down);
@@ -15,20 +13,16 @@ fn script(sql: &DialectSql) -> TokenStream {
 }
 
 fn migration(m: &ReplayedMigration) -> TokenStream {
-    let version = Literal::u64_unsuffixed(m.files.version);
-    let name = &m.files.slug;
-    let checksum = checksum(&m.files.up.text);
-    let no_transaction = m.no_transaction();
-    let postgres = script(&dialects::postgres(m));
-    let sqlite = match dialects::rendered(m, &Sqlite) {
+    let e = dialects::embedded(m);
+    let version = Literal::u64_unsuffixed(e.version);
+    let (name, checksum, no_transaction) = (&e.name, &e.checksum, e.no_transaction);
+    let postgres = script(&e.postgres);
+    let sqlite = match &e.sqlite {
         Ok(sql) => {
-            let sql = script(&sql);
+            let sql = script(sql);
             quote!(::core::result::Result::Ok(#sql))
         }
-        Err(why) => {
-            let why = why.to_string();
-            quote!(::core::result::Result::Err(#why))
-        }
+        Err(why) => quote!(::core::result::Result::Err(#why)),
     };
     quote! {
         ::schema::Migration {

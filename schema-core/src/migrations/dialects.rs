@@ -36,6 +36,36 @@ pub fn rendered(m: &ReplayedMigration, renderer: &dyn Renderer) -> Result<Dialec
     })
 }
 
+/// Everything the runtime embeds of one migration (`schema_runtime::Migration`),
+/// owned: what `schema!()` turns into tokens and the CLI runs as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embedded {
+    /// The version.
+    pub version: u64,
+    /// The slug.
+    pub name: String,
+    /// SHA-256 of up.sql (see [`crate::migrations::checksum`]).
+    pub checksum: String,
+    /// `-- schema: no-transaction`.
+    pub no_transaction: bool,
+    /// The files' own text.
+    pub postgres: DialectSql,
+    /// Rendered for SQLite, or why it cannot be.
+    pub sqlite: Result<DialectSql, String>,
+}
+
+/// The migration as the runtime embeds it, in every dialect.
+pub fn embedded(m: &ReplayedMigration) -> Embedded {
+    Embedded {
+        version: m.files.version,
+        name: m.files.slug.clone(),
+        checksum: crate::migrations::checksum(&m.files.up.text),
+        no_transaction: m.no_transaction(),
+        postgres: postgres(m),
+        sqlite: rendered(m, &crate::render::Sqlite).map_err(|e| e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
