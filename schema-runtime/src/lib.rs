@@ -19,6 +19,8 @@ pub mod postgres;
 pub mod record;
 pub mod rows;
 pub mod split;
+#[cfg(feature = "postgres")]
+pub mod stored;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod value;

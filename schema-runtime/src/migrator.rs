@@ -1062,7 +1062,8 @@ impl<'a> Migrator<'a> {
 
     fn differences(driver: &mut dyn Driver, expected: &Schema) -> Result<Vec<String>> {
         let live = driver.introspect(&history::namespaces(expected))?;
-        Ok(schema_core::diff::compare(&live, expected)
+        let expected = driver.as_stored(expected);
+        Ok(schema_core::diff::compare(&live, &expected)
             .iter()
             .map(ToString::to_string)
             .collect())

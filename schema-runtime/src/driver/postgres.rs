@@ -407,4 +407,12 @@ impl Driver for PostgresDriver {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
         crate::postgres::introspect(&mut self.client, &names)
     }
+
+    fn as_stored(&mut self, declared: &Schema) -> Schema {
+        if self.in_transaction {
+            // Asking opens (and rolls back) a transaction of its own.
+            return declared.clone();
+        }
+        crate::stored::as_stored(&mut self.client, declared)
+    }
 }
