@@ -82,7 +82,10 @@ impl Expression {
             .try_with_sql(text)
             .map_err(|e| e.to_string())?;
         let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-        Ok(Self::from_ast(&expr))
+        Ok(Expression {
+            sql: canonical(expr).to_string(),
+            source: text.trim().to_string(),
+        })
     }
 
     /// Wraps text that is already canonical (the caller guarantees it); it is
