@@ -19,10 +19,10 @@ pub mod postgres;
 pub mod record;
 pub mod rows;
 pub mod split;
-#[cfg(feature = "postgres")]
-pub mod stored;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "postgres")]
+pub mod stored;
 pub mod value;
 
 pub use connect::connect;

@@ -28,7 +28,10 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
     let Ok(mut tx) = client.transaction() else {
         return out;
     };
-    if tx.batch_execute(&crate::postgres::session_settings()).is_err() {
+    if tx
+        .batch_execute(&crate::postgres::session_settings())
+        .is_err()
+    {
         return out;
     }
     let mut shadows = Vec::new();
@@ -68,7 +71,9 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
     };
     for name in shadows {
         let (Some(shadow), Some(table)) = (
-            stored.tables.get(&QualifiedName::new(ns.clone(), name.name.clone())),
+            stored
+                .tables
+                .get(&QualifiedName::new(ns.clone(), name.name.clone())),
             out.tables.get_mut(&name),
         ) else {
             continue;
@@ -147,7 +152,8 @@ fn take_stored(table: &mut Table, shadow: &Table) {
         }
     }
     for (name, c) in &mut table.constraints {
-        if let (ConstraintKind::Check { expr }, Some(s)) = (&mut c.kind, shadow.constraints.get(name))
+        if let (ConstraintKind::Check { expr }, Some(s)) =
+            (&mut c.kind, shadow.constraints.get(name))
         {
             if let ConstraintKind::Check { expr: theirs } = &s.kind {
                 *expr = expr.compared_as(theirs);
@@ -161,7 +167,8 @@ fn take_stored(table: &mut Table, shadow: &Table) {
         stored(&mut i.predicate, &s.predicate);
         if s.keys.len() == i.keys.len() {
             for (k, sk) in i.keys.iter_mut().zip(&s.keys) {
-                if let (IndexPart::Expression(e), IndexPart::Expression(se)) = (&mut k.part, &sk.part)
+                if let (IndexPart::Expression(e), IndexPart::Expression(se)) =
+                    (&mut k.part, &sk.part)
                 {
                     *e = e.compared_as(se);
                 }
