@@ -66,10 +66,16 @@ impl Ord for Expression {
 impl Expression {
     /// Canonicalises a parsed expression, keeping its own spelling for rendering.
     pub fn from_ast(expr: &Expr) -> Self {
-        Expression {
-            source: expr.to_string(),
-            sql: canonical(expr.clone()).to_string(),
+        let sql = canonical(expr.clone()).to_string();
+        let mut source = expr.to_string();
+        // sqlparser prints a string holding `\'` in a spelling that does not
+        // read back (`'\''`): where the printed text could hold one, it must
+        // read back as the same expression, or the canonical text (which
+        // spells such strings `E'…'`) is written instead.
+        if source.contains('\\') && !reads_back_as(&source, &sql) {
+            source.clone_from(&sql);
         }
+        Expression { sql, source }
     }
 
     /// Parses and canonicalises expression text (e.g. from `pg_get_expr`); the
@@ -137,6 +143,14 @@ impl Expression {
         let rest = self.sql.strip_prefix("nextval('")?;
         rest.strip_suffix("')")
     }
+}
+
+/// True when `text` parses as an expression whose canonical text is `sql`.
+fn reads_back_as(text: &str, sql: &str) -> bool {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(text)
+        .and_then(|mut parser| parser.parse_expr())
+        .is_ok_and(|e| canonical(e).to_string() == sql)
 }
 
 impl fmt::Display for Expression {
@@ -533,6 +547,10 @@ fn literal(v: ValueWithSpan) -> Expr {
     };
     if is_plain_number(&text) {
         value(Value::Number(text, false))
+    } else if text.contains('\\') {
+        // sqlparser prints a plain string holding `\'` as `'\''`, which does
+        // not read back; the escape-string spelling does.
+        value(Value::EscapedStringLiteral(text))
     } else {
         value(Value::SingleQuotedString(text))
     }
@@ -1259,6 +1277,20 @@ mod tests {
             let e = Expression::parse(text).map(|e| e.to_string());
             assert_eq!(e.as_deref(), Ok(text));
         }
+    }
+
+    #[test]
+    fn a_backslash_before_a_quote_is_written_so_it_reads_back() {
+        // The value `\'`: sqlparser alone would print `'\''`.
+        let parsed = Expression::from_ast(&Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(r"\'".into()),
+            span: Span::empty(),
+        }));
+        assert_eq!(parsed.to_string(), r"E'\\\''");
+        assert!(reads_back_as(&parsed.to_string(), parsed.sql()));
+        same(r"'\'''", r"E'\\\''");
+        same(r"'\'''", r"'\'''::text");
+        same(r"'a\b'", r"E'a\\b'");
     }
 
     #[test]
