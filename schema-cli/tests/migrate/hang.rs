@@ -5,10 +5,11 @@
 //! naming that session, with the migration unrecorded.
 
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::time::Duration;
 
-use crate::{assert_exit, pg, run_bounded, schema, schema_cmd, stderr, write_project};
+use crate::{
+    assert_exit, one_table_project, pg, run_bounded, schema, schema_cmd, stderr, write_project,
+};
 
 /// A port on 127.0.0.1 that accepts every connection and never writes a byte
 /// (the accepted sockets stay open until the test process ends).
@@ -24,26 +25,13 @@ fn silent_port() -> u16 {
     port
 }
 
-/// A project with one migration, for commands that read the directory first.
-fn project(dir: &Path) {
-    write_project(
-        dir,
-        "CREATE TABLE t (id integer PRIMARY KEY);\n",
-        &[(
-            "20240101000001_t",
-            "CREATE TABLE t (id integer PRIMARY KEY);\n",
-            "DROP TABLE t;\n",
-        )],
-    );
-}
-
 /// Slack on top of a timeout for a loaded machine to start and end the binary.
 const SLACK: Duration = Duration::from_secs(20);
 
 #[test]
 fn a_port_that_never_answers_fails_within_the_connect_timeout() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    project(tmp.path());
+    one_table_project(tmp.path());
     let port = silent_port();
     let at = format!("127.0.0.1:{port}");
     let url = format!("postgres://postgres@{at}/app");
@@ -189,7 +177,7 @@ fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout()
 fn sqlite_write_lock_held_by_another_connection_fails_up_after_the_lock_timeout() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
-    project(dir);
+    one_table_project(dir);
     let path = dir.join("app.db");
     let holder = rusqlite::Connection::open(&path).expect("create the database");
     holder

@@ -184,6 +184,24 @@ pub(crate) fn write_project(dir: &Path, schema_sql: &str, migrations: &[(&str, &
         files.push((format!("migrations/{name}/up.sql"), (*up).to_string()));
         files.push((format!("migrations/{name}/down.sql"), (*down).to_string()));
     }
+    write_files(dir, files);
+}
+
+/// A project whose one migration creates `t (id)`.
+pub(crate) fn one_table_project(dir: &Path) {
+    write_project(
+        dir,
+        "CREATE TABLE t (id integer PRIMARY KEY);\n",
+        &[(
+            "20240101000001_t",
+            "CREATE TABLE t (id integer PRIMARY KEY);\n",
+            "DROP TABLE t;\n",
+        )],
+    );
+}
+
+/// Writes `(path, text)` files into `dir`, then the migrations' schema.sum.
+pub(crate) fn write_files(dir: &Path, files: Vec<(String, String)>) {
     for (path, text) in files {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {

@@ -2,27 +2,13 @@
 //! are read; commands that only read (`status`, `verify`, `diff`, and `down`,
 //! `redo`, `resolve`) never create a missing SQLite file, `up` and `stamp` do.
 
-use std::path::Path;
-
-use crate::{assert_exit, schema, stderr, stdout, write_project};
-
-fn project(dir: &Path) {
-    write_project(
-        dir,
-        "CREATE TABLE t (id integer PRIMARY KEY);\n",
-        &[(
-            "20240101000001_t",
-            "CREATE TABLE t (id integer PRIMARY KEY);\n",
-            "DROP TABLE t;\n",
-        )],
-    );
-}
+use crate::{assert_exit, one_table_project, schema, stderr, stdout};
 
 #[test]
 fn a_url_naming_no_database_is_an_error_with_the_forms() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
-    project(dir);
+    one_table_project(dir);
     for url in ["sqlite://", "sqlite:"] {
         for command in ["up", "status", "verify"] {
             let out = schema(dir, &[command, "--database-url", url]);
@@ -69,7 +55,7 @@ fn a_url_naming_no_database_is_an_error_with_the_forms() {
 fn read_only_commands_never_create_a_missing_sqlite_file() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
-    project(dir);
+    one_table_project(dir);
     let missing = dir.join("missing.db");
     let url = format!("sqlite://{}", missing.display());
     let commands: [&[&str]; 7] = [
