@@ -90,14 +90,15 @@ fn address(config: &Config) -> String {
 /// timeout; a handshake that does not finish in time is left to that thread
 /// (it ends when the server answers or closes) and reported here.
 fn connect_bounded(config: &Config, doing: &str) -> Result<Client, DriverError> {
-    let timeout = config
-        .get_connect_timeout()
-        .copied()
-        .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    let at = address(config);
+    let Some(timeout) = config.get_connect_timeout().copied() else {
+        return config
+            .connect(NoTls)
+            .map_err(DriverError::while_(&format!("{doing} at {at}")));
+    };
     let count = config.get_hosts().len().max(config.get_hostaddrs().len());
     let hosts = u32::try_from(count.max(1)).unwrap_or(u32::MAX);
     let deadline = timeout.saturating_mul(hosts);
-    let at = address(config);
     let (tx, rx) = mpsc::channel();
     let cfg = config.clone();
     let spawned = std::thread::Builder::new()
@@ -126,6 +127,15 @@ fn connect_bounded(config: &Config, doing: &str) -> Result<Client, DriverError> 
             format!("the connection to {at} failed without an error"),
         )),
     }
+}
+
+/// True when `url` sets `connect_timeout` to zero or less, which means, as
+/// for libpq, no timeout (the driver reads it as not set).
+fn waits_forever(url: &str) -> bool {
+    url.split(['?', '&', ' ', '\t', '\n'])
+        .filter_map(|part| part.trim().strip_prefix("connect_timeout="))
+        .next_back()
+        .is_some_and(|v| v.trim().parse::<i64>().is_ok_and(|n| n <= 0))
 }
 
 /// Seconds, without a fraction when there is none.
@@ -162,8 +172,9 @@ impl PostgresDriver {
     }
 
     /// [`PostgresDriver::connect`], waiting at most `timeout` for the server
-    /// to accept and answer (`connect_timeout` in the URL wins). TCP
-    /// keepalives are on (after 60 s idle unless the URL says otherwise).
+    /// to accept and answer (`connect_timeout` in the URL wins; 0 there
+    /// waits as long as it takes, as libpq does). TCP keepalives are on
+    /// (after 60 s idle unless the URL says otherwise).
     ///
     /// # Errors
     /// As [`PostgresDriver::connect`].
@@ -186,7 +197,7 @@ impl PostgresDriver {
                 ),
             ));
         }
-        if config.get_connect_timeout().is_none() {
+        if config.get_connect_timeout().is_none() && !waits_forever(url) {
             config.connect_timeout(timeout);
         }
         if config.get_keepalives() && config.get_keepalives_idle() == LIBRARY_KEEPALIVES_IDLE {
@@ -787,5 +798,22 @@ impl Driver for PostgresDriver {
             .iter()
             .map(ToString::to_string)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::waits_forever;
+
+    #[test]
+    fn a_zero_connect_timeout_in_the_url_means_none() {
+        assert!(waits_forever("postgres://u@h/db?connect_timeout=0"));
+        assert!(waits_forever(
+            "postgres://u@h/db?sslmode=disable&connect_timeout=-1"
+        ));
+        assert!(waits_forever("host=h connect_timeout=0 user=u"));
+        assert!(!waits_forever("postgres://u@h/db?connect_timeout=5"));
+        assert!(!waits_forever("postgres://u@h/db"));
+        assert!(!waits_forever("host=h user=u"));
     }
 }
