@@ -199,6 +199,21 @@ fn read_live(url: &str) -> Result<(Schema, bool), Vec<Diagnostic>> {
     Ok((live, sqlite))
 }
 
+/// `schema` (read from `spec`) compared as the database at `other` stores its
+/// expressions, when `other` is a PostgreSQL URL and `spec` is not: the
+/// database normalises constants the canonical form cannot (see
+/// `schema_runtime::stored`). Otherwise, or if the database cannot be asked,
+/// `schema` as it is.
+fn as_stored_in(spec: &str, other: &str, schema: Schema) -> Schema {
+    if is_database_url(spec) || !is_database_url(other) {
+        return schema;
+    }
+    match migrate::connect_to_read(other) {
+        Ok(mut db) if db.dialect() == schema_runtime::Dialect::Postgres => db.as_stored(&schema),
+        _ => schema,
+    }
+}
+
 /// A schema from a file (declarative), a migrations directory (replayed) or a
 /// database URL (introspected); true for a SQLite database.
 fn read_any(spec: &str) -> Result<(Schema, bool), Vec<Diagnostic>> {
@@ -243,7 +258,7 @@ fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: 
         // compare the other side as SQLite would keep it.
         (Ok((a, false)), Ok((b, true))) => (schema_core::render::sqlite::comparable(&a), b),
         (Ok((a, true)), Ok((b, false))) => (a, schema_core::render::sqlite::comparable(&b)),
-        (Ok((a, _)), Ok((b, _))) => (a, b),
+        (Ok((a, _)), Ok((b, _))) => (as_stored_in(from, to, a), as_stored_in(to, from, b)),
         (a, b) => {
             let mut all = a.err().unwrap_or_default();
             all.extend(b.err().unwrap_or_default());

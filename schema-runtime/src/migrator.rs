@@ -1091,7 +1091,8 @@ impl<'a> Migrator<'a> {
             }
         }
         let live = driver.introspect(&schemas)?;
-        let mut out: Vec<String> = schema_core::diff::compare(&live, expected)
+        let expected = driver.as_stored(expected);
+        let mut out: Vec<String> = schema_core::diff::compare(&live, &expected)
             .iter()
             .map(ToString::to_string)
             .collect();

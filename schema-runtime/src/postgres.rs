@@ -61,22 +61,29 @@ pub fn introspect(
     // `pg_get_expr` qualifies names outside the search path (the canonical form
     // qualifies exactly those outside the default schema) and prints constants
     // in the session's styles: fix them all, whatever the caller's session says.
-    tx.batch_execute(&format!(
-        "SET LOCAL search_path TO {DEFAULT_SCHEMA};
-         SET LOCAL DateStyle TO ISO, MDY;
-         SET LOCAL IntervalStyle TO postgres;
-         SET LOCAL TimeZone TO 'UTC';
-         SET LOCAL extra_float_digits TO 1;
-         SET LOCAL bytea_output TO hex;"
-    ))
-    .map_err(query_error("session settings"))?;
+    tx.batch_execute(&session_settings())
+        .map_err(query_error("session settings"))?;
     let schema = read_schema(&mut tx, schemas)?;
     tx.commit()
         .map_err(query_error("a read-only transaction"))?;
     Ok(schema)
 }
 
-fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
+/// The session settings every read of the catalog runs under (as `SET LOCAL`,
+/// inside a transaction).
+pub(crate) fn session_settings() -> String {
+    format!(
+        "SET LOCAL search_path TO {DEFAULT_SCHEMA};
+         SET LOCAL DateStyle TO ISO, MDY;
+         SET LOCAL IntervalStyle TO postgres;
+         SET LOCAL TimeZone TO 'UTC';
+         SET LOCAL extra_float_digits TO 1;
+         SET LOCAL bytea_output TO hex;"
+    )
+}
+
+/// Reads `schemas` inside a transaction whose settings are [`session_settings`].
+pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
     let schemas: Vec<String> = schemas.iter().map(|s| (*s).to_string()).collect();
     let version: i32 = tx
         .query_one("SELECT current_setting('server_version_num')::int", &[])

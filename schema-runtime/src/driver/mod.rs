@@ -311,6 +311,14 @@ pub trait Driver {
     fn comparable(&self, declared: &Schema) -> Schema {
         declared.clone()
     }
+
+    /// `declared` with each expression compared as this database stores it
+    /// (PostgreSQL normalises constants such as `timestamptz '0001-01-01'`
+    /// itself), so that comparing it with [`Driver::introspect`] compares like
+    /// with like. The default leaves the schema as it is.
+    fn as_stored(&mut self, declared: &Schema) -> Schema {
+        declared.clone()
+    }
 }
 
 /// A statement of a script that failed.

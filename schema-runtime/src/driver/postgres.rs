@@ -799,6 +799,14 @@ impl Driver for PostgresDriver {
             .map(ToString::to_string)
             .collect())
     }
+
+    fn as_stored(&mut self, declared: &Schema) -> Schema {
+        if self.in_transaction {
+            // Asking opens (and rolls back) a transaction of its own.
+            return declared.clone();
+        }
+        crate::stored::as_stored(&mut self.client, declared)
+    }
 }
 
 #[cfg(test)]
