@@ -5,7 +5,8 @@
 //! Exit codes: 0 success (and, for `diff --exit-code`, no changes); 1 errors,
 //! diagnostics or a refused operation; 2 bad command line (clap) or, for
 //! `diff --exit-code`, changes found; 3 `verify` found the database different
-//! from the declared schema.
+//! from the declared schema; 4 `verify` found it consistent, with migrations
+//! pending.
 
 mod migrate;
 
@@ -189,10 +190,11 @@ fn read_live(url: &str) -> Result<(Schema, bool), Vec<Diagnostic>> {
             ),
         ]
     };
-    let mut db = schema_runtime::connect(url).map_err(|e| fail(e.to_string()))?;
+    let mut db = migrate::connect_to_read(url).map_err(fail)?;
     let sqlite = db.dialect() == schema_runtime::Dialect::Sqlite;
     let live = db
-        .introspect(&["public".to_string()])
+        .namespaces()
+        .and_then(|schemas| db.introspect(&schemas))
         .map_err(|e| fail(e.to_string()))?;
     Ok((live, sqlite))
 }
@@ -206,7 +208,7 @@ fn as_stored_in(spec: &str, other: &str, schema: Schema) -> Schema {
     if is_database_url(spec) || !is_database_url(other) {
         return schema;
     }
-    match schema_runtime::connect(other) {
+    match migrate::connect_to_read(other) {
         Ok(mut db) if db.dialect() == schema_runtime::Dialect::Postgres => db.as_stored(&schema),
         _ => schema,
     }
