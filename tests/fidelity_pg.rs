@@ -50,19 +50,13 @@ use check::{Outcome, check};
 use fixtures::FIXTURES;
 use gen_case::{Case, case_strategy};
 use support::pg::{Server, TestDatabase};
+use support::runs::{env_number, on_workers, seed};
+
+/// The variable that sets the property tests' seed.
+const SEED_VAR: &str = "FIDELITY_PROPTEST_SEED";
 
 /// Parallel workers for the fixtures (each holds two databases at a time).
 const WORKERS: usize = 4;
-
-fn env_number(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => match v.trim().parse() {
-            Ok(n) => n,
-            Err(e) => panic!("{name}={v} is not a number: {e}"),
-        },
-        Err(_) => default,
-    }
-}
 
 /// Writes `text` to `FIDELITY_REPORT` when it is set.
 fn write_report(text: &str) {
@@ -178,24 +172,13 @@ fn config(cases: u32, seed: u64, shrink_iters: u32) -> Config {
     }
 }
 
-fn seed() -> u64 {
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or_default();
-    env_number(
-        "FIDELITY_PROPTEST_SEED",
-        clock ^ u64::from(std::process::id()).rotate_left(32),
-    )
-}
-
 /// Parse → canonical model → our rendering → parse: the same model, for
 /// random constants and chains (no server needed). `FIDELITY_PROPTEST_CASES`
 /// (64) times four cases; `FIDELITY_PROPTEST_SEED` sets the seed (random,
 /// printed on failure).
 #[test]
 fn generated_defaults_and_checks_round_trip_through_the_model() {
-    let seed = seed();
+    let seed = seed(SEED_VAR);
     let cases = u32::try_from(env_number("FIDELITY_PROPTEST_CASES", 64) * 4).unwrap_or(256);
     let mut runner = TestRunner::new(config(cases, seed, 4096));
     let result = runner.run(&case_strategy(), |case: Case| {
@@ -300,31 +283,15 @@ fn generated_defaults_and_checks_reach_postgres_as_written() {
     };
     let cases = env_number("FIDELITY_PROPTEST_CASES", 64);
     let workers = 2u64;
-    let seed = seed();
+    let seed = seed(SEED_VAR);
     let started = Instant::now();
-    let failures = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for w in 0..workers {
-            let share = cases / workers + u64::from(w < cases % workers);
-            let (server, failures) = (&server, &failures);
-            scope.spawn(move || {
-                let share = u32::try_from(share).unwrap_or(u32::MAX);
-                if let Some(f) = run_worker(server, share, seed.wrapping_add(w)) {
-                    failures
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(format!("worker {w}: {f}"));
-                }
-            });
-        }
+    let failures = on_workers(cases, workers, |w, share| {
+        run_worker(&server, share, seed.wrapping_add(w))
     });
     eprintln!(
         "{cases} cases on {workers} workers (seed {seed}) in {:.1?}",
         started.elapsed()
     );
-    let failures = failures
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
     assert!(
         failures.is_empty(),
         "{} of {workers} workers found a failing case (rerun one with FIDELITY_PROPTEST_SEED=<seed>):\n\n{}",
