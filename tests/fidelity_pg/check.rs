@@ -269,13 +269,15 @@ fn model_difference(declared: &Schema, other: &Schema, what: &str) -> Result<(),
     Err(out)
 }
 
-/// `schema diff --from <url> --to schema.sql`: introspects `public` as the CLI
-/// does and diffs it to the declaration; the SQL it would print, when any.
+/// `schema diff --from <url> --to schema.sql`, as the CLI does it: introspects
+/// `public`, takes the declaration as that database stores its expressions
+/// (`Driver::as_stored`), and diffs; the SQL it would print, when any.
 fn diff_from_database(url: &str, declared: &Schema) -> Result<(), String> {
     let mut db = schema_runtime::connect(url).map_err(|e| format!("cannot connect: {e}"))?;
     let live = db
         .introspect(&["public".to_string()])
         .map_err(|e| format!("introspection fails: {e}"))?;
+    let declared = &db.as_stored(declared);
     let renames = renames_from_hints(&live, declared)
         .map_err(|d| format!("rename hints are rejected:\n{}", render_all(&d, false)))?;
     let changes = diff(&live, declared, &renames);

@@ -108,6 +108,14 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE TABLE t (id integer PRIMARY KEY, c text DEFAULT $$hello$$);",
     ),
     f(
+        "default_text_line_starting_with_backslash",
+        "CREATE TABLE t (id integer PRIMARY KEY, c text DEFAULT 'x\n\\y');",
+    ),
+    f(
+        "default_text_dollar_line_starting_with_backslash",
+        "CREATE TABLE t (id integer PRIMARY KEY, c text DEFAULT $$\n\\$$);",
+    ),
+    f(
         "default_text_dollar_tagged",
         "CREATE TABLE t (id integer PRIMARY KEY, c text DEFAULT $tag$it's $$ here$tag$);",
     ),
