@@ -117,7 +117,7 @@ fn fixtures_reach_postgres_as_written() {
                 let ours = database(&server, "schema_fid_ours");
                 while let Some(f) = fixtures.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let outcome = match reset(&user).and_then(|()| reset(&ours)) {
-                        Ok(()) => check(f.sql, &user, &ours),
+                        Ok(()) => check(f.sql, f.refused, &user, &ours),
                         Err(e) => Outcome::broken(e),
                     };
                     let verdict = if outcome.problems.is_empty() {
@@ -253,7 +253,7 @@ fn run_worker(server: &Server, cases: u32, seed: u64) -> Option<String> {
         reset(&dbs.0)
             .and_then(|()| reset(&dbs.1))
             .map_err(TestCaseError::fail)?;
-        let outcome = check(&case.sql, &dbs.0, &dbs.1);
+        let outcome = check(&case.sql, None, &dbs.0, &dbs.1);
         if outcome.problems.is_empty() {
             Ok(())
         } else {

@@ -12,6 +12,8 @@ use postgres::Client;
 use schema_core::Schema;
 use schema_core::Source;
 use schema_core::diagnostic::render_all;
+
+use crate::fixtures::Refusal;
 use schema_core::diff::{compare, diff, renames_from_hints};
 use schema_core::migrations::generate::generate;
 use schema_core::migrations::replay::replay;
@@ -334,14 +336,40 @@ fn up_and_verify(ours: &TestDatabase, up: &str, down: &str, outcome: &mut Outcom
 }
 
 /// The whole check of `sql` on two empty databases: see the module documentation.
-pub(crate) fn check(sql: &str, user: &TestDatabase, ours: &TestDatabase) -> Outcome {
+pub(crate) fn check(
+    sql: &str,
+    refused: Option<Refusal>,
+    user: &TestDatabase,
+    ours: &TestDatabase,
+) -> Outcome {
     let mut outcome = Outcome::default();
     let mut user_client = user.connect();
     if let Err(e) = user_client.batch_execute(sql) {
         outcome.fail(Stage::FixtureRejected, describe_pg_error(&e, sql));
         return outcome;
     }
-    let declared = match parse_schema_str("schema.sql", sql) {
+    let parsed = parse_schema_str("schema.sql", sql);
+    if let Some(r) = refused {
+        // Valid PostgreSQL the tool does not model yet: refused, by name, at
+        // a place in the file, never accepted and changed.
+        let named = parsed.as_ref().err().is_some_and(|d| {
+            d.iter().any(|d| {
+                d.code.id == r.code && d.message.contains(r.names) && d.origin.is_some()
+            })
+        });
+        if !named {
+            let got = match &parsed {
+                Ok(_) => "it was accepted".to_string(),
+                Err(d) => render_all(d, false),
+            };
+            outcome.fail(
+                Stage::Parse,
+                format!("expected a located {} error naming `{}`; {got}", r.code, r.names),
+            );
+        }
+        return outcome;
+    }
+    let declared = match parsed {
         Ok(s) => s,
         Err(d) => {
             outcome.fail(Stage::Parse, render_all(&d, false));
