@@ -1418,6 +1418,15 @@ impl Sqlite {
             Change::CreateSchema(_) | Change::DropSchema(_) => {
                 Err("SQLite has no schemas".to_string())
             }
+            // PostgreSQL's alone: a comment marks the place (README, "Dialects").
+            Change::CreateExtension(_)
+            | Change::DropExtension(_)
+            | Change::ReplaceExtension { .. } => Ok(vec![Statement {
+                comments: vec![format!(
+                    "{change}: a PostgreSQL extension, nothing to do in SQLite"
+                )],
+                sql: String::new(),
+            }]),
             Change::CreateTable(t) => {
                 let full = plan.to.tables.get(&t.name).unwrap_or(t);
                 one(self.create_table_sql(&t.name.name, full, plan.to)?)
