@@ -345,6 +345,13 @@ fn sqlite_gets_a_comment_in_the_place_of_an_extension() {
         ),
         "{sql}"
     );
+    // SQLite's live schema has no extensions: verify compares without them.
+    assert!(
+        schema_core::render::sqlite::comparable(&to)
+            .extensions
+            .is_empty()
+    );
+    assert_eq!(to.extensions.len(), 1);
     // What uses an extension's functions is refused by name where SQLite has none.
     let to = schema(
         "CREATE EXTENSION \"uuid-ossp\";\nCREATE TABLE t (id uuid PRIMARY KEY DEFAULT uuid_generate_v4());",

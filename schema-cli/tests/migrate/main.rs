@@ -12,6 +12,8 @@
 //!   same files → accepted.
 //! - [`lock`]: a second migrator waits for the first, or gives up after
 //!   `--lock-timeout` naming the holder.
+//! - [`replay`]: extensions, non-`public` schemas and a renamed table with a
+//!   `serial` key: `new`, `check`, `up`, `verify`, `down` (issue 9).
 //!
 //! Children are the `schema` binary or this test binary run again (see [`child`]).
 
@@ -25,6 +27,7 @@ mod fixtures;
 mod herd;
 mod lock;
 mod pg;
+mod replay;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

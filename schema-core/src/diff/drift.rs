@@ -135,7 +135,7 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 )
                 .at(&ns.origin)
                 .label("declared here")
-                .help(UNMIGRATED_HELP)
+                .help(format!("add a migration with `CREATE SCHEMA {n};`, then run `schema sum`"))
             }
             Change::DropSchema(n) => {
                 let Some(ns) = migrated.namespaces.get(&QualifiedName::global(n)) else {

@@ -607,9 +607,11 @@ fn unquote(text: &str) -> Option<String> {
 }
 
 /// The part of a model SQLite keeps, for comparing a model with what SQLite
-/// introspection reads: comments cleared, enum types no column uses left out.
+/// introspection reads: comments cleared, enum types no column uses and
+/// extensions (PostgreSQL's alone) left out.
 pub fn comparable(schema: &Schema) -> Schema {
     let mut out = schema.clone();
+    out.extensions = crate::model::ObjectMap::new();
     let used: BTreeSet<QualifiedName> = schema
         .tables
         .values()
