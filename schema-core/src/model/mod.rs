@@ -219,17 +219,24 @@ impl Indexed for Table {
     }
 }
 
-impl Indexed for EnumType {
-    /// None.
-    fn held_names(&self) -> impl Iterator<Item = &str> {
-        std::iter::empty()
-    }
+/// Objects that hold no names and refer to nothing.
+macro_rules! holds_nothing {
+    ($($ty:ty),*) => {$(
+        impl Indexed for $ty {
+            /// None.
+            fn held_names(&self) -> impl Iterator<Item = &str> {
+                std::iter::empty()
+            }
 
-    /// None.
-    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
-        std::iter::empty()
-    }
+            /// None.
+            fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+                std::iter::empty()
+            }
+        }
+    )*};
 }
+
+holds_nothing!(EnumType, Namespace, Extension);
 
 impl Indexed for Sequence {
     /// None.
@@ -240,30 +247,6 @@ impl Indexed for Sequence {
     /// The table that owns it.
     fn references(&self) -> impl Iterator<Item = &QualifiedName> {
         self.owned_by.iter().map(|(table, _)| table)
-    }
-}
-
-impl Indexed for Namespace {
-    /// None.
-    fn held_names(&self) -> impl Iterator<Item = &str> {
-        std::iter::empty()
-    }
-
-    /// None.
-    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
-        std::iter::empty()
-    }
-}
-
-impl Indexed for Extension {
-    /// None.
-    fn held_names(&self) -> impl Iterator<Item = &str> {
-        std::iter::empty()
-    }
-
-    /// None.
-    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
-        std::iter::empty()
     }
 }
 
