@@ -410,6 +410,18 @@ fn renaming_a_table_with_a_serial_key_renames_its_sequence_and_check_accepts_it(
         "{}",
         steps[3].0
     );
+    // A renamed serial column: its sequence follows too.
+    let steps = new_then_check(&[
+        "CREATE TABLE t (id serial PRIMARY KEY);",
+        "CREATE TABLE t (\n  -- schema: renamed from id\n  key serial PRIMARY KEY);",
+    ]);
+    assert!(
+        steps[1]
+            .0
+            .contains("ALTER SEQUENCE public.t_id_seq RENAME TO t_key_seq;"),
+        "{}",
+        steps[1].0
+    );
 }
 
 #[test]
