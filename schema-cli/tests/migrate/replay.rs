@@ -138,6 +138,7 @@ fn a_schema_new_creates_goes_up_verifies_and_comes_down() {
     let url = db.url();
     on_db(dir, &["up"], &url, 0);
     assert!(on_db(dir, &["verify"], &url, 0).contains("ok"));
+    live_is(dir, &url, "schema.sql");
     on_db(dir, &["down"], &url, 0);
     let mut client = db.connect();
     let app = one_text(
