@@ -15,8 +15,8 @@ use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
-    ForeignKey, Identity, Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Sequence,
-    SqlType, Table,
+    Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, QualifiedName,
+    ReferentialAction, Sequence, SqlType, Table,
 };
 
 pub use crate::introspect::IntrospectError;
@@ -103,6 +103,7 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     for s in read_sequences(tx, &schemas)? {
         schema.sequences.insert(s.name.clone(), s);
     }
+    read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
     Ok(schema)
 }
 
@@ -513,6 +514,66 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
             }
         })
         .collect())
+}
+
+/// The schemas of `schemas` that exist (other than `public`, which every
+/// database has), and every extension of the database but `plpgsql` (which
+/// every database has too), with its schema, version and the extensions it
+/// requires (so those `CASCADE` installed are not reported missing from the
+/// declaration).
+fn read_namespaces_and_extensions(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    schema: &mut Schema,
+) -> Result<()> {
+    let rows = tx
+        .query(
+            "SELECT nspname::text FROM pg_namespace
+             WHERE nspname::text = ANY($1) AND nspname <> $2",
+            &[&schemas, &DEFAULT_SCHEMA],
+        )
+        .map_err(query_error("schemas"))?;
+    for row in rows {
+        let name: String = row.get(0);
+        schema.namespaces.insert(
+            QualifiedName::global(&name),
+            Namespace {
+                name,
+                origin: origin(),
+            },
+        );
+    }
+    let rows = tx
+        .query(
+            "SELECT e.extname::text, n.nspname::text, e.extversion,
+                    ARRAY(SELECT r.extname::text FROM pg_depend d
+                          JOIN pg_extension r ON r.oid = d.refobjid
+                          WHERE d.classid = 'pg_extension'::regclass AND d.objid = e.oid
+                            AND d.refclassid = 'pg_extension'::regclass
+                          ORDER BY 1)
+             FROM pg_extension e
+             JOIN pg_namespace n ON n.oid = e.extnamespace
+             WHERE e.extname <> $1",
+            &[&schema_core::parse::apply::BUILTIN_EXTENSION],
+        )
+        .map_err(query_error("extensions"))?;
+    for row in rows {
+        let name: String = row.get(0);
+        schema.extensions.insert(
+            QualifiedName::global(&name),
+            Extension {
+                name,
+                schema: Some(row.get(1)),
+                version: Some(row.get(2)),
+                if_not_exists: false,
+                with_keyword: false,
+                cascade: false,
+                requires: row.get(3),
+                origin: origin(),
+            },
+        );
+    }
+    Ok(())
 }
 
 /// The schemas (namespaces) of the database other than the system's:

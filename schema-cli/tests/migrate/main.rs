@@ -19,6 +19,8 @@
 //!   commands never create a missing SQLite file.
 //! - [`verify`]: exit 3 on drift only, 4 for pending migrations; INVALID
 //!   indexes are drift; every schema is read, not only `public`.
+//! - [`replay`]: extensions, non-`public` schemas and a renamed table with a
+//!   `serial` key: `new`, `check`, `up`, `verify`, `down` (issue 9).
 //!
 //! Children are the `schema` binary or this test binary run again (see [`child`]).
 
@@ -33,6 +35,7 @@ mod hang;
 mod herd;
 mod lock;
 mod pg;
+mod replay;
 mod urls;
 mod verify;
 

@@ -10,6 +10,10 @@ use sqlparser::ast::{
     UserDefinedTypeRepresentation,
 };
 
+mod namespaces;
+
+pub use namespaces::BUILTIN_EXTENSION;
+
 use super::directive::Directive;
 use super::{LocatedStatement, ParsedFile, ParsedStatement, unsupported_statement};
 use crate::diagnostic::{Diagnostic, Origin, codes};
@@ -331,6 +335,11 @@ impl<'a> Cx<'a> {
             ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
                 return self.alter_sequence_owned_by(sequence, owned_by.as_deref());
             }
+            ParsedStatement::RenameSequence {
+                sequence,
+                if_exists,
+                new_name,
+            } => return self.rename_sequence(sequence, *if_exists, new_name),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -397,13 +406,29 @@ impl<'a> Cx<'a> {
                 }
                 self.create_sequence(name, *if_not_exists, sequence_options)
             }
-            // Session settings, transactions, extensions and schemas do not change the model.
-            Statement::Set(_)
-            | Statement::StartTransaction { .. }
-            | Statement::Commit { .. }
-            | Statement::CreateExtension(_)
-            | Statement::DropExtension(_)
-            | Statement::CreateSchema { .. } => Ok(()),
+            // Session settings and transactions do not change the model.
+            Statement::Set(_) | Statement::StartTransaction { .. } | Statement::Commit { .. } => {
+                Ok(())
+            }
+            Statement::CreateExtension(ce) => self.create_extension(ce),
+            Statement::DropExtension(de) => self.drop_extension(de),
+            Statement::CreateSchema {
+                schema_name,
+                or_replace,
+                if_not_exists,
+                with,
+                options,
+                default_collate_spec,
+                clone,
+            } => self.create_schema(&namespaces::CreateSchema {
+                schema_name,
+                or_replace: *or_replace,
+                if_not_exists: *if_not_exists,
+                with: with.as_ref(),
+                options: options.as_ref(),
+                default_collate_spec: default_collate_spec.is_some(),
+                clone: clone.is_some(),
+            }),
             Statement::Query(q) => {
                 if self.mode == Mode::Migration || is_pg_dump_select(q) {
                     Ok(())
@@ -1863,7 +1888,8 @@ impl<'a> Cx<'a> {
                     );
                 }
                 ObjectType::Schema => {
-                    return Err(self.unsupported("`DROP SCHEMA`"));
+                    let schema = object_name_parts(n).join(".");
+                    self.drop_schema(&schema, if_exists, cascade, &at)?;
                 }
                 other => {
                     return Err(unsupported_statement(

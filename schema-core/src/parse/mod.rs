@@ -51,6 +51,15 @@ pub enum ParsedStatement {
         /// `table.column` parts, `None` for `OWNED BY NONE` or no `OWNED BY`.
         owned_by: Option<Vec<String>>,
     },
+    /// `ALTER SEQUENCE [IF EXISTS] name RENAME TO new` (read by hand too).
+    RenameSequence {
+        /// The sequence name parts.
+        sequence: Vec<String>,
+        /// `IF EXISTS`.
+        if_exists: bool,
+        /// The new name (in the same schema).
+        new_name: String,
+    },
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -217,11 +226,8 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
         }
         tokens.push(parser.next_token().token);
     }
-    let mut i = 0;
-    if matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS)
-    {
-        i = 2;
-    }
+    let if_exists = matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS);
+    let mut i = if if_exists { 2 } else { 0 };
     let mut sequence = Vec::new();
     while let Some(v) = tokens.get(i).and_then(word_value) {
         sequence.push(v);
@@ -234,6 +240,18 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
     }
     if sequence.is_empty() {
         return Err("expected a sequence name after ALTER SEQUENCE".to_string());
+    }
+    if let [Token::Word(a), Token::Word(b), rest @ ..] = &tokens[i..] {
+        if a.keyword == Keyword::RENAME && b.keyword == Keyword::TO {
+            return match rest {
+                [name] if word_value(name).is_some() => Ok(ParsedStatement::RenameSequence {
+                    sequence,
+                    if_exists,
+                    new_name: word_value(name).unwrap_or_default(),
+                }),
+                _ => Err("expected one new name after ALTER SEQUENCE ... RENAME TO".to_string()),
+            };
+        }
     }
     let mut owned_by = None;
     while i < tokens.len() {
