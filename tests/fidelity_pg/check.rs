@@ -353,9 +353,8 @@ pub(crate) fn check(
         // Valid PostgreSQL the tool does not model yet: refused, by name, at
         // a place in the file, never accepted and changed.
         let named = parsed.as_ref().err().is_some_and(|d| {
-            d.iter().any(|d| {
-                d.code.id == r.code && d.message.contains(r.names) && d.origin.is_some()
-            })
+            d.iter()
+                .any(|d| d.code.id == r.code && d.message.contains(r.names) && d.origin.is_some())
         });
         if !named {
             let got = match &parsed {
@@ -364,7 +363,10 @@ pub(crate) fn check(
             };
             outcome.fail(
                 Stage::Parse,
-                format!("expected a located {} error naming `{}`; {got}", r.code, r.names),
+                format!(
+                    "expected a located {} error naming `{}`; {got}",
+                    r.code, r.names
+                ),
             );
         }
         return outcome;
