@@ -580,7 +580,9 @@ mod tests {
         let sql = "CREATE TYPE e AS ENUM ('err', 'a l l', 'all', 'from_str', 'as_str', 'ok');\n";
         let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(
-            code.contains("[E :: Err , E :: ALL_ , E :: All , E :: FromStr , E :: AsStr , E :: Ok]"),
+            code.contains(
+                "[E :: Err , E :: ALL_ , E :: All , E :: FromStr , E :: AsStr , E :: Ok]"
+            ),
             "{code}"
         );
         assert!(!code.contains("Self :: Err"), "{code}");

@@ -163,6 +163,7 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
         };
         let sqlite_lints = if clean {
             dialects::sqlite_lints(
+                &m.up,
                 &start,
                 &schema,
                 &after,
