@@ -40,9 +40,9 @@ pub enum Step {
     /// The schema statements between two data statements.
     Schema {
         /// The whole schema before them.
-        before: Schema,
+        before: Box<Schema>,
         /// The whole schema after them.
-        after: Schema,
+        after: Box<Schema>,
         /// Their `RENAME`s.
         renames: diff::Renames,
     },
@@ -90,8 +90,8 @@ fn steps(start: &Schema, file: &parse::ParsedFile) -> Vec<Step> {
         |out: &mut Vec<Step>, before: &Schema, now: &Schema, group: &[&LocatedStatement]| {
             if !group.is_empty() {
                 out.push(Step::Schema {
-                    before: before.clone(),
-                    after: now.clone(),
+                    before: Box::new(before.clone()),
+                    after: Box::new(now.clone()),
                     renames: renames_of(group.iter().copied()),
                 });
             }
@@ -99,9 +99,11 @@ fn steps(start: &Schema, file: &parse::ParsedFile) -> Vec<Step> {
     for located in &file.statements {
         match data_statement(located) {
             Some(data) => {
-                close(&mut out, &before, &now, &group);
-                group.clear();
-                before = now.clone();
+                if !group.is_empty() {
+                    close(&mut out, &before, &now, &group);
+                    group.clear();
+                    before = now.clone();
+                }
                 out.push(Step::Data(data));
             }
             None => {
