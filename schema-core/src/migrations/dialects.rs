@@ -18,7 +18,7 @@ use crate::diff;
 use crate::migrations::replay::{ReplayedMigration, Step};
 use crate::model::Schema;
 use crate::parse::directive::Directive;
-use crate::render::sqlite::{case_collisions, data};
+use crate::render::sqlite::{data, new_case_collisions};
 use crate::render::{Renderer, Statement, Unsupported, to_script};
 
 /// One migration's up and down SQL in one dialect.
@@ -114,11 +114,12 @@ pub fn sqlite_lints(
         let Step::Data(d) = step else { continue };
         if let Err(r) = data::check(&d.text) {
             let column = if r.line == 1 {
-                d.origin.column + r.column - 1
+                d.origin.column.saturating_add(r.column - 1)
             } else {
                 r.column
             };
-            let at = Origin::clamped(&d.origin.source, d.origin.line + r.line - 1, column);
+            let line = d.origin.line.saturating_add(r.line - 1);
+            let at = Origin::clamped(&d.origin.source, line, column);
             out.push(
                 Diagnostic::error(
                     codes::SQLITE_UNSUPPORTED,
@@ -130,11 +131,7 @@ pub fn sqlite_lints(
             );
         }
     }
-    let known = case_collisions(before);
-    for c in case_collisions(after) {
-        if known.contains(&c) {
-            continue;
-        }
+    for c in new_case_collisions(before, after, touched) {
         // The object this migration's up.sql declares comes first.
         let [a, b] = &c.objects;
         let ((new, new_at), (old, old_at)) = if Arc::ptr_eq(&b.1.source, up) {
