@@ -127,13 +127,18 @@ fn enum_labels_that_look_like_numbers_read_back_as_written() {
         .insert(conn)
         .unwrap();
     }
-    // Written by hand, as text.
+    // Written by hand, and by SQLite itself from the default '007'.
     conn.execute("INSERT INTO items (id, code) VALUES (100, '1e3')", [])
+        .unwrap();
+    conn.execute("INSERT INTO items (id) VALUES (101)", [])
         .unwrap();
     let mut read = Item::all(conn).unwrap();
     read.sort_by_key(|i| i.id);
     let labels: Vec<&str> = read.iter().map(|i| i.code.as_str()).collect();
-    assert_eq!(labels, vec!["1e3", "007", "1", ".5", "-0", "0x10", "1e3"]);
+    assert_eq!(
+        labels,
+        vec!["1e3", "007", "1", ".5", "-0", "0x10", "1e3", "007"]
+    );
     // Stored as text, not as numbers SQLite would have made of them.
     let stored: Vec<(String, String)> = conn
         .prepare("SELECT code, typeof(code) FROM items ORDER BY id")
