@@ -190,6 +190,10 @@ pub mod codes {
     pub const DOWN_DOES_NOT_UNDO_UP: Code = lint("S0203", "down_does_not_undo_up");
     /// Lint: an object declared in schema.sql that no migration creates.
     pub const UNMIGRATED_OBJECT: Code = lint("S0204", "unmigrated_object");
+    /// Lint: a migration that PostgreSQL runs and SQLite cannot (a data
+    /// statement in PostgreSQL's own syntax, names that differ only in case,
+    /// a table without columns).
+    pub const SQLITE_UNSUPPORTED: Code = lint("S0205", "sqlite_unsupported");
 
     /// Drift: the migrated schema differs from the declared one.
     pub const DRIFT: Code = error("S0301", "drift");
@@ -207,6 +211,7 @@ pub mod codes {
         MISSING_PRIMARY_KEY,
         DOWN_DOES_NOT_UNDO_UP,
         UNMIGRATED_OBJECT,
+        SQLITE_UNSUPPORTED,
     ];
 }
 

@@ -570,3 +570,49 @@ fn the_example_builds_fails_on_drift_and_reruns_for_a_new_migration() {
         .unwrap();
     assert!(up.contains("ADD COLUMN \"body\" TEXT"), "{up}");
 }
+
+#[test]
+fn sqlite_artifacts_carry_the_data_statements_of_migrations() {
+    let root = workspace().join("tests/fixtures/sqlite_fidelity");
+    let files = artifacts(&analyze_at(&root), &[Dialect::Sqlite]).unwrap();
+    let file = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.relative_path == Path::new(path))
+            .unwrap_or_else(|| panic!("no {path} in {:?}", paths(&files)))
+            .contents
+            .clone()
+    };
+    // A migration of data statements only is its statements, not a comment.
+    let seed = file("sqlite/migrations/2_seed_settings/up.sql");
+    assert!(
+        seed.ends_with(
+            "\nINSERT INTO settings (key, value) VALUES ('theme', 'dark'), ('motto', 'it''s; fine');\n\
+             INSERT INTO settings VALUES ('zeros', '007');\n"
+        ),
+        "{seed}"
+    );
+    assert!(
+        file("sqlite/migrations/2_seed_settings/down.sql")
+            .ends_with("\nDELETE FROM settings WHERE key IN ('theme', 'motto', 'zeros');\n")
+    );
+    // Mixed with schema changes, each keeps its place.
+    let notes = file("sqlite/migrations/3_notes/up.sql");
+    let at = |s: &str| {
+        notes
+            .find(s)
+            .unwrap_or_else(|| panic!("no {s:?} in:\n{notes}"))
+    };
+    let order = [
+        at("CREATE TABLE \"notes\""),
+        at(
+            "INSERT INTO notes (id, body, legacy)\nVALUES (1, 'first', 'x'),\n       (2, 'second', 'y');",
+        ),
+        at("DROP COLUMN \"legacy\""),
+        at("UPDATE notes SET stars = id * 10 WHERE id = 2;"),
+        at("CREATE TABLE \"_new_notes\""),
+        at("UPDATE notes SET body = upper(body) WHERE id = 1;"),
+        at("INSERT INTO notes (id) VALUES (3);"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}:\n{notes}");
+}

@@ -12,7 +12,8 @@
 //! constraints, generated expressions, foreign key deferral, index expressions
 //! and predicates, the rowid markers of `serial` and identity columns
 //! ([`RowidMarker`]) and the enum types, each rebuilt from a column whose
-//! declared type is the enum's name and whose `CHECK (col IN (...))` lists its
+//! marker comment (`TEXT /* schema: enum mood */`, or in older databases its
+//! declared type) names the enum and whose `CHECK (col IN (...))` lists its
 //! labels. A constraint declared without a name gets the one PostgreSQL would
 //! choose.
 //!
@@ -32,7 +33,7 @@ use schema_core::model::{
 };
 use schema_core::parse::apply::nextval;
 use schema_core::render::sqlite::{
-    RowidKind, RowidMarker, expression_from_sqlite, type_from_sqlite,
+    RowidKind, RowidMarker, expression_from_sqlite, parse_enum_marker, type_from_sqlite,
 };
 
 pub use crate::introspect::IntrospectError;
@@ -268,12 +269,19 @@ fn read_table(
                 let declared = column_text
                     .and_then(|c| c.declared.clone())
                     .unwrap_or_else(|| info.declared.clone());
-                column.data_type =
-                    type_from_sqlite(&declared).map_err(|message| IntrospectError::Type {
-                        column: owner.clone(),
-                        text: declared.clone(),
-                        message,
-                    })?;
+                let enum_type = column_text
+                    .and_then(|c| c.marker.as_deref())
+                    .and_then(parse_enum_marker);
+                column.data_type = match enum_type {
+                    Some(name) => SqlType::Named(name),
+                    None => {
+                        type_from_sqlite(&declared).map_err(|message| IntrospectError::Type {
+                            column: owner.clone(),
+                            text: declared.clone(),
+                            message,
+                        })?
+                    }
+                };
                 if let Some(d) = &info.default {
                     column.default = Some(expression(|| format!("default of {owner}"), d)?);
                 }

@@ -48,9 +48,9 @@ fn recorded(project: &Path, file: &str) -> String {
 }
 
 /// The scenario on two empty databases `a` and `b`.
-fn edited_is_refused_and_crlf_accepted(root: &Path, a: &str, b: &str) {
+fn edited_is_refused_and_crlf_accepted(root: &Path, a: &str, b: &str, write: fn(&Path)) {
     let lf = root.join("lf");
-    fixtures::write_project(&lf);
+    write(&lf);
     let run = |project: &Path, args: &[&str], url: &str| {
         let mut all = args.to_vec();
         all.extend(["--database-url", url]);
@@ -150,7 +150,7 @@ fn sqlite_edited_migration_is_refused_and_a_crlf_checkout_accepted() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let a = format!("sqlite://{}", tmp.path().join("a.db").display());
     let b = format!("sqlite://{}", tmp.path().join("b.db").display());
-    edited_is_refused_and_crlf_accepted(tmp.path(), &a, &b);
+    edited_is_refused_and_crlf_accepted(tmp.path(), &a, &b, fixtures::write_portable_project);
 }
 
 #[test]
@@ -161,5 +161,5 @@ fn postgres_edited_migration_is_refused_and_a_crlf_checkout_accepted() {
     let a = server.create_database("migrate_edited_a");
     let b = server.create_database("migrate_edited_b");
     let tmp = tempfile::tempdir().expect("temp dir");
-    edited_is_refused_and_crlf_accepted(tmp.path(), &a.url(), &b.url());
+    edited_is_refused_and_crlf_accepted(tmp.path(), &a.url(), &b.url(), fixtures::write_project);
 }

@@ -1,7 +1,6 @@
 //! What the migrators run: a project directory for the `schema` binary
 //! (PostgreSQL runs its files' own text, so its up.sql files log and sleep), and
-//! hand-built migration lists for the Migrator API on SQLite (whose CLI scripts
-//! are rendered from schema changes, without DML).
+//! hand-built migration lists for the Migrator API on SQLite.
 
 use std::path::Path;
 
@@ -45,10 +44,28 @@ CREATE TABLE crash_partial (
 );
 ";
 
-/// Writes the project (schema.sql, three migrations, schema.sum) into `dir`.
+/// Writes the project (schema.sql, three migrations, schema.sum) into `dir`;
+/// each migration logs the PostgreSQL backend that ran it (so the project
+/// does not run on SQLite: `-- schema: allow(sqlite_unsupported)`).
 pub(crate) fn write_project(dir: &Path) {
+    write_project_logging(
+        dir,
+        "-- schema: allow(sqlite_unsupported)\n",
+        "pg_backend_pid()",
+    );
+}
+
+/// The same project, logging backend 0: SQLite runs it too (its data
+/// statements included).
+pub(crate) fn write_portable_project(dir: &Path) {
+    write_project_logging(dir, "", "0");
+}
+
+fn write_project_logging(dir: &Path, directive: &str, backend: &str) {
     let log = |v: u64| {
-        format!("INSERT INTO migration_log (version, backend) VALUES ({v}, pg_backend_pid());\n")
+        format!(
+            "{directive}INSERT INTO migration_log (version, backend) VALUES ({v}, {backend});\n"
+        )
     };
     let files = [
         ("schema.sql".to_string(), SCHEMA_SQL.to_string()),

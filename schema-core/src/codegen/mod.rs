@@ -26,11 +26,16 @@
 //!   identifier (`r#type` for a keyword; `self_` for the keywords that cannot be
 //!   raw), else its snake_case form (`"userId"` → `user_id`). Enum variants are
 //!   the UpperCamelCase of their labels (`'in progress'` → `InProgress`; `V`
-//!   before a leading digit, `Empty` for `''`); each keeps its label for
-//!   `as_str`, `Display`, `FromStr` and serde.
+//!   before a leading digit, `Empty` for `''`, a trailing `_` on `ALL`, the
+//!   name of the enum's list of labels: `'a l l'` → `ALL_`); each keeps its
+//!   label for `as_str`, `Display`, `FromStr` and serde. Generated code names
+//!   variants by the enum's path and `FromStr`'s error as `<Self as
+//!   FromStr>::Err`, so labels such as `err`, `ok`, `none` or `from_str` are
+//!   ordinary variants (`Err`, `Ok`, `None`, `FromStr`).
 //! - Two models (or fields, or variants) with one name, or a model named like a
 //!   type the generated code uses (`String`, `Option`, `Vec`, ...), is an error
-//!   (`S0403/model_name_clash`) that says where to put a `model =` directive.
+//!   (`S0403/model_name_clash`) that says where to put a `model =` directive;
+//!   every clash of a schema is reported in the same build.
 //!
 //! # Types
 //!

@@ -244,14 +244,15 @@ pub fn record_items(
 /// A diagnostic for each column whose type needs a feature that is off, and
 /// for each name clash.
 pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Diagnostic>> {
-    let names = model_names(schema)?;
-    let mut diagnostics = Vec::new();
+    // Every problem of the schema is reported at once: models keep a usable
+    // name when theirs clashes, so their fields and variants are checked too.
+    let (names, mut diagnostics) = name_models(schema);
     let mut items = Vec::new();
     let mut krates = BTreeSet::new();
     for enum_type in schema.enums.values() {
         match enum_item(enum_type, &names.enums[&enum_type.name], features) {
             Ok(item) => items.push(item),
-            Err(d) => diagnostics.push(d),
+            Err(mut d) => diagnostics.append(&mut d),
         }
     }
     for table in schema.tables.values() {
@@ -403,7 +404,7 @@ fn struct_item(
             #(#fields)*
         }
 
-        impl schema::Model for #ident {
+        impl ::schema::Model for #ident {
             #consts
         }
 
@@ -417,25 +418,32 @@ fn enum_item(
     enum_type: &EnumType,
     rust_name: &str,
     features: Features,
-) -> Result<TokenStream, Diagnostic> {
+) -> Result<TokenStream, Vec<Diagnostic>> {
     let mut variants: BTreeMap<String, &str> = BTreeMap::new();
     let mut idents = Vec::new();
+    let mut clashes = Vec::new();
     for label in &enum_type.values {
-        let variant = names::type_name(label);
+        let variant = names::variant_name(label);
         if let Some(first) = variants.get(&variant) {
-            return Err(Diagnostic::error(
-                codes::MODEL_NAME_CLASH,
-                format!(
-                    "labels '{first}' and '{label}' of enum type `{}` would both be variant `{variant}`",
-                    enum_type.name
-                ),
-            )
-            .at(&enum_type.origin)
-            .label("declared here")
-            .help("rename one of the labels"));
+            clashes.push(
+                Diagnostic::error(
+                    codes::MODEL_NAME_CLASH,
+                    format!(
+                        "labels '{first}' and '{label}' of enum type `{}` would both be variant `{variant}`",
+                        enum_type.name
+                    ),
+                )
+                .at(&enum_type.origin)
+                .label("declared here")
+                .help("rename one of the labels"),
+            );
+            continue;
         }
         variants.insert(variant.clone(), label);
         idents.push(names::ident(&variant));
+    }
+    if !clashes.is_empty() {
+        return Err(clashes);
     }
     let ident = names::ident(rust_name);
     let labels = &enum_type.values;
@@ -462,7 +470,7 @@ fn enum_item(
     let as_str = if labels.is_empty() {
         quote!(match *self {})
     } else {
-        quote!(match self { #(Self::#idents => #labels,)* })
+        quote!(match self { #(#ident::#idents => #labels,)* })
     };
     let unknown = Ident::new("UnknownLabel", Span::call_site());
     let expected = format!("a `{type_name}` label");
@@ -476,7 +484,7 @@ fn enum_item(
 
         impl #ident {
             /// Every label, in the enum type's order.
-            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
+            pub const ALL: &'static [Self] = &[#(#ident::#idents),*];
 
             /// The label, as the database spells it.
             pub const fn as_str(&self) -> &'static str {
@@ -484,29 +492,33 @@ fn enum_item(
             }
         }
 
-        impl core::fmt::Display for #ident {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str(self.as_str())
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(#ident::as_str(self))
             }
         }
 
-        impl core::str::FromStr for #ident {
-            type Err = schema::#unknown;
+        impl ::core::str::FromStr for #ident {
+            type Err = ::schema::#unknown;
 
-            fn from_str(label: &str) -> Result<Self, Self::Err> {
+            fn from_str(
+                label: &str,
+            ) -> ::core::result::Result<Self, <Self as ::core::str::FromStr>::Err> {
                 match label {
-                    #(#labels => Ok(Self::#idents),)*
-                    _ => Err(schema::#unknown::new(#type_name, label)),
+                    #(#labels => ::core::result::Result::Ok(#ident::#idents),)*
+                    _ => ::core::result::Result::Err(::schema::#unknown::new(#type_name, label)),
                 }
             }
         }
 
         impl ::schema::Field for #ident {
             fn to_value(&self) -> ::schema::Value {
-                ::schema::Value::Text(self.as_str().to_string())
+                ::schema::Value::Text(::std::string::String::from(#ident::as_str(self)))
             }
 
-            fn from_value(value: ::schema::Value) -> Result<Self, ::schema::FieldError> {
+            fn from_value(
+                value: ::schema::Value,
+            ) -> ::core::result::Result<Self, ::schema::FieldError> {
                 value.parse(#expected)
             }
         }
@@ -541,6 +553,43 @@ mod tests {
         );
         let reserved = "CREATE TABLE strings (id int PRIMARY KEY);\n";
         assert!(generate(reserved, Features::DEFAULT).is_err());
+    }
+
+    #[test]
+    fn every_clash_of_a_schema_is_reported_at_once() {
+        let sql = "CREATE TYPE a AS ENUM ('err', 'Err', 'ERR', 'x');\n\
+                   CREATE TYPE b AS ENUM ('in progress', 'in_progress');\n\
+                   CREATE TABLE user_ (id int PRIMARY KEY);\n\
+                   CREATE TABLE users (id int PRIMARY KEY, \"userId\" int, user_id int);\n";
+        let errors = generate(sql, Features::DEFAULT).expect_err("clashes");
+        assert_eq!(
+            errors,
+            vec![
+                "the models of table `user_` and table `users` would both be called `User`",
+                "labels 'err' and 'Err' of enum type `a` would both be variant `Err`",
+                "labels 'err' and 'ERR' of enum type `a` would both be variant `Err`",
+                "labels 'in progress' and 'in_progress' of enum type `b` would both be variant `InProgress`",
+                "columns `userId` and `user_id` of table `users` would both be field `user_id`",
+            ],
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn variants_never_meet_the_enums_own_items() {
+        let sql = "CREATE TYPE e AS ENUM ('err', 'a l l', 'all', 'from_str', 'as_str', 'ok');\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            code.contains(
+                "[E :: Err , E :: ALL_ , E :: All , E :: FromStr , E :: AsStr , E :: Ok]"
+            ),
+            "{code}"
+        );
+        assert!(!code.contains("Self :: Err"), "{code}");
+        assert!(
+            code.contains("< Self as :: core :: str :: FromStr > :: Err"),
+            "{code}"
+        );
     }
 
     #[test]

@@ -80,6 +80,23 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// Names of the enum's own associated items that an UpperCamelCase name can
+/// spell (`Mood::ALL`); a variant never takes them. (`FromStr::Err` is always
+/// written `<Self as FromStr>::Err`, so a variant `Err` is fine.)
+const ENUM_ITEMS: &[&str] = &["ALL"];
+
+/// The variant name of an enum label: its [`type_name`], with a `_` added
+/// when that is the name of one of the enum's own items (`'a l l'` → `ALL_`,
+/// since `ALL` is the list of every label).
+pub fn variant_name(label: &str) -> String {
+    let name = type_name(label);
+    if ENUM_ITEMS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// The field name of a column called `column`: the name itself when it is a
 /// snake_case identifier, else its snake_case form.
 pub fn field_name(column: &str) -> String {
@@ -170,6 +187,9 @@ mod tests {
         assert_eq!(ident_text(&type_name("in progress")), "InProgress");
         assert_eq!(ident_text(&type_name("")), "Empty");
         assert_eq!(ident_text(&type_name("N/A")), "NA");
+        assert_eq!(ident_text(&variant_name("a l l")), "ALL_");
+        assert_eq!(ident_text(&variant_name("err")), "Err");
+        assert_eq!(ident_text(&variant_name("all")), "All");
         assert_eq!(ident_text(&field_name("prix €")), "prix");
     }
 }

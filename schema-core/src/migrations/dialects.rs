@@ -1,10 +1,25 @@
 //! Each migration's SQL in every dialect. PostgreSQL runs the file's own text;
 //! another dialect runs the migration's changes (from replay: the objects it
-//! touched before and after, and its renames) rendered for it.
+//! touched before and after, and its renames) rendered for it. A file holding
+//! data statements (`INSERT`, `UPDATE`, `DELETE`) runs step by step: the
+//! schema changes before each data statement, then the statement as written
+//! (so it meets the tables as they are at that point), and so on.
+//!
+//! What SQLite cannot run is found at check time too ([`sqlite_lints`],
+//! `S0205/sqlite_unsupported`): a data statement in PostgreSQL's own syntax,
+//! names that differ only in case, a table without columns. A migration that
+//! never runs on SQLite says so with `-- schema: allow(sqlite_unsupported)`;
+//! its SQLite rendering is then the refusal the migrator reports.
 
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Origin, Source, codes};
 use crate::diff;
-use crate::migrations::replay::ReplayedMigration;
-use crate::render::{Renderer, Unsupported, to_script};
+use crate::migrations::replay::{ReplayedMigration, Step};
+use crate::model::Schema;
+use crate::parse::directive::Directive;
+use crate::render::sqlite::{data, new_case_collisions};
+use crate::render::{Renderer, Statement, Unsupported, to_script};
 
 /// One migration's up and down SQL in one dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,12 +43,126 @@ pub fn postgres(m: &ReplayedMigration) -> DialectSql {
 /// # Errors
 /// When the dialect cannot express one of its changes.
 pub fn rendered(m: &ReplayedMigration, renderer: &dyn Renderer) -> Result<DialectSql, Unsupported> {
-    let up = diff::diff(&m.before, &m.after, &m.renames);
-    let down = diff::diff(&m.after, &m.before, &m.renames.inverse());
+    let up = if m.up_steps.is_empty() {
+        let up = diff::diff(&m.before, &m.after, &m.renames);
+        renderer.render(&up, &m.before, &m.after)?
+    } else {
+        steps(&m.up_steps, renderer)?
+    };
+    let down = if m.down_steps.is_empty() {
+        let down = diff::diff(&m.after, &m.before, &m.renames.inverse());
+        renderer.render(&down, &m.after, &m.before)?
+    } else {
+        steps(&m.down_steps, renderer)?
+    };
     Ok(DialectSql {
-        up: to_script(&renderer.render(&up, &m.before, &m.after)?),
-        down: to_script(&renderer.render(&down, &m.after, &m.before)?),
+        up: to_script(&up),
+        down: to_script(&down),
     })
+}
+
+/// A file's steps in order: each group of schema changes rendered, each data
+/// statement as the dialect runs it. When a group switched foreign keys off
+/// (a table rebuild), the data statements after its check are checked too.
+fn steps(steps: &[Step], renderer: &dyn Renderer) -> Result<Vec<Statement>, Unsupported> {
+    const FK_OFF: &str = "PRAGMA foreign_keys=OFF;";
+    const FK_ON: &str = "PRAGMA foreign_keys=ON;";
+    let mut out = Vec::new();
+    for step in steps {
+        match step {
+            Step::Schema {
+                before,
+                after,
+                renames,
+            } => {
+                let changes = diff::diff(before, after, renames);
+                out.extend(renderer.render(&changes, before, after)?);
+            }
+            Step::Data(d) => out.push(renderer.data_statement(&d.text, &d.origin)?),
+        }
+    }
+    let fk_off = out.iter().any(|s| s.sql == FK_OFF);
+    if fk_off && out.last().is_some_and(|s| s.sql != FK_ON) {
+        out.push(Statement {
+            comments: vec!["any row returned here is a foreign key the migration broke".into()],
+            sql: "PRAGMA foreign_key_check;".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The `sqlite_unsupported` lints of one migration: its up.sql, replay's
+/// whole schema before and after it, the objects up.sql left (`touched`), and the
+/// steps of its files. Nothing when the migration allows the lint.
+pub fn sqlite_lints(
+    up: &Arc<Source>,
+    before: &Schema,
+    after: &Schema,
+    touched: &Schema,
+    steps: [&[Step]; 2],
+    directives: &[Directive],
+) -> Vec<Diagnostic> {
+    let name = codes::SQLITE_UNSUPPORTED.name;
+    if directives.iter().any(|d| d.allows(name)) {
+        return Vec::new();
+    }
+    let allow = format!(
+        "if this migration never runs on SQLite, write `-- schema: allow({name})` in its up.sql"
+    );
+    let mut out = Vec::new();
+    for step in steps.into_iter().flatten() {
+        let Step::Data(d) = step else { continue };
+        if let Err(r) = data::check(&d.text) {
+            let column = if r.line == 1 {
+                d.origin.column.saturating_add(r.column - 1)
+            } else {
+                r.column
+            };
+            let line = d.origin.line.saturating_add(r.line - 1);
+            let at = Origin::clamped(&d.origin.source, line, column);
+            out.push(
+                Diagnostic::error(
+                    codes::SQLITE_UNSUPPORTED,
+                    format!("SQLite cannot run this data statement: {}", r.what),
+                )
+                .at(&at)
+                .related(&d.origin, "in this statement, which SQLite runs as written")
+                .help(format!("{}; {allow}", r.help)),
+            );
+        }
+    }
+    for c in new_case_collisions(before, after, touched) {
+        // The object this migration's up.sql declares comes first.
+        let [a, b] = &c.objects;
+        let ((new, new_at), (old, old_at)) = if Arc::ptr_eq(&b.1.source, up) {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        out.push(
+            Diagnostic::error(
+                codes::SQLITE_UNSUPPORTED,
+                format!("{new} and {old} differ only in case: SQLite reads them as one name"),
+            )
+            .at(new_at)
+            .label("declared here")
+            .related(old_at, format!("{old} is here"))
+            .help(format!("rename one of them; {allow}")),
+        );
+    }
+    for t in touched.tables.values().filter(|t| t.columns.is_empty()) {
+        out.push(
+            Diagnostic::error(
+                codes::SQLITE_UNSUPPORTED,
+                format!("table `{}` has no columns: SQLite cannot hold it", t.name),
+            )
+            .at(&t.origin)
+            .help(format!(
+                "give it a column (or drop the table rather than its last column); {allow}"
+            )),
+        );
+    }
+    out
 }
 
 /// Everything the runtime embeds of one migration (`schema_runtime::Migration`),
@@ -69,21 +198,195 @@ pub fn embedded(m: &ReplayedMigration) -> Embedded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Source;
+    use crate::diagnostic::{Source, codes};
     use crate::migrations::MigrationFiles;
     use crate::migrations::replay::replay;
     use crate::render::Sqlite;
 
-    #[test]
-    fn a_rename_stays_a_rename_in_sqlite() {
-        let m = |n: u64, up: &str, down: &str| MigrationFiles {
+    fn m(n: u64, up: &str, down: &str) -> MigrationFiles {
+        MigrationFiles {
             version: n,
             version_text: n.to_string(),
             slug: "x".into(),
             dir_name: format!("{n}_x"),
             up: Source::new("up.sql", up),
             down: Source::new("down.sql", down),
-        };
+        }
+    }
+
+    /// The error messages of replaying `history`, with their line and column.
+    fn lints(history: &[(&str, &str)]) -> Vec<(String, u32, u32)> {
+        let files: Vec<MigrationFiles> = (1..)
+            .zip(history)
+            .map(|(n, (up, down))| m(n, up, down))
+            .collect();
+        let mut diags = Vec::new();
+        replay(&files, &mut diags);
+        diags
+            .iter()
+            .map(|d| {
+                assert_eq!(d.code, codes::SQLITE_UNSUPPORTED, "{d:?}");
+                let o = d.origin.as_ref().map_or((0, 0), |o| (o.line, o.column));
+                (d.message.clone(), o.0, o.1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn data_statements_run_in_their_place() {
+        let up = "CREATE TABLE t (id int PRIMARY KEY, a text NOT NULL, old text);\n\
+                  INSERT INTO t (id, a, old) VALUES (1, 'x;y', 'o');\n\
+                  ALTER TABLE t DROP COLUMN old;\n\
+                  ALTER TABLE t ADD COLUMN n int NOT NULL DEFAULT 0;\n\
+                  UPDATE t\n  SET n = 2;\n\
+                  ALTER TABLE t ALTER COLUMN a SET DEFAULT '';\n\
+                  DELETE FROM t WHERE n = 3;\n";
+        let down = "DELETE FROM t;\nDROP TABLE t;\n";
+        let mut diags = Vec::new();
+        let r = replay(&[m(1, up, down)], &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let sql = rendered(&r.migrations[0], &Sqlite).unwrap_or_else(|e| panic!("{e}"));
+        let order = [
+            "CREATE TABLE \"t\"",
+            "INSERT INTO t (id, a, old) VALUES (1, 'x;y', 'o');",
+            "ADD COLUMN \"n\"",
+            "DROP COLUMN \"old\"",
+            "UPDATE t\n  SET n = 2;",
+            "CREATE TABLE \"_new_t\"",
+            "DELETE FROM t WHERE n = 3;",
+        ];
+        let at: Vec<usize> = order
+            .iter()
+            .map(|s| {
+                sql.up
+                    .find(s)
+                    .unwrap_or_else(|| panic!("no {s:?} in:\n{}", sql.up))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?} in:\n{}", sql.up);
+        // Foreign keys were off for the rebuild: the last data statement is checked too.
+        assert!(
+            sql.up.trim_end().ends_with("PRAGMA foreign_key_check;"),
+            "{}",
+            sql.up
+        );
+        assert!(
+            sql.down.starts_with("DELETE FROM t;\n") && sql.down.ends_with("DROP TABLE \"t\";\n"),
+            "{}",
+            sql.down
+        );
+        // A file of data statements only is not empty on SQLite.
+        let r = replay(
+            &[
+                m(1, up, down),
+                m(
+                    2,
+                    "INSERT INTO t (id, a) VALUES (2, 'b');",
+                    "DELETE FROM t WHERE id = 2;",
+                ),
+            ],
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let sql = rendered(&r.migrations[1], &Sqlite).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sql.up, "INSERT INTO t (id, a) VALUES (2, 'b');\n");
+        assert_eq!(sql.down, "DELETE FROM t WHERE id = 2;\n");
+    }
+
+    #[test]
+    fn what_sqlite_cannot_run_is_an_error_at_check_time_unless_allowed() {
+        let table = "CREATE TABLE t (id int PRIMARY KEY, a text);\n";
+        let found = lints(&[
+            (table, "DROP TABLE t;"),
+            (
+                "INSERT INTO t VALUES (1, 'a');\nUPDATE t SET a = id::text;\n",
+                "DELETE FROM t WHERE a = now();",
+            ),
+            (
+                "CREATE TABLE \"T\" (id int);\nCREATE TABLE e ();\nALTER TABLE t ADD COLUMN \"A\" int;\n",
+                "DROP TABLE e;\nDROP TABLE \"T\";\nALTER TABLE t DROP COLUMN \"A\";\n",
+            ),
+        ]);
+        let expected = [
+            (
+                "SQLite cannot run this data statement: `::` casts are PostgreSQL's",
+                2,
+                20,
+            ),
+            (
+                "SQLite cannot run this data statement: function `now` does not exist in SQLite",
+                1,
+                25,
+            ),
+            (
+                "column \"A\" of \"t\" and column \"a\" of \"t\" differ only in case: SQLite reads them as one name",
+                3,
+                26,
+            ),
+            (
+                "table \"T\" and table \"t\" differ only in case: SQLite reads them as one name",
+                1,
+                14,
+            ),
+            ("table `e` has no columns: SQLite cannot hold it", 2, 14),
+        ];
+        let expected: Vec<(String, u32, u32)> = expected
+            .iter()
+            .map(|(m, l, c)| ((*m).to_string(), *l, *c))
+            .collect();
+        let mut found = found;
+        found.sort();
+        let mut expected = expected;
+        expected.sort();
+        assert_eq!(found, expected);
+        // Allowed, the migration checks; its SQLite rendering is the refusal.
+        let allowed =
+            "-- schema: allow(sqlite_unsupported)\nINSERT INTO t VALUES (1, now()::text);\n";
+        assert_eq!(
+            lints(&[(table, "DROP TABLE t;"), (allowed, "DELETE FROM t;")]),
+            vec![]
+        );
+        let mut diags = Vec::new();
+        let r = replay(
+            &[
+                m(1, table, "DROP TABLE t;"),
+                m(2, allowed, "DELETE FROM t;"),
+            ],
+            &mut diags,
+        );
+        let e = rendered(&r.migrations[1], &Sqlite).expect_err("refused");
+        assert_eq!(e.change, "the data statement at up.sql:2:1");
+        assert!(e.reason.contains("function `now`"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_refuses_empty_tables_and_case_only_differences() {
+        let mut diags = Vec::new();
+        let r = replay(
+            &[
+                m(1, "CREATE TABLE e ();", "DROP TABLE e;"),
+                m(
+                    2,
+                    "-- schema: allow(sqlite_unsupported)\nCREATE TABLE a (x int, \"X\" int);",
+                    "DROP TABLE a;",
+                ),
+            ],
+            &mut diags,
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let e = rendered(&r.migrations[0], &Sqlite).expect_err("empty table");
+        assert_eq!(e.change, "create table `e`");
+        assert!(e.reason.contains("no columns"), "{e}");
+        let e = rendered(&r.migrations[1], &Sqlite).expect_err("case clash");
+        assert!(
+            e.reason
+                .contains("column \"X\" of \"a\" and column \"x\" of \"a\" differ only in case"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_rename_stays_a_rename_in_sqlite() {
         let mut diags = Vec::new();
         let r = replay(
             &[

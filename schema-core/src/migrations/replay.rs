@@ -2,13 +2,14 @@
 //! *migrated* schema; after each up its down is replayed (journaled, then rolled
 //! back) and must give back the schema before it.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Origin};
 use crate::diff;
 use crate::lint;
 use crate::migrations::MigrationFiles;
+use crate::migrations::dialects;
 use crate::model::{Indexed, Journal, ObjectMap, Schema, SchemaJournal};
 use crate::parse::directive::{Directive, DirectiveKind};
-use crate::parse::{self, Mode, apply::apply_file};
+use crate::parse::{self, LocatedStatement, Mode, apply::apply_file, apply_statement};
 
 /// What replay learned about one migration.
 #[derive(Debug, Clone)]
@@ -26,6 +27,94 @@ pub struct ReplayedMigration {
     /// The `RENAME` statements of up.sql (so other dialects rename rather than
     /// drop and create).
     pub renames: diff::Renames,
+    /// up.sql as other dialects run it, in order, when it holds a data
+    /// statement; empty otherwise (its changes are then `before` → `after`).
+    pub up_steps: Vec<Step>,
+    /// The same for down.sql (from the schema after up.sql).
+    pub down_steps: Vec<Step>,
+}
+
+/// One step of a migration file that holds data statements.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// The schema statements between two data statements.
+    Schema {
+        /// The whole schema before them.
+        before: Box<Schema>,
+        /// The whole schema after them.
+        after: Box<Schema>,
+        /// Their `RENAME`s.
+        renames: diff::Renames,
+    },
+    /// A data statement, which runs against the tables as the steps before it
+    /// left them.
+    Data(DataStatement),
+}
+
+/// An `INSERT`, `UPDATE`, `DELETE` or `TRUNCATE` of a migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataStatement {
+    /// Its text, as written (without the `;`).
+    pub text: String,
+    /// Where it starts.
+    pub origin: Origin,
+}
+
+/// The data statement `located` is, if it is one.
+fn data_statement(located: &LocatedStatement) -> Option<DataStatement> {
+    use sqlparser::ast::Statement as S;
+    let parse::ParsedStatement::Sql(statement) = &located.statement else {
+        return None;
+    };
+    matches!(
+        statement.as_ref(),
+        S::Insert(_) | S::Update(_) | S::Delete(_) | S::Truncate(_)
+    )
+    .then(|| DataStatement {
+        text: located.text.clone(),
+        origin: located.origin.clone(),
+    })
+}
+
+/// The steps of `file` applied onto `start`: its schema statements grouped
+/// between its data statements. Empty when it holds no data statement.
+fn steps(start: &Schema, file: &parse::ParsedFile) -> Vec<Step> {
+    if !file.statements.iter().any(|s| data_statement(s).is_some()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut now = start.clone();
+    let mut before = start.clone();
+    let mut group: Vec<&LocatedStatement> = Vec::new();
+    let close =
+        |out: &mut Vec<Step>, before: &Schema, now: &Schema, group: &[&LocatedStatement]| {
+            if !group.is_empty() {
+                out.push(Step::Schema {
+                    before: Box::new(before.clone()),
+                    after: Box::new(now.clone()),
+                    renames: renames_of(group.iter().copied()),
+                });
+            }
+        };
+    for located in &file.statements {
+        match data_statement(located) {
+            Some(data) => {
+                if !group.is_empty() {
+                    close(&mut out, &before, &now, &group);
+                    group.clear();
+                    before = now.clone();
+                }
+                out.push(Step::Data(data));
+            }
+            None => {
+                // Errors were reported by the replay itself.
+                let _ = apply_statement(&mut now, file, located, Mode::Migration);
+                group.push(located);
+            }
+        }
+    }
+    close(&mut out, &before, &now, &group);
+    out
 }
 
 impl ReplayedMigration {
@@ -59,15 +148,34 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
         diagnostics.extend(down_diags);
         let mut directives = up.all_directives();
         directives.extend(down.all_directives());
+        let start = schema.clone();
         schema.begin_journal();
         let up_statements = apply_file(&mut schema, &up, Mode::Migration, diagnostics);
         let up_journal = schema.take_journal();
         let (after, before) = touched(&schema, &up_journal, &SchemaJournal::default());
-        let renames = renames_of(&up);
+        let renames = renames_of(up.statements.iter());
         if up.statements.is_empty() && diagnostics.len() == before_count {
             diagnostics.extend(lint::empty_migration(m, 0, &up.all_directives()));
         }
-        if diagnostics.len() == before_count {
+        let clean = diagnostics.len() == before_count;
+        let (up_steps, down_steps) = if clean {
+            (steps(&start, &up), steps(&schema, &down))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let sqlite_lints = if clean {
+            dialects::sqlite_lints(
+                &m.up,
+                &start,
+                &schema,
+                &after,
+                [&up_steps, &down_steps],
+                &directives,
+            )
+        } else {
+            Vec::new()
+        };
+        if clean {
             // Down runs on the migrated schema itself, journaled, then is rolled back.
             schema.begin_journal();
             apply_file(&mut schema, &down, Mode::Migration, diagnostics);
@@ -81,6 +189,7 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
             }
             schema.roll_back(down_journal);
         }
+        diagnostics.extend(sqlite_lints);
         out.push(ReplayedMigration {
             files: m.clone(),
             up_statements,
@@ -88,6 +197,8 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
             before,
             after,
             renames,
+            up_steps,
+            down_steps,
         });
     }
     Replay {
@@ -156,8 +267,8 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
     (undone, before)
 }
 
-/// The table and column renames a file's statements perform, in order.
-fn renames_of(file: &parse::ParsedFile) -> diff::Renames {
+/// The table and column renames `statements` perform, in order.
+fn renames_of<'s>(statements: impl Iterator<Item = &'s LocatedStatement>) -> diff::Renames {
     use crate::model::QualifiedName;
     use crate::model::names::{fold_ident, object_name_parts};
     use sqlparser::ast::{AlterTableOperation, RenameTableNameKind, Statement};
@@ -167,7 +278,7 @@ fn renames_of(file: &parse::ParsedFile) -> diff::Renames {
         _ => None,
     };
     let mut out = diff::Renames::default();
-    for located in &file.statements {
+    for located in statements {
         let parse::ParsedStatement::Sql(statement) = &located.statement else {
             continue;
         };

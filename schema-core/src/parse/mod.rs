@@ -16,7 +16,7 @@ use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 pub use apply::{Mode, apply_statement};
 use directive::Directive;
@@ -37,6 +37,9 @@ pub struct LocatedStatement {
     pub origin: Origin,
     /// Line of its last token.
     pub end_line: u32,
+    /// Its own text, as written: from its first token to its end (the `;`
+    /// left out). Migrations carry data statements to other dialects verbatim.
+    pub text: String,
 }
 
 /// A statement sqlparser parsed, or one of the few forms we read ourselves.
@@ -423,6 +426,44 @@ fn blank_drop_index_concurrently(tokens: &mut [TokenWithSpan]) {
     }
 }
 
+/// Byte offsets of a text's lines, to cut a statement's text out by the
+/// locations of its tokens.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The byte offset of a location (the text's end for an empty one).
+    fn offset(&self, at: Location) -> usize {
+        let Some(&start) = usize::try_from(at.line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+            .and_then(|l| self.starts.get(l))
+        else {
+            return self.text.len();
+        };
+        let skip = usize::try_from(at.column).unwrap_or(1).saturating_sub(1);
+        self.text[start..]
+            .char_indices()
+            .nth(skip)
+            .map_or(self.text.len(), |(i, _)| start + i)
+    }
+
+    /// The text from the start of `first` to the end of `last`.
+    fn between(&self, first: &TokenWithSpan, last: &TokenWithSpan) -> &'t str {
+        let (from, to) = (self.offset(first.span.start), self.offset(last.span.end));
+        self.text.get(from..to.max(from)).unwrap_or("")
+    }
+}
+
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
@@ -462,6 +503,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
     }
     blank_drop_index_concurrently(&mut tokens);
+    let lines = Lines::new(text);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -487,6 +529,9 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                         statement,
                         origin,
                         end_line,
+                        text: lines
+                            .between(&start, parser.get_current_token())
+                            .to_string(),
                     });
                 }
                 Err(message) => diagnostics.push(
@@ -500,12 +545,16 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         match parser.parse_statement() {
             Ok(statement) => {
+                let text = lines
+                    .between(&start, parser.get_current_token())
+                    .to_string();
                 let next = parser.peek_token();
                 let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
                 file.statements.push(LocatedStatement {
                     statement: ParsedStatement::Sql(Box::new(statement)),
                     origin,
                     end_line: end_line.max(line),
+                    text,
                 });
             }
             Err(e) => {
@@ -623,6 +672,26 @@ mod tests {
             .map(|s| (s.origin.line, s.origin.column))
             .collect();
         assert_eq!(places, vec![(3, 3), (4, 1)]);
+    }
+
+    #[test]
+    fn statements_keep_their_own_text() {
+        let src = Source::new(
+            "s.sql",
+            "insert into t values ('a;b', 'é') -- c\n;\n  update t\n   set a = 1 ;alter sequence s owned by none;delete from t",
+        );
+        let (file, diags) = parse_file(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let texts: Vec<&str> = file.statements.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "insert into t values ('a;b', 'é')",
+                "update t\n   set a = 1",
+                "alter sequence s owned by none",
+                "delete from t"
+            ]
+        );
     }
 
     #[test]

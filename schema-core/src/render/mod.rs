@@ -343,4 +343,15 @@ pub trait Renderer {
         from: &Schema,
         to: &Schema,
     ) -> Result<Vec<Statement>, Unsupported>;
+
+    /// A data statement of a migration (`INSERT`, `UPDATE`, `DELETE`, written
+    /// for PostgreSQL, without its `;`, starting at `origin`) as this dialect
+    /// runs it: by default as written.
+    ///
+    /// # Errors
+    /// When the dialect cannot run it as PostgreSQL does.
+    fn data_statement(&self, text: &str, origin: &crate::Origin) -> Result<Statement, Unsupported> {
+        let _ = origin;
+        Ok(Statement::new(format!("{text};")))
+    }
 }

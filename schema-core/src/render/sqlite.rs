@@ -24,7 +24,7 @@
 //! | `interval[(p)]`                    | `INTERVAL[(p)]`                 | INTEGER  |
 //! | `uuid`, `json`, `jsonb`, `xml`     | `UUID`, `JSON`, `JSONB`, `XML`  | NUMERIC  |
 //! | `inet`, `cidr`, `macaddr`          | `INET`, `CIDR`, `MACADDR`       | NUMERIC  |
-//! | an enum type `mood`                | `mood` + `CHECK (col IN (..))`  | by name  |
+//! | an enum type `mood`                | `TEXT /* schema: enum mood */` + `CHECK (col IN (..))` | TEXT |
 //! | `T[]` (`text[]`, `integer[]`, ...) | `TEXT[]`, `INTEGER[]`, ...      | T's      |
 //!
 //! No spelling that PostgreSQL's type parser reads as `bytea` gives BLOB
@@ -43,8 +43,10 @@
 //! a modifier (`varchar(20)[]`: SQLite's grammar has no place for it) or of
 //! `bytea` is unsupported, and so is an `ARRAY[..]` expression.
 //!
-//! An enum column's declared type is the enum's name, so introspection knows the
-//! type, and a column `CHECK ("col" IN ('a', 'b'))` holds its labels in order;
+//! An enum column's declared type is `TEXT` (so a label such as `'1e3'` or
+//! `'007'` is stored as written, never as a number) followed by a comment
+//! naming the enum ([`parse_enum_marker`]), so introspection knows the type,
+//! and a column `CHECK ("col" IN ('a', 'b'))` holds its labels in order;
 //! changing the labels rebuilds the tables whose columns use the type. An enum
 //! type no column uses has no trace in SQLite: [`comparable`] leaves it out.
 //!
@@ -100,8 +102,15 @@
 //! Comments (`COMMENT ON`) have no SQLite equivalent and are skipped: the
 //! model's comments do not survive on SQLite ([`comparable`] clears them).
 //!
+//! # Data statements
+//! A migration's `INSERT`, `UPDATE` and `DELETE` run as written, between the
+//! schema changes around them, when SQLite reads them as PostgreSQL does
+//! ([`data`]); otherwise they are [`Unsupported`].
+//!
 //! # Unsupported
-//! [`Unsupported`], naming the change: objects outside the `public` schema,
+//! [`Unsupported`], naming the change: a table without columns, two names
+//! that differ only in case ([`case_collisions`]: SQLite ignores ASCII case in
+//! names), objects outside the `public` schema,
 //! the arrays above, `bit`, `bit varying`, `tsvector`, `tsquery`, sequences other than a
 //! rowid alias's, `serial`/identity columns that are not the whole integer
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
@@ -109,6 +118,8 @@
 //! methods other than `btree`, `INCLUDE`, and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
 //! (`ILIKE`, `SIMILAR TO`, regular expressions, arrays, `AT TIME ZONE`, ...).
+
+pub mod data;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -573,6 +584,9 @@ impl RowidMarker {
     /// # Errors
     /// A message when the comment is a marker this module did not write.
     pub fn parse_comment(comment: &str) -> Option<Result<RowidMarker, String>> {
+        if parse_enum_marker(comment).is_some() {
+            return None;
+        }
         let body = comment.trim();
         let body = body.strip_prefix("/*").unwrap_or(body);
         let body = body.strip_suffix("*/").unwrap_or(body).trim();
@@ -595,6 +609,35 @@ impl RowidMarker {
         };
         Some(RowidMarker { data_type, kind })
     }
+}
+
+const ENUM_MARKER: &str = "enum";
+
+/// The comment after an enum column's declared type `TEXT`, naming its type:
+/// `/* schema: enum mood */`. (The type's name as the declared type would give
+/// the column NUMERIC affinity, or INTEGER when it contains `int`, turning a
+/// label such as `'1e3'` into a number.)
+fn enum_marker(name: &QualifiedName) -> Result<String, Reason> {
+    public(name, "type")?;
+    let body = format!("{MARKER_PREFIX} {ENUM_MARKER} {}", quote_ident(&name.name));
+    if body.contains("*/") {
+        return Err(format!("the name in `{body}` cannot be kept in a comment"));
+    }
+    Ok(format!("/* {body} */"))
+}
+
+/// The enum type an enum column's marker comment names (see [`enum_marker`]);
+/// `None` when the comment is not one.
+pub fn parse_enum_marker(comment: &str) -> Option<QualifiedName> {
+    let body = comment.trim();
+    let body = body.strip_prefix("/*").unwrap_or(body);
+    let body = body.strip_suffix("*/").unwrap_or(body).trim();
+    let rest = body.strip_prefix(MARKER_PREFIX)?.trim_start();
+    let name = rest.strip_prefix(ENUM_MARKER)?;
+    if !name.starts_with(char::is_whitespace) {
+        return None;
+    }
+    unquote(name.trim()).map(QualifiedName::public)
 }
 
 /// A name as [`quote_ident`] writes it, unquoted.
@@ -826,7 +869,12 @@ impl Sqlite {
     /// A column's name, declared type, generated expression, default and
     /// nullability.
     fn plain_column(&self, c: &Column) -> Result<String, Reason> {
-        let mut out = format!("{} {}", quoted(&c.name), declared_type(&c.data_type)?);
+        let declared = match &c.data_type {
+            // TEXT affinity, so a label that looks like a number stays text.
+            SqlType::Named(name) => format!("TEXT {}", enum_marker(name)?),
+            other => declared_type(other)?,
+        };
+        let mut out = format!("{} {declared}", quoted(&c.name));
         if let Some(g) = &c.generated {
             out.push_str(&format!(
                 " GENERATED ALWAYS AS ({}) STORED",
@@ -1533,9 +1581,187 @@ fn runs_before_rebuilds(c: &Change) -> bool {
     )
 }
 
+/// Two objects whose names differ only in case, which SQLite (ignoring ASCII
+/// case in names) reads as one: tables and indexes share one namespace, the
+/// columns of a table another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseCollision {
+    /// Each object described (`table "Users"`) with where it is declared,
+    /// in name order.
+    pub objects: [(String, crate::Origin); 2],
+}
+
+/// Every pair of objects of `schema` that SQLite would read as one name.
+pub fn case_collisions(schema: &Schema) -> Vec<CaseCollision> {
+    fn pairs(names: Vec<(String, String, crate::Origin)>, out: &mut Vec<CaseCollision>) {
+        let mut by_key: BTreeMap<String, Vec<(String, String, crate::Origin)>> = BTreeMap::new();
+        for (name, what, origin) in names {
+            by_key
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .push((name, what, origin));
+        }
+        for mut group in by_key.into_values() {
+            group.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut group = group.into_iter();
+            let Some((_, first, first_at)) = group.next() else {
+                continue;
+            };
+            for (_, what, at) in group {
+                out.push(CaseCollision {
+                    objects: [(first.clone(), first_at.clone()), (what, at)],
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut all = Vec::new();
+    for t in schema.tables.values() {
+        all.extend(relations(t).map(|(n, i, o)| (n.to_string(), describe(t, i), o.clone())));
+        let columns = t
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), describe_column(t, c), c.origin.clone()))
+            .collect();
+        pairs(columns, &mut out);
+    }
+    pairs(all, &mut out);
+    out
+}
+
+/// The relations (a table and its indexes) SQLite names in one namespace:
+/// each name, its index (none for the table) and where it is declared.
+fn relations(t: &Table) -> impl Iterator<Item = (&str, Option<&Index>, &crate::Origin)> {
+    std::iter::once((t.name.name.as_str(), None, &t.origin)).chain(
+        t.indexes
+            .values()
+            .map(|i| (i.name.as_str(), Some(i), &i.origin)),
+    )
+}
+
+/// `column "c" of "t"`.
+fn describe_column(t: &Table, c: &Column) -> String {
+    format!("column {} of {}", quoted(&c.name), quoted(&t.name.name))
+}
+
+/// `table "t"` or `index "i" on "t"`.
+fn describe(t: &Table, index: Option<&Index>) -> String {
+    match index {
+        None => format!("table {}", quoted(&t.name.name)),
+        Some(i) => format!("index {} on {}", quoted(&i.name), quoted(&t.name.name)),
+    }
+}
+
+/// The pairs of [`case_collisions`] of `after` that `before` does not have,
+/// looking only at what `touched` (the objects a migration left, as in
+/// `after`) names: fast on a large schema.
+pub fn new_case_collisions(
+    before: &Schema,
+    after: &Schema,
+    touched: &Schema,
+) -> Vec<CaseCollision> {
+    let clash = |a: &str, b: &str| a != b && a.eq_ignore_ascii_case(b);
+    let pair = |a: (String, crate::Origin), b: (String, crate::Origin)| {
+        let objects = if a.0 <= b.0 { [a, b] } else { [b, a] };
+        CaseCollision { objects }
+    };
+    let mut out: Vec<CaseCollision> = Vec::new();
+    for t in touched.tables.values() {
+        let old = before.tables.get(&t.name);
+        let had = |name: &str| old.is_some_and(|o| o.columns.iter().any(|c| c.name == name));
+        for (i, c) in t.columns.iter().enumerate() {
+            for d in t.columns[..i].iter().filter(|d| clash(&c.name, &d.name)) {
+                if had(&c.name) && had(&d.name) {
+                    continue;
+                }
+                out.push(pair(
+                    (describe_column(t, d), d.origin.clone()),
+                    (describe_column(t, c), c.origin.clone()),
+                ));
+            }
+        }
+    }
+    let mine: Vec<(&str, String, &crate::Origin)> = touched
+        .tables
+        .values()
+        .flat_map(|t| relations(t).map(move |(n, i, o)| (n, describe(t, i), o)))
+        .collect();
+    if mine.is_empty() {
+        return out;
+    }
+    let existed = |name: &str| {
+        before
+            .tables
+            .values()
+            .any(|t| t.name.name == name || t.indexes.contains_key(name))
+    };
+    for t in after.tables.values() {
+        for (name, index, origin) in relations(t) {
+            for (m, m_what, m_origin) in mine.iter().filter(|m| clash(m.0, name)) {
+                if existed(m) && existed(name) {
+                    continue;
+                }
+                let what = describe(t, index);
+                let c = pair(
+                    (m_what.clone(), (*m_origin).clone()),
+                    (what, origin.clone()),
+                );
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The first change that leaves `to` with a table without columns or with a
+/// name clash `from` does not have, and why SQLite cannot run it.
+fn shape_refusal<'c>(
+    changes: &'c [Change],
+    from: &Schema,
+    to: &Schema,
+) -> Option<(&'c Change, String)> {
+    let empty = |name: &QualifiedName| to.tables.get(name).is_some_and(|t| t.columns.is_empty());
+    for c in changes {
+        let table = match c {
+            Change::CreateTable(t) => Some(&t.name),
+            Change::DropColumn { table, .. } | Change::RenameTable { to: table, .. } => Some(table),
+            _ => None,
+        };
+        if let Some(t) = table.filter(|t| empty(t)) {
+            return Some((
+                c,
+                format!("SQLite cannot hold table `{t}`, which has no columns"),
+            ));
+        }
+    }
+    let known = case_collisions(from);
+    let new = case_collisions(to)
+        .into_iter()
+        .find(|c| !known.contains(c))?;
+    let [(a, _), (b, _)] = &new.objects;
+    Some((
+        changes.first()?,
+        format!("{a} and {b} differ only in case, and SQLite reads them as one name"),
+    ))
+}
+
 impl Renderer for Sqlite {
     fn name(&self) -> &'static str {
         "SQLite"
+    }
+
+    /// As written when SQLite runs it as PostgreSQL does (see [`data::check`]).
+    fn data_statement(&self, text: &str, origin: &crate::Origin) -> Result<Statement, Unsupported> {
+        match data::check(text) {
+            Ok(()) => Ok(Statement::new(format!("{text};"))),
+            Err(r) => Err(Unsupported {
+                dialect: self.name(),
+                change: format!("the data statement at {origin}"),
+                reason: format!("{}: {}", r.what, r.help),
+            }),
+        }
     }
 
     /// Always double-quoted: SQLite's keywords are not PostgreSQL's.
@@ -1609,6 +1835,9 @@ impl Renderer for Sqlite {
     ) -> Result<Vec<Statement>, Unsupported> {
         if let (Err(reason), Some(first)) = (enum_arrays_have_labels(to), changes.first()) {
             return Err(self.unsupported(first, reason));
+        }
+        if let Some((change, reason)) = shape_refusal(changes, from, to) {
+            return Err(self.unsupported(change, reason));
         }
         let plan = Plan::new(changes, from, to);
         let (order, cycle) = drop_order(&plan);
