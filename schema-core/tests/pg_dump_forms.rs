@@ -46,6 +46,7 @@ fn a_clean_dump_reads_as_the_plain_dump_does() {
         QualifiedName::public("tags"),
         QualifiedName::public("schema_migrations"),
         QualifiedName::new("app", "posts"),
+        QualifiedName::new("app", "events"),
     ] {
         assert!(clean.tables.contains_key(&table), "{table} is missing");
     }
@@ -58,6 +59,14 @@ fn a_clean_dump_reads_as_the_plain_dump_does() {
         clean
             .sequences
             .contains_key(&QualifiedName::public("order"))
+    );
+    // Identity columns, written `ADD GENERATED ... (SEQUENCE NAME ... START WITH 1 ...)`.
+    let events = &clean.tables[&QualifiedName::new("app", "events")];
+    assert!(
+        events
+            .columns
+            .iter()
+            .all(|c| c.name == "at" || c.identity.is_some())
     );
     let posts = &clean.tables[&QualifiedName::new("app", "posts")];
     assert_eq!(posts.indexes.len(), 2);

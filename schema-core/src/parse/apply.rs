@@ -452,6 +452,69 @@ impl<'a> Cx<'a> {
     }
 
     fn apply(&mut self) -> Res<()> {
+        self.apply_statement()?;
+        self.check_sequence_names()
+    }
+
+    /// `SEQUENCE NAME s` in identity options (as pg_dump writes them) is read
+    /// only when `s` is the name PostgreSQL gives the identity's sequence anyway
+    /// (`table_column_seq`): the model does not carry another.
+    fn check_sequence_names(&self) -> Res<()> {
+        let start = (self.statement.origin.line, self.statement.origin.column);
+        let recorded = self.file.sequence_names.iter().filter(|(line, column, _)| {
+            (*line, *column) >= start && *line <= self.statement.end_line
+        });
+        let table = match &self.statement.statement {
+            ParsedStatement::Sql(s) => match s.as_ref() {
+                Statement::CreateTable(ct) => qualified(&ct.name).ok(),
+                Statement::AlterTable(at) => qualified(&at.name).ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let table = table.as_ref().and_then(|t| self.schema.tables.get(t));
+        for (line, column, parts) in recorded {
+            let expected: Vec<String> = table
+                .map(|t| {
+                    t.columns
+                        .iter()
+                        .filter(|c| c.identity.is_some())
+                        .map(|c| {
+                            names::choose_relation_name(
+                                self.schema,
+                                &[],
+                                &t.name,
+                                Some(&c.name),
+                                "seq",
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (schema, name) = match parts.as_slice() {
+                [n] => (None, n),
+                [.., s, n] => (Some(s), n),
+                [] => continue,
+            };
+            let same_schema = table.is_none_or(|t| schema.is_none_or(|s| *s == t.name.schema));
+            if !(same_schema && expected.contains(name)) {
+                let at = Origin::new(&self.file.source, *line, *column);
+                return Err(self
+                    .refuse_clause("SEQUENCE NAME", &[], "identity column")
+                    .at(&at)
+                    .note(match expected.as_slice() {
+                        [] => "the model does not carry an identity sequence's name".to_string(),
+                        names => format!(
+                            "only the name PostgreSQL would choose is read here: `{}`",
+                            names.join("`, `")
+                        ),
+                    }));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_statement(&mut self) -> Res<()> {
         let statement = match &self.statement.statement {
             ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
                 return self.alter_sequence_owned_by(sequence, owned_by.as_deref());

@@ -71,6 +71,11 @@ pub struct ParsedFile {
     pub statements: Vec<LocatedStatement>,
     /// `-- schema:` directives with their lines, in order.
     pub directives: Vec<(u32, Directive)>,
+    /// Identity options' `SEQUENCE NAME name` (which sqlparser does not read),
+    /// taken out of the text: the line and column of `SEQUENCE`, and the name's
+    /// parts. The statement that held one checks it is the name PostgreSQL
+    /// would choose anyway, or refuses it.
+    pub sequence_names: Vec<(u32, u32, Vec<String>)>,
 }
 
 impl ParsedFile {
@@ -382,6 +387,63 @@ fn blank_drop_index_concurrently(tokens: &mut [TokenWithSpan]) {
     }
 }
 
+/// Takes `SEQUENCE NAME name` out of identity options (`AS IDENTITY (SEQUENCE
+/// NAME s START WITH 1 ...)`, as pg_dump writes them), keeping every location,
+/// and returns where each was with its name. Left in place when it is the only
+/// option (the parentheses would be empty): it is then refused by name.
+fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<String>)> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let is = |i: usize, word: Keyword| matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word);
+    let mut found = Vec::new();
+    let mut blank = Vec::new();
+    let mut k = 0;
+    while k + 2 < significant.len() {
+        let (seq, name) = (significant[k], significant[k + 1]);
+        if !(is(seq, Keyword::SEQUENCE) && is(name, Keyword::NAME)) {
+            k += 1;
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut end = k + 2;
+        while let Some(v) = significant
+            .get(end)
+            .and_then(|&i| word_value(&tokens[i].token))
+        {
+            parts.push(v);
+            end += 1;
+            if significant
+                .get(end)
+                .is_some_and(|&i| tokens[i].token == Token::Period)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let opens = k > 0 && tokens[significant[k - 1]].token == Token::LParen;
+        let closes = significant
+            .get(end)
+            .is_none_or(|&i| tokens[i].token == Token::RParen);
+        if parts.is_empty() || (opens && closes) {
+            k = end.max(k + 1);
+            continue;
+        }
+        let (line, column) = line_col(&tokens[seq]);
+        found.push((line, column, parts));
+        blank.extend(significant[k..end].iter().copied());
+        k = end;
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+    found
+}
+
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
@@ -390,6 +452,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         source: Arc::clone(source),
         statements: Vec::new(),
         directives: Vec::new(),
+        sequence_names: Vec::new(),
     };
     let dialect = PostgreSqlDialect {};
     let blanked = blank_meta_commands(&source.text);
@@ -421,6 +484,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
     }
     blank_drop_index_concurrently(&mut tokens);
+    file.sequence_names = blank_sequence_names(&mut tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
