@@ -257,6 +257,17 @@ fn dedup_column_names(names: Vec<String>) -> Vec<String> {
     out
 }
 
+/// The fields a primary key and a unique constraint share.
+struct KeyParts<'k> {
+    name: Option<&'k Ident>,
+    index_name: Option<&'k Ident>,
+    index_type: Option<&'k IndexType>,
+    columns: &'k [IndexColumn],
+    include: &'k [Ident],
+    index_options: &'k [sqlparser::ast::IndexOption],
+    characteristics: Option<&'k ConstraintCharacteristics>,
+}
+
 /// A description of a constraint before it gets its name.
 struct PendingConstraint {
     name: Option<String>,
@@ -1136,24 +1147,28 @@ impl<'a> Cx<'a> {
         Ok((deferrable.unwrap_or(false) || deferred, deferred))
     }
 
-    /// Clauses of an index-backed constraint the model does not carry.
-    fn refuse_key_clauses(
-        &self,
-        index_name: Option<&Ident>,
-        index_type: Option<&IndexType>,
-        include: &[Ident],
-        index_options: &[sqlparser::ast::IndexOption],
-    ) -> Res<()> {
-        if !include.is_empty() {
+    /// What a primary key and a unique constraint share: the columns (`column`
+    /// when written on one) and deferral, once the clauses the model does not
+    /// carry are refused.
+    fn key_parts(&self, key: KeyParts<'_>, column: Option<&str>) -> Res<(Vec<String>, bool, bool)> {
+        if let Some(n) = key.name {
+            self.check_name(n, "constraint")?;
+        }
+        if !key.include.is_empty() {
             return Err(self.refuse_clause("INCLUDE", &["INCLUDE"], "constraint"));
         }
-        if index_type.is_some() || !index_options.is_empty() {
+        if key.index_type.is_some() || !key.index_options.is_empty() {
             return Err(self.refuse_clause("USING", &["USING"], "constraint"));
         }
-        if index_name.is_some() {
+        if key.index_name.is_some() {
             return Err(self.refuse_clause("index name in a key constraint", &[], "constraint"));
         }
-        Ok(())
+        let (deferrable, initially_deferred) = self.deferral(key.characteristics)?;
+        let columns = match column {
+            Some(c) => vec![c.to_string()],
+            None => self.index_columns(key.columns)?,
+        };
+        Ok((columns, deferrable, initially_deferred))
     }
 
     /// A primary key; `column` is the column it is written on, if any.
@@ -1171,20 +1186,18 @@ impl<'a> Cx<'a> {
             index_options,
             characteristics,
         } = pk;
-        if let Some(n) = name {
-            self.check_name(n, "constraint")?;
-        }
-        self.refuse_key_clauses(
-            index_name.as_ref(),
-            index_type.as_ref(),
-            include,
-            index_options,
+        let (columns, deferrable, initially_deferred) = self.key_parts(
+            KeyParts {
+                name: name.as_ref(),
+                index_name: index_name.as_ref(),
+                index_type: index_type.as_ref(),
+                columns,
+                include,
+                index_options,
+                characteristics: characteristics.as_ref(),
+            },
+            column,
         )?;
-        let (deferrable, initially_deferred) = self.deferral(characteristics.as_ref())?;
-        let columns = match column {
-            Some(c) => vec![c.to_string()],
-            None => self.index_columns(columns)?,
-        };
         Ok(PendingConstraint {
             name: name.as_ref().map(fold_ident),
             kind: ConstraintKind::PrimaryKey { columns },
@@ -1213,23 +1226,21 @@ impl<'a> Cx<'a> {
             characteristics,
             nulls_distinct,
         } = u;
-        if let Some(n) = name {
-            self.check_name(n, "constraint")?;
-        }
         if *index_type_display != sqlparser::ast::KeyOrIndexDisplay::None {
             return Err(self.refuse_clause("UNIQUE KEY / UNIQUE INDEX", &[], "constraint"));
         }
-        self.refuse_key_clauses(
-            index_name.as_ref(),
-            index_type.as_ref(),
-            include,
-            index_options,
+        let (columns, deferrable, initially_deferred) = self.key_parts(
+            KeyParts {
+                name: name.as_ref(),
+                index_name: index_name.as_ref(),
+                index_type: index_type.as_ref(),
+                columns,
+                include,
+                index_options,
+                characteristics: characteristics.as_ref(),
+            },
+            column,
         )?;
-        let (deferrable, initially_deferred) = self.deferral(characteristics.as_ref())?;
-        let columns = match column {
-            Some(c) => vec![c.to_string()],
-            None => self.index_columns(columns)?,
-        };
         Ok(PendingConstraint {
             name: name.as_ref().map(fold_ident),
             kind: ConstraintKind::Unique {

@@ -1,117 +1,23 @@
-//! PostgreSQL's reserved key words: unquoted, they cannot name a table, a
-//! column, a type, an index, a sequence or a constraint.
+//! PostgreSQL's reserved key words as names: unquoted, they cannot name a
+//! table, a column, a type, an index, a sequence or a constraint.
 
-/// Key words PostgreSQL 15 lists as `reserved` (`pg_get_keywords()`, catcode `R`).
-pub const RESERVED: &[&str] = &[
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "both",
-    "case",
-    "cast",
-    "check",
-    "collate",
-    "column",
-    "constraint",
-    "create",
-    "current_catalog",
-    "current_date",
-    "current_role",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "default",
-    "deferrable",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "false",
-    "fetch",
-    "for",
-    "foreign",
-    "from",
-    "grant",
-    "group",
-    "having",
-    "in",
-    "initially",
-    "intersect",
-    "into",
-    "lateral",
-    "leading",
-    "limit",
-    "localtime",
-    "localtimestamp",
-    "not",
-    "null",
-    "offset",
-    "on",
-    "only",
-    "or",
-    "order",
-    "placing",
-    "primary",
-    "references",
-    "returning",
-    "select",
-    "session_user",
-    "some",
-    "symmetric",
-    "table",
-    "then",
-    "to",
-    "trailing",
-    "true",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "variadic",
-    "when",
-    "where",
-    "window",
-    "with",
-];
+use crate::model::names::RESERVED;
 
-/// Key words PostgreSQL 15 lists as `reserved (can be function or type)`
-/// (catcode `T`): they cannot name a table or a column either.
-pub const RESERVED_TYPE_FUNC_NAME: &[&str] = &[
-    "authorization",
-    "binary",
-    "collation",
-    "concurrently",
-    "cross",
-    "current_schema",
-    "freeze",
-    "full",
-    "ilike",
-    "inner",
-    "is",
-    "isnull",
-    "join",
-    "left",
-    "like",
-    "natural",
-    "notnull",
-    "outer",
-    "overlaps",
-    "right",
-    "similar",
-    "tablesample",
-    "verbose",
-];
+/// Reserved only from PostgreSQL 16 on: PostgreSQL 15 accepts them as names.
+const RESERVED_SINCE_16: &[&str] = &["system_user"];
+
+/// The key words PostgreSQL 15 refuses where its grammar expects a name
+/// (`ColId`): those `pg_get_keywords()` lists as `reserved` (catcode `R`) and
+/// `reserved (can be function or type)` (catcode `T`).
+pub fn reserved_words() -> impl Iterator<Item = &'static str> {
+    RESERVED
+        .iter()
+        .copied()
+        .filter(|w| !RESERVED_SINCE_16.contains(w))
+}
 
 /// True when `word` (already folded to lower case) cannot be written unquoted
-/// where PostgreSQL's grammar expects a name (`ColId`).
+/// where PostgreSQL's grammar expects a name.
 pub fn is_reserved(word: &str) -> bool {
-    RESERVED.contains(&word) || RESERVED_TYPE_FUNC_NAME.contains(&word)
+    RESERVED.binary_search(&word).is_ok() && !RESERVED_SINCE_16.contains(&word)
 }
