@@ -172,13 +172,13 @@ fn dropping_a_referenced_table_needs_cascade_and_cascade_drops_the_foreign_key()
 #[test]
 fn statements_on_missing_objects_are_located_errors_with_suggestions() {
     let (_, diags) = replayed(&[(
-        "create table users (id int primary key);\nalter table user add column x int;\nalter table users drop column nope;\n",
+        "create table users (id int primary key);\nalter table userz add column x int;\nalter table users drop column nope;\n",
         "drop table users;",
     )]);
     let text = render_all(&diags, false);
     assert_eq!(diags.len(), 2, "{text}");
     assert!(
-        diags[0].message.contains("table `\"user\"` does not exist"),
+        diags[0].message.contains("table `userz` does not exist"),
         "{text}"
     );
     assert_eq!(

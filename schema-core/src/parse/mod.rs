@@ -629,6 +629,12 @@ fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static
         .text
         .lines()
         .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    // Locations are those of the text without its byte order mark.
+    let text = if line == 1 {
+        text.strip_prefix('\u{feff}').unwrap_or(text)
+    } else {
+        text
+    };
     let rest: String = text
         .chars()
         .skip(usize::try_from(column).ok()?.saturating_sub(1))
