@@ -2956,14 +2956,27 @@ fn index_mentions(index: &Index, column: &str) -> bool {
             .is_some_and(|p| expression_mentions(p, column))
 }
 
-/// Renames column `old` to `new` inside an expression.
+/// Renames column `old` to `new` inside an expression, in its canonical text
+/// and in the spelling it is written back in.
 pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let dialect = sqlparser::dialect::PostgreSqlDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
+    let (Some(sql), Some(source)) = (
+        rename_words(expr.sql(), old, new),
+        rename_words(expr.source(), old, new),
+    ) else {
         return expr.clone();
     };
-    let mut text = String::new();
+    match Expression::parse(&sql) {
+        Ok(canonical) => Expression::from_parts(canonical.sql().to_string(), source),
+        Err(_) => expr.clone(),
+    }
+}
+
+/// `text` with every column reference `old` (not a function name) written `new`.
+fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
+    let mut out = String::new();
     for (i, t) in tokens.iter().enumerate() {
         match t {
             Token::Word(w)
@@ -2974,12 +2987,12 @@ pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expressi
                         w.value.to_ascii_lowercase() == old
                     }) =>
             {
-                text.push_str(&names::quote_ident(new));
+                out.push_str(&names::quote_ident(new));
             }
-            other => text.push_str(&other.to_string()),
+            other => out.push_str(&other.to_string()),
         }
     }
-    Expression::parse(&text).unwrap_or_else(|_| expr.clone())
+    Some(out)
 }
 
 fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {
