@@ -150,6 +150,11 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "2:20",
     ),
     (
+        "COLLATE",
+        with_t!("CREATE INDEX ON t (b COLLATE \"C\");"),
+        "2:22",
+    ),
+    (
         "WITH (...)",
         with_t!("CREATE INDEX ON t (b) WITH (fillfactor = 50);"),
         "2:23",

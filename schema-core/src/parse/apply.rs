@@ -2161,6 +2161,11 @@ impl<'a> Cx<'a> {
             if with_fill.is_some() {
                 return Err(self.refuse_clause("WITH FILL", &["WITH", "FILL"], "CREATE INDEX"));
             }
+            if let Expr::Collate { .. } = expr {
+                // PostgreSQL keeps it as the key's collation, not as an
+                // expression: the model does not carry it yet.
+                return Err(self.refuse_clause("COLLATE", &["COLLATE"], "CREATE INDEX"));
+            }
             if let Expr::Identifier(i) = expr {
                 self.check_name(i, "column")?;
             }
