@@ -216,7 +216,7 @@ pub fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Load
     diagnostics.extend(parse_diags);
     let mut declared = Schema::new();
     parse::apply::apply_file(&mut declared, &file, Mode::Declarative, &mut diagnostics);
-    let declared_ok = diagnostics.is_empty();
+    let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lint::missing_primary_keys(&declared));
     let before_replay = diagnostics.len();
     let replay = replay(migrations, &mut diagnostics);

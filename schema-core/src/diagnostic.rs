@@ -166,6 +166,8 @@ pub mod codes {
     pub const BAD_DIRECTIVE: Code = error("S0007", "bad_directive");
     /// A file or directory could not be read.
     pub const IO: Code = error("S0008", "io_error");
+    /// A statement read and ignored (data statements in schema.sql); a warning.
+    pub const IGNORED_STATEMENT: Code = error("S0009", "ignored_statement");
 
     /// A migrations directory entry that is not `<version>_<slug>/`.
     pub const BAD_MIGRATION_NAME: Code = error("S0101", "bad_migration_name");
@@ -257,6 +259,14 @@ impl Diagnostic {
             related: Vec::new(),
             notes: Vec::new(),
             help: None,
+        }
+    }
+
+    /// A warning with a code and a message: printed, never fails anything.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
         }
     }
 

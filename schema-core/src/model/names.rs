@@ -43,7 +43,7 @@ pub fn truncate(s: &str, max: usize) -> &str {
 }
 
 /// PostgreSQL's reserved key words: an identifier spelled like one must be quoted.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "all",
     "analyse",
     "analyze",

@@ -45,6 +45,7 @@ pub fn apply_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut previous_end = 0;
+    let mut narrow_sequences = Vec::new();
     for statement in &file.statements {
         let directives = file.directives_between(previous_end, statement.origin.line);
         let mut cx = Cx {
@@ -53,13 +54,48 @@ pub fn apply_file(
             file,
             statement,
             directives,
+            narrow_sequences: &mut narrow_sequences,
         };
         if let Err(d) = cx.apply() {
             diagnostics.push(d);
         }
         previous_end = statement.end_line;
     }
+    diagnostics.extend(unowned_narrow_sequences(schema, narrow_sequences));
     file.statements.len()
+}
+
+/// A sequence declared `AS smallint` or `AS integer`, and where.
+type NarrowSequence = (QualifiedName, SqlType, Origin);
+
+/// `AS smallint` / `AS integer` on a sequence is read only where the model
+/// implies it: a sequence owned by a column of that type (what `pg_dump`
+/// writes for `serial`). Anywhere else it is refused by name.
+fn unowned_narrow_sequences(schema: &Schema, narrow: Vec<NarrowSequence>) -> Vec<Diagnostic> {
+    narrow
+        .into_iter()
+        .filter(|(name, ty, _)| {
+            schema.sequences.get(name).is_some_and(|s| {
+                let owner_type = s.owned_by.as_ref().and_then(|(t, c)| {
+                    schema
+                        .tables
+                        .get(t)
+                        .and_then(|t| t.column(c))
+                        .map(|c| &c.data_type)
+                });
+                owner_type != Some(ty)
+            })
+        })
+        .map(|(name, ty, at)| {
+            Diagnostic::error(
+                codes::UNSUPPORTED_FEATURE,
+                format!("`AS {ty}` is not supported yet on sequence `{name}`: the schema model does not carry a sequence's type"),
+            )
+            .at(&at)
+            .note(format!("it is read only for a sequence owned by a `{ty}` column (`ALTER SEQUENCE {name} OWNED BY table.column`), as pg_dump writes for `serial`"))
+            .help("remove `AS ...` (a sequence is `bigint`), or own the sequence by the column it numbers")
+        })
+        .collect()
 }
 
 /// Applies one statement (with no directives) to `schema`.
@@ -72,14 +108,23 @@ pub fn apply_statement(
     statement: &LocatedStatement,
     mode: Mode,
 ) -> Result<(), Diagnostic> {
+    let mut narrow_sequences = Vec::new();
     Cx {
         schema,
         mode,
         file,
         statement,
         directives: Vec::new(),
+        narrow_sequences: &mut narrow_sequences,
     }
-    .apply()
+    .apply()?;
+    match unowned_narrow_sequences(schema, narrow_sequences)
+        .into_iter()
+        .next()
+    {
+        Some(d) => Err(d),
+        None => Ok(()),
+    }
 }
 
 struct Cx<'a> {
@@ -88,6 +133,8 @@ struct Cx<'a> {
     file: &'a ParsedFile,
     statement: &'a LocatedStatement,
     directives: Vec<Directive>,
+    /// Sequences of the file declared `AS smallint` / `AS integer`.
+    narrow_sequences: &'a mut Vec<NarrowSequence>,
 }
 
 fn qualified(name: &ObjectName) -> Result<QualifiedName, String> {
@@ -108,16 +155,6 @@ fn action(a: &Option<sqlparser::ast::ReferentialAction>) -> ReferentialAction {
         Some(A::Cascade) => ReferentialAction::Cascade,
         Some(A::SetNull) => ReferentialAction::SetNull,
         Some(A::SetDefault) => ReferentialAction::SetDefault,
-    }
-}
-
-fn deferral(c: &Option<ConstraintCharacteristics>) -> (bool, bool) {
-    match c {
-        None => (false, false),
-        Some(c) => {
-            let deferred = matches!(c.initially, Some(DeferrableInitial::Deferred));
-            (c.deferrable.unwrap_or(false) || deferred, deferred)
-        }
     }
 }
 
@@ -224,6 +261,17 @@ fn dedup_column_names(names: Vec<String>) -> Vec<String> {
     out
 }
 
+/// The fields a primary key and a unique constraint share.
+struct KeyParts<'k> {
+    name: Option<&'k Ident>,
+    index_name: Option<&'k Ident>,
+    index_type: Option<&'k IndexType>,
+    columns: &'k [IndexColumn],
+    include: &'k [Ident],
+    index_options: &'k [sqlparser::ast::IndexOption],
+    characteristics: Option<&'k ConstraintCharacteristics>,
+}
+
 /// A description of a constraint before it gets its name.
 struct PendingConstraint {
     name: Option<String>,
@@ -282,6 +330,94 @@ impl<'a> Cx<'a> {
         .help("remove it, or keep it in a separate SQL file run after migrations")
     }
 
+    /// The refusal of a clause the model does not carry yet, located at the
+    /// clause's first word (`words`) when it can be found, else at the statement.
+    fn refuse_clause(&self, clause: &str, words: &[&str], statement: &str) -> Diagnostic {
+        let at = self.at_words(words).unwrap_or_else(|| self.origin());
+        Diagnostic::error(
+            codes::UNSUPPORTED_FEATURE,
+            format!("`{clause}` is not supported yet: the schema model does not carry it"),
+        )
+        .at(&at)
+        .note("it is refused rather than dropped, so the database never silently differs from this file")
+        .help(format!(
+            "remove `{clause}` from this `{statement}`; if the database needs it, apply it from a separate SQL file run after migrations"
+        ))
+    }
+
+    /// True when the statement's text holds `words` in a row.
+    fn has_words(&self, words: &[&str]) -> bool {
+        self.at_words(words).is_some()
+    }
+
+    /// Where the statement's first run of the unquoted `words` starts.
+    fn at_words(&self, words: &[&str]) -> Option<Origin> {
+        use sqlparser::tokenizer::{Token, Tokenizer};
+        if words.is_empty() {
+            return None;
+        }
+        let source = &self.file.source;
+        let first = self.statement.origin.line;
+        let last = self.statement.end_line.max(first);
+        let lines: Vec<&str> = source
+            .text
+            .lines()
+            .skip(usize::try_from(first).ok()?.saturating_sub(1))
+            .take(usize::try_from(last - first + 1).ok()?)
+            .collect();
+        let text = lines.join("\n");
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let tokens = Tokenizer::new(&dialect, &text)
+            .tokenize_with_location()
+            .ok()?;
+        let start_column = u64::from(self.statement.origin.column);
+        let significant: Vec<_> = tokens
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+            .filter(|t| t.span.start.line > 1 || t.span.start.column >= start_column)
+            .collect();
+        let found = significant.windows(words.len()).find(|w| {
+            w.iter().zip(words).all(|(t, word)| {
+                matches!(&t.token, Token::Word(x)
+                    if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(word))
+            })
+        })?;
+        let loc = found.first()?.span.start;
+        Some(Origin::new(
+            source,
+            first + u32::try_from(loc.line).ok()? - 1,
+            u32::try_from(loc.column).ok()?,
+        ))
+    }
+
+    /// PostgreSQL refuses a reserved key word as an unquoted name (`ColId`):
+    /// refused here too, rather than passing `check` and failing at `up`.
+    fn check_name(&self, ident: &Ident, what: &str) -> Res<()> {
+        let word = ident.value.to_ascii_lowercase();
+        if ident.quote_style.is_some() || !super::keywords::is_reserved(&word) {
+            return Ok(());
+        }
+        Err(Diagnostic::error(
+            codes::SYNTAX,
+            format!("`{word}` is a reserved word in PostgreSQL: it cannot name a {what} unquoted"),
+        )
+        .at(&self.at_ident(ident))
+        .note("PostgreSQL rejects this statement with a syntax error")
+        .help(format!(
+            "quote it, here and everywhere it is named: `\"{word}\"`; or choose another name"
+        )))
+    }
+
+    /// [`Self::check_name`] for an object name: only its first part is a `ColId`
+    /// (`public.user` is accepted, `user` is not).
+    fn check_object_name(&self, name: &ObjectName, what: &str) -> Res<()> {
+        match name.0.first().and_then(|p| p.as_ident()) {
+            Some(first) if name.0.len() == 1 => self.check_name(first, what),
+            Some(first) => self.check_name(first, "schema"),
+            None => Ok(()),
+        }
+    }
+
     fn not_in_declarative(&self, what: &str) -> Res<()> {
         if self.mode == Mode::Declarative {
             return Err(self
@@ -331,6 +467,69 @@ impl<'a> Cx<'a> {
     }
 
     fn apply(&mut self) -> Res<()> {
+        self.apply_statement()?;
+        self.check_sequence_names()
+    }
+
+    /// `SEQUENCE NAME s` in identity options (as pg_dump writes them) is read
+    /// only when `s` is the name PostgreSQL gives the identity's sequence anyway
+    /// (`table_column_seq`): the model does not carry another.
+    fn check_sequence_names(&self) -> Res<()> {
+        let start = (self.statement.origin.line, self.statement.origin.column);
+        let recorded = self.file.sequence_names.iter().filter(|(line, column, _)| {
+            (*line, *column) >= start && *line <= self.statement.end_line
+        });
+        let table = match &self.statement.statement {
+            ParsedStatement::Sql(s) => match s.as_ref() {
+                Statement::CreateTable(ct) => qualified(&ct.name).ok(),
+                Statement::AlterTable(at) => qualified(&at.name).ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let table = table.as_ref().and_then(|t| self.schema.tables.get(t));
+        for (line, column, parts) in recorded {
+            let expected: Vec<String> = table
+                .map(|t| {
+                    t.columns
+                        .iter()
+                        .filter(|c| c.identity.is_some())
+                        .map(|c| {
+                            names::choose_relation_name(
+                                self.schema,
+                                &[],
+                                &t.name,
+                                Some(&c.name),
+                                "seq",
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (schema, name) = match parts.as_slice() {
+                [n] => (None, n),
+                [.., s, n] => (Some(s), n),
+                [] => continue,
+            };
+            let same_schema = table.is_none_or(|t| schema.is_none_or(|s| *s == t.name.schema));
+            if !(same_schema && expected.contains(name)) {
+                let at = Origin::new(&self.file.source, *line, *column);
+                return Err(self
+                    .refuse_clause("SEQUENCE NAME", &[], "identity column")
+                    .at(&at)
+                    .note(match expected.as_slice() {
+                        [] => "the model does not carry an identity sequence's name".to_string(),
+                        names => format!(
+                            "only the name PostgreSQL would choose is read here: `{}`",
+                            names.join("`, `")
+                        ),
+                    }));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_statement(&mut self) -> Res<()> {
         let statement = match &self.statement.statement {
             ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
                 return self.alter_sequence_owned_by(sequence, owned_by.as_deref());
@@ -340,28 +539,18 @@ impl<'a> Cx<'a> {
                 if_exists,
                 new_name,
             } => return self.rename_sequence(sequence, *if_exists, new_name),
+            ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
             Statement::CreateTable(ct) => self.create_table(ct),
-            Statement::AlterTable(at) => {
-                let name = self.name(&at.name)?;
-                if !self.schema.tables.contains_key(&name) {
-                    if at.if_exists {
-                        return Ok(());
-                    }
-                    return Err(self.unknown_table(&name, &self.at_name(&at.name)));
-                }
-                for op in &at.operations {
-                    self.alter_table(&name, op)?;
-                }
-                Ok(())
-            }
+            Statement::AlterTable(at) => self.alter_table_statement(at),
             Statement::CreateIndex(ci) => self.create_index(ci),
             Statement::AlterIndex { name, operation } => {
                 self.not_in_declarative("ALTER INDEX")?;
                 let AlterIndexOperation::RenameIndex { index_name } = operation;
                 let old = self.name(name)?;
+                self.check_object_name(index_name, "index")?;
                 let new = self.name(index_name)?;
                 self.rename_index(&old, &new.name)
             }
@@ -370,6 +559,7 @@ impl<'a> Cx<'a> {
                 representation,
             } => match representation {
                 Some(UserDefinedTypeRepresentation::Enum { labels }) => {
+                    self.check_object_name(name, "type")?;
                     let name = self.name(name)?;
                     self.create_enum(name, labels)
                 }
@@ -393,8 +583,17 @@ impl<'a> Cx<'a> {
                 if_exists,
                 names,
                 cascade,
-                ..
-            } => self.drop(object_type, names, *if_exists, *cascade),
+                // The default behaviour.
+                restrict: _,
+                purge,
+                temporary,
+                table,
+            } => {
+                if *purge || *temporary || table.is_some() {
+                    return Err(self.unsupported("`DROP` forms other than PostgreSQL's"));
+                }
+                self.drop(object_type, names, *if_exists, *cascade)
+            }
             Statement::CreateSequence {
                 if_not_exists,
                 name,
@@ -402,7 +601,7 @@ impl<'a> Cx<'a> {
                 temporary,
             } => {
                 if *temporary {
-                    return Err(self.unsupported("`TEMPORARY` sequence"));
+                    return Err(self.refuse_clause("TEMPORARY", &["TEMP"], "CREATE SEQUENCE"));
                 }
                 self.create_sequence(name, *if_not_exists, sequence_options)
             }
@@ -429,6 +628,20 @@ impl<'a> Cx<'a> {
                 default_collate_spec: default_collate_spec.is_some(),
                 clone: clone.is_some(),
             }),
+            Statement::AlterSchema(sqlparser::ast::AlterSchema {
+                name: _,
+                if_exists: _,
+                operations,
+            }) => match operations.iter().find(|op| {
+                !matches!(
+                    op,
+                    sqlparser::ast::AlterSchemaOperation::OwnerTo { owner: _ }
+                )
+            }) {
+                // Ownership is not modelled yet.
+                None => Ok(()),
+                Some(op) => Err(self.unsupported(format!("`ALTER SCHEMA ... {op}`"))),
+            },
             Statement::Query(q) => {
                 if self.mode == Mode::Migration || is_pg_dump_select(q) {
                     Ok(())
@@ -448,12 +661,15 @@ impl<'a> Cx<'a> {
                 if self.mode == Mode::Migration {
                     Ok(())
                 } else {
-                    Err(self
-                        .err(
-                            codes::NOT_ALLOWED_HERE,
-                            "data statements are not allowed in a declarative schema file",
-                        )
-                        .help("put INSERT/UPDATE/DELETE in a migration (replay ignores them)"))
+                    // Read and ignored: a Rails structure.sql ends with
+                    // `INSERT INTO "schema_migrations" ...`. A warning, never an error.
+                    Err(Diagnostic::warning(
+                        codes::IGNORED_STATEMENT,
+                        "data statement ignored: schema.sql declares the schema, not its rows",
+                    )
+                    .at(&self.origin())
+                    .note("rows inserted, changed or deleted here never reach the database")
+                    .help("move it to a migration if the rows must exist; remove it to silence this warning"))
                 }
             }
             other => {
@@ -470,11 +686,192 @@ impl<'a> Cx<'a> {
 
     // ---------------------------------------------------------------- tables
 
+    /// Every field of `CREATE TABLE` is bound here, so a field a new sqlparser
+    /// adds is a compile error: the model carries it, or it is refused by name.
+    fn refuse_table_clauses(&self, ct: &CreateTable) -> Res<()> {
+        let CreateTable {
+            or_replace,
+            temporary,
+            unlogged,
+            external,
+            dynamic,
+            global,
+            if_not_exists: _,
+            transient,
+            volatile,
+            iceberg,
+            snapshot,
+            name: _,
+            columns: _,
+            constraints: _,
+            hive_distribution,
+            hive_formats,
+            table_options,
+            file_format,
+            location,
+            query,
+            sqlite_table_options,
+            like,
+            clone,
+            version,
+            comment,
+            on_commit,
+            on_cluster,
+            primary_key,
+            order_by,
+            partition_by,
+            cluster_by,
+            clustered_by,
+            inherits,
+            partition_of,
+            for_values,
+            copy_grants,
+            enable_schema_evolution,
+            change_tracking,
+            data_retention_time_in_days,
+            max_data_extension_time_in_days,
+            default_ddl_collation,
+            with_aggregation_policy,
+            with_row_access_policy,
+            with_storage_lifecycle_policy,
+            with_tags,
+            external_volume,
+            with_connection,
+            base_location,
+            catalog,
+            catalog_sync,
+            storage_serialization_policy,
+            target_lag,
+            warehouse,
+            refresh_mode,
+            initialize,
+            require_user,
+            diststyle,
+            distkey,
+            sortkey,
+            backup,
+            multiset,
+            fallback,
+            with_data,
+        } = ct;
+        let options_clause = match table_options {
+            sqlparser::ast::CreateTableOptions::None => None,
+            sqlparser::ast::CreateTableOptions::With(_) => Some(("WITH (...)", &["WITH"][..])),
+            sqlparser::ast::CreateTableOptions::Plain(_) => {
+                Some(("TABLESPACE", &["TABLESPACE"][..]))
+            }
+            sqlparser::ast::CreateTableOptions::Options(_) => {
+                Some(("OPTIONS (...)", &["OPTIONS"][..]))
+            }
+            sqlparser::ast::CreateTableOptions::TableProperties(_) => {
+                Some(("TBLPROPERTIES", &["TBLPROPERTIES"][..]))
+            }
+        };
+        // PostgreSQL's clauses first, each with the words that start it.
+        let postgres: [(bool, &str, &[&str]); 11] = [
+            (*temporary, "TEMPORARY", &["TEMP"]),
+            (*unlogged, "UNLOGGED", &["UNLOGGED"]),
+            (partition_by.is_some(), "PARTITION BY", &["PARTITION", "BY"]),
+            (partition_of.is_some(), "PARTITION OF", &["PARTITION", "OF"]),
+            (for_values.is_some(), "FOR VALUES", &["FOR", "VALUES"]),
+            (inherits.is_some(), "INHERITS", &["INHERITS"]),
+            (on_commit.is_some(), "ON COMMIT", &["ON", "COMMIT"]),
+            (query.is_some(), "AS query", &["AS"]),
+            (like.is_some(), "LIKE", &["LIKE"]),
+            (global.is_some(), "GLOBAL / LOCAL", &[]),
+            (*or_replace, "OR REPLACE", &["OR", "REPLACE"]),
+        ];
+        for (set, clause, words) in postgres {
+            if set {
+                let words = if clause == "TEMPORARY" && !self.has_words(&["TEMP"]) {
+                    &["TEMPORARY"][..]
+                } else {
+                    words
+                };
+                return Err(self.refuse_clause(clause, words, "CREATE TABLE"));
+            }
+        }
+        if let Some((clause, words)) = options_clause {
+            return Err(self.refuse_clause(clause, words, "CREATE TABLE"));
+        }
+        // Other dialects' clauses: PostgreSQL's grammar never sets them.
+        let foreign = [
+            (*external, "EXTERNAL"),
+            (*dynamic, "DYNAMIC"),
+            (*transient, "TRANSIENT"),
+            (*volatile, "VOLATILE"),
+            (*iceberg, "ICEBERG"),
+            (*snapshot, "SNAPSHOT"),
+            (
+                *hive_distribution != sqlparser::ast::HiveDistributionStyle::NONE,
+                "PARTITIONED BY",
+            ),
+            (hive_formats.is_some(), "ROW FORMAT / STORED AS"),
+            (file_format.is_some(), "STORED AS"),
+            (location.is_some(), "LOCATION"),
+            (
+                *sqlite_table_options != sqlparser::ast::SqliteTableOptions::default(),
+                "STRICT / WITHOUT ROWID",
+            ),
+            (clone.is_some(), "CLONE"),
+            (version.is_some(), "AT / BEFORE"),
+            (comment.is_some(), "COMMENT"),
+            (on_cluster.is_some(), "ON CLUSTER"),
+            (primary_key.is_some(), "PRIMARY KEY (table option)"),
+            (order_by.is_some(), "ORDER BY"),
+            (cluster_by.is_some(), "CLUSTER BY"),
+            (clustered_by.is_some(), "CLUSTERED BY"),
+            (*copy_grants, "COPY GRANTS"),
+            (enable_schema_evolution.is_some(), "ENABLE_SCHEMA_EVOLUTION"),
+            (change_tracking.is_some(), "CHANGE_TRACKING"),
+            (
+                data_retention_time_in_days.is_some(),
+                "DATA_RETENTION_TIME_IN_DAYS",
+            ),
+            (
+                max_data_extension_time_in_days.is_some(),
+                "MAX_DATA_EXTENSION_TIME_IN_DAYS",
+            ),
+            (default_ddl_collation.is_some(), "DEFAULT_DDL_COLLATION"),
+            (with_aggregation_policy.is_some(), "WITH AGGREGATION POLICY"),
+            (with_row_access_policy.is_some(), "WITH ROW ACCESS POLICY"),
+            (
+                with_storage_lifecycle_policy.is_some(),
+                "WITH STORAGE LIFECYCLE POLICY",
+            ),
+            (with_tags.is_some(), "WITH TAG"),
+            (external_volume.is_some(), "EXTERNAL_VOLUME"),
+            (with_connection.is_some(), "WITH CONNECTION"),
+            (base_location.is_some(), "BASE_LOCATION"),
+            (catalog.is_some(), "CATALOG"),
+            (catalog_sync.is_some(), "CATALOG_SYNC"),
+            (
+                storage_serialization_policy.is_some(),
+                "STORAGE_SERIALIZATION_POLICY",
+            ),
+            (target_lag.is_some(), "TARGET_LAG"),
+            (warehouse.is_some(), "WAREHOUSE"),
+            (refresh_mode.is_some(), "REFRESH_MODE"),
+            (initialize.is_some(), "INITIALIZE"),
+            (*require_user, "REQUIRE USER"),
+            (diststyle.is_some(), "DISTSTYLE"),
+            (distkey.is_some(), "DISTKEY"),
+            (sortkey.is_some(), "SORTKEY"),
+            (backup.is_some(), "BACKUP"),
+            (multiset.is_some(), "MULTISET / SET"),
+            (fallback.is_some(), "FALLBACK"),
+            (with_data.is_some(), "WITH DATA"),
+        ];
+        match foreign.iter().find(|(set, _)| *set) {
+            Some((_, clause)) => Err(self.refuse_clause(clause, &[], "CREATE TABLE")),
+            None => Ok(()),
+        }
+    }
+
     fn create_table(&mut self, ct: &CreateTable) -> Res<()> {
         let name = self.name(&ct.name)?;
-        if ct.temporary || ct.query.is_some() || ct.like.is_some() || ct.clone.is_some() {
-            return Err(self.unsupported("`CREATE TABLE` with TEMPORARY, AS, LIKE or CLONE"));
-        }
+        self.check_object_name(&ct.name, "table")?;
+        self.refuse_table_clauses(ct)?;
         if self.schema.tables.contains_key(&name) {
             if ct.if_not_exists {
                 return Ok(());
@@ -532,6 +929,17 @@ impl<'a> Cx<'a> {
         directives: Vec<Directive>,
         pending: &mut Vec<PendingConstraint>,
     ) -> Res<()> {
+        let ColumnDef {
+            name: column_ident,
+            data_type: _,
+            options,
+        } = def;
+        self.check_name(column_ident, "column")?;
+        for option in options {
+            if let Some(name) = &option.name {
+                self.check_name(name, "constraint")?;
+            }
+        }
         let at = self.at_ident(&def.name);
         let col_name = fold_ident(&def.name);
         let spec = TypeSpec::from_ast(&def.data_type).map_err(|m| {
@@ -573,65 +981,64 @@ impl<'a> Cx<'a> {
                 ColumnOption::Default(e) => column.default = column_default(e),
                 ColumnOption::PrimaryKey(pk) => {
                     column.nullable = false;
-                    let (deferrable, initially_deferred) = deferral(&pk.characteristics);
-                    pending.push(PendingConstraint {
-                        name: pk.name.as_ref().map(fold_ident).or(constraint_name),
-                        kind: ConstraintKind::PrimaryKey {
-                            columns: vec![col_name.clone()],
-                        },
-                        deferrable,
-                        initially_deferred,
-                        origin: at.clone(),
-                    });
+                    let mut p = self.primary_key(pk, Some(&col_name))?;
+                    p.name = p.name.or(constraint_name);
+                    p.origin = at.clone();
+                    pending.push(p);
                 }
                 ColumnOption::Unique(u) => {
-                    let (deferrable, initially_deferred) = deferral(&u.characteristics);
-                    pending.push(PendingConstraint {
-                        name: u.name.as_ref().map(fold_ident).or(constraint_name),
-                        kind: ConstraintKind::Unique {
-                            columns: vec![col_name.clone()],
-                            nulls_not_distinct: matches!(
-                                u.nulls_distinct,
-                                NullsDistinctOption::NotDistinct
-                            ),
-                        },
-                        deferrable,
-                        initially_deferred,
-                        origin: at.clone(),
-                    });
+                    let mut p = self.unique(u, Some(&col_name))?;
+                    p.name = p.name.or(constraint_name);
+                    p.origin = at.clone();
+                    pending.push(p);
                 }
                 ColumnOption::ForeignKey(fk) => {
-                    let mut p = self.foreign_key(fk, vec![col_name.clone()])?;
+                    let mut p = self.foreign_key(fk, Some(&col_name))?;
                     p.name = p.name.or(constraint_name);
                     p.origin = at.clone();
                     pending.push(p);
                 }
                 ColumnOption::Check(c) => {
-                    if c.no_inherit || c.enforced == Some(false) {
-                        return Err(self.unsupported("`NO INHERIT` / `NOT ENFORCED` check"));
-                    }
-                    pending.push(PendingConstraint {
-                        name: c.name.as_ref().map(fold_ident).or(constraint_name),
-                        kind: ConstraintKind::Check {
-                            expr: Expression::from_ast(&c.expr),
-                        },
-                        deferrable: false,
-                        initially_deferred: false,
-                        origin: at.clone(),
-                    });
+                    let mut p = self.check(c)?;
+                    p.name = p.name.or(constraint_name);
+                    p.origin = at.clone();
+                    pending.push(p);
                 }
                 ColumnOption::Generated {
                     generated_as,
+                    sequence_options,
                     generation_expr,
-                    ..
+                    generation_expr_mode,
+                    generated_keyword: _,
                 } => match (generated_as, generation_expr) {
-                    (GeneratedAs::Always, None) => column.identity = Some(Identity::Always),
-                    (GeneratedAs::ByDefault, None) => column.identity = Some(Identity::ByDefault),
-                    (_, Some(e)) => column.generated = Some(Expression::from_ast(e)),
+                    (GeneratedAs::Always | GeneratedAs::ByDefault, None) => {
+                        self.identity_options(sequence_options.as_deref())?;
+                        column.identity = Some(if *generated_as == GeneratedAs::Always {
+                            Identity::Always
+                        } else {
+                            Identity::ByDefault
+                        });
+                    }
+                    (_, Some(e)) => {
+                        if matches!(
+                            generation_expr_mode,
+                            Some(sqlparser::ast::GeneratedExpressionMode::Virtual)
+                        ) {
+                            return Err(self.refuse_clause(
+                                "VIRTUAL",
+                                &["VIRTUAL"],
+                                "generated column",
+                            ));
+                        }
+                        column.generated = Some(Expression::from_ast(e));
+                    }
                     (GeneratedAs::ExpStored, None) => {
                         return Err(self.unsupported("a generated column without expression"));
                     }
                 },
+                ColumnOption::Collation(_) => {
+                    return Err(self.refuse_clause("COLLATE", &["COLLATE"], "column definition"));
+                }
                 other => {
                     return Err(Diagnostic::error(
                         codes::UNSUPPORTED_FEATURE,
@@ -709,6 +1116,11 @@ impl<'a> Cx<'a> {
     }
 
     fn index_columns(&self, columns: &[IndexColumn]) -> Res<Vec<String>> {
+        for c in columns {
+            if let Expr::Identifier(i) = &c.column.expr {
+                self.check_name(i, "column")?;
+            }
+        }
         columns
             .iter()
             .map(|c| {
@@ -719,98 +1131,236 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
+    /// `DEFERRABLE` / `INITIALLY DEFERRED` as the model keeps them; `NOT ENFORCED`
+    /// is refused (PostgreSQL 15 has no such clause for these constraints).
+    fn deferral(&self, c: Option<&ConstraintCharacteristics>) -> Res<(bool, bool)> {
+        let Some(ConstraintCharacteristics {
+            deferrable,
+            initially,
+            enforced,
+        }) = c
+        else {
+            return Ok((false, false));
+        };
+        if enforced.is_some() {
+            let clause = if *enforced == Some(false) {
+                "NOT ENFORCED"
+            } else {
+                "ENFORCED"
+            };
+            return Err(self.refuse_clause(clause, &["ENFORCED"], "constraint"));
+        }
+        let deferred = matches!(initially, Some(DeferrableInitial::Deferred));
+        Ok((deferrable.unwrap_or(false) || deferred, deferred))
+    }
+
+    /// What a primary key and a unique constraint share: the columns (`column`
+    /// when written on one) and deferral, once the clauses the model does not
+    /// carry are refused.
+    fn key_parts(&self, key: KeyParts<'_>, column: Option<&str>) -> Res<(Vec<String>, bool, bool)> {
+        if let Some(n) = key.name {
+            self.check_name(n, "constraint")?;
+        }
+        if !key.include.is_empty() {
+            return Err(self.refuse_clause("INCLUDE", &["INCLUDE"], "constraint"));
+        }
+        if key.index_type.is_some() || !key.index_options.is_empty() {
+            return Err(self.refuse_clause("USING", &["USING"], "constraint"));
+        }
+        if key.index_name.is_some() {
+            return Err(self.refuse_clause("index name in a key constraint", &[], "constraint"));
+        }
+        let (deferrable, initially_deferred) = self.deferral(key.characteristics)?;
+        let columns = match column {
+            Some(c) => vec![c.to_string()],
+            None => self.index_columns(key.columns)?,
+        };
+        Ok((columns, deferrable, initially_deferred))
+    }
+
+    /// A primary key; `column` is the column it is written on, if any.
+    fn primary_key(
+        &self,
+        pk: &sqlparser::ast::PrimaryKeyConstraint,
+        column: Option<&str>,
+    ) -> Res<PendingConstraint> {
+        let sqlparser::ast::PrimaryKeyConstraint {
+            name,
+            index_name,
+            index_type,
+            columns,
+            include,
+            index_options,
+            characteristics,
+        } = pk;
+        let (columns, deferrable, initially_deferred) = self.key_parts(
+            KeyParts {
+                name: name.as_ref(),
+                index_name: index_name.as_ref(),
+                index_type: index_type.as_ref(),
+                columns,
+                include,
+                index_options,
+                characteristics: characteristics.as_ref(),
+            },
+            column,
+        )?;
+        Ok(PendingConstraint {
+            name: name.as_ref().map(fold_ident),
+            kind: ConstraintKind::PrimaryKey { columns },
+            deferrable,
+            initially_deferred,
+            origin: name
+                .as_ref()
+                .map_or_else(|| self.at_span(pk), |i| self.at_ident(i)),
+        })
+    }
+
+    /// A unique constraint; `column` is the column it is written on, if any.
+    fn unique(
+        &self,
+        u: &sqlparser::ast::UniqueConstraint,
+        column: Option<&str>,
+    ) -> Res<PendingConstraint> {
+        let sqlparser::ast::UniqueConstraint {
+            name,
+            index_name,
+            index_type_display,
+            index_type,
+            columns,
+            include,
+            index_options,
+            characteristics,
+            nulls_distinct,
+        } = u;
+        if *index_type_display != sqlparser::ast::KeyOrIndexDisplay::None {
+            return Err(self.refuse_clause("UNIQUE KEY / UNIQUE INDEX", &[], "constraint"));
+        }
+        let (columns, deferrable, initially_deferred) = self.key_parts(
+            KeyParts {
+                name: name.as_ref(),
+                index_name: index_name.as_ref(),
+                index_type: index_type.as_ref(),
+                columns,
+                include,
+                index_options,
+                characteristics: characteristics.as_ref(),
+            },
+            column,
+        )?;
+        Ok(PendingConstraint {
+            name: name.as_ref().map(fold_ident),
+            kind: ConstraintKind::Unique {
+                columns,
+                nulls_not_distinct: matches!(nulls_distinct, NullsDistinctOption::NotDistinct),
+            },
+            deferrable,
+            initially_deferred,
+            origin: name
+                .as_ref()
+                .map_or_else(|| self.at_span(u), |i| self.at_ident(i)),
+        })
+    }
+
+    /// A check constraint.
+    fn check(&self, c: &sqlparser::ast::CheckConstraint) -> Res<PendingConstraint> {
+        let sqlparser::ast::CheckConstraint {
+            name,
+            expr,
+            no_inherit,
+            enforced,
+        } = c;
+        if let Some(n) = name {
+            self.check_name(n, "constraint")?;
+        }
+        if *no_inherit {
+            return Err(self.refuse_clause("NO INHERIT", &["NO", "INHERIT"], "CHECK constraint"));
+        }
+        if enforced.is_some() {
+            return Err(self.refuse_clause("NOT ENFORCED", &["ENFORCED"], "CHECK constraint"));
+        }
+        Ok(PendingConstraint {
+            name: name.as_ref().map(fold_ident),
+            kind: ConstraintKind::Check {
+                expr: Expression::from_ast(expr),
+            },
+            deferrable: false,
+            initially_deferred: false,
+            origin: name
+                .as_ref()
+                .map_or_else(|| self.at_span(c), |i| self.at_ident(i)),
+        })
+    }
+
+    /// A foreign key; `column` is the column it is written on, if any.
     fn foreign_key(
         &self,
         fk: &ForeignKeyConstraint,
-        columns: Vec<String>,
+        column: Option<&str>,
     ) -> Res<PendingConstraint> {
+        let ForeignKeyConstraint {
+            name,
+            index_name,
+            columns,
+            foreign_table,
+            referred_columns,
+            on_delete,
+            on_update,
+            match_kind,
+            characteristics,
+        } = fk;
+        if let Some(n) = name {
+            self.check_name(n, "constraint")?;
+        }
+        for c in columns.iter().chain(referred_columns) {
+            self.check_name(c, "column")?;
+        }
+        self.check_object_name(foreign_table, "table")?;
         if matches!(
-            fk.match_kind,
+            match_kind,
             Some(sqlparser::ast::ConstraintReferenceMatchKind::Partial)
         ) {
-            return Err(self.unsupported("`MATCH PARTIAL`"));
+            return Err(self.refuse_clause("MATCH PARTIAL", &["MATCH"], "foreign key"));
         }
-        let ref_table = self.name(&fk.foreign_table)?;
-        let (deferrable, initially_deferred) = deferral(&fk.characteristics);
+        if index_name.is_some() {
+            return Err(self.refuse_clause("index name in a foreign key", &[], "foreign key"));
+        }
+        let ref_table = self.name(foreign_table)?;
+        let (deferrable, initially_deferred) = self.deferral(characteristics.as_ref())?;
+        let columns = match column {
+            Some(c) => vec![c.to_string()],
+            None => columns.iter().map(fold_ident).collect(),
+        };
         Ok(PendingConstraint {
-            name: fk.name.as_ref().map(fold_ident),
+            name: name.as_ref().map(fold_ident),
             kind: ConstraintKind::ForeignKey(ForeignKey {
                 columns,
                 ref_table,
-                ref_columns: fk.referred_columns.iter().map(fold_ident).collect(),
-                on_delete: action(&fk.on_delete),
-                on_update: action(&fk.on_update),
+                ref_columns: referred_columns.iter().map(fold_ident).collect(),
+                on_delete: action(on_delete),
+                on_update: action(on_update),
                 match_full: matches!(
-                    fk.match_kind,
+                    match_kind,
                     Some(sqlparser::ast::ConstraintReferenceMatchKind::Full)
                 ),
             }),
             deferrable,
             initially_deferred,
-            origin: self.origin(),
+            origin: name
+                .as_ref()
+                .map_or_else(|| self.origin(), |i| self.at_ident(i)),
         })
     }
 
     fn table_constraint(&self, constraint: &TableConstraint) -> Res<PendingConstraint> {
-        let origin = self.at_span(constraint);
         match constraint {
-            TableConstraint::PrimaryKey(pk) => {
-                if !pk.include.is_empty() || pk.index_type.is_some() {
-                    return Err(self.unsupported("`INCLUDE` or `USING` on a primary key"));
-                }
-                let (deferrable, initially_deferred) = deferral(&pk.characteristics);
-                Ok(PendingConstraint {
-                    name: pk.name.as_ref().map(fold_ident),
-                    kind: ConstraintKind::PrimaryKey {
-                        columns: self.index_columns(&pk.columns)?,
-                    },
-                    deferrable,
-                    initially_deferred,
-                    origin: pk.name.as_ref().map_or(origin, |i| self.at_ident(i)),
-                })
-            }
-            TableConstraint::Unique(u) => {
-                if !u.include.is_empty() || u.index_type.is_some() {
-                    return Err(self.unsupported("`INCLUDE` or `USING` on a unique constraint"));
-                }
-                let (deferrable, initially_deferred) = deferral(&u.characteristics);
-                Ok(PendingConstraint {
-                    name: u.name.as_ref().map(fold_ident),
-                    kind: ConstraintKind::Unique {
-                        columns: self.index_columns(&u.columns)?,
-                        nulls_not_distinct: matches!(
-                            u.nulls_distinct,
-                            NullsDistinctOption::NotDistinct
-                        ),
-                    },
-                    deferrable,
-                    initially_deferred,
-                    origin: u.name.as_ref().map_or(origin, |i| self.at_ident(i)),
-                })
-            }
-            TableConstraint::ForeignKey(fk) => {
-                let columns = fk.columns.iter().map(fold_ident).collect();
-                let mut p = self.foreign_key(fk, columns)?;
-                if let Some(i) = &fk.name {
-                    p.origin = self.at_ident(i);
-                }
-                Ok(p)
-            }
-            TableConstraint::Check(c) => {
-                if c.no_inherit || c.enforced == Some(false) {
-                    return Err(self.unsupported("`NO INHERIT` / `NOT ENFORCED` check"));
-                }
-                Ok(PendingConstraint {
-                    name: c.name.as_ref().map(fold_ident),
-                    kind: ConstraintKind::Check {
-                        expr: Expression::from_ast(&c.expr),
-                    },
-                    deferrable: false,
-                    initially_deferred: false,
-                    origin: c.name.as_ref().map_or(origin, |i| self.at_ident(i)),
-                })
-            }
-            other => Err(self.unsupported(format!("constraint `{other}`"))),
+            TableConstraint::PrimaryKey(pk) => self.primary_key(pk, None),
+            TableConstraint::Unique(u) => self.unique(u, None),
+            TableConstraint::ForeignKey(fk) => self.foreign_key(fk, None),
+            TableConstraint::Check(c) => self.check(c),
+            other => Err(self
+                .unsupported(format!("constraint `{other}`"))
+                .at(&self.at_span(other))),
         }
     }
 
@@ -1019,14 +1569,49 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
+    fn alter_table_statement(&mut self, at: &sqlparser::ast::AlterTable) -> Res<()> {
+        let sqlparser::ast::AlterTable {
+            name: table,
+            if_exists,
+            // Tables are neither partitioned nor inherited (both are refused),
+            // so `ONLY` changes nothing.
+            only: _,
+            operations,
+            location,
+            on_cluster,
+            table_type,
+            end_token: _,
+        } = at;
+        if location.is_some() || on_cluster.is_some() || table_type.is_some() {
+            return Err(self.unsupported("`ALTER TABLE` forms other than PostgreSQL's"));
+        }
+        let name = self.name(table)?;
+        self.check_object_name(table, "table")?;
+        let owner_only = operations
+            .iter()
+            .all(|op| matches!(op, AlterTableOperation::OwnerTo { .. }));
+        if !self.schema.tables.contains_key(&name) {
+            // Ownership is not modelled; pg_dump writes `ALTER TABLE s OWNER TO`
+            // for a sequence too.
+            if *if_exists || (owner_only && self.schema.relation_name_taken(&name)) {
+                return Ok(());
+            }
+            return Err(self.unknown_table(&name, &self.at_name(table)));
+        }
+        for op in operations {
+            self.alter_table(&name, op)?;
+        }
+        Ok(())
+    }
+
     fn alter_table(&mut self, name: &QualifiedName, op: &AlterTableOperation) -> Res<()> {
         let origin = self.origin();
         match op {
             AlterTableOperation::AddColumn {
+                column_keyword: _,
                 if_not_exists,
                 column_def,
                 column_position,
-                ..
             } => {
                 if column_position.is_some() {
                     return Err(self.unsupported("column position (`FIRST`/`AFTER`)"));
@@ -1043,10 +1628,10 @@ impl<'a> Cx<'a> {
                 self.add_constraints(name, pending)
             }
             AlterTableOperation::DropColumn {
+                has_column_keyword: _,
                 column_names,
                 if_exists,
                 drop_behavior,
-                ..
             } => {
                 self.not_in_declarative("ALTER TABLE ... DROP COLUMN")?;
                 let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
@@ -1058,7 +1643,17 @@ impl<'a> Cx<'a> {
             AlterTableOperation::AlterColumn { column_name, op } => {
                 self.alter_column(name, column_name, op)
             }
-            AlterTableOperation::AddConstraint { constraint, .. } => {
+            AlterTableOperation::AddConstraint {
+                constraint,
+                not_valid,
+            } => {
+                if *not_valid {
+                    return Err(self.refuse_clause(
+                        "NOT VALID",
+                        &["NOT", "VALID"],
+                        "ALTER TABLE ... ADD CONSTRAINT",
+                    ));
+                }
                 self.table_mut(name, &origin)?;
                 let p = self.table_constraint(constraint)?;
                 self.add_constraints(name, vec![p])
@@ -1068,6 +1663,14 @@ impl<'a> Cx<'a> {
                 name: cname,
                 drop_behavior,
             } => {
+                let exists = self
+                    .table_mut(name, &origin)?
+                    .constraints
+                    .contains_key(&fold_ident(cname));
+                if *if_exists && !exists {
+                    // pg_dump --clean: dropping what was never created is a no-op.
+                    return Ok(());
+                }
                 self.not_in_declarative("ALTER TABLE ... DROP CONSTRAINT")?;
                 let cascade = matches!(drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade));
                 self.drop_constraint(name, &fold_ident(cname), *if_exists, cascade)
@@ -1077,6 +1680,7 @@ impl<'a> Cx<'a> {
                 new_column_name,
             } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME COLUMN")?;
+                self.check_name(new_column_name, "column")?;
                 self.rename_column(
                     name,
                     &fold_ident(old_column_name),
@@ -1086,15 +1690,45 @@ impl<'a> Cx<'a> {
             AlterTableOperation::RenameTable { table_name } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME TO")?;
                 let new = match table_name {
-                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => self.name(n)?,
+                    RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => {
+                        self.check_object_name(n, "table")?;
+                        self.name(n)?
+                    }
                 };
                 self.rename_table(name, &new.name)
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME CONSTRAINT")?;
+                self.check_name(new_name, "constraint")?;
                 self.rename_constraint(name, &fold_ident(old_name), &fold_ident(new_name))
             }
-            AlterTableOperation::OwnerTo { .. } => Ok(()),
+            // Ownership is not modelled yet.
+            AlterTableOperation::OwnerTo { new_owner: _ } => Ok(()),
+            AlterTableOperation::ValidateConstraint { name: _ } => Err(self.refuse_clause(
+                "VALIDATE CONSTRAINT",
+                &["VALIDATE", "CONSTRAINT"],
+                "ALTER TABLE",
+            )),
+            AlterTableOperation::AttachPartitionOf { .. }
+            | AlterTableOperation::AttachPartition { .. } => {
+                Err(self.refuse_clause("ATTACH PARTITION", &["ATTACH", "PARTITION"], "ALTER TABLE"))
+            }
+            AlterTableOperation::DetachPartitionOf { .. }
+            | AlterTableOperation::DetachPartition { .. } => {
+                Err(self.refuse_clause("DETACH PARTITION", &["DETACH", "PARTITION"], "ALTER TABLE"))
+            }
+            AlterTableOperation::SetOptionsParens { .. } => {
+                Err(self.refuse_clause("SET (...)", &["SET"], "ALTER TABLE"))
+            }
+            AlterTableOperation::ResetOptions { .. } => {
+                Err(self.refuse_clause("RESET (...)", &["RESET"], "ALTER TABLE"))
+            }
+            AlterTableOperation::SetLogged | AlterTableOperation::SetUnlogged => {
+                Err(self.refuse_clause("SET LOGGED / SET UNLOGGED", &["SET"], "ALTER TABLE"))
+            }
+            AlterTableOperation::Inherit { .. } | AlterTableOperation::NoInherit { .. } => {
+                Err(self.refuse_clause("INHERIT", &[], "ALTER TABLE"))
+            }
             other => Err(self.unsupported(format!("`ALTER TABLE ... {other}`"))),
         }
     }
@@ -1132,7 +1766,11 @@ impl<'a> Cx<'a> {
                 self.column_mut(table, column)?.default = column_default(value);
                 Ok(())
             }
-            AlterColumnOperation::AddGenerated { generated_as, .. } => {
+            AlterColumnOperation::AddGenerated {
+                generated_as,
+                sequence_options,
+            } => {
+                self.identity_options(sequence_options.as_deref())?;
                 let c = self.column_mut(table, column)?;
                 c.identity = Some(match generated_as {
                     Some(GeneratedAs::Always) => Identity::Always,
@@ -1168,7 +1806,12 @@ impl<'a> Cx<'a> {
                 self.column_mut(table, column)?.default = None;
                 Ok(())
             }
-            AlterColumnOperation::SetDataType { data_type, .. } => {
+            AlterColumnOperation::SetDataType {
+                data_type,
+                // How rows are converted: data, not schema.
+                using: _,
+                had_set: _,
+            } => {
                 let spec = TypeSpec::from_ast(data_type)
                     .map_err(|m| Diagnostic::error(codes::UNSUPPORTED_FEATURE, m).at(&at))?;
                 if spec.serial {
@@ -1463,12 +2106,39 @@ impl<'a> Cx<'a> {
     // --------------------------------------------------------------- indexes
 
     fn create_index(&mut self, ci: &CreateIndex) -> Res<()> {
+        let CreateIndex {
+            name: _,
+            table_name: _,
+            using,
+            columns,
+            unique: _,
+            // Builds the same index; the file's own text keeps the word for PostgreSQL.
+            concurrently: _,
+            r#async,
+            if_not_exists: _,
+            include: _,
+            nulls_distinct: _,
+            with,
+            predicate: _,
+            index_options,
+            alter_options,
+        } = ci;
         let table_name = self.name(&ci.table_name)?;
-        let at = self.at_name(&ci.table_name);
-        if !ci.with.is_empty() || !ci.index_options.is_empty() || !ci.alter_options.is_empty() {
-            return Err(self.unsupported("index storage options (`WITH (...)`)"));
+        self.check_object_name(&ci.table_name, "table")?;
+        if let Some(n) = &ci.name {
+            self.check_object_name(n, "index")?;
         }
-        let method = match &ci.using {
+        for c in &ci.include {
+            self.check_name(c, "column")?;
+        }
+        let at = self.at_name(&ci.table_name);
+        if !with.is_empty() {
+            return Err(self.refuse_clause("WITH (...)", &["WITH"], "CREATE INDEX"));
+        }
+        if *r#async || !index_options.is_empty() || !alter_options.is_empty() {
+            return Err(self.unsupported("index options other than PostgreSQL's"));
+        }
+        let method = match using {
             None | Some(IndexType::BTree) => "btree".to_string(),
             Some(IndexType::Hash) => "hash".into(),
             Some(IndexType::GIN) => "gin".into(),
@@ -1480,26 +2150,48 @@ impl<'a> Cx<'a> {
         };
         let mut keys = Vec::new();
         let mut addition = Vec::new();
-        for c in &ci.columns {
-            if c.operator_class.is_some() {
-                return Err(self.unsupported("an operator class on an index column"));
+        for c in columns {
+            let IndexColumn {
+                column:
+                    sqlparser::ast::OrderByExpr {
+                        expr,
+                        options: sqlparser::ast::OrderByOptions { sort, nulls_first },
+                        with_fill,
+                    },
+                operator_class,
+            } = c;
+            if operator_class.is_some() {
+                return Err(self
+                    .refuse_clause("operator class", &[], "CREATE INDEX")
+                    .at(&self.at_span(expr)));
             }
-            let descending = match &c.column.options.sort {
+            if with_fill.is_some() {
+                return Err(self.refuse_clause("WITH FILL", &["WITH", "FILL"], "CREATE INDEX"));
+            }
+            if let Expr::Collate { .. } = expr {
+                // PostgreSQL keeps it as the key's collation, not as an
+                // expression: the model does not carry it yet.
+                return Err(self.refuse_clause("COLLATE", &["COLLATE"], "CREATE INDEX"));
+            }
+            if let Expr::Identifier(i) = expr {
+                self.check_name(i, "column")?;
+            }
+            let descending = match sort {
                 None | Some(OrderBySort::Asc) => false,
                 Some(OrderBySort::Desc) => true,
                 Some(OrderBySort::Using(_)) => {
-                    return Err(self.unsupported("`USING operator` in an index"));
+                    return Err(self.refuse_clause("USING operator", &["USING"], "CREATE INDEX"));
                 }
             };
-            let nulls_first = c.column.options.nulls_first.unwrap_or(descending);
-            let part = match plain_column(&c.column.expr) {
+            let nulls_first = nulls_first.unwrap_or(descending);
+            let part = match plain_column(expr) {
                 Some(col) => {
                     addition.push(col.clone());
                     IndexPart::Column(col)
                 }
                 None => {
-                    addition.push(figure_name(&c.column.expr));
-                    IndexPart::Expression(Expression::from_ast(&c.column.expr))
+                    addition.push(figure_name(expr));
+                    IndexPart::Expression(Expression::from_ast(expr))
                 }
             };
             keys.push(IndexKey {
@@ -1775,10 +2467,14 @@ impl<'a> Cx<'a> {
         if_exists: bool,
         cascade: bool,
     ) -> Res<()> {
-        self.not_in_declarative(&format!("DROP {object_type}"))?;
         for n in names {
             let name = self.name(n)?;
             let at = self.at_name(n);
+            if if_exists && !self.exists(object_type, &name) {
+                // pg_dump --clean: dropping what was never created is a no-op.
+                continue;
+            }
+            self.not_in_declarative(&format!("DROP {object_type}"))?;
             match object_type {
                 ObjectType::Table => self.drop_table(&name, if_exists, cascade, &at)?,
                 ObjectType::Index => {
@@ -1902,6 +2598,52 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
+    /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`: ownership is not
+    /// modelled yet, so it is read and ignored once the object is known to exist.
+    fn owner_to(&self, kind: &str, name: &[String]) -> Res<()> {
+        let name = match name {
+            [n] => QualifiedName::public(n.clone()),
+            [s, n] | [_, s, n] => QualifiedName::new(s.clone(), n.clone()),
+            _ => return Err(self.err(codes::SYNTAX, "bad object name")),
+        };
+        let object_type = match kind {
+            "SEQUENCE" => ObjectType::Sequence,
+            "INDEX" => ObjectType::Index,
+            _ => ObjectType::Type,
+        };
+        if self.exists(&object_type, &name) {
+            return Ok(());
+        }
+        Err(self
+            .err(
+                codes::UNKNOWN_OBJECT,
+                format!(
+                    "{} `{name}` does not exist at this point",
+                    kind.to_ascii_lowercase()
+                ),
+            )
+            .help("create it before changing its owner (statements apply in order)"))
+    }
+
+    /// True when an object of this kind and name exists at this point; kinds
+    /// the model does not hold are taken to exist (so dropping them is refused).
+    fn exists(&self, object_type: &ObjectType, name: &QualifiedName) -> bool {
+        match object_type {
+            ObjectType::Table => self.schema.tables.contains_key(name),
+            ObjectType::Index => self.schema.index_owner(name).is_some(),
+            ObjectType::Sequence => self.schema.sequences.contains_key(name),
+            ObjectType::Type => self.schema.enums.contains_key(name),
+            // A schema exists for the model once something lives in it.
+            ObjectType::Schema => {
+                let schema = &name.name;
+                self.schema.tables.keys().any(|t| t.schema == *schema)
+                    || self.schema.enums.keys().any(|e| e.schema == *schema)
+                    || self.schema.sequences.keys().any(|s| s.schema == *schema)
+            }
+            _ => true,
+        }
+    }
+
     fn drop_table(
         &mut self,
         name: &QualifiedName,
@@ -1950,6 +2692,7 @@ impl<'a> Cx<'a> {
         options: &[SequenceOptions],
     ) -> Res<()> {
         let q = self.name(name)?;
+        self.check_object_name(name, "sequence")?;
         if self.schema.sequences.contains_key(&q) {
             if if_not_exists {
                 return Ok(());
@@ -1964,6 +2707,9 @@ impl<'a> Cx<'a> {
                 codes::DUPLICATE_OBJECT,
                 format!("relation `{q}` already exists"),
             ));
+        }
+        if let Some((ty, at)) = self.sequence_options(options, "CREATE SEQUENCE")? {
+            self.narrow_sequences.push((q.clone(), ty, at));
         }
         self.schema.sequences.insert(
             q.clone(),
@@ -1980,6 +2726,76 @@ impl<'a> Cx<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Sequence options the model does not carry yet: PostgreSQL's defaults
+    /// (which `pg_dump` writes out) are read, any other value is refused by
+    /// name. Returns an `AS` type other than `bigint`, which is only right for
+    /// a sequence its column owns (checked at the end of the file).
+    fn sequence_options(
+        &self,
+        options: &[SequenceOptions],
+        statement: &str,
+    ) -> Res<Option<(SqlType, Origin)>> {
+        let is_one = |e: &Expr| e.to_string() == "1";
+        let mut narrow = None;
+        for option in options {
+            let refused = match option {
+                SequenceOptions::DataType(data_type) => {
+                    match TypeSpec::from_ast(data_type).map(|spec| spec.ty) {
+                        Ok(SqlType::BigInt) => None,
+                        Ok(ty @ (SqlType::SmallInt | SqlType::Integer)) => {
+                            let at = self.at_words(&["AS"]).unwrap_or_else(|| self.origin());
+                            narrow = Some((ty, at));
+                            None
+                        }
+                        _ => Some(("AS", &["AS"][..])),
+                    }
+                }
+                SequenceOptions::IncrementBy(e, _) => {
+                    (!is_one(e)).then_some(("INCREMENT BY", &["INCREMENT"][..]))
+                }
+                SequenceOptions::MinValue(e) => e
+                    .as_ref()
+                    .is_some_and(|e| !is_one(e))
+                    .then_some(("MINVALUE", &["MINVALUE"][..])),
+                SequenceOptions::MaxValue(e) => {
+                    e.is_some().then_some(("MAXVALUE", &["MAXVALUE"][..]))
+                }
+                SequenceOptions::StartWith(e, _) => {
+                    (!is_one(e)).then_some(("START WITH", &["START"][..]))
+                }
+                SequenceOptions::Cache(e) => (!is_one(e)).then_some(("CACHE", &["CACHE"][..])),
+                // `Cycle(true)` is `NO CYCLE`, the default.
+                SequenceOptions::Cycle(no) => (!no).then_some(("CYCLE", &["CYCLE"][..])),
+                SequenceOptions::OwnedBy(_) => None,
+            };
+            if let Some((clause, words)) = refused {
+                return Err(self
+                    .refuse_clause(clause, words, statement)
+                    .note("sequence options are read only at PostgreSQL's defaults (`START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1 NO CYCLE`), as pg_dump writes them"));
+            }
+        }
+        Ok(narrow)
+    }
+
+    /// The options of an identity column's sequence (`AS IDENTITY (...)`).
+    fn identity_options(&self, options: Option<&[SequenceOptions]>) -> Res<()> {
+        let options = options.unwrap_or_default();
+        if options
+            .iter()
+            .any(|o| matches!(o, SequenceOptions::OwnedBy(_)))
+        {
+            return Err(self.refuse_clause("OWNED BY", &["OWNED", "BY"], "identity column"));
+        }
+        if options
+            .iter()
+            .any(|o| matches!(o, SequenceOptions::DataType(_)))
+        {
+            return Err(self.refuse_clause("AS", &["AS"], "identity column"));
+        }
+        self.sequence_options(options, "identity column")
+            .map(|_| ())
     }
 
     fn alter_sequence_owned_by(

@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod directive;
+pub mod keywords;
 
 use std::sync::Arc;
 
@@ -63,6 +64,14 @@ pub enum ParsedStatement {
         /// The new name (in the same schema).
         new_name: String,
     },
+    /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
+    /// not read: ownership is not modelled yet, so it is read and ignored.
+    OwnerTo {
+        /// `SEQUENCE`, `TYPE` or `INDEX`.
+        kind: String,
+        /// The object's name parts.
+        name: Vec<String>,
+    },
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -74,6 +83,11 @@ pub struct ParsedFile {
     pub statements: Vec<LocatedStatement>,
     /// `-- schema:` directives with their lines, in order.
     pub directives: Vec<(u32, Directive)>,
+    /// Identity options' `SEQUENCE NAME name` (which sqlparser does not read),
+    /// taken out of the text: the line and column of `SEQUENCE`, and the name's
+    /// parts. The statement that held one checks it is the name PostgreSQL
+    /// would choose anyway, or refuses it.
+    pub sequence_names: Vec<(u32, u32, Vec<String>)>,
 }
 
 impl ParsedFile {
@@ -293,9 +307,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE FOREIGN",
         "CREATE ROLE",
         "CREATE USER",
-        "CREATE TEMPORARY",
-        "CREATE TEMP",
-        "CREATE UNLOGGED",
         "ALTER FUNCTION",
         "ALTER VIEW",
         "ALTER POLICY",
@@ -335,18 +346,89 @@ fn word_value(t: &Token) -> Option<String> {
     }
 }
 
+/// Reads `ALTER {SEQUENCE | TYPE | INDEX} [IF EXISTS] name OWNER TO role` without
+/// consuming anything; `None` when the statement is another form.
+fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
+    let word = |n: usize| match parser.peek_nth_token(n).token {
+        Token::Word(w) => Some(w),
+        _ => None,
+    };
+    let kind = word(1)?;
+    if !matches!(
+        kind.keyword,
+        Keyword::SEQUENCE | Keyword::TYPE | Keyword::INDEX
+    ) {
+        return None;
+    }
+    let mut n = 2;
+    if word(2).is_some_and(|w| w.keyword == Keyword::IF)
+        && word(3).is_some_and(|w| w.keyword == Keyword::EXISTS)
+    {
+        n = 4;
+    }
+    let mut name = Vec::new();
+    loop {
+        name.push(word_value(&parser.peek_nth_token(n).token)?);
+        n += 1;
+        if parser.peek_nth_token(n).token == Token::Period {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    let owner = word(n)?;
+    let to = word(n + 1)?;
+    word(n + 2)?;
+    let end = parser.peek_nth_token(n + 3).token;
+    (owner.keyword == Keyword::OWNER
+        && to.keyword == Keyword::TO
+        && matches!(end, Token::SemiColon | Token::EOF))
+    .then(|| ParsedStatement::OwnerTo {
+        kind: kind.value.to_ascii_uppercase(),
+        name,
+    })
+}
+
+/// The first option of an `ALTER SEQUENCE` the model does not carry, if any:
+/// sequence options are not modelled yet, so they are refused by name.
+fn refused_sequence_option(tokens: &[TokenWithSpan]) -> Option<(&'static str, &TokenWithSpan)> {
+    const OPTIONS: &[(Keyword, &str)] = &[
+        (Keyword::AS, "AS"),
+        (Keyword::INCREMENT, "INCREMENT BY"),
+        (Keyword::MINVALUE, "MINVALUE"),
+        (Keyword::MAXVALUE, "MAXVALUE"),
+        (Keyword::NO, "NO MINVALUE / NO MAXVALUE / NO CYCLE"),
+        (Keyword::START, "START WITH"),
+        (Keyword::RESTART, "RESTART"),
+        (Keyword::CACHE, "CACHE"),
+        (Keyword::CYCLE, "CYCLE"),
+        (Keyword::SET, "SET"),
+    ];
+    tokens.iter().find_map(|t| match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => OPTIONS
+            .iter()
+            .find(|(k, _)| *k == w.keyword)
+            .map(|(_, clause)| (*clause, t)),
+        _ => None,
+    })
+}
+
 /// Reads `ALTER SEQUENCE [IF EXISTS] name ... [OWNED BY a.b | NONE] ...;` by hand.
-fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, String> {
+fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, AlterSequenceError> {
     parser.next_token(); // ALTER
     parser.next_token(); // SEQUENCE
-    let mut tokens = Vec::new();
+    let mut located = Vec::new();
     loop {
         let t = parser.peek_token();
         if matches!(t.token, Token::SemiColon | Token::EOF) {
             break;
         }
-        tokens.push(parser.next_token().token);
+        let t = parser.next_token();
+        if !matches!(t.token, Token::Whitespace(_)) {
+            located.push(t);
+        }
     }
+    let tokens: Vec<Token> = located.iter().map(|t| t.token.clone()).collect();
     let if_exists = matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS);
     let mut i = if if_exists { 2 } else { 0 };
     let mut sequence = Vec::new();
@@ -360,7 +442,9 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
         }
     }
     if sequence.is_empty() {
-        return Err("expected a sequence name after ALTER SEQUENCE".to_string());
+        return Err(AlterSequenceError::Syntax(
+            "expected a sequence name after ALTER SEQUENCE".to_string(),
+        ));
     }
     if let [Token::Word(a), Token::Word(b), rest @ ..] = &tokens[i..] {
         if a.keyword == Keyword::RENAME && b.keyword == Keyword::TO {
@@ -370,9 +454,15 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
                     if_exists,
                     new_name: word_value(name).unwrap_or_default(),
                 }),
-                _ => Err("expected one new name after ALTER SEQUENCE ... RENAME TO".to_string()),
+                _ => Err(AlterSequenceError::Syntax(
+                    "expected one new name after ALTER SEQUENCE ... RENAME TO".to_string(),
+                )),
             };
         }
+    }
+    if let Some((clause, at)) = refused_sequence_option(&located[i..]) {
+        let (line, column) = line_col(at);
+        return Err(AlterSequenceError::Refused(clause, line, column));
     }
     let mut owned_by = None;
     while i < tokens.len() {
@@ -391,7 +481,11 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
                 }
                 owned_by = match parts.as_slice() {
                     [none] if none == "none" => None,
-                    [] => return Err("expected `table.column` or NONE after OWNED BY".into()),
+                    [] => {
+                        return Err(AlterSequenceError::Syntax(
+                            "expected `table.column` or NONE after OWNED BY".into(),
+                        ));
+                    }
                     _ => Some(parts),
                 };
                 continue;
@@ -400,6 +494,14 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
         i += 1;
     }
     Ok(ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by })
+}
+
+/// Why an `ALTER SEQUENCE` was not read.
+enum AlterSequenceError {
+    /// It is not valid SQL.
+    Syntax(String),
+    /// It sets an option the model does not carry: the clause, its line and column.
+    Refused(&'static str, u32, u32),
 }
 
 /// `DROP INDEX CONCURRENTLY` changes the schema as `DROP INDEX` does, and
@@ -464,6 +566,63 @@ impl<'t> Lines<'t> {
     }
 }
 
+/// Takes `SEQUENCE NAME name` out of identity options (`AS IDENTITY (SEQUENCE
+/// NAME s START WITH 1 ...)`, as pg_dump writes them), keeping every location,
+/// and returns where each was with its name. Left in place when it is the only
+/// option (the parentheses would be empty): it is then refused by name.
+fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<String>)> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let is = |i: usize, word: Keyword| matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word);
+    let mut found = Vec::new();
+    let mut blank = Vec::new();
+    let mut k = 0;
+    while k + 2 < significant.len() {
+        let (seq, name) = (significant[k], significant[k + 1]);
+        if !(is(seq, Keyword::SEQUENCE) && is(name, Keyword::NAME)) {
+            k += 1;
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut end = k + 2;
+        while let Some(v) = significant
+            .get(end)
+            .and_then(|&i| word_value(&tokens[i].token))
+        {
+            parts.push(v);
+            end += 1;
+            if significant
+                .get(end)
+                .is_some_and(|&i| tokens[i].token == Token::Period)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let opens = k > 0 && tokens[significant[k - 1]].token == Token::LParen;
+        let closes = significant
+            .get(end)
+            .is_none_or(|&i| tokens[i].token == Token::RParen);
+        if parts.is_empty() || (opens && closes) {
+            k = end.max(k + 1);
+            continue;
+        }
+        let (line, column) = line_col(&tokens[seq]);
+        found.push((line, column, parts));
+        blank.extend(significant[k..end].iter().copied());
+        k = end;
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+    found
+}
+
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
@@ -472,6 +631,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         source: Arc::clone(source),
         statements: Vec::new(),
         directives: Vec::new(),
+        sequence_names: Vec::new(),
     };
     let dialect = PostgreSqlDialect {};
     let blanked = blank_meta_commands(&source.text);
@@ -504,6 +664,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     }
     blank_drop_index_concurrently(&mut tokens);
     let lines = Lines::new(text);
+    file.sequence_names = blank_sequence_names(&mut tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -521,6 +682,22 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             skip_statement(&mut parser);
             continue;
         }
+        if let Some(statement) = kind
+            .starts_with("ALTER ")
+            .then(|| peek_owner_to(&parser))
+            .flatten()
+        {
+            let end_line = skip_statement(&mut parser).max(line);
+            file.statements.push(LocatedStatement {
+                statement,
+                origin,
+                end_line,
+                text: lines
+                    .between(&start, parser.get_current_token())
+                    .to_string(),
+            });
+            continue;
+        }
         if kind.starts_with("ALTER SEQUENCE") {
             match parse_alter_sequence(&mut parser) {
                 Ok(statement) => {
@@ -534,10 +711,20 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                             .to_string(),
                     });
                 }
-                Err(message) => diagnostics.push(
+                Err(AlterSequenceError::Syntax(message)) => diagnostics.push(
                     Diagnostic::error(codes::SYNTAX, message)
                         .at(&origin)
                         .help("write `ALTER SEQUENCE name OWNED BY table.column`"),
+                ),
+                Err(AlterSequenceError::Refused(clause, line, column)) => diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNSUPPORTED_FEATURE,
+                        format!("`{clause}` is not supported yet: the schema model does not carry sequence options"),
+                    )
+                    .at(&Origin::new(source, line, column))
+                    .related(&origin, "in this `ALTER SEQUENCE`")
+                    .note("it is refused rather than dropped, so the database never silently differs from this file")
+                    .help("remove it; only `OWNED BY` and `OWNER TO` are read in `ALTER SEQUENCE`"),
                 ),
             }
             skip_statement(&mut parser);
@@ -549,6 +736,18 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .between(&start, parser.get_current_token())
                     .to_string();
                 let next = parser.peek_token();
+                let (next_line, next_column) = line_col(&next);
+                if let Some(clause) = (!matches!(next.token, Token::SemiColon | Token::EOF))
+                    .then(|| unreadable_clause(source, next_line, next_column))
+                    .flatten()
+                {
+                    // The statement goes on with a clause sqlparser cannot
+                    // read: refuse the whole statement, never apply a part.
+                    let at = Origin::clamped(source, next_line, next_column);
+                    diagnostics.push(unreadable_clause_error(clause, &kind, &at, &origin));
+                    skip_statement(&mut parser);
+                    continue;
+                }
                 let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
                 file.statements.push(LocatedStatement {
                     statement: ParsedStatement::Sql(Box::new(statement)),
@@ -595,12 +794,85 @@ fn skip_statement_end(
     }
 }
 
+/// PostgreSQL clauses sqlparser cannot read, by their first words: a parse
+/// that stops at one names the clause as not supported rather than as bad SQL.
+const UNREADABLE_CLAUSES: &[(&str, &str, &str)] = &[
+    ("tablespace", "", "TABLESPACE"),
+    ("storage", "", "STORAGE"),
+    ("compression", "", "COMPRESSION"),
+    ("collate", "", "COLLATE"),
+    ("sequence", "name", "SEQUENCE NAME"),
+    ("set", "storage", "SET STORAGE"),
+    ("set", "statistics", "SET STATISTICS"),
+    ("set", "compression", "SET COMPRESSION"),
+    ("set", "tablespace", "SET TABLESPACE"),
+    ("set", "access", "SET ACCESS METHOD"),
+    ("set", "without", "SET WITHOUT"),
+    ("using", "index", "USING INDEX TABLESPACE"),
+    ("cluster", "on", "CLUSTER ON"),
+];
+
+/// The clause starting at `line:column` of `source`, when it is one sqlparser
+/// cannot read.
+fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static str> {
+    let text = source
+        .text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    // Locations are those of the text without its byte order mark.
+    let text = if line == 1 {
+        text.strip_prefix('\u{feff}').unwrap_or(text)
+    } else {
+        text
+    };
+    let rest: String = text
+        .chars()
+        .skip(usize::try_from(column).ok()?.saturating_sub(1))
+        .collect();
+    let mut words = rest
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase);
+    let first = words.next()?;
+    let second = words.next().unwrap_or_default();
+    UNREADABLE_CLAUSES
+        .iter()
+        .find(|(a, b, _)| *a == first && (b.is_empty() || *b == second))
+        .map(|(_, _, clause)| *clause)
+}
+
+/// The error for a clause sqlparser cannot read, at `origin`.
+fn unreadable_clause_error(
+    clause: &str,
+    kind: &str,
+    origin: &Origin,
+    start: &Origin,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        codes::UNSUPPORTED_FEATURE,
+        format!("`{clause}` is not supported yet: the schema model does not carry it"),
+    )
+    .at(origin)
+    .note(
+        "it is refused rather than dropped, so the database never silently differs from this file",
+    );
+    if !kind.is_empty() && origin.line != start.line {
+        d = d.related(start, format!("in this `{kind}` statement"));
+    }
+    d.help(format!(
+        "remove `{clause}`; if the database needs it, apply it from a separate SQL file run after migrations"
+    ))
+}
+
 fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origin) -> Diagnostic {
     let text = e.to_string();
     let origin = location_in_message(&text)
         .filter(|(l, _)| *l > 0)
         .map(|(l, c)| Origin::clamped(source, l, c))
         .unwrap_or_else(|| start.clone());
+    if let Some(clause) = unreadable_clause(source, origin.line, origin.column) {
+        return unreadable_clause_error(clause, kind, &origin, start);
+    }
     let mut d = Diagnostic::error(codes::SYNTAX, clean_message(&text)).at(&origin);
     if !kind.is_empty() && origin.line != start.line {
         d = d.related(start, format!("in this `{kind}` statement"));
