@@ -41,8 +41,12 @@ impl Expression {
     /// Parses and canonicalises expression text (e.g. from `pg_get_expr`).
     ///
     /// # Errors
-    /// The parser's message when the text is not an expression.
+    /// The parser's message when the text is not an expression, or the depth
+    /// limit's ([`crate::parse::depth`]) when it nests too deep.
     pub fn parse(text: &str) -> Result<Self, String> {
+        if let Some(deep) = crate::parse::depth::too_deep_in(text) {
+            return Err(deep.message());
+        }
         let mut parser = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
             .map_err(|e| e.to_string())?;
