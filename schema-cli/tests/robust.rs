@@ -50,45 +50,22 @@ fn project(schema_sql: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A table whose `column` has `clause` followed by a 4,000-term chain.
+fn deep_table(column: &str, clause: &str, term: &str, operator: &str, tail: &str) -> String {
+    format!(
+        "CREATE TABLE t (id int PRIMARY KEY, {column} {clause}{}{tail});\n",
+        vec![term; 4000].join(operator)
+    )
+}
+
 /// A 4,000-term chain of each operator the issue names, in a CHECK or a DEFAULT.
 fn deep_tables() -> Vec<(&'static str, String)> {
-    let n = 4000;
     vec![
-        (
-            "OR",
-            format!(
-                "CREATE TABLE t (id int PRIMARY KEY, b bool CHECK ({}));\n",
-                vec!["b"; n].join(" OR ")
-            ),
-        ),
-        (
-            "AND",
-            format!(
-                "CREATE TABLE t (id int PRIMARY KEY, b bool, CHECK ({}));\n",
-                vec!["b"; n].join(" AND ")
-            ),
-        ),
-        (
-            "||",
-            format!(
-                "CREATE TABLE t (id int PRIMARY KEY, s text DEFAULT {});\n",
-                vec!["'x'"; n].join(" || ")
-            ),
-        ),
-        (
-            "+",
-            format!(
-                "CREATE TABLE t (id int PRIMARY KEY, a int DEFAULT {});\n",
-                vec!["1"; n].join(" + ")
-            ),
-        ),
-        (
-            "::",
-            format!(
-                "CREATE TABLE t (id int PRIMARY KEY, a int DEFAULT 1{});\n",
-                "::int".repeat(n)
-            ),
-        ),
+        ("OR", deep_table("b bool", "CHECK (", "b", " OR ", ")")),
+        ("AND", deep_table("b bool,", "CHECK (", "b", " AND ", ")")),
+        ("||", deep_table("s text", "DEFAULT ", "'x'", " || ", "")),
+        ("+", deep_table("a int", "DEFAULT ", "1", " + ", "")),
+        ("::", deep_table("a int", "DEFAULT 1", "", "::int", "")),
     ]
 }
 

@@ -56,13 +56,21 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
         drop(file);
         std::fs::rename(&temporary, path)
     })();
+    settle(written, path, || {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// After the rename of a temporary into `path`: on success the directory's
+/// entries are synced; on failure `clean` removes the temporary.
+fn settle(written: io::Result<()>, path: &Path, clean: impl FnOnce()) -> io::Result<()> {
     match written {
         Ok(()) => {
             sync_dir(parent_of(path));
             Ok(())
         }
         Err(e) => {
-            let _ = std::fs::remove_file(&temporary);
+            clean();
             Err(e)
         }
     }
@@ -100,16 +108,9 @@ pub fn create_dir_with(dir: &Path, files: &[(&str, &str)]) -> io::Result<()> {
         }
         std::fs::rename(&temporary, dir)
     })();
-    match written {
-        Ok(()) => {
-            sync_dir(parent_of(dir));
-            Ok(())
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&temporary);
-            Err(e)
-        }
-    }
+    settle(written, dir, || {
+        let _ = std::fs::remove_dir_all(&temporary);
+    })
 }
 
 #[cfg(test)]

@@ -33,9 +33,14 @@ pub struct Expression {
 impl Expression {
     /// Canonicalises a parsed expression.
     pub fn from_ast(expr: &Expr) -> Self {
-        Expression {
-            sql: canonical(expr.clone()).to_string(),
-        }
+        let sql = || canonical(expr.clone()).to_string();
+        // canonical() recurses down a chain: a long one gets a stack of its own.
+        let sql = if crate::parse::depth::left_spine(expr) > crate::parse::depth::INLINE_DEPTH {
+            crate::stack::on_big_stack(sql)
+        } else {
+            sql()
+        };
+        Expression { sql }
     }
 
     /// Parses and canonicalises expression text (e.g. from `pg_get_expr`).

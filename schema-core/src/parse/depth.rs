@@ -10,6 +10,7 @@
 //! its own bracket level and in each enclosing one, not counting siblings
 //! separated by commas) plus the number of enclosing brackets.
 
+use sqlparser::ast::Expr;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Whitespace};
 
@@ -103,7 +104,13 @@ fn is_operator(token: &Token) -> bool {
 /// Every statement of `tokens` (split at `;`) whose expressions may nest
 /// deeper than `limit`.
 pub fn too_deep(tokens: &[TokenWithSpan], limit: usize) -> Vec<TooDeep> {
+    scan(tokens, limit).0
+}
+
+/// [`too_deep`], and the greatest depth of all the statements.
+pub fn scan(tokens: &[TokenWithSpan], limit: usize) -> (Vec<TooDeep>, usize) {
     let mut found = Vec::new();
+    let mut overall = 0usize;
     let mut start: Option<Location> = None;
     // Operators counted in each open bracket level (the outermost first).
     let mut levels: Vec<usize> = vec![0];
@@ -120,6 +127,7 @@ pub fn too_deep(tokens: &[TokenWithSpan], limit: usize) -> Vec<TooDeep> {
                 | Whitespace::MultiLineComment(_),
             ) => continue,
             Token::SemiColon | Token::EOF => {
+                overall = overall.max(deepest);
                 if let (Some(start), Some(at)) = (start, at) {
                     found.push(TooDeep {
                         start,
@@ -174,7 +182,48 @@ pub fn too_deep(tokens: &[TokenWithSpan], limit: usize) -> Vec<TooDeep> {
             depth: deepest,
         });
     }
-    found
+    (found, overall.max(deepest))
+}
+
+/// The longest chain [`left_spine`] walks before a walk of the tree moves to
+/// a stack of its own ([`crate::stack`]): a debug build's recursive walks
+/// spend tens of kilobytes a level, and a thread may have as little as 2 MiB.
+pub const INLINE_DEPTH: usize = 16;
+
+/// The length of the left spine of `expr`: how many nodes a flat chain
+/// (`a OR b OR ...`, `x::a::b`, `x IS NULL IS NULL`) stacks above its first
+/// operand, counted without recursion. (Right operands nest only through
+/// parentheses and prefix operators, which the parser's recursion limit bounds.)
+pub fn left_spine(expr: &Expr) -> usize {
+    let mut n = 0;
+    let mut e = expr;
+    loop {
+        e = match e {
+            Expr::BinaryOp { left, .. } => left,
+            Expr::Cast { expr, .. }
+            | Expr::UnaryOp { expr, .. }
+            | Expr::Collate { expr, .. }
+            | Expr::Nested(expr)
+            | Expr::IsNull(expr)
+            | Expr::IsNotNull(expr)
+            | Expr::IsTrue(expr)
+            | Expr::IsFalse(expr)
+            | Expr::IsNotTrue(expr)
+            | Expr::IsNotFalse(expr)
+            | Expr::IsUnknown(expr)
+            | Expr::IsNotUnknown(expr)
+            | Expr::Like { expr, .. }
+            | Expr::ILike { expr, .. }
+            | Expr::SimilarTo { expr, .. }
+            | Expr::In { expr, .. }
+            | Expr::Between { expr, .. }
+            | Expr::AtTimeZone {
+                timestamp: expr, ..
+            } => expr,
+            _ => return n,
+        };
+        n += 1;
+    }
 }
 
 /// The first place in `text` (an expression or statements) where expressions
@@ -208,6 +257,28 @@ mod tests {
         assert_eq!(depth_of("f(a + b + c, d + e)"), 3);
         assert_eq!(depth_of("a + f(b + c + d)"), 4);
         assert_eq!(depth_of("'a OR b' || $$c AND d$$"), 1);
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, "a + b; (c OR d OR e);")
+            .tokenize_with_location()
+            .unwrap_or_default();
+        assert_eq!(scan(&tokens, MAX_DEPTH), (Vec::new(), 3));
+    }
+
+    #[test]
+    fn the_left_spine_is_the_length_of_a_chain() {
+        let parse = |text: &str| {
+            sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+                .try_with_sql(text)
+                .and_then(|mut p| p.parse_expr())
+                .map(|e| left_spine(&e))
+                .unwrap_or(usize::MAX)
+        };
+        assert_eq!(parse("a"), 0);
+        assert_eq!(parse("a = 1 OR a = 2 OR a = 3"), 3);
+        assert_eq!(parse("x::int::text IS NULL"), 3);
+        assert_eq!(parse("f(a OR b OR c)"), 0);
+        let long = vec!["b"; 3000].join(" OR ");
+        assert_eq!(parse(&long), 2999);
     }
 
     #[test]

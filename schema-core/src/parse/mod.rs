@@ -63,6 +63,9 @@ pub struct ParsedFile {
     pub statements: Vec<LocatedStatement>,
     /// `-- schema:` directives with their lines, in order.
     pub directives: Vec<(u32, Directive)>,
+    /// A bound of how deep its expressions nest ([`depth`]), which decides
+    /// whether applying it needs a stack of its own.
+    pub deepest: usize,
 }
 
 impl ParsedFile {
@@ -296,6 +299,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         source: Arc::clone(source),
         statements: Vec::new(),
         directives: Vec::new(),
+        deepest: 0,
     };
     let dialect = PostgreSqlDialect {};
     let blanked = blank_meta_commands(&source.text);
@@ -327,7 +331,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
     }
     blank_drop_index_concurrently(&mut tokens);
-    let too_deep = depth::too_deep(&tokens, depth::MAX_DEPTH);
+    let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
+    file.deepest = deepest;
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
