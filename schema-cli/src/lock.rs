@@ -49,9 +49,16 @@ pub(crate) fn acquire(dir: &Path, shown: &str, wait: Duration) -> Result<Lock, S
                 return Ok(lock);
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                if let Some(pid) = holder.parse::<u32>().ok().filter(|pid| is_gone(*pid)) {
+                    return Err(format!(
+                        "`{shown}/{LOCK_FILE}` was left by a `schema new` or `schema sum` that \
+                         was stopped (its process {pid} is no longer running)\n  = help: \
+                         delete `{shown}/{LOCK_FILE}` and run again"
+                    ));
+                }
                 if started.elapsed() >= wait {
-                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                    let holder = holder.trim();
                     let holder = if holder.is_empty() {
                         String::new()
                     } else {
@@ -77,6 +84,13 @@ pub(crate) fn acquire(dir: &Path, shown: &str, wait: Duration) -> Result<Lock, S
     }
 }
 
+/// True when the process `pid` is known not to run (Linux: no `/proc/<pid>`);
+/// false when it runs or cannot be told.
+fn is_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +113,24 @@ mod tests {
         let third = acquire(&dir, "migrations", WAIT);
         assert!(third.is_ok());
         drop(third);
+        // A lock left by a process that is gone is reported at once.
+        if Path::new("/proc/self").exists() {
+            let mut child = std::process::Command::new("true").spawn().expect("true");
+            let pid = child.id();
+            child.wait().expect("wait");
+            std::fs::write(dir.join(LOCK_FILE), format!("{pid}\n")).expect("write");
+            let started = Instant::now();
+            let message = acquire(&dir, "migrations", WAIT).expect_err("stale");
+            assert!(started.elapsed() < WAIT, "it waited");
+            assert!(
+                message.contains(&format!("process {pid} is no longer running")),
+                "{message}"
+            );
+            assert!(
+                message.contains("delete `migrations/.schema-new.lock`"),
+                "{message}"
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
