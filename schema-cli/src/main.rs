@@ -467,6 +467,10 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
     // Only the first `schema new` creates the directory; it goes again if
     // nothing is written into it. (Declared before the lock: dropped after it.)
     let created = if dir.exists() {
+        if let Some(not_a_dir) = migrations_dir_error(project) {
+            report!("{}", render_all(&[not_a_dir], color));
+            return ExitCode::from(1);
+        }
         None
     } else if let Err(e) = std::fs::create_dir_all(&dir) {
         reportln!("error: cannot create the migrations directory `{display}`: {e}");

@@ -389,9 +389,17 @@ fn a_missing_migrations_directory_is_an_error_that_names_it() {
     assert!(!root.join("app.db").exists(), "a database was created");
     // A file where the directory should be.
     write(&root.join("notadir"), "");
-    let out = schema(root, &["check", "--migrations", "notadir"]);
-    assert_exit(&out, 1, "a file");
-    assert!(text(&out.stderr).contains("is a file, not a directory"));
+    for mut args in [vec!["check"], vec!["new", "init"]] {
+        let command = args[0];
+        args.extend(["--migrations", "notadir"]);
+        let out = schema(root, &args);
+        assert_exit(&out, 1, command);
+        assert!(
+            text(&out.stderr).contains("`notadir` is a file, not a directory"),
+            "{command}: {}",
+            text(&out.stderr)
+        );
+    }
 }
 
 #[test]
