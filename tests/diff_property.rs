@@ -16,7 +16,6 @@
 mod support;
 
 use std::cell::RefCell;
-use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use postgres::Client;
@@ -25,29 +24,11 @@ use schema_core::diagnostic::render_all;
 use schema_core::diff::renames_from_hints;
 use schema_core::parse::parse_schema_str;
 use support::roundtrip::{ColumnOrder, round_trip_with};
+use support::runs::{env_number, on_workers, seed};
 use support::schemagen::{SchemaPair, schema_pair_strategy};
 
-fn env_number(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => match v.trim().parse() {
-            Ok(n) => n,
-            Err(e) => panic!("{name}={v} is not a number: {e}"),
-        },
-        Err(_) => default,
-    }
-}
-
-/// A seed from the clock and the process id, unless `SCHEMA_PROPTEST_SEED` is set.
-fn seed() -> u64 {
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or_default();
-    env_number(
-        "SCHEMA_PROPTEST_SEED",
-        clock ^ u64::from(std::process::id()).rotate_left(32),
-    )
-}
+/// The variable that sets the seed.
+const SEED_VAR: &str = "SCHEMA_PROPTEST_SEED";
 
 fn config(cases: u32, seed: u64) -> Config {
     Config {
@@ -71,7 +52,7 @@ fn reset(client: &mut Client) -> Result<(), String> {
 /// rename hints of `to` name columns and tables of `from`.
 #[test]
 fn generated_schema_pairs_parse_and_their_hints_match() {
-    let seed = seed();
+    let seed = seed(SEED_VAR);
     let mut runner = TestRunner::new(config(256, seed));
     let result = runner.run(&schema_pair_strategy(), |pair| {
         let parse = |name: &str, text: &str| {
@@ -131,33 +112,17 @@ fn generated_migrations_of_random_schema_pairs_go_up_and_down_on_postgres() {
     };
     let cases = env_number("SCHEMA_PROPTEST_CASES", 200);
     let workers = env_number("SCHEMA_PROPTEST_WORKERS", 2).clamp(1, 64);
-    let seed = seed();
+    let seed = seed(SEED_VAR);
     let started = Instant::now();
-    let failures = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for w in 0..workers {
-            let share = cases / workers + u64::from(w < cases % workers);
-            let (server, failures) = (&server, &failures);
-            scope.spawn(move || {
-                let database = server.create_database("schema_prop");
-                let worker_seed = seed.wrapping_add(w);
-                let share = u32::try_from(share).unwrap_or(u32::MAX);
-                if let Some(f) = run_worker(database.connect(), share, worker_seed) {
-                    failures
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(format!("worker {w} (database `{}`): {f}", database.name()));
-                }
-            });
-        }
+    let failures = on_workers(cases, workers, |w, share| {
+        let database = server.create_database("schema_prop");
+        run_worker(database.connect(), share, seed.wrapping_add(w))
+            .map(|f| format!("(database `{}`): {f}", database.name()))
     });
     eprintln!(
         "{cases} cases on {workers} workers (seed {seed}) in {:.1?}",
         started.elapsed()
     );
-    let failures = failures
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
     assert!(
         failures.is_empty(),
         "{} of {workers} workers found a failing pair (rerun one with \

@@ -5,9 +5,10 @@
 //! Exit codes: 0 success (and, for `diff --exit-code`, no changes); 1 errors,
 //! diagnostics or a refused operation; 2 bad command line (clap) or, for
 //! `diff --exit-code`, changes found; 3 `verify` found the database different
-//! from the declared schema. Output that cannot be written ends the command:
-//! quietly, with its own exit code, when the reader went away (`| head`), and
-//! with exit 1 and a message for any other failure (a full disk).
+//! from the declared schema; 4 `verify` found it consistent, with migrations
+//! pending. Output that cannot be written ends the command: quietly, with its
+//! own exit code, when the reader went away (`| head`), and with exit 1 and a
+//! message for any other failure (a full disk).
 
 /// `eprint!` that never panics: when standard error itself cannot be
 /// written there is nowhere left to report it.
@@ -298,12 +299,28 @@ fn read_live(url: &str) -> Result<(Schema, bool), Vec<Diagnostic>> {
             ),
         ]
     };
-    let mut db = schema_runtime::connect(url).map_err(|e| fail(e.to_string()))?;
+    let mut db = migrate::connect_to_read(url).map_err(fail)?;
     let sqlite = db.dialect() == schema_runtime::Dialect::Sqlite;
     let live = db
-        .introspect(&["public".to_string()])
+        .namespaces()
+        .and_then(|schemas| db.introspect(&schemas))
         .map_err(|e| fail(e.to_string()))?;
     Ok((live, sqlite))
+}
+
+/// `schema` (read from `spec`) compared as the database at `other` stores its
+/// expressions, when `other` is a PostgreSQL URL and `spec` is not: the
+/// database normalises constants the canonical form cannot (see
+/// `schema_runtime::stored`). Otherwise, or if the database cannot be asked,
+/// `schema` as it is.
+fn as_stored_in(spec: &str, other: &str, schema: Schema) -> Schema {
+    if is_database_url(spec) || !is_database_url(other) {
+        return schema;
+    }
+    match migrate::connect_to_read(other) {
+        Ok(mut db) if db.dialect() == schema_runtime::Dialect::Postgres => db.as_stored(&schema),
+        _ => schema,
+    }
 }
 
 /// A schema from a file (declarative), a migrations directory (replayed) or a
@@ -350,7 +367,7 @@ fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: 
         // compare the other side as SQLite would keep it.
         (Ok((a, false)), Ok((b, true))) => (schema_core::render::sqlite::comparable(&a), b),
         (Ok((a, true)), Ok((b, false))) => (a, schema_core::render::sqlite::comparable(&b)),
-        (Ok((a, _)), Ok((b, _))) => (a, b),
+        (Ok((a, _)), Ok((b, _))) => (as_stored_in(from, to, a), as_stored_in(to, from, b)),
         (a, b) => {
             let mut all = a.err().unwrap_or_default();
             all.extend(b.err().unwrap_or_default());

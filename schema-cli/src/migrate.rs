@@ -12,6 +12,7 @@ use schema_core::diagnostic::{Diagnostic, render_all};
 use schema_core::migrations::dialects::{self, DialectSql};
 use schema_core::migrations::replay::Replay;
 use schema_core::{Project, load};
+use schema_runtime::connect::{ConnectOptions, connect_with};
 use schema_runtime::driver::Driver;
 use schema_runtime::{
     DownTo, MigrateError, Migration, Migrator, Options, Resolution, Script, Step,
@@ -31,10 +32,22 @@ pub(crate) struct Target {
     /// The declarative schema file (checked with the migrations before anything runs).
     #[arg(long, default_value = "schema.sql")]
     pub(crate) schema: PathBuf,
-    /// Seconds to wait for another migrator's lock.
-    #[arg(long, default_value_t = 300)]
+    /// Seconds to wait for another migrator's lock, and, inside a migration,
+    /// for each table lock another session holds (PostgreSQL `lock_timeout`,
+    /// SQLite busy timeout); the error names the blocking session.
+    #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub(crate) lock_timeout: u64,
+    /// Seconds to wait for a PostgreSQL server to accept and answer
+    /// (`connect_timeout` in the URL wins).
+    #[arg(long, env = CONNECT_TIMEOUT_ENV, default_value_t = DEFAULT_CONNECT_TIMEOUT, value_name = "SECS")]
+    pub(crate) connect_timeout: u64,
 }
+
+/// The environment variable that sets the connect timeout (for `diff` too).
+pub(crate) const CONNECT_TIMEOUT_ENV: &str = "SCHEMA_CONNECT_TIMEOUT";
+
+/// The connect timeout, in seconds, when neither flag, variable nor URL sets one.
+const DEFAULT_CONNECT_TIMEOUT: u64 = 10;
 
 /// What the migrator refuses by default.
 #[derive(Debug, Args)]
@@ -104,6 +117,12 @@ pub(crate) enum DbCommand {
         force: bool,
     },
     /// Compare the live schema with the declared one and list every difference.
+    ///
+    /// Exit codes: 0 the database is the declared schema; 3 drift (the live
+    /// schema differs from the migrated schema at its version, an index is
+    /// INVALID, or an applied migration was edited, is missing or was
+    /// interrupted); 4 no drift, but migrations are pending (run `schema up`);
+    /// 1 an error.
     Verify {
         #[command(flatten)]
         target: Target,
@@ -132,6 +151,9 @@ pub(crate) enum DbCommand {
 
 /// Exit code of `verify` when the database differs from the declared schema.
 pub(crate) const DRIFT: u8 = 3;
+
+/// Exit code of `verify` when the database is consistent, with migrations pending.
+pub(crate) const PENDING: u8 = 4;
 
 /// Runs a database command.
 pub(crate) fn run(command: DbCommand, color: bool) -> ExitCode {
@@ -175,7 +197,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
     let started = Instant::now();
     match command {
         DbCommand::Up { target, allow, to } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::Yes)?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
                 .on_progress(&progress);
@@ -190,7 +212,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             steps,
             to,
         } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
                 .on_progress(&progress);
@@ -204,7 +226,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Redo { target, allow } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
                 .on_progress(&progress);
@@ -214,7 +236,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Status { target } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations);
             let status = migrator.status(&mut *db).map_err(failed)?;
             println!("{status}");
@@ -235,7 +257,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             version,
             force,
         } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::Yes)?;
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let report = migrator.stamp(&mut *db, version, force).map_err(failed)?;
             if !report.skipped_differences.is_empty() {
@@ -256,7 +278,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Verify { target } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations);
             let report = migrator.verify(&mut *db).map_err(failed)?;
             if report.is_clean() {
@@ -264,7 +286,11 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
                 Ok(ExitCode::SUCCESS)
             } else {
                 eprint!("{report}");
-                Ok(ExitCode::from(DRIFT))
+                Ok(ExitCode::from(if report.has_drift() {
+                    DRIFT
+                } else {
+                    PENDING
+                }))
             }
         }
         DbCommand::Resolve {
@@ -273,7 +299,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             applied,
             rolled_back: _,
         } => {
-            let (migrations, mut db) = open(&target, color)?;
+            let (migrations, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let resolution = if applied {
                 Resolution::Applied
@@ -322,11 +348,48 @@ fn summary(verb: &str, n: usize, started: Instant, status: &schema_runtime::Stat
     }
 }
 
+/// Whether a command may create a missing SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Create {
+    /// `up`, `stamp`: a new database is where they start.
+    Yes,
+    /// Every other command: a missing file is a mistyped path.
+    No,
+}
+
 /// The migrations directory as the build embeds it, and the database.
-fn open(target: &Target, color: bool) -> Result<(&'static [Migration], Box<dyn Driver>), String> {
+fn open(
+    target: &Target,
+    color: bool,
+    create: Create,
+) -> Result<(&'static [Migration], Box<dyn Driver>), String> {
     let migrations = embedded(target, color)?;
-    let db = schema_runtime::connect(&target.database_url).map_err(|e| e.to_string())?;
+    let options = ConnectOptions {
+        connect_timeout: Duration::from_secs(target.connect_timeout),
+        create_missing: create == Create::Yes,
+    };
+    let db = connect_with(&target.database_url, &options).map_err(|e| e.to_string())?;
     Ok((migrations, db))
+}
+
+/// Opens `url` to read it (`diff`): a missing SQLite file is an error; the
+/// connect timeout is `SCHEMA_CONNECT_TIMEOUT`'s (default 10 s) unless the
+/// URL sets one.
+pub(crate) fn connect_to_read(url: &str) -> Result<Box<dyn Driver>, String> {
+    let seconds = match std::env::var(CONNECT_TIMEOUT_ENV) {
+        Err(_) => DEFAULT_CONNECT_TIMEOUT,
+        Ok(text) => text.trim().parse::<u64>().map_err(|_| {
+            format!(
+                "{CONNECT_TIMEOUT_ENV}=`{text}` is not a number of seconds: set it to a whole \
+                 number such as 10, or unset it"
+            )
+        })?,
+    };
+    let options = ConnectOptions {
+        connect_timeout: Duration::from_secs(seconds),
+        ..ConnectOptions::read_only()
+    };
+    connect_with(url, &options).map_err(|e| e.to_string())
 }
 
 /// Checks the project, then renders its migrations as `schema!()` embeds them.

@@ -1,8 +1,53 @@
 //! Opening a database from a URL: `postgres://...`, `sqlite://path`,
 //! `sqlite:path` or `sqlite::memory:`, as the CLI's `--database-url` and
 //! `DATABASE_URL` take them.
+//!
+//! A URL that names no database is an error saying which forms are read. A
+//! command that only reads (`status`, `verify`, `diff`) opens with
+//! [`ConnectOptions::read_only`], so a mistyped SQLite path is an error instead
+//! of a new empty file. PostgreSQL connections give up after
+//! [`ConnectOptions::connect_timeout`] (`connect_timeout` in the URL wins).
+
+use std::time::Duration;
 
 use crate::driver::{Driver, DriverError};
+
+/// The forms of database URL this build reads, for error messages.
+pub const URL_FORMS: &str = "`postgres://user[:password]@host[:port]/database` (or \
+     `postgresql://`), `sqlite://path/to/file.db`, `sqlite:///absolute/path.db` or `sqlite::memory:`";
+
+/// The connect timeout when neither the URL nor the caller sets one.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How [`connect_with`] opens a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectOptions {
+    /// How long to wait for a PostgreSQL server to accept and answer (TCP
+    /// connect and startup handshake); `connect_timeout` in the URL wins.
+    pub connect_timeout: Duration,
+    /// Create a missing SQLite file (`up`, `stamp`); when false, a missing
+    /// file is an error.
+    pub create_missing: bool,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            create_missing: true,
+        }
+    }
+}
+
+impl ConnectOptions {
+    /// For a command that only reads: a missing SQLite file is an error.
+    pub fn read_only() -> Self {
+        ConnectOptions {
+            create_missing: false,
+            ..ConnectOptions::default()
+        }
+    }
+}
 
 /// What a database URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,50 +64,121 @@ impl Target {
     /// Reads a database URL.
     ///
     /// # Errors
-    /// When the scheme is not one of `postgres://`, `postgresql://`, `sqlite:`.
+    /// When the scheme is not one of `postgres://`, `postgresql://`, `sqlite:`,
+    /// or a `sqlite:` URL names no file.
     pub fn parse(url: &str) -> Result<Self, DriverError> {
         let url = url.trim();
+        let doing = "reading the database URL";
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Target::Postgres(url.to_string()));
         }
         if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.strip_prefix("//").unwrap_or(rest);
             let path = path.split('?').next().unwrap_or(path);
-            return Ok(match path {
-                ":memory:" | "" => Target::SqliteMemory,
-                _ => Target::SqliteFile(path.to_string()),
-            });
+            return match path {
+                ":memory:" => Ok(Target::SqliteMemory),
+                "" => Err(DriverError::message(
+                    doing,
+                    format!(
+                        "`{url}` names no SQLite file: write the file's path after `sqlite://` \
+                         (`sqlite://app.db` is relative to the current directory, \
+                         `sqlite:///var/db/app.db` absolute), or `sqlite::memory:` for a \
+                         database in memory"
+                    ),
+                )),
+                _ => Ok(Target::SqliteFile(path.to_string())),
+            };
         }
+        let shown = if url.is_empty() {
+            "an empty string".to_string()
+        } else {
+            format!("`{}`", redact(url))
+        };
         Err(DriverError::message(
-            "reading the database URL",
-            format!(
-                "`{url}` is not a database URL this build knows: use `postgres://user@host:port/db`, \
-                 `sqlite://path/to/file.db` or `sqlite::memory:`"
-            ),
+            doing,
+            format!("{shown} is not a database URL this build knows: use {URL_FORMS}"),
         ))
     }
 }
 
-/// Opens the database `url` names, with the driver its scheme calls for.
+/// `url` with its password, if any, replaced by `***` (for messages).
+pub fn redact(url: &str) -> String {
+    // URL form: scheme://user:password@host...
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        if let Some(at) = authority.rfind('@') {
+            if let Some(colon) = authority[..at].find(':') {
+                return format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &authority[..colon],
+                    &rest[at..]
+                );
+            }
+        }
+        return url.to_string();
+    }
+    // key=value form.
+    url.split_whitespace()
+        .map(|pair| {
+            if pair.starts_with("password=") {
+                "password=***"
+            } else {
+                pair
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Opens the database `url` names, with the driver its scheme calls for and
+/// the default [`ConnectOptions`] (a missing SQLite file is created).
 ///
 /// # Errors
 /// When the URL cannot be read, its driver's feature is off, or the database
 /// cannot be opened.
 pub fn connect(url: &str) -> Result<Box<dyn Driver>, DriverError> {
+    connect_with(url, &ConnectOptions::default())
+}
+
+/// Opens the database `url` names, as `options` say.
+///
+/// # Errors
+/// When the URL cannot be read, its driver's feature is off, the SQLite file
+/// is missing and `options` do not create it, or the database cannot be opened
+/// (PostgreSQL: within the connect timeout).
+pub fn connect_with(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DriverError> {
+    #[cfg(not(feature = "postgres"))]
+    let _ = options.connect_timeout;
     match Target::parse(url)? {
         #[cfg(feature = "postgres")]
-        Target::Postgres(url) => Ok(Box::new(crate::driver::postgres::PostgresDriver::connect(
-            &url,
-        )?)),
+        Target::Postgres(url) => Ok(Box::new(
+            crate::driver::postgres::PostgresDriver::connect_timeout(
+                &url,
+                options.connect_timeout,
+            )?,
+        )),
         #[cfg(feature = "sqlite")]
-        Target::SqliteFile(path) => Ok(Box::new(crate::driver::sqlite::SqliteDriver::open(path)?)),
+        Target::SqliteFile(path) if options.create_missing => {
+            Ok(Box::new(crate::driver::sqlite::SqliteDriver::open(path)?))
+        }
+        #[cfg(feature = "sqlite")]
+        Target::SqliteFile(path) => Ok(Box::new(
+            crate::driver::sqlite::SqliteDriver::open_existing(path)?,
+        )),
         #[cfg(feature = "sqlite")]
         Target::SqliteMemory => Ok(Box::new(crate::driver::sqlite::SqliteDriver::memory()?)),
         #[allow(unreachable_patterns)]
         other => Err(DriverError::message(
             "opening the database",
             format!(
-                "{other:?} needs feature `{}` of schema-runtime, which this build does not have",
+                "{} needs feature `{}` of schema-runtime, which this build does not have",
+                match &other {
+                    Target::Postgres(_) => "a PostgreSQL URL",
+                    _ => "a SQLite URL",
+                },
                 if matches!(other, Target::Postgres(_)) {
                     "postgres"
                 } else {
@@ -75,12 +191,13 @@ pub fn connect(url: &str) -> Result<Box<dyn Driver>, DriverError> {
 
 #[cfg(test)]
 mod tests {
-    use super::Target;
+    use super::{Target, redact};
 
     #[test]
     fn urls_name_their_database() {
         let t = |u: &str| Target::parse(u).ok();
         assert_eq!(t("sqlite::memory:"), Some(Target::SqliteMemory));
+        assert_eq!(t("sqlite://:memory:"), Some(Target::SqliteMemory));
         assert_eq!(
             t("sqlite://app.db"),
             Some(Target::SqliteFile("app.db".into()))
@@ -95,5 +212,42 @@ mod tests {
         );
         assert!(matches!(t("postgres://u@h/db"), Some(Target::Postgres(_))));
         assert!(Target::parse("mysql://x").is_err());
+    }
+
+    #[test]
+    fn a_url_naming_no_database_is_an_error_showing_the_forms() {
+        for url in ["sqlite://", "sqlite:", "sqlite://?mode=rwc", " sqlite:// "] {
+            let err = match Target::parse(url) {
+                Ok(t) => panic!("`{url}` was read as {t:?}"),
+                Err(e) => e.to_string(),
+            };
+            assert!(err.contains("names no SQLite file"), "{url}: {err}");
+            assert!(err.contains("sqlite::memory:"), "{url}: {err}");
+        }
+        let err = Target::parse("").map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.contains("an empty string is not a database URL"),
+            "{err}"
+        );
+        let err = Target::parse("mysql://root:hunter2@db/app")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`mysql://root:***@db/app`"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.contains("postgres://user[:password]@host"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://u:p@h:5/db?x=1"),
+            "postgres://u:***@h:5/db?x=1"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact("host=h password=secret user=u"),
+            "host=h password=*** user=u"
+        );
     }
 }

@@ -39,17 +39,13 @@ pub fn schema_after<'a>(
     }
 }
 
-/// The PostgreSQL schemas (namespaces) `schema` uses, and `public`.
+/// The PostgreSQL schemas (namespaces) `schema` uses, `public` first (see
+/// [`Schema::used_namespaces`]).
 pub fn namespaces(schema: &Schema) -> Vec<String> {
     let mut out = vec!["public".to_string()];
-    let names = schema
-        .tables
-        .keys()
-        .chain(schema.enums.keys())
-        .chain(schema.sequences.keys());
-    for name in names {
-        if !out.contains(&name.schema) {
-            out.push(name.schema.clone());
+    for name in schema.used_namespaces() {
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
         }
     }
     out

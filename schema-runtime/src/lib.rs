@@ -21,6 +21,8 @@ pub mod rows;
 pub mod split;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "postgres")]
+pub mod stored;
 pub mod value;
 
 pub use connect::connect;

@@ -53,7 +53,9 @@ pub struct Options {
     pub allow_out_of_order: bool,
     /// Go on although the database has migrations newer than the binary's latest.
     pub allow_newer_database: bool,
-    /// How long to wait for another migrator's lock.
+    /// How long to wait for another migrator's lock, and, inside a
+    /// migration, for each lock on a table another session holds
+    /// ([`Driver::set_lock_timeout`]).
     pub lock_timeout: Duration,
 }
 
@@ -241,7 +243,22 @@ pub struct VerifyReport {
 impl VerifyReport {
     /// True when the live schema is exactly the declared one.
     pub fn is_clean(&self) -> bool {
-        self.differences.is_empty() && self.pending.is_empty() && self.problems.is_empty()
+        !self.has_drift() && self.pending.is_empty()
+    }
+
+    /// True when the database differs from what its version table says it
+    /// is: the live schema differs from the migrated schema at its version
+    /// (or holds unusable objects), or the version table disagrees with the
+    /// binary (modified, missing, interrupted migrations). Pending migrations
+    /// alone are not drift.
+    pub fn has_drift(&self) -> bool {
+        !self.differences.is_empty() || !self.problems.is_empty()
+    }
+
+    /// True when the database is consistent but behind: migrations are
+    /// pending and nothing else is wrong.
+    pub fn is_behind(&self) -> bool {
+        !self.has_drift() && !self.pending.is_empty()
     }
 }
 
@@ -638,7 +655,10 @@ impl<'a> Migrator<'a> {
         f: impl FnOnce(&mut dyn Driver) -> Result<T>,
     ) -> Result<T> {
         driver.lock(self.options.lock_timeout)?;
-        let result = match driver.ensure_version_table() {
+        let result = match driver
+            .set_lock_timeout(self.options.lock_timeout)
+            .and_then(|()| driver.ensure_version_table())
+        {
             Ok(()) => f(driver),
             Err(e) => Err(e.into()),
         };
@@ -1060,12 +1080,24 @@ impl<'a> Migrator<'a> {
         Ok(driver.comparable(&schema))
     }
 
+    /// How the live schema differs from `expected` (every schema of the
+    /// database is read, not only those `expected` uses), then the objects the
+    /// database holds in a state it cannot use ([`Driver::unusable`]).
     fn differences(driver: &mut dyn Driver, expected: &Schema) -> Result<Vec<String>> {
-        let live = driver.introspect(&history::namespaces(expected))?;
-        Ok(schema_core::diff::compare(&live, expected)
+        let mut schemas = history::namespaces(expected);
+        for s in driver.namespaces()? {
+            if !schemas.contains(&s) {
+                schemas.push(s);
+            }
+        }
+        let live = driver.introspect(&schemas)?;
+        let expected = driver.as_stored(expected);
+        let mut out: Vec<String> = schema_core::diff::compare(&live, &expected)
             .iter()
             .map(ToString::to_string)
-            .collect())
+            .collect();
+        out.extend(driver.unusable(&schemas)?);
+        Ok(out)
     }
 
     /// Records the database as migrated up to `version` (0: none), after

@@ -15,8 +15,8 @@ use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
-    ForeignKey, Identity, Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Sequence,
-    SqlType, Table,
+    Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, QualifiedName,
+    ReferentialAction, Sequence, SqlType, Table,
 };
 
 pub use crate::introspect::IntrospectError;
@@ -61,22 +61,29 @@ pub fn introspect(
     // `pg_get_expr` qualifies names outside the search path (the canonical form
     // qualifies exactly those outside the default schema) and prints constants
     // in the session's styles: fix them all, whatever the caller's session says.
-    tx.batch_execute(&format!(
-        "SET LOCAL search_path TO {DEFAULT_SCHEMA};
-         SET LOCAL DateStyle TO ISO, MDY;
-         SET LOCAL IntervalStyle TO postgres;
-         SET LOCAL TimeZone TO 'UTC';
-         SET LOCAL extra_float_digits TO 1;
-         SET LOCAL bytea_output TO hex;"
-    ))
-    .map_err(query_error("session settings"))?;
+    tx.batch_execute(&session_settings())
+        .map_err(query_error("session settings"))?;
     let schema = read_schema(&mut tx, schemas)?;
     tx.commit()
         .map_err(query_error("a read-only transaction"))?;
     Ok(schema)
 }
 
-fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
+/// The session settings every read of the catalog runs under (as `SET LOCAL`,
+/// inside a transaction).
+pub(crate) fn session_settings() -> String {
+    format!(
+        "SET LOCAL search_path TO {DEFAULT_SCHEMA};
+         SET LOCAL DateStyle TO ISO, MDY;
+         SET LOCAL IntervalStyle TO postgres;
+         SET LOCAL TimeZone TO 'UTC';
+         SET LOCAL extra_float_digits TO 1;
+         SET LOCAL bytea_output TO hex;"
+    )
+}
+
+/// Reads `schemas` inside a transaction whose settings are [`session_settings`].
+pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
     let schemas: Vec<String> = schemas.iter().map(|s| (*s).to_string()).collect();
     let version: i32 = tx
         .query_one("SELECT current_setting('server_version_num')::int", &[])
@@ -96,6 +103,7 @@ fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
     for s in read_sequences(tx, &schemas)? {
         schema.sequences.insert(s.name.clone(), s);
     }
+    read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
     Ok(schema)
 }
 
@@ -503,6 +511,149 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
                 name: QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1)),
                 owned_by,
                 origin: origin(),
+            }
+        })
+        .collect())
+}
+
+/// The schemas of `schemas` that exist (other than `public`, which every
+/// database has), and every extension of the database but `plpgsql` (which
+/// every database has too), with its schema, version and the extensions it
+/// requires (so those `CASCADE` installed are not reported missing from the
+/// declaration).
+fn read_namespaces_and_extensions(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    schema: &mut Schema,
+) -> Result<()> {
+    let rows = tx
+        .query(
+            "SELECT nspname::text FROM pg_namespace
+             WHERE nspname::text = ANY($1) AND nspname <> $2",
+            &[&schemas, &DEFAULT_SCHEMA],
+        )
+        .map_err(query_error("schemas"))?;
+    for row in rows {
+        let name: String = row.get(0);
+        schema.namespaces.insert(
+            QualifiedName::global(&name),
+            Namespace {
+                name,
+                origin: origin(),
+            },
+        );
+    }
+    let rows = tx
+        .query(
+            "SELECT e.extname::text, n.nspname::text, e.extversion,
+                    ARRAY(SELECT r.extname::text FROM pg_depend d
+                          JOIN pg_extension r ON r.oid = d.refobjid
+                          WHERE d.classid = 'pg_extension'::regclass AND d.objid = e.oid
+                            AND d.refclassid = 'pg_extension'::regclass
+                          ORDER BY 1)
+             FROM pg_extension e
+             JOIN pg_namespace n ON n.oid = e.extnamespace
+             WHERE e.extname <> $1",
+            &[&schema_core::parse::apply::BUILTIN_EXTENSION],
+        )
+        .map_err(query_error("extensions"))?;
+    for row in rows {
+        let name: String = row.get(0);
+        schema.extensions.insert(
+            QualifiedName::global(&name),
+            Extension {
+                name,
+                schema: Some(row.get(1)),
+                version: Some(row.get(2)),
+                if_not_exists: false,
+                with_keyword: false,
+                cascade: false,
+                requires: row.get(3),
+                origin: origin(),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// The schemas (namespaces) of the database other than the system's:
+/// every one but `pg_catalog`, `information_schema`, `pg_toast*` and
+/// `pg_temp*` (temporary schemas and their TOAST schemas), in name order.
+///
+/// # Errors
+/// [`IntrospectError::Query`] when the catalog query fails.
+pub fn user_schemas(client: &mut Client) -> std::result::Result<Vec<String>, IntrospectError> {
+    let rows = client
+        .query(
+            "SELECT nspname::text FROM pg_namespace
+             WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+               AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'
+             ORDER BY nspname",
+            &[],
+        )
+        .map_err(query_error("schemas"))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// An index PostgreSQL marked INVALID (`pg_index.indisvalid = false`): a
+/// `CREATE INDEX CONCURRENTLY` or `REINDEX CONCURRENTLY` that failed or was
+/// interrupted leaves one. It is kept up to date on every write and never
+/// used by a query (a UNIQUE one still rejects duplicates of new rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidIndex {
+    /// The index, schema-qualified.
+    pub index: QualifiedName,
+    /// Its table, schema-qualified.
+    pub table: QualifiedName,
+    /// `pg_get_indexdef`: the index as `CREATE INDEX` would make it.
+    pub definition: String,
+}
+
+impl std::fmt::Display for InvalidIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let index = self.index.to_string();
+        write!(
+            f,
+            "index `{index}` on `{}` is INVALID (a CREATE INDEX CONCURRENTLY that failed or was \
+             interrupted left it; PostgreSQL maintains it on every write and never uses it): \
+             rebuild it with `REINDEX INDEX CONCURRENTLY {index};`, or drop it with \
+             `DROP INDEX CONCURRENTLY {index};` and create it again (`{}`); a UNIQUE index \
+             fails again until its duplicate rows are fixed",
+            self.table, self.definition
+        )
+    }
+}
+
+/// The INVALID indexes of tables in `schemas`.
+///
+/// # Errors
+/// [`IntrospectError::Query`] when the catalog query fails.
+pub fn invalid_indexes(
+    client: &mut Client,
+    schemas: &[&str],
+) -> std::result::Result<Vec<InvalidIndex>, IntrospectError> {
+    let schemas: Vec<String> = schemas.iter().map(|s| (*s).to_string()).collect();
+    let rows = client
+        .query(
+            "SELECT n.nspname::text, ic.relname::text, c.relname::text,
+                    pg_get_indexdef(i.indexrelid)
+             FROM pg_index i
+             JOIN pg_class ic ON ic.oid = i.indexrelid
+             JOIN pg_class c ON c.oid = i.indrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE NOT i.indisvalid AND n.nspname::text = ANY($1)
+             ORDER BY 1, 2",
+            &[&schemas],
+        )
+        .map_err(query_error("invalid indexes"))?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let schema: String = row.get(0);
+            InvalidIndex {
+                index: QualifiedName::new(schema.clone(), row.get::<_, String>(1)),
+                table: QualifiedName::new(schema, row.get::<_, String>(2)),
+                definition: row.get(3),
             }
         })
         .collect())

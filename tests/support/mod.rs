@@ -2,4 +2,5 @@
 
 pub(crate) mod pg;
 pub(crate) mod roundtrip;
+pub(crate) mod runs;
 pub(crate) mod schemagen;

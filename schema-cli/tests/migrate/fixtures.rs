@@ -7,8 +7,6 @@ use std::path::Path;
 
 use schema_runtime::{Migration, Script};
 
-use crate::{assert_exit, schema};
-
 /// The first migration: the log table and `t`, and its log line.
 pub(crate) const V1: u64 = 20240101000001;
 /// The second: `crash_partial`, then a sleep, then its log line, in one transaction.
@@ -90,14 +88,7 @@ pub(crate) fn write_project(dir: &Path) {
             "-- schema: no-transaction\nDROP INDEX t_x_idx;\n".to_string(),
         ),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("create the project's directories");
-        }
-        std::fs::write(&path, text).expect("write a project file");
-    }
-    assert_exit(&schema(dir, &["sum", "--migrations", "migrations"]), 0);
+    crate::write_files(dir, files.to_vec());
 }
 
 fn leak(text: String) -> &'static str {

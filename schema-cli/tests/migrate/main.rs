@@ -12,6 +12,15 @@
 //!   same files → accepted.
 //! - [`lock`]: a second migrator waits for the first, or gives up after
 //!   `--lock-timeout` naming the holder.
+//! - [`hang`]: a port that accepts and never answers fails within the connect
+//!   timeout; a table lock held by another session fails `up` after
+//!   `--lock-timeout`, naming that session.
+//! - [`urls`]: bad database URLs are errors naming the forms; read-only
+//!   commands never create a missing SQLite file.
+//! - [`verify`]: exit 3 on drift only, 4 for pending migrations; INVALID
+//!   indexes are drift; every schema is read, not only `public`.
+//! - [`replay`]: extensions, non-`public` schemas and a renamed table with a
+//!   `serial` key: `new`, `check`, `up`, `verify`, `down` (issue 9).
 //!
 //! Children are the `schema` binary or this test binary run again (see [`child`]).
 
@@ -22,9 +31,13 @@ mod child;
 mod crash;
 mod edited;
 mod fixtures;
+mod hang;
 mod herd;
 mod lock;
 mod pg;
+mod replay;
+mod urls;
+mod verify;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -138,6 +151,68 @@ fn read_output(child: &mut Child) -> Output {
         let _ = s.read_to_end(&mut out.stderr);
     }
     out
+}
+
+/// Runs `command` to its end, killing it (and failing, naming `what`) when it
+/// is still running after `deadline`: for commands that must not hang.
+#[track_caller]
+pub(crate) fn run_bounded(what: &str, mut command: Command, deadline: Duration) -> Output {
+    let mut child = command.spawn().expect("start the child");
+    let started = Instant::now();
+    while child.try_wait().expect("poll the child").is_none() {
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let out = read_output(&mut child);
+            panic!(
+                "{what}: still running after {} s (killed): {}",
+                deadline.as_secs(),
+                describe(&out)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    read_output(&mut child)
+}
+
+/// `schema <args>` in `dir`, as a [`Command`] to run (see [`run_bounded`]).
+pub(crate) fn schema_cmd(dir: &Path, args: &[&str]) -> Command {
+    schema_command(dir, args)
+}
+
+/// Writes a project into `dir`: `schema.sql`, and for each `(directory,
+/// up.sql, down.sql)` a migration; then its schema.sum.
+pub(crate) fn write_project(dir: &Path, schema_sql: &str, migrations: &[(&str, &str, &str)]) {
+    let mut files = vec![("schema.sql".to_string(), schema_sql.to_string())];
+    for (name, up, down) in migrations {
+        files.push((format!("migrations/{name}/up.sql"), (*up).to_string()));
+        files.push((format!("migrations/{name}/down.sql"), (*down).to_string()));
+    }
+    write_files(dir, files);
+}
+
+/// A project whose one migration creates `t (id)`.
+pub(crate) fn one_table_project(dir: &Path) {
+    write_project(
+        dir,
+        "CREATE TABLE t (id integer PRIMARY KEY);\n",
+        &[(
+            "20240101000001_t",
+            "CREATE TABLE t (id integer PRIMARY KEY);\n",
+            "DROP TABLE t;\n",
+        )],
+    );
+}
+
+/// Writes `(path, text)` files into `dir`, then the migrations' schema.sum.
+pub(crate) fn write_files(dir: &Path, files: Vec<(String, String)>) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create the project's directories");
+        }
+        std::fs::write(&path, text).expect("write a project file");
+    }
+    assert_exit(&schema(dir, &["sum", "--migrations", "migrations"]), 0);
 }
 
 /// Waits for `child` to exit and gives its output.

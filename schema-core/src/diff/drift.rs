@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::diff::{Change, column_differences};
-use crate::model::Schema;
+use crate::model::{QualifiedName, Schema};
 
 const UNMIGRATED_HELP: &str = "add a migration that creates it, then run `schema sum`; if it is created outside migrations on purpose, write `-- schema: allow(unmigrated_object)` above it";
 
@@ -119,10 +119,61 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .note(format!("migrations: ({from_values})"))
                 .help(format!("add a migration with `ALTER TYPE {name} ADD VALUE '{value}'`"))
             }
-            Change::RenameTable { .. }
-            | Change::RenameColumn { .. }
-            | Change::CreateSchema(_)
-            | Change::DropSchema(_) => continue,
+            Change::RenameTable { .. } | Change::RenameColumn { .. } => continue,
+            // A schema another change puts objects in or takes them out of is
+            // part of that change's report; one created by name alone is not.
+            Change::CreateSchema(n) => {
+                let Some(ns) = declared.namespaces.get(&QualifiedName::global(n)) else {
+                    continue;
+                };
+                if changes.iter().any(|c| touches_namespace(c, n)) {
+                    continue;
+                }
+                Diagnostic::error(
+                    codes::UNMIGRATED_OBJECT,
+                    format!("schema `{n}` is declared at {} but no migration creates it", ns.origin),
+                )
+                .at(&ns.origin)
+                .label("declared here")
+                .help(format!("add a migration with `CREATE SCHEMA {n};`, then run `schema sum`"))
+            }
+            Change::DropSchema(n) => {
+                let Some(ns) = migrated.namespaces.get(&QualifiedName::global(n)) else {
+                    continue;
+                };
+                if changes.iter().any(|c| touches_namespace(c, n)) {
+                    continue;
+                }
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("schema `{n}` is created by the migrations but not declared in schema.sql"),
+                )
+                .at(&ns.origin)
+                .label("created here")
+                .help("declare it in schema.sql (`CREATE SCHEMA ...`), or drop it in a new migration")
+            }
+            Change::CreateExtension(e) => Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!("extension `{}` is declared at {} but no migration creates it", e.name, e.origin),
+            )
+            .at(&e.origin)
+            .label("declared here")
+            .help("add a migration with the same `CREATE EXTENSION` statement, then run `schema sum`"),
+            Change::DropExtension(e) => Diagnostic::error(
+                codes::DRIFT,
+                format!("extension `{}` is created by the migrations but not declared in schema.sql", e.name),
+            )
+            .at(&e.origin)
+            .label("created here")
+            .help("declare it in schema.sql (`CREATE EXTENSION ...`), or drop it in a new migration"),
+            Change::ReplaceExtension { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!("extension `{}` differs between schema.sql and the migrations: {change}", to.name),
+            )
+            .at(&to.origin)
+            .label("declared here")
+            .note(format!("the migrations create it at {}", from.origin))
+            .help("state the same SCHEMA and VERSION in both, or recreate it in a new migration"),
             Change::RenameSequence { from, to } => Diagnostic::error(
                 codes::DRIFT,
                 format!("sequence `{to}` is called `{from}` after the migrations"),
@@ -260,4 +311,20 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// True when `change` creates, drops or renames an object in schema `n` (so
+/// a report about the object covers the schema).
+fn touches_namespace(change: &Change, n: &str) -> bool {
+    let name = match change {
+        Change::CreateTable(t) | Change::DropTable(t) => &t.name,
+        Change::CreateEnum(e) | Change::DropEnum(e) => &e.name,
+        Change::CreateSequence(s) | Change::DropSequence(s) => &s.name,
+        Change::RenameTable { to, .. } => to,
+        Change::CreateExtension(e) | Change::DropExtension(e) => {
+            return e.schema.as_deref() == Some(n);
+        }
+        _ => return false,
+    };
+    name.schema == n
 }

@@ -9,10 +9,16 @@ pub mod drift;
 
 use std::fmt;
 
-use crate::model::{Column, Constraint, EnumType, Index, QualifiedName, Schema, Sequence, Table};
+use crate::model::{
+    Column, Constraint, EnumType, Extension, Index, QualifiedName, Schema, Sequence, Table,
+};
 
 /// One step from one schema to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a migration holds a handful of changes; `AlterColumn` carries two whole columns by design"
+)]
 pub enum Change {
     /// An enum type only `to` has.
     CreateEnum(EnumType),
@@ -35,10 +41,23 @@ pub enum Change {
         /// After.
         to: EnumType,
     },
-    /// A schema (namespace) that only `to`'s objects use.
+    /// A schema (namespace) only `to` creates or uses.
     CreateSchema(String),
-    /// A schema (namespace) that only `from`'s objects use.
+    /// A schema (namespace) only `from` creates or uses.
     DropSchema(String),
+    /// An extension only `to` has.
+    CreateExtension(Extension),
+    /// An extension only `from` has.
+    DropExtension(Extension),
+    /// An extension whose stated schema or version differs: dropped and
+    /// created again (sqlparser cannot read `ALTER EXTENSION`, so a migration
+    /// could not be replayed).
+    ReplaceExtension {
+        /// Before.
+        from: Extension,
+        /// After.
+        to: Extension,
+    },
     /// A sequence only `to` has.
     CreateSequence(Sequence),
     /// A sequence renamed with the column that owns it (a `serial` column of a
@@ -206,6 +225,15 @@ impl fmt::Display for Change {
             ),
             Change::CreateSchema(n) => write!(f, "create schema `{n}`"),
             Change::DropSchema(n) => write!(f, "drop schema `{n}`"),
+            Change::CreateExtension(e) => write!(f, "create extension `{}`", e.name),
+            Change::DropExtension(e) => write!(f, "drop extension `{}`", e.name),
+            Change::ReplaceExtension { from, to } => write!(
+                f,
+                "recreate extension `{}` {} instead of {}",
+                to.name,
+                extension_placement(to),
+                extension_placement(from)
+            ),
             Change::CreateSequence(s) => write!(f, "create sequence `{}`", s.name),
             Change::RenameSequence { from, to } => {
                 write!(f, "rename sequence `{from}` to `{}`", to.name)
@@ -261,6 +289,15 @@ impl fmt::Display for Change {
             Change::SetTableComment { table, .. } => write!(f, "change comment of table `{table}`"),
         }
     }
+}
+
+/// `in schema s, version v` as an extension states them.
+fn extension_placement(e: &Extension) -> String {
+    format!(
+        "in schema {}, version {}",
+        e.schema.as_deref().unwrap_or("(unstated)"),
+        e.version.as_deref().unwrap_or("(unstated)")
+    )
 }
 
 /// Every difference between `from` and `to`, in the order a migration must
@@ -449,13 +486,14 @@ pub fn diff(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
 /// Unordered changes, one per differing object.
 fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     let mut out = Vec::new();
-    let (from_schemas, to_schemas) = (namespaces(from), namespaces(to));
+    let (from_schemas, to_schemas) = (from.used_namespaces(), to.used_namespaces());
     for n in to_schemas.difference(&from_schemas) {
         out.push(Change::CreateSchema((*n).to_string()));
     }
     for n in from_schemas.difference(&to_schemas) {
         out.push(Change::DropSchema((*n).to_string()));
     }
+    out.extend(extension_changes(from, to));
     let seq_renames = sequence_renames(from, to, renames);
     for (name, e) in from.enums.iter() {
         match to.enums.get(name) {
@@ -550,18 +588,35 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     recreate_enums_used_in_the_same_migration(out, from, to)
 }
 
-/// The schemas (namespaces) a model's objects live in, `public` always included.
-fn namespaces(s: &Schema) -> std::collections::BTreeSet<&str> {
-    let mut out: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    out.insert(crate::model::DEFAULT_SCHEMA);
-    for n in s
-        .tables
-        .keys()
-        .chain(s.enums.keys())
-        .chain(s.sequences.keys())
-    {
-        if n.schema != crate::model::DEFAULT_SCHEMA {
-            out.insert(n.schema.as_str());
+/// Extensions created, dropped and replaced (a stated schema or version that
+/// differs, see [`Extension::differs_from`]). An extension only
+/// one side has is left out when, on that side, an extension both sides have
+/// requires it: `CREATE EXTENSION ... CASCADE` installed it (a live database
+/// says what requires what; a statement does not).
+fn extension_changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    let required_by_shared = |side: &Schema, other: &Schema, name: &str| {
+        side.extensions.values().any(|e| {
+            e.requires.iter().any(|r| r == name)
+                && other
+                    .extensions
+                    .contains_key(&QualifiedName::global(&e.name))
+        })
+    };
+    let mut out = Vec::new();
+    for (key, e) in from.extensions.iter() {
+        match to.extensions.get(key) {
+            None if required_by_shared(from, to, &e.name) => {}
+            None => out.push(Change::DropExtension(e.clone())),
+            Some(t) if e.differs_from(t) => out.push(Change::ReplaceExtension {
+                from: e.clone(),
+                to: t.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (key, e) in to.extensions.iter() {
+        if !from.extensions.contains_key(key) && !required_by_shared(to, from, &e.name) {
+            out.push(Change::CreateExtension(e.clone()));
         }
     }
     out
@@ -731,36 +786,41 @@ fn enum_changes(from: &EnumType, to: &EnumType) -> Vec<Change> {
 /// The phase of a change in a migration; see [`diff`].
 fn phase(c: &Change) -> u8 {
     match c {
+        // Schemas, then extensions (which may go in one), before anything
+        // else: what follows may use them.
+        Change::CreateSchema(_) => 0,
+        Change::CreateExtension(_) | Change::ReplaceExtension { .. } => 1,
         Change::DropConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>
         {
-            0
+            2
         }
-        Change::DropIndex { .. } => 1,
-        Change::DropConstraint { .. } => 2,
-        Change::DropTable(_) | Change::CreateSchema(_) => 3,
-        Change::RenameTable { .. } => 4,
-        Change::RenameColumn { .. } => 5,
+        Change::DropIndex { .. } => 3,
+        Change::DropConstraint { .. } => 4,
+        Change::DropTable(_) => 5,
+        Change::RenameTable { .. } => 6,
+        Change::RenameColumn { .. } => 7,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
-        | Change::RenameSequence { .. } => 5,
-        Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 6,
-        Change::CreateSequence(_) => 7,
-        Change::CreateTable(_) => 8,
-        Change::AddColumn { .. } => 9,
-        Change::AlterColumn { .. } => 10,
-        Change::DropColumn { .. } => 11,
-        Change::AlterSequence { .. } | Change::DropSequence(_) => 12,
-        Change::DropEnum(_) => 13,
+        | Change::RenameSequence { .. } => 7,
+        Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 8,
+        Change::CreateSequence(_) => 9,
+        Change::CreateTable(_) => 10,
+        Change::AddColumn { .. } => 11,
+        Change::AlterColumn { .. } => 12,
+        Change::DropColumn { .. } => 13,
+        Change::AlterSequence { .. } | Change::DropSequence(_) => 14,
+        Change::DropEnum(_) => 15,
         Change::AddConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>
         {
-            16
+            18
         }
-        Change::AddConstraint { .. } => 14,
-        Change::CreateIndex { .. } => 15,
-        Change::SetTableComment { .. } => 17,
-        Change::DropSchema(_) => 18,
+        Change::AddConstraint { .. } => 16,
+        Change::CreateIndex { .. } => 17,
+        Change::SetTableComment { .. } => 19,
+        Change::DropExtension(_) => 20,
+        Change::DropSchema(_) => 21,
     }
 }
 

@@ -139,6 +139,20 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.sequences,
         &mut before.sequences,
     );
+    pick(
+        &now.namespaces,
+        &up.namespaces,
+        &down.namespaces,
+        &mut undone.namespaces,
+        &mut before.namespaces,
+    );
+    pick(
+        &now.extensions,
+        &up.extensions,
+        &down.extensions,
+        &mut undone.extensions,
+        &mut before.extensions,
+    );
     (undone, before)
 }
 

@@ -24,26 +24,72 @@ use sqlparser::tokenizer::Span;
 
 use super::names;
 
-/// An expression, kept in canonical text form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// An expression: the canonical text it compares by, and the user's own
+/// spelling it is written back in.
+///
+/// Equality, ordering and hashing look at the canonical text alone, so `'x'`
+/// and `'x'::text` are one default; rendering ([`fmt::Display`]) prints the
+/// spelling the expression was read from, so `'007'` stays a string and
+/// `B'0101'` a bit string whatever the canonical form makes of them.
+#[derive(Debug, Clone)]
 pub struct Expression {
     sql: String,
+    source: String,
+}
+
+impl PartialEq for Expression {
+    fn eq(&self, other: &Self) -> bool {
+        self.sql == other.sql
+    }
+}
+
+impl Eq for Expression {}
+
+impl std::hash::Hash for Expression {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.sql.hash(state);
+    }
+}
+
+impl PartialOrd for Expression {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Expression {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sql.cmp(&other.sql)
+    }
 }
 
 impl Expression {
-    /// Canonicalises a parsed expression.
+    /// Canonicalises a parsed expression, keeping its own spelling for rendering.
     pub fn from_ast(expr: &Expr) -> Self {
-        let sql = || canonical(expr.clone()).to_string();
-        // canonical() recurses down a chain: a long one gets a stack of its own.
-        let sql = if crate::parse::depth::left_spine(expr) > crate::parse::depth::INLINE_DEPTH {
-            crate::stack::on_big_stack(sql)
-        } else {
-            sql()
-        };
-        Expression { sql }
+        // canonical() and Display recurse down a chain: a long one gets a
+        // stack of its own.
+        if crate::parse::depth::left_spine(expr) > crate::parse::depth::INLINE_DEPTH {
+            return crate::stack::on_big_stack(|| Self::from_ast_here(expr));
+        }
+        Self::from_ast_here(expr)
     }
 
-    /// Parses and canonicalises expression text (e.g. from `pg_get_expr`).
+    /// [`Expression::from_ast`] on the current stack.
+    fn from_ast_here(expr: &Expr) -> Self {
+        let sql = canonical(expr.clone()).to_string();
+        let mut source = expr.to_string();
+        // sqlparser prints a string holding `\'` in a spelling that does not
+        // read back (`'\''`): where the printed text could hold one, it must
+        // read back as the same expression, or the canonical text (which
+        // spells such strings `E'…'`) is written instead.
+        if source.contains('\\') && !reads_back_as(&source, &sql) {
+            source.clone_from(&sql);
+        }
+        Expression { sql, source }
+    }
+
+    /// Parses and canonicalises expression text (e.g. from `pg_get_expr`); the
+    /// text itself is the spelling written back.
     ///
     /// # Errors
     /// The parser's message when the text is not an expression, or the depth
@@ -56,17 +102,54 @@ impl Expression {
             .try_with_sql(text)
             .map_err(|e| e.to_string())?;
         let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-        Ok(Self::from_ast(&expr))
+        let long = crate::parse::depth::left_spine(&expr) > crate::parse::depth::INLINE_DEPTH;
+        let sql = move || canonical(expr).to_string();
+        Ok(Expression {
+            sql: if long {
+                crate::stack::on_big_stack(sql)
+            } else {
+                sql()
+            },
+            source: text.trim().to_string(),
+        })
     }
 
-    /// Wraps text that is already canonical (the caller guarantees it).
+    /// Wraps text that is already canonical (the caller guarantees it); it is
+    /// also the spelling written back.
     pub(crate) fn from_canonical(sql: String) -> Self {
-        Expression { sql }
+        Expression {
+            source: sql.clone(),
+            sql,
+        }
     }
 
-    /// The canonical SQL text.
+    /// An expression from its canonical text and the spelling to write back
+    /// (the caller guarantees both describe one expression).
+    pub(crate) fn from_parts(sql: String, source: String) -> Self {
+        Expression { sql, source }
+    }
+
+    /// This expression's spelling, compared as `stored`: for a declared
+    /// expression once the database has said what it stores for it (a
+    /// timestamp constant's text, an interval's units), so that comparing with
+    /// what the database holds compares like with like.
+    #[must_use]
+    pub fn compared_as(&self, stored: &Expression) -> Expression {
+        Expression {
+            sql: stored.sql.clone(),
+            source: self.source.clone(),
+        }
+    }
+
+    /// The canonical SQL text: what equality compares, not what is rendered.
     pub fn sql(&self) -> &str {
         &self.sql
+    }
+
+    /// The spelling the expression was read from, which rendering writes back
+    /// (also what [`fmt::Display`] prints).
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// True for the bare `NULL` literal (casts of literals are already gone).
@@ -82,9 +165,18 @@ impl Expression {
     }
 }
 
+/// True when `text` parses as an expression whose canonical text is `sql`.
+fn reads_back_as(text: &str, sql: &str) -> bool {
+    Parser::new(&PostgreSqlDialect {})
+        .try_with_sql(text)
+        .and_then(|mut parser| parser.parse_expr())
+        .is_ok_and(|e| canonical(e).to_string() == sql)
+}
+
 impl fmt::Display for Expression {
+    /// The user's own spelling ([`Expression::source`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.sql)
+        f.write_str(&self.source)
     }
 }
 
@@ -427,19 +519,40 @@ fn hex_bits(hex: &str) -> Option<String> {
         .collect()
 }
 
-/// Canonical literal values: every string spelling is a plain string, bit
-/// strings are their bits, numbers have no exponent, and a string that is a
-/// number (PostgreSQL prints negative constants as `'-1'::integer`) is the number.
+/// True for a number in the one spelling PostgreSQL prints: an optional minus,
+/// no leading zeros, no exponent, digits after a point if there is one, and
+/// not a negative zero (`7`, `-1`, `0.5`, `12.50`; not `007`, `.5`, `1e3`, `-0`).
+fn is_plain_number(s: &str) -> bool {
+    let (negative, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    digits(int)
+        && (int == "0" || !int.starts_with('0'))
+        && frac.is_none_or(digits)
+        && !(negative && body.bytes().all(|b| b == b'0' || b == b'.'))
+}
+
+/// Canonical literal values. A string stays a string whatever it looks like,
+/// except that a string spelling a number exactly as PostgreSQL prints it is
+/// that number (`'7'` and `7` store the same default in a text or a numeric
+/// column; `'007'`, `'1e3'` and `'.5'` stay strings). Every string spelling is
+/// a plain string, bit strings of every spelling are `B'…'`, and numbers lose
+/// their exponent.
 fn literal(v: ValueWithSpan) -> Expr {
     let text = match v.value {
         Value::SingleQuotedString(s)
         | Value::EscapedStringLiteral(s)
         | Value::UnicodeStringLiteral(s)
-        | Value::NationalStringLiteral(s)
-        | Value::SingleQuotedByteStringLiteral(s) => s,
+        | Value::NationalStringLiteral(s) => s,
         Value::DollarQuotedString(d) => d.value,
         Value::HexStringLiteral(h) => match hex_bits(&h) {
-            Some(bits) => bits,
+            Some(bits) => return value(Value::SingleQuotedByteStringLiteral(bits)),
             None => return value(Value::HexStringLiteral(h)),
         },
         Value::Number(n, long) => {
@@ -452,12 +565,65 @@ fn literal(v: ValueWithSpan) -> Expr {
             });
         }
     };
-    if looks_numeric(&text) {
+    if is_plain_number(&text) {
         value(Value::Number(text, false))
-    } else if let Some(number) = expand_exponent(&text).filter(|n| looks_numeric(n)) {
-        value(Value::Number(number, false))
+    } else if text.contains("\\'") {
+        // sqlparser prints a plain string holding `\'` as `'\''`, which does
+        // not read back; the escape-string spelling does.
+        value(Value::EscapedStringLiteral(text))
     } else {
         value(Value::SingleQuotedString(text))
+    }
+}
+
+/// A constant cast to `data_type`, as PostgreSQL stores it: a string cast to a
+/// number type is that number (PostgreSQL prints `-1` as `'-1'::integer`), a
+/// string cast to `bit`/`varbit` is a bit string; any other constant keeps its
+/// kind (the cast itself is not part of the canonical form).
+fn typed_constant(written_as_string: bool, inner: Expr, data_type: &DataType) -> Expr {
+    let text = match &inner {
+        Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(text) | Value::Number(text, false),
+            ..
+        }) if written_as_string => text,
+        _ => return inner,
+    };
+    if is_numeric_type(data_type) {
+        let number = expand_exponent(text).unwrap_or_else(|| text.clone());
+        if looks_numeric(&number) {
+            return value(Value::Number(number, false));
+        }
+    } else if is_bit_type(data_type) && text.bytes().all(|b| b == b'0' || b == b'1') {
+        return value(Value::SingleQuotedByteStringLiteral(text.clone()));
+    }
+    inner
+}
+
+/// True for a string constant of any spelling.
+fn is_string(e: &Expr) -> bool {
+    matches!(e, Expr::Value(v) if is_string_value(&v.value))
+}
+
+fn is_string_value(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::SingleQuotedString(_)
+            | Value::EscapedStringLiteral(_)
+            | Value::UnicodeStringLiteral(_)
+            | Value::NationalStringLiteral(_)
+            | Value::DollarQuotedString(_)
+    )
+}
+
+/// `bit(n)` and `bit varying(n)` however spelled (`"bit"` is how PostgreSQL prints it).
+fn is_bit_type(t: &DataType) -> bool {
+    match t {
+        DataType::Bit(_) | DataType::BitVarying(_) => true,
+        DataType::Custom(name, _) => {
+            let n = name.to_string().trim_matches('"').to_ascii_lowercase();
+            n == "bit" || n == "varbit" || n == "bit varying"
+        }
+        _ => false,
     }
 }
 
@@ -471,7 +637,7 @@ fn canonical(expr: Expr) -> Expr {
             data_type,
             format,
         } => {
-            let inner = canonical(*expr);
+            let inner = typed_constant(is_string(&expr), canonical(*expr), &data_type);
             let drop_cast = is_literal(&inner)
                 || (matches!(inner, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
                     && (is_text_type(&data_type) || is_numeric_type(&data_type)))
@@ -491,7 +657,10 @@ fn canonical(expr: Expr) -> Expr {
                 }
             }
         }
-        Expr::TypedString(ts) => literal(ts.value),
+        Expr::TypedString(ts) => {
+            let written_as_string = is_string_value(&ts.value.value);
+            typed_constant(written_as_string, literal(ts.value), &ts.data_type)
+        }
         Expr::Interval(interval)
             if interval.leading_field.is_none()
                 && interval.last_field.is_none()
@@ -1085,6 +1254,63 @@ mod tests {
                 .map(|e| e.sql().to_string());
             assert_eq!(once, twice, "`{text}`");
         }
+    }
+
+    #[test]
+    fn strings_stay_strings_whatever_they_look_like() {
+        let differ = |a: &str, b: &str| {
+            assert_ne!(Expression::parse(a), Expression::parse(b), "`{a}` vs `{b}`");
+        };
+        differ("'007'", "7");
+        differ("'1e3'", "1000");
+        differ("'1e3'", "1e3");
+        differ("'.5'", ".5");
+        differ("'-0'", "-0");
+        differ("'00001'", "1");
+        differ("B'0101'", "'0101'");
+        differ("B'0101'", "101");
+        // What PostgreSQL prints for the user's constants.
+        same("'007'", "'007'::text");
+        same("'00001'", "'00001'::bpchar");
+        same("'1e3'", "'1e3'::text");
+        same("'0'", "'0'::character varying");
+        same("'7'", "7");
+        same("B'00011111'", "'00011111'::\"bit\"");
+        same("'1e3'::numeric", "1000");
+    }
+
+    #[test]
+    fn the_users_spelling_is_what_is_written_back() {
+        for text in [
+            "'007'",
+            "'1e3'",
+            "B'00011111'",
+            "X'1F'",
+            "ARRAY[]::INTEGER[]",
+            "(now() AT TIME ZONE 'utc')",
+            "(ARRAY[(a)::TEXT, (b)::TEXT] || c)",
+            "'0'::CHARACTER VARYING",
+            "now() + INTERVAL '15 minutes'",
+            "E'a\\nb'",
+            "$q$x$q$",
+        ] {
+            let e = Expression::parse(text).map(|e| e.to_string());
+            assert_eq!(e.as_deref(), Ok(text));
+        }
+    }
+
+    #[test]
+    fn a_backslash_before_a_quote_is_written_so_it_reads_back() {
+        // The value `\'`: sqlparser alone would print `'\''`.
+        let parsed = Expression::from_ast(&Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(r"\'".into()),
+            span: Span::empty(),
+        }));
+        assert_eq!(parsed.to_string(), r"E'\\\''");
+        assert!(reads_back_as(&parsed.to_string(), parsed.sql()));
+        same(r"'\'''", r"E'\\\''");
+        same(r"'\'''", r"'\'''::text");
+        same(r"'a\b'", r"'a\b'::text");
     }
 
     #[test]

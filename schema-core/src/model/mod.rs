@@ -46,19 +46,28 @@ impl QualifiedName {
     pub fn public(name: impl Into<String>) -> Self {
         Self::new(DEFAULT_SCHEMA, name)
     }
+
+    /// The key of an object that belongs to no schema (a schema itself, an
+    /// extension): an empty `schema` part.
+    pub fn global(name: impl Into<String>) -> Self {
+        Self::new("", name)
+    }
 }
 
 impl fmt::Display for QualifiedName {
-    /// `name` in the default schema, `schema.name` elsewhere; quoted where needed.
+    /// `name` in the default schema (and for a [`global`](Self::global) name),
+    /// `schema.name` elsewhere; quoted where needed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.schema != DEFAULT_SCHEMA {
+        if self.schema != DEFAULT_SCHEMA && !self.schema.is_empty() {
             write!(f, "{}.", names::quote_ident(&self.schema))?;
         }
         f.write_str(&names::quote_ident(&self.name))
     }
 }
 
-/// A whole schema: tables, enum types and sequences, by qualified name.
+/// A whole schema: tables, enum types and sequences, by qualified name; the
+/// schemas (namespaces) created by name and the extensions, by
+/// [`QualifiedName::global`] name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     /// Tables.
@@ -67,6 +76,11 @@ pub struct Schema {
     pub enums: ObjectMap<EnumType>,
     /// Sequences (those created by `serial` columns included).
     pub sequences: ObjectMap<Sequence>,
+    /// Schemas created with `CREATE SCHEMA` (a schema its objects use is there
+    /// too, see [`Schema::used_namespaces`]).
+    pub namespaces: ObjectMap<Namespace>,
+    /// Extensions (`CREATE EXTENSION`).
+    pub extensions: ObjectMap<Extension>,
 }
 
 impl Schema {
@@ -77,7 +91,35 @@ impl Schema {
 
     /// True when the schema has no object at all.
     pub fn is_empty(&self) -> bool {
-        self.tables.is_empty() && self.enums.is_empty() && self.sequences.is_empty()
+        self.tables.is_empty()
+            && self.enums.is_empty()
+            && self.sequences.is_empty()
+            && self.namespaces.is_empty()
+            && self.extensions.is_empty()
+    }
+
+    /// Every schema (namespace) the model uses: `public`, those created by
+    /// name, those holding a table, enum type or sequence, and those an
+    /// extension is installed in (PostgreSQL's own left out).
+    pub fn used_namespaces(&self) -> std::collections::BTreeSet<&str> {
+        let mut out = std::collections::BTreeSet::new();
+        out.insert(DEFAULT_SCHEMA);
+        out.extend(self.namespaces.keys().map(|n| n.name.as_str()));
+        for n in self
+            .tables
+            .keys()
+            .chain(self.enums.keys())
+            .chain(self.sequences.keys())
+        {
+            out.insert(n.schema.as_str());
+        }
+        out.extend(
+            self.extensions
+                .values()
+                .filter_map(|e| e.schema.as_deref())
+                .filter(|s| !s.starts_with("pg_") && *s != "information_schema"),
+        );
+        out
     }
 
     /// Starts recording the prior value of every object written (see [`ObjectMap`]).
@@ -85,6 +127,8 @@ impl Schema {
         self.tables.begin_journal();
         self.enums.begin_journal();
         self.sequences.begin_journal();
+        self.namespaces.begin_journal();
+        self.extensions.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -93,6 +137,8 @@ impl Schema {
             tables: self.tables.take_journal(),
             enums: self.enums.take_journal(),
             sequences: self.sequences.take_journal(),
+            namespaces: self.namespaces.take_journal(),
+            extensions: self.extensions.take_journal(),
         }
     }
 
@@ -101,6 +147,8 @@ impl Schema {
         self.tables.roll_back(journal.tables);
         self.enums.roll_back(journal.enums);
         self.sequences.roll_back(journal.sequences);
+        self.namespaces.roll_back(journal.namespaces);
+        self.extensions.roll_back(journal.extensions);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -171,17 +219,24 @@ impl Indexed for Table {
     }
 }
 
-impl Indexed for EnumType {
-    /// None.
-    fn held_names(&self) -> impl Iterator<Item = &str> {
-        std::iter::empty()
-    }
+/// Objects that hold no names and refer to nothing.
+macro_rules! holds_nothing {
+    ($($ty:ty),*) => {$(
+        impl Indexed for $ty {
+            /// None.
+            fn held_names(&self) -> impl Iterator<Item = &str> {
+                std::iter::empty()
+            }
 
-    /// None.
-    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
-        std::iter::empty()
-    }
+            /// None.
+            fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+                std::iter::empty()
+            }
+        }
+    )*};
 }
+
+holds_nothing!(EnumType, Namespace, Extension);
 
 impl Indexed for Sequence {
     /// None.
@@ -204,6 +259,10 @@ pub struct SchemaJournal {
     pub enums: Journal<EnumType>,
     /// Sequences.
     pub sequences: Journal<Sequence>,
+    /// Schemas created by name.
+    pub namespaces: Journal<Namespace>,
+    /// Extensions.
+    pub extensions: Journal<Extension>,
 }
 
 /// A table.
@@ -476,6 +535,66 @@ pub struct Sequence {
     pub owned_by: Option<(QualifiedName, String)>,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+/// A schema (namespace) created by name: `CREATE SCHEMA name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    /// Its name.
+    pub name: String,
+    /// Where it is created.
+    pub origin: Origin,
+}
+
+/// An extension: `CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s]
+/// [VERSION v] [CASCADE]`.
+///
+/// Its schema and version are what the statement says (`None` when it does
+/// not say), and two extensions differ in them only when both say (see
+/// [`Extension::differs_from`]): PostgreSQL picks a schema and the default
+/// version itself, and a live database always names both. `IF NOT EXISTS`,
+/// `WITH` and `CASCADE` are how it was written, kept to write it back the same
+/// way, and never compared.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    /// Its name (`uuid-ossp`).
+    pub name: String,
+    /// `SCHEMA s`.
+    pub schema: Option<String>,
+    /// `VERSION v`.
+    pub version: Option<String>,
+    /// `IF NOT EXISTS`.
+    pub if_not_exists: bool,
+    /// The optional `WITH` before `SCHEMA`/`VERSION`.
+    pub with_keyword: bool,
+    /// `CASCADE` (also install the extensions it requires).
+    pub cascade: bool,
+    /// Extensions it requires, when known (a live database says; a statement
+    /// does not).
+    pub requires: Vec<String>,
+    /// Where it is created.
+    pub origin: Origin,
+}
+
+impl PartialEq for Extension {
+    /// The name, and the schema and version where both state them (see
+    /// [`Extension::differs_from`]): an unstated one is whatever PostgreSQL
+    /// picks. (So `Eq` is not transitive across an unstated field: `None`
+    /// equals both `1.0` and `1.1`.)
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && !self.differs_from(other)
+    }
+}
+impl Eq for Extension {}
+
+impl Extension {
+    /// True when `self` and `other` (one extension, by name) differ in what
+    /// both state: the schema, the version.
+    pub fn differs_from(&self, other: &Extension) -> bool {
+        let both_say =
+            |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
+        both_say(&self.schema, &other.schema) || both_say(&self.version, &other.version)
+    }
 }
 
 /// `-- schema: ...` directives attached to an object. Never part of equality.

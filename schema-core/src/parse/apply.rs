@@ -10,6 +10,10 @@ use sqlparser::ast::{
     UserDefinedTypeRepresentation,
 };
 
+mod namespaces;
+
+pub use namespaces::BUILTIN_EXTENSION;
+
 use super::directive::Directive;
 use super::{LocatedStatement, ParsedFile, ParsedStatement, unsupported_statement};
 use crate::diagnostic::{Diagnostic, Origin, codes};
@@ -349,6 +353,11 @@ impl<'a> Cx<'a> {
             ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
                 return self.alter_sequence_owned_by(sequence, owned_by.as_deref());
             }
+            ParsedStatement::RenameSequence {
+                sequence,
+                if_exists,
+                new_name,
+            } => return self.rename_sequence(sequence, *if_exists, new_name),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -415,13 +424,29 @@ impl<'a> Cx<'a> {
                 }
                 self.create_sequence(name, *if_not_exists, sequence_options)
             }
-            // Session settings, transactions, extensions and schemas do not change the model.
-            Statement::Set(_)
-            | Statement::StartTransaction { .. }
-            | Statement::Commit { .. }
-            | Statement::CreateExtension(_)
-            | Statement::DropExtension(_)
-            | Statement::CreateSchema { .. } => Ok(()),
+            // Session settings and transactions do not change the model.
+            Statement::Set(_) | Statement::StartTransaction { .. } | Statement::Commit { .. } => {
+                Ok(())
+            }
+            Statement::CreateExtension(ce) => self.create_extension(ce),
+            Statement::DropExtension(de) => self.drop_extension(de),
+            Statement::CreateSchema {
+                schema_name,
+                or_replace,
+                if_not_exists,
+                with,
+                options,
+                default_collate_spec,
+                clone,
+            } => self.create_schema(&namespaces::CreateSchema {
+                schema_name,
+                or_replace: *or_replace,
+                if_not_exists: *if_not_exists,
+                with: with.as_ref(),
+                options: options.as_ref(),
+                default_collate_spec: default_collate_spec.is_some(),
+                clone: clone.is_some(),
+            }),
             Statement::Query(q) => {
                 if self.mode == Mode::Migration || is_pg_dump_select(q) {
                     Ok(())
@@ -1881,7 +1906,8 @@ impl<'a> Cx<'a> {
                     );
                 }
                 ObjectType::Schema => {
-                    return Err(self.unsupported("`DROP SCHEMA`"));
+                    let schema = object_name_parts(n).join(".");
+                    self.drop_schema(&schema, if_exists, cascade, &at)?;
                 }
                 other => {
                     return Err(unsupported_statement(
@@ -2145,14 +2171,27 @@ fn index_mentions(index: &Index, column: &str) -> bool {
             .is_some_and(|p| expression_mentions(p, column))
 }
 
-/// Renames column `old` to `new` inside an expression.
+/// Renames column `old` to `new` inside an expression, in its canonical text
+/// and in the spelling it is written back in.
 pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let dialect = sqlparser::dialect::PostgreSqlDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
+    let (Some(sql), Some(source)) = (
+        rename_words(expr.sql(), old, new),
+        rename_words(expr.source(), old, new),
+    ) else {
         return expr.clone();
     };
-    let mut text = String::new();
+    match Expression::parse(&sql) {
+        Ok(canonical) => Expression::from_parts(canonical.sql().to_string(), source),
+        Err(_) => expr.clone(),
+    }
+}
+
+/// `text` with every column reference `old` (not a function name) written `new`.
+fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
+    let mut out = String::new();
     for (i, t) in tokens.iter().enumerate() {
         match t {
             Token::Word(w)
@@ -2163,12 +2202,12 @@ pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expressi
                         w.value.to_ascii_lowercase() == old
                     }) =>
             {
-                text.push_str(&names::quote_ident(new));
+                out.push_str(&names::quote_ident(new));
             }
-            other => text.push_str(&other.to_string()),
+            other => out.push_str(&other.to_string()),
         }
     }
-    Expression::parse(&text).unwrap_or_else(|_| expr.clone())
+    Some(out)
 }
 
 fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {

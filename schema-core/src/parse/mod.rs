@@ -52,6 +52,15 @@ pub enum ParsedStatement {
         /// `table.column` parts, `None` for `OWNED BY NONE` or no `OWNED BY`.
         owned_by: Option<Vec<String>>,
     },
+    /// `ALTER SEQUENCE [IF EXISTS] name RENAME TO new` (read by hand too).
+    RenameSequence {
+        /// The sequence name parts.
+        sequence: Vec<String>,
+        /// `IF EXISTS`.
+        if_exists: bool,
+        /// The new name (in the same schema).
+        new_name: String,
+    },
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -93,14 +102,18 @@ fn line_col(token: &TokenWithSpan) -> (u32, u32) {
 }
 
 /// psql meta-commands (`\restrict`, `\connect`, ...) are not SQL: blank them out,
-/// keeping every other byte where it was so locations stay right.
+/// keeping every other byte where it was so locations stay right. A line is a
+/// meta-command only when it starts with `\` outside any string, quoted name,
+/// dollar-quoted body or comment (a string may well hold a line starting
+/// with `\`).
 fn blank_meta_commands(text: &str) -> Option<String> {
     if !text.lines().any(|l| l.starts_with('\\')) {
         return None;
     }
+    let meta = meta_command_lines(text);
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        if line.starts_with('\\') {
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if meta.get(i).copied().unwrap_or(false) {
             let body = line.trim_end_matches(['\n', '\r']);
             out.extend(std::iter::repeat_n(' ', body.chars().count()));
             out.push_str(&line[body.len()..]);
@@ -109,6 +122,120 @@ fn blank_meta_commands(text: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Where a scan of SQL text is: in code, or inside a token that may span lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lexical {
+    Code,
+    /// `'…'`; `escapes` for `E'…'`, where `\` escapes the next byte.
+    Str {
+        escapes: bool,
+    },
+    /// `"…"`.
+    Ident,
+    /// `-- …` to the end of the line.
+    LineComment,
+    /// `/* … */`, nested this deep.
+    Block(u32),
+    /// A dollar-quoted body whose tag is `text[start..end]`.
+    Dollar(usize, usize),
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// For each line of `text`: true when it starts with `\` in code, outside
+/// every string, quoted identifier, dollar-quoted body and comment.
+fn meta_command_lines(text: &str) -> Vec<bool> {
+    let bytes = text.as_bytes();
+    let mut state = Lexical::Code;
+    let mut lines = vec![bytes.first() == Some(&b'\\')];
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        // The last byte this step consumes.
+        let mut last = i;
+        match state {
+            Lexical::Code => match b {
+                b'\'' => {
+                    let escapes = i > 0
+                        && matches!(bytes[i - 1], b'e' | b'E')
+                        && (i < 2 || !is_word_byte(bytes[i - 2]));
+                    state = Lexical::Str { escapes };
+                }
+                b'"' => state = Lexical::Ident,
+                b'-' if next == Some(b'-') => {
+                    state = Lexical::LineComment;
+                    last = i + 1;
+                }
+                b'/' if next == Some(b'*') => {
+                    state = Lexical::Block(1);
+                    last = i + 1;
+                }
+                b'$' if i == 0 || !is_word_byte(bytes[i - 1]) => {
+                    let close = bytes[i + 1..]
+                        .iter()
+                        .position(|c| !is_word_byte(*c))
+                        .map(|p| i + 1 + p)
+                        .filter(|&e| bytes[e] == b'$');
+                    if let Some(end) = close
+                        && !next.is_some_and(|n| n.is_ascii_digit())
+                    {
+                        state = Lexical::Dollar(i, end + 1);
+                        last = end;
+                    }
+                }
+                _ => {}
+            },
+            Lexical::Str { escapes } => match b {
+                b'\\' if escapes => last = i + 1,
+                b'\'' if next == Some(b'\'') => last = i + 1,
+                b'\'' => state = Lexical::Code,
+                _ => {}
+            },
+            Lexical::Ident => match b {
+                b'"' if next == Some(b'"') => last = i + 1,
+                b'"' => state = Lexical::Code,
+                _ => {}
+            },
+            Lexical::LineComment => {
+                if b == b'\n' {
+                    state = Lexical::Code;
+                }
+            }
+            Lexical::Block(depth) => {
+                if b == b'*' && next == Some(b'/') {
+                    state = if depth == 1 {
+                        Lexical::Code
+                    } else {
+                        Lexical::Block(depth - 1)
+                    };
+                    last = i + 1;
+                } else if b == b'/' && next == Some(b'*') {
+                    state = Lexical::Block(depth + 1);
+                    last = i + 1;
+                }
+            }
+            Lexical::Dollar(start, end) => {
+                if bytes[i..].starts_with(&bytes[start..end]) {
+                    state = Lexical::Code;
+                    last = i + (end - start) - 1;
+                }
+            }
+        }
+        let last = last.min(bytes.len() - 1);
+        // Each newline this step consumed starts a line, in the state it left.
+        for at in i..=last {
+            if bytes[at] == b'\n' {
+                lines.push(state == Lexical::Code && bytes.get(at + 1) == Some(&b'\\'));
+            }
+        }
+        i = last + 1;
+    }
+    lines
 }
 
 /// Finds `Line: N, Column: M` in a sqlparser message.
@@ -221,11 +348,8 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
         }
         tokens.push(parser.next_token().token);
     }
-    let mut i = 0;
-    if matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS)
-    {
-        i = 2;
-    }
+    let if_exists = matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS);
+    let mut i = if if_exists { 2 } else { 0 };
     let mut sequence = Vec::new();
     while let Some(v) = tokens.get(i).and_then(word_value) {
         sequence.push(v);
@@ -238,6 +362,18 @@ fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, Stri
     }
     if sequence.is_empty() {
         return Err("expected a sequence name after ALTER SEQUENCE".to_string());
+    }
+    if let [Token::Word(a), Token::Word(b), rest @ ..] = &tokens[i..] {
+        if a.keyword == Keyword::RENAME && b.keyword == Keyword::TO {
+            return match rest {
+                [name] if word_value(name).is_some() => Ok(ParsedStatement::RenameSequence {
+                    sequence,
+                    if_exists,
+                    new_name: word_value(name).unwrap_or_default(),
+                }),
+                _ => Err("expected one new name after ALTER SEQUENCE ... RENAME TO".to_string()),
+            };
+        }
     }
     let mut owned_by = None;
     while i < tokens.len() {
@@ -550,5 +686,23 @@ mod tests {
         let (file, diags) = parse_file(&src);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(file.statements[0].origin.line, 2);
+    }
+
+    #[test]
+    fn only_lines_starting_in_code_are_meta_commands() {
+        let text = "\\restrict abc\nCREATE TABLE t (a text DEFAULT 'x\n\\y', \"b\n\\c\" int);\n\
+                    COMMENT ON TABLE t IS $q$\n\\d t\n$q$;\n/* a\n\\b */ -- c\n\\connect db\n\
+                    SELECT E'\\'\n\\x';\n\\unrestrict abc";
+        assert_eq!(
+            super::meta_command_lines(text),
+            [
+                true, false, false, false, false, false, false, false, false, true, false, false,
+                true
+            ]
+        );
+        let blanked = super::blank_meta_commands(text).unwrap_or_default();
+        assert_eq!(blanked.len(), text.len());
+        assert!(blanked.contains("'x\n\\y'") && blanked.contains("$q$\n\\d t\n$q$"));
+        assert!(!blanked.contains("\\restrict") && !blanked.contains("\\connect"));
     }
 }

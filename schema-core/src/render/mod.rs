@@ -47,7 +47,7 @@ impl std::error::Error for Unsupported {}
 pub struct Statement {
     /// Comment lines (without `-- `), e.g. a data-loss warning.
     pub comments: Vec<String>,
-    /// The SQL, ending in `;`.
+    /// The SQL, ending in `;` (empty: the comments alone).
     pub sql: String,
 }
 
@@ -70,8 +70,11 @@ pub fn to_script(statements: &[Statement]) -> String {
             out.push_str(c);
             out.push('\n');
         }
-        out.push_str(&s.sql);
-        out.push('\n');
+        // A statement may be comments alone (what a dialect has nothing to do for).
+        if !s.sql.is_empty() {
+            out.push_str(&s.sql);
+            out.push('\n');
+        }
     }
     out
 }

@@ -107,6 +107,44 @@ impl Postgres {
         column_created && self.serial_type(table, c, changes).is_some()
     }
 
+    /// `CREATE EXTENSION` as the declaration wrote it: `IF NOT EXISTS`,
+    /// `WITH`, `SCHEMA`, `VERSION` and `CASCADE` exactly when it said them.
+    fn create_extension(&self, e: &crate::model::Extension) -> Statement {
+        let mut sql = format!(
+            "CREATE EXTENSION {}{}",
+            if e.if_not_exists {
+                "IF NOT EXISTS "
+            } else {
+                ""
+            },
+            self.ident(&e.name)
+        );
+        if e.with_keyword {
+            sql.push_str(" WITH");
+        }
+        if let Some(s) = &e.schema {
+            sql.push_str(&format!(" SCHEMA {}", self.ident(s)));
+        }
+        if let Some(v) = &e.version {
+            sql.push_str(&format!(" VERSION {}", literal(v)));
+        }
+        if e.cascade {
+            sql.push_str(" CASCADE");
+        }
+        sql.push(';');
+        Statement::new(sql)
+    }
+
+    /// `DROP EXTENSION`, with `IF EXISTS` when it was created `IF NOT EXISTS`
+    /// (so undoing an idempotent create is idempotent too).
+    fn drop_extension(&self, e: &crate::model::Extension) -> Statement {
+        Statement::new(format!(
+            "DROP EXTENSION {}{};",
+            if e.if_not_exists { "IF EXISTS " } else { "" },
+            self.ident(&e.name)
+        ))
+    }
+
     fn column_comment(&self, table: &QualifiedName, c: &Column) -> Statement {
         Statement::new(format!(
             "COMMENT ON COLUMN {}.{} IS {};",
@@ -438,6 +476,11 @@ impl Renderer for Postgres {
                 }
                 Change::DropSchema(n) => {
                     vec![Statement::new(format!("DROP SCHEMA {};", self.ident(n)))]
+                }
+                Change::CreateExtension(e) => vec![self.create_extension(e)],
+                Change::DropExtension(e) => vec![self.drop_extension(e)],
+                Change::ReplaceExtension { from: old, to: new } => {
+                    vec![self.drop_extension(old), self.create_extension(new)]
                 }
                 Change::RenameSequence { from: old, to: new } => vec![Statement::new(format!(
                     "ALTER SEQUENCE {} RENAME TO {};",

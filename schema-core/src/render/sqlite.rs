@@ -607,9 +607,11 @@ fn unquote(text: &str) -> Option<String> {
 }
 
 /// The part of a model SQLite keeps, for comparing a model with what SQLite
-/// introspection reads: comments cleared, enum types no column uses left out.
+/// introspection reads: comments cleared, enum types no column uses and
+/// extensions (PostgreSQL's alone) left out.
 pub fn comparable(schema: &Schema) -> Schema {
     let mut out = schema.clone();
+    out.extensions = crate::model::ObjectMap::new();
     let used: BTreeSet<QualifiedName> = schema
         .tables
         .values()
@@ -1418,6 +1420,15 @@ impl Sqlite {
             Change::CreateSchema(_) | Change::DropSchema(_) => {
                 Err("SQLite has no schemas".to_string())
             }
+            // PostgreSQL's alone: a comment marks the place (README, "Dialects").
+            Change::CreateExtension(_)
+            | Change::DropExtension(_)
+            | Change::ReplaceExtension { .. } => Ok(vec![Statement {
+                comments: vec![format!(
+                    "{change}: a PostgreSQL extension, nothing to do in SQLite"
+                )],
+                sql: String::new(),
+            }]),
             Change::CreateTable(t) => {
                 let full = plan.to.tables.get(&t.name).unwrap_or(t);
                 one(self.create_table_sql(&t.name.name, full, plan.to)?)

@@ -132,7 +132,7 @@ impl fmt::Display for DriverError {
 }
 
 /// An error and its sources, `: `-separated (drivers nest the server's message).
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut out = error.to_string();
     let mut next = error.source();
     while let Some(e) = next {
@@ -179,6 +179,20 @@ pub trait Driver {
     /// When the lock is still held after `timeout` (the error names its holder
     /// when the database says), or the database fails.
     fn lock(&mut self, timeout: Duration) -> Result<(), DriverError>;
+
+    /// Bounds every later wait for a lock inside a migration (a table
+    /// another session holds) by `timeout`: PostgreSQL's `lock_timeout`,
+    /// SQLite's busy timeout. A wait that trips it fails its statement with
+    /// an error naming the blocking session where the database says.
+    /// [`unlock`](Driver::unlock) lifts it. The migrator calls it right after
+    /// [`lock`](Driver::lock), with the same timeout.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DriverError> {
+        let _ = timeout;
+        Ok(())
+    }
 
     /// Releases the migrator lock, checking that it was still held.
     ///
@@ -268,10 +282,41 @@ pub trait Driver {
     /// When introspection fails.
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError>;
 
+    /// The schemas (namespaces) that hold the database's own objects: every
+    /// schema but the system's (PostgreSQL: all but `pg_catalog`,
+    /// `information_schema`, `pg_toast*` and `pg_temp*`), for
+    /// [`Driver::introspect`]. Databases without schemas give `public`.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {
+        Ok(vec![schema_core::model::DEFAULT_SCHEMA.to_string()])
+    }
+
+    /// Objects of `schemas` the database holds in a state it cannot use,
+    /// which the model has no word for (PostgreSQL: INVALID indexes, as a
+    /// failed `CREATE INDEX CONCURRENTLY` leaves them), each as a sentence
+    /// saying how to fix it. Empty where the database has no such state.
+    ///
+    /// # Errors
+    /// When the database fails.
+    fn unusable(&mut self, schemas: &[String]) -> Result<Vec<String>, IntrospectError> {
+        let _ = schemas;
+        Ok(Vec::new())
+    }
+
     /// The part of a declared (PostgreSQL-form) schema this database can keep,
     /// for comparing with [`Driver::introspect`]: SQLite has no comments, for
     /// instance.
     fn comparable(&self, declared: &Schema) -> Schema {
+        declared.clone()
+    }
+
+    /// `declared` with each expression compared as this database stores it
+    /// (PostgreSQL normalises constants such as `timestamptz '0001-01-01'`
+    /// itself), so that comparing it with [`Driver::introspect`] compares like
+    /// with like. The default leaves the schema as it is.
+    fn as_stored(&mut self, declared: &Schema) -> Schema {
         declared.clone()
     }
 }

@@ -10,13 +10,19 @@
 //! PostgreSQL cannot see. The lock is released with `pg_advisory_unlock`, whose
 //! answer is checked; it also goes when the process dies, with its connection.
 
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use postgres::config::Host;
+use postgres::error::SqlState;
 use postgres::types::Type;
 use postgres::{Client, Config, NoTls};
 use schema_core::Schema;
 
-use super::{Driver, DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
+use super::{
+    Driver, DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, chain, excerpt,
+};
+use crate::connect::{DEFAULT_CONNECT_TIMEOUT, URL_FORMS, redact};
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 use crate::split::statements;
@@ -32,6 +38,113 @@ pub struct PostgresDriver {
     lock: Option<Client>,
     /// Between `begin` and `commit` or `rollback`.
     in_transaction: bool,
+    /// The bound on lock waits set by [`Driver::set_lock_timeout`].
+    lock_timeout: Option<Duration>,
+    /// The working connection's server process id, once read.
+    backend_pid: Option<i32>,
+}
+
+/// tokio-postgres's keepalive idle time when the URL does not set one (2 h).
+const LIBRARY_KEEPALIVES_IDLE: Duration = Duration::from_secs(2 * 60 * 60);
+
+/// Ours: a dead server or network is noticed within minutes, not hours.
+const KEEPALIVES_IDLE: Duration = Duration::from_secs(60);
+
+/// Where `config` connects, as `host:port` (the first host; every one when
+/// there are several).
+fn address(config: &Config) -> String {
+    let ports = config.get_ports();
+    let port = |i: usize| {
+        ports
+            .get(i)
+            .or_else(|| ports.first())
+            .copied()
+            .unwrap_or(5432)
+    };
+    let hosts = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| match host {
+            Host::Tcp(name) => format!("{name}:{}", port(i)),
+            #[cfg(unix)]
+            Host::Unix(path) => format!("{}/.s.PGSQL.{}", path.display(), port(i)),
+        });
+    let addrs = config
+        .get_hostaddrs()
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{a}:{}", port(i)));
+    let mut all: Vec<String> = hosts.collect();
+    if all.is_empty() {
+        all = addrs.collect();
+    }
+    all.join(", ")
+}
+
+/// Connects with `config`, giving up after its connect timeout (per host).
+///
+/// The driver's own `connect_timeout` bounds only the TCP connect: a server
+/// that accepts and never answers holds its startup handshake forever. So the
+/// connection is made on a thread of its own and waited for at most the
+/// timeout; a handshake that does not finish in time is left to that thread
+/// (it ends when the server answers or closes) and reported here.
+fn connect_bounded(config: &Config, doing: &str) -> Result<Client, DriverError> {
+    let at = address(config);
+    let Some(timeout) = config.get_connect_timeout().copied() else {
+        return config
+            .connect(NoTls)
+            .map_err(DriverError::while_(&format!("{doing} at {at}")));
+    };
+    let count = config.get_hosts().len().max(config.get_hostaddrs().len());
+    let hosts = u32::try_from(count.max(1)).unwrap_or(u32::MAX);
+    let deadline = timeout.saturating_mul(hosts);
+    let (tx, rx) = mpsc::channel();
+    let cfg = config.clone();
+    let spawned = std::thread::Builder::new()
+        .name("schema-pg-connect".into())
+        .spawn(move || {
+            let _ = tx.send(cfg.connect(NoTls));
+        });
+    if let Err(e) = spawned {
+        return Err(DriverError::new(doing, e));
+    }
+    match rx.recv_timeout(deadline) {
+        Ok(Ok(client)) => Ok(client),
+        Ok(Err(e)) => Err(DriverError::new(format!("{doing} at {at}"), e)),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(DriverError::message(
+            doing,
+            format!(
+                "no answer from {at} within the connect timeout of {} s: check that a \
+                 PostgreSQL server listens there and is up (a port that accepts and never \
+                 answers is another program, or a server stuck at startup), or raise the \
+                 timeout (`connect_timeout=SECONDS` in the URL)",
+                fmt_secs(timeout)
+            ),
+        )),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(DriverError::message(
+            doing,
+            format!("the connection to {at} failed without an error"),
+        )),
+    }
+}
+
+/// True when `url` sets `connect_timeout` to zero or less, which means, as
+/// for libpq, no timeout (the driver reads it as not set).
+fn waits_forever(url: &str) -> bool {
+    url.split(['?', '&', ' ', '\t', '\n'])
+        .filter_map(|part| part.trim().strip_prefix("connect_timeout="))
+        .next_back()
+        .is_some_and(|v| v.trim().parse::<i64>().is_ok_and(|n| n <= 0))
+}
+
+/// Seconds, without a fraction when there is none.
+fn fmt_secs(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.1}", d.as_secs_f64())
+    }
 }
 
 /// The savepoint a script runs after inside a transaction (see `run_script`).
@@ -47,17 +160,50 @@ impl std::fmt::Debug for PostgresDriver {
 
 impl PostgresDriver {
     /// Connects to `url` (`postgres://user@host:port/db`, or the key=value
-    /// form). The lock connection is opened when the lock is first taken.
+    /// form), giving up after [`DEFAULT_CONNECT_TIMEOUT`] unless the URL sets
+    /// `connect_timeout`. The lock connection is opened when the lock is
+    /// first taken.
     ///
     /// # Errors
-    /// When the URL cannot be read or the server refuses the connection.
+    /// When the URL cannot be read, the server refuses the connection, or it
+    /// does not answer in time.
     pub fn connect(url: &str) -> Result<Self, DriverError> {
-        let config: Config = url
-            .parse()
-            .map_err(DriverError::while_("reading the PostgreSQL URL"))?;
-        let mut client = config
-            .connect(NoTls)
-            .map_err(DriverError::while_("connecting to PostgreSQL"))?;
+        Self::connect_timeout(url, DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// [`PostgresDriver::connect`], waiting at most `timeout` for the server
+    /// to accept and answer (`connect_timeout` in the URL wins; 0 there
+    /// waits as long as it takes, as libpq does). TCP keepalives are on
+    /// (after 60 s idle unless the URL says otherwise).
+    ///
+    /// # Errors
+    /// As [`PostgresDriver::connect`].
+    pub fn connect_timeout(url: &str, timeout: Duration) -> Result<Self, DriverError> {
+        let mut config: Config = url.parse().map_err(|e| {
+            DriverError::message(
+                "reading the PostgreSQL URL",
+                format!(
+                    "`{}` is not a PostgreSQL URL this build can read: {e}; use {URL_FORMS}",
+                    redact(url)
+                ),
+            )
+        })?;
+        if config.get_hosts().is_empty() && config.get_hostaddrs().is_empty() {
+            return Err(DriverError::message(
+                "reading the PostgreSQL URL",
+                format!(
+                    "`{}` names no host: use `postgres://user@host:port/database`",
+                    redact(url)
+                ),
+            ));
+        }
+        if config.get_connect_timeout().is_none() && !waits_forever(url) {
+            config.connect_timeout(timeout);
+        }
+        if config.get_keepalives() && config.get_keepalives_idle() == LIBRARY_KEEPALIVES_IDLE {
+            config.keepalives_idle(KEEPALIVES_IDLE);
+        }
+        let mut client = connect_bounded(&config, "connecting to PostgreSQL")?;
         // PostgreSQL 14+: stop a running statement within a second when this
         // process dies, so a killed migrator's locks go with it. Older servers
         // do not know the setting; they keep running it to its end.
@@ -67,6 +213,8 @@ impl PostgresDriver {
             config: Some(config),
             lock: None,
             in_transaction: false,
+            lock_timeout: None,
+            backend_pid: None,
         })
     }
 
@@ -78,6 +226,8 @@ impl PostgresDriver {
             config: None,
             lock: Some(lock_connection),
             in_transaction: false,
+            lock_timeout: None,
+            backend_pid: None,
         }
     }
 
@@ -96,9 +246,7 @@ impl PostgresDriver {
             let config = self.config.as_ref().ok_or_else(|| {
                 DriverError::message("taking the migrator lock", "no lock connection")
             })?;
-            let client = config
-                .connect(NoTls)
-                .map_err(DriverError::while_("opening the lock connection"))?;
+            let client = connect_bounded(config, "opening the lock connection")?;
             self.lock = Some(client);
         }
         self.lock
@@ -112,20 +260,215 @@ impl PostgresDriver {
             .map_err(DriverError::while_(doing))
     }
 
-    /// Runs `list` one statement per round trip, stopping at the first failure.
-    fn each_statement(&mut self, list: &[&str]) -> Result<(), ScriptError> {
-        for (i, statement) in list.iter().enumerate() {
-            self.client
-                .batch_execute(statement)
-                .map_err(|e| ScriptError {
-                    statement: i + 1,
-                    statements: list.len(),
-                    sql: excerpt(statement),
-                    error: DriverError::new("running the migration", e),
-                })?;
+    /// This session's server process id, read once.
+    fn backend_pid(&mut self) -> Result<i32, DriverError> {
+        if let Some(pid) = self.backend_pid {
+            return Ok(pid);
         }
-        Ok(())
+        let pid: i32 = self
+            .client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(DriverError::while_("reading the session's process id"))?
+            .get(0);
+        self.backend_pid = Some(pid);
+        Ok(pid)
     }
+}
+
+/// Runs `list` one statement per round trip, stopping at the first failure.
+fn each_statement(client: &mut Client, list: &[&str]) -> Result<(), ScriptError> {
+    for (i, statement) in list.iter().enumerate() {
+        client.batch_execute(statement).map_err(|e| ScriptError {
+            statement: i + 1,
+            statements: list.len(),
+            sql: excerpt(statement),
+            error: DriverError::new("running the migration", e),
+        })?;
+    }
+    Ok(())
+}
+
+/// `SET [LOCAL] lock_timeout` to `timeout` (at least 1 ms: 0 would mean none).
+fn set_lock_timeout_sql(local: bool, timeout: Duration) -> String {
+    format!(
+        "SET {}lock_timeout = '{}ms'",
+        if local { "LOCAL " } else { "" },
+        timeout.as_millis().max(1)
+    )
+}
+
+/// How long a statement may wait for a lock when a script that timed out on
+/// a lock runs again statement by statement, only to name the one that waits.
+const RERUN_LOCK_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// True when `e` is PostgreSQL's `lock_not_available` (55P03): `lock_timeout`
+/// tripped, or a `NOWAIT` lock was taken.
+fn is_lock_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<postgres::Error>()
+        .and_then(postgres::Error::code)
+        .is_some_and(|c| *c == SqlState::LOCK_NOT_AVAILABLE)
+}
+
+/// Runs a migration's script on `client` (see [`Driver::run_script`] of
+/// [`PostgresDriver`]); `lock_timeout` is the session's, restored after a
+/// rerun that lowered it.
+fn run_script_on(
+    client: &mut Client,
+    in_transaction: bool,
+    sql: &str,
+    lock_timeout: Option<Duration>,
+) -> Result<(), ScriptError> {
+    let list = statements(sql);
+    if !in_transaction || list.len() < 2 {
+        return each_statement(client, &list);
+    }
+    let batch = format!("SAVEPOINT {SAVEPOINT};\n{sql}");
+    let Err(first) = client.batch_execute(&batch) else {
+        return Ok(());
+    };
+    let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}");
+    if client.batch_execute(&back).is_ok() {
+        if !is_lock_timeout(&first) {
+            return each_statement(client, &list);
+        }
+        // The batch waited the whole lock timeout: the statements run again
+        // to name the one that waits, each waiting a moment only.
+        let _ = client.batch_execute(&set_lock_timeout_sql(true, RERUN_LOCK_TIMEOUT));
+        let again = each_statement(client, &list);
+        if let Some(t) = lock_timeout {
+            let _ = client.batch_execute(&set_lock_timeout_sql(true, t));
+        }
+        return again.map_err(|mut e| {
+            if !e
+                .error
+                .source
+                .as_deref()
+                .is_some_and(|s| is_lock_timeout(s))
+            {
+                // Something else failed first this time: keep the batch's error.
+                e.error = DriverError::new("running the migration", first);
+            }
+            e
+        });
+    }
+    if client.batch_execute("ROLLBACK; BEGIN").is_ok() {
+        each_statement(client, &list)?;
+    }
+    // Not found statement by statement: the batch's error, for the script.
+    Err(ScriptError {
+        statement: 1,
+        statements: list.len(),
+        sql: excerpt(sql),
+        error: DriverError::new("running the migration", first),
+    })
+}
+
+/// A session that blocked the migration's, as `pg_stat_activity` showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Blocker {
+    pid: i32,
+    /// Its application, database, address, state, transaction start and query.
+    description: String,
+}
+
+/// How often the watcher asks who blocks the migration's session.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
+
+/// Until `stop` says so (or is dropped), asks every [`WATCH_EVERY`] on
+/// `client` which sessions block server process `pid`; gives the last
+/// non-empty answer.
+fn watch_blockers(client: &mut Client, pid: i32, stop: &mpsc::Receiver<()>) -> Vec<Blocker> {
+    let mut seen = Vec::new();
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(WATCH_EVERY) {
+        match blockers(client, pid) {
+            Ok(now) if !now.is_empty() => seen = now,
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// The sessions `pg_blocking_pids` names for server process `pid`.
+fn blockers(client: &mut Client, pid: i32) -> Result<Vec<Blocker>, postgres::Error> {
+    let rows = client.query_typed(
+        "SELECT a.pid, coalesce(a.application_name, ''), \
+                coalesce(a.client_addr::text, 'local'), coalesce(a.state, ''), \
+                coalesce(to_char(coalesce(a.xact_start, a.state_change) AT TIME ZONE 'UTC', \
+                                 'YYYY-MM-DD HH24:MI:SS'), ''), \
+                coalesce(a.query, ''), coalesce(a.datname::text, '') \
+         FROM unnest(pg_blocking_pids($1)) AS b(pid) \
+         JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY a.pid",
+        &[(&pid, Type::INT4)],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let state: String = row.get(3);
+            let query: String = row.get(5);
+            let last = if state == "active" {
+                "running"
+            } else {
+                "last query"
+            };
+            Blocker {
+                pid: row.get(0),
+                description: format!(
+                    "application `{}`, database `{}`, from {}, {}, in a transaction since {} UTC, \
+                     {last}: `{}`",
+                    row.get::<_, String>(1),
+                    row.get::<_, String>(6),
+                    row.get::<_, String>(2),
+                    if state.is_empty() {
+                        "state unknown"
+                    } else {
+                        &state
+                    },
+                    row.get::<_, String>(4),
+                    excerpt(&query)
+                ),
+            }
+        })
+        .collect())
+}
+
+/// The error of a statement that waited `timeout` for a lock: the server's
+/// message, who held the lock, and what to do.
+fn lock_timeout_error(error: DriverError, timeout: Duration, blockers: &[Blocker]) -> DriverError {
+    let server = match error.source.as_deref() {
+        Some(source) => chain(source),
+        None => error.to_string(),
+    };
+    let who = if blockers.is_empty() {
+        "another session (it let go before it could be named; \
+         `SELECT * FROM pg_locks WHERE NOT granted` shows waits while they last)"
+            .to_string()
+    } else {
+        blockers
+            .iter()
+            .map(|b| format!("server process {} ({})", b.pid, b.description))
+            .collect::<Vec<_>>()
+            .join("; and ")
+    };
+    let terminate = blockers
+        .iter()
+        .map(|b| format!("`SELECT pg_terminate_backend({});`", b.pid))
+        .collect::<Vec<_>>()
+        .join(", ");
+    DriverError::message(
+        "running the migration",
+        format!(
+            "{server}: the migration waited more than {} s (the lock timeout) for a lock held by {who}\n\
+             help: end that session's transaction (COMMIT or ROLLBACK in it{}), then run the \
+             migration again; or run it with a longer `--lock-timeout` when that session is \
+             expected to finish",
+            fmt_secs(timeout),
+            if terminate.is_empty() {
+                String::new()
+            } else {
+                format!(", or {terminate}")
+            }
+        ),
+    )
 }
 
 /// Who holds the advisory lock in this database (advisory locks of the same
@@ -198,7 +541,21 @@ impl Driver for PostgresDriver {
         }
     }
 
+    fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DriverError> {
+        self.batch(
+            "setting lock_timeout",
+            &set_lock_timeout_sql(false, timeout),
+        )?;
+        self.lock_timeout = Some(timeout);
+        Ok(())
+    }
+
     fn unlock(&mut self) -> Result<(), DriverError> {
+        if self.lock_timeout.take().is_some() {
+            // The session goes back to the server's setting for the
+            // application's own use of it; a broken connection shows below.
+            let _ = self.client.batch_execute("RESET lock_timeout");
+        }
         let released: bool = self
             .lock_client()?
             .query_typed_one("SELECT pg_advisory_unlock($1)", &[(&LOCK_KEY, Type::INT8)])
@@ -320,28 +677,51 @@ impl Driver for PostgresDriver {
     /// `no-transaction` migration), statements run one by one: several in one
     /// batch would form an implicit transaction, where `CREATE INDEX
     /// CONCURRENTLY` cannot run.
+    ///
+    /// With a lock timeout set ([`Driver::set_lock_timeout`]), the lock
+    /// connection watches meanwhile which sessions block this one
+    /// (`pg_blocking_pids`), so that a statement that waited too long for a
+    /// table fails naming them; and a script whose batch timed out on a lock
+    /// reruns its statements with a 1 s lock timeout, not the whole one again.
     fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
-        let list = statements(sql);
-        if !self.in_transaction || list.len() < 2 {
-            return self.each_statement(&list);
-        }
-        let batch = format!("SAVEPOINT {SAVEPOINT};\n{sql}");
-        let Err(first) = self.client.batch_execute(&batch) else {
-            return Ok(());
+        let Some(timeout) = self.lock_timeout else {
+            return run_script_on(&mut self.client, self.in_transaction, sql, None);
         };
-        let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}");
-        if self.client.batch_execute(&back).is_ok() {
-            return self.each_statement(&list);
-        }
-        if self.client.batch_execute("ROLLBACK; BEGIN").is_ok() {
-            self.each_statement(&list)?;
-        }
-        // Not found statement by statement: the batch's error, for the script.
-        Err(ScriptError {
-            statement: 1,
-            statements: list.len(),
-            sql: excerpt(sql),
-            error: DriverError::new("running the migration", first),
+        let pid = match self.backend_pid() {
+            Ok(pid) => pid,
+            Err(error) => {
+                return Err(ScriptError {
+                    statement: 1,
+                    statements: statements(sql).len(),
+                    sql: excerpt(sql),
+                    error,
+                });
+            }
+        };
+        let in_transaction = self.in_transaction;
+        let client = &mut self.client;
+        let (result, seen) = match self.lock.as_mut() {
+            None => (
+                run_script_on(client, in_transaction, sql, Some(timeout)),
+                Vec::new(),
+            ),
+            Some(lock) => std::thread::scope(|s| {
+                let (stop, stopped) = mpsc::channel::<()>();
+                let watcher = s.spawn(move || watch_blockers(lock, pid, &stopped));
+                let result = run_script_on(client, in_transaction, sql, Some(timeout));
+                drop(stop);
+                (result, watcher.join().unwrap_or_default())
+            }),
+        };
+        result.map_err(|mut e| {
+            if e.error
+                .source
+                .as_deref()
+                .is_some_and(|s| is_lock_timeout(s))
+            {
+                e.error = lock_timeout_error(e.error, timeout, &seen);
+            }
+            e
         })
     }
 
@@ -406,5 +786,42 @@ impl Driver for PostgresDriver {
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
         crate::postgres::introspect(&mut self.client, &names)
+    }
+
+    fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {
+        crate::postgres::user_schemas(&mut self.client)
+    }
+
+    fn unusable(&mut self, schemas: &[String]) -> Result<Vec<String>, IntrospectError> {
+        let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
+        Ok(crate::postgres::invalid_indexes(&mut self.client, &names)?
+            .iter()
+            .map(ToString::to_string)
+            .collect())
+    }
+
+    fn as_stored(&mut self, declared: &Schema) -> Schema {
+        if self.in_transaction {
+            // Asking opens (and rolls back) a transaction of its own.
+            return declared.clone();
+        }
+        crate::stored::as_stored(&mut self.client, declared)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::waits_forever;
+
+    #[test]
+    fn a_zero_connect_timeout_in_the_url_means_none() {
+        assert!(waits_forever("postgres://u@h/db?connect_timeout=0"));
+        assert!(waits_forever(
+            "postgres://u@h/db?sslmode=disable&connect_timeout=-1"
+        ));
+        assert!(waits_forever("host=h connect_timeout=0 user=u"));
+        assert!(!waits_forever("postgres://u@h/db?connect_timeout=5"));
+        assert!(!waits_forever("postgres://u@h/db"));
+        assert!(!waits_forever("host=h user=u"));
     }
 }

@@ -23,7 +23,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use schema_core::Schema;
 
 use super::{
@@ -44,6 +44,32 @@ pub struct SqliteDriver {
     restore_foreign_keys: bool,
     /// This process as the lock row names it.
     me: Holder,
+    /// The busy timeout set by [`Driver::set_lock_timeout`], when one is.
+    lock_timeout: Option<Duration>,
+}
+
+/// True when SQLite gave up waiting for another connection's lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// The error of a statement that waited `timeout` for another connection's
+/// lock on the database file.
+fn busy_error(doing: &str, e: rusqlite::Error, timeout: Duration) -> DriverError {
+    DriverError::message(
+        doing,
+        format!(
+            "{e}: another connection held the database file's lock for more than {} s (the \
+             lock timeout); SQLite does not say which connection\n\
+             help: end the other connection's transaction (a `BEGIN` left open in a sqlite3 \
+             shell, an application writing), then run again; or run with a longer \
+             `--lock-timeout`",
+            timeout.as_secs()
+        ),
+    )
 }
 
 impl SqliteDriver {
@@ -59,6 +85,28 @@ impl SqliteDriver {
             "opening SQLite database `{}`",
             path.display()
         )))?;
+        Self::enforcing_foreign_keys(conn)
+    }
+
+    /// Opens the existing database file at `path` (never creating it), with
+    /// foreign keys enforced: for commands that only read.
+    ///
+    /// # Errors
+    /// When the file does not exist, or SQLite cannot open it.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, DriverError> {
+        let path = path.as_ref();
+        let doing = format!("opening SQLite database `{}`", path.display());
+        if !path.exists() {
+            return Err(DriverError::message(
+                doing,
+                "the file does not exist: check the path in the URL (relative paths start \
+                 from the current directory); `schema up` creates a new database",
+            ));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(DriverError::while_(&doing))?;
         Self::enforcing_foreign_keys(conn)
     }
 
@@ -90,6 +138,7 @@ impl SqliteDriver {
             conn,
             restore_foreign_keys: false,
             me: Holder::me(),
+            lock_timeout: None,
         })
     }
 
@@ -106,7 +155,10 @@ impl SqliteDriver {
     fn execute(&self, doing: &str, sql: &str) -> Result<(), DriverError> {
         self.conn
             .execute_batch(sql)
-            .map_err(DriverError::while_(doing))
+            .map_err(|e| match self.lock_timeout {
+                Some(t) if is_busy(&e) => busy_error(doing, e, t),
+                _ => DriverError::new(doing, e),
+            })
     }
 
     fn foreign_keys_on(&self) -> Result<bool, DriverError> {
@@ -312,6 +364,9 @@ impl Driver for SqliteDriver {
     }
 
     fn lock(&mut self, timeout: Duration) -> Result<(), DriverError> {
+        // `BEGIN IMMEDIATE` below waits for another connection's write lock
+        // no longer than for the lock row.
+        self.set_lock_timeout(timeout)?;
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
         loop {
@@ -335,7 +390,20 @@ impl Driver for SqliteDriver {
         }
     }
 
+    fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DriverError> {
+        self.conn
+            .busy_timeout(timeout)
+            .map_err(DriverError::while_("setting SQLite's busy timeout"))?;
+        self.lock_timeout = Some(timeout);
+        Ok(())
+    }
+
     fn unlock(&mut self) -> Result<(), DriverError> {
+        if self.lock_timeout.take().is_some() {
+            self.conn
+                .busy_timeout(BUSY_TIMEOUT)
+                .map_err(DriverError::while_("setting SQLite's busy timeout"))?;
+        }
         let deleted = self
             .conn
             .execute(
@@ -503,8 +571,12 @@ impl Driver for SqliteDriver {
                 }
                 continue;
             }
-            run_statement(&self.conn, statement)
-                .map_err(|e| fail(DriverError::new("running the migration", e)))?;
+            run_statement(&self.conn, statement).map_err(|e| {
+                fail(match self.lock_timeout {
+                    Some(t) if is_busy(&e) => busy_error("running the migration", e, t),
+                    _ => DriverError::new("running the migration", e),
+                })
+            })?;
         }
         Ok(())
     }

@@ -1,0 +1,178 @@
+//! What PostgreSQL stores for a declared schema's expressions, asked of the
+//! live database itself: the database is the judge of equality.
+//!
+//! The canonical form ([`schema_core::model::Expression`]) makes most
+//! spellings of one expression compare equal, but some constants only
+//! PostgreSQL can normalise: `timestamptz '0001-01-01'` is stored as
+//! `'0001-01-01 00:00:00+00'`, `interval '15 minutes'` as `'00:15:00'`,
+//! `numeric '.5'` as `0.5`. Before a declared schema is compared with a live
+//! one, [`as_stored`] creates each declared table that has expressions as a
+//! temporary table (same columns, types, defaults, generated columns, checks,
+//! and the indexes with expressions or predicates), reads back what PostgreSQL
+//! stored, and gives each declared expression that canonical text, keeping
+//! the user's spelling for rendering. Everything runs in one transaction that
+//! is rolled back; a table PostgreSQL refuses (a type or function the live
+//! database lacks) is left as declared, and the comparison then reports the
+//! real difference.
+
+use postgres::Client;
+use schema_core::Schema;
+use schema_core::model::{ConstraintKind, Expression, IndexPart, QualifiedName, Table};
+use schema_core::render::{Postgres, Renderer};
+
+/// `declared` with every expression compared as PostgreSQL stores it in
+/// `client`'s database. Never fails: whatever cannot be asked is left as
+/// declared.
+pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
+    let mut out = declared.clone();
+    let Ok(mut tx) = client.transaction() else {
+        return out;
+    };
+    if tx
+        .batch_execute(&crate::postgres::session_settings())
+        .is_err()
+    {
+        return out;
+    }
+    let mut shadows = Vec::new();
+    for table in declared.tables.values().filter(|t| has_expressions(t)) {
+        let Ok(ddl) = shadow_ddl(table) else { continue };
+        let created = tx
+            .batch_execute("SAVEPOINT shadow")
+            .and_then(|()| tx.batch_execute(&ddl));
+        match created {
+            Ok(()) => shadows.push(table.name.clone()),
+            Err(_) => {
+                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
+                    return out;
+                }
+            }
+        }
+    }
+    if shadows.is_empty() {
+        return out;
+    }
+    let temp_schema: Option<String> = tx
+        .query_one(
+            "SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()",
+            &[],
+        )
+        .ok()
+        .map(|row| row.get(0));
+    let stored = temp_schema.and_then(|ns| {
+        crate::postgres::read_schema(&mut tx, &[ns.as_str()])
+            .ok()
+            .map(|s| (ns, s))
+    });
+    // Nothing was meant to last: the temporary tables go with the transaction.
+    let _ = tx.rollback();
+    let Some((ns, stored)) = stored else {
+        return out;
+    };
+    for name in shadows {
+        let (Some(shadow), Some(table)) = (
+            stored
+                .tables
+                .get(&QualifiedName::new(ns.clone(), name.name.clone())),
+            out.tables.get_mut(&name),
+        ) else {
+            continue;
+        };
+        take_stored(table, shadow);
+    }
+    out
+}
+
+fn has_expressions(t: &Table) -> bool {
+    t.columns
+        .iter()
+        .any(|c| c.default.is_some() || c.generated.is_some())
+        || t.constraints
+            .values()
+            .any(|c| matches!(c.kind, ConstraintKind::Check { .. }))
+        || t.indexes.values().any(|i| {
+            i.predicate.is_some()
+                || i.keys
+                    .iter()
+                    .any(|k| matches!(k.part, IndexPart::Expression(_)))
+        })
+}
+
+/// `CREATE TEMPORARY TABLE` with `table`'s columns (no identity, no NOT NULL)
+/// and checks, then its indexes that hold expressions.
+fn shadow_ddl(table: &Table) -> Result<String, schema_core::render::Unsupported> {
+    let pg = Postgres;
+    let temp = QualifiedName::new("pg_temp", table.name.name.clone());
+    let mut parts = Vec::new();
+    for c in &table.columns {
+        let mut c = c.clone();
+        c.identity = None;
+        c.nullable = true;
+        parts.push(pg.column_def(&c)?);
+    }
+    for c in table.constraints.values() {
+        if matches!(c.kind, ConstraintKind::Check { .. }) {
+            parts.push(format!(
+                "CONSTRAINT {} {}",
+                pg.ident(&c.name),
+                pg.constraint_body(c)
+            ));
+        }
+    }
+    let mut ddl = format!(
+        "CREATE TEMPORARY TABLE {} ({});\n",
+        pg.object_name(&temp),
+        parts.join(", ")
+    );
+    for i in table.indexes.values() {
+        let expressions = i.predicate.is_some()
+            || i.keys
+                .iter()
+                .any(|k| matches!(k.part, IndexPart::Expression(_)));
+        if expressions {
+            ddl.push_str(&pg.create_index(&temp, i)?);
+            ddl.push('\n');
+        }
+    }
+    Ok(ddl)
+}
+
+/// Gives `table`'s expressions the canonical text of the same expressions in
+/// `shadow`, where the shadow holds them.
+fn take_stored(table: &mut Table, shadow: &Table) {
+    let stored = |mine: &mut Option<Expression>, theirs: &Option<Expression>| {
+        if let (Some(m), Some(t)) = (mine.as_mut(), theirs.as_ref()) {
+            *m = m.compared_as(t);
+        }
+    };
+    for c in &mut table.columns {
+        if let Some(s) = shadow.column(&c.name) {
+            stored(&mut c.default, &s.default);
+            stored(&mut c.generated, &s.generated);
+        }
+    }
+    for (name, c) in &mut table.constraints {
+        if let (ConstraintKind::Check { expr }, Some(s)) =
+            (&mut c.kind, shadow.constraints.get(name))
+        {
+            if let ConstraintKind::Check { expr: theirs } = &s.kind {
+                *expr = expr.compared_as(theirs);
+            }
+        }
+    }
+    for (name, i) in &mut table.indexes {
+        let Some(s) = shadow.indexes.get(name) else {
+            continue;
+        };
+        stored(&mut i.predicate, &s.predicate);
+        if s.keys.len() == i.keys.len() {
+            for (k, sk) in i.keys.iter_mut().zip(&s.keys) {
+                if let (IndexPart::Expression(e), IndexPart::Expression(se)) =
+                    (&mut k.part, &sk.part)
+                {
+                    *e = e.compared_as(se);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+-- Copied from shared/tools/pg_catalog_facts.sql (the workspace's shared tools, beside the
+-- repository) so that the fidelity suite (tests/fidelity_pg.rs) is self-contained; keep the
+-- two in step. It is run as one query whose single column is `line`.
+-- The schema of one PostgreSQL database as facts, one per line, order-independent: tables,
+-- columns, constraints, indexes, types, sequences and their options, partitions, storage
+-- options, RLS, functions, triggers, policies, extensions, ACLs, comments. Two databases
+-- hold the same schema when these lines match. Usage: psql -X -At -d DB -f pg_catalog_facts.sql
+WITH rels AS (
+  SELECT c.oid, n.nspname, c.relname, c.relkind
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+)
+SELECT line FROM (
+  SELECT format('table %s.%s kind=%s', nspname, relname, relkind) AS line
+    FROM rels WHERE relkind IN ('r', 'p', 'v', 'm', 'f')
+  UNION ALL
+  SELECT format('column %s.%s.%s type=%s notnull=%s default=%s identity=%s generated=%s',
+                r.nspname, r.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                a.attnotnull, coalesce(pg_get_expr(d.adbin, d.adrelid), '-'),
+                coalesce(nullif(a.attidentity, ''), '-'), coalesce(nullif(a.attgenerated, ''), '-'))
+    FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
+    WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f')
+  UNION ALL
+  SELECT format('constraint %s.%s %s %s', r.nspname, r.relname, con.conname, pg_get_constraintdef(con.oid))
+    FROM pg_constraint con JOIN rels r ON r.oid = con.conrelid
+  UNION ALL
+  SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+    FROM pg_index i JOIN rels r ON r.oid = i.indrelid
+    WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
+  UNION ALL
+  SELECT format('enum %s.%s %s', n.nspname, t.typname,
+                (SELECT string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid))
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'e' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('comment %s %s', pg_describe_object(d.classoid, d.objoid, d.objsubid), quote_literal(d.description))
+    FROM pg_description d
+    WHERE d.classoid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass,
+                         'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_namespace'::regclass, 'pg_extension'::regclass)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+      AND d.objoid >= 16384
+  UNION ALL
+  SELECT format('view %s.%s %s', nspname, relname, pg_get_viewdef(oid))
+    FROM rels WHERE relkind IN ('v', 'm')
+  UNION ALL
+  SELECT format('sequence %s.%s', nspname, relname) FROM rels WHERE relkind = 'S'
+  UNION ALL
+  SELECT format('sequence-options %s.%s type=%s start=%s inc=%s min=%s max=%s cache=%s cycle=%s', r.nspname, r.relname,
+                format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle)
+    FROM rels r JOIN pg_sequence s ON s.seqrelid = r.oid
+  UNION ALL
+  SELECT format('relation-options %s.%s persistence=%s rls=%s forcerls=%s options=%s', r.nspname, r.relname,
+                c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, coalesce(c.reloptions::text, '-'))
+    FROM rels r JOIN pg_class c ON c.oid = r.oid WHERE r.relkind IN ('r', 'p', 'm', 'i', 'I')
+  UNION ALL
+  SELECT format('partition-key %s.%s %s', nspname, relname, pg_get_partkeydef(oid)) FROM rels WHERE relkind = 'p'
+  UNION ALL
+  SELECT format('partition %s.%s of %s %s', r.nspname, r.relname, i.inhparent::regclass, pg_get_expr(c.relpartbound, c.oid))
+    FROM rels r JOIN pg_class c ON c.oid = r.oid JOIN pg_inherits i ON i.inhrelid = r.oid WHERE c.relispartition
+  UNION ALL
+  SELECT format('index-valid %s', pg_get_indexdef(i.indexrelid)) FROM pg_index i JOIN rels r ON r.oid = i.indrelid WHERE NOT i.indisvalid
+  UNION ALL
+  SELECT format('collation %s.%s.%s %s', r.nspname, r.relname, a.attname, co.collname)
+    FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+    JOIN pg_type t ON t.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation
+    WHERE a.attcollation <> 0 AND a.attcollation <> t.typcollation
+  UNION ALL
+  SELECT format('acl %s.%s %s', r.nspname, r.relname, c.relacl::text) FROM rels r JOIN pg_class c ON c.oid = r.oid WHERE c.relacl IS NOT NULL
+  UNION ALL
+  SELECT format('extension %s schema=%s', e.extname, e.extnamespace::regnamespace) FROM pg_extension e WHERE e.extname <> 'plpgsql'
+  UNION ALL
+  SELECT format('schema %s', n.nspname) FROM pg_namespace n
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
+  UNION ALL
+  SELECT format('function %s', replace(pg_get_functiondef(p.oid), E'\n', ' '))
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('trigger %s', pg_get_triggerdef(t.oid)) FROM pg_trigger t JOIN rels r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
+  UNION ALL
+  SELECT format('policy %s.%s %s permissive=%s cmd=%s roles=%s using=%s check=%s', schemaname, tablename, policyname,
+                permissive, cmd, roles::text, coalesce(qual, '-'), coalesce(with_check, '-'))
+    FROM pg_policies
+  UNION ALL
+  SELECT format('domain %s.%s type=%s notnull=%s default=%s checks=%s', n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod),
+                t.typnotnull, coalesce(t.typdefault, '-'),
+                (SELECT string_agg(format('%s %s', c.conname, pg_get_constraintdef(c.oid)), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid))
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'd' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('composite %s.%s %s', n.nspname, t.typname,
+                (SELECT string_agg(format('%s %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+                   FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
+    WHERE t.typtype = 'c' AND c.relkind = 'c' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+) facts ORDER BY line;
