@@ -6,11 +6,32 @@
 //! diagnostics or a refused operation; 2 bad command line (clap) or, for
 //! `diff --exit-code`, changes found; 3 `verify` found the database different
 //! from the declared schema; 4 `verify` found it consistent, with migrations
-//! pending.
+//! pending. Output that cannot be written ends the command: quietly, with its
+//! own exit code, when the reader went away (`| head`), and with exit 1 and a
+//! message for any other failure (a full disk).
 
+/// `eprint!` that never panics: when standard error itself cannot be
+/// written there is nowhere left to report it.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see [`report!`]).
+macro_rules! reportln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+mod lock;
 mod migrate;
 
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -108,6 +129,12 @@ fn project(schema: PathBuf, migrations: PathBuf) -> Project {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every command runs with a stack large enough for the deepest expression
+    // the parser accepts (see `schema_core::stack`).
+    schema_core::stack::on_big_stack(move || run(cli))
+}
+
+fn run(cli: Cli) -> ExitCode {
     let color = std::io::stderr().is_terminal();
     match cli.command {
         Command::Check { schema, migrations } => check(&project(schema, migrations), color),
@@ -129,7 +156,85 @@ fn main() -> ExitCode {
             color,
         ),
         Command::Sum { migrations } => sum(&project(PathBuf::from("schema.sql"), migrations)),
-        Command::Db(command) => migrate::run(command, color),
+        Command::Db(command) => {
+            let target = db_target(&command);
+            let project = project(target.schema.clone(), target.migrations.clone());
+            if let Some(missing) = migrations_dir_error(&project) {
+                report!("{}", render_all(&[missing], color));
+                return ExitCode::from(1);
+            }
+            migrate::run(command, color)
+        }
+    }
+}
+
+/// Where a database command finds its project.
+fn db_target(command: &migrate::DbCommand) -> &migrate::Target {
+    use migrate::DbCommand as C;
+    match command {
+        C::Up { target, .. }
+        | C::Down { target, .. }
+        | C::Redo { target, .. }
+        | C::Status { target }
+        | C::Stamp { target, .. }
+        | C::Verify { target }
+        | C::Resolve { target, .. } => target,
+    }
+}
+
+/// Writes `text` to standard output and ends with `code`. A reader that went
+/// away (`schema diff ... | head -1`) is no error: the command ends quietly
+/// with its own code. Any other failure (a full disk) is reported, exit 1.
+fn finish(text: &str, code: ExitCode) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            reportln!("error: cannot write to standard output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The error for a migrations directory that is not there: every command but
+/// the first `schema new` needs it, or a mistyped `--migrations` would read as
+/// an empty history.
+fn migrations_dir_error(project: &Project) -> Option<Diagnostic> {
+    let dir = project.migrations_path();
+    let shown = project.display(&dir);
+    let io = schema_core::diagnostic::codes::IO;
+    match std::fs::metadata(&dir) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(_) => Some(
+            Diagnostic::error(
+                io,
+                format!("the migrations directory `{shown}` is a file, not a directory"),
+            )
+            .help(
+                "pass the directory that holds the `<version>_<slug>/` migrations with \
+                 `--migrations <dir>`",
+            ),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(
+            Diagnostic::error(
+                io,
+                format!("the migrations directory `{shown}` does not exist"),
+            )
+            .note(format!("looked for `{}`", dir.display()))
+            .help(
+                "check the path given to `--migrations` (default `migrations`, from the \
+                 current directory); in a project without migrations yet, \
+                 `schema new <slug>` creates it with the first one",
+            ),
+        ),
+        Err(e) => Some(
+            Diagnostic::error(
+                io,
+                format!("cannot read the migrations directory `{shown}`: {e}"),
+            )
+            .help(format!("make `{shown}` a readable directory")),
+        ),
     }
 }
 
@@ -138,6 +243,10 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn check(project: &Project, color: bool) -> ExitCode {
+    if let Some(missing) = migrations_dir_error(project) {
+        report!("{}", render_all(&[missing], color));
+        return ExitCode::from(1);
+    }
     let loaded = load(project);
     let fix = loaded.fixing_migration();
     let migrations_count = loaded.replay.migrations.len();
@@ -145,28 +254,28 @@ fn check(project: &Project, color: bool) -> ExitCode {
     match loaded.into_result() {
         Ok(analysis) => {
             if !analysis.warnings.is_empty() {
-                eprint!("{}", render_all(&analysis.warnings, color));
+                report!("{}", render_all(&analysis.warnings, color));
             }
             let declared = &analysis.declared;
-            println!(
-                "ok: {schema_display} matches {migrations_count} migration{} ({} table{}, {} enum type{})",
+            let ok = format!(
+                "ok: {schema_display} matches {migrations_count} migration{} ({} table{}, {} enum type{})\n",
                 plural(migrations_count),
                 declared.tables.len(),
                 plural(declared.tables.len()),
                 declared.enums.len(),
                 plural(declared.enums.len()),
             );
-            ExitCode::SUCCESS
+            finish(&ok, ExitCode::SUCCESS)
         }
         Err(diagnostics) => {
-            eprint!("{}", render_all(&diagnostics, color));
+            report!("{}", render_all(&diagnostics, color));
             if let Some(fix) = fix {
-                eprintln!(
+                reportln!(
                     "\nhelp: this migration would bring the migrations in line with {schema_display} \
                      (`schema new <slug>` writes it, with its down.sql):\n"
                 );
                 for line in fix.up_sql().lines() {
-                    eprintln!("    {line}");
+                    reportln!("    {line}");
                 }
             }
             ExitCode::from(1)
@@ -262,14 +371,14 @@ fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: 
         (a, b) => {
             let mut all = a.err().unwrap_or_default();
             all.extend(b.err().unwrap_or_default());
-            eprint!("{}", render_all(&all, color));
+            report!("{}", render_all(&all, color));
             return ExitCode::from(1);
         }
     };
     let renames = match diff::renames_from_hints(&from_schema, &to_schema) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{}", render_all(&d, color));
+            report!("{}", render_all(&d, color));
             return ExitCode::from(1);
         }
     };
@@ -279,15 +388,15 @@ fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: 
         .render(&changes, &from_schema, &to_schema)
     {
         Ok(statements) => {
-            print!("{}", schema_core::render::to_script(&statements));
-            if exit_code && !changes.is_empty() {
+            let code = if exit_code && !changes.is_empty() {
                 ExitCode::from(2)
             } else {
                 ExitCode::SUCCESS
-            }
+            };
+            finish(&schema_core::render::to_script(&statements), code)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            reportln!("error: {e}");
             ExitCode::from(1)
         }
     }
@@ -332,13 +441,70 @@ fn valid_slug(slug: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Removes the migrations directory on drop if this command created it and
+/// left it empty (a first `schema new` that wrote nothing).
+struct CreatedDir(Option<PathBuf>);
+
+impl Drop for CreatedDir {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// The first version after `version` not taken by an entry of `dir` (a
+/// migration directory, even one `discover` could not read).
+fn unused_version(dir: &Path, mut version: u64) -> u64 {
+    let taken: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    while taken.iter().any(|name| {
+        name.split_once('_')
+            .is_some_and(|(digits, _)| digits.parse::<u64>() == Ok(version))
+    }) {
+        version += 1;
+    }
+    version
+}
+
 fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> ExitCode {
     if !valid_slug(slug) {
-        eprintln!(
+        reportln!(
             "error: `{slug}` is not a valid slug\n  = help: use lower-case letters, digits and `_`, e.g. `add_user_bio`"
         );
         return ExitCode::from(1);
     }
+    let dir = project.migrations_path();
+    let display = project.display(&dir);
+    // Only the first `schema new` creates the directory; it goes again if
+    // nothing is written into it. (Declared before the lock: dropped after it.)
+    let created = if dir.exists() {
+        if let Some(not_a_dir) = migrations_dir_error(project) {
+            report!("{}", render_all(&[not_a_dir], color));
+            return ExitCode::from(1);
+        }
+        None
+    } else if let Err(e) = std::fs::create_dir_all(&dir) {
+        reportln!("error: cannot create the migrations directory `{display}`: {e}");
+        return ExitCode::from(1);
+    } else {
+        Some(dir.clone())
+    };
+    let _created = CreatedDir(created);
+    // Under the lock, the history read below is the one the new migration
+    // follows: a second `schema new` waits, then sees this one's migration.
+    let _lock = match lock::acquire(&dir, &display, lock::WAIT) {
+        Ok(lock) => lock,
+        Err(message) => {
+            reportln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
     let loaded = load(project);
     if !loaded.declared_ok || !loaded.history_ok {
         let blocking: Vec<Diagnostic> = loaded
@@ -346,8 +512,8 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
             .into_iter()
             .filter(|d| d.is_error() && !d.code.allowable && d.code.name != "drift")
             .collect();
-        eprint!("{}", render_all(&blocking, color));
-        eprintln!(
+        report!("{}", render_all(&blocking, color));
+        reportln!(
             "error: fix these first: a migration can only be generated from a clean history and a valid schema.sql"
         );
         return ExitCode::from(1);
@@ -355,7 +521,7 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
     let renames = match diff::renames_from_hints(&loaded.replay.migrated, &loaded.declared) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{}", render_all(&d, color));
+            report!("{}", render_all(&d, color));
             return ExitCode::from(1);
         }
     };
@@ -367,29 +533,37 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
     ) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("error: {e}");
+            reportln!("error: {e}");
             return ExitCode::from(1);
         }
     };
     if migration.is_empty() {
-        eprintln!(
+        reportln!(
             "error: nothing to do: the migrations already give the schema that schema.sql declares"
         );
         return ExitCode::from(1);
     }
     if !migration.destructive.is_empty() && !allow_destructive {
-        eprintln!("error: this migration would destroy data:");
+        reportln!("error: this migration would destroy data:");
         for d in &migration.destructive {
-            eprintln!("  - {d}");
+            reportln!("  - {d}");
         }
-        eprintln!(
+        reportln!(
             "  = help: review the changes; if they are intended, run again with `--allow-destructive`"
         );
         return ExitCode::from(1);
     }
-    let dir = project.migrations_path();
     let last = loaded.replay.migrations.last().map(|m| m.files.version);
-    let name = format!("{}_{slug}", next_version(last));
+    let version = unused_version(&dir, next_version(last));
+    if i64::try_from(version).is_err() {
+        reportln!(
+            "error: the next version, {version}, does not fit a PostgreSQL bigint\n  = help: \
+             the latest migration's version is too large; renumber the migrations not yet \
+             applied anywhere with `<yyyymmddhhmmss>` timestamps"
+        );
+        return ExitCode::from(1);
+    }
+    let name = format!("{version}_{slug}");
     let target = dir.join(&name);
     let header = |which: &str| {
         format!(
@@ -397,69 +571,84 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
             project.display(&project.schema_path())
         )
     };
-    let written = std::fs::create_dir_all(&target)
-        .and_then(|()| std::fs::write(target.join("up.sql"), header("up") + &migration.up_sql()))
-        .and_then(|()| {
-            std::fs::write(
-                target.join("down.sql"),
-                header("down") + &migration.down_sql(),
-            )
-        });
-    if let Err(e) = written {
-        eprintln!("error: cannot write {}: {e}", project.display(&target));
+    // Both files complete, or no migration directory at all.
+    let up = header("up") + &migration.up_sql();
+    let down = header("down") + &migration.down_sql();
+    if let Err(e) =
+        schema_core::atomic::create_dir_with(&target, &[("up.sql", &up), ("down.sql", &down)])
+    {
+        reportln!("error: cannot write {}: {e}", project.display(&target));
         return ExitCode::from(1);
     }
-    let display = project.display(&dir);
     let (found, diagnostics) = migrations::discover(&dir, &display);
-    if !diagnostics.is_empty() {
-        eprint!("{}", render_all(&diagnostics, color));
+    let summed = if diagnostics.is_empty() {
+        migrations::sum::write(&dir, &found).map_err(|e| {
+            format!(
+                "error: cannot write {display}/{}: {e}",
+                migrations::sum::SUM_FILE
+            )
+        })
+    } else {
+        Err(render_all(&diagnostics, color))
+    };
+    if let Err(message) = summed {
+        // schema.sum is as it was: take the migration back with it.
+        let _ = std::fs::remove_dir_all(&target);
+        reportln!("{}", message.trim_end());
+        reportln!("error: the migration was not written");
         return ExitCode::from(1);
     }
-    if let Err(e) = migrations::sum::write(&dir, &found) {
-        eprintln!(
-            "error: cannot write {display}/{}: {e}",
-            migrations::sum::SUM_FILE
-        );
-        return ExitCode::from(1);
-    }
-    println!(
-        "wrote {display}/{name}/up.sql ({} change{})",
+    let mut text = format!(
+        "wrote {display}/{name}/up.sql ({} change{})\n",
         migration.changes.len(),
         plural(migration.changes.len())
     );
     for c in &migration.changes {
-        println!("  - {c}");
+        let _ = writeln!(text, "  - {c}");
     }
-    println!("wrote {display}/{name}/down.sql");
-    println!("updated {display}/{}", migrations::sum::SUM_FILE);
-    ExitCode::SUCCESS
+    let _ = writeln!(text, "wrote {display}/{name}/down.sql");
+    let _ = writeln!(text, "updated {display}/{}", migrations::sum::SUM_FILE);
+    finish(&text, ExitCode::SUCCESS)
 }
 
 fn sum(project: &Project) -> ExitCode {
+    if let Some(missing) = migrations_dir_error(project) {
+        report!("{}", render_all(&[missing], false));
+        return ExitCode::from(1);
+    }
     let dir = project.migrations_path();
     let display = project.display(&dir);
+    let _lock = match lock::acquire(&dir, &display, lock::WAIT) {
+        Ok(lock) => lock,
+        Err(message) => {
+            reportln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
     let (found, diagnostics) = migrations::discover(&dir, &display);
     if !diagnostics.is_empty() {
-        eprint!("{}", render_all(&diagnostics, false));
+        report!("{}", render_all(&diagnostics, false));
         return ExitCode::from(1);
     }
     match migrations::sum::write(&dir, &found) {
-        Ok(true) => {
-            println!(
-                "wrote {display}/{} ({} migration{})",
+        Ok(true) => finish(
+            &format!(
+                "wrote {display}/{} ({} migration{})\n",
                 migrations::sum::SUM_FILE,
                 found.len(),
                 plural(found.len())
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(false) => {
-            println!("{display}/{} is up to date", migrations::sum::SUM_FILE);
-            ExitCode::SUCCESS
-        }
+            ),
+            ExitCode::SUCCESS,
+        ),
+        Ok(false) => finish(
+            &format!("{display}/{} is up to date\n", migrations::sum::SUM_FILE),
+            ExitCode::SUCCESS,
+        ),
         Err(e) => {
-            eprintln!(
-                "error: cannot write {display}/{}: {e}",
+            reportln!(
+                "error: cannot write {display}/{}: {e}\n  = help: {display}/{} is as it was; \
+                 free some space (or fix the permissions) and run `schema sum` again",
+                migrations::sum::SUM_FILE,
                 migrations::sum::SUM_FILE
             );
             ExitCode::from(1)

@@ -397,17 +397,22 @@ impl Config {
             out_dirs.push(absolute(&project.root, also));
         }
 
-        let loaded = load(&project);
-        let fix = fix_for(&loaded);
-        let analysis = loaded
-            .into_result()
-            .map_err(|diagnostics| BuildError::Check {
-                schema: project.display(&project.schema_path()),
-                migrations: project.display(&project.migrations_path()),
-                diagnostics,
-                fix,
-            })?;
-        let files = artifacts(&analysis, &self.dialects).map_err(BuildError::Render)?;
+        // The analysis and the rendering walk expression trees: on a stack of
+        // their own (a build script's main thread has 8 MiB).
+        let (analysis, files) = crate::stack::on_big_stack(|| {
+            let loaded = load(&project);
+            let fix = fix_for(&loaded);
+            let analysis = loaded
+                .into_result()
+                .map_err(|diagnostics| BuildError::Check {
+                    schema: project.display(&project.schema_path()),
+                    migrations: project.display(&project.migrations_path()),
+                    diagnostics,
+                    fix,
+                })?;
+            let files = artifacts(&analysis, &self.dialects).map_err(BuildError::Render)?;
+            Ok::<_, BuildError>((analysis, files))
+        })?;
 
         let mut warnings: Vec<String> = analysis.warnings.iter().map(warning_line).collect();
         let mut done = Artifacts {
@@ -529,7 +534,9 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<bool, BuildError> {
         std::fs::create_dir_all(parent)
             .map_err(|e| BuildError::io("creating the directory", parent, e))?;
     }
-    std::fs::write(path, contents).map_err(|e| BuildError::io("writing", path, e))?;
+    // Whole or not at all: a reader (or a killed build) never sees half a file.
+    crate::atomic::write(path, contents.as_bytes())
+        .map_err(|e| BuildError::io("writing", path, e))?;
     Ok(true)
 }
 

@@ -5,6 +5,7 @@
 //! runtime all call into this crate so that every surface reaches the same verdict.
 
 pub mod analyze;
+pub mod atomic;
 pub mod build;
 pub mod codegen;
 pub mod diagnostic;
@@ -15,6 +16,7 @@ pub mod migrations;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod stack;
 
 pub use analyze::{Analysis, Loaded, Project, analyze, load};
 pub use diagnostic::{Diagnostic, Origin, Source};

@@ -80,7 +80,14 @@ pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
         .unwrap_or_else(PoisonError::into_inner);
     let loaded = cache
         .entry(inputs.fingerprint)
-        .or_insert_with(|| Arc::new(schema_core::load(project)))
+        .or_insert_with(|| {
+            // On a stack of its own: the compiler's thread is too small for
+            // deep expressions (only the analysis may move: the proc_macro
+            // API works on this thread alone).
+            Arc::new(schema_core::stack::on_big_stack(|| {
+                schema_core::load(project)
+            }))
+        })
         .clone();
     (loaded, inputs)
 }

@@ -185,4 +185,61 @@ mod tests {
         let out = schema_at(&root(), quote!(schema = 1)).to_string();
         assert!(out.contains("compile_error"), "{out}");
     }
+
+    /// A project in a fresh temporary directory whose one table has `check`,
+    /// with its migration and schema.sum; removed by the caller.
+    fn project_with_check(name: &str, check: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("schema-deep-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let table = format!("CREATE TABLE t (id int PRIMARY KEY, b bool, CHECK ({check}));\n");
+        let migration = dir.join("migrations/20240101000000_init");
+        std::fs::create_dir_all(&migration).expect("temp dir");
+        std::fs::write(dir.join("schema.sql"), &table).expect("write");
+        std::fs::write(migration.join("up.sql"), &table).expect("write");
+        std::fs::write(migration.join("down.sql"), "DROP TABLE t;\n").expect("write");
+        let (found, diagnostics) =
+            schema_core::migrations::discover(&dir.join("migrations"), "migrations");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        schema_core::migrations::sum::write(&dir.join("migrations"), &found).expect("sum");
+        dir
+    }
+
+    /// `schema!()` on a thread with the stack rustc gives a macro (8 MiB).
+    fn expand_on_a_compiler_sized_stack(dir: &Path) -> String {
+        let dir = dir.to_path_buf();
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || schema_at(&dir, TokenStream::new()).to_string())
+            .expect("thread")
+            .join()
+            .expect("the expansion did not panic")
+    }
+
+    #[test]
+    fn deep_chains_neither_overflow_the_compilers_stack_nor_pass_unseen() {
+        // Just under the depth limit: accepted, expanded on the compiler's stack.
+        let near = project_with_check("near", &vec!["b"; 990].join(" OR "));
+        let out = expand_on_a_compiler_sized_stack(&near);
+        assert!(out.contains("pub struct T"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+        let _ = std::fs::remove_dir_all(&near);
+        // 4,000 terms of each kind of chain: one located compile error each.
+        for (name, check) in [
+            ("or", vec!["b"; 4000].join(" OR ")),
+            ("and", vec!["b"; 4000].join(" AND ")),
+            (
+                "concat",
+                format!("{} <> ''", vec!["'x'"; 4000].join(" || ")),
+            ),
+            ("plus", format!("{} > 0", vec!["id"; 4000].join(" + "))),
+            ("cast", format!("b{}", "::bool".repeat(4000))),
+        ] {
+            let dir = project_with_check(name, &check);
+            let out = expand_on_a_compiler_sized_stack(&dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            assert!(out.contains("S0003/unsupported_feature"), "{name}: {out}");
+            assert!(out.contains("limit is 1000"), "{name}: {out}");
+            assert!(out.contains("schema.sql:1:"), "{name}: {out}");
+        }
+    }
 }

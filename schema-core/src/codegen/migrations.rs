@@ -4,16 +4,15 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::migrations::dialects::{self, DialectSql};
-use crate::migrations::replay::{Replay, ReplayedMigration};
+use crate::migrations::dialects::{self, DialectSql, Embedded};
+use crate::migrations::replay::Replay;
 
 fn script(sql: &DialectSql) -> TokenStream {
     let (up, down) = (&sql.up, &sql.down);
     quote!(::schema::Script { up: #up, down: #down })
 }
 
-fn migration(m: &ReplayedMigration) -> TokenStream {
-    let e = dialects::embedded(m);
+fn migration(e: &Embedded) -> TokenStream {
     let version = Literal::u64_unsuffixed(e.version);
     let (name, checksum, no_transaction) = (&e.name, &e.checksum, e.no_transaction);
     let postgres = script(&e.postgres);
@@ -38,7 +37,11 @@ fn migration(m: &ReplayedMigration) -> TokenStream {
 
 /// `pub static MIGRATIONS: ::schema::Migrations = ...;` for a replayed history.
 pub fn migrations(replay: &Replay) -> TokenStream {
-    let items = replay.migrations.iter().map(migration);
+    // Rendering for SQLite walks expressions: every migration on one stack of
+    // its own (this runs on the compiler's thread).
+    let embedded: Vec<Embedded> =
+        crate::stack::on_big_stack(|| replay.migrations.iter().map(dialects::embedded).collect());
+    let items = embedded.iter().map(migration);
     quote! {
         /// Every migration of the project's history, in version order, as
         /// PostgreSQL and SQLite run them.

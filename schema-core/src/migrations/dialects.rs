@@ -191,7 +191,11 @@ pub fn embedded(m: &ReplayedMigration) -> Embedded {
         checksum: crate::migrations::checksum(&m.files.up.text),
         no_transaction: m.no_transaction(),
         postgres: postgres(m),
-        sqlite: rendered(m, &crate::render::Sqlite).map_err(|e| e.to_string()),
+        // Rendering re-reads expressions: on a stack of its own, as schema!()
+        // calls this on the compiler's thread.
+        sqlite: crate::stack::on_big_stack(|| {
+            rendered(m, &crate::render::Sqlite).map_err(|e| e.to_string())
+        }),
     }
 }
 

@@ -199,6 +199,13 @@ fn parse_name(name: &str) -> Result<(u64, &str, &str), &'static str> {
     let Ok(version) = digits.parse::<u64>() else {
         return Err("the version is not a number");
     };
+    // The version table keeps versions in a PostgreSQL `bigint`.
+    if i64::try_from(version).is_err() {
+        return Err(
+            "the version does not fit a PostgreSQL bigint: it must be at most \
+             9223372036854775807, e.g. a `<yyyymmddhhmmss>` timestamp",
+        );
+    }
     if slug.is_empty() {
         return Err("the slug after the `_` is empty");
     }

@@ -60,12 +60,16 @@ fn entry_lines(migrations: &[MigrationFiles]) -> String {
     body
 }
 
-/// Writes `dir/schema.sum` for `migrations`, creating `dir` if needed, unless the file
-/// already says the same (line endings aside). Returns whether it wrote.
+/// Writes `dir/schema.sum` for `migrations` unless the file already says the
+/// same (line endings aside). Returns whether it wrote.
+///
+/// The file is replaced whole ([`crate::atomic::write`]): a full disk leaves the
+/// old one intact. `dir` is never created: a missing directory is an error.
 ///
 /// # Errors
 ///
-/// Any I/O error from creating the directory or writing the file.
+/// Any I/O error from reading or writing the file (`NotFound` when `dir` does
+/// not exist).
 pub fn write(dir: &Path, migrations: &[MigrationFiles]) -> io::Result<bool> {
     let path = dir.join(SUM_FILE);
     let wanted = render(migrations);
@@ -75,10 +79,10 @@ pub fn write(dir: &Path, migrations: &[MigrationFiles]) -> io::Result<bool> {
                 return Ok(false);
             }
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir_all(dir)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    std::fs::write(&path, wanted)?;
+    crate::atomic::write(&path, wanted.as_bytes())?;
     Ok(true)
 }
 

@@ -66,6 +66,16 @@ impl Ord for Expression {
 impl Expression {
     /// Canonicalises a parsed expression, keeping its own spelling for rendering.
     pub fn from_ast(expr: &Expr) -> Self {
+        // canonical() and Display recurse down a chain: a long one gets a
+        // stack of its own.
+        if crate::parse::depth::left_spine(expr) > crate::parse::depth::INLINE_DEPTH {
+            return crate::stack::on_big_stack(|| Self::from_ast_here(expr));
+        }
+        Self::from_ast_here(expr)
+    }
+
+    /// [`Expression::from_ast`] on the current stack.
+    fn from_ast_here(expr: &Expr) -> Self {
         let sql = canonical(expr.clone()).to_string();
         let mut source = expr.to_string();
         // sqlparser prints a string holding `\'` in a spelling that does not
@@ -82,14 +92,24 @@ impl Expression {
     /// text itself is the spelling written back.
     ///
     /// # Errors
-    /// The parser's message when the text is not an expression.
+    /// The parser's message when the text is not an expression, or the depth
+    /// limit's ([`crate::parse::depth`]) when it nests too deep.
     pub fn parse(text: &str) -> Result<Self, String> {
+        if let Some(deep) = crate::parse::depth::too_deep_in(text) {
+            return Err(deep.message());
+        }
         let mut parser = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
             .map_err(|e| e.to_string())?;
         let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+        let long = crate::parse::depth::left_spine(&expr) > crate::parse::depth::INLINE_DEPTH;
+        let sql = move || canonical(expr).to_string();
         Ok(Expression {
-            sql: canonical(expr).to_string(),
+            sql: if long {
+                crate::stack::on_big_stack(sql)
+            } else {
+                sql()
+            },
             source: text.trim().to_string(),
         })
     }

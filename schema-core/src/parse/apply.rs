@@ -38,7 +38,25 @@ type Res<T> = Result<T, Diagnostic>;
 /// Applies every statement of `file`, collecting diagnostics.
 /// Returns the number of statements that change or could change the schema
 /// (0 means the file does nothing).
+///
+/// A file with deep expressions is applied on a stack of its own
+/// ([`crate::stack`]): a chain may be up to [`super::depth::MAX_DEPTH`] long,
+/// every walk of its tree follows it, and the caller's thread may be small.
 pub fn apply_file(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    mode: Mode,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    if file.deepest > super::depth::INLINE_DEPTH {
+        crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics))
+    } else {
+        apply_statements(schema, file, mode, diagnostics)
+    }
+}
+
+/// [`apply_file`] on the current stack.
+fn apply_statements(
     schema: &mut Schema,
     file: &ParsedFile,
     mode: Mode,

@@ -8,6 +8,7 @@
 //! ([`Mode::Migration`]).
 
 pub mod apply;
+pub mod depth;
 pub mod directive;
 pub mod keywords;
 
@@ -88,6 +89,9 @@ pub struct ParsedFile {
     /// parts. The statement that held one checks it is the name PostgreSQL
     /// would choose anyway, or refuses it.
     pub sequence_names: Vec<(u32, u32, Vec<String>)>,
+    /// A bound of how deep its expressions nest ([`depth`]), which decides
+    /// whether applying it needs a stack of its own.
+    pub deepest: usize,
 }
 
 impl ParsedFile {
@@ -632,6 +636,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         statements: Vec::new(),
         directives: Vec::new(),
         sequence_names: Vec::new(),
+        deepest: 0,
     };
     let dialect = PostgreSqlDialect {};
     let blanked = blank_meta_commands(&source.text);
@@ -665,6 +670,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     blank_drop_index_concurrently(&mut tokens);
     let lines = Lines::new(text);
     file.sequence_names = blank_sequence_names(&mut tokens);
+    let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
+    file.deepest = deepest;
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -677,6 +684,11 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         let (line, col) = line_col(&start);
         let origin = Origin::new(source, line, col);
         let kind = statement_kind(&parser);
+        if let Some(deep) = too_deep.iter().find(|d| d.start == start.span.start) {
+            diagnostics.push(too_deep_error(deep, &kind, source, &origin));
+            skip_statement(&mut parser);
+            continue;
+        }
         if is_unsupported_kind(&kind) {
             diagnostics.push(unsupported_statement(&kind, &origin));
             skip_statement(&mut parser);
@@ -885,6 +897,32 @@ fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origi
         d = d.help("schema.sql and migrations are PostgreSQL DDL; fix the statement so PostgreSQL would accept it");
     }
     d
+}
+
+/// The error for a statement whose expressions nest past [`depth::MAX_DEPTH`]:
+/// refused before it is parsed, so that no walk of its tree can overflow the stack.
+fn too_deep_error(
+    deep: &depth::TooDeep,
+    kind: &str,
+    source: &Arc<Source>,
+    start: &Origin,
+) -> Diagnostic {
+    let line = u32::try_from(deep.at.line).unwrap_or(u32::MAX);
+    let col = u32::try_from(deep.at.column).unwrap_or(u32::MAX);
+    let mut d = Diagnostic::error(codes::UNSUPPORTED_FEATURE, deep.message())
+        .at(&Origin::clamped(source, line, col))
+        .label("the limit is passed here");
+    if !kind.is_empty() {
+        d = d.related(start, format!("in this `{kind}` statement"));
+    }
+    d.note(
+        "each operator of a chain (`a OR b OR ...`, `x || y || ...`, `v::t::u`) nests \
+         one level deeper; the limit keeps the analysis within its stack",
+    )
+    .help(
+        "split the expression: e.g. `a IN (1, 2, ...)` instead of `a = 1 OR a = 2 OR ...`, \
+         or several CHECK constraints instead of one",
+    )
 }
 
 /// The error for a statement kind the model does not cover.
