@@ -1112,6 +1112,23 @@ impl<'a> Cx<'a> {
     fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
         match ty {
             SqlType::Array(inner) => self.check_type_exists(inner, at),
+            SqlType::Named(name)
+                if !self.schema.enums.contains_key(name)
+                    && name.schema == crate::model::DEFAULT_SCHEMA
+                    && !self.schema.enums.keys().any(|k| k.name == name.name)
+                    && is_unmodelled_builtin_type(&name.name) =>
+            {
+                Err(Diagnostic::error(
+                    codes::UNSUPPORTED_FEATURE,
+                    format!(
+                        "type `{}` is not supported yet: it is a PostgreSQL type the schema model does not carry",
+                        name.name
+                    ),
+                )
+                .at(at)
+                .note("it is refused rather than changed, so the database never silently differs from this file")
+                .help("use a type the model knows (`text`, `integer`, `jsonb`, ...), or keep this table in a separate SQL file run after migrations"))
+            }
             SqlType::Named(name) if !self.schema.enums.contains_key(name) => {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_OBJECT,
@@ -3024,6 +3041,58 @@ fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// PostgreSQL's own types that the model has no place for yet (geometry,
+/// ranges, system types, ...): refused by name instead of "does not exist".
+fn is_unmodelled_builtin_type(name: &str) -> bool {
+    const BUILTIN: &[&str] = &[
+        "name",
+        "oid",
+        "regclass",
+        "regproc",
+        "regprocedure",
+        "regoper",
+        "regoperator",
+        "regtype",
+        "regconfig",
+        "regdictionary",
+        "regnamespace",
+        "regrole",
+        "regcollation",
+        "xid",
+        "xid8",
+        "cid",
+        "tid",
+        "pg_lsn",
+        "pg_snapshot",
+        "txid_snapshot",
+        "macaddr8",
+        "point",
+        "line",
+        "lseg",
+        "box",
+        "path",
+        "polygon",
+        "circle",
+        "int4range",
+        "int8range",
+        "numrange",
+        "tsrange",
+        "tstzrange",
+        "daterange",
+        "int4multirange",
+        "int8multirange",
+        "nummultirange",
+        "tsmultirange",
+        "tstzmultirange",
+        "datemultirange",
+        "\"char\"",
+        "char",
+        "aclitem",
+        "refcursor",
+    ];
+    BUILTIN.contains(&name)
 }
 
 fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {
