@@ -27,6 +27,16 @@ macro_rules! reportln {
     }};
 }
 
+/// `println!` for progress and reports of the database commands: a reader that
+/// went away (`schema status | head -1`) ends the output quietly instead of
+/// panicking, and the command still ends with its own exit code.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod lock;
 mod migrate;
 

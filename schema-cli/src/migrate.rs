@@ -160,7 +160,7 @@ pub(crate) fn run(command: DbCommand, color: bool) -> ExitCode {
     match execute(command, color) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            reportln!("error: {message}");
             ExitCode::from(1)
         }
     }
@@ -239,7 +239,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             let (migrations, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations);
             let status = migrator.status(&mut *db).map_err(failed)?;
-            println!("{status}");
+            outln!("{status}");
             for e in status.problems() {
                 if let schema_runtime::State::Interrupted(state) = e.state {
                     let why = MigrateError::Interrupted {
@@ -247,7 +247,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
                         name: e.name.clone(),
                         state,
                     };
-                    println!("\n{why}");
+                    outln!("\n{why}");
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -261,16 +261,16 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let report = migrator.stamp(&mut *db, version, force).map_err(failed)?;
             if !report.skipped_differences.is_empty() {
-                eprintln!(
+                reportln!(
                     "warning: --force: stamped without the check; the live schema differs from \
                      the migrated schema at {version} in {} place(s):",
                     report.skipped_differences.len()
                 );
                 for d in &report.skipped_differences {
-                    eprintln!("  - {d}");
+                    reportln!("  - {d}");
                 }
             }
-            println!(
+            outln!(
                 "stamped version {version}: {} recorded, {} removed",
                 report.recorded.len(),
                 report.removed.len()
@@ -282,10 +282,10 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             let migrator = Migrator::from_slice(migrations);
             let report = migrator.verify(&mut *db).map_err(failed)?;
             if report.is_clean() {
-                println!("{report}");
+                outln!("{report}");
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprint!("{report}");
+                report!("{report}");
                 Ok(ExitCode::from(if report.has_drift() {
                     DRIFT
                 } else {
@@ -309,7 +309,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             migrator
                 .resolve(&mut *db, version, resolution)
                 .map_err(failed)?;
-            println!(
+            outln!(
                 "resolved {version} ({}); `schema status` shows where it stands",
                 if applied {
                     "its statements ran"
@@ -333,9 +333,9 @@ fn summary(verb: &str, n: usize, started: Instant, status: &schema_runtime::Stat
     );
     let pending = status.pending().count();
     if n == 0 && verb == "applied" {
-        println!("nothing to do: the database is {at}");
+        outln!("nothing to do: the database is {at}");
     } else {
-        println!(
+        outln!(
             "{verb} {n} migration{} in {:.2} s; the database is {at}{}",
             if n == 1 { "" } else { "s" },
             started.elapsed().as_secs_f64(),
@@ -405,14 +405,14 @@ fn embedded(target: &Target, color: bool) -> Result<&'static [Migration], String
             .into_iter()
             .filter(|d| d.is_error() && d.code.name != "drift")
             .collect();
-        eprint!("{}", render_all(&errors, color));
+        report!("{}", render_all(&errors, color));
         return Err(format!(
             "the migrations in {} do not check out: fix them before running them",
             project.display(&project.migrations_path())
         ));
     }
     if !loaded.declared_ok || loaded.diagnostics.iter().any(|d| d.is_error()) {
-        eprintln!(
+        reportln!(
             "warning: {} does not match the migrations (`schema check` says how); \
              the migrations run as they are",
             project.display(&project.schema_path())
