@@ -91,9 +91,10 @@ fn steps(steps: &[Step], renderer: &dyn Renderer) -> Result<Vec<Statement>, Unsu
     Ok(out)
 }
 
-/// The `sqlite_unsupported` lints of one migration: its up.sql, replay's
-/// whole schema before and after it, the objects up.sql left (`touched`), and the
-/// steps of its files. Nothing when the migration allows the lint.
+/// The `sqlite_unsupported` lints of one migration: its up.sql, the objects
+/// up.sql touched as they were before it (`before`), replay's whole schema
+/// after it, the objects up.sql left (`touched`), and the steps of its files.
+/// Nothing when the migration allows the lint.
 pub fn sqlite_lints(
     up: &Arc<Source>,
     before: &Schema,

@@ -76,10 +76,15 @@ fn data_statement(located: &LocatedStatement) -> Option<DataStatement> {
     })
 }
 
+/// True when `file` holds a data statement.
+fn has_data_statements(file: &parse::ParsedFile) -> bool {
+    file.statements.iter().any(|s| data_statement(s).is_some())
+}
+
 /// The steps of `file` applied onto `start`: its schema statements grouped
 /// between its data statements. Empty when it holds no data statement.
 fn steps(start: &Schema, file: &parse::ParsedFile) -> Vec<Step> {
-    if !file.statements.iter().any(|s| data_statement(s).is_some()) {
+    if !has_data_statements(file) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -148,7 +153,10 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
         diagnostics.extend(down_diags);
         let mut directives = up.all_directives();
         directives.extend(down.all_directives());
-        let start = schema.clone();
+        // The whole schema before up.sql, copied only when up.sql holds data
+        // statements (their steps replay from it): a copy per migration
+        // would cost more than the rest of replay.
+        let start = has_data_statements(&up).then(|| schema.clone());
         schema.begin_journal();
         let up_statements = apply_file(&mut schema, &up, Mode::Migration, diagnostics);
         let up_journal = schema.take_journal();
@@ -159,14 +167,17 @@ pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) 
         }
         let clean = diagnostics.len() == before_count;
         let (up_steps, down_steps) = if clean {
-            (steps(&start, &up), steps(&schema, &down))
+            (
+                start.as_ref().map(|s| steps(s, &up)).unwrap_or_default(),
+                steps(&schema, &down),
+            )
         } else {
             (Vec::new(), Vec::new())
         };
         let sqlite_lints = if clean {
             dialects::sqlite_lints(
                 &m.up,
-                &start,
+                &before,
                 &schema,
                 &after,
                 [&up_steps, &down_steps],

@@ -1652,9 +1652,11 @@ fn describe(t: &Table, index: Option<&Index>) -> String {
     }
 }
 
-/// The pairs of [`case_collisions`] of `after` that `before` does not have,
-/// looking only at what `touched` (the objects a migration left, as in
-/// `after`) names: fast on a large schema.
+/// The pairs of [`case_collisions`] of `after` that the schema before the
+/// migration did not have, looking only at what `touched` (the objects a
+/// migration left, as in `after`) names: fast on a large schema. `before`
+/// holds the objects the migration touched as they were before it (what
+/// replay's journal gives); every other object is as in `after`.
 pub fn new_case_collisions(
     before: &Schema,
     after: &Schema,
@@ -1689,11 +1691,13 @@ pub fn new_case_collisions(
     if mine.is_empty() {
         return out;
     }
+    let holds = |t: &Table, name: &str| t.name.name == name || t.indexes.contains_key(name);
     let existed = |name: &str| {
-        before
-            .tables
-            .values()
-            .any(|t| t.name.name == name || t.indexes.contains_key(name))
+        before.tables.values().any(|t| holds(t, name))
+            || after
+                .tables
+                .values()
+                .any(|t| !touched.tables.contains_key(&t.name) && holds(t, name))
     };
     for t in after.tables.values() {
         for (name, index, origin) in relations(t) {
