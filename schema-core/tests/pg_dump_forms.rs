@@ -189,3 +189,33 @@ fn owner_to_is_read_on_every_kind_of_object_and_needs_the_object() {
         assert_eq!(error.origin.map(|o| o.line), Some(line), "{sql}");
     }
 }
+
+/// pg_dump writes `COMMENT ON EXTENSION` and `COMMENT ON SCHEMA`; the model
+/// carries neither yet, so each is a located warning, never dropped unseen.
+#[test]
+fn comments_on_extensions_and_schemas_are_warned_about() {
+    let sql = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n\
+               COMMENT ON EXTENSION pg_trgm IS 'text similarity';\n\
+               COMMENT ON SCHEMA public IS 'standard public schema';\n\
+               CREATE TABLE t (id integer PRIMARY KEY);\n";
+    let (schema, diagnostics) = read("schema.sql", sql);
+    assert_eq!(schema.tables.len(), 1);
+    let warnings: Vec<(Option<String>, &str)> = diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(
+                d.severity,
+                Severity::Warning,
+                "{}",
+                render_all(&diagnostics, false)
+            );
+            assert_eq!(d.code, codes::IGNORED_STATEMENT);
+            (d.location(), d.message.as_str())
+        })
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings[0].0.as_deref(), Some("schema.sql:2:22"));
+    assert!(warnings[0].1.contains("COMMENT ON EXTENSION"));
+    assert_eq!(warnings[1].0.as_deref(), Some("schema.sql:3:19"));
+    assert!(warnings[1].1.contains("COMMENT ON SCHEMA"));
+}

@@ -2490,7 +2490,23 @@ impl<'a> Cx<'a> {
                 c.comment = comment;
                 Ok(())
             }
-            CommentObject::Extension | CommentObject::Schema => Ok(()),
+            CommentObject::Extension | CommentObject::Schema => {
+                // A migration's own text runs on PostgreSQL as written; in
+                // schema.sql the comment would never reach the database.
+                if self.mode == Mode::Migration {
+                    return Ok(());
+                }
+                Err(Diagnostic::warning(
+                    codes::IGNORED_STATEMENT,
+                    format!(
+                        "`COMMENT ON {object_type}` ignored: the schema model does not carry comments on {}s yet",
+                        object_type.to_string().to_lowercase()
+                    ),
+                )
+                .at(&at)
+                .note("`schema new` writes no such comment and `verify` does not compare it")
+                .help("set it in a migration, or remove it to silence this warning"))
+            }
             other => Err(self.unsupported(format!("`COMMENT ON {other}`"))),
         }
     }
