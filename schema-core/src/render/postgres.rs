@@ -294,6 +294,18 @@ impl Postgres {
             )),
         ];
         let mut restore = Vec::new();
+        // Columns this migration drops before it gets here use the type no
+        // more (a later column may even have taken the name).
+        let here = changes
+            .iter()
+            .position(|ch| matches!(ch, Change::RecreateEnum { to: e, .. } if e.name == to.name))
+            .unwrap_or(changes.len());
+        let dropped_before = |tables: [&QualifiedName; 2], column: &str| {
+            changes[..here].iter().any(|ch| {
+                matches!(ch, Change::DropColumn { table, column: c }
+                    if tables.contains(&table) && c.name == column)
+            })
+        };
         for t in before.tables.values() {
             if changes
                 .iter()
@@ -329,7 +341,7 @@ impl Postgres {
                     ),
                     _ => (false, false),
                 };
-                if !uses {
+                if !uses || dropped_before([&t.name, &table_now], &c.name) {
                     continue;
                 }
                 let table_sql = self.object_name(&table_now);
