@@ -436,6 +436,36 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `SET search_path`: accepted while unqualified names still land in the
+    /// default schema (`"$user", public`, as pg_dump and Rails write it);
+    /// refused by name otherwise, since the model would put them elsewhere.
+    fn check_search_path(&self) -> Res<()> {
+        let text = self.statement.text.to_ascii_lowercase();
+        let words: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == '=' || c == ',' || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let rest = match words.as_slice() {
+            ["set", "session" | "local", "search_path", rest @ ..]
+            | ["set", "search_path", rest @ ..] => rest,
+            _ => return Ok(()),
+        };
+        let schemas: Vec<&str> = rest
+            .iter()
+            .copied()
+            .filter(|w| *w != "to")
+            .map(|w| w.trim_matches(['\'', '"']))
+            .filter(|w| !w.is_empty() && *w != "$user" && *w != "pg_catalog")
+            .collect();
+        match schemas.first() {
+            None | Some(&crate::model::DEFAULT_SCHEMA) => Ok(()),
+            Some(_) => Err(self
+                .refuse_clause("SET search_path", &["search_path"], "SET")
+                .note("unqualified names would land in another schema than `public`, where the model puts them")
+                .help("qualify the names instead (`CREATE TABLE app.t ...`), or remove the SET")),
+        }
+    }
+
     fn not_in_declarative(&self, what: &str) -> Res<()> {
         if self.mode == Mode::Declarative {
             return Err(self
@@ -623,8 +653,26 @@ impl<'a> Cx<'a> {
                 }
                 self.create_sequence(name, *if_not_exists, sequence_options)
             }
-            // Session settings and transactions do not change the model.
-            Statement::Set(_) | Statement::StartTransaction { .. } | Statement::Commit { .. } => {
+            // Session settings do not change the model, except the search path,
+            // which decides where unqualified names land.
+            Statement::Set(_) => self.check_search_path(),
+            // The migrator runs each migration in a transaction of its own: a
+            // COMMIT inside would make the rest of it run outside of it.
+            Statement::StartTransaction { .. } | Statement::Commit { .. } => {
+                if self.mode == Mode::Migration {
+                    let what = if matches!(statement, Statement::Commit { .. }) {
+                        "COMMIT / END"
+                    } else {
+                        "BEGIN / START TRANSACTION"
+                    };
+                    return Err(self
+                        .err(
+                            codes::NOT_ALLOWED_HERE,
+                            format!("`{what}` is not allowed in a migration"),
+                        )
+                        .note("the migrator runs each migration, and the row that records it, in one transaction of its own; a COMMIT inside would leave half of it applied if the rest fails")
+                        .help("remove it; for statements that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`), write `-- schema: no-transaction` in the up.sql"));
+                }
                 Ok(())
             }
             Statement::CreateExtension(ce) => self.create_extension(ce),

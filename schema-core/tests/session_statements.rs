@@ -1,0 +1,94 @@
+//! Session and transaction statements: what the model may pass over and what
+//! it must refuse, because passing over it would change where objects land or
+//! what a migration leaves behind when it fails.
+
+#![allow(clippy::panic, reason = "a test reports failure by panicking")]
+
+use std::sync::Arc;
+
+use schema_core::diagnostic::{Diagnostic, Source, codes, render_all};
+use schema_core::parse::{self, Mode, apply::apply_file};
+
+fn errors(mode: Mode, text: &str) -> Vec<Diagnostic> {
+    let source: Arc<Source> = Source::new("file.sql", text);
+    let (file, mut diagnostics) = parse::parse_file(&source);
+    let mut schema = schema_core::Schema::new();
+    apply_file(&mut schema, &file, mode, &mut diagnostics);
+    diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect()
+}
+
+#[test]
+fn a_migration_may_not_end_the_migrators_transaction() {
+    for (statement, named) in [
+        ("COMMIT;", "COMMIT"),
+        ("END;", "COMMIT"),
+        ("BEGIN;", "BEGIN"),
+        ("START TRANSACTION;", "BEGIN"),
+    ] {
+        let text = format!(
+            "CREATE TABLE t (id int PRIMARY KEY);\n{statement}\nCREATE TABLE u (id int);\n"
+        );
+        let found = errors(Mode::Migration, &text);
+        assert_eq!(found.len(), 1, "{statement}: {}", render_all(&found, false));
+        assert_eq!(found[0].code, codes::NOT_ALLOWED_HERE);
+        assert!(found[0].message.contains(named), "{}", found[0].message);
+        assert_eq!(found[0].location().as_deref(), Some("file.sql:2:1"));
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("no-transaction"))
+        );
+    }
+    // A declarative file states the schema; a psql-style BEGIN/COMMIT around it is harmless.
+    assert!(
+        errors(
+            Mode::Declarative,
+            "BEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_search_path_that_moves_unqualified_names_is_refused_by_name() {
+    for text in [
+        "SET search_path = app;",
+        "SET search_path TO app, public;",
+        "SET LOCAL search_path TO 'billing';",
+    ] {
+        for mode in [Mode::Declarative, Mode::Migration] {
+            let found = errors(
+                mode,
+                &format!("CREATE SCHEMA app;\nCREATE SCHEMA billing;\n{text}\n"),
+            );
+            assert_eq!(found.len(), 1, "{text}: {}", render_all(&found, false));
+            assert_eq!(found[0].code, codes::UNSUPPORTED_FEATURE);
+            assert!(
+                found[0].message.contains("search_path"),
+                "{}",
+                found[0].message
+            );
+            assert_eq!(
+                found[0].location().map(|l| l.starts_with("file.sql:3:")),
+                Some(true)
+            );
+        }
+    }
+    // What pg_dump and Rails write keeps names in `public`; other settings change no name.
+    for text in [
+        "SET search_path TO \"$user\", public;",
+        "SET search_path = public, pg_catalog;",
+        "SET search_path = '';",
+        "SET statement_timeout = 0;",
+        "SET client_encoding = 'UTF8';",
+    ] {
+        for mode in [Mode::Declarative, Mode::Migration] {
+            let found = errors(mode, text);
+            assert!(found.is_empty(), "{text}: {}", render_all(&found, false));
+        }
+    }
+}
