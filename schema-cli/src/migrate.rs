@@ -328,7 +328,7 @@ fn failed(e: MigrateError) -> String {
 
 fn summary(verb: &str, n: usize, started: Instant, status: &schema_runtime::Status) {
     let at = status.applied_version().map_or_else(
-        || "no migration applied".to_string(),
+        || "at no migration (none applied)".to_string(),
         |v| format!("at version {v}"),
     );
     let pending = status.pending().count();

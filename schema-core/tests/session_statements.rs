@@ -92,3 +92,36 @@ fn a_search_path_that_moves_unqualified_names_is_refused_by_name() {
         }
     }
 }
+
+/// PostgreSQL skips `CREATE ... IF NOT EXISTS` of what exists; in schema.sql a
+/// second declaration that silently does nothing is warned about, located.
+#[test]
+fn a_repeated_if_not_exists_declaration_is_warned_about() {
+    let text = "CREATE TABLE t (id int PRIMARY KEY);\n\
+                CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, extra int);\n\
+                CREATE INDEX t_id_idx ON t (id);\n\
+                CREATE INDEX IF NOT EXISTS t_id_idx ON t (id DESC);\n";
+    let source: Arc<Source> = Source::new("schema.sql", text);
+    let (file, mut diagnostics) = parse::parse_file(&source);
+    let mut schema = schema_core::Schema::new();
+    apply_file(&mut schema, &file, Mode::Declarative, &mut diagnostics);
+    let located: Vec<(String, Option<String>)> = diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(
+                d.code,
+                codes::IGNORED_STATEMENT,
+                "{}",
+                render_all(&diagnostics, false)
+            );
+            (d.message.clone(), d.location())
+        })
+        .collect();
+    assert_eq!(located.len(), 2, "{located:?}");
+    assert!(located[0].0.contains("table `t` already exists"));
+    assert_eq!(located[0].1.as_deref(), Some("schema.sql:2:1"));
+    assert!(located[1].0.contains("t_id_idx"));
+    assert_eq!(located[1].1.as_deref(), Some("schema.sql:4:1"));
+    // A migration runs as written: PostgreSQL's no-op, nothing to say.
+    assert!(errors(Mode::Migration, text).is_empty());
+}

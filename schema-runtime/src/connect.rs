@@ -69,7 +69,27 @@ impl Target {
     pub fn parse(url: &str) -> Result<Self, DriverError> {
         let url = url.trim();
         let doing = "reading the database URL";
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if let Some(rest) = url
+            .strip_prefix("postgres://")
+            .or_else(|| url.strip_prefix("postgresql://"))
+        {
+            let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let database = before_query.split_once('/').map_or("", |(_, db)| db);
+            let named_in_query = query
+                .split('&')
+                .any(|kv| kv.starts_with("dbname=") && kv.len() > "dbname=".len());
+            if database.is_empty() && !named_in_query {
+                // libpq would pick a database named after the user (often
+                // `postgres`): a migration must never land there by accident.
+                return Err(DriverError::message(
+                    doing,
+                    format!(
+                        "`{}` names no database: write it after the host \
+                         (`postgres://user@host:5432/app`)",
+                        redact(url)
+                    ),
+                ));
+            }
             return Ok(Target::Postgres(url.to_string()));
         }
         if let Some(rest) = url.strip_prefix("sqlite:") {
@@ -211,6 +231,22 @@ mod tests {
             Some(Target::SqliteFile("data/a.db".into()))
         );
         assert!(matches!(t("postgres://u@h/db"), Some(Target::Postgres(_))));
+        assert!(matches!(
+            t("postgres://u@h/?dbname=db"),
+            Some(Target::Postgres(_))
+        ));
+        for no_database in [
+            "postgres://u@h",
+            "postgres://u@h/",
+            "postgresql://u:p@h:5432/?sslmode=disable",
+        ] {
+            let err = Target::parse(no_database)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("names no database"), "{no_database}: {err}");
+            assert!(!err.contains(":p@"), "{err}");
+        }
         assert!(Target::parse("mysql://x").is_err());
     }
 

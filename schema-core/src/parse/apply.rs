@@ -466,6 +466,22 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// `CREATE ... IF NOT EXISTS` of an object that already exists: a no-op
+    /// in PostgreSQL, and so in replay. In schema.sql the second declaration is
+    /// most likely meant to count, so it is a located warning there.
+    fn skipped_if_not_exists(&self, what: &str, previous: &Origin) -> Res<()> {
+        if self.mode == Mode::Migration {
+            return Ok(());
+        }
+        Err(Diagnostic::warning(
+            codes::IGNORED_STATEMENT,
+            format!("{what} already exists: PostgreSQL skips this `IF NOT EXISTS`, and nothing in it takes effect"),
+        )
+        .at(&self.origin())
+        .related(previous, "declared here first")
+        .help("declare each object once, in its final form"))
+    }
+
     fn not_in_declarative(&self, what: &str) -> Res<()> {
         if self.mode == Mode::Declarative {
             return Err(self
@@ -939,10 +955,10 @@ impl<'a> Cx<'a> {
         self.check_object_name(&ct.name, "table")?;
         self.refuse_table_clauses(ct)?;
         if self.schema.tables.contains_key(&name) {
-            if ct.if_not_exists {
-                return Ok(());
-            }
             let previous = self.schema.tables[&name].origin.clone();
+            if ct.if_not_exists {
+                return self.skipped_if_not_exists(&format!("table `{name}`"), &previous);
+            }
             return Err(Diagnostic::error(
                 codes::DUPLICATE_OBJECT,
                 format!("table `{name}` is created twice"),
@@ -2308,7 +2324,18 @@ impl<'a> Cx<'a> {
         let qualified_index = QualifiedName::new(table_name.schema.clone(), name.clone());
         if self.schema.relation_name_taken(&qualified_index) {
             if ci.if_not_exists {
-                return Ok(());
+                let previous = self
+                    .schema
+                    .index_owner(&qualified_index)
+                    .and_then(|t| self.schema.tables.get(t))
+                    .and_then(|t| t.indexes.get(&qualified_index.name))
+                    .map(|i| i.origin.clone());
+                return match previous {
+                    Some(previous) => {
+                        self.skipped_if_not_exists(&format!("index `{qualified_index}`"), &previous)
+                    }
+                    None => Ok(()),
+                };
             }
             return Err(self
                 .err(
