@@ -96,3 +96,31 @@ fn rename_hints_become_renames_both_ways() {
     assert_eq!(err.len(), 1);
     assert!(err[0].message.contains("matches nothing"), "{}", err[0]);
 }
+
+/// The down of "add an enum label and a column holding it" drops the column
+/// before it recreates the type without the label: converting the column's
+/// rows first would fail on that very label.
+#[test]
+fn a_down_drops_the_column_of_a_removed_label_before_recreating_the_enum() {
+    let from = schema(
+        "CREATE TYPE status AS ENUM ('open', 'paid');
+         CREATE TABLE invoice (id int PRIMARY KEY, state status NOT NULL DEFAULT 'open');",
+    );
+    let to = schema(
+        "CREATE TYPE status AS ENUM ('open', 'paid', 'archived');
+         CREATE TABLE invoice (id int PRIMARY KEY, state status NOT NULL DEFAULT 'open',
+                               archive_state status NOT NULL DEFAULT 'archived');",
+    );
+    let migration =
+        generate(&from, &to, &Renames::default(), &Postgres).unwrap_or_else(|e| panic!("{e}"));
+    let down = migration.down_sql();
+    let drop = down.find("DROP COLUMN archive_state");
+    let recreate = down.find("RENAME TO status_old");
+    assert!(
+        matches!((drop, recreate), (Some(d), Some(r)) if d < r),
+        "{down}"
+    );
+    // The column that stays is still converted.
+    assert!(down.contains("ALTER COLUMN state TYPE"), "{down}");
+    assert!(!down.contains("ALTER COLUMN archive_state TYPE"), "{down}");
+}

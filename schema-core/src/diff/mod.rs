@@ -1004,7 +1004,44 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         .collect();
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
-    drops_before_renames_that_take_their_names(all)
+    drops_before_enum_recreations(drops_before_renames_that_take_their_names(all))
+}
+
+/// A column of a recreated enum type that the migration drops anyway goes
+/// before the recreation: converting its rows to the new type would fail on
+/// the very labels the recreation removes (the down of "add a label and a
+/// column holding it").
+fn drops_before_enum_recreations(mut all: Vec<Change>) -> Vec<Change> {
+    let Some(first) = all
+        .iter()
+        .position(|c| matches!(c, Change::RecreateEnum { .. }))
+    else {
+        return all;
+    };
+    let recreated: Vec<QualifiedName> = all
+        .iter()
+        .filter_map(|c| match c {
+            Change::RecreateEnum { from, .. } => Some(from.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let uses = |ty: &crate::model::SqlType| match ty {
+        crate::model::SqlType::Named(n) => recreated.contains(n),
+        crate::model::SqlType::Array(inner) => {
+            matches!(&**inner, crate::model::SqlType::Named(n) if recreated.contains(n))
+        }
+        _ => false,
+    };
+    let moved: Vec<usize> = (first..all.len())
+        .filter(
+            |&i| matches!(&all[i], Change::DropColumn { column, .. } if uses(&column.data_type)),
+        )
+        .collect();
+    for (k, i) in moved.into_iter().enumerate() {
+        let c = all.remove(i);
+        all.insert(first + k, c);
+    }
+    all
 }
 
 /// A table or column dropped because a rename takes its name must go before
