@@ -74,11 +74,12 @@ impl Target {
             .or_else(|| url.strip_prefix("postgresql://"))
         {
             let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
-            let database = before_query.split_once('/').map_or("", |(_, db)| db);
+            let (host, database) = before_query.split_once('/').unwrap_or((before_query, ""));
             let named_in_query = query
                 .split('&')
                 .any(|kv| kv.starts_with("dbname=") && kv.len() > "dbname=".len());
-            if database.is_empty() && !named_in_query {
+            // (A URL without a host is refused where it is opened, naming that.)
+            if !host.is_empty() && database.is_empty() && !named_in_query {
                 // libpq would pick a database named after the user (often
                 // `postgres`): a migration must never land there by accident.
                 return Err(DriverError::message(
