@@ -125,3 +125,53 @@ fn a_repeated_if_not_exists_declaration_is_warned_about() {
     // A migration runs as written: PostgreSQL's no-op, nothing to say.
     assert!(errors(Mode::Migration, text).is_empty());
 }
+
+/// In a column definition PostgreSQL's `DEFAULT` takes a restricted expression:
+/// what it would reject is a located error, never a failure at `up`; the
+/// column's own `COLLATE` written after a default is refused by name.
+#[test]
+fn a_column_default_that_needs_parentheses_is_an_error_saying_so() {
+    for default in [
+        "NOT false",
+        "true AND false",
+        "1 IN (1)",
+        "1 BETWEEN 0 AND 2",
+        "now() AT TIME ZONE 'utc'",
+        "1 IS NULL",
+        "'a' LIKE 'b'",
+    ] {
+        let text =
+            format!("CREATE TABLE t (\n  id int PRIMARY KEY,\n  c text DEFAULT {default}\n);\n");
+        let found = errors(Mode::Declarative, &text);
+        assert_eq!(found.len(), 1, "{default}: {}", render_all(&found, false));
+        assert_eq!(found[0].code, codes::SYNTAX, "{default}");
+        assert!(
+            found[0].message.contains("parentheses"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            found[0]
+                .location()
+                .map(|l| l.starts_with("schema.sql:3:") || l.starts_with("file.sql:3:")),
+            Some(true),
+            "{default}"
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains(&format!("DEFAULT ({default})")))
+        );
+        // Parenthesised, it is what PostgreSQL takes.
+        let fixed = format!("CREATE TABLE t (id int PRIMARY KEY, c text DEFAULT ({default}));");
+        assert!(errors(Mode::Declarative, &fixed).is_empty(), "({default})");
+    }
+    let found = errors(
+        Mode::Declarative,
+        "CREATE TABLE t (c text DEFAULT 'x' COLLATE \"C\");",
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, codes::UNSUPPORTED_FEATURE);
+    assert!(found[0].message.contains("COLLATE"), "{}", found[0].message);
+}

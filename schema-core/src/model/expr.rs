@@ -141,6 +141,21 @@ impl Expression {
         }
     }
 
+    /// The spelling to write after `DEFAULT` in a column definition: the
+    /// user's own, in parentheses where PostgreSQL's grammar needs them there
+    /// (see [`is_bare_default`]).
+    pub fn as_column_default(&self) -> String {
+        let bare = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(&self.source)
+            .and_then(|mut parser| parser.parse_expr())
+            .map_or(true, |e| is_bare_default(&e));
+        if bare {
+            self.source.clone()
+        } else {
+            format!("({})", self.source)
+        }
+    }
+
     /// The canonical SQL text: what equality compares, not what is rendered.
     pub fn sql(&self) -> &str {
         &self.sql
@@ -163,6 +178,37 @@ impl Expression {
         let rest = self.sql.strip_prefix("nextval('")?;
         rest.strip_suffix("')")
     }
+}
+
+/// True when `e` may stand bare after `DEFAULT` in a column definition, where
+/// PostgreSQL's grammar takes a restricted expression (`b_expr`): not `NOT`,
+/// `AND`/`OR`, `IS [NOT] NULL`/`TRUE`/..., `LIKE`, `IN`, `BETWEEN`,
+/// `AT TIME ZONE` or `COLLATE` at the top (`ALTER ... SET DEFAULT` takes any).
+pub fn is_bare_default(e: &Expr) -> bool {
+    !matches!(
+        e,
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            ..
+        } | Expr::BinaryOp {
+            op: BinaryOperator::And | BinaryOperator::Or,
+            ..
+        } | Expr::IsNull(_)
+            | Expr::IsNotNull(_)
+            | Expr::IsTrue(_)
+            | Expr::IsNotTrue(_)
+            | Expr::IsFalse(_)
+            | Expr::IsNotFalse(_)
+            | Expr::IsUnknown(_)
+            | Expr::IsNotUnknown(_)
+            | Expr::Like { .. }
+            | Expr::ILike { .. }
+            | Expr::SimilarTo { .. }
+            | Expr::In { .. }
+            | Expr::Between { .. }
+            | Expr::AtTimeZone { .. }
+            | Expr::Collate { .. }
+    )
 }
 
 /// True when `text` parses as an expression whose canonical text is `sql`.

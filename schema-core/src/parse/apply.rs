@@ -1060,7 +1060,27 @@ impl<'a> Cx<'a> {
             match &option.option {
                 ColumnOption::Null => saw_null = true,
                 ColumnOption::NotNull => column.nullable = false,
-                ColumnOption::Default(e) => column.default = column_default(e),
+                ColumnOption::Default(e) => {
+                    if matches!(e, Expr::Collate { .. }) {
+                        // PostgreSQL reads `DEFAULT 'x' COLLATE "C"` as the
+                        // column's collation, which the model does not carry.
+                        return Err(self.refuse_clause(
+                            "COLLATE",
+                            &["COLLATE"],
+                            "column definition",
+                        ));
+                    }
+                    if !crate::model::expr::is_bare_default(e) {
+                        return Err(Diagnostic::error(
+                                codes::SYNTAX,
+                                format!("PostgreSQL needs parentheses around this `DEFAULT` of column `{col_name}`"),
+                            )
+                            .at(&at)
+                            .note("in a column definition, `DEFAULT` takes only a restricted expression: `NOT`, `AND`/`OR`, `IS ...`, `LIKE`, `IN`, `BETWEEN`, `AT TIME ZONE` and `COLLATE` must be parenthesised")
+                            .help(format!("write `DEFAULT ({e})`")));
+                    }
+                    column.default = column_default(e);
+                }
                 ColumnOption::PrimaryKey(pk) => {
                     column.nullable = false;
                     let mut p = self.primary_key(pk, Some(&col_name))?;

@@ -219,7 +219,7 @@ pub trait Renderer {
             out.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
         }
         if let Some(d) = &c.default {
-            out.push_str(&format!(" DEFAULT {d}"));
+            out.push_str(&format!(" DEFAULT {}", d.as_column_default()));
         }
         match c.identity {
             Some(Identity::Always) => out.push_str(" GENERATED ALWAYS AS IDENTITY"),
