@@ -82,7 +82,7 @@ impl Expression {
         // read back (`'\''`): where the printed text could hold one, it must
         // read back as the same expression, or the canonical text (which
         // spells such strings `E'…'`) is written instead.
-        if source.contains('\\') && !reads_back_as(&source, &sql) {
+        if (source.contains('\\') || source.contains("''")) && !reads_back_as(&source, &sql) {
             source.clone_from(&sql);
         }
         Expression { sql, source }
@@ -613,9 +613,10 @@ fn literal(v: ValueWithSpan) -> Expr {
     };
     if is_plain_number(&text) {
         value(Value::Number(text, false))
-    } else if text.contains("\\'") {
-        // sqlparser prints a plain string holding `\'` as `'\''`, which does
-        // not read back; the escape-string spelling does.
+    } else if text.contains("\\'") || text.contains("''") {
+        // sqlparser prints a plain string holding `\'` or two quotes in a row
+        // as text that reads back as another string (`'\''`; two quotes come
+        // out as one); the escape-string spelling reads back.
         value(Value::EscapedStringLiteral(text))
     } else {
         value(Value::SingleQuotedString(text))
@@ -1357,6 +1358,17 @@ mod tests {
         same(r"'\'''", r"E'\\\''");
         same(r"'\'''", r"'\'''::text");
         same(r"'a\b'", r"'a\b'::text");
+        // Two quotes in a row, which sqlparser alone prints as one.
+        let quotes = Expression::from_ast(&Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString("'''e".into()),
+            span: Span::empty(),
+        }));
+        assert!(reads_back_as(&quotes.to_string(), quotes.sql()), "{quotes}");
+        same(r"'''''''e'", r"'''''''e'::text");
+        assert_ne!(
+            Expression::parse(r"'''''''e'"),
+            Expression::parse(r"'''''e'")
+        );
     }
 
     #[test]
