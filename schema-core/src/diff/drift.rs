@@ -4,9 +4,8 @@
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::diff::{Change, column_differences};
+use crate::lint;
 use crate::model::{QualifiedName, Schema};
-
-const UNMIGRATED_HELP: &str = "add a migration that creates it, then run `schema sum`; if it is created outside migrations on purpose, write `-- schema: allow(unmigrated_object)` above it";
 
 /// Every difference between `migrated` and `declared`, located.
 pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
@@ -40,48 +39,17 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             }
         }
         let d = match change {
-            Change::CreateTable(t) => {
-                if t.directives.allows(codes::UNMIGRATED_OBJECT.name) {
-                    continue;
-                }
-                Diagnostic::error(
-                    codes::UNMIGRATED_OBJECT,
-                    format!(
-                        "table `{}` is declared at {} but no migration creates it",
-                        t.name, t.origin
-                    ),
-                )
-                .at(&t.origin)
-                .label("declared here")
-                .help(UNMIGRATED_HELP)
-            }
-            Change::CreateEnum(e) => {
-                if e.directives.allows(codes::UNMIGRATED_OBJECT.name) {
-                    continue;
-                }
-                Diagnostic::error(
-                    codes::UNMIGRATED_OBJECT,
-                    format!(
-                        "enum type `{}` is declared at {} but no migration creates it",
-                        e.name, e.origin
-                    ),
-                )
-                .at(&e.origin)
-                .help(UNMIGRATED_HELP)
+            // `unmigrated_object` is a lint: `lint` words it (and honours its allows).
+            Change::CreateTable(_) | Change::CreateEnum(_) | Change::CreateExtension(_) => {
+                let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
             }
             Change::CreateSequence(s) => {
                 if owner_reported(s) {
                     continue;
                 }
-                Diagnostic::error(
-                    codes::UNMIGRATED_OBJECT,
-                    format!(
-                        "sequence `{}` is declared at {} but no migration creates it",
-                        s.name, s.origin
-                    ),
-                )
-                .at(&s.origin)
-                .help(UNMIGRATED_HELP)
+                let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
             }
             Change::DropTable(t) => Diagnostic::error(
                 codes::DRIFT,
@@ -123,19 +91,11 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             // A schema another change puts objects in or takes them out of is
             // part of that change's report; one created by name alone is not.
             Change::CreateSchema(n) => {
-                let Some(ns) = declared.namespaces.get(&QualifiedName::global(n)) else {
-                    continue;
-                };
                 if changes.iter().any(|c| touches_namespace(c, n)) {
                     continue;
                 }
-                Diagnostic::error(
-                    codes::UNMIGRATED_OBJECT,
-                    format!("schema `{n}` is declared at {} but no migration creates it", ns.origin),
-                )
-                .at(&ns.origin)
-                .label("declared here")
-                .help(format!("add a migration with `CREATE SCHEMA {n};`, then run `schema sum`"))
+                let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
             }
             Change::DropSchema(n) => {
                 let Some(ns) = migrated.namespaces.get(&QualifiedName::global(n)) else {
@@ -152,13 +112,6 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .label("created here")
                 .help("declare it in schema.sql (`CREATE SCHEMA ...`), or drop it in a new migration")
             }
-            Change::CreateExtension(e) => Diagnostic::error(
-                codes::UNMIGRATED_OBJECT,
-                format!("extension `{}` is declared at {} but no migration creates it", e.name, e.origin),
-            )
-            .at(&e.origin)
-            .label("declared here")
-            .help("add a migration with the same `CREATE EXTENSION` statement, then run `schema sum`"),
             Change::DropExtension(e) => Diagnostic::error(
                 codes::DRIFT,
                 format!("extension `{}` is created by the migrations but not declared in schema.sql", e.name),

@@ -12,7 +12,7 @@
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::diff::Change;
 use crate::migrations::MigrationFiles;
-use crate::model::Schema;
+use crate::model::{QualifiedName, Schema};
 use crate::parse::directive::Directive;
 
 fn allowed(directives: &[Directive], name: &str) -> bool {
@@ -103,4 +103,84 @@ pub fn down_does_not_undo_up(
             "in down.sql when the migration cannot be undone"
         )
     )))
+}
+
+const UNMIGRATED_HELP: &str = "add a migration that creates it, then run `schema sum`; if it is created outside migrations on purpose, write `-- schema: allow(unmigrated_object)` above it";
+
+/// `unmigrated_object`: a table, enum type, sequence, schema or extension that
+/// schema.sql declares and no migration creates, reported for one `change` of
+/// the drift from the migrated to the `declared` schema.
+///
+/// `None` for any other change, for a table or enum type whose declaration
+/// allows the lint, and for a schema `declared` does not hold. Which changes
+/// another report already covers (a sequence owned by a missing column, a
+/// schema other objects are created in) is for the caller, [`crate::diff::drift`].
+pub fn unmigrated_object(change: &Change, declared: &Schema) -> Option<Diagnostic> {
+    let d = match change {
+        Change::CreateTable(t) => {
+            if t.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "table `{}` is declared at {} but no migration creates it",
+                    t.name, t.origin
+                ),
+            )
+            .at(&t.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
+        Change::CreateEnum(e) => {
+            if e.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "enum type `{}` is declared at {} but no migration creates it",
+                    e.name, e.origin
+                ),
+            )
+            .at(&e.origin)
+            .help(UNMIGRATED_HELP)
+        }
+        Change::CreateSequence(s) => Diagnostic::error(
+            codes::UNMIGRATED_OBJECT,
+            format!(
+                "sequence `{}` is declared at {} but no migration creates it",
+                s.name, s.origin
+            ),
+        )
+        .at(&s.origin)
+        .help(UNMIGRATED_HELP),
+        Change::CreateSchema(n) => {
+            let ns = declared.namespaces.get(&QualifiedName::global(n))?;
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "schema `{n}` is declared at {} but no migration creates it",
+                    ns.origin
+                ),
+            )
+            .at(&ns.origin)
+            .label("declared here")
+            .help(format!(
+                "add a migration with `CREATE SCHEMA {n};`, then run `schema sum`"
+            ))
+        }
+        Change::CreateExtension(e) => Diagnostic::error(
+            codes::UNMIGRATED_OBJECT,
+            format!(
+                "extension `{}` is declared at {} but no migration creates it",
+                e.name, e.origin
+            ),
+        )
+        .at(&e.origin)
+        .label("declared here")
+        .help("add a migration with the same `CREATE EXTENSION` statement, then run `schema sum`"),
+        _ => return None,
+    };
+    Some(d)
 }
