@@ -17,6 +17,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod stack;
+pub(crate) mod walk;
 
 pub use analyze::{Analysis, Loaded, Project, analyze, load};
 pub use diagnostic::{Diagnostic, Origin, Source};

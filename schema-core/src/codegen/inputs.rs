@@ -1,11 +1,11 @@
 //! The files a project's analysis reads, and a fingerprint of their contents:
 //! what a macro tracks (so editing a file rebuilds) and caches its analysis by.
 
-use std::fs::FileType;
 use std::path::{Path, PathBuf};
 
 use crate::analyze::Project;
 use crate::fingerprint::Fingerprint;
+use crate::walk;
 
 /// The files of a project and the hash of their paths and contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,56 +18,20 @@ pub struct Inputs {
     pub fingerprint: u128,
 }
 
-/// The entries of `dir` with their types, sorted by name (nothing when it
-/// cannot be read).
-fn entries(dir: &Path) -> Vec<(PathBuf, Option<FileType>)> {
-    let mut found: Vec<(std::ffi::OsString, Option<FileType>)> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| (e.file_name(), e.file_type().ok()))
-                .collect()
-        })
-        .unwrap_or_default();
-    // By name (what sorting the paths gives, for one directory), which is
-    // cheaper unoptimised than comparing paths component by component.
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    found
-        .into_iter()
-        .map(|(name, file_type)| (dir.join(name), file_type))
-        .collect()
-}
-
-/// True when the entry is a directory (following a symbolic link). The type
-/// read with the directory listing answers without a `stat` of each entry.
-fn is_dir(path: &Path, file_type: Option<FileType>) -> bool {
-    match file_type {
-        Some(t) if !t.is_symlink() => t.is_dir(),
-        _ => path.is_dir(),
-    }
-}
-
-/// True when the entry is a file (following a symbolic link).
-fn is_file(path: &Path, file_type: Option<FileType>) -> bool {
-    match file_type {
-        Some(t) if !t.is_symlink() => t.is_file(),
-        _ => path.is_file(),
-    }
-}
-
 /// The files that make up a project: schema.sql, then each file of the
 /// migrations directory and of its subdirectories, sorted.
 fn candidates(project: &Project) -> Vec<PathBuf> {
     let mut out = vec![project.schema_path()];
-    for (entry, file_type) in entries(&project.migrations_path()) {
-        if is_dir(&entry, file_type) {
+    for entry in walk::entries(&project.migrations_path()) {
+        if entry.is_dir() {
             out.extend(
-                entries(&entry)
+                walk::entries(&entry.path)
                     .into_iter()
-                    .filter(|(p, t)| is_file(p, *t))
-                    .map(|(p, _)| p),
+                    .filter(walk::Entry::is_file)
+                    .map(|e| e.path),
             );
         } else {
-            out.push(entry);
+            out.push(entry.path);
         }
     }
     out

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Origin, Source, codes};
+use crate::walk;
 
 use super::sum::SUM_FILE;
 
@@ -99,8 +100,8 @@ pub(crate) fn display_path(display: &str, rest: &str) -> String {
 /// with one version.
 pub fn discover(dir: &Path, display: &str) -> (Vec<MigrationFiles>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
+    let listing = match walk::list(dir) {
+        Ok(listing) => listing,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return (Vec::new(), Vec::new()),
         Err(e) => {
             let d = Diagnostic::error(
@@ -114,34 +115,29 @@ pub fn discover(dir: &Path, display: &str) -> (Vec<MigrationFiles>, Vec<Diagnost
         }
     };
 
-    let mut names = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(entry) => names.push(entry.file_name()),
-            Err(e) => diagnostics.push(
-                Diagnostic::error(
-                    codes::IO,
-                    format!("cannot list the migrations directory `{display}`: {e}"),
-                )
-                .help(format!("check the permissions of `{display}`")),
-            ),
-        }
+    for e in &listing.errors {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::IO,
+                format!("cannot list the migrations directory `{display}`: {e}"),
+            )
+            .help(format!("check the permissions of `{display}`")),
+        );
     }
-    // read_dir order is the file system's; sort so diagnostics come out stable.
-    names.sort();
 
+    // The listing is sorted, so diagnostics come out stable.
     let mut migrations = Vec::new();
-    for os_name in names {
-        let path = dir.join(&os_name);
-        let Some(name) = os_name.to_str() else {
-            let shown = display_path(display, &os_name.to_string_lossy());
+    for entry in &listing.entries {
+        let path = &entry.path;
+        let Some(name) = entry.name.to_str() else {
+            let shown = display_path(display, &entry.name.to_string_lossy());
             diagnostics.push(bad_name(&shown, "the name is not valid UTF-8"));
             continue;
         };
         if name.starts_with('.') {
             continue;
         }
-        let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+        let is_dir = entry.is_dir();
         if !is_dir && (name == SUM_FILE || name.starts_with("README")) {
             continue;
         }
@@ -160,8 +156,8 @@ pub fn discover(dir: &Path, display: &str) -> (Vec<MigrationFiles>, Vec<Diagnost
                 continue;
             }
         };
-        let up = read_migration_file(&path, display, name, "up.sql", &mut diagnostics);
-        let down = read_migration_file(&path, display, name, "down.sql", &mut diagnostics);
+        let up = read_migration_file(path, display, name, "up.sql", &mut diagnostics);
+        let down = read_migration_file(path, display, name, "down.sql", &mut diagnostics);
         if let (Some(up), Some(down)) = (up, down) {
             migrations.push(MigrationFiles {
                 version,
