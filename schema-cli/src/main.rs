@@ -44,13 +44,16 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
+use schema_core::Dialect;
 use schema_core::diagnostic::{Diagnostic, Source, render_all};
 use schema_core::diff;
 use schema_core::migrations::generate::{GeneratedMigration, generate};
 use schema_core::model::Schema;
-use schema_core::render::{Postgres, Renderer, Sqlite};
+use schema_core::render::Postgres;
 use schema_core::{Project, load, migrations};
 
 /// Make database drift a compile error: check schema.sql against its migrations.
@@ -61,18 +64,19 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Dialect {
-    Postgres,
-    Sqlite,
-}
+/// The core's [`Dialect`] as a `--dialect` value: its [`Dialect::name`], one
+/// possible value per dialect of [`Dialect::ALL`].
+#[derive(Debug, Clone, Copy)]
+struct DialectArg(Dialect);
 
-impl Dialect {
-    fn renderer(self) -> &'static dyn Renderer {
-        match self {
-            Dialect::Postgres => &Postgres,
-            Dialect::Sqlite => &Sqlite,
-        }
+impl ValueEnum for DialectArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: OnceLock<Vec<DialectArg>> = OnceLock::new();
+        ALL.get_or_init(|| Dialect::ALL.iter().copied().map(DialectArg).collect())
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
     }
 }
 
@@ -100,7 +104,7 @@ enum Command {
         to: String,
         /// The SQL dialect to print.
         #[arg(long, value_enum, default_value = "postgres")]
-        dialect: Dialect,
+        dialect: DialectArg,
         /// Exit with 2 when there are changes (0 when none).
         #[arg(long)]
         exit_code: bool,
@@ -153,7 +157,7 @@ fn run(cli: Cli) -> ExitCode {
             to,
             dialect,
             exit_code,
-        } => diff_command(&from, &to, dialect, exit_code, color),
+        } => diff_command(&from, &to, dialect.0, exit_code, color),
         Command::New {
             slug,
             allow_destructive,

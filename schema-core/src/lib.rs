@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod build;
 pub mod codegen;
 pub mod diagnostic;
+pub mod dialect;
 pub mod diff;
 pub mod fingerprint;
 pub mod lint;
@@ -21,4 +22,5 @@ pub(crate) mod walk;
 
 pub use analyze::{Analysis, Loaded, Project, analyze, load};
 pub use diagnostic::{Diagnostic, Origin, Source};
+pub use dialect::Dialect;
 pub use model::Schema;

@@ -412,6 +412,8 @@ fn param(dialect: Dialect, n: usize, ty: Option<&str>) -> String {
         (Dialect::Postgres, Some(ty)) => format!("${n}::text::{}", cast_type(ty)),
         (Dialect::Postgres, None) => format!("${n}::text"),
         (Dialect::Sqlite, _) => format!("?{n}"),
+        // A dialect the core added later (`Dialect` is non-exhaustive): numbered `?`.
+        _ => format!("?{n}"),
     }
 }
 
@@ -431,6 +433,8 @@ fn read(dialect: Dialect, column: &str, ty: &str) -> String {
             _ if ty == "inet" => format!("abbrev({column})"),
             _ => format!("{column}::text"),
         },
+        // A dialect the core added later (`Dialect` is non-exhaustive): as stored.
+        _ => column,
     }
 }
 
