@@ -63,7 +63,7 @@ use std::path::{Path, PathBuf};
 use crate::analyze::{Analysis, Project, load};
 use crate::diagnostic::{Diagnostic, render_all};
 use crate::diff::{self, Renames};
-use crate::migrations::dialects::{self, DialectSql};
+use crate::migrations::dialects;
 use crate::migrations::replay::ReplayedMigration;
 use crate::model::Schema;
 use crate::render::{Unsupported, to_script};
@@ -161,10 +161,7 @@ fn declared_source(declared: &Schema) -> String {
 /// why the dialect has none.
 fn migration_artifacts(m: &ReplayedMigration, dialect: Dialect, root: &Path) -> Vec<Artifact> {
     let dir = root.join("migrations").join(&m.files.dir_name);
-    let sql: Result<DialectSql, Unsupported> = match dialect {
-        Dialect::Postgres => Ok(dialects::postgres(m)),
-        other => dialects::rendered(m, other.renderer()),
-    };
+    let sql = dialects::sql(m, dialect);
     let how = match dialect {
         Dialect::Postgres => "copied as written".to_string(),
         other => format!("rendered for {}", other.title()),

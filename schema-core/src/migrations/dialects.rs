@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use crate::Dialect;
 use crate::diagnostic::{Diagnostic, Origin, Source, codes};
 use crate::diff;
 use crate::migrations::replay::{ReplayedMigration, Step};
@@ -35,6 +36,18 @@ pub fn postgres(m: &ReplayedMigration) -> DialectSql {
     DialectSql {
         up: m.files.up.text.clone(),
         down: m.files.down.text.clone(),
+    }
+}
+
+/// The migration in `dialect`: PostgreSQL's is the files as written, the others
+/// are rendered from the replayed changes.
+///
+/// # Errors
+/// When the dialect cannot express one of the migration's changes.
+pub fn sql(m: &ReplayedMigration, dialect: Dialect) -> Result<DialectSql, Unsupported> {
+    match dialect {
+        Dialect::Postgres => Ok(postgres(m)),
+        other => rendered(m, other.renderer()),
     }
 }
 
@@ -194,9 +207,7 @@ pub fn embedded(m: &ReplayedMigration) -> Embedded {
         postgres: postgres(m),
         // Rendering re-reads expressions: on a stack of its own, as schema!()
         // calls this on the compiler's thread.
-        sqlite: crate::stack::on_big_stack(|| {
-            rendered(m, &crate::render::Sqlite).map_err(|e| e.to_string())
-        }),
+        sqlite: crate::stack::on_big_stack(|| sql(m, Dialect::Sqlite).map_err(|e| e.to_string())),
     }
 }
 
