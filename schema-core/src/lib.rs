@@ -10,6 +10,7 @@ pub mod build;
 pub mod codegen;
 pub mod diagnostic;
 pub mod diff;
+pub mod directive;
 pub mod fingerprint;
 pub mod lint;
 pub mod migrations;

@@ -7,8 +7,10 @@
 //! ([`Expression`]). Every object keeps the [`Origin`] it came from; origins
 //! never take part in equality.
 
+pub mod depth;
 pub mod expr;
 pub mod map;
+pub mod mentions;
 pub mod names;
 pub mod types;
 
@@ -599,7 +601,7 @@ impl Extension {
 
 /// `-- schema: ...` directives attached to an object. Never part of equality.
 #[derive(Debug, Clone, Default)]
-pub struct Directives(pub Vec<crate::parse::directive::Directive>);
+pub struct Directives(pub Vec<crate::directive::Directive>);
 
 impl PartialEq for Directives {
     fn eq(&self, _: &Self) -> bool {

@@ -14,10 +14,14 @@ mod namespaces;
 
 pub use namespaces::BUILTIN_EXTENSION;
 
-use super::directive::Directive;
 use super::{LocatedStatement, ParsedFile, ParsedStatement, unsupported_statement};
 use crate::diagnostic::{Diagnostic, Origin, codes};
-use crate::model::names::{self, fold_ident, object_name_parts};
+use crate::directive::Directive;
+use crate::model::expr::nextval;
+use crate::model::mentions::{
+    expression_mentions, index_mentions, references, rename_in_expression, rename_type, uses_type,
+};
+use crate::model::names::{self, closest, fold_ident, object_name_parts};
 use crate::model::types::TypeSpec;
 use crate::model::{
     Column, Constraint, ConstraintKind, Directives, EnumType, Expression, ForeignKey, Identity,
@@ -40,7 +44,7 @@ type Res<T> = Result<T, Diagnostic>;
 /// (0 means the file does nothing).
 ///
 /// A file with deep expressions is applied on a stack of its own
-/// ([`crate::stack`]): a chain may be up to [`super::depth::MAX_DEPTH`] long,
+/// ([`crate::stack`]): a chain may be up to [`crate::model::depth::MAX_DEPTH`] long,
 /// every walk of its tree follows it, and the caller's thread may be small.
 pub fn apply_file(
     schema: &mut Schema,
@@ -48,7 +52,7 @@ pub fn apply_file(
     mode: Mode,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    if file.deepest > super::depth::INLINE_DEPTH {
+    if file.deepest > crate::model::depth::INLINE_DEPTH {
         crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics))
     } else {
         apply_statements(schema, file, mode, diagnostics)
@@ -3027,131 +3031,11 @@ fn merge_duplicate_keys(pending: Vec<PendingConstraint>) -> Vec<PendingConstrain
     out
 }
 
-/// `nextval('seq')` as canonical text; the schema is kept only outside `public`,
-/// and each part is quoted where `regclass` would quote it.
-pub fn nextval(seq: &QualifiedName) -> Expression {
-    let text = if seq.schema == crate::model::DEFAULT_SCHEMA {
-        names::quote_ident(&seq.name)
-    } else {
-        format!(
-            "{}.{}",
-            names::quote_ident(&seq.schema),
-            names::quote_ident(&seq.name)
-        )
-    };
-    // Already canonical (what `Expression::parse` gives for it, as a test
-    // checks): parsing it again would cost a parser run per serial column.
-    Expression::from_canonical(format!("nextval('{}')", text.replace('\'', "''")))
-}
-
 /// A column's `DEFAULT`: PostgreSQL stores no default for `DEFAULT NULL`
 /// (nor for `NULL::type`), so neither does the model.
 fn column_default(e: &Expr) -> Option<Expression> {
     let default = Expression::from_ast(e);
     (!default.is_null()).then_some(default)
-}
-
-/// True when `t` has a foreign key to `target`.
-fn references(t: &Table, target: &QualifiedName) -> bool {
-    t.constraints
-        .values()
-        .any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.ref_table == *target))
-}
-
-fn uses_type(ty: &SqlType, name: &QualifiedName) -> bool {
-    match ty {
-        SqlType::Named(n) => n == name,
-        SqlType::Array(inner) => uses_type(inner, name),
-        _ => false,
-    }
-}
-
-fn rename_type(ty: &mut SqlType, old: &QualifiedName, new: &QualifiedName) {
-    match ty {
-        SqlType::Named(n) if n == old => *n = new.clone(),
-        SqlType::Array(inner) => rename_type(inner, old, new),
-        _ => {}
-    }
-}
-
-/// The identifiers of an expression, as the tokenizer sees them.
-fn expression_words(expr: &Expression) -> Vec<(String, bool)> {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let dialect = sqlparser::dialect::PostgreSqlDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if let Token::Word(w) = t {
-            let is_call = matches!(tokens.get(i + 1), Some(Token::LParen));
-            let value = if w.quote_style.is_some() {
-                w.value.clone()
-            } else {
-                w.value.to_ascii_lowercase()
-            };
-            out.push((value, is_call));
-        }
-    }
-    out
-}
-
-/// True when `expr` refers to column `column`.
-pub fn expression_mentions(expr: &Expression, column: &str) -> bool {
-    expression_words(expr)
-        .iter()
-        .any(|(w, is_call)| !is_call && w == column)
-}
-
-fn index_mentions(index: &Index, column: &str) -> bool {
-    index.include.iter().any(|c| c == column)
-        || index.keys.iter().any(|k| match &k.part {
-            IndexPart::Column(c) => c == column,
-            IndexPart::Expression(e) => expression_mentions(e, column),
-        })
-        || index
-            .predicate
-            .as_ref()
-            .is_some_and(|p| expression_mentions(p, column))
-}
-
-/// Renames column `old` to `new` inside an expression, in its canonical text
-/// and in the spelling it is written back in.
-pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
-    let (Some(sql), Some(source)) = (
-        rename_words(expr.sql(), old, new),
-        rename_words(expr.source(), old, new),
-    ) else {
-        return expr.clone();
-    };
-    match Expression::parse(&sql) {
-        Ok(canonical) => Expression::from_parts(canonical.sql().to_string(), source),
-        Err(_) => expr.clone(),
-    }
-}
-
-/// `text` with every column reference `old` (not a function name) written `new`.
-fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let dialect = sqlparser::dialect::PostgreSqlDialect {};
-    let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
-    let mut out = String::new();
-    for (i, t) in tokens.iter().enumerate() {
-        match t {
-            Token::Word(w)
-                if !matches!(tokens.get(i + 1), Some(Token::LParen))
-                    && (if w.quote_style.is_some() {
-                        w.value == old
-                    } else {
-                        w.value.to_ascii_lowercase() == old
-                    }) =>
-            {
-                out.push_str(&names::quote_ident(new));
-            }
-            other => out.push_str(&other.to_string()),
-        }
-    }
-    Some(out)
 }
 
 /// PostgreSQL's own types that the model has no place for yet (geometry,
@@ -3212,30 +3096,6 @@ fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {
         || text.starts_with("select pg_catalog.setval(")
 }
 
-/// The candidate closest to `name` by edit distance, when close enough to be a typo.
-pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use crate::model::{Expression, QualifiedName};
@@ -3247,30 +3107,6 @@ mod tests {
         table
             .and_then(|t| t.column(column))
             .and_then(|c| c.default.clone())
-    }
-
-    #[test]
-    fn nextval_is_built_in_canonical_form() {
-        for (schema, name) in [
-            ("public", "users_id_seq"),
-            ("public", "Users_Id_Seq"),
-            ("public", "select"),
-            ("public", "it's"),
-            ("public", "a\"b"),
-            ("public", "a.b"),
-            ("public", "with space"),
-            ("public", "ünïcode"),
-            ("public", "back\\slash"),
-            ("app", "s"),
-            ("App", "S"),
-        ] {
-            let built = super::nextval(&QualifiedName::new(schema, name));
-            assert_eq!(
-                Expression::parse(built.sql()).as_ref(),
-                Ok(&built),
-                "{schema}.{name}"
-            );
-        }
     }
 
     #[test]
