@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::expr::nextval;
 use crate::model::mentions::{expression_mentions, index_mentions, uses_type};
 use crate::model::names::{closest, object_name_parts};
-use crate::model::{ConstraintKind, QualifiedName};
+use crate::model::{ConstraintKind, ForeignKey, QualifiedName, Table};
 use crate::parse::unsupported_statement;
 
 impl Cx<'_> {
@@ -183,19 +183,13 @@ impl Cx<'_> {
             }
             return Err(self.unknown_table(name, at));
         }
-        let dependents: Vec<(QualifiedName, String)> = self
-            .schema
-            .foreign_keys_to(name)
-            .map(|(t, c, _)| (t.name.clone(), c.name.clone()))
-            .collect();
-        if !dependents.is_empty() && !cascade {
-            return Err(self.dependency_error(&format!("table `{name}`"), &dependents));
-        }
-        for (t, c) in dependents {
-            if let Some(t) = self.schema.tables.get_mut(&t) {
-                t.constraints.remove(&c);
-            }
-        }
+        // Foreign keys of other tables that reference it.
+        self.drop_dependent_foreign_keys(
+            &format!("table `{name}`"),
+            name,
+            |t, _| t.name != *name,
+            cascade,
+        )?;
         self.schema.tables.remove(name);
         let owned: Vec<QualifiedName> = self
             .schema
@@ -230,24 +224,14 @@ impl Cx<'_> {
                 format!("column `{column}` of table `{table_name}` does not exist at this point"),
             ));
         }
-        // Foreign keys of other tables that reference this column.
-        let dependents: Vec<(QualifiedName, String)> = self
-            .schema
-            .foreign_keys_to(table_name)
-            .filter(|(_, _, fk)| fk.ref_columns.iter().any(|r| r == column))
-            .map(|(t, c, _)| (t.name.clone(), c.name.clone()))
-            .collect();
-        if !dependents.is_empty() && !cascade {
-            return Err(self.dependency_error(
-                &format!("column `{column}` of table `{table_name}`"),
-                &dependents,
-            ));
-        }
-        for (t, c) in dependents {
-            if let Some(t) = self.schema.tables.get_mut(&t) {
-                t.constraints.remove(&c);
-            }
-        }
+        // Foreign keys of other tables that reference this column (the
+        // table's own go with the column below).
+        self.drop_dependent_foreign_keys(
+            &format!("column `{column}` of table `{table_name}`"),
+            table_name,
+            |t, fk| t.name != *table_name && fk.ref_columns.iter().any(|r| r == column),
+            cascade,
+        )?;
         let table = self.table_mut(table_name, &origin)?;
         table.columns.retain(|c| c.name != column);
         table.constraints.retain(|_, c| match &c.kind {
@@ -273,6 +257,34 @@ impl Cx<'_> {
             .collect();
         for name in owned {
             self.schema.sequences.remove(&name);
+        }
+        Ok(())
+    }
+
+    /// What `DROP` does to the foreign keys that depend on `what`, an object
+    /// of table `table`: those that reference `table` and that `depends` picks
+    /// (given the referencing table) are refused without `CASCADE`, listed in
+    /// name order, and removed with it.
+    fn drop_dependent_foreign_keys(
+        &mut self,
+        what: &str,
+        table: &QualifiedName,
+        depends: impl Fn(&Table, &ForeignKey) -> bool,
+        cascade: bool,
+    ) -> Res<()> {
+        let dependents: Vec<(QualifiedName, String)> = self
+            .schema
+            .foreign_keys_referencing(table)
+            .filter(|(t, _, fk)| depends(t, fk))
+            .map(|(t, c, _)| (t.name.clone(), c.name.clone()))
+            .collect();
+        if !dependents.is_empty() && !cascade {
+            return Err(self.dependency_error(what, &dependents));
+        }
+        for (t, c) in dependents {
+            if let Some(t) = self.schema.tables.get_mut(&t) {
+                t.constraints.remove(&c);
+            }
         }
         Ok(())
     }
@@ -316,33 +328,14 @@ impl Cx<'_> {
                 }));
         };
         if constraint.kind.has_index() {
-            let cols = constraint.kind.columns().to_vec();
-            let dependents: Vec<(QualifiedName, String)> = self
-                .schema
-                .tables
-                .values()
-                .flat_map(|t| {
-                    t.constraints.values().filter_map(|c| match &c.kind {
-                        ConstraintKind::ForeignKey(fk)
-                            if fk.ref_table == *table_name && fk.ref_columns == cols =>
-                        {
-                            Some((t.name.clone(), c.name.clone()))
-                        }
-                        _ => None,
-                    })
-                })
-                .collect();
-            if !dependents.is_empty() && !cascade {
-                return Err(self.dependency_error(
-                    &format!("constraint `{cname}` of table `{table_name}`"),
-                    &dependents,
-                ));
-            }
-            for (t, c) in dependents {
-                if let Some(t) = self.schema.tables.get_mut(&t) {
-                    t.constraints.remove(&c);
-                }
-            }
+            // Foreign keys on its columns, the table's own included.
+            let cols = constraint.kind.columns();
+            self.drop_dependent_foreign_keys(
+                &format!("constraint `{cname}` of table `{table_name}`"),
+                table_name,
+                |_, fk| fk.ref_columns == cols,
+                cascade,
+            )?;
         }
         if let Some(t) = self.schema.tables.get_mut(table_name) {
             t.constraints.remove(cname);
