@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod diagnostic;
 pub mod dialect;
 pub mod diff;
+pub mod directive;
 pub mod fingerprint;
 pub mod lint;
 pub mod migrations;

@@ -3,7 +3,7 @@
 //! Parsing, canonical forms and rendering walk expression trees recursively,
 //! and a debug build spends tens of kilobytes of stack a level: more than the
 //! 8 MiB of a main thread (or of the compiler's thread a macro runs on) for an
-//! expression of a few hundred terms. [`crate::parse::depth`] bounds the depth;
+//! expression of a few hundred terms. [`crate::model::depth`] bounds the depth;
 //! this stack holds that bound with room to spare. The memory is reserved, not
 //! used: only the pages the analysis touches are ever allocated.
 

@@ -5,7 +5,8 @@
 //!
 //! A clause the model learns to carry moves out of this list into a test of
 //! its round trip; a new sqlparser field in a node the parser reads is a
-//! compile error in `parse/apply.rs`, where it must be modelled or refused.
+//! compile error in `parse/apply/` (`tables.rs` for `CREATE TABLE`), where it
+//! must be modelled or refused.
 
 #![allow(clippy::panic)] // test helpers fail loudly
 

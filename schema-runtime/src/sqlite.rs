@@ -26,12 +26,12 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 use schema_core::Origin;
 use schema_core::Schema;
+use schema_core::model::expr::nextval;
 use schema_core::model::names::{make_object_name, name_addition};
 use schema_core::model::{
     Column, Constraint, ConstraintKind, Directives, EnumType, Expression, ForeignKey, Index,
     IndexKey, IndexPart, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
 };
-use schema_core::parse::apply::nextval;
 use schema_core::render::sqlite::{
     RowidKind, RowidMarker, expression_from_sqlite, parse_enum_marker, type_from_sqlite,
 };

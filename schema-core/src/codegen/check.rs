@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::names::closest;
 use crate::model::{Column, QualifiedName, Schema, Table};
-use crate::parse::apply::closest;
 
 use super::codes;
 use super::models::{feature_disabled, name_models};

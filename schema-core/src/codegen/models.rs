@@ -8,8 +8,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::{Diagnostic, Origin, codes as diag_codes};
+use crate::directive::DirectiveKind;
 use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, Table};
-use crate::parse::directive::DirectiveKind;
 
 use super::codes;
 use super::names;

@@ -378,7 +378,7 @@ pub fn renames_from_hints(
     declared: &Schema,
 ) -> Result<Renames, Vec<crate::diagnostic::Diagnostic>> {
     use crate::diagnostic::{Diagnostic, codes};
-    use crate::parse::directive::DirectiveKind;
+    use crate::directive::DirectiveKind;
     let mut renames = Renames::default();
     let mut errors = Vec::new();
     let hints = |d: &crate::model::Directives| -> Vec<(String, crate::diagnostic::Origin)> {
@@ -1124,12 +1124,12 @@ fn compare_tables(
                 // PostgreSQL carries column renames into generated expressions.
                 for (_, old, new) in &renamed_columns {
                     if let Some(g) = &mut renamed.generated {
-                        *g = crate::parse::apply::rename_in_expression(g, old, new);
+                        *g = crate::model::mentions::rename_in_expression(g, old, new);
                     }
                 }
                 for (old, new) in seq_renames {
-                    if renamed.default == Some(crate::parse::apply::nextval(old)) {
-                        renamed.default = Some(crate::parse::apply::nextval(new));
+                    if renamed.default == Some(crate::model::expr::nextval(old)) {
+                        renamed.default = Some(crate::model::expr::nextval(new));
                     }
                 }
                 if renamed != *c {
@@ -1194,7 +1194,7 @@ fn compare_tables(
             }
             crate::model::ConstraintKind::Check { expr } => {
                 for (_, old, new) in &renamed_columns {
-                    *expr = crate::parse::apply::rename_in_expression(expr, old, new);
+                    *expr = crate::model::mentions::rename_in_expression(expr, old, new);
                 }
             }
         }
@@ -1212,13 +1212,13 @@ fn compare_tables(
                 match &mut k.part {
                     crate::model::IndexPart::Column(c) if c == old => *c = new.clone(),
                     crate::model::IndexPart::Expression(e) => {
-                        *e = crate::parse::apply::rename_in_expression(e, old, new);
+                        *e = crate::model::mentions::rename_in_expression(e, old, new);
                     }
                     crate::model::IndexPart::Column(_) => {}
                 }
             }
             if let Some(p) = &mut i.predicate {
-                *p = crate::parse::apply::rename_in_expression(p, old, new);
+                *p = crate::model::mentions::rename_in_expression(p, old, new);
             }
         }
         i

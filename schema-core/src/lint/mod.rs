@@ -11,9 +11,9 @@
 
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::diff::Change;
+use crate::directive::Directive;
 use crate::migrations::MigrationFiles;
 use crate::model::{QualifiedName, Schema};
-use crate::parse::directive::Directive;
 
 fn allowed(directives: &[Directive], name: &str) -> bool {
     directives.iter().any(|d| d.allows(name))

@@ -16,9 +16,9 @@ use std::sync::Arc;
 use crate::Dialect;
 use crate::diagnostic::{Diagnostic, Origin, Source, codes};
 use crate::diff;
+use crate::directive::Directive;
 use crate::migrations::replay::{ReplayedMigration, Step};
 use crate::model::Schema;
-use crate::parse::directive::Directive;
 use crate::render::sqlite::{data, new_case_collisions};
 use crate::render::{Renderer, Statement, Unsupported, to_script};
 

@@ -4,11 +4,11 @@
 
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::diff;
+use crate::directive::{Directive, DirectiveKind};
 use crate::lint;
 use crate::migrations::MigrationFiles;
 use crate::migrations::dialects;
 use crate::model::{Indexed, Journal, ObjectMap, Schema, SchemaJournal};
-use crate::parse::directive::{Directive, DirectiveKind};
 use crate::parse::{self, LocatedStatement, Mode, apply::apply_file, apply_statement};
 
 /// What replay learned about one migration.

@@ -22,7 +22,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Span;
 
-use super::names;
+use super::{QualifiedName, names};
 
 /// An expression: the canonical text it compares by, and the user's own
 /// spelling it is written back in.
@@ -68,7 +68,7 @@ impl Expression {
     pub fn from_ast(expr: &Expr) -> Self {
         // canonical() and Display recurse down a chain: a long one gets a
         // stack of its own.
-        if crate::parse::depth::left_spine(expr) > crate::parse::depth::INLINE_DEPTH {
+        if super::depth::left_spine(expr) > super::depth::INLINE_DEPTH {
             return crate::stack::on_big_stack(|| Self::from_ast_here(expr));
         }
         Self::from_ast_here(expr)
@@ -93,16 +93,16 @@ impl Expression {
     ///
     /// # Errors
     /// The parser's message when the text is not an expression, or the depth
-    /// limit's ([`crate::parse::depth`]) when it nests too deep.
+    /// limit's ([`super::depth`]) when it nests too deep.
     pub fn parse(text: &str) -> Result<Self, String> {
-        if let Some(deep) = crate::parse::depth::too_deep_in(text) {
+        if let Some(deep) = super::depth::too_deep_in(text) {
             return Err(deep.message());
         }
         let mut parser = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(text)
             .map_err(|e| e.to_string())?;
         let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-        let long = crate::parse::depth::left_spine(&expr) > crate::parse::depth::INLINE_DEPTH;
+        let long = super::depth::left_spine(&expr) > super::depth::INLINE_DEPTH;
         let sql = move || canonical(expr).to_string();
         Ok(Expression {
             sql: if long {
@@ -1142,9 +1142,50 @@ fn canonical_regclass(e: Expr) -> Expr {
     })
 }
 
+/// `nextval('seq')` as canonical text; the schema is kept only outside `public`,
+/// and each part is quoted where `regclass` would quote it.
+pub fn nextval(seq: &QualifiedName) -> Expression {
+    let text = if seq.schema == super::DEFAULT_SCHEMA {
+        names::quote_ident(&seq.name)
+    } else {
+        format!(
+            "{}.{}",
+            names::quote_ident(&seq.schema),
+            names::quote_ident(&seq.name)
+        )
+    };
+    // Already canonical (what `Expression::parse` gives for it, as a test
+    // checks): parsing it again would cost a parser run per serial column.
+    Expression::from_canonical(format!("nextval('{}')", text.replace('\'', "''")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nextval_is_built_in_canonical_form() {
+        for (schema, name) in [
+            ("public", "users_id_seq"),
+            ("public", "Users_Id_Seq"),
+            ("public", "select"),
+            ("public", "it's"),
+            ("public", "a\"b"),
+            ("public", "a.b"),
+            ("public", "with space"),
+            ("public", "ünïcode"),
+            ("public", "back\\slash"),
+            ("app", "s"),
+            ("App", "S"),
+        ] {
+            let built = nextval(&QualifiedName::new(schema, name));
+            assert_eq!(
+                Expression::parse(built.sql()).as_ref(),
+                Ok(&built),
+                "{schema}.{name}"
+            );
+        }
+    }
 
     #[test]
     fn sql_value_functions_stay_keywords() {

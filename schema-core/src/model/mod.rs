@@ -7,8 +7,10 @@
 //! ([`Expression`]). Every object keeps the [`Origin`] it came from; origins
 //! never take part in equality.
 
+pub mod depth;
 pub mod expr;
 pub mod map;
+pub mod mentions;
 pub mod names;
 pub mod types;
 
@@ -182,16 +184,15 @@ impl Schema {
             .any(|(_, t)| t.name.schema == schema && t.constraints.contains_key(name))
     }
 
-    /// The foreign keys of other tables that reference `table`, as
-    /// `(referencing table, constraint)`, in name order.
-    pub fn foreign_keys_to<'a>(
+    /// The foreign keys that reference `table` (its own included), as
+    /// `(referencing table, constraint, foreign key)`, in name order.
+    pub fn foreign_keys_referencing<'a>(
         &'a self,
         table: &'a QualifiedName,
     ) -> impl Iterator<Item = (&'a Table, &'a Constraint, &'a ForeignKey)> {
         self.tables
             .referring_to(table)
             .map(|(_, t)| t)
-            .filter(move |t| t.name != *table)
             .flat_map(move |t| {
                 t.constraints.values().filter_map(move |c| match &c.kind {
                     ConstraintKind::ForeignKey(fk) if fk.ref_table == *table => Some((t, c, fk)),
@@ -599,7 +600,7 @@ impl Extension {
 
 /// `-- schema: ...` directives attached to an object. Never part of equality.
 #[derive(Debug, Clone, Default)]
-pub struct Directives(pub Vec<crate::parse::directive::Directive>);
+pub struct Directives(pub Vec<crate::directive::Directive>);
 
 impl PartialEq for Directives {
     fn eq(&self, _: &Self) -> bool {

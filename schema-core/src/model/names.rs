@@ -1,5 +1,6 @@
 //! Identifiers as PostgreSQL treats them: folding, quoting, truncation to 63 bytes
-//! and the implicit names it chooses for constraints, indexes and sequences.
+//! and the implicit names it chooses for constraints, indexes and sequences; and
+//! the closest known name to a misspelt one.
 
 use sqlparser::ast::{Ident, ObjectName};
 
@@ -268,6 +269,30 @@ pub fn choose_constraint_name(
     choose_name(&table.name, addition, label, |name| {
         extra_taken.iter().any(|t| t == name) || schema.constraint_name_taken(&table.schema, name)
     })
+}
+
+/// The candidate closest to `name` by edit distance, when close enough to be a typo.
+pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]

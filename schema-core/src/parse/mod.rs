@@ -8,8 +8,6 @@
 //! ([`Mode::Migration`]).
 
 pub mod apply;
-pub mod depth;
-pub mod directive;
 pub mod keywords;
 
 use std::sync::Arc;
@@ -21,10 +19,11 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 pub use apply::{Mode, apply_statement};
-use directive::Directive;
 
 use crate::diagnostic::{Diagnostic, Origin, Source, codes};
+use crate::directive::{self, Directive};
 use crate::model::Schema;
+use crate::model::depth;
 
 /// Nesting limit handed to sqlparser: deep enough for real SQL, shallow enough
 /// that hostile input cannot overflow the stack.

@@ -56,7 +56,7 @@ impl Postgres {
             return None;
         }
         let seq = implicit_sequence(table, &c.name);
-        let default = crate::parse::apply::nextval(&seq);
+        let default = crate::model::expr::nextval(&seq);
         if c.default.as_ref() != Some(&default) {
             return None;
         }
@@ -274,8 +274,8 @@ impl Postgres {
         after: &Schema,
         changes: &[Change],
     ) -> Result<Vec<Statement>, Unsupported> {
+        use crate::model::mentions::expression_mentions;
         use crate::model::{ConstraintKind, IndexPart};
-        use crate::parse::apply::expression_mentions;
         let old = QualifiedName::new(
             from.name.schema.clone(),
             names::make_object_name(&from.name.name, None, Some("old")),

@@ -132,13 +132,14 @@ use sqlparser::parser::Parser;
 
 use super::{Renderer, Statement, Unsupported, data_loss, literal};
 use crate::diff::Change;
+use crate::model::expr::nextval;
+use crate::model::mentions::expression_mentions;
 use crate::model::names::quote_ident;
 use crate::model::types::TypeSpec;
 use crate::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Expression, Identity, Index, IndexPart,
     QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
 };
-use crate::parse::apply::{expression_mentions, nextval};
 
 /// The SQLite renderer.
 #[derive(Debug, Clone, Copy, Default)]

@@ -8,8 +8,9 @@
 
 use sqlparser::ast::{CreateExtension, DropExtension, Ident, ObjectName, SchemaName, SqlOption};
 
-use super::{Cx, Mode, Res, nextval};
+use super::{Cx, Mode, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::model::expr::nextval;
 use crate::model::names::{fold_ident, object_name_parts};
 use crate::model::{DEFAULT_SCHEMA, Extension, Namespace, QualifiedName};
 

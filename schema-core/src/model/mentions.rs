@@ -1,0 +1,112 @@
+//! What a part of the model mentions: the columns an expression or an index
+//! uses, the tables a table references, the types a column uses; and renaming
+//! a column or a type inside them. Read by replay, diff and rendering alike.
+
+use super::{ConstraintKind, Expression, Index, IndexPart, QualifiedName, SqlType, Table};
+
+/// True when `t` has a foreign key to `target`.
+pub(crate) fn references(t: &Table, target: &QualifiedName) -> bool {
+    t.constraints
+        .values()
+        .any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.ref_table == *target))
+}
+
+/// True when `ty` is the type `name`, or an array of it.
+pub(crate) fn uses_type(ty: &SqlType, name: &QualifiedName) -> bool {
+    match ty {
+        SqlType::Named(n) => n == name,
+        SqlType::Array(inner) => uses_type(inner, name),
+        _ => false,
+    }
+}
+
+/// Renames type `old` to `new` inside `ty` (the type itself or its elements).
+pub(crate) fn rename_type(ty: &mut SqlType, old: &QualifiedName, new: &QualifiedName) {
+    match ty {
+        SqlType::Named(n) if n == old => *n = new.clone(),
+        SqlType::Array(inner) => rename_type(inner, old, new),
+        _ => {}
+    }
+}
+
+/// The identifiers of an expression, as the tokenizer sees them.
+fn expression_words(expr: &Expression) -> Vec<(String, bool)> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if let Token::Word(w) = t {
+            let is_call = matches!(tokens.get(i + 1), Some(Token::LParen));
+            let value = if w.quote_style.is_some() {
+                w.value.clone()
+            } else {
+                w.value.to_ascii_lowercase()
+            };
+            out.push((value, is_call));
+        }
+    }
+    out
+}
+
+/// True when `expr` refers to column `column`.
+pub fn expression_mentions(expr: &Expression, column: &str) -> bool {
+    expression_words(expr)
+        .iter()
+        .any(|(w, is_call)| !is_call && w == column)
+}
+
+/// True when index `index` uses `column` (a key, a key expression, `INCLUDE`
+/// or the predicate).
+pub(crate) fn index_mentions(index: &Index, column: &str) -> bool {
+    index.include.iter().any(|c| c == column)
+        || index.keys.iter().any(|k| match &k.part {
+            IndexPart::Column(c) => c == column,
+            IndexPart::Expression(e) => expression_mentions(e, column),
+        })
+        || index
+            .predicate
+            .as_ref()
+            .is_some_and(|p| expression_mentions(p, column))
+}
+
+/// Renames column `old` to `new` inside an expression, in its canonical text
+/// and in the spelling it is written back in.
+pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
+    let (Some(sql), Some(source)) = (
+        rename_words(expr.sql(), old, new),
+        rename_words(expr.source(), old, new),
+    ) else {
+        return expr.clone();
+    };
+    match Expression::parse(&sql) {
+        Ok(canonical) => Expression::from_parts(canonical.sql().to_string(), source),
+        Err(_) => expr.clone(),
+    }
+}
+
+/// `text` with every column reference `old` (not a function name) written `new`.
+fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            Token::Word(w)
+                if !matches!(tokens.get(i + 1), Some(Token::LParen))
+                    && (if w.quote_style.is_some() {
+                        w.value == old
+                    } else {
+                        w.value.to_ascii_lowercase() == old
+                    }) =>
+            {
+                out.push_str(&super::names::quote_ident(new));
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,554 @@
+//! Applies located statements to a [`Schema`]: the one place that knows what each
+//! DDL statement does to the model, shared by `schema.sql` and migration replay.
+//!
+//! This module holds the entry points, the per-statement context `Cx` with its
+//! shared helpers (locations, refusals, name checks) and the dispatch of each
+//! statement; what a statement does to each kind of object lives in the module
+//! of that kind.
+
+use sqlparser::ast::{
+    AlterIndexOperation, Ident, ObjectName, Statement, UserDefinedTypeRepresentation,
+};
+
+mod alter;
+mod comments;
+mod constraints;
+mod drop;
+mod indexes;
+mod namespaces;
+mod sequences;
+mod tables;
+mod types;
+
+pub use namespaces::BUILTIN_EXTENSION;
+
+use super::{LocatedStatement, ParsedFile, ParsedStatement, unsupported_statement};
+use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::directive::Directive;
+use crate::model::names::{closest, object_name_parts};
+use crate::model::{QualifiedName, Schema, Table};
+use sequences::{NarrowSequence, unowned_narrow_sequences};
+
+/// What kind of file the statements come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `schema.sql`: creates only (plus the `ALTER` forms `pg_dump` writes).
+    Declarative,
+    /// A migration: anything the model covers, DML ignored.
+    Migration,
+}
+
+type Res<T> = Result<T, Diagnostic>;
+
+/// Applies every statement of `file`, collecting diagnostics.
+/// Returns the number of statements that change or could change the schema
+/// (0 means the file does nothing).
+///
+/// A file with deep expressions is applied on a stack of its own
+/// ([`crate::stack`]): a chain may be up to [`crate::model::depth::MAX_DEPTH`] long,
+/// every walk of its tree follows it, and the caller's thread may be small.
+pub fn apply_file(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    mode: Mode,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    if file.deepest > crate::model::depth::INLINE_DEPTH {
+        crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics))
+    } else {
+        apply_statements(schema, file, mode, diagnostics)
+    }
+}
+
+/// [`apply_file`] on the current stack.
+fn apply_statements(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    mode: Mode,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let mut previous_end = 0;
+    let mut narrow_sequences = Vec::new();
+    for statement in &file.statements {
+        let directives = file.directives_between(previous_end, statement.origin.line);
+        let mut cx = Cx {
+            schema,
+            mode,
+            file,
+            statement,
+            directives,
+            narrow_sequences: &mut narrow_sequences,
+        };
+        if let Err(d) = cx.apply() {
+            diagnostics.push(d);
+        }
+        previous_end = statement.end_line;
+    }
+    diagnostics.extend(unowned_narrow_sequences(schema, narrow_sequences));
+    file.statements.len()
+}
+
+/// Applies one statement (with no directives) to `schema`.
+///
+/// # Errors
+/// A diagnostic located at the statement when it cannot be applied.
+pub fn apply_statement(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    statement: &LocatedStatement,
+    mode: Mode,
+) -> Result<(), Diagnostic> {
+    let mut narrow_sequences = Vec::new();
+    Cx {
+        schema,
+        mode,
+        file,
+        statement,
+        directives: Vec::new(),
+        narrow_sequences: &mut narrow_sequences,
+    }
+    .apply()?;
+    match unowned_narrow_sequences(schema, narrow_sequences)
+        .into_iter()
+        .next()
+    {
+        Some(d) => Err(d),
+        None => Ok(()),
+    }
+}
+
+struct Cx<'a> {
+    schema: &'a mut Schema,
+    mode: Mode,
+    file: &'a ParsedFile,
+    statement: &'a LocatedStatement,
+    directives: Vec<Directive>,
+    /// Sequences of the file declared `AS smallint` / `AS integer`.
+    narrow_sequences: &'a mut Vec<NarrowSequence>,
+}
+
+fn qualified(name: &ObjectName) -> Result<QualifiedName, String> {
+    let parts = object_name_parts(name);
+    match parts.as_slice() {
+        [n] => Ok(QualifiedName::public(n.clone())),
+        [s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
+        [_, s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
+        _ => Err(format!("`{name}` is not a valid object name")),
+    }
+}
+
+impl<'a> Cx<'a> {
+    fn origin(&self) -> Origin {
+        self.statement.origin.clone()
+    }
+
+    fn at_ident(&self, ident: &Ident) -> Origin {
+        let start = ident.span.start;
+        if start.line == 0 {
+            return self.origin();
+        }
+        Origin::new(
+            &self.file.source,
+            u32::try_from(start.line).unwrap_or(1),
+            u32::try_from(start.column).unwrap_or(1),
+        )
+    }
+
+    /// The start of a node's span, or the statement's start when it has none.
+    fn at_span(&self, node: &impl sqlparser::ast::Spanned) -> Origin {
+        let start = node.span().start;
+        if start.line == 0 {
+            return self.origin();
+        }
+        Origin::new(
+            &self.file.source,
+            u32::try_from(start.line).unwrap_or(1),
+            u32::try_from(start.column).unwrap_or(1),
+        )
+    }
+
+    fn at_name(&self, name: &ObjectName) -> Origin {
+        match name.0.first().and_then(|p| p.as_ident()) {
+            Some(i) => self.at_ident(i),
+            None => self.origin(),
+        }
+    }
+
+    fn err(&self, code: crate::diagnostic::Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, message).at(&self.statement.origin)
+    }
+
+    fn unsupported(&self, what: impl std::fmt::Display) -> Diagnostic {
+        self.err(
+            codes::UNSUPPORTED_FEATURE,
+            format!("{what} is not supported by the schema model"),
+        )
+        .help("remove it, or keep it in a separate SQL file run after migrations")
+    }
+
+    /// The refusal of a clause the model does not carry yet, located at the
+    /// clause's first word (`words`) when it can be found, else at the statement.
+    fn refuse_clause(&self, clause: &str, words: &[&str], statement: &str) -> Diagnostic {
+        let at = self.at_words(words).unwrap_or_else(|| self.origin());
+        Diagnostic::error(
+            codes::UNSUPPORTED_FEATURE,
+            format!("`{clause}` is not supported yet: the schema model does not carry it"),
+        )
+        .at(&at)
+        .note("it is refused rather than dropped, so the database never silently differs from this file")
+        .help(format!(
+            "remove `{clause}` from this `{statement}`; if the database needs it, apply it from a separate SQL file run after migrations"
+        ))
+    }
+
+    /// True when the statement's text holds `words` in a row.
+    fn has_words(&self, words: &[&str]) -> bool {
+        self.at_words(words).is_some()
+    }
+
+    /// Where the statement's first run of the unquoted `words` starts.
+    fn at_words(&self, words: &[&str]) -> Option<Origin> {
+        use sqlparser::tokenizer::{Token, Tokenizer};
+        if words.is_empty() {
+            return None;
+        }
+        let source = &self.file.source;
+        let first = self.statement.origin.line;
+        let last = self.statement.end_line.max(first);
+        let lines: Vec<&str> = source
+            .text
+            .lines()
+            .skip(usize::try_from(first).ok()?.saturating_sub(1))
+            .take(usize::try_from(last - first + 1).ok()?)
+            .collect();
+        let text = lines.join("\n");
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let tokens = Tokenizer::new(&dialect, &text)
+            .tokenize_with_location()
+            .ok()?;
+        let start_column = u64::from(self.statement.origin.column);
+        let significant: Vec<_> = tokens
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+            .filter(|t| t.span.start.line > 1 || t.span.start.column >= start_column)
+            .collect();
+        let found = significant.windows(words.len()).find(|w| {
+            w.iter().zip(words).all(|(t, word)| {
+                matches!(&t.token, Token::Word(x)
+                    if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(word))
+            })
+        })?;
+        let loc = found.first()?.span.start;
+        Some(Origin::new(
+            source,
+            first + u32::try_from(loc.line).ok()? - 1,
+            u32::try_from(loc.column).ok()?,
+        ))
+    }
+
+    /// PostgreSQL refuses a reserved key word as an unquoted name (`ColId`):
+    /// refused here too, rather than passing `check` and failing at `up`.
+    fn check_name(&self, ident: &Ident, what: &str) -> Res<()> {
+        let word = ident.value.to_ascii_lowercase();
+        if ident.quote_style.is_some() || !super::keywords::is_reserved(&word) {
+            return Ok(());
+        }
+        Err(Diagnostic::error(
+            codes::SYNTAX,
+            format!("`{word}` is a reserved word in PostgreSQL: it cannot name a {what} unquoted"),
+        )
+        .at(&self.at_ident(ident))
+        .note("PostgreSQL rejects this statement with a syntax error")
+        .help(format!(
+            "quote it, here and everywhere it is named: `\"{word}\"`; or choose another name"
+        )))
+    }
+
+    /// [`Self::check_name`] for an object name: only its first part is a `ColId`
+    /// (`public.user` is accepted, `user` is not).
+    fn check_object_name(&self, name: &ObjectName, what: &str) -> Res<()> {
+        match name.0.first().and_then(|p| p.as_ident()) {
+            Some(first) if name.0.len() == 1 => self.check_name(first, what),
+            Some(first) => self.check_name(first, "schema"),
+            None => Ok(()),
+        }
+    }
+
+    /// `SET search_path`: accepted while unqualified names still land in the
+    /// default schema (`"$user", public`, as pg_dump and Rails write it);
+    /// refused by name otherwise, since the model would put them elsewhere.
+    fn check_search_path(&self) -> Res<()> {
+        let text = self.statement.text.to_ascii_lowercase();
+        let words: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == '=' || c == ',' || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let rest = match words.as_slice() {
+            ["set", "session" | "local", "search_path", rest @ ..]
+            | ["set", "search_path", rest @ ..] => rest,
+            _ => return Ok(()),
+        };
+        let schemas: Vec<&str> = rest
+            .iter()
+            .copied()
+            .filter(|w| *w != "to")
+            .map(|w| w.trim_matches(['\'', '"']))
+            .filter(|w| !w.is_empty() && *w != "$user" && *w != "pg_catalog")
+            .collect();
+        match schemas.first() {
+            None | Some(&crate::model::DEFAULT_SCHEMA) => Ok(()),
+            Some(_) => Err(self
+                .refuse_clause("SET search_path", &["search_path"], "SET")
+                .note("unqualified names would land in another schema than `public`, where the model puts them")
+                .help("qualify the names instead (`CREATE TABLE app.t ...`), or remove the SET")),
+        }
+    }
+
+    /// `CREATE ... IF NOT EXISTS` of an object that already exists: a no-op
+    /// in PostgreSQL, and so in replay. In schema.sql the second declaration is
+    /// most likely meant to count, so it is a located warning there.
+    fn skipped_if_not_exists(&self, what: &str, previous: &Origin) -> Res<()> {
+        if self.mode == Mode::Migration {
+            return Ok(());
+        }
+        Err(Diagnostic::warning(
+            codes::IGNORED_STATEMENT,
+            format!("{what} already exists: PostgreSQL skips this `IF NOT EXISTS`, and nothing in it takes effect"),
+        )
+        .at(&self.origin())
+        .related(previous, "declared here first")
+        .help("declare each object once, in its final form"))
+    }
+
+    fn not_in_declarative(&self, what: &str) -> Res<()> {
+        if self.mode == Mode::Declarative {
+            return Err(self
+                .err(
+                    codes::NOT_ALLOWED_HERE,
+                    format!("`{what}` is not allowed in a declarative schema file"),
+                )
+                .note("schema.sql states what the schema is, not how it changes")
+                .help(
+                    "declare the final form of the object instead; changes belong in migrations",
+                ));
+        }
+        Ok(())
+    }
+
+    fn name(&self, name: &ObjectName) -> Res<QualifiedName> {
+        qualified(name).map_err(|m| self.err(codes::SYNTAX, m).at(&self.at_name(name)))
+    }
+
+    fn table_mut(&mut self, name: &QualifiedName, at: &Origin) -> Res<&mut Table> {
+        if !self.schema.tables.contains_key(name) {
+            return Err(self.unknown_table(name, at));
+        }
+        self.schema
+            .tables
+            .get_mut(name)
+            .ok_or_else(|| Diagnostic::error(codes::UNKNOWN_OBJECT, "table vanished"))
+    }
+
+    fn unknown_table(&self, name: &QualifiedName, at: &Origin) -> Diagnostic {
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_OBJECT,
+            format!("table `{name}` does not exist at this point"),
+        )
+        .at(at);
+        if let Some(similar) = closest(
+            &name.name,
+            self.schema.tables.keys().map(|k| k.name.as_str()),
+        ) {
+            d = d.help(format!("did you mean `{similar}`?"));
+        } else {
+            d = d.help(format!(
+                "create `{name}` before this statement (statements apply in order)"
+            ));
+        }
+        d
+    }
+
+    fn apply(&mut self) -> Res<()> {
+        self.apply_statement()?;
+        self.check_sequence_names()
+    }
+
+    fn apply_statement(&mut self) -> Res<()> {
+        let statement = match &self.statement.statement {
+            ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
+                return self.alter_sequence_owned_by(sequence, owned_by.as_deref());
+            }
+            ParsedStatement::RenameSequence {
+                sequence,
+                if_exists,
+                new_name,
+            } => return self.rename_sequence(sequence, *if_exists, new_name),
+            ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
+            ParsedStatement::Sql(s) => s.as_ref(),
+        };
+        match statement {
+            Statement::CreateTable(ct) => self.create_table(ct),
+            Statement::AlterTable(at) => self.alter_table_statement(at),
+            Statement::CreateIndex(ci) => self.create_index(ci),
+            Statement::AlterIndex { name, operation } => {
+                self.not_in_declarative("ALTER INDEX")?;
+                let AlterIndexOperation::RenameIndex { index_name } = operation;
+                let old = self.name(name)?;
+                self.check_object_name(index_name, "index")?;
+                let new = self.name(index_name)?;
+                self.rename_index(&old, &new.name)
+            }
+            Statement::CreateType {
+                name,
+                representation,
+            } => match representation {
+                Some(UserDefinedTypeRepresentation::Enum { labels }) => {
+                    self.check_object_name(name, "type")?;
+                    let name = self.name(name)?;
+                    self.create_enum(name, labels)
+                }
+                _ => Err(unsupported_statement(
+                    "CREATE TYPE (other than AS ENUM)",
+                    &self.origin(),
+                )),
+            },
+            Statement::AlterType(at) => {
+                let name = self.name(&at.name)?;
+                self.alter_type(&name, &at.operation)
+            }
+            Statement::Comment {
+                object_type,
+                object_name,
+                comment,
+                if_exists,
+            } => self.comment(object_type, object_name, comment.clone(), *if_exists),
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                // The default behaviour.
+                restrict: _,
+                purge,
+                temporary,
+                table,
+            } => {
+                if *purge || *temporary || table.is_some() {
+                    return Err(self.unsupported("`DROP` forms other than PostgreSQL's"));
+                }
+                self.drop(object_type, names, *if_exists, *cascade)
+            }
+            Statement::CreateSequence {
+                if_not_exists,
+                name,
+                sequence_options,
+                temporary,
+            } => {
+                if *temporary {
+                    return Err(self.refuse_clause("TEMPORARY", &["TEMP"], "CREATE SEQUENCE"));
+                }
+                self.create_sequence(name, *if_not_exists, sequence_options)
+            }
+            // Session settings do not change the model, except the search path,
+            // which decides where unqualified names land.
+            Statement::Set(_) => self.check_search_path(),
+            // The migrator runs each migration in a transaction of its own: a
+            // COMMIT inside would make the rest of it run outside of it.
+            Statement::StartTransaction { .. } | Statement::Commit { .. } => {
+                if self.mode == Mode::Migration {
+                    let what = if matches!(statement, Statement::Commit { .. }) {
+                        "COMMIT / END"
+                    } else {
+                        "BEGIN / START TRANSACTION"
+                    };
+                    return Err(self
+                        .err(
+                            codes::NOT_ALLOWED_HERE,
+                            format!("`{what}` is not allowed in a migration"),
+                        )
+                        .note("the migrator runs each migration, and the row that records it, in one transaction of its own; a COMMIT inside would leave half of it applied if the rest fails")
+                        .help("remove it; for statements that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`), write `-- schema: no-transaction` in the up.sql"));
+                }
+                Ok(())
+            }
+            Statement::CreateExtension(ce) => self.create_extension(ce),
+            Statement::DropExtension(de) => self.drop_extension(de),
+            Statement::CreateSchema {
+                schema_name,
+                or_replace,
+                if_not_exists,
+                with,
+                options,
+                default_collate_spec,
+                clone,
+            } => self.create_schema(&namespaces::CreateSchema {
+                schema_name,
+                or_replace: *or_replace,
+                if_not_exists: *if_not_exists,
+                with: with.as_ref(),
+                options: options.as_ref(),
+                default_collate_spec: default_collate_spec.is_some(),
+                clone: clone.is_some(),
+            }),
+            Statement::AlterSchema(sqlparser::ast::AlterSchema {
+                name: _,
+                if_exists: _,
+                operations,
+            }) => match operations.iter().find(|op| {
+                !matches!(
+                    op,
+                    sqlparser::ast::AlterSchemaOperation::OwnerTo { owner: _ }
+                )
+            }) {
+                // Ownership is not modelled yet.
+                None => Ok(()),
+                Some(op) => Err(self.unsupported(format!("`ALTER SCHEMA ... {op}`"))),
+            },
+            Statement::Query(q) => {
+                if self.mode == Mode::Migration || is_pg_dump_select(q) {
+                    Ok(())
+                } else {
+                    Err(self
+                        .err(
+                            codes::NOT_ALLOWED_HERE,
+                            "`SELECT` is not allowed in a declarative schema file",
+                        )
+                        .help("remove it; only `SELECT pg_catalog.set_config(...)` lines from pg_dump are accepted"))
+                }
+            }
+            Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Truncate(_) => {
+                if self.mode == Mode::Migration {
+                    Ok(())
+                } else {
+                    // Read and ignored: a Rails structure.sql ends with
+                    // `INSERT INTO "schema_migrations" ...`. A warning, never an error.
+                    Err(Diagnostic::warning(
+                        codes::IGNORED_STATEMENT,
+                        "data statement ignored: schema.sql declares the schema, not its rows",
+                    )
+                    .at(&self.origin())
+                    .note("rows inserted, changed or deleted here never reach the database")
+                    .help("move it to a migration if the rows must exist; remove it to silence this warning"))
+                }
+            }
+            other => {
+                let text = other.to_string();
+                let kind: Vec<&str> = text
+                    .split_whitespace()
+                    .take_while(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                    .take(3)
+                    .collect();
+                Err(unsupported_statement(&kind.join(" "), &self.origin()))
+            }
+        }
+    }
+}
+
+fn is_pg_dump_select(q: &sqlparser::ast::Query) -> bool {
+    let text = q.to_string().to_ascii_lowercase();
+    text.starts_with("select pg_catalog.set_config(")
+        || text.starts_with("select pg_catalog.setval(")
+}

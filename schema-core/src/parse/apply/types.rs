@@ -1,0 +1,217 @@
+//! Types: `CREATE TYPE ... AS ENUM`, `ALTER TYPE`, and whether a column's type
+//! exists at this point.
+
+use sqlparser::ast::{AlterTypeAddValuePosition, AlterTypeOperation, Ident};
+
+use super::{Cx, Res};
+use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::model::mentions::{rename_type, uses_type};
+use crate::model::names::{closest, fold_ident};
+use crate::model::{Directives, EnumType, QualifiedName, SqlType};
+
+impl Cx<'_> {
+    pub(super) fn create_enum(&mut self, name: QualifiedName, labels: &[Ident]) -> Res<()> {
+        if self.schema.enums.contains_key(&name) {
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{name}` already exists"),
+                )
+                .related(&self.schema.enums[&name].origin, "first created here")
+                .help("remove one of the two definitions"));
+        }
+        let mut values: Vec<String> = Vec::new();
+        for l in labels {
+            if values.contains(&l.value) {
+                return Err(self
+                    .err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("enum label `{}` is listed twice", l.value),
+                    )
+                    .help("remove the repeated label"));
+            }
+            values.push(l.value.clone());
+        }
+        self.schema.enums.insert(
+            name.clone(),
+            EnumType {
+                name,
+                values,
+                origin: self.origin(),
+                directives: Directives(self.directives.clone()),
+            },
+        );
+        Ok(())
+    }
+
+    pub(super) fn alter_type(&mut self, name: &QualifiedName, op: &AlterTypeOperation) -> Res<()> {
+        self.not_in_declarative("ALTER TYPE")?;
+        let Some(e) = self.schema.enums.get(name) else {
+            return Err(self
+                .err(
+                    codes::UNKNOWN_OBJECT,
+                    format!("type `{name}` does not exist at this point"),
+                )
+                .help("create the type first"));
+        };
+        let mut e = e.clone();
+        match op {
+            AlterTypeOperation::AddValue(add) => {
+                let v = add.value.value.clone();
+                if e.values.contains(&v) {
+                    if add.if_not_exists {
+                        return Ok(());
+                    }
+                    return Err(self.err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("enum label `{v}` already exists in `{name}`"),
+                    ));
+                }
+                let at = match &add.position {
+                    None => e.values.len(),
+                    Some(AlterTypeAddValuePosition::Before(n)) => self.label_index(&e, &n.value)?,
+                    Some(AlterTypeAddValuePosition::After(n)) => {
+                        self.label_index(&e, &n.value)? + 1
+                    }
+                };
+                e.values.insert(at, v);
+            }
+            AlterTypeOperation::RenameValue(r) => {
+                let i = self.label_index(&e, &r.from.value)?;
+                if e.values.contains(&r.to.value) {
+                    return Err(self.err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("enum label `{}` already exists in `{name}`", r.to.value),
+                    ));
+                }
+                e.values[i] = r.to.value.clone();
+            }
+            AlterTypeOperation::Rename(r) => {
+                let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
+                if self.schema.enums.contains_key(&new) {
+                    return Err(self.err(
+                        codes::DUPLICATE_OBJECT,
+                        format!("type `{new}` already exists"),
+                    ));
+                }
+                self.schema.enums.remove(name);
+                e.name = new.clone();
+                self.schema.enums.insert(new.clone(), e);
+                self.schema.tables.update_where(
+                    |t| t.columns.iter().any(|c| uses_type(&c.data_type, name)),
+                    |t| {
+                        for c in &mut t.columns {
+                            rename_type(&mut c.data_type, name, &new);
+                        }
+                    },
+                );
+                return Ok(());
+            }
+        }
+        self.schema.enums.insert(name.clone(), e);
+        Ok(())
+    }
+
+    fn label_index(&self, e: &EnumType, label: &str) -> Res<usize> {
+        e.values.iter().position(|v| v == label).ok_or_else(|| {
+            self.err(
+                codes::UNKNOWN_OBJECT,
+                format!("`{label}` is not a label of enum `{}`", e.name),
+            )
+            .note(format!("its labels are: {}", e.values.join(", ")))
+        })
+    }
+
+    pub(super) fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
+        match ty {
+            SqlType::Array(inner) => self.check_type_exists(inner, at),
+            SqlType::Named(name)
+                if !self.schema.enums.contains_key(name)
+                    && name.schema == crate::model::DEFAULT_SCHEMA
+                    && !self.schema.enums.keys().any(|k| k.name == name.name)
+                    && is_unmodelled_builtin_type(&name.name) =>
+            {
+                Err(Diagnostic::error(
+                    codes::UNSUPPORTED_FEATURE,
+                    format!(
+                        "type `{}` is not supported yet: it is a PostgreSQL type the schema model does not carry",
+                        name.name
+                    ),
+                )
+                .at(at)
+                .note("it is refused rather than changed, so the database never silently differs from this file")
+                .help("use a type the model knows (`text`, `integer`, `jsonb`, ...), or keep this table in a separate SQL file run after migrations"))
+            }
+            SqlType::Named(name) if !self.schema.enums.contains_key(name) => {
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_OBJECT,
+                    format!("type `{name}` does not exist at this point"),
+                )
+                .at(at);
+                d = match closest(
+                    &name.name,
+                    self.schema.enums.keys().map(|k| k.name.as_str()),
+                ) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "declare it first: `CREATE TYPE {name} AS ENUM (...);`"
+                    )),
+                };
+                Err(d)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// PostgreSQL's own types that the model has no place for yet (geometry,
+/// ranges, system types, ...): refused by name instead of "does not exist".
+fn is_unmodelled_builtin_type(name: &str) -> bool {
+    const BUILTIN: &[&str] = &[
+        "name",
+        "oid",
+        "regclass",
+        "regproc",
+        "regprocedure",
+        "regoper",
+        "regoperator",
+        "regtype",
+        "regconfig",
+        "regdictionary",
+        "regnamespace",
+        "regrole",
+        "regcollation",
+        "xid",
+        "xid8",
+        "cid",
+        "tid",
+        "pg_lsn",
+        "pg_snapshot",
+        "txid_snapshot",
+        "macaddr8",
+        "point",
+        "line",
+        "lseg",
+        "box",
+        "path",
+        "polygon",
+        "circle",
+        "int4range",
+        "int8range",
+        "numrange",
+        "tsrange",
+        "tstzrange",
+        "daterange",
+        "int4multirange",
+        "int8multirange",
+        "nummultirange",
+        "tsmultirange",
+        "tstzmultirange",
+        "datemultirange",
+        "\"char\"",
+        "char",
+        "aclitem",
+        "refcursor",
+    ];
+    BUILTIN.contains(&name)
+}
