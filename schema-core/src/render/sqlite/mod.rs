@@ -126,11 +126,11 @@ mod markers;
 mod rebuild;
 mod types;
 
-use super::{Renderer, Statement, Unsupported, data_loss, literal};
+use super::{Context, Renderer, Statement, Unsupported, data_loss, literal};
 use crate::diff::Change;
 use crate::model::{
-    Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Index, IndexPart, QualifiedName,
-    ReferentialAction, Schema, Sequence, SqlType, Table,
+    Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, EnumType, Extension, Index, IndexPart,
+    QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
 };
 use crate::parse::apply::nextval;
 
@@ -142,7 +142,7 @@ pub use types::{comparable, type_from_sqlite};
 use case::shape_refusal;
 use expr::{sqlite_default, sqlite_expr};
 use markers::{enum_marker, nulls_marker, rowid_alias};
-use rebuild::{Plan, changed_table, drop_order, runs_before_rebuilds};
+use rebuild::{Plan, changed_table, drop_order, native_add, runs_before_rebuilds};
 use types::{declared_type, enum_arrays_have_labels};
 
 /// The SQLite renderer.
@@ -403,150 +403,18 @@ fn sequence_check(seq: &Sequence, schema: &Schema) -> Result<(), Reason> {
     }
 }
 
-impl Sqlite {
-    /// The statements of one change that runs natively (none when it is
-    /// covered by a rebuild, by its table's `CREATE TABLE` or has no SQLite
-    /// meaning).
-    fn native(
-        &self,
-        plan: &Plan<'_>,
-        change: &Change,
-        drops: &mut Option<Vec<Table>>,
-    ) -> Result<Vec<Statement>, Reason> {
-        if changed_table(plan, change).is_some_and(|t| plan.rebuilt.contains_key(&t)) {
-            return Ok(Vec::new());
-        }
-        let one = |sql: String| Ok(vec![Statement::new(sql)]);
-        match change {
-            Change::CreateEnum(e) | Change::DropEnum(e) => {
-                public(&e.name, "type")?;
-                Ok(Vec::new())
-            }
-            Change::AddEnumValue { name, .. } => {
-                public(name, "type")?;
-                Ok(Vec::new())
-            }
-            Change::RecreateEnum { to, .. } => {
-                public(&to.name, "type")?;
-                Ok(Vec::new())
-            }
-            Change::CreateSequence(s) | Change::AlterSequence { to: s, .. } => {
-                sequence_check(s, plan.to)?;
-                Ok(Vec::new())
-            }
-            Change::DropSequence(s) => {
-                sequence_check(s, plan.from)?;
-                Ok(Vec::new())
-            }
-            Change::RenameSequence { to, .. } => {
-                let s = plan
-                    .to
-                    .sequences
-                    .get(to)
-                    .ok_or_else(|| format!("sequence `{to}` is not in the target schema"))?;
-                sequence_check(s, plan.to)?;
-                Ok(Vec::new())
-            }
-            Change::CreateSchema(_) | Change::DropSchema(_) => {
-                Err("SQLite has no schemas".to_string())
-            }
-            // PostgreSQL's alone: a comment marks the place (README, "Dialects").
-            Change::CreateExtension(_)
-            | Change::DropExtension(_)
-            | Change::ReplaceExtension { .. } => Ok(vec![Statement {
-                comments: vec![format!(
-                    "{change}: a PostgreSQL extension, nothing to do in SQLite"
-                )],
-                sql: String::new(),
-            }]),
-            Change::CreateTable(t) => {
-                let full = plan.to.tables.get(&t.name).unwrap_or(t);
-                one(self.create_table_sql(&t.name.name, full, plan.to)?)
-            }
-            Change::DropTable(_) => {
-                let mut out = Vec::new();
-                for t in drops.take().unwrap_or_default() {
-                    public(&t.name, "table")?;
-                    let mut s = Statement::new(format!("DROP TABLE {};", quoted(&t.name.name)));
-                    if let Some(loss) = data_loss(&Change::DropTable(t.clone())) {
-                        s.comments.push(format!("destructive: {loss}"));
-                    }
-                    out.push(s);
-                }
-                Ok(out)
-            }
-            Change::RenameTable { from, to } => {
-                public(from, "table")?;
-                public(to, "table")?;
-                one(format!(
-                    "ALTER TABLE {} RENAME TO {};",
-                    quoted(&from.name),
-                    quoted(&to.name)
-                ))
-            }
-            Change::RenameColumn { table, from, to } => {
-                public(table, "table")?;
-                one(format!(
-                    "ALTER TABLE {} RENAME COLUMN {} TO {};",
-                    quoted(&table.name),
-                    quoted(from),
-                    quoted(to)
-                ))
-            }
-            Change::RenameIndex { table, from, to } => {
-                let index = plan
-                    .to
-                    .tables
-                    .get(table)
-                    .and_then(|t| t.indexes.get(to))
-                    .ok_or_else(|| format!("index `{to}` is not in the target schema"))?;
-                Ok(vec![
-                    Statement::new(format!("DROP INDEX {};", quoted(from))),
-                    Statement::new(self.index_sql(table, index)?),
-                ])
-            }
-            Change::AddColumn { table, column } => {
-                let t = plan
-                    .to
-                    .tables
-                    .get(table)
-                    .ok_or_else(|| format!("table `{table}` is not in the target schema"))?;
-                let folded = plan
-                    .native_add(table, column)
-                    .map_err(|()| "SQLite cannot add this column in place".to_string())?;
-                let mut sql = format!(
-                    "ALTER TABLE {} ADD COLUMN {}",
-                    quoted(&table.name),
-                    self.column_sql(t, column, plan.to, None)?
-                );
-                if let Some(fk) = folded {
-                    if let ConstraintKind::ForeignKey(k) = &fk.kind {
-                        sql.push_str(&format!(
-                            " CONSTRAINT {} {}",
-                            quoted(&fk.name),
-                            self.references(k, fk)?
-                        ));
-                    }
-                }
-                sql.push(';');
-                one(sql)
-            }
-            Change::DropColumn { table, column } => one(format!(
-                "ALTER TABLE {} DROP COLUMN {};",
-                quoted(&table.name),
-                quoted(&column.name)
-            )),
-            Change::CreateIndex { table, index } => one(self.index_sql(table, index)?),
-            Change::DropIndex { index, .. } => one(format!("DROP INDEX {};", quoted(&index.name))),
-            // Covered by a rebuild, a `CREATE TABLE` or an `ADD COLUMN`; comments
-            // have no SQLite equivalent.
-            Change::AlterColumn { .. }
-            | Change::AddConstraint { .. }
-            | Change::DropConstraint { .. }
-            | Change::RenameConstraint { .. }
-            | Change::SetTableComment { .. } => Ok(Vec::new()),
-        }
-    }
+/// What a per-change method returns.
+type Rendered = Result<Vec<Statement>, Unsupported>;
+
+/// The comment that stands for a PostgreSQL extension's change.
+fn extension_comment(cx: &Context<'_>) -> Vec<Statement> {
+    vec![Statement {
+        comments: vec![format!(
+            "{}: a PostgreSQL extension, nothing to do in SQLite",
+            cx.change
+        )],
+        sql: String::new(),
+    }]
 }
 
 impl Renderer for Sqlite {
@@ -629,6 +497,266 @@ impl Renderer for Sqlite {
         })
     }
 
+    /// Objects outside `public`, sequences other than a rowid alias's, and
+    /// schemas: SQLite has none of them.
+    fn refusal(&self, cx: &Context<'_>) -> Option<String> {
+        let check = match cx.change {
+            Change::CreateEnum(e) | Change::DropEnum(e) => public(&e.name, "type"),
+            Change::AddEnumValue { name, .. } => public(name, "type"),
+            Change::RecreateEnum { to, .. } => public(&to.name, "type"),
+            Change::CreateSequence(s) | Change::AlterSequence { to: s, .. } => {
+                sequence_check(s, cx.to)
+            }
+            Change::DropSequence(s) => sequence_check(s, cx.from),
+            Change::RenameSequence { to, .. } => cx
+                .to
+                .sequences
+                .get(to)
+                .ok_or_else(|| format!("sequence `{to}` is not in the target schema"))
+                .and_then(|s| sequence_check(s, cx.to)),
+            Change::CreateSchema(_) | Change::DropSchema(_) => {
+                Err("SQLite has no schemas".to_string())
+            }
+            Change::RenameTable { from, to } => {
+                public(from, "table").and_then(|()| public(to, "table"))
+            }
+            Change::RenameColumn { table, .. } => public(table, "table"),
+            _ => Ok(()),
+        };
+        check.err()
+    }
+
+    /// Nothing: an enum type is its columns' `CHECK`s, which rebuilds change.
+    fn render_create_enum(&self, _: &Context<'_>, _: &EnumType) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing (see [`Sqlite::render_create_enum`]).
+    fn render_drop_enum(&self, _: &Context<'_>, _: &EnumType) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing (see [`Sqlite::render_create_enum`]).
+    fn render_add_enum_value(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &str,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing (see [`Sqlite::render_create_enum`]).
+    fn render_recreate_enum(&self, _: &Context<'_>, _: &EnumType, _: &EnumType) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// A comment: the extension is PostgreSQL's alone (README, "Dialects").
+    fn render_create_extension(&self, cx: &Context<'_>, _: &Extension) -> Rendered {
+        Ok(extension_comment(cx))
+    }
+
+    /// A comment (see [`Sqlite::render_create_extension`]).
+    fn render_drop_extension(&self, cx: &Context<'_>, _: &Extension) -> Rendered {
+        Ok(extension_comment(cx))
+    }
+
+    /// A comment (see [`Sqlite::render_create_extension`]).
+    fn render_replace_extension(&self, cx: &Context<'_>, _: &Extension, _: &Extension) -> Rendered {
+        Ok(extension_comment(cx))
+    }
+
+    /// Nothing: the only sequence SQLite keeps is a rowid alias's, its table's.
+    fn render_create_sequence(&self, _: &Context<'_>, _: &Sequence) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: a rebuild of the owning table renames the column's marker.
+    fn render_rename_sequence(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &QualifiedName,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing (see [`Sqlite::render_create_sequence`]).
+    fn render_drop_sequence(&self, _: &Context<'_>, _: &Sequence) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing (see [`Sqlite::render_create_sequence`]).
+    fn render_alter_sequence(&self, _: &Context<'_>, _: &Sequence, _: &Sequence) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// `CREATE TABLE` as the table is in the target schema, foreign keys inline.
+    fn render_create_table(&self, cx: &Context<'_>, t: &Table) -> Rendered {
+        let full = cx.to.tables.get(&t.name).unwrap_or(t);
+        let sql = self
+            .create_table_sql(&t.name.name, full, cx.to)
+            .map_err(|r| cx.unsupported(self.name(), r))?;
+        Ok(vec![Statement::new(sql)])
+    }
+
+    /// At the list's first drop, every dropped table, children before their
+    /// parents, each with its data-loss comment; nothing at the others.
+    fn render_drop_table(&self, cx: &Context<'_>, t: &Table) -> Rendered {
+        let first = cx.changes.iter().find_map(|c| match c {
+            Change::DropTable(d) => Some(&d.name),
+            _ => None,
+        });
+        if first != Some(&t.name) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for t in drop_order(cx.changes).0 {
+            public(&t.name, "table").map_err(|r| cx.unsupported(self.name(), r))?;
+            let mut s = Statement::new(format!("DROP TABLE {};", quoted(&t.name.name)));
+            if let Some(loss) = data_loss(&Change::DropTable(t.clone())) {
+                s.comments.push(format!("destructive: {loss}"));
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    /// Nothing: a rebuild renames a constraint.
+    fn render_rename_constraint(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &str,
+        _: &str,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// `DROP INDEX` and `CREATE INDEX`: SQLite cannot rename an index.
+    fn render_rename_index(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &str,
+        to: &str,
+    ) -> Rendered {
+        let refuse = |r: Reason| cx.unsupported(self.name(), r);
+        let index = cx
+            .to
+            .tables
+            .get(table)
+            .and_then(|t| t.indexes.get(to))
+            .ok_or_else(|| refuse(format!("index `{to}` is not in the target schema")))?;
+        Ok(vec![
+            Statement::new(format!("DROP INDEX {};", quoted(from))),
+            Statement::new(self.index_sql(table, index).map_err(refuse)?),
+        ])
+    }
+
+    /// `ADD COLUMN` with the foreign key folded in, when SQLite can add the
+    /// column in place (else the table is rebuilt and this is not called).
+    fn render_add_column(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        column: &Column,
+    ) -> Rendered {
+        let refuse = |r: Reason| cx.unsupported(self.name(), r);
+        let t = cx
+            .to
+            .tables
+            .get(table)
+            .ok_or_else(|| refuse(format!("table `{table}` is not in the target schema")))?;
+        let folded = native_add(cx.changes, cx.to, table, column)
+            .map_err(|()| refuse("SQLite cannot add this column in place".to_string()))?;
+        let mut sql = format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            quoted(&table.name),
+            self.column_sql(t, column, cx.to, None).map_err(refuse)?
+        );
+        if let Some(fk) = folded {
+            if let ConstraintKind::ForeignKey(k) = &fk.kind {
+                sql.push_str(&format!(
+                    " CONSTRAINT {} {}",
+                    quoted(&fk.name),
+                    self.references(k, fk).map_err(refuse)?
+                ));
+            }
+        }
+        sql.push(';');
+        Ok(vec![Statement::new(sql)])
+    }
+
+    /// `DROP COLUMN` by the bare table name.
+    fn render_drop_column(
+        &self,
+        _: &Context<'_>,
+        table: &QualifiedName,
+        column: &Column,
+    ) -> Rendered {
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} DROP COLUMN {};",
+            quoted(&table.name),
+            quoted(&column.name)
+        ))])
+    }
+
+    /// Nothing: a rebuild changes a column (a comment has no SQLite equivalent).
+    fn render_alter_column(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &Column,
+        _: &Column,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: a rebuild, the table's `CREATE TABLE` or an `ADD COLUMN` has it.
+    fn render_add_constraint(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &Constraint,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: a rebuild drops a constraint (or its table is dropped).
+    fn render_drop_constraint(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &Constraint,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// `DROP INDEX` by the bare index name.
+    fn render_drop_index(&self, _: &Context<'_>, _: &QualifiedName, index: &Index) -> Rendered {
+        Ok(vec![Statement::new(format!(
+            "DROP INDEX {};",
+            quoted(&index.name)
+        ))])
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
+    fn render_set_table_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// The change list with SQLite's procedure around it: tables dropped
+    /// children first, the changes SQLite cannot make in place covered by one
+    /// rebuild per table (after the drops and renames), foreign keys off
+    /// around them.
     fn render(
         &self,
         changes: &[Change],
@@ -642,8 +770,7 @@ impl Renderer for Sqlite {
             return Err(self.unsupported(change, reason));
         }
         let plan = Plan::new(changes, from, to);
-        let (order, cycle) = drop_order(&plan);
-        let mut drops = Some(order);
+        let (_, cycle) = drop_order(changes);
         let fk_off = cycle || !plan.rebuilt.is_empty();
         let mut out = Vec::new();
         if fk_off {
@@ -663,9 +790,19 @@ impl Renderer for Sqlite {
             if i == split {
                 out.extend(self.rebuilds(&plan)?);
             }
-            let mut stmts = self
-                .native(&plan, change, &mut drops)
-                .map_err(|r| self.unsupported(change, r))?;
+            // What a rebuild covers is not rendered again.
+            let covered =
+                changed_table(&plan, change).is_some_and(|t| plan.rebuilt.contains_key(&t));
+            let mut stmts = if covered {
+                Vec::new()
+            } else {
+                self.render_change(&Context {
+                    changes,
+                    from,
+                    to,
+                    change,
+                })?
+            };
             if !matches!(change, Change::DropTable(_)) {
                 if let (Some(loss), Some(first)) = (data_loss(change), stmts.first_mut()) {
                     first.comments.insert(0, format!("destructive: {loss}"));

@@ -89,60 +89,6 @@ impl<'a> Plan<'a> {
         Some(t)
     }
 
-    /// The foreign key folded into a native `ADD COLUMN`, if any; `Err` when the
-    /// column cannot be added natively.
-    pub(super) fn native_add(
-        &self,
-        table: &QualifiedName,
-        c: &Column,
-    ) -> Result<Option<&'a Constraint>, ()> {
-        let Some(t) = self.to.tables.get(table) else {
-            return Err(());
-        };
-        if c.generated.is_some() || rowid_kind(t, c, self.to).map_err(|_| ())?.is_some() {
-            return Err(());
-        }
-        let default = match &c.default {
-            None => None,
-            Some(d) => {
-                let (text, constant) = sqlite_default(d).map_err(|_| ())?;
-                if !constant {
-                    return Err(());
-                }
-                Some(text)
-            }
-        };
-        let null_default = default
-            .as_deref()
-            .is_none_or(|d| d.eq_ignore_ascii_case("NULL"));
-        if !c.nullable && null_default {
-            return Err(());
-        }
-        let changes: &'a [Change] = self.changes;
-        let mut folded = None;
-        for ch in changes {
-            let Change::AddConstraint {
-                table: t,
-                constraint,
-            } = ch
-            else {
-                continue;
-            };
-            if t != table || !constraint_mentions(constraint, &c.name) {
-                continue;
-            }
-            match &constraint.kind {
-                ConstraintKind::ForeignKey(fk)
-                    if fk.columns == [c.name.clone()] && null_default && folded.is_none() =>
-                {
-                    folded = Some(constraint);
-                }
-                _ => return Err(()),
-            }
-        }
-        Ok(folded)
-    }
-
     /// True when SQLite can `DROP COLUMN` `column` of `table` (target name).
     fn native_drop(&self, table: &QualifiedName, column: &str) -> bool {
         let Some(t) = self.source_table(table) else {
@@ -229,7 +175,8 @@ impl<'a> Plan<'a> {
                     rebuilt.push((table.clone(), i));
                 }
                 Change::AddColumn { table, column }
-                    if !plan.created.contains(table) && plan.native_add(table, column).is_err() =>
+                    if !plan.created.contains(table)
+                        && native_add(changes, to, table, column).is_err() =>
                 {
                     rebuilt.push((table.clone(), i));
                 }
@@ -238,11 +185,12 @@ impl<'a> Plan<'a> {
                 }
                 Change::AddConstraint { table, constraint } if !plan.created.contains(table) => {
                     let folded = changes.iter().any(|ch| match ch {
-                        Change::AddColumn { table: t, column } if t == table => plan
-                            .native_add(table, column)
-                            .ok()
-                            .flatten()
-                            .is_some_and(|k| k.name == constraint.name),
+                        Change::AddColumn { table: t, column } if t == table => {
+                            native_add(changes, to, table, column)
+                                .ok()
+                                .flatten()
+                                .is_some_and(|k| k.name == constraint.name)
+                        }
                         _ => false,
                     });
                     if !folded {
@@ -285,6 +233,60 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// The foreign key folded into a native `ADD COLUMN`, if any; `Err` when the
+/// column cannot be added natively.
+pub(super) fn native_add<'a>(
+    changes: &'a [Change],
+    to: &Schema,
+    table: &QualifiedName,
+    c: &Column,
+) -> Result<Option<&'a Constraint>, ()> {
+    let Some(t) = to.tables.get(table) else {
+        return Err(());
+    };
+    if c.generated.is_some() || rowid_kind(t, c, to).map_err(|_| ())?.is_some() {
+        return Err(());
+    }
+    let default = match &c.default {
+        None => None,
+        Some(d) => {
+            let (text, constant) = sqlite_default(d).map_err(|_| ())?;
+            if !constant {
+                return Err(());
+            }
+            Some(text)
+        }
+    };
+    let null_default = default
+        .as_deref()
+        .is_none_or(|d| d.eq_ignore_ascii_case("NULL"));
+    if !c.nullable && null_default {
+        return Err(());
+    }
+    let mut folded = None;
+    for ch in changes {
+        let Change::AddConstraint {
+            table: t,
+            constraint,
+        } = ch
+        else {
+            continue;
+        };
+        if t != table || !constraint_mentions(constraint, &c.name) {
+            continue;
+        }
+        match &constraint.kind {
+            ConstraintKind::ForeignKey(fk)
+                if fk.columns == [c.name.clone()] && null_default && folded.is_none() =>
+            {
+                folded = Some(constraint);
+            }
+            _ => return Err(()),
+        }
+    }
+    Ok(folded)
+}
+
 /// The target table a per-table change applies to (renames of tables and
 /// columns, creates and drops excluded: they always run natively).
 pub(super) fn changed_table(plan: &Plan<'_>, c: &Change) -> Option<QualifiedName> {
@@ -305,9 +307,8 @@ pub(super) fn changed_table(plan: &Plan<'_>, c: &Change) -> Option<QualifiedName
 
 /// Dropped tables, children before their parents; true when foreign keys make
 /// a cycle (then foreign keys must be off).
-pub(super) fn drop_order(plan: &Plan<'_>) -> (Vec<Table>, bool) {
-    let mut left: Vec<Table> = plan
-        .changes
+pub(super) fn drop_order(changes: &[Change]) -> (Vec<Table>, bool) {
+    let mut left: Vec<Table> = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropTable(t) => Some(t.clone()),
