@@ -1,8 +1,14 @@
 //! Changes → SQL, one module per dialect holding only what differs.
 //!
-//! [`Renderer`] has a default method per piece of SQL (PostgreSQL's spelling);
-//! a dialect overrides what it spells differently and returns
-//! [`Unsupported`] for what it cannot express, never panicking.
+//! [`Renderer`] has a default method per piece of SQL (identifiers, types,
+//! column and constraint definitions, `CREATE INDEX`) and per kind of
+//! [`Change`] (`render_create_table`, `render_add_column`, ...), all in
+//! PostgreSQL's spelling: [`Postgres`] is the defaults. A dialect overrides
+//! the pieces and changes it spells differently, says in
+//! [`Renderer::refusal`] what it cannot express (an [`Unsupported`], never a
+//! panic), and may wrap the whole list in [`Renderer::render`] as [`Sqlite`]
+//! does for its table rebuilds. Each per-change method gets a [`Context`]:
+//! the change list, the schemas around it and the change at hand.
 
 mod loss;
 pub mod postgres;

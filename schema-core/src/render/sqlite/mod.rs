@@ -152,6 +152,8 @@ pub struct Sqlite;
 /// The prefix of the table a rebuild creates and renames.
 pub const REBUILD_PREFIX: &str = "_new_";
 
+/// Why SQLite cannot express something, in words (made an [`Unsupported`]
+/// naming the change where it is refused).
 type Reason = String;
 
 /// A double-quoted identifier, always (SQLite's keywords are not PostgreSQL's).
@@ -159,6 +161,7 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// `name` must be in `public`: SQLite has no schemas.
 fn public(name: &QualifiedName, what: &str) -> Result<(), Reason> {
     if name.schema == DEFAULT_SCHEMA {
         Ok(())
@@ -391,6 +394,7 @@ fn attached(seq: &Sequence, schema: &Schema) -> bool {
     })
 }
 
+/// `seq` must be the sequence of a `serial` column of `schema`.
 fn sequence_check(seq: &Sequence, schema: &Schema) -> Result<(), Reason> {
     public(&seq.name, "sequence")?;
     if attached(seq, schema) {
