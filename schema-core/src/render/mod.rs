@@ -1,9 +1,16 @@
 //! Changes → SQL, one module per dialect holding only what differs.
 //!
-//! [`Renderer`] has a default method per piece of SQL (PostgreSQL's spelling);
-//! a dialect overrides what it spells differently and returns
-//! [`Unsupported`] for what it cannot express, never panicking.
+//! [`Renderer`] has a default method per piece of SQL (identifiers, types,
+//! column and constraint definitions, `CREATE INDEX`) and per kind of
+//! [`Change`] (`render_create_table`, `render_add_column`, ...), all in
+//! PostgreSQL's spelling: [`Postgres`] is the defaults. A dialect overrides
+//! the pieces and changes it spells differently, says in
+//! [`Renderer::refusal`] what it cannot express (an [`Unsupported`], never a
+//! panic), and may wrap the whole list in [`Renderer::render`] as [`Sqlite`]
+//! does for its table rebuilds. Each per-change method gets a [`Context`]:
+//! the change list, the schemas around it and the change at hand.
 
+mod loss;
 pub mod postgres;
 pub mod sqlite;
 
@@ -12,10 +19,11 @@ use std::fmt;
 use crate::diff::Change;
 use crate::model::names::quote_ident;
 use crate::model::{
-    Column, Constraint, ConstraintKind, Identity, Index, IndexPart, QualifiedName,
-    ReferentialAction, Schema, SqlType,
+    Column, Constraint, ConstraintKind, EnumType, Extension, Identity, Index, IndexPart,
+    QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
 };
 
+pub use loss::{data_loss, narrows};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
@@ -61,6 +69,30 @@ impl Statement {
     }
 }
 
+/// A change list being rendered, and the change at hand (one of the list).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The ordered change list.
+    pub changes: &'a [Change],
+    /// The schema before the list.
+    pub from: &'a Schema,
+    /// The schema after it.
+    pub to: &'a Schema,
+    /// The change being rendered.
+    pub change: &'a Change,
+}
+
+impl Context<'_> {
+    /// `dialect` cannot express the change at hand, because of `reason`.
+    pub fn unsupported(&self, dialect: &'static str, reason: impl Into<String>) -> Unsupported {
+        Unsupported {
+            dialect,
+            change: self.change.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// Joins statements into a file's text: comments as `-- ` lines, one statement a line.
 pub fn to_script(statements: &[Statement]) -> String {
     let mut out = String::new();
@@ -82,100 +114,6 @@ pub fn to_script(statements: &[Statement]) -> String {
 /// A string literal.
 pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Why a change loses data, if it does.
-pub fn data_loss(change: &Change) -> Option<String> {
-    match change {
-        Change::DropTable(t) => Some(format!("drops table `{}` and all its rows", t.name)),
-        Change::DropColumn { table, column } => Some(format!(
-            "drops column `{table}.{}` and the data in it",
-            column.name
-        )),
-        Change::AlterColumn { table, from, to } if narrows(&from.data_type, &to.data_type) => {
-            Some(format!(
-                "narrows `{table}.{}` from `{}` to `{}`: values that do not fit make it fail",
-                to.name, from.data_type, to.data_type
-            ))
-        }
-        Change::RecreateEnum { from, to } => {
-            let removed: Vec<&String> = from
-                .values
-                .iter()
-                .filter(|v| !to.values.contains(v))
-                .collect();
-            if removed.is_empty() {
-                None
-            } else {
-                let list: Vec<String> = removed.iter().map(|v| literal(v)).collect();
-                Some(format!(
-                    "removes label(s) {} from enum type `{}`: rows holding them make it fail",
-                    list.join(", "),
-                    from.name
-                ))
-            }
-        }
-        _ => None,
-    }
-}
-
-fn int_rank(t: &SqlType) -> Option<u8> {
-    match t {
-        SqlType::SmallInt => Some(1),
-        SqlType::Integer => Some(2),
-        SqlType::BigInt => Some(3),
-        SqlType::Numeric {
-            precision: None, ..
-        } => Some(4),
-        _ => None,
-    }
-}
-
-/// True when converting `from` to `to` can lose information or fail on existing values.
-pub fn narrows(from: &SqlType, to: &SqlType) -> bool {
-    use SqlType as T;
-    if from == to {
-        return false;
-    }
-    match (from, to) {
-        (_, T::Text) => false,
-        (T::Varchar(_) | T::Char(_), T::Varchar(None)) => false,
-        (T::Varchar(Some(a)), T::Varchar(Some(b))) => b < a,
-        (T::Char(a), T::Varchar(Some(b)) | T::Char(b)) => b < a,
-        (T::Text | T::Varchar(None), T::Varchar(Some(_)) | T::Char(_)) => true,
-        (T::Real, T::DoublePrecision) => false,
-        (
-            T::Numeric {
-                precision: Some(p1),
-                scale: s1,
-            },
-            T::Numeric {
-                precision: Some(p2),
-                scale: s2,
-            },
-        ) => {
-            let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
-            s2 < s1 || i64::from(*p2) - s2 < i64::from(*p1) - s1
-        }
-        (
-            T::Numeric { .. },
-            T::Numeric {
-                precision: None, ..
-            },
-        ) => false,
-        (T::Timestamp { precision: a, .. }, T::Timestamp { precision: b, .. })
-        | (T::Time { precision: a, .. }, T::Time { precision: b, .. }) => {
-            matches!((a, b), (None, Some(_))) || matches!((a, b), (Some(x), Some(y)) if y < x)
-        }
-        (T::Date, T::Timestamp { .. }) => false,
-        (T::Json, T::Jsonb) | (T::Jsonb, T::Json) => false,
-        (T::VarBit(Some(a)), T::VarBit(Some(b))) => b < a,
-        (T::Bit(_) | T::VarBit(_), T::VarBit(None)) => false,
-        _ => match (int_rank(from), int_rank(to)) {
-            (Some(a), Some(b)) => b < a,
-            _ => true,
-        },
-    }
 }
 
 /// The SQL pieces every dialect needs, spelled as PostgreSQL spells them.
@@ -333,7 +271,579 @@ pub trait Renderer {
         Ok(out)
     }
 
-    /// Renders an ordered change list; `from` and `to` are the schemas around it.
+    /// Why this dialect cannot express the change at hand, checked before it
+    /// is rendered; `None` (the default) when it can.
+    fn refusal(&self, cx: &Context<'_>) -> Option<String> {
+        let _ = cx;
+        None
+    }
+
+    /// The statements of the change at hand: its [`refusal`](Self::refusal),
+    /// else what the method of its kind renders.
+    ///
+    /// # Errors
+    /// When the dialect cannot express the change.
+    fn render_change(&self, cx: &Context<'_>) -> Result<Vec<Statement>, Unsupported> {
+        if let Some(reason) = self.refusal(cx) {
+            return Err(cx.unsupported(self.name(), reason));
+        }
+        match cx.change {
+            Change::CreateEnum(e) => self.render_create_enum(cx, e),
+            Change::DropEnum(e) => self.render_drop_enum(cx, e),
+            Change::AddEnumValue {
+                name,
+                value,
+                before,
+            } => self.render_add_enum_value(cx, name, value, before.as_deref()),
+            Change::RecreateEnum { from, to } => self.render_recreate_enum(cx, from, to),
+            Change::CreateSchema(n) => self.render_create_schema(cx, n),
+            Change::DropSchema(n) => self.render_drop_schema(cx, n),
+            Change::CreateExtension(e) => self.render_create_extension(cx, e),
+            Change::DropExtension(e) => self.render_drop_extension(cx, e),
+            Change::ReplaceExtension { from, to } => self.render_replace_extension(cx, from, to),
+            Change::CreateSequence(s) => self.render_create_sequence(cx, s),
+            Change::RenameSequence { from, to } => self.render_rename_sequence(cx, from, to),
+            Change::DropSequence(s) => self.render_drop_sequence(cx, s),
+            Change::AlterSequence { from, to } => self.render_alter_sequence(cx, from, to),
+            Change::CreateTable(t) => self.render_create_table(cx, t),
+            Change::DropTable(t) => self.render_drop_table(cx, t),
+            Change::RenameTable { from, to } => self.render_rename_table(cx, from, to),
+            Change::RenameConstraint { table, from, to } => {
+                self.render_rename_constraint(cx, table, from, to)
+            }
+            Change::RenameIndex { table, from, to } => {
+                self.render_rename_index(cx, table, from, to)
+            }
+            Change::RenameColumn { table, from, to } => {
+                self.render_rename_column(cx, table, from, to)
+            }
+            Change::AddColumn { table, column } => self.render_add_column(cx, table, column),
+            Change::DropColumn { table, column } => self.render_drop_column(cx, table, column),
+            Change::AlterColumn { table, from, to } => {
+                self.render_alter_column(cx, table, from, to)
+            }
+            Change::AddConstraint { table, constraint } => {
+                self.render_add_constraint(cx, table, constraint)
+            }
+            Change::DropConstraint { table, constraint } => {
+                self.render_drop_constraint(cx, table, constraint)
+            }
+            Change::CreateIndex { table, index } => self.render_create_index(cx, table, index),
+            Change::DropIndex { table, index } => self.render_drop_index(cx, table, index),
+            Change::SetTableComment { table, from, to } => {
+                self.render_set_table_comment(cx, table, from.as_deref(), to.as_deref())
+            }
+        }
+    }
+
+    /// [`Change::CreateEnum`]: `CREATE TYPE ... AS ENUM`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_enum(
+        &self,
+        cx: &Context<'_>,
+        e: &EnumType,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
+        Ok(vec![Statement::new(format!(
+            "CREATE TYPE {} AS ENUM ({});",
+            self.object_name(&e.name),
+            values.join(", ")
+        ))])
+    }
+
+    /// [`Change::DropEnum`]: `DROP TYPE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_enum(
+        &self,
+        cx: &Context<'_>,
+        e: &EnumType,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "DROP TYPE {};",
+            self.object_name(&e.name)
+        ))])
+    }
+
+    /// [`Change::AddEnumValue`]: `ALTER TYPE ... ADD VALUE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_add_enum_value(
+        &self,
+        cx: &Context<'_>,
+        name: &QualifiedName,
+        value: &str,
+        before: Option<&str>,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TYPE {} ADD VALUE {}{};",
+            self.object_name(name),
+            literal(value),
+            before
+                .map(|b| format!(" BEFORE {}", literal(b)))
+                .unwrap_or_default()
+        ))])
+    }
+
+    /// [`Change::RecreateEnum`]: the type renamed away, created again, its
+    /// columns converted, checks and indexes that compare them
+    /// with a label dropped and put back.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_recreate_enum(
+        &self,
+        cx: &Context<'_>,
+        from: &EnumType,
+        to: &EnumType,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        postgres::recreate_enum(self, from, to, cx.from, cx.to, cx.changes)
+    }
+
+    /// [`Change::CreateSchema`]: `CREATE SCHEMA`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_schema(
+        &self,
+        cx: &Context<'_>,
+        name: &str,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "CREATE SCHEMA {};",
+            self.ident(name)
+        ))])
+    }
+
+    /// [`Change::DropSchema`]: `DROP SCHEMA`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_schema(
+        &self,
+        cx: &Context<'_>,
+        name: &str,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "DROP SCHEMA {};",
+            self.ident(name)
+        ))])
+    }
+
+    /// [`Change::CreateExtension`]: `CREATE EXTENSION` as declared.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_extension(
+        &self,
+        cx: &Context<'_>,
+        e: &Extension,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![postgres::create_extension(self, e)])
+    }
+
+    /// [`Change::DropExtension`]: `DROP EXTENSION`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_extension(
+        &self,
+        cx: &Context<'_>,
+        e: &Extension,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![postgres::drop_extension(self, e)])
+    }
+
+    /// [`Change::ReplaceExtension`]: dropped and created again.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_replace_extension(
+        &self,
+        cx: &Context<'_>,
+        from: &Extension,
+        to: &Extension,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![
+            postgres::drop_extension(self, from),
+            postgres::create_extension(self, to),
+        ])
+    }
+
+    /// [`Change::CreateSequence`]: `CREATE SEQUENCE`, none for the sequence of
+    /// a column written `serial`; its owner is set by
+    /// [`render_after_all`](Self::render_after_all).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_sequence(
+        &self,
+        cx: &Context<'_>,
+        s: &Sequence,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        if postgres::is_serial_sequence(s, cx.to, cx.changes) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Statement::new(format!(
+            "CREATE SEQUENCE {};",
+            self.object_name(&s.name)
+        ))])
+    }
+
+    /// [`Change::RenameSequence`]: `ALTER SEQUENCE ... RENAME TO`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_sequence(
+        &self,
+        cx: &Context<'_>,
+        from: &QualifiedName,
+        to: &QualifiedName,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER SEQUENCE {} RENAME TO {};",
+            self.object_name(from),
+            self.ident(&to.name)
+        ))])
+    }
+
+    /// [`Change::DropSequence`]: `DROP SEQUENCE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_sequence(
+        &self,
+        cx: &Context<'_>,
+        s: &Sequence,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "DROP SEQUENCE {};",
+            self.object_name(&s.name)
+        ))])
+    }
+
+    /// [`Change::AlterSequence`]: `ALTER SEQUENCE ... OWNED BY`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_alter_sequence(
+        &self,
+        cx: &Context<'_>,
+        from: &Sequence,
+        to: &Sequence,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = (cx, from);
+        Ok(vec![Statement::new(format!(
+            "ALTER SEQUENCE {} OWNED BY {};",
+            self.object_name(&to.name),
+            match &to.owned_by {
+                Some((t, c)) => format!("{}.{}", self.object_name(t), self.ident(c)),
+                None => "NONE".to_string(),
+            }
+        ))])
+    }
+
+    /// [`Change::CreateTable`]: `CREATE TABLE` with its constraints, then its
+    /// comments.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_table(
+        &self,
+        cx: &Context<'_>,
+        t: &Table,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        postgres::create_table(self, t, cx.changes)
+    }
+
+    /// [`Change::DropTable`]: `DROP TABLE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_table(
+        &self,
+        cx: &Context<'_>,
+        t: &Table,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "DROP TABLE {};",
+            self.object_name(&t.name)
+        ))])
+    }
+
+    /// [`Change::RenameTable`]: `ALTER TABLE ... RENAME TO`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_table(
+        &self,
+        cx: &Context<'_>,
+        from: &QualifiedName,
+        to: &QualifiedName,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME TO {};",
+            self.object_name(from),
+            self.ident(&to.name)
+        ))])
+    }
+
+    /// [`Change::RenameConstraint`]: `ALTER TABLE ... RENAME CONSTRAINT`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_constraint(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+            self.object_name(table),
+            self.ident(from),
+            self.ident(to)
+        ))])
+    }
+
+    /// [`Change::RenameIndex`]: `ALTER INDEX ... RENAME TO`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_index(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER INDEX {} RENAME TO {};",
+            self.object_name(&QualifiedName::new(table.schema.clone(), from.to_string())),
+            self.ident(to)
+        ))])
+    }
+
+    /// [`Change::RenameColumn`]: `ALTER TABLE ... RENAME COLUMN` (table renames
+    /// run first, so `table` is the new name).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_column(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {};",
+            self.object_name(table),
+            self.ident(from),
+            self.ident(to)
+        ))])
+    }
+
+    /// [`Change::AddColumn`]: `ALTER TABLE ... ADD COLUMN` (with a warning when
+    /// it fails on a table with rows), then its comment.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_add_column(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        column: &Column,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let mut v = vec![Statement::new(format!(
+            "ALTER TABLE {} ADD COLUMN {};",
+            self.object_name(table),
+            postgres::column(self, table, column, cx.changes)?
+        ))];
+        if !column.nullable && column.default.is_none() && column.identity.is_none() {
+            v[0].comments.push(format!(
+                "fails if `{table}` has rows: add it with a DEFAULT, or nullable, backfill, then SET NOT NULL"
+            ));
+        }
+        if column.comment.is_some() {
+            v.push(postgres::column_comment(self, table, column));
+        }
+        Ok(v)
+    }
+
+    /// [`Change::DropColumn`]: `ALTER TABLE ... DROP COLUMN`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_column(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        column: &Column,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} DROP COLUMN {};",
+            self.object_name(table),
+            self.ident(&column.name)
+        ))])
+    }
+
+    /// [`Change::AlterColumn`]: an `ALTER TABLE ... ALTER COLUMN` per
+    /// difference (a type change with a `USING` cast when one is needed).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_alter_column(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &Column,
+        to: &Column,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        postgres::alter_column(self, table, from, to)
+    }
+
+    /// [`Change::AddConstraint`]: `ALTER TABLE ... ADD CONSTRAINT`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_add_constraint(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        constraint: &Constraint,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {};",
+            self.object_name(table),
+            self.ident(&constraint.name),
+            self.constraint_body(constraint)
+        ))])
+    }
+
+    /// [`Change::DropConstraint`]: `ALTER TABLE ... DROP CONSTRAINT`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_constraint(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        constraint: &Constraint,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {};",
+            self.object_name(table),
+            self.ident(&constraint.name)
+        ))])
+    }
+
+    /// [`Change::CreateIndex`]: [`create_index`](Self::create_index).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_index(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        index: &Index,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(self.create_index(table, index)?)])
+    }
+
+    /// [`Change::DropIndex`]: `DROP INDEX`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_index(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        index: &Index,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = cx;
+        Ok(vec![Statement::new(format!(
+            "DROP INDEX {};",
+            self.object_name(&QualifiedName::new(
+                table.schema.clone(),
+                index.name.clone()
+            ))
+        ))])
+    }
+
+    /// [`Change::SetTableComment`]: `COMMENT ON TABLE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_table_comment(
+        &self,
+        cx: &Context<'_>,
+        table: &QualifiedName,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let _ = (cx, from);
+        Ok(vec![Statement::new(format!(
+            "COMMENT ON TABLE {} IS {};",
+            self.object_name(table),
+            to.map_or_else(|| "NULL".to_string(), literal)
+        ))])
+    }
+
+    /// What the change at hand adds after every change of the list: by
+    /// default the owner of a created sequence (its column exists by then).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_after_all(&self, cx: &Context<'_>) -> Result<Vec<Statement>, Unsupported> {
+        let Change::CreateSequence(s) = cx.change else {
+            return Ok(Vec::new());
+        };
+        if postgres::is_serial_sequence(s, cx.to, cx.changes) {
+            return Ok(Vec::new());
+        }
+        Ok(s.owned_by
+            .iter()
+            .map(|(t, c)| {
+                Statement::new(format!(
+                    "ALTER SEQUENCE {} OWNED BY {}.{};",
+                    self.object_name(&s.name),
+                    self.object_name(t),
+                    self.ident(c)
+                ))
+            })
+            .collect())
+    }
+
+    /// Renders an ordered change list; `from` and `to` are the schemas around
+    /// it. By default each change through [`render_change`](Self::render_change),
+    /// its data loss said in a comment, then what
+    /// [`render_after_all`](Self::render_after_all) adds.
     ///
     /// # Errors
     /// The first change the dialect cannot express.
@@ -342,7 +852,32 @@ pub trait Renderer {
         changes: &[Change],
         from: &Schema,
         to: &Schema,
-    ) -> Result<Vec<Statement>, Unsupported>;
+    ) -> Result<Vec<Statement>, Unsupported> {
+        let mut out = Vec::new();
+        for change in changes {
+            let cx = Context {
+                changes,
+                from,
+                to,
+                change,
+            };
+            let mut stmts = self.render_change(&cx)?;
+            if let (Some(loss), Some(first)) = (data_loss(change), stmts.first_mut()) {
+                first.comments.insert(0, format!("destructive: {loss}"));
+            }
+            out.append(&mut stmts);
+        }
+        for change in changes {
+            let cx = Context {
+                changes,
+                from,
+                to,
+                change,
+            };
+            out.extend(self.render_after_all(&cx)?);
+        }
+        Ok(out)
+    }
 
     /// A data statement of a migration (`INSERT`, `UPDATE`, `DELETE`, written
     /// for PostgreSQL, without its `;`, starting at `origin`) as this dialect
