@@ -10,6 +10,8 @@ mod cache;
 mod derive;
 mod disk;
 mod expand;
+#[cfg(test)]
+mod snapshots;
 mod track;
 
 use proc_macro::TokenStream;
