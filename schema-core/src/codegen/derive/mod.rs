@@ -1,48 +1,32 @@
-//! `#[derive(Schema)]`: parse the struct into a `StructSpec` (keeping the
-//! tokens each part came from), let `schema_core::codegen::check_struct` compare
-//! it with its table, and place each error on the smallest token it is about.
-//! A struct that models every column (not `partial`) also gets `impl Record`.
-//! With errors, fallback impls are still emitted, so the user sees the real
-//! errors and no follow-on ones.
+//! `#[derive(Schema)]`, all of it but the compiler's side: parse the struct
+//! into a `StructSpec` (keeping the tokens each part came from: `parse`),
+//! compare it with its table (`check`), and place each error on the smallest
+//! token it is about. A struct that models every column (not `partial`) also
+//! gets `impl Record`. With errors, fallback impls are still emitted, so the
+//! user sees the real errors and no follow-on ones.
+
+pub(crate) mod check;
+mod parse;
+#[cfg(test)]
+mod snapshots;
 
 use std::path::Path;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
-use schema_core::Project;
-use schema_core::codegen::{
-    self, FieldSpec, FieldType, ModelInfo, PathSegment, StructPart, StructSpec, compile_error_text,
-};
-use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, Fields, GenericArgument, LitStr, PathArguments, Type};
+use syn::{DeriveInput, LitStr};
 
-use crate::cache;
-use crate::track::track;
+use self::check::{ModelInfo, StructPart, StructSpec};
+use self::parse::{Parsed, parse};
+use crate::Project;
+use crate::codegen::analysis_cache as cache;
+use crate::codegen::host::Host;
+use crate::codegen::track::track;
+use crate::codegen::{self, compile_error_text};
 
-/// `#[derive(Schema)]` over `proc_macro2` tokens, with the crate's manifest directory.
-pub(crate) fn derive_inner(input: TokenStream) -> TokenStream {
-    derive_at(&cache::manifest_dir(), input)
-}
-
-/// The struct as parsed: the spec for the engine and the syntax for spans.
-struct Parsed<'a> {
-    input: &'a DeriveInput,
-    table: Option<LitStr>,
-    schema: Option<LitStr>,
-    partial: bool,
-    fields: Vec<ParsedField<'a>>,
-}
-
-struct ParsedField<'a> {
-    field: &'a syn::Field,
-    column: Option<LitStr>,
-    /// The `T` of `Option<T>`, else the whole type.
-    value_ty: &'a Type,
-    spec: FieldSpec,
-}
-
-/// `#[derive(Schema)]` for a crate whose manifest directory is `root`.
-pub(crate) fn derive_at(root: &Path, input: TokenStream) -> TokenStream {
+/// `#[derive(Schema)]` over `proc_macro2` tokens, for a crate whose manifest
+/// directory is `root`.
+pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
         Err(e) => return e.into_compile_error(),
@@ -69,7 +53,7 @@ pub(crate) fn derive_at(root: &Path, input: TokenStream) -> TokenStream {
             .into_iter()
             .filter(|f| *f == schema_path)
             .collect();
-        tracked = track(&read);
+        tracked = track(&read, host);
         let schema_file = project.display(&schema_path);
         if !loaded.declared_ok {
             errors.push(unusable_schema(&input, &parsed, &schema_file, &loaded));
@@ -85,7 +69,7 @@ pub(crate) fn derive_at(root: &Path, input: TokenStream) -> TokenStream {
                 ),
             ));
         } else {
-            match codegen::check_struct(&loaded.declared, &schema_file, &spec, cache::features()) {
+            match check::check_struct(&loaded.declared, &schema_file, &spec, host.features) {
                 Ok(checked) => info = Some(checked),
                 Err(found) => errors.extend(
                     found
@@ -168,7 +152,7 @@ fn unusable_schema(
     input: &DeriveInput,
     parsed: &Parsed<'_>,
     schema_file: &str,
-    loaded: &schema_core::Loaded,
+    loaded: &crate::Loaded,
 ) -> syn::Error {
     let first = loaded
         .diagnostics
@@ -219,180 +203,14 @@ fn error_at(parsed: &Parsed<'_>, part: StructPart, message: String) -> syn::Erro
     }
 }
 
-const STRUCT_KEYS: &str =
-    "`table = \"<table>\"`, `partial` and `schema = \"<path to schema.sql>\"`";
-
-/// Reads the struct, its attributes and its fields; problems go to `errors`.
-fn parse<'a>(input: &'a DeriveInput, errors: &mut Vec<syn::Error>) -> Parsed<'a> {
-    let mut parsed = Parsed {
-        input,
-        table: None,
-        schema: None,
-        partial: false,
-        fields: Vec::new(),
-    };
-    for attr in input.attrs.iter().filter(|a| a.path().is_ident("schema")) {
-        let result = attr.parse_nested_meta(|meta| {
-            let slot = if meta.path.is_ident("table") {
-                &mut parsed.table
-            } else if meta.path.is_ident("schema") {
-                &mut parsed.schema
-            } else if meta.path.is_ident("partial") {
-                parsed.partial = true;
-                return Ok(());
-            } else if meta.path.is_ident("column") {
-                return Err(meta.error(
-                    "`column` goes on a field: `#[schema(column = \"<column>\")]`",
-                ));
-            } else {
-                return Err(meta.error(format!(
-                    "unknown `schema` attribute\nhelp: on a struct, the attributes are {STRUCT_KEYS}"
-                )));
-            };
-            let value: LitStr = meta.value()?.parse()?;
-            if slot.is_some() {
-                return Err(meta.error("given twice"));
-            }
-            *slot = Some(value);
-            Ok(())
-        });
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
-    let fields = match &input.data {
-        Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => named.named.iter().collect(),
-            Fields::Unnamed(_) | Fields::Unit => {
-                errors.push(syn::Error::new(
-                    input.ident.span(),
-                    "`#[derive(Schema)]` needs a struct with named fields, one per column",
-                ));
-                Vec::new()
-            }
-        },
-        Data::Enum(_) | Data::Union(_) => {
-            errors.push(syn::Error::new(
-                input.ident.span(),
-                "`#[derive(Schema)]` models a table with a struct with named fields, one per column",
-            ));
-            Vec::new()
-        }
-    };
-    for field in fields {
-        parsed.fields.push(parse_field(field, errors));
-    }
-    parsed
-}
-
-fn parse_field<'a>(field: &'a syn::Field, errors: &mut Vec<syn::Error>) -> ParsedField<'a> {
-    let mut column: Option<LitStr> = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("schema")) {
-        let result = attr.parse_nested_meta(|meta| {
-            if !meta.path.is_ident("column") {
-                return Err(meta.error(
-                    "unknown `schema` attribute\nhelp: on a field, the attribute is `column = \"<column>\"`",
-                ));
-            }
-            let value: LitStr = meta.value()?.parse()?;
-            if column.is_some() {
-                return Err(meta.error("given twice"));
-            }
-            column = Some(value);
-            Ok(())
-        });
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
-    let ty = field_type(&field.ty);
-    let value_ty = match ty.option_inner() {
-        Some(_) => last_type_argument(&field.ty).unwrap_or(&field.ty),
-        None => &field.ty,
-    };
-    let name = field
-        .ident
-        .as_ref()
-        .map(|i| i.unraw().to_string())
-        .unwrap_or_default();
-    ParsedField {
-        field,
-        spec: FieldSpec {
-            name,
-            column: column.as_ref().map(LitStr::value),
-            ty,
-        },
-        column,
-        value_ty,
-    }
-}
-
-/// The one type argument of a path type's last segment (`T` of `Option<T>`).
-fn last_type_argument(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else {
-        return None;
-    };
-    let PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
-}
-
-/// A field's type reduced to what the engine compares.
-fn field_type(ty: &Type) -> FieldType {
-    match ty {
-        Type::Group(group) => field_type(&group.elem),
-        Type::Paren(paren) => field_type(&paren.elem),
-        Type::Path(path) if path.qself.is_none() => FieldType::Path(
-            path.path
-                .segments
-                .iter()
-                .map(|segment| PathSegment {
-                    name: segment.ident.unraw().to_string(),
-                    args: match &segment.arguments {
-                        PathArguments::AngleBracketed(args) => args
-                            .args
-                            .iter()
-                            .filter_map(|a| match a {
-                                GenericArgument::Type(t) => Some(field_type(t)),
-                                _ => None,
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    },
-                })
-                .collect(),
-        ),
-        other => FieldType::Other(compact(&other.to_token_stream().to_string())),
-    }
-}
-
-/// Token text without the spaces `to_string` puts around punctuation:
-/// `& 'a [u8 ; 4]` reads `&'a [u8; 4]`.
-fn compact(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
-            let next = chars.get(i + 1).copied();
-            let glued_after = prev.is_some_and(|p| "<([&:".contains(p));
-            let glued_before = next.is_some_and(|n| ">,;)]:<".contains(n));
-            if glued_after || glued_before {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::Features;
+
+    fn host() -> Host {
+        Host::outside_a_macro(Features::default())
+    }
 
     fn root() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -401,6 +219,7 @@ mod tests {
     #[test]
     fn a_matching_struct_expands_to_its_model_impl_only() {
         let out = derive_at(
+            &host(),
             &root(),
             quote! {
                 #[schema(table = "users", partial)]
@@ -413,6 +232,7 @@ mod tests {
             "a `&str` is not `String`: {out}"
         );
         let out = derive_at(
+            &host(),
             &root(),
             quote! {
                 #[schema(table = "users", partial)]
@@ -429,6 +249,7 @@ mod tests {
     #[test]
     fn errors_come_with_a_fallback_impl() {
         let out = derive_at(
+            &host(),
             &root(),
             quote! {
                 #[schema(table = "users", partial)]
@@ -445,6 +266,7 @@ mod tests {
     fn a_struct_of_every_column_is_also_a_record() {
         let line = |extra: TokenStream| {
             derive_at(
+                &host(),
                 &root(),
                 quote! {
                     #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql")]
@@ -481,6 +303,7 @@ mod tests {
             "a fallback record, so that uses of it report nothing more: {out}"
         );
         let partial = derive_at(
+            &host(),
             &root(),
             quote! {
                 #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql", partial)]
@@ -493,18 +316,5 @@ mod tests {
             !partial.contains("Record"),
             "a partial struct is no record: {partial}"
         );
-    }
-
-    #[test]
-    fn field_types_are_reduced_to_paths() {
-        let ty: Type = syn::parse_quote!(Option<::chrono::DateTime<chrono::Utc>>);
-        assert_eq!(
-            field_type(&ty).to_string(),
-            "Option<chrono::DateTime<chrono::Utc>>"
-        );
-        let ty: Type = syn::parse_quote!(&'static [u8]);
-        assert_eq!(field_type(&ty).to_string(), "&'static [u8]");
-        let ty: Type = syn::parse_quote!((i32, [u8; 4]));
-        assert_eq!(field_type(&ty).to_string(), "(i32, [u8; 4])");
     }
 }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::derive::derive_at;
+use super::derive_at;
+use crate::codegen::{Features, Host};
 
 /// The fixtures' directory, from the workspace's root.
 const DIR: &str = "tests/fixtures/codegen/derive";
@@ -28,7 +29,8 @@ fn pretty(tokens: TokenStream) -> String {
 /// Expands `input` and compares the expansion with the snapshot `<name>.rs`.
 fn snapshot(name: &str, input: TokenStream) {
     let root = root();
-    let expansion = pretty(derive_at(&root, input.clone()));
+    let host = Host::outside_a_macro(Features::default());
+    let expansion = pretty(derive_at(&host, &root, input.clone()));
     // The absolute path of the tracked schema file is the machine's.
     let expansion = expansion.replace(&root.display().to_string(), "$ROOT");
     let input: String = pretty(input)
