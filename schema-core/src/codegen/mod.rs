@@ -11,6 +11,11 @@
 //! each error on the token it is about. The macro crate gives them a [`Host`]:
 //! the features of `schema`, its version and build, and the compiler's lexer.
 //!
+//! Generated code names every item of our crates by a path through the
+//! facade's hidden module, `::schema::__private::...`, and the standard
+//! library's items by `::core::...`/`::std::...` paths (or by the prelude's
+//! names in the generated module, where no user name can shadow them).
+//!
 //! # Names
 //!
 //! - A table's struct is the UpperCamelCase singular of the table's name

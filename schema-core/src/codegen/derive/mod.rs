@@ -104,7 +104,7 @@ pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     };
     let record = record.map(|items| {
         quote! {
-            impl #impl_generics ::schema::Record for #ident #ty_generics #where_clause {
+            impl #impl_generics ::schema::__private::Record for #ident #ty_generics #where_clause {
                 #items
             }
         }
@@ -112,7 +112,7 @@ pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     let errors = errors.iter().map(syn::Error::to_compile_error);
     quote! {
         #(#errors)*
-        impl #impl_generics ::schema::Model for #ident #ty_generics #where_clause {
+        impl #impl_generics ::schema::__private::Model for #ident #ty_generics #where_clause {
             #consts
         }
         #record
@@ -127,20 +127,20 @@ fn fallback_record_items() -> TokenStream {
     quote! {
         const COLUMN_TYPES: &'static [&'static str] = &[];
 
-        fn to_values(&self) -> ::std::vec::Vec<::schema::Value> {
+        fn to_values(&self) -> ::std::vec::Vec<::schema::__private::Value> {
             ::std::vec::Vec::new()
         }
 
         fn from_values(
-            _: ::std::vec::Vec<::schema::Value>,
-        ) -> ::core::result::Result<Self, ::schema::RowError> {
-            ::core::result::Result::Err(::schema::RowError::InvalidModel {
-                table: <Self as ::schema::Model>::TABLE,
+            _: ::std::vec::Vec<::schema::__private::Value>,
+        ) -> ::core::result::Result<Self, ::schema::__private::RowError> {
+            ::core::result::Result::Err(::schema::__private::RowError::InvalidModel {
+                table: <Self as ::schema::__private::Model>::TABLE,
                 message: ::std::string::String::from("the struct does not match its table"),
             })
         }
 
-        fn key_values(&self) -> ::std::vec::Vec<::schema::Value> {
+        fn key_values(&self) -> ::std::vec::Vec<::schema::__private::Value> {
             ::std::vec::Vec::new()
         }
     }
@@ -241,7 +241,10 @@ mod tests {
         )
         .to_string();
         assert!(!out.contains("compile_error"), "{out}");
-        assert!(out.contains("impl :: schema :: Model for Login"), "{out}");
+        assert!(
+            out.contains("impl :: schema :: __private :: Model for Login"),
+            "{out}"
+        );
         assert!(out.contains("\"username\""), "{out}");
         assert!(out.contains("include_bytes"), "{out}");
     }
@@ -259,7 +262,10 @@ mod tests {
         .to_string();
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.contains("field `id` has type `i64`"), "{out}");
-        assert!(out.contains("impl :: schema :: Model for Login"), "{out}");
+        assert!(
+            out.contains("impl :: schema :: __private :: Model for Login"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -285,20 +291,23 @@ mod tests {
         };
         let out = line(TokenStream::new());
         assert!(!out.contains("compile_error"), "{out}");
-        assert!(out.contains("impl :: schema :: Record for Line"), "{out}");
+        assert!(
+            out.contains("impl :: schema :: __private :: Record for Line"),
+            "{out}"
+        );
         assert!(
             out.contains(r#"["integer" , "text" , "smallint" , "integer"]"#),
             "column types in field order: {out}"
         );
         assert!(out.contains(r#"kind : row . take ("type") ?"#), "{out}");
         assert!(
-            out.contains("fn key_values (& self) -> :: std :: vec :: Vec < :: schema :: Value > { :: std :: vec :: Vec :: from ([:: schema :: Field :: to_value (& self . order) , :: schema :: Field :: to_value (& self . line)]) }"),
+            out.contains("fn key_values (& self) -> :: std :: vec :: Vec < :: schema :: __private :: Value > { :: std :: vec :: Vec :: from ([:: schema :: __private :: Field :: to_value (& self . order) , :: schema :: __private :: Field :: to_value (& self . line)]) }"),
             "the key in key order: {out}"
         );
         let out = line(quote!(extra: i32,));
         assert!(out.contains("compile_error"), "{out}");
         assert!(
-            out.contains("impl :: schema :: Record for Line")
+            out.contains("impl :: schema :: __private :: Record for Line")
                 && out.contains("the struct does not match its table"),
             "a fallback record, so that uses of it report nothing more: {out}"
         );
