@@ -74,9 +74,18 @@ impl fmt::Display for UnknownLabel {
 
 impl std::error::Error for UnknownLabel {}
 
-/// What generated code refers to; not a public API.
+/// What generated code refers to; not a public API. The code `schema!()` and
+/// `#[derive(Schema)]` expand to names every item of ours by a path through
+/// this module (`::schema::__private::Model`), so that it reads the same
+/// wherever it expands and whatever the user's own names.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::UnknownLabel;
+    pub use schema_runtime::record::RowValues;
+    pub use schema_runtime::{
+        Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,
+    };
+
     #[cfg(feature = "chrono")]
     pub use chrono;
     #[cfg(feature = "decimal")]

@@ -3,10 +3,16 @@
 //!
 //! No proc macro and no database driver live here; the macro crate, the CLI and the
 //! runtime all call into this crate so that every surface reaches the same verdict.
+//!
+//! Feature `codegen` adds module `codegen`: the Rust code of the models, the
+//! expansions of `schema!()` and `#[derive(Schema)]` and their caches, which
+//! the proc-macro crate `schema-macros` runs (the runtime and the CLI leave it
+//! off, so applications do not compile it).
 
 pub mod analyze;
 pub mod atomic;
 pub mod build;
+#[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod diagnostic;
 pub mod dialect;

@@ -1,18 +1,19 @@
 //! Procedural macros of the schema toolkit: `schema!()` and `#[derive(Schema)]`.
 //!
-//! A thin layer over `schema_core`: parse the macro input, call the engine
-//! (`schema_core::analyze`, `schema_core::codegen`), emit its tokens, or one
-//! `compile_error!` per diagnostic placed on the smallest token it is about.
-//! Use them through the `schema` crate, which re-exports them.
+//! A thin shell over `schema_core::codegen` (feature `codegen`), which parses
+//! the macro input, analyses the project (cached), generates the code and
+//! places each error on the smallest token it is about. This crate holds what
+//! only a proc-macro crate has: the entry points, the conversion of
+//! `proc_macro::TokenStream` to and from `proc_macro2`, and the [`Host`] facts
+//! (the features of `schema` it was built with, its own version and sources,
+//! the compiler's lexer). Use the macros through the `schema` crate, which
+//! re-exports them.
 
-mod args;
-mod cache;
-mod derive;
-mod disk;
-mod expand;
-mod track;
+use std::path::PathBuf;
+use std::str::FromStr;
 
 use proc_macro::TokenStream;
+use schema_core::codegen::{self, Features, Host};
 
 /// Checks the project's `schema.sql` against its `migrations/` at compile time
 /// and expands to `pub mod models { .. }` (one struct per table, one enum per
@@ -31,7 +32,7 @@ use proc_macro::TokenStream;
 /// line and column. Editing any of these files rebuilds the crate.
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
-    expand::schema_inner(input.into()).into()
+    codegen::schema_at(&host(), &manifest_dir(), input.into()).into()
 }
 
 /// Implements `::schema::Model` for a struct after checking it field by field
@@ -51,5 +52,47 @@ pub fn schema(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_derive(Schema, attributes(schema))]
 pub fn derive_schema(input: TokenStream) -> TokenStream {
-    derive::derive_inner(input.into()).into()
+    codegen::derive_at(&host(), &manifest_dir(), input.into()).into()
+}
+
+/// What only this crate knows of an expansion.
+fn host() -> Host {
+    Host {
+        features: features(),
+        macro_version: env!("CARGO_PKG_VERSION"),
+        macro_source: env!("CARGO_MANIFEST_DIR"),
+        lex,
+    }
+}
+
+/// The crate being compiled: where relative paths start.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// The features of `schema` this build has, which decide the generated types.
+fn features() -> Features {
+    Features {
+        chrono: cfg!(feature = "chrono"),
+        time: cfg!(feature = "time"),
+        uuid: cfg!(feature = "uuid"),
+        json: cfg!(feature = "json"),
+        decimal: cfg!(feature = "decimal"),
+        serde: cfg!(feature = "serde"),
+    }
+}
+
+/// Tokens from their text by the compiler's own lexer, which is much faster
+/// than `proc_macro2`'s in an unoptimised proc macro (and a call into the
+/// compiler per token is slower still); `None` outside a macro.
+fn lex(text: &str) -> Option<proc_macro2::TokenStream> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    proc_macro::TokenStream::from_str(text)
+        .ok()
+        .map(proc_macro2::TokenStream::from)
 }

@@ -9,7 +9,7 @@ use crate::migrations::replay::Replay;
 
 fn script(sql: &DialectSql) -> TokenStream {
     let (up, down) = (&sql.up, &sql.down);
-    quote!(::schema::Script { up: #up, down: #down })
+    quote!(::schema::__private::Script { up: #up, down: #down })
 }
 
 fn migration(e: &Embedded) -> TokenStream {
@@ -24,7 +24,7 @@ fn migration(e: &Embedded) -> TokenStream {
         Err(why) => quote!(::core::result::Result::Err(#why)),
     };
     quote! {
-        ::schema::Migration {
+        ::schema::__private::Migration {
             version: #version,
             name: #name,
             checksum: #checksum,
@@ -45,7 +45,7 @@ pub fn migrations(replay: &Replay) -> TokenStream {
     quote! {
         /// Every migration of the project's history, in version order, as
         /// PostgreSQL and SQLite run them.
-        pub static MIGRATIONS: ::schema::Migrations = ::schema::Migrations::new(&[
+        pub static MIGRATIONS: ::schema::__private::Migrations = ::schema::__private::Migrations::new(&[
             #(#items),*
         ]);
     }

@@ -1,7 +1,20 @@
 //! Model → Rust tokens: the structs, enums and `MIGRATIONS` that `schema!()`
-//! expands to, and the checks of `#[derive(Schema)]`. Pure: schema and history
-//! in, [`proc_macro2::TokenStream`] or diagnostics out; the macro crate only
-//! parses its input and places the errors.
+//! expands to, and the checks of `#[derive(Schema)]` (behind feature
+//! `codegen`). The generation itself is pure: schema and history in,
+//! [`proc_macro2::TokenStream`] or diagnostics out.
+//!
+//! The whole of both macros but the compiler's side lives here too, so that
+//! `schema-macros` is a thin shell: [`schema_at`] and [`derive_at`] parse the
+//! macro's input, analyse the project once per process per content (the
+//! analysis cache), reuse an earlier compiler process's expansion of
+//! `schema!()` (the expansion cache on disk), track the files read and place
+//! each error on the token it is about. The macro crate gives them a [`Host`]:
+//! the features of `schema`, its version and build, and the compiler's lexer.
+//!
+//! Generated code names every item of our crates by a path through the
+//! facade's hidden module, `::schema::__private::...`, and the standard
+//! library's items by `::core::...`/`::std::...` paths (or by the prelude's
+//! names in the generated module, where no user name can shadow them).
 //!
 //! # Names
 //!
@@ -95,11 +108,16 @@
 //! with its checksum, its PostgreSQL text and its SQLite rendering (or why
 //! SQLite cannot run it).
 
-mod check;
+mod analysis_cache;
+mod derive;
+mod expansion_cache;
+mod host;
 mod inputs;
 mod migrations;
 mod models;
 pub mod names;
+mod schema_macro;
+mod track;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -110,12 +128,15 @@ use crate::diagnostic::{Code, Diagnostic, codes as diag_codes};
 use crate::migrations::replay::Replay;
 use crate::model::Schema;
 
-pub use check::{
+pub use derive::check::{
     FieldSpec, ModelInfo, StructError, StructPart, StructSpec, check_struct, table_for_struct,
 };
+pub use derive::derive_at;
+pub use host::Host;
 pub use inputs::{Inputs, Stamp, inputs, stamps};
 pub use migrations::migrations;
 pub use models::{ModelNames, feature_disabled, model_consts, model_names, models, record_items};
+pub use schema_macro::schema_at;
 pub use types::{Features, FieldType, NeedsFeature, PathSegment, RustType, rust_type};
 
 /// The codes of code generation's diagnostics (defined with all the others in

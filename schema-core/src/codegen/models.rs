@@ -207,7 +207,7 @@ pub fn record_items(
     };
     let to_values = fields
         .iter()
-        .map(|field| quote!(::schema::Field::to_value(&self.#field)));
+        .map(|field| quote!(::schema::__private::Field::to_value(&self.#field)));
     let takes = fields
         .iter()
         .zip(columns)
@@ -216,22 +216,22 @@ pub fn record_items(
         .iter()
         .filter_map(|key| columns.iter().position(|c| c == key))
         .filter_map(|i| fields.get(i))
-        .map(|field| quote!(::schema::Field::to_value(&self.#field)));
+        .map(|field| quote!(::schema::__private::Field::to_value(&self.#field)));
     quote! {
         const COLUMN_TYPES: &'static [&'static str] = &[#(#column_types),*];
 
-        fn to_values(&self) -> #vec<::schema::Value> {
+        fn to_values(&self) -> #vec<::schema::__private::Value> {
             #vec::from([#(#to_values),*])
         }
 
-        fn from_values(values: #vec<::schema::Value>) -> #result<Self, ::schema::RowError> {
-            let mut row = ::schema::runtime::record::RowValues::new::<Self>(values)?;
+        fn from_values(values: #vec<::schema::__private::Value>) -> #result<Self, ::schema::__private::RowError> {
+            let mut row = ::schema::__private::RowValues::new::<Self>(values)?;
             #ok(Self {
                 #(#takes,)*
             })
         }
 
-        fn key_values(&self) -> #vec<::schema::Value> {
+        fn key_values(&self) -> #vec<::schema::__private::Value> {
             #vec::from([#(#key_values),*])
         }
     }
@@ -404,11 +404,11 @@ fn struct_item(
             #(#fields)*
         }
 
-        impl ::schema::Model for #ident {
+        impl ::schema::__private::Model for #ident {
             #consts
         }
 
-        impl ::schema::Record for #ident {
+        impl ::schema::__private::Record for #ident {
             #record
         }
     })
@@ -499,26 +499,26 @@ fn enum_item(
         }
 
         impl ::core::str::FromStr for #ident {
-            type Err = ::schema::#unknown;
+            type Err = ::schema::__private::#unknown;
 
             fn from_str(
                 label: &str,
             ) -> ::core::result::Result<Self, <Self as ::core::str::FromStr>::Err> {
                 match label {
                     #(#labels => ::core::result::Result::Ok(#ident::#idents),)*
-                    _ => ::core::result::Result::Err(::schema::#unknown::new(#type_name, label)),
+                    _ => ::core::result::Result::Err(::schema::__private::#unknown::new(#type_name, label)),
                 }
             }
         }
 
-        impl ::schema::Field for #ident {
-            fn to_value(&self) -> ::schema::Value {
-                ::schema::Value::Text(::std::string::String::from(#ident::as_str(self)))
+        impl ::schema::__private::Field for #ident {
+            fn to_value(&self) -> ::schema::__private::Value {
+                ::schema::__private::Value::Text(::std::string::String::from(#ident::as_str(self)))
             }
 
             fn from_value(
-                value: ::schema::Value,
-            ) -> ::core::result::Result<Self, ::schema::FieldError> {
+                value: ::schema::__private::Value,
+            ) -> ::core::result::Result<Self, ::schema::__private::FieldError> {
                 value.parse(#expected)
             }
         }
@@ -610,7 +610,7 @@ mod tests {
                    CREATE TABLE t (a int, \"B\" varchar(5) NOT NULL, c mood, PRIMARY KEY (c, a));\n";
         let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
         let record = code
-            .split("impl :: schema :: Record for T")
+            .split("impl :: schema :: __private :: Record for T")
             .nth(1)
             .unwrap_or_else(|| panic!("no `Record` impl: {code}"));
         assert!(
@@ -626,11 +626,14 @@ mod tests {
             .unwrap_or_else(|| panic!("no `key_values`: {record}"));
         assert!(
             key.contains(
-                "Vec :: from ([:: schema :: Field :: to_value (& self . c) , :: schema :: Field :: to_value (& self . a)])"
+                "Vec :: from ([:: schema :: __private :: Field :: to_value (& self . c) , :: schema :: __private :: Field :: to_value (& self . a)])"
             ),
             "{key}"
         );
-        assert!(code.contains("impl :: schema :: Field for Mood"), "{code}");
+        assert!(
+            code.contains("impl :: schema :: __private :: Field for Mood"),
+            "{code}"
+        );
         assert!(
             code.contains(r#"value . parse ("a `mood` label")"#),
             "{code}"

@@ -3,26 +3,25 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::host::Host;
+
 /// `const _: &[u8] = include_bytes!("<absolute path>");` for each file.
-pub(crate) fn track(files: &[PathBuf]) -> TokenStream {
+pub(crate) fn track(files: &[PathBuf], host: &Host) -> TokenStream {
     let paths = files.iter().filter_map(|p| p.to_str());
-    if proc_macro::is_available() {
-        // One string for the compiler's lexer: a project with a thousand
-        // migrations tracks two thousand files, and building each item token
-        // by token costs a call into the compiler per token.
-        let mut text = String::new();
-        for path in paths.clone() {
-            // `{:?}` of a `str` is a valid Rust string literal.
-            let _ = write!(text, "const _: &[u8] = include_bytes!({path:?});");
-        }
-        if let Ok(tokens) = proc_macro::TokenStream::from_str(&text) {
-            return tokens.into();
-        }
+    // One string for the compiler's lexer: a project with a thousand
+    // migrations tracks two thousand files, and building each item token
+    // by token costs a call into the compiler per token.
+    let mut text = String::new();
+    for path in paths.clone() {
+        // `{:?}` of a `str` is a valid Rust string literal.
+        let _ = write!(text, "const _: &[u8] = include_bytes!({path:?});");
+    }
+    if let Some(tokens) = (host.lex)(&text) {
+        return tokens;
     }
     quote! {
         #(const _: &[u8] = include_bytes!(#paths);)*
@@ -32,6 +31,7 @@ pub(crate) fn track(files: &[PathBuf]) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::Features;
 
     #[test]
     fn each_file_is_included_once_by_its_absolute_path() {
@@ -39,7 +39,7 @@ mod tests {
             PathBuf::from("/p/schema.sql"),
             PathBuf::from("/p/m \"1\"/up.sql"),
         ];
-        let out = track(&files).to_string();
+        let out = track(&files, &Host::outside_a_macro(Features::default())).to_string();
         assert_eq!(out.matches("include_bytes").count(), 2, "{out}");
         assert!(out.contains(r#""/p/m \"1\"/up.sql""#), "{out}");
     }

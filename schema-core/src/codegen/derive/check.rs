@@ -1,8 +1,8 @@
 //! The checks of `#[derive(Schema)]`: a struct that claims to model a table is
 //! compared field by field with the table schema.sql declares.
 //!
-//! The macro crate reduces the struct to a [`StructSpec`] and maps each
-//! [`StructError`] back to the smallest token it is about ([`StructPart`]).
+//! The derive reduces the struct to a [`StructSpec`] (`super::parse`) and maps
+//! each [`StructError`] back to the smallest token it is about ([`StructPart`]).
 
 use std::collections::BTreeMap;
 
@@ -10,9 +10,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::names::closest;
 use crate::model::{Column, QualifiedName, Schema, Table};
 
-use super::codes;
-use super::models::{feature_disabled, name_models};
-use super::types::{Features, FieldType, RustType, rust_type};
+use crate::codegen::codes;
+use crate::codegen::models::{feature_disabled, name_models};
+use crate::codegen::types::{Features, FieldType, RustType, rust_type};
 
 /// A struct as `#[derive(Schema)]` sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -374,9 +374,9 @@ fn missing_field(
 
 /// A field declaration for `column`: `name` or `#[schema(column = "Name")] name`.
 fn field_for(column: &str) -> String {
-    let field = super::names::field_name(column);
-    let ident = super::names::ident_text(&field);
-    if super::names::unraw(&ident) == column {
+    let field = crate::codegen::names::field_name(column);
+    let ident = crate::codegen::names::ident_text(&field);
+    if crate::codegen::names::unraw(&ident) == column {
         ident
     } else {
         format!("#[schema(column = \"{column}\")] {ident}")

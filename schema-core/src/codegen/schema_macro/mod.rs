@@ -1,33 +1,33 @@
 //! `schema!()`: resolve the project, analyse it (cached), expand to the models
 //! and `MIGRATIONS` or to one `compile_error!` per diagnostic.
 //!
-//! A successful expansion is also stored on disk ([`crate::disk`]): the next
-//! compiler process that expands the same call over the same files reads it
-//! back instead of analysing the project again.
+//! A successful expansion is also stored on disk ([`super::expansion_cache`]):
+//! the next compiler process that expands the same call over the same files
+//! reads it back instead of analysing the project again.
+
+mod args;
 
 use std::path::Path;
 use std::time::Instant;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
-use schema_core::codegen::{self, compile_error_text};
-use schema_core::{Diagnostic, Project};
 use syn::LitStr;
 
-use crate::args::SchemaArgs;
-use crate::cache;
-use crate::disk;
-use crate::track::track;
+use crate::codegen::analysis_cache as cache;
+use crate::codegen::expansion_cache as disk;
+use crate::codegen::host::Host;
+use crate::codegen::track::track;
+use crate::codegen::{self, compile_error_text};
+use crate::{Diagnostic, Project};
 
-/// `schema!(..)` over `proc_macro2` tokens, with the crate's manifest directory.
-pub(crate) fn schema_inner(input: TokenStream) -> TokenStream {
-    schema_at(&cache::manifest_dir(), input)
-}
+use self::args::SchemaArgs;
 
-/// `schema!(..)` for a crate whose manifest directory is `root`.
-pub(crate) fn schema_at(root: &Path, input: TokenStream) -> TokenStream {
+/// `schema!(..)` over `proc_macro2` tokens, for a crate whose manifest
+/// directory is `root`.
+pub fn schema_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     let started = Instant::now();
-    let (tokens, how) = expand(root, input);
+    let (tokens, how) = expand(host, root, input);
     if std::env::var_os("SCHEMA_MACRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!(
             "schema!() in {}: {how}, {:.1} ms",
@@ -39,7 +39,7 @@ pub(crate) fn schema_at(root: &Path, input: TokenStream) -> TokenStream {
 }
 
 /// The expansion, and how it was had (for `SCHEMA_MACRO_TIMINGS`).
-fn expand(root: &Path, input: TokenStream) -> (TokenStream, String) {
+fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String) {
     let args: SchemaArgs = match syn::parse2(input) {
         Ok(args) => args,
         Err(e) => return (e.into_compile_error(), "bad arguments".into()),
@@ -51,8 +51,7 @@ fn expand(root: &Path, input: TokenStream) -> (TokenStream, String) {
     if let Some(path) = &args.migrations {
         project = project.with_migrations(path.value());
     }
-    let features = cache::features();
-    let place = disk::Place::of(&project, features);
+    let place = disk::Place::of(&project, host);
     let (inputs, guess) = std::thread::scope(|scope| {
         // Reading and hashing every file (for the key) and reading back the
         // likely entry take about as long, and the compiler's lexer that
@@ -61,16 +60,16 @@ fn expand(root: &Path, input: TokenStream) -> (TokenStream, String) {
         let guess = place
             .as_ref()
             .and_then(disk::Place::newest)
-            .and_then(|entry| entry.read().map(|tokens| (entry, tokens)));
+            .and_then(|entry| entry.read(host).map(|tokens| (entry, tokens)));
         let inputs = hashing.join().unwrap_or_else(|_| cache::inputs(&project));
         (inputs, guess)
     });
-    let tracked = track(&inputs.files);
+    let tracked = track(&inputs.files, host);
     let entry = place.as_ref().map(|p| p.entry(&inputs));
     if let Some(entry) = &entry {
         let cached = match guess {
             Some((guessed, tokens)) if guessed.is(entry) => Some(tokens),
-            _ => entry.read(),
+            _ => entry.read(host),
         };
         if let Some(tokens) = cached {
             entry.touch();
@@ -86,7 +85,7 @@ fn expand(root: &Path, input: TokenStream) -> (TokenStream, String) {
             .map(|d| compile_error(d, span_for(d, &project, &args)));
         return (quote::quote!(#(#errors)* #tracked), "errors".into());
     }
-    match codegen::expand(&loaded.declared, &loaded.replay, features) {
+    match codegen::expand(&loaded.declared, &loaded.replay, host.features) {
         Ok(tokens) => {
             // Stored only if the files are still those the key was made from
             // (an edit during the analysis would file it under the old key).
@@ -147,7 +146,12 @@ fn span_for(diagnostic: &Diagnostic, project: &Project, args: &SchemaArgs) -> Sp
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::Features;
     use quote::quote;
+
+    fn host() -> Host {
+        Host::outside_a_macro(Features::default())
+    }
 
     fn root() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -156,6 +160,7 @@ mod tests {
     #[test]
     fn a_clean_project_expands_to_models_migrations_and_tracked_files() {
         let out = schema_at(
+            &host(),
             &root(),
             quote!(
                 schema = "tests/fixtures/ui/notes/schema.sql",
@@ -172,6 +177,7 @@ mod tests {
     #[test]
     fn each_error_is_a_compile_error_on_the_path_it_is_about() {
         let out = schema_at(
+            &host(),
             &root(),
             quote!(
                 schema = "tests/fixtures/ui/table_declared_but_never_migrated/schema.sql",
@@ -182,7 +188,7 @@ mod tests {
         assert_eq!(out.matches("compile_error").count(), 1, "{out}");
         assert!(out.contains("[S0204/unmigrated_object]"), "{out}");
         assert!(out.contains("include_bytes"), "{out}");
-        let out = schema_at(&root(), quote!(schema = 1)).to_string();
+        let out = schema_at(&host(), &root(), quote!(schema = 1)).to_string();
         assert!(out.contains("compile_error"), "{out}");
     }
 
@@ -198,9 +204,9 @@ mod tests {
         std::fs::write(migration.join("up.sql"), &table).expect("write");
         std::fs::write(migration.join("down.sql"), "DROP TABLE t;\n").expect("write");
         let (found, diagnostics) =
-            schema_core::migrations::discover(&dir.join("migrations"), "migrations");
+            crate::migrations::discover(&dir.join("migrations"), "migrations");
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        schema_core::migrations::sum::write(&dir.join("migrations"), &found).expect("sum");
+        crate::migrations::sum::write(&dir.join("migrations"), &found).expect("sum");
         dir
     }
 
@@ -209,7 +215,7 @@ mod tests {
         let dir = dir.to_path_buf();
         std::thread::Builder::new()
             .stack_size(8 << 20)
-            .spawn(move || schema_at(&dir, TokenStream::new()).to_string())
+            .spawn(move || schema_at(&host(), &dir, TokenStream::new()).to_string())
             .expect("thread")
             .join()
             .expect("the expansion did not panic")

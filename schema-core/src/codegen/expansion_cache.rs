@@ -14,9 +14,11 @@
 //!   path and contents. Any edit, added or removed migration, other feature
 //!   set or rebuilt macro is another key. The build is told apart by the
 //!   proc-macro library's size and modification time where the platform tells
-//!   which file it is (Linux); elsewhere a macro built from a registry's
+//!   which file it is (Linux: the library that holds this code, which is
+//!   linked into the macro crate); elsewhere a macro built from a registry's
 //!   sources is told apart by its version alone, and one built from a path or
 //!   git checkout (which can change without a new version) caches nothing.
+//!   The macro crate gives its version and sources in its [`Host`].
 //! - **Entry**: `<project>-<key>.tokens`: a header (format, key, length and
 //!   fingerprint of the body) and the expansion's tokens as text. An entry is
 //!   used only when the whole header matches: a truncated, edited or foreign
@@ -41,9 +43,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use proc_macro2::TokenStream;
-use schema_core::Project;
-use schema_core::codegen::{Features, Inputs};
-use schema_core::fingerprint::Fingerprint;
+
+use super::host::Host;
+use crate::Project;
+use crate::codegen::Inputs;
+use crate::fingerprint::Fingerprint;
 
 /// The first line of every entry; bump the number when the format or what the
 /// key covers changes.
@@ -71,13 +75,13 @@ pub(crate) struct Place {
 }
 
 impl Place {
-    /// The place of `project`'s expansions with these features; `None` when the
+    /// The place of `project`'s expansions with the host's features; `None` when the
     /// cache is off or has no place.
-    pub(crate) fn of(project: &Project, features: Features) -> Option<Place> {
+    pub(crate) fn of(project: &Project, host: &Host) -> Option<Place> {
         if !enabled() {
             return None;
         }
-        let build = build_id()?;
+        let build = build_id(host.macro_source)?;
         let dir = target_dir(&project.root)?.join(DIR_NAME);
         let mut paths = Fingerprint::new();
         paths.write_str(FORMAT);
@@ -87,9 +91,9 @@ impl Place {
         let project_id = paths.finish();
         let mut key = Fingerprint::new();
         key.write_str(FORMAT);
-        key.write_str(env!("CARGO_PKG_VERSION"));
+        key.write_str(host.macro_version);
         key.write_str(build);
-        key.write_str(&format!("{features:?}"));
+        key.write_str(&format!("{:?}", host.features));
         key.write(&project_id.to_le_bytes());
         Some(Place {
             dir,
@@ -160,10 +164,10 @@ impl Entry {
     }
 
     /// The cached expansion, when there is a valid one.
-    pub(crate) fn read(&self) -> Option<TokenStream> {
+    pub(crate) fn read(&self, host: &Host) -> Option<TokenStream> {
         let text = fs::read_to_string(self.path()).ok()?;
         let body = self.body(&text)?;
-        parse_tokens(body)
+        parse_tokens(body, host)
     }
 
     /// Marks the entry used: pruning removes the least recently used first.
@@ -258,23 +262,18 @@ impl Entry {
 /// Tokens from their text: the compiler's own lexer inside a macro (the text
 /// is what `to_string` of a token stream gave, checked by the header), else
 /// `proc_macro2`'s (unit tests).
-fn parse_tokens(text: &str) -> Option<TokenStream> {
-    if proc_macro::is_available() {
-        // Not `proc_macro2`'s `from_str`: it first lexes the whole text with
-        // its own lexer, unoptimised in a proc macro, to validate it.
-        proc_macro::TokenStream::from_str(text)
-            .ok()
-            .map(TokenStream::from)
-    } else {
-        TokenStream::from_str(text).ok()
-    }
+fn parse_tokens(text: &str, host: &Host) -> Option<TokenStream> {
+    // Not `proc_macro2`'s `from_str` in a macro: it first lexes the whole text
+    // with its own lexer, unoptimised in a proc macro, to validate it.
+    (host.lex)(text).or_else(|| TokenStream::from_str(text).ok())
 }
 
 /// What tells this build of the macro from another of the same version: the
 /// proc-macro library's path, size and modification time where the platform
 /// says which file it is; `"registry"` for a build from a registry's sources
-/// (which never change under one version); else `None`: no caching.
-fn build_id() -> Option<&'static str> {
+/// (`source`, the macro crate's, never changes under one version); else
+/// `None`: no caching.
+fn build_id(source: &'static str) -> Option<&'static str> {
     static BUILD: OnceLock<Option<String>> = OnceLock::new();
     BUILD
         .get_or_init(|| {
@@ -292,7 +291,7 @@ fn build_id() -> Option<&'static str> {
                     modified.as_nanos()
                 ));
             }
-            let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let source = Path::new(source);
             let from_registry = source
                 .components()
                 .any(|c| c.as_os_str() == "registry" || c.as_os_str() == "vendor");
@@ -301,8 +300,9 @@ fn build_id() -> Option<&'static str> {
         .as_deref()
 }
 
-/// The file this code was loaded from (the proc-macro library), read from
-/// `/proc/self/maps` on Linux: the mapping that holds this function.
+/// The file this code was loaded from (the proc-macro library, which this
+/// crate is linked into), read from `/proc/self/maps` on Linux: the mapping
+/// that holds this function.
 fn own_library() -> Option<PathBuf> {
     if !cfg!(target_os = "linux") {
         return None;
@@ -363,6 +363,11 @@ fn rustc_out_dir() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::Features;
+
+    fn host() -> Host {
+        Host::outside_a_macro(Features::default())
+    }
 
     /// An entry in a fresh temporary directory.
     fn entry(name: &str) -> Entry {
@@ -378,12 +383,15 @@ mod tests {
     #[test]
     fn an_entry_reads_back_what_was_written() {
         let e = entry("roundtrip");
-        assert!(e.read().is_none());
+        assert!(e.read(&host()).is_none());
         let tokens: TokenStream = "pub mod models { pub struct User { pub id : i32 , } }"
             .parse()
             .unwrap_or_default();
         e.write(&tokens);
-        assert_eq!(e.read().map(|t| t.to_string()), Some(tokens.to_string()));
+        assert_eq!(
+            e.read(&host()).map(|t| t.to_string()),
+            Some(tokens.to_string())
+        );
         let _ = fs::remove_dir_all(&e.dir);
     }
 
@@ -404,10 +412,10 @@ mod tests {
         ];
         for text in damaged {
             let _ = fs::write(e.path(), &text);
-            assert!(e.read().is_none(), "{text:?} was used");
+            assert!(e.read(&host()).is_none(), "{text:?} was used");
         }
         let _ = fs::write(e.path(), [0xff, 0xfe, 0x00]);
-        assert!(e.read().is_none());
+        assert!(e.read(&host()).is_none());
         let _ = fs::remove_dir_all(&e.dir);
     }
 
@@ -478,7 +486,7 @@ mod tests {
         if cfg!(target_os = "linux") {
             let library = own_library();
             assert!(library.as_ref().is_some_and(|p| p.is_file()), "{library:?}");
-            assert!(build_id().is_some());
+            assert!(build_id(env!("CARGO_MANIFEST_DIR")).is_some());
         }
     }
 }

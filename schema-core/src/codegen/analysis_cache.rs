@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use schema_core::codegen::{self, Features, Inputs, Stamp, stamps};
-use schema_core::{Loaded, Project};
+use crate::codegen::{self, Inputs, Stamp, stamps};
+use crate::{Loaded, Project};
 
 /// Loaded projects by the fingerprint of their files' contents.
 static CACHE: OnceLock<Mutex<HashMap<u128, Arc<Loaded>>>> = OnceLock::new();
@@ -50,26 +50,6 @@ pub(crate) fn inputs(project: &Project) -> Inputs {
     fresh
 }
 
-/// The crate being compiled: where relative paths start.
-pub(crate) fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_default()
-}
-
-/// The features of `schema` this build has, which decide the generated types.
-pub(crate) fn features() -> Features {
-    Features {
-        chrono: cfg!(feature = "chrono"),
-        time: cfg!(feature = "time"),
-        uuid: cfg!(feature = "uuid"),
-        json: cfg!(feature = "json"),
-        decimal: cfg!(feature = "decimal"),
-        serde: cfg!(feature = "serde"),
-    }
-}
-
 /// The project loaded (from the cache when its files did not change) and the
 /// files it was read from.
 pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
@@ -84,9 +64,7 @@ pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
             // On a stack of its own: the compiler's thread is too small for
             // deep expressions (only the analysis may move: the proc_macro
             // API works on this thread alone).
-            Arc::new(schema_core::stack::on_big_stack(|| {
-                schema_core::load(project)
-            }))
+            Arc::new(crate::stack::on_big_stack(|| crate::load(project)))
         })
         .clone();
     (loaded, inputs)
