@@ -785,19 +785,21 @@ impl Driver for PostgresDriver {
 
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-        crate::postgres::introspect(&mut self.client, &names)
+        crate::introspect::postgres::introspect(&mut self.client, &names)
     }
 
     fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {
-        crate::postgres::user_schemas(&mut self.client)
+        crate::introspect::postgres::user_schemas(&mut self.client)
     }
 
     fn unusable(&mut self, schemas: &[String]) -> Result<Vec<String>, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-        Ok(crate::postgres::invalid_indexes(&mut self.client, &names)?
-            .iter()
-            .map(ToString::to_string)
-            .collect())
+        Ok(
+            crate::introspect::postgres::invalid_indexes(&mut self.client, &names)?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        )
     }
 
     fn as_stored(&mut self, declared: &Schema) -> Schema {

@@ -632,7 +632,7 @@ impl Driver for SqliteDriver {
     }
 
     fn introspect(&mut self, _schemas: &[String]) -> Result<Schema, IntrospectError> {
-        crate::sqlite::introspect(&self.conn)
+        crate::introspect::sqlite::introspect(&self.conn)
     }
 
     fn comparable(&self, declared: &Schema) -> Schema {
