@@ -14,6 +14,9 @@ use schema_core::Schema;
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 
+pub(crate) use lock::wait_for_lock;
+
+mod lock;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]
