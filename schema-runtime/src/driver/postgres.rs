@@ -319,7 +319,7 @@ fn run_script_on(
     sql: &str,
     lock_timeout: Option<Duration>,
 ) -> Result<(), ScriptError> {
-    let list = statements(sql);
+    let list = statements(sql, Dialect::Postgres);
     if !in_transaction || list.len() < 2 {
         return each_statement(client, &list);
     }
@@ -691,7 +691,7 @@ impl Driver for PostgresDriver {
             Err(error) => {
                 return Err(ScriptError {
                     statement: 1,
-                    statements: statements(sql).len(),
+                    statements: statements(sql, Dialect::Postgres).len(),
                     sql: excerpt(sql),
                     error,
                 });

@@ -502,7 +502,7 @@ impl Driver for SqliteDriver {
     }
 
     fn begin(&mut self, script: &str) -> Result<(), DriverError> {
-        let wants_off = statements(script)
+        let wants_off = statements(script, Dialect::Sqlite)
             .iter()
             .any(|s| foreign_keys_pragma(s) == Some(false));
         if wants_off && self.foreign_keys_on()? {
@@ -536,7 +536,7 @@ impl Driver for SqliteDriver {
     }
 
     fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
-        let list = statements(sql);
+        let list = statements(sql, Dialect::Sqlite);
         let in_transaction = !self.conn.is_autocommit();
         for (i, statement) in list.iter().enumerate() {
             let fail = |error: DriverError| ScriptError {
