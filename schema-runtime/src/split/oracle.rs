@@ -230,9 +230,10 @@ mod tests {
     }
 
     /// Pieces SQLite reads as PostgreSQL does (no `E''`, no dollar quotes,
-    /// no nested comments). No `x` comes before a quote: the tokenizer reads
-    /// `x'a\'` as a blob literal with an escaped quote, which SQLite refuses
-    /// either way.
+    /// no nested comments). No `e` comes before a quote (the old splitter
+    /// read `e'a\'` as PostgreSQL's escape string, SQLite and the tokenizer
+    /// as `e` and `'a\'`), nor an `x` (the tokenizer reads `x'a\'` as a
+    /// blob literal with an escaped quote, which SQLite refuses either way).
     fn sqlite_piece() -> impl Strategy<Value = String> {
         prop_oneof![
             Just("SELECT".to_string()),
@@ -251,7 +252,7 @@ mod tests {
             Just("-- c; 'd\n".to_string()),
             Just("/* a; */".to_string()),
             Just("/* 'a; */".to_string()),
-            "[a-wyz_ ;\n]{1,6}",
+            "[a-df-wyz_ ;\n]{1,6}",
         ]
     }
 
