@@ -18,7 +18,7 @@ use postgres::Client;
 use schema_core::Schema;
 use schema_core::diagnostic::render_all;
 use schema_core::parse::parse_schema_str;
-use schema_runtime::postgres::introspect;
+use schema_runtime::introspect::postgres::introspect;
 use support::pg::Server;
 
 fn fixture_dir() -> PathBuf {

@@ -94,7 +94,7 @@ fn main() {
         }
         println!("sqlite applied {name}");
     }
-    let live = schema_runtime::sqlite::introspect(&conn)
+    let live = schema_runtime::introspect::sqlite::introspect(&conn)
         .unwrap_or_else(|e| fail(format!("sqlite introspection: {e}")));
     let declared = comparable(&analysis.declared);
     let live = comparable(&live);
@@ -237,7 +237,7 @@ rusqlite = { version = "=0.43.0", features = ["bundled"] }"#,
             );
         }
     }
-    let live = schema_runtime::postgres::introspect(&mut client, &["public"])
+    let live = schema_runtime::introspect::postgres::introspect(&mut client, &["public"])
         .unwrap_or_else(|e| panic!("introspection: {e}"));
     if live != analysis.declared {
         let changes: Vec<String> = diff(&live, &analysis.declared, &Renames::default())

@@ -10,7 +10,7 @@ mod support;
 use schema_core::Schema;
 use schema_core::diff::compare;
 use schema_core::parse::parse_schema_str;
-use schema_runtime::postgres::introspect;
+use schema_runtime::introspect::postgres::introspect;
 use schema_runtime::stored::as_stored;
 
 const DECLARED: &str = "

@@ -1,7 +1,7 @@
 //! The runtime an application links: the [`Model`] trait, embedded
 //! [`Migrations`], the [`Migrator`] and its [`Driver`]s (SQLite behind the
 //! default feature `sqlite`, PostgreSQL behind feature `postgres`), and live
-//! introspection.
+//! introspection ([`introspect`]).
 //!
 //! Models move rows as [`Record`]s: [`RecordExt`] inserts, finds, updates and
 //! deletes them by primary key on either driver ([`rows`]), each field
@@ -14,13 +14,9 @@ pub mod introspect;
 pub mod migration;
 pub mod migrator;
 pub mod model;
-#[cfg(feature = "postgres")]
-pub mod postgres;
 pub mod record;
 pub mod rows;
 pub mod split;
-#[cfg(feature = "sqlite")]
-pub mod sqlite;
 #[cfg(feature = "postgres")]
 pub mod stored;
 pub mod value;

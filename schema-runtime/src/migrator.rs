@@ -868,7 +868,7 @@ impl<'a> Migrator<'a> {
             duration: None,
         };
         self.report(&step);
-        let mut row = VersionRow {
+        let row = VersionRow {
             version: m.version,
             name: m.name.to_string(),
             checksum: m.checksum.to_string(),
@@ -879,48 +879,10 @@ impl<'a> Migrator<'a> {
             state: RowState::Applied,
         };
         let outside = m.no_transaction || !d.transactional_ddl();
-        let failed = |error: ScriptError| MigrateError::Failed {
-            direction: Direction::Up,
-            version: m.version,
-            name: m.name.to_string(),
-            no_transaction: outside,
-            error,
+        let Some(elapsed) = run_recorded(d, Direction::Up, &row, script.up, outside)? else {
+            return Ok(None);
         };
-        let started = Instant::now();
-        if outside {
-            row.state = RowState::Applying;
-            d.write_row(&row)?;
-            d.run_script(script.up).map_err(failed)?;
-            let elapsed = started.elapsed();
-            d.set_state(m.version, RowState::Applied, Some(millis(elapsed)))?;
-            step.duration = Some(elapsed);
-        } else {
-            d.begin(script.up)?;
-            let applied = (|| -> Result<Option<Duration>> {
-                if d.is_recorded(m.version)? {
-                    return Ok(None);
-                }
-                d.run_script(script.up).map_err(failed)?;
-                let elapsed = started.elapsed();
-                row.duration_ms = millis(elapsed);
-                d.write_row(&row)?;
-                Ok(Some(elapsed))
-            })();
-            match applied {
-                Ok(Some(elapsed)) => {
-                    d.commit()?;
-                    step.duration = Some(elapsed);
-                }
-                Ok(None) => {
-                    d.rollback()?;
-                    return Ok(None);
-                }
-                Err(e) => {
-                    let _ = d.rollback();
-                    return Err(e);
-                }
-            }
-        }
+        step.duration = Some(elapsed);
         self.report(&step);
         Ok(Some(step))
     }
@@ -979,33 +941,9 @@ impl<'a> Migrator<'a> {
         };
         self.report(&step);
         let outside = row.no_transaction || !d.transactional_ddl();
-        let failed = |error: ScriptError| MigrateError::Failed {
-            direction: Direction::Down,
-            version: row.version,
-            name: row.name.clone(),
-            no_transaction: outside,
-            error,
-        };
+        // A down's step counts the whole revert, commit included.
         let started = Instant::now();
-        if outside {
-            d.set_state(row.version, RowState::Reverting, None)?;
-            d.run_script(&down).map_err(failed)?;
-            d.delete_row(row.version)?;
-        } else {
-            d.begin(&down)?;
-            let reverted = (|| -> Result<()> {
-                d.run_script(&down).map_err(failed)?;
-                d.delete_row(row.version)?;
-                Ok(())
-            })();
-            match reverted {
-                Ok(()) => d.commit()?,
-                Err(e) => {
-                    let _ = d.rollback();
-                    return Err(e);
-                }
-            }
-        }
+        run_recorded(d, Direction::Down, row, &down, outside)?;
         step.duration = Some(started.elapsed());
         self.report(&step);
         Ok(step)
@@ -1200,6 +1138,87 @@ impl<'a> Migrator<'a> {
             }
         }
         Ok(report)
+    }
+}
+
+/// Runs one migration's `script` in `direction` and keeps its version `row` in
+/// step with it: the one skeleton of both `up` and `down`.
+///
+/// In a transaction (`outside` false): `BEGIN`; for an up, gives `None` (and
+/// rolls back) when another migrator recorded the version meanwhile; runs the
+/// script; writes `row` as applied with the script's duration (up) or deletes
+/// it (down); commits. Any failure rolls back. Outside a transaction: writes
+/// `row` as `applying` (up) or sets it to `reverting` (down), runs the script,
+/// then sets it to `applied` with the duration (up) or deletes it (down), so
+/// that a process dying in between leaves the row saying so.
+///
+/// Gives the time from the start to the end of the script (the up's recorded
+/// duration).
+///
+/// # Errors
+/// [`MigrateError::Failed`] when the script fails; the database's failure.
+fn run_recorded(
+    d: &mut dyn Driver,
+    direction: Direction,
+    row: &VersionRow,
+    script: &str,
+    outside: bool,
+) -> Result<Option<Duration>> {
+    let failed = |error: ScriptError| MigrateError::Failed {
+        direction,
+        version: row.version,
+        name: row.name.clone(),
+        no_transaction: outside,
+        error,
+    };
+    let started = Instant::now();
+    if outside {
+        match direction {
+            Direction::Up => d.write_row(&VersionRow {
+                state: RowState::Applying,
+                ..row.clone()
+            })?,
+            Direction::Down => d.set_state(row.version, RowState::Reverting, None)?,
+        }
+        d.run_script(script).map_err(failed)?;
+        let elapsed = started.elapsed();
+        match direction {
+            Direction::Up => {
+                d.set_state(row.version, RowState::Applied, Some(millis(elapsed)))?;
+            }
+            Direction::Down => d.delete_row(row.version)?,
+        }
+        return Ok(Some(elapsed));
+    }
+    d.begin(script)?;
+    let done = (|| -> Result<Option<Duration>> {
+        if direction == Direction::Up && d.is_recorded(row.version)? {
+            return Ok(None);
+        }
+        d.run_script(script).map_err(failed)?;
+        let elapsed = started.elapsed();
+        match direction {
+            Direction::Up => d.write_row(&VersionRow {
+                duration_ms: millis(elapsed),
+                ..row.clone()
+            })?,
+            Direction::Down => d.delete_row(row.version)?,
+        }
+        Ok(Some(elapsed))
+    })();
+    match done {
+        Ok(Some(elapsed)) => {
+            d.commit()?;
+            Ok(Some(elapsed))
+        }
+        Ok(None) => {
+            d.rollback()?;
+            Ok(None)
+        }
+        Err(e) => {
+            let _ = d.rollback();
+            Err(e)
+        }
     }
 }
 

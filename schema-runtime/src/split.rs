@@ -1,65 +1,77 @@
 //! Splitting a SQL script into its statements, so that each runs (and fails)
-//! on its own: quotes, dollar quotes and comments are skipped over, and a
-//! statement holding only comments is dropped.
+//! on its own: the script is read by sqlparser's tokenizer, the one the engine
+//! parses `schema.sql` with, in the database's dialect, and cut at its
+//! top-level `;` tokens. A statement holding only comments is dropped.
 
-/// The statements of `sql`, each without its `;`, in order.
+use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
+use sqlparser::tokenizer::{Location, Token, Tokenizer};
+
+use crate::Dialect;
+
+#[cfg(test)]
+mod oracle;
+
+/// The statements of `sql`, each without its `;`, in order, as the user wrote
+/// them (trimmed; comments in front of a statement stay with it).
 ///
-/// Understands `'...'` (with `''`), `E'...'` (with backslash escapes),
-/// `"..."`, PostgreSQL's `$tag$ ... $tag$`, `-- ...` and nested `/* ... */`.
-/// An unterminated quote or comment runs to the end of the text (the database
-/// then reports it).
-pub fn statements(sql: &str) -> Vec<&str> {
-    let bytes = sql.as_bytes();
+/// `dialect` chooses the tokenizer, so quotes and comments are those of the
+/// database that runs the script: PostgreSQL's `E'...'` strings (with
+/// backslash escapes), `$tag$ ... $tag$` and nested `/* ... */`, SQLite's
+/// `` `...` `` and `[...]` identifiers. An unterminated quote or comment runs
+/// to the end of the script, so that the database reports it (a comment after
+/// the last statement is dropped like any other); any other character the
+/// tokenizer refuses (`1_`) is kept in its statement, and reading goes on
+/// after it.
+pub fn statements(sql: &str, dialect: Dialect) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut has_code = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = skip_block_comment(bytes, i);
-                continue;
-            }
-            b'\'' => {
-                let escapes = i > 0
-                    && matches!(bytes[i - 1], b'E' | b'e')
-                    && (i < 2 || !is_word(bytes[i - 2]));
-                i = skip_quoted(bytes, i, b'\'', escapes);
-                has_code = true;
-                continue;
-            }
-            b'"' => {
-                i = skip_quoted(bytes, i, b'"', false);
-                has_code = true;
-                continue;
-            }
-            b'$' if i == 0 || !is_word(bytes[i - 1]) => {
-                if let Some(end) = skip_dollar_quote(sql, i) {
-                    i = end;
-                    has_code = true;
-                    continue;
+    let mut from = 0;
+    loop {
+        let text = &sql[from..];
+        let mut tokens = Vec::new();
+        // Tokens are only cut at, never printed: unescaping would only add errors.
+        let read = if dialect == Dialect::Sqlite {
+            Tokenizer::new(&SQLiteDialect {}, text)
+                .with_unescape(false)
+                .tokenize_with_location_into_buf(&mut tokens)
+        } else {
+            Tokenizer::new(&PostgreSqlDialect {}, text)
+                .with_unescape(false)
+                .tokenize_with_location_into_buf(&mut tokens)
+        };
+        let mut offsets = Offsets::new(text);
+        for token in &tokens {
+            match &token.token {
+                Token::SemiColon => {
+                    let at = from + offsets.of(token.span.start);
+                    if has_code {
+                        out.push(sql[start..at].trim());
+                    }
+                    start = from + offsets.of(token.span.end);
+                    has_code = false;
                 }
+                Token::Whitespace(_) => {}
+                _ => has_code = true,
             }
-            b';' => {
-                if has_code {
-                    out.push(sql[start..i].trim());
-                }
-                start = i + 1;
-                has_code = false;
-                i += 1;
-                continue;
-            }
-            _ => {}
         }
-        if !b.is_ascii_whitespace() {
-            has_code = true;
+        let Err(error) = read else {
+            break;
+        };
+        // The tokens stop before what could not be read.
+        let read_to = from + tokens.last().map_or(0, |t| offsets.of(t.span.end));
+        let rest = sql[read_to..].trim_start();
+        if error.message.contains("nterminated") || error.message.contains("EOF") {
+            // A quote makes the rest a statement, a comment adds nothing.
+            has_code |= !rest.starts_with("/*");
+            break;
         }
-        i += 1;
+        // A character the tokenizer refuses is code; read on after it.
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        has_code = true;
+        from = sql.len() - rest.len() + c.len_utf8();
     }
     if has_code {
         let rest = sql[start..].trim();
@@ -70,78 +82,48 @@ pub fn statements(sql: &str) -> Vec<&str> {
     out
 }
 
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+/// Byte offsets of the tokenizer's locations (1-based lines and columns in
+/// characters), found by walking the text once: the locations asked for never
+/// go back.
+struct Offsets<'t> {
+    text: &'t str,
+    /// The byte offset of `at`.
+    offset: usize,
+    at: Location,
 }
 
-/// The index after a `/* ... */` starting at `i` (nested comments count).
-fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
-    while i < bytes.len() {
-        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            depth += 1;
-            i += 2;
-        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i;
+impl<'t> Offsets<'t> {
+    fn new(text: &'t str) -> Self {
+        Offsets {
+            text,
+            offset: 0,
+            at: Location { line: 1, column: 1 },
+        }
+    }
+
+    /// The byte offset of `to` (the text's end past it).
+    fn of(&mut self, to: Location) -> usize {
+        let mut chars = self.text[self.offset..].chars();
+        while (self.at.line, self.at.column) < (to.line, to.column) {
+            let Some(c) = chars.next() else {
+                break;
+            };
+            self.offset += c.len_utf8();
+            if c == '\n' {
+                self.at.line += 1;
+                self.at.column = 1;
+            } else {
+                self.at.column += 1;
             }
-        } else {
-            i += 1;
         }
+        self.offset
     }
-    bytes.len()
-}
-
-/// The index after a quoted run opened by `quote` at `i`.
-fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8, escapes: bool) -> usize {
-    i += 1;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if escapes && b == b'\\' {
-            i += 2;
-            continue;
-        }
-        if b == quote {
-            if bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
-    }
-    bytes.len()
-}
-
-/// The index after a dollar-quoted string starting at `i`, or `None` when the
-/// `$` does not open one (a parameter such as `$1`).
-fn skip_dollar_quote(sql: &str, i: usize) -> Option<usize> {
-    let rest = &sql[i + 1..];
-    let tag_len = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80)
-        .count();
-    if rest.as_bytes().get(tag_len) != Some(&b'$') {
-        return None;
-    }
-    let tag = &rest[..tag_len];
-    if tag.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
-    let delimiter = format!("${tag}$");
-    let body = i + delimiter.len();
-    Some(
-        sql[body..]
-            .find(&delimiter)
-            .map_or(sql.len(), |n| body + n + delimiter.len()),
-    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::statements;
+    use super::{oracle, statements};
+    use crate::Dialect;
 
     #[test]
     fn splits_on_semicolons_outside_quotes_and_comments() {
@@ -151,7 +133,7 @@ mod tests {
                    CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n\
                    SELECT \"we;ird\" FROM a WHERE x = $1;;\n-- only a comment;\n";
         assert_eq!(
-            statements(sql),
+            statements(sql, Dialect::Postgres),
             vec![
                 "CREATE TABLE a (x text DEFAULT 'a;b')",
                 "-- c;d\n/* e; /* nested; */ f; */ CREATE INDEX CONCURRENTLY i ON a (x)",
@@ -164,11 +146,61 @@ mod tests {
 
     #[test]
     fn a_comment_only_script_has_no_statement() {
-        assert!(statements("-- nothing\n/* at all */\n").is_empty());
-        assert_eq!(statements("SELECT 1"), vec!["SELECT 1"]);
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            assert!(statements("-- nothing\n/* at all */\n", dialect).is_empty());
+            assert_eq!(statements("SELECT 1", dialect), vec!["SELECT 1"]);
+            assert_eq!(
+                statements("SELECT 'unterminated;", dialect),
+                vec!["SELECT 'unterminated;"]
+            );
+            assert_eq!(
+                statements("SELECT 1; SELECT 2 /* unterminated;", dialect),
+                vec!["SELECT 1", "SELECT 2 /* unterminated;"]
+            );
+            assert_eq!(
+                statements("SELECT 1; /* unterminated; */", dialect),
+                vec!["SELECT 1"]
+            );
+        }
+    }
+
+    #[test]
+    fn reading_goes_on_after_a_refused_character() {
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            assert_eq!(
+                statements("SELECT 1_; SELECT 'a;b'", dialect),
+                vec!["SELECT 1_", "SELECT 'a;b'"]
+            );
+        }
+    }
+
+    #[test]
+    fn sqlite_reads_its_own_quotes() {
         assert_eq!(
-            statements("SELECT 'unterminated;"),
-            vec!["SELECT 'unterminated;"]
+            statements(
+                "CREATE TABLE \"a;\" ([b;] TEXT, `c;` TEXT); SELECT 'd;'",
+                Dialect::Sqlite
+            ),
+            vec!["CREATE TABLE \"a;\" ([b;] TEXT, `c;` TEXT)", "SELECT 'd;'"]
+        );
+    }
+
+    /// As the old splitter did, the `;` inside a trigger's body ends a
+    /// statement: no script of this crate holds a trigger.
+    #[test]
+    fn a_trigger_body_is_cut_as_before() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = 1; END;";
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            assert_eq!(statements(sql, dialect), oracle::statements(sql));
+        }
+    }
+
+    #[test]
+    fn statements_keep_the_users_bytes() {
+        let sql = "\u{feff}SELECT 'é;ü' -- ça;\r\n  , \"ß\";\r\n\tSELECT 2\r\n";
+        assert_eq!(
+            statements(sql, Dialect::Postgres),
+            vec!["\u{feff}SELECT 'é;ü' -- ça;\r\n  , \"ß\"", "SELECT 2"]
         );
     }
 }

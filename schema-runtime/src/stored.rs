@@ -29,7 +29,7 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
         return out;
     };
     if tx
-        .batch_execute(&crate::postgres::session_settings())
+        .batch_execute(&crate::introspect::postgres::session_settings())
         .is_err()
     {
         return out;
@@ -60,7 +60,7 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
         .ok()
         .map(|row| row.get(0));
     let stored = temp_schema.and_then(|ns| {
-        crate::postgres::read_schema(&mut tx, &[ns.as_str()])
+        crate::introspect::postgres::read_schema(&mut tx, &[ns.as_str()])
             .ok()
             .map(|s| (ns, s))
     });

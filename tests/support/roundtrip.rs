@@ -15,7 +15,7 @@ use schema_core::diff::{Renames, compare, diff, renames_from_hints};
 use schema_core::migrations::generate::generate;
 use schema_core::parse::parse_schema_str;
 use schema_core::render::Postgres;
-use schema_runtime::postgres::introspect;
+use schema_runtime::introspect::postgres::introspect;
 
 /// A PostgreSQL error with its detail and the line of `sql` it points at.
 pub(crate) fn describe_pg_error(e: &postgres::Error, sql: &str) -> String {

@@ -14,6 +14,11 @@ use schema_core::Schema;
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) use lock::wait_for_lock;
+
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+mod lock;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]

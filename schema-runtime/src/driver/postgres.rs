@@ -11,7 +11,7 @@
 //! answer is checked; it also goes when the process dies, with its connection.
 
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use postgres::config::Host;
 use postgres::error::SqlState;
@@ -21,6 +21,7 @@ use schema_core::Schema;
 
 use super::{
     Driver, DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, chain, excerpt,
+    wait_for_lock,
 };
 use crate::connect::{DEFAULT_CONNECT_TIMEOUT, URL_FORMS, redact};
 use crate::introspect::IntrospectError;
@@ -318,7 +319,7 @@ fn run_script_on(
     sql: &str,
     lock_timeout: Option<Duration>,
 ) -> Result<(), ScriptError> {
-    let list = statements(sql);
+    let list = statements(sql, Dialect::Postgres);
     if !in_transaction || list.len() < 2 {
         return each_statement(client, &list);
     }
@@ -511,34 +512,32 @@ impl Driver for PostgresDriver {
     }
 
     fn lock(&mut self, timeout: Duration) -> Result<(), DriverError> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(10);
         let client = self.lock_client()?;
-        loop {
-            let taken: bool = client
-                .query_typed_one(
-                    "SELECT pg_try_advisory_lock($1)",
-                    &[(&LOCK_KEY, Type::INT8)],
-                )
-                .map_err(DriverError::while_("taking the migrator lock"))?
-                .get(0);
-            if taken {
-                return Ok(());
-            }
-            if started.elapsed() >= timeout {
+        wait_for_lock(
+            client,
+            timeout,
+            |client| {
+                let taken: bool = client
+                    .query_typed_one(
+                        "SELECT pg_try_advisory_lock($1)",
+                        &[(&LOCK_KEY, Type::INT8)],
+                    )
+                    .map_err(DriverError::while_("taking the migrator lock"))?
+                    .get(0);
+                Ok((!taken).then_some(()))
+            },
+            |client, ()| {
                 let who = holder(client);
-                return Err(DriverError::message(
+                DriverError::message(
                     "taking the migrator lock",
                     format!(
                         "{who} has held advisory lock {LOCK_KEY} for more than {} s; \
                          it is released when that migrator finishes or its connection closes",
                         timeout.as_secs()
                     ),
-                ));
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(200));
-        }
+                )
+            },
+        )
     }
 
     fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DriverError> {
@@ -692,7 +691,7 @@ impl Driver for PostgresDriver {
             Err(error) => {
                 return Err(ScriptError {
                     statement: 1,
-                    statements: statements(sql).len(),
+                    statements: statements(sql, Dialect::Postgres).len(),
                     sql: excerpt(sql),
                     error,
                 });
@@ -785,19 +784,21 @@ impl Driver for PostgresDriver {
 
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-        crate::postgres::introspect(&mut self.client, &names)
+        crate::introspect::postgres::introspect(&mut self.client, &names)
     }
 
     fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {
-        crate::postgres::user_schemas(&mut self.client)
+        crate::introspect::postgres::user_schemas(&mut self.client)
     }
 
     fn unusable(&mut self, schemas: &[String]) -> Result<Vec<String>, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-        Ok(crate::postgres::invalid_indexes(&mut self.client, &names)?
-            .iter()
-            .map(ToString::to_string)
-            .collect())
+        Ok(
+            crate::introspect::postgres::invalid_indexes(&mut self.client, &names)?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        )
     }
 
     fn as_stored(&mut self, declared: &Schema) -> Schema {

@@ -21,13 +21,14 @@
 //! fails the migration (it is rolled back).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use schema_core::Schema;
 
 use super::{
     Driver, DriverError, LOCK_TABLE, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt,
+    wait_for_lock,
 };
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
@@ -367,27 +368,17 @@ impl Driver for SqliteDriver {
         // `BEGIN IMMEDIATE` below waits for another connection's write lock
         // no longer than for the lock row.
         self.set_lock_timeout(timeout)?;
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(10);
-        loop {
-            let holder = match self.try_lock()? {
-                None => return Ok(()),
-                Some(holder) => holder,
-            };
-            if started.elapsed() >= timeout {
-                return Err(DriverError::message(
-                    "taking the migrator lock",
-                    format!(
-                        "another migrator ({holder}, as host:pid:start) has held it for more than {} s; \
-                         if no migrator is running, remove the lock with \
-                         `DELETE FROM {LOCK_TABLE};` and try again",
-                        timeout.as_secs()
-                    ),
-                ));
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(200));
-        }
+        wait_for_lock(self, timeout, Self::try_lock, |_, holder| {
+            DriverError::message(
+                "taking the migrator lock",
+                format!(
+                    "another migrator ({holder}, as host:pid:start) has held it for more than {} s; \
+                     if no migrator is running, remove the lock with \
+                     `DELETE FROM {LOCK_TABLE};` and try again",
+                    timeout.as_secs()
+                ),
+            )
+        })
     }
 
     fn set_lock_timeout(&mut self, timeout: Duration) -> Result<(), DriverError> {
@@ -511,7 +502,7 @@ impl Driver for SqliteDriver {
     }
 
     fn begin(&mut self, script: &str) -> Result<(), DriverError> {
-        let wants_off = statements(script)
+        let wants_off = statements(script, Dialect::Sqlite)
             .iter()
             .any(|s| foreign_keys_pragma(s) == Some(false));
         if wants_off && self.foreign_keys_on()? {
@@ -545,7 +536,7 @@ impl Driver for SqliteDriver {
     }
 
     fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
-        let list = statements(sql);
+        let list = statements(sql, Dialect::Sqlite);
         let in_transaction = !self.conn.is_autocommit();
         for (i, statement) in list.iter().enumerate() {
             let fail = |error: DriverError| ScriptError {
@@ -632,7 +623,7 @@ impl Driver for SqliteDriver {
     }
 
     fn introspect(&mut self, _schemas: &[String]) -> Result<Schema, IntrospectError> {
-        crate::sqlite::introspect(&self.conn)
+        crate::introspect::sqlite::introspect(&self.conn)
     }
 
     fn comparable(&self, declared: &Schema) -> Schema {

@@ -19,7 +19,7 @@ use schema_core::model::{ConstraintKind, QualifiedName, SqlType, Table};
 use schema_core::parse::parse_schema_str;
 use schema_core::render::sqlite::comparable;
 use schema_core::render::{Renderer, Sqlite, Statement, to_script};
-use schema_runtime::sqlite::introspect;
+use schema_runtime::introspect::sqlite::introspect;
 
 pub(crate) const ROWS: usize = 3;
 

@@ -1,6 +1,17 @@
-//! What can go wrong while reading a live schema, whatever the database.
+//! Live introspection: what a database holds, read into the same schema model
+//! that parsing `schema.sql` gives (`postgres` reads `pg_catalog`, `sqlite`
+//! the pragmas and stored `CREATE` text), and what can go wrong doing it
+//! ([`IntrospectError`], whatever the database).
+//!
+//! The migrator's [`Driver`](crate::Driver)s, next door in [`crate::driver`],
+//! call these through [`Driver::introspect`](crate::Driver::introspect).
 
 use std::fmt;
+
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 /// What went wrong while reading a live schema.
 #[derive(Debug)]
