@@ -18,11 +18,6 @@
     reason = "a test reports failure by panicking"
 )]
 
-mod support {
-    #[path = "pg.rs"]
-    pub(crate) mod pg;
-}
-
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use schema::runtime::Executor;
 use schema::runtime::record::RowValues;
@@ -74,8 +69,8 @@ fn sqlite() -> rusqlite::Connection {
 /// A migrated database of its own, and a connection to it whose session time
 /// zone is not UTC (timestamps come back with a `+05:30` offset); `None`
 /// when there is no server and none is required.
-fn postgres(prefix: &str) -> Option<(support::pg::TestDatabase, postgres::Client)> {
-    let server = support::pg::server()?;
+fn postgres(prefix: &str) -> Option<(schema_test_support::pg::TestDatabase, postgres::Client)> {
+    let server = schema_test_support::pg::server()?;
     let database = server.create_database(prefix);
     let mut client = database.connect();
     for migration in MIGRATIONS.iter() {
@@ -755,7 +750,7 @@ mod every_type {
             conn.execute_batch(script.up).unwrap();
         }
         round_trip(&mut conn);
-        let Some(server) = super::support::pg::server() else {
+        let Some(server) = schema_test_support::pg::server() else {
             return;
         };
         let database = server.create_database("rows_every_type");

@@ -7,9 +7,7 @@
 //! `SCHEMA_TEST_REQUIRE_DB=1`. SQLite tests use in-memory databases.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code, unreachable_pub)]
-#[path = "../../tests/support/pg.rs"]
-mod pg;
+use schema_test_support::pg;
 
 use std::time::{Duration, Instant};
 

@@ -17,8 +17,6 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-#[path = "../../tests/support/schemagen.rs"]
-mod schemagen;
 mod support_sqlite;
 
 use std::cell::RefCell;
@@ -26,7 +24,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
-use schemagen::{SchemaPair, schema_pair_strategy_for};
+use schema_test_support::schemagen::{SchemaPair, schema_pair_strategy_for};
 use support_sqlite::{Outcome, round_trip};
 
 fn env_number(name: &str, default: u64) -> u64 {

@@ -1,15 +1,13 @@
 //! What the property tests on a server share: numbers from the environment,
 //! a seed, and cases shared out between worker threads.
 
-#![allow(dead_code)] // each test crate takes what it needs
-
 use std::sync::{Mutex, PoisonError};
 
 /// The number in the environment variable `name`, or `default` when unset.
 ///
 /// # Panics
 /// When the variable is set to something other than a number.
-pub(crate) fn env_number(name: &str, default: u64) -> u64 {
+pub fn env_number(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
         Ok(v) => match v.trim().parse() {
             Ok(n) => n,
@@ -21,7 +19,7 @@ pub(crate) fn env_number(name: &str, default: u64) -> u64 {
 
 /// The seed in the environment variable `name`, else one from the clock and
 /// the process id.
-pub(crate) fn seed(name: &str) -> u64 {
+pub fn seed(name: &str) -> u64 {
     let clock = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -32,7 +30,7 @@ pub(crate) fn seed(name: &str) -> u64 {
 /// Runs `cases` cases on `workers` threads: `run(worker, share)` runs its
 /// share and says why it failed, if it did. The failures, each prefixed with
 /// its worker.
-pub(crate) fn on_workers(
+pub fn on_workers(
     cases: u64,
     workers: u64,
     run: impl Fn(u64, u32) -> Option<String> + Sync,

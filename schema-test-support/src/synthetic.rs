@@ -11,9 +11,7 @@
 //! it (`CREATE INDEX`, `COMMENT ON`); the last migration also finishes the last
 //! table. Columns added by `ALTER TABLE` come last in schema.sql too.
 //!
-//! Shared by `benches/analysis.rs` (through `#[path]`) and `tests/perf_debug.rs`.
-
-#![allow(dead_code)] // each user takes what it needs
+//! Used by `schema-core`'s `benches/analysis.rs` and `tests/perf_debug.rs`.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -22,21 +20,21 @@ use schema_core::diagnostic::Source;
 use schema_core::migrations::MigrationFiles;
 
 /// The generated inputs of [`schema_core::analyze::analyze_sources`].
-pub(crate) struct SyntheticProject {
+pub struct SyntheticProject {
     /// schema.sql.
-    pub(crate) schema: Arc<Source>,
+    pub schema: Arc<Source>,
     /// The migrations in version order.
-    pub(crate) migrations: Vec<MigrationFiles>,
+    pub migrations: Vec<MigrationFiles>,
 }
 
 impl SyntheticProject {
     /// Bytes of schema.sql.
-    pub(crate) fn schema_bytes(&self) -> usize {
+    pub fn schema_bytes(&self) -> usize {
         self.schema.text.len()
     }
 
     /// Bytes of every up.sql and down.sql together.
-    pub(crate) fn migration_bytes(&self) -> usize {
+    pub fn migration_bytes(&self) -> usize {
         self.migrations
             .iter()
             .map(|m| m.up.text.len() + m.down.text.len())
@@ -169,7 +167,7 @@ fn comments(i: usize) -> ([String; 2], [String; 2]) {
 }
 
 /// The declared schema of `tables` tables.
-pub(crate) fn schema_sql(tables: usize) -> String {
+pub fn schema_sql(tables: usize) -> String {
     let mut out = String::with_capacity(tables * 1100);
     out.push_str("-- schema.sql: a synthetic schema for performance measurements.\n\n");
     for i in 0..tables {
@@ -270,7 +268,7 @@ fn migration(k: usize, tables: usize) -> Generated {
 }
 
 /// The `2 * tables` migrations, in version order.
-pub(crate) fn migrations(tables: usize) -> Vec<MigrationFiles> {
+pub fn migrations(tables: usize) -> Vec<MigrationFiles> {
     (0..2 * tables)
         .map(|k| {
             let g = migration(k, tables);
@@ -289,7 +287,7 @@ pub(crate) fn migrations(tables: usize) -> Vec<MigrationFiles> {
 }
 
 /// The whole project: `tables` tables and `2 * tables` migrations.
-pub(crate) fn project(tables: usize) -> SyntheticProject {
+pub fn project(tables: usize) -> SyntheticProject {
     SyntheticProject {
         schema: Source::new("schema.sql", schema_sql(tables)),
         migrations: migrations(tables),
@@ -297,6 +295,6 @@ pub(crate) fn project(tables: usize) -> SyntheticProject {
 }
 
 /// The size PERFORMANCE.md measures: 500 tables, 1,000 migrations.
-pub(crate) fn standard() -> SyntheticProject {
+pub fn standard() -> SyntheticProject {
     project(500)
 }

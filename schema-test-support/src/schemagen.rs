@@ -19,8 +19,6 @@
 //! can take [`schema_pair_strategy`] too (the types are PostgreSQL's: enum
 //! types, `jsonb`, `uuid`, arrays).
 
-#![allow(dead_code)] // each test crate takes what it needs
-
 use std::fmt::{self, Write as _};
 
 use proptest::prelude::*;
@@ -29,11 +27,11 @@ use proptest::strategy::Union;
 
 /// A `from.sql` and a `to.sql`.
 #[derive(Clone, PartialEq, Eq)]
-pub(crate) struct SchemaPair {
+pub struct SchemaPair {
     /// The schema before.
-    pub(crate) from_sql: String,
+    pub from_sql: String,
     /// The schema after, with rename hints.
-    pub(crate) to_sql: String,
+    pub to_sql: String,
 }
 
 impl fmt::Debug for SchemaPair {
@@ -50,7 +48,7 @@ impl fmt::Debug for SchemaPair {
 /// Random valid schema pairs: up to 4 tables and 2 enum types in `from`, up to
 /// 8 edits towards `to`. Shrinks towards fewer tables, columns, constraints and
 /// edits, and towards `integer`/`text` columns.
-pub(crate) fn schema_pair_strategy() -> impl Strategy<Value = SchemaPair> {
+pub fn schema_pair_strategy() -> impl Strategy<Value = SchemaPair> {
     schema_pair_strategy_for(false)
 }
 
@@ -59,7 +57,7 @@ pub(crate) fn schema_pair_strategy() -> impl Strategy<Value = SchemaPair> {
 /// (`gen_random_uuid()`, `ARRAY[..]`). The rest of the space is SQLite's
 /// already: one schema (`public`), arrays of `integer`/`bigint` only, no
 /// `serial`, no `NULLS NOT DISTINCT`, btree indexes only.
-pub(crate) fn schema_pair_strategy_for(sqlite_friendly: bool) -> impl Strategy<Value = SchemaPair> {
+pub fn schema_pair_strategy_for(sqlite_friendly: bool) -> impl Strategy<Value = SchemaPair> {
     (
         prop::collection::vec(raw_enum(), 0..=2),
         prop::collection::vec(raw_table(), 1..=4),
@@ -767,10 +765,6 @@ struct TableDef {
 impl TableDef {
     fn column(&self, id: usize) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.id == id)
-    }
-
-    fn has(&self, id: usize) -> bool {
-        self.column(id).is_some()
     }
 
     fn col_name(&self, id: usize) -> String {

@@ -4,8 +4,6 @@
 //! one transaction, leaves a database PostgreSQL reports as `to`, with nothing
 //! left to diff; the generated down brings `from` back.
 
-#![allow(dead_code)] // each test crate takes what it needs
-
 use std::fmt::Write as _;
 
 use postgres::Client;
@@ -17,23 +15,7 @@ use schema_core::parse::parse_schema_str;
 use schema_core::render::Postgres;
 use schema_runtime::postgres::introspect;
 
-/// A PostgreSQL error with its detail and the line of `sql` it points at.
-pub(crate) fn describe_pg_error(e: &postgres::Error, sql: &str) -> String {
-    let Some(db) = e.as_db_error() else {
-        return e.to_string();
-    };
-    let mut out = format!("{}: {}", db.code().code(), db.message());
-    if let Some(detail) = db.detail() {
-        let _ = write!(out, "\ndetail: {detail}");
-    }
-    if let Some(postgres::error::ErrorPosition::Original(at)) = db.position() {
-        let at = (*at as usize).saturating_sub(1).min(sql.len());
-        let line = sql[..at].matches('\n').count() + 1;
-        let text = sql.lines().nth(line - 1).unwrap_or_default();
-        let _ = write!(out, "\nat line {line}: {text}");
-    }
-    out
-}
+use crate::pg::describe_pg_error;
 
 /// Every schema of the database that is not PostgreSQL's own.
 fn user_schemas(client: &mut Client) -> Result<Vec<String>, String> {
@@ -49,7 +31,7 @@ fn user_schemas(client: &mut Client) -> Result<Vec<String>, String> {
 }
 
 /// What the database holds now, in every user schema.
-pub(crate) fn live_schema(client: &mut Client) -> Result<Schema, String> {
+pub fn live_schema(client: &mut Client) -> Result<Schema, String> {
     let schemas = user_schemas(client)?;
     let schemas: Vec<&str> = schemas.iter().map(String::as_str).collect();
     introspect(client, &schemas).map_err(|e| format!("introspection fails: {e}"))
@@ -106,17 +88,13 @@ fn parse(shown: &str, text: &str) -> Result<Schema, String> {
 ///
 /// # Errors
 /// The first check that fails, with the generated SQL when there is some.
-pub(crate) fn round_trip(
-    client: &mut Client,
-    from_text: &str,
-    to_text: &str,
-) -> Result<(), String> {
+pub fn round_trip(client: &mut Client, from_text: &str, to_text: &str) -> Result<(), String> {
     round_trip_with(client, from_text, to_text, ColumnOrder::Exact)
 }
 
 /// How the checks after up.sql and down.sql compare column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ColumnOrder {
+pub enum ColumnOrder {
     /// Columns must be in their order in to.sql (after up) and from.sql (after
     /// down).
     Exact,
@@ -141,7 +119,7 @@ fn columns_by_name(schema: &Schema) -> Schema {
 ///
 /// # Errors
 /// The first check that fails, with the generated SQL when there is some.
-pub(crate) fn round_trip_with(
+pub fn round_trip_with(
     client: &mut Client,
     from_text: &str,
     to_text: &str,

@@ -3,29 +3,29 @@
 //! target directory (`<workspace>/target/scratch`), so dependencies build once
 //! for every test that uses it. The directory is removed when the guard drops.
 
-#![allow(dead_code)] // each test crate takes what it needs
-#![allow(clippy::panic, reason = "a test reports failure by panicking")]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The workspace root.
-pub(crate) const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace() -> &'static Path {
+    let this = Path::new(env!("CARGO_MANIFEST_DIR"));
+    this.parent().unwrap_or(this)
+}
 
 /// The target directory every scratch build shares.
-pub(crate) fn target_dir() -> PathBuf {
-    Path::new(WORKSPACE).join("target").join("scratch")
+pub fn target_dir() -> PathBuf {
+    workspace().join("target").join("scratch")
 }
 
 /// A package in a fresh temporary directory, removed on drop.
-pub(crate) struct Scratch {
+pub struct Scratch {
     dir: PathBuf,
 }
 
 impl Scratch {
     /// An empty directory `<tmp>/schema-scratch-<name>-<pid>-<n>`.
-    pub(crate) fn new(name: &str) -> Scratch {
+    pub fn new(name: &str) -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir =
@@ -38,33 +38,33 @@ impl Scratch {
     }
 
     /// The package's root.
-    pub(crate) fn dir(&self) -> &Path {
+    pub fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// `<root>/<relative>`.
-    pub(crate) fn path(&self, relative: &str) -> PathBuf {
+    pub fn path(&self, relative: &str) -> PathBuf {
         self.dir.join(relative)
     }
 
     /// Writes `Cargo.toml` for a binary package `name` with `dependencies`
     /// (TOML lines; `{ws}` stands for the workspace root), and the workspace's
     /// `Cargo.lock`, so the offline build resolves to the versions it pins.
-    pub(crate) fn manifest(&self, name: &str, dependencies: &str) {
+    pub fn manifest(&self, name: &str, dependencies: &str) {
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\n{}\n\n[workspace]\n",
-            dependencies.replace("{ws}", WORKSPACE)
+            dependencies.replace("{ws}", &workspace().to_string_lossy())
         );
         self.write("Cargo.toml", &manifest);
-        let lock = Path::new(WORKSPACE).join("Cargo.lock");
+        let lock = workspace().join("Cargo.lock");
         if let Err(e) = std::fs::copy(&lock, self.path("Cargo.lock")) {
             panic!("cannot copy {}: {e}", lock.display());
         }
     }
 
     /// Writes `<root>/<relative>`, creating its directory.
-    pub(crate) fn write(&self, relative: &str, text: &str) {
+    pub fn write(&self, relative: &str, text: &str) {
         let path = self.path(relative);
         if let Some(parent) = path.parent() {
             let _ = std::fs::create_dir_all(parent);
@@ -75,29 +75,29 @@ impl Scratch {
     }
 
     /// Reads `<root>/<relative>`.
-    pub(crate) fn read(&self, relative: &str) -> String {
+    pub fn read(&self, relative: &str) -> String {
         let path = self.path(relative);
         std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Copies the directory `from` (recursively) to `<root>/<relative>`.
-    pub(crate) fn copy_dir(&self, from: &Path, relative: &str) {
+    pub fn copy_dir(&self, from: &Path, relative: &str) {
         copy_dir(from, &self.path(relative));
     }
 
     /// `cargo <args> --offline` in the package, into the shared target directory.
-    pub(crate) fn cargo(&self, args: &[&str]) -> Output {
+    pub fn cargo(&self, args: &[&str]) -> Output {
         cargo_in(&self.dir, args, &[])
     }
 
     /// `cargo run` with `env` set (`None` removes a variable): its output, whatever the status.
-    pub(crate) fn run_with_env(&self, env: &[(&str, Option<&str>)]) -> Output {
+    pub fn run_with_env(&self, env: &[(&str, Option<&str>)]) -> Output {
         cargo_in(&self.dir, &["run", "--quiet"], env)
     }
 
     /// `cargo build`; `Ok(stderr)` when it succeeds, `Err(stderr)` when not.
-    pub(crate) fn build(&self) -> Result<String, String> {
+    pub fn build(&self) -> Result<String, String> {
         let out = self.cargo(&["build", "--quiet"]);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         if out.status.success() {
@@ -108,7 +108,7 @@ impl Scratch {
     }
 
     /// `cargo run` of the package's binary: its stdout, or a panic with both streams.
-    pub(crate) fn run(&self) -> String {
+    pub fn run(&self) -> String {
         let out = self.cargo(&["run", "--quiet"]);
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
@@ -123,8 +123,8 @@ impl Scratch {
 
     /// The `schema` command line (`cargo run -p schema-cli`) with the package as
     /// its current directory: its status, stdout and stderr.
-    pub(crate) fn schema_cli(&self, args: &[&str]) -> Output {
-        let manifest = Path::new(WORKSPACE).join("Cargo.toml");
+    pub fn schema_cli(&self, args: &[&str]) -> Output {
+        let manifest = workspace().join("Cargo.toml");
         let manifest = manifest.to_string_lossy().into_owned();
         let mut all = vec![
             "run",
@@ -173,7 +173,7 @@ fn cargo_in(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
 }
 
 /// Copies `from` to `to`, recursively.
-pub(crate) fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     if let Err(e) = std::fs::create_dir_all(to) {
         panic!("cannot create {}: {e}", to.display());
     }
