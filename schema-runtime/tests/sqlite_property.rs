@@ -1,5 +1,5 @@
 //! The SQLite round trip of `sqlite_roundtrip.rs` on random schema pairs
-//! (`tests/support/schemagen.rs`, SQLite-friendly): an in-memory database
+//! (`schema_test_support::schemagen`, SQLite-friendly): an in-memory database
 //! created from `from` with the SQLite renderer, a few rows inserted in each
 //! table, the generated up applied (foreign keys off around rebuilds); the live
 //! schema is `to` (column order ignored, comments cleared), nothing is left to
