@@ -17,13 +17,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use schema_test_support::golden::case_dirs;
+use schema_test_support::pg;
 use schema_test_support::roundtrip::round_trip;
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
 }
 
-fn run_case(server: &schema_test_support::pg::Server, dir: &Path) -> Result<(), String> {
+fn run_case(server: &pg::Server, dir: &Path) -> Result<(), String> {
     let read = |file: &str| {
         std::fs::read_to_string(dir.join(file))
             .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))
@@ -38,7 +39,7 @@ fn run_case(server: &schema_test_support::pg::Server, dir: &Path) -> Result<(), 
 /// cases whose name contains it, `SCHEMA_DIFF_SHOW=1` prints every migration.
 #[test]
 fn generated_migrations_go_up_and_down_on_postgres() {
-    let Some(server) = schema_test_support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     const WORKERS: usize = 8;

@@ -21,6 +21,7 @@ use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunne
 use schema_core::diagnostic::render_all;
 use schema_core::diff::renames_from_hints;
 use schema_core::parse::parse_schema_str;
+use schema_test_support::pg;
 use schema_test_support::roundtrip::{ColumnOrder, round_trip_with};
 use schema_test_support::runs::{env_number, on_workers, seed};
 use schema_test_support::schemagen::{SchemaPair, schema_pair_strategy};
@@ -105,7 +106,7 @@ fn run_worker(client: Client, cases: u32, seed: u64) -> Option<String> {
 
 #[test]
 fn generated_migrations_of_random_schema_pairs_go_up_and_down_on_postgres() {
-    let Some(server) = schema_test_support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let cases = env_number("SCHEMA_PROPTEST_CASES", 200);

@@ -8,6 +8,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use schema_test_support::pg;
+
 /// The example binary `cargo test` built next to this test's own binary.
 fn example(name: &str) -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
@@ -82,7 +84,7 @@ fn the_resume_app_runs_on_sqlite() {
 
 #[test]
 fn the_resume_app_runs_on_postgres_when_database_url_is_set() {
-    let Some(server) = schema_test_support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let db = server.create_database("resume_app");

@@ -30,6 +30,7 @@ schema::schema!(
 );
 
 use models::{Event, Mood, OrderLine, Sample, Tag};
+use schema_test_support::pg;
 
 /// A connection that lends an [`Executor`] for each call.
 trait Db {
@@ -69,8 +70,8 @@ fn sqlite() -> rusqlite::Connection {
 /// A migrated database of its own, and a connection to it whose session time
 /// zone is not UTC (timestamps come back with a `+05:30` offset); `None`
 /// when there is no server and none is required.
-fn postgres(prefix: &str) -> Option<(schema_test_support::pg::TestDatabase, postgres::Client)> {
-    let server = schema_test_support::pg::server()?;
+fn postgres(prefix: &str) -> Option<(pg::TestDatabase, postgres::Client)> {
+    let server = pg::server()?;
     let database = server.create_database(prefix);
     let mut client = database.connect();
     for migration in MIGRATIONS.iter() {
@@ -699,7 +700,7 @@ mod every_type {
     use schema::{Dialect, RecordExt};
     use serde_json::json;
 
-    use super::{Db, date, stamp, time};
+    use super::{Db, date, pg, stamp, time};
 
     schema::schema!(
         schema = "tests/fixtures/codegen/every_type/schema.sql",
@@ -750,7 +751,7 @@ mod every_type {
             conn.execute_batch(script.up).unwrap();
         }
         round_trip(&mut conn);
-        let Some(server) = schema_test_support::pg::server() else {
+        let Some(server) = pg::server() else {
             return;
         };
         let database = server.create_database("rows_every_type");

@@ -18,6 +18,7 @@ use std::path::Path;
 
 use schema_core::Project;
 use schema_core::diff::{Renames, diff};
+use schema_test_support::pg;
 use schema_test_support::scratch::{Scratch, workspace};
 
 const EMPTY: &str = "20240320140000_add_google_docs_integration_models";
@@ -214,7 +215,7 @@ rusqlite = { version = "=0.43.0", features = ["bundled"] }"#,
     // 5. PostgreSQL: each up.sql as written, in order, on a fresh database.
     let analysis = schema_core::analyze(&Project::new(scratch.dir()))
         .unwrap_or_else(|d| panic!("{}", schema_core::diagnostic::render_all(&d, false)));
-    let Some(server) = schema_test_support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let database = server.create_database("schema_seed");
