@@ -7,8 +7,6 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support;
-
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +17,7 @@ use schema_core::Schema;
 use schema_core::diagnostic::render_all;
 use schema_core::parse::parse_schema_str;
 use schema_runtime::introspect::postgres::introspect;
-use support::pg::Server;
+use schema_test_support::pg::{self, Server};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/canonical")
@@ -245,7 +243,7 @@ fn check_all(server: &Server, files: &[PathBuf]) {
 /// schema; `SCHEMA_CANON_ONLY=<text>` keeps the fixtures whose name contains it.
 #[test]
 fn parsed_schema_equals_what_postgres_reports() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -267,7 +265,7 @@ fn parsed_schema_equals_what_postgres_reports() {
 
 #[test]
 fn dropped_columns_leave_gaps_that_introspection_skips() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     // The last column is dropped and added again: attnums 9 and 10 are gaps.
@@ -290,7 +288,7 @@ fn dropped_columns_leave_gaps_that_introspection_skips() {
 /// pins the limitation: when a fixture there starts to match, move it up a level.
 #[test]
 fn known_differences_still_differ() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let files = sql_files(&fixture_dir().join("known_differences"));

@@ -8,10 +8,7 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-#[path = "support/scratch.rs"]
-mod scratch;
-
-use scratch::Scratch;
+use schema_test_support::scratch::Scratch;
 
 const MAIN: &str = r#"schema::schema!();
 

@@ -7,37 +7,24 @@
 //! Each case runs in its own fresh database, dropped afterwards; cases run in
 //! parallel threads and every failure is reported at once, with the generated
 //! up and down. Only the generated migration text runs between the checks.
+//! The text itself is checked without a server by `tests/diff_golden.rs`,
+//! against each case's `expected/` files.
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
-
-mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use support::roundtrip::round_trip;
+use schema_test_support::golden::case_dirs;
+use schema_test_support::pg;
+use schema_test_support::roundtrip::round_trip;
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
 }
 
-/// The case directories under `tests/fixtures/diff/`, sorted.
-fn cases() -> Vec<PathBuf> {
-    let entries = match std::fs::read_dir(fixture_dir()) {
-        Ok(entries) => entries,
-        Err(e) => panic!("cannot list {}: {e}", fixture_dir().display()),
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("from.sql").is_file() && p.join("to.sql").is_file())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn run_case(server: &support::pg::Server, dir: &Path) -> Result<(), String> {
+fn run_case(server: &pg::Server, dir: &Path) -> Result<(), String> {
     let read = |file: &str| {
         std::fs::read_to_string(dir.join(file))
             .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))
@@ -52,11 +39,11 @@ fn run_case(server: &support::pg::Server, dir: &Path) -> Result<(), String> {
 /// cases whose name contains it, `SCHEMA_DIFF_SHOW=1` prints every migration.
 #[test]
 fn generated_migrations_go_up_and_down_on_postgres() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     const WORKERS: usize = 8;
-    let mut dirs = cases();
+    let mut dirs = case_dirs(&fixture_dir(), &["from.sql", "to.sql"]);
     assert!(
         dirs.len() >= 30,
         "the diff fixtures are fewer than 30: {}",

@@ -1,5 +1,5 @@
 //! The round trip of `diff_postgres.rs` on random schema pairs
-//! (`support::schemagen`): a database holding `from` is what `from` parses to;
+//! (`schema_test_support::schemagen`): a database holding `from` is what `from` parses to;
 //! the generated up leaves a database PostgreSQL reports as `to`, with nothing
 //! left to diff; the generated down brings `from` back.
 //!
@@ -13,8 +13,6 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support;
-
 use std::cell::RefCell;
 use std::time::Instant;
 
@@ -23,9 +21,10 @@ use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunne
 use schema_core::diagnostic::render_all;
 use schema_core::diff::renames_from_hints;
 use schema_core::parse::parse_schema_str;
-use support::roundtrip::{ColumnOrder, round_trip_with};
-use support::runs::{env_number, on_workers, seed};
-use support::schemagen::{SchemaPair, schema_pair_strategy};
+use schema_test_support::pg;
+use schema_test_support::roundtrip::{ColumnOrder, round_trip_with};
+use schema_test_support::runs::{env_number, on_workers, seed};
+use schema_test_support::schemagen::{SchemaPair, schema_pair_strategy};
 
 /// The variable that sets the seed.
 const SEED_VAR: &str = "SCHEMA_PROPTEST_SEED";
@@ -107,7 +106,7 @@ fn run_worker(client: Client, cases: u32, seed: u64) -> Option<String> {
 
 #[test]
 fn generated_migrations_of_random_schema_pairs_go_up_and_down_on_postgres() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let cases = env_number("SCHEMA_PROPTEST_CASES", 200);

@@ -5,13 +5,10 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support {
-    #[path = "pg.rs"]
-    pub(crate) mod pg;
-}
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
+
+use schema_test_support::pg;
 
 /// The example binary `cargo test` built next to this test's own binary.
 fn example(name: &str) -> Option<PathBuf> {
@@ -87,7 +84,7 @@ fn the_resume_app_runs_on_sqlite() {
 
 #[test]
 fn the_resume_app_runs_on_postgres_when_database_url_is_set() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let db = server.create_database("resume_app");

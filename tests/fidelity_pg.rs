@@ -24,8 +24,6 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support;
-
 #[path = "fidelity_pg/check.rs"]
 mod check;
 #[path = "fidelity_pg/fixtures.rs"]
@@ -49,8 +47,8 @@ use schema_core::render::Postgres;
 use check::{Outcome, check};
 use fixtures::FIXTURES;
 use gen_case::{Case, case_strategy};
-use support::pg::{Server, TestDatabase};
-use support::runs::{env_number, on_workers, seed};
+use schema_test_support::pg::{self, Server, TestDatabase};
+use schema_test_support::runs::{env_number, on_workers, seed};
 
 /// The variable that sets the property tests' seed.
 const SEED_VAR: &str = "FIDELITY_PROPTEST_SEED";
@@ -94,7 +92,7 @@ fn fixture_names_are_unique_and_the_suite_is_large_enough() {
 /// Each fixture on two empty databases: see the module documentation.
 #[test]
 fn fixtures_reach_postgres_as_written() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let only = std::env::var("FIDELITY_ONLY").ok();
@@ -232,7 +230,7 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
     client
         .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         .map_err(|e| format!("cannot empty `{}`: {e}", database.name()))?;
-    let left = check::catalog_facts(&mut client)?;
+    let left = pg::catalog_facts(&mut client)?;
     if left.is_empty() {
         Ok(())
     } else {
@@ -278,7 +276,7 @@ fn run_worker(server: &Server, cases: u32, seed: u64) -> Option<String> {
 /// databases emptied between cases; `FIDELITY_PROPTEST_SEED` sets the seed.
 #[test]
 fn generated_defaults_and_checks_reach_postgres_as_written() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let cases = env_number("FIDELITY_PROPTEST_CASES", 64);

@@ -13,12 +13,9 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-#[path = "support/scratch.rs"]
-mod scratch;
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
-
-use scratch::{Scratch, WORKSPACE};
+use schema_test_support::scratch::{self, Scratch, workspace};
 
 const MAIN: &str = r#"schema::schema!();
 
@@ -52,10 +49,10 @@ fn editing_schema_files_reruns_the_macro_without_a_build_script() {
         r#"schema = { path = "{ws}", features = ["json"] }"#,
     );
     scratch.write("src/main.rs", MAIN);
-    let original = std::fs::read_to_string(Path::new(WORKSPACE).join("schema.sql"))
+    let original = std::fs::read_to_string(workspace().join("schema.sql"))
         .unwrap_or_else(|e| panic!("cannot read the demo schema.sql: {e}"));
     scratch.write("schema.sql", &original);
-    scratch.copy_dir(&Path::new(WORKSPACE).join("migrations"), "migrations");
+    scratch.copy_dir(&workspace().join("migrations"), "migrations");
     assert!(original.contains(USERS_END), "the demo users table changed");
 
     // 1. The copy of the demo project builds.

@@ -6,11 +6,10 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support;
-
 use schema_core::diagnostic::{codes, render_all};
 use schema_core::parse::keywords::{is_reserved, reserved_words};
 use schema_core::parse::parse_schema_str;
+use schema_test_support::pg;
 
 fn words() -> Vec<&'static str> {
     reserved_words().collect()
@@ -87,7 +86,7 @@ fn our_parser_refuses_each_unquoted_reserved_word_as_a_name() {
 
 #[test]
 fn postgres_agrees_with_the_list_and_with_each_refusal() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let database = server.create_database("schema_reserved");

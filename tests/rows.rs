@@ -18,11 +18,6 @@
     reason = "a test reports failure by panicking"
 )]
 
-mod support {
-    #[path = "pg.rs"]
-    pub(crate) mod pg;
-}
-
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use schema::runtime::Executor;
 use schema::runtime::record::RowValues;
@@ -35,6 +30,7 @@ schema::schema!(
 );
 
 use models::{Event, Mood, OrderLine, Sample, Tag};
+use schema_test_support::pg;
 
 /// A connection that lends an [`Executor`] for each call.
 trait Db {
@@ -74,8 +70,8 @@ fn sqlite() -> rusqlite::Connection {
 /// A migrated database of its own, and a connection to it whose session time
 /// zone is not UTC (timestamps come back with a `+05:30` offset); `None`
 /// when there is no server and none is required.
-fn postgres(prefix: &str) -> Option<(support::pg::TestDatabase, postgres::Client)> {
-    let server = support::pg::server()?;
+fn postgres(prefix: &str) -> Option<(pg::TestDatabase, postgres::Client)> {
+    let server = pg::server()?;
     let database = server.create_database(prefix);
     let mut client = database.connect();
     for migration in MIGRATIONS.iter() {
@@ -704,7 +700,7 @@ mod every_type {
     use schema::{Dialect, RecordExt};
     use serde_json::json;
 
-    use super::{Db, date, stamp, time};
+    use super::{Db, date, pg, stamp, time};
 
     schema::schema!(
         schema = "tests/fixtures/codegen/every_type/schema.sql",
@@ -755,7 +751,7 @@ mod every_type {
             conn.execute_batch(script.up).unwrap();
         }
         round_trip(&mut conn);
-        let Some(server) = super::support::pg::server() else {
+        let Some(server) = pg::server() else {
             return;
         };
         let database = server.create_database("rows_every_type");

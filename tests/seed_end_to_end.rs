@@ -14,18 +14,12 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support {
-    #[path = "pg.rs"]
-    pub(crate) mod pg;
-    #[path = "scratch.rs"]
-    pub(crate) mod scratch;
-}
-
 use std::path::Path;
 
 use schema_core::Project;
 use schema_core::diff::{Renames, diff};
-use support::scratch::{Scratch, WORKSPACE};
+use schema_test_support::pg;
+use schema_test_support::scratch::{Scratch, workspace};
 
 const EMPTY: &str = "20240320140000_add_google_docs_integration_models";
 
@@ -113,7 +107,7 @@ fn main() {
 "#;
 
 fn seed() -> std::path::PathBuf {
-    Path::new(WORKSPACE).join("tests/fixtures/seed")
+    workspace().join("tests/fixtures/seed")
 }
 
 fn expect_success(out: &std::process::Output, what: &str) -> String {
@@ -221,7 +215,7 @@ rusqlite = { version = "=0.43.0", features = ["bundled"] }"#,
     // 5. PostgreSQL: each up.sql as written, in order, on a fresh database.
     let analysis = schema_core::analyze(&Project::new(scratch.dir()))
         .unwrap_or_else(|d| panic!("{}", schema_core::diagnostic::render_all(&d, false)));
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let database = server.create_database("schema_seed");

@@ -5,13 +5,12 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-mod support;
-
 use schema_core::Schema;
 use schema_core::diff::compare;
 use schema_core::parse::parse_schema_str;
 use schema_runtime::introspect::postgres::introspect;
 use schema_runtime::stored::as_stored;
+use schema_test_support::pg;
 
 const DECLARED: &str = "
 CREATE TYPE mood AS ENUM ('1', 'ok');
@@ -45,7 +44,7 @@ fn differences(live: &Schema, declared: &Schema) -> Vec<String> {
 
 #[test]
 fn constants_postgres_normalises_compare_as_stored() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let database = server.create_database("schema_stored");
@@ -110,7 +109,7 @@ fn constants_postgres_normalises_compare_as_stored() {
 
 #[test]
 fn a_table_the_database_cannot_create_is_left_as_declared() {
-    let Some(server) = support::pg::server() else {
+    let Some(server) = pg::server() else {
         return;
     };
     let database = server.create_database("schema_stored");

@@ -13,8 +13,7 @@
 
 #![allow(clippy::panic, clippy::expect_used)] // a broken input should stop the benchmark loudly
 
-#[path = "../tests/support_gen/mod.rs"]
-mod support_gen;
+use schema_test_support::synthetic;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -27,7 +26,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 fn benches(c: &mut Criterion) {
-    let project = support_gen::standard();
+    let project = synthetic::standard();
     eprintln!(
         "synthetic project: schema.sql {} bytes, {} migrations {} bytes",
         project.schema_bytes(),
@@ -118,7 +117,7 @@ fn ten_percent_changed(schema: &schema_core::Schema) -> schema_core::Schema {
 fn diff_benches(c: &mut Criterion) {
     use schema_core::diff::{Renames, diff};
     use schema_core::render::{Postgres, Renderer};
-    let project = support_gen::standard();
+    let project = synthetic::standard();
     let from = parse_schema_str("schema.sql", &project.schema.text)
         .unwrap_or_else(|d| panic!("{}", render_all(&d, false)));
     let to = ten_percent_changed(&from);

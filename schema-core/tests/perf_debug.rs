@@ -7,7 +7,7 @@
 
 #![allow(clippy::panic)] // a failing test is the point
 
-mod support_gen;
+use schema_test_support::synthetic;
 
 use std::time::Instant;
 
@@ -16,7 +16,7 @@ use schema_core::diagnostic::render_all;
 
 #[test]
 fn synthetic_project_analyses_clean() {
-    let project = support_gen::standard();
+    let project = synthetic::standard();
     let started = Instant::now();
     let result = analyze_sources(&project.schema, &project.migrations);
     let elapsed = started.elapsed();
@@ -47,7 +47,7 @@ fn dump_when_asked() {
         return;
     };
     let dir = std::path::PathBuf::from(dir);
-    let project = support_gen::standard();
+    let project = synthetic::standard();
     let write = |path: std::path::PathBuf, text: &str| {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));

@@ -12,7 +12,7 @@
 //!    nothing to do right after opening or connecting.
 //!
 //! Goals: SQLite bookkeeping ≤ 10%, PostgreSQL ≤ 1.05×, nothing-to-do `up` ≤
-//! 20 ms. PostgreSQL is the server of `tests/support/pg.rs`
+//! 20 ms. PostgreSQL is the server of `schema_test_support::pg`
 //! (`SCHEMA_TEST_PG_URL`), skipped when unreachable.
 //!
 //! `cargo bench -p schema-runtime --bench migrator [-- FILTER]`; FILTER (a
@@ -20,9 +20,7 @@
 //! `SCHEMA_BENCH_ROUNDS` sets the paired rounds (default 5).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code, unreachable_pub)]
-#[path = "../../tests/support/pg.rs"]
-mod pg;
+use schema_test_support::pg;
 
 use std::cell::OnceCell;
 use std::time::{Duration, Instant};

@@ -3,13 +3,11 @@
 //! table rebuilds, and rollback of a failing migration.
 //!
 //! PostgreSQL tests each create (and drop) a database of their own on the server
-//! of `tests/support/pg.rs`; without a server they say why and skip, unless
+//! of `schema_test_support::pg`; without a server they say why and skip, unless
 //! `SCHEMA_TEST_REQUIRE_DB=1`. SQLite tests use in-memory databases.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code, unreachable_pub)]
-#[path = "../../tests/support/pg.rs"]
-mod pg;
+use schema_test_support::pg;
 
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,5 @@
 //! The SQLite round trip of `sqlite_roundtrip.rs` on random schema pairs
-//! (`tests/support/schemagen.rs`, SQLite-friendly): an in-memory database
+//! (`schema_test_support::schemagen`, SQLite-friendly): an in-memory database
 //! created from `from` with the SQLite renderer, a few rows inserted in each
 //! table, the generated up applied (foreign keys off around rebuilds); the live
 //! schema is `to` (column order ignored, comments cleared), nothing is left to
@@ -17,8 +17,6 @@
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
-#[path = "../../tests/support/schemagen.rs"]
-mod schemagen;
 mod support_sqlite;
 
 use std::cell::RefCell;
@@ -26,7 +24,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
-use schemagen::{SchemaPair, schema_pair_strategy_for};
+use schema_test_support::schemagen::{SchemaPair, schema_pair_strategy_for};
 use support_sqlite::{Outcome, round_trip};
 
 fn env_number(name: &str, default: u64) -> u64 {

@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
-use postgres::Client;
 use schema_core::Schema;
 use schema_core::Source;
 use schema_core::diagnostic::render_all;
@@ -23,11 +22,8 @@ use schema_core::render::{Postgres, Renderer, to_script};
 use schema_runtime::driver::postgres::PostgresDriver;
 use schema_runtime::{Migration, Migrator, Script};
 
-use crate::support::pg::TestDatabase;
-use crate::support::roundtrip::describe_pg_error;
-
-/// The catalog facts query (a copy of `shared/tools/pg_catalog_facts.sql`).
-const CATALOG_FACTS: &str = include_str!("../support/catalog_facts.sql");
+use schema_test_support::pg::describe_pg_error;
+use schema_test_support::pg::{TestDatabase, catalog_facts};
 
 /// The version and slug of the one generated migration.
 const VERSION: u64 = 20260101000000;
@@ -135,24 +131,6 @@ impl Outcome {
             .unwrap_or_default();
         format!("[{}] {first}", stages.join(", "))
     }
-}
-
-/// The catalog facts of the database `client` is connected to, without the
-/// migrator's own tables (`_schema_migrations`, `_schema_migrations_lock`).
-pub(crate) fn catalog_facts(client: &mut Client) -> Result<Vec<String>, String> {
-    let rows = client.query(CATALOG_FACTS, &[]).map_err(|e| {
-        format!(
-            "the catalog facts query fails: {}",
-            describe_pg_error(&e, CATALOG_FACTS)
-        )
-    })?;
-    let mut lines: Vec<String> = rows
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .filter(|line| !line.contains("_schema_migrations"))
-        .collect();
-    lines.sort();
-    Ok(lines)
 }
 
 /// The lines of `user` not in `ours` (`- user:`) and of `ours` not in `user`

@@ -34,10 +34,11 @@ mod fixtures;
 mod hang;
 mod herd;
 mod lock;
-mod pg;
 mod replay;
 mod urls;
 mod verify;
+
+use schema_test_support::pg;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};

@@ -1,0 +1,185 @@
+//! The generated-migration round trip on a real server, shared by the curated
+//! fixtures (`diff_postgres.rs`) and the property test (`diff_property.rs`):
+//! a database holding `from` is what `from` parses to; the generated up, run in
+//! one transaction, leaves a database PostgreSQL reports as `to`, with nothing
+//! left to diff; the generated down brings `from` back.
+
+use std::fmt::Write as _;
+
+use postgres::Client;
+use schema_core::Schema;
+use schema_core::diagnostic::render_all;
+use schema_core::diff::{Renames, compare, diff, renames_from_hints};
+use schema_core::migrations::generate::generate;
+use schema_core::parse::parse_schema_str;
+use schema_core::render::Postgres;
+use schema_runtime::introspect::postgres::introspect;
+
+use crate::pg::describe_pg_error;
+
+/// Every schema of the database that is not PostgreSQL's own.
+fn user_schemas(client: &mut Client) -> Result<Vec<String>, String> {
+    client
+        .query(
+            "SELECT nspname::text FROM pg_namespace
+             WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+             ORDER BY 1",
+            &[],
+        )
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .map_err(|e| format!("cannot list schemas: {e}"))
+}
+
+/// What the database holds now, in every user schema.
+pub fn live_schema(client: &mut Client) -> Result<Schema, String> {
+    let schemas = user_schemas(client)?;
+    let schemas: Vec<&str> = schemas.iter().map(String::as_str).collect();
+    introspect(client, &schemas).map_err(|e| format!("introspection fails: {e}"))
+}
+
+/// What differs between the expected and the live schema: the changes that
+/// would turn live into expected, then both sides of each differing object.
+fn difference(expected: &Schema, live: &Schema) -> String {
+    let mut out = String::new();
+    for change in compare(live, expected) {
+        let _ = writeln!(out, "  to reach the expected schema: {change}");
+    }
+    let mut names: Vec<_> = expected.tables.keys().chain(live.tables.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let (e, l) = (expected.tables.get(name), live.tables.get(name));
+        if e != l {
+            let _ = writeln!(out, "table `{name}`\n  expected: {e:?}\n  live:     {l:?}");
+        }
+    }
+    if expected.enums != live.enums {
+        let _ = writeln!(
+            out,
+            "enums\n  expected: {:?}\n  live:     {:?}",
+            expected.enums, live.enums
+        );
+    }
+    if expected.sequences != live.sequences {
+        let _ = writeln!(
+            out,
+            "sequences\n  expected: {:?}\n  live:     {:?}",
+            expected.sequences, live.sequences
+        );
+    }
+    out
+}
+
+/// Runs `sql` in one transaction.
+fn run_in_transaction(client: &mut Client, sql: &str) -> Result<(), String> {
+    let mut tx = client.transaction().map_err(|e| e.to_string())?;
+    tx.batch_execute(sql)
+        .map_err(|e| describe_pg_error(&e, sql))?;
+    tx.commit().map_err(|e| describe_pg_error(&e, sql))
+}
+
+fn parse(shown: &str, text: &str) -> Result<Schema, String> {
+    parse_schema_str(shown, text)
+        .map_err(|d| format!("{shown} does not parse:\n{}", render_all(&d, false)))
+}
+
+/// The round trip on `client`, whose database must be empty: see the module
+/// documentation.
+///
+/// # Errors
+/// The first check that fails, with the generated SQL when there is some.
+pub fn round_trip(client: &mut Client, from_text: &str, to_text: &str) -> Result<(), String> {
+    round_trip_with(client, from_text, to_text, ColumnOrder::Exact)
+}
+
+/// How the checks after up.sql and down.sql compare column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnOrder {
+    /// Columns must be in their order in to.sql (after up) and from.sql (after
+    /// down).
+    Exact,
+    /// Columns compare by name. `ADD COLUMN` appends and PostgreSQL cannot
+    /// reorder columns, so a column that down.sql restores comes back last,
+    /// and one that to.sql drops and declares again before others stays
+    /// where it was; the diff ignores column order too.
+    Ignored,
+}
+
+/// The same schema with every table's columns sorted by name.
+fn columns_by_name(schema: &Schema) -> Schema {
+    let mut schema = schema.clone();
+    schema
+        .tables
+        .update_where(|_| true, |t| t.columns.sort_by(|a, b| a.name.cmp(&b.name)));
+    schema
+}
+
+/// [`round_trip`], with a choice of how the checks after up.sql and down.sql
+/// treat column order.
+///
+/// # Errors
+/// The first check that fails, with the generated SQL when there is some.
+pub fn round_trip_with(
+    client: &mut Client,
+    from_text: &str,
+    to_text: &str,
+    order: ColumnOrder,
+) -> Result<(), String> {
+    let same = |live: &Schema, expected: &Schema| match order {
+        ColumnOrder::Exact => live == expected,
+        ColumnOrder::Ignored => columns_by_name(live) == columns_by_name(expected),
+    };
+    let from = parse("from.sql", from_text)?;
+    let to = parse("to.sql", to_text)?;
+    client.batch_execute(from_text).map_err(|e| {
+        format!(
+            "PostgreSQL rejects from.sql: {}",
+            describe_pg_error(&e, from_text)
+        )
+    })?;
+    let live = live_schema(client)?;
+    if live != from {
+        return Err(format!(
+            "sanity: the database holding from.sql differs from its parsed model\n{}",
+            difference(&from, &live)
+        ));
+    }
+    let renames = renames_from_hints(&from, &to)
+        .map_err(|d| format!("rename hints are rejected:\n{}", render_all(&d, false)))?;
+    let migration =
+        generate(&from, &to, &renames, &Postgres).map_err(|e| format!("generate fails: {e}"))?;
+    let (up, down) = (migration.up_sql(), migration.down_sql());
+    let with_sql = |message: String| {
+        format!("{message}\n--- up.sql ---\n{up}--- down.sql ---\n{down}--- end ---")
+    };
+    if std::env::var_os("SCHEMA_DIFF_SHOW").is_some() {
+        eprintln!("{}", with_sql(String::from("generated")));
+    }
+    run_in_transaction(client, &up)
+        .map_err(|e| with_sql(format!("PostgreSQL rejects up.sql: {e}")))?;
+    let live = live_schema(client).map_err(&with_sql)?;
+    if !same(&live, &to) {
+        return Err(with_sql(format!(
+            "after up.sql the database differs from to.sql\n{}",
+            difference(&to, &live)
+        )));
+    }
+    let churn = diff(&live, &to, &Renames::default());
+    if !churn.is_empty() {
+        let listed: Vec<String> = churn.iter().map(|c| format!("  {c}")).collect();
+        return Err(with_sql(format!(
+            "after up.sql the diff against to.sql is not empty:\n{}",
+            listed.join("\n")
+        )));
+    }
+    run_in_transaction(client, &down)
+        .map_err(|e| with_sql(format!("PostgreSQL rejects down.sql: {e}")))?;
+    let live = live_schema(client).map_err(&with_sql)?;
+    if !same(&live, &from) {
+        return Err(with_sql(format!(
+            "after down.sql the database differs from from.sql\n{}",
+            difference(&from, &live)
+        )));
+    }
+    Ok(())
+}
