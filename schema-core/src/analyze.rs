@@ -210,7 +210,7 @@ pub fn analyze_sources(
 }
 
 /// The pure core of [`load`].
-pub fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
+pub(crate) fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
     let mut diagnostics = Vec::new();
     let (file, parse_diags) = parse::parse_file(schema);
     diagnostics.extend(parse_diags);

@@ -68,7 +68,7 @@ impl Origin {
 
     /// An origin at `line:column`, moved back onto the file's last line when it
     /// points past the end (a tokenizer reports an unclosed comment one line on).
-    pub fn clamped(source: &Arc<Source>, line: u32, column: u32) -> Self {
+    pub(crate) fn clamped(source: &Arc<Source>, line: u32, column: u32) -> Self {
         let lines = u32::try_from(source.text.lines().count().max(1)).unwrap_or(u32::MAX);
         if line <= lines {
             return Origin::new(source, line, column);
@@ -93,7 +93,7 @@ impl Origin {
     }
 
     /// True when the origin points into a real file with text.
-    pub fn has_text(&self) -> bool {
+    pub(crate) fn has_text(&self) -> bool {
         !self.source.text.is_empty()
     }
 }
@@ -153,7 +153,7 @@ pub mod codes {
     /// The SQL text does not parse.
     pub const SYNTAX: Code = error("S0001", "syntax_error");
     /// A statement the model does not cover (views, functions, triggers, ...).
-    pub const UNSUPPORTED_STATEMENT: Code = error("S0002", "unsupported_statement");
+    pub(crate) const UNSUPPORTED_STATEMENT: Code = error("S0002", "unsupported_statement");
     /// A clause or type the model does not cover inside a supported statement.
     pub const UNSUPPORTED_FEATURE: Code = error("S0003", "unsupported_feature");
     /// A statement refers to an object that does not exist at that point.
@@ -163,7 +163,7 @@ pub mod codes {
     /// A statement that is valid SQL but not allowed in this kind of file.
     pub const NOT_ALLOWED_HERE: Code = error("S0006", "not_allowed_here");
     /// A `-- schema:` directive that is not understood.
-    pub const BAD_DIRECTIVE: Code = error("S0007", "bad_directive");
+    pub(crate) const BAD_DIRECTIVE: Code = error("S0007", "bad_directive");
     /// A file or directory could not be read.
     pub const IO: Code = error("S0008", "io_error");
     /// A statement read and ignored (data statements in schema.sql); a warning.
@@ -185,17 +185,17 @@ pub mod codes {
     pub const SUM_MALFORMED: Code = error("S0113", "sum_malformed");
 
     /// Lint: a migration whose up.sql holds no statement.
-    pub const EMPTY_MIGRATION: Code = lint("S0201", "empty_migration");
+    pub(crate) const EMPTY_MIGRATION: Code = lint("S0201", "empty_migration");
     /// Lint: a declared table without a primary key.
-    pub const MISSING_PRIMARY_KEY: Code = lint("S0202", "missing_primary_key");
+    pub(crate) const MISSING_PRIMARY_KEY: Code = lint("S0202", "missing_primary_key");
     /// Lint: a down.sql that does not restore the schema before its up.sql.
     pub const DOWN_DOES_NOT_UNDO_UP: Code = lint("S0203", "down_does_not_undo_up");
     /// Lint: an object declared in schema.sql that no migration creates.
-    pub const UNMIGRATED_OBJECT: Code = lint("S0204", "unmigrated_object");
+    pub(crate) const UNMIGRATED_OBJECT: Code = lint("S0204", "unmigrated_object");
     /// Lint: a migration that PostgreSQL runs and SQLite cannot (a data
     /// statement in PostgreSQL's own syntax, names that differ only in case,
     /// a table without columns).
-    pub const SQLITE_UNSUPPORTED: Code = lint("S0205", "sqlite_unsupported");
+    pub(crate) const SQLITE_UNSUPPORTED: Code = lint("S0205", "sqlite_unsupported");
 
     /// Drift: the migrated schema differs from the declared one.
     pub const DRIFT: Code = error("S0301", "drift");
@@ -208,7 +208,7 @@ pub mod codes {
     pub const MODEL_NAME_CLASH: Code = error("S0403", "model_name_clash");
 
     /// All lint codes, for directive validation and documentation.
-    pub const LINTS: &[Code] = &[
+    pub(crate) const LINTS: &[Code] = &[
         EMPTY_MIGRATION,
         MISSING_PRIMARY_KEY,
         DOWN_DOES_NOT_UNDO_UP,

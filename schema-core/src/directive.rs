@@ -11,7 +11,7 @@
 use crate::diagnostic::{Diagnostic, Origin, codes};
 
 /// The marker that starts a directive inside a `--` comment.
-pub const MARKER: &str = "schema:";
+pub(crate) const MARKER: &str = "schema:";
 
 /// One directive and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

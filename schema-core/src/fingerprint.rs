@@ -20,7 +20,7 @@ const MULTIPLIER: u128 = 0x9E37_79B9_7F4A_7C15_D6E8_FEB8_6659_FD93;
 
 /// The hash state; [`Fingerprint::write`] bytes, then [`Fingerprint::finish`].
 #[derive(Debug, Clone)]
-pub struct Fingerprint {
+pub(crate) struct Fingerprint {
     state: u128,
 }
 
@@ -32,7 +32,7 @@ impl Default for Fingerprint {
 
 impl Fingerprint {
     /// An empty fingerprint.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Fingerprint {
             state: 0x243F_6A88_85A3_08D3_1319_8A2E_0370_7344,
         }
@@ -45,7 +45,7 @@ impl Fingerprint {
     }
 
     /// Adds `bytes`, framed by their length.
-    pub fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         self.block(bytes.len() as u128);
         let mut at = 0;
         // An index loop over arrays, not `chunks_exact` or `copy_from_slice`: at
@@ -68,17 +68,17 @@ impl Fingerprint {
     }
 
     /// Adds a string, framed by its length.
-    pub fn write_str(&mut self, text: &str) {
+    pub(crate) fn write_str(&mut self, text: &str) {
         self.write(text.as_bytes());
     }
 
     /// Adds a number.
-    pub fn write_u64(&mut self, n: u64) {
+    pub(crate) fn write_u64(&mut self, n: u64) {
         self.write(&n.to_le_bytes());
     }
 
     /// The hash of everything written.
-    pub fn finish(&self) -> u128 {
+    pub(crate) fn finish(&self) -> u128 {
         let mut last = self.clone();
         last.block(0);
         last.block(!0);
@@ -86,12 +86,12 @@ impl Fingerprint {
     }
 
     /// [`Fingerprint::finish`] as 32 lowercase hex digits.
-    pub fn hex(&self) -> String {
+    pub(crate) fn hex(&self) -> String {
         format!("{:032x}", self.finish())
     }
 
     /// The fingerprint of one byte string.
-    pub fn of(bytes: &[u8]) -> u128 {
+    pub(crate) fn of(bytes: &[u8]) -> u128 {
         let mut f = Fingerprint::new();
         f.write(bytes);
         f.finish()

@@ -1,13 +1,17 @@
-//! The schema engine: parse `schema.sql` and the migration history into one model,
-//! replay, lint and compare, with located diagnostics.
+//! The schema engine behind `schema-macros`, `schema-cli` and `schema-runtime`:
+//! parse `schema.sql` and the migration history into one model, replay, lint,
+//! compare and render, with located diagnostics.
 //!
-//! No proc macro and no database driver live here; the macro crate, the CLI and the
-//! runtime all call into this crate so that every surface reaches the same verdict.
+//! **Its API is not stable.** It exists so that every surface reaches the same
+//! verdict, and it changes with them: depend on the `schema` facade (or the CLI)
+//! instead; a minor release of this crate may change anything public here.
+//! ARCHITECTURE.md at the repository's root walks through the modules.
 //!
-//! Feature `codegen` adds module `codegen`: the Rust code of the models, the
-//! expansions of `schema!()` and `#[derive(Schema)]` and their caches, which
-//! the proc-macro crate `schema-macros` runs (the runtime and the CLI leave it
-//! off, so applications do not compile it).
+//! No proc macro and no database driver live here. Feature `codegen` adds module
+//! `codegen`: the Rust code of the models, the expansions of `schema!()` and
+//! `#[derive(Schema)]` and their caches, which the proc-macro crate
+//! `schema-macros` runs (the runtime and the CLI leave it off, so applications
+//! do not compile it, nor quote, proc-macro2 and syn through it).
 
 pub mod analyze;
 pub mod atomic;
@@ -18,7 +22,8 @@ pub mod diagnostic;
 pub mod dialect;
 pub mod diff;
 pub mod directive;
-pub mod fingerprint;
+#[cfg(feature = "codegen")]
+pub(crate) mod fingerprint;
 pub mod lint;
 pub mod migrations;
 pub mod model;

@@ -8,7 +8,7 @@
 //! used: only the pages the analysis touches are ever allocated.
 
 /// The stack of the analysis thread: 256 MiB.
-pub const STACK_SIZE: usize = 256 << 20;
+pub(crate) const STACK_SIZE: usize = 256 << 20;
 
 thread_local! {
     /// True on a thread started by [`on_big_stack`]: nested calls run in place.

@@ -26,7 +26,8 @@ pub struct Host {
 impl Host {
     /// A host outside any compiler (tests, tools): these features, this
     /// crate's version and sources, no compiler lexer.
-    pub fn outside_a_macro(features: Features) -> Self {
+    #[cfg(test)]
+    pub(crate) fn outside_a_macro(features: Features) -> Self {
         Host {
             features,
             macro_version: env!("CARGO_PKG_VERSION"),

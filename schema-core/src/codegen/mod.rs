@@ -201,7 +201,7 @@ pub fn errors(loaded: &Loaded) -> Vec<Diagnostic> {
 /// The text of a `compile_error!` for `diagnostic`: its rustc-style rendering,
 /// with the code moved after the `error: ` that rustc prints itself
 /// (`error: [S0204/unmigrated_object] table ...`).
-pub fn compile_error_text(diagnostic: &Diagnostic) -> String {
+pub(crate) fn compile_error_text(diagnostic: &Diagnostic) -> String {
     let rendered = diagnostic.render(false);
     let Code { id, name, .. } = diagnostic.code;
     let head = format!("[{id}/{name}]: ");

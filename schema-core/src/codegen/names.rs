@@ -20,7 +20,7 @@ const RAW_KEYWORDS: &[&str] = &[
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// The singular of the last snake_case word of `name` (the rules of [`super`]).
-pub fn singular(name: &str) -> String {
+pub(crate) fn singular(name: &str) -> String {
     let (head, last) = match name.rfind('_') {
         Some(i) => name.split_at(i + 1),
         None => ("", name),
@@ -50,7 +50,7 @@ fn singular_word(word: &str) -> String {
 }
 
 /// The struct name of a table called `table` (no `model =` directive).
-pub fn struct_name(table: &str) -> String {
+pub(crate) fn struct_name(table: &str) -> String {
     type_name(&singular(table))
 }
 
@@ -88,7 +88,7 @@ const ENUM_ITEMS: &[&str] = &["ALL"];
 /// The variant name of an enum label: its [`type_name`], with a `_` added
 /// when that is the name of one of the enum's own items (`'a l l'` → `ALL_`,
 /// since `ALL` is the list of every label).
-pub fn variant_name(label: &str) -> String {
+pub(crate) fn variant_name(label: &str) -> String {
     let name = type_name(label);
     if ENUM_ITEMS.contains(&name.as_str()) {
         format!("{name}_")
@@ -99,7 +99,7 @@ pub fn variant_name(label: &str) -> String {
 
 /// The field name of a column called `column`: the name itself when it is a
 /// snake_case identifier, else its snake_case form.
-pub fn field_name(column: &str) -> String {
+pub(crate) fn field_name(column: &str) -> String {
     let valid = column
         .chars()
         .next()
@@ -134,12 +134,12 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// `name` as written in Rust source (`r#type` for a raw identifier).
-pub fn ident_text(name: &str) -> String {
+pub(crate) fn ident_text(name: &str) -> String {
     ident(name).to_string()
 }
 
 /// The name a Rust field or identifier stands for: `r#type` is `type`.
-pub fn unraw(name: &str) -> &str {
+pub(crate) fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 

@@ -221,7 +221,7 @@ impl RustType {
     }
 
     /// The optional crates this type's tokens name.
-    pub fn krates(&self, out: &mut std::collections::BTreeSet<&'static str>) {
+    pub(crate) fn krates(&self, out: &mut std::collections::BTreeSet<&'static str>) {
         if let RustType::Crate { krate, .. } = self {
             out.insert(krate);
         }
@@ -344,7 +344,7 @@ impl FieldType {
 
     /// The `T` of `Option<T>` (also spelled `std::option::Option<T>` or
     /// `core::option::Option<T>`).
-    pub fn option_inner(&self) -> Option<&FieldType> {
+    pub(crate) fn option_inner(&self) -> Option<&FieldType> {
         let FieldType::Path(segments) = self else {
             return None;
         };

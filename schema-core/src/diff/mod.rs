@@ -179,7 +179,7 @@ pub enum Change {
 }
 
 /// What differs between two versions of a column, in words.
-pub fn column_differences(from: &Column, to: &Column) -> Vec<String> {
+pub(crate) fn column_differences(from: &Column, to: &Column) -> Vec<String> {
     let mut out = Vec::new();
     if from.data_type != to.data_type {
         out.push(format!("type `{}` → `{}`", from.data_type, to.data_type));
@@ -327,7 +327,7 @@ pub struct Renames {
 
 impl Renames {
     /// The renames that undo these.
-    pub fn inverse(&self) -> Renames {
+    pub(crate) fn inverse(&self) -> Renames {
         let table_back = |t: &QualifiedName| {
             self.tables
                 .iter()

@@ -50,7 +50,7 @@ pub fn empty_migration(
 }
 
 /// `missing_primary_key`: declared tables without a primary key.
-pub fn missing_primary_keys(declared: &Schema) -> Vec<Diagnostic> {
+pub(crate) fn missing_primary_keys(declared: &Schema) -> Vec<Diagnostic> {
     declared
         .tables
         .values()

@@ -108,7 +108,7 @@ fn steps(steps: &[Step], renderer: &dyn Renderer) -> Result<Vec<Statement>, Unsu
 /// up.sql touched as they were before it (`before`), replay's whole schema
 /// after it, the objects up.sql left (`touched`), and the steps of its files.
 /// Nothing when the migration allows the lint.
-pub fn sqlite_lints(
+pub(crate) fn sqlite_lints(
     up: &Arc<Source>,
     before: &Schema,
     after: &Schema,

@@ -17,7 +17,7 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Whitespace};
 /// The deepest expression accepted. Deep enough for any schema written by hand
 /// (a CHECK listing a thousand alternatives); with it, the analysis needs well
 /// under the stack the CLI and the macros give it.
-pub const MAX_DEPTH: usize = 1000;
+pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// A statement whose expressions may nest deeper than [`MAX_DEPTH`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +103,7 @@ fn is_operator(token: &Token) -> bool {
 
 /// Every statement of `tokens` (split at `;`) whose expressions may nest
 /// deeper than `limit`.
-pub fn too_deep(tokens: &[TokenWithSpan], limit: usize) -> Vec<TooDeep> {
+pub(crate) fn too_deep(tokens: &[TokenWithSpan], limit: usize) -> Vec<TooDeep> {
     scan(tokens, limit).0
 }
 
@@ -188,13 +188,13 @@ pub fn scan(tokens: &[TokenWithSpan], limit: usize) -> (Vec<TooDeep>, usize) {
 /// The longest chain [`left_spine`] walks before a walk of the tree moves to
 /// a stack of its own ([`crate::stack`]): a debug build's recursive walks
 /// spend tens of kilobytes a level, and a thread may have as little as 2 MiB.
-pub const INLINE_DEPTH: usize = 16;
+pub(crate) const INLINE_DEPTH: usize = 16;
 
 /// The length of the left spine of `expr`: how many nodes a flat chain
 /// (`a OR b OR ...`, `x::a::b`, `x IS NULL IS NULL`) stacks above its first
 /// operand, counted without recursion. (Right operands nest only through
 /// parentheses and prefix operators, which the parser's recursion limit bounds.)
-pub fn left_spine(expr: &Expr) -> usize {
+pub(crate) fn left_spine(expr: &Expr) -> usize {
     let mut n = 0;
     let mut e = expr;
     loop {
@@ -228,7 +228,7 @@ pub fn left_spine(expr: &Expr) -> usize {
 
 /// The first place in `text` (an expression or statements) where expressions
 /// nest deeper than [`MAX_DEPTH`], when the text can be tokenized at all.
-pub fn too_deep_in(text: &str) -> Option<TooDeep> {
+pub(crate) fn too_deep_in(text: &str) -> Option<TooDeep> {
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
         .tokenize_with_location()

@@ -65,7 +65,7 @@ impl Ord for Expression {
 
 impl Expression {
     /// Canonicalises a parsed expression, keeping its own spelling for rendering.
-    pub fn from_ast(expr: &Expr) -> Self {
+    pub(crate) fn from_ast(expr: &Expr) -> Self {
         // canonical() and Display recurse down a chain: a long one gets a
         // stack of its own.
         if super::depth::left_spine(expr) > super::depth::INLINE_DEPTH {
@@ -144,7 +144,7 @@ impl Expression {
     /// The spelling to write after `DEFAULT` in a column definition: the
     /// user's own, in parentheses where PostgreSQL's grammar needs them there
     /// (see [`is_bare_default`]).
-    pub fn as_column_default(&self) -> String {
+    pub(crate) fn as_column_default(&self) -> String {
         let bare = Parser::new(&PostgreSqlDialect {})
             .try_with_sql(&self.source)
             .and_then(|mut parser| parser.parse_expr())
@@ -184,7 +184,7 @@ impl Expression {
 /// PostgreSQL's grammar takes a restricted expression (`b_expr`): not `NOT`,
 /// `AND`/`OR`, `IS [NOT] NULL`/`TRUE`/..., `LIKE`, `IN`, `BETWEEN`,
 /// `AT TIME ZONE` or `COLLATE` at the top (`ALTER ... SET DEFAULT` takes any).
-pub fn is_bare_default(e: &Expr) -> bool {
+pub(crate) fn is_bare_default(e: &Expr) -> bool {
     !matches!(
         e,
         Expr::UnaryOp {

@@ -266,7 +266,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// The objects that refer to `target` (see [`Indexed::references`]), in
     /// name order.
-    pub fn referring_to<'a>(
+    pub(crate) fn referring_to<'a>(
         &'a self,
         target: &QualifiedName,
     ) -> impl Iterator<Item = (&'a QualifiedName, &'a V)> {
@@ -395,17 +395,17 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     }
 
     /// Starts recording prior values (dropping any journal in progress).
-    pub fn begin_journal(&mut self) {
+    pub(crate) fn begin_journal(&mut self) {
         self.journal = Some(Journal::new());
     }
 
     /// Stops recording and returns what was recorded.
-    pub fn take_journal(&mut self) -> Journal<V> {
+    pub(crate) fn take_journal(&mut self) -> Journal<V> {
         self.journal.take().unwrap_or_default()
     }
 
     /// Puts back the values a journal recorded.
-    pub fn roll_back(&mut self, journal: Journal<V>) {
+    pub(crate) fn roll_back(&mut self, journal: Journal<V>) {
         self.file_unfiled();
         for (name, prior) in journal {
             self.file(&name, prior.as_deref());
@@ -422,12 +422,12 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     }
 
     /// The current entry of `name`, shared (for journals and comparisons).
-    pub fn entry_arc(&self, name: &QualifiedName) -> Option<Arc<V>> {
+    pub(crate) fn entry_arc(&self, name: &QualifiedName) -> Option<Arc<V>> {
         self.inner.get(name).cloned()
     }
 
     /// Inserts an entry already behind an `Arc` (no copy).
-    pub fn insert_arc(&mut self, name: QualifiedName, value: Arc<V>) {
+    pub(crate) fn insert_arc(&mut self, name: QualifiedName, value: Arc<V>) {
         self.insert_arc_returning(name, value);
     }
 }

@@ -52,7 +52,7 @@ fn expression_words(expr: &Expression) -> Vec<(String, bool)> {
 }
 
 /// True when `expr` refers to column `column`.
-pub fn expression_mentions(expr: &Expression, column: &str) -> bool {
+pub(crate) fn expression_mentions(expr: &Expression, column: &str) -> bool {
     expression_words(expr)
         .iter()
         .any(|(w, is_call)| !is_call && w == column)
@@ -74,7 +74,7 @@ pub(crate) fn index_mentions(index: &Index, column: &str) -> bool {
 
 /// Renames column `old` to `new` inside an expression, in its canonical text
 /// and in the spelling it is written back in.
-pub fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
+pub(crate) fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {
     let (Some(sql), Some(source)) = (
         rename_words(expr.sql(), old, new),
         rename_words(expr.source(), old, new),

@@ -125,7 +125,7 @@ impl Schema {
     }
 
     /// Starts recording the prior value of every object written (see [`ObjectMap`]).
-    pub fn begin_journal(&mut self) {
+    pub(crate) fn begin_journal(&mut self) {
         self.tables.begin_journal();
         self.enums.begin_journal();
         self.sequences.begin_journal();
@@ -134,7 +134,7 @@ impl Schema {
     }
 
     /// Stops recording and returns the prior values of what was written.
-    pub fn take_journal(&mut self) -> SchemaJournal {
+    pub(crate) fn take_journal(&mut self) -> SchemaJournal {
         SchemaJournal {
             tables: self.tables.take_journal(),
             enums: self.enums.take_journal(),
@@ -145,7 +145,7 @@ impl Schema {
     }
 
     /// Undoes what a journal recorded.
-    pub fn roll_back(&mut self, journal: SchemaJournal) {
+    pub(crate) fn roll_back(&mut self, journal: SchemaJournal) {
         self.tables.roll_back(journal.tables);
         self.enums.roll_back(journal.enums);
         self.sequences.roll_back(journal.sequences);
@@ -154,7 +154,7 @@ impl Schema {
     }
 
     /// Finds the table that owns the index `name` in `schema`.
-    pub fn index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
+    pub(crate) fn index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
         self.tables
             .holding(&index.name)
             .map(|(_, t)| t)
@@ -164,7 +164,7 @@ impl Schema {
 
     /// True when `name` is taken by a relation (table, index, sequence, or a
     /// constraint's index) in its schema: PostgreSQL's relation namespace.
-    pub fn relation_name_taken(&self, name: &QualifiedName) -> bool {
+    pub(crate) fn relation_name_taken(&self, name: &QualifiedName) -> bool {
         if self.tables.contains_key(name) || self.sequences.contains_key(name) {
             return true;
         }
@@ -178,7 +178,7 @@ impl Schema {
 
     /// True when a constraint called `name` exists in `schema` (PostgreSQL
     /// avoids such names when it chooses one).
-    pub fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
+    pub(crate) fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
         self.tables
             .holding(name)
             .any(|(_, t)| t.name.schema == schema && t.constraints.contains_key(name))
@@ -186,7 +186,7 @@ impl Schema {
 
     /// The foreign keys that reference `table` (its own included), as
     /// `(referencing table, constraint, foreign key)`, in name order.
-    pub fn foreign_keys_referencing<'a>(
+    pub(crate) fn foreign_keys_referencing<'a>(
         &'a self,
         table: &'a QualifiedName,
     ) -> impl Iterator<Item = (&'a Table, &'a Constraint, &'a ForeignKey)> {
@@ -253,7 +253,7 @@ impl Indexed for Sequence {
 
 /// The prior value of each object written while a schema's journal was on.
 #[derive(Debug, Default)]
-pub struct SchemaJournal {
+pub(crate) struct SchemaJournal {
     /// Tables.
     pub tables: Journal<Table>,
     /// Enum types.
@@ -305,12 +305,12 @@ impl Table {
     }
 
     /// The column called `name`, mutably.
-    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+    pub(crate) fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
         self.columns.iter_mut().find(|c| c.name == name)
     }
 
     /// The primary key constraint, if any.
-    pub fn primary_key(&self) -> Option<&Constraint> {
+    pub(crate) fn primary_key(&self) -> Option<&Constraint> {
         self.constraints
             .values()
             .find(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
@@ -398,7 +398,7 @@ pub enum ConstraintKind {
 
 impl ConstraintKind {
     /// True for constraints backed by an index (primary key, unique).
-    pub fn has_index(&self) -> bool {
+    pub(crate) fn has_index(&self) -> bool {
         matches!(
             self,
             ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
@@ -462,7 +462,7 @@ pub enum ReferentialAction {
 
 impl ReferentialAction {
     /// The SQL keywords.
-    pub fn as_sql(self) -> &'static str {
+    pub(crate) fn as_sql(self) -> &'static str {
         match self {
             ReferentialAction::NoAction => "NO ACTION",
             ReferentialAction::Restrict => "RESTRICT",
@@ -591,7 +591,7 @@ impl Eq for Extension {}
 impl Extension {
     /// True when `self` and `other` (one extension, by name) differ in what
     /// both state: the schema, the version.
-    pub fn differs_from(&self, other: &Extension) -> bool {
+    pub(crate) fn differs_from(&self, other: &Extension) -> bool {
         let both_say =
             |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
         both_say(&self.schema, &other.schema) || both_say(&self.version, &other.version)

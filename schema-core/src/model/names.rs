@@ -7,11 +7,11 @@ use sqlparser::ast::{Ident, ObjectName};
 use super::{QualifiedName, Schema};
 
 /// PostgreSQL's `NAMEDATALEN - 1`: the longest identifier, in bytes.
-pub const MAX_IDENTIFIER_BYTES: usize = 63;
+pub(crate) const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// Folds an identifier as PostgreSQL does: unquoted ones to lower case (ASCII only),
 /// quoted ones kept; both truncated to 63 bytes.
-pub fn fold_ident(ident: &Ident) -> String {
+pub(crate) fn fold_ident(ident: &Ident) -> String {
     let name = if ident.quote_style.is_some() {
         ident.value.clone()
     } else {
@@ -21,7 +21,7 @@ pub fn fold_ident(ident: &Ident) -> String {
 }
 
 /// The folded parts of an object name.
-pub fn object_name_parts(name: &ObjectName) -> Vec<String> {
+pub(crate) fn object_name_parts(name: &ObjectName) -> Vec<String> {
     name.0
         .iter()
         .map(|part| match part.as_ident() {
@@ -149,7 +149,7 @@ pub(crate) const RESERVED: &[&str] = &[
 ];
 
 /// True when `name` must be quoted to be read back as itself.
-pub fn needs_quotes(name: &str) -> bool {
+pub(crate) fn needs_quotes(name: &str) -> bool {
     let mut chars = name.chars();
     let first_ok = chars
         .next()
@@ -162,7 +162,7 @@ pub fn needs_quotes(name: &str) -> bool {
 }
 
 /// Quotes `name` when needed, doubling embedded quotes.
-pub fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     if needs_quotes(name) {
         format!("\"{}\"", name.replace('"', "\"\""))
     } else {
@@ -229,7 +229,7 @@ pub fn name_addition<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 
 /// Chooses a name like PostgreSQL's `ChooseRelationName`/`ChooseConstraintName`:
 /// `name1_name2_label`, then `..._label1`, `..._label2`, ... until `taken` says no.
-pub fn choose_name(
+pub(crate) fn choose_name(
     name1: &str,
     name2: Option<&str>,
     label: &str,
@@ -245,7 +245,7 @@ pub fn choose_name(
 }
 
 /// The name PostgreSQL gives an index-backed constraint or an index of `table`.
-pub fn choose_relation_name(
+pub(crate) fn choose_relation_name(
     schema: &Schema,
     extra_taken: &[String],
     table: &QualifiedName,
@@ -259,7 +259,7 @@ pub fn choose_relation_name(
 }
 
 /// The name PostgreSQL gives a foreign key or check constraint of `table`.
-pub fn choose_constraint_name(
+pub(crate) fn choose_constraint_name(
     schema: &Schema,
     extra_taken: &[String],
     table: &QualifiedName,
@@ -272,7 +272,10 @@ pub fn choose_constraint_name(
 }
 
 /// The candidate closest to `name` by edit distance, when close enough to be a typo.
-pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+pub(crate) fn closest<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = &'n str>,
+) -> Option<&'n str> {
     candidates
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))

@@ -96,7 +96,7 @@ pub enum SqlType {
 /// A type as written in a column definition: the canonical type and whether it
 /// was one of the `serial` pseudo-types.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeSpec {
+pub(crate) struct TypeSpec {
     /// The canonical type (`integer` for `serial`).
     pub ty: SqlType,
     /// True for `smallserial`, `serial`, `bigserial` and their aliases.
@@ -117,7 +117,7 @@ impl SqlType {
     }
 
     /// True for the integer types (the ones `serial` and identity columns use).
-    pub fn is_integer(&self) -> bool {
+    pub(crate) fn is_integer(&self) -> bool {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
     }
 }
@@ -177,7 +177,7 @@ impl TypeSpec {
     ///
     /// # Errors
     /// A message naming the type when it is not one PostgreSQL has or the model covers.
-    pub fn from_ast(data_type: &DataType) -> Result<TypeSpec, String> {
+    pub(crate) fn from_ast(data_type: &DataType) -> Result<TypeSpec, String> {
         use DataType as D;
         let ty = match data_type {
             D::SmallInt(_) | D::Int2(_) => SqlType::SmallInt,

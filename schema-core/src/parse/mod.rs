@@ -95,7 +95,7 @@ pub struct ParsedFile {
 
 impl ParsedFile {
     /// Directives on lines `after < line <= upto`.
-    pub fn directives_between(&self, after: u32, upto: u32) -> Vec<Directive> {
+    pub(crate) fn directives_between(&self, after: u32, upto: u32) -> Vec<Directive> {
         self.directives
             .iter()
             .filter(|(line, _)| *line > after && *line <= upto)
@@ -104,7 +104,7 @@ impl ParsedFile {
     }
 
     /// Every directive of the file.
-    pub fn all_directives(&self) -> Vec<Directive> {
+    pub(crate) fn all_directives(&self) -> Vec<Directive> {
         self.directives.iter().map(|(_, d)| d.clone()).collect()
     }
 }
@@ -925,7 +925,7 @@ fn too_deep_error(
 }
 
 /// The error for a statement kind the model does not cover.
-pub fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
+pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
     let kind = if kind.is_empty() {
         "this statement"
     } else {

@@ -13,7 +13,7 @@ pub struct Postgres;
 
 /// True when PostgreSQL converts `from` to `to` without `USING` (an implicit or
 /// assignment cast exists).
-pub fn converts_without_using(from: &SqlType, to: &SqlType) -> bool {
+pub(crate) fn converts_without_using(from: &SqlType, to: &SqlType) -> bool {
     use SqlType as T;
     let numeric = |t: &SqlType| {
         matches!(

@@ -86,7 +86,7 @@ pub struct ModelInfo {
 impl ModelInfo {
     /// What to implement when the struct does not check: its own view of
     /// itself, so that code using it reports no follow-on error.
-    pub fn fallback(spec: &StructSpec) -> Self {
+    pub(crate) fn fallback(spec: &StructSpec) -> Self {
         ModelInfo {
             table: spec.table.clone(),
             columns: spec.fields.iter().map(|f| f.column().to_string()).collect(),

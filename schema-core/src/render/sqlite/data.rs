@@ -19,7 +19,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 /// Functions a data statement may call on SQLite: its core, date and time,
 /// aggregate, window and JSON functions.
-pub const SQLITE_FUNCTIONS: &[&str] = &[
+pub(crate) const SQLITE_FUNCTIONS: &[&str] = &[
     "abs",
     "avg",
     "changes",

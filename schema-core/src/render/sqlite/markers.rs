@@ -59,7 +59,7 @@ impl RowidMarker {
     ///
     /// # Errors
     /// When a name would end the comment.
-    pub fn to_comment(&self) -> Result<String, String> {
+    pub(crate) fn to_comment(&self) -> Result<String, String> {
         let kind = match &self.kind {
             RowidKind::Serial(seq) => {
                 public(seq, "sequence")?;

@@ -150,7 +150,7 @@ use types::{declared_type, enum_arrays_have_labels};
 pub struct Sqlite;
 
 /// The prefix of the table a rebuild creates and renames.
-pub const REBUILD_PREFIX: &str = "_new_";
+pub(crate) const REBUILD_PREFIX: &str = "_new_";
 
 /// Why SQLite cannot express something, in words (made an [`Unsupported`]
 /// naming the change where it is refused).
