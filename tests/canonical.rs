@@ -17,7 +17,7 @@ use schema_core::Schema;
 use schema_core::diagnostic::render_all;
 use schema_core::parse::parse_schema_str;
 use schema_runtime::introspect::postgres::introspect;
-use schema_test_support::pg::{self, Server};
+use schema_test_support::pg::{self, Server, describe_pg_error};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/canonical")
@@ -29,24 +29,6 @@ fn server_sql(text: &str) -> String {
         .filter(|line| !line.starts_with('\\'))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// A PostgreSQL error with its detail and the line it points at.
-fn describe_pg_error(e: &postgres::Error, sql: &str) -> String {
-    let Some(db) = e.as_db_error() else {
-        return e.to_string();
-    };
-    let mut out = format!("{}: {}", db.code().code(), db.message());
-    if let Some(detail) = db.detail() {
-        let _ = write!(out, "\ndetail: {detail}");
-    }
-    if let Some(postgres::error::ErrorPosition::Original(at)) = db.position() {
-        let at = (*at as usize).saturating_sub(1).min(sql.len());
-        let line = sql[..at].matches('\n').count() + 1;
-        let text = sql.lines().nth(line - 1).unwrap_or_default();
-        let _ = write!(out, "\nat line {line}: {text}");
-    }
-    out
 }
 
 /// Every schema of the database that is not PostgreSQL's own.

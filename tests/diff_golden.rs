@@ -19,7 +19,7 @@ use schema_core::diff::{diff, renames_from_hints};
 use schema_core::migrations::generate::generate;
 use schema_core::parse::parse_schema_str;
 use schema_core::render::{Postgres, Renderer, Sqlite};
-use schema_test_support::golden::{BLESS, Goldens, case_dirs};
+use schema_test_support::golden::{BLESS, Goldens, diff_cases};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
@@ -71,18 +71,7 @@ fn check_case(dir: &Path) -> Result<(), String> {
 /// cases whose name contains it.
 #[test]
 fn generated_migrations_equal_the_golden_files() {
-    let mut dirs = case_dirs(&fixture_dir(), &["from.sql", "to.sql"]);
-    assert!(
-        dirs.len() >= 30,
-        "the diff fixtures are fewer than 30: {}",
-        dirs.len()
-    );
-    if let Ok(only) = std::env::var("SCHEMA_DIFF_ONLY") {
-        dirs.retain(|d| {
-            d.file_name()
-                .is_some_and(|n| n.to_string_lossy().contains(&only))
-        });
-    }
+    let dirs = diff_cases(&fixture_dir());
     let failures: Vec<String> = dirs
         .iter()
         .filter_map(|dir| {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use schema_test_support::golden::case_dirs;
+use schema_test_support::golden::diff_cases;
 use schema_test_support::pg;
 use schema_test_support::roundtrip::round_trip;
 
@@ -43,18 +43,7 @@ fn generated_migrations_go_up_and_down_on_postgres() {
         return;
     };
     const WORKERS: usize = 8;
-    let mut dirs = case_dirs(&fixture_dir(), &["from.sql", "to.sql"]);
-    assert!(
-        dirs.len() >= 30,
-        "the diff fixtures are fewer than 30: {}",
-        dirs.len()
-    );
-    if let Ok(only) = std::env::var("SCHEMA_DIFF_ONLY") {
-        dirs.retain(|d| {
-            d.file_name()
-                .is_some_and(|n| n.to_string_lossy().contains(&only))
-        });
-    }
+    let dirs = diff_cases(&fixture_dir());
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     std::thread::scope(|scope| {

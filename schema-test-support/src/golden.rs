@@ -32,6 +32,28 @@ pub fn case_dirs(root: &Path, inputs: &[&str]) -> Vec<PathBuf> {
     dirs
 }
 
+/// The diff cases under `root` (directories holding `from.sql` and `to.sql`),
+/// kept to those whose name contains `SCHEMA_DIFF_ONLY` when it is set.
+///
+/// # Panics
+/// When `root` cannot be listed, or holds fewer than 30 cases (a moved
+/// fixture directory must not pass as "nothing to check").
+pub fn diff_cases(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = case_dirs(root, &["from.sql", "to.sql"]);
+    assert!(
+        dirs.len() >= 30,
+        "the diff fixtures are fewer than 30: {}",
+        dirs.len()
+    );
+    if let Ok(only) = std::env::var("SCHEMA_DIFF_ONLY") {
+        dirs.retain(|d| {
+            d.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(&only))
+        });
+    }
+    dirs
+}
+
 /// The golden files of one case: the directory `dir` holds exactly the files
 /// given to [`Goldens::check`], each with the text given.
 #[derive(Debug)]

@@ -35,4 +35,10 @@ impl Host {
             lex: |_| None,
         }
     }
+
+    /// The workspace root, for tests that expand the repository's fixtures.
+    #[cfg(test)]
+    pub(crate) fn workspace_root() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
 }

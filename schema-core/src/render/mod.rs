@@ -116,6 +116,14 @@ pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// What rendering one change gives: its statements, or why the dialect cannot.
+pub type Rendered = Result<Vec<Statement>, Unsupported>;
+
+/// One statement, rendered.
+fn one(sql: String) -> Rendered {
+    Ok(vec![Statement::new(sql)])
+}
+
 /// The SQL pieces every dialect needs, spelled as PostgreSQL spells them.
 pub trait Renderer {
     /// The dialect's name, for errors.
@@ -273,8 +281,7 @@ pub trait Renderer {
 
     /// Why this dialect cannot express the change at hand, checked before it
     /// is rendered; `None` (the default) when it can.
-    fn refusal(&self, cx: &Context<'_>) -> Option<String> {
-        let _ = cx;
+    fn refusal(&self, _cx: &Context<'_>) -> Option<String> {
         None
     }
 
@@ -283,7 +290,7 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express the change.
-    fn render_change(&self, cx: &Context<'_>) -> Result<Vec<Statement>, Unsupported> {
+    fn render_change(&self, cx: &Context<'_>) -> Rendered {
         if let Some(reason) = self.refusal(cx) {
             return Err(cx.unsupported(self.name(), reason));
         }
@@ -340,34 +347,21 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_create_enum(
-        &self,
-        cx: &Context<'_>,
-        e: &EnumType,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
+    fn render_create_enum(&self, _cx: &Context<'_>, e: &EnumType) -> Rendered {
         let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
-        Ok(vec![Statement::new(format!(
+        one(format!(
             "CREATE TYPE {} AS ENUM ({});",
             self.object_name(&e.name),
             values.join(", ")
-        ))])
+        ))
     }
 
     /// [`Change::DropEnum`]: `DROP TYPE`.
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_drop_enum(
-        &self,
-        cx: &Context<'_>,
-        e: &EnumType,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
-            "DROP TYPE {};",
-            self.object_name(&e.name)
-        ))])
+    fn render_drop_enum(&self, _cx: &Context<'_>, e: &EnumType) -> Rendered {
+        one(format!("DROP TYPE {};", self.object_name(&e.name)))
     }
 
     /// [`Change::AddEnumValue`]: `ALTER TYPE ... ADD VALUE`.
@@ -376,20 +370,19 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_add_enum_value(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         name: &QualifiedName,
         value: &str,
         before: Option<&str>,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TYPE {} ADD VALUE {}{};",
             self.object_name(name),
             literal(value),
             before
                 .map(|b| format!(" BEFORE {}", literal(b)))
                 .unwrap_or_default()
-        ))])
+        ))
     }
 
     /// [`Change::RecreateEnum`]: the type renamed away, created again, its
@@ -398,12 +391,7 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_recreate_enum(
-        &self,
-        cx: &Context<'_>,
-        from: &EnumType,
-        to: &EnumType,
-    ) -> Result<Vec<Statement>, Unsupported> {
+    fn render_recreate_enum(&self, cx: &Context<'_>, from: &EnumType, to: &EnumType) -> Rendered {
         postgres::recreate_enum(self, from, to, cx.from, cx.to, cx.changes)
     }
 
@@ -411,44 +399,23 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_create_schema(
-        &self,
-        cx: &Context<'_>,
-        name: &str,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
-            "CREATE SCHEMA {};",
-            self.ident(name)
-        ))])
+    fn render_create_schema(&self, _cx: &Context<'_>, name: &str) -> Rendered {
+        one(format!("CREATE SCHEMA {};", self.ident(name)))
     }
 
     /// [`Change::DropSchema`]: `DROP SCHEMA`.
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_drop_schema(
-        &self,
-        cx: &Context<'_>,
-        name: &str,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
-            "DROP SCHEMA {};",
-            self.ident(name)
-        ))])
+    fn render_drop_schema(&self, _cx: &Context<'_>, name: &str) -> Rendered {
+        one(format!("DROP SCHEMA {};", self.ident(name)))
     }
 
     /// [`Change::CreateExtension`]: `CREATE EXTENSION` as declared.
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_create_extension(
-        &self,
-        cx: &Context<'_>,
-        e: &Extension,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
+    fn render_create_extension(&self, _cx: &Context<'_>, e: &Extension) -> Rendered {
         Ok(vec![postgres::create_extension(self, e)])
     }
 
@@ -456,12 +423,7 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_drop_extension(
-        &self,
-        cx: &Context<'_>,
-        e: &Extension,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
+    fn render_drop_extension(&self, _cx: &Context<'_>, e: &Extension) -> Rendered {
         Ok(vec![postgres::drop_extension(self, e)])
     }
 
@@ -471,11 +433,10 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_replace_extension(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         from: &Extension,
         to: &Extension,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
+    ) -> Rendered {
         Ok(vec![
             postgres::drop_extension(self, from),
             postgres::create_extension(self, to),
@@ -488,18 +449,11 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_create_sequence(
-        &self,
-        cx: &Context<'_>,
-        s: &Sequence,
-    ) -> Result<Vec<Statement>, Unsupported> {
+    fn render_create_sequence(&self, cx: &Context<'_>, s: &Sequence) -> Rendered {
         if postgres::is_serial_sequence(s, cx.to, cx.changes) {
             return Ok(Vec::new());
         }
-        Ok(vec![Statement::new(format!(
-            "CREATE SEQUENCE {};",
-            self.object_name(&s.name)
-        ))])
+        one(format!("CREATE SEQUENCE {};", self.object_name(&s.name)))
     }
 
     /// [`Change::RenameSequence`]: `ALTER SEQUENCE ... RENAME TO`.
@@ -508,53 +462,39 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_rename_sequence(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         from: &QualifiedName,
         to: &QualifiedName,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER SEQUENCE {} RENAME TO {};",
             self.object_name(from),
             self.ident(&to.name)
-        ))])
+        ))
     }
 
     /// [`Change::DropSequence`]: `DROP SEQUENCE`.
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_drop_sequence(
-        &self,
-        cx: &Context<'_>,
-        s: &Sequence,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
-            "DROP SEQUENCE {};",
-            self.object_name(&s.name)
-        ))])
+    fn render_drop_sequence(&self, _cx: &Context<'_>, s: &Sequence) -> Rendered {
+        one(format!("DROP SEQUENCE {};", self.object_name(&s.name)))
     }
 
     /// [`Change::AlterSequence`]: `ALTER SEQUENCE ... OWNED BY`.
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_alter_sequence(
-        &self,
-        cx: &Context<'_>,
-        from: &Sequence,
-        to: &Sequence,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = (cx, from);
-        Ok(vec![Statement::new(format!(
+    fn render_alter_sequence(&self, _cx: &Context<'_>, from: &Sequence, to: &Sequence) -> Rendered {
+        let _ = from;
+        one(format!(
             "ALTER SEQUENCE {} OWNED BY {};",
             self.object_name(&to.name),
             match &to.owned_by {
                 Some((t, c)) => format!("{}.{}", self.object_name(t), self.ident(c)),
                 None => "NONE".to_string(),
             }
-        ))])
+        ))
     }
 
     /// [`Change::CreateTable`]: `CREATE TABLE` with its constraints, then its
@@ -562,11 +502,7 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_create_table(
-        &self,
-        cx: &Context<'_>,
-        t: &Table,
-    ) -> Result<Vec<Statement>, Unsupported> {
+    fn render_create_table(&self, cx: &Context<'_>, t: &Table) -> Rendered {
         postgres::create_table(self, t, cx.changes)
     }
 
@@ -574,16 +510,8 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_drop_table(
-        &self,
-        cx: &Context<'_>,
-        t: &Table,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
-            "DROP TABLE {};",
-            self.object_name(&t.name)
-        ))])
+    fn render_drop_table(&self, _cx: &Context<'_>, t: &Table) -> Rendered {
+        one(format!("DROP TABLE {};", self.object_name(&t.name)))
     }
 
     /// [`Change::RenameTable`]: `ALTER TABLE ... RENAME TO`.
@@ -592,16 +520,15 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_rename_table(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         from: &QualifiedName,
         to: &QualifiedName,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TABLE {} RENAME TO {};",
             self.object_name(from),
             self.ident(&to.name)
-        ))])
+        ))
     }
 
     /// [`Change::RenameConstraint`]: `ALTER TABLE ... RENAME CONSTRAINT`.
@@ -610,18 +537,17 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_rename_constraint(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         from: &str,
         to: &str,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
             self.object_name(table),
             self.ident(from),
             self.ident(to)
-        ))])
+        ))
     }
 
     /// [`Change::RenameIndex`]: `ALTER INDEX ... RENAME TO`.
@@ -630,17 +556,16 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_rename_index(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         from: &str,
         to: &str,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER INDEX {} RENAME TO {};",
             self.object_name(&QualifiedName::new(table.schema.clone(), from.to_string())),
             self.ident(to)
-        ))])
+        ))
     }
 
     /// [`Change::RenameColumn`]: `ALTER TABLE ... RENAME COLUMN` (table renames
@@ -650,18 +575,17 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_rename_column(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         from: &str,
         to: &str,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TABLE {} RENAME COLUMN {} TO {};",
             self.object_name(table),
             self.ident(from),
             self.ident(to)
-        ))])
+        ))
     }
 
     /// [`Change::AddColumn`]: `ALTER TABLE ... ADD COLUMN` (with a warning when
@@ -674,7 +598,7 @@ pub trait Renderer {
         cx: &Context<'_>,
         table: &QualifiedName,
         column: &Column,
-    ) -> Result<Vec<Statement>, Unsupported> {
+    ) -> Rendered {
         let mut v = vec![Statement::new(format!(
             "ALTER TABLE {} ADD COLUMN {};",
             self.object_name(table),
@@ -697,16 +621,15 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_drop_column(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         column: &Column,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TABLE {} DROP COLUMN {};",
             self.object_name(table),
             self.ident(&column.name)
-        ))])
+        ))
     }
 
     /// [`Change::AlterColumn`]: an `ALTER TABLE ... ALTER COLUMN` per
@@ -716,12 +639,11 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_alter_column(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         from: &Column,
         to: &Column,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
+    ) -> Rendered {
         postgres::alter_column(self, table, from, to)
     }
 
@@ -731,17 +653,16 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_add_constraint(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         constraint: &Constraint,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {};",
             self.object_name(table),
             self.ident(&constraint.name),
             self.constraint_body(constraint)
-        ))])
+        ))
     }
 
     /// [`Change::DropConstraint`]: `ALTER TABLE ... DROP CONSTRAINT`.
@@ -750,16 +671,15 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_drop_constraint(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         constraint: &Constraint,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "ALTER TABLE {} DROP CONSTRAINT {};",
             self.object_name(table),
             self.ident(&constraint.name)
-        ))])
+        ))
     }
 
     /// [`Change::CreateIndex`]: [`create_index`](Self::create_index).
@@ -768,12 +688,11 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_create_index(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         index: &Index,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(self.create_index(table, index)?)])
+    ) -> Rendered {
+        one(self.create_index(table, index)?)
     }
 
     /// [`Change::DropIndex`]: `DROP INDEX`.
@@ -782,18 +701,17 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_drop_index(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         index: &Index,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = cx;
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        one(format!(
             "DROP INDEX {};",
             self.object_name(&QualifiedName::new(
                 table.schema.clone(),
                 index.name.clone()
             ))
-        ))])
+        ))
     }
 
     /// [`Change::SetTableComment`]: `COMMENT ON TABLE`.
@@ -802,17 +720,17 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_set_table_comment(
         &self,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         table: &QualifiedName,
         from: Option<&str>,
         to: Option<&str>,
-    ) -> Result<Vec<Statement>, Unsupported> {
-        let _ = (cx, from);
-        Ok(vec![Statement::new(format!(
+    ) -> Rendered {
+        let _ = from;
+        one(format!(
             "COMMENT ON TABLE {} IS {};",
             self.object_name(table),
             to.map_or_else(|| "NULL".to_string(), literal)
-        ))])
+        ))
     }
 
     /// What the change at hand adds after every change of the list: by
@@ -820,7 +738,7 @@ pub trait Renderer {
     ///
     /// # Errors
     /// When the dialect cannot express it.
-    fn render_after_all(&self, cx: &Context<'_>) -> Result<Vec<Statement>, Unsupported> {
+    fn render_after_all(&self, cx: &Context<'_>) -> Rendered {
         let Change::CreateSequence(s) = cx.change else {
             return Ok(Vec::new());
         };
@@ -847,12 +765,7 @@ pub trait Renderer {
     ///
     /// # Errors
     /// The first change the dialect cannot express.
-    fn render(
-        &self,
-        changes: &[Change],
-        from: &Schema,
-        to: &Schema,
-    ) -> Result<Vec<Statement>, Unsupported> {
+    fn render(&self, changes: &[Change], from: &Schema, to: &Schema) -> Rendered {
         let mut out = Vec::new();
         for change in changes {
             let cx = Context {

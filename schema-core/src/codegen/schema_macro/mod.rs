@@ -154,7 +154,7 @@ mod tests {
     }
 
     fn root() -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+        Host::workspace_root()
     }
 
     #[test]

@@ -9,10 +9,24 @@ use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::expr::nextval;
 use crate::model::mentions::{expression_mentions, index_mentions, uses_type};
 use crate::model::names::{closest, object_name_parts};
-use crate::model::{ConstraintKind, ForeignKey, QualifiedName, Table};
+use crate::model::{Column, ConstraintKind, ForeignKey, QualifiedName, Table};
 use crate::parse::unsupported_statement;
 
 impl Cx<'_> {
+    /// Every column (table, column name) of the schema that `f` holds for.
+    fn columns_where(&self, f: impl Fn(&Column) -> bool) -> Vec<(QualifiedName, String)> {
+        self.schema
+            .tables
+            .values()
+            .flat_map(|t| {
+                t.columns
+                    .iter()
+                    .filter(|c| f(c))
+                    .map(|c| (t.name.clone(), c.name.clone()))
+            })
+            .collect()
+    }
+
     pub(super) fn drop(
         &mut self,
         object_type: &ObjectType,
@@ -63,17 +77,7 @@ impl Cx<'_> {
                         )
                         .at(&at));
                     }
-                    let users: Vec<(QualifiedName, String)> = self
-                        .schema
-                        .tables
-                        .values()
-                        .flat_map(|t| {
-                            t.columns
-                                .iter()
-                                .filter(|c| uses_type(&c.data_type, &name))
-                                .map(|c| (t.name.clone(), c.name.clone()))
-                        })
-                        .collect();
+                    let users = self.columns_where(|c| uses_type(&c.data_type, &name));
                     if !users.is_empty() && !cascade {
                         let list: Vec<String> =
                             users.iter().map(|(t, c)| format!("`{t}.{c}`")).collect();
@@ -100,15 +104,9 @@ impl Cx<'_> {
                     }
                     let target = nextval(&name);
                     let users: Vec<String> = self
-                        .schema
-                        .tables
-                        .values()
-                        .flat_map(|t| {
-                            t.columns
-                                .iter()
-                                .filter(|c| c.default.as_ref() == Some(&target))
-                                .map(|c| format!("{}.{}", t.name, c.name))
-                        })
+                        .columns_where(|c| c.default.as_ref() == Some(&target))
+                        .into_iter()
+                        .map(|(t, c)| format!("{t}.{c}"))
                         .collect();
                     if !users.is_empty() && !cascade {
                         return Err(Diagnostic::error(

@@ -143,20 +143,16 @@ impl<'a> Cx<'a> {
     }
 
     fn at_ident(&self, ident: &Ident) -> Origin {
-        let start = ident.span.start;
-        if start.line == 0 {
-            return self.origin();
-        }
-        Origin::new(
-            &self.file.source,
-            u32::try_from(start.line).unwrap_or(1),
-            u32::try_from(start.column).unwrap_or(1),
-        )
+        self.at_location(ident.span.start)
     }
 
     /// The start of a node's span, or the statement's start when it has none.
     fn at_span(&self, node: &impl sqlparser::ast::Spanned) -> Origin {
-        let start = node.span().start;
+        self.at_location(node.span().start)
+    }
+
+    /// A location the tokenizer gave, or the statement's start when it gave none.
+    fn at_location(&self, start: sqlparser::tokenizer::Location) -> Origin {
         if start.line == 0 {
             return self.origin();
         }

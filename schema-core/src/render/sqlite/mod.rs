@@ -126,7 +126,7 @@ mod markers;
 mod rebuild;
 mod types;
 
-use super::{Context, Renderer, Statement, Unsupported, data_loss, literal};
+use super::{Context, Rendered, Renderer, Statement, Unsupported, data_loss, literal};
 use crate::diff::Change;
 use crate::model::expr::nextval;
 use crate::model::{
@@ -406,9 +406,6 @@ fn sequence_check(seq: &Sequence, schema: &Schema) -> Result<(), Reason> {
         ))
     }
 }
-
-/// What a per-change method returns.
-type Rendered = Result<Vec<Statement>, Unsupported>;
 
 /// The comment that stands for a PostgreSQL extension's change.
 fn extension_comment(cx: &Context<'_>) -> Vec<Statement> {
