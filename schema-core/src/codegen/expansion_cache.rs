@@ -363,10 +363,9 @@ fn rustc_out_dir() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::Features;
 
     fn host() -> Host {
-        Host::outside_a_macro(Features::default())
+        Host::for_tests()
     }
 
     /// An entry in a fresh temporary directory.

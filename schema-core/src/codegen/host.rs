@@ -24,12 +24,12 @@ pub struct Host {
 }
 
 impl Host {
-    /// A host outside any compiler (tests, tools): these features, this
+    /// A host outside any compiler, for tests: the default features, this
     /// crate's version and sources, no compiler lexer.
     #[cfg(test)]
-    pub(crate) fn outside_a_macro(features: Features) -> Self {
+    pub(crate) fn for_tests() -> Self {
         Host {
-            features,
+            features: Features::default(),
             macro_version: env!("CARGO_PKG_VERSION"),
             macro_source: env!("CARGO_MANIFEST_DIR"),
             lex: |_| None,

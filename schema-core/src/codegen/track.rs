@@ -31,7 +31,6 @@ pub(crate) fn track(files: &[PathBuf], host: &Host) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::Features;
 
     #[test]
     fn each_file_is_included_once_by_its_absolute_path() {
@@ -39,7 +38,7 @@ mod tests {
             PathBuf::from("/p/schema.sql"),
             PathBuf::from("/p/m \"1\"/up.sql"),
         ];
-        let out = track(&files, &Host::outside_a_macro(Features::default())).to_string();
+        let out = track(&files, &Host::for_tests()).to_string();
         assert_eq!(out.matches("include_bytes").count(), 2, "{out}");
         assert!(out.contains(r#""/p/m \"1\"/up.sql""#), "{out}");
     }

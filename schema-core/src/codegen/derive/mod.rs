@@ -206,21 +206,12 @@ fn error_at(parsed: &Parsed<'_>, part: StructPart, message: String) -> syn::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::Features;
-
-    fn host() -> Host {
-        Host::outside_a_macro(Features::default())
-    }
-
-    fn root() -> std::path::PathBuf {
-        Host::workspace_root()
-    }
 
     #[test]
     fn a_matching_struct_expands_to_its_model_impl_only() {
         let out = derive_at(
-            &host(),
-            &root(),
+            &Host::for_tests(),
+            &Host::workspace_root(),
             quote! {
                 #[schema(table = "users", partial)]
                 struct Login<'a> { id: i32, #[schema(column = "username")] name: &'a str }
@@ -232,8 +223,8 @@ mod tests {
             "a `&str` is not `String`: {out}"
         );
         let out = derive_at(
-            &host(),
-            &root(),
+            &Host::for_tests(),
+            &Host::workspace_root(),
             quote! {
                 #[schema(table = "users", partial)]
                 struct Login { id: i32, #[schema(column = "username")] name: String }
@@ -252,8 +243,8 @@ mod tests {
     #[test]
     fn errors_come_with_a_fallback_impl() {
         let out = derive_at(
-            &host(),
-            &root(),
+            &Host::for_tests(),
+            &Host::workspace_root(),
             quote! {
                 #[schema(table = "users", partial)]
                 struct Login { id: i64 }
@@ -272,8 +263,8 @@ mod tests {
     fn a_struct_of_every_column_is_also_a_record() {
         let line = |extra: TokenStream| {
             derive_at(
-                &host(),
-                &root(),
+                &Host::for_tests(),
+                &Host::workspace_root(),
                 quote! {
                     #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql")]
                     struct Line {
@@ -312,8 +303,8 @@ mod tests {
             "a fallback record, so that uses of it report nothing more: {out}"
         );
         let partial = derive_at(
-            &host(),
-            &root(),
+            &Host::for_tests(),
+            &Host::workspace_root(),
             quote! {
                 #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql", partial)]
                 struct Quantity { quantity: i32 }

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::derive_at;
-use crate::codegen::{Features, Host};
+use crate::codegen::Host;
 
 /// The fixtures' directory, from the workspace's root.
 const DIR: &str = "tests/fixtures/codegen/derive";
@@ -29,7 +29,7 @@ fn pretty(tokens: TokenStream) -> String {
 /// Expands `input` and compares the expansion with the snapshot `<name>.rs`.
 fn snapshot(name: &str, input: TokenStream) {
     let root = root();
-    let host = Host::outside_a_macro(Features::default());
+    let host = Host::for_tests();
     let expansion = pretty(derive_at(&host, &root, input.clone()));
     // The absolute path of the tracked schema file is the machine's.
     let expansion = expansion.replace(&root.display().to_string(), "$ROOT");
@@ -38,7 +38,7 @@ fn snapshot(name: &str, input: TokenStream) {
         .map(|line| format!("// {line}").trim_end().to_string() + "\n")
         .collect();
     let text = format!(
-        "// The expansion of `#[derive(Schema)]` on this struct (schema: {DIR}/schema.sql).\n\
+        "// @generated: the expansion of `#[derive(Schema)]` on this struct (schema: {DIR}/schema.sql).\n\
          // Rewrite: SCHEMA_BLESS=1 and the snapshot tests of the derive.\n//\n{input}\n{expansion}"
     );
     let file = root.join(DIR).join(format!("{name}.rs"));

@@ -146,22 +146,13 @@ fn span_for(diagnostic: &Diagnostic, project: &Project, args: &SchemaArgs) -> Sp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::Features;
     use quote::quote;
-
-    fn host() -> Host {
-        Host::outside_a_macro(Features::default())
-    }
-
-    fn root() -> std::path::PathBuf {
-        Host::workspace_root()
-    }
 
     #[test]
     fn a_clean_project_expands_to_models_migrations_and_tracked_files() {
         let out = schema_at(
-            &host(),
-            &root(),
+            &Host::for_tests(),
+            &Host::workspace_root(),
             quote!(
                 schema = "tests/fixtures/ui/notes/schema.sql",
                 migrations = "tests/fixtures/ui/notes/migrations"
@@ -177,8 +168,8 @@ mod tests {
     #[test]
     fn each_error_is_a_compile_error_on_the_path_it_is_about() {
         let out = schema_at(
-            &host(),
-            &root(),
+            &Host::for_tests(),
+            &Host::workspace_root(),
             quote!(
                 schema = "tests/fixtures/ui/table_declared_but_never_migrated/schema.sql",
                 migrations = "tests/fixtures/ui/table_declared_but_never_migrated/migrations"
@@ -188,7 +179,12 @@ mod tests {
         assert_eq!(out.matches("compile_error").count(), 1, "{out}");
         assert!(out.contains("[S0204/unmigrated_object]"), "{out}");
         assert!(out.contains("include_bytes"), "{out}");
-        let out = schema_at(&host(), &root(), quote!(schema = 1)).to_string();
+        let out = schema_at(
+            &Host::for_tests(),
+            &Host::workspace_root(),
+            quote!(schema = 1),
+        )
+        .to_string();
         assert!(out.contains("compile_error"), "{out}");
     }
 
@@ -215,7 +211,7 @@ mod tests {
         let dir = dir.to_path_buf();
         std::thread::Builder::new()
             .stack_size(8 << 20)
-            .spawn(move || schema_at(&host(), &dir, TokenStream::new()).to_string())
+            .spawn(move || schema_at(&Host::for_tests(), &dir, TokenStream::new()).to_string())
             .expect("thread")
             .join()
             .expect("the expansion did not panic")
