@@ -1,7 +1,7 @@
 //! Embedded migrations: what `schema!()` compiles into a binary for the migrator.
 
 /// A SQL dialect a migration is available in: the core's one [`Dialect`],
-/// named `::schema::Dialect` by generated code.
+/// which the facade re-exports as `schema::Dialect`.
 pub use schema_core::Dialect;
 
 /// One migration's up and down SQL in one dialect.

@@ -1,5 +1,5 @@
 //! `MIGRATIONS`: every migration of the replayed history as a
-//! `::schema::Migration`, with its PostgreSQL text and its SQLite rendering.
+//! `::schema::__private::Migration`, with its PostgreSQL text and its SQLite rendering.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -35,7 +35,7 @@ fn migration(e: &Embedded) -> TokenStream {
     }
 }
 
-/// `pub static MIGRATIONS: ::schema::Migrations = ...;` for a replayed history.
+/// `pub static MIGRATIONS: ::schema::__private::Migrations = ...;` for a replayed history.
 pub fn migrations(replay: &Replay) -> TokenStream {
     // Rendering for SQLite walks expressions: every migration on one stack of
     // its own (this runs on the compiler's thread).
