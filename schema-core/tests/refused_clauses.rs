@@ -146,14 +146,9 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ),
     // Indexes.
     (
-        "operator class",
-        with_t!("CREATE INDEX ON t (b text_pattern_ops);"),
-        "2:20",
-    ),
-    (
-        "COLLATE",
-        with_t!("CREATE INDEX ON t (b COLLATE \"C\");"),
-        "2:22",
+        "operator class parameters",
+        with_t!("CREATE INDEX ON t USING gist (b gist_trgm_ops(siglen = 32));"),
+        "2:46",
     ),
     (
         "WITH (...)",
@@ -300,4 +295,52 @@ ALTER SEQUENCE w_id_seq OWNED BY w.id;
         diagnostics[0].location().as_deref(),
         Some("schema.sql:2:26")
     );
+}
+
+/// Index keys carry their operator class and collation (no longer refused).
+#[test]
+fn index_keys_carry_operator_classes_and_collations() {
+    let sql = with_t!(
+        "CREATE INDEX t_b ON t (b COLLATE \"C\" text_pattern_ops DESC, (lower(b)) pg_catalog.varchar_pattern_ops, ((b COLLATE pg_catalog.\"POSIX\")));"
+    );
+    let schema =
+        parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)));
+    let table = schema
+        .tables
+        .values()
+        .next()
+        .unwrap_or_else(|| panic!("no table"));
+    let index = &table.indexes["t_b"];
+    let keys: Vec<(Option<&str>, Option<&str>)> = index
+        .keys
+        .iter()
+        .map(|k| {
+            (
+                k.collation.as_deref(),
+                k.opclass.as_ref().map(|o| o.name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (Some("C"), Some("text_pattern_ops")),
+            (None, Some("varchar_pattern_ops")),
+            (Some("POSIX"), None),
+        ]
+    );
+    assert!(matches!(
+        index.keys[2].part,
+        schema_core::model::IndexPart::Column(ref c) if c == "b"
+    ));
+}
+
+/// A collation in a schema the model does not carry is refused, located.
+#[test]
+fn a_collation_in_another_schema_is_refused() {
+    let diagnostics = refusal(with_t!("CREATE INDEX ON t (b COLLATE other.\"C\");"));
+    assert_eq!(diagnostics.len(), 1, "{}", render_all(&diagnostics, false));
+    assert_eq!(diagnostics[0].code, codes::UNSUPPORTED_FEATURE);
+    assert!(diagnostics[0].message.contains("other"));
+    assert!(diagnostics[0].help.is_some());
 }

@@ -92,9 +92,11 @@ fn has_expressions(t: &Table) -> bool {
             .any(|c| matches!(c.kind, ConstraintKind::Check { .. }))
         || t.indexes.values().any(|i| {
             i.predicate.is_some()
-                || i.keys
-                    .iter()
-                    .any(|k| matches!(k.part, IndexPart::Expression(_)))
+                || i.keys.iter().any(|k| {
+                    matches!(k.part, IndexPart::Expression(_))
+                        || k.collation.is_some()
+                        || k.opclass.is_some()
+                })
         })
 }
 
@@ -126,9 +128,11 @@ fn shadow_ddl(table: &Table) -> Result<String, schema_core::render::Unsupported>
     );
     for i in table.indexes.values() {
         let expressions = i.predicate.is_some()
-            || i.keys
-                .iter()
-                .any(|k| matches!(k.part, IndexPart::Expression(_)));
+            || i.keys.iter().any(|k| {
+                matches!(k.part, IndexPart::Expression(_))
+                    || k.collation.is_some()
+                    || k.opclass.is_some()
+            });
         if expressions {
             ddl.push_str(&pg.create_index(&temp, i)?);
             ddl.push('\n');
@@ -167,6 +171,9 @@ fn take_stored(table: &mut Table, shadow: &Table) {
         stored(&mut i.predicate, &s.predicate);
         if s.keys.len() == i.keys.len() {
             for (k, sk) in i.keys.iter_mut().zip(&s.keys) {
+                // PostgreSQL omits a default operator class or collation.
+                k.collation.clone_from(&sk.collation);
+                k.opclass.clone_from(&sk.opclass);
                 if let (IndexPart::Expression(e), IndexPart::Expression(se)) =
                     (&mut k.part, &sk.part)
                 {

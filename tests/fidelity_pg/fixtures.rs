@@ -1157,17 +1157,60 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "index_gin_jsonb",
         "CREATE TABLE t (id integer PRIMARY KEY, doc jsonb);\nCREATE INDEX t_doc_idx ON t USING gin (doc);",
     ),
-    refused(
+    f(
         "index_gin_jsonb_path_ops",
-        "S0003",
-        "`operator class` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, doc jsonb);\nCREATE INDEX t_doc_idx ON t USING gin (doc jsonb_path_ops);",
     ),
-    refused(
+    f(
         "index_text_pattern_ops",
-        "S0003",
-        "`operator class` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, email text);\nCREATE INDEX t_email_pattern_idx ON t (email text_pattern_ops);",
+    ),
+    // --- index keys: operator classes and collations
+    f(
+        "index_opclass_unique_text_pattern_ops",
+        "CREATE TABLE t (id integer PRIMARY KEY, code text);\nCREATE UNIQUE INDEX t_code_key ON t (code text_pattern_ops);",
+    ),
+    f(
+        "index_opclass_expression_varchar_pattern_ops",
+        "CREATE TABLE t (id integer PRIMARY KEY, email varchar(200));\nCREATE INDEX t_email_lower_idx ON t (lower(email) varchar_pattern_ops);",
+    ),
+    f(
+        "index_opclass_explicit_default",
+        "CREATE TABLE t (id integer PRIMARY KEY, n integer);\nCREATE INDEX t_n_idx ON t (n int4_ops);",
+    ),
+    f(
+        "index_opclass_qualified",
+        "CREATE TABLE t (id integer PRIMARY KEY, email text);\nCREATE INDEX t_email_idx ON t (email pg_catalog.text_pattern_ops DESC NULLS LAST);",
+    ),
+    f(
+        "index_opclass_inet_ops",
+        "CREATE TABLE t (id integer PRIMARY KEY, a inet);\nCREATE INDEX t_a_idx ON t USING gist (a inet_ops);",
+    ),
+    f(
+        "index_opclass_gin_trgm_ops",
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_trgm_idx ON t USING gin (title gin_trgm_ops);",
+    ),
+    refused(
+        "index_opclass_parameters",
+        "S0003",
+        "`operator class parameters` is not supported yet",
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_trgm_idx ON t USING gist (title gist_trgm_ops(siglen=32));",
+    ),
+    f(
+        "index_collate_c",
+        "CREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_idx ON t (title COLLATE \"C\");",
+    ),
+    f(
+        "index_collate_expression_unique",
+        "CREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE UNIQUE INDEX t_title_key ON t (lower(title) COLLATE \"POSIX\");",
+    ),
+    f(
+        "index_collate_and_opclass",
+        "CREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_idx ON t (title COLLATE \"C\" text_pattern_ops DESC);",
+    ),
+    f(
+        "index_collate_qualified_default_column",
+        "CREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_idx ON t ((title COLLATE pg_catalog.\"default\"));",
     ),
     f(
         "index_jsonb_field",
@@ -1201,10 +1244,8 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "index_brin",
         "CREATE TABLE t (id integer PRIMARY KEY, ts timestamptz);\nCREATE INDEX t_ts_idx ON t USING brin (ts);",
     ),
-    refused(
+    f(
         "index_collate",
-        "S0003",
-        "`COLLATE` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, name text);\nCREATE INDEX t_name_idx ON t (name COLLATE \"C\");",
     ),
     f(

@@ -503,6 +503,22 @@ pub struct IndexKey {
     pub descending: bool,
     /// `NULLS FIRST` (PostgreSQL's default is `NULLS FIRST` exactly for `DESC`).
     pub nulls_first: bool,
+    /// `COLLATE name`: the collation's name as PostgreSQL keeps it (folded
+    /// unless quoted; a `pg_catalog.` qualifier dropped, as PostgreSQL prints it).
+    pub collation: Option<String>,
+    /// The operator class, when one is written (kept as written, an explicit
+    /// default class included: a live database compares through the stored
+    /// form, where PostgreSQL omits default classes).
+    pub opclass: Option<OperatorClass>,
+}
+
+/// An index key's operator class: `text_pattern_ops`, `public.my_ops`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorClass {
+    /// The schema, when the class was written qualified (not `pg_catalog`).
+    pub schema: Option<String>,
+    /// The class's name, folded unless quoted.
+    pub name: String,
 }
 
 /// A column or an expression in an index.

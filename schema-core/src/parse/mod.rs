@@ -852,6 +852,30 @@ fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static
         .map(|(_, _, clause)| *clause)
 }
 
+/// Whether `line:column` of `source` is a `(` right after a name: the
+/// parameters of an index key's operator class.
+fn parameters_at(source: &Source, line: u32, column: u32) -> bool {
+    let Some(text) = usize::try_from(line)
+        .ok()
+        .and_then(|l| l.checked_sub(1))
+        .and_then(|l| source.text.lines().nth(l))
+    else {
+        return false;
+    };
+    let text = if line == 1 {
+        text.strip_prefix('\u{feff}').unwrap_or(text)
+    } else {
+        text
+    };
+    let at = usize::try_from(column).unwrap_or(0).saturating_sub(1);
+    let chars: Vec<char> = text.chars().collect();
+    at > 0
+        && chars.get(at) == Some(&'(')
+        && chars
+            .get(at - 1)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '"')
+}
+
 /// The error for a clause sqlparser cannot read, at `origin`.
 fn unreadable_clause_error(
     clause: &str,
@@ -883,6 +907,13 @@ fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origi
         .unwrap_or_else(|| start.clone());
     if let Some(clause) = unreadable_clause(source, origin.line, origin.column) {
         return unreadable_clause_error(clause, kind, &origin, start);
+    }
+    if kind.starts_with("CREATE")
+        && kind.contains("INDEX")
+        && parameters_at(source, origin.line, origin.column)
+    {
+        // `gist_trgm_ops(siglen = 32)`: sqlparser reads no operator class parameters.
+        return unreadable_clause_error("operator class parameters", kind, &origin, start);
     }
     let mut d = Diagnostic::error(codes::SYNTAX, clean_message(&text)).at(&origin);
     if !kind.is_empty() && origin.line != start.line {

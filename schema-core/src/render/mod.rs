@@ -242,6 +242,16 @@ pub trait Renderer {
                     IndexPart::Column(c) => self.ident(c),
                     IndexPart::Expression(e) => format!("({e})"),
                 };
+                if let Some(c) = &k.collation {
+                    s.push_str(&format!(" COLLATE {}", self.ident(c)));
+                }
+                if let Some(o) = &k.opclass {
+                    s.push(' ');
+                    if let Some(schema) = &o.schema {
+                        s.push_str(&format!("{}.", self.ident(schema)));
+                    }
+                    s.push_str(&self.ident(&o.name));
+                }
                 if k.descending {
                     s.push_str(" DESC");
                 }

@@ -15,9 +15,10 @@ use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
-    Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, QualifiedName,
-    ReferentialAction, Sequence, SqlType, Table,
+    Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
+    QualifiedName, ReferentialAction, Sequence, SqlType, Table,
 };
+use schema_core::parse::apply::{operator_class_of, split_key_collation};
 
 pub use crate::introspect::IntrospectError;
 
@@ -369,7 +370,8 @@ fn read_indexes(
                AND con.contype IN ('p', 'u', 'x'))";
     let sql = format!(
         "SELECT i.indexrelid, i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
-                i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {}
+                i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {},
+                pg_get_indexdef(i.indexrelid)
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -411,6 +413,14 @@ fn read_indexes(
         let name: String = row.get(2);
         let owner = |what: &str| format!("{what} of index `{name}` on `{}`", table.name);
         let key_count: i64 = row.get(5);
+        let definition: String = row.get(8);
+        let mut extras = key_extras(&definition)
+            .map_err(|message| IntrospectError::Expression {
+                owner: owner("definition"),
+                text: definition.clone(),
+                message,
+            })?
+            .into_iter();
         let mut keys = Vec::new();
         let mut include = Vec::new();
         for c in columns.remove(&row.get::<_, u32>(0)).unwrap_or_default() {
@@ -422,10 +432,13 @@ fn read_indexes(
                 Some(column) => IndexPart::Column(column),
                 None => IndexPart::Expression(expression(|| owner("key"), &c.definition)?),
             };
+            let (collation, opclass) = extras.next().unwrap_or_default();
             keys.push(IndexKey {
                 part,
                 descending: c.option & 1 != 0,
                 nulls_first: c.option & 2 != 0,
+                collation,
+                opclass,
             });
         }
         let predicate = row
@@ -448,6 +461,33 @@ fn read_indexes(
     }
     Ok(())
 }
+
+/// Each key's collation and operator class in `pg_get_indexdef`'s text, which
+/// names them only when they are not the key's defaults.
+fn key_extras(definition: &str) -> std::result::Result<KeyExtras, String> {
+    use sqlparser::ast::Statement;
+    let statements =
+        sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, definition)
+            .map_err(|e| e.to_string())?;
+    let Some(Statement::CreateIndex(ci)) = statements.first() else {
+        return Err("not a `CREATE INDEX` statement".into());
+    };
+    ci.columns
+        .iter()
+        .map(|c| {
+            let (_, collation) = split_key_collation(&c.column.expr)?;
+            let opclass = c
+                .operator_class
+                .as_ref()
+                .map(operator_class_of)
+                .transpose()?;
+            Ok((collation, opclass))
+        })
+        .collect()
+}
+
+/// Per key: its collation and its operator class.
+type KeyExtras = Vec<(Option<String>, Option<OperatorClass>)>;
 
 fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumType>> {
     let rows = tx

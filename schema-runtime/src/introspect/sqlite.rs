@@ -561,13 +561,14 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
         let keys = rows(
             conn,
             format!("the keys of index `{name}`"),
-            "SELECT cid, name, \"desc\" FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno",
+            "SELECT cid, name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno",
             [&name],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, Option<String>>(1)?,
                     r.get::<_, i64>(2)? != 0,
+                    r.get::<_, Option<String>>(3)?,
                 ))
             },
         )?;
@@ -587,7 +588,7 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
             predicate: None,
             origin: origin(),
         };
-        for ((cid, column, descending), (text, nulls)) in keys.into_iter().zip(&stored.keys) {
+        for ((cid, column, descending, coll), (text, nulls)) in keys.into_iter().zip(&stored.keys) {
             let part = match (cid, column) {
                 (-2, _) => IndexPart::Expression(expression(
                     || format!("expression of index `{name}`"),
@@ -601,6 +602,11 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
                 descending,
                 // SQLite's order is fixed; a marker keeps a non-default one.
                 nulls_first: nulls.unwrap_or(descending),
+                // The model keeps collation names folded; `BINARY` is the default.
+                collation: coll
+                    .map(|c| c.to_ascii_lowercase())
+                    .filter(|c| c != "binary"),
+                opclass: None,
             });
         }
         if partial {

@@ -1,13 +1,13 @@
 //! `CREATE INDEX` and `ALTER INDEX ... RENAME`, with the implicit index names
 //! PostgreSQL chooses (`FigureIndexColname`, `ChooseIndexColumnNames`).
 
-use sqlparser::ast::{CreateIndex, Expr, IndexColumn, IndexType, OrderBySort};
+use sqlparser::ast::{CreateIndex, Expr, IndexColumn, IndexType, ObjectName, OrderBySort};
 
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::model::names::{self, fold_ident, object_name_parts};
 use crate::model::types::TypeSpec;
-use crate::model::{Expression, Index, IndexKey, IndexPart, QualifiedName, SqlType};
+use crate::model::{Expression, Index, IndexKey, IndexPart, OperatorClass, QualifiedName, SqlType};
 
 /// The column name of an index key written as a plain column, if it is one.
 pub(super) fn plain_column(e: &Expr) -> Option<String> {
@@ -15,6 +15,62 @@ pub(super) fn plain_column(e: &Expr) -> Option<String> {
         Expr::Identifier(i) => Some(fold_ident(i)),
         Expr::Nested(inner) => plain_column(inner),
         _ => None,
+    }
+}
+
+/// An index key's expression without its top-level `COLLATE` (PostgreSQL keeps
+/// that as the key's collation: `x COLLATE y` and `(x COLLATE y)` alike), and
+/// the collation's name as PostgreSQL prints it.
+///
+/// # Errors
+/// A collation qualified with a schema other than `pg_catalog` or `public`.
+pub fn split_key_collation(e: &Expr) -> Result<(&Expr, Option<String>), String> {
+    let mut inner = e;
+    while let Expr::Nested(x) = inner {
+        inner = x;
+    }
+    match inner {
+        Expr::Collate { expr, collation } => {
+            Ok((expr, Some(visible_name(collation, "collation")?)))
+        }
+        _ => Ok((e, None)),
+    }
+}
+
+/// An index key's operator class as the model keeps it.
+///
+/// # Errors
+/// A class name with more than two parts.
+pub fn operator_class_of(name: &ObjectName) -> Result<OperatorClass, String> {
+    let parts = object_name_parts(name);
+    match parts.as_slice() {
+        [name] => Ok(OperatorClass {
+            schema: None,
+            name: name.clone(),
+        }),
+        [schema, name] if schema == "pg_catalog" || schema == "public" => Ok(OperatorClass {
+            schema: None,
+            name: name.clone(),
+        }),
+        [schema, name] => Ok(OperatorClass {
+            schema: Some(schema.clone()),
+            name: name.clone(),
+        }),
+        _ => Err(format!("operator class `{name}` has too many name parts")),
+    }
+}
+
+/// The name of a collation as PostgreSQL prints it in the search path
+/// (`pg_catalog` and `public`): unqualified.
+fn visible_name(name: &ObjectName, what: &str) -> Result<String, String> {
+    let parts = object_name_parts(name);
+    match parts.as_slice() {
+        [name] => Ok(name.clone()),
+        [schema, name] if schema == "pg_catalog" || schema == "public" => Ok(name.clone()),
+        _ => Err(format!(
+            "{what} `{name}` is qualified with a schema the model does not carry: \
+             only `pg_catalog` and `public` {what}s are supported"
+        )),
     }
 }
 
@@ -168,19 +224,22 @@ impl Cx<'_> {
                     },
                 operator_class,
             } = c;
-            if operator_class.is_some() {
-                return Err(self
-                    .refuse_clause("operator class", &[], "CREATE INDEX")
-                    .at(&self.at_span(expr)));
-            }
+            let opclass = match operator_class {
+                Some(name) => Some(operator_class_of(name).map_err(|m| {
+                    self.err(codes::SYNTAX, m)
+                        .at(&self.at_span(name))
+                        .help("write the operator class as `name` or `schema.name`")
+                })?),
+                None => None,
+            };
             if with_fill.is_some() {
                 return Err(self.refuse_clause("WITH FILL", &["WITH", "FILL"], "CREATE INDEX"));
             }
-            if let Expr::Collate { .. } = expr {
-                // PostgreSQL keeps it as the key's collation, not as an
-                // expression: the model does not carry it yet.
-                return Err(self.refuse_clause("COLLATE", &["COLLATE"], "CREATE INDEX"));
-            }
+            let (expr, collation) = split_key_collation(expr).map_err(|m| {
+                self.err(codes::UNSUPPORTED_FEATURE, m)
+                    .at(&self.at_span(expr))
+                    .help("write the collation unqualified, or in `pg_catalog` or `public`")
+            })?;
             if let Expr::Identifier(i) = expr {
                 self.check_name(i, "column")?;
             }
@@ -206,6 +265,8 @@ impl Cx<'_> {
                 part,
                 descending,
                 nulls_first,
+                collation,
+                opclass,
             });
         }
         let include: Vec<String> = ci.include.iter().map(fold_ident).collect();

@@ -20,6 +20,8 @@ mod sequences;
 mod tables;
 mod types;
 
+pub use indexes::{operator_class_of, split_key_collation};
+
 pub use namespaces::BUILTIN_EXTENSION;
 
 use super::{LocatedStatement, ParsedFile, ParsedStatement, unsupported_statement};

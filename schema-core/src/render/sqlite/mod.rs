@@ -358,6 +358,26 @@ impl Sqlite {
                 IndexPart::Column(c) => quoted(c),
                 IndexPart::Expression(e) => format!("({})", sqlite_expr(e)?),
             };
+            if let Some(o) = &k.opclass {
+                return Err(format!(
+                    "SQLite has no operator classes, not `{}` (index `{}`)",
+                    o.name, i.name
+                ));
+            }
+            if let Some(c) = &k.collation {
+                match c.to_ascii_lowercase().as_str() {
+                    "binary" | "nocase" | "rtrim" => {
+                        s.push_str(&format!(" COLLATE {}", c.to_ascii_uppercase()));
+                    }
+                    _ => {
+                        return Err(format!(
+                            "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, \
+                             not `{c}` (index `{}`)",
+                            i.name
+                        ));
+                    }
+                }
+            }
             if k.descending {
                 s.push_str(" DESC");
             }

@@ -1,0 +1,111 @@
+//! Index keys' operator classes and collations (issue 11): PostgreSQL gets
+//! them as written; SQLite gets its own collations (`BINARY`, `NOCASE`,
+//! `RTRIM`) and refuses, by name, any other collation and any operator class.
+
+#![allow(clippy::panic)] // test helpers fail loudly
+
+use schema_core::Schema;
+use schema_core::diagnostic::render_all;
+use schema_core::diff::diff;
+use schema_core::parse::parse_schema_str;
+use schema_core::render::{Postgres, Renderer, Sqlite, to_script};
+
+fn schema(sql: &str) -> Schema {
+    parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)))
+}
+
+/// The script `renderer` writes to create `sql` from nothing, or its refusal.
+fn created(renderer: &dyn Renderer, sql: &str) -> Result<String, String> {
+    let to = schema(sql);
+    let from = Schema::new();
+    let up = diff(&from, &to, &Default::default());
+    renderer
+        .render(&up, &from, &to)
+        .map(|r| to_script(&r))
+        .map_err(|e| e.to_string())
+}
+
+const TABLE: &str = "CREATE TABLE t (id integer PRIMARY KEY, a text, b text);\n";
+
+#[test]
+fn postgres_gets_classes_and_collations_as_postgres_spells_them() {
+    let sql = format!(
+        "{TABLE}CREATE INDEX t_a ON t (a COLLATE \"C\" text_pattern_ops DESC, lower(b) pg_catalog.varchar_pattern_ops);\n\
+         CREATE UNIQUE INDEX t_b ON t ((b COLLATE pg_catalog.\"POSIX\") NULLS FIRST);"
+    );
+    let script = created(&Postgres, &sql).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        script.contains(
+            "CREATE INDEX t_a ON public.t (a COLLATE \"C\" text_pattern_ops DESC, (lower(b)) varchar_pattern_ops);"
+        ),
+        "{script}"
+    );
+    assert!(
+        script.contains("CREATE UNIQUE INDEX t_b ON public.t (b COLLATE \"POSIX\" NULLS FIRST);"),
+        "{script}"
+    );
+    // What we write reads back as the same model.
+    let again = schema(&format!(
+        "{TABLE}{}",
+        script.split_once(";\n").map_or("", |(_, rest)| rest)
+    ));
+    assert_eq!(again.tables, schema(&sql).tables);
+}
+
+#[test]
+fn a_changed_class_or_collation_recreates_the_index() {
+    let from = schema(&format!(
+        "{TABLE}CREATE INDEX t_a ON t (a text_pattern_ops);"
+    ));
+    for to in [
+        "CREATE INDEX t_a ON t (a varchar_pattern_ops);",
+        "CREATE INDEX t_a ON t (a);",
+        "CREATE INDEX t_a ON t (a COLLATE \"C\" text_pattern_ops);",
+    ] {
+        let to = schema(&format!("{TABLE}{to}"));
+        let changes = diff(&from, &to, &Default::default());
+        let text: Vec<String> = changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            ["drop index `t_a` on `t`", "create index `t_a` on `t`"],
+            "{to:?}"
+        );
+    }
+}
+
+#[test]
+fn sqlite_gets_its_own_collations() {
+    let script = created(
+        &Sqlite,
+        &format!("{TABLE}CREATE INDEX t_a ON t (a COLLATE nocase, (lower(b)) COLLATE RTRIM DESC, b COLLATE \"BINARY\");"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        script.contains(
+            "CREATE INDEX \"t_a\" ON \"t\" (\"a\" COLLATE NOCASE, (lower(\"b\")) COLLATE RTRIM DESC, \"b\" COLLATE BINARY);"
+        ),
+        "{script}"
+    );
+}
+
+#[test]
+fn sqlite_refuses_other_collations_and_operator_classes_by_name() {
+    let err = created(
+        &Sqlite,
+        &format!("{TABLE}CREATE INDEX t_a ON t (a COLLATE \"C\");"),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("accepted"));
+    assert!(err.contains("not `C` (index `t_a`)"), "{err}");
+    assert!(err.contains("`NOCASE`"), "{err}");
+    let err = created(
+        &Sqlite,
+        &format!("{TABLE}CREATE INDEX t_a ON t (a text_pattern_ops);"),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("accepted"));
+    assert!(
+        err.contains("SQLite has no operator classes, not `text_pattern_ops` (index `t_a`)"),
+        "{err}"
+    );
+}
