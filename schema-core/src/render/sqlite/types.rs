@@ -121,6 +121,15 @@ pub fn comparable(schema: &Schema) -> Schema {
             for c in &mut t.columns {
                 c.comment = None;
             }
+            // SQLite reports collation names as it knows them, `BINARY` as
+            // the default: the model folds them, and keeps no default.
+            for k in t.indexes.values_mut().flat_map(|i| i.keys.iter_mut()) {
+                k.collation = k
+                    .collation
+                    .take()
+                    .map(|c| c.to_ascii_lowercase())
+                    .filter(|c| c != "binary");
+            }
         }
     }
     out
