@@ -176,6 +176,66 @@ pub enum Change {
         /// After.
         to: Option<String>,
     },
+    /// A table whose persistence or row-level security flags differ
+    /// (`SET LOGGED`/`SET UNLOGGED`, `ENABLE`/`DISABLE`/`FORCE`/`NO FORCE ROW
+    /// LEVEL SECURITY`); also the row-level security of a new table.
+    SetTableFlags {
+        /// The table.
+        table: QualifiedName,
+        /// Before.
+        from: TableFlags,
+        /// After.
+        to: TableFlags,
+    },
+}
+
+/// The flags of a table that `ALTER TABLE` sets one by one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableFlags {
+    /// `UNLOGGED`.
+    pub unlogged: bool,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub row_security: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    pub force_row_security: bool,
+}
+
+impl TableFlags {
+    /// The flags of `t`.
+    pub fn of(t: &Table) -> Self {
+        TableFlags {
+            unlogged: t.unlogged,
+            row_security: t.row_security,
+            force_row_security: t.force_row_security,
+        }
+    }
+
+    /// What differs from `from` to `self`, in words.
+    pub(crate) fn differences(&self, from: &TableFlags) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if from.unlogged != self.unlogged {
+            out.push(if self.unlogged {
+                "set unlogged"
+            } else {
+                "set logged"
+            });
+        }
+        if from.row_security != self.row_security {
+            out.push(if self.row_security {
+                "enable row level security"
+            } else {
+                "disable row level security"
+            });
+        }
+        if from.force_row_security != self.force_row_security {
+            out.push(if self.force_row_security {
+                "force row level security"
+            } else {
+                "no force row level security"
+            });
+        }
+        out
+    }
 }
 
 /// What differs between two versions of a column, in words.
@@ -296,6 +356,11 @@ impl fmt::Display for Change {
                 write!(f, "drop index `{}` on `{table}`", index.name)
             }
             Change::SetTableComment { table, .. } => write!(f, "change comment of table `{table}`"),
+            Change::SetTableFlags { table, from, to } => write!(
+                f,
+                "alter table `{table}`: {}",
+                to.differences(from).join(", ")
+            ),
         }
     }
 }
@@ -724,6 +789,18 @@ fn create_table(t: &Table) -> Vec<Change> {
     bare.constraints
         .retain(|_, c| !matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)));
     let mut out = vec![Change::CreateTable(bare)];
+    // `CREATE TABLE` says `UNLOGGED`; row-level security is an `ALTER TABLE`.
+    let created = TableFlags {
+        unlogged: t.unlogged,
+        ..TableFlags::default()
+    };
+    if TableFlags::of(t) != created {
+        out.push(Change::SetTableFlags {
+            table: t.name.clone(),
+            from: created,
+            to: TableFlags::of(t),
+        });
+    }
     for c in t.constraints.values() {
         if matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)) {
             out.push(Change::AddConstraint {
@@ -827,7 +904,7 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
-        Change::SetTableComment { .. } => 19,
+        Change::SetTableComment { .. } | Change::SetTableFlags { .. } => 19,
         Change::DropExtension(_) => 20,
         Change::DropSchema(_) => 21,
     }
@@ -1338,6 +1415,13 @@ fn compare_tables(
             table: table.clone(),
             from: from.comment.clone(),
             to: to.comment.clone(),
+        });
+    }
+    if TableFlags::of(from) != TableFlags::of(to) {
+        out.push(Change::SetTableFlags {
+            table: table.clone(),
+            from: TableFlags::of(from),
+            to: TableFlags::of(to),
         });
     }
 }
