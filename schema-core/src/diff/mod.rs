@@ -1439,6 +1439,63 @@ mod tests {
     }
 
     #[test]
+    fn table_flags_are_their_own_change_and_follow_a_new_table() {
+        let plain = schema("create table t (a int primary key);");
+        let flagged = schema(
+            "create unlogged table t (a int primary key);\nalter table t enable row level security, force row level security;",
+        );
+        let all = TableFlags {
+            unlogged: true,
+            row_security: true,
+            force_row_security: true,
+        };
+        let changes = compare(&plain, &flagged);
+        assert_eq!(
+            changes,
+            vec![Change::SetTableFlags {
+                table: QualifiedName::new("public", "t"),
+                from: TableFlags::default(),
+                to: all,
+            }]
+        );
+        assert_eq!(
+            changes[0].to_string(),
+            "alter table `t`: set unlogged, enable row level security, force row level security"
+        );
+        let created = compare(&Schema::new(), &flagged);
+        assert!(matches!(&created[0], Change::CreateTable(t) if t.unlogged && t.row_security));
+        assert_eq!(
+            created[1],
+            Change::SetTableFlags {
+                table: QualifiedName::new("public", "t"),
+                from: TableFlags {
+                    unlogged: true,
+                    ..TableFlags::default()
+                },
+                to: all,
+            }
+        );
+        assert_eq!(created.len(), 2);
+    }
+
+    #[test]
+    fn a_table_flag_schema_sql_adds_is_drift_at_the_table() {
+        let migrated = schema("create table t (a int primary key);");
+        let declared =
+            schema("create table t (a int primary key);\nalter table t enable row level security;");
+        let d = drift::drift(&migrated, &declared);
+        assert_eq!(d.len(), 1, "{d:?}");
+        let text = crate::diagnostic::render_all(&d, false);
+        assert!(
+            text.contains("schema.sql would enable row level security") && text.contains("t.sql:1"),
+            "{text}"
+        );
+        // A new table's flags are part of its one `unmigrated_object` report.
+        let d = drift::drift(&Schema::new(), &declared);
+        assert_eq!(d.len(), 1, "{d:?}");
+    }
+
+    #[test]
     fn identical_schemas_have_no_changes_and_column_order_is_ignored() {
         let a = schema("create table t (a int primary key, b text);");
         let b = schema("create table t (b text, a integer primary key);");
