@@ -1081,7 +1081,65 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         .collect();
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
-    drops_before_enum_recreations(drops_before_renames_that_take_their_names(all))
+    persistence_in_reference_order(
+        drops_before_enum_recreations(drops_before_renames_that_take_their_names(all)),
+        to,
+    )
+}
+
+/// PostgreSQL checks foreign keys when a table's persistence changes: a table
+/// set `UNLOGGED` must not be referenced by a logged table, and a table set
+/// `LOGGED` must not reference an unlogged one. So among the tables whose
+/// persistence changes, those set unlogged go referencing table first, those
+/// set logged referenced table first (a cycle keeps name order: PostgreSQL
+/// refuses it whatever the order).
+fn persistence_in_reference_order(mut all: Vec<Change>, to: &Schema) -> Vec<Change> {
+    let slots: Vec<usize> = (0..all.len())
+        .filter(|&i| {
+            matches!(&all[i], Change::SetTableFlags { from, to, .. } if from.unlogged != to.unlogged)
+        })
+        .collect();
+    if slots.len() < 2 {
+        return all;
+    }
+    let references = |a: &QualifiedName, b: &QualifiedName| {
+        a != b
+            && to.tables.get(a).is_some_and(|t| {
+                t.constraints.values().any(|c| {
+                    matches!(&c.kind, crate::model::ConstraintKind::ForeignKey(fk) if fk.ref_table == *b)
+                })
+            })
+    };
+    // `x` must come before `y`.
+    let before = |x: &Change, y: &Change| match (x, y) {
+        (
+            Change::SetTableFlags {
+                table: a, to: ta, ..
+            },
+            Change::SetTableFlags {
+                table: b, to: tb, ..
+            },
+        ) if ta.unlogged == tb.unlogged => {
+            if ta.unlogged {
+                references(a, b)
+            } else {
+                references(b, a)
+            }
+        }
+        _ => false,
+    };
+    let mut pending: Vec<Change> = slots.iter().map(|&i| all[i].clone()).collect();
+    let mut sorted = Vec::new();
+    while !pending.is_empty() {
+        let next = (0..pending.len())
+            .find(|&i| !pending.iter().any(|other| before(other, &pending[i])))
+            .unwrap_or(0);
+        sorted.push(pending.remove(next));
+    }
+    for (slot, change) in slots.into_iter().zip(sorted) {
+        all[slot] = change;
+    }
+    all
 }
 
 /// A column of a recreated enum type that the migration drops anyway goes
