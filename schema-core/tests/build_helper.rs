@@ -453,6 +453,45 @@ fn a_declared_schema_a_dialect_cannot_express_is_an_error() {
     run(config.dialects(&[Dialect::Postgres]));
 }
 
+#[test]
+fn unlogged_tables_and_row_level_security_are_refused_for_sqlite_by_name() {
+    let cases = [
+        (
+            "CREATE UNLOGGED TABLE t (id int PRIMARY KEY);\n",
+            "table `t` is `UNLOGGED`",
+        ),
+        (
+            "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\n",
+            "SQLite has no row-level security",
+        ),
+        (
+            "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t FORCE ROW LEVEL SECURITY;\n",
+            "SQLite has no row-level security",
+        ),
+    ];
+    for (table, names) in cases {
+        let root = tempfile::tempdir().unwrap();
+        let p = root.path();
+        fs::write(p.join("schema.sql"), table).unwrap();
+        let dir = p.join("migrations/1_create");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("up.sql"), table).unwrap();
+        fs::write(dir.join("down.sql"), "DROP TABLE t;\n").unwrap();
+        write_sum(p);
+
+        let mut config = Config::new();
+        config.root(p).out_dir(p.join("out"));
+        let err = config.run().unwrap_err();
+        assert!(
+            matches!(&err, BuildError::Render(u) if u.dialect == "SQLite"),
+            "{err}"
+        );
+        assert!(err.to_string().contains(names), "{err}");
+        // PostgreSQL alone is fine.
+        run(config.dialects(&[Dialect::Postgres]));
+    }
+}
+
 // ---------------------------------------------------------------------------
 // A real build of examples/build_script, in a copy.
 // ---------------------------------------------------------------------------

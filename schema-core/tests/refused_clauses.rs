@@ -33,7 +33,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (1) TO (10);",
         "1:17",
     ),
-    ("UNLOGGED", "CREATE UNLOGGED TABLE u (a integer);", "1:8"),
     ("TEMPORARY", "CREATE TEMPORARY TABLE u (a integer);", "1:8"),
     ("TEMPORARY", "CREATE TEMP TABLE u (a integer);", "1:8"),
     (
@@ -343,4 +342,25 @@ fn a_collation_in_another_schema_is_refused() {
     assert_eq!(diagnostics[0].code, codes::UNSUPPORTED_FEATURE);
     assert!(diagnostics[0].message.contains("other"));
     assert!(diagnostics[0].help.is_some());
+}
+
+/// `UNLOGGED` and the row-level security flags moved out of [`REFUSED`]: they
+/// are carried by the model, in schema.sql and in migrations alike.
+#[test]
+fn unlogged_and_row_level_security_are_modelled() {
+    let schema = |sql: &str| match parse_schema_str("schema.sql", sql) {
+        Ok(s) => s,
+        Err(e) => panic!("{}", render_all(&e, false)),
+    };
+    let t = |s: &schema_core::Schema| s.tables.values().next().cloned().unwrap();
+    let u = t(&schema("CREATE UNLOGGED TABLE u (a integer);"));
+    assert!(u.unlogged && !u.row_security && !u.force_row_security);
+    let u = t(&schema(with_t!(
+        "ALTER TABLE t SET UNLOGGED, ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"
+    )));
+    assert!(u.unlogged && u.row_security && u.force_row_security);
+    let u = t(&schema(with_t!(
+        "ALTER TABLE t SET UNLOGGED, ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\nALTER TABLE t SET LOGGED, DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;"
+    )));
+    assert!(!u.unlogged && !u.row_security && !u.force_row_security);
 }

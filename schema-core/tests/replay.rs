@@ -295,3 +295,39 @@ fn concurrent_index_creation_and_drop_replay_like_the_plain_forms() {
         "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\nCREATE INDEX t_a_idx ON t (a);",
     );
 }
+
+#[test]
+fn persistence_and_row_level_security_flags_replay_and_their_downs_undo_them() {
+    assert_replays_to(
+        &[
+            (
+                "create unlogged table t (id int primary key);
+                 create table u (id int primary key);",
+                "drop table u;
+                 drop table t;",
+            ),
+            (
+                "alter table t set logged;
+                 alter table u set unlogged, enable row level security;
+                 alter table u force row level security;",
+                "alter table u no force row level security;
+                 alter table u disable row level security, set logged;
+                 alter table t set unlogged;",
+            ),
+        ],
+        "create table t (id int primary key);
+         create unlogged table u (id int primary key);
+         alter table u enable row level security;
+         alter table u force row level security;",
+    );
+    // A down.sql that forgets a flag does not undo its up.sql.
+    let (_, diags) = replayed(&[
+        ("create table t (id int primary key);", "drop table t;"),
+        ("alter table t enable row level security;", ""),
+    ]);
+    let text = render_all(&diags, false);
+    assert!(
+        text.contains("does not undo") && text.contains("disable row level security"),
+        "{text}"
+    );
+}

@@ -1322,11 +1322,41 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "`WITH (...)` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, a integer) WITH (fillfactor = 70);",
     ),
-    refused(
+    f(
         "table_unlogged",
-        "S0003",
-        "`UNLOGGED` is not supported yet",
         "CREATE UNLOGGED TABLE t (id integer PRIMARY KEY, a integer);",
+    ),
+    f(
+        "table_unlogged_with_index_and_identity",
+        "CREATE UNLOGGED TABLE t (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a integer);\nCREATE INDEX t_a_idx ON t (a);",
+    ),
+    f(
+        "table_set_unlogged",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nALTER TABLE t SET UNLOGGED;",
+    ),
+    f(
+        "table_set_logged",
+        "CREATE UNLOGGED TABLE t (id integer PRIMARY KEY, a integer);\nALTER TABLE t SET LOGGED;",
+    ),
+    f(
+        "table_enable_row_level_security",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+    ),
+    f(
+        "table_force_row_level_security",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\nALTER TABLE t FORCE ROW LEVEL SECURITY;",
+    ),
+    f(
+        "table_force_without_enable_row_level_security",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nALTER TABLE t FORCE ROW LEVEL SECURITY;",
+    ),
+    f(
+        "table_disable_row_level_security",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\nALTER TABLE t DISABLE ROW LEVEL SECURITY;\nALTER TABLE t NO FORCE ROW LEVEL SECURITY;",
+    ),
+    f(
+        "table_unlogged_row_level_security",
+        "CREATE UNLOGGED TABLE t (id integer PRIMARY KEY);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;",
     ),
     refused(
         "table_partition_by_range",

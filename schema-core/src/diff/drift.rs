@@ -33,7 +33,10 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for change in &changes {
         // A table no migration creates is one report, not one per index and key.
-        if let Change::AddConstraint { table, .. } | Change::CreateIndex { table, .. } = change {
+        if let Change::AddConstraint { table, .. }
+        | Change::CreateIndex { table, .. }
+        | Change::SetTableFlags { table, .. } = change
+        {
             if created.contains(&table) {
                 continue;
             }
@@ -255,6 +258,21 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     format!("the comment on table `{table}` differs between schema.sql and the migrations"),
                 )
                 .help("add a migration with `COMMENT ON TABLE ...`, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
+            Change::SetTableFlags { table, from, to } => {
+                let origin = declared.tables.get(table).map(|t| t.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "table `{table}` differs between schema.sql and the migrations: schema.sql would {}",
+                        to.differences(from).join(", ")
+                    ),
+                )
+                .help("add a migration with the `ALTER TABLE ...` that does it, or fix schema.sql");
                 if let Some(o) = origin {
                     d = d.at(&o);
                 }

@@ -176,6 +176,66 @@ pub enum Change {
         /// After.
         to: Option<String>,
     },
+    /// A table whose persistence or row-level security flags differ
+    /// (`SET LOGGED`/`SET UNLOGGED`, `ENABLE`/`DISABLE`/`FORCE`/`NO FORCE ROW
+    /// LEVEL SECURITY`); also the row-level security of a new table.
+    SetTableFlags {
+        /// The table.
+        table: QualifiedName,
+        /// Before.
+        from: TableFlags,
+        /// After.
+        to: TableFlags,
+    },
+}
+
+/// The flags of a table that `ALTER TABLE` sets one by one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableFlags {
+    /// `UNLOGGED`.
+    pub unlogged: bool,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub row_security: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    pub force_row_security: bool,
+}
+
+impl TableFlags {
+    /// The flags of `t`.
+    pub fn of(t: &Table) -> Self {
+        TableFlags {
+            unlogged: t.unlogged,
+            row_security: t.row_security,
+            force_row_security: t.force_row_security,
+        }
+    }
+
+    /// What differs from `from` to `self`, in words.
+    pub(crate) fn differences(&self, from: &TableFlags) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if from.unlogged != self.unlogged {
+            out.push(if self.unlogged {
+                "set unlogged"
+            } else {
+                "set logged"
+            });
+        }
+        if from.row_security != self.row_security {
+            out.push(if self.row_security {
+                "enable row level security"
+            } else {
+                "disable row level security"
+            });
+        }
+        if from.force_row_security != self.force_row_security {
+            out.push(if self.force_row_security {
+                "force row level security"
+            } else {
+                "no force row level security"
+            });
+        }
+        out
+    }
 }
 
 /// What differs between two versions of a column, in words.
@@ -296,6 +356,11 @@ impl fmt::Display for Change {
                 write!(f, "drop index `{}` on `{table}`", index.name)
             }
             Change::SetTableComment { table, .. } => write!(f, "change comment of table `{table}`"),
+            Change::SetTableFlags { table, from, to } => write!(
+                f,
+                "alter table `{table}`: {}",
+                to.differences(from).join(", ")
+            ),
         }
     }
 }
@@ -724,6 +789,18 @@ fn create_table(t: &Table) -> Vec<Change> {
     bare.constraints
         .retain(|_, c| !matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)));
     let mut out = vec![Change::CreateTable(bare)];
+    // `CREATE TABLE` says `UNLOGGED`; row-level security is an `ALTER TABLE`.
+    let created = TableFlags {
+        unlogged: t.unlogged,
+        ..TableFlags::default()
+    };
+    if TableFlags::of(t) != created {
+        out.push(Change::SetTableFlags {
+            table: t.name.clone(),
+            from: created,
+            to: TableFlags::of(t),
+        });
+    }
     for c in t.constraints.values() {
         if matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)) {
             out.push(Change::AddConstraint {
@@ -827,7 +904,7 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
-        Change::SetTableComment { .. } => 19,
+        Change::SetTableComment { .. } | Change::SetTableFlags { .. } => 19,
         Change::DropExtension(_) => 20,
         Change::DropSchema(_) => 21,
     }
@@ -1004,7 +1081,65 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         .collect();
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
-    drops_before_enum_recreations(drops_before_renames_that_take_their_names(all))
+    persistence_in_reference_order(
+        drops_before_enum_recreations(drops_before_renames_that_take_their_names(all)),
+        to,
+    )
+}
+
+/// PostgreSQL checks foreign keys when a table's persistence changes: a table
+/// set `UNLOGGED` must not be referenced by a logged table, and a table set
+/// `LOGGED` must not reference an unlogged one. So among the tables whose
+/// persistence changes, those set unlogged go referencing table first, those
+/// set logged referenced table first (a cycle keeps name order: PostgreSQL
+/// refuses it whatever the order).
+fn persistence_in_reference_order(mut all: Vec<Change>, to: &Schema) -> Vec<Change> {
+    let slots: Vec<usize> = (0..all.len())
+        .filter(|&i| {
+            matches!(&all[i], Change::SetTableFlags { from, to, .. } if from.unlogged != to.unlogged)
+        })
+        .collect();
+    if slots.len() < 2 {
+        return all;
+    }
+    let references = |a: &QualifiedName, b: &QualifiedName| {
+        a != b
+            && to.tables.get(a).is_some_and(|t| {
+                t.constraints.values().any(|c| {
+                    matches!(&c.kind, crate::model::ConstraintKind::ForeignKey(fk) if fk.ref_table == *b)
+                })
+            })
+    };
+    // `x` must come before `y`.
+    let before = |x: &Change, y: &Change| match (x, y) {
+        (
+            Change::SetTableFlags {
+                table: a, to: ta, ..
+            },
+            Change::SetTableFlags {
+                table: b, to: tb, ..
+            },
+        ) if ta.unlogged == tb.unlogged => {
+            if ta.unlogged {
+                references(a, b)
+            } else {
+                references(b, a)
+            }
+        }
+        _ => false,
+    };
+    let mut pending: Vec<Change> = slots.iter().map(|&i| all[i].clone()).collect();
+    let mut sorted = Vec::new();
+    while !pending.is_empty() {
+        let next = (0..pending.len())
+            .find(|&i| !pending.iter().any(|other| before(other, &pending[i])))
+            .unwrap_or(0);
+        sorted.push(pending.remove(next));
+    }
+    for (slot, change) in slots.into_iter().zip(sorted) {
+        all[slot] = change;
+    }
+    all
 }
 
 /// A column of a recreated enum type that the migration drops anyway goes
@@ -1340,6 +1475,13 @@ fn compare_tables(
             to: to.comment.clone(),
         });
     }
+    if TableFlags::of(from) != TableFlags::of(to) {
+        out.push(Change::SetTableFlags {
+            table: table.clone(),
+            from: TableFlags::of(from),
+            to: TableFlags::of(to),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -1352,6 +1494,63 @@ mod tests {
             Ok(s) => s,
             Err(d) => panic!("{}", crate::diagnostic::render_all(&d, false)),
         }
+    }
+
+    #[test]
+    fn table_flags_are_their_own_change_and_follow_a_new_table() {
+        let plain = schema("create table t (a int primary key);");
+        let flagged = schema(
+            "create unlogged table t (a int primary key);\nalter table t enable row level security, force row level security;",
+        );
+        let all = TableFlags {
+            unlogged: true,
+            row_security: true,
+            force_row_security: true,
+        };
+        let changes = compare(&plain, &flagged);
+        assert_eq!(
+            changes,
+            vec![Change::SetTableFlags {
+                table: QualifiedName::new("public", "t"),
+                from: TableFlags::default(),
+                to: all,
+            }]
+        );
+        assert_eq!(
+            changes[0].to_string(),
+            "alter table `t`: set unlogged, enable row level security, force row level security"
+        );
+        let created = compare(&Schema::new(), &flagged);
+        assert!(matches!(&created[0], Change::CreateTable(t) if t.unlogged && t.row_security));
+        assert_eq!(
+            created[1],
+            Change::SetTableFlags {
+                table: QualifiedName::new("public", "t"),
+                from: TableFlags {
+                    unlogged: true,
+                    ..TableFlags::default()
+                },
+                to: all,
+            }
+        );
+        assert_eq!(created.len(), 2);
+    }
+
+    #[test]
+    fn a_table_flag_schema_sql_adds_is_drift_at_the_table() {
+        let migrated = schema("create table t (a int primary key);");
+        let declared =
+            schema("create table t (a int primary key);\nalter table t enable row level security;");
+        let d = drift::drift(&migrated, &declared);
+        assert_eq!(d.len(), 1, "{d:?}");
+        let text = crate::diagnostic::render_all(&d, false);
+        assert!(
+            text.contains("schema.sql would enable row level security") && text.contains("t.sql:1"),
+            "{text}"
+        );
+        // A new table's flags are part of its one `unmigrated_object` report.
+        let d = drift::drift(&Schema::new(), &declared);
+        assert_eq!(d.len(), 1, "{d:?}");
     }
 
     #[test]

@@ -279,6 +279,13 @@ pub struct Table {
     pub indexes: BTreeMap<String, Index>,
     /// `COMMENT ON TABLE`.
     pub comment: Option<String>,
+    /// `CREATE UNLOGGED TABLE` / `ALTER TABLE ... SET UNLOGGED` (PostgreSQL's
+    /// `pg_class.relpersistence = 'u'`).
+    pub unlogged: bool,
+    /// `ALTER TABLE ... ENABLE ROW LEVEL SECURITY` (`pg_class.relrowsecurity`).
+    pub row_security: bool,
+    /// `ALTER TABLE ... FORCE ROW LEVEL SECURITY` (`pg_class.relforcerowsecurity`).
+    pub force_row_security: bool,
     /// Where the table is declared.
     pub origin: Origin,
     /// `-- schema:` directives written just before the table.
@@ -294,6 +301,9 @@ impl Table {
             constraints: BTreeMap::new(),
             indexes: BTreeMap::new(),
             comment: None,
+            unlogged: false,
+            row_security: false,
+            force_row_security: false,
             origin,
             directives: Directives::default(),
         }

@@ -16,7 +16,7 @@ pub mod sqlite;
 
 use std::fmt;
 
-use crate::diff::Change;
+use crate::diff::{Change, TableFlags};
 use crate::model::names::quote_ident;
 use crate::model::{
     Column, Constraint, ConstraintKind, EnumType, Extension, Identity, Index, IndexPart,
@@ -349,6 +349,9 @@ pub trait Renderer {
             Change::DropIndex { table, index } => self.render_drop_index(cx, table, index),
             Change::SetTableComment { table, from, to } => {
                 self.render_set_table_comment(cx, table, from.as_deref(), to.as_deref())
+            }
+            Change::SetTableFlags { table, from, to } => {
+                self.render_set_table_flags(cx, table, from, to)
             }
         }
     }
@@ -741,6 +744,32 @@ pub trait Renderer {
             self.object_name(table),
             to.map_or_else(|| "NULL".to_string(), literal)
         ))
+    }
+
+    /// [`Change::SetTableFlags`]: one `ALTER TABLE` per flag that differs
+    /// (`SET LOGGED`/`SET UNLOGGED`, `ENABLE`/`DISABLE ROW LEVEL SECURITY`,
+    /// `FORCE`/`NO FORCE ROW LEVEL SECURITY`).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_table_flags(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &TableFlags,
+        to: &TableFlags,
+    ) -> Rendered {
+        Ok(to
+            .differences(from)
+            .into_iter()
+            .map(|words| {
+                Statement::new(format!(
+                    "ALTER TABLE {} {};",
+                    self.object_name(table),
+                    words.to_uppercase()
+                ))
+            })
+            .collect())
     }
 
     /// What the change at hand adds after every change of the list: by

@@ -187,7 +187,8 @@ pub(super) fn create_table<R: Renderer + ?Sized>(
         ));
     }
     let mut out = vec![Statement::new(format!(
-        "CREATE TABLE {} (\n{}\n);",
+        "CREATE {}TABLE {} (\n{}\n);",
+        if t.unlogged { "UNLOGGED " } else { "" },
         r.object_name(&t.name),
         lines.join(",\n")
     ))];

@@ -112,7 +112,8 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
 fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<u32, Table>> {
     let rows = tx
         .query(
-            "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class')
+            "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
+                    c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
@@ -125,6 +126,9 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
         let name = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));
         let mut table = Table::new(name, origin());
         table.comment = row.get(3);
+        table.unlogged = row.get(4);
+        table.row_security = row.get(5);
+        table.force_row_security = row.get(6);
         tables.insert(row.get::<_, u32>(0), table);
     }
     Ok(tables)

@@ -168,8 +168,29 @@ impl Cx<'_> {
             AlterTableOperation::ResetOptions { .. } => {
                 Err(self.refuse_clause("RESET (...)", &["RESET"], "ALTER TABLE"))
             }
-            AlterTableOperation::SetLogged | AlterTableOperation::SetUnlogged => {
-                Err(self.refuse_clause("SET LOGGED / SET UNLOGGED", &["SET"], "ALTER TABLE"))
+            AlterTableOperation::SetLogged => {
+                self.table_mut(name, &origin)?.unlogged = false;
+                Ok(())
+            }
+            AlterTableOperation::SetUnlogged => {
+                self.table_mut(name, &origin)?.unlogged = true;
+                Ok(())
+            }
+            AlterTableOperation::EnableRowLevelSecurity => {
+                self.table_mut(name, &origin)?.row_security = true;
+                Ok(())
+            }
+            AlterTableOperation::DisableRowLevelSecurity => {
+                self.table_mut(name, &origin)?.row_security = false;
+                Ok(())
+            }
+            AlterTableOperation::ForceRowLevelSecurity => {
+                self.table_mut(name, &origin)?.force_row_security = true;
+                Ok(())
+            }
+            AlterTableOperation::NoForceRowLevelSecurity => {
+                self.table_mut(name, &origin)?.force_row_security = false;
+                Ok(())
             }
             AlterTableOperation::Inherit { .. } | AlterTableOperation::NoInherit { .. } => {
                 Err(self.refuse_clause("INHERIT", &[], "ALTER TABLE"))

@@ -20,7 +20,8 @@ impl Cx<'_> {
         let CreateTable {
             or_replace,
             temporary,
-            unlogged,
+            // Modelled: `Table::unlogged`, set by `create_table`.
+            unlogged: _,
             external,
             dynamic,
             global,
@@ -96,9 +97,8 @@ impl Cx<'_> {
             }
         };
         // PostgreSQL's clauses first, each with the words that start it.
-        let postgres: [(bool, &str, &[&str]); 11] = [
+        let postgres: [(bool, &str, &[&str]); 10] = [
             (*temporary, "TEMPORARY", &["TEMP"]),
-            (*unlogged, "UNLOGGED", &["UNLOGGED"]),
             (partition_by.is_some(), "PARTITION BY", &["PARTITION", "BY"]),
             (partition_of.is_some(), "PARTITION OF", &["PARTITION", "OF"]),
             (for_values.is_some(), "FOR VALUES", &["FOR", "VALUES"]),
@@ -223,6 +223,7 @@ impl Cx<'_> {
         }
         let mut table = Table::new(name.clone(), self.at_name(&ct.name));
         table.directives = Directives(self.directives.clone());
+        table.unlogged = ct.unlogged;
         self.schema.tables.insert(name.clone(), table);
         let result = self.fill_table(&name, ct);
         if result.is_err() {

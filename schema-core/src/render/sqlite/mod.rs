@@ -542,6 +542,18 @@ impl Renderer for Sqlite {
                 public(from, "table").and_then(|()| public(to, "table"))
             }
             Change::RenameColumn { table, .. } => public(table, "table"),
+            Change::CreateTable(t) if t.unlogged => Err(format!(
+                "table `{}` is `UNLOGGED`, which SQLite has no equivalent of; drop `UNLOGGED` from its `CREATE TABLE`",
+                t.name
+            )),
+            Change::SetTableFlags { table, from, to } if from.unlogged != to.unlogged => {
+                Err(format!(
+                    "SQLite has no `UNLOGGED` tables; keep table `{table}` logged (remove `SET UNLOGGED`/`SET LOGGED`)"
+                ))
+            }
+            Change::SetTableFlags { table, .. } => Err(format!(
+                "SQLite has no row-level security; remove the `ROW LEVEL SECURITY` statements of table `{table}`"
+            )),
             _ => Ok(()),
         };
         check.err()
