@@ -823,19 +823,24 @@ const UNREADABLE_CLAUSES: &[(&str, &str, &str)] = &[
     ("cluster", "on", "CLUSTER ON"),
 ];
 
-/// The clause starting at `line:column` of `source`, when it is one sqlparser
-/// cannot read.
-fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static str> {
+/// Line `line` (1-based) of `source`, as diagnostics count columns: without
+/// the byte order mark on the first line.
+fn line_at(source: &Source, line: u32) -> Option<&str> {
     let text = source
         .text
         .lines()
         .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
-    // Locations are those of the text without its byte order mark.
-    let text = if line == 1 {
+    Some(if line == 1 {
         text.strip_prefix('\u{feff}').unwrap_or(text)
     } else {
         text
-    };
+    })
+}
+
+/// The clause starting at `line:column` of `source`, when it is one sqlparser
+/// cannot read.
+fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static str> {
+    let text = line_at(source, line)?;
     let rest: String = text
         .chars()
         .skip(usize::try_from(column).ok()?.saturating_sub(1))
@@ -855,17 +860,8 @@ fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static
 /// Whether `line:column` of `source` is a `(` right after a name: the
 /// parameters of an index key's operator class.
 fn parameters_at(source: &Source, line: u32, column: u32) -> bool {
-    let Some(text) = usize::try_from(line)
-        .ok()
-        .and_then(|l| l.checked_sub(1))
-        .and_then(|l| source.text.lines().nth(l))
-    else {
+    let Some(text) = line_at(source, line) else {
         return false;
-    };
-    let text = if line == 1 {
-        text.strip_prefix('\u{feff}').unwrap_or(text)
-    } else {
-        text
     };
     let at = usize::try_from(column).unwrap_or(0).saturating_sub(1);
     let chars: Vec<char> = text.chars().collect();
