@@ -48,16 +48,18 @@ pub fn operator_class_of(name: &ObjectName) -> Result<OperatorClass, String> {
             schema: None,
             name: name.clone(),
         }),
-        [schema, name] if schema == "pg_catalog" || schema == "public" => Ok(OperatorClass {
-            schema: None,
-            name: name.clone(),
-        }),
         [schema, name] => Ok(OperatorClass {
-            schema: Some(schema.clone()),
+            schema: (!on_search_path(schema)).then(|| schema.clone()),
             name: name.clone(),
         }),
         _ => Err(format!("operator class `{name}` has too many name parts")),
     }
+}
+
+/// Whether PostgreSQL prints names of `schema` unqualified (`pg_catalog` and
+/// `public`, the default search path).
+fn on_search_path(schema: &str) -> bool {
+    schema == "pg_catalog" || schema == "public"
 }
 
 /// The name of a collation as PostgreSQL prints it in the search path
@@ -66,7 +68,7 @@ fn visible_name(name: &ObjectName, what: &str) -> Result<String, String> {
     let parts = object_name_parts(name);
     match parts.as_slice() {
         [name] => Ok(name.clone()),
-        [schema, name] if schema == "pg_catalog" || schema == "public" => Ok(name.clone()),
+        [schema, name] if on_search_path(schema) => Ok(name.clone()),
         _ => Err(format!(
             "{what} `{name}` is qualified with a schema the model does not carry: \
              only `pg_catalog` and `public` {what}s are supported"
