@@ -223,12 +223,24 @@ fn database(server: &Server, prefix: &str) -> TestDatabase {
     database
 }
 
-/// Empties a database between cases (everything lives in `public`), and
+/// Empties a database between cases (every extension and every schema but
+/// PostgreSQL's own go; `public` comes back empty), and
 /// checks that nothing is left.
 fn reset(database: &TestDatabase) -> Result<(), String> {
     let mut client = database.connect();
     client
-        .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        .batch_execute(
+            "DO $$ DECLARE r record; BEGIN
+               FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+                 EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
+               END LOOP;
+               FOR r IN SELECT nspname FROM pg_namespace
+                        WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+                 EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
+               END LOOP;
+             END $$;
+             CREATE SCHEMA public;",
+        )
         .map_err(|e| format!("cannot empty `{}`: {e}", database.name()))?;
     let left = pg::catalog_facts(&mut client)?;
     if left.is_empty() {

@@ -454,3 +454,97 @@ fn alter_sequence_rename_carries_the_default_along() {
     assert_eq!(d.code, codes::DUPLICATE_OBJECT);
     mentions(&d, &["relation `t_pkey` already exists", "up.sql:2:1"]);
 }
+
+/// The diagnostics of a `schema.sql` that must be refused.
+fn refused(sql: &str) -> Vec<Diagnostic> {
+    match parse_schema_str("schema.sql", sql) {
+        Ok(_) => panic!("accepted:\n{sql}"),
+        Err(d) => d,
+    }
+}
+
+#[test]
+fn a_contrib_type_resolves_once_its_extension_is_created() {
+    let s = schema(
+        "CREATE EXTENSION citext;\nCREATE EXTENSION hstore;\nCREATE EXTENSION isn;\n\
+         CREATE TABLE t (id integer PRIMARY KEY, e citext, es citext[], h hstore, b isbn13);",
+    );
+    let t = &s.tables[&QualifiedName::public("t")];
+    assert_eq!(
+        t.column("e").map(|c| c.data_type.to_string()),
+        Some("citext".into())
+    );
+    assert_eq!(
+        t.column("es").map(|c| c.data_type.to_string()),
+        Some("citext[]".into())
+    );
+
+    // Without the extension: a located error that says which one to create.
+    let d = refused("CREATE TABLE t (id integer PRIMARY KEY,\n  e citext);");
+    let text = render_all(&d, false);
+    assert!(text.contains("schema.sql:2:"), "{text}");
+    assert!(
+        text.contains("type `citext` does not exist at this point"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`CREATE EXTENSION IF NOT EXISTS citext;`"),
+        "{text}"
+    );
+
+    // In another schema than the extension's: the help names the right one.
+    let d = refused(
+        "CREATE SCHEMA ext;\nCREATE EXTENSION ltree WITH SCHEMA ext;\nCREATE TABLE t (id integer PRIMARY KEY, p ltree);",
+    );
+    let text = render_all(&d, false);
+    assert!(text.contains("creates `ltree` in schema `ext`"), "{text}");
+    assert!(text.contains("write `ext.ltree`"), "{text}");
+    schema(
+        "CREATE SCHEMA ext;\nCREATE EXTENSION ltree WITH SCHEMA ext;\nCREATE TABLE t (id integer PRIMARY KEY, p ext.ltree);",
+    );
+}
+
+#[test]
+fn an_unknown_extension_makes_unknown_type_names_opaque() {
+    // PostGIS is not one of PostgreSQL's contrib extensions: its types are
+    // taken as names, never an error for a valid schema.
+    let s = schema(
+        "CREATE EXTENSION postgis;\nCREATE TABLE places (id integer PRIMARY KEY, at geometry, area geography[]);",
+    );
+    let t = &s.tables[&QualifiedName::public("places")];
+    assert_eq!(
+        t.column("at").map(|c| c.data_type.to_string()),
+        Some("geometry".into())
+    );
+    // A contrib extension alone does not make a misspelling opaque.
+    let d =
+        refused("CREATE EXTENSION citext;\nCREATE TABLE t (id integer PRIMARY KEY, e cittext);");
+    assert!(render_all(&d, false).contains("type `cittext` does not exist"));
+}
+
+#[test]
+fn an_extension_whose_type_a_column_uses_cannot_be_dropped() {
+    let d = replay_error(&[(
+        "CREATE EXTENSION citext;\nCREATE TABLE t (id integer PRIMARY KEY, e citext[]);\nDROP EXTENSION citext;",
+        "",
+    )]);
+    mentions(
+        &d,
+        &[
+            "extension `citext` cannot be dropped",
+            "`t.e`",
+            "up.sql:3:16",
+        ],
+    );
+    // Once the column is gone, it can.
+    let (s, diagnostics) = replayed(&[(
+        "CREATE EXTENSION citext;\nCREATE TABLE t (id integer PRIMARY KEY, e citext);\nALTER TABLE t DROP COLUMN e;\nDROP EXTENSION citext;".to_string(),
+        "CREATE EXTENSION citext;\nALTER TABLE t ADD COLUMN e citext;\nALTER TABLE t DROP COLUMN e;\nDROP TABLE t;\nDROP EXTENSION citext;".to_string(),
+    )]);
+    assert!(s.extensions.is_empty());
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        render_all(&diagnostics, false)
+    );
+}

@@ -1266,6 +1266,35 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "index_partial_typed_constant",
         "CREATE TABLE t (id integer PRIMARY KEY, d date);\nCREATE INDEX t_recent_idx ON t (d) WHERE d > DATE '2020-01-01';",
     ),
+    // --- types, operator classes and functions of contrib extensions
+    f(
+        "extension_citext_column_default_and_array",
+        "CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE t (id integer PRIMARY KEY, email citext NOT NULL UNIQUE DEFAULT 'X@Y'::citext, aliases citext[] DEFAULT '{}');",
+    ),
+    f(
+        "extension_hstore_explicit_default_operator_class",
+        "CREATE EXTENSION hstore;\nCREATE TABLE t (id integer PRIMARY KEY, attrs hstore DEFAULT 'a=>1'::hstore);\nCREATE INDEX t_attrs_gist ON t USING gist (attrs gist_hstore_ops);\nCREATE INDEX t_attrs_gin ON t USING gin (attrs gin_hstore_ops);",
+    ),
+    f(
+        "extension_ltree_check_and_expression_index",
+        "CREATE EXTENSION ltree;\nCREATE TABLE t (id integer PRIMARY KEY, path ltree NOT NULL CHECK (path <@ 'top'::ltree));\nCREATE INDEX t_parent ON t (subpath(path, 0, 1));",
+    ),
+    f(
+        "extension_in_its_own_schema",
+        "CREATE SCHEMA ext;\nCREATE EXTENSION citext WITH SCHEMA ext;\nCREATE TABLE t (id integer PRIMARY KEY, name ext.citext, names ext.citext[]);",
+    ),
+    f(
+        "extension_uuid_ossp_and_pgcrypto_defaults",
+        "CREATE EXTENSION \"uuid-ossp\";\nCREATE EXTENSION pgcrypto;\nCREATE TABLE t (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), token bytea DEFAULT gen_random_bytes(16), digest bytea DEFAULT digest('x', 'sha256'));",
+    ),
+    f(
+        "extension_isn_and_cube_columns",
+        "CREATE EXTENSION isn;\nCREATE EXTENSION cube;\nCREATE TABLE t (id integer PRIMARY KEY, ean ean13 UNIQUE, box cube DEFAULT '(0,0),(1,1)'::cube);",
+    ),
+    f(
+        "extension_btree_gist_operator_class_on_scalar",
+        "CREATE EXTENSION btree_gist;\nCREATE TABLE t (id integer PRIMARY KEY, n integer, s text);\nCREATE INDEX t_n_s ON t USING gist (n gist_int4_ops, s);",
+    ),
     // --- generated columns
     f(
         "generated_sum",

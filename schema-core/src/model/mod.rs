@@ -7,6 +7,7 @@
 //! ([`Expression`]). Every object keeps the [`Origin`] it came from; origins
 //! never take part in equality.
 
+pub mod contrib;
 pub mod depth;
 pub mod expr;
 pub mod map;

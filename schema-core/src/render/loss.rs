@@ -60,6 +60,8 @@ pub fn narrows(from: &SqlType, to: &SqlType) -> bool {
     }
     match (from, to) {
         (_, T::Text) => false,
+        // `citext` (the contrib extension) holds any text as it is.
+        (T::Text | T::Varchar(_) | T::Char(_), T::Named(n)) if n.name == "citext" => false,
         (T::Varchar(_) | T::Char(_), T::Varchar(None)) => false,
         (T::Varchar(Some(a)), T::Varchar(Some(b))) => b < a,
         (T::Char(a), T::Varchar(Some(b)) | T::Char(b)) => b < a,

@@ -14,7 +14,10 @@ use crate::parse::unsupported_statement;
 
 impl Cx<'_> {
     /// Every column (table, column name) of the schema that `f` holds for.
-    fn columns_where(&self, f: impl Fn(&Column) -> bool) -> Vec<(QualifiedName, String)> {
+    pub(super) fn columns_where(
+        &self,
+        f: impl Fn(&Column) -> bool,
+    ) -> Vec<(QualifiedName, String)> {
         self.schema
             .tables
             .values()

@@ -308,13 +308,34 @@ impl Cx<'_> {
                     .unsupported(format!("dropping extension `{name}`"))
                     .help("every PostgreSQL database has it; remove this statement"));
             }
-            if self
-                .schema
-                .extensions
-                .remove(&QualifiedName::global(&name))
-                .is_none()
-                && !de.if_exists
-            {
+            let key = QualifiedName::global(&name);
+            let resolved_before = self.columns_where(|c| self.extension_type_resolves(c));
+            if let Some(extension) = self.schema.extensions.remove(&key) {
+                let orphaned: Vec<String> = resolved_before
+                    .into_iter()
+                    .filter(|(table, column)| {
+                        self.schema.tables.get(table).is_some_and(|t| {
+                            t.column(column)
+                                .is_some_and(|c| !self.extension_type_resolves(c))
+                        })
+                    })
+                    .map(|(table, column)| format!("`{table}.{column}`"))
+                    .collect();
+                if !orphaned.is_empty() {
+                    self.schema.extensions.insert(key, extension);
+                    return Err(Diagnostic::error(
+                        codes::NOT_ALLOWED_HERE,
+                        format!(
+                            "extension `{name}` cannot be dropped: {} {} a type it creates",
+                            orphaned.join(", "),
+                            if orphaned.len() == 1 { "has" } else { "have" }
+                        ),
+                    )
+                    .at(&at)
+                    .note("PostgreSQL refuses to drop an extension whose types columns still use")
+                    .help("drop those columns or change their types first"));
+                }
+            } else if !de.if_exists {
                 return Err(Diagnostic::error(
                     codes::UNKNOWN_OBJECT,
                     format!("extension `{name}` does not exist at this point"),

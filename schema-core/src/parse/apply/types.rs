@@ -5,8 +5,9 @@ use sqlparser::ast::{AlterTypeAddValuePosition, AlterTypeOperation, Ident};
 
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::model::contrib::{ExtensionType, resolve_extension_type};
 use crate::model::mentions::{rename_type, uses_type};
-use crate::model::names::{closest, fold_ident};
+use crate::model::names::{closest, fold_ident, quote_ident};
 use crate::model::{Directives, EnumType, QualifiedName, SqlType};
 
 impl Cx<'_> {
@@ -122,6 +123,20 @@ impl Cx<'_> {
         })
     }
 
+    /// True when `c`'s type (through arrays) is an extension's type that
+    /// resolves: a contrib type whose extension is created, or an opaque
+    /// name under an extension this tool does not know.
+    pub(super) fn extension_type_resolves(&self, c: &crate::model::Column) -> bool {
+        let mut ty = &c.data_type;
+        while let SqlType::Array(inner) = ty {
+            ty = inner;
+        }
+        matches!(ty, SqlType::Named(name) if matches!(
+            resolve_extension_type(self.schema, name),
+            ExtensionType::Known { .. } | ExtensionType::Opaque { .. }
+        ))
+    }
+
     pub(super) fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
         match ty {
             SqlType::Array(inner) => self.check_type_exists(inner, at),
@@ -143,6 +158,37 @@ impl Cx<'_> {
                 .help("use a type the model knows (`text`, `integer`, `jsonb`, ...), or keep this table in a separate SQL file run after migrations"))
             }
             SqlType::Named(name) if !self.schema.enums.contains_key(name) => {
+                match resolve_extension_type(self.schema, name) {
+                    ExtensionType::Known { .. } | ExtensionType::Opaque { .. } => return Ok(()),
+                    ExtensionType::Missing {
+                        extension,
+                        installed_in,
+                    } => {
+                        let d = Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("type `{name}` does not exist at this point"),
+                        )
+                        .at(at);
+                        return Err(match installed_in {
+                            None => d
+                                .note(format!("`{}` is created by the extension `{extension}`", name.name))
+                                .help(format!(
+                                    "create the extension first: `CREATE EXTENSION IF NOT EXISTS {};`",
+                                    quote_ident(extension)
+                                )),
+                            Some(installed) => d
+                                .note(format!(
+                                    "the extension `{extension}` creates `{}` in schema `{installed}`",
+                                    name.name
+                                ))
+                                .help(format!(
+                                    "write `{}`",
+                                    QualifiedName::new(installed, name.name.clone())
+                                )),
+                        });
+                    }
+                    ExtensionType::Unknown => {}
+                }
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_OBJECT,
                     format!("type `{name}` does not exist at this point"),

@@ -128,6 +128,7 @@ mod types;
 
 use super::{Context, Rendered, Renderer, Statement, Unsupported, data_loss, literal};
 use crate::diff::Change;
+use crate::model::contrib::{ExtensionType, resolve_extension_type};
 use crate::model::expr::nextval;
 use crate::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, EnumType, Extension, Index, IndexPart,
@@ -802,6 +803,11 @@ impl Renderer for Sqlite {
         if let Some((change, reason)) = shape_refusal(changes, from, to) {
             return Err(self.unsupported(change, reason));
         }
+        for change in changes {
+            if let Some(reason) = extension_type_refusal(change, to) {
+                return Err(self.unsupported(change, reason));
+            }
+        }
         let plan = Plan::new(changes, from, to);
         let (_, cycle) = drop_order(changes);
         let fk_off = cycle || !plan.rebuilt.is_empty();
@@ -857,4 +863,47 @@ impl Renderer for Sqlite {
         }
         Ok(out)
     }
+}
+
+/// Why a change cannot reach SQLite because a column it creates or changes
+/// has a type that is neither PostgreSQL's own nor an enum of the schema: an
+/// extension's type (`citext`, `hstore`, `ltree`, or an opaque one), which
+/// SQLite has no equivalent of.
+fn extension_type_refusal(change: &Change, to: &Schema) -> Option<String> {
+    let columns: Vec<(&QualifiedName, &Column)> = match change {
+        Change::CreateTable(t) => t.columns.iter().map(|c| (&t.name, c)).collect(),
+        Change::AddColumn { table, column }
+        | Change::AlterColumn {
+            table, to: column, ..
+        } => {
+            vec![(table, column)]
+        }
+        _ => return None,
+    };
+    columns.into_iter().find_map(|(table, column)| {
+        let mut ty = &column.data_type;
+        while let SqlType::Array(inner) = ty {
+            ty = inner;
+        }
+        let SqlType::Named(name) = ty else {
+            return None;
+        };
+        if to.enums.contains_key(name) {
+            return None;
+        }
+        let from = match resolve_extension_type(to, name) {
+            ExtensionType::Known { extension } | ExtensionType::Missing { extension, .. } => {
+                format!("the extension `{extension}`")
+            }
+            ExtensionType::Opaque { extensions } => format!(
+                "an extension (`{}`), taken as an opaque name",
+                extensions.join("`, `")
+            ),
+            ExtensionType::Unknown => "no object of the schema".to_string(),
+        };
+        Some(format!(
+            "column `{table}.{}` has type `{name}`, from {from}, which SQLite has no equivalent of; use a type SQLite can hold (`text`, ...) or leave SQLite out of the dialects this project builds for",
+            column.name
+        ))
+    })
 }
