@@ -325,6 +325,21 @@ fn fold_name(name: ObjectName) -> ObjectName {
     )
 }
 
+/// A function name without a `pg_catalog.` or `public.` qualifier: both
+/// schemas are on the default `search_path`, where PostgreSQL prints such a
+/// function unqualified (pg_dump, which empties the path, qualifies it:
+/// `public.uuid_generate_v4()`).
+fn unqualified_on_search_path(name: ObjectName) -> ObjectName {
+    match name.0.as_slice() {
+        [ObjectNamePart::Identifier(schema), _]
+            if schema.value == "pg_catalog" || schema.value == super::DEFAULT_SCHEMA =>
+        {
+            ObjectName(name.0.into_iter().skip(1).collect())
+        }
+        _ => name,
+    }
+}
+
 /// Binding strengths of sqlparser's PostgreSQL dialect (`dialect/postgresql.rs`):
 /// the canonical text is printed with exactly the parentheses that make it parse
 /// back into the same tree.
@@ -1002,7 +1017,7 @@ fn canonical(expr: Expr) -> Expr {
                     return Expr::Identifier(Ident::new(keyword));
                 }
             }
-            function.name = fold_name(function.name);
+            function.name = unqualified_on_search_path(fold_name(function.name));
             let is_nextval = function.name.to_string() == "nextval";
             if let FunctionArguments::List(list) = &mut function.args {
                 for arg in &mut list.args {
@@ -1205,6 +1220,19 @@ mod tests {
             Expression::parse("\"current_date\"").map(|e| e.sql().to_string()),
             Ok("\"current_date\"".to_string())
         );
+    }
+
+    #[test]
+    fn functions_of_pg_catalog_and_public_compare_unqualified() {
+        for (qualified, plain) in [
+            ("public.uuid_generate_v4()", "uuid_generate_v4()"),
+            ("pg_catalog.lower(name)", "lower(name)"),
+            ("\"public\".digest('x', 'sha256')", "digest('x', 'sha256')"),
+        ] {
+            assert_eq!(Expression::parse(qualified), Expression::parse(plain));
+        }
+        differ("other.f()", "f()");
+        differ("public.f()", "other.f()");
     }
 
     #[test]
