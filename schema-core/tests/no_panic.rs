@@ -225,6 +225,21 @@ const TOKENS: &[&str] = &[
     "0x",
     "B'101'",
     "X'ff'",
+    "PARTITION BY RANGE (",
+    "PARTITION BY LIST (lower(",
+    "PARTITION BY HASH (a, ",
+    "PARTITION OF t ",
+    "FOR VALUES FROM (MINVALUE) TO (",
+    "FOR VALUES IN (NULL, ",
+    "FOR VALUES WITH (MODULUS 0, REMAINDER 5)",
+    " DEFAULT;",
+    "ALTER TABLE t ATTACH PARTITION t ",
+    "ALTER TABLE ONLY t DETACH PARTITION ",
+    "ON ONLY ",
+    "ALTER INDEX i ATTACH PARTITION i;",
+    "CREATE EXTENSION citext;",
+    "citext[]",
+    "ext.hstore",
 ];
 
 /// A token: an SQL-ish one, a short random Unicode string, or any one character.

@@ -17,7 +17,9 @@
 
 use postgres::Client;
 use schema_core::Schema;
-use schema_core::model::{ConstraintKind, Expression, IndexPart, QualifiedName, Table};
+use schema_core::model::{
+    ConstraintKind, Expression, IndexPart, PartitionBound, QualifiedName, RangeBound, Table,
+};
 use schema_core::render::{Postgres, Renderer};
 
 /// `declared` with every expression compared as PostgreSQL stores it in
@@ -49,7 +51,26 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
             }
         }
     }
-    if shadows.is_empty() {
+    // A partition's bound: a temporary partitioned table with its parent's
+    // columns and key, and a temporary partition of it with the bound.
+    let mut bounds = Vec::new();
+    for (i, table) in declared.tables.values().enumerate() {
+        let Some(ddl) = bound_shadow_ddl(declared, table, i) else {
+            continue;
+        };
+        let created = tx
+            .batch_execute("SAVEPOINT shadow")
+            .and_then(|()| tx.batch_execute(&ddl));
+        match created {
+            Ok(()) => bounds.push((table.name.clone(), format!("schema_bound_{i}_part"))),
+            Err(_) => {
+                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
+                    return out;
+                }
+            }
+        }
+    }
+    if shadows.is_empty() && bounds.is_empty() {
         return out;
     }
     let temp_schema: Option<String> = tx
@@ -80,7 +101,81 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
         };
         take_stored(table, shadow);
     }
+    for (name, shadow) in bounds {
+        let (Some(stored), Some(table)) = (
+            stored
+                .tables
+                .get(&QualifiedName::new(ns.clone(), shadow))
+                .and_then(|t| t.partition_of.as_ref()),
+            out.tables.get_mut(&name),
+        ) else {
+            continue;
+        };
+        if let Some(of) = &mut table.partition_of {
+            take_stored_bound(&mut of.bound, &stored.bound);
+        }
+    }
     out
+}
+
+/// The temporary partitioned table and partition that hold `table`'s bound,
+/// when it is a partition whose bound has values.
+fn bound_shadow_ddl(declared: &Schema, table: &Table, i: usize) -> Option<String> {
+    let of = table.partition_of.as_ref()?;
+    if !matches!(
+        of.bound,
+        PartitionBound::In(_) | PartitionBound::Range { .. }
+    ) {
+        return None;
+    }
+    let parent = declared.tables.get(&of.parent)?;
+    let key = parent.partition_by.as_ref()?;
+    let pg = Postgres;
+    let columns: Vec<String> = parent
+        .columns
+        .iter()
+        .map(|c| {
+            pg.column_type(&c.data_type)
+                .map(|ty| format!("{} {ty}", pg.ident(&c.name)))
+        })
+        .collect::<Result<_, _>>()
+        .ok()?;
+    Some(format!(
+        "CREATE TEMPORARY TABLE pg_temp.schema_bound_{i} ({}) PARTITION BY {key};\n\
+         CREATE TEMPORARY TABLE pg_temp.schema_bound_{i}_part PARTITION OF pg_temp.schema_bound_{i} {};",
+        columns.join(", "),
+        of.bound
+    ))
+}
+
+/// Gives `bound`'s values the canonical text of the same values in `stored`.
+fn take_stored_bound(bound: &mut PartitionBound, stored: &PartitionBound) {
+    let take = |mine: &mut Expression, theirs: &Expression| *mine = mine.compared_as(theirs);
+    match (bound, stored) {
+        (PartitionBound::In(mine), PartitionBound::In(theirs)) if mine.len() == theirs.len() => {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                take(m, t);
+            }
+        }
+        (
+            PartitionBound::Range { from, to },
+            PartitionBound::Range {
+                from: stored_from,
+                to: stored_to,
+            },
+        ) if from.len() == stored_from.len() && to.len() == stored_to.len() => {
+            for (m, t) in from
+                .iter_mut()
+                .zip(stored_from)
+                .chain(to.iter_mut().zip(stored_to))
+            {
+                if let (RangeBound::Value(m), RangeBound::Value(t)) = (m, t) {
+                    take(m, t);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn has_expressions(t: &Table) -> bool {

@@ -86,9 +86,14 @@ fn every_diff_fixture_round_trips_through_sqlite() {
         skipped.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // A floor, not a ratio: PostgreSQL-only features add cases SQLite
+    // refuses (each blessed above); this catches SQLite quietly running far
+    // fewer cases than the 91 it ran when the floor was set. Raise it as
+    // SQLite-capable cases are added.
+    const AT_LEAST: usize = 90;
     assert!(
-        ran * 4 >= dirs.len() * 3,
-        "only {ran} of {} cases ran on SQLite",
+        ran >= AT_LEAST,
+        "only {ran} of {} cases ran on SQLite (at least {AT_LEAST} did before)",
         dirs.len()
     );
 }

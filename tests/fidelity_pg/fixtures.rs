@@ -1295,6 +1295,31 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "extension_btree_gist_operator_class_on_scalar",
         "CREATE EXTENSION btree_gist;\nCREATE TABLE t (id integer PRIMARY KEY, n integer, s text);\nCREATE INDEX t_n_s ON t USING gist (n gist_int4_ops, s);",
     ),
+    // --- partitioned tables
+    f(
+        "partition_range_with_key_index_and_default",
+        "CREATE TABLE m (id bigint NOT NULL, at date NOT NULL, v text DEFAULT 'x' CHECK (v <> ''), PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\nCREATE INDEX m_v ON m (v);\nCREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nCREATE TABLE m_rest PARTITION OF m DEFAULT;",
+    ),
+    f(
+        "partition_timestamptz_bounds_postgres_normalises",
+        "CREATE TABLE m (id bigint NOT NULL, at timestamptz NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\nCREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01 00:00');",
+    ),
+    f(
+        "partition_list_on_expression_with_hash_sub_partitions",
+        "CREATE TABLE m (id integer PRIMARY KEY, code text NOT NULL) PARTITION BY LIST (id);\nCREATE TABLE m_small PARTITION OF m FOR VALUES IN (1, 2, 3) PARTITION BY HASH (id);\nCREATE TABLE m_small_0 PARTITION OF m_small FOR VALUES WITH (MODULUS 2, REMAINDER 0);\nCREATE TABLE m_small_1 PARTITION OF m_small FOR VALUES WITH (MODULUS 2, REMAINDER 1);\nCREATE TABLE m_other PARTITION OF m DEFAULT;",
+    ),
+    f(
+        "partition_attached_as_pg_dump_writes_it",
+        "CREATE TABLE m (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE m_2024 (id integer NOT NULL, at date NOT NULL);\nALTER TABLE ONLY m ATTACH PARTITION m_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nALTER TABLE ONLY m ADD CONSTRAINT m_pkey PRIMARY KEY (id, at);\nALTER TABLE ONLY m_2024 ADD CONSTRAINT m_2024_pkey PRIMARY KEY (id, at);\nALTER INDEX m_pkey ATTACH PARTITION m_2024_pkey;\nCREATE INDEX m_at_idx ON ONLY m USING btree (at);\nCREATE INDEX m_2024_at_idx ON m_2024 USING btree (at);\nALTER INDEX m_at_idx ATTACH PARTITION m_2024_at_idx;",
+    ),
+    f(
+        "partition_own_check_and_index_and_foreign_key_to_parent",
+        "CREATE TABLE m (id integer NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\nCREATE TABLE m_old PARTITION OF m (CONSTRAINT m_old_id CHECK (id > 0)) FOR VALUES FROM (MINVALUE) TO ('2000-01-01');\nCREATE INDEX m_old_id_idx ON m_old (id);\nCREATE TABLE r (id integer PRIMARY KEY, m_id integer, m_at date, FOREIGN KEY (m_id, m_at) REFERENCES m (id, at));",
+    ),
+    f(
+        "partition_key_with_collation_and_two_columns",
+        "CREATE TABLE m (a text NOT NULL, b integer NOT NULL) PARTITION BY RANGE (a COLLATE \"C\", b);\nCREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('a', 0) TO ('m', MAXVALUE);",
+    ),
     // --- generated columns
     f(
         "generated_sum",

@@ -132,7 +132,8 @@ pub(crate) fn name_models(schema: &Schema) -> (ModelNames, Vec<Diagnostic>) {
     let mut names = ModelNames::default();
     let mut taken = BTreeMap::new();
     let mut diagnostics = Vec::new();
-    for table in schema.tables.values() {
+    // A partitioned table is one model: its partitions hold its rows.
+    for table in schema.tables.values().filter(|t| t.partition_of.is_none()) {
         let fallback = names::struct_name(&table.name.name);
         let rust = model_name(&table.directives, fallback, &mut diagnostics);
         let what = format!("table `{}`", table.name);
@@ -255,7 +256,7 @@ pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Di
             Err(mut d) => diagnostics.append(&mut d),
         }
     }
-    for table in schema.tables.values() {
+    for table in schema.tables.values().filter(|t| t.partition_of.is_none()) {
         match struct_item(table, &names, features, &mut krates) {
             Ok(item) => items.push(item),
             Err(mut d) => diagnostics.append(&mut d),

@@ -263,6 +263,21 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 }
                 d
             }
+            Change::SetPartitionBound { table, from, to } => {
+                let origin = declared.tables.get(table).map(|t| t.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "partition `{table}` of `{}` differs between schema.sql and the migrations: `{}` there, `{}` in schema.sql",
+                        to.parent, from.bound, to.bound
+                    ),
+                )
+                .help("add a migration that detaches the partition and attaches it with the new bound, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
             Change::SetTableFlags { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
                 let mut d = Diagnostic::error(

@@ -187,6 +187,15 @@ pub enum Change {
         /// After.
         to: TableFlags,
     },
+    /// A partition whose bound differs: detached and attached again.
+    SetPartitionBound {
+        /// The partition.
+        table: QualifiedName,
+        /// Its parent, and its bound before.
+        from: crate::model::PartitionOf,
+        /// Its parent, and its bound after.
+        to: crate::model::PartitionOf,
+    },
 }
 
 /// The flags of a table that `ALTER TABLE` sets one by one.
@@ -361,6 +370,9 @@ impl fmt::Display for Change {
                 "alter table `{table}`: {}",
                 to.differences(from).join(", ")
             ),
+            Change::SetPartitionBound { table, from, to } => {
+                write!(f, "partition `{table}`: `{}` → `{}`", from.bound, to.bound)
+            }
         }
     }
 }
@@ -592,6 +604,12 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         let takes_renamed_name = source == name && renamed_away.contains(&name);
         match from.tables.get(source).filter(|_| !takes_renamed_name) {
             None => out.extend(create_table(t)),
+            Some(f) if !same_partitioning(f, t, renames) => {
+                // PostgreSQL cannot partition a table, or change how, in
+                // place: a new table (which `new` refuses as destructive).
+                out.push(Change::DropTable(f.clone()));
+                out.extend(create_table(t));
+            }
             Some(f) => {
                 if source != name {
                     out.push(Change::RenameTable {
@@ -601,6 +619,15 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
                 }
                 if !(source == name && from.tables.shares(&to.tables, name)) {
                     compare_tables(f, t, renames, &seq_renames, &mut out);
+                    if let (Some(a), Some(b)) = (&f.partition_of, &t.partition_of) {
+                        if a.bound != b.bound {
+                            out.push(Change::SetPartitionBound {
+                                table: name.clone(),
+                                from: a.clone(),
+                                to: b.clone(),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -659,6 +686,18 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         }
     }
     out.extend(seq_changes);
+    // `DROP TABLE` of a partitioned table drops its partitions too.
+    let dropped: Vec<QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t.name.clone()),
+            _ => None,
+        })
+        .collect();
+    out.retain(|c| {
+        !matches!(c, Change::DropTable(t)
+            if t.partition_of.as_ref().is_some_and(|of| dropped.contains(&of.parent)))
+    });
     recreate_enums_used_in_the_same_migration(out, from, to)
 }
 
@@ -890,7 +929,9 @@ fn phase(c: &Change) -> u8 {
         | Change::RenameIndex { .. }
         | Change::RenameSequence { .. } => 7,
         Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 8,
-        Change::CreateSequence(_) => 9,
+        // Before the partitions created next, whose bounds may take what a
+        // changed bound gives up.
+        Change::CreateSequence(_) | Change::SetPartitionBound { .. } => 9,
         Change::CreateTable(_) => 10,
         Change::AddColumn { .. } => 11,
         Change::AlterColumn { .. } => 12,
@@ -1081,10 +1122,40 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
         .collect();
     let mut all: Vec<Change> = extra.into_iter().chain(changes).collect();
     all.sort_by_key(phase);
+    // A partitioned table is created before its partitions.
+    all.sort_by_key(|c| match c {
+        Change::CreateTable(t) => (phase(c), partition_depth(to, &t.name)),
+        other => (phase(other), 0),
+    });
     persistence_in_reference_order(
         drops_before_enum_recreations(drops_before_renames_that_take_their_names(all)),
         to,
     )
+}
+
+/// True when `from` and `to` (one table) are partitioned alike (or both
+/// not), and are partitions of the same table (or both not).
+fn same_partitioning(from: &Table, to: &Table, renames: &Renames) -> bool {
+    from.partition_by == to.partition_by
+        && match (&from.partition_of, &to.partition_of) {
+            (None, None) => true,
+            (Some(a), Some(b)) => renames.table_source(&b.parent) == &a.parent,
+            _ => false,
+        }
+}
+
+/// How many partitioned tables `table` is (transitively) a partition of.
+fn partition_depth(schema: &Schema, table: &QualifiedName) -> usize {
+    let mut depth = 0;
+    let mut at = table;
+    while let Some(of) = schema.tables.get(at).and_then(|t| t.partition_of.as_ref()) {
+        depth += 1;
+        at = &of.parent;
+        if depth > schema.tables.len() {
+            break;
+        }
+    }
+    depth
 }
 
 /// PostgreSQL checks foreign keys when a table's persistence changes: a table
@@ -1222,19 +1293,16 @@ struct ForeignKeyRef<'a> {
     ref_columns: &'a [String],
 }
 
-fn compare_tables(
+/// The columns of `from` and `to`, one table (see [`compare_tables`]).
+fn compare_columns(
     from: &Table,
     to: &Table,
     renames: &Renames,
     seq_renames: &[(QualifiedName, QualifiedName)],
+    renamed_columns: &[&(QualifiedName, String, String)],
     out: &mut Vec<Change>,
 ) {
     let table = &to.name;
-    let renamed_columns: Vec<&(QualifiedName, String, String)> = renames
-        .columns
-        .iter()
-        .filter(|(t, _, _)| t == table)
-        .collect();
     // Columns of `to` with their source column in `from`.
     for c in &to.columns {
         let source = renames.column_source(table, &c.name);
@@ -1257,7 +1325,7 @@ fn compare_tables(
                 let mut renamed = f.clone();
                 renamed.name = c.name.clone();
                 // PostgreSQL carries column renames into generated expressions.
-                for (_, old, new) in &renamed_columns {
+                for (_, old, new) in renamed_columns {
                     if let Some(g) = &mut renamed.generated {
                         *g = crate::model::mentions::rename_in_expression(g, old, new);
                     }
@@ -1288,6 +1356,42 @@ fn compare_tables(
                 column: c.clone(),
             });
         }
+    }
+}
+
+fn compare_tables(
+    from: &Table,
+    to: &Table,
+    renames: &Renames,
+    seq_renames: &[(QualifiedName, QualifiedName)],
+    out: &mut Vec<Change>,
+) {
+    let table = &to.name;
+    let renamed_columns: Vec<&(QualifiedName, String, String)> = renames
+        .columns
+        .iter()
+        .filter(|(t, _, _)| t == table)
+        .collect();
+    if from.partition_of.is_some() && to.partition_of.is_some() {
+        // A partition's columns are its parent's, whose changes PostgreSQL
+        // carries to it: only its own column comments compare.
+        for c in &to.columns {
+            // A column new to the parent comes without a comment.
+            let was = from
+                .column(renames.column_source(table, &c.name))
+                .and_then(|f| f.comment.clone());
+            if was != c.comment {
+                let mut before = c.clone();
+                before.comment = was;
+                out.push(Change::AlterColumn {
+                    table: table.clone(),
+                    from: before,
+                    to: c.clone(),
+                });
+            }
+        }
+    } else {
+        compare_columns(from, to, renames, seq_renames, &renamed_columns, out);
     }
     // Constraints and indexes compare after renames are applied to `from`'s.
     let rename_col = |name: &str| -> String {

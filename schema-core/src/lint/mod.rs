@@ -55,6 +55,8 @@ pub(crate) fn missing_primary_keys(declared: &Schema) -> Vec<Diagnostic> {
         .tables
         .values()
         .filter(|t| t.primary_key().is_none())
+        // A partition's key is its parent's (the lint speaks of the parent).
+        .filter(|t| t.partition_of.is_none())
         .filter(|t| !t.directives.allows(codes::MISSING_PRIMARY_KEY.name))
         .map(|t| {
             Diagnostic::error(

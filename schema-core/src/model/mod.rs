@@ -287,10 +287,169 @@ pub struct Table {
     pub row_security: bool,
     /// `ALTER TABLE ... FORCE ROW LEVEL SECURITY` (`pg_class.relforcerowsecurity`).
     pub force_row_security: bool,
+    /// `PARTITION BY ...`: a partitioned table, whose rows live in its partitions.
+    pub partition_by: Option<PartitionKey>,
+    /// `PARTITION OF parent FOR VALUES ...` (or a table attached as one). A
+    /// partition has its parent's columns, which PostgreSQL keeps in step
+    /// with the parent: they are not listed here (`columns` is empty), and
+    /// neither are the constraints and indexes it inherits; only its own.
+    pub partition_of: Option<PartitionOf>,
+    /// A partition's indexes attached to its parent's (`ALTER INDEX ...
+    /// ATTACH PARTITION`), which are the parent's now: remembered only so
+    /// that a partition of this partition can attach to them in turn. Never
+    /// part of equality.
+    pub attached_indexes: AttachedIndexes,
     /// Where the table is declared.
     pub origin: Origin,
     /// `-- schema:` directives written just before the table.
     pub directives: Directives,
+}
+
+/// Names of a partition's indexes attached to its parent's; see
+/// [`Table::attached_indexes`].
+#[derive(Debug, Clone, Default)]
+pub struct AttachedIndexes(pub std::collections::BTreeSet<String>);
+
+impl PartialEq for AttachedIndexes {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for AttachedIndexes {}
+
+/// `PARTITION BY strategy (keys)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionKey {
+    /// `RANGE`, `LIST` or `HASH`.
+    pub strategy: PartitionStrategy,
+    /// The key's columns and expressions, each with its `COLLATE` (never a
+    /// sort order).
+    pub keys: Vec<IndexKey>,
+}
+
+/// How a partitioned table splits rows among its partitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionStrategy {
+    /// `RANGE`.
+    Range,
+    /// `LIST`.
+    List,
+    /// `HASH`.
+    Hash,
+}
+
+impl PartitionStrategy {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PartitionStrategy::Range => "RANGE",
+            PartitionStrategy::List => "LIST",
+            PartitionStrategy::Hash => "HASH",
+        }
+    }
+}
+
+/// A partition's parent and bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionOf {
+    /// The partitioned table.
+    pub parent: QualifiedName,
+    /// Which rows it holds.
+    pub bound: PartitionBound,
+}
+
+/// `FOR VALUES ...` or `DEFAULT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartitionBound {
+    /// `DEFAULT`: the rows no other partition takes.
+    Default,
+    /// `FOR VALUES IN (values)`.
+    In(Vec<Expression>),
+    /// `FOR VALUES FROM (lower) TO (upper)`.
+    Range {
+        /// Inclusive lower bound, one value per key column.
+        from: Vec<RangeBound>,
+        /// Exclusive upper bound.
+        to: Vec<RangeBound>,
+    },
+    /// `FOR VALUES WITH (MODULUS m, REMAINDER r)`.
+    Hash {
+        /// `MODULUS`.
+        modulus: u64,
+        /// `REMAINDER`.
+        remainder: u64,
+    },
+}
+
+/// One value of a range partition's bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangeBound {
+    /// `MINVALUE`.
+    MinValue,
+    /// `MAXVALUE`.
+    MaxValue,
+    /// A constant.
+    Value(Expression),
+}
+
+impl fmt::Display for PartitionKey {
+    /// `RANGE (a, lower(b) COLLATE "C")`, as PostgreSQL writes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| {
+                let mut out = match &k.part {
+                    IndexPart::Column(c) => names::quote_ident(c),
+                    IndexPart::Expression(e) => format!("({})", e.source()),
+                };
+                if let Some(c) = &k.collation {
+                    out.push_str(&format!(" COLLATE {}", names::quote_ident(c)));
+                }
+                if let Some(class) = &k.opclass {
+                    if let Some(schema) = &class.schema {
+                        out.push_str(&format!(" {}.", names::quote_ident(schema)));
+                    } else {
+                        out.push(' ');
+                    }
+                    out.push_str(&names::quote_ident(&class.name));
+                }
+                out
+            })
+            .collect();
+        write!(f, "{} ({})", self.strategy.keyword(), keys.join(", "))
+    }
+}
+
+impl fmt::Display for PartitionBound {
+    /// `FOR VALUES ...` or `DEFAULT`, with each value as written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let range = |values: &[RangeBound]| {
+            values
+                .iter()
+                .map(|v| match v {
+                    RangeBound::MinValue => "MINVALUE".to_string(),
+                    RangeBound::MaxValue => "MAXVALUE".to_string(),
+                    RangeBound::Value(e) => e.source().to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            PartitionBound::Default => f.write_str("DEFAULT"),
+            PartitionBound::In(values) => {
+                let values: Vec<&str> = values.iter().map(Expression::source).collect();
+                write!(f, "FOR VALUES IN ({})", values.join(", "))
+            }
+            PartitionBound::Range { from, to } => {
+                write!(f, "FOR VALUES FROM ({}) TO ({})", range(from), range(to))
+            }
+            PartitionBound::Hash { modulus, remainder } => write!(
+                f,
+                "FOR VALUES WITH (MODULUS {modulus}, REMAINDER {remainder})"
+            ),
+        }
+    }
 }
 
 impl Table {
@@ -305,6 +464,9 @@ impl Table {
             unlogged: false,
             row_security: false,
             force_row_security: false,
+            partition_by: None,
+            partition_of: None,
+            attached_indexes: AttachedIndexes::default(),
             origin,
             directives: Directives::default(),
         }

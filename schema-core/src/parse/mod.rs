@@ -64,6 +64,14 @@ pub enum ParsedStatement {
         /// The new name (in the same schema).
         new_name: String,
     },
+    /// `ALTER INDEX parent ATTACH PARTITION child` (sqlparser has no AST for
+    /// it): the child index becomes the parent's, on the partition.
+    AttachIndexPartition {
+        /// The partitioned table's index, name parts.
+        index: Vec<String>,
+        /// The partition's index, name parts.
+        partition: Vec<String>,
+    },
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
     /// not read: ownership is not modelled yet, so it is read and ignored.
     OwnerTo {
@@ -346,6 +354,79 @@ fn word_value(t: &Token) -> Option<String> {
             w.value.to_ascii_lowercase()
         }),
         _ => None,
+    }
+}
+
+/// A dotted name starting at token `n`: its parts and the token after it.
+fn peek_dotted_name(parser: &Parser<'_>, mut n: usize) -> Option<(Vec<String>, usize)> {
+    let mut name = Vec::new();
+    loop {
+        name.push(word_value(&parser.peek_nth_token(n).token)?);
+        n += 1;
+        if name.len() > 3 {
+            return None;
+        }
+        if parser.peek_nth_token(n).token == Token::Period {
+            n += 1;
+        } else {
+            return Some((name, n));
+        }
+    }
+}
+
+/// Reads `ALTER INDEX name ATTACH PARTITION name` without consuming
+/// anything; `None` when the statement is another form.
+fn peek_attach_index_partition(parser: &Parser<'_>) -> Option<ParsedStatement> {
+    let keyword = |n: usize, k: Keyword| matches!(parser.peek_nth_token(n).token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    if !(keyword(0, Keyword::ALTER) && keyword(1, Keyword::INDEX)) {
+        return None;
+    }
+    let (index, n) = peek_dotted_name(parser, 2)?;
+    if !(keyword(n, Keyword::ATTACH) && keyword(n + 1, Keyword::PARTITION)) {
+        return None;
+    }
+    let (partition, n) = peek_dotted_name(parser, n + 2)?;
+    matches!(
+        parser.peek_nth_token(n).token,
+        Token::SemiColon | Token::EOF
+    )
+    .then_some(ParsedStatement::AttachIndexPartition { index, partition })
+}
+
+/// `CREATE INDEX ... ON ONLY table` (pg_dump's form for a partitioned table,
+/// whose partitions' indexes it attaches one by one) ends where `ON table`
+/// ends once every partition's index is attached, and sqlparser does not read
+/// `ONLY` there: blank it (keeping every location). The file's own text,
+/// which PostgreSQL runs, keeps it.
+fn blank_create_index_on_only(tokens: &mut [TokenWithSpan]) {
+    let words: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let is = |i: usize, word: &str| {
+        matches!(&tokens[i].token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+    };
+    let mut in_create_index = false;
+    let mut blank = Vec::new();
+    for (k, &i) in words.iter().enumerate() {
+        if tokens[i].token == Token::SemiColon {
+            in_create_index = false;
+        } else if is(i, "index")
+            && k > 0
+            && (is(words[k - 1], "create") || is(words[k - 1], "unique"))
+        {
+            in_create_index = true;
+        } else if in_create_index && is(i, "on") && words.get(k + 1).is_some_and(|&j| is(j, "only"))
+        {
+            blank.push(words[k + 1]);
+            in_create_index = false;
+        }
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
     }
 }
 
@@ -667,6 +748,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
     }
     blank_drop_index_concurrently(&mut tokens);
+    blank_create_index_on_only(&mut tokens);
     let lines = Lines::new(text);
     file.sequence_names = blank_sequence_names(&mut tokens);
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
@@ -695,7 +777,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         if let Some(statement) = kind
             .starts_with("ALTER ")
-            .then(|| peek_owner_to(&parser))
+            .then(|| peek_owner_to(&parser).or_else(|| peek_attach_index_partition(&parser)))
             .flatten()
         {
             let end_line = skip_statement(&mut parser).max(line);

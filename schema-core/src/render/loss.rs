@@ -19,6 +19,10 @@ pub fn data_loss(change: &Change) -> Option<String> {
                 to.name, from.data_type, to.data_type
             ))
         }
+        Change::SetPartitionBound { table, to, .. } => Some(format!(
+            "re-attaches partition `{table}` as `{}`: a row outside it makes it fail",
+            to.bound
+        )),
         Change::RecreateEnum { from, to } => {
             let removed: Vec<&String> = from
                 .values

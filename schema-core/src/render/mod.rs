@@ -353,6 +353,9 @@ pub trait Renderer {
             Change::SetTableFlags { table, from, to } => {
                 self.render_set_table_flags(cx, table, from, to)
             }
+            Change::SetPartitionBound { table, from, to } => {
+                self.render_set_partition_bound(cx, table, from, to)
+            }
         }
     }
 
@@ -744,6 +747,34 @@ pub trait Renderer {
             self.object_name(table),
             to.map_or_else(|| "NULL".to_string(), literal)
         ))
+    }
+
+    /// [`Change::SetPartitionBound`]: `DETACH PARTITION`, then `ATTACH
+    /// PARTITION` with the new bound (PostgreSQL scans the partition then, and
+    /// fails on a row outside the bound).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_partition_bound(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &crate::model::PartitionOf,
+        to: &crate::model::PartitionOf,
+    ) -> Rendered {
+        Ok(vec![
+            Statement::new(format!(
+                "ALTER TABLE {} DETACH PARTITION {};",
+                self.object_name(&from.parent),
+                self.object_name(table)
+            )),
+            Statement::new(format!(
+                "ALTER TABLE {} ATTACH PARTITION {} {};",
+                self.object_name(&to.parent),
+                self.object_name(table),
+                to.bound
+            )),
+        ])
     }
 
     /// [`Change::SetTableFlags`]: one `ALTER TABLE` per flag that differs

@@ -176,8 +176,11 @@ pub(super) fn create_table<R: Renderer + ?Sized>(
     changes: &[Change],
 ) -> Result<Vec<Statement>, Unsupported> {
     let mut lines = Vec::new();
-    for c in &t.columns {
-        lines.push(format!("    {}", column(r, &t.name, c, changes)?));
+    // A partition's columns are its parent's: `PARTITION OF` gives them.
+    if t.partition_of.is_none() {
+        for c in &t.columns {
+            lines.push(format!("    {}", column(r, &t.name, c, changes)?));
+        }
     }
     for c in t.constraints.values() {
         lines.push(format!(
@@ -186,12 +189,29 @@ pub(super) fn create_table<R: Renderer + ?Sized>(
             r.constraint_body(c)
         ));
     }
-    let mut out = vec![Statement::new(format!(
-        "CREATE {}TABLE {} (\n{}\n);",
+    let mut head = format!(
+        "CREATE {}TABLE {}",
         if t.unlogged { "UNLOGGED " } else { "" },
         r.object_name(&t.name),
-        lines.join(",\n")
-    ))];
+    );
+    let body = if lines.is_empty() && t.partition_of.is_some() {
+        String::new()
+    } else {
+        format!(" (\n{}\n)", lines.join(",\n"))
+    };
+    match &t.partition_of {
+        Some(of) => head.push_str(&format!(
+            " PARTITION OF {}{body} {}",
+            r.object_name(&of.parent),
+            of.bound
+        )),
+        None => head.push_str(&body),
+    }
+    if let Some(key) = &t.partition_by {
+        head.push_str(&format!(" PARTITION BY {key}"));
+    }
+    head.push(';');
+    let mut out = vec![Statement::new(head)];
     if let Some(comment) = &t.comment {
         out.push(Statement::new(format!(
             "COMMENT ON TABLE {} IS {};",

@@ -16,9 +16,11 @@ use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
     Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
-    QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    PartitionOf, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
 };
-use schema_core::parse::apply::{operator_class_of, split_key_collation};
+use schema_core::parse::apply::{
+    operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
+};
 
 pub use crate::introspect::IntrospectError;
 
@@ -113,9 +115,14 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
     let rows = tx
         .query(
             "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
-                    c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity
+                    c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
+                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                    pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid)
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition
+             LEFT JOIN pg_class pc ON pc.oid = h.inhparent
+             LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
              WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
                AND c.relname::text NOT LIKE '\\_schema\\_%'",
             &[&schemas],
@@ -129,6 +136,30 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
         table.unlogged = row.get(4);
         table.row_security = row.get(5);
         table.force_row_security = row.get(6);
+        let owner = || format!("table `{}`", table.name);
+        if let Some(key) = row.get::<_, Option<String>>(7) {
+            table.partition_by = Some(partition_key_from_text(&key).map_err(|message| {
+                IntrospectError::Catalog {
+                    owner: format!("partition key `{key}` of {}", owner()),
+                    message,
+                }
+            })?);
+        }
+        if let (Some(schema), Some(parent), Some(bound)) = (
+            row.get::<_, Option<String>>(8),
+            row.get::<_, Option<String>>(9),
+            row.get::<_, Option<String>>(10),
+        ) {
+            table.partition_of = Some(PartitionOf {
+                parent: QualifiedName::new(schema, parent),
+                bound: partition_bound_from_text(&bound).map_err(|message| {
+                    IntrospectError::Catalog {
+                        owner: format!("partition bound `{bound}` of {}", owner()),
+                        message,
+                    }
+                })?,
+            });
+        }
         tables.insert(row.get::<_, u32>(0), table);
     }
     Ok(tables)
@@ -299,7 +330,9 @@ fn read_constraints(
          LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
          LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
          {}
-           AND con.contype IN ('p', 'u', 'f', 'c')",
+           AND con.contype IN ('p', 'u', 'f', 'c')
+           -- What a partition inherits from its parent is the parent's.
+           AND con.coninhcount = 0 AND con.conparentid = 0",
         column_names("con.conkey", "con.conrelid"),
         column_names("con.confkey", "con.confrelid"),
         nulls_not_distinct(version, "i"),
@@ -380,7 +413,9 @@ fn read_indexes(
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
          {}
-           AND {not_a_constraint}",
+           AND {not_a_constraint}
+           -- A partition's index attached to its parent's is the parent's.
+           AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)",
         nulls_not_distinct(version, "i"),
         table_filter("i.indrelid"),
     );
@@ -470,9 +505,14 @@ fn read_indexes(
 /// names them only when they are not the key's defaults.
 fn key_extras(definition: &str) -> std::result::Result<KeyExtras, String> {
     use sqlparser::ast::Statement;
-    let statements =
-        sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, definition)
-            .map_err(|e| e.to_string())?;
+    // A partitioned table's index is `ON ONLY` the table, which sqlparser
+    // does not read.
+    let definition = definition.replacen(" ON ONLY ", " ON ", 1);
+    let statements = sqlparser::parser::Parser::parse_sql(
+        &sqlparser::dialect::PostgreSqlDialect {},
+        &definition,
+    )
+    .map_err(|e| e.to_string())?;
     let Some(Statement::CreateIndex(ci)) = statements.first() else {
         return Err("not a `CREATE INDEX` statement".into());
     };

@@ -18,8 +18,9 @@ impl Cx<'_> {
         let sqlparser::ast::AlterTable {
             name: table,
             if_exists,
-            // Tables are neither partitioned nor inherited (both are refused),
-            // so `ONLY` changes nothing.
+            // Inheritance is refused, and what `ALTER TABLE ONLY` leaves out
+            // on a partitioned table is what pg_dump then adds to each
+            // partition (or attaches), so the end is the same.
             only: _,
             operations,
             location,
@@ -43,9 +44,25 @@ impl Cx<'_> {
             }
             return Err(self.unknown_table(&name, &self.at_name(table)));
         }
+        let is_partition = self.schema.tables[&name].partition_of.is_some();
         for op in operations {
+            if is_partition
+                && matches!(
+                    op,
+                    AlterTableOperation::AddColumn { .. }
+                        | AlterTableOperation::DropColumn { .. }
+                        | AlterTableOperation::AlterColumn { .. }
+                        | AlterTableOperation::RenameColumn { .. }
+                )
+            {
+                return Err(self
+                    .unsupported(format!("changing a column of partition `{name}` on its own"))
+                    .note("a partition has its parent's columns; PostgreSQL refuses adding, dropping, renaming or retyping one, and the model does not carry a partition's own defaults or NOT NULL")
+                    .help("change the column on the partitioned table: PostgreSQL carries it to every partition"));
+            }
             self.alter_table(&name, op)?;
         }
+        self.sync_partition_columns(&name);
         Ok(())
     }
 
@@ -126,11 +143,10 @@ impl Cx<'_> {
             } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME COLUMN")?;
                 self.check_name(new_column_name, "column")?;
-                self.rename_column(
-                    name,
-                    &fold_ident(old_column_name),
-                    &fold_ident(new_column_name),
-                )
+                let (old, new) = (fold_ident(old_column_name), fold_ident(new_column_name));
+                self.rename_column(name, &old, &new)?;
+                self.rename_partition_column(name, &old, &new);
+                Ok(())
             }
             AlterTableOperation::RenameTable { table_name } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME TO")?;
@@ -154,12 +170,25 @@ impl Cx<'_> {
                 &["VALIDATE", "CONSTRAINT"],
                 "ALTER TABLE",
             )),
-            AlterTableOperation::AttachPartitionOf { .. }
-            | AlterTableOperation::AttachPartition { .. } => {
+            AlterTableOperation::AttachPartitionOf {
+                partition,
+                for_values,
+            } => self.attach_partition(name, partition, for_values),
+            AlterTableOperation::DetachPartitionOf { partition, mode } => {
+                if matches!(mode, Some(sqlparser::ast::DetachPartitionMode::Finalize)) {
+                    return Err(self.refuse_clause(
+                        "DETACH PARTITION ... FINALIZE",
+                        &["FINALIZE"],
+                        "ALTER TABLE",
+                    ));
+                }
+                self.not_in_declarative("ALTER TABLE ... DETACH PARTITION")?;
+                self.detach_partition(name, partition)
+            }
+            AlterTableOperation::AttachPartition { .. } => {
                 Err(self.refuse_clause("ATTACH PARTITION", &["ATTACH", "PARTITION"], "ALTER TABLE"))
             }
-            AlterTableOperation::DetachPartitionOf { .. }
-            | AlterTableOperation::DetachPartition { .. } => {
+            AlterTableOperation::DetachPartition { .. } => {
                 Err(self.refuse_clause("DETACH PARTITION", &["DETACH", "PARTITION"], "ALTER TABLE"))
             }
             AlterTableOperation::SetOptionsParens { .. } => {
@@ -393,6 +422,14 @@ impl Cx<'_> {
                             fk.ref_table = new_name.clone();
                         }
                     }
+                }
+            },
+        );
+        self.schema.tables.update_where(
+            |t| t.partition_of.as_ref().is_some_and(|of| of.parent == *old),
+            |t| {
+                if let Some(of) = &mut t.partition_of {
+                    of.parent = new_name.clone();
                 }
             },
         );

@@ -191,6 +191,11 @@ impl Cx<'_> {
             |t, _| t.name != *name,
             cascade,
         )?;
+        // Its partitions go with it (PostgreSQL drops them too), partitions
+        // of partitions first.
+        for partition in self.partitions_of(name) {
+            self.drop_table(&partition, true, cascade, at)?;
+        }
         self.schema.tables.remove(name);
         let owned: Vec<QualifiedName> = self
             .schema

@@ -16,6 +16,8 @@ mod constraints;
 mod drop;
 mod indexes;
 mod namespaces;
+mod partitions;
+pub use partitions::{partition_bound_from_text, partition_key_from_text};
 mod sequences;
 mod tables;
 mod types;
@@ -382,6 +384,9 @@ impl<'a> Cx<'a> {
                 new_name,
             } => return self.rename_sequence(sequence, *if_exists, new_name),
             ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
+            ParsedStatement::AttachIndexPartition { index, partition } => {
+                return self.attach_index_partition(index, partition);
+            }
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {

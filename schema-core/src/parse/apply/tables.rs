@@ -97,11 +97,16 @@ impl Cx<'_> {
             }
         };
         // PostgreSQL's clauses first, each with the words that start it.
-        let postgres: [(bool, &str, &[&str]); 10] = [
+        // Modelled: `PARTITION BY`, `PARTITION OF ... FOR VALUES` (see
+        // `create_table` and `partitions.rs`).
+        let _ = (partition_by, partition_of);
+        let postgres: [(bool, &str, &[&str]); 8] = [
             (*temporary, "TEMPORARY", &["TEMP"]),
-            (partition_by.is_some(), "PARTITION BY", &["PARTITION", "BY"]),
-            (partition_of.is_some(), "PARTITION OF", &["PARTITION", "OF"]),
-            (for_values.is_some(), "FOR VALUES", &["FOR", "VALUES"]),
+            (
+                for_values.is_some() && partition_of.is_none(),
+                "FOR VALUES",
+                &["FOR", "VALUES"],
+            ),
             (inherits.is_some(), "INHERITS", &["INHERITS"]),
             (on_commit.is_some(), "ON COMMIT", &["ON", "COMMIT"]),
             (query.is_some(), "AS query", &["AS"]),
@@ -238,12 +243,28 @@ impl Cx<'_> {
 
     fn fill_table(&mut self, name: &QualifiedName, ct: &CreateTable) -> Res<()> {
         let mut pending = Vec::new();
-        let mut previous_line = self.statement.origin.line;
-        for column in &ct.columns {
-            let line = self.at_ident(&column.name).line;
-            let directives = self.file.directives_between(previous_line, line);
-            previous_line = line;
-            self.add_column(name, column, directives, &mut pending)?;
+        let partition_of = match &ct.partition_of {
+            Some(parent) => Some(self.create_partition_columns(name, ct, parent)?),
+            None => {
+                let mut previous_line = self.statement.origin.line;
+                for column in &ct.columns {
+                    let line = self.at_ident(&column.name).line;
+                    let directives = self.file.directives_between(previous_line, line);
+                    previous_line = line;
+                    self.add_column(name, column, directives, &mut pending)?;
+                }
+                None
+            }
+        };
+        if let Some(expr) = &ct.partition_by {
+            let key = self.partition_key(expr)?;
+            self.check_partition_key(name, &key)?;
+            let origin = self.origin();
+            self.table_mut(name, &origin)?.partition_by = Some(key);
+        }
+        if let Some(of) = partition_of {
+            let origin = self.origin();
+            self.table_mut(name, &origin)?.partition_of = Some(of);
         }
         for constraint in &ct.constraints {
             pending.push(self.table_constraint(constraint)?);

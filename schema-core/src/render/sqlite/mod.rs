@@ -543,6 +543,17 @@ impl Renderer for Sqlite {
                 public(from, "table").and_then(|()| public(to, "table"))
             }
             Change::RenameColumn { table, .. } => public(table, "table"),
+            Change::CreateTable(t) if t.partition_by.is_some() => Err(format!(
+                "table `{}` is partitioned (`PARTITION BY`), which SQLite has no equivalent of; keep it PostgreSQL-only or declare one plain table",
+                t.name
+            )),
+            Change::CreateTable(t) if t.partition_of.is_some() => Err(format!(
+                "table `{}` is a partition (`PARTITION OF`), which SQLite has no equivalent of",
+                t.name
+            )),
+            Change::SetPartitionBound { table, .. } => Err(format!(
+                "SQLite has no partitions; the bound of partition `{table}` cannot change there"
+            )),
             Change::CreateTable(t) if t.unlogged => Err(format!(
                 "table `{}` is `UNLOGGED`, which SQLite has no equivalent of; drop `UNLOGGED` from its `CREATE TABLE`",
                 t.name
@@ -804,7 +815,15 @@ impl Renderer for Sqlite {
             return Err(self.unsupported(change, reason));
         }
         for change in changes {
-            if let Some(reason) = extension_type_refusal(change, to) {
+            let cx = Context {
+                changes,
+                from,
+                to,
+                change,
+            };
+            if let Some(reason) =
+                extension_type_refusal(change, to).or_else(|| partitioned_table_refusal(&cx))
+            {
                 return Err(self.unsupported(change, reason));
             }
         }
@@ -906,4 +925,41 @@ fn extension_type_refusal(change: &Change, to: &Schema) -> Option<String> {
             column.name
         ))
     })
+}
+
+/// Why a change to a partitioned table or a partition cannot reach SQLite,
+/// which has neither (creating one is refused by `refusal`'s own arms).
+fn partitioned_table_refusal(cx: &Context<'_>) -> Option<String> {
+    let table = match cx.change {
+        Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::AlterColumn { table, .. }
+        | Change::RenameColumn { table, .. }
+        | Change::AddConstraint { table, .. }
+        | Change::DropConstraint { table, .. }
+        | Change::RenameConstraint { table, .. }
+        | Change::CreateIndex { table, .. }
+        | Change::DropIndex { table, .. }
+        | Change::RenameIndex { table, .. }
+        | Change::SetTableComment { table, .. }
+        | Change::SetTableFlags { table, .. } => table,
+        Change::DropTable(t) => &t.name,
+        Change::RenameTable { to, .. } => to,
+        _ => return None,
+    };
+    let t = cx
+        .to
+        .tables
+        .get(table)
+        .or_else(|| cx.from.tables.get(table))?;
+    let what = if t.partition_of.is_some() {
+        "a partition"
+    } else if t.partition_by.is_some() {
+        "partitioned"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "table `{table}` is {what}, which SQLite has no equivalent of"
+    ))
 }
