@@ -5,7 +5,10 @@
 use super::{Renderer, Statement, Unsupported, literal};
 use crate::diff::Change;
 use crate::model::names;
-use crate::model::{Column, Identity, QualifiedName, Schema, SqlType, Table};
+use crate::model::{
+    Column, Identity, QualifiedName, Schema, SequenceOption, SequenceOptions, SequenceType,
+    SqlType, Table,
+};
 
 /// The PostgreSQL renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,9 +62,12 @@ pub(super) fn serial_type(
     if c.default.as_ref() != Some(&default) {
         return None;
     }
+    // `serial` creates its sequence with the defaults for the column's type.
+    let defaults = SequenceType::of(&c.data_type).map(SequenceOptions::defaults);
     let created = changes.iter().any(|ch| {
         matches!(ch, Change::CreateSequence(s) if s.name == seq
-            && s.owned_by.as_ref().is_some_and(|(t, col)| t == table && *col == c.name))
+            && s.owned_by.as_ref().is_some_and(|(t, col)| t == table && *col == c.name)
+            && Some(s.options) == defaults)
     });
     if !created {
         return None;
@@ -267,13 +273,32 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
     }
     match (from.identity, to.identity) {
         (None, Some(kind)) => out.push(Statement::new(format!(
-            "{prefix} ADD GENERATED {} AS IDENTITY;",
-            identity_words(kind)
+            "{prefix} ADD GENERATED {} AS IDENTITY{};",
+            identity_words(kind),
+            identity_options(to)
         ))),
-        (Some(a), Some(b)) if a != b => out.push(Statement::new(format!(
-            "{prefix} SET GENERATED {};",
-            identity_words(b)
-        ))),
+        (Some(a), Some(b)) => {
+            let mut sets = Vec::new();
+            if a != b {
+                sets.push(format!("SET GENERATED {}", identity_words(b)));
+            }
+            if let (Some(mut before), Some(after)) = (from.identity_options, to.identity_options) {
+                // A new column type is the sequence's new type too.
+                if let Some(ty) = SequenceType::of(&to.data_type) {
+                    let _ = before.apply(&[SequenceOption::As(ty)], false);
+                }
+                sets.extend(
+                    before
+                        .alter_options(&after)
+                        .iter()
+                        .filter(|o| !matches!(o, SequenceOption::As(_)))
+                        .map(|o| format!("SET {o}")),
+                );
+            }
+            if !sets.is_empty() {
+                out.push(Statement::new(format!("{prefix} {};", sets.join(" "))));
+            }
+        }
         _ => {}
     }
     if from.comment != to.comment {
@@ -433,6 +458,33 @@ pub(super) fn recreate_enum<R: Renderer + ?Sized>(
     )));
     out.extend(restore);
     Ok(out)
+}
+
+/// ` (option ...)` of an identity column whose sequence options differ from
+/// PostgreSQL's defaults for its type; empty otherwise.
+pub(super) fn identity_options(c: &Column) -> String {
+    match (c.identity_options, SequenceType::of(&c.data_type)) {
+        (Some(options), Some(ty)) => {
+            let list = options.create_options(ty);
+            if list.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    list.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// ` option option ...`, each as PostgreSQL reads it.
+pub(super) fn option_list(options: &[SequenceOption]) -> String {
+    options.iter().map(|o| format!(" {o}")).collect()
 }
 
 /// `ALWAYS` or `BY DEFAULT`.
