@@ -510,6 +510,12 @@ pub trait Renderer {
     fn render_alter_sequence(&self, _cx: &Context<'_>, from: &Sequence, to: &Sequence) -> Rendered {
         let mut out = Vec::new();
         let options = from.options.alter_options(&to.options);
+        let sequence = format!("{}::regclass", literal(&self.object_name(&to.name)));
+        out.extend(postgres::move_into_range(
+            &sequence,
+            &from.options,
+            &to.options,
+        ));
         if !options.is_empty() {
             out.push(Statement::new(format!(
                 "ALTER SEQUENCE {}{};",

@@ -287,6 +287,12 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
                 if let Some(ty) = SequenceType::of(&to.data_type) {
                     let _ = before.apply(&[SequenceOption::As(ty)], false);
                 }
+                let sequence = format!(
+                    "pg_get_serial_sequence({}, {})::regclass",
+                    literal(&r.object_name(table)),
+                    literal(&r.ident(&to.name))
+                );
+                out.extend(move_into_range(&sequence, &before, &after));
                 sets.extend(
                     before
                         .alter_options(&after)
@@ -480,6 +486,39 @@ pub(super) fn identity_options(c: &Column) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// Before an `ALTER SEQUENCE` that raises an ascending sequence's minimum
+/// (or lowers a descending one's maximum): PostgreSQL refuses the new bound
+/// while the sequence's current value lies outside it, so a value short of
+/// it moves to the new start, further along the sequence's own direction
+/// (never back over values it gave). `sequence` is a `regclass` expression.
+/// A bound the other way (an ascending maximum below the current value) is
+/// left to PostgreSQL to refuse: values were given past it.
+pub(super) fn move_into_range(
+    sequence: &str,
+    from: &SequenceOptions,
+    to: &SequenceOptions,
+) -> Option<Statement> {
+    let outside = if to.increment > 0 && to.min_value > from.min_value {
+        format!(
+            "coalesce(pg_sequence_last_value({sequence}), {}) < {}",
+            to.min_value.checked_sub(1)?,
+            to.min_value
+        )
+    } else if to.increment < 0 && to.max_value < from.max_value {
+        format!(
+            "coalesce(pg_sequence_last_value({sequence}), {}) > {}",
+            to.max_value.checked_add(1)?,
+            to.max_value
+        )
+    } else {
+        return None;
+    };
+    Some(Statement::new(format!(
+        "SELECT setval({sequence}, {}, false) WHERE {outside};",
+        to.start
+    )))
 }
 
 /// ` option option ...`, each as PostgreSQL reads it.
