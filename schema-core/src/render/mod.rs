@@ -509,13 +509,22 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_alter_sequence(&self, _cx: &Context<'_>, from: &Sequence, to: &Sequence) -> Rendered {
         let mut out = Vec::new();
-        let options = from.options.alter_options(&to.options);
         let sequence = format!("{}::regclass", literal(&self.object_name(&to.name)));
-        out.extend(postgres::move_into_range(
-            &sequence,
-            &from.options,
-            &to.options,
-        ));
+        let moved = postgres::move_into_range(&sequence, &from.options, &to.options);
+        let mut before = from.options;
+        if let Some(wide) = moved
+            .as_ref()
+            .and_then(|_| postgres::widened(&before, &to.options, true))
+        {
+            out.push(Statement::new(format!(
+                "ALTER SEQUENCE {}{};",
+                self.object_name(&to.name),
+                postgres::option_list(&before.alter_options(&wide))
+            )));
+            before = wide;
+        }
+        out.extend(moved);
+        let options = before.alter_options(&to.options);
         if !options.is_empty() {
             out.push(Statement::new(format!(
                 "ALTER SEQUENCE {}{};",

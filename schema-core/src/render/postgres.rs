@@ -292,7 +292,22 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
                     literal(&r.object_name(table)),
                     literal(&r.ident(&to.name))
                 );
-                out.extend(move_into_range(&sequence, &before, &after));
+                let set = |options: Vec<SequenceOption>| -> Vec<String> {
+                    options
+                        .iter()
+                        .filter(|o| !matches!(o, SequenceOption::As(_)))
+                        .map(|o| format!("SET {o}"))
+                        .collect()
+                };
+                let moved = move_into_range(&sequence, &before, &after);
+                if let Some(wide) = moved.as_ref().and_then(|_| widened(&before, &after, false)) {
+                    out.push(Statement::new(format!(
+                        "{prefix} {};",
+                        set(before.alter_options(&wide)).join(" ")
+                    )));
+                    before = wide;
+                }
+                out.extend(moved);
                 sets.extend(
                     before
                         .alter_options(&after)
@@ -519,6 +534,27 @@ pub(super) fn move_into_range(
         "SELECT setval({sequence}, {}, false) WHERE {outside};",
         to.start
     )))
+}
+
+/// When [`move_into_range`] must move the value to `to`'s start and that
+/// start lies outside `from`'s bounds (where `setval` refuses it): the
+/// options of a first `ALTER` whose bounds hold both (`bigint`, the widest
+/// type, when `may_retype`; an identity keeps its column's type).
+pub(super) fn widened(
+    from: &SequenceOptions,
+    to: &SequenceOptions,
+    may_retype: bool,
+) -> Option<SequenceOptions> {
+    if (from.min_value..=from.max_value).contains(&to.start) {
+        return None;
+    }
+    let mut wide = *from;
+    if may_retype {
+        wide.data_type = SequenceType::BigInt;
+    }
+    wide.min_value = from.min_value.min(to.start);
+    wide.max_value = from.max_value.max(to.start);
+    Some(wide)
 }
 
 /// ` option option ...`, each as PostgreSQL reads it.
