@@ -185,15 +185,13 @@ impl Cx<'_> {
         }
         let source = &self.file.source;
         let mut found = 0;
-        let mut line = self.statement.origin.line;
-        for text in source
+        let first = self.statement.origin.line;
+        let lines = source
             .text
             .lines()
-            .skip(usize::try_from(line).ok()?.saturating_sub(1))
-        {
-            if line > self.statement.end_line {
-                break;
-            }
+            .skip(usize::try_from(first).ok()?.saturating_sub(1))
+            .zip(first..=self.statement.end_line.max(first));
+        for (text, line) in lines {
             let upper = text.to_ascii_uppercase();
             for (i, _) in upper.match_indices(word) {
                 let before = upper[..i].chars().next_back();
@@ -208,7 +206,6 @@ impl Cx<'_> {
                     found += 1;
                 }
             }
-            line += 1;
         }
         None
     }
