@@ -285,6 +285,44 @@ fn identity_alterations_replay() {
     );
 }
 
+#[test]
+fn an_identity_retyped_past_its_bounds_is_refused_as_postgresql_refuses_it() {
+    let from =
+        schema("CREATE TABLE t (a bigint GENERATED ALWAYS AS IDENTITY (MAXVALUE 10000000000));");
+    let d = migrate(from, "ALTER TABLE t ALTER COLUMN a TYPE integer;")
+        .err()
+        .unwrap_or_default();
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].message
+            .contains("MAXVALUE (10000000000) is out of range for sequence data type integer"),
+        "{}",
+        render_all(&d, false)
+    );
+    let from = schema("CREATE TABLE u (a integer GENERATED ALWAYS AS IDENTITY);");
+    let d = migrate(from, "ALTER TABLE u ALTER COLUMN a SET CYCLE SET NO CYCLE;")
+        .err()
+        .unwrap_or_default();
+    assert!(
+        d.first()
+            .is_some_and(|d| d.message.contains("conflicting or redundant options")),
+        "{}",
+        render_all(&d, false)
+    );
+}
+
+#[test]
+fn drift_in_options_names_each_difference() {
+    let migrated = schema("CREATE SEQUENCE s;");
+    let declared = schema("CREATE SEQUENCE s INCREMENT BY 4 CYCLE;");
+    let d = schema_core::diff::drift::drift(&migrated, &declared);
+    assert_eq!(d.len(), 1);
+    let text = render_all(&d, false);
+    assert!(text.contains("sequence `s` differs"), "{text}");
+    assert!(text.contains("INCREMENT BY 1 → 4"), "{text}");
+    assert!(text.contains("NO CYCLE → CYCLE"), "{text}");
+}
+
 /// The generated migration, read back as a migration, gives its target (and
 /// its down gives the source back).
 #[test]

@@ -315,15 +315,21 @@ impl Cx<'_> {
                 let c = self.column_mut(table, column)?;
                 if let Some(options) = &mut c.identity_options {
                     // The identity's sequence takes the column's new type.
-                    let changed = SequenceType::of(&spec.ty)
-                        .and_then(|t| options.apply(&[SequenceOption::As(t)], false).ok());
-                    if changed.is_none() {
+                    let Some(ty) = SequenceType::of(&spec.ty) else {
                         return Err(Diagnostic::error(
                             codes::SYNTAX,
                             format!("identity column `{}` must be smallint, integer or bigint, not `{}`", c.name, spec.ty),
                         )
                         .at(&at)
                         .help("drop the identity first (`ALTER COLUMN ... DROP IDENTITY`)"));
+                    };
+                    if let Err(m) = options.apply(&[SequenceOption::As(ty)], false) {
+                        return Err(Diagnostic::error(
+                            codes::SYNTAX,
+                            format!("PostgreSQL refuses the new type of identity column `{}`: {m}", c.name),
+                        )
+                        .at(&at)
+                        .help("change the identity's bounds first (`ALTER COLUMN ... SET MAXVALUE n`)"));
                     }
                 }
                 c.data_type = spec.ty;
