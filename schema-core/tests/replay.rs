@@ -90,7 +90,7 @@ fn renames_follow_through_constraints_indexes_and_foreign_keys() {
         // PostgreSQL keeps the names of the sequence, primary key and foreign key.
         "create table accounts (id integer not null default nextval('a_id_seq'), mail text,
              constraint a_pkey primary key (id), constraint accounts_mail_key unique (mail));
-         create sequence a_id_seq owned by accounts.id;
+         create sequence a_id_seq as integer owned by accounts.id;
          create table b (id int primary key, a_id int, constraint b_a_id_fkey foreign key (a_id) references accounts (id));
          create index accounts_lower on accounts (lower(mail)) where mail is not null;",
     );

@@ -1,8 +1,8 @@
 //! Random but valid pairs of PostgreSQL schemas, written in the `schema.sql`
 //! language, for property tests: `from` is a random schema and `to` is `from`
 //! after random edits (tables, columns, types, nullability, defaults,
-//! constraints, indexes, enum labels, renames with their
-//! `-- schema: renamed from <old>` hints).
+//! constraints, indexes, enum labels, free-standing sequences and their
+//! options, renames with their `-- schema: renamed from <old>` hints).
 //!
 //! Both come from one structural value (vectors of tables, columns and edits)
 //! whose cross-references are [`Pick`]s resolved when the schemas are built, so
@@ -62,9 +62,15 @@ pub fn schema_pair_strategy_for(sqlite_friendly: bool) -> impl Strategy<Value = 
         prop::collection::vec(raw_enum(), 0..=2),
         prop::collection::vec(raw_table(), 1..=4),
         prop::collection::vec(raw_edit(), 0..=8),
+        prop::collection::vec(raw_sequence(), 0..=2),
     )
-        .prop_map(move |(enums, tables, edits)| {
-            let from = Model::build(&enums, &tables, sqlite_friendly);
+        .prop_map(move |(enums, tables, edits, sequences)| {
+            let mut from = Model::build(&enums, &tables, sqlite_friendly);
+            if !sqlite_friendly {
+                for s in &sequences {
+                    from.add_sequence(s);
+                }
+            }
             let mut to = from.clone();
             for edit in &edits {
                 to.apply(edit);
@@ -86,6 +92,10 @@ const TABLE_NAMES: &[&str] = &["users", "orders", "Items", "order", "events", "n
 /// Column names: `select` and `Mixed` need quotes.
 const COLUMN_NAMES: &[&str] = &["a", "b", "c", "d", "e", "f", "select", "Mixed"];
 const ENUM_NAMES: &[&str] = &["mood", "status", "level", "color"];
+/// Sequence names: `Batch` needs quotes.
+const SEQUENCE_NAMES: &[&str] = &["counter", "ticket_no", "Batch"];
+const SEQUENCE_TYPES: &[&str] = &["smallint", "integer", "bigint"];
+const INCREMENTS: &[i64] = &[1, 5, -1, -3];
 const LABELS: &[&str] = &["low", "mid", "high", "urgent", "none", "new", "done", "old"];
 const NUMERIC: &[(u32, u32)] = &[(10, 2), (5, 0), (12, 4)];
 const LENGTHS: &[u32] = &[1, 10, 50, 255];
@@ -245,8 +255,24 @@ struct RawEnum {
     labels: usize,
 }
 
+/// A free-standing sequence: every choice keeps its options valid on any
+/// type (bounds and start sit on the increment's side of zero).
+#[derive(Clone, Debug)]
+struct RawSequence {
+    name: Pick,
+    ty: Pick,
+    increment: Pick,
+    bound: bool,
+    start: bool,
+    cache: bool,
+    cycle: bool,
+}
+
 #[derive(Clone, Debug)]
 enum RawEdit {
+    AddSequence(RawSequence),
+    DropSequence(Pick),
+    AlterSequence(Pick, RawSequence),
     ToggleNotNull(Pick, Pick),
     SetDefault(Pick, Pick, Pick),
     DropDefault(Pick, Pick),
@@ -431,9 +457,40 @@ fn raw_enum() -> impl Strategy<Value = RawEnum> {
     (pick(), 2..=4usize).prop_map(|(name, labels)| RawEnum { name, labels })
 }
 
+fn raw_sequence() -> impl Strategy<Value = RawSequence> {
+    (
+        pick(),
+        pick(),
+        pick(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(name, ty, increment, bound, start, cache, cycle)| RawSequence {
+                name,
+                ty,
+                increment,
+                bound,
+                start,
+                cache,
+                cycle,
+            },
+        )
+}
+
 fn raw_edit() -> impl Strategy<Value = RawEdit> {
     let p = pick;
     let arms: Vec<(u32, BoxedStrategy<RawEdit>)> = vec![
+        (1, raw_sequence().prop_map(RawEdit::AddSequence).boxed()),
+        (1, p().prop_map(RawEdit::DropSequence).boxed()),
+        (
+            2,
+            (p(), raw_sequence())
+                .prop_map(|(s, raw)| RawEdit::AlterSequence(s, raw))
+                .boxed(),
+        ),
         (
             3,
             (p(), p())
@@ -553,6 +610,31 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
         ),
     ];
     Union::new_weighted(arms)
+}
+
+/// The options of a [`RawSequence`], as written after its name.
+fn sequence_options(raw: &RawSequence) -> String {
+    let ty = SEQUENCE_TYPES[raw.ty.index(SEQUENCE_TYPES.len())];
+    let increment = INCREMENTS[raw.increment.index(INCREMENTS.len())];
+    let mut out = format!(" AS {ty} INCREMENT BY {increment}");
+    let side = increment.signum();
+    if raw.bound {
+        if side > 0 {
+            out.push_str(" MAXVALUE 1000");
+        } else {
+            out.push_str(" MINVALUE -1000");
+        }
+    }
+    if raw.start {
+        let _ = write!(out, " START WITH {}", 7 * side);
+    }
+    if raw.cache {
+        out.push_str(" CACHE 10");
+    }
+    if raw.cycle {
+        out.push_str(" CYCLE");
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -795,6 +877,9 @@ impl TableDef {
 #[derive(Clone, Debug, Default)]
 struct Model {
     enums: Vec<EnumDef>,
+    /// Free-standing sequences: name and options as written (never in the
+    /// SQLite-friendly space: SQLite has no sequences).
+    sequences: Vec<(String, String)>,
     tables: Vec<TableDef>,
     next_id: usize,
     /// Only what the SQLite renderer supports (see [`schema_pair_strategy_for`]).
@@ -838,6 +923,12 @@ impl Model {
     /// An explicit constraint or index name no other object has.
     fn explicit(&mut self, named: bool, prefix: &str) -> Option<String> {
         named.then(|| format!("{prefix}{}", self.id()))
+    }
+
+    fn add_sequence(&mut self, raw: &RawSequence) {
+        let base = SEQUENCE_NAMES[raw.name.index(SEQUENCE_NAMES.len())];
+        let name = fresh(base, |n| self.sequences.iter().any(|(s, _)| s == n));
+        self.sequences.push((name, sequence_options(raw)));
     }
 
     fn add_enum(&mut self, raw: &RawEnum) {
@@ -1085,6 +1176,15 @@ impl Model {
 
     fn apply(&mut self, edit: &RawEdit) {
         match edit {
+            RawEdit::AddSequence(raw) if !self.sqlite_friendly => self.add_sequence(raw),
+            RawEdit::DropSequence(p) if !self.sequences.is_empty() => {
+                self.sequences.remove(p.index(self.sequences.len()));
+            }
+            RawEdit::AlterSequence(p, raw) if !self.sequences.is_empty() => {
+                let i = p.index(self.sequences.len());
+                self.sequences[i].1 = sequence_options(raw);
+            }
+            RawEdit::AddSequence(_) | RawEdit::DropSequence(_) | RawEdit::AlterSequence(..) => {}
             RawEdit::AddTable(raw) => self.add_table(raw, false),
             RawEdit::AddEnum(raw) => self.add_enum(raw),
             RawEdit::DropEnum(p) => {
@@ -1463,6 +1563,9 @@ impl Model {
         }
         if !self.enums.is_empty() {
             out.push('\n');
+        }
+        for (name, options) in &self.sequences {
+            let _ = writeln!(out, "CREATE SEQUENCE {}{options};", q(name));
         }
         for t in &self.tables {
             self.render_table(t, &mut out);

@@ -157,13 +157,26 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             .note(format!("schema.sql: ({})", to.values.join(", ")))
             .note(format!("migrations: ({})", from.values.join(", ")))
             .help("add a migration with `ALTER TYPE ... ADD VALUE` / `RENAME VALUE`, or fix schema.sql"),
-            Change::AlterSequence { from, to } => Diagnostic::error(
-                codes::DRIFT,
-                format!("sequence `{}` has a different owner in schema.sql and in the migrations", to.name),
-            )
-            .at(&to.origin)
-            .related(&from.origin, "created by this migration")
-            .help("add a migration with `ALTER SEQUENCE ... OWNED BY`, or fix schema.sql"),
+            Change::AlterSequence { from, to } => {
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!("sequence `{}` differs between schema.sql and the migrations", to.name),
+                )
+                .at(&to.origin)
+                .related(&from.origin, "created by this migration");
+                let owner = |s: &crate::model::Sequence| {
+                    s.owned_by
+                        .as_ref()
+                        .map_or_else(|| "NONE".to_string(), |(t, c)| format!("{t}.{c}"))
+                };
+                if from.owned_by != to.owned_by {
+                    d = d.note(format!("OWNED BY: {} in the migrations, {} in schema.sql", owner(from), owner(to)));
+                }
+                for difference in from.options.differences(&to.options) {
+                    d = d.note(format!("migrations → schema.sql: {difference}"));
+                }
+                d.help("add a migration with `ALTER SEQUENCE ...` (`schema new` writes it), or fix schema.sql")
+            }
             Change::AddColumn { table, column } => Diagnostic::error(
                 codes::DRIFT,
                 format!(

@@ -70,7 +70,7 @@ pub enum Change {
     },
     /// A sequence only `from` has.
     DropSequence(Sequence),
-    /// A sequence whose owner differs.
+    /// A sequence whose owner or options (`AS`, `INCREMENT`, ...) differ.
     AlterSequence {
         /// Before.
         from: Sequence,
@@ -276,6 +276,11 @@ pub(crate) fn column_differences(from: &Column, to: &Column) -> Vec<String> {
             identity(to.identity)
         ));
     }
+    if let (Some(a), Some(b)) = (&from.identity_options, &to.identity_options) {
+        for d in a.differences(b) {
+            out.push(format!("identity {d}"));
+        }
+    }
     if from.generated != to.generated {
         out.push("generated expression differs".to_string());
     }
@@ -317,7 +322,13 @@ impl fmt::Display for Change {
                 write!(f, "rename sequence `{from}` to `{}`", to.name)
             }
             Change::DropSequence(s) => write!(f, "drop sequence `{}`", s.name),
-            Change::AlterSequence { to, .. } => write!(f, "change owner of sequence `{}`", to.name),
+            Change::AlterSequence { from, to } => {
+                let mut what = from.options.differences(&to.options);
+                if from.owned_by != to.owned_by {
+                    what.insert(0, "owner".to_string());
+                }
+                write!(f, "change sequence `{}`: {}", to.name, what.join(", "))
+            }
             Change::CreateTable(t) => write!(f, "create table `{}`", t.name),
             Change::DropTable(t) => write!(f, "drop table `{}`", t.name),
             Change::RenameTable { from, to } => write!(f, "rename table `{from}` to `{to}`"),

@@ -13,6 +13,7 @@ pub mod expr;
 pub mod map;
 pub mod mentions;
 pub mod names;
+pub mod sequence;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use std::fmt;
 
 pub use expr::Expression;
 pub use map::{Indexed, Journal, ObjectMap};
+pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use types::SqlType;
 
 use crate::diagnostic::Origin;
@@ -511,6 +513,9 @@ pub struct Column {
     pub default: Option<Expression>,
     /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
     pub identity: Option<Identity>,
+    /// The options of an identity column's sequence (`AS IDENTITY (...)`),
+    /// `Some` exactly when `identity` is; their type is the column's.
+    pub identity_options: Option<SequenceOptions>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub generated: Option<Expression>,
     /// `COMMENT ON COLUMN`.
@@ -723,6 +728,8 @@ pub struct Sequence {
     pub name: QualifiedName,
     /// `OWNED BY table.column`.
     pub owned_by: Option<(QualifiedName, String)>,
+    /// `AS`, `INCREMENT`, `MINVALUE`, `MAXVALUE`, `START`, `CACHE`, `CYCLE`.
+    pub options: SequenceOptions,
     /// Where it is declared.
     pub origin: Origin,
 }

@@ -7,6 +7,7 @@
 //! reads `schema.sql` ([`Mode::Declarative`]) and replays migrations
 //! ([`Mode::Migration`]).
 
+pub mod alter_sequence;
 pub mod apply;
 pub mod keywords;
 
@@ -19,6 +20,11 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 pub use apply::{Mode, apply_statement};
+
+use alter_sequence::ReadError;
+
+/// A statement read by hand from the parser's tokens.
+type HandReader = fn(&mut Parser<'_>) -> Result<ParsedStatement, ReadError>;
 
 use crate::diagnostic::{Diagnostic, Origin, Source, codes};
 use crate::directive::{self, Directive};
@@ -48,12 +54,35 @@ pub struct LocatedStatement {
 pub enum ParsedStatement {
     /// Parsed by sqlparser.
     Sql(Box<Statement>),
-    /// `ALTER SEQUENCE name [OWNED BY table.column | NONE] ...` (sqlparser has no AST for it).
-    AlterSequenceOwnedBy {
+    /// `ALTER SEQUENCE [IF EXISTS] name option... [RESTART ...] [OWNED BY
+    /// table.column | NONE]` (sqlparser has no AST for it).
+    AlterSequence {
         /// The sequence name parts.
         sequence: Vec<String>,
-        /// `table.column` parts, `None` for `OWNED BY NONE` or no `OWNED BY`.
-        owned_by: Option<Vec<String>>,
+        /// `IF EXISTS`.
+        if_exists: bool,
+        /// The options it sets, in order, each where it is written.
+        options: Vec<alter_sequence::LocatedOption>,
+        /// `OWNED BY`: `Some(None)` for `OWNED BY NONE`, `None` without one.
+        owned_by: Option<Option<Vec<String>>>,
+        /// Where `RESTART [[WITH] n]` is: it sets the sequence's value, not
+        /// its schema.
+        restart: Option<(u32, u32)>,
+    },
+    /// `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c` with an identity
+    /// form sqlparser does not read (`SET GENERATED`, `SET INCREMENT BY n`,
+    /// `RESTART`, `DROP IDENTITY`).
+    AlterIdentity {
+        /// The table name parts.
+        table: Vec<String>,
+        /// `IF EXISTS` (of the table).
+        if_exists: bool,
+        /// The column.
+        column: String,
+        /// The column name's line and column.
+        column_at: (u32, u32),
+        /// What it does.
+        alteration: alter_sequence::IdentityAlteration,
     },
     /// `ALTER SEQUENCE [IF EXISTS] name RENAME TO new` (read by hand too).
     RenameSequence {
@@ -473,121 +502,6 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     })
 }
 
-/// The first option of an `ALTER SEQUENCE` the model does not carry, if any:
-/// sequence options are not modelled yet, so they are refused by name.
-fn refused_sequence_option(tokens: &[TokenWithSpan]) -> Option<(&'static str, &TokenWithSpan)> {
-    const OPTIONS: &[(Keyword, &str)] = &[
-        (Keyword::AS, "AS"),
-        (Keyword::INCREMENT, "INCREMENT BY"),
-        (Keyword::MINVALUE, "MINVALUE"),
-        (Keyword::MAXVALUE, "MAXVALUE"),
-        (Keyword::NO, "NO MINVALUE / NO MAXVALUE / NO CYCLE"),
-        (Keyword::START, "START WITH"),
-        (Keyword::RESTART, "RESTART"),
-        (Keyword::CACHE, "CACHE"),
-        (Keyword::CYCLE, "CYCLE"),
-        (Keyword::SET, "SET"),
-    ];
-    tokens.iter().find_map(|t| match &t.token {
-        Token::Word(w) if w.quote_style.is_none() => OPTIONS
-            .iter()
-            .find(|(k, _)| *k == w.keyword)
-            .map(|(_, clause)| (*clause, t)),
-        _ => None,
-    })
-}
-
-/// Reads `ALTER SEQUENCE [IF EXISTS] name ... [OWNED BY a.b | NONE] ...;` by hand.
-fn parse_alter_sequence(parser: &mut Parser<'_>) -> Result<ParsedStatement, AlterSequenceError> {
-    parser.next_token(); // ALTER
-    parser.next_token(); // SEQUENCE
-    let mut located = Vec::new();
-    loop {
-        let t = parser.peek_token();
-        if matches!(t.token, Token::SemiColon | Token::EOF) {
-            break;
-        }
-        let t = parser.next_token();
-        if !matches!(t.token, Token::Whitespace(_)) {
-            located.push(t);
-        }
-    }
-    let tokens: Vec<Token> = located.iter().map(|t| t.token.clone()).collect();
-    let if_exists = matches!(&tokens[..], [Token::Word(a), Token::Word(b), ..] if a.keyword == Keyword::IF && b.keyword == Keyword::EXISTS);
-    let mut i = if if_exists { 2 } else { 0 };
-    let mut sequence = Vec::new();
-    while let Some(v) = tokens.get(i).and_then(word_value) {
-        sequence.push(v);
-        i += 1;
-        if tokens.get(i) == Some(&Token::Period) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    if sequence.is_empty() {
-        return Err(AlterSequenceError::Syntax(
-            "expected a sequence name after ALTER SEQUENCE".to_string(),
-        ));
-    }
-    if let [Token::Word(a), Token::Word(b), rest @ ..] = &tokens[i..] {
-        if a.keyword == Keyword::RENAME && b.keyword == Keyword::TO {
-            return match rest {
-                [name] if word_value(name).is_some() => Ok(ParsedStatement::RenameSequence {
-                    sequence,
-                    if_exists,
-                    new_name: word_value(name).unwrap_or_default(),
-                }),
-                _ => Err(AlterSequenceError::Syntax(
-                    "expected one new name after ALTER SEQUENCE ... RENAME TO".to_string(),
-                )),
-            };
-        }
-    }
-    if let Some((clause, at)) = refused_sequence_option(&located[i..]) {
-        let (line, column) = line_col(at);
-        return Err(AlterSequenceError::Refused(clause, line, column));
-    }
-    let mut owned_by = None;
-    while i < tokens.len() {
-        if let (Some(Token::Word(a)), Some(Token::Word(b))) = (tokens.get(i), tokens.get(i + 1)) {
-            if a.keyword == Keyword::OWNED && b.keyword == Keyword::BY {
-                i += 2;
-                let mut parts = Vec::new();
-                while let Some(v) = tokens.get(i).and_then(word_value) {
-                    parts.push(v);
-                    i += 1;
-                    if tokens.get(i) == Some(&Token::Period) {
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-                owned_by = match parts.as_slice() {
-                    [none] if none == "none" => None,
-                    [] => {
-                        return Err(AlterSequenceError::Syntax(
-                            "expected `table.column` or NONE after OWNED BY".into(),
-                        ));
-                    }
-                    _ => Some(parts),
-                };
-                continue;
-            }
-        }
-        i += 1;
-    }
-    Ok(ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by })
-}
-
-/// Why an `ALTER SEQUENCE` was not read.
-enum AlterSequenceError {
-    /// It is not valid SQL.
-    Syntax(String),
-    /// It sets an option the model does not carry: the clause, its line and column.
-    Refused(&'static str, u32, u32),
-}
-
 /// `DROP INDEX CONCURRENTLY` changes the schema as `DROP INDEX` does, and
 /// sqlparser does not read the word there: blank it (keeping every location).
 /// The file's own text, which PostgreSQL runs, keeps it.
@@ -791,8 +705,15 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             });
             continue;
         }
-        if kind.starts_with("ALTER SEQUENCE") {
-            match parse_alter_sequence(&mut parser) {
+        let by_hand = if kind.starts_with("ALTER SEQUENCE") {
+            Some(alter_sequence::parse_alter_sequence as HandReader)
+        } else if kind.starts_with("ALTER TABLE") && alter_sequence::peek_alter_identity(&parser) {
+            Some(alter_sequence::parse_alter_identity as HandReader)
+        } else {
+            None
+        };
+        if let Some(read) = by_hand {
+            match read(&mut parser) {
                 Ok(statement) => {
                     let end_line = line_col(&parser.peek_token()).0.max(line);
                     file.statements.push(LocatedStatement {
@@ -804,20 +725,21 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                             .to_string(),
                     });
                 }
-                Err(AlterSequenceError::Syntax(message)) => diagnostics.push(
+                Err(ReadError::Syntax(message, line, column)) => diagnostics.push(
                     Diagnostic::error(codes::SYNTAX, message)
-                        .at(&origin)
-                        .help("write `ALTER SEQUENCE name OWNED BY table.column`"),
+                        .at(&Origin::clamped(source, line, column))
+                        .related(&origin, format!("in this `{kind}`"))
+                        .help("write `ALTER SEQUENCE name [AS type] [INCREMENT BY n] [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START WITH n] [CACHE n] [[NO] CYCLE] [OWNED BY table.column | NONE]`, or for an identity column `ALTER TABLE t ALTER COLUMN c SET GENERATED ALWAYS | SET INCREMENT BY n | ... | DROP IDENTITY`"),
                 ),
-                Err(AlterSequenceError::Refused(clause, line, column)) => diagnostics.push(
+                Err(ReadError::Refused(clause, line, column)) => diagnostics.push(
                     Diagnostic::error(
                         codes::UNSUPPORTED_FEATURE,
-                        format!("`{clause}` is not supported yet: the schema model does not carry sequence options"),
+                        format!("`{clause}` is not supported yet: the schema model does not carry it"),
                     )
-                    .at(&Origin::new(source, line, column))
-                    .related(&origin, "in this `ALTER SEQUENCE`")
+                    .at(&Origin::clamped(source, line, column))
+                    .related(&origin, format!("in this `{kind}`"))
                     .note("it is refused rather than dropped, so the database never silently differs from this file")
-                    .help("remove it; only `OWNED BY` and `OWNER TO` are read in `ALTER SEQUENCE`"),
+                    .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations"),
                 ),
             }
             skip_statement(&mut parser);

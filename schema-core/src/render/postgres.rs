@@ -5,7 +5,10 @@
 use super::{Renderer, Statement, Unsupported, literal};
 use crate::diff::Change;
 use crate::model::names;
-use crate::model::{Column, Identity, QualifiedName, Schema, SqlType, Table};
+use crate::model::{
+    Column, Identity, QualifiedName, Schema, SequenceOption, SequenceOptions, SequenceType,
+    SqlType, Table,
+};
 
 /// The PostgreSQL renderer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,9 +62,12 @@ pub(super) fn serial_type(
     if c.default.as_ref() != Some(&default) {
         return None;
     }
+    // `serial` creates its sequence with the defaults for the column's type.
+    let defaults = SequenceType::of(&c.data_type).map(SequenceOptions::defaults);
     let created = changes.iter().any(|ch| {
         matches!(ch, Change::CreateSequence(s) if s.name == seq
-            && s.owned_by.as_ref().is_some_and(|(t, col)| t == table && *col == c.name))
+            && s.owned_by.as_ref().is_some_and(|(t, col)| t == table && *col == c.name)
+            && Some(s.options) == defaults)
     });
     if !created {
         return None;
@@ -287,13 +293,53 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
     }
     match (from.identity, to.identity) {
         (None, Some(kind)) => out.push(Statement::new(format!(
-            "{prefix} ADD GENERATED {} AS IDENTITY;",
-            identity_words(kind)
+            "{prefix} ADD GENERATED {} AS IDENTITY{};",
+            identity_words(kind),
+            identity_options(to)
         ))),
-        (Some(a), Some(b)) if a != b => out.push(Statement::new(format!(
-            "{prefix} SET GENERATED {};",
-            identity_words(b)
-        ))),
+        (Some(a), Some(b)) => {
+            let mut sets = Vec::new();
+            if a != b {
+                sets.push(format!("SET GENERATED {}", identity_words(b)));
+            }
+            if let (Some(mut before), Some(after)) = (from.identity_options, to.identity_options) {
+                // A new column type is the sequence's new type too.
+                if let Some(ty) = SequenceType::of(&to.data_type) {
+                    let _ = before.apply(&[SequenceOption::As(ty)], false);
+                }
+                let sequence = format!(
+                    "pg_get_serial_sequence({}, {})::regclass",
+                    literal(&r.object_name(table)),
+                    literal(&r.ident(&to.name))
+                );
+                let set = |options: Vec<SequenceOption>| -> Vec<String> {
+                    options
+                        .iter()
+                        .filter(|o| !matches!(o, SequenceOption::As(_)))
+                        .map(|o| format!("SET {o}"))
+                        .collect()
+                };
+                let moved = move_into_range(&sequence, &before, &after);
+                if let Some(wide) = moved.as_ref().and_then(|_| widened(&before, &after, false)) {
+                    out.push(Statement::new(format!(
+                        "{prefix} {};",
+                        set(before.alter_options(&wide)).join(" ")
+                    )));
+                    before = wide;
+                }
+                out.extend(moved);
+                sets.extend(
+                    before
+                        .alter_options(&after)
+                        .iter()
+                        .filter(|o| !matches!(o, SequenceOption::As(_)))
+                        .map(|o| format!("SET {o}")),
+                );
+            }
+            if !sets.is_empty() {
+                out.push(Statement::new(format!("{prefix} {};", sets.join(" "))));
+            }
+        }
         _ => {}
     }
     if from.comment != to.comment {
@@ -453,6 +499,87 @@ pub(super) fn recreate_enum<R: Renderer + ?Sized>(
     )));
     out.extend(restore);
     Ok(out)
+}
+
+/// ` (option ...)` of an identity column whose sequence options differ from
+/// PostgreSQL's defaults for its type; empty otherwise.
+pub(super) fn identity_options(c: &Column) -> String {
+    match (c.identity_options, SequenceType::of(&c.data_type)) {
+        (Some(options), Some(ty)) => {
+            let list = options.create_options(ty);
+            if list.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    list.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// Before an `ALTER SEQUENCE` that raises an ascending sequence's minimum
+/// (or lowers a descending one's maximum): PostgreSQL refuses the new bound
+/// while the sequence's current value lies outside it, so a value short of
+/// it moves to the new start, further along the sequence's own direction
+/// (never back over values it gave). `sequence` is a `regclass` expression.
+/// A bound the other way (an ascending maximum below the current value) is
+/// left to PostgreSQL to refuse: values were given past it.
+pub(super) fn move_into_range(
+    sequence: &str,
+    from: &SequenceOptions,
+    to: &SequenceOptions,
+) -> Option<Statement> {
+    let outside = if to.increment > 0 && to.min_value > from.min_value {
+        format!(
+            "coalesce(pg_sequence_last_value({sequence}), {}) < {}",
+            to.min_value.checked_sub(1)?,
+            to.min_value
+        )
+    } else if to.increment < 0 && to.max_value < from.max_value {
+        format!(
+            "coalesce(pg_sequence_last_value({sequence}), {}) > {}",
+            to.max_value.checked_add(1)?,
+            to.max_value
+        )
+    } else {
+        return None;
+    };
+    Some(Statement::new(format!(
+        "SELECT setval({sequence}, {}, false) WHERE {outside};",
+        to.start
+    )))
+}
+
+/// When [`move_into_range`] must move the value to `to`'s start and that
+/// start lies outside `from`'s bounds (where `setval` refuses it): the
+/// options of a first `ALTER` whose bounds hold both (`bigint`, the widest
+/// type, when `may_retype`; an identity keeps its column's type).
+pub(super) fn widened(
+    from: &SequenceOptions,
+    to: &SequenceOptions,
+    may_retype: bool,
+) -> Option<SequenceOptions> {
+    if (from.min_value..=from.max_value).contains(&to.start) {
+        return None;
+    }
+    let mut wide = *from;
+    if may_retype {
+        wide.data_type = SequenceType::BigInt;
+    }
+    wide.min_value = from.min_value.min(to.start);
+    wide.max_value = from.max_value.max(to.start);
+    Some(wide)
+}
+
+/// ` option option ...`, each as PostgreSQL reads it.
+pub(super) fn option_list(options: &[SequenceOption]) -> String {
+    options.iter().map(|o| format!(" {o}")).collect()
 }
 
 /// `ALWAYS` or `BY DEFAULT`.

@@ -16,7 +16,8 @@ use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
     Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
-    PartitionOf, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    PartitionOf, QualifiedName, ReferentialAction, Sequence, SequenceOptions, SequenceType,
+    SqlType, Table,
 };
 use schema_core::parse::apply::{
     operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
@@ -198,7 +199,9 @@ fn read_columns(
         "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
                 a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
                 a.attgenerated::text, col_description(a.attrelid, a.attnum),
-                un.nspname::text, ut.typname::text, t.typcategory = 'A'
+                un.nspname::text, ut.typname::text, t.typcategory = 'A',
+                sq.seqtypid::regtype::text, sq.seqincrement, sq.seqmin, sq.seqmax,
+                sq.seqstart, sq.seqcache, sq.seqcycle
          FROM pg_attribute a
          JOIN pg_type t ON t.oid = a.atttypid
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
@@ -206,6 +209,10 @@ fn read_columns(
               AND et.typnamespace <> 'pg_catalog'::regnamespace
          LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         LEFT JOIN pg_depend isd ON a.attidentity <> ''
+              AND isd.classid = 'pg_class'::regclass AND isd.refclassid = 'pg_class'::regclass
+              AND isd.refobjid = a.attrelid AND isd.refobjsubid = a.attnum AND isd.deptype = 'i'
+         LEFT JOIN pg_sequence sq ON sq.seqrelid = isd.objid
          {}
            AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum",
@@ -263,12 +270,17 @@ fn read_columns(
                 });
             }
         };
+        let identity_options = match identity {
+            Some(_) => Some(sequence_options(&row, 11, &owner("identity sequence"))?),
+            None => None,
+        };
         table.columns.push(Column {
             name,
             data_type,
             nullable: !row.get::<_, bool>(3),
             default,
             identity,
+            identity_options,
             generated,
             comment: row.get(7),
             origin: origin(),
@@ -561,9 +573,11 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
     let rows = tx
         .query(
             "SELECT n.nspname::text, c.relname::text, tn.nspname::text, tc.relname::text,
-                    a.attname::text
+                    a.attname::text, sq.seqtypid::regtype::text, sq.seqincrement, sq.seqmin,
+                    sq.seqmax, sq.seqstart, sq.seqcache, sq.seqcycle
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_sequence sq ON sq.seqrelid = c.oid
              LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
                   AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
                   AND d.deptype = 'a'
@@ -578,9 +592,10 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
             &[&schemas],
         )
         .map_err(query_error("sequences"))?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
+            let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
+            let options = sequence_options(&row, 5, &format!("sequence `{name}`"))?;
             let owned_by = match (
                 row.get::<_, Option<String>>(2),
                 row.get::<_, Option<String>>(3),
@@ -591,13 +606,41 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
                 }
                 _ => None,
             };
-            Sequence {
-                name: QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1)),
+            Ok(Sequence {
+                name,
                 owned_by,
+                options,
                 origin: origin(),
-            }
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// A sequence's options from the seven `pg_sequence` columns starting at
+/// `first` (`seqtypid::regtype::text`, increment, min, max, start, cache,
+/// cycle).
+fn sequence_options(row: &postgres::Row, first: usize, owner: &str) -> Result<SequenceOptions> {
+    let type_name: Option<String> = row.get(first);
+    let data_type = match type_name.as_deref() {
+        Some("smallint") => SequenceType::SmallInt,
+        Some("integer") => SequenceType::Integer,
+        Some("bigint") => SequenceType::BigInt,
+        other => {
+            return Err(IntrospectError::Catalog {
+                owner: owner.to_string(),
+                message: format!("unknown sequence type `{}`", other.unwrap_or("(none)")),
+            });
+        }
+    };
+    Ok(SequenceOptions {
+        data_type,
+        increment: row.get(first + 1),
+        min_value: row.get(first + 2),
+        max_value: row.get(first + 3),
+        start: row.get(first + 4),
+        cache: row.get(first + 5),
+        cycle: row.get(first + 6),
+    })
 }
 
 /// The schemas of `schemas` that exist (other than `public`, which every

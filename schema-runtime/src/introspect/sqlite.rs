@@ -30,7 +30,8 @@ use schema_core::model::expr::nextval;
 use schema_core::model::names::{make_object_name, name_addition};
 use schema_core::model::{
     Column, Constraint, ConstraintKind, Directives, EnumType, Expression, ForeignKey, Index,
-    IndexKey, IndexPart, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    IndexKey, IndexPart, QualifiedName, ReferentialAction, Sequence, SequenceOptions, SequenceType,
+    SqlType, Table,
 };
 use schema_core::render::sqlite::{
     RowidKind, RowidMarker, expression_from_sqlite, parse_enum_marker, type_from_sqlite,
@@ -242,6 +243,7 @@ fn read_table(
             nullable: !info.not_null,
             default: None,
             identity: None,
+            identity_options: None,
             generated: None,
             comment: None,
             origin: origin(),
@@ -258,11 +260,21 @@ fn read_table(
                             Sequence {
                                 name: seq,
                                 owned_by: Some((qualified.clone(), info.name.clone())),
+                                // SQLite holds only sequences at their defaults.
+                                options: SequenceOptions::defaults(
+                                    SequenceType::of(&column.data_type)
+                                        .unwrap_or(SequenceType::Integer),
+                                ),
                                 origin: origin(),
                             },
                         );
                     }
-                    RowidKind::Identity(kind) => column.identity = Some(kind),
+                    RowidKind::Identity(kind) => {
+                        column.identity = Some(kind);
+                        column.identity_options = Some(SequenceOptions::defaults(
+                            SequenceType::of(&column.data_type).unwrap_or(SequenceType::Integer),
+                        ));
+                    }
                 }
             }
             None => {

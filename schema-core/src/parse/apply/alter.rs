@@ -11,7 +11,9 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::model::mentions::{references, rename_in_expression};
 use crate::model::names::{closest, fold_ident};
 use crate::model::types::TypeSpec;
-use crate::model::{Column, ConstraintKind, Identity, IndexPart, QualifiedName};
+use crate::model::{
+    Column, ConstraintKind, Identity, IndexPart, QualifiedName, SequenceOption, SequenceType,
+};
 
 impl Cx<'_> {
     pub(super) fn alter_table_statement(&mut self, at: &sqlparser::ast::AlterTable) -> Res<()> {
@@ -265,8 +267,29 @@ impl Cx<'_> {
                 generated_as,
                 sequence_options,
             } => {
-                self.identity_options(sequence_options.as_deref())?;
+                let ty = self.column_mut(table, column)?.data_type.clone();
+                if !ty.is_integer() {
+                    return Err(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!(
+                            "identity column `{}` must be smallint, integer or bigint, not `{ty}`",
+                            fold_ident(column)
+                        ),
+                    )
+                    .at(&at)
+                    .help("change the column's type to an integer type first"));
+                }
+                let values = self.identity_options(sequence_options.as_deref(), &ty)?;
                 let c = self.column_mut(table, column)?;
+                if c.identity.is_some() {
+                    return Err(Diagnostic::error(
+                        codes::NOT_ALLOWED_HERE,
+                        format!("column `{}` of table `{table}` is already an identity column", c.name),
+                    )
+                    .at(&at)
+                    .help("change its options with `ALTER COLUMN ... SET INCREMENT BY ...`, or drop the identity first"));
+                }
+                c.identity_options = Some(values);
                 c.identity = Some(match generated_as {
                     Some(GeneratedAs::Always) => Identity::Always,
                     _ => Identity::ByDefault,
@@ -318,7 +341,27 @@ impl Cx<'_> {
                     .help("serial is only a shorthand in CREATE TABLE / ADD COLUMN; use an integer type with a default"));
                 }
                 self.check_type_exists(&spec.ty, &at)?;
-                self.column_mut(table, column)?.data_type = spec.ty;
+                let c = self.column_mut(table, column)?;
+                if let Some(options) = &mut c.identity_options {
+                    // The identity's sequence takes the column's new type.
+                    let Some(ty) = SequenceType::of(&spec.ty) else {
+                        return Err(Diagnostic::error(
+                            codes::SYNTAX,
+                            format!("identity column `{}` must be smallint, integer or bigint, not `{}`", c.name, spec.ty),
+                        )
+                        .at(&at)
+                        .help("drop the identity first (`ALTER COLUMN ... DROP IDENTITY`)"));
+                    };
+                    if let Err(m) = options.apply(&[SequenceOption::As(ty)], false) {
+                        return Err(Diagnostic::error(
+                            codes::SYNTAX,
+                            format!("PostgreSQL refuses the new type of identity column `{}`: {m}", c.name),
+                        )
+                        .at(&at)
+                        .help("change the identity's bounds first (`ALTER COLUMN ... SET MAXVALUE n`)"));
+                    }
+                }
+                c.data_type = spec.ty;
                 Ok(())
             }
             other => Err(self.unsupported(format!("`ALTER COLUMN ... {other}`"))),

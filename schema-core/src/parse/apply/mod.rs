@@ -31,7 +31,6 @@ use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::directive::Directive;
 use crate::model::names::{closest, object_name_parts};
 use crate::model::{QualifiedName, Schema, Table};
-use sequences::{NarrowSequence, unowned_narrow_sequences};
 
 /// What kind of file the statements come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +71,6 @@ fn apply_statements(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut previous_end = 0;
-    let mut narrow_sequences = Vec::new();
     for statement in &file.statements {
         let directives = file.directives_between(previous_end, statement.origin.line);
         let mut cx = Cx {
@@ -81,14 +79,12 @@ fn apply_statements(
             file,
             statement,
             directives,
-            narrow_sequences: &mut narrow_sequences,
         };
         if let Err(d) = cx.apply() {
             diagnostics.push(d);
         }
         previous_end = statement.end_line;
     }
-    diagnostics.extend(unowned_narrow_sequences(schema, narrow_sequences));
     file.statements.len()
 }
 
@@ -102,23 +98,14 @@ pub fn apply_statement(
     statement: &LocatedStatement,
     mode: Mode,
 ) -> Result<(), Diagnostic> {
-    let mut narrow_sequences = Vec::new();
     Cx {
         schema,
         mode,
         file,
         statement,
         directives: Vec::new(),
-        narrow_sequences: &mut narrow_sequences,
     }
-    .apply()?;
-    match unowned_narrow_sequences(schema, narrow_sequences)
-        .into_iter()
-        .next()
-    {
-        Some(d) => Err(d),
-        None => Ok(()),
-    }
+    .apply()
 }
 
 struct Cx<'a> {
@@ -127,8 +114,6 @@ struct Cx<'a> {
     file: &'a ParsedFile,
     statement: &'a LocatedStatement,
     directives: Vec<Directive>,
-    /// Sequences of the file declared `AS smallint` / `AS integer`.
-    narrow_sequences: &'a mut Vec<NarrowSequence>,
 }
 
 fn qualified(name: &ObjectName) -> Result<QualifiedName, String> {
@@ -375,9 +360,23 @@ impl<'a> Cx<'a> {
 
     fn apply_statement(&mut self) -> Res<()> {
         let statement = match &self.statement.statement {
-            ParsedStatement::AlterSequenceOwnedBy { sequence, owned_by } => {
-                return self.alter_sequence_owned_by(sequence, owned_by.as_deref());
+            ParsedStatement::AlterSequence {
+                sequence,
+                if_exists,
+                options,
+                owned_by,
+                restart,
+            } => {
+                let owned_by = owned_by.as_ref().map(Option::as_deref);
+                return self.alter_sequence(sequence, *if_exists, options, owned_by, *restart);
             }
+            ParsedStatement::AlterIdentity {
+                table,
+                if_exists,
+                column,
+                column_at,
+                alteration,
+            } => return self.alter_identity(table, *if_exists, column, *column_at, alteration),
             ParsedStatement::RenameSequence {
                 sequence,
                 if_exists,

@@ -11,7 +11,10 @@ use crate::directive::Directive;
 use crate::model::expr::nextval;
 use crate::model::names::{self, fold_ident};
 use crate::model::types::TypeSpec;
-use crate::model::{Column, Directives, Expression, Identity, QualifiedName, Sequence, Table};
+use crate::model::{
+    Column, Directives, Expression, Identity, QualifiedName, Sequence, SequenceOptions,
+    SequenceType, Table,
+};
 
 impl Cx<'_> {
     /// Every field of `CREATE TABLE` is bound here, so a field a new sqlparser
@@ -317,6 +320,7 @@ impl Cx<'_> {
             nullable: true,
             default: None,
             identity: None,
+            identity_options: None,
             generated: None,
             comment: None,
             origin: at.clone(),
@@ -382,7 +386,10 @@ impl Cx<'_> {
                     generated_keyword: _,
                 } => match (generated_as, generation_expr) {
                     (GeneratedAs::Always | GeneratedAs::ByDefault, None) => {
-                        self.identity_options(sequence_options.as_deref())?;
+                        if spec.ty.is_integer() {
+                            column.identity_options =
+                                Some(self.identity_options(sequence_options.as_deref(), &spec.ty)?);
+                        }
                         column.identity = Some(if *generated_as == GeneratedAs::Always {
                             Identity::Always
                         } else {
@@ -452,6 +459,9 @@ impl Cx<'_> {
                 Sequence {
                     name: seq,
                     owned_by: Some((table.clone(), col_name.clone())),
+                    options: SequenceOptions::defaults(
+                        SequenceType::of(&spec.ty).unwrap_or(SequenceType::Integer),
+                    ),
                     origin: at.clone(),
                 },
             );

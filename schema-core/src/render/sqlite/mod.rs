@@ -132,7 +132,8 @@ use crate::model::contrib::{ExtensionType, resolve_extension_type};
 use crate::model::expr::nextval;
 use crate::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, EnumType, Extension, Index, IndexPart,
-    QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
+    QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions, SequenceType, SqlType,
+    Table,
 };
 
 pub use case::{CaseCollision, case_collisions, new_case_collisions};
@@ -415,17 +416,52 @@ fn attached(seq: &Sequence, schema: &Schema) -> bool {
     })
 }
 
-/// `seq` must be the sequence of a `serial` column of `schema`.
+/// `seq` must be the sequence of a `serial` column of `schema`, with the
+/// options `serial` gives it (SQLite's rowid counts 1, 2, 3, ...).
 fn sequence_check(seq: &Sequence, schema: &Schema) -> Result<(), Reason> {
     public(&seq.name, "sequence")?;
     if attached(seq, schema) {
-        Ok(())
+        let column_type = seq
+            .owned_by
+            .as_ref()
+            .and_then(|(t, c)| schema.tables.get(t)?.column(c))
+            .and_then(|c| SequenceType::of(&c.data_type));
+        match column_type.map(SequenceOptions::defaults) {
+            Some(defaults) if defaults != seq.options => Err(format!(
+                "SQLite has no sequences: a `serial` column is numbered by its rowid (1, 2, 3, ...), so the options of sequence `{}` ({}) cannot be kept; use PostgreSQL's defaults",
+                seq.name,
+                non_default(&seq.options, &defaults)
+            )),
+            _ => Ok(()),
+        }
     } else {
         Err(format!(
             "SQLite has no sequences; only the one a `serial` primary key owns is kept, as its rowid (`{}` is not one)",
             seq.name
         ))
     }
+}
+
+/// The options of `options` that differ from `defaults`, in words.
+fn non_default(options: &SequenceOptions, defaults: &SequenceOptions) -> String {
+    defaults.differences(options).join(", ")
+}
+
+/// `c`, when an identity column, must have its sequence's default options:
+/// SQLite numbers a rowid alias 1, 2, 3, ...
+fn identity_check(table: &QualifiedName, c: &Column) -> Result<(), Reason> {
+    let (Some(options), Some(ty)) = (c.identity_options, SequenceType::of(&c.data_type)) else {
+        return Ok(());
+    };
+    let defaults = SequenceOptions::defaults(ty);
+    if c.identity.is_none() || options == defaults {
+        return Ok(());
+    }
+    Err(format!(
+        "SQLite has no sequences: identity column `{table}.{}` is numbered by its rowid (1, 2, 3, ...), so its identity options ({}) cannot be kept; use PostgreSQL's defaults",
+        c.name,
+        non_default(&options, &defaults)
+    ))
 }
 
 /// The comment that stands for a PostgreSQL extension's change.
@@ -554,6 +590,19 @@ impl Renderer for Sqlite {
             Change::SetPartitionBound { table, .. } => Err(format!(
                 "SQLite has no partitions; the bound of partition `{table}` cannot change there"
             )),
+            Change::CreateTable(t)
+                if t.columns
+                    .iter()
+                    .any(|c| identity_check(&t.name, c).is_err()) =>
+            {
+                t.columns
+                    .iter()
+                    .try_for_each(|c| identity_check(&t.name, c))
+            }
+            Change::AddColumn { table, column }
+            | Change::AlterColumn {
+                table, to: column, ..
+            } if identity_check(table, column).is_err() => identity_check(table, column),
             Change::CreateTable(t) if t.unlogged => Err(format!(
                 "table `{}` is `UNLOGGED`, which SQLite has no equivalent of; drop `UNLOGGED` from its `CREATE TABLE`",
                 t.name
