@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::diagnostic::{Diagnostic, Origin, codes as diag_codes};
 use crate::directive::DirectiveKind;
-use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, Table};
+use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, SqlType, Table};
 
 use super::codes;
 use super::names;
@@ -36,6 +36,26 @@ pub struct ModelNames {
     pub tables: BTreeMap<QualifiedName, String>,
     /// Enum name by enum type.
     pub enums: BTreeMap<QualifiedName, String>,
+    /// The type each domain stands for (domains over domains followed): a
+    /// column of a domain gets the Rust type of that type. Its nullability is
+    /// the column's own: a domain's `NOT NULL` does not make the field
+    /// non-optional (an outer join still gives `NULL` for it).
+    pub domains: BTreeMap<QualifiedName, SqlType>,
+}
+
+impl ModelNames {
+    /// The type whose Rust type a column of type `ty` gets: `ty` with its
+    /// domains resolved.
+    pub fn column_type(&self, ty: &SqlType) -> SqlType {
+        match ty {
+            SqlType::Named(n) => self.domains.get(n).cloned().unwrap_or_else(|| ty.clone()),
+            SqlType::Array(inner) => match self.column_type(inner) {
+                SqlType::Array(t) => SqlType::Array(t),
+                t => SqlType::Array(Box::new(t)),
+            },
+            other => other.clone(),
+        }
+    }
 }
 
 /// The model name `directives` give (`-- schema: model = Name`), else `fallback`.
@@ -145,6 +165,12 @@ pub(crate) fn name_models(schema: &Schema) -> (ModelNames, Vec<Diagnostic>) {
         let what = format!("enum type `{}`", enum_type.name);
         claim(&mut taken, &mut diagnostics, &rust, &enum_type.origin, what);
         names.enums.insert(enum_type.name.clone(), rust);
+    }
+    for domain in schema.domains.values() {
+        names.domains.insert(
+            domain.name.clone(),
+            schema.resolved_type(&SqlType::Named(domain.name.clone())),
+        );
     }
     (names, diagnostics)
 }
@@ -340,7 +366,7 @@ fn struct_item(
             continue;
         }
         field_names.insert(field.clone(), column);
-        let ty = match rust_type(&column.data_type, &names.enums, features) {
+        let ty = match rust_type(&names.column_type(&column.data_type), &names.enums, features) {
             Ok(ty) => ty,
             Err(needs) => {
                 diagnostics.push(feature_disabled(table, column, &needs));

@@ -10,7 +10,8 @@ pub mod drift;
 use std::fmt;
 
 use crate::model::{
-    Column, Constraint, EnumType, Extension, Index, QualifiedName, Schema, Sequence, Table,
+    Column, Constraint, Domain, EnumType, Extension, Index, QualifiedName, Schema, Sequence,
+    SqlType, Table,
 };
 
 /// One step from one schema to another.
@@ -40,6 +41,27 @@ pub enum Change {
         from: EnumType,
         /// After.
         to: EnumType,
+    },
+    /// A domain only `to` has.
+    CreateDomain(Domain),
+    /// A domain only `from` has.
+    DropDomain(Domain),
+    /// A domain whose base type or collation differs: PostgreSQL cannot
+    /// change them, so it is dropped and created again (which PostgreSQL
+    /// refuses while columns use it).
+    ReplaceDomain {
+        /// Before.
+        from: Domain,
+        /// After.
+        to: Domain,
+    },
+    /// A domain whose default, `NOT NULL`, checks or comment differ
+    /// (`ALTER DOMAIN`, `COMMENT ON DOMAIN`).
+    AlterDomain {
+        /// Before.
+        from: Domain,
+        /// After.
+        to: Domain,
     },
     /// A schema (namespace) only `to` creates or uses.
     CreateSchema(String),
@@ -292,6 +314,23 @@ impl fmt::Display for Change {
                 to.values.join(", "),
                 from.values.join(", ")
             ),
+            Change::CreateDomain(d) => write!(f, "create domain `{}`", d.name),
+            Change::DropDomain(d) => write!(f, "drop domain `{}`", d.name),
+            Change::ReplaceDomain { from, to } => write!(
+                f,
+                "recreate domain `{}` as {}{} instead of {}{}",
+                to.name,
+                to.base,
+                collation_words(to),
+                from.base,
+                collation_words(from)
+            ),
+            Change::AlterDomain { from, to } => write!(
+                f,
+                "alter domain `{}`: {}",
+                to.name,
+                domain_differences(from, to).join(", ")
+            ),
             Change::CreateSchema(n) => write!(f, "create schema `{n}`"),
             Change::DropSchema(n) => write!(f, "drop schema `{n}`"),
             Change::CreateExtension(e) => write!(f, "create extension `{}`", e.name),
@@ -363,6 +402,110 @@ impl fmt::Display for Change {
             ),
         }
     }
+}
+
+/// ` COLLATE c` when a domain has a collation of its own.
+fn collation_words(d: &Domain) -> String {
+    d.collation
+        .as_ref()
+        .map(|c| format!(" COLLATE {}", crate::model::names::quote_ident(c)))
+        .unwrap_or_default()
+}
+
+/// What differs between two versions of a domain (same base type), in words.
+pub(crate) fn domain_differences(from: &Domain, to: &Domain) -> Vec<String> {
+    let mut out = Vec::new();
+    if from.default != to.default {
+        let show = |d: &Option<crate::model::Expression>| {
+            d.as_ref()
+                .map_or_else(|| "no default".to_string(), |e| format!("DEFAULT {e}"))
+        };
+        out.push(format!("{} → {}", show(&from.default), show(&to.default)));
+    }
+    if from.not_null != to.not_null {
+        let word = |n: bool| if n { "NOT NULL" } else { "NULL" };
+        out.push(format!("{} → {}", word(from.not_null), word(to.not_null)));
+    }
+    for (name, c) in &from.checks {
+        match to.checks.get(name) {
+            None => out.push(format!("drop check `{name}`")),
+            Some(t) if t.expr != c.expr => out.push(format!("change check `{name}`")),
+            Some(_) => {}
+        }
+    }
+    for name in to.checks.keys() {
+        if !from.checks.contains_key(name) {
+            out.push(format!("add check `{name}`"));
+        }
+    }
+    if from.comment != to.comment {
+        out.push("comment differs".to_string());
+    }
+    out
+}
+
+/// How many domains stand between `d` and a type that is no domain (0 for a
+/// domain over a plain type), bounded by the number of domains.
+fn domain_depth(schema: &Schema, d: &Domain) -> usize {
+    let mut depth = 0;
+    let mut ty = &d.base;
+    while depth <= schema.domains.len() {
+        let mut inner = ty;
+        while let SqlType::Array(i) = inner {
+            inner = i;
+        }
+        match inner {
+            SqlType::Named(n) => match schema.domains.get(n) {
+                Some(next) => {
+                    depth += 1;
+                    ty = &next.base;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    depth
+}
+
+/// Domains created, dropped, replaced and altered: creations in dependency
+/// order (a domain over a domain after it), drops in the reverse order.
+fn domain_changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut dropped: Vec<&Domain> = Vec::new();
+    for (name, d) in from.domains.iter() {
+        match to.domains.get(name) {
+            None => dropped.push(d),
+            Some(t) if t.base != d.base || t.collation != d.collation => {
+                out.push((
+                    domain_depth(to, t),
+                    Change::ReplaceDomain {
+                        from: d.clone(),
+                        to: t.clone(),
+                    },
+                ));
+            }
+            Some(t) if t != d => out.push((
+                domain_depth(to, t),
+                Change::AlterDomain {
+                    from: d.clone(),
+                    to: t.clone(),
+                },
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, d) in to.domains.iter() {
+        if !from.domains.contains_key(name) {
+            out.push((domain_depth(to, d), Change::CreateDomain(d.clone())));
+        }
+    }
+    out.sort_by_key(|(depth, _)| *depth);
+    dropped.sort_by_key(|d| std::cmp::Reverse(domain_depth(from, d)));
+    out.into_iter()
+        .map(|(_, c)| c)
+        .chain(dropped.into_iter().map(|d| Change::DropDomain(d.clone())))
+        .collect()
 }
 
 /// `in schema s, version v` as an extension states them.
@@ -581,6 +724,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
             out.push(Change::CreateEnum(e.clone()));
         }
     }
+    out.extend(domain_changes(from, to));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -890,12 +1034,15 @@ fn phase(c: &Change) -> u8 {
         | Change::RenameIndex { .. }
         | Change::RenameSequence { .. } => 7,
         Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 8,
+        // After the enum types they may be based on (and in dependency order
+        // among themselves, as `domain_changes` gives them).
+        Change::CreateDomain(_) | Change::ReplaceDomain { .. } | Change::AlterDomain { .. } => 8,
         Change::CreateSequence(_) => 9,
         Change::CreateTable(_) => 10,
         Change::AddColumn { .. } => 11,
         Change::AlterColumn { .. } => 12,
         Change::DropColumn { .. } => 13,
-        Change::AlterSequence { .. } | Change::DropSequence(_) => 14,
+        Change::AlterSequence { .. } | Change::DropSequence(_) | Change::DropDomain(_) => 14,
         Change::DropEnum(_) => 15,
         Change::AddConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>

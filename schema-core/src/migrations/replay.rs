@@ -255,6 +255,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut before.enums,
     );
     pick(
+        &now.domains,
+        &up.domains,
+        &down.domains,
+        &mut undone.domains,
+        &mut before.domains,
+    );
+    pick(
         &now.sequences,
         &up.sequences,
         &down.sequences,

@@ -8,6 +8,7 @@
 //! ([`Mode::Migration`]).
 
 pub mod apply;
+pub mod domains;
 pub mod keywords;
 
 use std::sync::Arc;
@@ -72,6 +73,10 @@ pub enum ParsedStatement {
         /// The object's name parts.
         name: Vec<String>,
     },
+    /// `CREATE DOMAIN` (read by hand: sqlparser reads no `NOT NULL` there).
+    CreateDomain(Box<domains::CreateDomain>),
+    /// `ALTER DOMAIN` (read by hand: sqlparser has no AST for it).
+    AlterDomain(Box<domains::AlterDomain>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -300,7 +305,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE POLICY",
         "CREATE RULE",
         "CREATE AGGREGATE",
-        "CREATE DOMAIN",
         "CREATE OPERATOR",
         "CREATE CAST",
         "CREATE COLLATION",
@@ -707,6 +711,35 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .between(&start, parser.get_current_token())
                     .to_string(),
             });
+            continue;
+        }
+        if kind.starts_with("CREATE DOMAIN") || kind.starts_with("ALTER DOMAIN") {
+            let read = if kind.starts_with("CREATE") {
+                domains::parse_create_domain(&mut parser)
+                    .map(|d| ParsedStatement::CreateDomain(Box::new(d)))
+            } else {
+                domains::parse_alter_domain(&mut parser)
+                    .map(|d| ParsedStatement::AlterDomain(Box::new(d)))
+            };
+            match read {
+                Ok(statement) => {
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
             continue;
         }
         if kind.starts_with("ALTER SEQUENCE") {

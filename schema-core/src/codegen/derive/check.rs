@@ -181,7 +181,7 @@ pub fn check_struct(
             });
             continue;
         };
-        let expected = match rust_type(&column.data_type, &names.enums, features) {
+        let expected = match rust_type(&names.column_type(&column.data_type), &names.enums, features) {
             Ok(ty) => ty,
             Err(needs) => {
                 errors.push(StructError {
@@ -200,7 +200,7 @@ pub fn check_struct(
             if !seen.contains_key(column.name.as_str()) {
                 errors.push(StructError {
                     at: StructPart::StructName,
-                    diagnostic: missing_field(table, column, spec, &names.enums, features),
+                    diagnostic: missing_field(table, column, spec, &names, features),
                 });
             }
         }
@@ -350,10 +350,10 @@ fn missing_field(
     table: &Table,
     column: &Column,
     spec: &StructSpec,
-    enums: &BTreeMap<QualifiedName, String>,
+    names: &super::super::models::ModelNames,
     features: Features,
 ) -> Diagnostic {
-    let ty = match rust_type(&column.data_type, enums, features) {
+    let ty = match rust_type(&names.column_type(&column.data_type), &names.enums, features) {
         Ok(ty) => optional(&ty, column.nullable),
         Err(needs) => format!("... (needs {} of `schema`)", needs.describe()),
     };

@@ -13,6 +13,7 @@ use sqlparser::ast::{
 mod alter;
 mod comments;
 mod constraints;
+mod domains;
 mod drop;
 mod indexes;
 mod namespaces;
@@ -382,6 +383,8 @@ impl<'a> Cx<'a> {
                 new_name,
             } => return self.rename_sequence(sequence, *if_exists, new_name),
             ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
+            ParsedStatement::CreateDomain(cd) => return self.create_domain(cd),
+            ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -469,6 +472,7 @@ impl<'a> Cx<'a> {
                 }
                 Ok(())
             }
+            Statement::DropDomain(dd) => self.drop_domain(dd),
             Statement::CreateExtension(ce) => self.create_extension(ce),
             Statement::DropExtension(de) => self.drop_extension(de),
             Statement::CreateSchema {

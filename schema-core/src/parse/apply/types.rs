@@ -5,12 +5,20 @@ use sqlparser::ast::{AlterTypeAddValuePosition, AlterTypeOperation, Ident};
 
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
-use crate::model::mentions::{rename_type, uses_type};
 use crate::model::names::{closest, fold_ident};
 use crate::model::{Directives, EnumType, QualifiedName, SqlType};
 
 impl Cx<'_> {
     pub(super) fn create_enum(&mut self, name: QualifiedName, labels: &[Ident]) -> Res<()> {
+        if let Some(domain) = self.schema.domains.get(&name) {
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{name}` already exists"),
+                )
+                .related(&domain.origin, "a domain of that name is created here")
+                .help("choose another name"));
+        }
         if self.schema.enums.contains_key(&name) {
             return Err(self
                 .err(
@@ -47,6 +55,14 @@ impl Cx<'_> {
     pub(super) fn alter_type(&mut self, name: &QualifiedName, op: &AlterTypeOperation) -> Res<()> {
         self.not_in_declarative("ALTER TYPE")?;
         let Some(e) = self.schema.enums.get(name) else {
+            if self.schema.domains.contains_key(name) {
+                return Err(self
+                    .err(
+                        codes::UNSUPPORTED_FEATURE,
+                        format!("`{name}` is a domain: `ALTER TYPE` changes enum types here"),
+                    )
+                    .help("use `ALTER DOMAIN` instead"));
+            }
             return Err(self
                 .err(
                     codes::UNKNOWN_OBJECT,
@@ -88,7 +104,7 @@ impl Cx<'_> {
             }
             AlterTypeOperation::Rename(r) => {
                 let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
-                if self.schema.enums.contains_key(&new) {
+                if self.schema.enums.contains_key(&new) || self.schema.domains.contains_key(&new) {
                     return Err(self.err(
                         codes::DUPLICATE_OBJECT,
                         format!("type `{new}` already exists"),
@@ -97,14 +113,7 @@ impl Cx<'_> {
                 self.schema.enums.remove(name);
                 e.name = new.clone();
                 self.schema.enums.insert(new.clone(), e);
-                self.schema.tables.update_where(
-                    |t| t.columns.iter().any(|c| uses_type(&c.data_type, name)),
-                    |t| {
-                        for c in &mut t.columns {
-                            rename_type(&mut c.data_type, name, &new);
-                        }
-                    },
-                );
+                self.rename_type_everywhere(name, &new);
                 return Ok(());
             }
         }
@@ -125,6 +134,7 @@ impl Cx<'_> {
     pub(super) fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
         match ty {
             SqlType::Array(inner) => self.check_type_exists(inner, at),
+            SqlType::Named(name) if self.schema.domains.contains_key(name) => Ok(()),
             SqlType::Named(name)
                 if !self.schema.enums.contains_key(name)
                     && name.schema == crate::model::DEFAULT_SCHEMA
@@ -150,7 +160,11 @@ impl Cx<'_> {
                 .at(at);
                 d = match closest(
                     &name.name,
-                    self.schema.enums.keys().map(|k| k.name.as_str()),
+                    self.schema
+                        .enums
+                        .keys()
+                        .chain(self.schema.domains.keys())
+                        .map(|k| k.name.as_str()),
                 ) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!(

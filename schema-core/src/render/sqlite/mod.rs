@@ -538,6 +538,13 @@ impl Renderer for Sqlite {
             Change::CreateSchema(_) | Change::DropSchema(_) => {
                 Err("SQLite has no schemas".to_string())
             }
+            Change::CreateDomain(d)
+            | Change::DropDomain(d)
+            | Change::ReplaceDomain { to: d, .. }
+            | Change::AlterDomain { to: d, .. } => Err(format!(
+                "SQLite has no domains; declare the columns of domain `{}` with its base type and their own NOT NULL, DEFAULT and CHECK instead",
+                d.name
+            )),
             Change::RenameTable { from, to } => {
                 public(from, "table").and_then(|()| public(to, "table"))
             }
