@@ -67,6 +67,14 @@ impl Cx<'_> {
             .first()
             .map(|(e, _)| Expression::from_ast(e))
             .filter(|e| !e.is_null() || null_default_kept(&spec.ty, self.schema));
+        // Without a default of its own, a domain over a domain takes that
+        // domain's (PostgreSQL copies it).
+        let default = match (&default, &spec.ty) {
+            (None, SqlType::Named(n)) if cd.defaults.is_empty() => {
+                self.schema.domains.get(n).and_then(|d| d.default.clone())
+            }
+            _ => default,
+        };
         let mut domain = Domain {
             name: name.clone(),
             base: spec.ty,

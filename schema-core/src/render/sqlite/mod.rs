@@ -803,6 +803,27 @@ impl Renderer for Sqlite {
         from: &Schema,
         to: &Schema,
     ) -> Result<Vec<Statement>, Unsupported> {
+        // A domain is refused by name before anything reads its columns as
+        // enum columns.
+        if let Some(change) = changes.iter().find(|c| {
+            matches!(
+                c,
+                Change::CreateDomain(_)
+                    | Change::DropDomain(_)
+                    | Change::ReplaceDomain { .. }
+                    | Change::AlterDomain { .. }
+            )
+        }) {
+            let cx = Context {
+                changes,
+                from,
+                to,
+                change,
+            };
+            if let Some(reason) = self.refusal(&cx) {
+                return Err(self.unsupported(change, reason));
+            }
+        }
         if let (Err(reason), Some(first)) = (enum_arrays_have_labels(to), changes.first()) {
             return Err(self.unsupported(first, reason));
         }
