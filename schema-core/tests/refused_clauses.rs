@@ -216,6 +216,17 @@ const REFUSED: &[(&str, &str, &str)] = &[
         with_t!("ALTER TABLE t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY (INCREMENT BY 3);"),
         "2:64",
     ),
+    // Domains.
+    (
+        "NOT VALID",
+        "CREATE DOMAIN d AS integer;\nALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;",
+        "2:51",
+    ),
+    (
+        "COLLATE",
+        "CREATE DOMAIN d AS text\n  COLLATE app.c;",
+        "2:3",
+    ),
 ];
 
 /// The diagnostics of `sql`, which must not be accepted.

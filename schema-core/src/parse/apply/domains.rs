@@ -206,6 +206,18 @@ impl Cx<'_> {
             // pg_dump writes it; ownership is not modelled yet.
             return Ok(());
         }
+        if let AlterDomainAction::AddConstraint {
+            not_valid: Some(nv),
+            ..
+        } = &ad.action
+        {
+            // pg_dump writes a constraint not yet validated this way: named,
+            // in schema.sql as in a migration.
+            return Err(self
+                .refuse_clause("NOT VALID", &["NOT", "VALID"], "ALTER DOMAIN")
+                .at(&self.at_location(*nv))
+                .note("the model holds every domain constraint as validated"));
+        }
         self.not_in_declarative("ALTER DOMAIN")?;
         let known = if domain.checks.is_empty() {
             "it has no check constraint".to_string()
@@ -232,16 +244,7 @@ impl Cx<'_> {
             AlterDomainAction::DropDefault => domain.default = None,
             AlterDomainAction::SetNotNull => domain.not_null = true,
             AlterDomainAction::DropNotNull => domain.not_null = false,
-            AlterDomainAction::AddConstraint {
-                constraint,
-                not_valid,
-            } => {
-                if let Some(nv) = not_valid {
-                    return Err(self
-                        .refuse_clause("NOT VALID", &["NOT", "VALID"], "ALTER DOMAIN")
-                        .at(&self.at_location(*nv))
-                        .note("the model holds every domain constraint as validated"));
-                }
+            AlterDomainAction::AddConstraint { constraint, .. } => {
                 if !matches!(constraint.kind, DomainConstraintKind::Check(_)) {
                     return Err(Diagnostic::error(
                         codes::SYNTAX,
