@@ -17,8 +17,9 @@
 
 use postgres::Client;
 use schema_core::Schema;
-use schema_core::model::{ConstraintKind, Expression, IndexPart, QualifiedName, Table};
-use schema_core::render::{Postgres, Renderer};
+use schema_core::diff::Change;
+use schema_core::model::{ConstraintKind, Domain, Expression, IndexPart, QualifiedName, Table};
+use schema_core::render::{Context, Postgres, Renderer};
 
 /// `declared` with every expression compared as PostgreSQL stores it in
 /// `client`'s database. Never fails: whatever cannot be asked is left as
@@ -49,7 +50,28 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
             }
         }
     }
-    if shadows.is_empty() {
+    let mut shadow_domains = Vec::new();
+    for domain in declared
+        .domains
+        .values()
+        .filter(|d| d.default.is_some() || !d.checks.is_empty())
+    {
+        let Some(ddl) = shadow_domain_ddl(domain) else {
+            continue;
+        };
+        let created = tx
+            .batch_execute("SAVEPOINT shadow")
+            .and_then(|()| tx.batch_execute(&ddl));
+        match created {
+            Ok(()) => shadow_domains.push(domain.name.clone()),
+            Err(_) => {
+                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
+                    return out;
+                }
+            }
+        }
+    }
+    if shadows.is_empty() && shadow_domains.is_empty() {
         return out;
     }
     let temp_schema: Option<String> = tx
@@ -80,7 +102,49 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
         };
         take_stored(table, shadow);
     }
+    for name in shadow_domains {
+        let (Some(shadow), Some(domain)) = (
+            stored
+                .domains
+                .get(&QualifiedName::new(ns.clone(), name.name.clone())),
+            out.domains.get_mut(&name),
+        ) else {
+            continue;
+        };
+        if let (Some(m), Some(t)) = (domain.default.as_mut(), shadow.default.as_ref()) {
+            *m = m.compared_as(t);
+        }
+        for (check, c) in &mut domain.checks {
+            if let Some(theirs) = shadow.checks.get(check) {
+                c.expr = c.expr.compared_as(&theirs.expr);
+            }
+        }
+    }
     out
+}
+
+/// `CREATE DOMAIN` of `domain` as a temporary domain of the same name, base
+/// type, default and checks (`None` when it cannot be written).
+fn shadow_domain_ddl(domain: &Domain) -> Option<String> {
+    let mut shadow = domain.clone();
+    shadow.name = QualifiedName::new("pg_temp", domain.name.name.clone());
+    shadow.comment = None;
+    let change = Change::CreateDomain(shadow.clone());
+    let (from, to) = (Schema::new(), Schema::new());
+    let cx = Context {
+        changes: std::slice::from_ref(&change),
+        from: &from,
+        to: &to,
+        change: &change,
+    };
+    let statements = Postgres.render_create_domain(&cx, &shadow).ok()?;
+    Some(
+        statements
+            .iter()
+            .map(|s| s.sql.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 fn has_expressions(t: &Table) -> bool {

@@ -1415,6 +1415,10 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "domain_with_comment_and_arrays",
         "CREATE DOMAIN amount AS bigint NOT NULL CHECK (VALUE <> 0);\nCOMMENT ON DOMAIN amount IS 'never zero';\nCREATE TABLE t (id integer PRIMARY KEY, a amount, b amount[]);",
     ),
+    f(
+        "domain_timestamp_and_interval_constants",
+        "CREATE DOMAIN since AS timestamptz DEFAULT '2020-01-01' CHECK (VALUE > '2000-01-01');\nCREATE DOMAIN span AS interval DEFAULT '15 minutes' CHECK (VALUE < interval '1 day');\nCREATE TABLE t (id integer PRIMARY KEY, s since, p span);",
+    ),
     refused(
         "domain_check_not_valid",
         "S0003",
