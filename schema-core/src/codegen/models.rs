@@ -416,10 +416,12 @@ fn struct_item(
     let (derives, serde) = serde_derives(features);
     let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
     let consts = model_consts(&table.name.to_string(), &columns, key);
+    // A domain column is read and written as its base type: PostgreSQL casts
+    // the base type to the domain (and checks it) on the way in.
     let types: Vec<String> = table
         .columns
         .iter()
-        .map(|c| c.data_type.to_string())
+        .map(|c| names.column_type(&c.data_type).to_string())
         .collect();
     let record = record_items(&idents, &columns, &types, key, false);
     Ok(quote! {
@@ -614,6 +616,25 @@ mod tests {
         assert!(!code.contains("Self :: Err"), "{code}");
         assert!(
             code.contains("< Self as :: core :: str :: FromStr > :: Err"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn a_domain_column_gets_the_rust_type_of_its_base_type() {
+        let sql = "CREATE TYPE mood AS ENUM ('ok');\n\
+                   CREATE DOMAIN small AS smallint NOT NULL CHECK (VALUE > 0);\n\
+                   CREATE DOMAIN smaller AS small;\n\
+                   CREATE DOMAIN good AS mood;\n\
+                   CREATE TABLE t (id smaller PRIMARY KEY, a small, b smaller[], c good NOT NULL);\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub id : i16"), "{code}");
+        // The domain's NOT NULL does not make the field required: only the column's own.
+        assert!(code.contains("pub a : Option < i16 >"), "{code}");
+        assert!(code.contains("pub b : Option < Vec < i16 > >"), "{code}");
+        assert!(code.contains("pub c : Mood"), "{code}");
+        assert!(
+            code.contains(r#"["smallint" , "smallint" , "smallint[]" , "mood"]"#),
             "{code}"
         );
     }

@@ -216,7 +216,7 @@ pub fn check_struct(
                 .map(|f| {
                     table
                         .column(f.column())
-                        .map(|c| c.data_type.to_string())
+                        .map(|c| names.column_type(&c.data_type).to_string())
                         .unwrap_or_default()
                 })
                 .collect(),
