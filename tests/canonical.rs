@@ -114,7 +114,10 @@ fn difference(declared: &Schema, live: &Schema) -> String {
     for name in domains {
         let (d, l) = (declared.domains.get(name), live.domains.get(name));
         if d != l {
-            let _ = writeln!(out, "domain `{name}` differs\ndeclared: {d:#?}\nlive: {l:#?}");
+            let _ = writeln!(
+                out,
+                "domain `{name}` differs\ndeclared: {d:#?}\nlive: {l:#?}"
+            );
         }
     }
     if declared.sequences != live.sequences {

@@ -145,7 +145,10 @@ fn drop_domain_needs_cascade_while_used() {
             .any(|d| d.code == codes::NOT_ALLOWED_HERE && d.message.contains("domain `d`")),
         "{text}"
     );
-    assert!(text.contains("column `t.v`") && text.contains("domain `e`"), "{text}");
+    assert!(
+        text.contains("column `t.v`") && text.contains("domain `e`"),
+        "{text}"
+    );
     assert_replays_to(
         &[
             (
@@ -171,9 +174,15 @@ fn domains_share_type_names() {
         "CREATE DOMAIN d AS integer;\nCREATE TYPE d AS ENUM ('x');",
     ] {
         let d = errors(sql);
-        assert_eq!(d[0].code, codes::DUPLICATE_OBJECT, "{}", render_all(&d, false));
+        assert_eq!(
+            d[0].code,
+            codes::DUPLICATE_OBJECT,
+            "{}",
+            render_all(&d, false)
+        );
         assert!(
-            d[0].location().is_some_and(|l| l.starts_with("schema.sql:2:")),
+            d[0].location()
+                .is_some_and(|l| l.starts_with("schema.sql:2:")),
             "{}",
             render_all(&d, false)
         );
@@ -194,7 +203,10 @@ fn malformed_domains_are_located_errors() {
         ("CREATE DOMAIN d AS serial;", "1:20"),
         ("CREATE DOMAIN d AS nope;", "1:20"),
         ("CREATE DOMAIN d AS integer\n  FOO;", "2:3"),
-        ("CREATE DOMAIN d AS integer CHECK (VALUE > 0) CHECK ((((;", "1:56"),
+        (
+            "CREATE DOMAIN d AS integer CHECK (VALUE > 0) CHECK ((((;",
+            "1:56",
+        ),
         ("ALTER DOMAIN d SET DEFAULT 1;", "1:14"),
         ("CREATE DOMAIN d AS integer;\nALTER DOMAIN d FROB;", "2:16"),
         ("CREATE DOMAIN d AS integer;\nDROP DOMAIN e;", "2:13"),
@@ -207,7 +219,10 @@ fn malformed_domains_are_located_errors() {
             Some(format!("schema.sql:{place}")),
             "{sql}\n{text}"
         );
-        assert!(d[0].help.is_some() || !d[0].notes.is_empty(), "{sql}\n{text}");
+        assert!(
+            d[0].help.is_some() || !d[0].notes.is_empty(),
+            "{sql}\n{text}"
+        );
     }
 }
 
@@ -221,8 +236,7 @@ fn alter_domain_is_a_migration_statement() {
     )]);
     let text = render_all(&d, false);
     assert!(
-        d[0].location()
-            .is_some_and(|l| l.ends_with("up.sql:2:20")),
+        d[0].location().is_some_and(|l| l.ends_with("up.sql:2:20")),
         "{text}"
     );
     assert!(text.contains("SET NOT NULL"), "{text}");

@@ -366,7 +366,11 @@ fn struct_item(
             continue;
         }
         field_names.insert(field.clone(), column);
-        let ty = match rust_type(&names.column_type(&column.data_type), &names.enums, features) {
+        let ty = match rust_type(
+            &names.column_type(&column.data_type),
+            &names.enums,
+            features,
+        ) {
             Ok(ty) => ty,
             Err(needs) => {
                 diagnostics.push(feature_disabled(table, column, &needs));

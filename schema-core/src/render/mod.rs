@@ -531,7 +531,9 @@ pub trait Renderer {
         if from.comment != to.comment {
             out.push(Statement::new(format!(
                 "COMMENT ON DOMAIN {name} IS {};",
-                to.comment.as_deref().map_or_else(|| "NULL".to_string(), literal)
+                to.comment
+                    .as_deref()
+                    .map_or_else(|| "NULL".to_string(), literal)
             )));
         }
         Ok(out)

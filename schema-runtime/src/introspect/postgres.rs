@@ -15,9 +15,8 @@ use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, Domain, DomainCheck, EnumType,
-    Expression,
-    Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
-    QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    Expression, Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace,
+    OperatorClass, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
 };
 use schema_core::parse::apply::{operator_class_of, split_key_collation};
 
@@ -552,7 +551,10 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
     for row in rows {
         let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
         let type_text: String = row.get(2);
-        let base = match (row.get::<_, Option<String>>(3), row.get::<_, Option<String>>(4)) {
+        let base = match (
+            row.get::<_, Option<String>>(3),
+            row.get::<_, Option<String>>(4),
+        ) {
             (Some(schema), Some(ty)) => {
                 let named = SqlType::Named(QualifiedName::new(schema, ty));
                 if row.get::<_, bool>(5) {

@@ -55,12 +55,11 @@ impl Cx<'_> {
             Some((c, at)) => self.domain_collation(&name, &spec.ty, c, *at)?,
         };
         if cd.defaults.len() > 1 {
-            return Err(Diagnostic::error(
-                codes::SYNTAX,
-                "multiple default expressions",
-            )
-            .at(&self.at_location(cd.defaults[1].1))
-            .help("keep one `DEFAULT`"));
+            return Err(
+                Diagnostic::error(codes::SYNTAX, "multiple default expressions")
+                    .at(&self.at_location(cd.defaults[1].1))
+                    .help("keep one `DEFAULT`"),
+            );
         }
         let default = cd
             .defaults
@@ -135,19 +134,21 @@ impl Cx<'_> {
             .note(format!("PostgreSQL refuses this `CREATE DOMAIN {name}`"))
             .help("remove `COLLATE`, or base the domain on a text type"));
         }
-        let visible = super::indexes::visible_name(collation, "collation")
-            .map_err(|m| self.refuse_clause("COLLATE", &["COLLATE"], "CREATE DOMAIN").at(&at).note(m))?;
+        let visible = super::indexes::visible_name(collation, "collation").map_err(|m| {
+            self.refuse_clause("COLLATE", &["COLLATE"], "CREATE DOMAIN")
+                .at(&at)
+                .note(m)
+        })?;
         Ok((visible != "default").then_some(visible))
     }
 
     /// A check constraint of `domain`, named as PostgreSQL names it.
     fn domain_check(&self, domain: &Domain, c: &DomainConstraint) -> Res<DomainCheck> {
         let DomainConstraintKind::Check(expr) = &c.kind else {
-            return Err(Diagnostic::error(
-                codes::SYNTAX,
-                "expected a CHECK constraint",
-            )
-            .at(&self.at_location(c.at)));
+            return Err(
+                Diagnostic::error(codes::SYNTAX, "expected a CHECK constraint")
+                    .at(&self.at_location(c.at)),
+            );
         };
         let name = match &c.name {
             Some(n) => {

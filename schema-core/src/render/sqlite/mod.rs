@@ -115,7 +115,9 @@
 //! rowid alias's, `serial`/identity columns that are not the whole integer
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
 //! DISTINCT`, `MATCH FULL` (SQLite parses it but does not enforce it), index
-//! methods other than `btree`, `INCLUDE`, and expressions using
+//! methods other than `btree`, `INCLUDE`, domains (SQLite has none; inlining a
+//! domain's checks into each column would lose the domain itself, which
+//! introspection could not read back), and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
 //! (`ILIKE`, `SIMILAR TO`, regular expressions, arrays, `AT TIME ZONE`, ...).
 
