@@ -120,6 +120,13 @@ fn difference(declared: &Schema, live: &Schema) -> String {
             );
         }
     }
+    if declared.composites != live.composites {
+        let _ = writeln!(
+            out,
+            "composite types differ\ndeclared: {:#?}\nlive: {:#?}",
+            declared.composites, live.composites
+        );
+    }
     if declared.sequences != live.sequences {
         let _ = writeln!(
             out,

@@ -67,6 +67,13 @@ fn difference(expected: &Schema, live: &Schema) -> String {
             expected.domains, live.domains
         );
     }
+    if expected.composites != live.composites {
+        let _ = writeln!(
+            out,
+            "composite types\n  expected: {:?}\n  live:     {:?}",
+            expected.composites, live.composites
+        );
+    }
     if expected.sequences != live.sequences {
         let _ = writeln!(
             out,

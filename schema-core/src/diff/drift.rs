@@ -46,6 +46,7 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             Change::CreateTable(_)
             | Change::CreateEnum(_)
             | Change::CreateDomain(_)
+            | Change::CreateComposite(_)
             | Change::CreateExtension(_) => {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
@@ -99,6 +100,23 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             .at(&to.origin)
             .related(&from.origin, "created by this migration")
             .help("add a migration with the `ALTER DOMAIN` statements, or make schema.sql match"),
+            Change::DropComposite(c) => Diagnostic::error(
+                codes::DRIFT,
+                format!("composite type `{}` is created by the migrations but not declared in schema.sql", c.name),
+            )
+            .at(&c.origin)
+            .help("declare the type in schema.sql, or drop it in a new migration"),
+            Change::AlterComposite { from, to } | Change::ReplaceComposite { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "composite type `{}` differs between schema.sql and the migrations: {}",
+                    to.name,
+                    super::attribute_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration with the `ALTER TYPE` statements, or make schema.sql match"),
             Change::DropSequence(s) => {
                 if owner_reported(s) {
                     continue;
@@ -323,6 +341,7 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
         Change::CreateTable(t) | Change::DropTable(t) => &t.name,
         Change::CreateEnum(e) | Change::DropEnum(e) => &e.name,
         Change::CreateDomain(d) | Change::DropDomain(d) => &d.name,
+        Change::CreateComposite(c) | Change::DropComposite(c) => &c.name,
         Change::CreateSequence(s) | Change::DropSequence(s) => &s.name,
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {

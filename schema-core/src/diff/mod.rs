@@ -10,8 +10,8 @@ pub mod drift;
 use std::fmt;
 
 use crate::model::{
-    Column, Constraint, Domain, EnumType, Extension, Index, QualifiedName, Schema, Sequence,
-    SqlType, Table,
+    Column, CompositeType, Constraint, Domain, EnumType, Extension, Index, QualifiedName, Schema,
+    Sequence, SqlType, Table,
 };
 
 /// One step from one schema to another.
@@ -62,6 +62,26 @@ pub enum Change {
         from: Domain,
         /// After.
         to: Domain,
+    },
+    /// A composite type only `to` has.
+    CreateComposite(CompositeType),
+    /// A composite type only `from` has.
+    DropComposite(CompositeType),
+    /// A composite type whose attributes differ in a way `ALTER TYPE` can
+    /// make: attributes dropped, added at the end, or given another type.
+    AlterComposite {
+        /// Before.
+        from: CompositeType,
+        /// After.
+        to: CompositeType,
+    },
+    /// A composite type whose attributes are reordered: dropped and created
+    /// again (which PostgreSQL refuses while columns use it).
+    ReplaceComposite {
+        /// Before.
+        from: CompositeType,
+        /// After.
+        to: CompositeType,
     },
     /// A schema (namespace) only `to` creates or uses.
     CreateSchema(String),
@@ -331,6 +351,21 @@ impl fmt::Display for Change {
                 to.name,
                 domain_differences(from, to).join(", ")
             ),
+            Change::CreateComposite(c) => write!(f, "create composite type `{}`", c.name),
+            Change::DropComposite(c) => write!(f, "drop composite type `{}`", c.name),
+            Change::AlterComposite { from, to } => write!(
+                f,
+                "alter composite type `{}`: {}",
+                to.name,
+                attribute_differences(from, to).join(", ")
+            ),
+            Change::ReplaceComposite { from, to } => write!(
+                f,
+                "recreate composite type `{}` with attributes ({}) instead of ({})",
+                to.name,
+                attribute_names(to),
+                attribute_names(from)
+            ),
             Change::CreateSchema(n) => write!(f, "create schema `{n}`"),
             Change::DropSchema(n) => write!(f, "drop schema `{n}`"),
             Change::CreateExtension(e) => write!(f, "create extension `{}`", e.name),
@@ -444,6 +479,129 @@ pub(crate) fn domain_differences(from: &Domain, to: &Domain) -> Vec<String> {
     out
 }
 
+/// A composite type's attribute names, comma-separated.
+fn attribute_names(c: &CompositeType) -> String {
+    c.attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What differs between two versions of a composite type, in words.
+pub(crate) fn attribute_differences(from: &CompositeType, to: &CompositeType) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in &from.attributes {
+        match to.attributes.iter().find(|b| b.name == a.name) {
+            None => out.push(format!("drop attribute `{}`", a.name)),
+            Some(b) if b != a => out.push(format!(
+                "attribute `{}` type `{}` → `{}`",
+                a.name, a.data_type, b.data_type
+            )),
+            Some(_) => {}
+        }
+    }
+    for b in &to.attributes {
+        if !from.attributes.iter().any(|a| a.name == b.name) {
+            out.push(format!("add attribute `{}` {}", b.name, b.data_type));
+        }
+    }
+    out
+}
+
+/// True when `ALTER TYPE` can turn `from`'s attributes into `to`'s: the
+/// attributes both have keep their order, and new ones come after them.
+fn attributes_reachable(from: &CompositeType, to: &CompositeType) -> bool {
+    let kept_from: Vec<&str> = from
+        .attributes
+        .iter()
+        .filter(|a| to.attributes.iter().any(|b| b.name == a.name))
+        .map(|a| a.name.as_str())
+        .collect();
+    let in_from = |n: &str| from.attributes.iter().any(|a| a.name == n);
+    let kept_to: Vec<&str> = to
+        .attributes
+        .iter()
+        .map(|b| b.name.as_str())
+        .filter(|n| in_from(n))
+        .collect();
+    let last_kept = to.attributes.iter().rposition(|b| in_from(&b.name));
+    let first_new = to.attributes.iter().position(|b| !in_from(&b.name));
+    kept_from == kept_to
+        && match (last_kept, first_new) {
+            (Some(k), Some(n)) => k < n,
+            _ => true,
+        }
+}
+
+/// How many composite types stand between `c` and types that are none (0
+/// for one whose attributes use no composite type), bounded.
+fn composite_depth(schema: &Schema, c: &CompositeType, fuel: usize) -> usize {
+    if fuel == 0 {
+        return 0;
+    }
+    c.attributes
+        .iter()
+        .filter_map(|a| {
+            let mut inner = &a.data_type;
+            while let SqlType::Array(i) = inner {
+                inner = i;
+            }
+            match inner {
+                SqlType::Named(n) => schema.composites.get(n),
+                _ => None,
+            }
+        })
+        .map(|inner| 1 + composite_depth(schema, inner, fuel - 1))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Composite types created, altered and replaced (in dependency order), and
+/// those dropped (in the reverse order).
+fn composite_changes(from: &Schema, to: &Schema) -> (Vec<Change>, Vec<Change>) {
+    let fuel = from.composites.len().max(to.composites.len()) + 1;
+    let mut out = Vec::new();
+    let mut dropped: Vec<&CompositeType> = Vec::new();
+    for (name, c) in from.composites.iter() {
+        match to.composites.get(name) {
+            None => dropped.push(c),
+            Some(t) if t == c => {}
+            Some(t) => {
+                let change = if attributes_reachable(c, t) {
+                    Change::AlterComposite {
+                        from: c.clone(),
+                        to: t.clone(),
+                    }
+                } else {
+                    Change::ReplaceComposite {
+                        from: c.clone(),
+                        to: t.clone(),
+                    }
+                };
+                out.push((composite_depth(to, t, fuel), change));
+            }
+        }
+    }
+    for (name, c) in to.composites.iter() {
+        if !from.composites.contains_key(name) {
+            out.push((
+                composite_depth(to, c, fuel),
+                Change::CreateComposite(c.clone()),
+            ));
+        }
+    }
+    out.sort_by_key(|(depth, _)| *depth);
+    dropped.sort_by_key(|c| std::cmp::Reverse(composite_depth(from, c, fuel)));
+    (
+        out.into_iter().map(|(_, c)| c).collect(),
+        dropped
+            .into_iter()
+            .map(|c| Change::DropComposite(c.clone()))
+            .collect(),
+    )
+}
+
 /// How many domains stand between `d` and a type that is no domain (0 for a
 /// domain over a plain type), bounded by the number of domains.
 fn domain_depth(schema: &Schema, d: &Domain) -> usize {
@@ -502,8 +660,13 @@ fn domain_changes(from: &Schema, to: &Schema) -> Vec<Change> {
     }
     out.sort_by_key(|(depth, _)| *depth);
     dropped.sort_by_key(|d| std::cmp::Reverse(domain_depth(from, d)));
+    // Composite types after the domains their attributes may use, dropped
+    // before them.
+    let (composites, composite_drops) = composite_changes(from, to);
     out.into_iter()
         .map(|(_, c)| c)
+        .chain(composites)
+        .chain(composite_drops)
         .chain(dropped.into_iter().map(|d| Change::DropDomain(d.clone())))
         .collect()
 }
@@ -1036,13 +1199,21 @@ fn phase(c: &Change) -> u8 {
         Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 8,
         // After the enum types they may be based on (and in dependency order
         // among themselves, as `domain_changes` gives them).
-        Change::CreateDomain(_) | Change::ReplaceDomain { .. } | Change::AlterDomain { .. } => 8,
+        Change::CreateDomain(_)
+        | Change::ReplaceDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite(_)
+        | Change::AlterComposite { .. }
+        | Change::ReplaceComposite { .. } => 8,
         Change::CreateSequence(_) => 9,
         Change::CreateTable(_) => 10,
         Change::AddColumn { .. } => 11,
         Change::AlterColumn { .. } => 12,
         Change::DropColumn { .. } => 13,
-        Change::AlterSequence { .. } | Change::DropSequence(_) | Change::DropDomain(_) => 14,
+        Change::AlterSequence { .. }
+        | Change::DropSequence(_)
+        | Change::DropDomain(_)
+        | Change::DropComposite(_) => 14,
         Change::DropEnum(_) => 15,
         Change::AddConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>

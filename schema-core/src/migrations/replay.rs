@@ -262,6 +262,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut before.domains,
     );
     pick(
+        &now.composites,
+        &up.composites,
+        &down.composites,
+        &mut undone.composites,
+        &mut before.composites,
+    );
+    pick(
         &now.sequences,
         &up.sequences,
         &down.sequences,

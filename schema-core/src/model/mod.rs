@@ -78,6 +78,8 @@ pub struct Schema {
     pub enums: ObjectMap<EnumType>,
     /// Domains (`CREATE DOMAIN`).
     pub domains: ObjectMap<Domain>,
+    /// Composite types (`CREATE TYPE ... AS (...)`).
+    pub composites: ObjectMap<CompositeType>,
     /// Sequences (those created by `serial` columns included).
     pub sequences: ObjectMap<Sequence>,
     /// Schemas created with `CREATE SCHEMA` (a schema its objects use is there
@@ -98,6 +100,7 @@ impl Schema {
         self.tables.is_empty()
             && self.enums.is_empty()
             && self.domains.is_empty()
+            && self.composites.is_empty()
             && self.sequences.is_empty()
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
@@ -115,6 +118,7 @@ impl Schema {
             .keys()
             .chain(self.enums.keys())
             .chain(self.domains.keys())
+            .chain(self.composites.keys())
             .chain(self.sequences.keys())
         {
             out.insert(n.schema.as_str());
@@ -133,6 +137,7 @@ impl Schema {
         self.tables.begin_journal();
         self.enums.begin_journal();
         self.domains.begin_journal();
+        self.composites.begin_journal();
         self.sequences.begin_journal();
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
@@ -144,6 +149,7 @@ impl Schema {
             tables: self.tables.take_journal(),
             enums: self.enums.take_journal(),
             domains: self.domains.take_journal(),
+            composites: self.composites.take_journal(),
             sequences: self.sequences.take_journal(),
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
@@ -155,6 +161,7 @@ impl Schema {
         self.tables.roll_back(journal.tables);
         self.enums.roll_back(journal.enums);
         self.domains.roll_back(journal.domains);
+        self.composites.roll_back(journal.composites);
         self.sequences.roll_back(journal.sequences);
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
@@ -200,6 +207,7 @@ impl Schema {
     pub(crate) fn type_name_taken(&self, name: &QualifiedName) -> bool {
         self.enums.contains_key(name)
             || self.domains.contains_key(name)
+            || self.composites.contains_key(name)
             || self.tables.contains_key(name)
             || self.sequences.contains_key(name)
     }
@@ -296,7 +304,7 @@ macro_rules! holds_nothing {
     )*};
 }
 
-holds_nothing!(EnumType, Namespace, Extension);
+holds_nothing!(EnumType, Namespace, Extension, CompositeType);
 
 impl Indexed for Domain {
     /// Its check constraints' names.
@@ -331,6 +339,8 @@ pub(crate) struct SchemaJournal {
     pub enums: Journal<EnumType>,
     /// Domains.
     pub domains: Journal<Domain>,
+    /// Composite types.
+    pub composites: Journal<CompositeType>,
     /// Sequences.
     pub sequences: Journal<Sequence>,
     /// Schemas created by name.
@@ -650,6 +660,30 @@ pub struct Domain {
     pub origin: Origin,
     /// `-- schema:` directives written just before it.
     pub directives: Directives,
+}
+
+/// A composite type: `CREATE TYPE name AS (attribute type [COLLATE c], ...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositeType {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// Attributes in their physical order.
+    pub attributes: Vec<Attribute>,
+    /// Where it is declared.
+    pub origin: Origin,
+    /// `-- schema:` directives written just before it.
+    pub directives: Directives,
+}
+
+/// An attribute of a composite type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Name.
+    pub name: String,
+    /// Canonical type.
+    pub data_type: SqlType,
+    /// `COLLATE name`, as PostgreSQL prints it; `None` for the type's own.
+    pub collation: Option<String>,
 }
 
 /// A check constraint of a domain: `CONSTRAINT name CHECK (VALUE ...)`.

@@ -8,6 +8,7 @@
 //! ([`Mode::Migration`]).
 
 pub mod apply;
+pub mod composites;
 pub mod domains;
 pub mod keywords;
 
@@ -77,6 +78,8 @@ pub enum ParsedStatement {
     CreateDomain(Box<domains::CreateDomain>),
     /// `ALTER DOMAIN` (read by hand: sqlparser has no AST for it).
     AlterDomain(Box<domains::AlterDomain>),
+    /// `ALTER TYPE ... {ADD | DROP | ALTER | RENAME} ATTRIBUTE` (read by hand too).
+    AlterAttributes(Box<composites::AlterAttributes>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -713,8 +716,12 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             });
             continue;
         }
-        if kind.starts_with("CREATE DOMAIN") || kind.starts_with("ALTER DOMAIN") {
-            let read = if kind.starts_with("CREATE") {
+        let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
+        if attributes || kind.starts_with("CREATE DOMAIN") || kind.starts_with("ALTER DOMAIN") {
+            let read = if attributes {
+                composites::parse_alter_attributes(&mut parser)
+                    .map(|a| ParsedStatement::AlterAttributes(Box::new(a)))
+            } else if kind.starts_with("CREATE") {
                 domains::parse_create_domain(&mut parser)
                     .map(|d| ParsedStatement::CreateDomain(Box::new(d)))
             } else {

@@ -19,8 +19,8 @@ use std::fmt;
 use crate::diff::{Change, TableFlags};
 use crate::model::names::quote_ident;
 use crate::model::{
-    Column, Constraint, ConstraintKind, Domain, EnumType, Extension, Identity, Index, IndexPart,
-    QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
+    Column, CompositeType, Constraint, ConstraintKind, Domain, EnumType, Extension, Identity,
+    Index, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
 };
 
 pub use loss::{data_loss, narrows};
@@ -321,6 +321,14 @@ pub trait Renderer {
                 Ok(out)
             }
             Change::AlterDomain { from, to } => self.render_alter_domain(cx, from, to),
+            Change::CreateComposite(c) => self.render_create_composite(cx, c),
+            Change::DropComposite(c) => self.render_drop_composite(cx, c),
+            Change::ReplaceComposite { from, to } => {
+                let mut out = self.render_drop_composite(cx, from)?;
+                out.extend(self.render_create_composite(cx, to)?);
+                Ok(out)
+            }
+            Change::AlterComposite { from, to } => self.render_alter_composite(cx, from, to),
             Change::CreateSchema(n) => self.render_create_schema(cx, n),
             Change::DropSchema(n) => self.render_drop_schema(cx, n),
             Change::CreateExtension(e) => self.render_create_extension(cx, e),
@@ -535,6 +543,92 @@ pub trait Renderer {
                     .as_deref()
                     .map_or_else(|| "NULL".to_string(), literal)
             )));
+        }
+        Ok(out)
+    }
+
+    /// An attribute of a composite type: `name type [COLLATE c]`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express its type.
+    fn attribute_def(&self, a: &crate::model::Attribute) -> Result<String, Unsupported> {
+        let mut out = format!(
+            "{} {}",
+            self.ident(&a.name),
+            self.column_type(&a.data_type)?
+        );
+        if let Some(c) = &a.collation {
+            out.push_str(&format!(" COLLATE {}", self.ident(c)));
+        }
+        Ok(out)
+    }
+
+    /// [`Change::CreateComposite`]: `CREATE TYPE ... AS (...)`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_composite(&self, _cx: &Context<'_>, c: &CompositeType) -> Rendered {
+        let attributes = c
+            .attributes
+            .iter()
+            .map(|a| self.attribute_def(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        one(format!(
+            "CREATE TYPE {} AS ({});",
+            self.object_name(&c.name),
+            attributes.join(", ")
+        ))
+    }
+
+    /// [`Change::DropComposite`]: `DROP TYPE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_composite(&self, _cx: &Context<'_>, c: &CompositeType) -> Rendered {
+        one(format!("DROP TYPE {};", self.object_name(&c.name)))
+    }
+
+    /// [`Change::AlterComposite`]: one `ALTER TYPE` per attribute dropped,
+    /// given another type, or added (at the end, in order).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_alter_composite(
+        &self,
+        _cx: &Context<'_>,
+        from: &CompositeType,
+        to: &CompositeType,
+    ) -> Rendered {
+        let name = self.object_name(&to.name);
+        let mut out = Vec::new();
+        for a in &from.attributes {
+            match to.attributes.iter().find(|b| b.name == a.name) {
+                None => out.push(Statement::new(format!(
+                    "ALTER TYPE {name} DROP ATTRIBUTE {};",
+                    self.ident(&a.name)
+                ))),
+                Some(b) if b != a => {
+                    let mut sql = format!(
+                        "ALTER TYPE {name} ALTER ATTRIBUTE {} SET DATA TYPE {}",
+                        self.ident(&b.name),
+                        self.column_type(&b.data_type)?
+                    );
+                    if let Some(c) = &b.collation {
+                        sql.push_str(&format!(" COLLATE {}", self.ident(c)));
+                    }
+                    sql.push(';');
+                    out.push(Statement::new(sql));
+                }
+                Some(_) => {}
+            }
+        }
+        for b in &to.attributes {
+            if !from.attributes.iter().any(|a| a.name == b.name) {
+                out.push(Statement::new(format!(
+                    "ALTER TYPE {name} ADD ATTRIBUTE {};",
+                    self.attribute_def(b)?
+                )));
+            }
         }
         Ok(out)
     }

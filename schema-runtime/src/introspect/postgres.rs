@@ -14,9 +14,10 @@ use postgres::{Client, IsolationLevel, Transaction};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
-    Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, Domain, DomainCheck, EnumType,
-    Expression, Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace,
-    OperatorClass, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    Attribute, Column, CompositeType, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives,
+    Domain, DomainCheck, EnumType, Expression, Extension, ForeignKey, Identity, Index, IndexKey,
+    IndexPart, Namespace, OperatorClass, QualifiedName, ReferentialAction, Sequence, SqlType,
+    Table,
 };
 use schema_core::parse::apply::{operator_class_of, split_key_collation};
 
@@ -103,6 +104,9 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     }
     for d in read_domains(tx, &schemas)? {
         schema.domains.insert(d.name.clone(), d);
+    }
+    for c in read_composites(tx, &schemas)? {
+        schema.composites.insert(c.name.clone(), c);
     }
     for s in read_sequences(tx, &schemas)? {
         schema.sequences.insert(s.name.clone(), s);
@@ -598,6 +602,76 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
             origin: origin(),
             directives: Directives::default(),
         });
+    }
+    Ok(out)
+}
+
+/// Composite types made by `CREATE TYPE ... AS (...)` (`typtype 'c'` whose
+/// relation is of kind `'c'`, not a table's row type), with their attributes
+/// in order: types as for columns, a collation other than the type's own.
+fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<CompositeType>> {
+    let rows = tx
+        .query(
+            "SELECT n.nspname::text, t.typname::text, a.attname::text,
+                    format_type(a.atttypid, a.atttypmod), un.nspname::text, ut.typname::text,
+                    at.typcategory = 'A' AND at.typelem <> 0,
+                    CASE WHEN a.attcollation <> at.typcollation THEN co.collname::text END
+             FROM pg_type t
+             JOIN pg_namespace n ON n.oid = t.typnamespace
+             JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             LEFT JOIN pg_type at ON at.oid = a.atttypid
+             LEFT JOIN pg_type et ON et.oid = CASE WHEN at.typcategory = 'A' AND at.typelem <> 0
+                                                   THEN at.typelem ELSE at.oid END
+             LEFT JOIN pg_type ut ON ut.oid = et.oid
+                  AND et.typnamespace <> 'pg_catalog'::regnamespace
+             LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
+             LEFT JOIN pg_collation co ON co.oid = a.attcollation
+             WHERE t.typtype = 'c' AND n.nspname::text = ANY($1)
+             ORDER BY n.nspname, t.typname, a.attnum",
+            &[&schemas],
+        )
+        .map_err(query_error("composite types"))?;
+    let mut out: Vec<CompositeType> = Vec::new();
+    for row in rows {
+        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
+        if out.last().is_none_or(|c| c.name != name) {
+            out.push(CompositeType {
+                name: name.clone(),
+                attributes: Vec::new(),
+                origin: origin(),
+                directives: Directives::default(),
+            });
+        }
+        let Some(attribute) = row.get::<_, Option<String>>(2) else {
+            continue;
+        };
+        let type_text: String = row.get(3);
+        let data_type = match (
+            row.get::<_, Option<String>>(4),
+            row.get::<_, Option<String>>(5),
+        ) {
+            (Some(schema), Some(ty)) => {
+                let named = SqlType::Named(QualifiedName::new(schema, ty));
+                if row.get::<_, bool>(6) {
+                    SqlType::Array(Box::new(named))
+                } else {
+                    named
+                }
+            }
+            _ => SqlType::parse(&type_text).map_err(|message| IntrospectError::Type {
+                column: format!("{name}.{attribute}"),
+                text: type_text.clone(),
+                message,
+            })?,
+        };
+        if let Some(c) = out.last_mut() {
+            c.attributes.push(Attribute {
+                name: attribute,
+                data_type,
+                collation: row.get(7),
+            });
+        }
     }
     Ok(out)
 }

@@ -356,6 +356,14 @@ impl Cx<'_> {
             |d| uses_type(&d.base, old),
             |d| rename_type(&mut d.base, old, new),
         );
+        self.schema.composites.update_where(
+            |c| c.attributes.iter().any(|a| uses_type(&a.data_type, old)),
+            |c| {
+                for a in &mut c.attributes {
+                    rename_type(&mut a.data_type, old, new);
+                }
+            },
+        );
     }
 
     /// The domains and columns that use type `name`, in words.
@@ -372,7 +380,13 @@ impl Cx<'_> {
             .values()
             .filter(|d| uses_type(&d.base, name))
             .map(|d| format!("domain `{}`", d.name));
-        columns.chain(domains).collect()
+        let attributes = self.schema.composites.values().flat_map(|c| {
+            c.attributes
+                .iter()
+                .filter(|a| uses_type(&a.data_type, name))
+                .map(|a| format!("attribute `{}.{}`", c.name, a.name))
+        });
+        columns.chain(domains).chain(attributes).collect()
     }
 
     /// Drops type `name` and, with `CASCADE`, the columns and domains that use
@@ -406,6 +420,11 @@ impl Cx<'_> {
         for (t, c) in columns {
             self.drop_column(&t, &c, true, true)?;
         }
+        // A composite type loses the attributes of that type, as PostgreSQL does.
+        self.schema.composites.update_where(
+            |c| c.attributes.iter().any(|a| uses_type(&a.data_type, name)),
+            |c| c.attributes.retain(|a| !uses_type(&a.data_type, name)),
+        );
         Ok(())
     }
 

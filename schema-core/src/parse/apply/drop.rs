@@ -76,7 +76,9 @@ impl Cx<'_> {
                         })?;
                         continue;
                     }
-                    if !self.schema.enums.contains_key(&name) {
+                    if !self.schema.enums.contains_key(&name)
+                        && !self.schema.composites.contains_key(&name)
+                    {
                         if if_exists {
                             continue;
                         }
@@ -98,6 +100,7 @@ impl Cx<'_> {
                     }
                     self.drop_type_users(&name, 0)?;
                     self.schema.enums.remove(&name);
+                    self.schema.composites.remove(&name);
                 }
                 ObjectType::Sequence => {
                     if self.schema.sequences.remove(&name).is_none() && !if_exists {
@@ -162,7 +165,9 @@ impl Cx<'_> {
             ObjectType::Index => self.schema.index_owner(name).is_some(),
             ObjectType::Sequence => self.schema.sequences.contains_key(name),
             ObjectType::Type => {
-                self.schema.enums.contains_key(name) || self.schema.domains.contains_key(name)
+                self.schema.enums.contains_key(name)
+                    || self.schema.domains.contains_key(name)
+                    || self.schema.composites.contains_key(name)
             }
             // A schema exists for the model once something lives in it.
             ObjectType::Schema => {
@@ -170,6 +175,7 @@ impl Cx<'_> {
                 self.schema.tables.keys().any(|t| t.schema == *schema)
                     || self.schema.enums.keys().any(|e| e.schema == *schema)
                     || self.schema.domains.keys().any(|d| d.schema == *schema)
+                    || self.schema.composites.keys().any(|c| c.schema == *schema)
                     || self.schema.sequences.keys().any(|s| s.schema == *schema)
             }
             _ => true,

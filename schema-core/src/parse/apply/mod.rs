@@ -12,6 +12,7 @@ use sqlparser::ast::{
 
 mod alter;
 mod comments;
+mod composites;
 mod constraints;
 mod domains;
 mod drop;
@@ -385,6 +386,7 @@ impl<'a> Cx<'a> {
             ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
             ParsedStatement::CreateDomain(cd) => return self.create_domain(cd),
             ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
+            ParsedStatement::AlterAttributes(aa) => return self.alter_attributes(aa),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -408,8 +410,11 @@ impl<'a> Cx<'a> {
                     let name = self.name(name)?;
                     self.create_enum(name, labels)
                 }
+                Some(UserDefinedTypeRepresentation::Composite { attributes }) => {
+                    self.create_composite(name, attributes)
+                }
                 _ => Err(unsupported_statement(
-                    "CREATE TYPE (other than AS ENUM)",
+                    "CREATE TYPE (other than AS ENUM and AS (...))",
                     &self.origin(),
                 )),
             },

@@ -144,6 +144,7 @@ impl Cx<'_> {
             .schema
             .domains
             .keys()
+            .chain(self.schema.composites.keys())
             .filter(|q| inside(q))
             .cloned()
             .collect();
@@ -159,7 +160,7 @@ impl Cx<'_> {
             .map(|t| format!("table `{t}`"))
             .chain(enums.iter().map(|e| format!("type `{e}`")))
             .chain(sequences.iter().map(|s| format!("sequence `{s}`")))
-            .chain(domains.iter().map(|d| format!("domain `{d}`")))
+            .chain(domains.iter().map(|d| format!("type `{d}`")))
             .chain(extensions.iter().map(|e| format!("extension `{e}`")))
             .collect();
         if !held.is_empty() && !cascade {
@@ -184,6 +185,7 @@ impl Cx<'_> {
         }
         for d in &domains {
             self.schema.domains.remove(d);
+            self.schema.composites.remove(d);
         }
         for e in &enums {
             self.schema.enums.remove(e);
@@ -214,6 +216,22 @@ impl Cx<'_> {
             }
             if matches!(inner, crate::model::SqlType::Named(n) if n.schema == name) {
                 return Some(format!("domain `{}`", d.name));
+            }
+        }
+        for c in self
+            .schema
+            .composites
+            .values()
+            .filter(|c| c.name.schema != name)
+        {
+            for a in &c.attributes {
+                let mut inner = &a.data_type;
+                while let crate::model::SqlType::Array(i) = inner {
+                    inner = i;
+                }
+                if matches!(inner, crate::model::SqlType::Named(n) if n.schema == name) {
+                    return Some(format!("attribute `{}.{}`", c.name, a.name));
+                }
             }
         }
         for t in self

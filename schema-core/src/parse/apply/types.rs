@@ -19,6 +19,15 @@ impl Cx<'_> {
                 .related(&domain.origin, "a domain of that name is created here")
                 .help("choose another name"));
         }
+        if let Some(c) = self.schema.composites.get(&name) {
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{name}` already exists"),
+                )
+                .related(&c.origin, "a composite type of that name is created here")
+                .help("choose another name"));
+        }
         if self.schema.enums.contains_key(&name) {
             return Err(self
                 .err(
@@ -54,7 +63,33 @@ impl Cx<'_> {
 
     pub(super) fn alter_type(&mut self, name: &QualifiedName, op: &AlterTypeOperation) -> Res<()> {
         self.not_in_declarative("ALTER TYPE")?;
+        if let (Some(c), AlterTypeOperation::Rename(r)) = (self.schema.composites.get(name), op) {
+            let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
+            if new == *name {
+                return Ok(());
+            }
+            if self.schema.type_name_taken(&new) {
+                return Err(self.err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{new}` already exists"),
+                ));
+            }
+            let mut c = c.clone();
+            c.name = new.clone();
+            self.schema.composites.remove(name);
+            self.schema.composites.insert(new.clone(), c);
+            self.rename_type_everywhere(name, &new);
+            return Ok(());
+        }
         let Some(e) = self.schema.enums.get(name) else {
+            if self.schema.composites.contains_key(name) {
+                return Err(self
+                    .err(
+                        codes::SYNTAX,
+                        format!("`{name}` is a composite type: it has no labels"),
+                    )
+                    .help("change its attributes with `ALTER TYPE ... ADD | DROP | ALTER | RENAME ATTRIBUTE`"));
+            }
             if self.schema.domains.contains_key(name) {
                 return Err(self
                     .err(
@@ -134,7 +169,12 @@ impl Cx<'_> {
     pub(super) fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
         match ty {
             SqlType::Array(inner) => self.check_type_exists(inner, at),
-            SqlType::Named(name) if self.schema.domains.contains_key(name) => Ok(()),
+            SqlType::Named(name)
+                if self.schema.domains.contains_key(name)
+                    || self.schema.composites.contains_key(name) =>
+            {
+                Ok(())
+            }
             SqlType::Named(name)
                 if !self.schema.enums.contains_key(name)
                     && name.schema == crate::model::DEFAULT_SCHEMA
@@ -164,6 +204,7 @@ impl Cx<'_> {
                         .enums
                         .keys()
                         .chain(self.schema.domains.keys())
+                        .chain(self.schema.composites.keys())
                         .map(|k| k.name.as_str()),
                 ) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),

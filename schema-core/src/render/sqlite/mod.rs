@@ -115,7 +115,7 @@
 //! rowid alias's, `serial`/identity columns that are not the whole integer
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
 //! DISTINCT`, `MATCH FULL` (SQLite parses it but does not enforce it), index
-//! methods other than `btree`, `INCLUDE`, domains (SQLite has none; inlining a
+//! methods other than `btree`, `INCLUDE`, composite types, domains (SQLite has none; inlining a
 //! domain's checks into each column would lose the domain itself, which
 //! introspection could not read back), and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
@@ -547,6 +547,13 @@ impl Renderer for Sqlite {
                 "SQLite has no domains; declare the columns of domain `{}` with its base type and their own NOT NULL, DEFAULT and CHECK instead",
                 d.name
             )),
+            Change::CreateComposite(c)
+            | Change::DropComposite(c)
+            | Change::ReplaceComposite { to: c, .. }
+            | Change::AlterComposite { to: c, .. } => Err(format!(
+                "SQLite has no composite types; store the attributes of `{}` as columns of their own instead",
+                c.name
+            )),
             Change::RenameTable { from, to } => {
                 public(from, "table").and_then(|()| public(to, "table"))
             }
@@ -814,6 +821,10 @@ impl Renderer for Sqlite {
                     | Change::DropDomain(_)
                     | Change::ReplaceDomain { .. }
                     | Change::AlterDomain { .. }
+                    | Change::CreateComposite(_)
+                    | Change::DropComposite(_)
+                    | Change::ReplaceComposite { .. }
+                    | Change::AlterComposite { .. }
             )
         }) {
             let cx = Context {
