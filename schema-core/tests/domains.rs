@@ -245,10 +245,10 @@ fn alter_domain_is_a_migration_statement() {
 }
 
 #[test]
-fn composite_and_range_types_are_refused_by_name() {
+fn range_and_base_types_are_refused_by_name() {
     for sql in [
-        "CREATE TYPE pair AS (a integer, b text);",
         "CREATE TYPE r AS RANGE (subtype = integer);",
+        "CREATE TYPE b (INPUT = b_in, OUTPUT = b_out);",
     ] {
         let d = errors(&format!("CREATE TABLE t (a integer);\n{sql}"));
         let text = render_all(&d, false);

@@ -1419,6 +1419,25 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "domain_timestamp_and_interval_constants",
         "CREATE DOMAIN since AS timestamptz DEFAULT '2020-01-01' CHECK (VALUE > '2000-01-01');\nCREATE DOMAIN span AS interval DEFAULT '15 minutes' CHECK (VALUE < interval '1 day');\nCREATE TABLE t (id integer PRIMARY KEY, s since, p span);",
     ),
+    // --- composite types
+    f(
+        "composite_type_columns",
+        "CREATE TYPE pair AS (a integer, b text COLLATE \"C\", c numeric(5,2));\nCREATE TABLE t (id integer PRIMARY KEY, p pair, ps pair[]);",
+    ),
+    f(
+        "composite_type_nested_with_enum_and_domain",
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');\nCREATE DOMAIN pos AS integer CHECK (VALUE > 0);\nCREATE TYPE inner_t AS (m mood, n pos);\nCREATE TYPE outer_t AS (i inner_t, tags text[], at timestamptz);\nCREATE TABLE t (id integer PRIMARY KEY, o outer_t NOT NULL);",
+    ),
+    f(
+        "composite_type_column_default",
+        "CREATE TYPE pair AS (a integer, b text);\nCREATE TABLE t (id integer PRIMARY KEY, p pair DEFAULT ROW(1, 'x'), q pair DEFAULT '(2,y)');",
+    ),
+    refused(
+        "range_type",
+        "S0002",
+        "CREATE TYPE",
+        "CREATE TYPE floatrange AS RANGE (subtype = float8);\nCREATE TABLE t (id integer PRIMARY KEY);",
+    ),
     refused(
         "domain_check_not_valid",
         "S0003",

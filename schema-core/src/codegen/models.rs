@@ -644,6 +644,15 @@ mod tests {
     }
 
     #[test]
+    fn a_composite_column_is_its_text_form() {
+        let sql = "CREATE TYPE pair AS (a integer, b text);\n\
+                   CREATE TABLE t (id integer PRIMARY KEY, p pair, ps pair[] NOT NULL);\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub p : Option < String >"), "{code}");
+        assert!(code.contains("pub ps : Vec < String >"), "{code}");
+    }
+
+    #[test]
     fn a_type_behind_a_disabled_feature_is_an_error_naming_the_feature() {
         let sql = "CREATE TABLE t (id uuid PRIMARY KEY, at timestamptz);\n";
         assert_eq!(
