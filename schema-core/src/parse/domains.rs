@@ -43,7 +43,7 @@ pub enum DomainConstraintKind {
     /// `NULL` (the default, which a later `NOT NULL` contradicts).
     Null,
     /// `CHECK (expr)`.
-    Check(Expr),
+    Check(Box<Expr>),
 }
 
 /// `ALTER DOMAIN name action`.
@@ -124,7 +124,7 @@ fn constraint(parser: &mut Parser<'_>) -> Result<Option<DomainConstraint>, Parse
         parser.expect_token(&Token::LParen)?;
         let expr = parser.parse_expr()?;
         parser.expect_token(&Token::RParen)?;
-        DomainConstraintKind::Check(expr)
+        DomainConstraintKind::Check(Box::new(expr))
     } else if name.is_some() {
         return Err(located(
             "expected NOT NULL, NULL or CHECK after CONSTRAINT name",
