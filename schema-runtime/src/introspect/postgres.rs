@@ -524,7 +524,7 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
         .collect())
 }
 
-/// Domains (`typtype 'd'`): the base type (a user-defined one by namespace
+/// Domains (`typtype 'd'`, those of an extension left out): the base type (a user-defined one by namespace
 /// and name, as for columns), a collation other than the base type's, the
 /// default, `NOT NULL` and the check constraints (`pg_constraint.contypid`).
 fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Domain>> {
@@ -547,7 +547,9 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
                   AND et.typnamespace <> 'pg_catalog'::regnamespace
              LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
              LEFT JOIN pg_collation co ON co.oid = t.typcollation
-             WHERE t.typtype = 'd' AND n.nspname::text = ANY($1)",
+             WHERE t.typtype = 'd' AND n.nspname::text = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                                 AND e.objid = t.oid AND e.deptype = 'e')",
             &[&schemas],
         )
         .map_err(query_error("domains"))?;
@@ -628,6 +630,8 @@ fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<C
              LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
              LEFT JOIN pg_collation co ON co.oid = a.attcollation
              WHERE t.typtype = 'c' AND n.nspname::text = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                                 AND e.objid = t.oid AND e.deptype = 'e')
              ORDER BY n.nspname, t.typname, a.attnum",
             &[&schemas],
         )
