@@ -203,13 +203,13 @@ impl Schema {
     }
 
     /// True when `name` is taken by a type in its schema: an enum type, a
-    /// domain, or a table or sequence (whose row type has its name).
+    /// domain, a composite type, or a table (whose row type has its name;
+    /// a sequence's does not, in PostgreSQL 15).
     pub(crate) fn type_name_taken(&self, name: &QualifiedName) -> bool {
         self.enums.contains_key(name)
             || self.domains.contains_key(name)
             || self.composites.contains_key(name)
             || self.tables.contains_key(name)
-            || self.sequences.contains_key(name)
     }
 
     /// `ty` with every domain in it replaced by the type it stands for in
