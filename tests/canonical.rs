@@ -108,6 +108,25 @@ fn difference(declared: &Schema, live: &Schema) -> String {
             declared.enums, live.enums
         );
     }
+    let mut domains: Vec<_> = declared.domains.keys().chain(live.domains.keys()).collect();
+    domains.sort();
+    domains.dedup();
+    for name in domains {
+        let (d, l) = (declared.domains.get(name), live.domains.get(name));
+        if d != l {
+            let _ = writeln!(
+                out,
+                "domain `{name}` differs\ndeclared: {d:#?}\nlive: {l:#?}"
+            );
+        }
+    }
+    if declared.composites != live.composites {
+        let _ = writeln!(
+            out,
+            "composite types differ\ndeclared: {:#?}\nlive: {:#?}",
+            declared.composites, live.composites
+        );
+    }
     if declared.sequences != live.sequences {
         let _ = writeln!(
             out,

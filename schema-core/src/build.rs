@@ -152,6 +152,8 @@ fn declared_source(declared: &Schema) -> String {
         .values()
         .map(|t| &t.origin)
         .chain(declared.enums.values().map(|e| &e.origin))
+        .chain(declared.domains.values().map(|d| &d.origin))
+        .chain(declared.composites.values().map(|c| &c.origin))
         .chain(declared.sequences.values().map(|s| &s.origin))
         .find(|o| o.has_text())
         .map_or_else(|| "schema.sql".to_string(), |o| o.source.path.clone())

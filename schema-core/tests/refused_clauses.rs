@@ -190,6 +190,17 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "CREATE TABLE u (a integer GENERATED ALWAYS AS IDENTITY);\nALTER TABLE u ALTER COLUMN a SET OWNED BY NONE;",
         "2:34",
     ),
+    // Domains.
+    (
+        "NOT VALID",
+        "CREATE DOMAIN d AS integer;\nALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;",
+        "2:51",
+    ),
+    (
+        "COLLATE",
+        "CREATE DOMAIN d AS text\n  COLLATE app.c;",
+        "2:3",
+    ),
 ];
 
 /// The diagnostics of `sql`, which must not be accepted.

@@ -17,10 +17,12 @@
 
 use postgres::Client;
 use schema_core::Schema;
+use schema_core::diff::Change;
 use schema_core::model::{
-    ConstraintKind, Expression, IndexPart, PartitionBound, QualifiedName, RangeBound, Table,
+    ConstraintKind, Domain, Expression, IndexPart, PartitionBound, QualifiedName, RangeBound,
+    Table,
 };
-use schema_core::render::{Postgres, Renderer};
+use schema_core::render::{Context, Postgres, Renderer};
 
 /// `declared` with every expression compared as PostgreSQL stores it in
 /// `client`'s database. Never fails: whatever cannot be asked is left as
@@ -51,6 +53,27 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
             }
         }
     }
+    let mut shadow_domains = Vec::new();
+    for domain in declared
+        .domains
+        .values()
+        .filter(|d| d.default.is_some() || !d.checks.is_empty())
+    {
+        let Some(ddl) = shadow_domain_ddl(domain) else {
+            continue;
+        };
+        let created = tx
+            .batch_execute("SAVEPOINT shadow")
+            .and_then(|()| tx.batch_execute(&ddl));
+        match created {
+            Ok(()) => shadow_domains.push(domain.name.clone()),
+            Err(_) => {
+                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
+                    return out;
+                }
+            }
+        }
+    }
     // A partition's bound: a temporary partitioned table with its parent's
     // columns and key, and a temporary partition of it with the bound.
     let mut bounds = Vec::new();
@@ -70,7 +93,7 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
             }
         }
     }
-    if shadows.is_empty() && bounds.is_empty() {
+    if shadows.is_empty() && shadow_domains.is_empty() && bounds.is_empty() {
         return out;
     }
     let temp_schema: Option<String> = tx
@@ -101,6 +124,24 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
         };
         take_stored(table, shadow);
     }
+    for name in shadow_domains {
+        let (Some(shadow), Some(domain)) = (
+            stored
+                .domains
+                .get(&QualifiedName::new(ns.clone(), name.name.clone())),
+            out.domains.get_mut(&name),
+        ) else {
+            continue;
+        };
+        if let (Some(m), Some(t)) = (domain.default.as_mut(), shadow.default.as_ref()) {
+            *m = m.compared_as(t);
+        }
+        for (check, c) in &mut domain.checks {
+            if let Some(theirs) = shadow.checks.get(check) {
+                c.expr = c.expr.compared_as(&theirs.expr);
+            }
+        }
+    }
     for (name, shadow) in bounds {
         let (Some(stored), Some(table)) = (
             stored
@@ -118,64 +159,28 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
     out
 }
 
-/// The temporary partitioned table and partition that hold `table`'s bound,
-/// when it is a partition whose bound has values.
-fn bound_shadow_ddl(declared: &Schema, table: &Table, i: usize) -> Option<String> {
-    let of = table.partition_of.as_ref()?;
-    if !matches!(
-        of.bound,
-        PartitionBound::In(_) | PartitionBound::Range { .. }
-    ) {
-        return None;
-    }
-    let parent = declared.tables.get(&of.parent)?;
-    let key = parent.partition_by.as_ref()?;
-    let pg = Postgres;
-    let columns: Vec<String> = parent
-        .columns
-        .iter()
-        .map(|c| {
-            pg.column_type(&c.data_type)
-                .map(|ty| format!("{} {ty}", pg.ident(&c.name)))
-        })
-        .collect::<Result<_, _>>()
-        .ok()?;
-    Some(format!(
-        "CREATE TEMPORARY TABLE pg_temp.schema_bound_{i} ({}) PARTITION BY {key};\n\
-         CREATE TEMPORARY TABLE pg_temp.schema_bound_{i}_part PARTITION OF pg_temp.schema_bound_{i} {};",
-        columns.join(", "),
-        of.bound
-    ))
-}
-
-/// Gives `bound`'s values the canonical text of the same values in `stored`.
-fn take_stored_bound(bound: &mut PartitionBound, stored: &PartitionBound) {
-    let take = |mine: &mut Expression, theirs: &Expression| *mine = mine.compared_as(theirs);
-    match (bound, stored) {
-        (PartitionBound::In(mine), PartitionBound::In(theirs)) if mine.len() == theirs.len() => {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                take(m, t);
-            }
-        }
-        (
-            PartitionBound::Range { from, to },
-            PartitionBound::Range {
-                from: stored_from,
-                to: stored_to,
-            },
-        ) if from.len() == stored_from.len() && to.len() == stored_to.len() => {
-            for (m, t) in from
-                .iter_mut()
-                .zip(stored_from)
-                .chain(to.iter_mut().zip(stored_to))
-            {
-                if let (RangeBound::Value(m), RangeBound::Value(t)) = (m, t) {
-                    take(m, t);
-                }
-            }
-        }
-        _ => {}
-    }
+/// `CREATE DOMAIN` of `domain` as a temporary domain of the same name, base
+/// type, default and checks (`None` when it cannot be written).
+fn shadow_domain_ddl(domain: &Domain) -> Option<String> {
+    let mut shadow = domain.clone();
+    shadow.name = QualifiedName::new("pg_temp", domain.name.name.clone());
+    shadow.comment = None;
+    let change = Change::CreateDomain(shadow.clone());
+    let (from, to) = (Schema::new(), Schema::new());
+    let cx = Context {
+        changes: std::slice::from_ref(&change),
+        from: &from,
+        to: &to,
+        change: &change,
+    };
+    let statements = Postgres.render_create_domain(&cx, &shadow).ok()?;
+    Some(
+        statements
+            .iter()
+            .map(|s| s.sql.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 fn has_expressions(t: &Table) -> bool {
@@ -276,5 +281,65 @@ fn take_stored(table: &mut Table, shadow: &Table) {
                 }
             }
         }
+    }
+}
+
+/// The temporary partitioned table and partition that hold `table`'s bound,
+/// when it is a partition whose bound has values.
+fn bound_shadow_ddl(declared: &Schema, table: &Table, i: usize) -> Option<String> {
+    let of = table.partition_of.as_ref()?;
+    if !matches!(
+        of.bound,
+        PartitionBound::In(_) | PartitionBound::Range { .. }
+    ) {
+        return None;
+    }
+    let parent = declared.tables.get(&of.parent)?;
+    let key = parent.partition_by.as_ref()?;
+    let pg = Postgres;
+    let columns: Vec<String> = parent
+        .columns
+        .iter()
+        .map(|c| {
+            pg.column_type(&c.data_type)
+                .map(|ty| format!("{} {ty}", pg.ident(&c.name)))
+        })
+        .collect::<Result<_, _>>()
+        .ok()?;
+    Some(format!(
+        "CREATE TEMPORARY TABLE pg_temp.schema_bound_{i} ({}) PARTITION BY {key};\n\
+         CREATE TEMPORARY TABLE pg_temp.schema_bound_{i}_part PARTITION OF pg_temp.schema_bound_{i} {};",
+        columns.join(", "),
+        of.bound
+    ))
+}
+
+/// Gives `bound`'s values the canonical text of the same values in `stored`.
+fn take_stored_bound(bound: &mut PartitionBound, stored: &PartitionBound) {
+    let take = |mine: &mut Expression, theirs: &Expression| *mine = mine.compared_as(theirs);
+    match (bound, stored) {
+        (PartitionBound::In(mine), PartitionBound::In(theirs)) if mine.len() == theirs.len() => {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                take(m, t);
+            }
+        }
+        (
+            PartitionBound::Range { from, to },
+            PartitionBound::Range {
+                from: stored_from,
+                to: stored_to,
+            },
+        ) if from.len() == stored_from.len() && to.len() == stored_to.len() => {
+            for (m, t) in from
+                .iter_mut()
+                .zip(stored_from)
+                .chain(to.iter_mut().zip(stored_to))
+            {
+                if let (RangeBound::Value(m), RangeBound::Value(t)) = (m, t) {
+                    take(m, t);
+                }
+            }
+        }
+        _ => {}
     }
 }

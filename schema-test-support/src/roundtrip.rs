@@ -60,6 +60,20 @@ fn difference(expected: &Schema, live: &Schema) -> String {
             expected.enums, live.enums
         );
     }
+    if expected.domains != live.domains {
+        let _ = writeln!(
+            out,
+            "domains\n  expected: {:?}\n  live:     {:?}",
+            expected.domains, live.domains
+        );
+    }
+    if expected.composites != live.composites {
+        let _ = writeln!(
+            out,
+            "composite types\n  expected: {:?}\n  live:     {:?}",
+            expected.composites, live.composites
+        );
+    }
     if expected.sequences != live.sequences {
         let _ = writeln!(
             out,

@@ -1462,4 +1462,62 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "quoted_mixed_case_names",
         r#"CREATE TABLE "Things" (id integer PRIMARY KEY, "Code" text DEFAULT '007' CHECK ("Code" <> ''));"#,
     ),
+    // --- domains
+    f(
+        "domain_check_unnamed_and_named",
+        "CREATE DOMAIN posint AS integer CHECK (VALUE > 0) CONSTRAINT posint_small CHECK (VALUE < 1000);\nCREATE TABLE t (id posint PRIMARY KEY, c posint);",
+    ),
+    f(
+        "domain_default_and_not_null",
+        "CREATE DOMAIN code AS varchar(3) DEFAULT 'AAA' NOT NULL;\nCREATE TABLE t (id integer PRIMARY KEY, c code, d code DEFAULT 'B');",
+    ),
+    f(
+        "domain_default_null_with_typmod",
+        "CREATE DOMAIN short AS varchar(5) DEFAULT NULL;\nCREATE DOMAIN plain AS integer DEFAULT NULL;\nCREATE TABLE t (id integer PRIMARY KEY, s short, p plain);",
+    ),
+    f(
+        "domain_check_casts_and_functions",
+        "CREATE DOMAIN email AS text CHECK (VALUE ~ '^[^@]+@[^@]+$' AND VALUE = lower(VALUE));\nCREATE DOMAIN money2 AS numeric(10,2) CHECK (VALUE >= 0.00::numeric);\nCREATE TABLE t (id integer PRIMARY KEY, e email, m money2 DEFAULT 1.5);",
+    ),
+    f(
+        "domain_over_enum_and_domain",
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\nCREATE DOMAIN good AS mood DEFAULT 'ok' CHECK (VALUE <> 'sad');\nCREATE DOMAIN best AS good CHECK (VALUE::mood = 'happy');\nCREATE TABLE t (id integer PRIMARY KEY, g good, b best, gs good[]);",
+    ),
+    f(
+        "domain_over_array_and_collate",
+        "CREATE DOMAIN ints AS integer[] CHECK (cardinality(VALUE) <= 3);\nCREATE DOMAIN c_text AS text COLLATE \"C\";\nCREATE TABLE t (id integer PRIMARY KEY, i ints DEFAULT '{1,2}', c c_text);",
+    ),
+    f(
+        "domain_with_comment_and_arrays",
+        "CREATE DOMAIN amount AS bigint NOT NULL CHECK (VALUE <> 0);\nCOMMENT ON DOMAIN amount IS 'never zero';\nCREATE TABLE t (id integer PRIMARY KEY, a amount, b amount[]);",
+    ),
+    f(
+        "domain_timestamp_and_interval_constants",
+        "CREATE DOMAIN since AS timestamptz DEFAULT '2020-01-01' CHECK (VALUE > '2000-01-01');\nCREATE DOMAIN span AS interval DEFAULT '15 minutes' CHECK (VALUE < interval '1 day');\nCREATE TABLE t (id integer PRIMARY KEY, s since, p span);",
+    ),
+    // --- composite types
+    f(
+        "composite_type_columns",
+        "CREATE TYPE pair AS (a integer, b text COLLATE \"C\", c numeric(5,2));\nCREATE TABLE t (id integer PRIMARY KEY, p pair, ps pair[]);",
+    ),
+    f(
+        "composite_type_nested_with_enum_and_domain",
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');\nCREATE DOMAIN pos AS integer CHECK (VALUE > 0);\nCREATE TYPE inner_t AS (m mood, n pos);\nCREATE TYPE outer_t AS (i inner_t, tags text[], at timestamptz);\nCREATE TABLE t (id integer PRIMARY KEY, o outer_t NOT NULL);",
+    ),
+    f(
+        "composite_type_column_default",
+        "CREATE TYPE pair AS (a integer, b text);\nCREATE TABLE t (id integer PRIMARY KEY, p pair DEFAULT ROW(1, 'x'), q pair DEFAULT '(2,y)');",
+    ),
+    refused(
+        "range_type",
+        "S0002",
+        "CREATE TYPE",
+        "CREATE TYPE floatrange AS RANGE (subtype = float8);\nCREATE TABLE t (id integer PRIMARY KEY);",
+    ),
+    refused(
+        "domain_check_not_valid",
+        "S0003",
+        "`NOT VALID` is not supported yet",
+        "CREATE DOMAIN d AS integer;\nALTER DOMAIN d ADD CONSTRAINT d_pos CHECK (VALUE > 0) NOT VALID;\nCREATE TABLE t (id integer PRIMARY KEY, v d);",
+    ),
 ];

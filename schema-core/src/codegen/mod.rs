@@ -76,6 +76,8 @@
 //! | `json`, `jsonb` | `serde_json::Value` | `json` |
 //! | `T[]` | `Vec<T>` (elements taken as not null) | as `T` |
 //! | an enum type | its generated enum | |
+//! | a composite type | `String`: its text form, `(1,"a b")` (the generated code reads and writes it as PostgreSQL prints and parses it) | |
+//! | a domain | the type of its base type (domains over domains followed); `Option` unless the column itself is `NOT NULL` (a domain's own `NOT NULL` is not enough: an outer join still reads `NULL`) | as its base type |
 //! | `timetz`, `interval`, `inet`, `cidr`, `macaddr`, `xml`, `bit`, `varbit`, `tsvector`, `tsquery`, other named types | `String` (their text form) | |
 //!
 //! With both `chrono` and `time` on, `chrono` is used (turn off the default

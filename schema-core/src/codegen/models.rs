@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::diagnostic::{Diagnostic, Origin, codes as diag_codes};
 use crate::directive::DirectiveKind;
-use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, Table};
+use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, SqlType, Table};
 
 use super::codes;
 use super::names;
@@ -36,6 +36,26 @@ pub struct ModelNames {
     pub tables: BTreeMap<QualifiedName, String>,
     /// Enum name by enum type.
     pub enums: BTreeMap<QualifiedName, String>,
+    /// The type each domain stands for (domains over domains followed): a
+    /// column of a domain gets the Rust type of that type. Its nullability is
+    /// the column's own: a domain's `NOT NULL` does not make the field
+    /// non-optional (an outer join still gives `NULL` for it).
+    pub domains: BTreeMap<QualifiedName, SqlType>,
+}
+
+impl ModelNames {
+    /// The type whose Rust type a column of type `ty` gets: `ty` with its
+    /// domains resolved.
+    pub fn column_type(&self, ty: &SqlType) -> SqlType {
+        match ty {
+            SqlType::Named(n) => self.domains.get(n).cloned().unwrap_or_else(|| ty.clone()),
+            SqlType::Array(inner) => match self.column_type(inner) {
+                SqlType::Array(t) => SqlType::Array(t),
+                t => SqlType::Array(Box::new(t)),
+            },
+            other => other.clone(),
+        }
+    }
 }
 
 /// The model name `directives` give (`-- schema: model = Name`), else `fallback`.
@@ -146,6 +166,12 @@ pub(crate) fn name_models(schema: &Schema) -> (ModelNames, Vec<Diagnostic>) {
         let what = format!("enum type `{}`", enum_type.name);
         claim(&mut taken, &mut diagnostics, &rust, &enum_type.origin, what);
         names.enums.insert(enum_type.name.clone(), rust);
+    }
+    for domain in schema.domains.values() {
+        names.domains.insert(
+            domain.name.clone(),
+            schema.resolved_type(&SqlType::Named(domain.name.clone())),
+        );
     }
     (names, diagnostics)
 }
@@ -341,7 +367,11 @@ fn struct_item(
             continue;
         }
         field_names.insert(field.clone(), column);
-        let ty = match rust_type(&column.data_type, &names.enums, features) {
+        let ty = match rust_type(
+            &names.column_type(&column.data_type),
+            &names.enums,
+            features,
+        ) {
             Ok(ty) => ty,
             Err(needs) => {
                 diagnostics.push(feature_disabled(table, column, &needs));
@@ -391,10 +421,12 @@ fn struct_item(
     let (derives, serde) = serde_derives(features);
     let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
     let consts = model_consts(&table.name.to_string(), &columns, key);
+    // A domain column is read and written as its base type: PostgreSQL casts
+    // the base type to the domain (and checks it) on the way in.
     let types: Vec<String> = table
         .columns
         .iter()
-        .map(|c| c.data_type.to_string())
+        .map(|c| names.column_type(&c.data_type).to_string())
         .collect();
     let record = record_items(&idents, &columns, &types, key, false);
     Ok(quote! {
@@ -591,6 +623,34 @@ mod tests {
             code.contains("< Self as :: core :: str :: FromStr > :: Err"),
             "{code}"
         );
+    }
+
+    #[test]
+    fn a_domain_column_gets_the_rust_type_of_its_base_type() {
+        let sql = "CREATE TYPE mood AS ENUM ('ok');\n\
+                   CREATE DOMAIN small AS smallint NOT NULL CHECK (VALUE > 0);\n\
+                   CREATE DOMAIN smaller AS small;\n\
+                   CREATE DOMAIN good AS mood;\n\
+                   CREATE TABLE t (id smaller PRIMARY KEY, a small, b smaller[], c good NOT NULL);\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub id : i16"), "{code}");
+        // The domain's NOT NULL does not make the field required: only the column's own.
+        assert!(code.contains("pub a : Option < i16 >"), "{code}");
+        assert!(code.contains("pub b : Option < Vec < i16 > >"), "{code}");
+        assert!(code.contains("pub c : Mood"), "{code}");
+        assert!(
+            code.contains(r#"["smallint" , "smallint" , "smallint[]" , "mood"]"#),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn a_composite_column_is_its_text_form() {
+        let sql = "CREATE TYPE pair AS (a integer, b text);\n\
+                   CREATE TABLE t (id integer PRIMARY KEY, p pair, ps pair[] NOT NULL);\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub p : Option < String >"), "{code}");
+        assert!(code.contains("pub ps : Vec < String >"), "{code}");
     }
 
     #[test]

@@ -43,7 +43,11 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
         }
         let d = match change {
             // `unmigrated_object` is a lint: `lint` words it (and honours its allows).
-            Change::CreateTable(_) | Change::CreateEnum(_) | Change::CreateExtension(_) => {
+            Change::CreateTable(_)
+            | Change::CreateEnum(_)
+            | Change::CreateDomain(_)
+            | Change::CreateComposite(_)
+            | Change::CreateExtension(_) => {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
             }
@@ -67,6 +71,52 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             )
             .at(&e.origin)
             .help("declare the type in schema.sql, or drop it in a new migration"),
+            Change::DropDomain(d) => Diagnostic::error(
+                codes::DRIFT,
+                format!("domain `{}` is created by the migrations but not declared in schema.sql", d.name),
+            )
+            .at(&d.origin)
+            .help("declare the domain in schema.sql, or drop it in a new migration"),
+            Change::ReplaceDomain { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "domain `{}` is based on `{}` in schema.sql but on `{}` in the migrations",
+                    to.name,
+                    to.base,
+                    from.base
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("PostgreSQL cannot change a domain's type or collation: make them agree, or drop and create the domain in a new migration"),
+            Change::AlterDomain { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "domain `{}` differs between schema.sql and the migrations: {}",
+                    to.name,
+                    super::domain_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration with the `ALTER DOMAIN` statements, or make schema.sql match"),
+            Change::DropComposite(c) => Diagnostic::error(
+                codes::DRIFT,
+                format!("composite type `{}` is created by the migrations but not declared in schema.sql", c.name),
+            )
+            .at(&c.origin)
+            .help("declare the type in schema.sql, or drop it in a new migration"),
+            Change::AlterComposite { from, to } | Change::ReplaceComposite { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "composite type `{}` differs between schema.sql and the migrations: {}",
+                    to.name,
+                    super::attribute_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration with the `ALTER TYPE` statements, or make schema.sql match"),
             Change::DropSequence(s) => {
                 if owner_reported(s) {
                     continue;
@@ -318,6 +368,8 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
     let name = match change {
         Change::CreateTable(t) | Change::DropTable(t) => &t.name,
         Change::CreateEnum(e) | Change::DropEnum(e) => &e.name,
+        Change::CreateDomain(d) | Change::DropDomain(d) => &d.name,
+        Change::CreateComposite(c) | Change::DropComposite(c) => &c.name,
         Change::CreateSequence(s) | Change::DropSequence(s) => &s.name,
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {

@@ -10,7 +10,8 @@ pub mod drift;
 use std::fmt;
 
 use crate::model::{
-    Column, Constraint, EnumType, Extension, Index, QualifiedName, Schema, Sequence, Table,
+    Column, CompositeType, Constraint, Domain, EnumType, Extension, Index, QualifiedName, Schema,
+    Sequence, SqlType, Table,
 };
 
 /// One step from one schema to another.
@@ -40,6 +41,47 @@ pub enum Change {
         from: EnumType,
         /// After.
         to: EnumType,
+    },
+    /// A domain only `to` has.
+    CreateDomain(Domain),
+    /// A domain only `from` has.
+    DropDomain(Domain),
+    /// A domain whose base type or collation differs: PostgreSQL cannot
+    /// change them, so it is dropped and created again (which PostgreSQL
+    /// refuses while columns use it).
+    ReplaceDomain {
+        /// Before.
+        from: Domain,
+        /// After.
+        to: Domain,
+    },
+    /// A domain whose default, `NOT NULL`, checks or comment differ
+    /// (`ALTER DOMAIN`, `COMMENT ON DOMAIN`).
+    AlterDomain {
+        /// Before.
+        from: Domain,
+        /// After.
+        to: Domain,
+    },
+    /// A composite type only `to` has.
+    CreateComposite(CompositeType),
+    /// A composite type only `from` has.
+    DropComposite(CompositeType),
+    /// A composite type whose attributes differ in a way `ALTER TYPE` can
+    /// make: attributes dropped, added at the end, or given another type.
+    AlterComposite {
+        /// Before.
+        from: CompositeType,
+        /// After.
+        to: CompositeType,
+    },
+    /// A composite type whose attributes are reordered: dropped and created
+    /// again (which PostgreSQL refuses while columns use it).
+    ReplaceComposite {
+        /// Before.
+        from: CompositeType,
+        /// After.
+        to: CompositeType,
     },
     /// A schema (namespace) only `to` creates or uses.
     CreateSchema(String),
@@ -306,6 +348,38 @@ impl fmt::Display for Change {
                 to.values.join(", "),
                 from.values.join(", ")
             ),
+            Change::CreateDomain(d) => write!(f, "create domain `{}`", d.name),
+            Change::DropDomain(d) => write!(f, "drop domain `{}`", d.name),
+            Change::ReplaceDomain { from, to } => write!(
+                f,
+                "recreate domain `{}` as {}{} instead of {}{}",
+                to.name,
+                to.base,
+                collation_words(to),
+                from.base,
+                collation_words(from)
+            ),
+            Change::AlterDomain { from, to } => write!(
+                f,
+                "alter domain `{}`: {}",
+                to.name,
+                domain_differences(from, to).join(", ")
+            ),
+            Change::CreateComposite(c) => write!(f, "create composite type `{}`", c.name),
+            Change::DropComposite(c) => write!(f, "drop composite type `{}`", c.name),
+            Change::AlterComposite { from, to } => write!(
+                f,
+                "alter composite type `{}`: {}",
+                to.name,
+                attribute_differences(from, to).join(", ")
+            ),
+            Change::ReplaceComposite { from, to } => write!(
+                f,
+                "recreate composite type `{}` with attributes ({}) instead of ({})",
+                to.name,
+                attribute_names(to),
+                attribute_names(from)
+            ),
             Change::CreateSchema(n) => write!(f, "create schema `{n}`"),
             Change::DropSchema(n) => write!(f, "drop schema `{n}`"),
             Change::CreateExtension(e) => write!(f, "create extension `{}`", e.name),
@@ -386,6 +460,238 @@ impl fmt::Display for Change {
             }
         }
     }
+}
+
+/// ` COLLATE c` when a domain has a collation of its own.
+fn collation_words(d: &Domain) -> String {
+    d.collation
+        .as_ref()
+        .map(|c| format!(" COLLATE {}", crate::model::names::quote_ident(c)))
+        .unwrap_or_default()
+}
+
+/// What differs between two versions of a domain (same base type), in words.
+pub(crate) fn domain_differences(from: &Domain, to: &Domain) -> Vec<String> {
+    let mut out = Vec::new();
+    if from.default != to.default {
+        let show = |d: &Option<crate::model::Expression>| {
+            d.as_ref()
+                .map_or_else(|| "no default".to_string(), |e| format!("DEFAULT {e}"))
+        };
+        out.push(format!("{} → {}", show(&from.default), show(&to.default)));
+    }
+    if from.not_null != to.not_null {
+        let word = |n: bool| if n { "NOT NULL" } else { "NULL" };
+        out.push(format!("{} → {}", word(from.not_null), word(to.not_null)));
+    }
+    for (name, c) in &from.checks {
+        match to.checks.get(name) {
+            None => out.push(format!("drop check `{name}`")),
+            Some(t) if t.expr != c.expr => out.push(format!("change check `{name}`")),
+            Some(_) => {}
+        }
+    }
+    for name in to.checks.keys() {
+        if !from.checks.contains_key(name) {
+            out.push(format!("add check `{name}`"));
+        }
+    }
+    if from.comment != to.comment {
+        out.push("comment differs".to_string());
+    }
+    out
+}
+
+/// A composite type's attribute names, comma-separated.
+fn attribute_names(c: &CompositeType) -> String {
+    c.attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What differs between two versions of a composite type, in words.
+pub(crate) fn attribute_differences(from: &CompositeType, to: &CompositeType) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in &from.attributes {
+        match to.attributes.iter().find(|b| b.name == a.name) {
+            None => out.push(format!("drop attribute `{}`", a.name)),
+            Some(b) if b != a => out.push(format!(
+                "attribute `{}` type `{}` → `{}`",
+                a.name, a.data_type, b.data_type
+            )),
+            Some(_) => {}
+        }
+    }
+    for b in &to.attributes {
+        if !from.attributes.iter().any(|a| a.name == b.name) {
+            out.push(format!("add attribute `{}` {}", b.name, b.data_type));
+        }
+    }
+    out
+}
+
+/// True when `ALTER TYPE` can turn `from`'s attributes into `to`'s: the
+/// attributes both have keep their order, and new ones come after them.
+fn attributes_reachable(from: &CompositeType, to: &CompositeType) -> bool {
+    let kept_from: Vec<&str> = from
+        .attributes
+        .iter()
+        .filter(|a| to.attributes.iter().any(|b| b.name == a.name))
+        .map(|a| a.name.as_str())
+        .collect();
+    let in_from = |n: &str| from.attributes.iter().any(|a| a.name == n);
+    let kept_to: Vec<&str> = to
+        .attributes
+        .iter()
+        .map(|b| b.name.as_str())
+        .filter(|n| in_from(n))
+        .collect();
+    let last_kept = to.attributes.iter().rposition(|b| in_from(&b.name));
+    let first_new = to.attributes.iter().position(|b| !in_from(&b.name));
+    kept_from == kept_to
+        && match (last_kept, first_new) {
+            (Some(k), Some(n)) => k < n,
+            _ => true,
+        }
+}
+
+/// How many composite types stand between `c` and types that are none (0
+/// for one whose attributes use no composite type), bounded.
+fn composite_depth(schema: &Schema, c: &CompositeType, fuel: usize) -> usize {
+    if fuel == 0 {
+        return 0;
+    }
+    c.attributes
+        .iter()
+        .filter_map(|a| {
+            let mut inner = &a.data_type;
+            while let SqlType::Array(i) = inner {
+                inner = i;
+            }
+            match inner {
+                SqlType::Named(n) => schema.composites.get(n),
+                _ => None,
+            }
+        })
+        .map(|inner| 1 + composite_depth(schema, inner, fuel - 1))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Composite types created, altered and replaced (in dependency order), and
+/// those dropped (in the reverse order).
+fn composite_changes(from: &Schema, to: &Schema) -> (Vec<Change>, Vec<Change>) {
+    let fuel = from.composites.len().max(to.composites.len()) + 1;
+    let mut out = Vec::new();
+    let mut dropped: Vec<&CompositeType> = Vec::new();
+    for (name, c) in from.composites.iter() {
+        match to.composites.get(name) {
+            None => dropped.push(c),
+            Some(t) if t == c => {}
+            Some(t) => {
+                let change = if attributes_reachable(c, t) {
+                    Change::AlterComposite {
+                        from: c.clone(),
+                        to: t.clone(),
+                    }
+                } else {
+                    Change::ReplaceComposite {
+                        from: c.clone(),
+                        to: t.clone(),
+                    }
+                };
+                out.push((composite_depth(to, t, fuel), change));
+            }
+        }
+    }
+    for (name, c) in to.composites.iter() {
+        if !from.composites.contains_key(name) {
+            out.push((
+                composite_depth(to, c, fuel),
+                Change::CreateComposite(c.clone()),
+            ));
+        }
+    }
+    out.sort_by_key(|(depth, _)| *depth);
+    dropped.sort_by_key(|c| std::cmp::Reverse(composite_depth(from, c, fuel)));
+    (
+        out.into_iter().map(|(_, c)| c).collect(),
+        dropped
+            .into_iter()
+            .map(|c| Change::DropComposite(c.clone()))
+            .collect(),
+    )
+}
+
+/// How many domains stand between `d` and a type that is no domain (0 for a
+/// domain over a plain type), bounded by the number of domains.
+fn domain_depth(schema: &Schema, d: &Domain) -> usize {
+    let mut depth = 0;
+    let mut ty = &d.base;
+    while depth <= schema.domains.len() {
+        let mut inner = ty;
+        while let SqlType::Array(i) = inner {
+            inner = i;
+        }
+        match inner {
+            SqlType::Named(n) => match schema.domains.get(n) {
+                Some(next) => {
+                    depth += 1;
+                    ty = &next.base;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    depth
+}
+
+/// Domains created, dropped, replaced and altered: creations in dependency
+/// order (a domain over a domain after it), drops in the reverse order.
+fn domain_changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut dropped: Vec<&Domain> = Vec::new();
+    for (name, d) in from.domains.iter() {
+        match to.domains.get(name) {
+            None => dropped.push(d),
+            Some(t) if t.base != d.base || t.collation != d.collation => {
+                out.push((
+                    domain_depth(to, t),
+                    Change::ReplaceDomain {
+                        from: d.clone(),
+                        to: t.clone(),
+                    },
+                ));
+            }
+            Some(t) if t != d => out.push((
+                domain_depth(to, t),
+                Change::AlterDomain {
+                    from: d.clone(),
+                    to: t.clone(),
+                },
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, d) in to.domains.iter() {
+        if !from.domains.contains_key(name) {
+            out.push((domain_depth(to, d), Change::CreateDomain(d.clone())));
+        }
+    }
+    out.sort_by_key(|(depth, _)| *depth);
+    dropped.sort_by_key(|d| std::cmp::Reverse(domain_depth(from, d)));
+    // Composite types after the domains their attributes may use, dropped
+    // before them.
+    let (composites, composite_drops) = composite_changes(from, to);
+    out.into_iter()
+        .map(|(_, c)| c)
+        .chain(composites)
+        .chain(composite_drops)
+        .chain(dropped.into_iter().map(|d| Change::DropDomain(d.clone())))
+        .collect()
 }
 
 /// `in schema s, version v` as an extension states them.
@@ -604,6 +910,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
             out.push(Change::CreateEnum(e.clone()));
         }
     }
+    out.extend(domain_changes(from, to));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -940,6 +1247,14 @@ fn phase(c: &Change) -> u8 {
         | Change::RenameIndex { .. }
         | Change::RenameSequence { .. } => 7,
         Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 8,
+        // After the enum types they may be based on (and in dependency order
+        // among themselves, as `domain_changes` gives them).
+        Change::CreateDomain(_)
+        | Change::ReplaceDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite(_)
+        | Change::AlterComposite { .. }
+        | Change::ReplaceComposite { .. } => 8,
         // Before the partitions created next, whose bounds may take what a
         // changed bound gives up.
         Change::CreateSequence(_) | Change::SetPartitionBound { .. } => 9,
@@ -947,7 +1262,10 @@ fn phase(c: &Change) -> u8 {
         Change::AddColumn { .. } => 11,
         Change::AlterColumn { .. } => 12,
         Change::DropColumn { .. } => 13,
-        Change::AlterSequence { .. } | Change::DropSequence(_) => 14,
+        Change::AlterSequence { .. }
+        | Change::DropSequence(_)
+        | Change::DropDomain(_)
+        | Change::DropComposite(_) => 14,
         Change::DropEnum(_) => 15,
         Change::AddConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>

@@ -148,6 +148,36 @@ pub fn unmigrated_object(change: &Change, declared: &Schema) -> Option<Diagnosti
             .at(&e.origin)
             .help(UNMIGRATED_HELP)
         }
+        Change::CreateDomain(d) => {
+            if d.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "domain `{}` is declared at {} but no migration creates it",
+                    d.name, d.origin
+                ),
+            )
+            .at(&d.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
+        Change::CreateComposite(c) => {
+            if c.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "composite type `{}` is declared at {} but no migration creates it",
+                    c.name, c.origin
+                ),
+            )
+            .at(&c.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
         Change::CreateSequence(s) => Diagnostic::error(
             codes::UNMIGRATED_OBJECT,
             format!(

@@ -255,6 +255,20 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut before.enums,
     );
     pick(
+        &now.domains,
+        &up.domains,
+        &down.domains,
+        &mut undone.domains,
+        &mut before.domains,
+    );
+    pick(
+        &now.composites,
+        &up.composites,
+        &down.composites,
+        &mut undone.composites,
+        &mut before.composites,
+    );
+    pick(
         &now.sequences,
         &up.sequences,
         &down.sequences,

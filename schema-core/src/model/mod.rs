@@ -79,6 +79,10 @@ pub struct Schema {
     pub tables: ObjectMap<Table>,
     /// Enum types.
     pub enums: ObjectMap<EnumType>,
+    /// Domains (`CREATE DOMAIN`).
+    pub domains: ObjectMap<Domain>,
+    /// Composite types (`CREATE TYPE ... AS (...)`).
+    pub composites: ObjectMap<CompositeType>,
     /// Sequences (those created by `serial` columns included).
     pub sequences: ObjectMap<Sequence>,
     /// Schemas created with `CREATE SCHEMA` (a schema its objects use is there
@@ -98,6 +102,8 @@ impl Schema {
     pub fn is_empty(&self) -> bool {
         self.tables.is_empty()
             && self.enums.is_empty()
+            && self.domains.is_empty()
+            && self.composites.is_empty()
             && self.sequences.is_empty()
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
@@ -114,6 +120,8 @@ impl Schema {
             .tables
             .keys()
             .chain(self.enums.keys())
+            .chain(self.domains.keys())
+            .chain(self.composites.keys())
             .chain(self.sequences.keys())
         {
             out.insert(n.schema.as_str());
@@ -131,6 +139,8 @@ impl Schema {
     pub(crate) fn begin_journal(&mut self) {
         self.tables.begin_journal();
         self.enums.begin_journal();
+        self.domains.begin_journal();
+        self.composites.begin_journal();
         self.sequences.begin_journal();
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
@@ -141,6 +151,8 @@ impl Schema {
         SchemaJournal {
             tables: self.tables.take_journal(),
             enums: self.enums.take_journal(),
+            domains: self.domains.take_journal(),
+            composites: self.composites.take_journal(),
             sequences: self.sequences.take_journal(),
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
@@ -151,6 +163,8 @@ impl Schema {
     pub(crate) fn roll_back(&mut self, journal: SchemaJournal) {
         self.tables.roll_back(journal.tables);
         self.enums.roll_back(journal.enums);
+        self.domains.roll_back(journal.domains);
+        self.composites.roll_back(journal.composites);
         self.sequences.roll_back(journal.sequences);
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
@@ -180,11 +194,64 @@ impl Schema {
     }
 
     /// True when a constraint called `name` exists in `schema` (PostgreSQL
-    /// avoids such names when it chooses one).
+    /// avoids such names when it chooses one), a domain's included.
     pub(crate) fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
         self.tables
             .holding(name)
             .any(|(_, t)| t.name.schema == schema && t.constraints.contains_key(name))
+            || self
+                .domains
+                .holding(name)
+                .any(|(_, d)| d.name.schema == schema && d.checks.contains_key(name))
+    }
+
+    /// True when `name` is taken by a type in its schema: an enum type, a
+    /// domain, a composite type, or a table (whose row type has its name;
+    /// a sequence's does not, in PostgreSQL 15).
+    pub(crate) fn type_name_taken(&self, name: &QualifiedName) -> bool {
+        self.enums.contains_key(name)
+            || self.domains.contains_key(name)
+            || self.composites.contains_key(name)
+            || self.tables.contains_key(name)
+    }
+
+    /// `ty` with every domain in it replaced by the type it stands for in
+    /// the end (an array of a domain over `integer[]` is `integer[]`, as
+    /// PostgreSQL has no arrays of arrays).
+    pub fn resolved_type(&self, ty: &SqlType) -> SqlType {
+        self.resolved_type_within(ty, self.domains.len() + 1)
+    }
+
+    fn resolved_type_within(&self, ty: &SqlType, fuel: usize) -> SqlType {
+        match ty {
+            _ if fuel == 0 => ty.clone(),
+            SqlType::Array(inner) => match self.resolved_type_within(inner, fuel - 1) {
+                SqlType::Array(t) => SqlType::Array(t),
+                t => SqlType::Array(Box::new(t)),
+            },
+            SqlType::Named(n) => match self.domains.get(n) {
+                Some(d) => self.resolved_type_within(&d.base, fuel - 1),
+                None => ty.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// The type a domain stands for in the end, following domains over
+    /// domains (`ty` itself when it is no domain); arrays keep their shape.
+    /// The chain is bounded, so a cycle (which PostgreSQL cannot hold) ends.
+    pub fn base_type<'a>(&'a self, ty: &'a SqlType) -> &'a SqlType {
+        let mut ty = ty;
+        for _ in 0..=self.domains.len() {
+            match ty {
+                SqlType::Named(n) => match self.domains.get(n) {
+                    Some(d) => ty = &d.base,
+                    None => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
     }
 
     /// The foreign keys that reference `table` (its own included), as
@@ -240,7 +307,19 @@ macro_rules! holds_nothing {
     )*};
 }
 
-holds_nothing!(EnumType, Namespace, Extension);
+holds_nothing!(EnumType, Namespace, Extension, CompositeType);
+
+impl Indexed for Domain {
+    /// Its check constraints' names.
+    fn held_names(&self) -> impl Iterator<Item = &str> {
+        self.checks.keys().map(String::as_str)
+    }
+
+    /// None.
+    fn references(&self) -> impl Iterator<Item = &QualifiedName> {
+        std::iter::empty()
+    }
+}
 
 impl Indexed for Sequence {
     /// None.
@@ -261,6 +340,10 @@ pub(crate) struct SchemaJournal {
     pub tables: Journal<Table>,
     /// Enum types.
     pub enums: Journal<EnumType>,
+    /// Domains.
+    pub domains: Journal<Domain>,
+    /// Composite types.
+    pub composites: Journal<CompositeType>,
     /// Sequences.
     pub sequences: Journal<Sequence>,
     /// Schemas created by name.
@@ -719,6 +802,67 @@ pub struct EnumType {
     pub origin: Origin,
     /// `-- schema:` directives written just before it.
     pub directives: Directives,
+}
+
+/// A domain: `CREATE DOMAIN name AS base [COLLATE c] [DEFAULT e] [NOT NULL]
+/// [CHECK (...)]...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// The type it is based on (canonical; may be an enum type or another domain).
+    pub base: SqlType,
+    /// `COLLATE name`, as PostgreSQL prints it (folded unless quoted, the
+    /// `pg_catalog`/`public` qualifier dropped); `None` for the base type's own.
+    pub collation: Option<String>,
+    /// `DEFAULT` expression (`DEFAULT NULL` is none, as PostgreSQL keeps it).
+    pub default: Option<Expression>,
+    /// `NOT NULL` (PostgreSQL 15's `pg_type.typnotnull`).
+    pub not_null: bool,
+    /// Check constraints by name (PostgreSQL's choice, `d_check`, when the
+    /// source gave none).
+    pub checks: BTreeMap<String, DomainCheck>,
+    /// `COMMENT ON DOMAIN`.
+    pub comment: Option<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+    /// `-- schema:` directives written just before it.
+    pub directives: Directives,
+}
+
+/// A composite type: `CREATE TYPE name AS (attribute type [COLLATE c], ...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositeType {
+    /// Qualified name.
+    pub name: QualifiedName,
+    /// Attributes in their physical order.
+    pub attributes: Vec<Attribute>,
+    /// Where it is declared.
+    pub origin: Origin,
+    /// `-- schema:` directives written just before it.
+    pub directives: Directives,
+}
+
+/// An attribute of a composite type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// Name.
+    pub name: String,
+    /// Canonical type.
+    pub data_type: SqlType,
+    /// `COLLATE name`, as PostgreSQL prints it; `None` for the type's own.
+    pub collation: Option<String>,
+}
+
+/// A check constraint of a domain: `CONSTRAINT name CHECK (VALUE ...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainCheck {
+    /// Name.
+    pub name: String,
+    /// The condition, over `VALUE`.
+    pub expr: Expression,
+    /// Where it is declared.
+    pub origin: Origin,
 }
 
 /// A sequence; `serial` columns own one.

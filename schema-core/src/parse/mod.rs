@@ -9,6 +9,8 @@
 
 pub mod alter_sequence;
 pub mod apply;
+pub mod composites;
+pub mod domains;
 pub mod keywords;
 
 use std::sync::Arc;
@@ -109,6 +111,12 @@ pub enum ParsedStatement {
         /// The object's name parts.
         name: Vec<String>,
     },
+    /// `CREATE DOMAIN` (read by hand: sqlparser reads no `NOT NULL` there).
+    CreateDomain(Box<domains::CreateDomain>),
+    /// `ALTER DOMAIN` (read by hand: sqlparser has no AST for it).
+    AlterDomain(Box<domains::AlterDomain>),
+    /// `ALTER TYPE ... {ADD | DROP | ALTER | RENAME} ATTRIBUTE` (read by hand too).
+    AlterAttributes(Box<composites::AlterAttributes>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -337,7 +345,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE POLICY",
         "CREATE RULE",
         "CREATE AGGREGATE",
-        "CREATE DOMAIN",
         "CREATE OPERATOR",
         "CREATE CAST",
         "CREATE COLLATION",
@@ -703,6 +710,39 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .between(&start, parser.get_current_token())
                     .to_string(),
             });
+            continue;
+        }
+        let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
+        if attributes || kind.starts_with("CREATE DOMAIN") || kind.starts_with("ALTER DOMAIN") {
+            let read = if attributes {
+                composites::parse_alter_attributes(&mut parser)
+                    .map(|a| ParsedStatement::AlterAttributes(Box::new(a)))
+            } else if kind.starts_with("CREATE") {
+                domains::parse_create_domain(&mut parser)
+                    .map(|d| ParsedStatement::CreateDomain(Box::new(d)))
+            } else {
+                domains::parse_alter_domain(&mut parser)
+                    .map(|d| ParsedStatement::AlterDomain(Box::new(d)))
+            };
+            match read {
+                Ok(statement) => {
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
             continue;
         }
         let by_hand = if kind.starts_with("ALTER SEQUENCE") {

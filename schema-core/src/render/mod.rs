@@ -19,8 +19,9 @@ use std::fmt;
 use crate::diff::{Change, TableFlags};
 use crate::model::names::quote_ident;
 use crate::model::{
-    Column, Constraint, ConstraintKind, EnumType, Extension, Identity, Index, IndexPart,
-    QualifiedName, ReferentialAction, Schema, Sequence, SequenceType, SqlType, Table,
+    Column, CompositeType, Constraint, ConstraintKind, Domain, EnumType, Extension, Identity,
+    Index, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SequenceType, SqlType,
+    Table,
 };
 
 pub use loss::{data_loss, narrows};
@@ -316,6 +317,22 @@ pub trait Renderer {
                 before,
             } => self.render_add_enum_value(cx, name, value, before.as_deref()),
             Change::RecreateEnum { from, to } => self.render_recreate_enum(cx, from, to),
+            Change::CreateDomain(d) => self.render_create_domain(cx, d),
+            Change::DropDomain(d) => self.render_drop_domain(cx, d),
+            Change::ReplaceDomain { from, to } => {
+                let mut out = self.render_drop_domain(cx, from)?;
+                out.extend(self.render_create_domain(cx, to)?);
+                Ok(out)
+            }
+            Change::AlterDomain { from, to } => self.render_alter_domain(cx, from, to),
+            Change::CreateComposite(c) => self.render_create_composite(cx, c),
+            Change::DropComposite(c) => self.render_drop_composite(cx, c),
+            Change::ReplaceComposite { from, to } => {
+                let mut out = self.render_drop_composite(cx, from)?;
+                out.extend(self.render_create_composite(cx, to)?);
+                Ok(out)
+            }
+            Change::AlterComposite { from, to } => self.render_alter_composite(cx, from, to),
             Change::CreateSchema(n) => self.render_create_schema(cx, n),
             Change::DropSchema(n) => self.render_drop_schema(cx, n),
             Change::CreateExtension(e) => self.render_create_extension(cx, e),
@@ -412,6 +429,215 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_recreate_enum(&self, cx: &Context<'_>, from: &EnumType, to: &EnumType) -> Rendered {
         postgres::recreate_enum(self, from, to, cx.from, cx.to, cx.changes)
+    }
+
+    /// [`Change::CreateDomain`]: `CREATE DOMAIN`, and `COMMENT ON DOMAIN`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_domain(&self, _cx: &Context<'_>, d: &Domain) -> Rendered {
+        let mut sql = format!(
+            "CREATE DOMAIN {} AS {}",
+            self.object_name(&d.name),
+            self.column_type(&d.base)?
+        );
+        if let Some(c) = &d.collation {
+            sql.push_str(&format!(" COLLATE {}", self.ident(c)));
+        }
+        if let Some(e) = &d.default {
+            sql.push_str(&format!(" DEFAULT {}", e.as_column_default()));
+        }
+        if d.not_null {
+            sql.push_str(" NOT NULL");
+        }
+        for c in d.checks.values() {
+            sql.push_str(&format!(
+                " CONSTRAINT {} CHECK ({})",
+                self.ident(&c.name),
+                c.expr
+            ));
+        }
+        sql.push(';');
+        let mut out = vec![Statement::new(sql)];
+        if let Some(comment) = &d.comment {
+            out.push(Statement::new(format!(
+                "COMMENT ON DOMAIN {} IS {};",
+                self.object_name(&d.name),
+                literal(comment)
+            )));
+        }
+        Ok(out)
+    }
+
+    /// [`Change::DropDomain`]: `DROP DOMAIN`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_domain(&self, _cx: &Context<'_>, d: &Domain) -> Rendered {
+        one(format!("DROP DOMAIN {};", self.object_name(&d.name)))
+    }
+
+    /// [`Change::AlterDomain`]: one `ALTER DOMAIN` per difference: checks
+    /// dropped (or renamed, when a check of the same condition takes a new
+    /// name), the default, `NOT NULL`, checks added, then the comment.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_alter_domain(&self, _cx: &Context<'_>, from: &Domain, to: &Domain) -> Rendered {
+        let name = self.object_name(&to.name);
+        let mut out = Vec::new();
+        let mut dropped: Vec<&crate::model::DomainCheck> = from
+            .checks
+            .values()
+            .filter(|c| to.checks.get(&c.name).is_none_or(|t| t.expr != c.expr))
+            .collect();
+        let mut added: Vec<&crate::model::DomainCheck> = to
+            .checks
+            .values()
+            .filter(|c| from.checks.get(&c.name).is_none_or(|f| f.expr != c.expr))
+            .collect();
+        // A check whose name alone changed is renamed (when the new name is free).
+        let mut renamed = Vec::new();
+        dropped.retain(|d| {
+            let free = |n: &str| !from.checks.contains_key(n);
+            match added
+                .iter()
+                .position(|a| a.expr == d.expr && free(&a.name) && !to.checks.contains_key(&d.name))
+            {
+                Some(i) => {
+                    renamed.push((d.name.clone(), added.remove(i).name.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+        for c in &dropped {
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {name} DROP CONSTRAINT {};",
+                self.ident(&c.name)
+            )));
+        }
+        for (old, new) in &renamed {
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {name} RENAME CONSTRAINT {} TO {};",
+                self.ident(old),
+                self.ident(new)
+            )));
+        }
+        if from.default != to.default {
+            out.push(Statement::new(match &to.default {
+                Some(e) => format!("ALTER DOMAIN {name} SET DEFAULT {e};"),
+                None => format!("ALTER DOMAIN {name} DROP DEFAULT;"),
+            }));
+        }
+        if from.not_null != to.not_null {
+            let verb = if to.not_null { "SET" } else { "DROP" };
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {name} {verb} NOT NULL;"
+            )));
+        }
+        for c in &added {
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({});",
+                self.ident(&c.name),
+                c.expr
+            )));
+        }
+        if from.comment != to.comment {
+            out.push(Statement::new(format!(
+                "COMMENT ON DOMAIN {name} IS {};",
+                to.comment
+                    .as_deref()
+                    .map_or_else(|| "NULL".to_string(), literal)
+            )));
+        }
+        Ok(out)
+    }
+
+    /// An attribute of a composite type: `name type [COLLATE c]`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express its type.
+    fn attribute_def(&self, a: &crate::model::Attribute) -> Result<String, Unsupported> {
+        let mut out = format!(
+            "{} {}",
+            self.ident(&a.name),
+            self.column_type(&a.data_type)?
+        );
+        if let Some(c) = &a.collation {
+            out.push_str(&format!(" COLLATE {}", self.ident(c)));
+        }
+        Ok(out)
+    }
+
+    /// [`Change::CreateComposite`]: `CREATE TYPE ... AS (...)`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_composite(&self, _cx: &Context<'_>, c: &CompositeType) -> Rendered {
+        let attributes = c
+            .attributes
+            .iter()
+            .map(|a| self.attribute_def(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        one(format!(
+            "CREATE TYPE {} AS ({});",
+            self.object_name(&c.name),
+            attributes.join(", ")
+        ))
+    }
+
+    /// [`Change::DropComposite`]: `DROP TYPE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_composite(&self, _cx: &Context<'_>, c: &CompositeType) -> Rendered {
+        one(format!("DROP TYPE {};", self.object_name(&c.name)))
+    }
+
+    /// [`Change::AlterComposite`]: one `ALTER TYPE` per attribute dropped,
+    /// given another type, or added (at the end, in order).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_alter_composite(
+        &self,
+        _cx: &Context<'_>,
+        from: &CompositeType,
+        to: &CompositeType,
+    ) -> Rendered {
+        let name = self.object_name(&to.name);
+        let mut out = Vec::new();
+        for a in &from.attributes {
+            match to.attributes.iter().find(|b| b.name == a.name) {
+                None => out.push(Statement::new(format!(
+                    "ALTER TYPE {name} DROP ATTRIBUTE {};",
+                    self.ident(&a.name)
+                ))),
+                Some(b) if b != a => {
+                    let mut sql = format!(
+                        "ALTER TYPE {name} ALTER ATTRIBUTE {} SET DATA TYPE {}",
+                        self.ident(&b.name),
+                        self.column_type(&b.data_type)?
+                    );
+                    if let Some(c) = &b.collation {
+                        sql.push_str(&format!(" COLLATE {}", self.ident(c)));
+                    }
+                    sql.push(';');
+                    out.push(Statement::new(sql));
+                }
+                Some(_) => {}
+            }
+        }
+        for b in &to.attributes {
+            if !from.attributes.iter().any(|a| a.name == b.name) {
+                out.push(Statement::new(format!(
+                    "ALTER TYPE {name} ADD ATTRIBUTE {};",
+                    self.attribute_def(b)?
+                )));
+            }
+        }
+        Ok(out)
     }
 
     /// [`Change::CreateSchema`]: `CREATE SCHEMA`.

@@ -14,10 +14,10 @@ use postgres::{Client, IsolationLevel, Transaction};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
-    Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
-    Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
-    PartitionOf, QualifiedName, ReferentialAction, Sequence, SequenceOptions, SequenceType,
-    SqlType, Table,
+    Attribute, Column, CompositeType, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives,
+    Domain, DomainCheck, EnumType, Expression, Extension, ForeignKey, Identity, Index, IndexKey,
+    IndexPart, Namespace, OperatorClass, PartitionOf, QualifiedName, ReferentialAction, Sequence,
+    SequenceOptions, SequenceType, SqlType, Table,
 };
 use schema_core::parse::apply::{
     operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
@@ -103,6 +103,12 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     }
     for e in read_enums(tx, &schemas)? {
         schema.enums.insert(e.name.clone(), e);
+    }
+    for d in read_domains(tx, &schemas)? {
+        schema.domains.insert(d.name.clone(), d);
+    }
+    for c in read_composites(tx, &schemas)? {
+        schema.composites.insert(c.name.clone(), c);
     }
     for s in read_sequences(tx, &schemas)? {
         schema.sequences.insert(s.name.clone(), s);
@@ -199,12 +205,13 @@ fn read_columns(
         "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
                 a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
                 a.attgenerated::text, col_description(a.attrelid, a.attnum),
-                un.nspname::text, ut.typname::text, t.typcategory = 'A',
+                un.nspname::text, ut.typname::text, t.typcategory = 'A' AND t.typelem <> 0,
                 sq.seqtypid::regtype::text, sq.seqincrement, sq.seqmin, sq.seqmax,
                 sq.seqstart, sq.seqcache, sq.seqcycle
          FROM pg_attribute a
          JOIN pg_type t ON t.oid = a.atttypid
-         JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+         JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0
+                                          THEN t.typelem ELSE t.oid END
          LEFT JOIN pg_type ut ON ut.oid = et.oid
               AND et.typnamespace <> 'pg_catalog'::regnamespace
          LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
@@ -566,6 +573,162 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
             directives: Directives::default(),
         })
         .collect())
+}
+
+/// Domains (`typtype 'd'`, those of an extension left out): the base type (a user-defined one by namespace
+/// and name, as for columns), a collation other than the base type's, the
+/// default, `NOT NULL` and the check constraints (`pg_constraint.contypid`).
+fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Domain>> {
+    let rows = tx
+        .query(
+            "SELECT n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod),
+                    un.nspname::text, ut.typname::text, bt.typcategory = 'A' AND bt.typelem <> 0,
+                    CASE WHEN t.typcollation <> bt.typcollation THEN co.collname::text END,
+                    t.typdefault, t.typnotnull, obj_description(t.oid, 'pg_type'),
+                    ARRAY(SELECT c.conname::text FROM pg_constraint c
+                          WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
+                    ARRAY(SELECT pg_get_expr(c.conbin, 0) FROM pg_constraint c
+                          WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)
+             FROM pg_type t
+             JOIN pg_namespace n ON n.oid = t.typnamespace
+             JOIN pg_type bt ON bt.oid = t.typbasetype
+             JOIN pg_type et ON et.oid = CASE WHEN bt.typcategory = 'A' AND bt.typelem <> 0
+                                              THEN bt.typelem ELSE bt.oid END
+             LEFT JOIN pg_type ut ON ut.oid = et.oid
+                  AND et.typnamespace <> 'pg_catalog'::regnamespace
+             LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
+             LEFT JOIN pg_collation co ON co.oid = t.typcollation
+             WHERE t.typtype = 'd' AND n.nspname::text = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                                 AND e.objid = t.oid AND e.deptype = 'e')",
+            &[&schemas],
+        )
+        .map_err(query_error("domains"))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
+        let type_text: String = row.get(2);
+        let base = match (
+            row.get::<_, Option<String>>(3),
+            row.get::<_, Option<String>>(4),
+        ) {
+            (Some(schema), Some(ty)) => {
+                let named = SqlType::Named(QualifiedName::new(schema, ty));
+                if row.get::<_, bool>(5) {
+                    SqlType::Array(Box::new(named))
+                } else {
+                    named
+                }
+            }
+            _ => SqlType::parse(&type_text).map_err(|message| IntrospectError::Type {
+                column: format!("domain {name}"),
+                text: type_text.clone(),
+                message,
+            })?,
+        };
+        let default = row
+            .get::<_, Option<String>>(7)
+            .map(|text| expression(|| format!("default of domain `{name}`"), &text))
+            .transpose()?;
+        let names: Vec<String> = row.get(10);
+        let exprs: Vec<String> = row.get(11);
+        let mut checks = BTreeMap::new();
+        for (check, text) in names.into_iter().zip(exprs) {
+            let expr = expression(|| format!("constraint `{check}` of domain `{name}`"), &text)?;
+            checks.insert(
+                check.clone(),
+                DomainCheck {
+                    name: check,
+                    expr,
+                    origin: origin(),
+                },
+            );
+        }
+        out.push(Domain {
+            name,
+            base,
+            collation: row.get(6),
+            default,
+            not_null: row.get(8),
+            checks,
+            comment: row.get(9),
+            origin: origin(),
+            directives: Directives::default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Composite types made by `CREATE TYPE ... AS (...)` (`typtype 'c'` whose
+/// relation is of kind `'c'`, not a table's row type), with their attributes
+/// in order: types as for columns, a collation other than the type's own.
+fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<CompositeType>> {
+    let rows = tx
+        .query(
+            "SELECT n.nspname::text, t.typname::text, a.attname::text,
+                    format_type(a.atttypid, a.atttypmod), un.nspname::text, ut.typname::text,
+                    at.typcategory = 'A' AND at.typelem <> 0,
+                    CASE WHEN a.attcollation <> at.typcollation THEN co.collname::text END
+             FROM pg_type t
+             JOIN pg_namespace n ON n.oid = t.typnamespace
+             JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             LEFT JOIN pg_type at ON at.oid = a.atttypid
+             LEFT JOIN pg_type et ON et.oid = CASE WHEN at.typcategory = 'A' AND at.typelem <> 0
+                                                   THEN at.typelem ELSE at.oid END
+             LEFT JOIN pg_type ut ON ut.oid = et.oid
+                  AND et.typnamespace <> 'pg_catalog'::regnamespace
+             LEFT JOIN pg_namespace un ON un.oid = ut.typnamespace
+             LEFT JOIN pg_collation co ON co.oid = a.attcollation
+             WHERE t.typtype = 'c' AND n.nspname::text = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                                 AND e.objid = t.oid AND e.deptype = 'e')
+             ORDER BY n.nspname, t.typname, a.attnum",
+            &[&schemas],
+        )
+        .map_err(query_error("composite types"))?;
+    let mut out: Vec<CompositeType> = Vec::new();
+    for row in rows {
+        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
+        if out.last().is_none_or(|c| c.name != name) {
+            out.push(CompositeType {
+                name: name.clone(),
+                attributes: Vec::new(),
+                origin: origin(),
+                directives: Directives::default(),
+            });
+        }
+        let Some(attribute) = row.get::<_, Option<String>>(2) else {
+            continue;
+        };
+        let type_text: String = row.get(3);
+        let data_type = match (
+            row.get::<_, Option<String>>(4),
+            row.get::<_, Option<String>>(5),
+        ) {
+            (Some(schema), Some(ty)) => {
+                let named = SqlType::Named(QualifiedName::new(schema, ty));
+                if row.get::<_, bool>(6) {
+                    SqlType::Array(Box::new(named))
+                } else {
+                    named
+                }
+            }
+            _ => SqlType::parse(&type_text).map_err(|message| IntrospectError::Type {
+                column: format!("{name}.{attribute}"),
+                text: type_text.clone(),
+                message,
+            })?,
+        };
+        if let Some(c) = out.last_mut() {
+            c.attributes.push(Attribute {
+                name: attribute,
+                data_type,
+                collation: row.get(7),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Sequence>> {

@@ -181,7 +181,11 @@ pub fn check_struct(
             });
             continue;
         };
-        let expected = match rust_type(&column.data_type, &names.enums, features) {
+        let expected = match rust_type(
+            &names.column_type(&column.data_type),
+            &names.enums,
+            features,
+        ) {
             Ok(ty) => ty,
             Err(needs) => {
                 errors.push(StructError {
@@ -200,7 +204,7 @@ pub fn check_struct(
             if !seen.contains_key(column.name.as_str()) {
                 errors.push(StructError {
                     at: StructPart::StructName,
-                    diagnostic: missing_field(table, column, spec, &names.enums, features),
+                    diagnostic: missing_field(table, column, spec, &names, features),
                 });
             }
         }
@@ -216,7 +220,7 @@ pub fn check_struct(
                 .map(|f| {
                     table
                         .column(f.column())
-                        .map(|c| c.data_type.to_string())
+                        .map(|c| names.column_type(&c.data_type).to_string())
                         .unwrap_or_default()
                 })
                 .collect(),
@@ -350,10 +354,14 @@ fn missing_field(
     table: &Table,
     column: &Column,
     spec: &StructSpec,
-    enums: &BTreeMap<QualifiedName, String>,
+    names: &super::super::models::ModelNames,
     features: Features,
 ) -> Diagnostic {
-    let ty = match rust_type(&column.data_type, enums, features) {
+    let ty = match rust_type(
+        &names.column_type(&column.data_type),
+        &names.enums,
+        features,
+    ) {
         Ok(ty) => optional(&ty, column.nullable),
         Err(needs) => format!("... (needs {} of `schema`)", needs.describe()),
     };

@@ -56,6 +56,10 @@ impl Cx<'_> {
                 c.comment = comment;
                 Ok(())
             }
+            CommentObject::Domain => {
+                let name = self.name(object_name)?;
+                self.comment_on_domain(&name, &at, comment, if_exists)
+            }
             CommentObject::Extension | CommentObject::Schema => {
                 // A migration's own text runs on PostgreSQL as written; in
                 // schema.sql the comment would never reach the database.

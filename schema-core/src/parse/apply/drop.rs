@@ -7,7 +7,7 @@ use sqlparser::ast::{ObjectName, ObjectType};
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::expr::nextval;
-use crate::model::mentions::{expression_mentions, index_mentions, uses_type};
+use crate::model::mentions::{expression_mentions, index_mentions};
 use crate::model::names::{closest, object_name_parts};
 use crate::model::{Column, ConstraintKind, ForeignKey, QualifiedName, Table};
 use crate::parse::unsupported_statement;
@@ -70,7 +70,18 @@ impl Cx<'_> {
                     }
                 }
                 ObjectType::Type => {
-                    if !self.schema.enums.contains_key(&name) {
+                    if self.schema.domains.contains_key(&name) {
+                        // `DROP TYPE` drops a domain too.
+                        self.drop_domain(&sqlparser::ast::DropDomain {
+                            if_exists,
+                            name: n.clone(),
+                            drop_behavior: cascade.then_some(sqlparser::ast::DropBehavior::Cascade),
+                        })?;
+                        continue;
+                    }
+                    if !self.schema.enums.contains_key(&name)
+                        && !self.schema.composites.contains_key(&name)
+                    {
                         if if_exists {
                             continue;
                         }
@@ -80,22 +91,19 @@ impl Cx<'_> {
                         )
                         .at(&at));
                     }
-                    let users = self.columns_where(|c| uses_type(&c.data_type, &name));
+                    let users = self.users_of_type(&name);
                     if !users.is_empty() && !cascade {
-                        let list: Vec<String> =
-                            users.iter().map(|(t, c)| format!("`{t}.{c}`")).collect();
                         return Err(Diagnostic::error(
                             codes::NOT_ALLOWED_HERE,
-                            format!("cannot drop type `{name}` because columns use it"),
+                            format!("cannot drop type `{name}` because other objects depend on it"),
                         )
                         .at(&at)
-                        .note(format!("used by {}", list.join(", ")))
-                        .help("drop or change those columns first, or add CASCADE"));
+                        .note(format!("used by {}", users.join(", ")))
+                        .help("drop or change those first, or add CASCADE"));
                     }
-                    for (t, c) in users {
-                        self.drop_column(&t, &c, true, true)?;
-                    }
+                    self.drop_type_users(&name, 0)?;
                     self.schema.enums.remove(&name);
+                    self.schema.composites.remove(&name);
                 }
                 ObjectType::Sequence => {
                     if self.schema.sequences.remove(&name).is_none() && !if_exists {
@@ -159,12 +167,18 @@ impl Cx<'_> {
             ObjectType::Table => self.schema.tables.contains_key(name),
             ObjectType::Index => self.schema.index_owner(name).is_some(),
             ObjectType::Sequence => self.schema.sequences.contains_key(name),
-            ObjectType::Type => self.schema.enums.contains_key(name),
+            ObjectType::Type => {
+                self.schema.enums.contains_key(name)
+                    || self.schema.domains.contains_key(name)
+                    || self.schema.composites.contains_key(name)
+            }
             // A schema exists for the model once something lives in it.
             ObjectType::Schema => {
                 let schema = &name.name;
                 self.schema.tables.keys().any(|t| t.schema == *schema)
                     || self.schema.enums.keys().any(|e| e.schema == *schema)
+                    || self.schema.domains.keys().any(|d| d.schema == *schema)
+                    || self.schema.composites.keys().any(|c| c.schema == *schema)
                     || self.schema.sequences.keys().any(|s| s.schema == *schema)
             }
             _ => true,

@@ -64,7 +64,7 @@ fn on_search_path(schema: &str) -> bool {
 
 /// The name of a collation as PostgreSQL prints it in the search path
 /// (`pg_catalog` and `public`): unqualified.
-fn visible_name(name: &ObjectName, what: &str) -> Result<String, String> {
+pub(super) fn visible_name(name: &ObjectName, what: &str) -> Result<String, String> {
     let parts = object_name_parts(name);
     match parts.as_slice() {
         [name] => Ok(name.clone()),

@@ -12,7 +12,9 @@ use sqlparser::ast::{
 
 mod alter;
 mod comments;
+mod composites;
 mod constraints;
+mod domains;
 mod drop;
 mod indexes;
 mod namespaces;
@@ -386,6 +388,9 @@ impl<'a> Cx<'a> {
             ParsedStatement::AttachIndexPartition { index, partition } => {
                 return self.attach_index_partition(index, partition);
             }
+            ParsedStatement::CreateDomain(cd) => return self.create_domain(cd),
+            ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
+            ParsedStatement::AlterAttributes(aa) => return self.alter_attributes(aa),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -409,8 +414,11 @@ impl<'a> Cx<'a> {
                     let name = self.name(name)?;
                     self.create_enum(name, labels)
                 }
+                Some(UserDefinedTypeRepresentation::Composite { attributes }) => {
+                    self.create_composite(name, attributes)
+                }
                 _ => Err(unsupported_statement(
-                    "CREATE TYPE (other than AS ENUM)",
+                    "CREATE TYPE (other than AS ENUM and AS (...))",
                     &self.origin(),
                 )),
             },
@@ -473,6 +481,7 @@ impl<'a> Cx<'a> {
                 }
                 Ok(())
             }
+            Statement::DropDomain(dd) => self.drop_domain(dd),
             Statement::CreateExtension(ce) => self.create_extension(ce),
             Statement::DropExtension(de) => self.drop_extension(de),
             Statement::CreateSchema {

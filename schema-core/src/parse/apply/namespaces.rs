@@ -34,7 +34,7 @@ pub(super) struct CreateSchema<'s> {
 impl Cx<'_> {
     /// True when schema `name` exists: created by name, holding an object, or
     /// one of PostgreSQL's own.
-    fn namespace_exists(&self, name: &str) -> bool {
+    pub(super) fn namespace_exists(&self, name: &str) -> bool {
         SYSTEM_SCHEMAS.contains(&name) || self.schema.used_namespaces().contains(name)
     }
 
@@ -140,6 +140,14 @@ impl Cx<'_> {
             .filter(|q| inside(q))
             .cloned()
             .collect();
+        let domains: Vec<QualifiedName> = self
+            .schema
+            .domains
+            .keys()
+            .chain(self.schema.composites.keys())
+            .filter(|q| inside(q))
+            .cloned()
+            .collect();
         let extensions: Vec<QualifiedName> = self
             .schema
             .extensions
@@ -152,6 +160,7 @@ impl Cx<'_> {
             .map(|t| format!("table `{t}`"))
             .chain(enums.iter().map(|e| format!("type `{e}`")))
             .chain(sequences.iter().map(|s| format!("sequence `{s}`")))
+            .chain(domains.iter().map(|d| format!("type `{d}`")))
             .chain(extensions.iter().map(|e| format!("extension `{e}`")))
             .collect();
         if !held.is_empty() && !cascade {
@@ -174,6 +183,10 @@ impl Cx<'_> {
                 self.drop_table(t, true, true, at)?;
             }
         }
+        for d in &domains {
+            self.schema.domains.remove(d);
+            self.schema.composites.remove(d);
+        }
         for e in &enums {
             self.schema.enums.remove(e);
         }
@@ -191,6 +204,36 @@ impl Cx<'_> {
     /// key to one of its tables, a column of one of its types, a default
     /// taking values from one of its sequences), in words.
     fn depends_from_outside(&self, name: &str) -> Option<String> {
+        for d in self
+            .schema
+            .domains
+            .values()
+            .filter(|d| d.name.schema != name)
+        {
+            let mut inner = &d.base;
+            while let crate::model::SqlType::Array(i) = inner {
+                inner = i;
+            }
+            if matches!(inner, crate::model::SqlType::Named(n) if n.schema == name) {
+                return Some(format!("domain `{}`", d.name));
+            }
+        }
+        for c in self
+            .schema
+            .composites
+            .values()
+            .filter(|c| c.name.schema != name)
+        {
+            for a in &c.attributes {
+                let mut inner = &a.data_type;
+                while let crate::model::SqlType::Array(i) = inner {
+                    inner = i;
+                }
+                if matches!(inner, crate::model::SqlType::Named(n) if n.schema == name) {
+                    return Some(format!("attribute `{}.{}`", c.name, a.name));
+                }
+            }
+        }
         for t in self
             .schema
             .tables

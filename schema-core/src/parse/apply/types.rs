@@ -6,12 +6,29 @@ use sqlparser::ast::{AlterTypeAddValuePosition, AlterTypeOperation, Ident};
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::contrib::{ExtensionType, resolve_extension_type};
-use crate::model::mentions::{rename_type, uses_type};
 use crate::model::names::{closest, fold_ident, quote_ident};
 use crate::model::{Directives, EnumType, QualifiedName, SqlType};
 
 impl Cx<'_> {
     pub(super) fn create_enum(&mut self, name: QualifiedName, labels: &[Ident]) -> Res<()> {
+        if let Some(domain) = self.schema.domains.get(&name) {
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{name}` already exists"),
+                )
+                .related(&domain.origin, "a domain of that name is created here")
+                .help("choose another name"));
+        }
+        if let Some(c) = self.schema.composites.get(&name) {
+            return Err(self
+                .err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{name}` already exists"),
+                )
+                .related(&c.origin, "a composite type of that name is created here")
+                .help("choose another name"));
+        }
         if self.schema.enums.contains_key(&name) {
             return Err(self
                 .err(
@@ -47,7 +64,41 @@ impl Cx<'_> {
 
     pub(super) fn alter_type(&mut self, name: &QualifiedName, op: &AlterTypeOperation) -> Res<()> {
         self.not_in_declarative("ALTER TYPE")?;
+        if let (Some(c), AlterTypeOperation::Rename(r)) = (self.schema.composites.get(name), op) {
+            let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
+            if new == *name {
+                return Ok(());
+            }
+            if self.schema.type_name_taken(&new) {
+                return Err(self.err(
+                    codes::DUPLICATE_OBJECT,
+                    format!("type `{new}` already exists"),
+                ));
+            }
+            let mut c = c.clone();
+            c.name = new.clone();
+            self.schema.composites.remove(name);
+            self.schema.composites.insert(new.clone(), c);
+            self.rename_type_everywhere(name, &new);
+            return Ok(());
+        }
         let Some(e) = self.schema.enums.get(name) else {
+            if self.schema.composites.contains_key(name) {
+                return Err(self
+                    .err(
+                        codes::SYNTAX,
+                        format!("`{name}` is a composite type: it has no labels"),
+                    )
+                    .help("change its attributes with `ALTER TYPE ... ADD | DROP | ALTER | RENAME ATTRIBUTE`"));
+            }
+            if self.schema.domains.contains_key(name) {
+                return Err(self
+                    .err(
+                        codes::UNSUPPORTED_FEATURE,
+                        format!("`{name}` is a domain: `ALTER TYPE` changes enum types here"),
+                    )
+                    .help("use `ALTER DOMAIN` instead"));
+            }
             return Err(self
                 .err(
                     codes::UNKNOWN_OBJECT,
@@ -89,7 +140,7 @@ impl Cx<'_> {
             }
             AlterTypeOperation::Rename(r) => {
                 let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
-                if self.schema.enums.contains_key(&new) {
+                if self.schema.enums.contains_key(&new) || self.schema.domains.contains_key(&new) {
                     return Err(self.err(
                         codes::DUPLICATE_OBJECT,
                         format!("type `{new}` already exists"),
@@ -98,14 +149,7 @@ impl Cx<'_> {
                 self.schema.enums.remove(name);
                 e.name = new.clone();
                 self.schema.enums.insert(new.clone(), e);
-                self.schema.tables.update_where(
-                    |t| t.columns.iter().any(|c| uses_type(&c.data_type, name)),
-                    |t| {
-                        for c in &mut t.columns {
-                            rename_type(&mut c.data_type, name, &new);
-                        }
-                    },
-                );
+                self.rename_type_everywhere(name, &new);
                 return Ok(());
             }
         }
@@ -140,6 +184,12 @@ impl Cx<'_> {
     pub(super) fn check_type_exists(&self, ty: &SqlType, at: &Origin) -> Res<()> {
         match ty {
             SqlType::Array(inner) => self.check_type_exists(inner, at),
+            SqlType::Named(name)
+                if self.schema.domains.contains_key(name)
+                    || self.schema.composites.contains_key(name) =>
+            {
+                Ok(())
+            }
             SqlType::Named(name)
                 if !self.schema.enums.contains_key(name)
                     && name.schema == crate::model::DEFAULT_SCHEMA
@@ -196,7 +246,12 @@ impl Cx<'_> {
                 .at(at);
                 d = match closest(
                     &name.name,
-                    self.schema.enums.keys().map(|k| k.name.as_str()),
+                    self.schema
+                        .enums
+                        .keys()
+                        .chain(self.schema.domains.keys())
+                        .chain(self.schema.composites.keys())
+                        .map(|k| k.name.as_str()),
                 ) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!(

@@ -115,7 +115,9 @@
 //! rowid alias's, `serial`/identity columns that are not the whole integer
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
 //! DISTINCT`, `MATCH FULL` (SQLite parses it but does not enforce it), index
-//! methods other than `btree`, `INCLUDE`, and expressions using
+//! methods other than `btree`, `INCLUDE`, composite types, domains (SQLite has none; inlining a
+//! domain's checks into each column would lose the domain itself, which
+//! introspection could not read back), and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
 //! (`ILIKE`, `SIMILAR TO`, regular expressions, arrays, `AT TIME ZONE`, ...).
 
@@ -575,6 +577,20 @@ impl Renderer for Sqlite {
             Change::CreateSchema(_) | Change::DropSchema(_) => {
                 Err("SQLite has no schemas".to_string())
             }
+            Change::CreateDomain(d)
+            | Change::DropDomain(d)
+            | Change::ReplaceDomain { to: d, .. }
+            | Change::AlterDomain { to: d, .. } => Err(format!(
+                "SQLite has no domains; declare the columns of domain `{}` with its base type and their own NOT NULL, DEFAULT and CHECK instead",
+                d.name
+            )),
+            Change::CreateComposite(c)
+            | Change::DropComposite(c)
+            | Change::ReplaceComposite { to: c, .. }
+            | Change::AlterComposite { to: c, .. } => Err(format!(
+                "SQLite has no composite types; store the attributes of `{}` as columns of their own instead",
+                c.name
+            )),
             Change::RenameTable { from, to } => {
                 public(from, "table").and_then(|()| public(to, "table"))
             }
@@ -857,6 +873,31 @@ impl Renderer for Sqlite {
         from: &Schema,
         to: &Schema,
     ) -> Result<Vec<Statement>, Unsupported> {
+        // A domain is refused by name before anything reads its columns as
+        // enum columns.
+        if let Some(change) = changes.iter().find(|c| {
+            matches!(
+                c,
+                Change::CreateDomain(_)
+                    | Change::DropDomain(_)
+                    | Change::ReplaceDomain { .. }
+                    | Change::AlterDomain { .. }
+                    | Change::CreateComposite(_)
+                    | Change::DropComposite(_)
+                    | Change::ReplaceComposite { .. }
+                    | Change::AlterComposite { .. }
+            )
+        }) {
+            let cx = Context {
+                changes,
+                from,
+                to,
+                change,
+            };
+            if let Some(reason) = self.refusal(&cx) {
+                return Err(self.unsupported(change, reason));
+            }
+        }
         if let (Err(reason), Some(first)) = (enum_arrays_have_labels(to), changes.first()) {
             return Err(self.unsupported(first, reason));
         }
@@ -956,7 +997,12 @@ fn extension_type_refusal(change: &Change, to: &Schema) -> Option<String> {
         let SqlType::Named(name) = ty else {
             return None;
         };
-        if to.enums.contains_key(name) {
+        // The schema's own types: enums SQLite holds, domains and composite
+        // types it refuses by their own names.
+        if to.enums.contains_key(name)
+            || to.domains.contains_key(name)
+            || to.composites.contains_key(name)
+        {
             return None;
         }
         let from = match resolve_extension_type(to, name) {
