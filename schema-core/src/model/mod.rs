@@ -329,7 +329,7 @@ impl Table {
     /// The primary key's columns (empty without one).
     pub fn primary_key_columns(&self) -> &[String] {
         match self.primary_key().map(|c| &c.kind) {
-            Some(ConstraintKind::PrimaryKey { columns }) => columns,
+            Some(ConstraintKind::PrimaryKey { columns, .. }) => columns,
             _ => &[],
         }
     }
@@ -378,6 +378,11 @@ pub struct Constraint {
     pub deferrable: bool,
     /// `INITIALLY DEFERRED`.
     pub initially_deferred: bool,
+    /// False for a check or foreign key added `NOT VALID` and not validated
+    /// since (`pg_constraint.convalidated`); true for every other constraint.
+    pub validated: bool,
+    /// `COMMENT ON CONSTRAINT`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -389,13 +394,17 @@ pub enum ConstraintKind {
     PrimaryKey {
         /// Key columns in order.
         columns: Vec<String>,
+        /// `INCLUDE (columns)`: non-key columns of its index.
+        include: Vec<String>,
     },
-    /// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
+    /// `UNIQUE [NULLS NOT DISTINCT] (columns) [INCLUDE (columns)]`.
     Unique {
         /// Columns in order.
         columns: Vec<String>,
         /// `NULLS NOT DISTINCT`.
         nulls_not_distinct: bool,
+        /// `INCLUDE (columns)`: non-key columns of its index.
+        include: Vec<String>,
     },
     /// `FOREIGN KEY (columns) REFERENCES table (columns) ...`.
     ForeignKey(ForeignKey),
@@ -418,12 +427,31 @@ impl ConstraintKind {
     /// The columns the constraint is on (for a check: none).
     pub fn columns(&self) -> &[String] {
         match self {
-            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
+            ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
                 columns
             }
             ConstraintKind::ForeignKey(fk) => &fk.columns,
             ConstraintKind::Check { .. } => &[],
         }
+    }
+
+    /// The `INCLUDE` columns of a primary key's or unique constraint's index
+    /// (for the other kinds: none).
+    pub fn included(&self) -> &[String] {
+        match self {
+            ConstraintKind::PrimaryKey { include, .. } | ConstraintKind::Unique { include, .. } => {
+                include
+            }
+            ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } => &[],
+        }
+    }
+
+    /// True for the kinds `NOT VALID` applies to (check, foreign key).
+    pub fn can_be_not_valid(&self) -> bool {
+        matches!(
+            self,
+            ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. }
+        )
     }
 
     /// A short word for messages: `primary key`, `unique constraint`, ...
@@ -500,6 +528,8 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// Partial index condition.
     pub predicate: Option<Expression>,
+    /// `COMMENT ON INDEX`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }

@@ -64,6 +64,18 @@ pub enum ParsedStatement {
         /// The new name (in the same schema).
         new_name: String,
     },
+    /// `COMMENT ON CONSTRAINT name ON [DOMAIN] table IS {'text' | NULL}`
+    /// (sqlparser has no AST for it).
+    CommentOnConstraint {
+        /// The constraint's name.
+        constraint: sqlparser::ast::Ident,
+        /// The table (or domain) it belongs to.
+        table: sqlparser::ast::ObjectName,
+        /// `ON DOMAIN`.
+        domain: bool,
+        /// The comment, `None` for `IS NULL`.
+        comment: Option<String>,
+    },
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
     /// not read: ownership is not modelled yet, so it is read and ignored.
     OwnerTo {
@@ -392,6 +404,34 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     })
 }
 
+/// Reads `COMMENT ON CONSTRAINT name ON [DOMAIN] table IS {'text' | NULL}`.
+fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatement, ParserError> {
+    parser.expect_keyword_is(Keyword::COMMENT)?;
+    parser.expect_keyword_is(Keyword::ON)?;
+    parser.expect_keyword_is(Keyword::CONSTRAINT)?;
+    let constraint = parser.parse_identifier()?;
+    parser.expect_keyword_is(Keyword::ON)?;
+    let domain = parser.parse_keyword(Keyword::DOMAIN);
+    let table = parser.parse_object_name(false)?;
+    parser.expect_keyword_is(Keyword::IS)?;
+    let comment = if parser.parse_keyword(Keyword::NULL) {
+        None
+    } else {
+        let next = parser.next_token();
+        match next.token {
+            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s),
+            Token::DollarQuotedString(d) => Some(d.value),
+            _ => return parser.expected("a string literal or NULL", next),
+        }
+    };
+    Ok(ParsedStatement::CommentOnConstraint {
+        constraint,
+        table,
+        domain,
+        comment,
+    })
+}
+
 /// The first option of an `ALTER SEQUENCE` the model does not carry, if any:
 /// sequence options are not modelled yet, so they are refused by name.
 fn refused_sequence_option(tokens: &[TokenWithSpan]) -> Option<(&'static str, &TokenWithSpan)> {
@@ -707,6 +747,29 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .between(&start, parser.get_current_token())
                     .to_string(),
             });
+            continue;
+        }
+        if kind.starts_with("COMMENT ON CONSTRAINT") {
+            match parse_comment_on_constraint(&mut parser) {
+                Ok(statement) => {
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let next = parser.peek_token();
+                    let end_line =
+                        skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
             continue;
         }
         if kind.starts_with("ALTER SEQUENCE") {

@@ -186,19 +186,30 @@ pub trait Renderer {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let include = |v: &[String]| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                format!(" INCLUDE ({})", cols(v))
+            }
+        };
         let mut out = match &c.kind {
-            ConstraintKind::PrimaryKey { columns } => format!("PRIMARY KEY ({})", cols(columns)),
+            ConstraintKind::PrimaryKey { columns, include: i } => {
+                format!("PRIMARY KEY ({}){}", cols(columns), include(i))
+            }
             ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct,
+                include: i,
             } => format!(
-                "UNIQUE {}({})",
+                "UNIQUE {}({}){}",
                 if *nulls_not_distinct {
                     "NULLS NOT DISTINCT "
                 } else {
                     ""
                 },
-                cols(columns)
+                cols(columns),
+                include(i)
             ),
             ConstraintKind::ForeignKey(fk) => {
                 let mut s = format!(
@@ -347,6 +358,18 @@ pub trait Renderer {
             }
             Change::CreateIndex { table, index } => self.render_create_index(cx, table, index),
             Change::DropIndex { table, index } => self.render_drop_index(cx, table, index),
+            Change::ValidateConstraint { table, constraint } => {
+                self.render_validate_constraint(cx, table, constraint)
+            }
+            Change::SetConstraintComment {
+                table,
+                constraint,
+                to,
+                ..
+            } => self.render_set_constraint_comment(cx, table, constraint, to.as_deref()),
+            Change::SetIndexComment {
+                table, index, to, ..
+            } => self.render_set_index_comment(cx, table, index, to.as_deref()),
             Change::SetTableComment { table, from, to } => {
                 self.render_set_table_comment(cx, table, from.as_deref(), to.as_deref())
             }
@@ -660,7 +683,8 @@ pub trait Renderer {
         postgres::alter_column(self, table, from, to)
     }
 
-    /// [`Change::AddConstraint`]: `ALTER TABLE ... ADD CONSTRAINT`.
+    /// [`Change::AddConstraint`]: `ALTER TABLE ... ADD CONSTRAINT` (`NOT
+    /// VALID` when the constraint is not validated).
     ///
     /// # Errors
     /// When the dialect cannot express it.
@@ -671,10 +695,72 @@ pub trait Renderer {
         constraint: &Constraint,
     ) -> Rendered {
         one(format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {};",
+            "ALTER TABLE {} ADD CONSTRAINT {} {}{};",
             self.object_name(table),
             self.ident(&constraint.name),
-            self.constraint_body(constraint)
+            self.constraint_body(constraint),
+            if constraint.validated {
+                ""
+            } else {
+                " NOT VALID"
+            }
+        ))
+    }
+
+    /// [`Change::ValidateConstraint`]: `ALTER TABLE ... VALIDATE CONSTRAINT`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_validate_constraint(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        constraint: &str,
+    ) -> Rendered {
+        let mut s = Statement::new(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+            self.object_name(table),
+            self.ident(constraint)
+        ));
+        s.comments
+            .push(format!("fails if rows of `{table}` violate it: fix them first"));
+        Ok(vec![s])
+    }
+
+    /// [`Change::SetConstraintComment`]: `COMMENT ON CONSTRAINT ... ON ...`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_constraint_comment(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        constraint: &str,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON CONSTRAINT {} ON {} IS {};",
+            self.ident(constraint),
+            self.object_name(table),
+            to.map_or_else(|| "NULL".to_string(), literal)
+        ))
+    }
+
+    /// [`Change::SetIndexComment`]: `COMMENT ON INDEX`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_index_comment(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        index: &str,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON INDEX {} IS {};",
+            self.object_name(&QualifiedName::new(table.schema.clone(), index.to_string())),
+            to.map_or_else(|| "NULL".to_string(), literal)
         ))
     }
 

@@ -293,7 +293,13 @@ fn read_constraints(
                 con.condeferrable, con.condeferred,
                 {}, rn.nspname::text, rc.relname::text, {},
                 con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text,
-                pg_get_expr(con.conbin, con.conrelid), {}
+                pg_get_expr(con.conbin, con.conrelid), {},
+                con.convalidated, obj_description(con.oid, 'pg_constraint'),
+                ARRAY(SELECT a.attname::text
+                      FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                      WHERE k.ord > i.indnkeyatts
+                      ORDER BY k.ord)
          FROM pg_constraint con
          LEFT JOIN pg_class rc ON rc.oid = con.confrelid
          LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -314,10 +320,14 @@ fn read_constraints(
         let owner = format!("constraint `{name}` of `{}`", table.name);
         let columns: Vec<String> = row.get(5);
         let kind = match row.get::<_, String>(2).as_str() {
-            "p" => ConstraintKind::PrimaryKey { columns },
+            "p" => ConstraintKind::PrimaryKey {
+                columns,
+                include: row.get(16),
+            },
             "u" => ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct: row.get(13),
+                include: row.get(16),
             },
             "f" => ConstraintKind::ForeignKey(ForeignKey {
                 columns,
@@ -341,6 +351,8 @@ fn read_constraints(
                 kind,
                 deferrable: row.get(3),
                 initially_deferred: row.get(4),
+                validated: row.get(14),
+                comment: row.get(15),
                 origin: origin(),
             },
         );
@@ -375,7 +387,7 @@ fn read_indexes(
     let sql = format!(
         "SELECT i.indexrelid, i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
                 i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {},
-                pg_get_indexdef(i.indexrelid)
+                pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -459,6 +471,7 @@ fn read_indexes(
                 include,
                 nulls_not_distinct: row.get(7),
                 predicate,
+                comment: row.get(9),
                 origin: origin(),
             },
         );

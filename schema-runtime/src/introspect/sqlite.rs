@@ -368,6 +368,7 @@ fn read_table(
             stored::Kind::PrimaryKey(columns) => (
                 ConstraintKind::PrimaryKey {
                     columns: columns.clone(),
+                    include: Vec::new(),
                 },
                 false,
                 false,
@@ -376,6 +377,7 @@ fn read_table(
                 ConstraintKind::Unique {
                     columns: columns.clone(),
                     nulls_not_distinct: false,
+                    include: Vec::new(),
                 },
                 false,
                 false,
@@ -426,6 +428,8 @@ fn read_table(
                 kind,
                 deferrable,
                 initially_deferred,
+                validated: true,
+                comment: None,
                 origin: origin(),
             },
         );
@@ -586,6 +590,7 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
             include: Vec::new(),
             nulls_not_distinct: false,
             predicate: None,
+            comment: None,
             origin: origin(),
         };
         for ((cid, column, descending, coll), (text, nulls)) in keys.into_iter().zip(&stored.keys) {

@@ -38,12 +38,22 @@ struct KeyParts<'k> {
     characteristics: Option<&'k ConstraintCharacteristics>,
 }
 
+/// A key constraint's columns and deferral (see [`Cx::key_parts`]).
+struct KeyColumns {
+    columns: Vec<String>,
+    include: Vec<String>,
+    deferrable: bool,
+    initially_deferred: bool,
+}
+
 /// A description of a constraint before it gets its name.
 pub(super) struct PendingConstraint {
     pub(super) name: Option<String>,
     pub(super) kind: ConstraintKind,
     pub(super) deferrable: bool,
     pub(super) initially_deferred: bool,
+    /// False for `ALTER TABLE ... ADD CONSTRAINT ... NOT VALID`.
+    pub(super) validated: bool,
     pub(super) origin: Origin,
 }
 
@@ -88,14 +98,14 @@ impl Cx<'_> {
     }
 
     /// What a primary key and a unique constraint share: the columns (`column`
-    /// when written on one) and deferral, once the clauses the model does not
-    /// carry are refused.
-    fn key_parts(&self, key: KeyParts<'_>, column: Option<&str>) -> Res<(Vec<String>, bool, bool)> {
+    /// when written on one), the `INCLUDE` columns and deferral, once the
+    /// clauses the model does not carry are refused.
+    fn key_parts(&self, key: KeyParts<'_>, column: Option<&str>) -> Res<KeyColumns> {
         if let Some(n) = key.name {
             self.check_name(n, "constraint")?;
         }
-        if !key.include.is_empty() {
-            return Err(self.refuse_clause("INCLUDE", &["INCLUDE"], "constraint"));
+        for i in key.include {
+            self.check_name(i, "column")?;
         }
         if key.index_type.is_some() || !key.index_options.is_empty() {
             return Err(self.refuse_clause("USING", &["USING"], "constraint"));
@@ -108,7 +118,12 @@ impl Cx<'_> {
             Some(c) => vec![c.to_string()],
             None => self.index_columns(key.columns)?,
         };
-        Ok((columns, deferrable, initially_deferred))
+        Ok(KeyColumns {
+            columns,
+            include: key.include.iter().map(fold_ident).collect(),
+            deferrable,
+            initially_deferred,
+        })
     }
 
     /// A primary key; `column` is the column it is written on, if any.
@@ -126,7 +141,12 @@ impl Cx<'_> {
             index_options,
             characteristics,
         } = pk;
-        let (columns, deferrable, initially_deferred) = self.key_parts(
+        let KeyColumns {
+            columns,
+            include,
+            deferrable,
+            initially_deferred,
+        } = self.key_parts(
             KeyParts {
                 name: name.as_ref(),
                 index_name: index_name.as_ref(),
@@ -140,9 +160,10 @@ impl Cx<'_> {
         )?;
         Ok(PendingConstraint {
             name: name.as_ref().map(fold_ident),
-            kind: ConstraintKind::PrimaryKey { columns },
+            kind: ConstraintKind::PrimaryKey { columns, include },
             deferrable,
             initially_deferred,
+            validated: true,
             origin: name
                 .as_ref()
                 .map_or_else(|| self.at_span(pk), |i| self.at_ident(i)),
@@ -169,7 +190,12 @@ impl Cx<'_> {
         if *index_type_display != sqlparser::ast::KeyOrIndexDisplay::None {
             return Err(self.refuse_clause("UNIQUE KEY / UNIQUE INDEX", &[], "constraint"));
         }
-        let (columns, deferrable, initially_deferred) = self.key_parts(
+        let KeyColumns {
+            columns,
+            include,
+            deferrable,
+            initially_deferred,
+        } = self.key_parts(
             KeyParts {
                 name: name.as_ref(),
                 index_name: index_name.as_ref(),
@@ -186,9 +212,11 @@ impl Cx<'_> {
             kind: ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct: matches!(nulls_distinct, NullsDistinctOption::NotDistinct),
+                include,
             },
             deferrable,
             initially_deferred,
+            validated: true,
             origin: name
                 .as_ref()
                 .map_or_else(|| self.at_span(u), |i| self.at_ident(i)),
@@ -219,6 +247,7 @@ impl Cx<'_> {
             },
             deferrable: false,
             initially_deferred: false,
+            validated: true,
             origin: name
                 .as_ref()
                 .map_or_else(|| self.at_span(c), |i| self.at_ident(i)),
@@ -279,6 +308,7 @@ impl Cx<'_> {
             }),
             deferrable,
             initially_deferred,
+            validated: true,
             origin: name
                 .as_ref()
                 .map_or_else(|| self.origin(), |i| self.at_ident(i)),
@@ -337,8 +367,11 @@ impl Cx<'_> {
             ConstraintKind::PrimaryKey { .. } => {
                 names::choose_relation_name(self.schema, chosen, table, None, "pkey")
             }
-            ConstraintKind::Unique { columns, .. } => {
-                let add = names::name_addition(columns.iter().map(String::as_str));
+            ConstraintKind::Unique {
+                columns, include, ..
+            } => {
+                // PostgreSQL names the index after its `INCLUDE` columns too.
+                let add = names::name_addition(columns.iter().chain(include).map(String::as_str));
                 names::choose_relation_name(self.schema, chosen, table, Some(&add), "key")
             }
             ConstraintKind::ForeignKey(fk) => {
@@ -378,7 +411,7 @@ impl Cx<'_> {
             .tables
             .get(table_name)
             .ok_or_else(|| self.unknown_table(table_name, &p.origin))?;
-        for c in kind.columns() {
+        for c in kind.columns().iter().chain(kind.included()) {
             if table.column(c).is_none() {
                 return Err(Diagnostic::error(
                     codes::UNKNOWN_OBJECT,
@@ -496,6 +529,8 @@ impl Cx<'_> {
                 kind,
                 deferrable: p.deferrable,
                 initially_deferred: p.initially_deferred,
+                validated: p.validated,
+                comment: None,
                 origin: p.origin,
             },
         );
@@ -509,11 +544,14 @@ impl Cx<'_> {
 /// duplicate's name when it has none of its own.
 pub(super) fn merge_duplicate_keys(pending: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
     let key = |p: &PendingConstraint| match &p.kind {
-        ConstraintKind::PrimaryKey { columns } => Some((columns.clone(), false)),
+        ConstraintKind::PrimaryKey { columns, include } => {
+            Some(((columns.clone(), include.clone()), false))
+        }
         ConstraintKind::Unique {
             columns,
             nulls_not_distinct,
-        } => Some((columns.clone(), *nulls_not_distinct)),
+            include,
+        } => Some(((columns.clone(), include.clone()), *nulls_not_distinct)),
         _ => None,
     };
     let mut out: Vec<PendingConstraint> = Vec::with_capacity(pending.len());

@@ -239,7 +239,7 @@ impl Cx<'_> {
                     fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column);
                 !(fk.columns.iter().any(|c| c == column) || self_reference)
             }
-            k => !k.columns().iter().any(|c| c == column),
+            k => !k.columns().iter().chain(k.included()).any(|c| c == column),
         });
         table.indexes.retain(|_, i| !index_mentions(i, column));
         let owned: Vec<QualifiedName> = self

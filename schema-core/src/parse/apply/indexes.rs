@@ -343,6 +343,7 @@ impl Cx<'_> {
             include,
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             predicate: ci.predicate.as_ref().map(Expression::from_ast),
+            comment: None,
             origin,
         };
         self.table_mut(&table_name, &at)?

@@ -382,6 +382,14 @@ impl<'a> Cx<'a> {
                 new_name,
             } => return self.rename_sequence(sequence, *if_exists, new_name),
             ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
+            ParsedStatement::CommentOnConstraint {
+                constraint,
+                table,
+                domain,
+                comment,
+            } => {
+                return self.comment_on_constraint(constraint, table, *domain, comment.clone());
+            }
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {

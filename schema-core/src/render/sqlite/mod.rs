@@ -115,7 +115,9 @@
 //! rowid alias's, `serial`/identity columns that are not the whole integer
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
 //! DISTINCT`, `MATCH FULL` (SQLite parses it but does not enforce it), index
-//! methods other than `btree`, `INCLUDE`, and expressions using
+//! methods other than `btree`, `INCLUDE` (on indexes and on primary keys and
+//! unique constraints), `NOT VALID` constraints and their `VALIDATE CONSTRAINT`
+//! (SQLite checks every row, so the table's rows would be held to it), and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
 //! (`ILIKE`, `SIMILAR TO`, regular expressions, arrays, `AT TIME ZONE`, ...).
 
@@ -217,13 +219,28 @@ impl Sqlite {
                 c.name
             ));
         }
+        if !c.validated {
+            return Err(format!(
+                "SQLite has no `NOT VALID` constraints: {} `{}` would hold for the rows it was added over, which PostgreSQL does not check; validate it (`ALTER TABLE ... VALIDATE CONSTRAINT`) or add it without `NOT VALID`",
+                c.kind.describe(),
+                c.name
+            ));
+        }
+        if !c.kind.included().is_empty() {
+            return Err(format!(
+                "SQLite indexes have no `INCLUDE` columns ({} `{}`)",
+                c.kind.describe(),
+                c.name
+            ));
+        }
         let body = match &c.kind {
-            ConstraintKind::PrimaryKey { columns } => {
+            ConstraintKind::PrimaryKey { columns, .. } => {
                 format!("PRIMARY KEY ({})", self.column_list(columns))
             }
             ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct,
+                ..
             } => {
                 if *nulls_not_distinct {
                     return Err(format!(
@@ -551,6 +568,9 @@ impl Renderer for Sqlite {
                     "SQLite has no `UNLOGGED` tables; keep table `{table}` logged (remove `SET UNLOGGED`/`SET LOGGED`)"
                 ))
             }
+            Change::ValidateConstraint { table, constraint } => Err(format!(
+                "SQLite has no `NOT VALID` constraints to validate (constraint `{constraint}` of table `{table}`)"
+            )),
             Change::SetTableFlags { table, .. } => Err(format!(
                 "SQLite has no row-level security; remove the `ROW LEVEL SECURITY` statements of table `{table}`"
             )),
@@ -773,6 +793,28 @@ impl Renderer for Sqlite {
             "DROP INDEX {};",
             quoted(&index.name)
         ))])
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
+    fn render_set_constraint_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &str,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
+    fn render_set_index_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &str,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
     }
 
     /// Nothing: comments have no SQLite equivalent.
