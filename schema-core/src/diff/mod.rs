@@ -1138,6 +1138,19 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
                     matches!(c, Change::AddConstraint { table, constraint: a } if *table == table_now && a.name == name_now)
                 });
                 if let (Some(back), false) = (back, re_added) {
+                    // Its comment goes with it: set it again (unless the
+                    // migration sets it anyway).
+                    let comment_set = changes.iter().any(|c| {
+                        matches!(c, Change::SetConstraintComment { table, constraint, .. } if *table == table_now && *constraint == name_now)
+                    });
+                    if back.comment.is_some() && !comment_set {
+                        extra.push(Change::SetConstraintComment {
+                            table: table_now.clone(),
+                            constraint: name_now.clone(),
+                            from: None,
+                            to: back.comment.clone(),
+                        });
+                    }
                     extra.push(Change::AddConstraint {
                         table: table_now,
                         constraint: back,
