@@ -1422,6 +1422,11 @@ fn compare_tables(
                     *expr = crate::model::mentions::rename_in_expression(expr, old, new);
                 }
             }
+            crate::model::ConstraintKind::Exclude(x) => {
+                for (_, old, new) in &renamed_columns {
+                    crate::model::mentions::rename_in_exclusion(x, old, new);
+                }
+            }
         }
         c
     };

@@ -413,6 +413,33 @@ pub enum ConstraintKind {
         /// The condition.
         expr: Expression,
     },
+    /// `EXCLUDE [USING method] (element WITH operator, ...) [INCLUDE (...)]
+    /// [WHERE (predicate)]`.
+    Exclude(Exclusion),
+}
+
+/// An exclusion constraint: no two rows whose elements all compare true
+/// under their operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// The index access method, lower case (`gist`, `btree`, ...).
+    pub method: String,
+    /// Its elements in order.
+    pub elements: Vec<ExclusionElement>,
+    /// `INCLUDE (columns)`: non-key columns of its index.
+    pub include: Vec<String>,
+    /// `WHERE (predicate)`: a partial constraint.
+    pub predicate: Option<Expression>,
+}
+
+/// One element of an exclusion constraint: an index key and its operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExclusionElement {
+    /// The key, as an index key (column or expression, collation, operator
+    /// class, order).
+    pub key: IndexKey,
+    /// The operator (`=`, `&&`), as PostgreSQL prints it.
+    pub operator: String,
 }
 
 impl ConstraintKind {
@@ -420,18 +447,21 @@ impl ConstraintKind {
     pub(crate) fn has_index(&self) -> bool {
         matches!(
             self,
-            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+            ConstraintKind::PrimaryKey { .. }
+                | ConstraintKind::Unique { .. }
+                | ConstraintKind::Exclude(_)
         )
     }
 
-    /// The columns the constraint is on (for a check: none).
+    /// The columns the constraint is on (for a check and an exclusion
+    /// constraint, whose elements may be expressions: none).
     pub fn columns(&self) -> &[String] {
         match self {
             ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
                 columns
             }
             ConstraintKind::ForeignKey(fk) => &fk.columns,
-            ConstraintKind::Check { .. } => &[],
+            ConstraintKind::Check { .. } | ConstraintKind::Exclude(_) => &[],
         }
     }
 
@@ -442,6 +472,7 @@ impl ConstraintKind {
             ConstraintKind::PrimaryKey { include, .. } | ConstraintKind::Unique { include, .. } => {
                 include
             }
+            ConstraintKind::Exclude(x) => &x.include,
             ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } => &[],
         }
     }
@@ -461,6 +492,7 @@ impl ConstraintKind {
             ConstraintKind::Unique { .. } => "unique constraint",
             ConstraintKind::ForeignKey(_) => "foreign key",
             ConstraintKind::Check { .. } => "check constraint",
+            ConstraintKind::Exclude(_) => "exclusion constraint",
         }
     }
 }

@@ -19,7 +19,7 @@ use std::fmt;
 use crate::diff::{Change, TableFlags};
 use crate::model::names::quote_ident;
 use crate::model::{
-    Column, Constraint, ConstraintKind, EnumType, Extension, Identity, Index, IndexPart,
+    Column, Constraint, ConstraintKind, EnumType, Extension, Identity, Index, IndexKey, IndexPart,
     QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
 };
 
@@ -230,6 +230,19 @@ pub trait Renderer {
                 s
             }
             ConstraintKind::Check { expr } => format!("CHECK ({expr})"),
+            ConstraintKind::Exclude(x) => {
+                let elements: Vec<String> = x
+                    .elements
+                    .iter()
+                    .map(|e| format!("{} WITH {}", self.index_key_sql(&e.key), e.operator))
+                    .collect();
+                let mut s = format!("EXCLUDE USING {} ({})", x.method, elements.join(", "));
+                s.push_str(&include(&x.include));
+                if let Some(p) = &x.predicate {
+                    s.push_str(&format!(" WHERE ({p})"));
+                }
+                s
+            }
         };
         if c.deferrable {
             out.push_str(" DEFERRABLE");
@@ -240,42 +253,42 @@ pub trait Renderer {
         out
     }
 
+    /// One index key (of an index or an exclusion constraint): column or
+    /// `(expression)`, collation, operator class, order.
+    fn index_key_sql(&self, k: &IndexKey) -> String {
+        let mut s = match &k.part {
+            IndexPart::Column(c) => self.ident(c),
+            IndexPart::Expression(e) => format!("({e})"),
+        };
+        if let Some(c) = &k.collation {
+            s.push_str(&format!(" COLLATE {}", self.ident(c)));
+        }
+        if let Some(o) = &k.opclass {
+            s.push(' ');
+            if let Some(schema) = &o.schema {
+                s.push_str(&format!("{}.", self.ident(schema)));
+            }
+            s.push_str(&self.ident(&o.name));
+        }
+        if k.descending {
+            s.push_str(" DESC");
+        }
+        if k.nulls_first != k.descending {
+            s.push_str(if k.nulls_first {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            });
+        }
+        s
+    }
+
     /// `CREATE INDEX`.
     ///
     /// # Errors
     /// When the dialect cannot express the index.
     fn create_index(&self, table: &QualifiedName, i: &Index) -> Result<String, Unsupported> {
-        let keys: Vec<String> = i
-            .keys
-            .iter()
-            .map(|k| {
-                let mut s = match &k.part {
-                    IndexPart::Column(c) => self.ident(c),
-                    IndexPart::Expression(e) => format!("({e})"),
-                };
-                if let Some(c) = &k.collation {
-                    s.push_str(&format!(" COLLATE {}", self.ident(c)));
-                }
-                if let Some(o) = &k.opclass {
-                    s.push(' ');
-                    if let Some(schema) = &o.schema {
-                        s.push_str(&format!("{}.", self.ident(schema)));
-                    }
-                    s.push_str(&self.ident(&o.name));
-                }
-                if k.descending {
-                    s.push_str(" DESC");
-                }
-                if k.nulls_first != k.descending {
-                    s.push_str(if k.nulls_first {
-                        " NULLS FIRST"
-                    } else {
-                        " NULLS LAST"
-                    });
-                }
-                s
-            })
-            .collect();
+        let keys: Vec<String> = i.keys.iter().map(|k| self.index_key_sql(k)).collect();
         let mut out = format!(
             "CREATE {}INDEX {} ON {}",
             if i.unique { "UNIQUE " } else { "" },

@@ -455,6 +455,8 @@ fn implicit_name(table: &str, kind: &ConstraintKind, column: Option<&str>) -> St
             Some("fkey"),
         ),
         ConstraintKind::Check { .. } => make_object_name(table, column, Some("check")),
+        // SQLite has none: never read back from it.
+        ConstraintKind::Exclude(_) => make_object_name(table, column, Some("excl")),
     }
 }
 

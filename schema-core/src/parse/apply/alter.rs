@@ -8,7 +8,7 @@ use sqlparser::ast::{
 use super::tables::column_default;
 use super::{Cx, Mode, Res};
 use crate::diagnostic::{Diagnostic, codes};
-use crate::model::mentions::{references, rename_in_expression};
+use crate::model::mentions::{references, rename_in_exclusion, rename_in_expression};
 use crate::model::names::{closest, fold_ident};
 use crate::model::types::TypeSpec;
 use crate::model::{Column, ConstraintKind, Identity, IndexPart, QualifiedName};
@@ -334,6 +334,7 @@ impl Cx<'_> {
                 }
                 ConstraintKind::ForeignKey(fk) => ren(&mut fk.columns),
                 ConstraintKind::Check { expr } => *expr = rename_in_expression(expr, old, new),
+                ConstraintKind::Exclude(x) => rename_in_exclusion(x, old, new),
             }
         }
         for i in table.indexes.values_mut() {

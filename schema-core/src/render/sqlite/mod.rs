@@ -256,6 +256,12 @@ impl Sqlite {
                 self.references(fk, c)?
             ),
             ConstraintKind::Check { expr } => format!("CHECK ({})", sqlite_expr(expr)?),
+            ConstraintKind::Exclude(_) => {
+                return Err(format!(
+                    "SQLite has no exclusion constraints (`EXCLUDE`, constraint `{}`)",
+                    c.name
+                ));
+            }
         };
         Ok(format!("CONSTRAINT {} {body}", quoted(&c.name)))
     }
