@@ -116,7 +116,7 @@
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
 //! DISTINCT`, `MATCH FULL` (SQLite parses it but does not enforce it), index
 //! methods other than `btree`, `INCLUDE` (on indexes and on primary keys and
-//! unique constraints), `NOT VALID` constraints and their `VALIDATE CONSTRAINT`
+//! unique constraints), exclusion constraints (`EXCLUDE`), `NOT VALID` constraints and their `VALIDATE CONSTRAINT`
 //! (SQLite checks every row, so the table's rows would be held to it), and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
 //! (`ILIKE`, `SIMILAR TO`, regular expressions, arrays, `AT TIME ZONE`, ...).
@@ -216,6 +216,12 @@ impl Sqlite {
             return Err(format!(
                 "SQLite can defer only foreign keys, not {} `{}`",
                 c.kind.describe(),
+                c.name
+            ));
+        }
+        if let ConstraintKind::Exclude(_) = c.kind {
+            return Err(format!(
+                "SQLite has no exclusion constraints (`EXCLUDE`, constraint `{}`)",
                 c.name
             ));
         }
@@ -850,6 +856,14 @@ impl Renderer for Sqlite {
         if let Some((change, reason)) = shape_refusal(changes, from, to) {
             return Err(self.unsupported(change, reason));
         }
+        // A schema holding a constraint SQLite has no equivalent of cannot be
+        // on SQLite at all: no migration from or to it is either.
+        if let (Some(reason), Some(first)) = (
+            postgres_only_constraint(from).or_else(|| postgres_only_constraint(to)),
+            changes.first(),
+        ) {
+            return Err(self.unsupported(first, reason));
+        }
         let plan = Plan::new(changes, from, to);
         let (_, cycle) = drop_order(changes);
         let fk_off = cycle || !plan.rebuilt.is_empty();
@@ -905,4 +919,28 @@ impl Renderer for Sqlite {
         }
         Ok(out)
     }
+}
+
+/// Why SQLite cannot hold a constraint of `schema` (an exclusion constraint,
+/// one added `NOT VALID`), if it has one.
+fn postgres_only_constraint(schema: &Schema) -> Option<String> {
+    schema.tables.values().find_map(|t| {
+        t.constraints.values().find_map(|c| {
+            if let ConstraintKind::Exclude(_) = c.kind {
+                Some(format!(
+                    "SQLite has no exclusion constraints (`EXCLUDE`, constraint `{}` of table `{}`)",
+                    c.name, t.name
+                ))
+            } else if !c.validated {
+                Some(format!(
+                    "SQLite has no `NOT VALID` constraints ({} `{}` of table `{}`)",
+                    c.kind.describe(),
+                    c.name,
+                    t.name
+                ))
+            } else {
+                None
+            }
+        })
+    })
 }
