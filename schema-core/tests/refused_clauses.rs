@@ -422,6 +422,21 @@ fn constraint_errors_are_located() {
             "index of a constraint",
         ),
         (
+            with_t!("ALTER TABLE t ADD EXCLUDE (nope WITH =);"),
+            "2:28",
+            "column `nope`",
+        ),
+        (
+            with_t!("ALTER TABLE t ADD EXCLUDE (a WITH OPERATOR(other.=));"),
+            "2:35",
+            "`OPERATOR(other.=)` is not supported yet",
+        ),
+        (
+            with_t!("ALTER TABLE t ADD EXCLUDE (a WITH =) NOT VALID;"),
+            "2:38",
+            "exclusion constraint cannot be marked `NOT VALID`",
+        ),
+        (
             with_t!("COMMENT ON CONSTRAINT c ON DOMAIN d IS 'x';"),
             "2:28",
             "ON DOMAIN",

@@ -1375,6 +1375,10 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE TABLE t (id integer, a text, b text, c integer, PRIMARY KEY (id) INCLUDE (c), UNIQUE NULLS NOT DISTINCT (a) INCLUDE (b, c));",
     ),
     f(
+        "exclusion_constraints",
+        "CREATE TABLE t (id integer PRIMARY KEY, net inet, code text, note text, gone boolean, EXCLUDE USING gist (net inet_ops WITH &&) WHERE (NOT gone), CONSTRAINT t_code_x EXCLUDE (lower(code) COLLATE \"C\" WITH =) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED);\nALTER TABLE t ADD EXCLUDE USING hash (code WITH OPERATOR(pg_catalog.=));",
+    ),
+    f(
         "comments_on_constraints_and_indexes",
         "CREATE TABLE t (id integer PRIMARY KEY, a integer CHECK (a > 0), b text UNIQUE);\nCREATE INDEX ON t (lower(b));\nCOMMENT ON CONSTRAINT t_pkey ON t IS 'the key';\nCOMMENT ON CONSTRAINT t_a_check ON t IS 'positive';\nCOMMENT ON CONSTRAINT t_b_key ON t IS E'one\\nper b';\nCOMMENT ON INDEX t_lower_idx IS 'it''s for search';",
     ),
