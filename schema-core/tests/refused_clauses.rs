@@ -355,7 +355,9 @@ fn not_valid_validate_and_include_are_modelled() {
     assert!(!t.constraints["c"].validated);
     assert!(t.constraints["d"].validated);
     assert!(t.constraints["t_pkey"].validated);
-    let s = schema("CREATE TABLE u (a integer, b integer, c integer, PRIMARY KEY (a) INCLUDE (b), UNIQUE (b) INCLUDE (c, a));");
+    let s = schema(
+        "CREATE TABLE u (a integer, b integer, c integer, PRIMARY KEY (a) INCLUDE (b), UNIQUE (b) INCLUDE (c, a));",
+    );
     let u = &s.tables[&schema_core::model::QualifiedName::public("u")];
     assert_eq!(u.constraints["u_pkey"].kind.included(), ["b"]);
     assert_eq!(u.constraints["u_b_c_a_key"].kind.included(), ["c", "a"]);
@@ -401,11 +403,7 @@ fn constraint_errors_are_located() {
             "2:38",
             "string literal or NULL",
         ),
-        (
-            with_t!("COMMENT ON CONSTRAINT t_pkey ON t;"),
-            "2:34",
-            "IS",
-        ),
+        (with_t!("COMMENT ON CONSTRAINT t_pkey ON t;"), "2:34", "IS"),
         (
             with_t!("COMMENT ON CONSTRAINT t_pkey ON t IS 'x' 'y';"),
             "2:42",

@@ -393,12 +393,10 @@ fn raw_index() -> impl Strategy<Value = RawIndex> {
         1 => pick().prop_map(RawIndexKind::Partial),
         1 => pick().prop_map(RawIndexKind::Lower),
     ];
-    (kind, any::<bool>(), prop::bool::weighted(0.3)).prop_map(|(kind, named, commented)| {
-        RawIndex {
-            kind,
-            named,
-            commented,
-        }
+    (kind, any::<bool>(), prop::bool::weighted(0.3)).prop_map(|(kind, named, commented)| RawIndex {
+        kind,
+        named,
+        commented,
     })
 }
 

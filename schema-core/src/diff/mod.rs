@@ -396,10 +396,9 @@ impl fmt::Display for Change {
                 f,
                 "change comment of constraint `{constraint}` of table `{table}`"
             ),
-            Change::SetIndexComment { table, index, .. } => write!(
-                f,
-                "change comment of index `{index}` of table `{table}`"
-            ),
+            Change::SetIndexComment { table, index, .. } => {
+                write!(f, "change comment of index `{index}` of table `{table}`")
+            }
             Change::SetTableFlags { table, from, to } => write!(
                 f,
                 "alter table `{table}`: {}",

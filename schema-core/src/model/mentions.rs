@@ -80,8 +80,7 @@ pub(crate) fn exclusion_mentions(x: &super::Exclusion, column: &str) -> bool {
             IndexPart::Column(c) => c == column,
             IndexPart::Expression(ex) => expression_mentions(ex, column),
         })
-        || x
-            .predicate
+        || x.predicate
             .as_ref()
             .is_some_and(|p| expression_mentions(p, column))
 }

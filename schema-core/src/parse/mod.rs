@@ -756,8 +756,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                         .between(&start, parser.get_current_token())
                         .to_string();
                     let next = parser.peek_token();
-                    let end_line =
-                        skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
                     file.statements.push(LocatedStatement {
                         statement,
                         origin,

@@ -194,7 +194,10 @@ pub trait Renderer {
             }
         };
         let mut out = match &c.kind {
-            ConstraintKind::PrimaryKey { columns, include: i } => {
+            ConstraintKind::PrimaryKey {
+                columns,
+                include: i,
+            } => {
                 format!("PRIMARY KEY ({}){}", cols(columns), include(i))
             }
             ConstraintKind::Unique {
@@ -735,8 +738,9 @@ pub trait Renderer {
             self.object_name(table),
             self.ident(constraint)
         ));
-        s.comments
-            .push(format!("fails if rows of `{table}` violate it: fix them first"));
+        s.comments.push(format!(
+            "fails if rows of `{table}` violate it: fix them first"
+        ));
         Ok(vec![s])
     }
 

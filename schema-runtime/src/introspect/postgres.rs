@@ -16,8 +16,7 @@ use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Exclusion,
     ExclusionElement, Expression, Extension, ForeignKey, Identity, Index, IndexKey, IndexPart,
-    Namespace, OperatorClass,
-    QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    Namespace, OperatorClass, QualifiedName, ReferentialAction, Sequence, SqlType, Table,
 };
 use schema_core::parse::apply::{operator_class_of, split_key_collation};
 
@@ -400,7 +399,10 @@ fn exclusions_from_their_indexes(table: &mut Table) -> Result<()> {
         let ConstraintKind::Exclude(x) = &mut c.kind else {
             continue;
         };
-        let index = table.indexes.remove(&x.method).filter(|i| i.keys.len() == x.elements.len());
+        let index = table
+            .indexes
+            .remove(&x.method)
+            .filter(|i| i.keys.len() == x.elements.len());
         let Some(index) = index else {
             return Err(IntrospectError::Catalog {
                 owner: format!("constraint `{}` of `{table_name}`", c.name),

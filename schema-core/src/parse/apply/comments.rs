@@ -65,7 +65,9 @@ impl Cx<'_> {
                     }
                     let of_constraint = self.schema.tables.holding(&name.name).any(|(_, t)| {
                         t.name.schema == name.schema
-                            && t.constraints.get(&name.name).is_some_and(|c| c.kind.has_index())
+                            && t.constraints
+                                .get(&name.name)
+                                .is_some_and(|c| c.kind.has_index())
                     });
                     if of_constraint {
                         return Err(Diagnostic::error(

@@ -419,7 +419,8 @@ impl Cx<'_> {
             let name = match p.name.clone() {
                 Some(n) => n,
                 None => {
-                    let n = self.implicit_constraint_name(table, &p.kind, &p.name_parts, &chosen)?;
+                    let n =
+                        self.implicit_constraint_name(table, &p.kind, &p.name_parts, &chosen)?;
                     chosen.push(n.clone());
                     n
                 }
