@@ -26,7 +26,8 @@ CREATE TABLE t (
   j jsonb CHECK (j ? 'k' AND j @> '{\"a\": 1}'),
   w interval CHECK (w > '1 hour'),
   ts timestamp DEFAULT '2020-01-01',
-  g numeric GENERATED ALWAYS AS (n * '1.50') STORED
+  g numeric GENERATED ALWAYS AS (n * '1.50') STORED,
+  CONSTRAINT t_a_excl EXCLUDE USING btree (a text_ops WITH =) WHERE (w > '3 hours')
 );
 CREATE INDEX t_ts_idx ON t ((ts + interval '1 day')) WHERE l > '2020-01-01';
 ";

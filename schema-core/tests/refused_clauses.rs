@@ -60,36 +60,9 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ),
     // Constraints.
     (
-        "NOT VALID",
-        with_t!("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;"),
-        "2:46",
-    ),
-    (
-        "NOT VALID",
-        with_t!(
-            "CREATE TABLE r (a integer);\nALTER TABLE r ADD CONSTRAINT r_fk FOREIGN KEY (a) REFERENCES t (a) NOT VALID;"
-        ),
-        "3:68",
-    ),
-    (
-        "VALIDATE CONSTRAINT",
-        with_t!("ALTER TABLE t VALIDATE CONSTRAINT t_pkey;"),
-        "2:15",
-    ),
-    (
         "NO INHERIT",
         "CREATE TABLE u (a integer, CHECK (a > 0) NO INHERIT);",
         "1:42",
-    ),
-    (
-        "INCLUDE",
-        "CREATE TABLE u (a integer, b integer, PRIMARY KEY (a) INCLUDE (b));",
-        "1:55",
-    ),
-    (
-        "INCLUDE",
-        "CREATE TABLE u (a integer, b integer, UNIQUE (a) INCLUDE (b));",
-        "1:50",
     ),
     (
         "MATCH PARTIAL",
@@ -332,4 +305,120 @@ fn unlogged_and_row_level_security_are_modelled() {
         "ALTER TABLE t SET UNLOGGED, ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\nALTER TABLE t SET LOGGED, DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;"
     )));
     assert!(!u.unlogged && !u.row_security && !u.force_row_security);
+}
+
+/// `NOT VALID`, `VALIDATE CONSTRAINT` and `INCLUDE` on keys moved out of
+/// [`REFUSED`]: the model carries them.
+#[test]
+fn not_valid_validate_and_include_are_modelled() {
+    let schema = |sql: &str| match parse_schema_str("schema.sql", sql) {
+        Ok(s) => s,
+        Err(e) => panic!("{}", render_all(&e, false)),
+    };
+    let s = schema(with_t!(
+        "CREATE TABLE r (a integer);\nALTER TABLE r ADD CONSTRAINT r_fk FOREIGN KEY (a) REFERENCES t (a) NOT VALID;\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nALTER TABLE t ADD CONSTRAINT d CHECK (a > 1) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT d;"
+    ));
+    let t = &s.tables[&schema_core::model::QualifiedName::public("t")];
+    let r = &s.tables[&schema_core::model::QualifiedName::public("r")];
+    assert!(!r.constraints["r_fk"].validated);
+    assert!(!t.constraints["c"].validated);
+    assert!(t.constraints["d"].validated);
+    assert!(t.constraints["t_pkey"].validated);
+    let s = schema(
+        "CREATE TABLE u (a integer, b integer, c integer, PRIMARY KEY (a) INCLUDE (b), UNIQUE (b) INCLUDE (c, a));",
+    );
+    let u = &s.tables[&schema_core::model::QualifiedName::public("u")];
+    assert_eq!(u.constraints["u_pkey"].kind.included(), ["b"]);
+    assert_eq!(u.constraints["u_b_c_a_key"].kind.included(), ["c", "a"]);
+}
+
+/// What PostgreSQL rejects around `NOT VALID`, `VALIDATE`, `INCLUDE` and
+/// constraint and index comments is an error at the word at fault.
+#[test]
+fn constraint_errors_are_located() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            with_t!("ALTER TABLE t ADD CONSTRAINT u UNIQUE (b) NOT VALID;"),
+            "2:43",
+            "cannot be marked `NOT VALID`",
+        ),
+        (
+            with_t!("ALTER TABLE t VALIDATE CONSTRAINT t_pkey;"),
+            "2:35",
+            "not a foreign key or check constraint",
+        ),
+        (
+            with_t!("ALTER TABLE t VALIDATE CONSTRAINT t_pkye;"),
+            "2:35",
+            "does not exist",
+        ),
+        (
+            "CREATE TABLE u (a integer, UNIQUE (a) INCLUDE (nope));",
+            "1:36",
+            "column `nope`",
+        ),
+        (
+            with_t!("COMMENT ON CONSTRAINT nope ON t IS 'x';"),
+            "2:23",
+            "constraint `nope` of table `t` does not exist",
+        ),
+        (
+            with_t!("COMMENT ON CONSTRAINT t_pkey ON nope IS 'x';"),
+            "2:33",
+            "nope",
+        ),
+        (
+            with_t!("COMMENT ON CONSTRAINT t_pkey ON t IS 42;"),
+            "2:38",
+            "string literal or NULL",
+        ),
+        (with_t!("COMMENT ON CONSTRAINT t_pkey ON t;"), "2:34", "IS"),
+        (
+            with_t!("COMMENT ON CONSTRAINT t_pkey ON t IS 'x' 'y';"),
+            "2:42",
+            "expected `;`",
+        ),
+        (
+            with_t!("COMMENT ON INDEX nope IS 'x';"),
+            "2:18",
+            "index `nope` does not exist",
+        ),
+        (
+            with_t!("COMMENT ON INDEX t_pkey IS 'x';"),
+            "2:18",
+            "index of a constraint",
+        ),
+        (
+            with_t!("ALTER TABLE t ADD EXCLUDE (nope WITH =);"),
+            "2:28",
+            "column `nope`",
+        ),
+        (
+            with_t!("ALTER TABLE t ADD EXCLUDE (a WITH OPERATOR(other.=));"),
+            "2:35",
+            "`OPERATOR(other.=)` is not supported yet",
+        ),
+        (
+            with_t!("ALTER TABLE t ADD EXCLUDE (a WITH =) NOT VALID;"),
+            "2:38",
+            "exclusion constraint cannot be marked `NOT VALID`",
+        ),
+        (
+            with_t!("COMMENT ON CONSTRAINT c ON DOMAIN d IS 'x';"),
+            "2:28",
+            "ON DOMAIN",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (sql, place, words) in cases {
+        let diagnostics = refusal(sql);
+        let rendered = render_all(&diagnostics, false);
+        let ok = diagnostics.len() == 1
+            && diagnostics[0].message.contains(words)
+            && diagnostics[0].location() == Some(format!("schema.sql:{place}"));
+        if !ok {
+            failures.push(format!("expected `{words}` at {place}:\n{sql}\n{rendered}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

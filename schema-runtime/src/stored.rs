@@ -19,8 +19,8 @@ use postgres::Client;
 use schema_core::Schema;
 use schema_core::diff::Change;
 use schema_core::model::{
-    ConstraintKind, Domain, Expression, IndexPart, PartitionBound, QualifiedName, RangeBound,
-    Table,
+    ConstraintKind, Domain, Expression, IndexKey, IndexPart, PartitionBound, QualifiedName,
+    RangeBound, Table,
 };
 use schema_core::render::{Context, Postgres, Renderer};
 
@@ -187,9 +187,12 @@ fn has_expressions(t: &Table) -> bool {
     t.columns
         .iter()
         .any(|c| c.default.is_some() || c.generated.is_some())
-        || t.constraints
-            .values()
-            .any(|c| matches!(c.kind, ConstraintKind::Check { .. }))
+        || t.constraints.values().any(|c| {
+            matches!(
+                c.kind,
+                ConstraintKind::Check { .. } | ConstraintKind::Exclude(_)
+            )
+        })
         || t.indexes.values().any(|i| {
             i.predicate.is_some()
                 || i.keys.iter().any(|k| {
@@ -200,8 +203,8 @@ fn has_expressions(t: &Table) -> bool {
         })
 }
 
-/// `CREATE TEMPORARY TABLE` with `table`'s columns (no identity, no NOT NULL)
-/// and checks, then its indexes that hold expressions.
+/// `CREATE TEMPORARY TABLE` with `table`'s columns (no identity, no NOT NULL),
+/// checks and exclusion constraints, then its indexes that hold expressions.
 fn shadow_ddl(table: &Table) -> Result<String, schema_core::render::Unsupported> {
     let pg = Postgres;
     let temp = QualifiedName::new("pg_temp", table.name.name.clone());
@@ -213,7 +216,10 @@ fn shadow_ddl(table: &Table) -> Result<String, schema_core::render::Unsupported>
         parts.push(pg.column_def(&c)?);
     }
     for c in table.constraints.values() {
-        if matches!(c.kind, ConstraintKind::Check { .. }) {
+        if matches!(
+            c.kind,
+            ConstraintKind::Check { .. } | ConstraintKind::Exclude(_)
+        ) {
             parts.push(format!(
                 "CONSTRAINT {} {}",
                 pg.ident(&c.name),
@@ -256,12 +262,22 @@ fn take_stored(table: &mut Table, shadow: &Table) {
         }
     }
     for (name, c) in &mut table.constraints {
-        if let (ConstraintKind::Check { expr }, Some(s)) =
-            (&mut c.kind, shadow.constraints.get(name))
-        {
-            if let ConstraintKind::Check { expr: theirs } = &s.kind {
+        let Some(s) = shadow.constraints.get(name) else {
+            continue;
+        };
+        match (&mut c.kind, &s.kind) {
+            (ConstraintKind::Check { expr }, ConstraintKind::Check { expr: theirs }) => {
                 *expr = expr.compared_as(theirs);
             }
+            (ConstraintKind::Exclude(x), ConstraintKind::Exclude(sx)) => {
+                stored(&mut x.predicate, &sx.predicate);
+                if sx.elements.len() == x.elements.len() {
+                    for (e, se) in x.elements.iter_mut().zip(&sx.elements) {
+                        stored_key(&mut e.key, &se.key);
+                    }
+                }
+            }
+            _ => {}
         }
     }
     for (name, i) in &mut table.indexes {
@@ -271,14 +287,7 @@ fn take_stored(table: &mut Table, shadow: &Table) {
         stored(&mut i.predicate, &s.predicate);
         if s.keys.len() == i.keys.len() {
             for (k, sk) in i.keys.iter_mut().zip(&s.keys) {
-                // PostgreSQL omits a default operator class or collation.
-                k.collation.clone_from(&sk.collation);
-                k.opclass.clone_from(&sk.opclass);
-                if let (IndexPart::Expression(e), IndexPart::Expression(se)) =
-                    (&mut k.part, &sk.part)
-                {
-                    *e = e.compared_as(se);
-                }
+                stored_key(k, sk);
             }
         }
     }
@@ -341,5 +350,15 @@ fn take_stored_bound(bound: &mut PartitionBound, stored: &PartitionBound) {
             }
         }
         _ => {}
+    }
+}
+
+/// An index key (of an index or an exclusion constraint) as `shadow` stores it.
+fn stored_key(k: &mut IndexKey, sk: &IndexKey) {
+    // PostgreSQL omits a default operator class or collation.
+    k.collation.clone_from(&sk.collation);
+    k.opclass.clone_from(&sk.opclass);
+    if let (IndexPart::Expression(e), IndexPart::Expression(se)) = (&mut k.part, &sk.part) {
+        *e = e.compared_as(se);
     }
 }

@@ -236,6 +236,8 @@ enum RawIndexKind {
 struct RawIndex {
     kind: RawIndexKind,
     named: bool,
+    /// `COMMENT ON INDEX` (named indexes only).
+    commented: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -417,7 +419,11 @@ fn raw_index() -> impl Strategy<Value = RawIndex> {
         1 => pick().prop_map(RawIndexKind::Partial),
         1 => pick().prop_map(RawIndexKind::Lower),
     ];
-    (kind, any::<bool>()).prop_map(|(kind, named)| RawIndex { kind, named })
+    (kind, any::<bool>(), prop::bool::weighted(0.3)).prop_map(|(kind, named, commented)| RawIndex {
+        kind,
+        named,
+        commented,
+    })
 }
 
 fn raw_pk() -> impl Strategy<Value = RawPk> {
@@ -829,6 +835,8 @@ enum IndexKind {
 struct IndexDef {
     kind: IndexKind,
     name: Option<String>,
+    /// `COMMENT ON INDEX name IS 'about name'` (when named).
+    commented: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -1089,6 +1097,7 @@ impl Model {
         Some(IndexDef {
             kind,
             name: self.explicit(raw.named, "ix"),
+            commented: raw.commented,
         })
     }
 
@@ -1685,6 +1694,9 @@ impl Model {
                 if unique { "UNIQUE " } else { "" },
                 q(&t.name)
             );
+            if let Some(n) = ix.name.as_ref().filter(|_| ix.commented) {
+                let _ = writeln!(out, "COMMENT ON INDEX {} IS 'about {n}';", q(n));
+            }
         }
         out.push('\n');
     }

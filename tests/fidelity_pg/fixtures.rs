@@ -1100,10 +1100,8 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "`NO INHERIT` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, n integer, CONSTRAINT n_positive CHECK (n > 0) NO INHERIT);",
     ),
-    refused(
+    f(
         "check_not_valid",
-        "S0003",
-        "`NOT VALID` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, n integer);\nALTER TABLE t ADD CONSTRAINT n_positive CHECK (n > 0) NOT VALID;",
     ),
     f(
@@ -1440,11 +1438,25 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "`PARTITION BY` is not supported yet",
         "CREATE TABLE t (id integer NOT NULL, created date NOT NULL, PRIMARY KEY (id, created)) PARTITION BY RANGE (created);",
     ),
-    refused(
+    f(
         "foreign_key_not_valid",
-        "S0003",
-        "`NOT VALID` is not supported yet",
         "CREATE TABLE p (id integer PRIMARY KEY);\nCREATE TABLE t (id integer PRIMARY KEY, p_id integer);\nALTER TABLE t ADD CONSTRAINT t_p_id_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;",
+    ),
+    f(
+        "check_not_valid_and_validated",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text);\nALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID;\nALTER TABLE ONLY t ADD CONSTRAINT t_b_check CHECK ((b <> ''::text)) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_b_check;",
+    ),
+    f(
+        "primary_key_and_unique_include",
+        "CREATE TABLE t (id integer, a text, b text, c integer, PRIMARY KEY (id) INCLUDE (c), UNIQUE NULLS NOT DISTINCT (a) INCLUDE (b, c));",
+    ),
+    f(
+        "exclusion_constraints",
+        "CREATE TABLE t (id integer PRIMARY KEY, net inet, code text, note text, gone boolean, EXCLUDE USING gist (net inet_ops WITH &&) WHERE (NOT gone), CONSTRAINT t_code_x EXCLUDE (lower(code) COLLATE \"C\" WITH =) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED);\nALTER TABLE t ADD EXCLUDE USING hash (code WITH OPERATOR(pg_catalog.=));",
+    ),
+    f(
+        "comments_on_constraints_and_indexes",
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer CHECK (a > 0), b text UNIQUE);\nCREATE INDEX ON t (lower(b));\nCOMMENT ON CONSTRAINT t_pkey ON t IS 'the key';\nCOMMENT ON CONSTRAINT t_a_check ON t IS 'positive';\nCOMMENT ON CONSTRAINT t_b_key ON t IS E'one\\nper b';\nCOMMENT ON INDEX t_lower_idx IS 'it''s for search';",
     ),
     f(
         "foreign_key_actions",

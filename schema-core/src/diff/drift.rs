@@ -341,6 +341,56 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 }
                 d
             }
+            Change::ValidateConstraint { table, constraint } => {
+                let origin = declared
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.constraints.get(constraint))
+                    .map(|c| c.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!("constraint `{constraint}` of table `{table}` is valid in schema.sql but `NOT VALID` after the migrations"),
+                )
+                .help("add a migration with `ALTER TABLE ... VALIDATE CONSTRAINT ...`, or add it `NOT VALID` in schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => {
+                let origin = declared
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.constraints.get(constraint))
+                    .map(|c| c.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on constraint `{constraint}` of table `{table}` differs between schema.sql and the migrations"),
+                )
+                .help("add a migration with `COMMENT ON CONSTRAINT ... ON ...`, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
+            Change::SetIndexComment { table, index, .. } => {
+                let origin = declared
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.indexes.get(index))
+                    .map(|i| i.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on index `{index}` of table `{table}` differs between schema.sql and the migrations"),
+                )
+                .help("add a migration with `COMMENT ON INDEX ...`, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
             Change::SetTableFlags { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
                 let mut d = Diagnostic::error(

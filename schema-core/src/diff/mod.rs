@@ -209,6 +209,37 @@ pub enum Change {
         /// The index.
         index: Index,
     },
+    /// A check or foreign key added `NOT VALID` that is now validated:
+    /// `ALTER TABLE ... VALIDATE CONSTRAINT`. (The way back, valid to not
+    /// valid, is a drop and an add: PostgreSQL cannot un-validate.)
+    ValidateConstraint {
+        /// Its table.
+        table: QualifiedName,
+        /// The constraint's name.
+        constraint: String,
+    },
+    /// A constraint's comment that differs (also the comment of a new one).
+    SetConstraintComment {
+        /// Its table.
+        table: QualifiedName,
+        /// The constraint's name.
+        constraint: String,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
+    /// An index's comment that differs (also the comment of a new one).
+    SetIndexComment {
+        /// Its table.
+        table: QualifiedName,
+        /// The index's name.
+        index: String,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
     /// A table comment that differs.
     SetTableComment {
         /// The table.
@@ -450,6 +481,18 @@ impl fmt::Display for Change {
                 write!(f, "drop index `{}` on `{table}`", index.name)
             }
             Change::SetTableComment { table, .. } => write!(f, "change comment of table `{table}`"),
+            Change::ValidateConstraint { table, constraint } => {
+                write!(f, "validate constraint `{constraint}` of table `{table}`")
+            }
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => write!(
+                f,
+                "change comment of constraint `{constraint}` of table `{table}`"
+            ),
+            Change::SetIndexComment { table, index, .. } => {
+                write!(f, "change comment of index `{index}` of table `{table}`")
+            }
             Change::SetTableFlags { table, from, to } => write!(
                 f,
                 "alter table `{table}`: {}",
@@ -1141,10 +1184,17 @@ fn recreate_enums_used_in_the_same_migration(
 /// A new table: `CREATE TABLE` without its foreign keys and indexes, which follow
 /// as their own changes (so tables that reference each other can be created).
 fn create_table(t: &Table) -> Vec<Change> {
+    // A constraint added `NOT VALID` follows as `ALTER TABLE ... ADD` (in
+    // `CREATE TABLE` PostgreSQL marks every constraint valid).
+    let inline = |c: &Constraint| {
+        !matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)) && c.validated
+    };
     let mut bare = t.clone();
     bare.indexes.clear();
-    bare.constraints
-        .retain(|_, c| !matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)));
+    bare.constraints.retain(|_, c| inline(c));
+    for c in bare.constraints.values_mut() {
+        c.comment = None;
+    }
     let mut out = vec![Change::CreateTable(bare)];
     // `CREATE TABLE` says `UNLOGGED`; row-level security is an `ALTER TABLE`.
     let created = TableFlags {
@@ -1159,7 +1209,7 @@ fn create_table(t: &Table) -> Vec<Change> {
         });
     }
     for c in t.constraints.values() {
-        if matches!(c.kind, crate::model::ConstraintKind::ForeignKey(_)) {
+        if !inline(c) {
             out.push(Change::AddConstraint {
                 table: t.name.clone(),
                 constraint: c.clone(),
@@ -1171,6 +1221,26 @@ fn create_table(t: &Table) -> Vec<Change> {
             table: t.name.clone(),
             index: i.clone(),
         });
+    }
+    for c in t.constraints.values() {
+        if c.comment.is_some() {
+            out.push(Change::SetConstraintComment {
+                table: t.name.clone(),
+                constraint: c.name.clone(),
+                from: None,
+                to: c.comment.clone(),
+            });
+        }
+    }
+    for i in t.indexes.values() {
+        if i.comment.is_some() {
+            out.push(Change::SetIndexComment {
+                table: t.name.clone(),
+                index: i.name.clone(),
+                from: None,
+                to: i.comment.clone(),
+            });
+        }
     }
     out
 }
@@ -1274,7 +1344,11 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
-        Change::SetTableComment { .. } | Change::SetTableFlags { .. } => 19,
+        Change::ValidateConstraint { .. } => 18,
+        Change::SetTableComment { .. }
+        | Change::SetTableFlags { .. }
+        | Change::SetConstraintComment { .. }
+        | Change::SetIndexComment { .. } => 19,
         Change::DropExtension(_) => 20,
         Change::DropSchema(_) => 21,
     }
@@ -1433,6 +1507,19 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
                     matches!(c, Change::AddConstraint { table, constraint: a } if *table == table_now && a.name == name_now)
                 });
                 if let (Some(back), false) = (back, re_added) {
+                    // Its comment goes with it: set it again (unless the
+                    // migration sets it anyway).
+                    let comment_set = changes.iter().any(|c| {
+                        matches!(c, Change::SetConstraintComment { table, constraint, .. } if *table == table_now && *constraint == name_now)
+                    });
+                    if back.comment.is_some() && !comment_set {
+                        extra.push(Change::SetConstraintComment {
+                            table: table_now.clone(),
+                            constraint: name_now.clone(),
+                            from: None,
+                            to: back.comment.clone(),
+                        });
+                    }
                     extra.push(Change::AddConstraint {
                         table: table_now,
                         constraint: back,
@@ -1735,9 +1822,11 @@ fn compare_tables(
             return c;
         }
         match &mut c.kind {
-            crate::model::ConstraintKind::PrimaryKey { columns }
-            | crate::model::ConstraintKind::Unique { columns, .. } => {
-                for col in columns.iter_mut() {
+            crate::model::ConstraintKind::PrimaryKey { columns, include }
+            | crate::model::ConstraintKind::Unique {
+                columns, include, ..
+            } => {
+                for col in columns.iter_mut().chain(include.iter_mut()) {
                     *col = rename_col(col);
                 }
             }
@@ -1763,6 +1852,11 @@ fn compare_tables(
             crate::model::ConstraintKind::Check { expr } => {
                 for (_, old, new) in &renamed_columns {
                     *expr = crate::model::mentions::rename_in_expression(expr, old, new);
+                }
+            }
+            crate::model::ConstraintKind::Exclude(x) => {
+                for (_, old, new) in &renamed_columns {
+                    crate::model::mentions::rename_in_exclusion(x, old, new);
                 }
             }
         }
@@ -1795,22 +1889,32 @@ fn compare_tables(
         a.kind == b.kind
             && a.deferrable == b.deferrable
             && a.initially_deferred == b.initially_deferred
+            && a.validated == b.validated
+    };
+    // Kept when equal but for the comment (its own change) and a validation
+    // (`VALIDATE CONSTRAINT`; valid to not valid is a drop and an add).
+    let kept = |f: &Constraint, t: &Constraint| {
+        let mut f = renamed_constraint(f);
+        f.comment.clone_from(&t.comment);
+        f.validated |= t.validated;
+        f == *t
     };
     let mut dropped: Vec<Constraint> = Vec::new();
     for (name, c) in &from.constraints {
-        let c2 = renamed_constraint(c);
-        if to.constraints.get(name) != Some(&c2) {
+        if !to.constraints.get(name).is_some_and(|t| kept(c, t)) {
             dropped.push(c.clone());
         }
     }
     let mut added: Vec<Constraint> = Vec::new();
+    let mut validated: Vec<String> = Vec::new();
     for (name, c) in &to.constraints {
-        let same = from
-            .constraints
-            .get(name)
-            .is_some_and(|f| renamed_constraint(f) == *c);
-        if !same {
-            added.push(c.clone());
+        match from.constraints.get(name) {
+            Some(f) if kept(f, c) => {
+                if !f.validated && c.validated {
+                    validated.push(name.clone());
+                }
+            }
+            _ => added.push(c.clone()),
         }
     }
     // A dropped and an added constraint with one definition is a rename.
@@ -1834,12 +1938,28 @@ fn compare_tables(
             constraint: d,
         });
     }
-    for (old, new) in renamed {
+    for (old, new) in &renamed {
         out.push(Change::RenameConstraint {
             table: table.clone(),
-            from: old,
-            to: new,
+            from: old.clone(),
+            to: new.clone(),
         });
+    }
+    // The comment each constraint of `to` had before: none when it is added.
+    let mut prior_comments: Vec<(String, Option<String>)> = Vec::new();
+    for c in to.constraints.values() {
+        let prior = if added.iter().any(|a| a.name == c.name) {
+            None
+        } else {
+            let source = renamed
+                .iter()
+                .find(|(_, new)| *new == c.name)
+                .map_or(&c.name, |(old, _)| old);
+            from.constraints.get(source).and_then(|f| f.comment.clone())
+        };
+        if prior != c.comment {
+            prior_comments.push((c.name.clone(), prior));
+        }
     }
     for a in added {
         out.push(Change::AddConstraint {
@@ -1847,14 +1967,33 @@ fn compare_tables(
             constraint: a,
         });
     }
+    for name in validated {
+        out.push(Change::ValidateConstraint {
+            table: table.clone(),
+            constraint: name,
+        });
+    }
+    for (name, prior) in prior_comments {
+        out.push(Change::SetConstraintComment {
+            table: table.clone(),
+            to: to.constraints.get(&name).and_then(|c| c.comment.clone()),
+            constraint: name,
+            from: prior,
+        });
+    }
+    let bare_index = |i: &Index| {
+        let mut i = i.clone();
+        i.comment = None;
+        i
+    };
     let same_index = |a: &Index, b: &Index| {
-        let mut a = a.clone();
+        let mut a = bare_index(a);
         a.name.clone_from(&b.name);
-        a == *b
+        a == bare_index(b)
     };
     let mut dropped: Vec<Index> = Vec::new();
     for (name, i) in &from.indexes {
-        if to.indexes.get(name) != Some(&renamed_index(i)) {
+        if to.indexes.get(name).map(bare_index) != Some(bare_index(&renamed_index(i))) {
             dropped.push(i.clone());
         }
     }
@@ -1863,7 +2002,7 @@ fn compare_tables(
         let same = from
             .indexes
             .get(name)
-            .is_some_and(|f| renamed_index(f) == *i);
+            .is_some_and(|f| bare_index(&renamed_index(f)) == bare_index(i));
         if !same {
             added.push(i.clone());
         }
@@ -1888,17 +2027,40 @@ fn compare_tables(
             index: d,
         });
     }
-    for (old, new) in renamed {
+    for (old, new) in &renamed {
         out.push(Change::RenameIndex {
             table: table.clone(),
-            from: old,
-            to: new,
+            from: old.clone(),
+            to: new.clone(),
         });
+    }
+    let mut prior_comments: Vec<(String, Option<String>)> = Vec::new();
+    for i in to.indexes.values() {
+        let prior = if added.iter().any(|a| a.name == i.name) {
+            None
+        } else {
+            let source = renamed
+                .iter()
+                .find(|(_, new)| *new == i.name)
+                .map_or(&i.name, |(old, _)| old);
+            from.indexes.get(source).and_then(|f| f.comment.clone())
+        };
+        if prior != i.comment {
+            prior_comments.push((i.name.clone(), prior));
+        }
     }
     for a in added {
         out.push(Change::CreateIndex {
             table: table.clone(),
             index: a,
+        });
+    }
+    for (name, prior) in prior_comments {
+        out.push(Change::SetIndexComment {
+            table: table.clone(),
+            to: to.indexes.get(&name).and_then(|i| i.comment.clone()),
+            index: name,
+            from: prior,
         });
     }
     if from.comment != to.comment {

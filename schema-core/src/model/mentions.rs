@@ -72,6 +72,38 @@ pub(crate) fn index_mentions(index: &Index, column: &str) -> bool {
             .is_some_and(|p| expression_mentions(p, column))
 }
 
+/// True when exclusion constraint `x` uses `column` (an element's column or
+/// expression, `INCLUDE` or the predicate).
+pub(crate) fn exclusion_mentions(x: &super::Exclusion, column: &str) -> bool {
+    x.include.iter().any(|c| c == column)
+        || x.elements.iter().any(|e| match &e.key.part {
+            IndexPart::Column(c) => c == column,
+            IndexPart::Expression(ex) => expression_mentions(ex, column),
+        })
+        || x.predicate
+            .as_ref()
+            .is_some_and(|p| expression_mentions(p, column))
+}
+
+/// Renames column `old` to `new` everywhere in exclusion constraint `x`.
+pub(crate) fn rename_in_exclusion(x: &mut super::Exclusion, old: &str, new: &str) {
+    for c in &mut x.include {
+        if c == old {
+            *c = new.to_string();
+        }
+    }
+    for e in &mut x.elements {
+        match &mut e.key.part {
+            IndexPart::Column(c) if c == old => *c = new.to_string(),
+            IndexPart::Expression(ex) => *ex = rename_in_expression(ex, old, new),
+            IndexPart::Column(_) => {}
+        }
+    }
+    if let Some(p) = &mut x.predicate {
+        *p = rename_in_expression(p, old, new);
+    }
+}
+
 /// Renames column `old` to `new` inside an expression, in its canonical text
 /// and in the spelling it is written back in.
 pub(crate) fn rename_in_expression(expr: &Expression, old: &str, new: &str) -> Expression {

@@ -577,7 +577,7 @@ impl Table {
     /// The primary key's columns (empty without one).
     pub fn primary_key_columns(&self) -> &[String] {
         match self.primary_key().map(|c| &c.kind) {
-            Some(ConstraintKind::PrimaryKey { columns }) => columns,
+            Some(ConstraintKind::PrimaryKey { columns, .. }) => columns,
             _ => &[],
         }
     }
@@ -629,6 +629,11 @@ pub struct Constraint {
     pub deferrable: bool,
     /// `INITIALLY DEFERRED`.
     pub initially_deferred: bool,
+    /// False for a check or foreign key added `NOT VALID` and not validated
+    /// since (`pg_constraint.convalidated`); true for every other constraint.
+    pub validated: bool,
+    /// `COMMENT ON CONSTRAINT`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -640,13 +645,17 @@ pub enum ConstraintKind {
     PrimaryKey {
         /// Key columns in order.
         columns: Vec<String>,
+        /// `INCLUDE (columns)`: non-key columns of its index.
+        include: Vec<String>,
     },
-    /// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
+    /// `UNIQUE [NULLS NOT DISTINCT] (columns) [INCLUDE (columns)]`.
     Unique {
         /// Columns in order.
         columns: Vec<String>,
         /// `NULLS NOT DISTINCT`.
         nulls_not_distinct: bool,
+        /// `INCLUDE (columns)`: non-key columns of its index.
+        include: Vec<String>,
     },
     /// `FOREIGN KEY (columns) REFERENCES table (columns) ...`.
     ForeignKey(ForeignKey),
@@ -655,6 +664,33 @@ pub enum ConstraintKind {
         /// The condition.
         expr: Expression,
     },
+    /// `EXCLUDE [USING method] (element WITH operator, ...) [INCLUDE (...)]
+    /// [WHERE (predicate)]`.
+    Exclude(Exclusion),
+}
+
+/// An exclusion constraint: no two rows whose elements all compare true
+/// under their operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// The index access method, lower case (`gist`, `btree`, ...).
+    pub method: String,
+    /// Its elements in order.
+    pub elements: Vec<ExclusionElement>,
+    /// `INCLUDE (columns)`: non-key columns of its index.
+    pub include: Vec<String>,
+    /// `WHERE (predicate)`: a partial constraint.
+    pub predicate: Option<Expression>,
+}
+
+/// One element of an exclusion constraint: an index key and its operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExclusionElement {
+    /// The key, as an index key (column or expression, collation, operator
+    /// class, order).
+    pub key: IndexKey,
+    /// The operator (`=`, `&&`), as PostgreSQL prints it.
+    pub operator: String,
 }
 
 impl ConstraintKind {
@@ -662,19 +698,42 @@ impl ConstraintKind {
     pub(crate) fn has_index(&self) -> bool {
         matches!(
             self,
-            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+            ConstraintKind::PrimaryKey { .. }
+                | ConstraintKind::Unique { .. }
+                | ConstraintKind::Exclude(_)
         )
     }
 
-    /// The columns the constraint is on (for a check: none).
+    /// The columns the constraint is on (for a check and an exclusion
+    /// constraint, whose elements may be expressions: none).
     pub fn columns(&self) -> &[String] {
         match self {
-            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
+            ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
                 columns
             }
             ConstraintKind::ForeignKey(fk) => &fk.columns,
-            ConstraintKind::Check { .. } => &[],
+            ConstraintKind::Check { .. } | ConstraintKind::Exclude(_) => &[],
         }
+    }
+
+    /// The `INCLUDE` columns of a primary key's or unique constraint's index
+    /// (for the other kinds: none).
+    pub fn included(&self) -> &[String] {
+        match self {
+            ConstraintKind::PrimaryKey { include, .. } | ConstraintKind::Unique { include, .. } => {
+                include
+            }
+            ConstraintKind::Exclude(x) => &x.include,
+            ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } => &[],
+        }
+    }
+
+    /// True for the kinds `NOT VALID` applies to (check, foreign key).
+    pub fn can_be_not_valid(&self) -> bool {
+        matches!(
+            self,
+            ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. }
+        )
     }
 
     /// A short word for messages: `primary key`, `unique constraint`, ...
@@ -684,6 +743,7 @@ impl ConstraintKind {
             ConstraintKind::Unique { .. } => "unique constraint",
             ConstraintKind::ForeignKey(_) => "foreign key",
             ConstraintKind::Check { .. } => "check constraint",
+            ConstraintKind::Exclude(_) => "exclusion constraint",
         }
     }
 }
@@ -751,6 +811,8 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// Partial index condition.
     pub predicate: Option<Expression>,
+    /// `COMMENT ON INDEX`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }

@@ -103,6 +103,18 @@ pub enum ParsedStatement {
         /// The partition's index, name parts.
         partition: Vec<String>,
     },
+    /// `COMMENT ON CONSTRAINT name ON [DOMAIN] table IS {'text' | NULL}`
+    /// (sqlparser has no AST for it).
+    CommentOnConstraint {
+        /// The constraint's name.
+        constraint: sqlparser::ast::Ident,
+        /// The table (or domain) it belongs to.
+        table: sqlparser::ast::ObjectName,
+        /// `ON DOMAIN`.
+        domain: bool,
+        /// The comment, `None` for `IS NULL`.
+        comment: Option<String>,
+    },
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
     /// not read: ownership is not modelled yet, so it is read and ignored.
     OwnerTo {
@@ -509,6 +521,34 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     })
 }
 
+/// Reads `COMMENT ON CONSTRAINT name ON [DOMAIN] table IS {'text' | NULL}`.
+fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatement, ParserError> {
+    parser.expect_keyword_is(Keyword::COMMENT)?;
+    parser.expect_keyword_is(Keyword::ON)?;
+    parser.expect_keyword_is(Keyword::CONSTRAINT)?;
+    let constraint = parser.parse_identifier()?;
+    parser.expect_keyword_is(Keyword::ON)?;
+    let domain = parser.parse_keyword(Keyword::DOMAIN);
+    let table = parser.parse_object_name(false)?;
+    parser.expect_keyword_is(Keyword::IS)?;
+    let comment = if parser.parse_keyword(Keyword::NULL) {
+        None
+    } else {
+        let next = parser.next_token();
+        match next.token {
+            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s),
+            Token::DollarQuotedString(d) => Some(d.value),
+            _ => return parser.expected("a string literal or NULL", next),
+        }
+    };
+    Ok(ParsedStatement::CommentOnConstraint {
+        constraint,
+        table,
+        domain,
+        comment,
+    })
+}
+
 /// `DROP INDEX CONCURRENTLY` changes the schema as `DROP INDEX` does, and
 /// sqlparser does not read the word there: blank it (keeping every location).
 /// The file's own text, which PostgreSQL runs, keeps it.
@@ -713,10 +753,17 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             continue;
         }
         let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
-        if attributes || kind.starts_with("CREATE DOMAIN") || kind.starts_with("ALTER DOMAIN") {
+        let comment_on_constraint = kind.starts_with("COMMENT ON CONSTRAINT");
+        if attributes
+            || comment_on_constraint
+            || kind.starts_with("CREATE DOMAIN")
+            || kind.starts_with("ALTER DOMAIN")
+        {
             let read = if attributes {
                 composites::parse_alter_attributes(&mut parser)
                     .map(|a| ParsedStatement::AlterAttributes(Box::new(a)))
+            } else if comment_on_constraint {
+                parse_comment_on_constraint(&mut parser)
             } else if kind.starts_with("CREATE") {
                 domains::parse_create_domain(&mut parser)
                     .map(|d| ParsedStatement::CreateDomain(Box::new(d)))

@@ -20,8 +20,8 @@ use crate::diff::{Change, TableFlags};
 use crate::model::names::quote_ident;
 use crate::model::{
     Column, CompositeType, Constraint, ConstraintKind, Domain, EnumType, Extension, Identity,
-    Index, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SequenceType, SqlType,
-    Table,
+    Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SequenceType,
+    SqlType, Table,
 };
 
 pub use loss::{data_loss, narrows};
@@ -190,19 +190,33 @@ pub trait Renderer {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let include = |v: &[String]| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                format!(" INCLUDE ({})", cols(v))
+            }
+        };
         let mut out = match &c.kind {
-            ConstraintKind::PrimaryKey { columns } => format!("PRIMARY KEY ({})", cols(columns)),
+            ConstraintKind::PrimaryKey {
+                columns,
+                include: i,
+            } => {
+                format!("PRIMARY KEY ({}){}", cols(columns), include(i))
+            }
             ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct,
+                include: i,
             } => format!(
-                "UNIQUE {}({})",
+                "UNIQUE {}({}){}",
                 if *nulls_not_distinct {
                     "NULLS NOT DISTINCT "
                 } else {
                     ""
                 },
-                cols(columns)
+                cols(columns),
+                include(i)
             ),
             ConstraintKind::ForeignKey(fk) => {
                 let mut s = format!(
@@ -223,6 +237,19 @@ pub trait Renderer {
                 s
             }
             ConstraintKind::Check { expr } => format!("CHECK ({expr})"),
+            ConstraintKind::Exclude(x) => {
+                let elements: Vec<String> = x
+                    .elements
+                    .iter()
+                    .map(|e| format!("{} WITH {}", self.index_key_sql(&e.key), e.operator))
+                    .collect();
+                let mut s = format!("EXCLUDE USING {} ({})", x.method, elements.join(", "));
+                s.push_str(&include(&x.include));
+                if let Some(p) = &x.predicate {
+                    s.push_str(&format!(" WHERE ({p})"));
+                }
+                s
+            }
         };
         if c.deferrable {
             out.push_str(" DEFERRABLE");
@@ -233,42 +260,42 @@ pub trait Renderer {
         out
     }
 
+    /// One index key (of an index or an exclusion constraint): column or
+    /// `(expression)`, collation, operator class, order.
+    fn index_key_sql(&self, k: &IndexKey) -> String {
+        let mut s = match &k.part {
+            IndexPart::Column(c) => self.ident(c),
+            IndexPart::Expression(e) => format!("({e})"),
+        };
+        if let Some(c) = &k.collation {
+            s.push_str(&format!(" COLLATE {}", self.ident(c)));
+        }
+        if let Some(o) = &k.opclass {
+            s.push(' ');
+            if let Some(schema) = &o.schema {
+                s.push_str(&format!("{}.", self.ident(schema)));
+            }
+            s.push_str(&self.ident(&o.name));
+        }
+        if k.descending {
+            s.push_str(" DESC");
+        }
+        if k.nulls_first != k.descending {
+            s.push_str(if k.nulls_first {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            });
+        }
+        s
+    }
+
     /// `CREATE INDEX`.
     ///
     /// # Errors
     /// When the dialect cannot express the index.
     fn create_index(&self, table: &QualifiedName, i: &Index) -> Result<String, Unsupported> {
-        let keys: Vec<String> = i
-            .keys
-            .iter()
-            .map(|k| {
-                let mut s = match &k.part {
-                    IndexPart::Column(c) => self.ident(c),
-                    IndexPart::Expression(e) => format!("({e})"),
-                };
-                if let Some(c) = &k.collation {
-                    s.push_str(&format!(" COLLATE {}", self.ident(c)));
-                }
-                if let Some(o) = &k.opclass {
-                    s.push(' ');
-                    if let Some(schema) = &o.schema {
-                        s.push_str(&format!("{}.", self.ident(schema)));
-                    }
-                    s.push_str(&self.ident(&o.name));
-                }
-                if k.descending {
-                    s.push_str(" DESC");
-                }
-                if k.nulls_first != k.descending {
-                    s.push_str(if k.nulls_first {
-                        " NULLS FIRST"
-                    } else {
-                        " NULLS LAST"
-                    });
-                }
-                s
-            })
-            .collect();
+        let keys: Vec<String> = i.keys.iter().map(|k| self.index_key_sql(k)).collect();
         let mut out = format!(
             "CREATE {}INDEX {} ON {}",
             if i.unique { "UNIQUE " } else { "" },
@@ -367,6 +394,18 @@ pub trait Renderer {
             }
             Change::CreateIndex { table, index } => self.render_create_index(cx, table, index),
             Change::DropIndex { table, index } => self.render_drop_index(cx, table, index),
+            Change::ValidateConstraint { table, constraint } => {
+                self.render_validate_constraint(cx, table, constraint)
+            }
+            Change::SetConstraintComment {
+                table,
+                constraint,
+                to,
+                ..
+            } => self.render_set_constraint_comment(cx, table, constraint, to.as_deref()),
+            Change::SetIndexComment {
+                table, index, to, ..
+            } => self.render_set_index_comment(cx, table, index, to.as_deref()),
             Change::SetTableComment { table, from, to } => {
                 self.render_set_table_comment(cx, table, from.as_deref(), to.as_deref())
             }
@@ -924,7 +963,8 @@ pub trait Renderer {
         postgres::alter_column(self, table, from, to)
     }
 
-    /// [`Change::AddConstraint`]: `ALTER TABLE ... ADD CONSTRAINT`.
+    /// [`Change::AddConstraint`]: `ALTER TABLE ... ADD CONSTRAINT` (`NOT
+    /// VALID` when the constraint is not validated).
     ///
     /// # Errors
     /// When the dialect cannot express it.
@@ -935,10 +975,73 @@ pub trait Renderer {
         constraint: &Constraint,
     ) -> Rendered {
         one(format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {};",
+            "ALTER TABLE {} ADD CONSTRAINT {} {}{};",
             self.object_name(table),
             self.ident(&constraint.name),
-            self.constraint_body(constraint)
+            self.constraint_body(constraint),
+            if constraint.validated {
+                ""
+            } else {
+                " NOT VALID"
+            }
+        ))
+    }
+
+    /// [`Change::ValidateConstraint`]: `ALTER TABLE ... VALIDATE CONSTRAINT`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_validate_constraint(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        constraint: &str,
+    ) -> Rendered {
+        let mut s = Statement::new(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+            self.object_name(table),
+            self.ident(constraint)
+        ));
+        s.comments.push(format!(
+            "fails if rows of `{table}` violate it: fix them first"
+        ));
+        Ok(vec![s])
+    }
+
+    /// [`Change::SetConstraintComment`]: `COMMENT ON CONSTRAINT ... ON ...`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_constraint_comment(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        constraint: &str,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON CONSTRAINT {} ON {} IS {};",
+            self.ident(constraint),
+            self.object_name(table),
+            to.map_or_else(|| "NULL".to_string(), literal)
+        ))
+    }
+
+    /// [`Change::SetIndexComment`]: `COMMENT ON INDEX`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_index_comment(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        index: &str,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON INDEX {} IS {};",
+            self.object_name(&QualifiedName::new(table.schema.clone(), index.to_string())),
+            to.map_or_else(|| "NULL".to_string(), literal)
         ))
     }
 

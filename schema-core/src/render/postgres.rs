@@ -447,10 +447,18 @@ pub(super) fn recreate_enum<R: Renderer + ?Sized>(
                         r.ident(&k.name)
                     )));
                     restore.push(Statement::new(format!(
-                        "ALTER TABLE {table_sql} ADD CONSTRAINT {} {};",
+                        "ALTER TABLE {table_sql} ADD CONSTRAINT {} {}{};",
                         r.ident(&k.name),
-                        r.constraint_body(k)
+                        r.constraint_body(k),
+                        if k.validated { "" } else { " NOT VALID" }
                     )));
+                    if let Some(comment) = &k.comment {
+                        restore.push(Statement::new(format!(
+                            "COMMENT ON CONSTRAINT {} ON {table_sql} IS {};",
+                            r.ident(&k.name),
+                            literal(comment)
+                        )));
+                    }
                 }
                 for i in ta.indexes.values() {
                     let created_later = changes.iter().any(|ch| matches!(ch, Change::CreateIndex { table, index } if *table == table_now && index.name == i.name));
@@ -467,6 +475,16 @@ pub(super) fn recreate_enum<R: Renderer + ?Sized>(
                         ))
                     )));
                     restore.push(Statement::new(r.create_index(&table_now, i)?));
+                    if let Some(comment) = &i.comment {
+                        restore.push(Statement::new(format!(
+                            "COMMENT ON INDEX {} IS {};",
+                            r.object_name(&QualifiedName::new(
+                                table_now.schema.clone(),
+                                i.name.clone()
+                            )),
+                            literal(comment)
+                        )));
+                    }
                 }
             }
             let prefix = format!(

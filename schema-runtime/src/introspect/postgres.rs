@@ -15,9 +15,9 @@ use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
     Attribute, Column, CompositeType, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives,
-    Domain, DomainCheck, EnumType, Expression, Extension, ForeignKey, Identity, Index, IndexKey,
-    IndexPart, Namespace, OperatorClass, PartitionOf, QualifiedName, ReferentialAction, Sequence,
-    SequenceOptions, SequenceType, SqlType, Table,
+    Domain, DomainCheck, EnumType, Exclusion, ExclusionElement, Expression, Extension, ForeignKey,
+    Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass, PartitionOf, QualifiedName,
+    ReferentialAction, Sequence, SequenceOptions, SequenceType, SqlType, Table,
 };
 use schema_core::parse::apply::{
     operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
@@ -97,6 +97,9 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     read_columns(tx, &schemas, &mut tables)?;
     read_constraints(tx, &schemas, version, &mut tables)?;
     read_indexes(tx, &schemas, version, &mut tables)?;
+    for table in tables.values_mut() {
+        exclusions_from_their_indexes(table)?;
+    }
     let mut schema = Schema::new();
     for table in tables.into_values() {
         schema.tables.insert(table.name.clone(), table);
@@ -343,13 +346,25 @@ fn read_constraints(
                 con.condeferrable, con.condeferred,
                 {}, rn.nspname::text, rc.relname::text, {},
                 con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text,
-                pg_get_expr(con.conbin, con.conrelid), {}
+                pg_get_expr(con.conbin, con.conrelid), {},
+                con.convalidated, obj_description(con.oid, 'pg_constraint'),
+                ARRAY(SELECT a.attname::text
+                      FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                      WHERE k.ord > i.indnkeyatts
+                      ORDER BY k.ord),
+                ARRAY(SELECT o.oprname::text
+                      FROM unnest(con.conexclop) WITH ORDINALITY AS x(op, ord)
+                      JOIN pg_operator o ON o.oid = x.op
+                      ORDER BY x.ord),
+                xc.relname::text
          FROM pg_constraint con
+         LEFT JOIN pg_class xc ON xc.oid = con.conindid AND con.contype = 'x'
          LEFT JOIN pg_class rc ON rc.oid = con.confrelid
          LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
          LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u')
          {}
-           AND con.contype IN ('p', 'u', 'f', 'c')
+           AND con.contype IN ('p', 'u', 'f', 'c', 'x')
            -- What a partition inherits from its parent is the parent's.
            AND con.coninhcount = 0 AND con.conparentid = 0",
         column_names("con.conkey", "con.conrelid"),
@@ -366,10 +381,14 @@ fn read_constraints(
         let owner = format!("constraint `{name}` of `{}`", table.name);
         let columns: Vec<String> = row.get(5);
         let kind = match row.get::<_, String>(2).as_str() {
-            "p" => ConstraintKind::PrimaryKey { columns },
+            "p" => ConstraintKind::PrimaryKey {
+                columns,
+                include: row.get(16),
+            },
             "u" => ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct: row.get(13),
+                include: row.get(16),
             },
             "f" => ConstraintKind::ForeignKey(ForeignKey {
                 columns,
@@ -378,6 +397,27 @@ fn read_constraints(
                 on_update: referential_action(&row.get::<_, String>(9), &owner)?,
                 on_delete: referential_action(&row.get::<_, String>(10), &owner)?,
                 match_full: row.get::<_, String>(11) == "f",
+            }),
+            // Its keys, method and predicate are its index's: filled in by
+            // `exclusions_from_their_indexes` once indexes are read.
+            "x" => ConstraintKind::Exclude(Exclusion {
+                method: row.get::<_, Option<String>>(18).unwrap_or_default(),
+                elements: row
+                    .get::<_, Vec<String>>(17)
+                    .into_iter()
+                    .map(|operator| ExclusionElement {
+                        key: IndexKey {
+                            part: IndexPart::Column(String::new()),
+                            descending: false,
+                            nulls_first: false,
+                            collation: None,
+                            opclass: None,
+                        },
+                        operator,
+                    })
+                    .collect(),
+                include: Vec::new(),
+                predicate: None,
             }),
             _ => {
                 let text: String = row.get(12);
@@ -393,9 +433,40 @@ fn read_constraints(
                 kind,
                 deferrable: row.get(3),
                 initially_deferred: row.get(4),
+                validated: row.get(14),
+                comment: row.get(15),
                 origin: origin(),
             },
         );
+    }
+    Ok(())
+}
+
+/// An exclusion constraint's keys, method, `INCLUDE` and predicate are its
+/// index's (read with the table's indexes, under the index's name, which
+/// [`read_constraints`] left in the constraint's `method`): moved into it.
+fn exclusions_from_their_indexes(table: &mut Table) -> Result<()> {
+    let table_name = table.name.clone();
+    for c in table.constraints.values_mut() {
+        let ConstraintKind::Exclude(x) = &mut c.kind else {
+            continue;
+        };
+        let index = table
+            .indexes
+            .remove(&x.method)
+            .filter(|i| i.keys.len() == x.elements.len());
+        let Some(index) = index else {
+            return Err(IntrospectError::Catalog {
+                owner: format!("constraint `{}` of `{table_name}`", c.name),
+                message: "its index is missing or does not match its operators".to_string(),
+            });
+        };
+        x.method = index.method;
+        for (e, key) in x.elements.iter_mut().zip(index.keys) {
+            e.key = key;
+        }
+        x.include = index.include;
+        x.predicate = index.predicate;
     }
     Ok(())
 }
@@ -423,11 +494,11 @@ fn read_indexes(
     let not_a_constraint = "NOT EXISTS (
              SELECT 1 FROM pg_constraint con
              WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
-               AND con.contype IN ('p', 'u', 'x'))";
+               AND con.contype IN ('p', 'u'))";
     let sql = format!(
         "SELECT i.indexrelid, i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
                 i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {},
-                pg_get_indexdef(i.indexrelid)
+                pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -513,6 +584,7 @@ fn read_indexes(
                 include,
                 nulls_not_distinct: row.get(7),
                 predicate,
+                comment: row.get(9),
                 origin: origin(),
             },
         );

@@ -380,6 +380,7 @@ fn read_table(
             stored::Kind::PrimaryKey(columns) => (
                 ConstraintKind::PrimaryKey {
                     columns: columns.clone(),
+                    include: Vec::new(),
                 },
                 false,
                 false,
@@ -388,6 +389,7 @@ fn read_table(
                 ConstraintKind::Unique {
                     columns: columns.clone(),
                     nulls_not_distinct: false,
+                    include: Vec::new(),
                 },
                 false,
                 false,
@@ -438,6 +440,8 @@ fn read_table(
                 kind,
                 deferrable,
                 initially_deferred,
+                validated: true,
+                comment: None,
                 origin: origin(),
             },
         );
@@ -463,6 +467,8 @@ fn implicit_name(table: &str, kind: &ConstraintKind, column: Option<&str>) -> St
             Some("fkey"),
         ),
         ConstraintKind::Check { .. } => make_object_name(table, column, Some("check")),
+        // SQLite has none: never read back from it.
+        ConstraintKind::Exclude(_) => make_object_name(table, column, Some("excl")),
     }
 }
 
@@ -598,6 +604,7 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
             include: Vec::new(),
             nulls_not_distinct: false,
             predicate: None,
+            comment: None,
             origin: origin(),
         };
         for ((cid, column, descending, coll), (text, nulls)) in keys.into_iter().zip(&stored.keys) {

@@ -8,7 +8,7 @@ use sqlparser::ast::{
 use super::tables::column_default;
 use super::{Cx, Mode, Res};
 use crate::diagnostic::{Diagnostic, codes};
-use crate::model::mentions::{references, rename_in_expression};
+use crate::model::mentions::{references, rename_in_exclusion, rename_in_expression};
 use crate::model::names::{closest, fold_ident};
 use crate::model::types::TypeSpec;
 use crate::model::{
@@ -111,15 +111,20 @@ impl Cx<'_> {
                 constraint,
                 not_valid,
             } => {
-                if *not_valid {
-                    return Err(self.refuse_clause(
-                        "NOT VALID",
-                        &["NOT", "VALID"],
-                        "ALTER TABLE ... ADD CONSTRAINT",
-                    ));
-                }
                 self.table_mut(name, &origin)?;
-                let p = self.table_constraint(constraint)?;
+                let mut p = self.table_constraint(constraint)?;
+                if *not_valid {
+                    if !p.kind.can_be_not_valid() {
+                        let at = self.at_words(&["NOT", "VALID"]).unwrap_or(origin);
+                        return Err(Diagnostic::error(
+                            codes::NOT_ALLOWED_HERE,
+                            format!("a {} cannot be marked `NOT VALID`", p.kind.describe()),
+                        )
+                        .at(&at)
+                        .help("only check constraints and foreign keys can be added `NOT VALID`; remove `NOT VALID`"));
+                    }
+                    p.validated = false;
+                }
                 self.add_constraints(name, vec![p])
             }
             AlterTableOperation::DropConstraint {
@@ -167,11 +172,9 @@ impl Cx<'_> {
             }
             // Ownership is not modelled yet.
             AlterTableOperation::OwnerTo { new_owner: _ } => Ok(()),
-            AlterTableOperation::ValidateConstraint { name: _ } => Err(self.refuse_clause(
-                "VALIDATE CONSTRAINT",
-                &["VALIDATE", "CONSTRAINT"],
-                "ALTER TABLE",
-            )),
+            AlterTableOperation::ValidateConstraint { name: cname } => {
+                self.validate_constraint(name, cname)
+            }
             AlterTableOperation::AttachPartitionOf {
                 partition,
                 for_values,
@@ -394,11 +397,16 @@ impl Cx<'_> {
         };
         for c in table.constraints.values_mut() {
             match &mut c.kind {
-                ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns, .. } => {
-                    ren(columns)
+                ConstraintKind::PrimaryKey { columns, include }
+                | ConstraintKind::Unique {
+                    columns, include, ..
+                } => {
+                    ren(columns);
+                    ren(include);
                 }
                 ConstraintKind::ForeignKey(fk) => ren(&mut fk.columns),
                 ConstraintKind::Check { expr } => *expr = rename_in_expression(expr, old, new),
+                ConstraintKind::Exclude(x) => rename_in_exclusion(x, old, new),
             }
         }
         for i in table.indexes.values_mut() {
@@ -484,6 +492,43 @@ impl Cx<'_> {
                 }
             },
         );
+        Ok(())
+    }
+
+    /// `ALTER TABLE t VALIDATE CONSTRAINT c`: the check or foreign key `c`,
+    /// added `NOT VALID`, is validated (validating a valid one changes nothing,
+    /// as in PostgreSQL).
+    fn validate_constraint(&mut self, table_name: &QualifiedName, cname: &Ident) -> Res<()> {
+        let at = self.at_ident(cname);
+        let cname = fold_ident(cname);
+        let table = self.table_mut(table_name, &at)?;
+        let suggestion =
+            closest(&cname, table.constraints.keys().map(String::as_str)).map(str::to_string);
+        let Some(c) = table.constraints.get_mut(&cname) else {
+            return Err(Diagnostic::error(
+                codes::UNKNOWN_OBJECT,
+                format!(
+                    "constraint `{cname}` of table `{table_name}` does not exist at this point"
+                ),
+            )
+            .at(&at)
+            .help(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "add the constraint first (statements apply in order)".to_string(),
+            }));
+        };
+        if !c.kind.can_be_not_valid() {
+            let kind = c.kind.describe();
+            return Err(Diagnostic::error(
+                codes::NOT_ALLOWED_HERE,
+                format!(
+                    "constraint `{cname}` of table `{table_name}` is a {kind}, not a foreign key or check constraint"
+                ),
+            )
+            .at(&at)
+            .help("only check constraints and foreign keys can be validated; remove this statement"));
+        }
+        c.validated = true;
         Ok(())
     }
 

@@ -1,12 +1,12 @@
-//! `COMMENT ON TABLE | COLUMN` (kept in the model) and on schemas and
-//! extensions (ignored with a warning in schema.sql).
+//! `COMMENT ON TABLE | COLUMN | INDEX | CONSTRAINT` (kept in the model) and on
+//! schemas and extensions (ignored with a warning in schema.sql).
 
-use sqlparser::ast::{CommentObject, ObjectName};
+use sqlparser::ast::{CommentObject, Ident, ObjectName};
 
 use super::{Cx, Mode, Res};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::model::QualifiedName;
-use crate::model::names::object_name_parts;
+use crate::model::names::{closest, fold_ident, object_name_parts};
 
 impl Cx<'_> {
     pub(super) fn comment(
@@ -60,6 +60,45 @@ impl Cx<'_> {
                 let name = self.name(object_name)?;
                 self.comment_on_domain(&name, &at, comment, if_exists)
             }
+            CommentObject::Index => {
+                let name = self.name(object_name)?;
+                let owner = self.schema.index_owner(&name).cloned();
+                let Some(table) = owner else {
+                    if if_exists {
+                        return Ok(());
+                    }
+                    let of_constraint = self.schema.tables.holding(&name.name).any(|(_, t)| {
+                        t.name.schema == name.schema
+                            && t.constraints
+                                .get(&name.name)
+                                .is_some_and(|c| c.kind.has_index())
+                    });
+                    if of_constraint {
+                        return Err(Diagnostic::error(
+                            codes::UNSUPPORTED_FEATURE,
+                            format!(
+                                "index `{name}` is the index of a constraint: a comment on it is not supported yet"
+                            ),
+                        )
+                        .at(&at)
+                        .note("it is refused rather than dropped, so the database never silently differs from this file")
+                        .help(format!(
+                            "comment on the constraint instead: `COMMENT ON CONSTRAINT {} ON <table> IS '...'`",
+                            crate::model::names::quote_ident(&name.name)
+                        )));
+                    }
+                    return Err(Diagnostic::error(
+                        codes::UNKNOWN_OBJECT,
+                        format!("index `{name}` does not exist at this point"),
+                    )
+                    .at(&at)
+                    .help("create the index before commenting on it (statements apply in order)"));
+                };
+                if let Some(i) = self.table_mut(&table, &at)?.indexes.get_mut(&name.name) {
+                    i.comment = comment;
+                }
+                Ok(())
+            }
             CommentObject::Extension | CommentObject::Schema => {
                 // A migration's own text runs on PostgreSQL as written; in
                 // schema.sql the comment would never reach the database.
@@ -79,5 +118,46 @@ impl Cx<'_> {
             }
             other => Err(self.unsupported(format!("`COMMENT ON {other}`"))),
         }
+    }
+}
+
+impl Cx<'_> {
+    /// `COMMENT ON CONSTRAINT c ON t IS {'text' | NULL}`.
+    pub(super) fn comment_on_constraint(
+        &mut self,
+        constraint: &Ident,
+        table: &ObjectName,
+        domain: bool,
+        comment: Option<String>,
+    ) -> Res<()> {
+        if domain {
+            return Err(self.refuse_clause(
+                "COMMENT ON CONSTRAINT ... ON DOMAIN",
+                &["DOMAIN"],
+                "COMMENT ON CONSTRAINT",
+            ));
+        }
+        let at = self.at_ident(constraint);
+        let table_name = self.name(table)?;
+        let cname = fold_ident(constraint);
+        let t = self.table_mut(&table_name, &self.at_name(table))?;
+        let suggestion =
+            closest(&cname, t.constraints.keys().map(String::as_str)).map(str::to_string);
+        let Some(c) = t.constraints.get_mut(&cname) else {
+            return Err(Diagnostic::error(
+                codes::UNKNOWN_OBJECT,
+                format!(
+                    "constraint `{cname}` of table `{table_name}` does not exist at this point"
+                ),
+            )
+            .at(&at)
+            .help(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "add the constraint before commenting on it (statements apply in order)"
+                    .to_string(),
+            }));
+        };
+        c.comment = comment;
+        Ok(())
     }
 }

@@ -3,17 +3,18 @@
 //! them, checked against the table and added.
 
 use sqlparser::ast::{
-    ConstraintCharacteristics, DeferrableInitial, Expr, ForeignKeyConstraint, Ident, IndexColumn,
-    IndexType, NullsDistinctOption, TableConstraint,
+    ConstraintCharacteristics, DeferrableInitial, ExcludeConstraintOperator, Expr,
+    ForeignKeyConstraint, Ident, IndexColumn, IndexType, NullsDistinctOption, TableConstraint,
 };
 
-use super::indexes::plain_column;
+use super::indexes::{dedup_column_names, plain_column};
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::mentions::expression_mentions;
 use crate::model::names::{self, closest, fold_ident};
 use crate::model::{
-    Constraint, ConstraintKind, Expression, ForeignKey, QualifiedName, ReferentialAction,
+    Constraint, ConstraintKind, Exclusion, ExclusionElement, Expression, ForeignKey, IndexPart,
+    QualifiedName, ReferentialAction,
 };
 
 fn action(a: &Option<sqlparser::ast::ReferentialAction>) -> ReferentialAction {
@@ -38,12 +39,25 @@ struct KeyParts<'k> {
     characteristics: Option<&'k ConstraintCharacteristics>,
 }
 
+/// A key constraint's columns and deferral (see [`Cx::key_parts`]).
+struct KeyColumns {
+    columns: Vec<String>,
+    include: Vec<String>,
+    deferrable: bool,
+    initially_deferred: bool,
+}
+
 /// A description of a constraint before it gets its name.
 pub(super) struct PendingConstraint {
     pub(super) name: Option<String>,
     pub(super) kind: ConstraintKind,
     pub(super) deferrable: bool,
     pub(super) initially_deferred: bool,
+    /// False for `ALTER TABLE ... ADD CONSTRAINT ... NOT VALID`.
+    pub(super) validated: bool,
+    /// An exclusion constraint's index column names (`FigureIndexColname`),
+    /// which its implicit name is made of; empty for the other kinds.
+    pub(super) name_parts: Vec<String>,
     pub(super) origin: Origin,
 }
 
@@ -88,14 +102,14 @@ impl Cx<'_> {
     }
 
     /// What a primary key and a unique constraint share: the columns (`column`
-    /// when written on one) and deferral, once the clauses the model does not
-    /// carry are refused.
-    fn key_parts(&self, key: KeyParts<'_>, column: Option<&str>) -> Res<(Vec<String>, bool, bool)> {
+    /// when written on one), the `INCLUDE` columns and deferral, once the
+    /// clauses the model does not carry are refused.
+    fn key_parts(&self, key: KeyParts<'_>, column: Option<&str>) -> Res<KeyColumns> {
         if let Some(n) = key.name {
             self.check_name(n, "constraint")?;
         }
-        if !key.include.is_empty() {
-            return Err(self.refuse_clause("INCLUDE", &["INCLUDE"], "constraint"));
+        for i in key.include {
+            self.check_name(i, "column")?;
         }
         if key.index_type.is_some() || !key.index_options.is_empty() {
             return Err(self.refuse_clause("USING", &["USING"], "constraint"));
@@ -108,7 +122,12 @@ impl Cx<'_> {
             Some(c) => vec![c.to_string()],
             None => self.index_columns(key.columns)?,
         };
-        Ok((columns, deferrable, initially_deferred))
+        Ok(KeyColumns {
+            columns,
+            include: key.include.iter().map(fold_ident).collect(),
+            deferrable,
+            initially_deferred,
+        })
     }
 
     /// A primary key; `column` is the column it is written on, if any.
@@ -126,7 +145,12 @@ impl Cx<'_> {
             index_options,
             characteristics,
         } = pk;
-        let (columns, deferrable, initially_deferred) = self.key_parts(
+        let KeyColumns {
+            columns,
+            include,
+            deferrable,
+            initially_deferred,
+        } = self.key_parts(
             KeyParts {
                 name: name.as_ref(),
                 index_name: index_name.as_ref(),
@@ -140,9 +164,11 @@ impl Cx<'_> {
         )?;
         Ok(PendingConstraint {
             name: name.as_ref().map(fold_ident),
-            kind: ConstraintKind::PrimaryKey { columns },
+            kind: ConstraintKind::PrimaryKey { columns, include },
             deferrable,
             initially_deferred,
+            validated: true,
+            name_parts: Vec::new(),
             origin: name
                 .as_ref()
                 .map_or_else(|| self.at_span(pk), |i| self.at_ident(i)),
@@ -169,7 +195,12 @@ impl Cx<'_> {
         if *index_type_display != sqlparser::ast::KeyOrIndexDisplay::None {
             return Err(self.refuse_clause("UNIQUE KEY / UNIQUE INDEX", &[], "constraint"));
         }
-        let (columns, deferrable, initially_deferred) = self.key_parts(
+        let KeyColumns {
+            columns,
+            include,
+            deferrable,
+            initially_deferred,
+        } = self.key_parts(
             KeyParts {
                 name: name.as_ref(),
                 index_name: index_name.as_ref(),
@@ -186,9 +217,12 @@ impl Cx<'_> {
             kind: ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct: matches!(nulls_distinct, NullsDistinctOption::NotDistinct),
+                include,
             },
             deferrable,
             initially_deferred,
+            validated: true,
+            name_parts: Vec::new(),
             origin: name
                 .as_ref()
                 .map_or_else(|| self.at_span(u), |i| self.at_ident(i)),
@@ -219,9 +253,72 @@ impl Cx<'_> {
             },
             deferrable: false,
             initially_deferred: false,
+            validated: true,
+            name_parts: Vec::new(),
             origin: name
                 .as_ref()
                 .map_or_else(|| self.at_span(c), |i| self.at_ident(i)),
+        })
+    }
+
+    /// An exclusion constraint: `EXCLUDE [USING method] (element WITH
+    /// operator, ...) [INCLUDE (...)] [WHERE (predicate)]`.
+    pub(super) fn exclude(&self, x: &sqlparser::ast::ExcludeConstraint) -> Res<PendingConstraint> {
+        let sqlparser::ast::ExcludeConstraint {
+            name,
+            index_method,
+            elements,
+            include,
+            where_clause,
+            characteristics,
+        } = x;
+        if let Some(n) = name {
+            self.check_name(n, "constraint")?;
+        }
+        for i in include {
+            self.check_name(i, "column")?;
+        }
+        let mut parts = Vec::new();
+        let mut out = Vec::new();
+        for e in elements {
+            let (key, part) = self.index_key(&e.column, "EXCLUDE")?;
+            let operator = match &e.operator {
+                ExcludeConstraintOperator::Token(op) => op.clone(),
+                ExcludeConstraintOperator::PGOperator(path) => match path.as_slice() {
+                    [op] => op.clone(),
+                    [schema, op] if schema == "pg_catalog" || schema == "public" => op.clone(),
+                    _ => {
+                        return Err(self.refuse_clause(
+                            &format!("OPERATOR({})", path.join(".")),
+                            &["OPERATOR"],
+                            "EXCLUDE",
+                        ));
+                    }
+                },
+            };
+            parts.push(part);
+            out.push(ExclusionElement { key, operator });
+        }
+        let include: Vec<String> = include.iter().map(fold_ident).collect();
+        parts.extend(include.iter().cloned());
+        let (deferrable, initially_deferred) = self.deferral(characteristics.as_ref())?;
+        Ok(PendingConstraint {
+            name: name.as_ref().map(fold_ident),
+            kind: ConstraintKind::Exclude(Exclusion {
+                method: index_method
+                    .as_ref()
+                    .map_or_else(|| "btree".to_string(), fold_ident),
+                elements: out,
+                include,
+                predicate: where_clause.as_deref().map(Expression::from_ast),
+            }),
+            deferrable,
+            initially_deferred,
+            validated: true,
+            name_parts: dedup_column_names(parts),
+            origin: name
+                .as_ref()
+                .map_or_else(|| self.at_span(x), |i| self.at_ident(i)),
         })
     }
 
@@ -279,6 +376,8 @@ impl Cx<'_> {
             }),
             deferrable,
             initially_deferred,
+            validated: true,
+            name_parts: Vec::new(),
             origin: name
                 .as_ref()
                 .map_or_else(|| self.origin(), |i| self.at_ident(i)),
@@ -291,6 +390,7 @@ impl Cx<'_> {
             TableConstraint::Unique(u) => self.unique(u, None),
             TableConstraint::ForeignKey(fk) => self.foreign_key(fk, None),
             TableConstraint::Check(c) => self.check(c),
+            TableConstraint::Exclude(x) => self.exclude(x),
             other => Err(self
                 .unsupported(format!("constraint `{other}`"))
                 .at(&self.at_span(other))),
@@ -306,7 +406,9 @@ impl Cx<'_> {
     ) -> Res<()> {
         let rank = |k: &ConstraintKind| match k {
             ConstraintKind::Check { .. } => 0,
-            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } => 1,
+            ConstraintKind::PrimaryKey { .. }
+            | ConstraintKind::Unique { .. }
+            | ConstraintKind::Exclude(_) => 1,
             ConstraintKind::ForeignKey(_) => 2,
         };
         let mut pending = pending;
@@ -317,7 +419,8 @@ impl Cx<'_> {
             let name = match p.name.clone() {
                 Some(n) => n,
                 None => {
-                    let n = self.implicit_constraint_name(table, &p.kind, &chosen)?;
+                    let n =
+                        self.implicit_constraint_name(table, &p.kind, &p.name_parts, &chosen)?;
                     chosen.push(n.clone());
                     n
                 }
@@ -331,15 +434,24 @@ impl Cx<'_> {
         &self,
         table: &QualifiedName,
         kind: &ConstraintKind,
+        name_parts: &[String],
         chosen: &[String],
     ) -> Res<String> {
         Ok(match kind {
             ConstraintKind::PrimaryKey { .. } => {
                 names::choose_relation_name(self.schema, chosen, table, None, "pkey")
             }
-            ConstraintKind::Unique { columns, .. } => {
-                let add = names::name_addition(columns.iter().map(String::as_str));
+            ConstraintKind::Unique {
+                columns, include, ..
+            } => {
+                // PostgreSQL names the index after its `INCLUDE` columns too.
+                let add = names::name_addition(columns.iter().chain(include).map(String::as_str));
                 names::choose_relation_name(self.schema, chosen, table, Some(&add), "key")
+            }
+            ConstraintKind::Exclude(_) => {
+                // Named after its elements and `INCLUDE` columns, as an index.
+                let add = names::name_addition(name_parts.iter().map(String::as_str));
+                names::choose_relation_name(self.schema, chosen, table, Some(&add), "excl")
             }
             ConstraintKind::ForeignKey(fk) => {
                 let add = names::name_addition(fk.columns.iter().map(String::as_str));
@@ -378,7 +490,23 @@ impl Cx<'_> {
             .tables
             .get(table_name)
             .ok_or_else(|| self.unknown_table(table_name, &p.origin))?;
-        for c in kind.columns() {
+        let element_columns: Vec<&String> = match &kind {
+            ConstraintKind::Exclude(x) => x
+                .elements
+                .iter()
+                .filter_map(|e| match &e.key.part {
+                    IndexPart::Column(c) => Some(c),
+                    IndexPart::Expression(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for c in kind
+            .columns()
+            .iter()
+            .chain(kind.included())
+            .chain(element_columns)
+        {
             if table.column(c).is_none() {
                 return Err(Diagnostic::error(
                     codes::UNKNOWN_OBJECT,
@@ -496,6 +624,8 @@ impl Cx<'_> {
                 kind,
                 deferrable: p.deferrable,
                 initially_deferred: p.initially_deferred,
+                validated: p.validated,
+                comment: None,
                 origin: p.origin,
             },
         );
@@ -509,11 +639,14 @@ impl Cx<'_> {
 /// duplicate's name when it has none of its own.
 pub(super) fn merge_duplicate_keys(pending: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
     let key = |p: &PendingConstraint| match &p.kind {
-        ConstraintKind::PrimaryKey { columns } => Some((columns.clone(), false)),
+        ConstraintKind::PrimaryKey { columns, include } => {
+            Some(((columns.clone(), include.clone()), false))
+        }
         ConstraintKind::Unique {
             columns,
             nulls_not_distinct,
-        } => Some((columns.clone(), *nulls_not_distinct)),
+            include,
+        } => Some(((columns.clone(), include.clone()), *nulls_not_distinct)),
         _ => None,
     };
     let mut out: Vec<PendingConstraint> = Vec::with_capacity(pending.len());

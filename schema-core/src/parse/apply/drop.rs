@@ -7,7 +7,7 @@ use sqlparser::ast::{ObjectName, ObjectType};
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::expr::nextval;
-use crate::model::mentions::{expression_mentions, index_mentions};
+use crate::model::mentions::{exclusion_mentions, expression_mentions, index_mentions};
 use crate::model::names::{closest, object_name_parts};
 use crate::model::{Column, ConstraintKind, ForeignKey, QualifiedName, Table};
 use crate::parse::unsupported_statement;
@@ -261,7 +261,8 @@ impl Cx<'_> {
                     fk.ref_table == *table_name && fk.ref_columns.iter().any(|r| r == column);
                 !(fk.columns.iter().any(|c| c == column) || self_reference)
             }
-            k => !k.columns().iter().any(|c| c == column),
+            ConstraintKind::Exclude(x) => !exclusion_mentions(x, column),
+            k => !k.columns().iter().chain(k.included()).any(|c| c == column),
         });
         table.indexes.retain(|_, i| !index_mentions(i, column));
         let owned: Vec<QualifiedName> = self

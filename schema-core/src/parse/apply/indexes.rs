@@ -154,7 +154,7 @@ fn internal_type_name(data_type: &sqlparser::ast::DataType) -> String {
 
 /// PostgreSQL's `ChooseIndexColumnNames`: a name repeated within one index
 /// gets a number (`lower`, `lower1`).
-fn dedup_column_names(names: Vec<String>) -> Vec<String> {
+pub(super) fn dedup_column_names(names: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for name in names {
         let mut candidate = name.clone();
@@ -217,59 +217,9 @@ impl Cx<'_> {
         let mut keys = Vec::new();
         let mut addition = Vec::new();
         for c in columns {
-            let IndexColumn {
-                column:
-                    sqlparser::ast::OrderByExpr {
-                        expr,
-                        options: sqlparser::ast::OrderByOptions { sort, nulls_first },
-                        with_fill,
-                    },
-                operator_class,
-            } = c;
-            let opclass = match operator_class {
-                Some(name) => Some(operator_class_of(name).map_err(|m| {
-                    self.err(codes::SYNTAX, m)
-                        .at(&self.at_span(name))
-                        .help("write the operator class as `name` or `schema.name`")
-                })?),
-                None => None,
-            };
-            if with_fill.is_some() {
-                return Err(self.refuse_clause("WITH FILL", &["WITH", "FILL"], "CREATE INDEX"));
-            }
-            let (expr, collation) = split_key_collation(expr).map_err(|m| {
-                self.err(codes::UNSUPPORTED_FEATURE, m)
-                    .at(&self.at_span(expr))
-                    .help("write the collation unqualified, or in `pg_catalog` or `public`")
-            })?;
-            if let Expr::Identifier(i) = expr {
-                self.check_name(i, "column")?;
-            }
-            let descending = match sort {
-                None | Some(OrderBySort::Asc) => false,
-                Some(OrderBySort::Desc) => true,
-                Some(OrderBySort::Using(_)) => {
-                    return Err(self.refuse_clause("USING operator", &["USING"], "CREATE INDEX"));
-                }
-            };
-            let nulls_first = nulls_first.unwrap_or(descending);
-            let part = match plain_column(expr) {
-                Some(col) => {
-                    addition.push(col.clone());
-                    IndexPart::Column(col)
-                }
-                None => {
-                    addition.push(figure_name(expr));
-                    IndexPart::Expression(Expression::from_ast(expr))
-                }
-            };
-            keys.push(IndexKey {
-                part,
-                descending,
-                nulls_first,
-                collation,
-                opclass,
-            });
+            let (key, name) = self.index_key(c, "CREATE INDEX")?;
+            keys.push(key);
+            addition.push(name);
         }
         let include: Vec<String> = ci.include.iter().map(fold_ident).collect();
         // Included columns count in the implicit name, as key columns do.
@@ -343,12 +293,71 @@ impl Cx<'_> {
             include,
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             predicate: ci.predicate.as_ref().map(Expression::from_ast),
+            comment: None,
             origin,
         };
         self.table_mut(&table_name, &at)?
             .indexes
             .insert(name, index);
         Ok(())
+    }
+
+    /// One index key as written (`CREATE INDEX`, an `EXCLUDE` element) and
+    /// the name PostgreSQL gives its index column (`FigureIndexColname`).
+    pub(super) fn index_key(&self, c: &IndexColumn, statement: &str) -> Res<(IndexKey, String)> {
+        let IndexColumn {
+            column:
+                sqlparser::ast::OrderByExpr {
+                    expr,
+                    options: sqlparser::ast::OrderByOptions { sort, nulls_first },
+                    with_fill,
+                },
+            operator_class,
+        } = c;
+        let opclass = match operator_class {
+            Some(name) => Some(operator_class_of(name).map_err(|m| {
+                self.err(codes::SYNTAX, m)
+                    .at(&self.at_span(name))
+                    .help("write the operator class as `name` or `schema.name`")
+            })?),
+            None => None,
+        };
+        if with_fill.is_some() {
+            return Err(self.refuse_clause("WITH FILL", &["WITH", "FILL"], statement));
+        }
+        let (expr, collation) = split_key_collation(expr).map_err(|m| {
+            self.err(codes::UNSUPPORTED_FEATURE, m)
+                .at(&self.at_span(expr))
+                .help("write the collation unqualified, or in `pg_catalog` or `public`")
+        })?;
+        if let Expr::Identifier(i) = expr {
+            self.check_name(i, "column")?;
+        }
+        let descending = match sort {
+            None | Some(OrderBySort::Asc) => false,
+            Some(OrderBySort::Desc) => true,
+            Some(OrderBySort::Using(_)) => {
+                return Err(self.refuse_clause("USING operator", &["USING"], statement));
+            }
+        };
+        let nulls_first = nulls_first.unwrap_or(descending);
+        let (part, name) = match plain_column(expr) {
+            Some(col) => (IndexPart::Column(col.clone()), col),
+            None => (
+                IndexPart::Expression(Expression::from_ast(expr)),
+                figure_name(expr),
+            ),
+        };
+        Ok((
+            IndexKey {
+                part,
+                descending,
+                nulls_first,
+                collation,
+                opclass,
+            },
+            name,
+        ))
     }
 
     pub(super) fn rename_index(&mut self, old: &QualifiedName, new: &str) -> Res<()> {

@@ -391,6 +391,14 @@ impl<'a> Cx<'a> {
             ParsedStatement::CreateDomain(cd) => return self.create_domain(cd),
             ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
             ParsedStatement::AlterAttributes(aa) => return self.alter_attributes(aa),
+            ParsedStatement::CommentOnConstraint {
+                constraint,
+                table,
+                domain,
+                comment,
+            } => {
+                return self.comment_on_constraint(constraint, table, *domain, comment.clone());
+            }
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {

@@ -115,9 +115,11 @@
 //! rowid alias's, `serial`/identity columns that are not the whole integer
 //! primary key, deferrable primary keys and unique constraints, `NULLS NOT
 //! DISTINCT`, `MATCH FULL` (SQLite parses it but does not enforce it), index
-//! methods other than `btree`, `INCLUDE`, composite types, domains (SQLite has none; inlining a
+//! methods other than `btree`, `INCLUDE` (on indexes and on primary keys and
+//! unique constraints), exclusion constraints (`EXCLUDE`), `NOT VALID` constraints and their `VALIDATE CONSTRAINT`
+//! (SQLite checks every row, so the table's rows would be held to it), composite types, domains (SQLite has none; inlining a
 //! domain's checks into each column would lose the domain itself, which
-//! introspection could not read back), and expressions using
+//! introspection could not read back), partitioned tables, extensions' types, and expressions using
 //! operators, functions or syntax SQLite does not have with the same meaning
 //! (`ILIKE`, `SIMILAR TO`, regular expressions, arrays, `AT TIME ZONE`, ...).
 
@@ -221,13 +223,34 @@ impl Sqlite {
                 c.name
             ));
         }
+        if let ConstraintKind::Exclude(_) = c.kind {
+            return Err(format!(
+                "SQLite has no exclusion constraints (`EXCLUDE`, constraint `{}`)",
+                c.name
+            ));
+        }
+        if !c.validated {
+            return Err(format!(
+                "SQLite has no `NOT VALID` constraints: {} `{}` would hold for the rows it was added over, which PostgreSQL does not check; validate it (`ALTER TABLE ... VALIDATE CONSTRAINT`) or add it without `NOT VALID`",
+                c.kind.describe(),
+                c.name
+            ));
+        }
+        if !c.kind.included().is_empty() {
+            return Err(format!(
+                "SQLite indexes have no `INCLUDE` columns ({} `{}`)",
+                c.kind.describe(),
+                c.name
+            ));
+        }
         let body = match &c.kind {
-            ConstraintKind::PrimaryKey { columns } => {
+            ConstraintKind::PrimaryKey { columns, .. } => {
                 format!("PRIMARY KEY ({})", self.column_list(columns))
             }
             ConstraintKind::Unique {
                 columns,
                 nulls_not_distinct,
+                ..
             } => {
                 if *nulls_not_distinct {
                     return Err(format!(
@@ -243,6 +266,12 @@ impl Sqlite {
                 self.references(fk, c)?
             ),
             ConstraintKind::Check { expr } => format!("CHECK ({})", sqlite_expr(expr)?),
+            ConstraintKind::Exclude(_) => {
+                return Err(format!(
+                    "SQLite has no exclusion constraints (`EXCLUDE`, constraint `{}`)",
+                    c.name
+                ));
+            }
         };
         Ok(format!("CONSTRAINT {} {body}", quoted(&c.name)))
     }
@@ -628,6 +657,9 @@ impl Renderer for Sqlite {
                     "SQLite has no `UNLOGGED` tables; keep table `{table}` logged (remove `SET UNLOGGED`/`SET LOGGED`)"
                 ))
             }
+            Change::ValidateConstraint { table, constraint } => Err(format!(
+                "SQLite has no `NOT VALID` constraints to validate (constraint `{constraint}` of table `{table}`)"
+            )),
             Change::SetTableFlags { table, .. } => Err(format!(
                 "SQLite has no row-level security; remove the `ROW LEVEL SECURITY` statements of table `{table}`"
             )),
@@ -853,6 +885,28 @@ impl Renderer for Sqlite {
     }
 
     /// Nothing: comments have no SQLite equivalent.
+    fn render_set_constraint_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &str,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
+    fn render_set_index_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: &str,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
     fn render_set_table_comment(
         &self,
         _: &Context<'_>,
@@ -916,6 +970,14 @@ impl Renderer for Sqlite {
             {
                 return Err(self.unsupported(change, reason));
             }
+        }
+        // A schema holding a constraint SQLite has no equivalent of cannot be
+        // on SQLite at all: no migration from or to it is either.
+        if let (Some(reason), Some(first)) = (
+            postgres_only_constraint(from).or_else(|| postgres_only_constraint(to)),
+            changes.first(),
+        ) {
+            return Err(self.unsupported(first, reason));
         }
         let plan = Plan::new(changes, from, to);
         let (_, cycle) = drop_order(changes);
@@ -1057,4 +1119,28 @@ fn partitioned_table_refusal(cx: &Context<'_>) -> Option<String> {
     Some(format!(
         "table `{table}` is {what}, which SQLite has no equivalent of"
     ))
+}
+
+/// Why SQLite cannot hold a constraint of `schema` (an exclusion constraint,
+/// one added `NOT VALID`), if it has one.
+fn postgres_only_constraint(schema: &Schema) -> Option<String> {
+    schema.tables.values().find_map(|t| {
+        t.constraints.values().find_map(|c| {
+            if let ConstraintKind::Exclude(_) = c.kind {
+                Some(format!(
+                    "SQLite has no exclusion constraints (`EXCLUDE`, constraint `{}` of table `{}`)",
+                    c.name, t.name
+                ))
+            } else if !c.validated {
+                Some(format!(
+                    "SQLite has no `NOT VALID` constraints ({} `{}` of table `{}`)",
+                    c.kind.describe(),
+                    c.name,
+                    t.name
+                ))
+            } else {
+                None
+            }
+        })
+    })
 }

@@ -121,6 +121,12 @@ pub fn comparable(schema: &Schema) -> Schema {
             for c in &mut t.columns {
                 c.comment = None;
             }
+            for c in t.constraints.values_mut() {
+                c.comment = None;
+            }
+            for i in t.indexes.values_mut() {
+                i.comment = None;
+            }
             // SQLite reports collation names as it knows them, `BINARY` as
             // the default: the model folds them, and keeps no default.
             for k in t.indexes.values_mut().flat_map(|i| i.keys.iter_mut()) {
