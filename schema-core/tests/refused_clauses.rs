@@ -46,18 +46,17 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "1:28",
     ),
     (
-        "WITH (...)",
-        "CREATE TABLE u (a integer) WITH (fillfactor = 70);",
-        "1:28",
-    ),
-    (
         "TABLESPACE",
         "CREATE TABLE u (a integer) TABLESPACE pg_default;",
         "1:28",
     ),
     ("AS query", "CREATE TABLE u AS SELECT 1 AS a;", "1:16"),
+    (
+        "OIDS",
+        "CREATE TABLE u (a integer) WITH (OIDS = TRUE);",
+        "1:34",
+    ),
     // Columns.
-    ("COLLATE", "CREATE TABLE u (a text COLLATE \"C\");", "1:24"),
     (
         "STORAGE",
         "CREATE TABLE u (a text STORAGE EXTERNAL);",
@@ -119,16 +118,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ),
     // Table storage.
     (
-        "SET (...)",
-        with_t!("ALTER TABLE t SET (fillfactor = 70);"),
-        "2:15",
-    ),
-    (
-        "RESET (...)",
-        with_t!("ALTER TABLE t RESET (fillfactor);"),
-        "2:15",
-    ),
-    (
         "SET STORAGE",
         with_t!("ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL;"),
         "2:30",
@@ -138,11 +127,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
         with_t!("ALTER TABLE t ALTER COLUMN b SET STATISTICS 100;"),
         "2:30",
     ),
-    (
-        "COLLATE",
-        with_t!("ALTER TABLE t ALTER COLUMN b TYPE text COLLATE \"C\";"),
-        "2:40",
-    ),
     // Indexes.
     (
         "operator class parameters",
@@ -150,14 +134,19 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "2:46",
     ),
     (
-        "WITH (...)",
-        with_t!("CREATE INDEX ON t (b) WITH (fillfactor = 50);"),
-        "2:23",
-    ),
-    (
         "TABLESPACE",
         with_t!("CREATE INDEX ON t (b) TABLESPACE pg_default;"),
         "2:23",
+    ),
+    (
+        "ALTER INDEX ... SET (...)",
+        with_t!("CREATE INDEX i ON t (b);\nALTER INDEX i SET (fillfactor = 50);"),
+        "3:15",
+    ),
+    (
+        "ALTER INDEX ... RESET (...)",
+        with_t!("CREATE INDEX i ON t (b);\nALTER INDEX i RESET (fillfactor);"),
+        "3:15",
     ),
     // Sequences: read only at PostgreSQL's defaults.
     (
@@ -363,4 +352,108 @@ fn unlogged_and_row_level_security_are_modelled() {
         "ALTER TABLE t SET UNLOGGED, ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\nALTER TABLE t SET LOGGED, DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;"
     )));
     assert!(!u.unlogged && !u.row_security && !u.force_row_security);
+}
+
+#[test]
+fn storage_parameters_and_column_collations_are_modelled() {
+    let schema = |sql: &str| match parse_schema_str("schema.sql", sql) {
+        Ok(s) => s,
+        Err(e) => panic!("{}", render_all(&e, false)),
+    };
+    let s = schema(
+        "CREATE TABLE u (a text COLLATE \"C\", b text COLLATE \"default\", c varchar(3) COLLATE pg_catalog.\"POSIX\")
+           WITH (FillFactor = 070, autovacuum_enabled, toast.autovacuum_enabled = OFF, oids = false,
+                 autovacuum_vacuum_scale_factor = '0.2', log_autovacuum_min_duration = -1);
+         CREATE INDEX ON u USING gin ((a::tsvector)) WITH (fastupdate = off);",
+    );
+    let u = s.tables.values().next().cloned().unwrap();
+    let options: Vec<(&str, &str)> = u
+        .options
+        .0
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("fillfactor", "70"),
+            ("autovacuum_enabled", "true"),
+            ("toast.autovacuum_enabled", "off"),
+            ("autovacuum_vacuum_scale_factor", "0.2"),
+            ("log_autovacuum_min_duration", "-1"),
+        ]
+    );
+    let collations: Vec<Option<&str>> = u.columns.iter().map(|c| c.collation.as_deref()).collect();
+    assert_eq!(collations, [Some("C"), None, Some("POSIX")]);
+    let index = u.indexes.values().next().unwrap();
+    assert_eq!(index.options.get("fastupdate"), Some("off"));
+}
+
+#[test]
+fn bad_storage_parameters_and_collations_are_located_errors() {
+    // (SQL, what the message says, line:column)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactr = 70);",
+            "unrecognized storage parameter `fillfactr`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (toast.fillfactor = 70);",
+            "unrecognized storage parameter `toast.fillfactor`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactor = 70, fillfactor = 80);",
+            "specified more than once",
+            "1:51",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactor = now());",
+            "not a value PostgreSQL takes",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer);\nALTER TABLE u RESET (fillfactor = 70);",
+            "",
+            "",
+        ),
+        (
+            "CREATE TABLE u (a text);\nCREATE INDEX ON u (a) WITH (fastupdate = off);",
+            "unrecognized storage parameter `fastupdate`",
+            "2:29",
+        ),
+        (
+            "CREATE TABLE u (a integer COLLATE \"C\");",
+            "collations are not supported by type `integer`",
+            "1:35",
+        ),
+        (
+            "CREATE TABLE u (a text COLLATE other.\"C\");",
+            "qualified with a schema",
+            "1:32",
+        ),
+        (
+            "CREATE TABLE u (a text);\nALTER TABLE u ALTER COLUMN a TYPE integer COLLATE \"C\";",
+            "",
+            "",
+        ),
+    ];
+    for (sql, message, place) in cases {
+        let diagnostics = refusal(sql);
+        let rendered = render_all(&diagnostics, false);
+        assert!(!diagnostics.is_empty(), "{sql}");
+        assert!(
+            diagnostics[0].message.contains(message),
+            "{sql}\n{rendered}"
+        );
+        if !place.is_empty() {
+            assert_eq!(
+                diagnostics[0].location(),
+                Some(format!("schema.sql:{place}")),
+                "{sql}\n{rendered}"
+            );
+            assert!(diagnostics[0].help.is_some(), "{sql}\n{rendered}");
+        }
+    }
 }

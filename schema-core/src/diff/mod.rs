@@ -9,6 +9,8 @@ pub mod drift;
 
 use std::fmt;
 
+use crate::model::StorageParameters;
+
 use crate::model::{
     Column, Constraint, EnumType, Extension, Index, QualifiedName, Schema, Sequence, Table,
 };
@@ -187,6 +189,16 @@ pub enum Change {
         /// After.
         to: TableFlags,
     },
+    /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
+    /// `RESET (...)`).
+    SetTableOptions {
+        /// The table.
+        table: QualifiedName,
+        /// Before.
+        from: StorageParameters,
+        /// After.
+        to: StorageParameters,
+    },
 }
 
 /// The flags of a table that `ALTER TABLE` sets one by one.
@@ -265,6 +277,19 @@ pub(crate) fn column_differences(from: &Column, to: &Column) -> Vec<String> {
             "{} → {}",
             identity(from.identity),
             identity(to.identity)
+        ));
+    }
+    if from.collation != to.collation {
+        let show = |c: &Option<String>| {
+            c.as_ref().map_or_else(
+                || "default collation".to_string(),
+                |c| format!("COLLATE \"{c}\""),
+            )
+        };
+        out.push(format!(
+            "{} → {}",
+            show(&from.collation),
+            show(&to.collation)
         ));
     }
     if from.generated != to.generated {
@@ -360,6 +385,12 @@ impl fmt::Display for Change {
                 f,
                 "alter table `{table}`: {}",
                 to.differences(from).join(", ")
+            ),
+            Change::SetTableOptions { table, from, to } => write!(
+                f,
+                "change storage parameters of table `{table}` from ({}) to ({})",
+                from.to_sql(),
+                to.to_sql()
             ),
         }
     }
@@ -904,7 +935,9 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
-        Change::SetTableComment { .. } | Change::SetTableFlags { .. } => 19,
+        Change::SetTableComment { .. }
+        | Change::SetTableFlags { .. }
+        | Change::SetTableOptions { .. } => 19,
         Change::DropExtension(_) => 20,
         Change::DropSchema(_) => 21,
     }
@@ -1480,6 +1513,13 @@ fn compare_tables(
             table: table.clone(),
             from: TableFlags::of(from),
             to: TableFlags::of(to),
+        });
+    }
+    if from.options != to.options {
+        out.push(Change::SetTableOptions {
+            table: table.clone(),
+            from: from.options.clone(),
+            to: to.options.clone(),
         });
     }
 }

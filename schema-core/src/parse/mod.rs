@@ -88,6 +88,10 @@ pub struct ParsedFile {
     /// parts. The statement that held one checks it is the name PostgreSQL
     /// would choose anyway, or refuses it.
     pub sequence_names: Vec<(u32, u32, Vec<String>)>,
+    /// `ALTER [COLUMN] c [SET DATA] TYPE t COLLATE name` of `ALTER TABLE`
+    /// (sqlparser reads no `COLLATE` there), taken out of the text: the line
+    /// and column of the column's name, and the collation's name parts.
+    pub type_collations: Vec<(u32, u32, Vec<String>)>,
     /// A bound of how deep its expressions nest ([`depth`]), which decides
     /// whether applying it needs a stack of its own.
     pub deepest: usize,
@@ -626,6 +630,102 @@ fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<Stri
     found
 }
 
+/// Takes `COLLATE name` out of `ALTER [COLUMN] c [SET DATA] TYPE t COLLATE
+/// name` (an `ALTER TABLE` operation sqlparser cannot read whole), keeping
+/// every location, and returns where each column name was with the
+/// collation's name parts. `ALTER` must follow a name or a comma (not start a
+/// statement), and the type runs to the first `COLLATE`, `USING`, `,` or `;`
+/// outside parentheses.
+fn blank_type_collations(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<String>)> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let keyword = |k: usize, word: Keyword| {
+        significant.get(k).is_some_and(|&i| {
+            matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word)
+        })
+    };
+    let mut found = Vec::new();
+    let mut blank = Vec::new();
+    for k in 1..significant.len() {
+        let after_name = matches!(
+            tokens[significant[k - 1]].token,
+            Token::Word(_) | Token::Comma
+        );
+        if !keyword(k, Keyword::ALTER) || !after_name || keyword(k - 1, Keyword::ALTER) {
+            continue;
+        }
+        let mut c = k + 1;
+        if keyword(c, Keyword::COLUMN) {
+            c += 1;
+        }
+        let Some(&column) = significant.get(c) else {
+            continue;
+        };
+        if word_value(&tokens[column].token).is_none() {
+            continue;
+        }
+        let mut t = c + 1;
+        if keyword(t, Keyword::SET) && keyword(t + 1, Keyword::DATA) {
+            t += 2;
+        }
+        if !keyword(t, Keyword::TYPE) {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = t + 1;
+        while let Some(&i) = significant.get(end) {
+            match &tokens[i].token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth = depth.saturating_sub(1),
+                Token::Comma | Token::SemiColon if depth == 0 => break,
+                Token::Word(w)
+                    if depth == 0
+                        && w.quote_style.is_none()
+                        && matches!(w.keyword, Keyword::COLLATE | Keyword::USING) =>
+                {
+                    break;
+                }
+                _ => {}
+            }
+            end += 1;
+        }
+        if !keyword(end, Keyword::COLLATE) {
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut stop = end + 1;
+        while let Some(v) = significant
+            .get(stop)
+            .and_then(|&i| word_value(&tokens[i].token))
+        {
+            parts.push(v);
+            stop += 1;
+            if significant
+                .get(stop)
+                .is_some_and(|&i| tokens[i].token == Token::Period)
+            {
+                stop += 1;
+            } else {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let (line, col) = line_col(&tokens[column]);
+        found.push((line, col, parts));
+        blank.extend(significant[end..stop].iter().copied());
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+    found
+}
+
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
@@ -635,6 +735,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         statements: Vec::new(),
         directives: Vec::new(),
         sequence_names: Vec::new(),
+        type_collations: Vec::new(),
         deepest: 0,
     };
     let dialect = PostgreSqlDialect {};
@@ -669,6 +770,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     blank_drop_index_concurrently(&mut tokens);
     let lines = Lines::new(text);
     file.sequence_names = blank_sequence_names(&mut tokens);
+    file.type_collations = blank_type_collations(&mut tokens);
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
     file.deepest = deepest;
     let mut parser = Parser::new(&dialect)
@@ -821,6 +923,10 @@ const UNREADABLE_CLAUSES: &[(&str, &str, &str)] = &[
     ("set", "without", "SET WITHOUT"),
     ("using", "index", "USING INDEX TABLESPACE"),
     ("cluster", "on", "CLUSTER ON"),
+    // `ALTER INDEX ... SET (...)` / `RESET (...)`: sqlparser reads only
+    // `RENAME` there (`CREATE INDEX ... WITH (...)` is modelled).
+    ("set", "", "ALTER INDEX ... SET (...)"),
+    ("reset", "", "ALTER INDEX ... RESET (...)"),
 ];
 
 /// Line `line` (1-based) of `source`, as diagnostics count columns: without

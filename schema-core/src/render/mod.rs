@@ -20,7 +20,7 @@ use crate::diff::{Change, TableFlags};
 use crate::model::names::quote_ident;
 use crate::model::{
     Column, Constraint, ConstraintKind, EnumType, Extension, Identity, Index, IndexPart,
-    QualifiedName, ReferentialAction, Schema, Sequence, SqlType, Table,
+    QualifiedName, ReferentialAction, Schema, Sequence, SqlType, StorageParameters, Table,
 };
 
 pub use loss::{data_loss, narrows};
@@ -161,6 +161,9 @@ pub trait Renderer {
             self.ident(&c.name),
             self.column_type(&c.data_type)?
         );
+        if let Some(collation) = &c.collation {
+            out.push_str(&format!(" COLLATE {}", self.ident(collation)));
+        }
         if let Some(g) = &c.generated {
             out.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
         }
@@ -282,6 +285,9 @@ pub trait Renderer {
         if i.nulls_not_distinct {
             out.push_str(" NULLS NOT DISTINCT");
         }
+        if !i.options.is_empty() {
+            out.push_str(&format!(" WITH ({})", i.options.to_sql()));
+        }
         if let Some(p) = &i.predicate {
             out.push_str(&format!(" WHERE {p}"));
         }
@@ -352,6 +358,9 @@ pub trait Renderer {
             }
             Change::SetTableFlags { table, from, to } => {
                 self.render_set_table_flags(cx, table, from, to)
+            }
+            Change::SetTableOptions { table, from, to } => {
+                self.render_set_table_options(cx, table, from, to)
             }
         }
     }
@@ -770,6 +779,48 @@ pub trait Renderer {
                 ))
             })
             .collect())
+    }
+
+    /// [`Change::SetTableOptions`]: `ALTER TABLE ... RESET (...)` for the
+    /// parameters `to` drops, then `SET (...)` for those it sets or changes.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_table_options(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &StorageParameters,
+        to: &StorageParameters,
+    ) -> Rendered {
+        let reset: Vec<&str> = from
+            .0
+            .iter()
+            .filter(|(n, _)| to.get(n).is_none())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let set = StorageParameters(
+            to.0.iter()
+                .filter(|(n, v)| from.get(n) != Some(v.as_str()))
+                .cloned()
+                .collect(),
+        );
+        let mut out = Vec::new();
+        if !reset.is_empty() {
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} RESET ({});",
+                self.object_name(table),
+                reset.join(", ")
+            )));
+        }
+        if !set.is_empty() {
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} SET ({});",
+                self.object_name(table),
+                set.to_sql()
+            )));
+        }
+        Ok(out)
     }
 
     /// What the change at hand adds after every change of the list: by

@@ -186,8 +186,13 @@ pub(super) fn create_table<R: Renderer + ?Sized>(
             r.constraint_body(c)
         ));
     }
+    let with = if t.options.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", t.options.to_sql())
+    };
     let mut out = vec![Statement::new(format!(
-        "CREATE {}TABLE {} (\n{}\n);",
+        "CREATE {}TABLE {} (\n{}\n){with};",
         if t.unlogged { "UNLOGGED " } else { "" },
         r.object_name(&t.name),
         lines.join(",\n")
@@ -227,6 +232,8 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
         });
     }
     let type_changes = from.data_type != to.data_type;
+    // A new collation is `TYPE ... COLLATE`; PostgreSQL rebuilds the indexes.
+    let retype = type_changes || from.collation != to.collation;
     let default_changes = from.default != to.default;
     if from.identity.is_some() && to.identity.is_none() {
         out.push(Statement::new(format!("{prefix} DROP IDENTITY;")));
@@ -234,13 +241,18 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
     if type_changes && from.default.is_some() {
         out.push(Statement::new(format!("{prefix} DROP DEFAULT;")));
     }
-    if type_changes {
+    if retype {
         let ty = r.column_type(&to.data_type)?;
         let from_string = matches!(
             from.data_type,
             SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)
         );
-        let using = if converts_without_using(&from.data_type, &to.data_type) {
+        let collate = to
+            .collation
+            .as_ref()
+            .map(|c| format!(" COLLATE {}", r.ident(c)))
+            .unwrap_or_default();
+        let using = if !type_changes || converts_without_using(&from.data_type, &to.data_type) {
             String::new()
         } else if from_string {
             format!(" USING {}::{ty}", r.ident(&to.name))
@@ -249,7 +261,9 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
             // every type reads and writes.
             format!(" USING {}::text::{ty}", r.ident(&to.name))
         };
-        out.push(Statement::new(format!("{prefix} TYPE {ty}{using};")));
+        out.push(Statement::new(format!(
+            "{prefix} TYPE {ty}{collate}{using};"
+        )));
     }
     if (type_changes || default_changes) && to.default.is_some() {
         if let Some(d) = &to.default {

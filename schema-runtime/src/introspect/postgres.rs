@@ -16,7 +16,7 @@ use schema_core::Schema;
 use schema_core::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives, EnumType, Expression,
     Extension, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
-    QualifiedName, ReferentialAction, Sequence, SqlType, Table,
+    QualifiedName, ReferentialAction, Sequence, SqlType, StorageParameters, Table,
 };
 use schema_core::parse::apply::{operator_class_of, split_key_collation};
 
@@ -108,14 +108,31 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     Ok(schema)
 }
 
+/// `pg_class.reloptions` (`name=value` entries) as the model keeps them,
+/// each name with `prefix` (`toast.` for the TOAST table's).
+fn storage_parameters(entries: Vec<String>, prefix: &str) -> StorageParameters {
+    StorageParameters(
+        entries
+            .into_iter()
+            .map(|e| match e.split_once('=') {
+                Some((n, v)) => (format!("{prefix}{n}"), v.to_string()),
+                None => (format!("{prefix}{e}"), String::new()),
+            })
+            .collect(),
+    )
+}
+
 /// Tables by oid.
 fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<u32, Table>> {
     let rows = tx
         .query(
             "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
-                    c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity
+                    c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
+                    COALESCE(c.reloptions, '{}')::text[],
+                    COALESCE(tc.reloptions, '{}')::text[]
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
              WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
                AND c.relname::text NOT LIKE '\\_schema\\_%'",
             &[&schemas],
@@ -129,6 +146,11 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
         table.unlogged = row.get(4);
         table.row_security = row.get(5);
         table.force_row_security = row.get(6);
+        table.options = storage_parameters(row.get(7), "");
+        table
+            .options
+            .0
+            .extend(storage_parameters(row.get(8), "toast.").0);
         tables.insert(row.get::<_, u32>(0), table);
     }
     Ok(tables)
@@ -167,7 +189,9 @@ fn read_columns(
         "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
                 a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
                 a.attgenerated::text, col_description(a.attrelid, a.attnum),
-                un.nspname::text, ut.typname::text, t.typcategory = 'A'
+                un.nspname::text, ut.typname::text, t.typcategory = 'A',
+                (SELECT co.collname::text FROM pg_collation co
+                 WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation)
          FROM pg_attribute a
          JOIN pg_type t ON t.oid = a.atttypid
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
@@ -240,6 +264,7 @@ fn read_columns(
             identity,
             generated,
             comment: row.get(7),
+            collation: row.get(11),
             origin: origin(),
             directives: Directives::default(),
         });
@@ -375,7 +400,7 @@ fn read_indexes(
     let sql = format!(
         "SELECT i.indexrelid, i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
                 i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {},
-                pg_get_indexdef(i.indexrelid)
+                pg_get_indexdef(i.indexrelid), COALESCE(ic.reloptions, '{{}}')::text[]
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -459,6 +484,7 @@ fn read_indexes(
                 include,
                 nulls_not_distinct: row.get(7),
                 predicate,
+                options: storage_parameters(row.get(9), ""),
                 origin: origin(),
             },
         );

@@ -244,6 +244,7 @@ fn read_table(
             identity: None,
             generated: None,
             comment: None,
+            collation: None,
             origin: origin(),
             directives: Directives::default(),
         };
@@ -586,6 +587,7 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
             include: Vec::new(),
             nulls_not_distinct: false,
             predicate: None,
+            options: Default::default(),
             origin: origin(),
         };
         for ((cid, column, descending, coll), (text, nulls)) in keys.into_iter().zip(&stored.keys) {

@@ -17,6 +17,7 @@ mod drop;
 mod indexes;
 mod namespaces;
 mod sequences;
+mod storage;
 mod tables;
 mod types;
 

@@ -352,6 +352,13 @@ impl Sqlite {
                 i.name
             ));
         }
+        if !i.options.is_empty() {
+            return Err(format!(
+                "SQLite has no storage parameters, not `WITH ({})` (index `{}`)",
+                i.options.to_sql(),
+                i.name
+            ));
+        }
         let mut keys = Vec::new();
         for k in &i.keys {
             let mut s = match &k.part {
@@ -554,6 +561,23 @@ impl Renderer for Sqlite {
             Change::SetTableFlags { table, .. } => Err(format!(
                 "SQLite has no row-level security; remove the `ROW LEVEL SECURITY` statements of table `{table}`"
             )),
+            Change::CreateTable(t) if !t.options.is_empty() => Err(format!(
+                "SQLite has no storage parameters; remove `WITH ({})` from the `CREATE TABLE` of `{}`",
+                t.options.to_sql(),
+                t.name
+            )),
+            Change::SetTableOptions { table, .. } => Err(format!(
+                "SQLite has no storage parameters; remove the `SET (...)`/`RESET (...)` of table `{table}`"
+            )),
+            Change::CreateTable(t) if t.columns.iter().any(|c| c.collation.is_some()) => {
+                column_collation_refusal(&t.name, t.columns.iter())
+            }
+            Change::AddColumn { table, column } if column.collation.is_some() => {
+                column_collation_refusal(table, std::iter::once(column))
+            }
+            Change::AlterColumn { table, from, to } if from.collation != to.collation => {
+                column_collation_refusal(table, [from, to].into_iter())
+            }
             _ => Ok(()),
         };
         check.err()
@@ -857,4 +881,19 @@ impl Renderer for Sqlite {
         }
         Ok(out)
     }
+}
+
+/// The refusal of a column `COLLATE`: SQLite's columns are compared as they
+/// are written, and the model does not map their collations yet.
+fn column_collation_refusal<'a>(
+    table: &QualifiedName,
+    mut columns: impl Iterator<Item = &'a Column>,
+) -> Result<(), String> {
+    let column = columns
+        .find(|c| c.collation.is_some())
+        .map_or("?", |c| c.name.as_str());
+    Err(format!(
+        "column `{table}.{column}` has a `COLLATE`, which is not rendered for SQLite yet; \
+         remove it, or collate in the index keys (`COLLATE NOCASE` there is rendered)"
+    ))
 }

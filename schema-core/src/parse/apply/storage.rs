@@ -1,0 +1,281 @@
+//! Storage parameters (`WITH (...)` of `CREATE TABLE` and `CREATE INDEX`,
+//! `ALTER TABLE ... SET (...)` / `RESET (...)`, `ALTER INDEX ... SET/RESET`):
+//! names checked against PostgreSQL 15's lists, values kept as PostgreSQL
+//! stores them in `pg_class.reloptions`.
+
+use sqlparser::ast::{BinaryOperator, Expr, ObjectName, SqlOption, UnaryOperator, Value};
+
+use super::{Cx, Res};
+use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::model::names::{closest, object_name_parts};
+
+/// The parameters of a table (heap) in PostgreSQL 15.
+const TABLE: &[&str] = &[
+    "fillfactor",
+    "toast_tuple_target",
+    "parallel_workers",
+    "autovacuum_enabled",
+    "vacuum_index_cleanup",
+    "vacuum_truncate",
+    "autovacuum_vacuum_threshold",
+    "autovacuum_vacuum_scale_factor",
+    "autovacuum_vacuum_insert_threshold",
+    "autovacuum_vacuum_insert_scale_factor",
+    "autovacuum_analyze_threshold",
+    "autovacuum_analyze_scale_factor",
+    "autovacuum_vacuum_cost_delay",
+    "autovacuum_vacuum_cost_limit",
+    "autovacuum_freeze_min_age",
+    "autovacuum_freeze_max_age",
+    "autovacuum_freeze_table_age",
+    "autovacuum_multixact_freeze_min_age",
+    "autovacuum_multixact_freeze_max_age",
+    "autovacuum_multixact_freeze_table_age",
+    "log_autovacuum_min_duration",
+    "user_catalog_table",
+];
+
+/// The parameters of a table's TOAST table (written `toast.name`).
+const TOAST: &[&str] = &[
+    "autovacuum_enabled",
+    "vacuum_index_cleanup",
+    "vacuum_truncate",
+    "autovacuum_vacuum_threshold",
+    "autovacuum_vacuum_scale_factor",
+    "autovacuum_vacuum_insert_threshold",
+    "autovacuum_vacuum_insert_scale_factor",
+    "autovacuum_vacuum_cost_delay",
+    "autovacuum_vacuum_cost_limit",
+    "autovacuum_freeze_min_age",
+    "autovacuum_freeze_max_age",
+    "autovacuum_freeze_table_age",
+    "autovacuum_multixact_freeze_min_age",
+    "autovacuum_multixact_freeze_max_age",
+    "autovacuum_multixact_freeze_table_age",
+    "log_autovacuum_min_duration",
+];
+
+/// The parameters of an index, by access method (methods of extensions are
+/// not checked: PostgreSQL judges them).
+fn index_parameters(method: &str) -> Option<&'static [&'static str]> {
+    Some(match method {
+        "btree" => &["fillfactor", "deduplicate_items"],
+        "hash" | "spgist" => &["fillfactor"],
+        "gist" => &["fillfactor", "buffering"],
+        "gin" => &["fastupdate", "gin_pending_list_limit"],
+        "brin" => &["pages_per_range", "autosummarize"],
+        _ => return None,
+    })
+}
+
+/// What the parameters belong to.
+#[derive(Clone, Copy)]
+pub(super) enum Owner<'a> {
+    /// A table.
+    Table,
+    /// An index of this access method.
+    Index(&'a str),
+}
+
+/// One parameter as written: its name parts, its value (`None` for a bare
+/// name, which PostgreSQL reads as `true`), and where it is.
+pub(super) struct Written<'a> {
+    name: Vec<String>,
+    value: Option<&'a Expr>,
+    at: Origin,
+}
+
+impl Cx<'_> {
+    /// The parameters of a `WITH (...)` or `SET (...)` option list.
+    pub(super) fn written_options<'a>(&self, options: &'a [SqlOption]) -> Res<Vec<Written<'a>>> {
+        options
+            .iter()
+            .map(|o| match o {
+                SqlOption::Ident(name) => Ok(self.written(name, None)),
+                SqlOption::KeyValue { key, value } => Ok(self.written(key, Some(value))),
+                other => Err(self
+                    .err(
+                        codes::SYNTAX,
+                        format!("`{other}` is not a storage parameter"),
+                    )
+                    .help("write storage parameters as `name = value`")),
+            })
+            .collect()
+    }
+
+    /// The parameters of `CREATE INDEX ... WITH (...)`, which sqlparser reads
+    /// as expressions (`fillfactor = 50`, or a bare name).
+    pub(super) fn written_expressions<'a>(&self, exprs: &'a [Expr]) -> Res<Vec<Written<'a>>> {
+        exprs
+            .iter()
+            .map(|e| {
+                let (key, value) = match e {
+                    Expr::BinaryOp {
+                        left,
+                        op: BinaryOperator::Eq,
+                        right,
+                    } => (&**left, Some(&**right)),
+                    other => (other, None),
+                };
+                let at = self.at_span(key);
+                let name = match key {
+                    Expr::Identifier(i) => vec![crate::model::names::fold_ident(i)],
+                    Expr::CompoundIdentifier(parts) => {
+                        parts.iter().map(crate::model::names::fold_ident).collect()
+                    }
+                    _ => {
+                        return Err(Diagnostic::error(
+                            codes::SYNTAX,
+                            format!("`{e}` is not a storage parameter"),
+                        )
+                        .at(&at)
+                        .help("write storage parameters as `name = value`"));
+                    }
+                };
+                Ok(Written { name, value, at })
+            })
+            .collect()
+    }
+
+    /// A parameter of `RESET (...)`: a name without value.
+    pub(super) fn written_name(&self, name: &ObjectName) -> Written<'static> {
+        self.written(name, None)
+    }
+
+    fn written<'a>(&self, name: &ObjectName, value: Option<&'a Expr>) -> Written<'a> {
+        Written {
+            name: object_name_parts(name),
+            value,
+            at: self.at_span(name),
+        }
+    }
+
+    /// The parameters to store, in order, each checked as PostgreSQL checks
+    /// it: a known name for `owner`, written once, with a value PostgreSQL
+    /// reads. With `reset`, values are not allowed (`RESET (name, ...)`).
+    pub(super) fn storage_parameters(
+        &self,
+        written: &[Written<'_>],
+        owner: Owner<'_>,
+        reset: bool,
+    ) -> Res<Vec<(String, Option<String>)>> {
+        let mut out: Vec<(String, Option<String>)> = Vec::new();
+        for w in written {
+            let name = w.name.join(".");
+            let fix = |d: Diagnostic| d.at(&w.at);
+            let (known, bare): (&[&str], &str) = match (owner, w.name.as_slice()) {
+                (Owner::Table, [toast, n]) if toast == "toast" => (TOAST, n),
+                (Owner::Table, [n]) => (TABLE, n),
+                (Owner::Index(method), [n]) => (index_parameters(method).unwrap_or(&[]), n),
+                _ => (&[], ""),
+            };
+            let unchecked = matches!(owner, Owner::Index(m) if index_parameters(m).is_none());
+            if matches!(owner, Owner::Table) && name == "oids" {
+                // `WITH (OIDS = FALSE)` as old dumps write it: PostgreSQL 12+
+                // accepts it and stores nothing; `OIDS = TRUE` it refuses.
+                let value = w.value.map(stored_value);
+                if !reset && matches!(value, Some(Some(v)) if is_false(&v)) {
+                    continue;
+                }
+                return Err(fix(Diagnostic::error(
+                    codes::UNSUPPORTED_FEATURE,
+                    "`OIDS` is not supported yet: PostgreSQL 12 and later have no tables with OIDs",
+                ))
+                .help("remove `OIDS`, or write `OIDS = FALSE`, which PostgreSQL ignores"));
+            }
+            if !unchecked && (bare.is_empty() || !known.contains(&bare)) {
+                let mut d = fix(Diagnostic::error(
+                    codes::SYNTAX,
+                    format!("unrecognized storage parameter `{name}`"),
+                ));
+                let suggestion = closest(bare, known.iter().copied());
+                d = match (suggestion, w.name.first()) {
+                    (Some(s), Some(first)) if w.name.len() == 2 => {
+                        d.help(format!("did you mean `{first}.{s}`?"))
+                    }
+                    (Some(s), _) => d.help(format!("did you mean `{s}`?")),
+                    (None, _) => d.help(format!(
+                        "PostgreSQL 15 knows these here: {}",
+                        known.join(", ")
+                    )),
+                };
+                return Err(d);
+            }
+            if out.iter().any(|(n, _)| *n == name) {
+                return Err(fix(Diagnostic::error(
+                    codes::SYNTAX,
+                    format!("storage parameter `{name}` is specified more than once"),
+                ))
+                .help("keep one of the two"));
+            }
+            let value = match (reset, w.value) {
+                (true, None) => None,
+                (true, Some(_)) => {
+                    return Err(fix(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("`RESET` takes names only, not a value for `{name}`"),
+                    ))
+                    .help(format!("write `RESET ({name})`")));
+                }
+                (false, None) => Some("true".to_string()),
+                (false, Some(e)) => Some(stored_value(e).ok_or_else(|| {
+                    fix(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("`{e}` is not a value PostgreSQL takes for storage parameter `{name}`"),
+                    ))
+                    .help("write a number, a word (`on`, `off`, `true`, `false`) or a string constant")
+                })?),
+            };
+            out.push((name, value));
+        }
+        Ok(out)
+    }
+}
+
+/// True for the spellings of false PostgreSQL's `parse_bool` takes.
+fn is_false(v: &str) -> bool {
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "false" | "f" | "fa" | "fal" | "fals" | "off" | "of" | "no" | "n" | "0"
+    )
+}
+
+/// The text PostgreSQL stores for a parameter's value (`def_arg`): a number
+/// as written (an integer in its canonical decimal form), a word folded
+/// unless quoted, a string's contents; `None` for anything else.
+pub(super) fn stored_value(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => Some(number(n)),
+            Value::SingleQuotedString(s) => Some(s.clone()),
+            Value::Boolean(b) => Some(b.to_string()),
+            _ => None,
+        },
+        Expr::Identifier(i) => Some(crate::model::names::fold_ident(i)),
+        Expr::UnaryOp {
+            op: op @ (UnaryOperator::Minus | UnaryOperator::Plus),
+            expr,
+        } => match &**expr {
+            Expr::Value(v) => match &v.value {
+                Value::Number(n, _) => {
+                    let n = number(n);
+                    Some(if *op == UnaryOperator::Minus {
+                        if n == "0" { n } else { format!("-{n}") }
+                    } else {
+                        n
+                    })
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// An integer that fits PostgreSQL's `int4` in its decimal form (the
+/// grammar makes it an integer node), anything else as written.
+fn number(n: &str) -> String {
+    n.parse::<i32>()
+        .map_or_else(|_| n.to_string(), |i| i.to_string())
+}
