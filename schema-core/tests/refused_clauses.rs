@@ -139,14 +139,9 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "2:23",
     ),
     (
-        "ALTER INDEX ... SET (...)",
-        with_t!("CREATE INDEX i ON t (b);\nALTER INDEX i SET (fillfactor = 50);"),
-        "3:15",
-    ),
-    (
-        "ALTER INDEX ... RESET (...)",
-        with_t!("CREATE INDEX i ON t (b);\nALTER INDEX i RESET (fillfactor);"),
-        "3:15",
+        "WITH (...) of a constraint's index",
+        "CREATE TABLE u (a integer, PRIMARY KEY (a) WITH (fillfactor = 70));",
+        "1:44",
     ),
     // Sequences: read only at PostgreSQL's defaults.
     (
@@ -387,6 +382,18 @@ fn storage_parameters_and_column_collations_are_modelled() {
     assert_eq!(collations, [Some("C"), None, Some("POSIX")]);
     let index = u.indexes.values().next().unwrap();
     assert_eq!(index.options.get("fastupdate"), Some("off"));
+    let s = schema(
+        "CREATE TABLE u (a text);
+         CREATE INDEX i ON u (a) WITH (fillfactor = 50, deduplicate_items = off);
+         ALTER INDEX i SET (fillfactor = 60);
+         ALTER INDEX IF EXISTS public.i RESET (deduplicate_items);
+         ALTER INDEX IF EXISTS missing SET (fillfactor = 70);",
+    );
+    let index = &s.tables.values().next().unwrap().indexes["i"];
+    assert_eq!(
+        index.options.0,
+        [("fillfactor".to_string(), "60".to_string())]
+    );
 }
 
 #[test]
@@ -422,6 +429,21 @@ fn bad_storage_parameters_and_collations_are_located_errors() {
             "CREATE TABLE u (a text);\nCREATE INDEX ON u (a) WITH (fastupdate = off);",
             "unrecognized storage parameter `fastupdate`",
             "2:29",
+        ),
+        (
+            "CREATE TABLE u (a text);\nCREATE INDEX i ON u (a);\nALTER INDEX i SET (fastupdate = on);",
+            "unrecognized storage parameter `fastupdate`",
+            "3:20",
+        ),
+        (
+            "CREATE TABLE u (a text);\nALTER INDEX i SET (fillfactor = 10);",
+            "index `i` does not exist",
+            "2:13",
+        ),
+        (
+            "CREATE TABLE u (a text);\nCREATE INDEX i ON u (a);\nALTER INDEX i SET (fillfactor 10);",
+            "",
+            "",
         ),
         (
             "CREATE TABLE u (a integer COLLATE \"C\");",

@@ -355,6 +355,22 @@ fn storage_parameters_and_column_collations_replay_and_their_downs_undo_them() {
              with (fillfactor = 80);
          create index t_b_idx on t (b) with (fillfactor = 50);",
     );
+    assert_replays_to(
+        &[
+            (
+                "create table t (id int primary key, a text);
+                 create index t_a_idx on t (a) with (fillfactor = 50);",
+                "drop table t;",
+            ),
+            (
+                "alter index t_a_idx set (deduplicate_items = off, fillfactor = 60);",
+                "alter index t_a_idx reset (deduplicate_items);
+                 alter index public.t_a_idx set (fillfactor = 50);",
+            ),
+        ],
+        "create table t (id int primary key, a text);
+         create index t_a_idx on t (a) with (fillfactor = 60, deduplicate_items = off);",
+    );
     // A down.sql that forgets a parameter does not undo its up.sql.
     let (_, diags) = replayed(&[
         ("create table t (id int primary key);", "drop table t;"),

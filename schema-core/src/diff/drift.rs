@@ -264,6 +264,31 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 }
                 d
             }
+            Change::SetIndexOptions {
+                table,
+                index,
+                from,
+                to,
+            } => {
+                let origin = declared
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.indexes.get(index))
+                    .map(|i| i.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "index `{index}` on `{table}` differs between schema.sql and the migrations: storage parameters ({}) in schema.sql, ({}) after the migrations",
+                        to.to_sql(),
+                        from.to_sql()
+                    ),
+                )
+                .help("add a migration with the `ALTER INDEX ... SET (...)` / `RESET (...)` that does it, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
             Change::SetTableOptions { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
                 let mut d = Diagnostic::error(

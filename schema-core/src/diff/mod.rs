@@ -189,6 +189,18 @@ pub enum Change {
         /// After.
         to: TableFlags,
     },
+    /// An index whose storage parameters alone differ (`ALTER INDEX ... SET
+    /// (...)` / `RESET (...)`).
+    SetIndexOptions {
+        /// Its table.
+        table: QualifiedName,
+        /// The index's name (in the table's schema).
+        index: String,
+        /// Before.
+        from: StorageParameters,
+        /// After.
+        to: StorageParameters,
+    },
     /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
     /// `RESET (...)`).
     SetTableOptions {
@@ -385,6 +397,17 @@ impl fmt::Display for Change {
                 f,
                 "alter table `{table}`: {}",
                 to.differences(from).join(", ")
+            ),
+            Change::SetIndexOptions {
+                table,
+                index,
+                from,
+                to,
+            } => write!(
+                f,
+                "change storage parameters of index `{index}` on `{table}` from ({}) to ({})",
+                from.to_sql(),
+                to.to_sql()
             ),
             Change::SetTableOptions { table, from, to } => write!(
                 f,
@@ -937,7 +960,8 @@ fn phase(c: &Change) -> u8 {
         Change::CreateIndex { .. } => 17,
         Change::SetTableComment { .. }
         | Change::SetTableFlags { .. }
-        | Change::SetTableOptions { .. } => 19,
+        | Change::SetTableOptions { .. }
+        | Change::SetIndexOptions { .. } => 19,
         Change::DropExtension(_) => 20,
         Change::DropSchema(_) => 21,
     }
@@ -1453,8 +1477,23 @@ fn compare_tables(
         a == *b
     };
     let mut dropped: Vec<Index> = Vec::new();
+    // An index that differs only in its storage parameters is altered in place.
+    let options_only = |f: &Index, t: &Index| {
+        let mut body = renamed_index(f);
+        let differ = body.options != t.options;
+        body.options = t.options.clone();
+        differ && body == *t
+    };
     for (name, i) in &from.indexes {
-        if to.indexes.get(name) != Some(&renamed_index(i)) {
+        let target = to.indexes.get(name);
+        if let Some(t) = target.filter(|t| options_only(i, t)) {
+            out.push(Change::SetIndexOptions {
+                table: table.clone(),
+                index: name.clone(),
+                from: i.options.clone(),
+                to: t.options.clone(),
+            });
+        } else if target != Some(&renamed_index(i)) {
             dropped.push(i.clone());
         }
     }
@@ -1463,7 +1502,7 @@ fn compare_tables(
         let same = from
             .indexes
             .get(name)
-            .is_some_and(|f| renamed_index(f) == *i);
+            .is_some_and(|f| renamed_index(f) == *i || options_only(f, i));
         if !same {
             added.push(i.clone());
         }

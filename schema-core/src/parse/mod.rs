@@ -12,7 +12,7 @@ pub mod keywords;
 
 use std::sync::Arc;
 
-use sqlparser::ast::Statement;
+use sqlparser::ast::{ObjectName, SqlOption, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
@@ -63,6 +63,18 @@ pub enum ParsedStatement {
         if_exists: bool,
         /// The new name (in the same schema).
         new_name: String,
+    },
+    /// `ALTER INDEX [IF EXISTS] name SET (...)` / `RESET (...)` (sqlparser
+    /// reads only `RENAME` there): the index's storage parameters.
+    AlterIndexOptions {
+        /// The index name.
+        index: ObjectName,
+        /// `IF EXISTS`.
+        if_exists: bool,
+        /// `SET (name = value, ...)`; empty for `RESET`.
+        set: Vec<SqlOption>,
+        /// `RESET (name, ...)`; empty for `SET`.
+        reset: Vec<ObjectName>,
     },
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
     /// not read: ownership is not modelled yet, so it is read and ignored.
@@ -393,6 +405,55 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     .then(|| ParsedStatement::OwnerTo {
         kind: kind.value.to_ascii_uppercase(),
         name,
+    })
+}
+
+/// Whether the statement is `ALTER INDEX [IF EXISTS] name SET (` or `RESET (`,
+/// without consuming anything.
+fn peek_alter_index_options(parser: &Parser<'_>) -> bool {
+    let is = |n: usize, k: Keyword| matches!(parser.peek_nth_token(n).token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let mut n = if is(2, Keyword::IF) && is(3, Keyword::EXISTS) {
+        4
+    } else {
+        2
+    };
+    loop {
+        if word_value(&parser.peek_nth_token(n).token).is_none() {
+            return false;
+        }
+        n += 1;
+        if parser.peek_nth_token(n).token == Token::Period {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    (is(n, Keyword::SET) || is(n, Keyword::RESET))
+        && parser.peek_nth_token(n + 1).token == Token::LParen
+}
+
+/// Reads `ALTER INDEX [IF EXISTS] name SET (...)` / `RESET (...)` with
+/// sqlparser's own readers of names and options.
+fn parse_alter_index_options(parser: &mut Parser<'_>) -> Result<ParsedStatement, ParserError> {
+    parser.expect_keyword(Keyword::ALTER)?;
+    parser.expect_keyword(Keyword::INDEX)?;
+    let if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let index = parser.parse_object_name(false)?;
+    let (mut set, mut reset) = (Vec::new(), Vec::new());
+    if parser.parse_keyword(Keyword::SET) {
+        parser.expect_token(&Token::LParen)?;
+        set = parser.parse_comma_separated(Parser::parse_sql_option)?;
+    } else {
+        parser.expect_keyword(Keyword::RESET)?;
+        parser.expect_token(&Token::LParen)?;
+        reset = parser.parse_comma_separated(|p| p.parse_object_name(false))?;
+    }
+    parser.expect_token(&Token::RParen)?;
+    Ok(ParsedStatement::AlterIndexOptions {
+        index,
+        if_exists,
+        set,
+        reset,
     })
 }
 
@@ -811,6 +872,28 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             });
             continue;
         }
+        if kind.starts_with("ALTER INDEX") && peek_alter_index_options(&parser) {
+            match parse_alter_index_options(&mut parser) {
+                Ok(statement) => {
+                    let next = parser.peek_token();
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
+            continue;
+        }
         if kind.starts_with("ALTER SEQUENCE") {
             match parse_alter_sequence(&mut parser) {
                 Ok(statement) => {
@@ -923,10 +1006,8 @@ const UNREADABLE_CLAUSES: &[(&str, &str, &str)] = &[
     ("set", "without", "SET WITHOUT"),
     ("using", "index", "USING INDEX TABLESPACE"),
     ("cluster", "on", "CLUSTER ON"),
-    // `ALTER INDEX ... SET (...)` / `RESET (...)`: sqlparser reads only
-    // `RENAME` there (`CREATE INDEX ... WITH (...)` is modelled).
-    ("set", "", "ALTER INDEX ... SET (...)"),
-    ("reset", "", "ALTER INDEX ... RESET (...)"),
+    // A constraint's index parameters: sqlparser does not read them.
+    ("with", "", "WITH (...) of a constraint's index"),
 ];
 
 /// Line `line` (1-based) of `source`, as diagnostics count columns: without

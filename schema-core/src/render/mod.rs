@@ -362,6 +362,12 @@ pub trait Renderer {
             Change::SetTableOptions { table, from, to } => {
                 self.render_set_table_options(cx, table, from, to)
             }
+            Change::SetIndexOptions {
+                table,
+                index,
+                from,
+                to,
+            } => self.render_set_index_options(cx, table, index, from, to),
         }
     }
 
@@ -793,34 +799,32 @@ pub trait Renderer {
         from: &StorageParameters,
         to: &StorageParameters,
     ) -> Rendered {
-        let reset: Vec<&str> = from
-            .0
-            .iter()
-            .filter(|(n, _)| to.get(n).is_none())
-            .map(|(n, _)| n.as_str())
-            .collect();
-        let set = StorageParameters(
-            to.0.iter()
-                .filter(|(n, v)| from.get(n) != Some(v.as_str()))
-                .cloned()
-                .collect(),
-        );
-        let mut out = Vec::new();
-        if !reset.is_empty() {
-            out.push(Statement::new(format!(
-                "ALTER TABLE {} RESET ({});",
-                self.object_name(table),
-                reset.join(", ")
-            )));
-        }
-        if !set.is_empty() {
-            out.push(Statement::new(format!(
-                "ALTER TABLE {} SET ({});",
-                self.object_name(table),
-                set.to_sql()
-            )));
-        }
-        Ok(out)
+        Ok(set_storage_parameters(
+            &format!("ALTER TABLE {}", self.object_name(table)),
+            from,
+            to,
+        ))
+    }
+
+    /// [`Change::SetIndexOptions`]: `ALTER INDEX ... RESET (...)` for the
+    /// parameters `to` drops, then `SET (...)` for those it sets or changes.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_index_options(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        index: &str,
+        from: &StorageParameters,
+        to: &StorageParameters,
+    ) -> Rendered {
+        let name = QualifiedName::new(table.schema.clone(), index.to_string());
+        Ok(set_storage_parameters(
+            &format!("ALTER INDEX {}", self.object_name(&name)),
+            from,
+            to,
+        ))
     }
 
     /// What the change at hand adds after every change of the list: by
@@ -892,4 +896,37 @@ pub trait Renderer {
         let _ = origin;
         Ok(Statement::new(format!("{text};")))
     }
+}
+
+/// `prefix RESET (...)` for the parameters `to` drops, then `prefix SET
+/// (...)` for those it sets or changes (`prefix` is `ALTER TABLE t` or
+/// `ALTER INDEX i`).
+fn set_storage_parameters(
+    prefix: &str,
+    from: &StorageParameters,
+    to: &StorageParameters,
+) -> Vec<Statement> {
+    let reset: Vec<&str> = from
+        .0
+        .iter()
+        .filter(|(n, _)| to.get(n).is_none())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let set = StorageParameters(
+        to.0.iter()
+            .filter(|(n, v)| from.get(n) != Some(v.as_str()))
+            .cloned()
+            .collect(),
+    );
+    let mut out = Vec::new();
+    if !reset.is_empty() {
+        out.push(Statement::new(format!(
+            "{prefix} RESET ({});",
+            reset.join(", ")
+        )));
+    }
+    if !set.is_empty() {
+        out.push(Statement::new(format!("{prefix} SET ({});", set.to_sql())));
+    }
+    out
 }

@@ -383,6 +383,12 @@ impl<'a> Cx<'a> {
                 new_name,
             } => return self.rename_sequence(sequence, *if_exists, new_name),
             ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
+            ParsedStatement::AlterIndexOptions {
+                index,
+                if_exists,
+                set,
+                reset,
+            } => return self.alter_index_options(index, *if_exists, set, reset),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {

@@ -86,6 +86,55 @@ pub(super) struct Written<'a> {
 }
 
 impl Cx<'_> {
+    /// `ALTER INDEX [IF EXISTS] name SET (...)` / `RESET (...)`.
+    pub(super) fn alter_index_options(
+        &mut self,
+        index: &ObjectName,
+        if_exists: bool,
+        set: &[SqlOption],
+        reset: &[ObjectName],
+    ) -> Res<()> {
+        let name = self.name(index)?;
+        let Some(table) = self.schema.index_owner(&name).cloned() else {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(Diagnostic::error(
+                codes::UNKNOWN_OBJECT,
+                format!("index `{name}` does not exist at this point"),
+            )
+            .at(&self.at_span(index))
+            .help(
+                "create the index first, or check its name (an index lives in its table's schema)",
+            ));
+        };
+        let method = self.schema.tables[&table].indexes[&name.name]
+            .method
+            .clone();
+        let (written, is_reset) = if reset.is_empty() {
+            (self.written_options(set)?, false)
+        } else {
+            (reset.iter().map(|n| self.written_name(n)).collect(), true)
+        };
+        let changes = self.storage_parameters(&written, Owner::Index(&method), is_reset)?;
+        let origin = self.origin();
+        let options = &mut self
+            .table_mut(&table, &origin)?
+            .indexes
+            .get_mut(&name.name)
+            .ok_or_else(|| {
+                Diagnostic::error(codes::UNKNOWN_OBJECT, format!("index `{name}` vanished"))
+            })?
+            .options;
+        for (n, v) in changes {
+            match v {
+                Some(v) => options.set(&n, &v),
+                None => options.reset(&n),
+            }
+        }
+        Ok(())
+    }
+
     /// The parameters of a `WITH (...)` or `SET (...)` option list.
     pub(super) fn written_options<'a>(&self, options: &'a [SqlOption]) -> Res<Vec<Written<'a>>> {
         options

@@ -566,6 +566,9 @@ impl Renderer for Sqlite {
                 t.options.to_sql(),
                 t.name
             )),
+            Change::SetIndexOptions { index, .. } => Err(format!(
+                "SQLite has no storage parameters; remove the `SET (...)`/`RESET (...)` of index `{index}`"
+            )),
             Change::SetTableOptions { table, .. } => Err(format!(
                 "SQLite has no storage parameters; remove the `SET (...)`/`RESET (...)` of table `{table}`"
             )),
