@@ -446,6 +446,16 @@ fn bad_storage_parameters_and_collations_are_located_errors() {
             "",
         ),
         (
+            "CREATE TABLE u (a integer) WITH (fillfactor);",
+            "invalid value for storage parameter `fillfactor`: `true`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (autovacuum_enabled = maybe);",
+            "invalid value for storage parameter `autovacuum_enabled`",
+            "1:34",
+        ),
+        (
             "CREATE TABLE u (a integer COLLATE \"C\");",
             "collations are not supported by type `integer`",
             "1:35",

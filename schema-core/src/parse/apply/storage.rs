@@ -275,10 +275,56 @@ impl Cx<'_> {
                     .help("write a number, a word (`on`, `off`, `true`, `false`) or a string constant")
                 })?),
             };
+            if let (Some(v), false) = (&value, unchecked) {
+                if let Err(expected) = check_value(bare, v) {
+                    return Err(fix(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("invalid value for storage parameter `{name}`: `{v}`"),
+                    ))
+                    .help(format!("`{name}` takes {expected}")));
+                }
+            }
             out.push((name, value));
         }
         Ok(out)
     }
+}
+
+/// Whether `value` is of the kind PostgreSQL reads for parameter `name`
+/// (its range PostgreSQL checks when it runs the statement); else what it
+/// takes, in words.
+fn check_value(name: &str, value: &str) -> Result<(), &'static str> {
+    let boolean = "a boolean (`true`, `false`, `on`, `off`)";
+    match name {
+        "autovacuum_enabled" | "vacuum_truncate" | "user_catalog_table" | "deduplicate_items"
+        | "fastupdate" | "autosummarize" => parse_bool(value).then_some(()).ok_or(boolean),
+        "vacuum_index_cleanup" => (value.eq_ignore_ascii_case("auto") || parse_bool(value))
+            .then_some(())
+            .ok_or("`auto`, `on` or `off`"),
+        "buffering" => ["auto", "on", "off"]
+            .iter()
+            .any(|w| value.eq_ignore_ascii_case(w))
+            .then_some(())
+            .ok_or("`auto`, `on` or `off`"),
+        _ => value
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(f64::is_finite)
+            .then_some(())
+            .ok_or("a number"),
+    }
+}
+
+/// PostgreSQL's `parse_bool`: `true`/`false`/`yes`/`no` or a prefix of one,
+/// `on`, `off` (or `of`), `1`, `0`, in any case.
+fn parse_bool(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    let prefix = |word: &str| !v.is_empty() && word.starts_with(v.as_str());
+    prefix("true")
+        || prefix("false")
+        || prefix("yes")
+        || prefix("no")
+        || matches!(v.as_str(), "on" | "off" | "of" | "1" | "0")
 }
 
 /// True for the spellings of false PostgreSQL's `parse_bool` takes.
