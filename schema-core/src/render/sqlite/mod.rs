@@ -252,6 +252,11 @@ impl Sqlite {
             other => declared_type(other)?,
         };
         let mut out = format!("{} {declared}", quoted(&c.name));
+        if let Some(collation) = &c.collation {
+            let collation =
+                sqlite_collation(collation).map_err(|e| format!("{e} (column `{}`)", c.name))?;
+            out.push_str(&format!(" COLLATE {collation}"));
+        }
         if let Some(g) = &c.generated {
             out.push_str(&format!(
                 " GENERATED ALWAYS AS ({}) STORED",
@@ -372,18 +377,8 @@ impl Sqlite {
                 ));
             }
             if let Some(c) = &k.collation {
-                match c.to_ascii_lowercase().as_str() {
-                    "binary" | "nocase" | "rtrim" => {
-                        s.push_str(&format!(" COLLATE {}", c.to_ascii_uppercase()));
-                    }
-                    _ => {
-                        return Err(format!(
-                            "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, \
-                             not `{c}` (index `{}`)",
-                            i.name
-                        ));
-                    }
-                }
+                let c = sqlite_collation(c).map_err(|e| format!("{e} (index `{}`)", i.name))?;
+                s.push_str(&format!(" COLLATE {c}"));
             }
             if k.descending {
                 s.push_str(" DESC");
@@ -886,17 +881,28 @@ impl Renderer for Sqlite {
     }
 }
 
-/// The refusal of a column `COLLATE`: SQLite's columns are compared as they
-/// are written, and the model does not map their collations yet.
+/// A collation as SQLite names it: only its own three have an equivalent.
+fn sqlite_collation(c: &str) -> Result<String, Reason> {
+    match c.to_ascii_lowercase().as_str() {
+        "binary" | "nocase" | "rtrim" => Ok(c.to_ascii_uppercase()),
+        _ => Err(format!(
+            "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, not `{c}`"
+        )),
+    }
+}
+
+/// The refusal of a column `COLLATE` SQLite has no equivalent of.
 fn column_collation_refusal<'a>(
     table: &QualifiedName,
-    mut columns: impl Iterator<Item = &'a Column>,
+    columns: impl Iterator<Item = &'a Column>,
 ) -> Result<(), String> {
-    let column = columns
-        .find(|c| c.collation.is_some())
-        .map_or("?", |c| c.name.as_str());
-    Err(format!(
-        "column `{table}.{column}` has a `COLLATE`, which is not rendered for SQLite yet; \
-         remove it, or collate in the index keys (`COLLATE NOCASE` there is rendered)"
-    ))
+    for c in columns {
+        if let Some(Err(reason)) = c.collation.as_deref().map(sqlite_collation) {
+            return Err(format!(
+                "{reason} (column `{table}.{}`); remove its `COLLATE`, or use one of them",
+                c.name
+            ));
+        }
+    }
+    Ok(())
 }

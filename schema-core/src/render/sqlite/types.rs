@@ -120,6 +120,11 @@ pub fn comparable(schema: &Schema) -> Schema {
             t.comment = None;
             for c in &mut t.columns {
                 c.comment = None;
+                c.collation = c
+                    .collation
+                    .take()
+                    .map(|c| c.to_ascii_lowercase())
+                    .filter(|c| c != "binary");
             }
             // SQLite reports collation names as it knows them, `BINARY` as
             // the default: the model folds them, and keeps no default.
@@ -130,6 +135,8 @@ pub fn comparable(schema: &Schema) -> Schema {
                     .map(|c| c.to_ascii_lowercase())
                     .filter(|c| c != "binary");
             }
+            // SQLite reports a key's collation even when it is its column's.
+            t.canonical_key_collations();
         }
     }
     out
