@@ -456,6 +456,16 @@ fn bad_storage_parameters_and_collations_are_located_errors() {
             "1:34",
         ),
         (
+            "CREATE TABLE u (a integer, b varchar(10)) WITH (toast.autovacuum_enabled = false);",
+            "would be dropped by PostgreSQL: table `u` has no TOAST table",
+            "1:49",
+        ),
+        (
+            "CREATE TABLE u (a integer);\nALTER TABLE u SET (toast.autovacuum_enabled = false);",
+            "would be dropped by PostgreSQL",
+            "2:20",
+        ),
+        (
             "CREATE TABLE u (a integer COLLATE \"C\");",
             "collations are not supported by type `integer`",
             "1:35",

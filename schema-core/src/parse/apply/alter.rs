@@ -170,7 +170,7 @@ impl Cx<'_> {
                 for (n, v) in set {
                     table.options.set(&n, v.as_deref().unwrap_or("true"));
                 }
-                Ok(())
+                self.check_toast_parameters(name)
             }
             AlterTableOperation::ResetOptions { options } => {
                 let written: Vec<_> = options.iter().map(|n| self.written_name(n)).collect();

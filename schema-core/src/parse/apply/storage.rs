@@ -86,6 +86,31 @@ pub(super) struct Written<'a> {
 }
 
 impl Cx<'_> {
+    /// PostgreSQL keeps `toast.` parameters only on a table that has a TOAST
+    /// table, and drops them silently otherwise: refuse them there.
+    pub(super) fn check_toast_parameters(&self, table: &crate::model::QualifiedName) -> Res<()> {
+        let Some(t) = self.schema.tables.get(table) else {
+            return Ok(());
+        };
+        let Some((name, _)) = t.options.0.iter().find(|(n, _)| n.starts_with("toast.")) else {
+            return Ok(());
+        };
+        if may_have_toast_table(t) {
+            return Ok(());
+        }
+        let at = self.at_words(&["toast"]).unwrap_or_else(|| self.origin());
+        Err(Diagnostic::error(
+            codes::UNSUPPORTED_FEATURE,
+            format!(
+                "`{name}` would be dropped by PostgreSQL: table `{table}` has no TOAST table \
+                 (none of its columns can hold a value stored out of line)"
+            ),
+        )
+        .at(&at)
+        .note("PostgreSQL creates a TOAST table only for a table with a column such as text, bytea, jsonb, an array or a long varchar, and keeps `toast.` parameters nowhere else")
+        .help(format!("remove `{name}`")))
+    }
+
     /// `ALTER INDEX [IF EXISTS] name SET (...)` / `RESET (...)`.
     pub(super) fn alter_index_options(
         &mut self,
@@ -373,4 +398,40 @@ pub(super) fn stored_value(e: &Expr) -> Option<String> {
 fn number(n: &str) -> String {
     n.parse::<i32>()
         .map_or_else(|_| n.to_string(), |i| i.to_string())
+}
+
+/// Whether PostgreSQL may give `t` a TOAST table (`needs_toast_table`): a
+/// column of unbounded variable length, or bounded ones that may together
+/// pass the TOAST threshold (2032 bytes; a character counted as 4 bytes, as
+/// UTF-8 allows). Other types count 16 bytes, more than any fixed-size one
+/// a table here can hold, so the answer errs towards "may".
+fn may_have_toast_table(t: &crate::model::Table) -> bool {
+    use crate::model::SqlType;
+    let mut bytes: u64 = 24;
+    for c in &t.columns {
+        bytes += match &c.data_type {
+            SqlType::Varchar(Some(n)) | SqlType::Char(n) => u64::from(*n) * 4 + 4,
+            SqlType::Bit(n) | SqlType::VarBit(Some(n)) => u64::from(*n) / 8 + 12,
+            SqlType::Numeric {
+                precision: Some(p), ..
+            } => u64::from(*p) / 2 + 12,
+            SqlType::Text
+            | SqlType::Varchar(None)
+            | SqlType::VarBit(None)
+            | SqlType::Numeric {
+                precision: None, ..
+            }
+            | SqlType::Bytea
+            | SqlType::Json
+            | SqlType::Jsonb
+            | SqlType::Xml
+            | SqlType::TsVector
+            | SqlType::TsQuery
+            | SqlType::Array(_) => return true,
+            // An enum is 4 bytes; another named type may be anything.
+            SqlType::Named(_) => 16,
+            _ => 16,
+        };
+    }
+    bytes > 2032
 }

@@ -233,7 +233,9 @@ impl Cx<'_> {
             }
         }
         self.schema.tables.insert(name.clone(), table);
-        let result = self.fill_table(&name, ct);
+        let result = self
+            .fill_table(&name, ct)
+            .and_then(|()| self.check_toast_parameters(&name));
         if result.is_err() {
             // Leave no half-built table behind: later statements see a clean state.
             self.schema.tables.remove(&name);
