@@ -324,21 +324,32 @@ impl Table {
         self.columns.iter_mut().find(|c| c.name == name)
     }
 
-    /// Drops an index key's `COLLATE` where it is its column's own collation,
-    /// as PostgreSQL does (`pg_get_indexdef` prints only a different one, and
-    /// an index rebuilt by `ALTER COLUMN ... TYPE` follows the column).
+    /// Drops an index key's `COLLATE` where it is the collation the key has
+    /// anyway, as PostgreSQL does (`pg_get_indexdef` prints only a different
+    /// one, and an index rebuilt by `ALTER COLUMN ... TYPE` follows the
+    /// column): a column's own collation, or for an expression the one
+    /// collation of the text columns it mentions (`default` when none).
     pub fn canonical_key_collations(&mut self) {
         let columns = &self.columns;
+        fn own(col: &Column) -> &str {
+            col.collation.as_deref().unwrap_or("default")
+        }
         for index in self.indexes.values_mut() {
             for key in &mut index.keys {
-                if let IndexPart::Column(c) = &key.part {
-                    let own = columns
-                        .iter()
-                        .find(|col| col.name == *c)
-                        .map(|col| col.collation.as_deref().unwrap_or("default"));
-                    if own.is_some() && key.collation.as_deref() == own {
-                        key.collation = None;
+                let implied = match &key.part {
+                    IndexPart::Column(c) => columns.iter().find(|col| col.name == *c).map(own),
+                    IndexPart::Expression(e) => {
+                        let mut found = columns
+                            .iter()
+                            .filter(|col| col.data_type.is_collatable())
+                            .filter(|col| mentions::expression_mentions(e, &col.name))
+                            .map(own);
+                        let first = found.next().unwrap_or("default");
+                        found.all(|c| c == first).then_some(first)
                     }
+                };
+                if implied.is_some() && key.collation.as_deref() == implied {
+                    key.collation = None;
                 }
             }
         }
