@@ -36,18 +36,17 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "1:28",
     ),
     (
-        "WITH (...)",
-        "CREATE TABLE u (a integer) WITH (fillfactor = 70);",
-        "1:28",
-    ),
-    (
         "TABLESPACE",
         "CREATE TABLE u (a integer) TABLESPACE pg_default;",
         "1:28",
     ),
+    (
+        "OIDS",
+        "CREATE TABLE u (a integer) WITH (OIDS = TRUE);",
+        "1:34",
+    ),
     ("AS query", "CREATE TABLE u AS SELECT 1 AS a;", "1:16"),
     // Columns.
-    ("COLLATE", "CREATE TABLE u (a text COLLATE \"C\");", "1:24"),
     (
         "STORAGE",
         "CREATE TABLE u (a text STORAGE EXTERNAL);",
@@ -82,16 +81,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ),
     // Table storage.
     (
-        "SET (...)",
-        with_t!("ALTER TABLE t SET (fillfactor = 70);"),
-        "2:15",
-    ),
-    (
-        "RESET (...)",
-        with_t!("ALTER TABLE t RESET (fillfactor);"),
-        "2:15",
-    ),
-    (
         "SET STORAGE",
         with_t!("ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL;"),
         "2:30",
@@ -101,11 +90,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
         with_t!("ALTER TABLE t ALTER COLUMN b SET STATISTICS 100;"),
         "2:30",
     ),
-    (
-        "COLLATE",
-        with_t!("ALTER TABLE t ALTER COLUMN b TYPE text COLLATE \"C\";"),
-        "2:40",
-    ),
     // Indexes.
     (
         "operator class parameters",
@@ -113,14 +97,14 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "2:46",
     ),
     (
-        "WITH (...)",
-        with_t!("CREATE INDEX ON t (b) WITH (fillfactor = 50);"),
-        "2:23",
-    ),
-    (
         "TABLESPACE",
         with_t!("CREATE INDEX ON t (b) TABLESPACE pg_default;"),
         "2:23",
+    ),
+    (
+        "WITH (...) of a constraint's index",
+        "CREATE TABLE u (a integer, PRIMARY KEY (a) WITH (fillfactor = 70));",
+        "1:44",
     ),
     // Sequences: every option is modelled (tests/sequence_options.rs); these
     // are not.
@@ -421,4 +405,155 @@ fn constraint_errors_are_located() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn storage_parameters_and_column_collations_are_modelled() {
+    let schema = |sql: &str| match parse_schema_str("schema.sql", sql) {
+        Ok(s) => s,
+        Err(e) => panic!("{}", render_all(&e, false)),
+    };
+    let s = schema(
+        "CREATE TABLE u (a text COLLATE \"C\", b text COLLATE \"default\", c varchar(3) COLLATE pg_catalog.\"POSIX\")
+           WITH (FillFactor = 070, autovacuum_enabled, toast.autovacuum_enabled = OFF, oids = false,
+                 autovacuum_vacuum_scale_factor = '0.2', log_autovacuum_min_duration = -1);
+         CREATE INDEX ON u USING gin ((a::tsvector)) WITH (fastupdate = off);",
+    );
+    let u = s.tables.values().next().cloned().unwrap();
+    let options: Vec<(&str, &str)> = u
+        .options
+        .0
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("fillfactor", "70"),
+            ("autovacuum_enabled", "true"),
+            ("toast.autovacuum_enabled", "off"),
+            ("autovacuum_vacuum_scale_factor", "0.2"),
+            ("log_autovacuum_min_duration", "-1"),
+        ]
+    );
+    let collations: Vec<Option<&str>> = u.columns.iter().map(|c| c.collation.as_deref()).collect();
+    assert_eq!(collations, [Some("C"), None, Some("POSIX")]);
+    let index = u.indexes.values().next().unwrap();
+    assert_eq!(index.options.get("fastupdate"), Some("off"));
+    let s = schema(
+        "CREATE TABLE u (a text);
+         CREATE INDEX i ON u (a) WITH (fillfactor = 50, deduplicate_items = off);
+         ALTER INDEX i SET (fillfactor = 60);
+         ALTER INDEX IF EXISTS public.i RESET (deduplicate_items);
+         ALTER INDEX IF EXISTS missing SET (fillfactor = 70);",
+    );
+    let index = &s.tables.values().next().unwrap().indexes["i"];
+    assert_eq!(
+        index.options.0,
+        [("fillfactor".to_string(), "60".to_string())]
+    );
+}
+
+#[test]
+fn bad_storage_parameters_and_collations_are_located_errors() {
+    // (SQL, what the message says, line:column)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactr = 70);",
+            "unrecognized storage parameter `fillfactr`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (toast.fillfactor = 70);",
+            "unrecognized storage parameter `toast.fillfactor`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactor = 70, fillfactor = 80);",
+            "specified more than once",
+            "1:51",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactor = now());",
+            "not a value PostgreSQL takes",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer);\nALTER TABLE u RESET (fillfactor = 70);",
+            "",
+            "",
+        ),
+        (
+            "CREATE TABLE u (a text);\nCREATE INDEX ON u (a) WITH (fastupdate = off);",
+            "unrecognized storage parameter `fastupdate`",
+            "2:29",
+        ),
+        (
+            "CREATE TABLE u (a text);\nCREATE INDEX i ON u (a);\nALTER INDEX i SET (fastupdate = on);",
+            "unrecognized storage parameter `fastupdate`",
+            "3:20",
+        ),
+        (
+            "CREATE TABLE u (a text);\nALTER INDEX i SET (fillfactor = 10);",
+            "index `i` does not exist",
+            "2:13",
+        ),
+        (
+            "CREATE TABLE u (a text);\nCREATE INDEX i ON u (a);\nALTER INDEX i SET (fillfactor 10);",
+            "",
+            "",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (fillfactor);",
+            "invalid value for storage parameter `fillfactor`: `true`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer) WITH (autovacuum_enabled = maybe);",
+            "invalid value for storage parameter `autovacuum_enabled`",
+            "1:34",
+        ),
+        (
+            "CREATE TABLE u (a integer, b varchar(10)) WITH (toast.autovacuum_enabled = false);",
+            "would be dropped by PostgreSQL: table `u` has no TOAST table",
+            "1:49",
+        ),
+        (
+            "CREATE TABLE u (a integer);\nALTER TABLE u SET (toast.autovacuum_enabled = false);",
+            "would be dropped by PostgreSQL",
+            "2:20",
+        ),
+        (
+            "CREATE TABLE u (a integer COLLATE \"C\");",
+            "collations are not supported by type `integer`",
+            "1:35",
+        ),
+        (
+            "CREATE TABLE u (a text COLLATE other.\"C\");",
+            "qualified with a schema",
+            "1:32",
+        ),
+        (
+            "CREATE TABLE u (a text);\nALTER TABLE u ALTER COLUMN a TYPE integer COLLATE \"C\";",
+            "",
+            "",
+        ),
+    ];
+    for (sql, message, place) in cases {
+        let diagnostics = refusal(sql);
+        let rendered = render_all(&diagnostics, false);
+        assert!(!diagnostics.is_empty(), "{sql}");
+        assert!(
+            diagnostics[0].message.contains(message),
+            "{sql}\n{rendered}"
+        );
+        if !place.is_empty() {
+            assert_eq!(
+                diagnostics[0].location(),
+                Some(format!("schema.sql:{place}")),
+                "{sql}\n{rendered}"
+            );
+            assert!(diagnostics[0].help.is_some(), "{sql}\n{rendered}");
+        }
+    }
 }

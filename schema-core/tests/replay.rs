@@ -331,3 +331,54 @@ fn persistence_and_row_level_security_flags_replay_and_their_downs_undo_them() {
         "{text}"
     );
 }
+
+#[test]
+fn storage_parameters_and_column_collations_replay_and_their_downs_undo_them() {
+    assert_replays_to(
+        &[
+            (
+                "create table t (id int primary key, a text collate \"C\", b text) with (fillfactor = 70);
+                 create index t_b_idx on t (b) with (fillfactor = 50);",
+                "drop table t;",
+            ),
+            (
+                "alter table t set (fillfactor = 80, toast.autovacuum_enabled = false), \
+                     alter column a type varchar(20), alter column b set data type text collate \"POSIX\" using b;
+                 alter table t reset (toast.autovacuum_enabled);
+                 alter table t add column c text collate pg_catalog.\"C\";",
+                "alter table t drop column c;
+                 alter table t alter column b type text, alter column a type text COLLATE \"C\";
+                 alter table t set (fillfactor = 70);",
+            ),
+        ],
+        "create table t (id int primary key, a varchar(20), b text collate \"POSIX\", c text collate \"C\")
+             with (fillfactor = 80);
+         create index t_b_idx on t (b) with (fillfactor = 50);",
+    );
+    assert_replays_to(
+        &[
+            (
+                "create table t (id int primary key, a text);
+                 create index t_a_idx on t (a) with (fillfactor = 50);",
+                "drop table t;",
+            ),
+            (
+                "alter index t_a_idx set (deduplicate_items = off, fillfactor = 60);",
+                "alter index t_a_idx reset (deduplicate_items);
+                 alter index public.t_a_idx set (fillfactor = 50);",
+            ),
+        ],
+        "create table t (id int primary key, a text);
+         create index t_a_idx on t (a) with (fillfactor = 60, deduplicate_items = off);",
+    );
+    // A down.sql that forgets a parameter does not undo its up.sql.
+    let (_, diags) = replayed(&[
+        ("create table t (id int primary key);", "drop table t;"),
+        ("alter table t set (fillfactor = 60);", ""),
+    ]);
+    let text = render_all(&diags, false);
+    assert!(
+        text.contains("does not undo") && text.contains("fillfactor"),
+        "{text}"
+    );
+}

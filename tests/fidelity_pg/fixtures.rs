@@ -213,11 +213,17 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "'bar'",
         "CREATE TABLE t (id integer PRIMARY KEY, c text DEFAULT 'foo'\n    'bar');",
     ),
-    refused(
+    f(
         "default_text_collate_c",
-        "S0003",
-        "`COLLATE` is not supported yet",
         r#"CREATE TABLE t (id integer PRIMARY KEY, c text COLLATE "C" DEFAULT 'x');"#,
+    ),
+    f(
+        "default_then_collate",
+        r#"CREATE TABLE t (id integer PRIMARY KEY, c varchar(5) DEFAULT 'x' COLLATE pg_catalog."POSIX", d text[] COLLATE "C", e text COLLATE "default");"#,
+    ),
+    f(
+        "collated_column_and_its_index",
+        "CREATE TABLE t (id integer PRIMARY KEY, c text COLLATE \"C\", d text);\nCREATE INDEX t_c_idx ON t (c COLLATE \"C\");\nCREATE INDEX t_d_idx ON t (d COLLATE \"C\");\nALTER TABLE t ADD COLUMN e text COLLATE \"POSIX\";",
     ),
     f(
         "default_char_plain",
@@ -1272,11 +1278,13 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "index_unique_nulls_not_distinct",
         "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nCREATE UNIQUE INDEX t_a_key ON t (a) NULLS NOT DISTINCT;",
     ),
-    refused(
+    f(
         "index_fillfactor",
-        "S0003",
-        "`WITH (...)` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nCREATE INDEX t_a_idx ON t (a) WITH (fillfactor = 70);",
+    ),
+    f(
+        "index_storage_parameters_per_method",
+        "CREATE TABLE t (id integer PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a) WITH (deduplicate_items = OFF, fillfactor = '80');\nCREATE INDEX t_g_idx ON t USING gin (to_tsvector('simple', a)) WITH (fastupdate = false, gin_pending_list_limit = 64);\nCREATE INDEX t_b_idx ON t USING brin (id) WITH (pages_per_range = 8, autosummarize);",
     ),
     f(
         "index_unnamed",
@@ -1390,11 +1398,13 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL, twice integer NOT NULL GENERATED ALWAYS AS (a * 2) STORED);",
     ),
     // --- table options the catalog records
-    refused(
+    f(
         "table_fillfactor",
-        "S0003",
-        "`WITH (...)` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, a integer) WITH (fillfactor = 70);",
+    ),
+    f(
+        "table_storage_parameters_and_toast",
+        "CREATE TABLE t (id integer PRIMARY KEY, a text) WITH (Autovacuum_Enabled = OFF, toast.autovacuum_enabled = 0, autovacuum_vacuum_scale_factor = 0.25, OIDS = FALSE);\nALTER TABLE t SET (fillfactor = 60, autovacuum_enabled = on);\nALTER TABLE t RESET (autovacuum_vacuum_scale_factor);",
     ),
     f(
         "table_unlogged",

@@ -35,7 +35,8 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
         // A table no migration creates is one report, not one per index and key.
         if let Change::AddConstraint { table, .. }
         | Change::CreateIndex { table, .. }
-        | Change::SetTableFlags { table, .. } = change
+        | Change::SetTableFlags { table, .. }
+        | Change::SetTableOptions { table, .. } = change
         {
             if created.contains(&table) {
                 continue;
@@ -321,6 +322,47 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     format!("the comment on table `{table}` differs between schema.sql and the migrations"),
                 )
                 .help("add a migration with `COMMENT ON TABLE ...`, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
+            Change::SetIndexOptions {
+                table,
+                index,
+                from,
+                to,
+            } => {
+                let origin = declared
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.indexes.get(index))
+                    .map(|i| i.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "index `{index}` on `{table}` differs between schema.sql and the migrations: storage parameters ({}) in schema.sql, ({}) after the migrations",
+                        to.to_sql(),
+                        from.to_sql()
+                    ),
+                )
+                .help("add a migration with the `ALTER INDEX ... SET (...)` / `RESET (...)` that does it, or fix schema.sql");
+                if let Some(o) = origin {
+                    d = d.at(&o);
+                }
+                d
+            }
+            Change::SetTableOptions { table, from, to } => {
+                let origin = declared.tables.get(table).map(|t| t.origin.clone());
+                let mut d = Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "table `{table}` differs between schema.sql and the migrations: storage parameters ({}) in schema.sql, ({}) after the migrations",
+                        to.to_sql(),
+                        from.to_sql()
+                    ),
+                )
+                .help("add a migration with the `ALTER TABLE ... SET (...)` / `RESET (...)` that does it, or fix schema.sql");
                 if let Some(o) = origin {
                     d = d.at(&o);
                 }

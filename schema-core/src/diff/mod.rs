@@ -9,6 +9,8 @@ pub mod drift;
 
 use std::fmt;
 
+use crate::model::StorageParameters;
+
 use crate::model::{
     Column, CompositeType, Constraint, Domain, EnumType, Extension, Index, QualifiedName, Schema,
     Sequence, SqlType, Table,
@@ -269,6 +271,28 @@ pub enum Change {
         /// Its parent, and its bound after.
         to: crate::model::PartitionOf,
     },
+    /// An index whose storage parameters alone differ (`ALTER INDEX ... SET
+    /// (...)` / `RESET (...)`).
+    SetIndexOptions {
+        /// Its table.
+        table: QualifiedName,
+        /// The index's name (in the table's schema).
+        index: String,
+        /// Before.
+        from: StorageParameters,
+        /// After.
+        to: StorageParameters,
+    },
+    /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
+    /// `RESET (...)`).
+    SetTableOptions {
+        /// The table.
+        table: QualifiedName,
+        /// Before.
+        from: StorageParameters,
+        /// After.
+        to: StorageParameters,
+    },
 }
 
 /// The flags of a table that `ALTER TABLE` sets one by one.
@@ -353,6 +377,19 @@ pub(crate) fn column_differences(from: &Column, to: &Column) -> Vec<String> {
         for d in a.differences(b) {
             out.push(format!("identity {d}"));
         }
+    }
+    if from.collation != to.collation {
+        let show = |c: &Option<String>| {
+            c.as_ref().map_or_else(
+                || "default collation".to_string(),
+                |c| format!("COLLATE \"{c}\""),
+            )
+        };
+        out.push(format!(
+            "{} → {}",
+            show(&from.collation),
+            show(&to.collation)
+        ));
     }
     if from.generated != to.generated {
         out.push("generated expression differs".to_string());
@@ -501,6 +538,23 @@ impl fmt::Display for Change {
             Change::SetPartitionBound { table, from, to } => {
                 write!(f, "partition `{table}`: `{}` → `{}`", from.bound, to.bound)
             }
+            Change::SetIndexOptions {
+                table,
+                index,
+                from,
+                to,
+            } => write!(
+                f,
+                "change storage parameters of index `{index}` on `{table}` from ({}) to ({})",
+                from.to_sql(),
+                to.to_sql()
+            ),
+            Change::SetTableOptions { table, from, to } => write!(
+                f,
+                "change storage parameters of table `{table}` from ({}) to ({})",
+                from.to_sql(),
+                to.to_sql()
+            ),
         }
     }
 }
@@ -1348,7 +1402,9 @@ fn phase(c: &Change) -> u8 {
         Change::SetTableComment { .. }
         | Change::SetTableFlags { .. }
         | Change::SetConstraintComment { .. }
-        | Change::SetIndexComment { .. } => 19,
+        | Change::SetIndexComment { .. }
+        | Change::SetTableOptions { .. }
+        | Change::SetIndexOptions { .. } => 19,
         Change::DropExtension(_) => 20,
         Change::DropSchema(_) => 21,
     }
@@ -1992,8 +2048,23 @@ fn compare_tables(
         a == bare_index(b)
     };
     let mut dropped: Vec<Index> = Vec::new();
+    // An index that differs only in its storage parameters is altered in place.
+    let options_only = |f: &Index, t: &Index| {
+        let mut body = bare_index(&renamed_index(f));
+        let differ = body.options != t.options;
+        body.options = t.options.clone();
+        differ && body == bare_index(t)
+    };
     for (name, i) in &from.indexes {
-        if to.indexes.get(name).map(bare_index) != Some(bare_index(&renamed_index(i))) {
+        let target = to.indexes.get(name);
+        if let Some(t) = target.filter(|t| options_only(i, t)) {
+            out.push(Change::SetIndexOptions {
+                table: table.clone(),
+                index: name.clone(),
+                from: i.options.clone(),
+                to: t.options.clone(),
+            });
+        } else if target.map(bare_index) != Some(bare_index(&renamed_index(i))) {
             dropped.push(i.clone());
         }
     }
@@ -2002,7 +2073,7 @@ fn compare_tables(
         let same = from
             .indexes
             .get(name)
-            .is_some_and(|f| bare_index(&renamed_index(f)) == bare_index(i));
+            .is_some_and(|f| bare_index(&renamed_index(f)) == bare_index(i) || options_only(f, i));
         if !same {
             added.push(i.clone());
         }
@@ -2075,6 +2146,13 @@ fn compare_tables(
             table: table.clone(),
             from: TableFlags::of(from),
             to: TableFlags::of(to),
+        });
+    }
+    if from.options != to.options {
+        out.push(Change::SetTableOptions {
+            table: table.clone(),
+            from: from.options.clone(),
+            to: to.options.clone(),
         });
     }
 }

@@ -384,6 +384,10 @@ pub struct Table {
     /// that a partition of this partition can attach to them in turn. Never
     /// part of equality.
     pub attached_indexes: AttachedIndexes,
+    /// Storage parameters: `WITH (fillfactor = 70, toast.autovacuum_enabled = false)`,
+    /// `ALTER TABLE ... SET (...)` / `RESET (...)` (`pg_class.reloptions`, and the
+    /// TOAST table's with a `toast.` prefix).
+    pub options: StorageParameters,
     /// Where the table is declared.
     pub origin: Origin,
     /// `-- schema:` directives written just before the table.
@@ -552,6 +556,7 @@ impl Table {
             partition_by: None,
             partition_of: None,
             attached_indexes: AttachedIndexes::default(),
+            options: StorageParameters::default(),
             origin,
             directives: Directives::default(),
         }
@@ -565,6 +570,37 @@ impl Table {
     /// The column called `name`, mutably.
     pub(crate) fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
         self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Drops an index key's `COLLATE` where it is the collation the key has
+    /// anyway, as PostgreSQL does (`pg_get_indexdef` prints only a different
+    /// one, and an index rebuilt by `ALTER COLUMN ... TYPE` follows the
+    /// column): a column's own collation, or for an expression the one
+    /// collation of the text columns it mentions (`default` when none).
+    pub fn canonical_key_collations(&mut self) {
+        let columns = &self.columns;
+        fn own(col: &Column) -> &str {
+            col.collation.as_deref().unwrap_or("default")
+        }
+        for index in self.indexes.values_mut() {
+            for key in &mut index.keys {
+                let implied = match &key.part {
+                    IndexPart::Column(c) => columns.iter().find(|col| col.name == *c).map(own),
+                    IndexPart::Expression(e) => {
+                        let mut found = columns
+                            .iter()
+                            .filter(|col| col.data_type.is_collatable())
+                            .filter(|col| mentions::expression_mentions(e, &col.name))
+                            .map(own);
+                        let first = found.next().unwrap_or("default");
+                        found.all(|c| c == first).then_some(first)
+                    }
+                };
+                if implied.is_some() && key.collation.as_deref() == implied {
+                    key.collation = None;
+                }
+            }
+        }
     }
 
     /// The primary key constraint, if any.
@@ -603,6 +639,10 @@ pub struct Column {
     pub generated: Option<Expression>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// `COLLATE name`: the collation's name as PostgreSQL keeps it (folded
+    /// unless quoted; a `pg_catalog.`/`public.` qualifier dropped); `None` for
+    /// the type's default collation (`COLLATE "default"` included).
+    pub collation: Option<String>,
     /// Where the column is declared.
     pub origin: Origin,
     /// `-- schema:` directives written on or just before the column.
@@ -813,6 +853,9 @@ pub struct Index {
     pub predicate: Option<Expression>,
     /// `COMMENT ON INDEX`.
     pub comment: Option<String>,
+    /// Storage parameters: `WITH (fillfactor = 50, fastupdate = off)`
+    /// (`pg_class.reloptions` of the index).
+    pub options: StorageParameters,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -842,6 +885,76 @@ pub struct OperatorClass {
     pub schema: Option<String>,
     /// The class's name, folded unless quoted.
     pub name: String,
+}
+
+/// Storage parameters (`pg_class.reloptions`): names and values as PostgreSQL
+/// stores them (names folded, values as written: `fillfactor=70`,
+/// `autovacuum_enabled=off`), in the order PostgreSQL keeps them. Two lists
+/// are equal when they hold the same pairs, whatever their order.
+#[derive(Debug, Clone, Default)]
+pub struct StorageParameters(pub Vec<(String, String)>);
+
+impl PartialEq for StorageParameters {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().all(|p| other.0.contains(p))
+    }
+}
+impl Eq for StorageParameters {}
+
+impl StorageParameters {
+    /// True when no parameter is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `SET (name = value)`: as PostgreSQL does, a parameter set again moves
+    /// to the end with its new value.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((name.to_string(), value.to_string()));
+    }
+
+    /// `RESET (name)`.
+    pub fn reset(&mut self, name: &str) {
+        self.0.retain(|(n, _)| n != name);
+    }
+
+    /// `name=value, ...` as `WITH (...)` and `SET (...)` write them.
+    pub fn to_sql(&self) -> String {
+        self.0
+            .iter()
+            .map(|(n, v)| format!("{n}={}", parameter_value(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A storage parameter's value written back so that PostgreSQL stores it
+/// unchanged: a lower-case word or a plain number bare, anything else as a
+/// string constant (which PostgreSQL stores as its contents).
+fn parameter_value(v: &str) -> String {
+    let word = v.starts_with(|c: char| c.is_ascii_lowercase())
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let number = digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && !digits.ends_with('.')
+        && (digits == "0" || !digits.starts_with('0') || digits.starts_with("0."));
+    if word || number {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "''"))
+    }
 }
 
 /// A column or an expression in an index.

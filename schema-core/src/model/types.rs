@@ -93,6 +93,19 @@ pub enum SqlType {
     Named(QualifiedName),
 }
 
+impl SqlType {
+    /// Whether values of the type have a collation: the text types (and
+    /// arrays of them); a named type may (a domain over text) or may not (an
+    /// enum), so it counts as one.
+    pub fn is_collatable(&self) -> bool {
+        match self {
+            SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Named(_) => true,
+            SqlType::Array(inner) => inner.is_collatable(),
+            _ => false,
+        }
+    }
+}
+
 /// A type as written in a column definition: the canonical type and whether it
 /// was one of the `serial` pseudo-types.
 #[derive(Debug, Clone, PartialEq, Eq)]

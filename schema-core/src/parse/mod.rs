@@ -15,7 +15,7 @@ pub mod keywords;
 
 use std::sync::Arc;
 
-use sqlparser::ast::Statement;
+use sqlparser::ast::{ObjectName, SqlOption, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
@@ -115,6 +115,18 @@ pub enum ParsedStatement {
         /// The comment, `None` for `IS NULL`.
         comment: Option<String>,
     },
+    /// `ALTER INDEX [IF EXISTS] name SET (...)` / `RESET (...)` (sqlparser
+    /// reads only `RENAME` there): the index's storage parameters.
+    AlterIndexOptions {
+        /// The index name.
+        index: ObjectName,
+        /// `IF EXISTS`.
+        if_exists: bool,
+        /// `SET (name = value, ...)`; empty for `RESET`.
+        set: Vec<SqlOption>,
+        /// `RESET (name, ...)`; empty for `SET`.
+        reset: Vec<ObjectName>,
+    },
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
     /// not read: ownership is not modelled yet, so it is read and ignored.
     OwnerTo {
@@ -145,6 +157,10 @@ pub struct ParsedFile {
     /// parts. The statement that held one checks it is the name PostgreSQL
     /// would choose anyway, or refuses it.
     pub sequence_names: Vec<(u32, u32, Vec<String>)>,
+    /// `ALTER [COLUMN] c [SET DATA] TYPE t COLLATE name` of `ALTER TABLE`
+    /// (sqlparser reads no `COLLATE` there), taken out of the text: the line
+    /// and column of the column's name, and the collation's name parts.
+    pub type_collations: Vec<(u32, u32, Vec<String>)>,
     /// A bound of how deep its expressions nest ([`depth`]), which decides
     /// whether applying it needs a stack of its own.
     pub deepest: usize,
@@ -521,6 +537,55 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     })
 }
 
+/// Whether the statement is `ALTER INDEX [IF EXISTS] name SET (` or `RESET (`,
+/// without consuming anything.
+fn peek_alter_index_options(parser: &Parser<'_>) -> bool {
+    let is = |n: usize, k: Keyword| matches!(parser.peek_nth_token(n).token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let mut n = if is(2, Keyword::IF) && is(3, Keyword::EXISTS) {
+        4
+    } else {
+        2
+    };
+    loop {
+        if word_value(&parser.peek_nth_token(n).token).is_none() {
+            return false;
+        }
+        n += 1;
+        if parser.peek_nth_token(n).token == Token::Period {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    (is(n, Keyword::SET) || is(n, Keyword::RESET))
+        && parser.peek_nth_token(n + 1).token == Token::LParen
+}
+
+/// Reads `ALTER INDEX [IF EXISTS] name SET (...)` / `RESET (...)` with
+/// sqlparser's own readers of names and options.
+fn parse_alter_index_options(parser: &mut Parser<'_>) -> Result<ParsedStatement, ParserError> {
+    parser.expect_keyword(Keyword::ALTER)?;
+    parser.expect_keyword(Keyword::INDEX)?;
+    let if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let index = parser.parse_object_name(false)?;
+    let (mut set, mut reset) = (Vec::new(), Vec::new());
+    if parser.parse_keyword(Keyword::SET) {
+        parser.expect_token(&Token::LParen)?;
+        set = parser.parse_comma_separated(Parser::parse_sql_option)?;
+    } else {
+        parser.expect_keyword(Keyword::RESET)?;
+        parser.expect_token(&Token::LParen)?;
+        reset = parser.parse_comma_separated(|p| p.parse_object_name(false))?;
+    }
+    parser.expect_token(&Token::RParen)?;
+    Ok(ParsedStatement::AlterIndexOptions {
+        index,
+        if_exists,
+        set,
+        reset,
+    })
+}
+
 /// Reads `COMMENT ON CONSTRAINT name ON [DOMAIN] table IS {'text' | NULL}`.
 fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatement, ParserError> {
     parser.expect_keyword_is(Keyword::COMMENT)?;
@@ -668,6 +733,102 @@ fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<Stri
     found
 }
 
+/// Takes `COLLATE name` out of `ALTER [COLUMN] c [SET DATA] TYPE t COLLATE
+/// name` (an `ALTER TABLE` operation sqlparser cannot read whole), keeping
+/// every location, and returns where each column name was with the
+/// collation's name parts. `ALTER` must follow a name or a comma (not start a
+/// statement), and the type runs to the first `COLLATE`, `USING`, `,` or `;`
+/// outside parentheses.
+fn blank_type_collations(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<String>)> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let keyword = |k: usize, word: Keyword| {
+        significant.get(k).is_some_and(|&i| {
+            matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word)
+        })
+    };
+    let mut found = Vec::new();
+    let mut blank = Vec::new();
+    for k in 1..significant.len() {
+        let after_name = matches!(
+            tokens[significant[k - 1]].token,
+            Token::Word(_) | Token::Comma
+        );
+        if !keyword(k, Keyword::ALTER) || !after_name || keyword(k - 1, Keyword::ALTER) {
+            continue;
+        }
+        let mut c = k + 1;
+        if keyword(c, Keyword::COLUMN) {
+            c += 1;
+        }
+        let Some(&column) = significant.get(c) else {
+            continue;
+        };
+        if word_value(&tokens[column].token).is_none() {
+            continue;
+        }
+        let mut t = c + 1;
+        if keyword(t, Keyword::SET) && keyword(t + 1, Keyword::DATA) {
+            t += 2;
+        }
+        if !keyword(t, Keyword::TYPE) {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = t + 1;
+        while let Some(&i) = significant.get(end) {
+            match &tokens[i].token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth = depth.saturating_sub(1),
+                Token::Comma | Token::SemiColon if depth == 0 => break,
+                Token::Word(w)
+                    if depth == 0
+                        && w.quote_style.is_none()
+                        && matches!(w.keyword, Keyword::COLLATE | Keyword::USING) =>
+                {
+                    break;
+                }
+                _ => {}
+            }
+            end += 1;
+        }
+        if !keyword(end, Keyword::COLLATE) {
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut stop = end + 1;
+        while let Some(v) = significant
+            .get(stop)
+            .and_then(|&i| word_value(&tokens[i].token))
+        {
+            parts.push(v);
+            stop += 1;
+            if significant
+                .get(stop)
+                .is_some_and(|&i| tokens[i].token == Token::Period)
+            {
+                stop += 1;
+            } else {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let (line, col) = line_col(&tokens[column]);
+        found.push((line, col, parts));
+        blank.extend(significant[end..stop].iter().copied());
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+    found
+}
+
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
@@ -677,6 +838,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         statements: Vec::new(),
         directives: Vec::new(),
         sequence_names: Vec::new(),
+        type_collations: Vec::new(),
         deepest: 0,
     };
     let dialect = PostgreSqlDialect {};
@@ -712,6 +874,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     blank_create_index_on_only(&mut tokens);
     let lines = Lines::new(text);
     file.sequence_names = blank_sequence_names(&mut tokens);
+    file.type_collations = blank_type_collations(&mut tokens);
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
     file.deepest = deepest;
     let mut parser = Parser::new(&dialect)
@@ -754,8 +917,10 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
         let comment_on_constraint = kind.starts_with("COMMENT ON CONSTRAINT");
+        let index_options = kind.starts_with("ALTER INDEX") && peek_alter_index_options(&parser);
         if attributes
             || comment_on_constraint
+            || index_options
             || kind.starts_with("CREATE DOMAIN")
             || kind.starts_with("ALTER DOMAIN")
         {
@@ -764,6 +929,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .map(|a| ParsedStatement::AlterAttributes(Box::new(a)))
             } else if comment_on_constraint {
                 parse_comment_on_constraint(&mut parser)
+            } else if index_options {
+                parse_alter_index_options(&mut parser)
             } else if kind.starts_with("CREATE") {
                 domains::parse_create_domain(&mut parser)
                     .map(|d| ParsedStatement::CreateDomain(Box::new(d)))
@@ -912,6 +1079,8 @@ const UNREADABLE_CLAUSES: &[(&str, &str, &str)] = &[
     ("set", "without", "SET WITHOUT"),
     ("using", "index", "USING INDEX TABLESPACE"),
     ("cluster", "on", "CLUSTER ON"),
+    // A constraint's index parameters: sqlparser does not read them.
+    ("with", "", "WITH (...) of a constraint's index"),
 ];
 
 /// Line `line` (1-based) of `source`, as diagnostics count columns: without

@@ -21,7 +21,7 @@ use crate::model::names::quote_ident;
 use crate::model::{
     Column, CompositeType, Constraint, ConstraintKind, Domain, EnumType, Extension, Identity,
     Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SequenceType,
-    SqlType, Table,
+    SqlType, StorageParameters, Table,
 };
 
 pub use loss::{data_loss, narrows};
@@ -162,6 +162,9 @@ pub trait Renderer {
             self.ident(&c.name),
             self.column_type(&c.data_type)?
         );
+        if let Some(collation) = &c.collation {
+            out.push_str(&format!(" COLLATE {}", self.ident(collation)));
+        }
         if let Some(g) = &c.generated {
             out.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
         }
@@ -313,6 +316,9 @@ pub trait Renderer {
         if i.nulls_not_distinct {
             out.push_str(" NULLS NOT DISTINCT");
         }
+        if !i.options.is_empty() {
+            out.push_str(&format!(" WITH ({})", i.options.to_sql()));
+        }
         if let Some(p) = &i.predicate {
             out.push_str(&format!(" WHERE {p}"));
         }
@@ -415,6 +421,15 @@ pub trait Renderer {
             Change::SetPartitionBound { table, from, to } => {
                 self.render_set_partition_bound(cx, table, from, to)
             }
+            Change::SetTableOptions { table, from, to } => {
+                self.render_set_table_options(cx, table, from, to)
+            }
+            Change::SetIndexOptions {
+                table,
+                index,
+                from,
+                to,
+            } => self.render_set_index_options(cx, table, index, from, to),
         }
     }
 
@@ -1167,6 +1182,46 @@ pub trait Renderer {
             .collect())
     }
 
+    /// [`Change::SetTableOptions`]: `ALTER TABLE ... RESET (...)` for the
+    /// parameters `to` drops, then `SET (...)` for those it sets or changes.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_table_options(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        from: &StorageParameters,
+        to: &StorageParameters,
+    ) -> Rendered {
+        Ok(set_storage_parameters(
+            &format!("ALTER TABLE {}", self.object_name(table)),
+            from,
+            to,
+        ))
+    }
+
+    /// [`Change::SetIndexOptions`]: `ALTER INDEX ... RESET (...)` for the
+    /// parameters `to` drops, then `SET (...)` for those it sets or changes.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_index_options(
+        &self,
+        _cx: &Context<'_>,
+        table: &QualifiedName,
+        index: &str,
+        from: &StorageParameters,
+        to: &StorageParameters,
+    ) -> Rendered {
+        let name = QualifiedName::new(table.schema.clone(), index.to_string());
+        Ok(set_storage_parameters(
+            &format!("ALTER INDEX {}", self.object_name(&name)),
+            from,
+            to,
+        ))
+    }
+
     /// What the change at hand adds after every change of the list: by
     /// default the owner of a created sequence (its column exists by then).
     ///
@@ -1236,4 +1291,37 @@ pub trait Renderer {
         let _ = origin;
         Ok(Statement::new(format!("{text};")))
     }
+}
+
+/// `prefix RESET (...)` for the parameters `to` drops, then `prefix SET
+/// (...)` for those it sets or changes (`prefix` is `ALTER TABLE t` or
+/// `ALTER INDEX i`).
+fn set_storage_parameters(
+    prefix: &str,
+    from: &StorageParameters,
+    to: &StorageParameters,
+) -> Vec<Statement> {
+    let reset: Vec<&str> = from
+        .0
+        .iter()
+        .filter(|(n, _)| to.get(n).is_none())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let set = StorageParameters(
+        to.0.iter()
+            .filter(|(n, v)| from.get(n) != Some(v.as_str()))
+            .cloned()
+            .collect(),
+    );
+    let mut out = Vec::new();
+    if !reset.is_empty() {
+        out.push(Statement::new(format!(
+            "{prefix} RESET ({});",
+            reset.join(", ")
+        )));
+    }
+    if !set.is_empty() {
+        out.push(Statement::new(format!("{prefix} SET ({});", set.to_sql())));
+    }
+    out
 }

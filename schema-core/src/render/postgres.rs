@@ -216,6 +216,9 @@ pub(super) fn create_table<R: Renderer + ?Sized>(
     if let Some(key) = &t.partition_by {
         head.push_str(&format!(" PARTITION BY {key}"));
     }
+    if !t.options.is_empty() {
+        head.push_str(&format!(" WITH ({})", t.options.to_sql()));
+    }
     head.push(';');
     let mut out = vec![Statement::new(head)];
     if let Some(comment) = &t.comment {
@@ -253,6 +256,8 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
         });
     }
     let type_changes = from.data_type != to.data_type;
+    // A new collation is `TYPE ... COLLATE`; PostgreSQL rebuilds the indexes.
+    let retype = type_changes || from.collation != to.collation;
     let default_changes = from.default != to.default;
     if from.identity.is_some() && to.identity.is_none() {
         out.push(Statement::new(format!("{prefix} DROP IDENTITY;")));
@@ -260,13 +265,18 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
     if type_changes && from.default.is_some() {
         out.push(Statement::new(format!("{prefix} DROP DEFAULT;")));
     }
-    if type_changes {
+    if retype {
         let ty = r.column_type(&to.data_type)?;
         let from_string = matches!(
             from.data_type,
             SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)
         );
-        let using = if converts_without_using(&from.data_type, &to.data_type) {
+        let collate = to
+            .collation
+            .as_ref()
+            .map(|c| format!(" COLLATE {}", r.ident(c)))
+            .unwrap_or_default();
+        let using = if !type_changes || converts_without_using(&from.data_type, &to.data_type) {
             String::new()
         } else if from_string {
             format!(" USING {}::{ty}", r.ident(&to.name))
@@ -275,7 +285,9 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
             // every type reads and writes.
             format!(" USING {}::text::{ty}", r.ident(&to.name))
         };
-        out.push(Statement::new(format!("{prefix} TYPE {ty}{using};")));
+        out.push(Statement::new(format!(
+            "{prefix} TYPE {ty}{collate}{using};"
+        )));
     }
     if (type_changes || default_changes) && to.default.is_some() {
         if let Some(d) = &to.default {

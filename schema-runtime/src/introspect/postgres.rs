@@ -17,7 +17,7 @@ use schema_core::model::{
     Attribute, Column, CompositeType, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives,
     Domain, DomainCheck, EnumType, Exclusion, ExclusionElement, Expression, Extension, ForeignKey,
     Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass, PartitionOf, QualifiedName,
-    ReferentialAction, Sequence, SequenceOptions, SequenceType, SqlType, Table,
+    ReferentialAction, Sequence, SequenceOptions, SequenceType, SqlType, StorageParameters, Table,
 };
 use schema_core::parse::apply::{
     operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
@@ -120,6 +120,20 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     Ok(schema)
 }
 
+/// `pg_class.reloptions` (`name=value` entries) as the model keeps them,
+/// each name with `prefix` (`toast.` for the TOAST table's).
+fn storage_parameters(entries: Vec<String>, prefix: &str) -> StorageParameters {
+    StorageParameters(
+        entries
+            .into_iter()
+            .map(|e| match e.split_once('=') {
+                Some((n, v)) => (format!("{prefix}{n}"), v.to_string()),
+                None => (format!("{prefix}{e}"), String::new()),
+            })
+            .collect(),
+    )
+}
+
 /// Tables by oid.
 fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<u32, Table>> {
     let rows = tx
@@ -127,12 +141,15 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
             "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
                     c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity,
                     CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-                    pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid)
+                    pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid),
+                    COALESCE(c.reloptions, '{}')::text[],
+                    COALESCE(tc.reloptions, '{}')::text[]
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_inherits h ON h.inhrelid = c.oid AND c.relispartition
              LEFT JOIN pg_class pc ON pc.oid = h.inhparent
              LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+             LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
              WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
                AND c.relname::text NOT LIKE '\\_schema\\_%'",
             &[&schemas],
@@ -170,6 +187,11 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
                 })?,
             });
         }
+        table.options = storage_parameters(row.get(11), "");
+        table
+            .options
+            .0
+            .extend(storage_parameters(row.get(12), "toast.").0);
         tables.insert(row.get::<_, u32>(0), table);
     }
     Ok(tables)
@@ -210,7 +232,9 @@ fn read_columns(
                 a.attgenerated::text, col_description(a.attrelid, a.attnum),
                 un.nspname::text, ut.typname::text, t.typcategory = 'A' AND t.typelem <> 0,
                 sq.seqtypid::regtype::text, sq.seqincrement, sq.seqmin, sq.seqmax,
-                sq.seqstart, sq.seqcache, sq.seqcycle
+                sq.seqstart, sq.seqcache, sq.seqcycle,
+                (SELECT co.collname::text FROM pg_collation co
+                 WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation)
          FROM pg_attribute a
          JOIN pg_type t ON t.oid = a.atttypid
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0
@@ -293,6 +317,7 @@ fn read_columns(
             identity_options,
             generated,
             comment: row.get(7),
+            collation: row.get(18),
             origin: origin(),
             directives: Directives::default(),
         });
@@ -498,7 +523,8 @@ fn read_indexes(
     let sql = format!(
         "SELECT i.indexrelid, i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
                 i.indnkeyatts::int8, pg_get_expr(i.indpred, i.indrelid), {},
-                pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')
+                pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class'),
+                COALESCE(ic.reloptions, '{{}}')::text[]
          FROM pg_index i
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam
@@ -585,6 +611,7 @@ fn read_indexes(
                 nulls_not_distinct: row.get(7),
                 predicate,
                 comment: row.get(9),
+                options: storage_parameters(row.get(10), ""),
                 origin: origin(),
             },
         );

@@ -114,7 +114,9 @@ pub fn introspect(conn: &Connection) -> std::result::Result<Schema, IntrospectEr
             continue;
         }
         let stored = stored::read_table(&sql).map_err(|m| catalog(format!("table `{name}`"), m))?;
-        let table = read_table(conn, &name, &stored, &mut schema, &mut enum_owner)?;
+        let mut table = read_table(conn, &name, &stored, &mut schema, &mut enum_owner)?;
+        // SQLite reports a key's collation even when it is its column's.
+        table.canonical_key_collations();
         schema.tables.insert(table.name.clone(), table);
     }
     resolve_referenced_columns(conn, &mut schema)?;
@@ -246,6 +248,11 @@ fn read_table(
             identity_options: None,
             generated: None,
             comment: None,
+            // SQLite's default, `BINARY`, is no collation in the model.
+            collation: column_text
+                .and_then(|c| c.collation.as_deref())
+                .map(str::to_ascii_lowercase)
+                .filter(|c| c != "binary"),
             origin: origin(),
             directives: Directives::default(),
         };
@@ -605,6 +612,7 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
             nulls_not_distinct: false,
             predicate: None,
             comment: None,
+            options: Default::default(),
             origin: origin(),
         };
         for ((cid, column, descending, coll), (text, nulls)) in keys.into_iter().zip(&stored.keys) {
@@ -866,6 +874,8 @@ mod stored {
         pub(super) marker: Option<String>,
         /// `GENERATED ALWAYS AS (expr)` / `AS (expr)`.
         pub(super) generated: Option<String>,
+        /// `COLLATE name` (outside parentheses), as written.
+        pub(super) collation: Option<String>,
     }
 
     /// A constraint as declared.
@@ -936,11 +946,23 @@ mod stored {
                     _ => None,
                 };
                 let generated = constraints(sql, &tokens[1..], Some(&name), &mut out.constraints)?;
+                let mut depth = 0usize;
+                let mut collation = None;
+                for (i, t) in tokens.iter().enumerate().skip(1) {
+                    if is_punct(Some(t), '(') {
+                        depth += 1;
+                    } else if is_punct(Some(t), ')') {
+                        depth = depth.saturating_sub(1);
+                    } else if depth == 0 && is_kw(Some(t), "collate") {
+                        collation = self::name(tokens.get(i + 1));
+                    }
+                }
                 out.columns.push(Column {
                     name,
                     declared,
                     marker,
                     generated,
+                    collation,
                 });
             }
         }

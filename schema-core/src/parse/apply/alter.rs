@@ -5,6 +5,7 @@ use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, GeneratedAs, Ident, ObjectType, RenameTableNameKind,
 };
 
+use super::storage::Owner;
 use super::tables::column_default;
 use super::{Cx, Mode, Res};
 use crate::diagnostic::{Diagnostic, codes};
@@ -196,11 +197,23 @@ impl Cx<'_> {
             AlterTableOperation::DetachPartition { .. } => {
                 Err(self.refuse_clause("DETACH PARTITION", &["DETACH", "PARTITION"], "ALTER TABLE"))
             }
-            AlterTableOperation::SetOptionsParens { .. } => {
-                Err(self.refuse_clause("SET (...)", &["SET"], "ALTER TABLE"))
+            AlterTableOperation::SetOptionsParens { options } => {
+                let written = self.written_options(options)?;
+                let set = self.storage_parameters(&written, Owner::Table, false)?;
+                let table = self.table_mut(name, &origin)?;
+                for (n, v) in set {
+                    table.options.set(&n, v.as_deref().unwrap_or("true"));
+                }
+                self.check_toast_parameters(name)
             }
-            AlterTableOperation::ResetOptions { .. } => {
-                Err(self.refuse_clause("RESET (...)", &["RESET"], "ALTER TABLE"))
+            AlterTableOperation::ResetOptions { options } => {
+                let written: Vec<_> = options.iter().map(|n| self.written_name(n)).collect();
+                let reset = self.storage_parameters(&written, Owner::Table, true)?;
+                let table = self.table_mut(name, &origin)?;
+                for (n, _) in reset {
+                    table.options.reset(&n);
+                }
+                Ok(())
             }
             AlterTableOperation::SetLogged => {
                 self.table_mut(name, &origin)?.unlogged = false;
@@ -344,6 +357,18 @@ impl Cx<'_> {
                     .help("serial is only a shorthand in CREATE TABLE / ADD COLUMN; use an integer type with a default"));
                 }
                 self.check_type_exists(&spec.ty, &at)?;
+                // Without `COLLATE`, the column takes the new type's default.
+                let written = self.file.type_collations.iter().find(|(line, col, _)| {
+                    (u64::from(*line), u64::from(*col))
+                        == (column.span.start.line, column.span.start.column)
+                });
+                let collation = match written {
+                    Some((line, col, parts)) => {
+                        let at = crate::diagnostic::Origin::new(&self.file.source, *line, *col);
+                        self.collation_of_parts(parts, &at, &spec.ty)?
+                    }
+                    None => None,
+                };
                 let c = self.column_mut(table, column)?;
                 if let Some(options) = &mut c.identity_options {
                     // The identity's sequence takes the column's new type.
@@ -365,6 +390,10 @@ impl Cx<'_> {
                     }
                 }
                 c.data_type = spec.ty;
+                c.collation = collation;
+                if let Some(t) = self.schema.tables.get_mut(table) {
+                    t.canonical_key_collations();
+                }
                 Ok(())
             }
             other => Err(self.unsupported(format!("`ALTER COLUMN ... {other}`"))),

@@ -3,11 +3,15 @@
 
 use sqlparser::ast::{CreateIndex, Expr, IndexColumn, IndexType, ObjectName, OrderBySort};
 
+use super::storage::Owner;
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::model::names::{self, fold_ident, object_name_parts};
 use crate::model::types::TypeSpec;
-use crate::model::{Expression, Index, IndexKey, IndexPart, OperatorClass, QualifiedName, SqlType};
+use crate::model::{
+    Expression, Index, IndexKey, IndexPart, OperatorClass, QualifiedName, SqlType,
+    StorageParameters,
+};
 
 /// The column name of an index key written as a plain column, if it is one.
 pub(super) fn plain_column(e: &Expr) -> Option<String> {
@@ -198,9 +202,6 @@ impl Cx<'_> {
             self.check_name(c, "column")?;
         }
         let at = self.at_name(&ci.table_name);
-        if !with.is_empty() {
-            return Err(self.refuse_clause("WITH (...)", &["WITH"], "CREATE INDEX"));
-        }
         if *r#async || !index_options.is_empty() || !alter_options.is_empty() {
             return Err(self.unsupported("index options other than PostgreSQL's"));
         }
@@ -214,6 +215,11 @@ impl Cx<'_> {
             Some(IndexType::Bloom) => "bloom".into(),
             Some(IndexType::Custom(i)) => fold_ident(i),
         };
+        let written = self.written_expressions(with)?;
+        let mut options = StorageParameters::default();
+        for (n, v) in self.storage_parameters(&written, Owner::Index(&method), false)? {
+            options.set(&n, v.as_deref().unwrap_or("true"));
+        }
         let mut keys = Vec::new();
         let mut addition = Vec::new();
         for c in columns {
@@ -294,11 +300,12 @@ impl Cx<'_> {
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             predicate: ci.predicate.as_ref().map(Expression::from_ast),
             comment: None,
+            options,
             origin,
         };
-        self.table_mut(&table_name, &at)?
-            .indexes
-            .insert(name, index);
+        let table = self.table_mut(&table_name, &at)?;
+        table.indexes.insert(name, index);
+        table.canonical_key_collations();
         Ok(())
     }
 

@@ -21,6 +21,7 @@ mod namespaces;
 mod partitions;
 pub use partitions::{partition_bound_from_text, partition_key_from_text};
 mod sequences;
+mod storage;
 mod tables;
 mod types;
 
@@ -399,6 +400,12 @@ impl<'a> Cx<'a> {
             } => {
                 return self.comment_on_constraint(constraint, table, *domain, comment.clone());
             }
+            ParsedStatement::AlterIndexOptions {
+                index,
+                if_exists,
+                set,
+                reset,
+            } => return self.alter_index_options(index, *if_exists, set, reset),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {

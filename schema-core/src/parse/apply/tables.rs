@@ -5,6 +5,7 @@
 use sqlparser::ast::{ColumnDef, ColumnOption, CreateTable, Expr, GeneratedAs};
 
 use super::constraints::{PendingConstraint, merge_duplicate_keys};
+use super::storage::Owner;
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::directive::Directive;
@@ -88,7 +89,8 @@ impl Cx<'_> {
         } = ct;
         let options_clause = match table_options {
             sqlparser::ast::CreateTableOptions::None => None,
-            sqlparser::ast::CreateTableOptions::With(_) => Some(("WITH (...)", &["WITH"][..])),
+            // Modelled: `Table::options`, set by `create_table`.
+            sqlparser::ast::CreateTableOptions::With(_) => None,
             sqlparser::ast::CreateTableOptions::Plain(_) => {
                 Some(("TABLESPACE", &["TABLESPACE"][..]))
             }
@@ -232,8 +234,16 @@ impl Cx<'_> {
         let mut table = Table::new(name.clone(), self.at_name(&ct.name));
         table.directives = Directives(self.directives.clone());
         table.unlogged = ct.unlogged;
+        if let sqlparser::ast::CreateTableOptions::With(options) = &ct.table_options {
+            let written = self.written_options(options)?;
+            for (n, v) in self.storage_parameters(&written, Owner::Table, false)? {
+                table.options.set(&n, v.as_deref().unwrap_or("true"));
+            }
+        }
         self.schema.tables.insert(name.clone(), table);
-        let result = self.fill_table(&name, ct);
+        let result = self
+            .fill_table(&name, ct)
+            .and_then(|()| self.check_toast_parameters(&name));
         if result.is_err() {
             // Leave no half-built table behind: later statements see a clean state.
             self.schema.tables.remove(&name);
@@ -323,6 +333,7 @@ impl Cx<'_> {
             identity_options: None,
             generated: None,
             comment: None,
+            collation: None,
             origin: at.clone(),
             directives: Directives(directives),
         };
@@ -333,15 +344,15 @@ impl Cx<'_> {
                 ColumnOption::Null => saw_null = true,
                 ColumnOption::NotNull => column.nullable = false,
                 ColumnOption::Default(e) => {
-                    if matches!(e, Expr::Collate { .. }) {
-                        // PostgreSQL reads `DEFAULT 'x' COLLATE "C"` as the
-                        // column's collation, which the model does not carry.
-                        return Err(self.refuse_clause(
-                            "COLLATE",
-                            &["COLLATE"],
-                            "column definition",
-                        ));
-                    }
+                    // PostgreSQL reads `DEFAULT 'x' COLLATE "C"` as the
+                    // column's collation after its default.
+                    let e = match e {
+                        Expr::Collate { expr, collation } => {
+                            column.collation = self.column_collation(collation, &spec.ty)?;
+                            &**expr
+                        }
+                        e => e,
+                    };
                     if !crate::model::expr::is_bare_default(e) {
                         return Err(Diagnostic::error(
                                 codes::SYNTAX,
@@ -413,8 +424,8 @@ impl Cx<'_> {
                         return Err(self.unsupported("a generated column without expression"));
                     }
                 },
-                ColumnOption::Collation(_) => {
-                    return Err(self.refuse_clause("COLLATE", &["COLLATE"], "column definition"));
+                ColumnOption::Collation(name) => {
+                    column.collation = self.column_collation(name, &spec.ty)?;
                 }
                 other => {
                     return Err(Diagnostic::error(
@@ -469,6 +480,64 @@ impl Cx<'_> {
         let t = self.table_mut(table, &at)?;
         t.columns.push(column);
         Ok(())
+    }
+}
+
+impl Cx<'_> {
+    /// A column's `COLLATE name` as the model keeps it: unqualified when in
+    /// `pg_catalog` or `public`, `None` for `default` (the type's own); an
+    /// error for a type without collations.
+    pub(super) fn column_collation(
+        &self,
+        name: &sqlparser::ast::ObjectName,
+        ty: &crate::model::SqlType,
+    ) -> Res<Option<String>> {
+        let parts = crate::model::names::object_name_parts(name);
+        self.collation_of_parts(&parts, &self.at_span(name), ty)
+    }
+
+    /// [`Self::column_collation`] of a name already split into its parts.
+    pub(super) fn collation_of_parts(
+        &self,
+        parts: &[String],
+        at: &crate::diagnostic::Origin,
+        ty: &crate::model::SqlType,
+    ) -> Res<Option<String>> {
+        use crate::model::SqlType;
+        let collation = match parts {
+            [name] => name.clone(),
+            [schema, name] if schema == "pg_catalog" || schema == "public" => name.clone(),
+            _ => {
+                return Err(Diagnostic::error(
+                    codes::UNSUPPORTED_FEATURE,
+                    format!(
+                        "collation `{}` is qualified with a schema the model does not carry: \
+                         only `pg_catalog` and `public` collations are supported",
+                        parts.join(".")
+                    ),
+                )
+                .at(at)
+                .help("write the collation unqualified, or in `pg_catalog` or `public`"));
+            }
+        };
+        let mut base = ty;
+        while let SqlType::Array(inner) = base {
+            base = inner;
+        }
+        let collatable = match base {
+            SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => true,
+            SqlType::Named(n) => !self.schema.enums.contains_key(n),
+            _ => false,
+        };
+        if !collatable {
+            return Err(Diagnostic::error(
+                codes::SYNTAX,
+                format!("collations are not supported by type `{ty}`"),
+            )
+            .at(at)
+            .help("remove `COLLATE`: only text types (text, varchar, char) have a collation"));
+        }
+        Ok((collation != "default").then_some(collation))
     }
 }
 

@@ -285,6 +285,11 @@ impl Sqlite {
             other => declared_type(other)?,
         };
         let mut out = format!("{} {declared}", quoted(&c.name));
+        if let Some(collation) = &c.collation {
+            let collation =
+                sqlite_collation(collation).map_err(|e| format!("{e} (column `{}`)", c.name))?;
+            out.push_str(&format!(" COLLATE {collation}"));
+        }
         if let Some(g) = &c.generated {
             out.push_str(&format!(
                 " GENERATED ALWAYS AS ({}) STORED",
@@ -385,6 +390,13 @@ impl Sqlite {
                 i.name
             ));
         }
+        if !i.options.is_empty() {
+            return Err(format!(
+                "SQLite has no storage parameters, not `WITH ({})` (index `{}`)",
+                i.options.to_sql(),
+                i.name
+            ));
+        }
         let mut keys = Vec::new();
         for k in &i.keys {
             let mut s = match &k.part {
@@ -398,18 +410,8 @@ impl Sqlite {
                 ));
             }
             if let Some(c) = &k.collation {
-                match c.to_ascii_lowercase().as_str() {
-                    "binary" | "nocase" | "rtrim" => {
-                        s.push_str(&format!(" COLLATE {}", c.to_ascii_uppercase()));
-                    }
-                    _ => {
-                        return Err(format!(
-                            "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, \
-                             not `{c}` (index `{}`)",
-                            i.name
-                        ));
-                    }
-                }
+                let c = sqlite_collation(c).map_err(|e| format!("{e} (index `{}`)", i.name))?;
+                s.push_str(&format!(" COLLATE {c}"));
             }
             if k.descending {
                 s.push_str(" DESC");
@@ -663,6 +665,26 @@ impl Renderer for Sqlite {
             Change::SetTableFlags { table, .. } => Err(format!(
                 "SQLite has no row-level security; remove the `ROW LEVEL SECURITY` statements of table `{table}`"
             )),
+            Change::CreateTable(t) if !t.options.is_empty() => Err(format!(
+                "SQLite has no storage parameters; remove `WITH ({})` from the `CREATE TABLE` of `{}`",
+                t.options.to_sql(),
+                t.name
+            )),
+            Change::SetIndexOptions { index, .. } => Err(format!(
+                "SQLite has no storage parameters; remove the `SET (...)`/`RESET (...)` of index `{index}`"
+            )),
+            Change::SetTableOptions { table, .. } => Err(format!(
+                "SQLite has no storage parameters; remove the `SET (...)`/`RESET (...)` of table `{table}`"
+            )),
+            Change::CreateTable(t) if t.columns.iter().any(|c| c.collation.is_some()) => {
+                column_collation_refusal(&t.name, t.columns.iter())
+            }
+            Change::AddColumn { table, column } if column.collation.is_some() => {
+                column_collation_refusal(table, std::iter::once(column))
+            }
+            Change::AlterColumn { table, from, to } if from.collation != to.collation => {
+                column_collation_refusal(table, [from, to].into_iter())
+            }
             _ => Ok(()),
         };
         check.err()
@@ -1143,4 +1165,30 @@ fn postgres_only_constraint(schema: &Schema) -> Option<String> {
             }
         })
     })
+}
+
+/// A collation as SQLite names it: only its own three have an equivalent.
+fn sqlite_collation(c: &str) -> Result<String, Reason> {
+    match c.to_ascii_lowercase().as_str() {
+        "binary" | "nocase" | "rtrim" => Ok(c.to_ascii_uppercase()),
+        _ => Err(format!(
+            "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, not `{c}`"
+        )),
+    }
+}
+
+/// The refusal of a column `COLLATE` SQLite has no equivalent of.
+fn column_collation_refusal<'a>(
+    table: &QualifiedName,
+    columns: impl Iterator<Item = &'a Column>,
+) -> Result<(), String> {
+    for c in columns {
+        if let Some(Err(reason)) = c.collation.as_deref().map(sqlite_collation) {
+            return Err(format!(
+                "{reason} (column `{table}.{}`); remove its `COLLATE`, or use one of them",
+                c.name
+            ));
+        }
+    }
+    Ok(())
 }

@@ -120,6 +120,11 @@ pub fn comparable(schema: &Schema) -> Schema {
             t.comment = None;
             for c in &mut t.columns {
                 c.comment = None;
+                c.collation = c
+                    .collation
+                    .take()
+                    .map(|c| c.to_ascii_lowercase())
+                    .filter(|c| c != "binary");
             }
             for c in t.constraints.values_mut() {
                 c.comment = None;
@@ -136,6 +141,8 @@ pub fn comparable(schema: &Schema) -> Schema {
                     .map(|c| c.to_ascii_lowercase())
                     .filter(|c| c != "binary");
             }
+            // SQLite reports a key's collation even when it is its column's.
+            t.canonical_key_collations();
         }
     }
     out
