@@ -231,17 +231,23 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
     client
         .batch_execute(
             "DO $$ DECLARE r record; BEGIN
-               FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
-                 EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
-               END LOOP;
                FOR r IN SELECT nspname FROM pg_namespace
                         WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
                  EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
                END LOOP;
+               FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+                 EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
+               END LOOP;
              END $$;
              CREATE SCHEMA public;",
         )
-        .map_err(|e| format!("cannot empty `{}`: {e}", database.name()))?;
+        .map_err(|e| {
+            format!(
+                "cannot empty `{}`: {}",
+                database.name(),
+                pg::describe_pg_error(&e, "the reset")
+            )
+        })?;
     let left = pg::catalog_facts(&mut client)?;
     if left.is_empty() {
         Ok(())

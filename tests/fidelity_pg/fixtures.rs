@@ -1442,10 +1442,8 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "table_unlogged_row_level_security",
         "CREATE UNLOGGED TABLE t (id integer PRIMARY KEY);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;",
     ),
-    refused(
+    f(
         "table_partition_by_range",
-        "S0003",
-        "`PARTITION BY` is not supported yet",
         "CREATE TABLE t (id integer NOT NULL, created date NOT NULL, PRIMARY KEY (id, created)) PARTITION BY RANGE (created);",
     ),
     f(
