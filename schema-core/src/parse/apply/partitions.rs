@@ -337,18 +337,7 @@ impl Cx<'_> {
             return;
         }
         let columns = p.columns.clone();
-        let children: Vec<QualifiedName> = self
-            .schema
-            .tables
-            .values()
-            .filter(|t| {
-                t.partition_of
-                    .as_ref()
-                    .is_some_and(|of| of.parent == *parent)
-            })
-            .map(|t| t.name.clone())
-            .collect();
-        for child in children {
+        for child in self.children_of(parent) {
             self.schema.tables.update_where(
                 |t| t.name == child,
                 |t| {
@@ -380,18 +369,7 @@ impl Cx<'_> {
 
     /// Renames column `old` to `new` in every partition of `parent`, on down.
     pub(super) fn rename_partition_column(&mut self, parent: &QualifiedName, old: &str, new: &str) {
-        let children: Vec<QualifiedName> = self
-            .schema
-            .tables
-            .values()
-            .filter(|t| {
-                t.partition_of
-                    .as_ref()
-                    .is_some_and(|of| of.parent == *parent)
-            })
-            .map(|t| t.name.clone())
-            .collect();
-        for child in children {
+        for child in self.children_of(parent) {
             self.schema.tables.update_where(
                 |t| t.name == child,
                 |t| {
@@ -404,17 +382,26 @@ impl Cx<'_> {
         }
     }
 
+    /// The partitions of `table` itself.
+    fn children_of(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+        self.schema
+            .tables
+            .values()
+            .filter(|t| {
+                t.partition_of
+                    .as_ref()
+                    .is_some_and(|of| of.parent == *table)
+            })
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
     /// Every partition of `table`, on down (partitions of partitions first).
     pub(super) fn partitions_of(&self, table: &QualifiedName) -> Vec<QualifiedName> {
         let mut out = Vec::new();
-        for t in self.schema.tables.values() {
-            if t.partition_of
-                .as_ref()
-                .is_some_and(|of| of.parent == *table)
-            {
-                out.extend(self.partitions_of(&t.name));
-                out.push(t.name.clone());
-            }
+        for child in self.children_of(table) {
+            out.extend(self.partitions_of(&child));
+            out.push(child);
         }
         out
     }
