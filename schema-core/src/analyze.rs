@@ -209,8 +209,14 @@ pub fn analyze_sources(
     load_sources(schema, migrations).into_result()
 }
 
-/// The pure core of [`load`].
+/// The pure core of [`load`], on a big stack (see [`crate::stack`]): sqlparser
+/// recurses at every parenthesis, and a caller's thread may have as little as
+/// 2 MiB (a test's, an async runtime's worker).
 pub(crate) fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
+    crate::stack::on_big_stack(|| load_sources_here(schema, migrations))
+}
+
+fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
     let mut diagnostics = Vec::new();
     let (file, parse_diags) = parse::parse_file(schema);
     diagnostics.extend(parse_diags);

@@ -516,3 +516,25 @@ fn seeds_never_panic() {
         );
     }
 }
+
+/// Parentheses nested just under sqlparser's recursion limit, in a data
+/// statement's `FROM`, on a thread with the 2 MiB stack of a test or an async
+/// worker: found by `mutated_sql_never_panics` as a stack overflow (sqlparser
+/// parsed on the caller's thread), now parsed on the analysis's own stack.
+#[test]
+fn nested_parentheses_parse_on_a_small_stack() {
+    let text = format!(
+        "CREATE TABLE t (id integer PRIMARY KEY);\nINSERT INTO t SELECT 1 FROM{} t;\n",
+        "(".repeat(45)
+    );
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let _ = schema_core::parse::parse_schema_str("schema.sql", &text);
+            run(&Source::new("schema.sql", text.as_str()), &[]);
+            let schema = Source::new("schema.sql", "CREATE TABLE t (id integer PRIMARY KEY);");
+            run(&schema, &[migration(&text, probe_down())]);
+        })
+        .expect("a thread");
+    assert!(handle.join().is_ok(), "the analysis panicked");
+}

@@ -1232,6 +1232,12 @@ pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
 /// # Errors
 /// Every diagnostic of the file; a schema is returned only when there are none.
 pub fn parse_schema(source: &Arc<Source>) -> Result<Schema, Vec<Diagnostic>> {
+    // On a big stack: sqlparser recurses at every parenthesis, and the
+    // caller's thread may have as little as 2 MiB (see `crate::stack`).
+    crate::stack::on_big_stack(|| parse_schema_here(source))
+}
+
+fn parse_schema_here(source: &Arc<Source>) -> Result<Schema, Vec<Diagnostic>> {
     let (file, mut diagnostics) = parse_file(source);
     let mut schema = Schema::new();
     apply::apply_file(&mut schema, &file, Mode::Declarative, &mut diagnostics);
