@@ -83,7 +83,15 @@ impl Expression {
         // read back as the same expression, or the canonical text (which
         // spells such strings `E'…'`) is written instead.
         if (source.contains('\\') || source.contains("''")) && !reads_back_as(&source, &sql) {
-            source.clone_from(&sql);
+            // The same expression with such strings spelled `E'…'`, which
+            // prints in a form that reads back; the canonical text (which may
+            // write a string as a number, drop a cast) only as a last resort.
+            let respelled = respell_strings(expr.clone()).to_string();
+            if reads_back_as(&respelled, &sql) {
+                source = respelled;
+            } else {
+                source.clone_from(&sql);
+            }
         }
         Expression { sql, source }
     }
@@ -212,6 +220,109 @@ pub(crate) fn is_bare_default(e: &Expr) -> bool {
 }
 
 /// True when `text` parses as an expression whose canonical text is `sql`.
+/// `expr` with every string literal that holds a quote or a backslash
+/// spelled as an escape string (`E'it\\'s'`), which sqlparser prints in a form
+/// that reads back as the same string; nothing else changes. The walk covers
+/// the forms defaults, checks and index expressions are made of.
+fn respell_strings(expr: Expr) -> Expr {
+    let boxed = |e: Box<Expr>| Box::new(respell_strings(*e));
+    match expr {
+        Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(s),
+            span,
+        }) if s.contains('\'') || s.contains('\\') => Expr::Value(ValueWithSpan {
+            value: Value::EscapedStringLiteral(s),
+            span,
+        }),
+        Expr::Nested(e) => Expr::Nested(boxed(e)),
+        Expr::BinaryOp { left, op, right } => Expr::BinaryOp {
+            left: boxed(left),
+            op,
+            right: boxed(right),
+        },
+        Expr::UnaryOp { op, expr } => Expr::UnaryOp {
+            op,
+            expr: boxed(expr),
+        },
+        Expr::Cast {
+            kind,
+            expr,
+            data_type,
+            format,
+        } => Expr::Cast {
+            kind,
+            expr: boxed(expr),
+            data_type,
+            format,
+        },
+        Expr::Collate { expr, collation } => Expr::Collate {
+            expr: boxed(expr),
+            collation,
+        },
+        Expr::IsNull(e) => Expr::IsNull(boxed(e)),
+        Expr::IsNotNull(e) => Expr::IsNotNull(boxed(e)),
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated,
+            global,
+        } => Expr::In {
+            expr: boxed(expr),
+            target: InTarget::List(list.into_iter().map(respell_strings).collect()),
+            negated,
+            global,
+        },
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
+            expr: boxed(expr),
+            negated,
+            low: boxed(low),
+            high: boxed(high),
+        },
+        Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::Like {
+            negated,
+            any,
+            expr: boxed(expr),
+            pattern: boxed(pattern),
+            escape_char,
+        },
+        Expr::ILike {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::ILike {
+            negated,
+            any,
+            expr: boxed(expr),
+            pattern: boxed(pattern),
+            escape_char,
+        },
+        Expr::Function(mut f) => {
+            if let FunctionArguments::List(list) = &mut f.args {
+                for arg in &mut list.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
+                        *e = respell_strings(std::mem::replace(e, value(Value::Null)));
+                    }
+                }
+            }
+            Expr::Function(f)
+        }
+        other => other,
+    }
+}
+
 fn reads_back_as(text: &str, sql: &str) -> bool {
     Parser::new(&PostgreSqlDialect {})
         .try_with_sql(text)
@@ -1220,6 +1331,25 @@ mod tests {
             Expression::parse("\"current_date\"").map(|e| e.sql().to_string()),
             Ok("\"current_date\"".to_string())
         );
+    }
+
+    #[test]
+    fn a_string_holding_a_quote_is_respelled_not_canonicalised() {
+        // sqlparser prints `'it''s'` as `'it's'`: the spelling written back
+        // must still be the user's expression, `$$1$$` a string, the cast kept.
+        let text = "('x' || $$1$$) || 'it''s'::text";
+        let expr = Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_expr())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = Expression::from_ast(&expr);
+        assert!(e.source().contains("$$1$$"), "{}", e.source());
+        assert!(
+            e.source().to_lowercase().contains("::text"),
+            "{}",
+            e.source()
+        );
+        assert!(reads_back_as(e.source(), e.sql()), "{}", e.source());
     }
 
     #[test]
