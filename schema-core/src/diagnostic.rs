@@ -277,6 +277,16 @@ impl Diagnostic {
         self
     }
 
+    /// Points at `origin` when there is one (a declaration that may be
+    /// missing, as for a change the declared schema does not locate).
+    #[must_use]
+    pub fn maybe_at(self, origin: Option<&Origin>) -> Self {
+        match origin {
+            Some(o) => self.at(o),
+            None => self,
+        }
+    }
+
     /// Sets the label shown under the caret.
     #[must_use]
     pub fn label(mut self, label: impl Into<String>) -> Self {

@@ -317,15 +317,12 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     .tables
                     .get(table)
                     .map(|t| t.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!("the comment on table `{table}` differs between schema.sql and the migrations"),
                 )
-                .help("add a migration with `COMMENT ON TABLE ...`, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with `COMMENT ON TABLE ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::SetIndexOptions {
                 table,
@@ -338,7 +335,7 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     .get(table)
                     .and_then(|t| t.indexes.get(index))
                     .map(|i| i.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!(
                         "index `{index}` on `{table}` differs between schema.sql and the migrations: storage parameters ({}) in schema.sql, ({}) after the migrations",
@@ -346,15 +343,12 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                         from.to_sql()
                     ),
                 )
-                .help("add a migration with the `ALTER INDEX ... SET (...)` / `RESET (...)` that does it, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with the `ALTER INDEX ... SET (...)` / `RESET (...)` that does it, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::SetTableOptions { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!(
                         "table `{table}` differs between schema.sql and the migrations: storage parameters ({}) in schema.sql, ({}) after the migrations",
@@ -362,26 +356,20 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                         from.to_sql()
                     ),
                 )
-                .help("add a migration with the `ALTER TABLE ... SET (...)` / `RESET (...)` that does it, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with the `ALTER TABLE ... SET (...)` / `RESET (...)` that does it, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::SetPartitionBound { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!(
                         "partition `{table}` of `{}` differs between schema.sql and the migrations: `{}` there, `{}` in schema.sql",
                         to.parent, from.bound, to.bound
                     ),
                 )
-                .help("add a migration that detaches the partition and attaches it with the new bound, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration that detaches the partition and attaches it with the new bound, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::ValidateConstraint { table, constraint } => {
                 let origin = declared
@@ -389,15 +377,12 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     .get(table)
                     .and_then(|t| t.constraints.get(constraint))
                     .map(|c| c.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!("constraint `{constraint}` of table `{table}` is valid in schema.sql but `NOT VALID` after the migrations"),
                 )
-                .help("add a migration with `ALTER TABLE ... VALIDATE CONSTRAINT ...`, or add it `NOT VALID` in schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with `ALTER TABLE ... VALIDATE CONSTRAINT ...`, or add it `NOT VALID` in schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::SetConstraintComment {
                 table, constraint, ..
@@ -407,15 +392,12 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     .get(table)
                     .and_then(|t| t.constraints.get(constraint))
                     .map(|c| c.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!("the comment on constraint `{constraint}` of table `{table}` differs between schema.sql and the migrations"),
                 )
-                .help("add a migration with `COMMENT ON CONSTRAINT ... ON ...`, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with `COMMENT ON CONSTRAINT ... ON ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::SetIndexComment { table, index, .. } => {
                 let origin = declared
@@ -423,30 +405,24 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     .get(table)
                     .and_then(|t| t.indexes.get(index))
                     .map(|i| i.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!("the comment on index `{index}` of table `{table}` differs between schema.sql and the migrations"),
                 )
-                .help("add a migration with `COMMENT ON INDEX ...`, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with `COMMENT ON INDEX ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
             Change::SetTableFlags { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
-                let mut d = Diagnostic::error(
+                Diagnostic::error(
                     codes::DRIFT,
                     format!(
                         "table `{table}` differs between schema.sql and the migrations: schema.sql would {}",
                         to.differences(from).join(", ")
                     ),
                 )
-                .help("add a migration with the `ALTER TABLE ...` that does it, or fix schema.sql");
-                if let Some(o) = origin {
-                    d = d.at(&o);
-                }
-                d
+                .help("add a migration with the `ALTER TABLE ...` that does it, or fix schema.sql")
+                .maybe_at(origin.as_ref())
             }
         };
         out.push(d);

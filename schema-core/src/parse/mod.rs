@@ -421,6 +421,33 @@ fn word_value(t: &Token) -> Option<String> {
     }
 }
 
+/// A dotted name starting at `significant[at]` (indexes into `tokens` of the
+/// tokens that are not whitespace): its parts (none when no name starts
+/// there) and the position after it.
+fn dotted_name_in(
+    tokens: &[TokenWithSpan],
+    significant: &[usize],
+    mut at: usize,
+) -> (Vec<String>, usize) {
+    let mut parts = Vec::new();
+    while let Some(v) = significant
+        .get(at)
+        .and_then(|&i| word_value(&tokens[i].token))
+    {
+        parts.push(v);
+        at += 1;
+        if significant
+            .get(at)
+            .is_some_and(|&i| tokens[i].token == Token::Period)
+        {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    (parts, at)
+}
+
 /// A dotted name starting at token `n`: its parts and the token after it.
 fn peek_dotted_name(parser: &Parser<'_>, mut n: usize) -> Option<(Vec<String>, usize)> {
     let mut name = Vec::new();
@@ -514,16 +541,7 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     {
         n = 4;
     }
-    let mut name = Vec::new();
-    loop {
-        name.push(word_value(&parser.peek_nth_token(n).token)?);
-        n += 1;
-        if parser.peek_nth_token(n).token == Token::Period {
-            n += 1;
-        } else {
-            break;
-        }
-    }
+    let (name, n) = peek_dotted_name(parser, n)?;
     let owner = word(n)?;
     let to = word(n + 1)?;
     word(n + 2)?;
@@ -697,23 +715,7 @@ fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<Stri
             k += 1;
             continue;
         }
-        let mut parts = Vec::new();
-        let mut end = k + 2;
-        while let Some(v) = significant
-            .get(end)
-            .and_then(|&i| word_value(&tokens[i].token))
-        {
-            parts.push(v);
-            end += 1;
-            if significant
-                .get(end)
-                .is_some_and(|&i| tokens[i].token == Token::Period)
-            {
-                end += 1;
-            } else {
-                break;
-            }
-        }
+        let (parts, end) = dotted_name_in(tokens, &significant, k + 2);
         let opens = k > 0 && tokens[significant[k - 1]].token == Token::LParen;
         let closes = significant
             .get(end)
@@ -799,23 +801,7 @@ fn blank_type_collations(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<Str
         if !keyword(end, Keyword::COLLATE) {
             continue;
         }
-        let mut parts = Vec::new();
-        let mut stop = end + 1;
-        while let Some(v) = significant
-            .get(stop)
-            .and_then(|&i| word_value(&tokens[i].token))
-        {
-            parts.push(v);
-            stop += 1;
-            if significant
-                .get(stop)
-                .is_some_and(|&i| tokens[i].token == Token::Period)
-            {
-                stop += 1;
-            } else {
-                break;
-            }
-        }
+        let (parts, stop) = dotted_name_in(tokens, &significant, end + 1);
         if parts.is_empty() {
             continue;
         }
