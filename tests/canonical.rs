@@ -4,6 +4,12 @@
 //!
 //! Each fixture runs in its own fresh database, dropped afterwards; fixtures
 //! run in parallel threads, and every failure is reported at once.
+//!
+//! The fixtures directly in `tests/fixtures/canonical/` are `schema.sql` files
+//! (declarative: creates, and the `ALTER` forms pg_dump writes). Those in
+//! `tests/fixtures/canonical/migrations/` are migrations (`up.sql`): they alter
+//! what they created (`ALTER DOMAIN`, `ALTER TYPE`, `RENAME`, `DETACH`, ...),
+//! and the model the replay ends with must equal what PostgreSQL ends with.
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
@@ -14,13 +20,47 @@ use std::sync::{Mutex, PoisonError};
 
 use postgres::Client;
 use schema_core::Schema;
+use schema_core::Source;
 use schema_core::diagnostic::render_all;
-use schema_core::parse::parse_schema_str;
+use schema_core::parse::apply::apply_file;
+use schema_core::parse::{Mode, parse_file, parse_schema_str};
 use schema_runtime::introspect::postgres::introspect;
 use schema_test_support::pg::{self, Server, describe_pg_error};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/canonical")
+}
+
+/// True for a fixture that is a migration rather than a `schema.sql`.
+fn is_migration(path: &Path) -> bool {
+    path.parent()
+        .is_some_and(|dir| dir == fixture_dir().join("migrations"))
+}
+
+/// The schema `text` declares: parsed as `schema.sql`, or replayed as the one
+/// migration's `up.sql` when `migration` (any error diagnostic fails it).
+///
+/// # Errors
+/// Every diagnostic, rendered.
+fn declared_schema(shown: &str, text: &str, migration: bool) -> Result<Schema, String> {
+    let fail = |diagnostics: &[schema_core::Diagnostic]| {
+        format!(
+            "{shown} does not parse:\n{}",
+            render_all(diagnostics, false)
+        )
+    };
+    if !migration {
+        return parse_schema_str(shown, text).map_err(|d| fail(&d));
+    }
+    // Applied as a migration's up.sql is (the replay's lints about down.sql
+    // have nothing to judge here).
+    let (file, mut diagnostics) = parse_file(&Source::new(shown, text));
+    let mut schema = Schema::new();
+    apply_file(&mut schema, &file, Mode::Migration, &mut diagnostics);
+    if diagnostics.iter().any(schema_core::Diagnostic::is_error) {
+        return Err(fail(&diagnostics));
+    }
+    Ok(schema)
 }
 
 /// The SQL PostgreSQL runs: the file without psql's `\` meta-command lines.
@@ -127,6 +167,13 @@ fn difference(declared: &Schema, live: &Schema) -> String {
             declared.composites, live.composites
         );
     }
+    if declared.namespaces != live.namespaces || declared.extensions != live.extensions {
+        let _ = writeln!(
+            out,
+            "schemas or extensions differ\ndeclared: {:#?} {:#?}\nlive: {:#?} {:#?}",
+            declared.namespaces, declared.extensions, live.namespaces, live.extensions
+        );
+    }
     if declared.sequences != live.sequences {
         let _ = writeln!(
             out,
@@ -149,12 +196,7 @@ fn check_with(server: &Server, path: &Path, after: &str) -> Result<(), String> {
         .display()
         .to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let declared = parse_schema_str(&shown, &text).map_err(|diagnostics| {
-        format!(
-            "{shown} does not parse:\n{}",
-            render_all(&diagnostics, false)
-        )
-    })?;
+    let declared = declared_schema(&shown, &text, is_migration(path))?;
     let database = server.create_database("schema_canon");
     let mut client = database.connect();
     let sql = server_sql(&text);
@@ -249,9 +291,10 @@ fn parsed_schema_equals_what_postgres_reports() {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = sql_files(&fixture_dir());
+    files.extend(sql_files(&fixture_dir().join("migrations")));
     assert!(
-        files.len() >= 45,
-        "the canonical fixtures are fewer than 45: {}",
+        files.len() >= 142,
+        "the canonical fixtures are fewer than 142: {}",
         files.len()
     );
     files.push(root.join("tests/fixtures/pg_dump/demo.sql"));

@@ -548,3 +548,18 @@ fn an_extension_whose_type_a_column_uses_cannot_be_dropped() {
         render_all(&diagnostics, false)
     );
 }
+
+#[test]
+fn drop_schema_if_exists_drops_an_empty_schema() {
+    let (s, diags) = replayed(&[(
+        "CREATE SCHEMA kept;\nCREATE SCHEMA empty_one;\nDROP SCHEMA IF EXISTS empty_one;\nDROP SCHEMA IF EXISTS never_made;".to_string(),
+        "DROP SCHEMA kept;".to_string(),
+    )]);
+    assert!(
+        !diags.iter().any(Diagnostic::is_error),
+        "{}",
+        schema_core::diagnostic::render_all(&diags, false)
+    );
+    let names: Vec<_> = s.namespaces.keys().map(|n| n.name.as_str()).collect();
+    assert_eq!(names, ["kept"]);
+}

@@ -203,3 +203,44 @@ fn a_table_cannot_become_a_partition_of_its_own_partition() {
     assert!(table(&s, "c").partition_of.is_none());
     assert!(error.contains("which is its own partition"), "{error}");
 }
+
+#[test]
+fn renaming_a_parent_column_renames_it_in_partitions_keys_and_generated_columns() {
+    let s = replay(
+        "CREATE TABLE r (a integer NOT NULL, b date NOT NULL, g integer GENERATED ALWAYS AS (a * 2) STORED) \
+         PARTITION BY RANGE (b);\n\
+         CREATE TABLE r1 PARTITION OF r FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (a);\n\
+         CREATE TABLE r11 PARTITION OF r1 (CONSTRAINT r11_a CHECK (a > 0)) FOR VALUES IN (1);\n\
+         ALTER TABLE r RENAME COLUMN a TO a2;\n\
+         ALTER TABLE r RENAME COLUMN b TO b2;",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for name in ["r", "r1", "r11"] {
+        let t = table(&s, name);
+        let columns: Vec<_> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            columns,
+            ["a2", "b2", "g"],
+            "columns of {name} keep their places"
+        );
+        let generated = t.columns[2].generated.as_ref().map(|g| g.sql().to_string());
+        assert_eq!(
+            generated.as_deref(),
+            Some("a2 * 2"),
+            "generated column of {name}"
+        );
+    }
+    let key = |name: &str| {
+        format!(
+            "{:?}",
+            table(&s, name)
+                .partition_by
+                .as_ref()
+                .map(|k| &k.keys[0].part)
+        )
+    };
+    assert!(key("r").contains("b2"), "{}", key("r"));
+    assert!(key("r1").contains("a2"), "{}", key("r1"));
+    let check = format!("{:?}", table(&s, "r11").constraints["r11_a"].kind);
+    assert!(check.contains("a2 > 0"), "{check}");
+}

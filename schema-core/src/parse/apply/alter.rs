@@ -417,6 +417,20 @@ impl Cx<'_> {
             ));
         };
         col.name = new.to_string();
+        for c in &mut table.columns {
+            if let Some(g) = &mut c.generated {
+                *g = rename_in_expression(g, old, new);
+            }
+        }
+        if let Some(key) = &mut table.partition_by {
+            for k in &mut key.keys {
+                match &mut k.part {
+                    IndexPart::Column(c) if c == old => *c = new.to_string(),
+                    IndexPart::Expression(e) => *e = rename_in_expression(e, old, new),
+                    IndexPart::Column(_) => {}
+                }
+            }
+        }
         let ren = |v: &mut Vec<String>| {
             for c in v.iter_mut() {
                 if c == old {
@@ -475,6 +489,10 @@ impl Cx<'_> {
                 }
             },
         );
+        // PostgreSQL renames the column in every partition too.
+        for child in self.children_of(table_name) {
+            self.rename_column(&child, old, new)?;
+        }
         Ok(())
     }
 

@@ -172,10 +172,12 @@ impl Cx<'_> {
                     || self.schema.domains.contains_key(name)
                     || self.schema.composites.contains_key(name)
             }
-            // A schema exists for the model once something lives in it.
+            // A schema exists for the model once created or once something
+            // lives in it.
             ObjectType::Schema => {
                 let schema = &name.name;
-                self.schema.tables.keys().any(|t| t.schema == *schema)
+                self.schema.namespaces.keys().any(|n| n.name == *schema)
+                    || self.schema.tables.keys().any(|t| t.schema == *schema)
                     || self.schema.enums.keys().any(|e| e.schema == *schema)
                     || self.schema.domains.keys().any(|d| d.schema == *schema)
                     || self.schema.composites.keys().any(|c| c.schema == *schema)

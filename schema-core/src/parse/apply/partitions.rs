@@ -383,7 +383,7 @@ impl Cx<'_> {
     }
 
     /// The partitions of `table` itself.
-    fn children_of(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+    pub(super) fn children_of(&self, table: &QualifiedName) -> Vec<QualifiedName> {
         self.schema
             .tables
             .values()
