@@ -1,8 +1,9 @@
 //! The fidelity suite of issue 9 on a real PostgreSQL: what the user wrote
 //! reaches the database unchanged.
 //!
-//! For each fixture of `fidelity_pg/fixtures.rs` (and each case the property
-//! test generates), the user's `schema.sql` runs as written in one database;
+//! For each fixture of `fidelity_pg/fixtures.rs`, each fixture of the canonical
+//! suite (`tests/fixtures/canonical/`, its migrations replayed) and each case
+//! the property test generates, the user's `schema.sql` runs as written in one database;
 //! what `schema new` writes for it from an empty history runs, through the
 //! migrator's `up`, in another. Then (`fidelity_pg/check.rs`):
 //! - the catalog text PostgreSQL stores for both (`pg_get_expr`,
@@ -89,6 +90,41 @@ fn fixture_names_are_unique_and_the_suite_is_large_enough() {
     );
 }
 
+/// The fixtures of the canonical suite, named `canonical_<file stem>`: its
+/// `schema.sql` files (`tests/fixtures/canonical/*.sql`) and its migrations
+/// (`tests/fixtures/canonical/migrations/*.sql`, replayed): each must reach
+/// PostgreSQL as written too.
+fn canonical_fixtures() -> Vec<fixtures::Fixture> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/canonical");
+    let mut out = Vec::new();
+    for (dir, as_migration) in [(dir.clone(), false), (dir.join("migrations"), true)] {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => panic!("cannot list {}: {e}", dir.display()),
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let sql = match std::fs::read_to_string(&path) {
+                Ok(sql) => sql,
+                Err(e) => panic!("cannot read {}: {e}", path.display()),
+            };
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            out.push(fixtures::Fixture {
+                name: Box::leak(format!("canonical_{stem}").into_boxed_str()),
+                sql: Box::leak(sql.into_boxed_str()),
+                refused: None,
+                as_migration,
+            });
+        }
+    }
+    out
+}
+
 /// Each fixture on two empty databases: see the module documentation.
 #[test]
 fn fixtures_reach_postgres_as_written() {
@@ -96,8 +132,10 @@ fn fixtures_reach_postgres_as_written() {
         return;
     };
     let only = std::env::var("FIDELITY_ONLY").ok();
+    let canonical = canonical_fixtures();
     let fixtures: Vec<_> = FIXTURES
         .iter()
+        .chain(&canonical)
         .filter(|f| {
             only.as_deref()
                 .is_none_or(|o| o.split(',').any(|o| f.name.contains(o.trim())))
@@ -115,7 +153,7 @@ fn fixtures_reach_postgres_as_written() {
                 let ours = database(&server, "schema_fid_ours");
                 while let Some(f) = fixtures.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let outcome = match reset(&user).and_then(|()| reset(&ours)) {
-                        Ok(()) => check(f.sql, f.refused, &user, &ours),
+                        Ok(()) => check(f.sql, f.refused, f.as_migration, &user, &ours),
                         Err(e) => Outcome::broken(e),
                     };
                     let verdict = if outcome.problems.is_empty() {
@@ -269,7 +307,7 @@ fn run_worker(server: &Server, cases: u32, seed: u64) -> Option<String> {
         reset(&dbs.0)
             .and_then(|()| reset(&dbs.1))
             .map_err(TestCaseError::fail)?;
-        let outcome = check(&case.sql, None, &dbs.0, &dbs.1);
+        let outcome = check(&case.sql, None, false, &dbs.0, &dbs.1);
         if outcome.problems.is_empty() {
             Ok(())
         } else {

@@ -17,7 +17,8 @@ use schema_core::diff::{compare, diff, renames_from_hints};
 use schema_core::migrations::generate::generate;
 use schema_core::migrations::replay::replay;
 use schema_core::migrations::{MigrationFiles, checksum};
-use schema_core::parse::parse_schema_str;
+use schema_core::parse::apply::apply_file;
+use schema_core::parse::{Mode, parse_file, parse_schema_str};
 use schema_core::render::{Postgres, Renderer, to_script};
 use schema_runtime::driver::postgres::PostgresDriver;
 use schema_runtime::{Migration, Migrator, Script};
@@ -250,12 +251,13 @@ fn model_difference(declared: &Schema, other: &Schema, what: &str) -> Result<(),
 }
 
 /// `schema diff --from <url> --to schema.sql`, as the CLI does it: introspects
-/// `public`, takes the declaration as that database stores its expressions
+/// every schema that is not PostgreSQL's own, takes the declaration as that database stores its expressions
 /// (`Driver::as_stored`), and diffs; the SQL it would print, when any.
 fn diff_from_database(url: &str, declared: &Schema) -> Result<(), String> {
     let mut db = schema_runtime::connect(url).map_err(|e| format!("cannot connect: {e}"))?;
     let live = db
-        .introspect(&["public".to_string()])
+        .namespaces()
+        .and_then(|schemas| db.introspect(&schemas))
         .map_err(|e| format!("introspection fails: {e}"))?;
     let declared = &db.as_stored(declared);
     let renames = renames_from_hints(&live, declared)
@@ -313,10 +315,24 @@ fn up_and_verify(ours: &TestDatabase, up: &str, down: &str, outcome: &mut Outcom
     true
 }
 
+/// `sql` applied as a migration's `up.sql` onto an empty schema (the
+/// canonical suite's migrations): the schema it ends with, or its errors.
+fn replayed_up(sql: &str) -> Result<Schema, Vec<schema_core::Diagnostic>> {
+    let (file, mut diagnostics) = parse_file(&Source::new("up.sql", sql));
+    let mut schema = Schema::new();
+    apply_file(&mut schema, &file, Mode::Migration, &mut diagnostics);
+    if diagnostics.iter().any(schema_core::Diagnostic::is_error) {
+        Err(diagnostics)
+    } else {
+        Ok(schema)
+    }
+}
+
 /// The whole check of `sql` on two empty databases: see the module documentation.
 pub(crate) fn check(
     sql: &str,
     refused: Option<Refusal>,
+    as_migration: bool,
     user: &TestDatabase,
     ours: &TestDatabase,
 ) -> Outcome {
@@ -326,7 +342,11 @@ pub(crate) fn check(
         outcome.fail(Stage::FixtureRejected, describe_pg_error(&e, sql));
         return outcome;
     }
-    let parsed = parse_schema_str("schema.sql", sql);
+    let parsed = if as_migration {
+        replayed_up(sql)
+    } else {
+        parse_schema_str("schema.sql", sql)
+    };
     if let Some(r) = refused {
         // Valid PostgreSQL the tool does not model yet: refused, by name, at
         // a place in the file, never accepted and changed.
@@ -371,7 +391,10 @@ pub(crate) fn check(
         outcome.fail(Stage::Check, e);
     }
     if up_and_verify(ours, &up, &down, &mut outcome) {
-        let facts = catalog_facts(&mut user_client)
+        // The user's SQL may have changed the session (pg_dump's
+        // `set_config('search_path', '', false)`): catalog text is printed
+        // relative to the search_path, so both sides are read in a fresh session.
+        let facts = catalog_facts(&mut user.connect())
             .and_then(|u| catalog_facts(&mut ours.connect()).map(|o| (u, o)));
         match facts {
             Ok((u, o)) => {

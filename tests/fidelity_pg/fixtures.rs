@@ -14,6 +14,9 @@ pub(crate) struct Fixture {
     /// Set for valid PostgreSQL the tool does not model yet: it must be
     /// refused by a located error of this code whose message names the clause.
     pub(crate) refused: Option<Refusal>,
+    /// Set when the text is a migration's `up.sql` (it alters what it
+    /// creates), replayed rather than read as `schema.sql`.
+    pub(crate) as_migration: bool,
 }
 
 /// The error a fixture the tool does not model yet must be refused with.
@@ -30,6 +33,7 @@ const fn f(name: &'static str, sql: &'static str) -> Fixture {
         name,
         sql,
         refused: None,
+        as_migration: false,
     }
 }
 
@@ -44,6 +48,7 @@ const fn refused(
         name,
         sql,
         refused: Some(Refusal { code, names }),
+        as_migration: false,
     }
 }
 
