@@ -109,3 +109,33 @@ fn sqlite_refuses_other_collations_and_operator_classes_by_name() {
         "{err}"
     );
 }
+
+#[test]
+fn operator_class_parameters_are_read_and_written_back() {
+    let sql = "CREATE EXTENSION pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text);\n\
+               CREATE INDEX t_a ON t USING gist (title gist_trgm_ops(siglen = 32), lower(title) public.gist_trgm_ops (siglen='64'));\n\
+               CREATE INDEX t_b ON t USING gist (title COLLATE \"C\" gist_trgm_ops(siglen=8) DESC) WHERE length(title) > 0;";
+    let schema = schema_core::parse::parse_schema_str("schema.sql", sql)
+        .unwrap_or_else(|d| panic!("{}", schema_core::diagnostic::render_all(&d, false)));
+    let t = &schema.tables[&schema_core::model::QualifiedName::public("t")];
+    let params = |index: &str, key: usize| {
+        t.indexes[index].keys[key]
+            .opclass
+            .as_ref()
+            .map(|o| (o.name.clone(), o.parameters.to_sql()))
+    };
+    assert_eq!(
+        params("t_a", 0),
+        Some(("gist_trgm_ops".into(), "siglen=32".into()))
+    );
+    assert_eq!(
+        params("t_a", 1),
+        Some(("gist_trgm_ops".into(), "siglen=64".into()))
+    );
+    assert_eq!(
+        params("t_b", 0),
+        Some(("gist_trgm_ops".into(), "siglen=8".into()))
+    );
+    // A function call in a key is not a class: `lower(title)` stays an expression.
+    assert!(format!("{:?}", t.indexes["t_a"].keys[1].part).contains("lower"));
+}

@@ -1221,11 +1221,13 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "index_opclass_gin_trgm_ops",
         "CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_trgm_idx ON t USING gin (title gin_trgm_ops);",
     ),
-    refused(
+    f(
         "index_opclass_parameters",
-        "S0003",
-        "`operator class parameters` is not supported yet",
         "CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_trgm_idx ON t USING gist (title gist_trgm_ops(siglen=32));",
+    ),
+    f(
+        "index_opclass_parameters_quoted_qualified_and_on_expressions",
+        "CREATE SCHEMA ext;\nCREATE EXTENSION pg_trgm WITH SCHEMA ext;\nCREATE EXTENSION hstore;\nCREATE EXTENSION btree_gist;\nCREATE TABLE t (id integer PRIMARY KEY, title text, h hstore);\nCREATE INDEX t_lower_trgm ON t USING gist (lower(title) ext.gist_trgm_ops (siglen = '64'), id);\nCREATE INDEX t_h ON t USING gist (h gist_hstore_ops(siglen=+16)) WHERE id > 0;",
     ),
     f(
         "index_collate_c",

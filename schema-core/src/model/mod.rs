@@ -885,6 +885,9 @@ pub struct OperatorClass {
     pub schema: Option<String>,
     /// The class's name, folded unless quoted.
     pub name: String,
+    /// Its parameters (`gist_trgm_ops (siglen = 32)`), as PostgreSQL stores
+    /// them in the index column's `pg_attribute.attoptions`; empty when none.
+    pub parameters: StorageParameters,
 }
 
 /// Storage parameters (`pg_class.reloptions`): names and values as PostgreSQL

@@ -161,6 +161,11 @@ pub struct ParsedFile {
     /// (sqlparser reads no `COLLATE` there), taken out of the text: the line
     /// and column of the column's name, and the collation's name parts.
     pub type_collations: Vec<(u32, u32, Vec<String>)>,
+    /// The parameters of operator classes in `CREATE INDEX` key lists
+    /// (`gist_trgm_ops (siglen = 32)`, which sqlparser does not read), taken
+    /// out of the text: the line and column of the class's name, and the
+    /// parameters as PostgreSQL stores them.
+    pub opclass_parameters: OpclassParameters,
     /// A bound of how deep its expressions nest ([`depth`]), which decides
     /// whether applying it needs a stack of its own.
     pub deepest: usize,
@@ -521,6 +526,185 @@ fn blank_create_index_on_only(tokens: &mut [TokenWithSpan]) {
     }
 }
 
+/// Reads one `CREATE INDEX` statement as `pg_get_indexdef` prints it
+/// (introspection): `ON ONLY` and operator class parameters are taken out as
+/// for a file, and the parameters returned beside the statement.
+///
+/// # Errors
+/// sqlparser's message when the text cannot be read.
+pub fn read_index_definition(sql: &str) -> Result<(Statement, OpclassParameters), String> {
+    let dialect = PostgreSqlDialect {};
+    let mut tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| e.to_string())?;
+    blank_create_index_on_only(&mut tokens);
+    let parameters = blank_opclass_parameters(&mut tokens);
+    let statement = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens)
+        .parse_statement()
+        .map_err(|e| e.to_string())?;
+    Ok((statement, parameters))
+}
+
+/// Operator class parameters found in a text: per class, the line and column
+/// of its name and the parameters.
+pub type OpclassParameters = Vec<(u32, u32, crate::model::StorageParameters)>;
+
+/// The parameters recorded for the operator class named by `name` (found by
+/// the location of its first part).
+pub fn opclass_parameters_of(
+    found: &OpclassParameters,
+    name: &ObjectName,
+) -> Option<crate::model::StorageParameters> {
+    use sqlparser::ast::Spanned;
+    let at = name.span().start;
+    let (line, column) = (u32::try_from(at.line).ok()?, u32::try_from(at.column).ok()?);
+    found
+        .iter()
+        .find(|(l, c, _)| *l == line && *c == column)
+        .map(|(_, _, p)| p.clone())
+}
+
+/// Takes the parameters of operator classes out of `CREATE INDEX` key lists
+/// (`(title gist_trgm_ops (siglen = 32))`), keeping every location, and
+/// returns where each class's name was with its parameters. A class is a
+/// (possibly dotted) name right after a key's column, expression or
+/// collation, at the first level of the key list; a `(` after a name that
+/// follows `(` or `,` is a function call and stays. A list that is not
+/// `name = value, ...` stays too, and sqlparser refuses it by name.
+fn blank_opclass_parameters(tokens: &mut [TokenWithSpan]) -> OpclassParameters {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let is = |k: usize, word: Keyword| {
+        significant.get(k).is_some_and(|&i| {
+            matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word)
+        })
+    };
+    let mut found = Vec::new();
+    let mut blank = Vec::new();
+    let mut k = 0;
+    while k < significant.len() {
+        let starts_index = is(k, Keyword::INDEX)
+            && k > 0
+            && (is(k - 1, Keyword::CREATE) || is(k - 1, Keyword::UNIQUE));
+        k += 1;
+        if !starts_index {
+            continue;
+        }
+        // The key list: the first `(` of the statement after `INDEX`.
+        while let Some(&i) = significant.get(k) {
+            if matches!(tokens[i].token, Token::LParen | Token::SemiColon) {
+                break;
+            }
+            k += 1;
+        }
+        if significant
+            .get(k)
+            .is_none_or(|&i| tokens[i].token != Token::LParen)
+        {
+            continue;
+        }
+        let mut depth = 1usize;
+        k += 1;
+        while let Some(&i) = significant.get(k) {
+            match &tokens[i].token {
+                Token::LParen if depth == 1 => {
+                    if let Some((name_at, end, parameters)) =
+                        opclass_parameters_here(tokens, &significant, k)
+                    {
+                        let (line, column) = line_col(&tokens[significant[name_at]]);
+                        found.push((line, column, parameters));
+                        blank.extend(significant[k..=end].iter().copied());
+                        k = end + 1;
+                        continue;
+                    }
+                    depth += 1;
+                }
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Token::SemiColon => break,
+                _ => {}
+            }
+            k += 1;
+        }
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+    found
+}
+
+/// At the `(` of `significant[open]` on the first level of a key list: when
+/// it follows an operator class's name, the index (in `significant`) of the
+/// name's first part, of the closing `)`, and the parameters.
+fn opclass_parameters_here(
+    tokens: &[TokenWithSpan],
+    significant: &[usize],
+    open: usize,
+) -> Option<(usize, usize, crate::model::StorageParameters)> {
+    let token = |k: usize| significant.get(k).map(|&i| &tokens[i].token);
+    let is_word = |k: usize| matches!(token(k), Some(Token::Word(_)));
+    // The dotted name before `(`.
+    let mut first = open.checked_sub(1)?;
+    if !is_word(first) {
+        return None;
+    }
+    while first >= 2 && token(first - 1) == Some(&Token::Period) && is_word(first - 2) {
+        first -= 2;
+    }
+    // A class follows a column, an expression's `)` or a collation's name;
+    // a name after `(`, `,` or `COLLATE` is a function or a collation.
+    match token(first.checked_sub(1)?)? {
+        Token::RParen => {}
+        Token::Word(w) if !(w.quote_style.is_none() && w.keyword == Keyword::COLLATE) => {}
+        _ => return None,
+    }
+    let mut parameters = crate::model::StorageParameters::default();
+    let mut k = open + 1;
+    loop {
+        let Some(Token::Word(name)) = token(k) else {
+            return None;
+        };
+        let name = if name.quote_style.is_some() {
+            name.value.clone()
+        } else {
+            name.value.to_lowercase()
+        };
+        if token(k + 1) != Some(&Token::Eq) {
+            return None;
+        }
+        k += 2;
+        let negative = token(k) == Some(&Token::Minus);
+        if negative || token(k) == Some(&Token::Plus) {
+            k += 1;
+        }
+        let value = match token(k)? {
+            Token::Number(n, _) if negative => format!("-{n}"),
+            Token::Number(n, _) => n.clone(),
+            Token::SingleQuotedString(v) if !negative => v.clone(),
+            Token::Word(w) if !negative && w.quote_style.is_none() => w.value.to_lowercase(),
+            _ => return None,
+        };
+        parameters.set(&name, &value);
+        k += 1;
+        match token(k)? {
+            Token::Comma => k += 1,
+            Token::RParen => return Some((first, k, parameters)),
+            _ => return None,
+        }
+    }
+}
+
 /// Reads `ALTER {SEQUENCE | TYPE | INDEX} [IF EXISTS] name OWNER TO role` without
 /// consuming anything; `None` when the statement is another form.
 fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
@@ -825,6 +1009,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         directives: Vec::new(),
         sequence_names: Vec::new(),
         type_collations: Vec::new(),
+        opclass_parameters: Vec::new(),
         deepest: 0,
     };
     let dialect = PostgreSqlDialect {};
@@ -861,6 +1046,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     let lines = Lines::new(text);
     file.sequence_names = blank_sequence_names(&mut tokens);
     file.type_collations = blank_type_collations(&mut tokens);
+    file.opclass_parameters = blank_opclass_parameters(&mut tokens);
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
     file.deepest = deepest;
     let mut parser = Parser::new(&dialect)

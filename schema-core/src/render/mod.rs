@@ -279,6 +279,9 @@ pub trait Renderer {
                 s.push_str(&format!("{}.", self.ident(schema)));
             }
             s.push_str(&self.ident(&o.name));
+            if !o.parameters.is_empty() {
+                s.push_str(&format!(" ({})", o.parameters.to_sql()));
+            }
         }
         if k.descending {
             s.push_str(" DESC");

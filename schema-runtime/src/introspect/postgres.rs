@@ -623,15 +623,11 @@ fn read_indexes(
 /// names them only when they are not the key's defaults.
 fn key_extras(definition: &str) -> std::result::Result<KeyExtras, String> {
     use sqlparser::ast::Statement;
-    // A partitioned table's index is `ON ONLY` the table, which sqlparser
-    // does not read.
-    let definition = definition.replacen(" ON ONLY ", " ON ", 1);
-    let statements = sqlparser::parser::Parser::parse_sql(
-        &sqlparser::dialect::PostgreSqlDialect {},
-        &definition,
-    )
-    .map_err(|e| e.to_string())?;
-    let Some(Statement::CreateIndex(ci)) = statements.first() else {
+    // `ON ONLY` (a partitioned table's index) and operator class parameters
+    // (`gist_trgm_ops (siglen='32')`) are not read by sqlparser: the core's
+    // reader takes them out.
+    let (statement, parameters) = schema_core::parse::read_index_definition(definition)?;
+    let Statement::CreateIndex(ci) = statement else {
         return Err("not a `CREATE INDEX` statement".into());
     };
     ci.columns
@@ -641,7 +637,13 @@ fn key_extras(definition: &str) -> std::result::Result<KeyExtras, String> {
             let opclass = c
                 .operator_class
                 .as_ref()
-                .map(operator_class_of)
+                .map(|name| {
+                    let mut class = operator_class_of(name)?;
+                    if let Some(p) = schema_core::parse::opclass_parameters_of(&parameters, name) {
+                        class.parameters = p;
+                    }
+                    Ok::<_, String>(class)
+                })
                 .transpose()?;
             Ok((collation, opclass))
         })

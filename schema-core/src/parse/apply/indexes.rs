@@ -51,10 +51,12 @@ pub fn operator_class_of(name: &ObjectName) -> Result<OperatorClass, String> {
         [name] => Ok(OperatorClass {
             schema: None,
             name: name.clone(),
+            parameters: StorageParameters::default(),
         }),
         [schema, name] => Ok(OperatorClass {
             schema: (!on_search_path(schema)).then(|| schema.clone()),
             name: name.clone(),
+            parameters: StorageParameters::default(),
         }),
         _ => Err(format!("operator class `{name}` has too many name parts")),
     }
@@ -322,11 +324,19 @@ impl Cx<'_> {
             operator_class,
         } = c;
         let opclass = match operator_class {
-            Some(name) => Some(operator_class_of(name).map_err(|m| {
-                self.err(codes::SYNTAX, m)
-                    .at(&self.at_span(name))
-                    .help("write the operator class as `name` or `schema.name`")
-            })?),
+            Some(name) => {
+                let mut class = operator_class_of(name).map_err(|m| {
+                    self.err(codes::SYNTAX, m)
+                        .at(&self.at_span(name))
+                        .help("write the operator class as `name` or `schema.name`")
+                })?;
+                if let Some(parameters) =
+                    crate::parse::opclass_parameters_of(&self.file.opclass_parameters, name)
+                {
+                    class.parameters = parameters;
+                }
+                Some(class)
+            }
             None => None,
         };
         if with_fill.is_some() {
