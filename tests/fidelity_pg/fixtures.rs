@@ -806,21 +806,31 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "default_macaddr",
         "CREATE TABLE t (id integer PRIMARY KEY, c macaddr DEFAULT '08:00:2b:01:02:03');",
     ),
-    refused(
+    f(
         "default_int4range",
-        "S0003",
-        "type `int4range` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, c int4range DEFAULT '[1,10)');",
+    ),
+    f(
+        "default_ranges_written_with_constructors_and_empty",
+        "CREATE TABLE t (id integer PRIMARY KEY, a daterange DEFAULT daterange('2025-01-01', NULL), b numrange DEFAULT 'empty', c tstzrange DEFAULT tstzrange(now(), NULL, '[]'), d int8multirange DEFAULT int8multirange(int8range(1, 2)));",
+    ),
+    refused(
+        "default_oid",
+        "S0003",
+        "type `oid` is not supported yet",
+        "CREATE TABLE t (id integer PRIMARY KEY, c oid DEFAULT 0);",
     ),
     f(
         "default_tsvector_call",
         "CREATE TABLE t (id integer PRIMARY KEY, c tsvector DEFAULT to_tsvector('english', ''));",
     ),
-    refused(
+    f(
         "default_point",
-        "S0003",
-        "type `point` is not supported yet",
         "CREATE TABLE t (id integer PRIMARY KEY, c point DEFAULT '(1,2)');",
+    ),
+    f(
+        "default_geometric_macaddr8_and_pg_lsn",
+        "CREATE TABLE t (id integer PRIMARY KEY, b box DEFAULT box(point(0, 0), point(1, 1)), m macaddr8 DEFAULT '08:00:2b:01:02:03:04:05', l pg_lsn DEFAULT '0/0', c circle CHECK (radius(c) > 0));",
     ),
     f(
         "default_xml",

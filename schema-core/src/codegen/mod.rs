@@ -78,7 +78,7 @@
 //! | an enum type | its generated enum | |
 //! | a composite type | `String`: its text form, `(1,"a b")` (the generated code reads and writes it as PostgreSQL prints and parses it) | |
 //! | a domain | the type of its base type (domains over domains followed); `Option` unless the column itself is `NOT NULL` (a domain's own `NOT NULL` is not enough: an outer join still reads `NULL`) | as its base type |
-//! | `timetz`, `interval`, `inet`, `cidr`, `macaddr`, `xml`, `bit`, `varbit`, `tsvector`, `tsquery`, other named types | `String` (their text form) | |
+//! | `timetz`, `interval`, `inet`, `cidr`, `macaddr`, `xml`, `bit`, `varbit`, `tsvector`, `tsquery`, the range and multirange types, the geometric types, `macaddr8`, `pg_lsn`, other named types | `String` (their text form) | |
 //!
 //! With both `chrono` and `time` on, `chrono` is used (turn off the default
 //! features to get `time`). A column whose type needs a feature that is off is

@@ -185,7 +185,8 @@ pub fn rust_type(
         | SqlType::Bit(_)
         | SqlType::VarBit(_)
         | SqlType::TsVector
-        | SqlType::TsQuery => RustType::Prelude("String"),
+        | SqlType::TsQuery
+        | SqlType::Builtin(_) => RustType::Prelude("String"),
     })
 }
 

@@ -87,11 +87,41 @@ pub enum SqlType {
     TsVector,
     /// `tsquery`.
     TsQuery,
+    /// A built-in type with no modifiers that the model carries by its name
+    /// (one of [`BUILTIN_BY_NAME`]): the range and multirange types, the
+    /// geometric types, `macaddr8`, `pg_lsn`.
+    Builtin(&'static str),
     /// `T[]`; PostgreSQL ignores declared dimensions, and so do we.
     Array(Box<SqlType>),
     /// A user-defined type, such as an enum.
     Named(QualifiedName),
 }
+
+/// The built-in types carried by their name alone ([`SqlType::Builtin`]), as
+/// PostgreSQL's `format_type` prints them.
+pub const BUILTIN_BY_NAME: &[&str] = &[
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
+    "int4multirange",
+    "int8multirange",
+    "nummultirange",
+    "tsmultirange",
+    "tstzmultirange",
+    "datemultirange",
+    "point",
+    "line",
+    "lseg",
+    "box",
+    "path",
+    "polygon",
+    "circle",
+    "macaddr8",
+    "pg_lsn",
+];
 
 impl SqlType {
     /// Whether values of the type have a collation: the text types (and
@@ -310,6 +340,17 @@ fn custom(
         Some("macaddr") => SqlType::MacAddr,
         Some("tsvector") => SqlType::TsVector,
         Some("tsquery") => SqlType::TsQuery,
+        Some(builtin) if BUILTIN_BY_NAME.contains(&builtin) => {
+            if !modifiers.is_empty() {
+                return Err(format!("`{whole}` takes no modifier"));
+            }
+            let name = BUILTIN_BY_NAME
+                .iter()
+                .find(|b| **b == builtin)
+                .copied()
+                .unwrap_or_default();
+            SqlType::Builtin(name)
+        }
         _ => {
             if !modifiers.is_empty() {
                 return Err(format!("type `{whole}` is not a type this tool knows"));
@@ -398,6 +439,7 @@ impl fmt::Display for SqlType {
             }
             SqlType::TsVector => f.write_str("tsvector"),
             SqlType::TsQuery => f.write_str("tsquery"),
+            SqlType::Builtin(name) => f.write_str(name),
             SqlType::Array(inner) => write!(f, "{inner}[]"),
             SqlType::Named(name) => write!(f, "{name}"),
         }

@@ -265,8 +265,8 @@ impl Cx<'_> {
     }
 }
 
-/// PostgreSQL's own types that the model has no place for yet (geometry,
-/// ranges, system types, ...): refused by name instead of "does not exist".
+/// PostgreSQL's own types that the model has no place for yet (system
+/// types, ...): refused by name instead of "does not exist".
 fn is_unmodelled_builtin_type(name: &str) -> bool {
     const BUILTIN: &[&str] = &[
         "name",
@@ -286,29 +286,8 @@ fn is_unmodelled_builtin_type(name: &str) -> bool {
         "xid8",
         "cid",
         "tid",
-        "pg_lsn",
         "pg_snapshot",
         "txid_snapshot",
-        "macaddr8",
-        "point",
-        "line",
-        "lseg",
-        "box",
-        "path",
-        "polygon",
-        "circle",
-        "int4range",
-        "int8range",
-        "numrange",
-        "tsrange",
-        "tstzrange",
-        "daterange",
-        "int4multirange",
-        "int8multirange",
-        "nummultirange",
-        "tsmultirange",
-        "tstzmultirange",
-        "datemultirange",
         "\"char\"",
         "char",
         "aclitem",

@@ -63,6 +63,18 @@ pub(super) fn declared_type(ty: &SqlType) -> Result<String, Reason> {
         T::TsVector | T::TsQuery => {
             return Err(format!("SQLite has no text-search type `{ty}`"));
         }
+        T::Builtin(name) => {
+            let kind = if name.ends_with("range") {
+                "range type"
+            } else if name.ends_with("multirange") {
+                "multirange type"
+            } else if matches!(*name, "macaddr8" | "pg_lsn") {
+                "type"
+            } else {
+                "geometric type"
+            };
+            return Err(format!("SQLite has no {kind} `{ty}`"));
+        }
         T::Array(inner) => {
             let element = match &**inner {
                 T::Bytea => return Err(format!("SQLite has no array of blobs (`{ty}`)")),
