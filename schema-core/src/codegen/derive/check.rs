@@ -181,11 +181,7 @@ pub fn check_struct(
             });
             continue;
         };
-        let expected = match rust_type(
-            &names.column_type(&column.data_type),
-            &names.enums,
-            features,
-        ) {
+        let expected = match rust_type(&names.column_type(&column.data_type), &names, features) {
             Ok(ty) => ty,
             Err(needs) => {
                 errors.push(StructError {
@@ -357,11 +353,7 @@ fn missing_field(
     names: &super::super::models::ModelNames,
     features: Features,
 ) -> Diagnostic {
-    let ty = match rust_type(
-        &names.column_type(&column.data_type),
-        &names.enums,
-        features,
-    ) {
+    let ty = match rust_type(&names.column_type(&column.data_type), names, features) {
         Ok(ty) => optional(&ty, column.nullable),
         Err(needs) => format!("... (needs {} of `schema`)", needs.describe()),
     };
