@@ -510,8 +510,9 @@ fn struct_item(
 }
 
 /// The struct of a composite type: one `Option` field per attribute (an
-/// attribute is never `NOT NULL`), and `impl ::schema::Field`, the value as
-/// PostgreSQL's record text through `Attributes`.
+/// attribute is never `NOT NULL`; `Default` is every attribute NULL), and
+/// `impl ::schema::Field`, the value as PostgreSQL's record text through
+/// `Attributes`.
 fn composite_item(
     composite: &CompositeType,
     names: &ModelNames,
@@ -577,7 +578,7 @@ fn composite_item(
     }
     let ident = names::ident(&names.composites[&composite.name]);
     let docs = doc(&format!(
-        "A value of composite type `{}`; every attribute may be NULL.",
+        "A value of composite type `{}`; every attribute may be NULL (`Default`: all NULL).",
         composite.name
     ));
     let (derives, serde) = serde_derives(features);
@@ -606,7 +607,7 @@ fn composite_item(
     };
     Ok(quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq #derives)]
+        #[derive(Debug, Clone, PartialEq, Default #derives)]
         #serde
         pub struct #ident {
             #(#fields)*
@@ -954,7 +955,10 @@ mod tests {
         };
         let code = generate(sql, features).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(code.contains("serde (rename = \"xPos\")"), "{code}");
-        assert!(code.contains("Serialize , Deserialize"), "{code}");
+        assert!(
+            code.contains("derive (Debug , Clone , PartialEq , Default , Serialize , Deserialize)"),
+            "{code}"
+        );
     }
 
     #[test]
