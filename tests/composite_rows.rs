@@ -326,6 +326,18 @@ fn postgres_built_composites_read_through_the_models() {
     );
 }
 
+/// With feature `serde`, composite structs serialize by attribute name.
+#[cfg(feature = "serde")]
+#[test]
+fn composite_structs_serialize_by_attribute_name() {
+    let value = serde_json::to_value(full()).unwrap();
+    assert_eq!(value["work"]["street"], "Main St");
+    assert_eq!(value["contact"]["previous"][1]["mood"], "in progress");
+    assert_eq!(value["home"]["zip"], serde_json::Value::Null);
+    let back: Person = serde_json::from_value(value).unwrap();
+    assert_eq!(back, full());
+}
+
 /// SQLite has no composite types (nor domains): the migration is refused,
 /// so no SQLite database ever holds a column of these models.
 #[test]
