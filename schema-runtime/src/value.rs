@@ -294,7 +294,8 @@ impl std::error::Error for FieldError {}
 /// Implemented for every type of the mapping in `schema_core::codegen`
 /// (those of optional crates behind this crate's same-named features), for
 /// `Option<T>` (NULL is `None`), for `Vec<T>` (an array, in PostgreSQL's array
-/// text), and by `schema!()` for each generated enum (its label).
+/// text), and by `schema!()` for each generated enum (its label) and each
+/// composite type's struct (its record text, through [`Attributes`]).
 pub trait Field: Sized {
     /// The value to store.
     fn to_value(&self) -> Value;

@@ -15,7 +15,9 @@
 //!   also takes a `\` before any character, and `""` inside quotes);
 //! - each attribute is its type's own text, as an array element is (booleans
 //!   `t`/`f`, `bytea` as `\x..`, an array `{1,2}`, a nested composite
-//!   `(1,2)`), so nesting is quoting within quoting.
+//!   `(1,2)`), so nesting is quoting within quoting. It is the type's output
+//!   function's text, not its cast to `text`: a `character(3)` keeps its
+//!   padding, a `money` its locale's currency format (`$1,000.00`).
 //!
 //! PostgreSQL's binary record format would need the `postgres` crate's
 //! `FromSql`/`ToSql` and the attributes' type OIDs, and SQLite, the other
