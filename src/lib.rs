@@ -82,6 +82,7 @@ impl std::error::Error for UnknownLabel {}
 pub mod __private {
     pub use crate::UnknownLabel;
     pub use schema_runtime::record::RowValues;
+    pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
         Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,
     };

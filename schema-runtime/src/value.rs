@@ -16,6 +16,7 @@
 //! | `Option<T>` | `Null` for `None` | NULL | NULL |
 //! | `Vec<T>` (arrays) | `Text` | `{a,"b c",NULL}` | the same text |
 //! | a generated enum | `Text` | its label | its label |
+//! | a generated composite struct | `Text` | `(1,"a b",)` ([`Attributes`]) | (no composites) |
 //! | `NaiveDate`, `time::Date` | `Text` | `2024-01-05` | the same text |
 //! | `NaiveTime`, `time::Time` | `Text` | `08:30:00[.ffffff]` | the same text |
 //! | `NaiveDateTime`, `PrimitiveDateTime` | `Text` | `2024-01-05 08:30:00[.ffffff]` | the same text |
@@ -47,12 +48,15 @@
 //! Only one-dimensional arrays are read and written.
 
 mod array;
+mod composite;
 mod crates;
 #[cfg(any(feature = "chrono", feature = "time"))]
 mod iso;
 
 use std::fmt;
 use std::str::FromStr;
+
+pub use composite::Attributes;
 
 /// One column's value, as it moves between a model and a database, in either
 /// dialect.
@@ -290,7 +294,8 @@ impl std::error::Error for FieldError {}
 /// Implemented for every type of the mapping in `schema_core::codegen`
 /// (those of optional crates behind this crate's same-named features), for
 /// `Option<T>` (NULL is `None`), for `Vec<T>` (an array, in PostgreSQL's array
-/// text), and by `schema!()` for each generated enum (its label).
+/// text), and by `schema!()` for each generated enum (its label) and each
+/// composite type's struct (its record text, through [`Attributes`]).
 pub trait Field: Sized {
     /// The value to store.
     fn to_value(&self) -> Value;

@@ -21,8 +21,9 @@
 //! - A table's struct is the UpperCamelCase singular of the table's name
 //!   (`job_descriptions` → `JobDescription`), unless a `-- schema: model = Name`
 //!   directive on the line(s) above its `CREATE TABLE` names it. An enum type's
-//!   enum is the UpperCamelCase of its name, not singularised
-//!   (`document_status` → `DocumentStatus`), or its `model =` directive.
+//!   enum and a composite type's struct are the UpperCamelCase of its name, not
+//!   singularised (`document_status` → `DocumentStatus`), or its `model =`
+//!   directive.
 //! - Singular is taken of the last snake_case word only (`news_items` →
 //!   `news_item`), by the first rule that applies:
 //!
@@ -76,9 +77,20 @@
 //! | `json`, `jsonb` | `serde_json::Value` | `json` |
 //! | `T[]` | `Vec<T>` (elements taken as not null) | as `T` |
 //! | an enum type | its generated enum | |
-//! | a composite type | `String`: its text form, `(1,"a b")` (the generated code reads and writes it as PostgreSQL prints and parses it) | |
+//! | a composite type | its generated struct, every attribute an `Option` of its type by this table (a `money` attribute is `String`: see below) | as its attributes' types |
 //! | a domain | the type of its base type (domains over domains followed); `Option` unless the column itself is `NOT NULL` (a domain's own `NOT NULL` is not enough: an outer join still reads `NULL`) | as its base type |
 //! | `timetz`, `interval`, `inet`, `cidr`, `macaddr`, `xml`, `bit`, `varbit`, `tsvector`, `tsquery`, the range and multirange types, the geometric types, `macaddr8`, `pg_lsn`, other named types | `String` (their text form) | |
+//!
+//! A composite type's struct is named as an enum type's enum is (the
+//! UpperCamelCase of its name, or its `model =` directive), its fields as
+//! columns are (by attribute). Every field is an `Option`: PostgreSQL has no
+//! `NOT NULL` attribute. It moves as PostgreSQL's record text, `(1,"a b",)`,
+//! exactly as `record_out` prints and `record_in` reads it (see
+//! `schema_runtime::value::Attributes`), so composites nest in composites
+//! and arrays. Inside a record a `money` prints in the locale's currency
+//! format (`$1,000.00`), which a column's exact way of reading it (through
+//! `numeric`) cannot reach, so a `money` attribute is `String`: the text as
+//! printed, which PostgreSQL reads back in the same locale.
 //!
 //! With both `chrono` and `time` on, `chrono` is used (turn off the default
 //! features to get `time`). A column whose type needs a feature that is off is
@@ -86,8 +98,9 @@
 //!
 //! `#[derive(Schema)]` compares the field's type as written with this table: a
 //! suffix of the type's full path (`NaiveDate`, `chrono::NaiveDate`,
-//! `std::string::String`), `Option<T>` of it, and for an enum any path that ends
-//! in the generated enum's name. Type aliases are not resolved.
+//! `std::string::String`), `Option<T>` of it, and for an enum or a composite
+//! type any path that ends in the generated type's name. Type aliases are not
+//! resolved.
 //!
 //! # Generated items
 //!
@@ -103,7 +116,10 @@
 //! on SQLite and PostgreSQL. Each enum derives `Debug, Clone, Copy, PartialEq,
 //! Eq, Hash`, has `ALL`, `as_str`, `Display` and `FromStr` (error
 //! `::schema::UnknownLabel`), and implements `::schema::Field` (its label, as
-//! text). Every Rust type of the table above implements `::schema::Field`
+//! text). Each composite type's struct derives `Debug, Clone, PartialEq,
+//! Default` (`Default`: every attribute NULL; serde's too with feature
+//! `serde`, fields renamed to their attributes) and implements
+//! `::schema::Field` (its record text). Every Rust type of the table above implements `::schema::Field`
 //! (`schema_runtime::value` gives the form each is stored in).
 //! `#[derive(Schema)]` implements `::schema::Model`, and `::schema::Record`
 //! too for a struct that is not `partial`. `MIGRATIONS` lists every migration
@@ -166,7 +182,7 @@ pub fn expand(
     let migrations = migrations(replay);
     Ok(quote! {
         /// The models of the declared schema: one struct per table, one enum per
-        /// enum type.
+        /// enum type, one struct per composite type.
         pub mod models {
             #models
         }

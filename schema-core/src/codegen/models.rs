@@ -1,6 +1,8 @@
-//! Model code: one struct per table and one enum per enum type, each with its
-//! `impl ::schema::Model` and `impl ::schema::Record`, or its
-//! `as_str`/`Display`/`FromStr` and `impl ::schema::Field`.
+//! Model code: one struct per table, one enum per enum type and one struct
+//! per composite type, each with its `impl ::schema::Model` and `impl
+//! ::schema::Record`, its `as_str`/`Display`/`FromStr` and `impl
+//! ::schema::Field`, or its `impl ::schema::Field` (the record text,
+//! through `schema_runtime::value::Attributes`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +11,10 @@ use quote::quote;
 
 use crate::diagnostic::{Diagnostic, Origin, codes as diag_codes};
 use crate::directive::DirectiveKind;
-use crate::model::{Column, Directives, EnumType, QualifiedName, Schema, SqlType, Table};
+use crate::model::names::quote_ident;
+use crate::model::{
+    Attribute, Column, CompositeType, Directives, EnumType, QualifiedName, Schema, SqlType, Table,
+};
 
 use super::codes;
 use super::names;
@@ -29,13 +34,16 @@ const RESERVED: &[&str] = &[
     "Deserialize",
 ];
 
-/// The Rust name of every table's struct and every enum type's enum.
+/// The Rust name of every table's struct, every enum type's enum and every
+/// composite type's struct.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModelNames {
     /// Struct name by table.
     pub tables: BTreeMap<QualifiedName, String>,
     /// Enum name by enum type.
     pub enums: BTreeMap<QualifiedName, String>,
+    /// Struct name by composite type.
+    pub composites: BTreeMap<QualifiedName, String>,
     /// The type each domain stands for (domains over domains followed): a
     /// column of a domain gets the Rust type of that type. Its nullability is
     /// the column's own: a domain's `NOT NULL` does not make the field
@@ -55,6 +63,23 @@ impl ModelNames {
             },
             other => other.clone(),
         }
+    }
+
+    /// The type whose Rust type an attribute of a composite type of type
+    /// `ty` gets: `ty` with its domains resolved, and `money` (also in an
+    /// array) as `text`. Inside a record, PostgreSQL prints a `money` in the
+    /// locale's currency format (`$1,000.00`), and a column's way to read it
+    /// exactly (through `numeric`) cannot reach into the record; the text
+    /// is carried as printed, and `money` reads it back in the same locale.
+    pub fn attribute_type(&self, ty: &SqlType) -> SqlType {
+        fn money_as_text(ty: SqlType) -> SqlType {
+            match ty {
+                SqlType::Money => SqlType::Text,
+                SqlType::Array(inner) => SqlType::Array(Box::new(money_as_text(*inner))),
+                other => other,
+            }
+        }
+        money_as_text(self.column_type(ty))
     }
 }
 
@@ -167,6 +192,13 @@ pub(crate) fn name_models(schema: &Schema) -> (ModelNames, Vec<Diagnostic>) {
         claim(&mut taken, &mut diagnostics, &rust, &enum_type.origin, what);
         names.enums.insert(enum_type.name.clone(), rust);
     }
+    for composite in schema.composites.values() {
+        let fallback = names::type_name(&composite.name.name);
+        let rust = model_name(&composite.directives, fallback, &mut diagnostics);
+        let what = format!("composite type `{}`", composite.name);
+        claim(&mut taken, &mut diagnostics, &rust, &composite.origin, what);
+        names.composites.insert(composite.name.clone(), rust);
+    }
     for domain in schema.domains.values() {
         names.domains.insert(
             domain.name.clone(),
@@ -264,12 +296,13 @@ pub fn record_items(
     }
 }
 
-/// The struct of every table and the enum of every enum type of `schema`, in
-/// name order (without the `mod` around them).
+/// The struct of every table, the enum of every enum type and the struct of
+/// every composite type of `schema`, in name order (without the `mod` around
+/// them).
 ///
 /// # Errors
-/// A diagnostic for each column whose type needs a feature that is off, and
-/// for each name clash.
+/// A diagnostic for each column or attribute whose type needs a feature that
+/// is off, and for each name clash.
 pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Diagnostic>> {
     // Every problem of the schema is reported at once: models keep a usable
     // name when theirs clashes, so their fields and variants are checked too.
@@ -278,6 +311,12 @@ pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Di
     let mut krates = BTreeSet::new();
     for enum_type in schema.enums.values() {
         match enum_item(enum_type, &names.enums[&enum_type.name], features) {
+            Ok(item) => items.push(item),
+            Err(mut d) => diagnostics.append(&mut d),
+        }
+    }
+    for composite in schema.composites.values() {
+        match composite_item(composite, &names, features, &mut krates) {
             Ok(item) => items.push(item),
             Err(mut d) => diagnostics.append(&mut d),
         }
@@ -324,12 +363,39 @@ pub fn feature_disabled(
     )
     .at(&column.origin)
     .label("declared here")
-    .help(format!(
+    .help(enable_feature(needs))
+}
+
+/// The diagnostic for an attribute of a composite type whose type needs a
+/// feature that is off (placed on the type: attributes keep no place).
+fn attribute_feature_disabled(
+    composite: &CompositeType,
+    attribute: &Attribute,
+    needs: &super::types::NeedsFeature,
+) -> Diagnostic {
+    Diagnostic::error(
+        codes::FEATURE_DISABLED,
+        format!(
+            "attribute `{}` of composite type `{}` is `{}`, which needs {} of `schema`",
+            attribute.name,
+            composite.name,
+            attribute.data_type,
+            needs.describe()
+        ),
+    )
+    .at(&composite.origin)
+    .label("declared here")
+    .help(enable_feature(needs))
+}
+
+/// How to enable the feature `needs` names, as a `help:`.
+fn enable_feature(needs: &super::types::NeedsFeature) -> String {
+    format!(
         "enable feature `{}` of `schema`: `schema = {{ version = \"{}\", features = [\"{}\"] }}`",
         needs.feature,
         env!("CARGO_PKG_VERSION"),
         needs.feature
-    ))
+    )
 }
 
 /// `column type [NOT NULL]`, the column as a doc line.
@@ -367,11 +433,7 @@ fn struct_item(
             continue;
         }
         field_names.insert(field.clone(), column);
-        let ty = match rust_type(
-            &names.column_type(&column.data_type),
-            &names.enums,
-            features,
-        ) {
+        let ty = match rust_type(&names.column_type(&column.data_type), names, features) {
             Ok(ty) => ty,
             Err(needs) => {
                 diagnostics.push(feature_disabled(table, column, &needs));
@@ -443,6 +505,126 @@ fn struct_item(
 
         impl ::schema::__private::Record for #ident {
             #record
+        }
+    })
+}
+
+/// The struct of a composite type: one `Option` field per attribute (an
+/// attribute is never `NOT NULL`; `Default` is every attribute NULL), and
+/// `impl ::schema::Field`, the value as PostgreSQL's record text through
+/// `Attributes`.
+fn composite_item(
+    composite: &CompositeType,
+    names: &ModelNames,
+    features: Features,
+    krates: &mut BTreeSet<&'static str>,
+) -> Result<TokenStream, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut fields = Vec::new();
+    let mut idents = Vec::new();
+    let mut field_names: BTreeMap<String, &Attribute> = BTreeMap::new();
+    for attribute in &composite.attributes {
+        let field = names::field_name(&attribute.name);
+        if let Some(first) = field_names.get(&field) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::MODEL_NAME_CLASH,
+                    format!(
+                        "attributes `{}` and `{}` of composite type `{}` would both be field `{field}`",
+                        first.name, attribute.name, composite.name
+                    ),
+                )
+                .at(&composite.origin)
+                .label("declared here")
+                .help("rename one of the attributes"),
+            );
+            continue;
+        }
+        field_names.insert(field.clone(), attribute);
+        let ty = match rust_type(&names.attribute_type(&attribute.data_type), names, features) {
+            Ok(ty) => ty,
+            Err(needs) => {
+                diagnostics.push(attribute_feature_disabled(composite, attribute, &needs));
+                continue;
+            }
+        };
+        ty.krates(krates);
+        let ty = ty.tokens();
+        let collation = attribute
+            .collation
+            .as_ref()
+            .map(|c| format!(" COLLATE {}", quote_ident(c)))
+            .unwrap_or_default();
+        let docs = doc(&format!(
+            "`{} {}{collation}`",
+            attribute.name, attribute.data_type
+        ));
+        let rename = if features.serde && field != attribute.name {
+            let name = &attribute.name;
+            quote!(#[serde(rename = #name)])
+        } else {
+            TokenStream::new()
+        };
+        let ident = names::ident(&field);
+        idents.push(quote!(#ident));
+        fields.push(quote! {
+            #docs
+            #rename
+            pub #ident: Option<#ty>,
+        });
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let ident = names::ident(&names.composites[&composite.name]);
+    let docs = doc(&format!(
+        "A value of composite type `{}`; every attribute may be NULL (`Default`: all NULL).",
+        composite.name
+    ));
+    let (derives, serde) = serde_derives(features);
+    let type_name = composite.name.to_string();
+    let attribute_names: Vec<&str> = composite
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let from_value = if idents.is_empty() {
+        quote! {
+            ::schema::__private::Attributes::from_value(value, #type_name, &[])?;
+            ::core::result::Result::Ok(#ident {})
+        }
+    } else {
+        quote! {
+            let mut attributes = ::schema::__private::Attributes::from_value(
+                value,
+                #type_name,
+                &[#(#attribute_names),*],
+            )?;
+            ::core::result::Result::Ok(#ident {
+                #(#idents: attributes.take()?,)*
+            })
+        }
+    };
+    Ok(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Default #derives)]
+        #serde
+        pub struct #ident {
+            #(#fields)*
+        }
+
+        impl ::schema::__private::Field for #ident {
+            fn to_value(&self) -> ::schema::__private::Value {
+                ::schema::__private::Attributes::to_value(&[
+                    #(::schema::__private::Field::to_value(&self.#idents)),*
+                ])
+            }
+
+            fn from_value(
+                value: ::schema::__private::Value,
+            ) -> ::core::result::Result<Self, ::schema::__private::FieldError> {
+                #from_value
+            }
         }
     })
 }
@@ -645,12 +827,138 @@ mod tests {
     }
 
     #[test]
-    fn a_composite_column_is_its_text_form() {
-        let sql = "CREATE TYPE pair AS (a integer, b text);\n\
-                   CREATE TABLE t (id integer PRIMARY KEY, p pair, ps pair[] NOT NULL);\n";
+    fn a_composite_type_is_a_struct_of_optional_attributes() {
+        let sql = "CREATE TYPE mood AS ENUM ('ok');\n\
+                   CREATE DOMAIN small AS smallint NOT NULL;\n\
+                   CREATE TYPE pair AS (a integer, \"B\" text COLLATE \"C\", m mood, s small, ms mood[]);\n\
+                   CREATE TYPE outer_pair AS (p pair, ps pair[], price money, prices money[]);\n\
+                   CREATE DOMAIN good_pair AS pair;\n\
+                   CREATE TABLE t (id integer PRIMARY KEY, p pair, ps pair[] NOT NULL, o outer_pair, g good_pair);\n";
         let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
-        assert!(code.contains("pub p : Option < String >"), "{code}");
-        assert!(code.contains("pub ps : Vec < String >"), "{code}");
+        let pair = code
+            .split("pub struct Pair {")
+            .nth(1)
+            .and_then(|rest| rest.split('}').next())
+            .unwrap_or_else(|| panic!("no `Pair`: {code}"));
+        for field in [
+            "pub a : Option < i32 >",
+            "pub b : Option < String >",
+            "pub m : Option < Mood >",
+            "pub s : Option < i16 >",
+            "pub ms : Option < Vec < Mood > >",
+        ] {
+            assert!(pair.contains(field), "{field}: {pair}");
+        }
+        assert!(
+            pair.contains(r#"# [doc = " `B text COLLATE \"C\"`"]"#),
+            "{pair}"
+        );
+        // `money` inside a record is printed in the locale's format: text.
+        assert!(code.contains("pub p : Option < Pair >"), "{code}");
+        assert!(code.contains("pub ps : Option < Vec < Pair > >"), "{code}");
+        assert!(code.contains("pub price : Option < String >"), "{code}");
+        assert!(
+            code.contains("pub prices : Option < Vec < String > >"),
+            "{code}"
+        );
+        // Columns: the struct, arrays of it, a domain over it.
+        assert!(code.contains("pub ps : Vec < Pair >"), "{code}");
+        assert!(code.contains("pub o : Option < OuterPair >"), "{code}");
+        assert!(code.contains("pub g : Option < Pair >"), "{code}");
+        assert!(
+            code.contains(r#"["integer" , "pair" , "pair[]" , "outer_pair" , "pair"]"#),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                r#":: schema :: __private :: Attributes :: from_value (value , "pair" , & ["a" , "B" , "m" , "s" , "ms"] ,) ?"#
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("Ok (Pair { a : attributes . take () ? , b : attributes . take () ? ,"),
+            "{code}"
+        );
+        assert!(
+            code.contains(":: schema :: __private :: Attributes :: to_value (& [:: schema :: __private :: Field :: to_value (& self . a) ,"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn a_composite_without_attributes_is_an_empty_struct() {
+        let sql = "CREATE TYPE nothing AS ();\n";
+        let code = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub struct Nothing { }"), "{code}");
+        assert!(
+            code.contains("Attributes :: from_value (value , \"nothing\" , & []) ?"),
+            "{code}"
+        );
+        assert!(!code.contains("let mut attributes"), "{code}");
+    }
+
+    #[test]
+    fn composite_names_clash_with_other_models_and_fields_with_each_other() {
+        let sql = "CREATE TYPE address AS (\"zipCode\" text, zip_code text);\n\
+                   CREATE TABLE addresses (id int PRIMARY KEY);\n\
+                   CREATE TYPE string AS (a int);\n";
+        assert_eq!(
+            generate(sql, Features::DEFAULT),
+            Err(vec![
+                "the models of table `addresses` and composite type `address` would both be called `Address`".to_string(),
+                "the model of composite type `string` would be called `String`, which generated code uses for Rust's own `String`".to_string(),
+                "attributes `zipCode` and `zip_code` of composite type `address` would both be field `zip_code`".to_string(),
+            ])
+        );
+        let renamed = "-- schema: model = PostalAddress\n\
+                       CREATE TYPE address AS (street text);\n\
+                       CREATE TABLE addresses (id int PRIMARY KEY, home address);\n";
+        let code = generate(renamed, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("pub struct PostalAddress"), "{code}");
+        assert!(
+            code.contains("pub home : Option < PostalAddress >"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn a_composite_attribute_behind_a_disabled_feature_is_an_error() {
+        let sql = "CREATE TYPE tagged AS (id uuid, at date);\n";
+        assert_eq!(
+            generate(sql, Features::default()),
+            Err(vec![
+                "attribute `id` of composite type `tagged` is `uuid`, which needs feature `uuid` of `schema`".to_string(),
+                "attribute `at` of composite type `tagged` is `date`, which needs feature `chrono` (or `time`) of `schema`".to_string(),
+            ])
+        );
+        let features = Features {
+            uuid: true,
+            ..Features::DEFAULT
+        };
+        let code = generate(sql, features).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            code.contains("use :: schema :: __private :: uuid ;"),
+            "{code}"
+        );
+        assert!(
+            code.contains("pub at : Option < chrono :: NaiveDate >"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn serde_renames_attributes_to_their_names() {
+        let sql = "CREATE TYPE point2 AS (\"xPos\" int, y int);\n";
+        let features = Features {
+            serde: true,
+            ..Features::DEFAULT
+        };
+        let code = generate(sql, features).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(code.contains("serde (rename = \"xPos\")"), "{code}");
+        assert!(
+            code.contains("derive (Debug , Clone , PartialEq , Default , Serialize , Deserialize)"),
+            "{code}"
+        );
     }
 
     #[test]

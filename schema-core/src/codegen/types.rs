@@ -1,13 +1,14 @@
 //! The one mapping from SQL types to Rust types (documented on [`super`]), and
 //! the comparison of a Rust type as written in a struct with the mapped one.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{QualifiedName, SqlType};
+use crate::model::SqlType;
+
+use super::models::ModelNames;
 
 /// Which optional crates the generated code may use: the features of `schema`
 /// (`schema-macros` reads them with `cfg!` and passes them here).
@@ -68,6 +69,8 @@ pub enum RustType {
     },
     /// An enum generated from an enum type, by its Rust name.
     Enum(String),
+    /// A struct generated from a composite type, by its Rust name.
+    Composite(String),
 }
 
 /// A type needs a feature of `schema` that is off.
@@ -97,14 +100,15 @@ fn krate(krate: &'static str, name: &'static str) -> RustType {
     }
 }
 
-/// The Rust type of a column of type `ty`. `enums` gives the Rust name of each
-/// enum type.
+/// The Rust type of a column of type `ty` (its domains resolved already, see
+/// [`ModelNames::column_type`]). `names` gives the Rust name of each enum
+/// type and composite type.
 ///
 /// # Errors
 /// The feature to enable when the type needs one that `features` lacks.
 pub fn rust_type(
     ty: &SqlType,
-    enums: &BTreeMap<QualifiedName, String>,
+    names: &ModelNames,
     features: Features,
 ) -> Result<RustType, NeedsFeature> {
     let need = |feature| NeedsFeature { feature, or: None };
@@ -168,10 +172,11 @@ pub fn rust_type(
             }
             krate("serde_json", "Value")
         }
-        SqlType::Array(inner) => RustType::Vec(Box::new(rust_type(inner, enums, features)?)),
-        SqlType::Named(name) => match enums.get(name) {
-            Some(rust_name) => RustType::Enum(rust_name.clone()),
-            None => RustType::Prelude("String"),
+        SqlType::Array(inner) => RustType::Vec(Box::new(rust_type(inner, names, features)?)),
+        SqlType::Named(name) => match (names.enums.get(name), names.composites.get(name)) {
+            (Some(rust_name), _) => RustType::Enum(rust_name.clone()),
+            (None, Some(rust_name)) => RustType::Composite(rust_name.clone()),
+            (None, None) => RustType::Prelude("String"),
         },
         SqlType::Time {
             with_time_zone: true,
@@ -214,7 +219,7 @@ impl RustType {
                     quote!(#krate::#name<#(#args),*>)
                 }
             }
-            RustType::Enum(name) => {
+            RustType::Enum(name) | RustType::Composite(name) => {
                 let ident = Ident::new(name, Span::call_site());
                 quote!(#ident)
             }
@@ -245,7 +250,7 @@ impl RustType {
             ],
             RustType::Vec(_) => vec![path("std::vec::Vec"), path("alloc::vec::Vec")],
             RustType::Crate { krate, name, .. } => vec![path(&format!("{krate}::{name}"))],
-            RustType::Enum(name) => vec![vec![name.clone()]],
+            RustType::Enum(name) | RustType::Composite(name) => vec![vec![name.clone()]],
         }
     }
 
@@ -253,13 +258,13 @@ impl RustType {
         match self {
             RustType::Vec(inner) => vec![inner],
             RustType::Crate { args, .. } => args.iter().collect(),
-            RustType::Prelude(_) | RustType::Enum(_) => Vec::new(),
+            RustType::Prelude(_) | RustType::Enum(_) | RustType::Composite(_) => Vec::new(),
         }
     }
 
     /// True when `written` names this type: a suffix of its full path (after an
     /// optional `schema::__private::`), with matching generic arguments; for a
-    /// generated enum, any path ending in its name.
+    /// generated enum or composite struct, any path ending in its name.
     pub fn matches(&self, written: &FieldType) -> bool {
         let FieldType::Path(segments) = written else {
             return false;
@@ -273,7 +278,7 @@ impl RustType {
             all => all,
         };
         let path_ok = match self {
-            RustType::Enum(name) => last.name == *name,
+            RustType::Enum(name) | RustType::Composite(name) => last.name == *name,
             _ => self.full_paths().iter().any(|full| {
                 full.len() >= names.len()
                     && full[full.len() - names.len()..]
@@ -307,7 +312,7 @@ impl fmt::Display for RustType {
                 }
                 Ok(())
             }
-            RustType::Enum(name) => f.write_str(name),
+            RustType::Enum(name) | RustType::Composite(name) => f.write_str(name),
         }
     }
 }
@@ -386,12 +391,18 @@ impl fmt::Display for FieldType {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::QualifiedName;
 
     fn ty(text: &str) -> RustType {
         let parsed = SqlType::parse(text).unwrap_or_else(|e| panic!("{e}"));
-        let mut enums = BTreeMap::new();
-        enums.insert(QualifiedName::public("mood"), "Mood".to_string());
-        rust_type(&parsed, &enums, Features::ALL).unwrap_or_else(|e| panic!("{e:?}"))
+        let mut names = ModelNames::default();
+        names
+            .enums
+            .insert(QualifiedName::public("mood"), "Mood".to_string());
+        names
+            .composites
+            .insert(QualifiedName::public("address"), "Address".to_string());
+        rust_type(&parsed, &names, Features::ALL).unwrap_or_else(|e| panic!("{e:?}"))
     }
 
     fn generic(name: &str, args: Vec<FieldType>) -> FieldType {
@@ -426,6 +437,9 @@ mod tests {
             ("text[]", "Vec<String>"),
             ("mood", "Mood"),
             ("mood[]", "Vec<Mood>"),
+            ("address", "Address"),
+            ("address[]", "Vec<Address>"),
+            ("unknown_type", "String"),
             ("interval", "String"),
             ("inet", "String"),
             ("timetz", "String"),
@@ -444,7 +458,7 @@ mod tests {
         };
         let map = |sql: &str| {
             let parsed = SqlType::parse(sql).unwrap_or_else(|e| panic!("{e}"));
-            rust_type(&parsed, &BTreeMap::new(), features).map(|t| t.to_string())
+            rust_type(&parsed, &ModelNames::default(), features).map(|t| t.to_string())
         };
         assert_eq!(map("timestamptz").as_deref(), Ok("time::OffsetDateTime"));
         assert_eq!(map("timestamp").as_deref(), Ok("time::PrimitiveDateTime"));
@@ -456,7 +470,7 @@ mod tests {
         let none = Features::default();
         let needs = |sql: &str| {
             let parsed = SqlType::parse(sql).unwrap_or_else(|e| panic!("{e}"));
-            rust_type(&parsed, &BTreeMap::new(), none).err()
+            rust_type(&parsed, &ModelNames::default(), none).err()
         };
         assert_eq!(needs("uuid").map(|n| n.feature), Some("uuid"));
         assert_eq!(needs("jsonb").map(|n| n.feature), Some("json"));
@@ -488,6 +502,9 @@ mod tests {
         assert!(!bytes.matches(&generic("Vec", vec![FieldType::path("i8")])));
         let mood = ty("mood");
         assert!(mood.matches(&FieldType::path("models::Mood")));
+        let address = ty("address");
+        assert!(address.matches(&FieldType::path("models::Address")));
+        assert!(!address.matches(&FieldType::path("String")));
         let option = generic("Option", vec![FieldType::path("i32")]);
         assert_eq!(option.option_inner(), Some(&FieldType::path("i32")));
         assert_eq!(option.to_string(), "Option<i32>");

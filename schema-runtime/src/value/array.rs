@@ -2,7 +2,7 @@
 //! PostgreSQL, and how SQLite stores one (see `schema_core::render::sqlite`).
 
 /// Whitespace as PostgreSQL's `array_isspace` sees it.
-fn is_space(c: char) -> bool {
+pub(super) fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
 }
 

@@ -181,11 +181,7 @@ pub fn check_struct(
             });
             continue;
         };
-        let expected = match rust_type(
-            &names.column_type(&column.data_type),
-            &names.enums,
-            features,
-        ) {
+        let expected = match rust_type(&names.column_type(&column.data_type), &names, features) {
             Ok(ty) => ty,
             Err(needs) => {
                 errors.push(StructError {
@@ -357,11 +353,7 @@ fn missing_field(
     names: &super::super::models::ModelNames,
     features: Features,
 ) -> Diagnostic {
-    let ty = match rust_type(
-        &names.column_type(&column.data_type),
-        &names.enums,
-        features,
-    ) {
+    let ty = match rust_type(&names.column_type(&column.data_type), names, features) {
         Ok(ty) => optional(&ty, column.nullable),
         Err(needs) => format!("... (needs {} of `schema`)", needs.describe()),
     };
@@ -495,6 +487,55 @@ mod tests {
                     "column `users.mood` has no field in `UserRow`".to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_composite_column_is_its_generated_struct() {
+        let sql = "CREATE TYPE address AS (street text);\n\
+                   CREATE TABLE places (id int PRIMARY KEY, home address, past address[]);\n";
+        let schema = parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{d:?}"));
+        let check = |fields| match check_struct(
+            &schema,
+            "schema.sql",
+            &spec("places", true, fields),
+            Features::DEFAULT,
+        ) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .into_iter()
+                .map(|e| (e.diagnostic.message, e.diagnostic.help))
+                .collect(),
+        };
+        assert_eq!(
+            check(vec![field("home", option("models::Address"))]),
+            vec![]
+        );
+        let found = check(vec![field("home", option("String"))]);
+        assert_eq!(
+            found[0].0,
+            "field `home` has type `String`, but column `places.home` is `address`"
+        );
+        let found = match check_struct(
+            &schema,
+            "schema.sql",
+            &spec("places", false, vec![field("id", FieldType::path("i32"))]),
+            Features::DEFAULT,
+        ) {
+            Err(errors) => errors,
+            Ok(_) => panic!("fields are missing"),
+        };
+        let helps: Vec<_> = found
+            .iter()
+            .filter_map(|e| e.diagnostic.help.as_deref())
+            .collect();
+        assert!(
+            helps[0].starts_with("add `home: Option<Address>`"),
+            "{helps:?}"
+        );
+        assert!(
+            helps[1].starts_with("add `past: Option<Vec<Address>>`"),
+            "{helps:?}"
         );
     }
 
