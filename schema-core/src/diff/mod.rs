@@ -7,6 +7,7 @@
 
 pub mod drift;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::model::StorageParameters;
@@ -654,38 +655,118 @@ fn attributes_reachable(from: &CompositeType, to: &CompositeType) -> bool {
         }
 }
 
-/// How many composite types stand between `c` and types that are none (0
-/// for one whose attributes use no composite type), bounded.
-fn composite_depth(schema: &Schema, c: &CompositeType, fuel: usize) -> usize {
-    if fuel == 0 {
-        return 0;
+/// For every domain and composite type of `schema`, how many domains and
+/// composite types stand between it and plain types: 0 for a domain over a
+/// plain type or a composite whose attributes are all plain, one more than
+/// the deepest type it uses otherwise (a domain's base, a composite's
+/// attributes, arrays of them). Creating in increasing depth and dropping in
+/// decreasing depth puts each type after what it uses. Each type is
+/// visited once; a cycle (which PostgreSQL refuses) is cut where it closes.
+fn type_depths(schema: &Schema) -> BTreeMap<QualifiedName, usize> {
+    /// The domains and composite types `name` uses directly.
+    fn uses<'s>(schema: &'s Schema, name: &QualifiedName) -> Vec<&'s QualifiedName> {
+        let types: Vec<&SqlType> = if let Some(d) = schema.domains.get(name) {
+            vec![&d.base]
+        } else if let Some(c) = schema.composites.get(name) {
+            c.attributes.iter().map(|a| &a.data_type).collect()
+        } else {
+            Vec::new()
+        };
+        types
+            .into_iter()
+            .filter_map(|ty| {
+                let mut inner = ty;
+                while let SqlType::Array(i) = inner {
+                    inner = i;
+                }
+                match inner {
+                    SqlType::Named(n)
+                        if schema.domains.contains_key(n) || schema.composites.contains_key(n) =>
+                    {
+                        Some(n)
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
     }
-    c.attributes
-        .iter()
-        .filter_map(|a| {
-            let mut inner = &a.data_type;
-            while let SqlType::Array(i) = inner {
-                inner = i;
+    let mut depths: BTreeMap<QualifiedName, usize> = BTreeMap::new();
+    let mut visiting: BTreeSet<&QualifiedName> = BTreeSet::new();
+    // Depth-first without recursion (a chain of types may be long): a type
+    // is finished once everything it uses is.
+    for root in schema.domains.keys().chain(schema.composites.keys()) {
+        let mut stack = vec![root];
+        while let Some(&name) = stack.last() {
+            if depths.contains_key(name) {
+                stack.pop();
+                continue;
             }
-            match inner {
-                SqlType::Named(n) => schema.composites.get(n),
-                _ => None,
+            visiting.insert(name);
+            let pending: Vec<&QualifiedName> = uses(schema, name)
+                .into_iter()
+                .filter(|u| !depths.contains_key(*u) && !visiting.contains(*u))
+                .collect();
+            if pending.is_empty() {
+                let depth = uses(schema, name)
+                    .into_iter()
+                    .filter_map(|u| depths.get(u).map(|d| d + 1))
+                    .max()
+                    .unwrap_or(0);
+                depths.insert(name.clone(), depth);
+                visiting.remove(name);
+                stack.pop();
+            } else {
+                stack.extend(pending);
             }
-        })
-        .map(|inner| 1 + composite_depth(schema, inner, fuel - 1))
-        .max()
-        .unwrap_or(0)
+        }
+    }
+    depths
 }
 
-/// Composite types created, altered and replaced (in dependency order), and
-/// those dropped (in the reverse order).
-fn composite_changes(from: &Schema, to: &Schema) -> (Vec<Change>, Vec<Change>) {
-    let fuel = from.composites.len().max(to.composites.len()) + 1;
+/// Domains and composite types created, dropped, replaced and altered:
+/// creations in dependency order across both kinds (a domain over a
+/// composite after it, a composite with a domain attribute after that
+/// domain), drops in the reverse order.
+fn domain_changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    let (to_depth, from_depth) = (type_depths(to), type_depths(from));
+    let depth_in = |depths: &BTreeMap<QualifiedName, usize>, name: &QualifiedName| {
+        depths.get(name).copied().unwrap_or(0)
+    };
     let mut out = Vec::new();
-    let mut dropped: Vec<&CompositeType> = Vec::new();
+    let mut dropped: Vec<(usize, Change)> = Vec::new();
+    for (name, d) in from.domains.iter() {
+        match to.domains.get(name) {
+            None => dropped.push((depth_in(&from_depth, name), Change::DropDomain(d.clone()))),
+            Some(t) if t.base != d.base || t.collation != d.collation => {
+                out.push((
+                    depth_in(&to_depth, name),
+                    Change::ReplaceDomain {
+                        from: d.clone(),
+                        to: t.clone(),
+                    },
+                ));
+            }
+            Some(t) if t != d => out.push((
+                depth_in(&to_depth, name),
+                Change::AlterDomain {
+                    from: d.clone(),
+                    to: t.clone(),
+                },
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, d) in to.domains.iter() {
+        if !from.domains.contains_key(name) {
+            out.push((depth_in(&to_depth, name), Change::CreateDomain(d.clone())));
+        }
+    }
     for (name, c) in from.composites.iter() {
         match to.composites.get(name) {
-            None => dropped.push(c),
+            None => dropped.push((
+                depth_in(&from_depth, name),
+                Change::DropComposite(c.clone()),
+            )),
             Some(t) if t == c => {}
             Some(t) => {
                 let change = if attributes_reachable(c, t) {
@@ -699,96 +780,23 @@ fn composite_changes(from: &Schema, to: &Schema) -> (Vec<Change>, Vec<Change>) {
                         to: t.clone(),
                     }
                 };
-                out.push((composite_depth(to, t, fuel), change));
+                out.push((depth_in(&to_depth, name), change));
             }
         }
     }
     for (name, c) in to.composites.iter() {
         if !from.composites.contains_key(name) {
             out.push((
-                composite_depth(to, c, fuel),
+                depth_in(&to_depth, name),
                 Change::CreateComposite(c.clone()),
             ));
         }
     }
+    // Stable sorts: name order holds within a depth, domains before
+    // composite types.
     out.sort_by_key(|(depth, _)| *depth);
-    dropped.sort_by_key(|c| std::cmp::Reverse(composite_depth(from, c, fuel)));
-    (
-        out.into_iter().map(|(_, c)| c).collect(),
-        dropped
-            .into_iter()
-            .map(|c| Change::DropComposite(c.clone()))
-            .collect(),
-    )
-}
-
-/// How many domains stand between `d` and a type that is no domain (0 for a
-/// domain over a plain type), bounded by the number of domains.
-fn domain_depth(schema: &Schema, d: &Domain) -> usize {
-    let mut depth = 0;
-    let mut ty = &d.base;
-    while depth <= schema.domains.len() {
-        let mut inner = ty;
-        while let SqlType::Array(i) = inner {
-            inner = i;
-        }
-        match inner {
-            SqlType::Named(n) => match schema.domains.get(n) {
-                Some(next) => {
-                    depth += 1;
-                    ty = &next.base;
-                }
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    depth
-}
-
-/// Domains created, dropped, replaced and altered: creations in dependency
-/// order (a domain over a domain after it), drops in the reverse order.
-fn domain_changes(from: &Schema, to: &Schema) -> Vec<Change> {
-    let mut out = Vec::new();
-    let mut dropped: Vec<&Domain> = Vec::new();
-    for (name, d) in from.domains.iter() {
-        match to.domains.get(name) {
-            None => dropped.push(d),
-            Some(t) if t.base != d.base || t.collation != d.collation => {
-                out.push((
-                    domain_depth(to, t),
-                    Change::ReplaceDomain {
-                        from: d.clone(),
-                        to: t.clone(),
-                    },
-                ));
-            }
-            Some(t) if t != d => out.push((
-                domain_depth(to, t),
-                Change::AlterDomain {
-                    from: d.clone(),
-                    to: t.clone(),
-                },
-            )),
-            Some(_) => {}
-        }
-    }
-    for (name, d) in to.domains.iter() {
-        if !from.domains.contains_key(name) {
-            out.push((domain_depth(to, d), Change::CreateDomain(d.clone())));
-        }
-    }
-    out.sort_by_key(|(depth, _)| *depth);
-    dropped.sort_by_key(|d| std::cmp::Reverse(domain_depth(from, d)));
-    // Composite types after the domains their attributes may use, dropped
-    // before them.
-    let (composites, composite_drops) = composite_changes(from, to);
-    out.into_iter()
-        .map(|(_, c)| c)
-        .chain(composites)
-        .chain(composite_drops)
-        .chain(dropped.into_iter().map(|d| Change::DropDomain(d.clone())))
-        .collect()
+    dropped.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
+    out.into_iter().chain(dropped).map(|(_, c)| c).collect()
 }
 
 /// `in schema s, version v` as an extension states them.
