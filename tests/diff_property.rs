@@ -44,8 +44,10 @@ fn config(cases: u32, seed: u64) -> Config {
 /// (which comes back with the comment a new database gives it).
 fn reset(client: &mut Client) -> Result<(), String> {
     client
-        .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;
-             COMMENT ON SCHEMA public IS 'standard public schema';")
+        .batch_execute(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+             COMMENT ON SCHEMA public IS 'standard public schema';",
+        )
         .map_err(|e| format!("cannot empty the database: {e}"))
 }
 
