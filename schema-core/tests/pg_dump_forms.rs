@@ -190,32 +190,46 @@ fn owner_to_is_read_on_every_kind_of_object_and_needs_the_object() {
     }
 }
 
-/// pg_dump writes `COMMENT ON EXTENSION` and `COMMENT ON SCHEMA`; the model
-/// carries neither yet, so each is a located warning, never dropped unseen.
+/// pg_dump writes `COMMENT ON EXTENSION` (each extension's control file
+/// comment included) and `COMMENT ON SCHEMA public IS ''` once public's
+/// default comment is removed: the model keeps them, with the comments
+/// PostgreSQL gives on creation as the defaults.
 #[test]
-fn comments_on_extensions_and_schemas_are_warned_about() {
+fn comments_on_extensions_and_schemas_are_modelled() {
+    use schema_core::model::{ExtensionComment, PUBLIC_SCHEMA_COMMENT};
     let sql = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;\n\
-               COMMENT ON EXTENSION pg_trgm IS 'text similarity';\n\
+               COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';\n\
+               CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public;\n\
+               COMMENT ON EXTENSION citext IS 'text similarity';\n\
                COMMENT ON SCHEMA public IS 'standard public schema';\n\
                CREATE TABLE t (id integer PRIMARY KEY);\n";
     let (schema, diagnostics) = read("schema.sql", sql);
-    assert_eq!(schema.tables.len(), 1);
-    let warnings: Vec<(Option<String>, &str)> = diagnostics
-        .iter()
-        .map(|d| {
-            assert_eq!(
-                d.severity,
-                Severity::Warning,
-                "{}",
-                render_all(&diagnostics, false)
-            );
-            assert_eq!(d.code, codes::IGNORED_STATEMENT);
-            (d.location(), d.message.as_str())
-        })
-        .collect();
-    assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert_eq!(warnings[0].0.as_deref(), Some("schema.sql:2:22"));
-    assert!(warnings[0].1.contains("COMMENT ON EXTENSION"));
-    assert_eq!(warnings[1].0.as_deref(), Some("schema.sql:3:19"));
-    assert!(warnings[1].1.contains("COMMENT ON SCHEMA"));
+    assert!(
+        diagnostics.is_empty(),
+        "{}",
+        render_all(&diagnostics, false)
+    );
+    let comment = |name: &str| {
+        schema
+            .extensions
+            .get(&QualifiedName::global(name))
+            .map(|e| e.comment.clone())
+    };
+    assert_eq!(comment("pg_trgm"), Some(ExtensionComment::Default));
+    assert_eq!(
+        comment("citext"),
+        Some(ExtensionComment::Set("text similarity".into()))
+    );
+    assert!(schema.namespaces.is_empty());
+    assert_eq!(
+        schema.namespace_comment("public"),
+        Some(PUBLIC_SCHEMA_COMMENT)
+    );
+    let (schema, diagnostics) = read("schema.sql", "COMMENT ON SCHEMA public IS '';\n");
+    assert!(
+        diagnostics.is_empty(),
+        "{}",
+        render_all(&diagnostics, false)
+    );
+    assert_eq!(schema.namespace_comment("public"), None);
 }

@@ -392,6 +392,46 @@ fn constraint_errors_are_located() {
             "2:28",
             "ON DOMAIN",
         ),
+        (
+            with_t!("COMMENT ON SEQUENCE nope IS 'x';"),
+            "2:21",
+            "sequence `nope` does not exist",
+        ),
+        (
+            "CREATE TABLE u (id integer GENERATED ALWAYS AS IDENTITY);\nCOMMENT ON SEQUENCE u_id_seq IS 'x';",
+            "2:21",
+            "identity column `u.id`",
+        ),
+        (
+            with_t!("COMMENT ON TYPE t IS 'x';"),
+            "2:17",
+            "row type of table `t`",
+        ),
+        (
+            with_t!("COMMENT ON TYPE integer IS 'x';"),
+            "2:17",
+            "type `integer` does not exist",
+        ),
+        (
+            with_t!("COMMENT ON SCHEMA nope IS 'x';"),
+            "2:19",
+            "schema `nope` does not exist",
+        ),
+        (
+            with_t!("COMMENT ON SCHEMA a.b IS 'x';"),
+            "2:19",
+            "not the name of a schema",
+        ),
+        (
+            with_t!("COMMENT ON EXTENSION hstore IS 'x';"),
+            "2:22",
+            "extension `hstore` does not exist",
+        ),
+        (
+            with_t!("COMMENT ON EXTENSION plpgsql IS 'mine';"),
+            "2:22",
+            "extension `plpgsql` other than its own",
+        ),
     ];
     let mut failures = Vec::new();
     for (sql, place, words) in cases {

@@ -1496,6 +1496,26 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE TABLE t (id integer PRIMARY KEY, c text DEFAULT '007');\nCOMMENT ON TABLE t IS 'it''s a table';\nCOMMENT ON COLUMN t.c IS 'code, not a number';",
     ),
     f(
+        "comments_on_sequences_types_schemas_and_extensions",
+        "CREATE EXTENSION hstore;\nCREATE EXTENSION citext;\nCREATE SEQUENCE tickets START 10;\nCREATE TYPE mood AS ENUM ('sad', 'ok');\nCREATE TYPE pair AS (a integer, b text);\nCREATE DOMAIN posint AS integer CHECK (VALUE > 0);\nCREATE TABLE t (id serial PRIMARY KEY, m mood, p pair, n posint);\nCOMMENT ON SEQUENCE tickets IS 'ticket numbers';\nCOMMENT ON SEQUENCE t_id_seq IS 'the serial''s';\nCOMMENT ON TYPE mood IS E'how it\\nwent';\nCOMMENT ON TYPE pair IS 'two things';\nCOMMENT ON TYPE posint IS 'a domain, named as a type';\nCOMMENT ON SCHEMA public IS 'tables';\nCOMMENT ON EXTENSION hstore IS 'pairs';\nCOMMENT ON EXTENSION citext IS NULL;",
+    ),
+    f(
+        "comments_on_public_removed_and_an_extension_as_pg_dump_writes_it",
+        "CREATE EXTENSION pg_trgm;\nCOMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';\nCOMMENT ON SCHEMA public IS '';\nCREATE TABLE t (id integer PRIMARY KEY);",
+    ),
+    refused(
+        "comment_on_an_identity_sequence",
+        "S0003",
+        "identity column `t.id`",
+        "CREATE TABLE t (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\nCOMMENT ON SEQUENCE t_id_seq IS 'numbers';",
+    ),
+    refused(
+        "comment_on_a_table_row_type",
+        "S0003",
+        "row type of table `t`",
+        "CREATE TABLE t (id integer PRIMARY KEY);\nCOMMENT ON TYPE t IS 'rows';",
+    ),
+    f(
         "quoted_mixed_case_names",
         r#"CREATE TABLE "Things" (id integer PRIMARY KEY, "Code" text DEFAULT '007' CHECK ("Code" <> ''));"#,
     ),

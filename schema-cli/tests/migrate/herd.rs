@@ -53,7 +53,10 @@ fn postgres_herd_of_16_cli_migrators_applies_each_migration_once() {
     let started = Instant::now();
     for round in 0..ROUNDS {
         client
-            .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            .batch_execute(
+                "DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+                 COMMENT ON SCHEMA public IS 'standard public schema';",
+            )
             .expect("empty the database");
         let outputs = stampede(tmp.path().join(format!("barrier-{round}")), || {
             child::exec_schema(&project, &["up", "--database-url", &url])

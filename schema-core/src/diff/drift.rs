@@ -412,6 +412,75 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .help("add a migration with `COMMENT ON INDEX ...`, or fix schema.sql")
                 .maybe_at(origin.as_ref())
             }
+            Change::SetSequenceComment { name, .. } => {
+                if changes.iter().any(|c| matches!(c, Change::CreateSequence(s) if s.name == *name)) {
+                    continue;
+                }
+                let origin = declared.sequences.get(name).map(|s| s.origin.clone());
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on sequence `{name}` differs between schema.sql and the migrations"),
+                )
+                .help("add a migration with `COMMENT ON SEQUENCE ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
+            }
+            Change::SetTypeComment { name, .. } => {
+                let created = changes.iter().any(|c| match c {
+                    Change::CreateEnum(e) | Change::RecreateEnum { to: e, .. } => e.name == *name,
+                    Change::CreateComposite(t) | Change::ReplaceComposite { to: t, .. } => t.name == *name,
+                    _ => false,
+                });
+                if created {
+                    continue;
+                }
+                let origin = declared
+                    .enums
+                    .get(name)
+                    .map(|e| e.origin.clone())
+                    .or_else(|| declared.composites.get(name).map(|c| c.origin.clone()));
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on type `{name}` differs between schema.sql and the migrations"),
+                )
+                .help("add a migration with `COMMENT ON TYPE ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
+            }
+            Change::SetSchemaComment { name, from, to } => {
+                if changes.iter().any(|c| matches!(c, Change::CreateSchema(n) if n == name)) {
+                    continue;
+                }
+                let origin = declared
+                    .namespaces
+                    .get(&QualifiedName::global(name))
+                    .or_else(|| migrated.namespaces.get(&QualifiedName::global(name)))
+                    .map(|n| n.origin.clone());
+                let show = |c: &Option<String>| c.as_deref().map_or_else(|| "none".to_string(), |c| format!("'{c}'"));
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on schema `{name}` differs between schema.sql and the migrations"),
+                )
+                .note(format!("migrations: {}; schema.sql: {}", show(from), show(to)))
+                .help("add a migration with `COMMENT ON SCHEMA ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
+            }
+            Change::SetExtensionComment { name, .. } => {
+                let created = changes.iter().any(|c| {
+                    matches!(c, Change::CreateExtension(e) | Change::ReplaceExtension { to: e, .. } if e.name == *name)
+                });
+                if created {
+                    continue;
+                }
+                let origin = declared
+                    .extensions
+                    .get(&QualifiedName::global(name))
+                    .map(|e| e.origin.clone());
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!("the comment on extension `{name}` differs between schema.sql and the migrations"),
+                )
+                .help("add a migration with `COMMENT ON EXTENSION ...`, or fix schema.sql")
+                .maybe_at(origin.as_ref())
+            }
             Change::SetTableFlags { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
                 Diagnostic::error(

@@ -13,8 +13,8 @@ use std::fmt;
 use crate::model::StorageParameters;
 
 use crate::model::{
-    Column, CompositeType, Constraint, Domain, EnumType, Extension, Index, QualifiedName, Schema,
-    Sequence, SqlType, Table,
+    Column, CompositeType, Constraint, Domain, EnumType, Extension, ExtensionComment, Index,
+    QualifiedName, Schema, Sequence, SqlType, Table,
 };
 
 /// One step from one schema to another.
@@ -242,6 +242,46 @@ pub enum Change {
         from: Option<String>,
         /// After.
         to: Option<String>,
+    },
+    /// A sequence's comment that differs (also the comment of a new one).
+    SetSequenceComment {
+        /// The sequence.
+        name: QualifiedName,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
+    /// The comment of an enum or composite type that differs (also the
+    /// comment of a new or recreated one). A domain's is part of
+    /// [`Change::AlterDomain`].
+    SetTypeComment {
+        /// The type.
+        name: QualifiedName,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
+    /// A schema's comment that differs (also the comment of a new one, and
+    /// `public`'s, see [`Schema::namespace_comment`]).
+    SetSchemaComment {
+        /// The schema.
+        name: String,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
+    /// An extension's comment that differs (also the comment of a new or
+    /// recreated one, when it is not its control file's).
+    SetExtensionComment {
+        /// The extension.
+        name: String,
+        /// Before.
+        from: ExtensionComment,
+        /// After.
+        to: ExtensionComment,
     },
     /// A table comment that differs.
     SetTableComment {
@@ -519,6 +559,18 @@ impl fmt::Display for Change {
                 write!(f, "drop index `{}` on `{table}`", index.name)
             }
             Change::SetTableComment { table, .. } => write!(f, "change comment of table `{table}`"),
+            Change::SetSequenceComment { name, .. } => {
+                write!(f, "change comment of sequence `{name}`")
+            }
+            Change::SetTypeComment { name, .. } => write!(f, "change comment of type `{name}`"),
+            Change::SetSchemaComment { name, .. } => write!(
+                f,
+                "change comment of schema `{}`",
+                crate::model::names::quote_ident(name)
+            ),
+            Change::SetExtensionComment { name, .. } => {
+                write!(f, "change comment of extension `{name}`")
+            }
             Change::ValidateConstraint { table, constraint } => {
                 write!(f, "validate constraint `{constraint}` of table `{table}`")
             }
@@ -767,7 +819,7 @@ fn domain_changes(from: &Schema, to: &Schema) -> Vec<Change> {
                 depth_in(&from_depth, name),
                 Change::DropComposite(c.clone()),
             )),
-            Some(t) if t == c => {}
+            Some(t) if t.attributes == c.attributes => {}
             Some(t) => {
                 let change = if attributes_reachable(c, t) {
                     Change::AlterComposite {
@@ -1096,7 +1148,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         match to.sequences.get(name) {
             None if implied_drop(s) || seq_renamed(name) => {}
             None => seq_changes.push(Change::DropSequence(s.clone())),
-            Some(t) if *t != renamed => seq_changes.push(Change::AlterSequence {
+            Some(t) if !same_but_comment(t, &renamed) => seq_changes.push(Change::AlterSequence {
                 from: s.clone(),
                 to: t.clone(),
             }),
@@ -1121,7 +1173,123 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         !matches!(c, Change::DropTable(t)
             if t.partition_of.as_ref().is_some_and(|of| dropped.contains(&of.parent)))
     });
-    recreate_enums_used_in_the_same_migration(out, from, to)
+    let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
+    let comments = comment_changes(&out, from, to, &seq_renames);
+    out.extend(comments);
+    out
+}
+
+/// True when two versions of a sequence differ at most in their comment.
+fn same_but_comment(a: &Sequence, b: &Sequence) -> bool {
+    a.owned_by == b.owned_by && a.options == b.options
+}
+
+/// The comments on sequences, enum and composite types, schemas and
+/// extensions that differ, given the other `changes`: an object they create
+/// (or recreate) starts with no comment (an extension with its control
+/// file's), a renamed sequence with its old one.
+fn comment_changes(
+    changes: &[Change],
+    from: &Schema,
+    to: &Schema,
+    seq_renames: &[(QualifiedName, QualifiedName)],
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    let created_schema = |n: &str| {
+        changes
+            .iter()
+            .any(|c| matches!(c, Change::CreateSchema(x) if x == n))
+    };
+    let mut names: Vec<&str> = to.used_namespaces().into_iter().collect();
+    names.extend(to.namespaces.values().map(|n| n.name.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let was = if created_schema(name) {
+            None
+        } else {
+            from.namespace_comment(name)
+        };
+        let now = to.namespace_comment(name);
+        if was != now {
+            out.push(Change::SetSchemaComment {
+                name: name.to_string(),
+                from: was.map(str::to_string),
+                to: now.map(str::to_string),
+            });
+        }
+    }
+    for (key, e) in to.extensions.iter() {
+        let recreated = changes.iter().any(|c| {
+            matches!(c, Change::CreateExtension(x) | Change::ReplaceExtension { to: x, .. } if x.name == e.name)
+        });
+        let was = match from.extensions.get(key) {
+            Some(f) if !recreated => f.comment.clone(),
+            _ => ExtensionComment::Default,
+        };
+        let present = recreated || from.extensions.contains_key(key);
+        if present && was != e.comment {
+            out.push(Change::SetExtensionComment {
+                name: e.name.clone(),
+                from: was,
+                to: e.comment.clone(),
+            });
+        }
+    }
+    for (name, s) in to.sequences.iter() {
+        let source = seq_renames
+            .iter()
+            .find(|(_, new)| new == name)
+            .map_or(name, |(old, _)| old);
+        let was = from.sequences.get(source).and_then(|f| f.comment.clone());
+        if was != s.comment {
+            out.push(Change::SetSequenceComment {
+                name: name.clone(),
+                from: was,
+                to: s.comment.clone(),
+            });
+        }
+    }
+    let recreated_type = |n: &QualifiedName| {
+        changes.iter().any(|c| match c {
+            Change::CreateEnum(x) => x.name == *n,
+            Change::RecreateEnum { to: x, .. } => x.name == *n,
+            Change::CreateComposite(x) => x.name == *n,
+            Change::ReplaceComposite { to: x, .. } => x.name == *n,
+            _ => false,
+        })
+    };
+    let types = to
+        .enums
+        .values()
+        .map(|e| {
+            (
+                &e.name,
+                &e.comment,
+                from.enums.get(&e.name).map(|f| &f.comment),
+            )
+        })
+        .chain(to.composites.values().map(|c| {
+            (
+                &c.name,
+                &c.comment,
+                from.composites.get(&c.name).map(|f| &f.comment),
+            )
+        }));
+    for (name, now, before) in types {
+        let was = match before {
+            Some(b) if !recreated_type(name) => b.clone(),
+            _ => None,
+        };
+        if was != *now {
+            out.push(Change::SetTypeComment {
+                name: name.clone(),
+                from: was,
+                to: now.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Extensions created, dropped and replaced (a stated schema or version that
@@ -1408,6 +1576,10 @@ fn phase(c: &Change) -> u8 {
         Change::CreateIndex { .. } => 17,
         Change::ValidateConstraint { .. } => 18,
         Change::SetTableComment { .. }
+        | Change::SetSequenceComment { .. }
+        | Change::SetTypeComment { .. }
+        | Change::SetSchemaComment { .. }
+        | Change::SetExtensionComment { .. }
         | Change::SetTableFlags { .. }
         | Change::SetConstraintComment { .. }
         | Change::SetIndexComment { .. }

@@ -29,6 +29,11 @@ use crate::diagnostic::Origin;
 /// The default schema of unqualified names.
 pub const DEFAULT_SCHEMA: &str = "public";
 
+/// The comment PostgreSQL gives the `public` schema of a new database. The
+/// model holds `public` as a [`Namespace`] only when its comment is another
+/// (none included): see [`Schema::namespace_comment`].
+pub const PUBLIC_SCHEMA_COMMENT: &str = "standard public schema";
+
 /// A schema-qualified object name (`public.users`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QualifiedName {
@@ -133,6 +138,17 @@ impl Schema {
                 .filter(|s| !s.starts_with("pg_") && *s != "information_schema"),
         );
         out
+    }
+
+    /// The comment of schema `name`: its [`Namespace`]'s, else (`public`,
+    /// or a schema used but not created by name) the one PostgreSQL gives
+    /// it.
+    pub fn namespace_comment(&self, name: &str) -> Option<&str> {
+        match self.namespaces.get(&QualifiedName::global(name)) {
+            Some(n) => n.comment.as_deref(),
+            None if name == DEFAULT_SCHEMA => Some(PUBLIC_SCHEMA_COMMENT),
+            None => None,
+        }
     }
 
     /// Starts recording the prior value of every object written (see [`ObjectMap`]).
@@ -976,6 +992,8 @@ pub struct EnumType {
     pub name: QualifiedName,
     /// Labels in sort order.
     pub values: Vec<String>,
+    /// `COMMENT ON TYPE`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
     /// `-- schema:` directives written just before it.
@@ -1015,6 +1033,8 @@ pub struct CompositeType {
     pub name: QualifiedName,
     /// Attributes in their physical order.
     pub attributes: Vec<Attribute>,
+    /// `COMMENT ON TYPE`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
     /// `-- schema:` directives written just before it.
@@ -1052,15 +1072,21 @@ pub struct Sequence {
     pub owned_by: Option<(QualifiedName, String)>,
     /// `AS`, `INCREMENT`, `MINVALUE`, `MAXVALUE`, `START`, `CACHE`, `CYCLE`.
     pub options: SequenceOptions,
+    /// `COMMENT ON SEQUENCE`.
+    pub comment: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }
 
-/// A schema (namespace) created by name: `CREATE SCHEMA name`.
+/// A schema (namespace) created by name: `CREATE SCHEMA name`; or `public`,
+/// which every database has, when its comment is not the one PostgreSQL
+/// gives it ([`PUBLIC_SCHEMA_COMMENT`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Namespace {
     /// Its name.
     pub name: String,
+    /// `COMMENT ON SCHEMA`.
+    pub comment: Option<String>,
     /// Where it is created.
     pub origin: Origin,
 }
@@ -1088,6 +1114,9 @@ pub struct Extension {
     pub with_keyword: bool,
     /// `CASCADE` (also install the extensions it requires).
     pub cascade: bool,
+    /// `COMMENT ON EXTENSION`: the comment its control file gives it, unless
+    /// changed since.
+    pub comment: ExtensionComment,
     /// Extensions it requires, when known (a live database says; a statement
     /// does not).
     pub requires: Vec<String>,
@@ -1101,10 +1130,59 @@ impl PartialEq for Extension {
     /// picks. (So `Eq` is not transitive across an unstated field: `None`
     /// equals both `1.0` and `1.1`.)
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && !self.differs_from(other)
+        self.name == other.name && !self.differs_from(other) && self.comment == other.comment
     }
 }
 impl Eq for Extension {}
+
+/// An extension's comment. `CREATE EXTENSION` gives it the comment of the
+/// extension's control file (`pg_available_extensions.comment`), which
+/// pg_dump writes back as `COMMENT ON EXTENSION`: that one is
+/// [`Default`](Self::Default), however it was written, so that a statement
+/// and a live database agree without the statement knowing the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ExtensionComment {
+    /// The control file's comment (for a contrib extension,
+    /// [`contrib::default_comment`]).
+    #[default]
+    Default,
+    /// Another comment.
+    Set(String),
+    /// No comment (`IS NULL`), where the control file gives one.
+    Removed,
+}
+
+impl ExtensionComment {
+    /// `COMMENT ON EXTENSION name IS text` (`None` for `NULL`) as the model
+    /// keeps it: the comment of a contrib extension's control file is
+    /// [`Default`](Self::Default).
+    pub fn stated(extension: &str, text: Option<String>) -> Self {
+        match text {
+            Some(t) if contrib::default_comment(extension) == Some(t.as_str()) => {
+                ExtensionComment::Default
+            }
+            Some(t) => ExtensionComment::Set(t),
+            None => ExtensionComment::Removed,
+        }
+    }
+
+    /// The comment's text for `COMMENT ON EXTENSION name IS ...` (`None` for
+    /// `NULL`), or `Err` when it is the control file's comment of an
+    /// extension this crate does not know (not a contrib one).
+    pub fn text(&self, extension: &str) -> Result<Option<&str>, String> {
+        match self {
+            ExtensionComment::Set(t) => Ok(Some(t)),
+            ExtensionComment::Removed => Ok(None),
+            ExtensionComment::Default => contrib::default_comment(extension)
+                .map(Some)
+                .ok_or_else(|| {
+                    format!(
+                        "the comment extension `{extension}` is created with (its control file's) is not known here"
+                    )
+                }),
+        }
+    }
+}
 
 impl Extension {
     /// True when `self` and `other` (one extension, by name) differ in what

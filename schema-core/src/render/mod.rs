@@ -418,6 +418,18 @@ pub trait Renderer {
             Change::SetTableComment { table, from, to } => {
                 self.render_set_table_comment(cx, table, from.as_deref(), to.as_deref())
             }
+            Change::SetSequenceComment { name, to, .. } => {
+                self.render_set_sequence_comment(cx, name, to.as_deref())
+            }
+            Change::SetTypeComment { name, to, .. } => {
+                self.render_set_type_comment(cx, name, to.as_deref())
+            }
+            Change::SetSchemaComment { name, to, .. } => {
+                self.render_set_schema_comment(cx, name, to.as_deref())
+            }
+            Change::SetExtensionComment { name, to, .. } => {
+                self.render_set_extension_comment(cx, name, to)
+            }
             Change::SetTableFlags { table, from, to } => {
                 self.render_set_table_flags(cx, table, from, to)
             }
@@ -1109,6 +1121,83 @@ pub trait Renderer {
                 table.schema.clone(),
                 index.name.clone()
             ))
+        ))
+    }
+
+    /// [`Change::SetSequenceComment`]: `COMMENT ON SEQUENCE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_sequence_comment(
+        &self,
+        _cx: &Context<'_>,
+        name: &QualifiedName,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON SEQUENCE {} IS {};",
+            self.object_name(name),
+            to.map_or_else(|| "NULL".to_string(), literal)
+        ))
+    }
+
+    /// [`Change::SetTypeComment`]: `COMMENT ON TYPE`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_type_comment(
+        &self,
+        _cx: &Context<'_>,
+        name: &QualifiedName,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON TYPE {} IS {};",
+            self.object_name(name),
+            to.map_or_else(|| "NULL".to_string(), literal)
+        ))
+    }
+
+    /// [`Change::SetSchemaComment`]: `COMMENT ON SCHEMA`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_schema_comment(
+        &self,
+        _cx: &Context<'_>,
+        name: &str,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "COMMENT ON SCHEMA {} IS {};",
+            self.ident(name),
+            to.map_or_else(|| "NULL".to_string(), literal)
+        ))
+    }
+
+    /// [`Change::SetExtensionComment`]: `COMMENT ON EXTENSION`; back to the
+    /// control file's comment only for an extension whose comment is known
+    /// (a contrib one).
+    ///
+    /// # Errors
+    /// When the dialect cannot express it, or the comment to restore is not
+    /// known.
+    fn render_set_extension_comment(
+        &self,
+        cx: &Context<'_>,
+        name: &str,
+        to: &crate::model::ExtensionComment,
+    ) -> Rendered {
+        let text = to.text(name).map_err(|reason| {
+            cx.unsupported(self.name(), format!(
+                "{reason}: write the comment it should have in schema.sql (`COMMENT ON EXTENSION {} IS '...'`)",
+                self.ident(name)
+            ))
+        })?;
+        one(format!(
+            "COMMENT ON EXTENSION {} IS {};",
+            self.ident(name),
+            text.map_or_else(|| "NULL".to_string(), literal)
         ))
     }
 

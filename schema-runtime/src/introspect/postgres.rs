@@ -15,9 +15,10 @@ use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
     Attribute, Column, CompositeType, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives,
-    Domain, DomainCheck, EnumType, Exclusion, ExclusionElement, Expression, Extension, ForeignKey,
-    Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass, PartitionOf, QualifiedName,
-    ReferentialAction, Sequence, SequenceOptions, SequenceType, SqlType, StorageParameters, Table,
+    Domain, DomainCheck, EnumType, Exclusion, ExclusionElement, Expression, Extension,
+    ExtensionComment, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
+    PUBLIC_SCHEMA_COMMENT, PartitionOf, QualifiedName, ReferentialAction, Sequence,
+    SequenceOptions, SequenceType, SqlType, StorageParameters, Table,
 };
 use schema_core::parse::apply::{
     operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
@@ -658,7 +659,8 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
         .query(
             "SELECT n.nspname::text, t.typname::text,
                     ARRAY(SELECT e.enumlabel::text FROM pg_enum e
-                          WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+                          WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder),
+                    obj_description(t.oid, 'pg_type')
              FROM pg_type t
              JOIN pg_namespace n ON n.oid = t.typnamespace
              WHERE t.typtype = 'e' AND n.nspname::text = ANY($1)",
@@ -670,6 +672,7 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
         .map(|row| EnumType {
             name: QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1)),
             values: row.get(2),
+            comment: row.get(3),
             origin: origin(),
             directives: Directives::default(),
         })
@@ -769,7 +772,8 @@ fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<C
             "SELECT n.nspname::text, t.typname::text, a.attname::text,
                     format_type(a.atttypid, a.atttypmod), un.nspname::text, ut.typname::text,
                     at.typcategory = 'A' AND at.typelem <> 0,
-                    CASE WHEN a.attcollation <> at.typcollation THEN co.collname::text END
+                    CASE WHEN a.attcollation <> at.typcollation THEN co.collname::text END,
+                    obj_description(t.oid, 'pg_type')
              FROM pg_type t
              JOIN pg_namespace n ON n.oid = t.typnamespace
              JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
@@ -795,6 +799,7 @@ fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<C
             out.push(CompositeType {
                 name: name.clone(),
                 attributes: Vec::new(),
+                comment: row.get(8),
                 origin: origin(),
                 directives: Directives::default(),
             });
@@ -838,7 +843,8 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
         .query(
             "SELECT n.nspname::text, c.relname::text, tn.nspname::text, tc.relname::text,
                     a.attname::text, sq.seqtypid::regtype::text, sq.seqincrement, sq.seqmin,
-                    sq.seqmax, sq.seqstart, sq.seqcache, sq.seqcycle
+                    sq.seqmax, sq.seqstart, sq.seqcache, sq.seqcycle,
+                    obj_description(c.oid, 'pg_class')
              FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_sequence sq ON sq.seqrelid = c.oid
@@ -874,6 +880,7 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
                 name,
                 owned_by,
                 options,
+                comment: row.get(12),
                 origin: origin(),
             })
         })
@@ -907,11 +914,12 @@ fn sequence_options(row: &postgres::Row, first: usize, owner: &str) -> Result<Se
     })
 }
 
-/// The schemas of `schemas` that exist (other than `public`, which every
-/// database has), and every extension of the database but `plpgsql` (which
-/// every database has too), with its schema, version and the extensions it
-/// requires (so those `CASCADE` installed are not reported missing from the
-/// declaration).
+/// The schemas of `schemas` that exist with their comments (`public`, which
+/// every database has, only when its comment is not the one PostgreSQL gives
+/// it), and every extension of the database but `plpgsql` (which every
+/// database has too), with its schema, version, the extensions it requires
+/// (so those `CASCADE` installed are not reported missing from the
+/// declaration) and its comment (its control file's is the default).
 fn read_namespaces_and_extensions(
     tx: &mut Transaction<'_>,
     schemas: &[String],
@@ -919,17 +927,22 @@ fn read_namespaces_and_extensions(
 ) -> Result<()> {
     let rows = tx
         .query(
-            "SELECT nspname::text FROM pg_namespace
-             WHERE nspname::text = ANY($1) AND nspname <> $2",
-            &[&schemas, &DEFAULT_SCHEMA],
+            "SELECT nspname::text, obj_description(oid, 'pg_namespace') FROM pg_namespace
+             WHERE nspname::text = ANY($1)",
+            &[&schemas],
         )
         .map_err(query_error("schemas"))?;
     for row in rows {
         let name: String = row.get(0);
+        let comment: Option<String> = row.get(1);
+        if name == DEFAULT_SCHEMA && comment.as_deref() == Some(PUBLIC_SCHEMA_COMMENT) {
+            continue;
+        }
         schema.namespaces.insert(
             QualifiedName::global(&name),
             Namespace {
                 name,
+                comment,
                 origin: origin(),
             },
         );
@@ -941,9 +954,12 @@ fn read_namespaces_and_extensions(
                           JOIN pg_extension r ON r.oid = d.refobjid
                           WHERE d.classid = 'pg_extension'::regclass AND d.objid = e.oid
                             AND d.refclassid = 'pg_extension'::regclass
-                          ORDER BY 1)
+                          ORDER BY 1),
+                    obj_description(e.oid, 'pg_extension'),
+                    obj_description(e.oid, 'pg_extension') IS NOT DISTINCT FROM a.comment
              FROM pg_extension e
              JOIN pg_namespace n ON n.oid = e.extnamespace
+             LEFT JOIN pg_available_extensions a ON a.name = e.extname
              WHERE e.extname <> $1",
             &[&schema_core::parse::apply::BUILTIN_EXTENSION],
         )
@@ -960,6 +976,14 @@ fn read_namespaces_and_extensions(
                 with_keyword: false,
                 cascade: false,
                 requires: row.get(3),
+                comment: if row.get(5) {
+                    ExtensionComment::Default
+                } else {
+                    match row.get::<_, Option<String>>(4) {
+                        Some(text) => ExtensionComment::Set(text),
+                        None => ExtensionComment::Removed,
+                    }
+                },
                 origin: origin(),
             },
         );

@@ -272,6 +272,7 @@ fn read_table(
                                     SequenceType::of(&column.data_type)
                                         .unwrap_or(SequenceType::Integer),
                                 ),
+                                comment: None,
                                 origin: origin(),
                             },
                         );
@@ -503,6 +504,7 @@ fn add_enum(
                 EnumType {
                     name: name.clone(),
                     values: labels.to_vec(),
+                    comment: None,
                     origin: origin(),
                     directives: Directives::default(),
                 },

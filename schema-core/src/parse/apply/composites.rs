@@ -32,6 +32,7 @@ impl Cx<'_> {
         let mut out = CompositeType {
             name: name.clone(),
             attributes: Vec::new(),
+            comment: None,
             origin: at,
             directives: Directives(self.directives.clone()),
         };

@@ -88,9 +88,14 @@ impl Cx<'_> {
             .at(&at)
             .help("remove this statement, or write `CREATE SCHEMA IF NOT EXISTS`"));
         }
-        self.schema
-            .namespaces
-            .insert(key, Namespace { name, origin: at });
+        self.schema.namespaces.insert(
+            key,
+            Namespace {
+                name,
+                comment: None,
+                origin: at,
+            },
+        );
         Ok(())
     }
 
@@ -321,6 +326,7 @@ impl Cx<'_> {
                 with_keyword: ce.with_keyword,
                 cascade: ce.cascade,
                 requires: Vec::new(),
+                comment: crate::model::ExtensionComment::Default,
                 origin: at,
             },
         );

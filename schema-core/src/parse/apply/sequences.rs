@@ -103,6 +103,7 @@ impl Cx<'_> {
                 name: q.clone(),
                 owned_by: None,
                 options: values,
+                comment: None,
                 origin: self.at_name(name),
             },
         );

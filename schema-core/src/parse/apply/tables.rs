@@ -473,6 +473,7 @@ impl Cx<'_> {
                     options: SequenceOptions::defaults(
                         SequenceType::of(&spec.ty).unwrap_or(SequenceType::Integer),
                     ),
+                    comment: None,
                     origin: at.clone(),
                 },
             );

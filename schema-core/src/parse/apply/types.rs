@@ -55,6 +55,7 @@ impl Cx<'_> {
             EnumType {
                 name,
                 values,
+                comment: None,
                 origin: self.origin(),
                 directives: Directives(self.directives.clone()),
             },

@@ -929,6 +929,42 @@ impl Renderer for Sqlite {
     }
 
     /// Nothing: comments have no SQLite equivalent.
+    fn render_set_sequence_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
+    fn render_set_type_comment(
+        &self,
+        _: &Context<'_>,
+        _: &QualifiedName,
+        _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent (nor schemas: `public`
+    /// is the one SQLite's objects are in).
+    fn render_set_schema_comment(&self, _: &Context<'_>, _: &str, _: Option<&str>) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent (nor extensions).
+    fn render_set_extension_comment(
+        &self,
+        _: &Context<'_>,
+        _: &str,
+        _: &crate::model::ExtensionComment,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: comments have no SQLite equivalent.
     fn render_set_table_comment(
         &self,
         _: &Context<'_>,

@@ -107,8 +107,9 @@ pub fn type_from_sqlite(declared: &str) -> Result<SqlType, String> {
 }
 
 /// The part of a model SQLite keeps, for comparing a model with what SQLite
-/// introspection reads: comments cleared, enum types no column uses and
-/// extensions (PostgreSQL's alone) left out.
+/// introspection reads: comments cleared (`public`'s schema entry, which
+/// holds its comment, left out), enum types no column uses and extensions
+/// (PostgreSQL's alone) left out.
 pub fn comparable(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     out.extensions = crate::model::ObjectMap::new();
@@ -126,6 +127,11 @@ pub fn comparable(schema: &Schema) -> Schema {
         })
         .collect();
     out.enums.retain(|name, _| used.contains(name));
+    // SQLite keeps no comment, and has no schema to hold `public`'s.
+    out.namespaces
+        .remove(&QualifiedName::global(crate::model::DEFAULT_SCHEMA));
+    out.enums.update_where(|_| true, |e| e.comment = None);
+    out.sequences.update_where(|_| true, |s| s.comment = None);
     let names: Vec<QualifiedName> = out.tables.keys().cloned().collect();
     for name in names {
         if let Some(t) = out.tables.get_mut(&name) {
