@@ -506,11 +506,13 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "default_interval_string",
         "CREATE TABLE t (id integer PRIMARY KEY, c interval DEFAULT '1 day');",
     ),
-    refused(
+    f(
         "default_interval_fields",
-        "S0003",
-        "INTERVAL HOUR TO MINUTE",
         "CREATE TABLE t (id integer PRIMARY KEY, c interval hour to minute DEFAULT '02:30');",
+    ),
+    f(
+        "interval_fields_of_every_kind_with_precision",
+        "CREATE TABLE t (id integer PRIMARY KEY, a interval year, b interval month, c interval day, d interval hour, e interval minute, f interval second(2), g interval year to month, h interval day to hour, i interval day to minute, j interval day to second(3), k interval hour to second, l interval minute to second(0), m interval(4), n interval day to second[]);",
     ),
     f(
         "default_interval_iso",

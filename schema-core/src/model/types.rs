@@ -60,10 +60,13 @@ pub enum SqlType {
         /// `with time zone`.
         with_time_zone: bool,
     },
-    /// `interval[(p)]`.
+    /// `interval [fields] [(p)]`.
     Interval {
         /// Fractional-second precision.
         precision: Option<u32>,
+        /// The fields restriction as PostgreSQL prints it (`day to second`,
+        /// `year`), `None` for a plain `interval`.
+        fields: Option<&'static str>,
     },
     /// `uuid`.
     Uuid,
@@ -247,12 +250,16 @@ impl TypeSpec {
                 precision: opt_u32(p)?,
                 with_time_zone: with_tz(tz),
             },
-            D::Interval {
-                fields: None,
-                precision,
-            } => SqlType::Interval {
-                precision: opt_u32(precision)?,
-            },
+            D::Interval { fields, precision } => {
+                let fields = fields.as_ref().map(interval_fields);
+                let precision = opt_u32(precision)?;
+                if precision.is_some() && fields.is_some_and(|f| !f.ends_with("second")) {
+                    return Err(format!(
+                        "`{data_type}`: PostgreSQL takes a precision only with a SECOND field"
+                    ));
+                }
+                SqlType::Interval { precision, fields }
+            }
             D::Uuid => SqlType::Uuid,
             D::JSON => SqlType::Json,
             D::JSONB => SqlType::Jsonb,
@@ -282,6 +289,26 @@ impl TypeSpec {
             other => return Err(format!("type `{other}` is not a PostgreSQL type")),
         };
         Ok(TypeSpec::plain(ty))
+    }
+}
+
+/// An interval's fields restriction as PostgreSQL's `format_type` prints it.
+fn interval_fields(fields: &sqlparser::ast::IntervalFields) -> &'static str {
+    use sqlparser::ast::IntervalFields as F;
+    match fields {
+        F::Year => "year",
+        F::Month => "month",
+        F::Day => "day",
+        F::Hour => "hour",
+        F::Minute => "minute",
+        F::Second => "second",
+        F::YearToMonth => "year to month",
+        F::DayToHour => "day to hour",
+        F::DayToMinute => "day to minute",
+        F::DayToSecond => "day to second",
+        F::HourToMinute => "hour to minute",
+        F::HourToSecond => "hour to second",
+        F::MinuteToSecond => "minute to second",
     }
 }
 
@@ -421,8 +448,14 @@ impl fmt::Display for SqlType {
                 precision(f, *p)?;
                 f.write_str(zone(*with_time_zone))
             }
-            SqlType::Interval { precision: p } => {
+            SqlType::Interval {
+                precision: p,
+                fields,
+            } => {
                 f.write_str("interval")?;
+                if let Some(fields) = fields {
+                    write!(f, " {fields}")?;
+                }
                 precision(f, *p)
             }
             SqlType::Uuid => f.write_str("uuid"),
@@ -471,6 +504,13 @@ mod tests {
             ("bool", "boolean"),
             ("timestamptz", "timestamp with time zone"),
             ("timestamp(3) with time zone", "timestamp(3) with time zone"),
+            ("INTERVAL DAY TO SECOND(3)", "interval day to second(3)"),
+            ("interval hour to minute", "interval hour to minute"),
+            ("interval(2)", "interval(2)"),
+            ("interval minute to second[]", "interval minute to second[]"),
+            ("int4range", "int4range"),
+            ("pg_catalog.tstzmultirange", "tstzmultirange"),
+            ("point[]", "point[]"),
             ("timestamp", "timestamp without time zone"),
             ("decimal(10,2)", "numeric(10,2)"),
             ("numeric(10)", "numeric(10,0)"),

@@ -14,8 +14,13 @@ pub fn data_loss(change: &Change) -> Option<String> {
             column.name
         )),
         Change::AlterColumn { table, from, to } if narrows(&from.data_type, &to.data_type) => {
+            let what = if rounds(&from.data_type, &to.data_type) {
+                "values are rounded or truncated to fit, without an error"
+            } else {
+                "values that do not fit make it fail"
+            };
             Some(format!(
-                "narrows `{table}.{}` from `{}` to `{}`: values that do not fit make it fail",
+                "narrows `{table}.{}` from `{}` to `{}`: {what}",
                 to.name, from.data_type, to.data_type
             ))
         }
@@ -42,6 +47,18 @@ pub fn data_loss(change: &Change) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Whether PostgreSQL converts `from` to `to` by rounding fractional seconds
+/// or cutting an interval's fields rather than by failing.
+fn rounds(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType as T;
+    matches!(
+        (from, to),
+        (T::Timestamp { .. }, T::Timestamp { .. })
+            | (T::Time { .. }, T::Time { .. })
+            | (T::Interval { .. }, T::Interval { .. })
+    )
 }
 
 fn int_rank(t: &SqlType) -> Option<u8> {
@@ -94,6 +111,26 @@ pub fn narrows(from: &SqlType, to: &SqlType) -> bool {
         | (T::Time { precision: a, .. }, T::Time { precision: b, .. }) => {
             matches!((a, b), (None, Some(_))) || matches!((a, b), (Some(x), Some(y)) if y < x)
         }
+        (
+            T::Interval {
+                precision: a,
+                fields: from_fields,
+            },
+            T::Interval {
+                precision: b,
+                fields: to_fields,
+            },
+        ) => {
+            let fields_cut = to_fields.is_some() && from_fields != to_fields;
+            fields_cut
+                || matches!((a, b), (None, Some(_)))
+                || matches!((a, b), (Some(x), Some(y)) if y < x)
+        }
+        // A range of a wider element type holds every range of the narrower.
+        (T::Builtin("int4range"), T::Builtin("int8range" | "numrange"))
+        | (T::Builtin("int8range"), T::Builtin("numrange"))
+        | (T::Builtin("int4multirange"), T::Builtin("int8multirange" | "nummultirange"))
+        | (T::Builtin("int8multirange"), T::Builtin("nummultirange")) => false,
         (T::Date, T::Timestamp { .. }) => false,
         (T::Json, T::Jsonb) | (T::Jsonb, T::Json) => false,
         (T::VarBit(Some(a)), T::VarBit(Some(b))) => b < a,

@@ -47,7 +47,18 @@ pub(super) fn declared_type(ty: &SqlType) -> Result<String, Reason> {
             },
             precision,
         ),
-        T::Interval { precision } => with_precision("INTERVAL", precision),
+        T::Interval {
+            fields: Some(fields),
+            ..
+        } => {
+            return Err(format!(
+                "SQLite has no interval fields restriction (`interval {fields}` in `{ty}`)"
+            ));
+        }
+        T::Interval {
+            precision,
+            fields: None,
+        } => with_precision("INTERVAL", precision),
         T::Uuid => "UUID".into(),
         T::Json => "JSON".into(),
         T::Jsonb => "JSONB".into(),
