@@ -149,11 +149,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ),
     // Domains.
     (
-        "NOT VALID",
-        "CREATE DOMAIN d AS integer;\nALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;",
-        "2:51",
-    ),
-    (
         "COLLATE",
         "CREATE DOMAIN d AS text\n  COLLATE app.c;",
         "2:3",

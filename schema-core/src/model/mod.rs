@@ -1059,6 +1059,9 @@ pub struct DomainCheck {
     pub name: String,
     /// The condition, over `VALUE`.
     pub expr: Expression,
+    /// False for a check added `NOT VALID` and not validated since
+    /// (`pg_constraint.convalidated`): existing values were not checked.
+    pub valid: bool,
     /// Where it is declared.
     pub origin: Origin,
 }

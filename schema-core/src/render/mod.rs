@@ -519,7 +519,7 @@ pub trait Renderer {
         if d.not_null {
             sql.push_str(" NOT NULL");
         }
-        for c in d.checks.values() {
+        for c in d.checks.values().filter(|c| c.valid) {
             sql.push_str(&format!(
                 " CONSTRAINT {} CHECK ({})",
                 self.ident(&c.name),
@@ -528,6 +528,15 @@ pub trait Renderer {
         }
         sql.push(';');
         let mut out = vec![Statement::new(sql)];
+        // `CREATE DOMAIN` takes no `NOT VALID`: such a check is added after.
+        for c in d.checks.values().filter(|c| !c.valid) {
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}) NOT VALID;",
+                self.object_name(&d.name),
+                self.ident(&c.name),
+                c.expr
+            )));
+        }
         if let Some(comment) = &d.comment {
             out.push(Statement::new(format!(
                 "COMMENT ON DOMAIN {} IS {};",
@@ -555,24 +564,42 @@ pub trait Renderer {
     fn render_alter_domain(&self, _cx: &Context<'_>, from: &Domain, to: &Domain) -> Rendered {
         let name = self.object_name(&to.name);
         let mut out = Vec::new();
+        // A check kept but made not valid again must be dropped and added
+        // `NOT VALID`; one validated since is validated in place.
+        let kept = |f: &crate::model::DomainCheck, t: &crate::model::DomainCheck| {
+            f.expr == t.expr && (!f.valid || t.valid)
+        };
         let mut dropped: Vec<&crate::model::DomainCheck> = from
             .checks
             .values()
-            .filter(|c| to.checks.get(&c.name).is_none_or(|t| t.expr != c.expr))
+            .filter(|c| to.checks.get(&c.name).is_none_or(|t| !kept(c, t)))
             .collect();
         let mut added: Vec<&crate::model::DomainCheck> = to
             .checks
             .values()
-            .filter(|c| from.checks.get(&c.name).is_none_or(|f| f.expr != c.expr))
+            .filter(|c| from.checks.get(&c.name).is_none_or(|f| !kept(f, c)))
+            .collect();
+        let validated: Vec<&crate::model::DomainCheck> = to
+            .checks
+            .values()
+            .filter(|c| {
+                c.valid
+                    && from
+                        .checks
+                        .get(&c.name)
+                        .is_some_and(|f| f.expr == c.expr && !f.valid)
+            })
             .collect();
         // A check whose name alone changed is renamed (when the new name is free).
         let mut renamed = Vec::new();
         dropped.retain(|d| {
             let free = |n: &str| !from.checks.contains_key(n);
-            match added
-                .iter()
-                .position(|a| a.expr == d.expr && free(&a.name) && !to.checks.contains_key(&d.name))
-            {
+            match added.iter().position(|a| {
+                a.expr == d.expr
+                    && a.valid == d.valid
+                    && free(&a.name)
+                    && !to.checks.contains_key(&d.name)
+            }) {
                 Some(i) => {
                     renamed.push((d.name.clone(), added.remove(i).name.clone()));
                     false
@@ -607,9 +634,16 @@ pub trait Renderer {
         }
         for c in &added {
             out.push(Statement::new(format!(
-                "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({});",
+                "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({}){};",
                 self.ident(&c.name),
-                c.expr
+                c.expr,
+                if c.valid { "" } else { " NOT VALID" }
+            )));
+        }
+        for c in &validated {
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {name} VALIDATE CONSTRAINT {};",
+                self.ident(&c.name)
             )));
         }
         if from.comment != to.comment {

@@ -681,7 +681,8 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
 
 /// Domains (`typtype 'd'`, those of an extension left out): the base type (a user-defined one by namespace
 /// and name, as for columns), a collation other than the base type's, the
-/// default, `NOT NULL` and the check constraints (`pg_constraint.contypid`).
+/// default, `NOT NULL` and the check constraints (`pg_constraint.contypid`,
+/// with whether each is validated).
 fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Domain>> {
     let rows = tx
         .query(
@@ -692,6 +693,8 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
                     ARRAY(SELECT c.conname::text FROM pg_constraint c
                           WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
                     ARRAY(SELECT pg_get_expr(c.conbin, 0) FROM pg_constraint c
+                          WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
+                    ARRAY(SELECT c.convalidated FROM pg_constraint c
                           WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)
              FROM pg_type t
              JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -736,14 +739,16 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
             .transpose()?;
         let names: Vec<String> = row.get(10);
         let exprs: Vec<String> = row.get(11);
+        let valid: Vec<bool> = row.get(12);
         let mut checks = BTreeMap::new();
-        for (check, text) in names.into_iter().zip(exprs) {
+        for ((check, text), valid) in names.into_iter().zip(exprs).zip(valid) {
             let expr = expression(|| format!("constraint `{check}` of domain `{name}`"), &text)?;
             checks.insert(
                 check.clone(),
                 DomainCheck {
                     name: check,
                     expr,
+                    valid,
                     origin: origin(),
                 },
             );

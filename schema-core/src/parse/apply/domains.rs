@@ -175,6 +175,7 @@ impl Cx<'_> {
         Ok(DomainCheck {
             name,
             expr: Expression::from_ast(expr),
+            valid: true,
             origin: self.at_location(c.at),
         })
     }
@@ -207,19 +208,18 @@ impl Cx<'_> {
             // pg_dump writes it; ownership is not modelled yet.
             return Ok(());
         }
-        if let AlterDomainAction::AddConstraint {
-            not_valid: Some(nv),
-            ..
-        } = &ad.action
-        {
-            // pg_dump writes a constraint not yet validated this way: named,
-            // in schema.sql as in a migration.
-            return Err(self
-                .refuse_clause("NOT VALID", &["NOT", "VALID"], "ALTER DOMAIN")
-                .at(&self.at_location(*nv))
-                .note("the model holds every domain constraint as validated"));
+        // pg_dump writes a check not yet validated as `ALTER DOMAIN ... ADD
+        // CONSTRAINT ... NOT VALID`: the one form schema.sql takes too.
+        let pg_dump_form = matches!(
+            &ad.action,
+            AlterDomainAction::AddConstraint {
+                not_valid: Some(_),
+                ..
+            }
+        );
+        if !pg_dump_form {
+            self.not_in_declarative("ALTER DOMAIN")?;
         }
-        self.not_in_declarative("ALTER DOMAIN")?;
         let known = if domain.checks.is_empty() {
             "it has no check constraint".to_string()
         } else {
@@ -245,7 +245,10 @@ impl Cx<'_> {
             AlterDomainAction::DropDefault => domain.default = None,
             AlterDomainAction::SetNotNull => domain.not_null = true,
             AlterDomainAction::DropNotNull => domain.not_null = false,
-            AlterDomainAction::AddConstraint { constraint, .. } => {
+            AlterDomainAction::AddConstraint {
+                constraint,
+                not_valid,
+            } => {
                 if !matches!(constraint.kind, DomainConstraintKind::Check(_)) {
                     return Err(Diagnostic::error(
                         codes::SYNTAX,
@@ -255,7 +258,8 @@ impl Cx<'_> {
                     .note("PostgreSQL 15 refuses `ADD NOT NULL` on a domain")
                     .help("write `ALTER DOMAIN name SET NOT NULL`"));
                 }
-                let check = self.domain_check(&domain, constraint)?;
+                let mut check = self.domain_check(&domain, constraint)?;
+                check.valid = not_valid.is_none();
                 domain.checks.insert(check.name.clone(), check);
             }
             AlterDomainAction::DropConstraint { name: n, if_exists } => {
@@ -284,12 +288,11 @@ impl Cx<'_> {
                 domain.checks.insert(to, c);
             }
             AlterDomainAction::ValidateConstraint(n) => {
-                // Every constraint the model holds is valid: a no-op.
                 let n = fold_ident(n);
-                if !domain.checks.contains_key(&n) {
+                let Some(check) = domain.checks.get_mut(&n) else {
                     return Err(unknown_check(&n, &at));
-                }
-                return Ok(());
+                };
+                check.valid = true;
             }
             AlterDomainAction::OwnerTo => {}
             AlterDomainAction::Rename(new) => {
