@@ -1102,8 +1102,9 @@ fn type_renames_from_hints(
                 (Some(k), _) if k != kind => errors.push(
                     error(
                         format!(
-                            "rename hint names a type of another kind: `{old_name}` is a {}, `{name}` is declared a {what}",
-                            k.describe()
+                            "rename hint names a type of another kind: `{old_name}` is {}, `{name}` is declared as {}",
+                            k.with_article(),
+                            kind.with_article()
                         ),
                         format!(
                             "a rename keeps the kind of a type; remove the hint to drop {} `{old_name}` and create {what} `{name}`",

@@ -29,15 +29,45 @@ pub(crate) fn rename_type(ty: &mut SqlType, old: &QualifiedName, new: &Qualified
     }
 }
 
-/// The identifiers of an expression, as the tokenizer sees them.
+/// The positions of the words that name a cast's target type (`x::name`,
+/// `x::schema.name`): types, not columns.
+fn cast_targets(tokens: &[sqlparser::tokenizer::Token]) -> Vec<usize> {
+    use sqlparser::tokenizer::{Token, Whitespace};
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if !matches!(t, Token::DoubleColon) {
+            continue;
+        }
+        let mut j = i + 1;
+        while matches!(tokens.get(j), Some(Token::Whitespace(Whitespace::Space))) {
+            j += 1;
+        }
+        if matches!(tokens.get(j), Some(Token::Word(_))) {
+            out.push(j);
+            if matches!(tokens.get(j + 1), Some(Token::Period))
+                && matches!(tokens.get(j + 2), Some(Token::Word(_)))
+            {
+                out.push(j + 2);
+            }
+        }
+    }
+    out
+}
+
+/// The identifiers of an expression, as the tokenizer sees them (cast
+/// targets left out: they name types).
 fn expression_words(expr: &Expression) -> Vec<(String, bool)> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
         return Vec::new();
     };
+    let types = cast_targets(&tokens);
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
+        if types.contains(&i) {
+            continue;
+        }
         if let Token::Word(w) = t {
             let is_call = matches!(tokens.get(i + 1), Some(Token::LParen));
             let value = if w.quote_style.is_some() {
@@ -124,11 +154,13 @@ fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
+    let types = cast_targets(&tokens);
     let mut out = String::new();
     for (i, t) in tokens.iter().enumerate() {
         match t {
             Token::Word(w)
                 if !matches!(tokens.get(i + 1), Some(Token::LParen))
+                    && !types.contains(&i)
                     && (if w.quote_style.is_some() {
                         w.value == old
                     } else {

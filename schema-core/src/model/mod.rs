@@ -1096,6 +1096,16 @@ impl TypeKind {
         }
     }
 
+    /// The kind in words with its article: `an enum type`, `a domain`, `a
+    /// composite type`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            TypeKind::Enum => "an enum type",
+            TypeKind::Domain => "a domain",
+            TypeKind::Composite => "a composite type",
+        }
+    }
+
     /// The keyword of its `ALTER` statement: `TYPE` or `DOMAIN`.
     pub fn keyword(self) -> &'static str {
         match self {
