@@ -2,7 +2,8 @@
 //! `tests/fixtures/diff/<case>/{from,to}.sql`: a database holding `from` is
 //! what `from` parses to; the generated up, run in one transaction, leaves a
 //! database PostgreSQL reports as `to`, with nothing left to diff; the
-//! generated down brings `from` back.
+//! generated down brings `from` back. A case with a `rows.sql` (inserts run
+//! after `from.sql`) must also keep every row as it reads, up and down.
 //!
 //! Each case runs in its own fresh database, dropped afterwards; cases run in
 //! parallel threads and every failure is reported at once, with the generated
@@ -18,7 +19,7 @@ use std::sync::{Mutex, PoisonError};
 
 use schema_test_support::golden::diff_cases;
 use schema_test_support::pg;
-use schema_test_support::roundtrip::round_trip;
+use schema_test_support::roundtrip::{round_trip, round_trip_with_rows};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
@@ -32,7 +33,12 @@ fn run_case(server: &pg::Server, dir: &Path) -> Result<(), String> {
     let (from, to) = (read("from.sql")?, read("to.sql")?);
     let database = server.create_database("schema_diff");
     let mut client = database.connect();
-    round_trip(&mut client, &from, &to).map_err(|e| format!("(database `{}`) {e}", database.name()))
+    let checked = if dir.join("rows.sql").is_file() {
+        round_trip_with_rows(&mut client, &from, &to, &read("rows.sql")?)
+    } else {
+        round_trip(&mut client, &from, &to)
+    };
+    checked.map_err(|e| format!("(database `{}`) {e}", database.name()))
 }
 
 /// Every case of `tests/fixtures/diff/`; `SCHEMA_DIFF_ONLY=<text>` keeps the

@@ -4,7 +4,7 @@
 //! | directive | where | effect |
 //! |---|---|---|
 //! | `-- schema: allow(<lint>[, <lint>])` | above a `CREATE TABLE` in schema.sql, or anywhere in a migration's up.sql/down.sql | silences that lint for that table or migration |
-//! | `-- schema: renamed from <old_name>` | above a table or column in schema.sql | read by the diff engine |
+//! | `-- schema: renamed from <old_name>` | above a table, column, enum type, composite type or domain in schema.sql | read by the diff engine |
 //! | `-- schema: model = <StructName>` | above a table in schema.sql | the generated model's name |
 //! | `-- schema: no-transaction` | anywhere in a migration | run it outside a transaction |
 

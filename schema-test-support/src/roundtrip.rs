@@ -106,6 +106,42 @@ pub fn round_trip(client: &mut Client, from_text: &str, to_text: &str) -> Result
     round_trip_with(client, from_text, to_text, ColumnOrder::Exact)
 }
 
+/// [`round_trip`] on a database that also holds rows: `rows_text` (inserts)
+/// runs after `from_text`, and every row must read back the same (as record
+/// text, whatever table holds it) after up.sql and again after down.sql.
+///
+/// # Errors
+/// The first check that fails, with the generated SQL when there is some.
+pub fn round_trip_with_rows(
+    client: &mut Client,
+    from_text: &str,
+    to_text: &str,
+    rows_text: &str,
+) -> Result<(), String> {
+    round_trip_checked(
+        client,
+        from_text,
+        to_text,
+        ColumnOrder::Exact,
+        Some(rows_text),
+    )
+}
+
+/// Every row of every table (each partition once), as record text, sorted.
+fn every_row(client: &mut Client) -> Result<Vec<String>, String> {
+    let schema = live_schema(client)?;
+    let mut out = Vec::new();
+    for name in schema.tables.keys() {
+        let sql = format!("SELECT r::text FROM ONLY {name} AS r");
+        let rows = client
+            .query(sql.as_str(), &[])
+            .map_err(|e| format!("cannot read the rows of `{name}`: {e}"))?;
+        out.extend(rows.iter().map(|r| r.get::<_, String>(0)));
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// How the checks after up.sql and down.sql compare column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnOrder {
@@ -139,6 +175,18 @@ pub fn round_trip_with(
     to_text: &str,
     order: ColumnOrder,
 ) -> Result<(), String> {
+    round_trip_checked(client, from_text, to_text, order, None)
+}
+
+/// The round trip, with rows when `rows_text` is some (see
+/// [`round_trip_with_rows`]).
+fn round_trip_checked(
+    client: &mut Client,
+    from_text: &str,
+    to_text: &str,
+    order: ColumnOrder,
+    rows_text: Option<&str>,
+) -> Result<(), String> {
     let same = |live: &Schema, expected: &Schema| match order {
         ColumnOrder::Exact => live == expected,
         ColumnOrder::Ignored => columns_by_name(live) == columns_by_name(expected),
@@ -158,6 +206,29 @@ pub fn round_trip_with(
             difference(&from, &live)
         ));
     }
+    let rows = match rows_text {
+        Some(text) => {
+            client.batch_execute(text).map_err(|e| {
+                format!(
+                    "PostgreSQL rejects rows.sql: {}",
+                    describe_pg_error(&e, text)
+                )
+            })?;
+            Some(every_row(client)?)
+        }
+        None => None,
+    };
+    let rows_kept = |client: &mut Client, when: &str| -> Result<(), String> {
+        let Some(before) = &rows else { return Ok(()) };
+        let now = every_row(client)?;
+        if now == *before {
+            Ok(())
+        } else {
+            Err(format!(
+                "{when} the rows differ\n  before: {before:?}\n  now:    {now:?}"
+            ))
+        }
+    };
     let renames = renames_from_hints(&from, &to)
         .map_err(|d| format!("rename hints are rejected:\n{}", render_all(&d, false)))?;
     let migration =
@@ -178,6 +249,7 @@ pub fn round_trip_with(
             difference(&to, &live)
         )));
     }
+    rows_kept(client, "after up.sql").map_err(&with_sql)?;
     let churn = diff(&live, &to, &Renames::default());
     if !churn.is_empty() {
         let listed: Vec<String> = churn.iter().map(|c| format!("  {c}")).collect();
@@ -195,5 +267,6 @@ pub fn round_trip_with(
             difference(&from, &live)
         )));
     }
+    rows_kept(client, "after down.sql").map_err(&with_sql)?;
     Ok(())
 }

@@ -141,7 +141,9 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .note(format!("migrations: ({from_values})"))
                 .help(format!("add a migration with `ALTER TYPE {name} ADD VALUE '{value}'`"))
             }
-            Change::RenameTable { .. } | Change::RenameColumn { .. } => continue,
+            Change::RenameTable { .. }
+            | Change::RenameColumn { .. }
+            | Change::RenameType { .. } => continue,
             // A schema another change puts objects in or takes them out of is
             // part of that change's report; one created by name alone is not.
             Change::CreateSchema(n) => {

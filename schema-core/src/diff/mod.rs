@@ -133,6 +133,17 @@ pub enum Change {
         /// New name.
         to: QualifiedName,
     },
+    /// An enum type, domain or composite type renamed (from a `-- schema:
+    /// renamed from` hint): `ALTER TYPE`/`ALTER DOMAIN ... RENAME TO`, which
+    /// its columns, arrays and the types built on it follow.
+    RenameType {
+        /// Which kind of type.
+        kind: crate::model::TypeKind,
+        /// Old name.
+        from: QualifiedName,
+        /// New name (in the same schema).
+        to: QualifiedName,
+    },
     /// A constraint whose definition is unchanged but whose name differs (for
     /// example the implicit `t_pkey` after the table was renamed).
     RenameConstraint {
@@ -515,6 +526,9 @@ impl fmt::Display for Change {
             Change::CreateTable(t) => write!(f, "create table `{}`", t.name),
             Change::DropTable(t) => write!(f, "drop table `{}`", t.name),
             Change::RenameTable { from, to } => write!(f, "rename table `{from}` to `{to}`"),
+            Change::RenameType { kind, from, to } => {
+                write!(f, "rename {} `{from}` to `{}`", kind.describe(), to.name)
+            }
             Change::RenameColumn { table, from, to } => {
                 write!(f, "rename column `{table}.{from}` to `{to}`")
             }
@@ -874,6 +888,8 @@ pub struct Renames {
     pub tables: Vec<(QualifiedName, QualifiedName)>,
     /// `(table as named in the target, old column, new column)`.
     pub columns: Vec<(QualifiedName, String, String)>,
+    /// `(old, new)` names of enum types, domains and composite types.
+    pub types: Vec<(QualifiedName, QualifiedName)>,
 }
 
 impl Renames {
@@ -895,6 +911,12 @@ impl Renames {
                 .columns
                 .iter()
                 .map(|(t, old, new)| (table_back(t), new.clone(), old.clone()))
+                .collect(),
+            types: self
+                .types
+                .iter()
+                .rev()
+                .map(|(old, new)| (new.clone(), old.clone()))
                 .collect(),
         }
     }
@@ -1027,11 +1049,87 @@ pub fn renames_from_hints(
             }
         }
     }
+    errors.extend(type_renames_from_hints(from, declared, &mut renames));
     if errors.is_empty() {
         Ok(renames)
     } else {
         Err(errors)
     }
+}
+
+/// The rename hints above the enum types, domains and composite types of
+/// `declared`, checked against `from` as [`renames_from_hints`] checks those of
+/// tables; a type keeps its kind.
+fn type_renames_from_hints(
+    from: &Schema,
+    declared: &Schema,
+    renames: &mut Renames,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Diagnostic, codes};
+    use crate::directive::DirectiveKind;
+    use crate::model::TypeKind;
+    let types = declared
+        .enums
+        .values()
+        .map(|e| (TypeKind::Enum, &e.name, &e.directives))
+        .chain(
+            declared
+                .domains
+                .values()
+                .map(|d| (TypeKind::Domain, &d.name, &d.directives)),
+        )
+        .chain(
+            declared
+                .composites
+                .values()
+                .map(|c| (TypeKind::Composite, &c.name, &c.directives)),
+        );
+    let mut errors = Vec::new();
+    for (kind, name, directives) in types {
+        let hints = directives.0.iter().filter_map(|d| match &d.kind {
+            DirectiveKind::RenamedFrom(old) => Some((old, &d.origin)),
+            _ => None,
+        });
+        for (old, origin) in hints {
+            let old_name = QualifiedName::new(name.schema.clone(), old.clone());
+            let what = kind.describe();
+            let error = |message: String, help: String| {
+                Diagnostic::error(codes::BAD_DIRECTIVE, message)
+                    .at(origin)
+                    .help(help)
+            };
+            match (from.type_kind(&old_name), from.type_kind(name)) {
+                (Some(k), _) if k != kind => errors.push(
+                    error(
+                        format!(
+                            "rename hint names a type of another kind: `{old_name}` is {}, `{name}` is declared as {}",
+                            k.with_article(),
+                            kind.with_article()
+                        ),
+                        format!(
+                            "a rename keeps the kind of a type; remove the hint to drop {} `{old_name}` and create {what} `{name}`",
+                            k.describe()
+                        ),
+                    ),
+                ),
+                (Some(_), None) if !from.type_name_taken(name) => {
+                    renames.types.push((old_name, name.clone()));
+                }
+                (Some(_), _) => errors.push(error(
+                    format!("rename hint is ambiguous: both `{old_name}` and `{name}` exist"),
+                    "drop one of the types in a migration first, or remove the hint".to_string(),
+                )),
+                (None, Some(k)) if k == kind => {}
+                (None, _) => errors.push(error(
+                    format!(
+                        "rename hint matches nothing: there is no {what} `{old_name}` to rename to `{name}`"
+                    ),
+                    format!("fix the old name, or remove the hint to create the {what}"),
+                )),
+            }
+        }
+    }
+    errors
 }
 
 /// The changes that turn `from` into `to`, ordered so each can run after the
@@ -1040,7 +1138,39 @@ pub fn renames_from_hints(
 /// that use them; tables before their columns, constraints and indexes; foreign
 /// keys last. Deterministic; `diff(x, x, _)` is empty.
 pub fn diff(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
-    order(raw_changes(from, to, renames), from, to)
+    if renames.types.is_empty() {
+        return order(raw_changes(from, to, renames), from, to);
+    }
+    // Types are renamed first; the rest compares against what they leave.
+    let mut changes = Vec::new();
+    let mut renamed = from.clone();
+    for (old, new) in &renames.types {
+        if let Some(kind) = renamed.type_kind(old) {
+            renamed.rename_type(old, new);
+            changes.push(Change::RenameType {
+                kind,
+                from: old.clone(),
+                to: new.clone(),
+            });
+        }
+    }
+    changes.extend(raw_changes(&renamed, to, renames));
+    order(changes, &renamed, to)
+}
+
+/// `from` as the type renames among `changes` leave it: the schema the
+/// changes after them apply to (see [`diff`]).
+pub fn with_type_renames<'s>(from: &'s Schema, changes: &[Change]) -> std::borrow::Cow<'s, Schema> {
+    let mut out = std::borrow::Cow::Borrowed(from);
+    for c in changes {
+        if let Change::RenameType {
+            from: old, to: new, ..
+        } = c
+        {
+            out.to_mut().rename_type(old, new);
+        }
+    }
+    out
 }
 
 /// Unordered changes, one per differing object.
@@ -1541,7 +1671,7 @@ fn phase(c: &Change) -> u8 {
         Change::DropIndex { .. } => 3,
         Change::DropConstraint { .. } => 4,
         Change::DropTable(_) => 5,
-        Change::RenameTable { .. } => 6,
+        Change::RenameTable { .. } | Change::RenameType { .. } => 6,
         Change::RenameColumn { .. } => 7,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }

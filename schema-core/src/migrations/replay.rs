@@ -292,21 +292,40 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
     (undone, before)
 }
 
-/// The table and column renames `statements` perform, in order.
+/// The table, column and type renames `statements` perform, in order.
 fn renames_of<'s>(statements: impl Iterator<Item = &'s LocatedStatement>) -> diff::Renames {
     use crate::model::QualifiedName;
     use crate::model::names::{fold_ident, object_name_parts};
-    use sqlparser::ast::{AlterTableOperation, RenameTableNameKind, Statement};
+    use sqlparser::ast::{AlterTableOperation, AlterTypeOperation, RenameTableNameKind, Statement};
     let qualified = |parts: Vec<String>| match parts.as_slice() {
         [n] => Some(QualifiedName::public(n.clone())),
         [s, n] => Some(QualifiedName::new(s.clone(), n.clone())),
         _ => None,
     };
     let mut out = diff::Renames::default();
+    let mut rename_type = |name: &sqlparser::ast::ObjectName, new: &sqlparser::ast::Ident| {
+        if let Some(old) = qualified(object_name_parts(name)) {
+            let new = QualifiedName::new(old.schema.clone(), fold_ident(new));
+            out.types.push((old, new));
+        }
+    };
     for located in statements {
-        let parse::ParsedStatement::Sql(statement) = &located.statement else {
-            continue;
+        let statement = match &located.statement {
+            parse::ParsedStatement::Sql(statement) => statement,
+            parse::ParsedStatement::AlterDomain(d) => {
+                if let parse::domains::AlterDomainAction::Rename(new) = &d.action {
+                    rename_type(&d.name, new);
+                }
+                continue;
+            }
+            _ => continue,
         };
+        if let Statement::AlterType(at) = statement.as_ref() {
+            if let AlterTypeOperation::Rename(r) = &at.operation {
+                rename_type(&at.name, &r.new_name);
+            }
+            continue;
+        }
         let Statement::AlterTable(at) = statement.as_ref() else {
             continue;
         };

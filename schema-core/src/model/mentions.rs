@@ -29,15 +29,45 @@ pub(crate) fn rename_type(ty: &mut SqlType, old: &QualifiedName, new: &Qualified
     }
 }
 
-/// The identifiers of an expression, as the tokenizer sees them.
+/// The positions of the words that name a cast's target type (`x::name`,
+/// `x::schema.name`): types, not columns.
+fn cast_targets(tokens: &[sqlparser::tokenizer::Token]) -> Vec<usize> {
+    use sqlparser::tokenizer::{Token, Whitespace};
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if !matches!(t, Token::DoubleColon) {
+            continue;
+        }
+        let mut j = i + 1;
+        while matches!(tokens.get(j), Some(Token::Whitespace(Whitespace::Space))) {
+            j += 1;
+        }
+        if matches!(tokens.get(j), Some(Token::Word(_))) {
+            out.push(j);
+            if matches!(tokens.get(j + 1), Some(Token::Period))
+                && matches!(tokens.get(j + 2), Some(Token::Word(_)))
+            {
+                out.push(j + 2);
+            }
+        }
+    }
+    out
+}
+
+/// The identifiers of an expression, as the tokenizer sees them (cast
+/// targets left out: they name types).
 fn expression_words(expr: &Expression) -> Vec<(String, bool)> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let Ok(tokens) = Tokenizer::new(&dialect, expr.sql()).tokenize() else {
         return Vec::new();
     };
+    let types = cast_targets(&tokens);
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
+        if types.contains(&i) {
+            continue;
+        }
         if let Token::Word(w) = t {
             let is_call = matches!(tokens.get(i + 1), Some(Token::LParen));
             let value = if w.quote_style.is_some() {
@@ -124,11 +154,13 @@ fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let dialect = sqlparser::dialect::PostgreSqlDialect {};
     let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
+    let types = cast_targets(&tokens);
     let mut out = String::new();
     for (i, t) in tokens.iter().enumerate() {
         match t {
             Token::Word(w)
                 if !matches!(tokens.get(i + 1), Some(Token::LParen))
+                    && !types.contains(&i)
                     && (if w.quote_style.is_some() {
                         w.value == old
                     } else {
@@ -141,4 +173,96 @@ fn rename_words(text: &str, old: &str, new: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Renames type `old` to `new` where `expr` casts to it (`::old`, `::old[]`,
+/// `CAST(x AS old)`), in its canonical text and in the spelling it is
+/// written back in, as PostgreSQL's stored expression follows the type.
+pub(crate) fn rename_type_in_expression(
+    expr: &Expression,
+    old: &QualifiedName,
+    new: &QualifiedName,
+) -> Expression {
+    let (Some((sql, true)), Some((source, _))) = (
+        rename_cast_targets(expr.sql(), old, new),
+        rename_cast_targets(expr.source(), old, new),
+    ) else {
+        return expr.clone();
+    };
+    match Expression::parse(&sql) {
+        Ok(canonical) => Expression::from_parts(canonical.sql().to_string(), source),
+        Err(_) => expr.clone(),
+    }
+}
+
+/// True when `expr` casts to type `name` (see [`rename_type_in_expression`]).
+pub(crate) fn expression_casts_to(expr: &Expression, name: &QualifiedName) -> bool {
+    rename_cast_targets(expr.sql(), name, name).is_some_and(|(_, found)| found)
+}
+
+/// `text` with every cast target naming type `old` (unqualified when `old`
+/// is in the default schema, else qualified) written `new`, and whether
+/// there was one.
+fn rename_cast_targets(
+    text: &str,
+    old: &QualifiedName,
+    new: &QualifiedName,
+) -> Option<(String, bool)> {
+    use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, text).tokenize().ok()?;
+    let word = |t: &Token| match t {
+        Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
+        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    };
+    let is_space = |t: &Token| matches!(t, Token::Whitespace(Whitespace::Space));
+    let mut out = String::new();
+    let mut found = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        out.push_str(&t.to_string());
+        i += 1;
+        let casts = matches!(t, Token::DoubleColon)
+            || matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("as"));
+        if !casts {
+            continue;
+        }
+        // The type name starts after any spaces.
+        let mut j = i;
+        while tokens.get(j).is_some_and(is_space) {
+            j += 1;
+        }
+        let Some(first) = tokens.get(j).and_then(word) else {
+            continue;
+        };
+        let qualified = matches!(tokens.get(j + 1), Some(Token::Period));
+        let (matches, end) = if qualified {
+            let second = tokens.get(j + 2).and_then(word);
+            (
+                first == old.schema && second.as_deref() == Some(old.name.as_str()),
+                j + 3,
+            )
+        } else {
+            (
+                old.schema == super::DEFAULT_SCHEMA && first == old.name,
+                j + 1,
+            )
+        };
+        if !matches {
+            continue;
+        }
+        found = true;
+        for t in &tokens[i..j] {
+            out.push_str(&t.to_string());
+        }
+        if qualified || new.schema != super::DEFAULT_SCHEMA {
+            out.push_str(&super::names::quote_ident(&new.schema));
+            out.push('.');
+        }
+        out.push_str(&super::names::quote_ident(&new.name));
+        i = end;
+    }
+    Some((out, found))
 }

@@ -231,6 +231,96 @@ impl Schema {
             || self.tables.contains_key(name)
     }
 
+    /// The kind of the user-defined type `name`, when it is one.
+    pub fn type_kind(&self, name: &QualifiedName) -> Option<TypeKind> {
+        if self.enums.contains_key(name) {
+            Some(TypeKind::Enum)
+        } else if self.domains.contains_key(name) {
+            Some(TypeKind::Domain)
+        } else if self.composites.contains_key(name) {
+            Some(TypeKind::Composite)
+        } else {
+            None
+        }
+    }
+
+    /// Renames the enum type, domain or composite type `old` to `new`, and
+    /// every use of it, as `ALTER TYPE`/`ALTER DOMAIN ... RENAME TO` does:
+    /// columns, domain bases and composite attributes of it (or arrays of
+    /// it), and casts to it in column defaults, generated columns, checks
+    /// and domains. Nothing happens when `old` is no such type.
+    pub(crate) fn rename_type(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        if let Some(mut e) = self.enums.remove(old) {
+            e.name = new.clone();
+            self.enums.insert(new.clone(), e);
+        } else if let Some(mut d) = self.domains.remove(old) {
+            d.name = new.clone();
+            self.domains.insert(new.clone(), d);
+        } else if let Some(mut c) = self.composites.remove(old) {
+            c.name = new.clone();
+            self.composites.insert(new.clone(), c);
+        } else {
+            return;
+        }
+        self.rename_type_uses(old, new);
+    }
+
+    /// Renames type `old` to `new` where it is used (see
+    /// [`Schema::rename_type`]), the type itself left as it is.
+    pub(crate) fn rename_type_uses(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        use mentions::{expression_casts_to, rename_type, rename_type_in_expression, uses_type};
+        let casts =
+            |e: &Option<Expression>| e.as_ref().is_some_and(|e| expression_casts_to(e, old));
+        let rename = |e: &mut Option<Expression>| {
+            if let Some(x) = e {
+                *x = rename_type_in_expression(x, old, new);
+            }
+        };
+        self.tables.update_where(
+            |t| {
+                t.columns.iter().any(|c| {
+                    uses_type(&c.data_type, old) || casts(&c.default) || casts(&c.generated)
+                }) || t.constraints.values().any(
+                    |c| matches!(&c.kind, ConstraintKind::Check { expr } if expression_casts_to(expr, old)),
+                )
+            },
+            |t| {
+                for c in &mut t.columns {
+                    rename_type(&mut c.data_type, old, new);
+                    rename(&mut c.default);
+                    rename(&mut c.generated);
+                }
+                for c in t.constraints.values_mut() {
+                    if let ConstraintKind::Check { expr } = &mut c.kind {
+                        *expr = rename_type_in_expression(expr, old, new);
+                    }
+                }
+            },
+        );
+        self.domains.update_where(
+            |d| {
+                uses_type(&d.base, old)
+                    || casts(&d.default)
+                    || d.checks.values().any(|c| expression_casts_to(&c.expr, old))
+            },
+            |d| {
+                rename_type(&mut d.base, old, new);
+                rename(&mut d.default);
+                for c in d.checks.values_mut() {
+                    c.expr = rename_type_in_expression(&c.expr, old, new);
+                }
+            },
+        );
+        self.composites.update_where(
+            |c| c.attributes.iter().any(|a| uses_type(&a.data_type, old)),
+            |c| {
+                for a in &mut c.attributes {
+                    rename_type(&mut a.data_type, old, new);
+                }
+            },
+        );
+    }
+
     /// `ty` with every domain in it replaced by the type it stands for in
     /// the end (an array of a domain over `integer[]` is `integer[]`, as
     /// PostgreSQL has no arrays of arrays).
@@ -983,6 +1073,46 @@ pub enum IndexPart {
     Column(String),
     /// An expression.
     Expression(Expression),
+}
+
+/// The kind of a user-defined type: what renames it and how it is described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeKind {
+    /// `CREATE TYPE ... AS ENUM`.
+    Enum,
+    /// `CREATE DOMAIN`.
+    Domain,
+    /// `CREATE TYPE ... AS (...)`.
+    Composite,
+}
+
+impl TypeKind {
+    /// The kind in words: `enum type`, `domain`, `composite type`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TypeKind::Enum => "enum type",
+            TypeKind::Domain => "domain",
+            TypeKind::Composite => "composite type",
+        }
+    }
+
+    /// The kind in words with its article: `an enum type`, `a domain`, `a
+    /// composite type`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            TypeKind::Enum => "an enum type",
+            TypeKind::Domain => "a domain",
+            TypeKind::Composite => "a composite type",
+        }
+    }
+
+    /// The keyword of its `ALTER` statement: `TYPE` or `DOMAIN`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TypeKind::Domain => "DOMAIN",
+            TypeKind::Enum | TypeKind::Composite => "TYPE",
+        }
+    }
 }
 
 /// An enum type.

@@ -381,6 +381,7 @@ pub trait Renderer {
             Change::CreateTable(t) => self.render_create_table(cx, t),
             Change::DropTable(t) => self.render_drop_table(cx, t),
             Change::RenameTable { from, to } => self.render_rename_table(cx, from, to),
+            Change::RenameType { kind, from, to } => self.render_rename_type(cx, *kind, from, to),
             Change::RenameConstraint { table, from, to } => {
                 self.render_rename_constraint(cx, table, from, to)
             }
@@ -911,6 +912,26 @@ pub trait Renderer {
         ))
     }
 
+    /// [`Change::RenameType`]: `ALTER TYPE ... RENAME TO` (an enum or
+    /// composite type) or `ALTER DOMAIN ... RENAME TO`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_type(
+        &self,
+        _cx: &Context<'_>,
+        kind: crate::model::TypeKind,
+        from: &QualifiedName,
+        to: &QualifiedName,
+    ) -> Rendered {
+        one(format!(
+            "ALTER {} {} RENAME TO {};",
+            kind.keyword(),
+            self.object_name(from),
+            self.ident(&to.name)
+        ))
+    }
+
     /// [`Change::RenameConstraint`]: `ALTER TABLE ... RENAME CONSTRAINT`.
     ///
     /// # Errors
@@ -1381,6 +1402,9 @@ pub trait Renderer {
     /// # Errors
     /// The first change the dialect cannot express.
     fn render(&self, changes: &[Change], from: &Schema, to: &Schema) -> Rendered {
+        // What follows a type rename sees the type under its new name.
+        let renamed = crate::diff::with_type_renames(from, changes);
+        let from = renamed.as_ref();
         let mut out = Vec::new();
         for change in changes {
             let cx = Context {

@@ -9,7 +9,7 @@ use sqlparser::tokenizer::Location;
 
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, codes};
-use crate::model::mentions::{rename_type, uses_type};
+use crate::model::mentions::uses_type;
 use crate::model::names::{choose_constraint_name, fold_ident};
 use crate::model::types::TypeSpec;
 use crate::model::{Directives, Domain, DomainCheck, Expression, QualifiedName, SqlType};
@@ -345,28 +345,10 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// Renames type `old` to `new` in every column and domain that uses it.
+    /// Renames type `old` to `new` wherever it is used (see
+    /// [`crate::model::Schema::rename_type`]).
     pub(super) fn rename_type_everywhere(&mut self, old: &QualifiedName, new: &QualifiedName) {
-        self.schema.tables.update_where(
-            |t| t.columns.iter().any(|c| uses_type(&c.data_type, old)),
-            |t| {
-                for c in &mut t.columns {
-                    rename_type(&mut c.data_type, old, new);
-                }
-            },
-        );
-        self.schema.domains.update_where(
-            |d| uses_type(&d.base, old),
-            |d| rename_type(&mut d.base, old, new),
-        );
-        self.schema.composites.update_where(
-            |c| c.attributes.iter().any(|a| uses_type(&a.data_type, old)),
-            |c| {
-                for a in &mut c.attributes {
-                    rename_type(&mut a.data_type, old, new);
-                }
-            },
-        );
+        self.schema.rename_type_uses(old, new);
     }
 
     /// The domains and columns that use type `name`, in words.

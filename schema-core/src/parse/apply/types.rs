@@ -141,7 +141,10 @@ impl Cx<'_> {
             }
             AlterTypeOperation::Rename(r) => {
                 let new = QualifiedName::new(name.schema.clone(), fold_ident(&r.new_name));
-                if self.schema.enums.contains_key(&new) || self.schema.domains.contains_key(&new) {
+                if new == *name {
+                    return Ok(());
+                }
+                if self.schema.type_name_taken(&new) {
                     return Err(self.err(
                         codes::DUPLICATE_OBJECT,
                         format!("type `{new}` already exists"),

@@ -137,7 +137,7 @@ use crate::model::expr::nextval;
 use crate::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, EnumType, Extension, Index, IndexPart,
     QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions, SequenceType, SqlType,
-    Table,
+    Table, TypeKind,
 };
 
 pub use case::{CaseCollision, case_collisions, new_case_collisions};
@@ -622,6 +622,25 @@ impl Renderer for Sqlite {
                 "SQLite has no composite types; store the attributes of `{}` as columns of their own instead",
                 c.name
             )),
+            Change::RenameType {
+                kind: TypeKind::Enum,
+                from,
+                to,
+            } => public(from, "type").and_then(|()| public(to, "type")),
+            Change::RenameType {
+                kind: TypeKind::Domain,
+                from,
+                ..
+            } => Err(format!(
+                "SQLite has no domains; declare the columns of domain `{from}` with its base type and their own NOT NULL, DEFAULT and CHECK instead"
+            )),
+            Change::RenameType {
+                kind: TypeKind::Composite,
+                from,
+                ..
+            } => Err(format!(
+                "SQLite has no composite types; store the attributes of `{from}` as columns of their own instead"
+            )),
             Change::RenameTable { from, to } => {
                 public(from, "table").and_then(|()| public(to, "table"))
             }
@@ -707,6 +726,18 @@ impl Renderer for Sqlite {
         _: &QualifiedName,
         _: &str,
         _: Option<&str>,
+    ) -> Rendered {
+        Ok(Vec::new())
+    }
+
+    /// Nothing: SQLite knows an enum type by the marker comment of its
+    /// columns, which the rebuild of their tables writes under the new name.
+    fn render_rename_type(
+        &self,
+        _: &Context<'_>,
+        _: TypeKind,
+        _: &QualifiedName,
+        _: &QualifiedName,
     ) -> Rendered {
         Ok(Vec::new())
     }
@@ -985,6 +1016,9 @@ impl Renderer for Sqlite {
         from: &Schema,
         to: &Schema,
     ) -> Result<Vec<Statement>, Unsupported> {
+        // What follows a type rename sees the type under its new name.
+        let renamed = crate::diff::with_type_renames(from, changes);
+        let from = renamed.as_ref();
         // A domain is refused by name before anything reads its columns as
         // enum columns.
         if let Some(change) = changes.iter().find(|c| {
@@ -998,6 +1032,10 @@ impl Renderer for Sqlite {
                     | Change::DropComposite(_)
                     | Change::ReplaceComposite { .. }
                     | Change::AlterComposite { .. }
+                    | Change::RenameType {
+                        kind: TypeKind::Domain | TypeKind::Composite,
+                        ..
+                    }
             )
         }) {
             let cx = Context {

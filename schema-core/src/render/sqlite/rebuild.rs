@@ -7,7 +7,7 @@ use super::expr::sqlite_default;
 use super::markers::{rowid_alias, rowid_kind};
 use super::{REBUILD_PREFIX, Reason, Sqlite, quoted};
 use crate::diff::Change;
-use crate::model::mentions::{expression_mentions, index_mentions};
+use crate::model::mentions::{expression_mentions, index_mentions, uses_type};
 use crate::model::{
     Column, Constraint, ConstraintKind, Expression, QualifiedName, Schema, SqlType, Table,
 };
@@ -198,6 +198,16 @@ impl<'a> Plan<'a> {
                 Change::RecreateEnum { to: e, .. } => {
                     for t in plan.enum_users(&e.name) {
                         rebuilt.push((t, i));
+                    }
+                }
+                // Their columns' marker comments (and arrays' declared
+                // types) name the type.
+                Change::RenameType { to: name, .. } => {
+                    for t in plan.to.tables.values() {
+                        let uses = t.columns.iter().any(|c| uses_type(&c.data_type, name));
+                        if uses && !plan.created.contains(&t.name) {
+                            rebuilt.push((t.name.clone(), i));
+                        }
                     }
                 }
                 // The column's marker names its sequence.
@@ -433,6 +443,7 @@ pub(super) fn runs_before_rebuilds(c: &Change) -> bool {
             | Change::DropIndex { .. }
             | Change::DropTable(_)
             | Change::RenameTable { .. }
+            | Change::RenameType { .. }
             | Change::RenameColumn { .. }
             | Change::RenameConstraint { .. }
             | Change::RenameIndex { .. }
