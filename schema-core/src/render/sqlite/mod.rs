@@ -685,6 +685,15 @@ impl Renderer for Sqlite {
             Change::AlterColumn { table, from, to } if from.collation != to.collation => {
                 column_collation_refusal(table, [from, to].into_iter())
             }
+            Change::CreateTable(t) => column_storage_refusal(&t.name, t.columns.iter()),
+            Change::AddColumn { table, column } => {
+                column_storage_refusal(table, std::iter::once(column))
+            }
+            Change::AlterColumn { table, from, to }
+                if from.storage != to.storage || from.compression != to.compression =>
+            {
+                column_storage_refusal(table, [from, to].into_iter())
+            }
             _ => Ok(()),
         };
         check.err()
@@ -1210,6 +1219,21 @@ fn sqlite_collation(c: &str) -> Result<String, Reason> {
         _ => Err(format!(
             "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, not `{c}`"
         )),
+    }
+}
+
+/// The refusal of a column's `SET STORAGE` or `COMPRESSION`, PostgreSQL's
+/// own.
+fn column_storage_refusal<'a>(
+    table: &QualifiedName,
+    mut columns: impl Iterator<Item = &'a Column>,
+) -> Result<(), String> {
+    match columns.find(|c| c.storage.is_some() || c.compression.is_some()) {
+        Some(c) => Err(format!(
+            "SQLite has no column storage or compression (column `{table}.{}`); remove its `SET STORAGE` and `COMPRESSION`",
+            c.name
+        )),
+        None => Ok(()),
     }
 }
 
