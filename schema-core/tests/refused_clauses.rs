@@ -46,17 +46,6 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "1:34",
     ),
     ("AS query", "CREATE TABLE u AS SELECT 1 AS a;", "1:16"),
-    // Columns.
-    (
-        "STORAGE",
-        "CREATE TABLE u (a text STORAGE EXTERNAL);",
-        "1:24",
-    ),
-    (
-        "COMPRESSION",
-        "CREATE TABLE u (a text COMPRESSION pglz);",
-        "1:24",
-    ),
     // Constraints.
     (
         "NO INHERIT",
@@ -81,9 +70,9 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ),
     // Table storage.
     (
-        "SET STORAGE",
-        with_t!("ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL;"),
-        "2:30",
+        "another action beside `SET STORAGE` / `SET COMPRESSION` in one `ALTER TABLE`",
+        with_t!("ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL, ADD COLUMN c text;"),
+        "2:52",
     ),
     (
         "SET STATISTICS",
@@ -590,5 +579,93 @@ fn bad_storage_parameters_and_collations_are_located_errors() {
             );
             assert!(diagnostics[0].help.is_some(), "{sql}\n{rendered}");
         }
+    }
+}
+
+/// The first error of `sql`, rendered, with its code.
+fn first_error(sql: &str) -> (String, String) {
+    let d = refusal(sql);
+    let first = d.first().unwrap_or_else(|| panic!("no error for {sql}"));
+    (first.code.name.to_string(), render_all(&d, false))
+}
+
+#[test]
+fn storage_and_compression_are_modelled() {
+    let s = parse_schema_str(
+        "schema.sql",
+        "CREATE TABLE t (a text COMPRESSION lz4, b text, c numeric COMPRESSION default, \"compression\" text);\n\
+         ALTER TABLE ONLY t ALTER COLUMN b SET STORAGE EXTERNAL, ALTER COLUMN b SET COMPRESSION pglz;\n\
+         ALTER TABLE t ALTER c SET STORAGE MAIN;",
+    )
+    .unwrap_or_else(|d| panic!("{}", render_all(&d, false)));
+    let t = &s.tables[&schema_core::model::QualifiedName::public("t")];
+    use schema_core::model::{Compression, Storage};
+    let col = |n: &str| t.column(n).unwrap_or_else(|| panic!("no column {n}"));
+    assert_eq!(col("a").compression, Some(Compression::Lz4));
+    assert_eq!(col("a").storage, None);
+    assert_eq!(col("b").storage, Some(Storage::External));
+    assert_eq!(col("b").compression, Some(Compression::Pglz));
+    // numeric's own storage is MAIN: carried as none.
+    assert_eq!(col("c").storage, None);
+    assert_eq!(col("c").compression, None);
+    assert_eq!(col("compression").compression, None);
+}
+
+#[test]
+fn storage_and_compression_postgresql_refuses_are_errors() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "CREATE TABLE u (a integer COMPRESSION lz4);",
+            "not_allowed_here",
+            "column data type `integer` does not support compression",
+        ),
+        (
+            "CREATE TABLE u (a integer);\nALTER TABLE u ALTER COLUMN a SET STORAGE EXTERNAL;",
+            "not_allowed_here",
+            "column data type `integer` can only have storage PLAIN",
+        ),
+        (
+            "CREATE TABLE u (a text COMPRESSION zstd);",
+            "syntax_error",
+            "invalid compression method `zstd`",
+        ),
+        (
+            "CREATE TABLE u (a text);\nALTER TABLE u ALTER COLUMN a SET STORAGE toast;",
+            "syntax_error",
+            "invalid storage type `toast`",
+        ),
+        (
+            "CREATE TABLE u (a text STORAGE EXTERNAL);",
+            "syntax_error",
+            "PostgreSQL 15 has no `STORAGE` in a column definition",
+        ),
+        (
+            "CREATE TABLE u (a text NOT NULL COMPRESSION lz4);",
+            "syntax_error",
+            "write `COMPRESSION method` right after the column's type",
+        ),
+        (
+            "CREATE EXTENSION unknown_ext;\nCREATE TABLE u (a thing COMPRESSION lz4);",
+            "unsupported_feature",
+            "`COMPRESSION` on a column of type `thing` is not supported yet",
+        ),
+        (
+            "CREATE EXTENSION unknown_ext;\nCREATE TABLE u (a thing);\nALTER TABLE u ALTER COLUMN a SET STORAGE MAIN;",
+            "unsupported_feature",
+            "`SET STORAGE` on a column of type `thing` is not supported yet",
+        ),
+        (
+            "CREATE TABLE u (a text);\nALTER TABLE u ALTER COLUMN z SET STORAGE MAIN;",
+            "unknown_object",
+            "column `z` of table `u` does not exist",
+        ),
+    ];
+    for (sql, code, text) in cases {
+        let (got, rendered) = first_error(sql);
+        assert_eq!(got, *code, "{sql}:\n{rendered}");
+        assert!(
+            rendered.contains(text),
+            "{sql}: expected `{text}` in\n{rendered}"
+        );
     }
 }

@@ -1490,6 +1490,14 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE TABLE t (id integer PRIMARY KEY, a integer CHECK (a > 0), b text UNIQUE);\nCREATE INDEX ON t (lower(b));\nCOMMENT ON CONSTRAINT t_pkey ON t IS 'the key';\nCOMMENT ON CONSTRAINT t_a_check ON t IS 'positive';\nCOMMENT ON CONSTRAINT t_b_key ON t IS E'one\\nper b';\nCOMMENT ON INDEX t_lower_idx IS 'it''s for search';",
     ),
     f(
+        "column_storage_and_compression",
+        "CREATE TYPE mood AS ENUM ('a');\nCREATE DOMAIN note AS text;\nCREATE TABLE t (id integer PRIMARY KEY, body text COMPRESSION lz4, raw bytea, n numeric COMPRESSION pglz, m mood, d note COMPRESSION lz4, tags text[]);\nALTER TABLE ONLY t ALTER COLUMN raw SET STORAGE EXTERNAL;\nALTER TABLE ONLY t ALTER COLUMN raw SET COMPRESSION lz4;\nALTER TABLE t ALTER COLUMN n SET STORAGE MAIN, ALTER COLUMN tags SET STORAGE MAIN;\nALTER TABLE t ALTER COLUMN d SET STORAGE PLAIN;\nALTER TABLE t ALTER COLUMN m SET STORAGE PLAIN;",
+    ),
+    f(
+        "partition_storage_of_its_own",
+        "CREATE TABLE m (k integer NOT NULL, v text COMPRESSION lz4) PARTITION BY LIST (k);\nALTER TABLE m ALTER COLUMN v SET STORAGE EXTERNAL;\nCREATE TABLE m1 PARTITION OF m FOR VALUES IN (1);\nALTER TABLE ONLY m ALTER COLUMN v SET STORAGE MAIN;\nCREATE TABLE m2 (k integer NOT NULL, v text);\nALTER TABLE ONLY m2 ALTER COLUMN v SET STORAGE PLAIN;\nALTER TABLE ONLY m ATTACH PARTITION m2 FOR VALUES IN (2);",
+    ),
+    f(
         "foreign_key_actions",
         "CREATE TABLE p (id integer PRIMARY KEY);\nCREATE TABLE t (id integer PRIMARY KEY, p_id integer REFERENCES p (id) ON DELETE SET NULL ON UPDATE CASCADE);",
     ),

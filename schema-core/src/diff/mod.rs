@@ -446,6 +446,28 @@ pub(crate) fn column_differences(from: &Column, to: &Column) -> Vec<String> {
     if from.generated != to.generated {
         out.push("generated expression differs".to_string());
     }
+    if from.storage != to.storage {
+        let show = |s: Option<crate::model::Storage>| {
+            s.map_or_else(
+                || "the type's storage".to_string(),
+                |s| format!("STORAGE {s}"),
+            )
+        };
+        out.push(format!("{} → {}", show(from.storage), show(to.storage)));
+    }
+    if from.compression != to.compression {
+        let show = |c: Option<crate::model::Compression>| {
+            c.map_or_else(
+                || "COMPRESSION default".to_string(),
+                |c| format!("COMPRESSION {c}"),
+            )
+        };
+        out.push(format!(
+            "{} → {}",
+            show(from.compression),
+            show(to.compression)
+        ));
+    }
     if from.comment != to.comment {
         out.push("comment differs".to_string());
     }
@@ -1907,6 +1929,8 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
     // A partitioned table is created before its partitions.
     all.sort_by_key(|c| match c {
         Change::CreateTable(t) => (phase(c), partition_depth(to, &t.name)),
+        // A partitioned table's column changes reach its partitions first.
+        Change::AlterColumn { table, .. } => (phase(c), partition_depth(to, table)),
         other => (phase(other), 0),
     });
     persistence_in_reference_order(
@@ -2156,15 +2180,27 @@ fn compare_tables(
         .collect();
     if from.partition_of.is_some() && to.partition_of.is_some() {
         // A partition's columns are its parent's, whose changes PostgreSQL
-        // carries to it: only its own column comments compare.
+        // carries to it: only its own column comments, storage and
+        // compression compare.
         for c in &to.columns {
-            // A column new to the parent comes without a comment.
-            let was = from
-                .column(renames.column_source(table, &c.name))
-                .and_then(|f| f.comment.clone());
-            if was != c.comment {
+            let own = from.column(renames.column_source(table, &c.name));
+            // A column new to the parent comes without a comment, and with
+            // the parent's storage and compression (`ADD COLUMN` and `SET
+            // STORAGE` reach the partitions), taken as the partition's own;
+            // a new type resets them.
+            let was = own.and_then(|f| f.comment.clone());
+            let (storage, compression) = match own {
+                Some(f) if f.data_type == c.data_type && f.collation == c.collation => {
+                    (f.storage, f.compression)
+                }
+                Some(_) => (None, None),
+                None => (c.storage, c.compression),
+            };
+            if was != c.comment || storage != c.storage || compression != c.compression {
                 let mut before = c.clone();
                 before.comment = was;
+                before.storage = storage;
+                before.compression = compression;
                 out.push(Change::AlterColumn {
                     table: table.clone(),
                     from: before,

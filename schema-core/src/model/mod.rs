@@ -14,6 +14,7 @@ pub mod map;
 pub mod mentions;
 pub mod names;
 pub mod sequence;
+pub mod storage;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use std::fmt;
 pub use expr::Expression;
 pub use map::{Indexed, Journal, ObjectMap};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
+pub use storage::{Compression, Storage};
 pub use types::SqlType;
 
 use crate::diagnostic::Origin;
@@ -749,6 +751,12 @@ pub struct Column {
     /// unless quoted; a `pg_catalog.`/`public.` qualifier dropped); `None` for
     /// the type's default collation (`COLLATE "default"` included).
     pub collation: Option<String>,
+    /// `SET STORAGE`: `None` for the storage its type gives it
+    /// ([`Schema::default_storage`]); a new type resets it.
+    pub storage: Option<Storage>,
+    /// `COMPRESSION`/`SET COMPRESSION`: `None` for `default`; a new type
+    /// resets it.
+    pub compression: Option<Compression>,
     /// Where the column is declared.
     pub origin: Origin,
     /// `-- schema:` directives written on or just before the column.

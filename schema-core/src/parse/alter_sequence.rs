@@ -260,7 +260,7 @@ pub(crate) fn expression_value(e: &sqlparser::ast::Expr) -> Result<i64, String> 
 
 /// The significant tokens of the statement at `parser`, consumed up to (not
 /// including) its `;`.
-fn statement_tokens(parser: &mut Parser<'_>) -> (Vec<TokenWithSpan>, (u32, u32)) {
+pub(super) fn statement_tokens(parser: &mut Parser<'_>) -> (Vec<TokenWithSpan>, (u32, u32)) {
     let mut located = Vec::new();
     loop {
         let t = parser.peek_token();

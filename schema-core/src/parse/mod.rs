@@ -9,6 +9,7 @@
 
 pub mod alter_sequence;
 pub mod apply;
+pub mod column_storage;
 pub mod composites;
 pub mod domains;
 pub mod keywords;
@@ -141,6 +142,9 @@ pub enum ParsedStatement {
     AlterDomain(Box<domains::AlterDomain>),
     /// `ALTER TYPE ... {ADD | DROP | ALTER | RENAME} ATTRIBUTE` (read by hand too).
     AlterAttributes(Box<composites::AlterAttributes>),
+    /// `ALTER TABLE ... ALTER [COLUMN] c SET STORAGE s | SET COMPRESSION m`
+    /// (read by hand: sqlparser does not read them).
+    AlterColumnStorage(Box<column_storage::AlterColumnStorage>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -161,6 +165,9 @@ pub struct ParsedFile {
     /// (sqlparser reads no `COLLATE` there), taken out of the text: the line
     /// and column of the column's name, and the collation's name parts.
     pub type_collations: Vec<(u32, u32, Vec<String>)>,
+    /// `COMPRESSION method` of column definitions (which sqlparser does not
+    /// read), taken out of the text.
+    pub column_compressions: Vec<column_storage::WrittenCompression>,
     /// The parameters of operator classes in `CREATE INDEX` key lists
     /// (`gist_trgm_ops (siglen = 32)`, which sqlparser does not read), taken
     /// out of the text: the line and column of the class's name, and the
@@ -1009,6 +1016,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         directives: Vec::new(),
         sequence_names: Vec::new(),
         type_collations: Vec::new(),
+        column_compressions: Vec::new(),
         opclass_parameters: Vec::new(),
         deepest: 0,
     };
@@ -1046,6 +1054,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
     let lines = Lines::new(text);
     file.sequence_names = blank_sequence_names(&mut tokens);
     file.type_collations = blank_type_collations(&mut tokens);
+    file.column_compressions = column_storage::blank_column_compressions(&mut tokens);
+    let storage_statements = column_storage::alter_storage_statements(&tokens);
     file.opclass_parameters = blank_opclass_parameters(&mut tokens);
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
     file.deepest = deepest;
@@ -1133,6 +1143,9 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         let by_hand = if kind.starts_with("ALTER SEQUENCE") {
             Some(alter_sequence::parse_alter_sequence as HandReader)
+        } else if kind.starts_with("ALTER TABLE") && storage_statements.contains(&start.span.start)
+        {
+            Some(column_storage::parse_alter_column_storage as HandReader)
         } else if kind.starts_with("ALTER TABLE") && alter_sequence::peek_alter_identity(&parser) {
             Some(alter_sequence::parse_alter_identity as HandReader)
         } else {
@@ -1239,13 +1252,9 @@ fn skip_statement_end(
 /// that stops at one names the clause as not supported rather than as bad SQL.
 const UNREADABLE_CLAUSES: &[(&str, &str, &str)] = &[
     ("tablespace", "", "TABLESPACE"),
-    ("storage", "", "STORAGE"),
-    ("compression", "", "COMPRESSION"),
     ("collate", "", "COLLATE"),
     ("sequence", "name", "SEQUENCE NAME"),
-    ("set", "storage", "SET STORAGE"),
     ("set", "statistics", "SET STATISTICS"),
-    ("set", "compression", "SET COMPRESSION"),
     ("set", "tablespace", "SET TABLESPACE"),
     ("set", "access", "SET ACCESS METHOD"),
     ("set", "without", "SET WITHOUT"),
@@ -1287,6 +1296,26 @@ fn unreadable_clause(source: &Source, line: u32, column: u32) -> Option<&'static
         .iter()
         .find(|(a, b, _)| *a == first && (b.is_empty() || *b == second))
         .map(|(_, _, clause)| *clause)
+}
+
+/// The help for a column's `STORAGE` or `COMPRESSION` where PostgreSQL 15
+/// does not read it, when one starts at `line:column` of `source`.
+fn misplaced_column_clause(source: &Source, line: u32, column: u32) -> Option<&'static str> {
+    let text = line_at(source, line)?;
+    let rest: String = text
+        .chars()
+        .skip(usize::try_from(column).ok()?.saturating_sub(1))
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    match rest.to_ascii_lowercase().as_str() {
+        "storage" => Some(
+            "PostgreSQL 15 has no `STORAGE` in a column definition: write `ALTER TABLE t ALTER COLUMN c SET STORAGE {PLAIN | EXTERNAL | EXTENDED | MAIN}` after the `CREATE TABLE`",
+        ),
+        "compression" => Some(
+            "write `COMPRESSION method` right after the column's type, before `COLLATE`, `DEFAULT` and constraints",
+        ),
+        _ => None,
+    }
 }
 
 /// Whether `line:column` of `source` is a `(` right after a name: the
@@ -1335,6 +1364,15 @@ fn syntax_error(e: &ParserError, kind: &str, source: &Arc<Source>, start: &Origi
         .unwrap_or_else(|| start.clone());
     if let Some(clause) = unreadable_clause(source, origin.line, origin.column) {
         return unreadable_clause_error(clause, kind, &origin, start);
+    }
+    if let Some(help) = misplaced_column_clause(source, origin.line, origin.column) {
+        let mut d = Diagnostic::error(codes::SYNTAX, clean_message(&text))
+            .at(&origin)
+            .help(help);
+        if !kind.is_empty() && origin.line != start.line {
+            d = d.related(start, format!("in this `{kind}` statement"));
+        }
+        return d;
     }
     if kind.starts_with("CREATE")
         && kind.contains("INDEX")

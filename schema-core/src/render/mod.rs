@@ -162,6 +162,9 @@ pub trait Renderer {
             self.ident(&c.name),
             self.column_type(&c.data_type)?
         );
+        if let Some(method) = c.compression {
+            out.push_str(&format!(" COMPRESSION {method}"));
+        }
         if let Some(collation) = &c.collation {
             out.push_str(&format!(" COLLATE {}", self.ident(collation)));
         }
@@ -884,7 +887,9 @@ pub trait Renderer {
     /// # Errors
     /// When the dialect cannot express it.
     fn render_create_table(&self, cx: &Context<'_>, t: &Table) -> Rendered {
-        postgres::create_table(self, t, cx.changes)
+        let mut out = postgres::create_table(self, t, cx.changes)?;
+        out.extend(postgres::created_table_storage(self, cx, t)?);
+        Ok(out)
     }
 
     /// [`Change::DropTable`]: `DROP TABLE`.
@@ -1013,6 +1018,12 @@ pub trait Renderer {
         if column.comment.is_some() {
             v.push(postgres::column_comment(self, table, column));
         }
+        // `ADD COLUMN` gave the compression; `SET STORAGE` reaches the
+        // partitions, as `ADD COLUMN` did.
+        let before = (None, column.compression);
+        v.extend(postgres::set_storage(
+            self, cx.to, table, false, before, column,
+        ));
         Ok(v)
     }
 
@@ -1040,12 +1051,35 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_alter_column(
         &self,
-        _cx: &Context<'_>,
+        cx: &Context<'_>,
         table: &QualifiedName,
         from: &Column,
         to: &Column,
     ) -> Rendered {
-        postgres::alter_column(self, table, from, to)
+        let mut out = postgres::alter_column(self, table, from, to)?;
+        // A new type (even the same) resets storage and compression; a
+        // partitioned table's partitions keep theirs (`ONLY`), which compare
+        // on their own.
+        let retyped = from.data_type != to.data_type || from.collation != to.collation;
+        let before = if retyped {
+            (None, None)
+        } else {
+            (from.storage, from.compression)
+        };
+        let partitioned = cx
+            .to
+            .tables
+            .get(table)
+            .is_some_and(|t| t.partition_by.is_some());
+        out.extend(postgres::set_storage(
+            self,
+            cx.to,
+            table,
+            partitioned,
+            before,
+            to,
+        ));
+        Ok(out)
     }
 
     /// [`Change::AddConstraint`]: `ALTER TABLE ... ADD CONSTRAINT` (`NOT

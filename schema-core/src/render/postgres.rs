@@ -175,6 +175,124 @@ pub(super) fn column_comment<R: Renderer + ?Sized>(
     ))
 }
 
+/// `ALTER TABLE [ONLY] t ALTER COLUMN c SET STORAGE | SET COMPRESSION` taking
+/// column `c` from `before` (its storage and compression) to its own; a
+/// storage back to its type's default is named (PostgreSQL 15 has no `SET
+/// STORAGE DEFAULT`).
+pub(super) fn set_storage<R: Renderer + ?Sized>(
+    r: &R,
+    schema: &Schema,
+    table: &QualifiedName,
+    only: bool,
+    before: (
+        Option<crate::model::Storage>,
+        Option<crate::model::Compression>,
+    ),
+    c: &Column,
+) -> Vec<Statement> {
+    let prefix = format!(
+        "ALTER TABLE {}{} ALTER COLUMN {}",
+        if only { "ONLY " } else { "" },
+        r.object_name(table),
+        r.ident(&c.name)
+    );
+    let mut out = Vec::new();
+    if before.0 != c.storage {
+        if let Some(storage) = c.storage.or_else(|| schema.default_storage(&c.data_type)) {
+            out.push(Statement::new(format!("{prefix} SET STORAGE {storage};")));
+        }
+    }
+    if before.1 != c.compression {
+        let method = c
+            .compression
+            .map_or_else(|| "default".to_string(), |m| m.to_string());
+        out.push(Statement::new(format!(
+            "{prefix} SET COMPRESSION {method};"
+        )));
+    }
+    out
+}
+
+/// The storage and compression of a new table's columns that `CREATE TABLE`
+/// does not give: `SET STORAGE` of each column, and for a partition (whose
+/// columns `PARTITION OF` copies from its parent as the parent is at that
+/// point) what differs from the parent's.
+///
+/// # Errors
+/// When a partition is created in the migration that retypes a column of its
+/// parent with a storage of its own: the retype, which runs after, resets it.
+pub(super) fn created_table_storage<R: Renderer + ?Sized>(
+    r: &R,
+    cx: &crate::render::Context<'_>,
+    t: &Table,
+) -> Result<Vec<Statement>, Unsupported> {
+    let mut out = Vec::new();
+    let Some(of) = &t.partition_of else {
+        for c in &t.columns {
+            out.extend(set_storage(
+                r,
+                cx.to,
+                &t.name,
+                false,
+                (None, c.compression),
+                c,
+            ));
+        }
+        return Ok(out);
+    };
+    // `PARTITION OF` runs before the parent's columns are added or altered,
+    // unless the parent is new too.
+    let parent_created = cx
+        .changes
+        .iter()
+        .any(|ch| matches!(ch, Change::CreateTable(p) if p.name == of.parent));
+    let refuse = |c: &Column, why: &str| Unsupported {
+        dialect: "PostgreSQL 15",
+        change: format!(
+            "create partition `{}` with a storage or compression of its own for column `{}`",
+            t.name, c.name
+        ),
+        reason: format!("{why}; set it in a later migration"),
+    };
+    for c in &t.columns {
+        let own = (c.storage, c.compression);
+        let state = |p: &Column| (p.storage, p.compression);
+        let to_parent = cx.to.tables.get(&of.parent).and_then(|p| p.column(&c.name));
+        let from_parent = cx
+            .from
+            .tables
+            .get(&of.parent)
+            .and_then(|p| p.column(&c.name))
+            .filter(|_| !parent_created);
+        let before = match from_parent {
+            _ if parent_created => to_parent.map(state),
+            Some(p) => {
+                let retyped = p.data_type != c.data_type || p.collation != c.collation;
+                if retyped && own != (None, None) {
+                    return Err(refuse(
+                        c,
+                        "the same migration changes the type of the parent's column, which resets the partition's storage after it is created",
+                    ));
+                }
+                Some(state(p))
+            }
+            None => {
+                if to_parent.map(state) != Some(own) {
+                    return Err(refuse(
+                        c,
+                        "the same migration adds the column to the parent, after the partition is created",
+                    ));
+                }
+                None
+            }
+        };
+        if let Some(before) = before {
+            out.extend(set_storage(r, cx.to, &t.name, true, before, c));
+        }
+    }
+    Ok(out)
+}
+
 /// `CREATE TABLE` with its constraints, then `COMMENT ON` its table and columns.
 pub(super) fn create_table<R: Renderer + ?Sized>(
     r: &R,

@@ -14,11 +14,11 @@ use postgres::{Client, IsolationLevel, Transaction};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
-    Attribute, Column, CompositeType, Constraint, ConstraintKind, DEFAULT_SCHEMA, Directives,
-    Domain, DomainCheck, EnumType, Exclusion, ExclusionElement, Expression, Extension,
+    Attribute, Column, CompositeType, Compression, Constraint, ConstraintKind, DEFAULT_SCHEMA,
+    Directives, Domain, DomainCheck, EnumType, Exclusion, ExclusionElement, Expression, Extension,
     ExtensionComment, ForeignKey, Identity, Index, IndexKey, IndexPart, Namespace, OperatorClass,
     PUBLIC_SCHEMA_COMMENT, PartitionOf, QualifiedName, ReferentialAction, Sequence,
-    SequenceOptions, SequenceType, SqlType, StorageParameters, Table,
+    SequenceOptions, SequenceType, SqlType, Storage, StorageParameters, Table,
 };
 use schema_core::parse::apply::{
     operator_class_of, partition_bound_from_text, partition_key_from_text, split_key_collation,
@@ -235,7 +235,8 @@ fn read_columns(
                 sq.seqtypid::regtype::text, sq.seqincrement, sq.seqmin, sq.seqmax,
                 sq.seqstart, sq.seqcache, sq.seqcycle,
                 (SELECT co.collname::text FROM pg_collation co
-                 WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation)
+                 WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation),
+                NULLIF(a.attstorage, t.typstorage)::text, a.attcompression::text
          FROM pg_attribute a
          JOIN pg_type t ON t.oid = a.atttypid
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0
@@ -309,6 +310,18 @@ fn read_columns(
             Some(_) => Some(sequence_options(&row, 11, &owner("identity sequence"))?),
             None => None,
         };
+        let storage = match row.get::<_, Option<String>>(19) {
+            None => None,
+            Some(code) => {
+                Some(
+                    Storage::from_code(&code).ok_or_else(|| IntrospectError::Catalog {
+                        owner: owner("storage"),
+                        message: format!("unknown attstorage `{code}`"),
+                    })?,
+                )
+            }
+        };
+        let compression = Compression::from_code(&row.get::<_, String>(20));
         table.columns.push(Column {
             name,
             data_type,
@@ -319,6 +332,8 @@ fn read_columns(
             generated,
             comment: row.get(7),
             collation: row.get(18),
+            storage,
+            compression,
             origin: origin(),
             directives: Directives::default(),
         });

@@ -253,6 +253,8 @@ fn read_table(
                 .and_then(|c| c.collation.as_deref())
                 .map(str::to_ascii_lowercase)
                 .filter(|c| c != "binary"),
+            storage: None,
+            compression: None,
             origin: origin(),
             directives: Directives::default(),
         };

@@ -391,6 +391,22 @@ impl Cx<'_> {
                 }
                 c.data_type = spec.ty;
                 c.collation = collation;
+                // A new type, even the same one, resets the column's storage
+                // and compression, in every partition too.
+                c.storage = None;
+                c.compression = None;
+                let col = c.name.clone();
+                for p in self.partitions_of(table) {
+                    self.schema.tables.update_where(
+                        |t| t.name == p,
+                        |t| {
+                            if let Some(c) = t.column_mut(&col) {
+                                c.storage = None;
+                                c.compression = None;
+                            }
+                        },
+                    );
+                }
                 if let Some(t) = self.schema.tables.get_mut(table) {
                     t.canonical_key_collations();
                 }

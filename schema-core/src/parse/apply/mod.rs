@@ -20,6 +20,7 @@ mod indexes;
 mod namespaces;
 mod partitions;
 pub use partitions::{partition_bound_from_text, partition_key_from_text};
+mod column_storage;
 mod sequences;
 mod storage;
 mod tables;
@@ -392,6 +393,7 @@ impl<'a> Cx<'a> {
             ParsedStatement::CreateDomain(cd) => return self.create_domain(cd),
             ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
             ParsedStatement::AlterAttributes(aa) => return self.alter_attributes(aa),
+            ParsedStatement::AlterColumnStorage(a) => return self.alter_column_storage(a),
             ParsedStatement::CommentOnConstraint {
                 constraint,
                 table,

@@ -349,6 +349,10 @@ impl Cx<'_> {
                                 let mut c = c.clone();
                                 c.origin = own.origin.clone();
                                 c.comment = own.comment.clone();
+                                // A partition's own: `SET STORAGE` reaches it
+                                // unless `ONLY`, `SET COMPRESSION` never.
+                                c.storage = own.storage;
+                                c.compression = own.compression;
                                 c
                             })
                         })

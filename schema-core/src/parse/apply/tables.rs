@@ -334,6 +334,8 @@ impl Cx<'_> {
             generated: None,
             comment: None,
             collation: None,
+            storage: None,
+            compression: self.written_compression(column_ident, &spec.ty)?,
             origin: at.clone(),
             directives: Directives(directives),
         };

@@ -704,7 +704,7 @@ impl Renderer for Sqlite {
             Change::AlterColumn { table, from, to } if from.collation != to.collation => {
                 column_collation_refusal(table, [from, to].into_iter())
             }
-            _ => Ok(()),
+            _ => column_storage_refusal(cx.change),
         };
         check.err()
     }
@@ -1061,8 +1061,9 @@ impl Renderer for Sqlite {
                 to,
                 change,
             };
-            if let Some(reason) =
-                extension_type_refusal(change, to).or_else(|| partitioned_table_refusal(&cx))
+            if let Some(reason) = extension_type_refusal(change, to)
+                .or_else(|| partitioned_table_refusal(&cx))
+                .or_else(|| column_storage_refusal(change).err())
             {
                 return Err(self.unsupported(change, reason));
             }
@@ -1248,6 +1249,31 @@ fn sqlite_collation(c: &str) -> Result<String, Reason> {
         _ => Err(format!(
             "SQLite has only the collations `BINARY`, `NOCASE` and `RTRIM`, not `{c}`"
         )),
+    }
+}
+
+/// The refusal of a column's `SET STORAGE` or `COMPRESSION`, PostgreSQL's
+/// own (checked before rebuilds, which would cover an altered column).
+fn column_storage_refusal(change: &Change) -> Result<(), String> {
+    let (table, columns): (_, Vec<&Column>) = match change {
+        Change::CreateTable(t) => (&t.name, t.columns.iter().collect()),
+        Change::AddColumn { table, column } => (table, vec![column]),
+        Change::AlterColumn { table, from, to }
+            if from.storage != to.storage || from.compression != to.compression =>
+        {
+            (table, vec![from, to])
+        }
+        _ => return Ok(()),
+    };
+    match columns
+        .into_iter()
+        .find(|c| c.storage.is_some() || c.compression.is_some())
+    {
+        Some(c) => Err(format!(
+            "SQLite has no column storage or compression (column `{table}.{}`); remove its `SET STORAGE` and `COMPRESSION`",
+            c.name
+        )),
+        None => Ok(()),
     }
 }
 
