@@ -1242,6 +1242,10 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text);\nCREATE INDEX t_title_trgm_idx ON t USING gist (title gist_trgm_ops(siglen=32));",
     ),
     f(
+        "exclusion_opclass_parameters",
+        "CREATE EXTENSION pg_trgm;\nCREATE TABLE t (id integer PRIMARY KEY, title text, CONSTRAINT t_title_excl EXCLUDE USING gist (title gist_trgm_ops (siglen = 24) WITH =) WHERE (id > 0));",
+    ),
+    f(
         "index_opclass_parameters_quoted_qualified_and_on_expressions",
         "CREATE SCHEMA ext;\nCREATE EXTENSION pg_trgm WITH SCHEMA ext;\nCREATE EXTENSION hstore;\nCREATE EXTENSION btree_gist;\nCREATE TABLE t (id integer PRIMARY KEY, title text, h hstore);\nCREATE INDEX t_lower_trgm ON t USING gist (lower(title) ext.gist_trgm_ops (siglen = '64'), id);\nCREATE INDEX t_h ON t USING gist (h gist_hstore_ops(siglen=+16)) WHERE id > 0;",
     ),

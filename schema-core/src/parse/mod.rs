@@ -168,7 +168,7 @@ pub struct ParsedFile {
     /// `COMPRESSION method` of column definitions (which sqlparser does not
     /// read), taken out of the text.
     pub column_compressions: Vec<column_storage::WrittenCompression>,
-    /// The parameters of operator classes in `CREATE INDEX` key lists
+    /// The parameters of operator classes in `CREATE INDEX` key lists and `EXCLUDE` elements
     /// (`gist_trgm_ops (siglen = 32)`, which sqlparser does not read), taken
     /// out of the text: the line and column of the class's name, and the
     /// parameters as PostgreSQL stores them.
@@ -574,7 +574,8 @@ pub fn opclass_parameters_of(
 }
 
 /// Takes the parameters of operator classes out of `CREATE INDEX` key lists
-/// (`(title gist_trgm_ops (siglen = 32))`), keeping every location, and
+/// and `EXCLUDE` element lists (`(title gist_trgm_ops (siglen = 32))`),
+/// keeping every location, and
 /// returns where each class's name was with its parameters. A class is a
 /// (possibly dotted) name right after a key's column, expression or
 /// collation, at the first level of the key list; a `(` after a name that
@@ -599,13 +600,19 @@ fn blank_opclass_parameters(tokens: &mut [TokenWithSpan]) -> OpclassParameters {
         let starts_index = is(k, Keyword::INDEX)
             && k > 0
             && (is(k - 1, Keyword::CREATE) || is(k - 1, Keyword::UNIQUE));
+        let starts_exclusion = is(k, Keyword::EXCLUDE);
         k += 1;
-        if !starts_index {
+        if starts_exclusion {
+            // `EXCLUDE [USING method] (`: the element list follows at once.
+            if is(k, Keyword::USING) {
+                k += 2;
+            }
+        } else if !starts_index {
             continue;
         }
         // The key list: the first `(` of the statement after `INDEX`.
         while let Some(&i) = significant.get(k) {
-            if matches!(tokens[i].token, Token::LParen | Token::SemiColon) {
+            if starts_exclusion || matches!(tokens[i].token, Token::LParen | Token::SemiColon) {
                 break;
             }
             k += 1;
