@@ -1398,6 +1398,9 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
+        // A table set `LOGGED` before the foreign keys added next: a
+        // permanent table references only permanent ones.
+        Change::SetTableFlags { from, to, .. } if from.unlogged && !to.unlogged => 17,
         Change::ValidateConstraint { .. } => 18,
         Change::SetTableComment { .. }
         | Change::SetTableFlags { .. }
