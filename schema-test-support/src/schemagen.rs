@@ -2685,7 +2685,7 @@ impl Model {
         for f in t
             .fks
             .iter()
-            .filter(|f| !(f.inline && f.cols.len() == 1) && !f.not_valid)
+            .filter(|f| !(f.not_valid || f.inline && f.cols.len() == 1))
         {
             lines.push(format!(
                 "{}FOREIGN KEY ({}) {}",
