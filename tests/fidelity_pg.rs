@@ -322,14 +322,14 @@ fn generated_defaults_and_checks_reach_postgres_as_written() {
 }
 
 /// Whole random schemas (`gen_case::schema_strategy`: every modelled kind of
-/// object) checked as the fixtures are. `FIDELITY_SCHEMA_CASES` cases (24) on
+/// object) checked as the fixtures are. `FIDELITY_SCHEMA_CASES` cases (16) on
 /// two workers; `FIDELITY_PROPTEST_SEED` sets the seed.
 #[test]
 fn generated_schemas_reach_postgres_as_written() {
     let Some(server) = pg::server() else {
         return;
     };
-    let cases = env_number("FIDELITY_SCHEMA_CASES", 24);
+    let cases = env_number("FIDELITY_SCHEMA_CASES", 16);
     let workers = 2u64;
     let seed = seed(SEED_VAR);
     let started = Instant::now();
