@@ -1398,9 +1398,11 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
-        // A table set `LOGGED` before the foreign keys added next: a
-        // permanent table references only permanent ones.
-        Change::SetTableFlags { from, to, .. } if from.unlogged && !to.unlogged => 17,
+        // Persistence changes before the foreign keys added next: a
+        // permanent table references only permanent ones (a table set
+        // `LOGGED` may be referenced by a new permanent table, one set
+        // `UNLOGGED` may reference an unlogged table).
+        Change::SetTableFlags { from, to, .. } if from.unlogged != to.unlogged => 17,
         Change::ValidateConstraint { .. } => 18,
         Change::SetTableComment { .. }
         | Change::SetTableFlags { .. }
