@@ -47,7 +47,7 @@ use schema_core::render::Postgres;
 
 use check::{Outcome, check};
 use fixtures::FIXTURES;
-use gen_case::{Case, case_strategy};
+use gen_case::{Case, case_strategy, schema_strategy};
 use schema_test_support::pg::{self, Server, TestDatabase};
 use schema_test_support::runs::{env_number, on_workers, seed};
 
@@ -299,12 +299,17 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
     }
 }
 
-fn run_worker(server: &Server, cases: u32, seed: u64) -> Option<String> {
+fn run_worker(
+    server: &Server,
+    strategy: &impl proptest::strategy::Strategy<Value = Case>,
+    cases: u32,
+    seed: u64,
+) -> Option<String> {
     let user = database(server, "schema_fidp_user");
     let ours = database(server, "schema_fidp_ours");
     let dbs = RefCell::new((user, ours));
     let mut runner = TestRunner::new(config(cases, seed, 128));
-    let result = runner.run(&case_strategy(), |case: Case| {
+    let result = runner.run(strategy, |case: Case| {
         let dbs = dbs.borrow();
         reset(&dbs.0)
             .and_then(|()| reset(&dbs.1))
@@ -342,7 +347,7 @@ fn generated_defaults_and_checks_reach_postgres_as_written() {
     let seed = seed(SEED_VAR);
     let started = Instant::now();
     let failures = on_workers(cases, workers, |w, share| {
-        run_worker(&server, share, seed.wrapping_add(w))
+        run_worker(&server, &case_strategy(), share, seed.wrapping_add(w))
     });
     eprintln!(
         "{cases} cases on {workers} workers (seed {seed}) in {:.1?}",
@@ -351,6 +356,33 @@ fn generated_defaults_and_checks_reach_postgres_as_written() {
     assert!(
         failures.is_empty(),
         "{} of {workers} workers found a failing case (rerun one with FIDELITY_PROPTEST_SEED=<seed>):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Whole random schemas (`gen_case::schema_strategy`: every modelled kind of
+/// object) checked as the fixtures are. `FIDELITY_SCHEMA_CASES` cases (16) on
+/// two workers; `FIDELITY_PROPTEST_SEED` sets the seed.
+#[test]
+fn generated_schemas_reach_postgres_as_written() {
+    let Some(server) = pg::server() else {
+        return;
+    };
+    let cases = env_number("FIDELITY_SCHEMA_CASES", 16);
+    let workers = 2u64;
+    let seed = seed(SEED_VAR);
+    let started = Instant::now();
+    let failures = on_workers(cases, workers, |w, share| {
+        run_worker(&server, &schema_strategy(), share, seed.wrapping_add(w))
+    });
+    eprintln!(
+        "{cases} schemas on {workers} workers (seed {seed}) in {:.1?}",
+        started.elapsed()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {workers} workers found a failing schema (rerun one with FIDELITY_PROPTEST_SEED=<seed>):\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );

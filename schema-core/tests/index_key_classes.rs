@@ -73,6 +73,41 @@ fn a_changed_class_or_collation_recreates_the_index() {
     }
 }
 
+/// PostgreSQL does not report a btree key's default operator class
+/// (`pg_get_indexdef` prints `(id)` for `(id int4_ops)`): the model does not
+/// keep it either, or a database built from the declaration would always
+/// differ from it (found by the diff property test).
+#[test]
+fn a_key_written_with_its_types_default_class_is_one_without() {
+    let written = schema(&format!(
+        "{TABLE}CREATE TABLE u (n bigint, v varchar(5), c char(2));
+         CREATE INDEX t_a ON t (id int4_ops, a pg_catalog.text_ops DESC);
+         CREATE INDEX u_n ON u (n int8_ops, v text_ops, c bpchar_ops);"
+    ));
+    let plain = schema(&format!(
+        "{TABLE}CREATE TABLE u (n bigint, v varchar(5), c char(2));
+         CREATE INDEX t_a ON t (id, a DESC);
+         CREATE INDEX u_n ON u (n, v, c);"
+    ));
+    assert_eq!(written.tables, plain.tables);
+    // Another class, a qualified one in another schema, or another method's
+    // key keeps what was written.
+    for kept in [
+        "CREATE INDEX t_a ON t (a varchar_ops);",
+        "CREATE INDEX t_a ON t (a text_pattern_ops);",
+        "CREATE INDEX t_a ON t (id ext.int4_ops);",
+        "CREATE INDEX t_a ON t USING hash (a text_ops);",
+        "CREATE INDEX t_a ON t ((a || b) text_ops);",
+    ] {
+        let t = schema(&format!("{TABLE}{kept}"));
+        let index = t.tables.values().flat_map(|t| t.indexes.values()).next();
+        assert!(
+            index.is_some_and(|i| i.keys[0].opclass.is_some()),
+            "{kept}: {index:?}"
+        );
+    }
+}
+
 #[test]
 fn sqlite_gets_its_own_collations() {
     let script = created(

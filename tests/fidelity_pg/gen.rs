@@ -6,10 +6,18 @@
 //! and, at random, some it does not.
 //!
 //! Every text is valid PostgreSQL: constants fit their column's type.
+//!
+//! [`schema_strategy`] takes whole schemas from the diff property test's
+//! generator (`schema_test_support::schemagen`): tables with keys, checks,
+//! foreign keys, indexes with operator classes, collations and storage
+//! parameters, exclusion constraints, domains, composite types, partitioned
+//! tables, `UNLOGGED`, row level security, `NOT VALID` constraints and
+//! comments.
 
 use std::fmt;
 
 use proptest::prelude::*;
+use schema_test_support::schemagen::schema_pair_strategy;
 
 /// One generated `schema.sql`.
 #[derive(Clone, PartialEq, Eq)]
@@ -348,4 +356,10 @@ pub(crate) fn case_strategy() -> impl Strategy<Value = Case> {
         ));
         Case { sql }
     })
+}
+
+/// A random schema of the diff property test's generator (its `from.sql`):
+/// see the module documentation.
+pub(crate) fn schema_strategy() -> impl Strategy<Value = Case> {
+    schema_pair_strategy().prop_map(|pair| Case { sql: pair.from_sql })
 }

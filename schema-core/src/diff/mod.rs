@@ -1726,6 +1726,11 @@ fn phase(c: &Change) -> u8 {
         }
         Change::AddConstraint { .. } => 16,
         Change::CreateIndex { .. } => 17,
+        // Persistence changes before the foreign keys added next: a
+        // permanent table references only permanent ones (a table set
+        // `LOGGED` may be referenced by a new permanent table, one set
+        // `UNLOGGED` may reference an unlogged table).
+        Change::SetTableFlags { from, to, .. } if from.unlogged != to.unlogged => 17,
         Change::ValidateConstraint { .. } => 18,
         Change::SetTableComment { .. }
         | Change::SetSequenceComment { .. }
@@ -2212,7 +2217,17 @@ fn compare_tables(
         compare_columns(from, to, renames, seq_renames, &renamed_columns, out);
     }
     // Constraints and indexes compare after renames are applied to `from`'s.
+    // A column of `from` whose name a renamed column takes (a new column
+    // took the old name of a renamed one, and the down renames it back) is
+    // another column than `to`'s of that name: what names it does not match.
+    let taken_over = |name: &str| {
+        !renamed_columns.iter().any(|(_, old, _)| old == name)
+            && renamed_columns.iter().any(|(_, _, new)| new == name)
+    };
     let rename_col = |name: &str| -> String {
+        if taken_over(name) {
+            return format!("{name}\u{0}(dropped)");
+        }
         renamed_columns
             .iter()
             .find(|(_, old, _)| old == name)
@@ -2266,6 +2281,16 @@ fn compare_tables(
     };
     let renamed_index = |i: &Index| -> Index {
         let mut i = i.clone();
+        for col in i.include.iter_mut().filter(|c| taken_over(c)) {
+            *col = rename_col(col);
+        }
+        for k in &mut i.keys {
+            if let crate::model::IndexPart::Column(c) = &mut k.part {
+                if taken_over(c) {
+                    *c = rename_col(c);
+                }
+            }
+        }
         for (_, old, new) in &renamed_columns {
             for col in i.include.iter_mut() {
                 if col == old {

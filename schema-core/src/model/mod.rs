@@ -684,7 +684,10 @@ impl Table {
     /// anyway, as PostgreSQL does (`pg_get_indexdef` prints only a different
     /// one, and an index rebuilt by `ALTER COLUMN ... TYPE` follows the
     /// column): a column's own collation, or for an expression the one
-    /// collation of the text columns it mentions (`default` when none).
+    /// collation of the text columns it mentions (`default` when none). Also
+    /// drops a btree column key's operator class where it is the column
+    /// type's default (`int4_ops` on an `integer`), which `pg_get_indexdef`
+    /// does not print either.
     pub fn canonical_key_collations(&mut self) {
         let columns = &self.columns;
         fn own(col: &Column) -> &str {
@@ -706,6 +709,22 @@ impl Table {
                 };
                 if implied.is_some() && key.collation.as_deref() == implied {
                     key.collation = None;
+                }
+                // A btree key's default operator class, written out, is one
+                // PostgreSQL does not report.
+                let column_type = match &key.part {
+                    IndexPart::Column(c) => columns.iter().find(|col| col.name == *c),
+                    IndexPart::Expression(_) => None,
+                }
+                .map(|col| &col.data_type);
+                let default = column_type
+                    .filter(|_| index.method == "btree")
+                    .and_then(SqlType::default_btree_opclass);
+                if key.opclass.as_ref().is_some_and(|o| {
+                    o.schema.as_deref().is_none_or(|s| s == "pg_catalog")
+                        && Some(o.name.as_str()) == default
+                }) {
+                    key.opclass = None;
                 }
             }
         }

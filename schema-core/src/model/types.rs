@@ -137,6 +137,47 @@ impl SqlType {
             _ => false,
         }
     }
+
+    /// The operator class a btree index key of this type gets when none is
+    /// written (`pg_opclass.opcdefault`, through binary coercion for
+    /// `varchar`): PostgreSQL reports a key written with it as one without.
+    /// `None` for a named type (an enum's or a domain's depends on the schema).
+    pub fn default_btree_opclass(&self) -> Option<&'static str> {
+        Some(match self {
+            SqlType::SmallInt => "int2_ops",
+            SqlType::Integer => "int4_ops",
+            SqlType::BigInt => "int8_ops",
+            SqlType::Real => "float4_ops",
+            SqlType::DoublePrecision => "float8_ops",
+            SqlType::Numeric { .. } => "numeric_ops",
+            SqlType::Money => "money_ops",
+            SqlType::Text | SqlType::Varchar(_) => "text_ops",
+            SqlType::Char(_) => "bpchar_ops",
+            SqlType::Bytea => "bytea_ops",
+            SqlType::Boolean => "bool_ops",
+            SqlType::Date => "date_ops",
+            SqlType::Time { with_time_zone, .. } => {
+                if *with_time_zone {
+                    "timetz_ops"
+                } else {
+                    "time_ops"
+                }
+            }
+            SqlType::Timestamp { with_time_zone, .. } => {
+                if *with_time_zone {
+                    "timestamptz_ops"
+                } else {
+                    "timestamp_ops"
+                }
+            }
+            SqlType::Interval { .. } => "interval_ops",
+            SqlType::Uuid => "uuid_ops",
+            SqlType::Jsonb => "jsonb_ops",
+            SqlType::Inet => "inet_ops",
+            SqlType::Array(_) => "array_ops",
+            _ => return None,
+        })
+    }
 }
 
 /// A type as written in a column definition: the canonical type and whether it
