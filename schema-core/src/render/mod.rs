@@ -367,11 +367,31 @@ pub trait Renderer {
             Change::CreateComposite(c) => self.render_create_composite(cx, c),
             Change::DropComposite(c) => self.render_drop_composite(cx, c),
             Change::ReplaceComposite { from, to } => {
+                let users = composite_users(cx.from, &from.name);
+                if !users.is_empty() {
+                    return Err(cx.unsupported(
+                        self.name(),
+                        composite_in_use(&from.name, &users, "dropped and created again"),
+                    ));
+                }
                 let mut out = self.render_drop_composite(cx, from)?;
                 out.extend(self.render_create_composite(cx, to)?);
                 Ok(out)
             }
-            Change::AlterComposite { from, to } => self.render_alter_composite(cx, from, to),
+            Change::AlterComposite { from, to } => {
+                let retyped = from
+                    .attributes
+                    .iter()
+                    .any(|a| to.attributes.iter().any(|b| b.name == a.name && b != a));
+                let users = composite_users(cx.from, &from.name);
+                if retyped && !users.is_empty() {
+                    return Err(cx.unsupported(
+                        self.name(),
+                        composite_in_use(&from.name, &users, "given an attribute of another type"),
+                    ));
+                }
+                self.render_alter_composite(cx, from, to)
+            }
             Change::CreateSchema(n) => self.render_create_schema(cx, n),
             Change::DropSchema(n) => self.render_drop_schema(cx, n),
             Change::CreateExtension(e) => self.render_create_extension(cx, e),
@@ -1508,4 +1528,61 @@ fn set_storage_parameters(
         out.push(Statement::new(format!("{prefix} SET ({});", set.to_sql())));
     }
     out
+}
+
+/// Where `schema` stores values of the composite type `name`: the columns of
+/// that type (directly, in arrays or through domains) and the composite types
+/// with an attribute of it, as `table.column` / `type.attribute`.
+fn composite_users(schema: &Schema, name: &QualifiedName) -> Vec<String> {
+    let uses = |ty: &SqlType| {
+        let mut ty = ty;
+        for _ in 0..=schema.domains.len() {
+            while let SqlType::Array(inner) = ty {
+                ty = inner;
+            }
+            match ty {
+                SqlType::Named(n) if n == name => return true,
+                SqlType::Named(n) => match schema.domains.get(n) {
+                    Some(d) => ty = &d.base,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    };
+    let mut out: Vec<String> = schema
+        .tables
+        .values()
+        .filter(|t| t.partition_of.is_none())
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .filter(|c| uses(&c.data_type))
+                .map(move |c| format!("{}.{}", t.name, c.name))
+        })
+        .collect();
+    out.extend(schema.composites.values().flat_map(|c| {
+        c.attributes
+            .iter()
+            .filter(|a| uses(&a.data_type))
+            .map(move |a| format!("{}.{}", c.name, a.name))
+    }));
+    out
+}
+
+/// Why a composite type in use cannot be changed the way the declaration
+/// asks, and what to do instead.
+fn composite_in_use(name: &QualifiedName, users: &[String], how: &str) -> String {
+    format!(
+        "composite type `{name}` would be {how}, which PostgreSQL refuses while values of it \
+         are stored (in {}); write this step by hand: create the new type under another \
+         name, convert each column with `ALTER COLUMN ... TYPE new USING ROW((c).a, ...)::new`, \
+         drop the old type and rename the new one",
+        users
+            .iter()
+            .map(|u| format!("`{u}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }

@@ -354,6 +354,22 @@ impl Sqlite {
         let source = plan
             .source_table(table)
             .ok_or_else(|| format!("table `{table}` is not in the source schema"))?;
+        // A column renamed to the name of a column this migration drops runs
+        // after that drop, so after the rebuild, which would copy the wrong
+        // column under that name: refused rather than lose its data.
+        if let Some(before) = plan.from.tables.get(&plan.source(table)) {
+            for c in plan.changes {
+                if let Change::RenameColumn { table: t, from, to } = c {
+                    if t == table && before.column(to).is_some() {
+                        return Err(format!(
+                            "column `{table}.{from}` is renamed to `{to}`, the name of a column \
+                             this migration drops, in a table SQLite must rebuild; split the \
+                             migration: drop `{to}` in one, rename `{from}` in the next"
+                        ));
+                    }
+                }
+            }
+        }
         let tmp = format!("{REBUILD_PREFIX}{}", table.name);
         let mut out = vec![Statement::new(
             self.create_table_sql(&tmp, target, plan.to)?,
