@@ -82,16 +82,6 @@ const TABLE_ELEMENT_WORDS: &[Keyword] = &[
     Keyword::LIKE,
 ];
 
-/// The significant (non-whitespace) tokens of `tokens`, by index.
-fn significant(tokens: &[TokenWithSpan]) -> Vec<usize> {
-    tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect()
-}
-
 fn keyword_of(t: &TokenWithSpan) -> Option<Keyword> {
     match &t.token {
         Token::Word(w) if w.quote_style.is_none() => Some(w.keyword),
@@ -104,7 +94,7 @@ fn keyword_of(t: &TokenWithSpan) -> Option<Keyword> {
 /// type, keeping every location. A `COMPRESSION` anywhere else is left for
 /// the parser to stop at.
 pub(super) fn blank_column_compressions(tokens: &mut [TokenWithSpan]) -> Vec<WrittenCompression> {
-    let sig = significant(tokens);
+    let sig = super::significant_tokens(tokens);
     let kw = |k: usize| sig.get(k).and_then(|&i| keyword_of(&tokens[i]));
     let mut found = Vec::new();
     let mut blank = Vec::new();
@@ -197,7 +187,7 @@ pub(super) fn blank_column_compressions(tokens: &mut [TokenWithSpan]) -> Vec<Wri
 /// Where the `ALTER TABLE` statements start that hold `SET STORAGE` or `SET
 /// COMPRESSION` outside parentheses: [`parse_alter_column_storage`] reads them.
 pub(super) fn alter_storage_statements(tokens: &[TokenWithSpan]) -> Vec<Location> {
-    let sig = significant(tokens);
+    let sig = super::significant_tokens(tokens);
     let kw = |k: usize| sig.get(k).and_then(|&i| keyword_of(&tokens[i]));
     let mut out = Vec::new();
     let mut start = 0;

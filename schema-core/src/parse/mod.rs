@@ -496,18 +496,24 @@ fn peek_attach_index_partition(parser: &Parser<'_>) -> Option<ParsedStatement> {
     .then_some(ParsedStatement::AttachIndexPartition { index, partition })
 }
 
+/// The positions of the tokens that are not whitespace or comments: the
+/// token scans below step over these.
+fn significant_tokens(tokens: &[TokenWithSpan]) -> Vec<usize> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// `CREATE INDEX ... ON ONLY table` (pg_dump's form for a partitioned table,
 /// whose partitions' indexes it attaches one by one) ends where `ON table`
 /// ends once every partition's index is attached, and sqlparser does not read
 /// `ONLY` there: blank it (keeping every location). The file's own text,
 /// which PostgreSQL runs, keeps it.
 fn blank_create_index_on_only(tokens: &mut [TokenWithSpan]) {
-    let words: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
+    let words = significant_tokens(tokens);
     let is = |i: usize, word: &str| {
         matches!(&tokens[i].token, Token::Word(w)
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
@@ -582,12 +588,7 @@ pub fn opclass_parameters_of(
 /// follows `(` or `,` is a function call and stays. A list that is not
 /// `name = value, ...` stays too, and sqlparser refuses it by name.
 fn blank_opclass_parameters(tokens: &mut [TokenWithSpan]) -> OpclassParameters {
-    let significant: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
+    let significant = significant_tokens(tokens);
     let is = |k: usize, word: Keyword| {
         significant.get(k).is_some_and(|&i| {
             matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word)
@@ -834,12 +835,7 @@ fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatemen
 /// sqlparser does not read the word there: blank it (keeping every location).
 /// The file's own text, which PostgreSQL runs, keeps it.
 fn blank_drop_index_concurrently(tokens: &mut [TokenWithSpan]) {
-    let words: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
+    let words = significant_tokens(tokens);
     let is = |i: usize, word: &str| {
         matches!(&tokens[i].token, Token::Word(w)
             if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
@@ -897,12 +893,7 @@ impl<'t> Lines<'t> {
 /// and returns where each was with its name. Left in place when it is the only
 /// option (the parentheses would be empty): it is then refused by name.
 fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<String>)> {
-    let significant: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
+    let significant = significant_tokens(tokens);
     let is = |i: usize, word: Keyword| matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word);
     let mut found = Vec::new();
     let mut blank = Vec::new();
@@ -940,12 +931,7 @@ fn blank_sequence_names(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<Stri
 /// statement), and the type runs to the first `COLLATE`, `USING`, `,` or `;`
 /// outside parentheses.
 fn blank_type_collations(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<String>)> {
-    let significant: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
+    let significant = significant_tokens(tokens);
     let keyword = |k: usize, word: Keyword| {
         significant.get(k).is_some_and(|&i| {
             matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.keyword == word)
