@@ -367,12 +367,8 @@ pub trait Renderer {
             Change::CreateComposite(c) => self.render_create_composite(cx, c),
             Change::DropComposite(c) => self.render_drop_composite(cx, c),
             Change::ReplaceComposite { from, to } => {
-                let users = composite_users(cx.from, &from.name);
-                if !users.is_empty() {
-                    return Err(cx.unsupported(
-                        self.name(),
-                        composite_in_use(&from.name, &users, "dropped and created again"),
-                    ));
+                if !composite_users(cx.from, &from.name).is_empty() {
+                    return self.convert_composite(cx, from, to, "dropped and created again");
                 }
                 let mut out = self.render_drop_composite(cx, from)?;
                 out.extend(self.render_create_composite(cx, to)?);
@@ -383,12 +379,13 @@ pub trait Renderer {
                     .attributes
                     .iter()
                     .any(|a| to.attributes.iter().any(|b| b.name == a.name && b != a));
-                let users = composite_users(cx.from, &from.name);
-                if retyped && !users.is_empty() {
-                    return Err(cx.unsupported(
-                        self.name(),
-                        composite_in_use(&from.name, &users, "given an attribute of another type"),
-                    ));
+                if retyped && !composite_users(cx.from, &from.name).is_empty() {
+                    return self.convert_composite(
+                        cx,
+                        from,
+                        to,
+                        "given an attribute of another type",
+                    );
                 }
                 self.render_alter_composite(cx, from, to)
             }
@@ -712,6 +709,110 @@ pub trait Renderer {
             self.object_name(&c.name),
             attributes.join(", ")
         ))
+    }
+
+    /// A composite type whose values are stored, changed in a way PostgreSQL
+    /// refuses in place (`how`): the old type renamed away, the new one
+    /// created, each column of it converted attribute by attribute (a kept
+    /// attribute cast to its new type, a new one `NULL`, a `NULL` value kept
+    /// `NULL`), the old type dropped. Arrays of it, domains over it and
+    /// composites holding it are refused: write that step by hand.
+    ///
+    /// # Errors
+    /// When values of the type are stored other than in plain columns.
+    fn convert_composite(
+        &self,
+        cx: &Context<'_>,
+        from: &CompositeType,
+        to: &CompositeType,
+        how: &str,
+    ) -> Rendered {
+        let users = composite_users(cx.from, &from.name);
+        let direct = composite_columns(cx.from, &from.name);
+        if direct.len() != users.len() {
+            return Err(cx.unsupported(self.name(), composite_in_use(&from.name, &users, how)));
+        }
+        let old = QualifiedName::new(
+            from.name.schema.clone(),
+            crate::model::names::make_object_name(&from.name.name, None, Some("old")),
+        );
+        let new_type = self.object_name(&to.name);
+        let mut out = vec![Statement::new(format!(
+            "ALTER TYPE {} RENAME TO {};",
+            self.object_name(&from.name),
+            self.ident(&old.name)
+        ))];
+        out.extend(self.render_create_composite(cx, to)?);
+        for (table, column) in direct {
+            if cx
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::DropTable(t) if t.name == table))
+            {
+                continue;
+            }
+            // Renames run before type changes: the names the table and
+            // column have by now.
+            let table_now = cx
+                .changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::RenameTable { from, to } if *from == table => Some(to.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| table.clone());
+            let column_now = cx
+                .changes
+                .iter()
+                .find_map(|c| match c {
+                    Change::RenameColumn { table, from, to }
+                        if *table == table_now && *from == column.name =>
+                    {
+                        Some(to.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| column.name.clone());
+            let t = self.object_name(&table_now);
+            let c = self.ident(&column_now);
+            if column.default.is_some() {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT;"
+                )));
+            }
+            let mut parts = Vec::new();
+            for b in &to.attributes {
+                let ty = self.column_type(&b.data_type)?;
+                parts.push(match from.attributes.iter().find(|a| a.name == b.name) {
+                    Some(a) if a.data_type == b.data_type => {
+                        format!("({c}).{}", self.ident(&a.name))
+                    }
+                    Some(a) => format!("({c}).{}::{ty}", self.ident(&a.name)),
+                    None => format!("NULL::{ty}"),
+                });
+            }
+            out.push(Statement::new(format!(
+                "ALTER TABLE {t} ALTER COLUMN {c} TYPE {new_type} USING CASE WHEN {c}::text IS NULL THEN NULL ELSE ROW({})::{new_type} END;",
+                parts.join(", ")
+            )));
+            let default_after = cx
+                .to
+                .tables
+                .get(&table_now)
+                .and_then(|t| t.column(&column_now))
+                .and_then(|c| c.default.as_ref());
+            if let Some(d) = default_after {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {};",
+                    d.as_column_default()
+                )));
+            }
+        }
+        out.push(Statement::new(format!(
+            "DROP TYPE {};",
+            self.object_name(&old)
+        )));
+        Ok(out)
     }
 
     /// [`Change::DropComposite`]: `DROP TYPE`.
@@ -1571,14 +1672,31 @@ fn composite_users(schema: &Schema, name: &QualifiedName) -> Vec<String> {
     out
 }
 
+/// The plain columns of `schema` whose type is the composite type `name`,
+/// with their tables (partitions left out: they follow their parent).
+fn composite_columns(schema: &Schema, name: &QualifiedName) -> Vec<(QualifiedName, Column)> {
+    schema
+        .tables
+        .values()
+        .filter(|t| t.partition_of.is_none())
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .filter(|c| matches!(&c.data_type, SqlType::Named(n) if n == name))
+                .map(|c| (t.name.clone(), c.clone()))
+        })
+        .collect()
+}
+
 /// Why a composite type in use cannot be changed the way the declaration
 /// asks, and what to do instead.
 fn composite_in_use(name: &QualifiedName, users: &[String], how: &str) -> String {
     format!(
         "composite type `{name}` would be {how}, which PostgreSQL refuses while values of it \
-         are stored (in {}); write this step by hand: create the new type under another \
-         name, convert each column with `ALTER COLUMN ... TYPE new USING ROW((c).a, ...)::new`, \
-         drop the old type and rename the new one",
+         are stored (in {}), and only plain columns of it are converted; write this step \
+         by hand: create the new type under another name, convert each use with \
+         `ALTER ... TYPE new USING ROW((c).a, ...)::new`, drop the old type and rename the \
+         new one",
         users
             .iter()
             .map(|u| format!("`{u}`"))
