@@ -244,3 +244,58 @@ fn renaming_a_parent_column_renames_it_in_partitions_keys_and_generated_columns(
     let check = format!("{:?}", table(&s, "r11").constraints["r11_a"].kind);
     assert!(check.contains("a2 > 0"), "{check}");
 }
+
+#[test]
+fn a_detached_partition_keeps_copies_of_what_it_inherited() {
+    let s = replay(
+        "CREATE TABLE r (id integer PRIMARY KEY);\n\
+         CREATE TABLE m (a integer NOT NULL REFERENCES r, b date NOT NULL, d text, \
+         PRIMARY KEY (a, b), UNIQUE (b, a), CHECK (a > 0)) PARTITION BY RANGE (b);\n\
+         CREATE INDEX m_d ON m (d);\n\
+         CREATE INDEX ON m (lower(d));\n\
+         CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n\
+         CREATE TABLE m2 (a integer NOT NULL, b date NOT NULL, d text, CONSTRAINT own_pk PRIMARY KEY (a, b), \
+         CONSTRAINT m_a_check CHECK (a > 0));\n\
+         CREATE INDEX own_d ON m2 (d);\n\
+         ALTER TABLE m ATTACH PARTITION m2 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n\
+         ALTER TABLE m DETACH PARTITION m1;\n\
+         ALTER TABLE m DETACH PARTITION m2;",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let names = |t: &str| {
+        let t = table(&s, t);
+        let mut n: Vec<String> = t
+            .constraints
+            .keys()
+            .chain(t.indexes.keys())
+            .cloned()
+            .collect();
+        n.sort();
+        n
+    };
+    // As PostgreSQL 15 names them (checked on the server by the canonical
+    // fixture `migrations/partitions_detached_keep_copies_of_keys_and_indexes`).
+    assert_eq!(
+        names("m1"),
+        [
+            "m1_b_a_key",
+            "m1_d_idx",
+            "m1_lower_idx",
+            "m1_pkey",
+            "m_a_check",
+            "m_a_fkey"
+        ]
+    );
+    assert_eq!(
+        names("m2"),
+        [
+            "m2_b_a_key",
+            "m2_lower_idx",
+            "m_a_check",
+            "m_a_fkey",
+            "own_d",
+            "own_pk"
+        ]
+    );
+    assert!(table(&s, "m2").partition_of.is_none());
+}

@@ -487,10 +487,12 @@ pub struct Table {
     /// with the parent: they are not listed here (`columns` is empty), and
     /// neither are the constraints and indexes it inherits; only its own.
     pub partition_of: Option<PartitionOf>,
-    /// A partition's indexes attached to its parent's (`ALTER INDEX ...
-    /// ATTACH PARTITION`), which are the parent's now: remembered only so
-    /// that a partition of this partition can attach to them in turn. Never
-    /// part of equality.
+    /// A partition's own indexes and constraints that became copies of its
+    /// parent's (`ALTER INDEX ... ATTACH PARTITION`, or a matching one found
+    /// by `ATTACH PARTITION`): its name for each, with the parent's. They are
+    /// the parent's now; remembered so that a partition of this partition can
+    /// attach to them in turn, and a `DETACH` gives them back their names.
+    /// Never part of equality.
     pub attached_indexes: AttachedIndexes,
     /// Storage parameters: `WITH (fillfactor = 70, toast.autovacuum_enabled = false)`,
     /// `ALTER TABLE ... SET (...)` / `RESET (...)` (`pg_class.reloptions`, and the
@@ -502,10 +504,10 @@ pub struct Table {
     pub directives: Directives,
 }
 
-/// Names of a partition's indexes attached to its parent's; see
-/// [`Table::attached_indexes`].
+/// A partition's names of the indexes and constraints it holds as copies of
+/// its parent's, each with the parent's name; see [`Table::attached_indexes`].
 #[derive(Debug, Clone, Default)]
-pub struct AttachedIndexes(pub std::collections::BTreeSet<String>);
+pub struct AttachedIndexes(pub std::collections::BTreeMap<String, String>);
 
 impl PartialEq for AttachedIndexes {
     fn eq(&self, _: &Self) -> bool {

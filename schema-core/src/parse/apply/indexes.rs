@@ -84,6 +84,28 @@ pub(super) fn visible_name(name: &ObjectName, what: &str) -> Result<String, Stri
 
 /// PostgreSQL's `FigureIndexColname`: the name an index column gets from its
 /// expression, `expr` when nothing in it gives one.
+/// The name addition PostgreSQL would give `index` if it were created
+/// unnamed (on a partition, for the copy of a parent's index): its key
+/// columns' names (an expression's as `FigureColname` finds it) and its
+/// `INCLUDE` columns, made distinct.
+pub(super) fn implicit_index_addition(index: &Index) -> String {
+    let mut names: Vec<String> = index
+        .keys
+        .iter()
+        .map(|k| match &k.part {
+            IndexPart::Column(c) => c.clone(),
+            IndexPart::Expression(e) => {
+                sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+                    .try_with_sql(e.sql())
+                    .and_then(|mut p| p.parse_expr())
+                    .map_or_else(|_| "expr".to_string(), |x| figure_name(&x))
+            }
+        })
+        .collect();
+    names.extend(index.include.iter().cloned());
+    names::name_addition(dedup_column_names(names).iter().map(String::as_str))
+}
+
 fn figure_name(e: &Expr) -> String {
     figure_colname(e).map_or_else(|| "expr".to_string(), |(name, _)| name)
 }

@@ -13,6 +13,7 @@ use sqlparser::parser::Parser;
 use super::indexes::{plain_column, split_key_collation};
 use super::{Cx, Res};
 use crate::diagnostic::{Diagnostic, codes};
+use crate::model::names;
 use crate::model::{
     ConstraintKind, Expression, IndexKey, IndexPart, PartitionBound, PartitionKey, PartitionOf,
     PartitionStrategy, QualifiedName, RangeBound,
@@ -201,23 +202,36 @@ impl Cx<'_> {
             }
         }
         let child_table = self.table_mut(&child, &at)?;
+        // Each one the partition had that matches one it inherits becomes
+        // that one's copy, keeping its own name (given back by a DETACH).
+        let mut copies = Vec::new();
         child_table.constraints.retain(|name, constraint| {
-            !ancestors
-                .iter()
-                .flat_map(|a| a.constraints.values())
-                .any(|pc| match (&pc.kind, &constraint.kind) {
-                    (ConstraintKind::Check { .. }, ConstraintKind::Check { .. }) => {
-                        pc.name == *name
-                    }
-                    (a, b) => a == b,
-                })
+            let parent_one =
+                ancestors
+                    .iter()
+                    .flat_map(|a| a.constraints.values())
+                    .find(|pc| match (&pc.kind, &constraint.kind) {
+                        (ConstraintKind::Check { .. }, ConstraintKind::Check { .. }) => {
+                            pc.name == *name
+                        }
+                        (a, b) => a == b,
+                    });
+            if let Some(pc) = parent_one {
+                copies.push((name.clone(), pc.name.clone()));
+            }
+            parent_one.is_none()
         });
-        child_table.indexes.retain(|_, i| {
-            !ancestors
+        child_table.indexes.retain(|name, i| {
+            let parent_one = ancestors
                 .iter()
                 .flat_map(|a| a.indexes.values())
-                .any(|pi| same_index(pi, i))
+                .find(|pi| same_index(pi, i));
+            if let Some(pi) = parent_one {
+                copies.push((name.clone(), pi.name.clone()));
+            }
+            parent_one.is_none()
         });
+        child_table.attached_indexes.0.extend(copies);
         child_table.partition_of = Some(PartitionOf {
             parent: parent.clone(),
             bound,
@@ -225,8 +239,12 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// `ALTER TABLE parent DETACH PARTITION child`: refused for now, see the
-    /// help.
+    /// `ALTER TABLE parent DETACH PARTITION child`: the child becomes a table
+    /// of its own, keeping its copies of what it inherited (from the parent
+    /// and the parent's own parents): checks and foreign keys under the
+    /// parent's names, keys and indexes under the names PostgreSQL gave the
+    /// copies (the partition's own, when it had them at `ATTACH`, else the
+    /// names it would give an unnamed key or index on the child).
     pub(super) fn detach_partition(
         &mut self,
         parent: &QualifiedName,
@@ -248,16 +266,68 @@ impl Cx<'_> {
             .at(&at)
             .help("name one of its partitions"));
         }
-        let p = &self.schema.tables[parent];
-        if !p.constraints.is_empty() || !p.indexes.is_empty() {
-            return Err(self
-                .unsupported(format!(
-                    "`DETACH PARTITION` of a partition whose parent `{parent}` has constraints or indexes"
-                ))
-                .note("the detached table keeps copies of them under names PostgreSQL chooses, which the model does not follow yet")
-                .help("drop the partition (`DROP TABLE`) and create the table anew, or detach it in a SQL file run after migrations"));
+        let mut ancestors = vec![self.schema.tables[parent].clone()];
+        while let Some(of) = &ancestors[ancestors.len() - 1].partition_of {
+            match self.schema.tables.get(&of.parent) {
+                Some(t) if ancestors.len() <= self.schema.tables.len() => ancestors.push(t.clone()),
+                _ => break,
+            }
         }
-        self.table_mut(&child, &at)?.partition_of = None;
+        let attached = self.schema.tables[&child].attached_indexes.0.clone();
+        let own_name = |parent_name: &str| {
+            attached
+                .iter()
+                .find(|(_, p)| *p == parent_name)
+                .map(|(c, _)| c.clone())
+        };
+        let mut constraints = Vec::new();
+        let mut indexes = Vec::new();
+        let mut chosen: Vec<String> = Vec::new();
+        for a in &ancestors {
+            for pc in a.constraints.values() {
+                let name = match &pc.kind {
+                    ConstraintKind::Check { .. } | ConstraintKind::ForeignKey(_) => pc.name.clone(),
+                    ConstraintKind::PrimaryKey { .. } => own_name(&pc.name).unwrap_or_else(|| {
+                        names::choose_relation_name(self.schema, &chosen, &child, None, "pkey")
+                    }),
+                    ConstraintKind::Unique {
+                        columns, include, ..
+                    } => own_name(&pc.name).unwrap_or_else(|| {
+                        let add =
+                            names::name_addition(columns.iter().chain(include).map(String::as_str));
+                        names::choose_relation_name(self.schema, &chosen, &child, Some(&add), "key")
+                    }),
+                    ConstraintKind::Exclude(_) => own_name(&pc.name).unwrap_or_else(|| {
+                        names::choose_relation_name(self.schema, &chosen, &child, None, "excl")
+                    }),
+                };
+                chosen.push(name.clone());
+                let mut copy = pc.clone();
+                copy.name.clone_from(&name);
+                copy.comment = None;
+                constraints.push(copy);
+            }
+            for pi in a.indexes.values() {
+                let name = own_name(&pi.name).unwrap_or_else(|| {
+                    let add = super::indexes::implicit_index_addition(pi);
+                    names::choose_relation_name(self.schema, &chosen, &child, Some(&add), "idx")
+                });
+                chosen.push(name.clone());
+                let mut copy = pi.clone();
+                copy.name.clone_from(&name);
+                copy.comment = None;
+                indexes.push(copy);
+            }
+        }
+        let t = self.table_mut(&child, &at)?;
+        for c in constraints {
+            t.constraints.insert(c.name.clone(), c);
+        }
+        for i in indexes {
+            t.indexes.insert(i.name.clone(), i);
+        }
+        t.attached_indexes = crate::model::AttachedIndexes::default();
+        t.partition_of = None;
         Ok(())
     }
 
@@ -289,7 +359,7 @@ impl Cx<'_> {
                 .filter(|t| t.name.schema == name.schema)
                 .find(|t| {
                     t.indexes.contains_key(&name.name)
-                        || t.attached_indexes.0.contains(&name.name)
+                        || t.attached_indexes.0.contains_key(&name.name)
                         || t.constraints
                             .get(&name.name)
                             .is_some_and(|c| c.kind.has_index())
@@ -322,7 +392,7 @@ impl Cx<'_> {
         if t.indexes.remove(&partition.name).is_none() {
             t.constraints.remove(&partition.name);
         }
-        t.attached_indexes.0.insert(partition.name);
+        t.attached_indexes.0.insert(partition.name, index.name);
         Ok(())
     }
 
