@@ -1426,7 +1426,7 @@ pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
         format!("`{kind}` is not supported here"),
     )
     .at(origin)
-    .note("the schema model covers tables, columns, constraints, indexes, enum types, sequences and comments")
+    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences and comments")
     .help("keep other objects (views, functions, triggers, policies, grants) in a separate SQL file run after migrations")
 }
 
