@@ -645,6 +645,12 @@ fn storage_and_compression_postgresql_refuses_are_errors() {
             "write `COMPRESSION method` right after the column's type",
         ),
         (
+            // PostgreSQL takes one `COMPRESSION` per column.
+            "CREATE TABLE u (a text COMPRESSION pglz COMPRESSION lz4);",
+            "syntax_error",
+            "--> schema.sql:1:41",
+        ),
+        (
             "CREATE EXTENSION unknown_ext;\nCREATE TABLE u (a thing COMPRESSION lz4);",
             "unsupported_feature",
             "`COMPRESSION` on a column of type `thing` is not supported yet",

@@ -69,6 +69,8 @@ const COLUMN_OPTION_WORDS: &[Keyword] = &[
     Keyword::UNIQUE,
     Keyword::GENERATED,
     Keyword::COLLATE,
+    // A second `COMPRESSION` (PostgreSQL refuses it): left to sqlparser.
+    Keyword::COMPRESSION,
 ];
 
 /// The words that start a table element that is not a column.
@@ -89,10 +91,17 @@ fn keyword_of(t: &TokenWithSpan) -> Option<Keyword> {
     }
 }
 
+/// How many tokens a column element may hold before its `COMPRESSION`
+/// (name, type with modifiers, `COLLATE`): a bound that keeps the scan linear.
+const MAX_ELEMENT_TOKENS: usize = 64;
+
 /// Takes `COMPRESSION method` out of the column definitions of `CREATE
 /// TABLE` and `ALTER TABLE ... ADD [COLUMN]`, where it follows the column's
 /// type, keeping every location. A `COMPRESSION` anywhere else is left for
 /// the parser to stop at.
+///
+/// A column element longer than [`MAX_ELEMENT_TOKENS`] before its
+/// `COMPRESSION` is left to sqlparser, which refuses it by name.
 pub(super) fn blank_column_compressions(tokens: &mut [TokenWithSpan]) -> Vec<WrittenCompression> {
     let sig = super::significant_tokens(tokens);
     let kw = |k: usize| sig.get(k).and_then(|&i| keyword_of(&tokens[i]));
@@ -123,10 +132,13 @@ pub(super) fn blank_column_compressions(tokens: &mut [TokenWithSpan]) -> Vec<Wri
         if !((create && depth == 1) || (alter && depth == 0)) {
             continue;
         }
-        // Back to the element's start: after `(` or `,` at this depth.
+        // Back to the element's start: after `(` or `,` at this depth. A
+        // column's name and type are a few tokens: the walk is bounded, so
+        // that a file of many `COMPRESSION` words stays linear.
         let mut level = 0usize;
         let mut e = k;
-        while e > start {
+        let reach = k.saturating_sub(MAX_ELEMENT_TOKENS).max(start);
+        while e > reach {
             match tokens[sig[e - 1]].token {
                 Token::RParen => level += 1,
                 Token::LParen if level == 0 => break,
@@ -135,6 +147,9 @@ pub(super) fn blank_column_compressions(tokens: &mut [TokenWithSpan]) -> Vec<Wri
                 _ => {}
             }
             e -= 1;
+        }
+        if e == reach && reach > start {
+            continue;
         }
         let mut c = e;
         if alter {
