@@ -174,3 +174,28 @@ fn operator_class_parameters_are_read_and_written_back() {
     // A function call in a key is not a class: `lower(title)` stays an expression.
     assert!(format!("{:?}", t.indexes["t_a"].keys[1].part).contains("lower"));
 }
+
+#[test]
+fn an_index_of_more_than_32_columns_is_refused_as_postgres_refuses_it() {
+    let keys: Vec<String> = (0..33).map(|i| format!("c{i}")).collect();
+    let columns: Vec<String> = keys.iter().map(|k| format!("{k} integer")).collect();
+    let sql = format!(
+        "CREATE TABLE t (id integer PRIMARY KEY, {});\nCREATE INDEX t_wide ON t ({});",
+        columns.join(", "),
+        keys.join(", ")
+    );
+    let errors = match schema_core::parse::parse_schema_str("schema.sql", &sql) {
+        Ok(_) => panic!("an index of 33 columns was accepted"),
+        Err(d) => schema_core::diagnostic::render_all(&d, false),
+    };
+    assert!(
+        errors.contains("an index has at most 32 columns, this one 33")
+            && errors.contains("--> schema.sql:2:1"),
+        "{errors}"
+    );
+    // 32 is the limit, not past it.
+    let sql = sql.replace(", c32)", ")");
+    if let Err(d) = schema_core::parse::parse_schema_str("schema.sql", &sql) {
+        panic!("{}", schema_core::diagnostic::render_all(&d, false));
+    }
+}

@@ -1821,7 +1821,12 @@ fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
     let mut retyped: Vec<(QualifiedName, String)> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::AlterColumn { table, from, to } if from.data_type != to.data_type => {
+            // A new collation is an `ALTER COLUMN ... TYPE` too, and
+            // PostgreSQL 15 fails re-checking a foreign key over it that holds
+            // an array column ("could not find cast from 1007 to 2277").
+            Change::AlterColumn { table, from, to }
+                if from.data_type != to.data_type || from.collation != to.collation =>
+            {
                 Some((old_table(table), old_column(table, &to.name)))
             }
             _ => None,

@@ -84,6 +84,10 @@ pub(super) fn visible_name(name: &ObjectName, what: &str) -> Result<String, Stri
 
 /// PostgreSQL's `FigureIndexColname`: the name an index column gets from its
 /// expression, `expr` when nothing in it gives one.
+/// PostgreSQL's `INDEX_MAX_KEYS`: the most columns (keys and `INCLUDE`) an
+/// index may have.
+pub(super) const INDEX_MAX_KEYS: usize = 32;
+
 /// The name addition PostgreSQL would give `index` if it were created
 /// unnamed (on a partition, for the copy of a parent's index): its key
 /// columns' names (an expression's as `FigureColname` finds it) and its
@@ -243,6 +247,18 @@ impl Cx<'_> {
         let mut options = StorageParameters::default();
         for (n, v) in self.storage_parameters(&written, Owner::Index(&method), false)? {
             options.set(&n, v.as_deref().unwrap_or("true"));
+        }
+        if columns.len() + ci.include.len() > INDEX_MAX_KEYS {
+            return Err(self
+                .err(
+                    codes::NOT_ALLOWED_HERE,
+                    format!(
+                        "an index has at most {INDEX_MAX_KEYS} columns, this one {}",
+                        columns.len() + ci.include.len()
+                    ),
+                )
+                .note("PostgreSQL refuses more (`INDEX_MAX_KEYS`)")
+                .help("index fewer columns, or several indexes"));
         }
         let mut keys = Vec::new();
         let mut addition = Vec::new();
