@@ -751,28 +751,8 @@ pub trait Renderer {
             {
                 continue;
             }
-            // Renames run before type changes: the names the table and
-            // column have by now.
-            let table_now = cx
-                .changes
-                .iter()
-                .find_map(|c| match c {
-                    Change::RenameTable { from, to } if *from == table => Some(to.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| table.clone());
-            let column_now = cx
-                .changes
-                .iter()
-                .find_map(|c| match c {
-                    Change::RenameColumn { table, from, to }
-                        if *table == table_now && *from == column.name =>
-                    {
-                        Some(to.clone())
-                    }
-                    _ => None,
-                })
-                .unwrap_or_else(|| column.name.clone());
+            // Renames run before type changes: the names by now.
+            let (table_now, column_now) = names_after_renames(cx.changes, &table, &column.name);
             let t = self.object_name(&table_now);
             let c = self.ident(&column_now);
             if column.default.is_some() {
@@ -1670,6 +1650,37 @@ fn composite_users(schema: &Schema, name: &QualifiedName) -> Vec<String> {
             .map(move |a| format!("{}.{}", c.name, a.name))
     }));
     out
+}
+
+/// The name `table` has once the renames of `changes` ran.
+pub(super) fn table_after_renames(changes: &[Change], table: &QualifiedName) -> QualifiedName {
+    changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameTable { from, to } if from == table => Some(to.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| table.clone())
+}
+
+/// The names `table` and its `column` have once the renames of `changes`
+/// ran (renames run before the other changes to a table).
+pub(super) fn names_after_renames(
+    changes: &[Change],
+    table: &QualifiedName,
+    column: &str,
+) -> (QualifiedName, String) {
+    let table_now = table_after_renames(changes, table);
+    let column_now = changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameColumn { table, from, to } if *table == table_now && from == column => {
+                Some(to.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| column.to_string());
+    (table_now, column_now)
 }
 
 /// The plain columns of `schema` whose type is the composite type `name`,

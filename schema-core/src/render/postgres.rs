@@ -530,26 +530,10 @@ pub(super) fn recreate_enum<R: Renderer + ?Sized>(
         {
             continue;
         }
-        let table_now = changes
-            .iter()
-            .find_map(|ch| match ch {
-                Change::RenameTable { from, to } if from == &t.name => Some(to.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| t.name.clone());
+        let table_now = super::table_after_renames(changes, &t.name);
         let table_after = after.tables.get(&table_now);
         for c in &t.columns {
-            let column_now = changes
-                .iter()
-                .find_map(|ch| match ch {
-                    Change::RenameColumn { table, from, to }
-                        if *table == table_now && *from == c.name =>
-                    {
-                        Some(to.clone())
-                    }
-                    _ => None,
-                })
-                .unwrap_or_else(|| c.name.clone());
+            let (_, column_now) = super::names_after_renames(changes, &t.name, &c.name);
             let (is_array, uses) = match &c.data_type {
                 SqlType::Named(n) => (false, *n == from.name),
                 SqlType::Array(inner) => (

@@ -194,13 +194,7 @@ impl Cx<'_> {
         }
         // What the parent and its own parents have, the partition now
         // inherits instead of owning.
-        let mut ancestors = vec![p.clone()];
-        while let Some(of) = &ancestors[ancestors.len() - 1].partition_of {
-            match self.schema.tables.get(&of.parent) {
-                Some(t) if ancestors.len() <= self.schema.tables.len() => ancestors.push(t.clone()),
-                _ => break,
-            }
-        }
+        let ancestors = self.with_ancestors(parent);
         let child_table = self.table_mut(&child, &at)?;
         // Each one the partition had that matches one it inherits becomes
         // that one's copy, keeping its own name (given back by a DETACH).
@@ -266,13 +260,7 @@ impl Cx<'_> {
             .at(&at)
             .help("name one of its partitions"));
         }
-        let mut ancestors = vec![self.schema.tables[parent].clone()];
-        while let Some(of) = &ancestors[ancestors.len() - 1].partition_of {
-            match self.schema.tables.get(&of.parent) {
-                Some(t) if ancestors.len() <= self.schema.tables.len() => ancestors.push(t.clone()),
-                _ => break,
-            }
-        }
+        let ancestors = self.with_ancestors(parent);
         let attached = self.schema.tables[&child].attached_indexes.0.clone();
         let own_name = |parent_name: &str| {
             attached
@@ -457,6 +445,20 @@ impl Cx<'_> {
     }
 
     /// The partitions of `table` itself.
+    /// `table` and the tables it is a partition of, up to the root: what a
+    /// partition of `table` inherits from. Bounded by the number of tables.
+    fn with_ancestors(&self, table: &QualifiedName) -> Vec<crate::model::Table> {
+        let mut out: Vec<crate::model::Table> =
+            self.schema.tables.get(table).cloned().into_iter().collect();
+        while let Some(of) = out.last().and_then(|t| t.partition_of.as_ref()) {
+            match self.schema.tables.get(&of.parent) {
+                Some(t) if out.len() <= self.schema.tables.len() => out.push(t.clone()),
+                _ => break,
+            }
+        }
+        out
+    }
+
     pub(super) fn children_of(&self, table: &QualifiedName) -> Vec<QualifiedName> {
         self.schema
             .tables
