@@ -1679,26 +1679,26 @@ fn enum_changes(from: &EnumType, to: &EnumType) -> Vec<Change> {
 }
 
 /// The phase of a change in a migration; see [`diff`].
-fn phase(c: &Change) -> u8 {
+fn phase(c: &Change) -> u16 {
     match c {
         // Schemas, then extensions (which may go in one), before anything
         // else: what follows may use them.
         Change::CreateSchema(_) => 0,
-        Change::CreateExtension(_) | Change::ReplaceExtension { .. } => 1,
+        Change::CreateExtension(_) | Change::ReplaceExtension { .. } => 10,
         Change::DropConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>
         {
-            2
+            20
         }
-        Change::DropIndex { .. } => 3,
-        Change::DropConstraint { .. } => 4,
-        Change::DropTable(_) => 5,
-        Change::RenameTable { .. } | Change::RenameType { .. } => 6,
-        Change::RenameColumn { .. } => 7,
+        Change::DropIndex { .. } => 30,
+        Change::DropConstraint { .. } => 40,
+        Change::DropTable(_) => 50,
+        Change::RenameTable { .. } | Change::RenameType { .. } => 60,
+        Change::RenameColumn { .. } => 70,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
-        | Change::RenameSequence { .. } => 7,
-        Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 8,
+        | Change::RenameSequence { .. } => 70,
+        Change::CreateEnum(_) | Change::AddEnumValue { .. } | Change::RecreateEnum { .. } => 80,
         // After the enum types they may be based on (and in dependency order
         // among themselves, as `domain_changes` gives them).
         Change::CreateDomain(_)
@@ -1706,32 +1706,32 @@ fn phase(c: &Change) -> u8 {
         | Change::AlterDomain { .. }
         | Change::CreateComposite(_)
         | Change::AlterComposite { .. }
-        | Change::ReplaceComposite { .. } => 8,
+        | Change::ReplaceComposite { .. } => 80,
         // Before the partitions created next, whose bounds may take what a
         // changed bound gives up.
-        Change::CreateSequence(_) | Change::SetPartitionBound { .. } => 9,
-        Change::CreateTable(_) => 10,
-        Change::AddColumn { .. } => 11,
-        Change::AlterColumn { .. } => 12,
-        Change::DropColumn { .. } => 13,
+        Change::CreateSequence(_) | Change::SetPartitionBound { .. } => 90,
+        Change::CreateTable(_) => 100,
+        Change::AddColumn { .. } => 110,
+        Change::AlterColumn { .. } => 120,
+        Change::DropColumn { .. } => 130,
         Change::AlterSequence { .. }
         | Change::DropSequence(_)
         | Change::DropDomain(_)
-        | Change::DropComposite(_) => 14,
-        Change::DropEnum(_) => 15,
+        | Change::DropComposite(_) => 140,
+        Change::DropEnum(_) => 150,
         Change::AddConstraint { constraint, .. }
             if matches!(constraint.kind, crate::model::ConstraintKind::ForeignKey(_)) =>
         {
-            18
+            180
         }
-        Change::AddConstraint { .. } => 16,
-        Change::CreateIndex { .. } => 17,
+        Change::AddConstraint { .. } => 160,
+        Change::CreateIndex { .. } => 170,
         // Persistence changes before the foreign keys added next: a
         // permanent table references only permanent ones (a table set
         // `LOGGED` may be referenced by a new permanent table, one set
         // `UNLOGGED` may reference an unlogged table).
-        Change::SetTableFlags { from, to, .. } if from.unlogged != to.unlogged => 17,
-        Change::ValidateConstraint { .. } => 18,
+        Change::SetTableFlags { from, to, .. } if from.unlogged != to.unlogged => 170,
+        Change::ValidateConstraint { .. } => 180,
         Change::SetTableComment { .. }
         | Change::SetSequenceComment { .. }
         | Change::SetTypeComment { .. }
@@ -1741,9 +1741,9 @@ fn phase(c: &Change) -> u8 {
         | Change::SetConstraintComment { .. }
         | Change::SetIndexComment { .. }
         | Change::SetTableOptions { .. }
-        | Change::SetIndexOptions { .. } => 19,
-        Change::DropExtension(_) => 20,
-        Change::DropSchema(_) => 21,
+        | Change::SetIndexOptions { .. } => 190,
+        Change::DropExtension(_) => 200,
+        Change::DropSchema(_) => 210,
     }
 }
 

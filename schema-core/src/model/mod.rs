@@ -8,6 +8,7 @@
 //! never take part in equality.
 
 pub mod contrib;
+pub mod depends;
 pub mod depth;
 pub mod expr;
 pub mod map;
