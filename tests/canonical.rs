@@ -181,6 +181,22 @@ fn difference(declared: &Schema, live: &Schema) -> String {
             declared.sequences, live.sequences
         );
     }
+    let mut acls: Vec<_> = declared
+        .privileges
+        .keys()
+        .chain(live.privileges.keys())
+        .collect();
+    acls.sort();
+    acls.dedup();
+    for name in acls {
+        let (d, l) = (declared.privileges.get(name), live.privileges.get(name));
+        if d != l {
+            let _ = writeln!(
+                out,
+                "privileges of `{name}` differ\ndeclared: {d:#?}\nlive: {l:#?}"
+            );
+        }
+    }
     out
 }
 

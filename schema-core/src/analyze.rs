@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Source, codes};
 use crate::diff::drift::drift;
 use crate::lint;
-use crate::migrations::replay::{Replay, replay};
+use crate::migrations::replay::{Replay, replay_onto};
 use crate::migrations::{self, MigrationFiles};
 use crate::model::Schema;
 use crate::parse::{self, Mode};
@@ -222,10 +222,15 @@ fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loa
     diagnostics.extend(parse_diags);
     let mut declared = Schema::new();
     parse::apply::apply_file(&mut declared, &file, Mode::Declarative, &mut diagnostics);
+    // The replay starts with schema.sql's project settings.
+    let start = Schema {
+        privileges_ignored: declared.privileges_ignored,
+        ..Schema::new()
+    };
     let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lint::missing_primary_keys(&declared));
     let before_replay = diagnostics.len();
-    let replay = replay(migrations, &mut diagnostics);
+    let replay = replay_onto(start, migrations, &mut diagnostics);
     let history_ok = diagnostics[before_replay..]
         .iter()
         .all(|d| d.code.allowable || !d.is_error());

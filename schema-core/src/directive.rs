@@ -7,6 +7,7 @@
 //! | `-- schema: renamed from <old_name>` | above a table, column, enum type, composite type or domain in schema.sql | read by the diff engine |
 //! | `-- schema: model = <StructName>` | above a table in schema.sql | the generated model's name |
 //! | `-- schema: no-transaction` | anywhere in a migration | run it outside a transaction |
+//! | `-- schema: ignore(privileges)` | anywhere in schema.sql | privileges and owners are managed elsewhere: `GRANT`, `REVOKE` and `OWNER TO` are checked but not modelled, diffed or verified (`ignore(grants)` says the same) |
 
 use crate::diagnostic::{Diagnostic, Origin, codes};
 
@@ -33,6 +34,8 @@ pub enum DirectiveKind {
     Model(String),
     /// `no-transaction`.
     NoTransaction,
+    /// `ignore(privileges)` (or `ignore(grants)`).
+    IgnorePrivileges,
 }
 
 impl Directive {
@@ -64,7 +67,8 @@ pub fn parse_comment(text: &str, origin: &Origin) -> Result<Vec<Directive>, Diag
             .note(why.to_string())
             .help(
                 "directives are `-- schema: allow(<lint>)`, `-- schema: renamed from <name>`, \
-                 `-- schema: model = <Name>` and `-- schema: no-transaction`",
+                 `-- schema: model = <Name>`, `-- schema: no-transaction` and \
+                 `-- schema: ignore(privileges)`",
             )
     };
     if let Some(args) = body
@@ -119,6 +123,19 @@ pub fn parse_comment(text: &str, origin: &Origin) -> Result<Vec<Directive>, Diag
     }
     if body == "no-transaction" {
         return Ok(vec![make(DirectiveKind::NoTransaction)]);
+    }
+    if let Some(what) = body
+        .strip_prefix("ignore")
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix('('))
+        .and_then(|r| r.trim_end().strip_suffix(')'))
+    {
+        return match what.trim() {
+            "privileges" | "grants" => Ok(vec![make(DirectiveKind::IgnorePrivileges)]),
+            other => Err(bad(&format!(
+                "`ignore({other})`: only `ignore(privileges)` (or `ignore(grants)`) is known"
+            ))),
+        };
     }
     Err(bad(
         "this comment starts with `schema:`, which is reserved for directives",

@@ -50,12 +50,28 @@ impl Migration {
 pub struct Migrations {
     /// The migrations.
     pub migrations: &'static [Migration],
+    /// `-- schema: ignore(privileges)` in schema.sql: `verify` and `stamp`
+    /// leave grants and owners out of the comparison.
+    pub privileges_ignored: bool,
 }
 
 impl Migrations {
     /// Wraps a list of migrations (in version order).
     pub const fn new(migrations: &'static [Migration]) -> Self {
-        Migrations { migrations }
+        Migrations {
+            migrations,
+            privileges_ignored: false,
+        }
+    }
+
+    /// The same migrations, for a project whose privileges are managed
+    /// elsewhere (`-- schema: ignore(privileges)`).
+    #[must_use]
+    pub const fn ignoring_privileges(self) -> Self {
+        Migrations {
+            privileges_ignored: true,
+            ..self
+        }
     }
 
     /// The migrations, in version order.

@@ -598,6 +598,7 @@ type Result<T> = std::result::Result<T, MigrateError>;
 /// ```
 pub struct Migrator<'a> {
     migrations: &'a [Migration],
+    privileges_ignored: bool,
     options: Options,
     progress: Option<&'a dyn Fn(&Step)>,
 }
@@ -614,13 +615,17 @@ impl fmt::Debug for Migrator<'_> {
 impl<'a> Migrator<'a> {
     /// A migrator over `migrations` with the default [`Options`].
     pub fn new(migrations: &'a Migrations) -> Self {
-        Self::from_slice(migrations.migrations)
+        Migrator {
+            privileges_ignored: migrations.privileges_ignored,
+            ..Self::from_slice(migrations.migrations)
+        }
     }
 
     /// A migrator over a list of migrations in version order.
     pub fn from_slice(migrations: &'a [Migration]) -> Self {
         Migrator {
             migrations,
+            privileges_ignored: false,
             options: Options::default(),
             progress: None,
         }
@@ -1015,7 +1020,12 @@ impl<'a> Migrator<'a> {
                 .filter(|m| versions.contains(&m.version)),
         )
         .map_err(MigrateError::History)?;
-        Ok(driver.comparable(&schema))
+        let schema = driver.comparable(&schema);
+        Ok(if self.privileges_ignored {
+            schema.ignoring_privileges()
+        } else {
+            schema
+        })
     }
 
     /// How the live schema differs from `expected` (every schema of the
@@ -1028,7 +1038,10 @@ impl<'a> Migrator<'a> {
                 schemas.push(s);
             }
         }
-        let live = driver.introspect(&schemas)?;
+        let mut live = driver.introspect(&schemas)?;
+        if expected.privileges_ignored {
+            live = live.ignoring_privileges();
+        }
         let expected = driver.as_stored(expected);
         let mut out: Vec<String> = schema_core::diff::compare(&live, &expected)
             .iter()

@@ -29,6 +29,7 @@ use schema_core::render::{Context, Postgres, Renderer};
 /// declared.
 pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
     let mut out = declared.clone();
+    owners_as_stored(client, &mut out);
     let Ok(mut tx) = client.transaction() else {
         return out;
     };
@@ -157,6 +158,29 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
         }
     }
     out
+}
+
+/// An owner named in `schema` that is the role connected (the one that runs
+/// the migrations) is the owner the model leaves unnamed, as introspection
+/// reads it.
+fn owners_as_stored(client: &mut Client, schema: &mut Schema) {
+    if !schema.privileges.values().any(|a| a.owner.is_some()) {
+        return;
+    }
+    let Ok(row) = client.query_one("SELECT current_user::text", &[]) else {
+        return;
+    };
+    let me: String = row.get(0);
+    let mine: Vec<_> = schema
+        .privileges
+        .values()
+        .filter(|a| a.owner.as_deref() == Some(me.as_str()))
+        .cloned()
+        .collect();
+    for mut acl in mine {
+        acl.owner = None;
+        schema.set_acl(acl);
+    }
 }
 
 /// `CREATE DOMAIN` of `domain` as a temporary domain of the same name, base

@@ -34,7 +34,10 @@ pub fn server() -> Option<Server> {
         Err(e) => panic!("SCHEMA_TEST_PG_URL is not a PostgreSQL connection string: {e}"),
     };
     match config.connect(NoTls) {
-        Ok(_) => Some(Server { config }),
+        Ok(mut client) => {
+            create_test_roles(&mut client);
+            Some(Server { config })
+        }
         Err(e) => {
             let e = error_chain(&e);
             let url = describe(&config);
@@ -45,6 +48,28 @@ pub fn server() -> Option<Server> {
             );
             eprintln!("skipping: PostgreSQL not reachable at {url}: {e}");
             None
+        }
+    }
+}
+
+/// The roles fixtures grant privileges to and hand objects over to. Roles
+/// belong to the whole server, so they are created once, with no rights and
+/// no login, and left for the next run.
+pub const TEST_ROLES: &[&str] = &[
+    "schema_test_reader",
+    "schema_test_writer",
+    "schema_test_admin",
+];
+
+/// Creates each of [`TEST_ROLES`] that does not exist yet (tests running at
+/// once may race to create one: whoever loses finds it there).
+fn create_test_roles(client: &mut Client) {
+    for role in TEST_ROLES {
+        let sql = format!(
+            "DO $$ BEGIN CREATE ROLE {role} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        );
+        if let Err(e) = client.batch_execute(&sql) {
+            panic!("cannot create the test role `{role}`: {e}");
         }
     }
 }

@@ -42,11 +42,15 @@ pub fn migrations(replay: &Replay) -> TokenStream {
     let embedded: Vec<Embedded> =
         crate::stack::on_big_stack(|| replay.migrations.iter().map(dialects::embedded).collect());
     let items = embedded.iter().map(migration);
+    let ignoring = replay
+        .migrated
+        .privileges_ignored
+        .then(|| quote!(.ignoring_privileges()));
     quote! {
         /// Every migration of the project's history, in version order, as
         /// PostgreSQL and SQLite run them.
         pub static MIGRATIONS: ::schema::__private::Migrations = ::schema::__private::Migrations::new(&[
             #(#items),*
-        ]);
+        ])#ignoring;
     }
 }

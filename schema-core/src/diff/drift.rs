@@ -483,6 +483,26 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .help("add a migration with `COMMENT ON EXTENSION ...`, or fix schema.sql")
                 .maybe_at(origin.as_ref())
             }
+            Change::Grant { kind, object, .. }
+            | Change::Revoke { kind, object, .. }
+            | Change::SetOwner { kind, object, .. } => {
+                use crate::model::privileges::AclKind;
+                let origin = match kind {
+                    AclKind::Table => declared.tables.get(object).map(|t| t.origin.clone()),
+                    AclKind::Sequence => declared.sequences.get(object).map(|s| s.origin.clone()),
+                    AclKind::Schema => declared.namespaces.get(object).map(|n| n.origin.clone()),
+                };
+                Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "the privileges of {} `{}` differ between schema.sql and the migrations: schema.sql would {change}",
+                        kind.keyword().to_ascii_lowercase(),
+                        super::privilege_object(*kind, object),
+                    ),
+                )
+                .help("add a migration with the `GRANT`, `REVOKE` or `OWNER TO` that does it, or fix schema.sql")
+                .maybe_at(origin.as_ref())
+            }
             Change::SetTableFlags { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
                 Diagnostic::error(

@@ -6,6 +6,7 @@
 //! definition changed is a drop plus an add.
 
 pub mod drift;
+mod privileges;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -335,6 +336,48 @@ pub enum Change {
         /// After.
         to: StorageParameters,
     },
+    /// `GRANT privileges ON kind object [(column)] TO grantee [WITH GRANT OPTION]`.
+    Grant {
+        /// What kind of object.
+        kind: crate::model::privileges::AclKind,
+        /// The object.
+        object: QualifiedName,
+        /// The column, for a column privilege.
+        column: Option<String>,
+        /// The role (or `PUBLIC`).
+        grantee: String,
+        /// The privileges.
+        privileges: Vec<crate::model::privileges::Privilege>,
+        /// `WITH GRANT OPTION`.
+        grantable: bool,
+    },
+    /// `REVOKE privileges ON kind object [(column)] FROM grantee`.
+    Revoke {
+        /// What kind of object.
+        kind: crate::model::privileges::AclKind,
+        /// The object.
+        object: QualifiedName,
+        /// The column, for a column privilege.
+        column: Option<String>,
+        /// The role (or `PUBLIC`).
+        grantee: String,
+        /// The privileges.
+        privileges: Vec<crate::model::privileges::Privilege>,
+        /// `REVOKE GRANT OPTION FOR`: the privileges stay, the option goes.
+        option_only: bool,
+    },
+    /// `ALTER kind object OWNER TO role` (`None`: the role that runs the
+    /// migrations, `CURRENT_USER`).
+    SetOwner {
+        /// What kind of object.
+        kind: crate::model::privileges::AclKind,
+        /// The object.
+        object: QualifiedName,
+        /// The owner before.
+        from: Option<String>,
+        /// The owner after.
+        to: Option<String>,
+    },
     /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
     /// `RESET (...)`).
     SetTableOptions {
@@ -644,7 +687,69 @@ impl fmt::Display for Change {
                 from.to_sql(),
                 to.to_sql()
             ),
+            Change::Grant {
+                kind,
+                object,
+                column,
+                grantee,
+                privileges,
+                grantable,
+            } => write!(
+                f,
+                "grant {}{} on {} `{}` to {grantee}{}",
+                privileges::privilege_list(privileges),
+                column
+                    .as_ref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default(),
+                kind.keyword().to_ascii_lowercase(),
+                privilege_object(*kind, object),
+                if *grantable { " with grant option" } else { "" }
+            ),
+            Change::Revoke {
+                kind,
+                object,
+                column,
+                grantee,
+                privileges,
+                option_only,
+            } => write!(
+                f,
+                "revoke {}{}{} on {} `{}` from {grantee}",
+                if *option_only {
+                    "grant option for "
+                } else {
+                    ""
+                },
+                privileges::privilege_list(privileges),
+                column
+                    .as_ref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default(),
+                kind.keyword().to_ascii_lowercase(),
+                privilege_object(*kind, object),
+            ),
+            Change::SetOwner {
+                kind, object, to, ..
+            } => write!(
+                f,
+                "change owner of {} `{}` to {}",
+                kind.keyword().to_ascii_lowercase(),
+                privilege_object(*kind, object),
+                to.as_deref().unwrap_or("the role that runs the migrations")
+            ),
         }
+    }
+}
+
+/// An object a privilege is on, as written after `ON kind`.
+pub(crate) fn privilege_object(
+    kind: crate::model::privileges::AclKind,
+    object: &QualifiedName,
+) -> String {
+    match kind {
+        crate::model::privileges::AclKind::Schema => crate::model::names::quote_ident(&object.name),
+        _ => object.to_string(),
     }
 }
 
@@ -1328,6 +1433,8 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
     let comments = comment_changes(&out, from, to, &seq_renames);
     out.extend(comments);
+    let privileges = privileges::privilege_changes(from, to, renames, &out);
+    out.extend(privileges);
     out
 }
 
@@ -1742,6 +1849,7 @@ fn phase(c: &Change) -> u16 {
         | Change::SetIndexComment { .. }
         | Change::SetTableOptions { .. }
         | Change::SetIndexOptions { .. } => 190,
+        Change::SetOwner { .. } | Change::Revoke { .. } | Change::Grant { .. } => 198,
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
     }

@@ -143,7 +143,17 @@ pub struct Replay {
 /// Replays `migrations` in order onto an empty schema, pushing every parse,
 /// replay and lint diagnostic into `diagnostics`.
 pub fn replay(migrations: &[MigrationFiles], diagnostics: &mut Vec<Diagnostic>) -> Replay {
-    let mut schema = Schema::new();
+    replay_onto(Schema::new(), migrations, diagnostics)
+}
+
+/// [`replay`] onto `start` (an empty schema that may carry the project's
+/// settings, such as [`Schema::privileges_ignored`]).
+pub fn replay_onto(
+    start: Schema,
+    migrations: &[MigrationFiles],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Replay {
+    let mut schema = start;
     let mut out = Vec::with_capacity(migrations.len());
     for m in migrations {
         let before_count = diagnostics.len();
@@ -281,6 +291,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &down.namespaces,
         &mut undone.namespaces,
         &mut before.namespaces,
+    );
+    pick(
+        &now.privileges,
+        &up.privileges,
+        &down.privileges,
+        &mut undone.privileges,
+        &mut before.privileges,
     );
     pick(
         &now.extensions,

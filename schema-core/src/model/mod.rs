@@ -14,6 +14,7 @@ pub mod expr;
 pub mod map;
 pub mod mentions;
 pub mod names;
+pub mod privileges;
 pub mod sequence;
 pub mod storage;
 pub mod types;
@@ -98,6 +99,12 @@ pub struct Schema {
     pub namespaces: ObjectMap<Namespace>,
     /// Extensions (`CREATE EXTENSION`).
     pub extensions: ObjectMap<Extension>,
+    /// Grants and owners of tables, sequences and schemas, where they differ
+    /// from a new object's (see [`privileges`]).
+    pub privileges: ObjectMap<privileges::Acl>,
+    /// `-- schema: ignore(privileges)`: `GRANT`, `REVOKE` and `OWNER TO` are
+    /// checked but leave nothing in [`Schema::privileges`].
+    pub privileges_ignored: bool,
 }
 
 impl Schema {
@@ -115,6 +122,7 @@ impl Schema {
             && self.sequences.is_empty()
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
+            && self.privileges.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -163,6 +171,7 @@ impl Schema {
         self.sequences.begin_journal();
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
+        self.privileges.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -175,6 +184,7 @@ impl Schema {
             sequences: self.sequences.take_journal(),
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
+            privileges: self.privileges.take_journal(),
         }
     }
 
@@ -187,6 +197,7 @@ impl Schema {
         self.sequences.roll_back(journal.sequences);
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
+        self.privileges.roll_back(journal.privileges);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -416,7 +427,13 @@ macro_rules! holds_nothing {
     )*};
 }
 
-holds_nothing!(EnumType, Namespace, Extension, CompositeType);
+holds_nothing!(
+    EnumType,
+    Namespace,
+    Extension,
+    CompositeType,
+    privileges::Acl
+);
 
 impl Indexed for Domain {
     /// Its check constraints' names.
@@ -459,6 +476,8 @@ pub(crate) struct SchemaJournal {
     pub namespaces: Journal<Namespace>,
     /// Extensions.
     pub extensions: Journal<Extension>,
+    /// Grants and owners.
+    pub privileges: Journal<privileges::Acl>,
 }
 
 /// A table.

@@ -13,6 +13,7 @@ pub mod column_storage;
 pub mod composites;
 pub mod domains;
 pub mod keywords;
+pub mod privileges;
 
 use std::sync::Arc;
 
@@ -135,7 +136,12 @@ pub enum ParsedStatement {
         kind: String,
         /// The object's name parts.
         name: Vec<String>,
+        /// The new owner; `None` for `CURRENT_USER`, `CURRENT_ROLE` and
+        /// `SESSION_USER` (the role that runs the migrations).
+        owner: Option<String>,
     },
+    /// `GRANT` or `REVOKE` of privileges (read by hand, see [`privileges`]).
+    Grant(Box<privileges::GrantStatement>),
     /// `CREATE DOMAIN` (read by hand: sqlparser reads no `NOT NULL` there).
     CreateDomain(Box<domains::CreateDomain>),
     /// `ALTER DOMAIN` (read by hand: sqlparser has no AST for it).
@@ -397,8 +403,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "ALTER FUNCTION",
         "ALTER VIEW",
         "ALTER POLICY",
-        "GRANT",
-        "REVOKE",
         "DO",
     ];
     KINDS.iter().any(|k| {
@@ -743,7 +747,7 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     let (name, n) = peek_dotted_name(parser, n)?;
     let owner = word(n)?;
     let to = word(n + 1)?;
-    word(n + 2)?;
+    let role = word(n + 2)?;
     let end = parser.peek_nth_token(n + 3).token;
     (owner.keyword == Keyword::OWNER
         && to.keyword == Keyword::TO
@@ -751,6 +755,11 @@ fn peek_owner_to(parser: &Parser<'_>) -> Option<ParsedStatement> {
     .then(|| ParsedStatement::OwnerTo {
         kind: kind.value.to_ascii_uppercase(),
         name,
+        owner: match role.keyword {
+            _ if role.quote_style.is_some() => Some(role.value.clone()),
+            Keyword::CURRENT_USER | Keyword::CURRENT_ROLE | Keyword::SESSION_USER => None,
+            _ => Some(role.value.to_ascii_lowercase()),
+        },
     })
 }
 
@@ -1134,6 +1143,24 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
             continue;
         }
+        if kind.starts_with("GRANT") || kind.starts_with("REVOKE") {
+            match privileges::parse_grant(&mut parser) {
+                Ok(g) => {
+                    let end_line = line_col(&parser.peek_token()).0.max(line);
+                    file.statements.push(LocatedStatement {
+                        statement: ParsedStatement::Grant(Box::new(g)),
+                        origin,
+                        end_line,
+                        text: lines
+                            .between(&start, parser.get_current_token())
+                            .to_string(),
+                    });
+                }
+                Err(e) => diagnostics.push(privileges_read_error(e, &kind, source, &origin)),
+            }
+            skip_statement(&mut parser);
+            continue;
+        }
         let by_hand = if kind.starts_with("ALTER SEQUENCE") {
             Some(alter_sequence::parse_alter_sequence as HandReader)
         } else if kind.starts_with("ALTER TABLE") && storage_statements.contains(&start.span.start)
@@ -1415,6 +1442,29 @@ fn too_deep_error(
 }
 
 /// The error for a statement kind the model does not cover.
+/// The diagnostic of a `GRANT` or `REVOKE` that could not be read.
+fn privileges_read_error(
+    e: ReadError,
+    kind: &str,
+    source: &Arc<Source>,
+    origin: &Origin,
+) -> Diagnostic {
+    match e {
+        ReadError::Syntax(message, line, column) => Diagnostic::error(codes::SYNTAX, message)
+            .at(&Origin::clamped(source, line, column))
+            .related(origin, format!("in this `{kind}`"))
+            .help("write `GRANT privilege [(column, ...)], ... ON [TABLE | SEQUENCE | SCHEMA] name, ... TO role, ... [WITH GRANT OPTION]` or `REVOKE [GRANT OPTION FOR] privilege, ... ON ... FROM role, ...`"),
+        ReadError::Refused(clause, line, column) => Diagnostic::error(
+            codes::UNSUPPORTED_FEATURE,
+            format!("`{clause}` is not supported yet: the schema model does not carry it"),
+        )
+        .at(&Origin::clamped(source, line, column))
+        .related(origin, format!("in this `{kind}`"))
+        .note("it is refused rather than dropped, so the database never silently differs from this file")
+        .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations, or write `-- schema: ignore(privileges)` in schema.sql to leave every privilege to that file"),
+    }
+}
+
 pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
     let kind = if kind.is_empty() {
         "this statement"

@@ -454,6 +454,41 @@ pub trait Renderer {
             Change::SetTableFlags { table, from, to } => {
                 self.render_set_table_flags(cx, table, from, to)
             }
+            Change::Grant {
+                kind,
+                object,
+                column,
+                grantee,
+                privileges,
+                grantable,
+            } => self.render_grant(
+                cx,
+                *kind,
+                object,
+                column.as_deref(),
+                grantee,
+                privileges,
+                *grantable,
+            ),
+            Change::Revoke {
+                kind,
+                object,
+                column,
+                grantee,
+                privileges,
+                option_only,
+            } => self.render_revoke(
+                cx,
+                *kind,
+                object,
+                column.as_deref(),
+                grantee,
+                privileges,
+                *option_only,
+            ),
+            Change::SetOwner {
+                kind, object, to, ..
+            } => self.render_set_owner(cx, *kind, object, to.as_deref()),
             Change::SetPartitionBound { table, from, to } => {
                 self.render_set_partition_bound(cx, table, from, to)
             }
@@ -1346,6 +1381,116 @@ pub trait Renderer {
             self.object_name(name),
             to.map_or_else(|| "NULL".to_string(), literal)
         ))
+    }
+
+    /// [`Change::Grant`]: `GRANT ... ON ... TO ...`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per part of the statement"
+    )]
+    fn render_grant(
+        &self,
+        _cx: &Context<'_>,
+        kind: crate::model::privileges::AclKind,
+        object: &QualifiedName,
+        column: Option<&str>,
+        grantee: &str,
+        privileges: &[crate::model::privileges::Privilege],
+        grantable: bool,
+    ) -> Rendered {
+        one(format!(
+            "GRANT {} ON {} TO {}{};",
+            self.privilege_list(privileges, column),
+            self.privilege_target(kind, object),
+            self.grantee(grantee),
+            if grantable { " WITH GRANT OPTION" } else { "" }
+        ))
+    }
+
+    /// [`Change::Revoke`]: `REVOKE [GRANT OPTION FOR] ... ON ... FROM ...`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per part of the statement"
+    )]
+    fn render_revoke(
+        &self,
+        _cx: &Context<'_>,
+        kind: crate::model::privileges::AclKind,
+        object: &QualifiedName,
+        column: Option<&str>,
+        grantee: &str,
+        privileges: &[crate::model::privileges::Privilege],
+        option_only: bool,
+    ) -> Rendered {
+        one(format!(
+            "REVOKE {}{} ON {} FROM {};",
+            if option_only { "GRANT OPTION FOR " } else { "" },
+            self.privilege_list(privileges, column),
+            self.privilege_target(kind, object),
+            self.grantee(grantee),
+        ))
+    }
+
+    /// [`Change::SetOwner`]: `ALTER ... OWNER TO ...`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_set_owner(
+        &self,
+        _cx: &Context<'_>,
+        kind: crate::model::privileges::AclKind,
+        object: &QualifiedName,
+        to: Option<&str>,
+    ) -> Rendered {
+        one(format!(
+            "ALTER {} OWNER TO {};",
+            self.privilege_target(kind, object),
+            to.map_or_else(|| "CURRENT_USER".to_string(), |r| self.ident(r)),
+        ))
+    }
+
+    /// `SELECT, UPDATE` or, for a column, `SELECT (c), UPDATE (c)`.
+    fn privilege_list(
+        &self,
+        privileges: &[crate::model::privileges::Privilege],
+        column: Option<&str>,
+    ) -> String {
+        privileges
+            .iter()
+            .map(|p| match column {
+                Some(c) => format!("{} ({})", p.keyword(), self.ident(c)),
+                None => p.keyword().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `TABLE t`, `SEQUENCE s` or `SCHEMA s`.
+    fn privilege_target(
+        &self,
+        kind: crate::model::privileges::AclKind,
+        object: &QualifiedName,
+    ) -> String {
+        let name = match kind {
+            crate::model::privileges::AclKind::Schema => self.ident(&object.name),
+            _ => self.object_name(object),
+        };
+        format!("{} {name}", kind.keyword())
+    }
+
+    /// A role, or `PUBLIC`.
+    fn grantee(&self, grantee: &str) -> String {
+        if grantee == crate::model::privileges::PUBLIC {
+            grantee.to_string()
+        } else {
+            self.ident(grantee)
+        }
     }
 
     /// [`Change::SetSchemaComment`]: `COMMENT ON SCHEMA`.

@@ -28,7 +28,7 @@ pub use crate::introspect::IntrospectError;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
-fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
+pub(crate) fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
     move |source| IntrospectError::query(what, source)
 }
 
@@ -118,6 +118,7 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
         schema.sequences.insert(s.name.clone(), s);
     }
     read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
+    super::pg_privileges::read_privileges(tx, &schemas, &mut schema)?;
     Ok(schema)
 }
 

@@ -11,6 +11,7 @@ use super::{Cx, Mode, Res};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::model::mentions::{references, rename_in_exclusion, rename_in_expression};
 use crate::model::names::{closest, fold_ident};
+use crate::model::privileges::AclKind;
 use crate::model::types::TypeSpec;
 use crate::model::{
     Column, ConstraintKind, Identity, IndexPart, QualifiedName, SequenceOption, SequenceType,
@@ -40,8 +41,16 @@ impl Cx<'_> {
             .iter()
             .all(|op| matches!(op, AlterTableOperation::OwnerTo { .. }));
         if !self.schema.tables.contains_key(&name) {
-            // Ownership is not modelled; pg_dump writes `ALTER TABLE s OWNER TO`
-            // for a sequence too.
+            // pg_dump writes `ALTER TABLE s OWNER TO` for a sequence too.
+            if owner_only && self.schema.sequences.contains_key(&name) {
+                for op in operations {
+                    if let AlterTableOperation::OwnerTo { new_owner } = op {
+                        let owner = super::privileges::owner_role(new_owner);
+                        self.set_owner(AclKind::Sequence, &name, owner);
+                    }
+                }
+                return Ok(());
+            }
             if *if_exists || (owner_only && self.schema.relation_name_taken(&name)) {
                 return Ok(());
             }
@@ -171,8 +180,14 @@ impl Cx<'_> {
                 self.check_name(new_name, "constraint")?;
                 self.rename_constraint(name, &fold_ident(old_name), &fold_ident(new_name))
             }
-            // Ownership is not modelled yet.
-            AlterTableOperation::OwnerTo { new_owner: _ } => Ok(()),
+            AlterTableOperation::OwnerTo { new_owner } => {
+                self.set_owner(
+                    AclKind::Table,
+                    name,
+                    super::privileges::owner_role(new_owner),
+                );
+                Ok(())
+            }
             AlterTableOperation::ValidateConstraint { name: cname } => {
                 self.validate_constraint(name, cname)
             }
@@ -505,6 +520,7 @@ impl Cx<'_> {
                 }
             },
         );
+        super::privileges::rename_column_acl(self.schema, table_name, old, new);
         // PostgreSQL renames the column in every partition too.
         for child in self.children_of(table_name) {
             self.rename_column(&child, old, new)?;
@@ -527,6 +543,7 @@ impl Cx<'_> {
         };
         table.name = new_name.clone();
         self.schema.tables.insert(new_name.clone(), table);
+        self.schema.rename_acl(old, &new_name);
         self.schema.tables.update_where(
             |t| references(t, old),
             |t| {
@@ -616,9 +633,16 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`: ownership is not
-    /// modelled yet, so it is read and ignored once the object is known to exist.
-    pub(super) fn owner_to(&self, kind: &str, name: &[String]) -> Res<()> {
+    /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`: a sequence's
+    /// owner is modelled; an index's follows its table's (PostgreSQL ignores
+    /// it) and a type's is not modelled yet, so those are read and ignored
+    /// once the object is known to exist.
+    pub(super) fn owner_to(
+        &mut self,
+        kind: &str,
+        name: &[String],
+        owner: Option<String>,
+    ) -> Res<()> {
         let name = match name {
             [n] => QualifiedName::public(n.clone()),
             [s, n] | [_, s, n] => QualifiedName::new(s.clone(), n.clone()),
@@ -630,6 +654,9 @@ impl Cx<'_> {
             _ => ObjectType::Type,
         };
         if self.exists(&object_type, &name) {
+            if kind == "SEQUENCE" {
+                self.set_owner(AclKind::Sequence, &name, owner);
+            }
             return Ok(());
         }
         Err(self

@@ -19,6 +19,7 @@ mod drop;
 mod indexes;
 mod namespaces;
 mod partitions;
+mod privileges;
 pub use partitions::{partition_bound_from_text, partition_key_from_text};
 mod column_storage;
 mod sequences;
@@ -60,6 +61,22 @@ pub fn apply_file(
     mode: Mode,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
+    for d in file.all_directives() {
+        if d.kind != crate::directive::DirectiveKind::IgnorePrivileges {
+            continue;
+        }
+        match mode {
+            Mode::Declarative => schema.privileges_ignored = true,
+            Mode::Migration => diagnostics.push(
+                Diagnostic::error(
+                    codes::NOT_ALLOWED_HERE,
+                    "`-- schema: ignore(privileges)` is a setting of the whole project, not of one migration",
+                )
+                .at(&d.origin)
+                .help("write it in schema.sql, and remove it here"),
+            ),
+        }
+    }
     if file.deepest > crate::model::depth::INLINE_DEPTH {
         crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics))
     } else {
@@ -358,7 +375,11 @@ impl<'a> Cx<'a> {
     }
 
     fn apply(&mut self) -> Res<()> {
-        self.apply_statement()?;
+        let applied = self.apply_statement();
+        // What a statement dropped takes its grants with it, even when a
+        // later check of the statement fails.
+        privileges::prune(self.schema);
+        applied?;
         self.check_sequence_names()
     }
 
@@ -386,7 +407,10 @@ impl<'a> Cx<'a> {
                 if_exists,
                 new_name,
             } => return self.rename_sequence(sequence, *if_exists, new_name),
-            ParsedStatement::OwnerTo { kind, name } => return self.owner_to(kind, name),
+            ParsedStatement::OwnerTo { kind, name, owner } => {
+                return self.owner_to(kind, name, owner.clone());
+            }
+            ParsedStatement::Grant(g) => return self.grant(g),
             ParsedStatement::AttachIndexPartition { index, partition } => {
                 return self.attach_index_partition(index, partition);
             }
@@ -519,19 +543,10 @@ impl<'a> Cx<'a> {
                 clone: clone.is_some(),
             }),
             Statement::AlterSchema(sqlparser::ast::AlterSchema {
-                name: _,
-                if_exists: _,
+                name,
+                if_exists,
                 operations,
-            }) => match operations.iter().find(|op| {
-                !matches!(
-                    op,
-                    sqlparser::ast::AlterSchemaOperation::OwnerTo { owner: _ }
-                )
-            }) {
-                // Ownership is not modelled yet.
-                None => Ok(()),
-                Some(op) => Err(self.unsupported(format!("`ALTER SCHEMA ... {op}`"))),
-            },
+            }) => self.alter_schema(name, *if_exists, operations),
             Statement::Query(q) => {
                 if self.mode == Mode::Migration || is_pg_dump_select(q) {
                     Ok(())

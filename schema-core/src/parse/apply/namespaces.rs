@@ -437,6 +437,7 @@ impl Cx<'_> {
         self.schema.sequences.remove(&old);
         seq.name = new.clone();
         self.schema.sequences.insert(new.clone(), seq);
+        self.schema.rename_acl(&old, &new);
         let (from, to) = (nextval(&old), nextval(&new));
         self.schema.tables.update_where(
             |t| t.columns.iter().any(|c| c.default.as_ref() == Some(&from)),

@@ -1,0 +1,268 @@
+//! The `GRANT`, `REVOKE` and `OWNER TO` that take one schema's privileges to
+//! another's, given the other changes (an object created or re-created starts
+//! from what a new object has; a renamed one keeps its grants).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Change, Renames};
+use crate::model::privileges::{Acl, AclItem, AclKind, Privilege};
+use crate::model::{QualifiedName, Schema};
+
+/// The grants and revokes from `from`'s ACLs to `to`'s, for the objects `to`
+/// has (a dropped object takes its grants with it), given the `changes` that
+/// create, re-create or rename objects.
+pub(super) fn privilege_changes(
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+    changes: &[Change],
+) -> Vec<Change> {
+    if (from.privileges.is_empty() && to.privileges.is_empty())
+        || from.privileges_ignored
+        || to.privileges_ignored
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let names: BTreeSet<&QualifiedName> =
+        from.privileges.keys().chain(to.privileges.keys()).collect();
+    // Names in `to`: the ACLs of `from` under the names `to` gives them.
+    let mut targets: BTreeMap<QualifiedName, (AclKind, Option<&Acl>)> = BTreeMap::new();
+    for name in &names {
+        if let Some(acl) = to.privileges.get(name) {
+            targets.insert((*name).clone(), (acl.kind, Some(acl)));
+        }
+    }
+    for name in names {
+        if let Some(acl) = from.privileges.get(name) {
+            let now = name_in_to(acl, renames, changes);
+            if exists(to, acl.kind, &now) {
+                let wanted = to.privileges.get(&now).filter(|a| a.kind == acl.kind);
+                targets.entry(now).or_insert((acl.kind, wanted));
+            }
+        }
+    }
+    for (name, (kind, wanted)) in targets {
+        if !exists(to, kind, &name) {
+            continue;
+        }
+        let wanted = wanted
+            .cloned()
+            .unwrap_or_else(|| Acl::default_for(kind, &name));
+        let had = if created(changes, kind, &name) {
+            Acl::default_for(kind, &name)
+        } else {
+            let old = name_in_from(kind, &name, renames, changes);
+            let mut acl = from.acl(kind, &old);
+            // Columns under their names in `to`.
+            if kind == AclKind::Table {
+                acl.columns = acl
+                    .columns
+                    .into_iter()
+                    .map(|(c, items)| (column_in_to(renames, &name, &c), items))
+                    .collect();
+            }
+            acl
+        };
+        // Revokes first (a role about to own the object loses nothing the
+        // owner change does not give back), then the owner, then the grants
+        // (a previous owner's rights go with the change).
+        let columns: BTreeSet<&String> = had.columns.keys().chain(wanted.columns.keys()).collect();
+        let empty = BTreeSet::new();
+        let mut grants = Vec::new();
+        push_item_changes(
+            &mut out,
+            &mut grants,
+            kind,
+            &name,
+            None,
+            &had.items,
+            &wanted.items,
+        );
+        for c in columns {
+            push_item_changes(
+                &mut out,
+                &mut grants,
+                kind,
+                &name,
+                Some(c),
+                had.columns.get(c).unwrap_or(&empty),
+                wanted.columns.get(c).unwrap_or(&empty),
+            );
+        }
+        // A sequence a table's column owns follows the table's owner.
+        let follows_table = kind == AclKind::Sequence
+            && to
+                .sequences
+                .get(&name)
+                .and_then(|s| s.owned_by.as_ref())
+                .is_some_and(|(t, _)| {
+                    let table_now = to.acl(AclKind::Table, t).owner;
+                    let table_before = if created(changes, AclKind::Table, t) {
+                        None
+                    } else {
+                        from.acl(AclKind::Table, renames.table_source(t)).owner
+                    };
+                    table_now == wanted.owner && table_before != table_now
+                });
+        if had.owner != wanted.owner && !follows_table {
+            out.push(Change::SetOwner {
+                kind,
+                object: name.clone(),
+                from: had.owner.clone(),
+                to: wanted.owner.clone(),
+            });
+        }
+        out.extend(grants);
+    }
+    out
+}
+
+/// The revokes, then the grants, from `had` to `wanted` on one object or column.
+fn push_item_changes(
+    out: &mut Vec<Change>,
+    grant_out: &mut Vec<Change>,
+    kind: AclKind,
+    object: &QualifiedName,
+    column: Option<&String>,
+    had: &BTreeSet<AclItem>,
+    wanted: &BTreeSet<AclItem>,
+) {
+    // A privilege kept without its grant option loses the option alone
+    // (`REVOKE GRANT OPTION FOR`), never the privilege and what others
+    // were granted from it.
+    let kept_without_option = |i: &AclItem| {
+        i.grantable
+            && wanted.contains(&AclItem {
+                grantable: false,
+                ..i.clone()
+            })
+    };
+    let mut revokes: BTreeMap<(&str, bool), Vec<Privilege>> = BTreeMap::new();
+    for item in had.difference(wanted) {
+        // Given the option next (`GRANT ... WITH GRANT OPTION`): nothing to take.
+        let option_given = !item.grantable
+            && wanted.contains(&AclItem {
+                grantable: true,
+                ..item.clone()
+            });
+        if option_given {
+            continue;
+        }
+        revokes
+            .entry((&item.grantee, kept_without_option(item)))
+            .or_default()
+            .push(item.privilege);
+    }
+    for ((grantee, option_only), privileges) in revokes {
+        out.push(Change::Revoke {
+            kind,
+            object: object.clone(),
+            column: column.cloned(),
+            grantee: grantee.to_string(),
+            privileges,
+            option_only,
+        });
+    }
+    let mut grants: BTreeMap<(&str, bool), Vec<Privilege>> = BTreeMap::new();
+    for item in wanted.difference(had) {
+        let option_taken = !item.grantable
+            && had.contains(&AclItem {
+                grantable: true,
+                ..item.clone()
+            });
+        if option_taken {
+            continue;
+        }
+        grants
+            .entry((&item.grantee, item.grantable))
+            .or_default()
+            .push(item.privilege);
+    }
+    for ((grantee, grantable), privileges) in grants {
+        grant_out.push(Change::Grant {
+            kind,
+            object: object.clone(),
+            column: column.cloned(),
+            grantee: grantee.to_string(),
+            privileges,
+            grantable,
+        });
+    }
+}
+
+fn exists(schema: &Schema, kind: AclKind, name: &QualifiedName) -> bool {
+    match kind {
+        AclKind::Table => schema.tables.contains_key(name),
+        AclKind::Sequence => schema.sequences.contains_key(name),
+        AclKind::Schema => schema.used_namespaces().contains(name.name.as_str()),
+    }
+}
+
+/// True when the `changes` create (or re-create) the object: it starts
+/// with what a new object has.
+fn created(changes: &[Change], kind: AclKind, name: &QualifiedName) -> bool {
+    changes.iter().any(|c| match (kind, c) {
+        (AclKind::Table, Change::CreateTable(t)) => t.name == *name,
+        (AclKind::Sequence, Change::CreateSequence(s)) => s.name == *name,
+        (AclKind::Schema, Change::CreateSchema(s)) => *s == name.name,
+        _ => false,
+    })
+}
+
+/// The name an object of `from` has in `to`.
+fn name_in_to(acl: &Acl, renames: &Renames, changes: &[Change]) -> QualifiedName {
+    match acl.kind {
+        AclKind::Table => renames
+            .tables
+            .iter()
+            .find(|(old, _)| *old == acl.name)
+            .map_or_else(|| acl.name.clone(), |(_, new)| new.clone()),
+        AclKind::Sequence => changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameSequence { from, to } if *from == acl.name => Some(to.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| acl.name.clone()),
+        AclKind::Schema => acl.name.clone(),
+    }
+}
+
+/// The name an object of `to` had in `from`.
+fn name_in_from(
+    kind: AclKind,
+    name: &QualifiedName,
+    renames: &Renames,
+    changes: &[Change],
+) -> QualifiedName {
+    match kind {
+        AclKind::Table => renames.table_source(name).clone(),
+        AclKind::Sequence => changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameSequence { from, to } if to == name => Some(from.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| name.clone()),
+        AclKind::Schema => name.clone(),
+    }
+}
+
+/// The name column `column` of `from`'s table has in `to`'s `table`.
+fn column_in_to(renames: &Renames, table: &QualifiedName, column: &str) -> String {
+    renames
+        .columns
+        .iter()
+        .find(|(t, old, _)| t == table && old == column)
+        .map_or_else(|| column.to_string(), |(_, _, new)| new.clone())
+}
+
+/// `SELECT, INSERT` for a list of privileges.
+pub(crate) fn privilege_list(privileges: &[Privilege]) -> String {
+    privileges
+        .iter()
+        .map(|p| p.keyword())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,399 @@
+//! `GRANT`, `REVOKE` and `OWNER TO` on tables, columns, sequences and schemas:
+//! what they leave in each object's [`Acl`], and the ACLs that follow an
+//! object renamed or go with one dropped.
+
+use sqlparser::ast::Ident;
+use sqlparser::tokenizer::Location;
+
+use super::{Cx, Res};
+use crate::diagnostic::{Diagnostic, Origin, codes};
+use crate::model::names::fold_ident;
+use crate::model::privileges::{AclKind, COLUMN_PRIVILEGES, PUBLIC, Privilege};
+use crate::model::{QualifiedName, Schema};
+use crate::parse::privileges::{GrantObjects, GrantStatement, Grantee};
+
+impl Cx<'_> {
+    fn at_loc(&self, l: Location) -> Origin {
+        self.at_location(l)
+    }
+
+    /// Applies a `GRANT` or `REVOKE`.
+    pub(super) fn grant(&mut self, g: &GrantStatement) -> Res<()> {
+        let objects = self.grant_objects(&g.objects)?;
+        if self.schema.privileges_ignored {
+            return Ok(());
+        }
+        let grantees: Vec<String> = g
+            .grantees
+            .iter()
+            .map(|(g, _)| match g {
+                Grantee::Public => PUBLIC.to_string(),
+                Grantee::Role(r) => fold_ident(r),
+            })
+            .collect();
+        for (kind, name) in objects {
+            let mut acl = self.schema.acl(kind, &name);
+            for words in &g.privileges {
+                let columns = self.grant_columns(kind, &name, &words.columns)?;
+                let privileges: Vec<Privilege> = match (words.privilege, columns.is_empty()) {
+                    (Some(p), _) => vec![p],
+                    (None, true) => kind.all().to_vec(),
+                    (None, false) => COLUMN_PRIVILEGES.to_vec(),
+                };
+                let allowed: &[Privilege] = if columns.is_empty() {
+                    kind.all()
+                } else {
+                    COLUMN_PRIVILEGES
+                };
+                if let Some(bad) = privileges.iter().find(|p| !allowed.contains(p)) {
+                    let on = if columns.is_empty() {
+                        kind.keyword().to_ascii_lowercase()
+                    } else {
+                        "column".to_string()
+                    };
+                    return Err(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("privilege `{bad}` does not apply to a {on} (`{name}`)"),
+                    )
+                    .at(&self.at_loc(words.at))
+                    .help(format!(
+                        "a {on} takes {}",
+                        allowed
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                for (grantee, (_, at)) in grantees.iter().zip(&g.grantees) {
+                    // The owner holds every privilege already: a grant to it
+                    // changes nothing, and its own rights are not modelled.
+                    if acl.owner.as_deref() == Some(grantee.as_str()) {
+                        if g.revoke {
+                            return Err(Diagnostic::error(
+                                codes::UNSUPPORTED_FEATURE,
+                                format!("revoking privileges of `{name}` from its owner `{grantee}` is not supported yet: the schema model does not carry an owner's own rights"),
+                            )
+                            .at(&self.at_loc(*at))
+                            .note("it is refused rather than dropped, so the database never silently differs from this file")
+                            .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations"));
+                        }
+                        continue;
+                    }
+                    for &p in &privileges {
+                        let targets: Vec<Option<&str>> = if columns.is_empty() {
+                            vec![None]
+                        } else {
+                            columns.iter().map(|c| Some(c.as_str())).collect()
+                        };
+                        for column in targets {
+                            if g.revoke {
+                                acl.revoke(column, grantee, p, g.option_only);
+                                if column.is_none() {
+                                    // A table-level REVOKE takes the same
+                                    // privilege from every column too.
+                                    let cols: Vec<String> = acl.columns.keys().cloned().collect();
+                                    for c in cols {
+                                        acl.revoke(Some(&c), grantee, p, g.option_only);
+                                    }
+                                }
+                            } else {
+                                acl.grant(column, grantee, p, g.with_grant_option);
+                            }
+                        }
+                    }
+                }
+            }
+            self.schema.set_acl(acl);
+        }
+        Ok(())
+    }
+
+    /// The objects a `GRANT` is on, each with the kind of its ACL.
+    fn grant_objects(&self, objects: &GrantObjects) -> Res<Vec<(AclKind, QualifiedName)>> {
+        let mut out = Vec::new();
+        match objects {
+            GrantObjects::Named { kind, names } => {
+                for (name, at) in names {
+                    let at = self.at_loc(*at);
+                    if *kind == AclKind::Schema {
+                        let [part] = name.0.as_slice() else {
+                            return Err(self
+                                .err(codes::SYNTAX, format!("`{name}` is not a schema name"))
+                                .at(&at));
+                        };
+                        let schema = part
+                            .as_ident()
+                            .map(fold_ident)
+                            .unwrap_or_else(|| part.to_string());
+                        if !self.namespace_exists(&schema) {
+                            return Err(Diagnostic::error(
+                                codes::UNKNOWN_OBJECT,
+                                format!("schema `{schema}` does not exist at this point"),
+                            )
+                            .at(&at)
+                            .help("create the schema before granting on it (statements apply in order)"));
+                        }
+                        out.push((AclKind::Schema, QualifiedName::global(schema)));
+                        continue;
+                    }
+                    let q = self.name(name)?;
+                    // `ON TABLE` covers sequences too, as in PostgreSQL.
+                    let found = if self.schema.tables.contains_key(&q) && *kind == AclKind::Table {
+                        Some(AclKind::Table)
+                    } else if self.schema.sequences.contains_key(&q) {
+                        Some(AclKind::Sequence)
+                    } else {
+                        None
+                    };
+                    let Some(found) = found else {
+                        let what = kind.keyword().to_ascii_lowercase();
+                        return Err(Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("{what} `{q}` does not exist at this point"),
+                        )
+                        .at(&at)
+                        .help(format!(
+                            "create `{q}` before granting on it (statements apply in order)"
+                        )));
+                    };
+                    out.push((found, q));
+                }
+            }
+            GrantObjects::AllInSchema { kind, schemas } => {
+                for (schema, at) in schemas {
+                    let s = fold_ident(schema);
+                    if !self.namespace_exists(&s) {
+                        return Err(Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("schema `{s}` does not exist at this point"),
+                        )
+                        .at(&self.at_loc(*at)));
+                    }
+                    let identity = self
+                        .schema
+                        .tables
+                        .values()
+                        .filter(|t| t.name.schema == s)
+                        .find_map(|t| {
+                            t.columns
+                                .iter()
+                                .find(|c| c.identity.is_some())
+                                .map(|c| format!("{}.{}", t.name, c.name))
+                        });
+                    if let (AclKind::Sequence, Some(column)) = (kind, identity) {
+                        return Err(Diagnostic::error(
+                            codes::UNSUPPORTED_FEATURE,
+                            format!("`ON ALL SEQUENCES IN SCHEMA {s}` would also grant on the sequence of identity column `{column}`, whose privileges the schema model does not carry yet"),
+                        )
+                        .at(&self.at_loc(*at))
+                        .note("it is refused rather than applied in part, so the database never silently differs from this file")
+                        .help("grant on the sequences by name (`ON SEQUENCE a, b`)"));
+                    }
+                    let names: Vec<QualifiedName> = match kind {
+                        AclKind::Sequence => self
+                            .schema
+                            .sequences
+                            .keys()
+                            .filter(|n| n.schema == s)
+                            .cloned()
+                            .collect(),
+                        _ => self
+                            .schema
+                            .tables
+                            .keys()
+                            .filter(|n| n.schema == s)
+                            .cloned()
+                            .collect(),
+                    };
+                    out.extend(names.into_iter().map(|n| (*kind, n)));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The columns of a column-level privilege, checked against the table.
+    fn grant_columns(
+        &self,
+        kind: AclKind,
+        table: &QualifiedName,
+        columns: &[Ident],
+    ) -> Res<Vec<String>> {
+        if columns.is_empty() {
+            return Ok(Vec::new());
+        }
+        let t = match (kind, self.schema.tables.get(table)) {
+            (AclKind::Table, Some(t)) => t,
+            _ => {
+                return Err(self
+                    .err(
+                        codes::SYNTAX,
+                        format!("`{table}` is not a table: only a table's columns take privileges"),
+                    )
+                    .at(&self.at_ident(&columns[0])));
+            }
+        };
+        let mut out = Vec::new();
+        for c in columns {
+            let name = fold_ident(c);
+            if t.column(&name).is_none() {
+                return Err(Diagnostic::error(
+                    codes::UNKNOWN_OBJECT,
+                    format!("column `{name}` of table `{table}` does not exist at this point"),
+                )
+                .at(&self.at_ident(c)));
+            }
+            out.push(name);
+        }
+        Ok(out)
+    }
+
+    /// `OWNER TO role` on a table, sequence or schema: `None` for
+    /// `CURRENT_USER`, `CURRENT_ROLE` and `SESSION_USER` (the role that runs
+    /// the migrations, which owns what it creates anyway).
+    pub(super) fn set_owner(&mut self, kind: AclKind, name: &QualifiedName, owner: Option<String>) {
+        if self.schema.privileges_ignored {
+            return;
+        }
+        if kind == AclKind::Table {
+            // The sequences a table's columns own follow the table.
+            let owned: Vec<QualifiedName> = self
+                .schema
+                .sequences
+                .values()
+                .filter(|s| s.owned_by.as_ref().is_some_and(|(t, _)| t == name))
+                .map(|s| s.name.clone())
+                .collect();
+            for s in owned {
+                self.set_owner(AclKind::Sequence, &s, owner.clone());
+            }
+        }
+        let mut acl = self.schema.acl(kind, name);
+        // The new owner's own entries merge into its owner's rights (which the
+        // model leaves out), on the object and on its columns.
+        if let Some(role) = &owner {
+            acl.items.retain(|i| i.grantee != *role);
+            for items in acl.columns.values_mut() {
+                items.retain(|i| i.grantee != *role);
+            }
+            acl.columns.retain(|_, items| !items.is_empty());
+        }
+        acl.owner = owner;
+        self.schema.set_acl(acl);
+    }
+}
+
+/// The role an `OWNER TO` names: `None` for the session's own role.
+pub(super) fn owner_role(owner: &sqlparser::ast::Owner) -> Option<String> {
+    match owner {
+        sqlparser::ast::Owner::Ident(i) => Some(fold_ident(i)),
+        _ => None,
+    }
+}
+
+/// Drops the ACLs of objects that no longer exist, and the column entries
+/// of columns that no longer exist (PostgreSQL drops them with the object).
+pub(super) fn prune(schema: &mut Schema) {
+    if schema.privileges.is_empty() {
+        return;
+    }
+    let gone: Vec<QualifiedName> = schema
+        .privileges
+        .values()
+        .filter(|acl| match acl.kind {
+            AclKind::Table => !schema.tables.contains_key(&acl.name),
+            AclKind::Sequence => !schema.sequences.contains_key(&acl.name),
+            AclKind::Schema => {
+                acl.name.name != crate::model::DEFAULT_SCHEMA
+                    && !schema.namespaces.contains_key(&acl.name)
+            }
+        })
+        .map(|acl| acl.name.clone())
+        .collect();
+    for name in gone {
+        schema.privileges.remove(&name);
+    }
+    let stale: Vec<QualifiedName> = schema
+        .privileges
+        .values()
+        .filter(|acl| {
+            acl.kind == AclKind::Table
+                && schema
+                    .tables
+                    .get(&acl.name)
+                    .is_some_and(|t| acl.columns.keys().any(|c| t.column(c).is_none()))
+        })
+        .map(|acl| acl.name.clone())
+        .collect();
+    for name in stale {
+        let Some(mut acl) = schema.privileges.get(&name).cloned() else {
+            continue;
+        };
+        if let Some(t) = schema.tables.get(&name) {
+            acl.columns.retain(|c, _| t.column(c).is_some());
+        }
+        schema.set_acl(acl);
+    }
+}
+
+/// Moves a column's entries to its new name.
+pub(super) fn rename_column_acl(schema: &mut Schema, table: &QualifiedName, old: &str, new: &str) {
+    let Some(mut acl) = schema.privileges.get(table).cloned() else {
+        return;
+    };
+    if let Some(items) = acl.columns.remove(old) {
+        acl.columns.insert(new.to_string(), items);
+        schema.set_acl(acl);
+    }
+}
+
+impl Cx<'_> {
+    /// `ALTER SCHEMA name OWNER TO role`; other forms are refused.
+    pub(super) fn alter_schema(
+        &mut self,
+        name: &sqlparser::ast::ObjectName,
+        if_exists: bool,
+        operations: &[sqlparser::ast::AlterSchemaOperation],
+    ) -> Res<()> {
+        use sqlparser::ast::AlterSchemaOperation;
+        if let Some(op) = operations
+            .iter()
+            .find(|op| !matches!(op, AlterSchemaOperation::OwnerTo { .. }))
+        {
+            return Err(self.unsupported(format!("`ALTER SCHEMA ... {op}`")));
+        }
+        let schema = match name.0.as_slice() {
+            [part] => part.as_ident().map_or_else(|| part.to_string(), fold_ident),
+            _ => return Err(self.err(codes::SYNTAX, format!("`{name}` is not a schema name"))),
+        };
+        if !self.namespace_exists(&schema) {
+            if if_exists {
+                return Ok(());
+            }
+            return Err(self
+                .err(
+                    codes::UNKNOWN_OBJECT,
+                    format!("schema `{schema}` does not exist at this point"),
+                )
+                .help("create the schema before changing its owner (statements apply in order)"));
+        }
+        for op in operations {
+            if let AlterSchemaOperation::OwnerTo { owner } = op {
+                let mut role = owner_role(owner);
+                // `public` belongs to pg_database_owner in a new database.
+                if schema == crate::model::DEFAULT_SCHEMA
+                    && role.as_deref() == Some(crate::model::privileges::PUBLIC_SCHEMA_OWNER)
+                {
+                    role = None;
+                }
+                self.set_owner(
+                    AclKind::Schema,
+                    &QualifiedName::global(schema.clone()),
+                    role,
+                );
+            }
+        }
+        Ok(())
+    }
+}
