@@ -262,8 +262,8 @@ fn database(server: &Server, prefix: &str) -> TestDatabase {
 }
 
 /// Empties a database between cases (every extension and every schema but
-/// PostgreSQL's own go; `public` comes back empty, with the comment a new
-/// database gives it), and
+/// PostgreSQL's own go; `public` comes back empty, with the owner, privileges
+/// and comment a new database gives it), and
 /// checks that nothing is left.
 fn reset(database: &TestDatabase) -> Result<(), String> {
     let mut client = database.connect();
@@ -278,7 +278,8 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
                  EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
                END LOOP;
              END $$;
-             CREATE SCHEMA public;
+             CREATE SCHEMA public AUTHORIZATION pg_database_owner;
+             GRANT USAGE ON SCHEMA public TO PUBLIC;
              COMMENT ON SCHEMA public IS 'standard public schema';",
         )
         .map_err(|e| {

@@ -71,7 +71,23 @@ SELECT line FROM (
     JOIN pg_type t ON t.oid = a.atttypid JOIN pg_collation co ON co.oid = a.attcollation
     WHERE a.attcollation <> 0 AND a.attcollation <> t.typcollation
   UNION ALL
-  SELECT format('acl %s.%s %s', r.nspname, r.relname, c.relacl::text) FROM rels r JOIN pg_class c ON c.oid = r.oid WHERE c.relacl IS NOT NULL
+  -- The entries of an ACL in text order: their order means nothing.
+  SELECT format('acl %s.%s {%s}', r.nspname, r.relname, (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(c.relacl) x))
+    FROM rels r JOIN pg_class c ON c.oid = r.oid WHERE c.relacl IS NOT NULL
+  UNION ALL
+  SELECT format('column-acl %s.%s.%s {%s}', r.nspname, r.relname, a.attname, (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(a.attacl) x))
+    FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE a.attacl IS NOT NULL
+  UNION ALL
+  SELECT format('owner %s.%s %s', r.nspname, r.relname, pg_get_userbyid(c.relowner)) FROM rels r JOIN pg_class c ON c.oid = r.oid
+  UNION ALL
+  SELECT * FROM (
+    SELECT format('schema-acl %s owner=%s {%s}', n.nspname, pg_get_userbyid(n.nspowner), (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(n.nspacl) x)) AS fact
+      FROM pg_namespace n
+      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
+  ) acls
+    -- `public` as a new database has it is no fact.
+    WHERE fact <> 'schema-acl public owner=pg_database_owner {=U/pg_database_owner,pg_database_owner=UC/pg_database_owner}'
   UNION ALL
   SELECT format('extension %s schema=%s', e.extname, e.extnamespace::regnamespace) FROM pg_extension e WHERE e.extname <> 'plpgsql'
   UNION ALL

@@ -163,8 +163,9 @@ pub(super) fn parse_grant(parser: &mut Parser<'_>) -> Result<GrantStatement, Rea
     }
     let with_grant_option =
         !revoke && parser.parse_keywords(&[Keyword::WITH, Keyword::GRANT, Keyword::OPTION]);
+    let granted_by = at(parser);
     if parser.parse_keywords(&[Keyword::GRANTED, Keyword::BY]) {
-        return Err(refused("GRANTED BY", at(parser)));
+        return Err(refused("GRANTED BY", granted_by));
     }
     if revoke {
         let l = at(parser);

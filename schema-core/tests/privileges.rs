@@ -1,0 +1,280 @@
+//! Privileges and owners without a server: what `GRANT`, `REVOKE` and `OWNER
+//! TO` leave in the model, what is refused (each located at the words that
+//! cause it), `-- schema: ignore(privileges)`, and the down a generated
+//! migration comes with undoing its up. The same statements against
+//! PostgreSQL are the canonical fixtures `grants_*` and the diff cases
+//! `grants_*`, `a_grant_*` and `privileges_*`.
+
+#![allow(clippy::panic)] // test helpers fail loudly
+
+use schema_core::diagnostic::{Diagnostic, Source, render_all};
+use schema_core::migrations::MigrationFiles;
+use schema_core::migrations::replay::replay;
+use schema_core::model::QualifiedName;
+use schema_core::model::privileges::{AclItem, AclKind, PUBLIC, Privilege};
+use schema_core::parse::parse_schema_str;
+use schema_core::{Schema, diagnostic::codes};
+
+fn schema(sql: &str) -> Schema {
+    parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)))
+}
+
+fn errors(sql: &str) -> Vec<Diagnostic> {
+    match parse_schema_str("schema.sql", sql) {
+        Ok(_) => panic!("accepted:\n{sql}"),
+        Err(d) => d,
+    }
+}
+
+/// The one error of `sql`, which must have `code`, be at `line:column` and
+/// mention every one of `words`.
+fn refused(sql: &str, code: &str, at: (u32, u32), words: &[&str]) {
+    let d = errors(sql);
+    let shown = render_all(&d, false);
+    assert_eq!(d.len(), 1, "{shown}");
+    assert_eq!(d[0].code.id, code, "{shown}");
+    let origin = d[0]
+        .origin
+        .as_ref()
+        .unwrap_or_else(|| panic!("no place: {shown}"));
+    assert_eq!((origin.line, origin.column), at, "{shown}");
+    for w in words {
+        assert!(shown.contains(w), "`{w}` missing from:\n{shown}");
+    }
+}
+
+fn item(grantee: &str, privilege: Privilege, grantable: bool) -> AclItem {
+    AclItem {
+        grantee: grantee.into(),
+        privilege,
+        grantable,
+    }
+}
+
+const TABLE: &str = "CREATE TABLE t (id int PRIMARY KEY, a text, b text);\n";
+
+#[test]
+fn grants_and_revokes_leave_what_postgres_would() {
+    let s = schema(&format!(
+        "{TABLE}GRANT ALL ON t TO Reader WITH GRANT OPTION;\n\
+         REVOKE GRANT OPTION FOR DELETE, TRUNCATE ON t FROM reader;\n\
+         REVOKE INSERT, UPDATE, REFERENCES, TRIGGER ON TABLE t FROM reader;\n\
+         GRANT SELECT (a), UPDATE (a, b) ON t TO \"Writer\", PUBLIC;\n\
+         REVOKE UPDATE ON t FROM PUBLIC;"
+    ));
+    let acl = s.acl(AclKind::Table, &QualifiedName::public("t"));
+    let items: Vec<&AclItem> = acl.items.iter().collect();
+    assert_eq!(
+        items,
+        vec![
+            &item("reader", Privilege::Select, true),
+            &item("reader", Privilege::Delete, false),
+            &item("reader", Privilege::Truncate, false),
+        ]
+    );
+    // A table-level REVOKE takes the column privileges of the same kind.
+    assert_eq!(
+        acl.columns["a"],
+        [
+            item("Writer", Privilege::Select, false),
+            item("Writer", Privilege::Update, false),
+            item(PUBLIC, Privilege::Select, false),
+        ]
+        .into_iter()
+        .collect()
+    );
+    assert_eq!(
+        acl.columns["b"],
+        [item("Writer", Privilege::Update, false)]
+            .into_iter()
+            .collect()
+    );
+}
+
+#[test]
+fn revoking_everything_leaves_no_entry() {
+    let s = schema(&format!(
+        "{TABLE}GRANT SELECT ON t TO reader;\nREVOKE ALL PRIVILEGES ON t FROM reader;\n\
+         REVOKE USAGE ON SCHEMA public FROM PUBLIC;\nGRANT USAGE ON SCHEMA public TO PUBLIC;"
+    ));
+    assert!(s.privileges.is_empty(), "{:#?}", s.privileges);
+}
+
+#[test]
+fn an_owner_absorbs_its_own_grants_and_its_tables_sequences_follow() {
+    let s = schema(
+        "CREATE TABLE t (id serial PRIMARY KEY);\n\
+         GRANT SELECT ON t TO admin;\nGRANT USAGE ON SEQUENCE t_id_seq TO admin;\n\
+         ALTER TABLE t OWNER TO admin;\nGRANT INSERT ON t TO admin;",
+    );
+    let table = s.acl(AclKind::Table, &QualifiedName::public("t"));
+    assert_eq!(table.owner.as_deref(), Some("admin"));
+    assert!(table.items.is_empty(), "{table:#?}");
+    let seq = s.acl(AclKind::Sequence, &QualifiedName::public("t_id_seq"));
+    assert_eq!(seq.owner.as_deref(), Some("admin"));
+    assert!(seq.items.is_empty(), "{seq:#?}");
+    // `CURRENT_USER` is the role that runs the migrations: no named owner.
+    let s = schema("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO CURRENT_USER;");
+    assert!(s.privileges.is_empty());
+}
+
+#[test]
+fn renames_keep_grants_and_drops_take_them() {
+    let files = [MigrationFiles {
+        version: 1,
+        version_text: "00000000000001".into(),
+        slug: "a".into(),
+        up: Source::new(
+            "migrations/00000000000001_a/up.sql",
+            "CREATE TABLE t (id int, a text);\nCREATE TABLE gone (id int);\n\
+             GRANT SELECT (a) ON t TO reader;\nGRANT SELECT ON gone TO reader;\n\
+             ALTER TABLE t RENAME TO u;\nALTER TABLE u RENAME COLUMN a TO b;\nDROP TABLE gone;\n\
+             CREATE TABLE gone (id int);",
+        ),
+        down: Source::new(
+            "migrations/00000000000001_a/down.sql",
+            "DROP TABLE u;\nDROP TABLE gone;",
+        ),
+        dir_name: "00000000000001_a".into(),
+    }];
+    let mut diags = Vec::new();
+    let r = replay(&files, &mut diags);
+    assert!(diags.is_empty(), "{}", render_all(&diags, false));
+    let keys: Vec<String> = r
+        .migrated
+        .privileges
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(keys, vec!["u"]);
+    let acl = &r.migrated.privileges[&QualifiedName::public("u")];
+    assert_eq!(acl.columns.keys().collect::<Vec<_>>(), vec!["b"]);
+}
+
+#[test]
+fn what_the_model_does_not_carry_is_refused_where_it_is_written() {
+    let unsupported = codes::UNSUPPORTED_FEATURE.id;
+    refused(
+        "GRANT EXECUTE ON FUNCTION f() TO x;",
+        unsupported,
+        (1, 7),
+        &["privilege"],
+    );
+    refused(
+        "GRANT USAGE ON TYPE mood TO x;",
+        unsupported,
+        (1, 16),
+        &["types"],
+    );
+    refused(
+        "GRANT admin TO bob;",
+        unsupported,
+        (1, 7),
+        &["role membership"],
+    );
+    refused(
+        &format!("{TABLE}GRANT SELECT ON t TO CURRENT_USER;"),
+        unsupported,
+        (2, 22),
+        &["name the role"],
+    );
+    refused(
+        &format!("{TABLE}GRANT SELECT ON t TO x GRANTED BY y;"),
+        unsupported,
+        (2, 24),
+        &["GRANTED BY"],
+    );
+    refused(
+        &format!("{TABLE}REVOKE SELECT ON t FROM x CASCADE;"),
+        unsupported,
+        (2, 27),
+        &["CASCADE"],
+    );
+    refused(
+        "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);\nGRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO x;",
+        unsupported,
+        (2, 41),
+        &["identity column `t.id`", "ON SEQUENCE"],
+    );
+    refused(
+        &format!("{TABLE}ALTER TABLE t OWNER TO admin;\nREVOKE SELECT ON t FROM admin;"),
+        unsupported,
+        (3, 25),
+        &["owner `admin`"],
+    );
+}
+
+#[test]
+fn grants_on_what_is_not_there_or_does_not_take_them_are_errors() {
+    let syntax = codes::SYNTAX.id;
+    let unknown = codes::UNKNOWN_OBJECT.id;
+    refused(
+        "GRANT SELECT ON nope TO x;",
+        unknown,
+        (1, 17),
+        &["table `nope`"],
+    );
+    refused(
+        "GRANT USAGE ON SCHEMA app TO x;",
+        unknown,
+        (1, 23),
+        &["schema `app`"],
+    );
+    refused(
+        &format!("{TABLE}GRANT SELECT (zz) ON t TO x;"),
+        unknown,
+        (2, 15),
+        &["column `zz`"],
+    );
+    refused(
+        &format!("{TABLE}GRANT USAGE ON t TO x;"),
+        syntax,
+        (2, 7),
+        &["`USAGE` does not apply to a table", "`SELECT`"],
+    );
+    refused(
+        &format!("{TABLE}GRANT DELETE (a) ON t TO x;"),
+        syntax,
+        (2, 7),
+        &["does not apply to a column"],
+    );
+    refused("GRANT SELECT ON t;", syntax, (1, 18), &["expected TO"]);
+}
+
+#[test]
+fn ignore_privileges_checks_the_statements_and_keeps_nothing() {
+    let s = schema(&format!(
+        "-- schema: ignore(privileges)\n{TABLE}GRANT SELECT ON t TO reader;\nALTER TABLE t OWNER TO admin;"
+    ));
+    assert!(s.privileges_ignored);
+    assert!(s.privileges.is_empty());
+    // Still checked: a grant on a table that is not there is an error.
+    refused(
+        "-- schema: ignore(grants)\nGRANT SELECT ON nope TO x;",
+        codes::UNKNOWN_OBJECT.id,
+        (2, 17),
+        &["nope"],
+    );
+    // A setting of the whole project: not in a migration.
+    let files = [MigrationFiles {
+        version: 1,
+        version_text: "00000000000001".into(),
+        slug: "a".into(),
+        up: Source::new(
+            "migrations/00000000000001_a/up.sql",
+            "-- schema: ignore(privileges)\nCREATE TABLE t (id int);",
+        ),
+        down: Source::new("migrations/00000000000001_a/down.sql", "DROP TABLE t;"),
+        dir_name: "00000000000001_a".into(),
+    }];
+    let mut diags = Vec::new();
+    replay(&files, &mut diags);
+    let shown = render_all(&diags, false);
+    assert!(shown.contains("schema.sql"), "{shown}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code.id == codes::NOT_ALLOWED_HERE.id),
+        "{shown}"
+    );
+}
