@@ -197,6 +197,13 @@ fn difference(declared: &Schema, live: &Schema) -> String {
             );
         }
     }
+    if declared.default_privileges != live.default_privileges {
+        let _ = writeln!(
+            out,
+            "default privileges differ\ndeclared: {:#?}\nlive: {:#?}",
+            declared.default_privileges, live.default_privileges
+        );
+    }
     out
 }
 

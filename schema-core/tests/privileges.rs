@@ -157,8 +157,8 @@ fn what_the_model_does_not_carry_is_refused_where_it_is_written() {
     refused(
         "GRANT EXECUTE ON FUNCTION f() TO x;",
         unsupported,
-        (1, 7),
-        &["privilege"],
+        (1, 18),
+        &["functions"],
     );
     refused(
         "GRANT USAGE ON TYPE mood TO x;",
@@ -276,5 +276,99 @@ fn ignore_privileges_checks_the_statements_and_keeps_nothing() {
             .iter()
             .any(|d| d.code.id == codes::NOT_ALLOWED_HERE.id),
         "{shown}"
+    );
+}
+
+#[test]
+fn default_privileges_reach_what_is_created_after_them() {
+    use schema_core::model::privileges::DefaultObjects;
+    let s = schema(
+        "CREATE SCHEMA app;\nCREATE TABLE app.before (id int);\n\
+         ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO reader;\n\
+         ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO writer;\n\
+         ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON ROUTINES FROM PUBLIC;\n\
+         ALTER DEFAULT PRIVILEGES FOR USER admin GRANT ALL ON TABLES TO writer;\n\
+         CREATE TABLE app.after (id serial);\nCREATE TABLE elsewhere (id int);",
+    );
+    let after = s.acl(AclKind::Table, &QualifiedName::new("app", "after"));
+    assert_eq!(
+        after.items,
+        [item("reader", Privilege::Select, false)]
+            .into_iter()
+            .collect()
+    );
+    // Made before the default privileges, or outside their schema: nothing.
+    assert!(
+        s.privileges
+            .get(&QualifiedName::new("app", "before"))
+            .is_none()
+    );
+    assert!(
+        s.privileges
+            .get(&QualifiedName::public("elsewhere"))
+            .is_none()
+    );
+    // The serial's sequence is created too.
+    let seq = s.acl(
+        AclKind::Sequence,
+        &QualifiedName::new("app", "after_id_seq"),
+    );
+    assert_eq!(
+        seq.items,
+        [item("writer", Privilege::Usage, false)]
+            .into_iter()
+            .collect()
+    );
+    // EXECUTE for PUBLIC is the built-in default: revoking it is an entry.
+    let functions = s.default_acl(None, None, DefaultObjects::Functions);
+    assert!(functions.items.is_empty());
+    assert_eq!(s.default_privileges.len(), 4);
+    // Another role's defaults do not reach what the migrations create.
+    assert_eq!(
+        s.default_acl(Some("admin"), None, DefaultObjects::Tables)
+            .items
+            .len(),
+        7
+    );
+}
+
+#[test]
+fn default_privileges_refuse_what_postgres_refuses() {
+    let syntax = codes::SYNTAX.id;
+    refused(
+        "CREATE SCHEMA app;\nALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE ON SCHEMAS TO x;",
+        syntax,
+        (2, 36),
+        &["`IN SCHEMA` cannot be used with `ON SCHEMAS`"],
+    );
+    refused(
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA nope GRANT SELECT ON TABLES TO x;",
+        codes::UNKNOWN_OBJECT.id,
+        (1, 36),
+        &["schema `nope`"],
+    );
+    refused(
+        "ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON TABLES TO x;",
+        syntax,
+        (1, 32),
+        &["`EXECUTE` does not apply to tables"],
+    );
+    refused(
+        "ALTER DEFAULT PRIVILEGES GRANT SELECT (a) ON TABLES TO x;",
+        syntax,
+        (1, 40),
+        &["no column list"],
+    );
+    refused(
+        "ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO x;",
+        codes::UNSUPPORTED_FEATURE.id,
+        (1, 35),
+        &["name the role"],
+    );
+    refused(
+        "ALTER DEFAULT PRIVILEGES GRANT SELECT ON VIEWS TO x;",
+        syntax,
+        (1, 42),
+        &["TABLES, SEQUENCES"],
     );
 }

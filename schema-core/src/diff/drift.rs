@@ -503,6 +503,11 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 .help("add a migration with the `GRANT`, `REVOKE` or `OWNER TO` that does it, or fix schema.sql")
                 .maybe_at(origin.as_ref())
             }
+            Change::DefaultPrivileges { .. } => Diagnostic::error(
+                codes::DRIFT,
+                format!("the default privileges differ between schema.sql and the migrations: schema.sql would {change}"),
+            )
+            .help("add a migration with the `ALTER DEFAULT PRIVILEGES` that does it, or fix schema.sql"),
             Change::SetTableFlags { table, from, to } => {
                 let origin = declared.tables.get(table).map(|t| t.origin.clone());
                 Diagnostic::error(

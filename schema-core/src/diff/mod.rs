@@ -366,6 +366,25 @@ pub enum Change {
         /// `REVOKE GRANT OPTION FOR`: the privileges stay, the option goes.
         option_only: bool,
     },
+    /// `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT | REVOKE ...`.
+    DefaultPrivileges {
+        /// `FOR ROLE`; `None` for the role that runs the migrations.
+        role: Option<String>,
+        /// `IN SCHEMA`.
+        schema: Option<String>,
+        /// `ON TABLES`, ...
+        objects: crate::model::privileges::DefaultObjects,
+        /// The role (or `PUBLIC`).
+        grantee: String,
+        /// The privileges.
+        privileges: Vec<crate::model::privileges::Privilege>,
+        /// `REVOKE` rather than `GRANT`.
+        revoke: bool,
+        /// `REVOKE GRANT OPTION FOR`.
+        option_only: bool,
+        /// `WITH GRANT OPTION`.
+        grantable: bool,
+    },
     /// `ALTER kind object OWNER TO role` (`None`: the role that runs the
     /// migrations, `CURRENT_USER`).
     SetOwner {
@@ -729,6 +748,13 @@ impl fmt::Display for Change {
                 kind.keyword().to_ascii_lowercase(),
                 privilege_object(*kind, object),
             ),
+            Change::DefaultPrivileges { .. } => {
+                write!(
+                    f,
+                    "default privileges: {}",
+                    crate::render::default_privileges_sql(self)
+                )
+            }
             Change::SetOwner {
                 kind, object, to, ..
             } => write!(
@@ -1850,6 +1876,9 @@ fn phase(c: &Change) -> u16 {
         | Change::SetTableOptions { .. }
         | Change::SetIndexOptions { .. } => 190,
         Change::SetOwner { .. } | Change::Revoke { .. } | Change::Grant { .. } => 198,
+        // After everything is created, so that each new object's grants
+        // are the ones written for it (see `privileges::privilege_changes`).
+        Change::DefaultPrivileges { .. } => 199,
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
     }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, Renames};
-use crate::model::privileges::{Acl, AclItem, AclKind, Privilege};
+use crate::model::privileges::{Acl, AclItem, AclKind, DefaultObjects, Privilege};
 use crate::model::{QualifiedName, Schema};
 
 /// The grants and revokes from `from`'s ACLs to `to`'s, for the objects `to`
@@ -17,13 +17,14 @@ pub(super) fn privilege_changes(
     renames: &Renames,
     changes: &[Change],
 ) -> Vec<Change> {
-    if (from.privileges.is_empty() && to.privileges.is_empty())
-        || from.privileges_ignored
-        || to.privileges_ignored
-    {
+    if from.privileges_ignored || to.privileges_ignored {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out = default_privilege_changes(from, to);
+    if from.privileges.is_empty() && to.privileges.is_empty() && from.default_privileges.is_empty()
+    {
+        return out;
+    }
     let names: BTreeSet<&QualifiedName> =
         from.privileges.keys().chain(to.privileges.keys()).collect();
     // Names in `to`: the ACLs of `from` under the names `to` gives them.
@@ -31,6 +32,19 @@ pub(super) fn privilege_changes(
     for name in &names {
         if let Some(acl) = to.privileges.get(name) {
             targets.insert((*name).clone(), (acl.kind, Some(acl)));
+        }
+    }
+    // A new object gets the default privileges even where `to` holds no
+    // entry for it.
+    if !from.default_privileges.is_empty() {
+        let tables = to.tables.keys().map(|n| (AclKind::Table, n.clone()));
+        let sequences = to.sequences.keys().map(|n| (AclKind::Sequence, n.clone()));
+        let schemas = to.namespaces.keys().map(|n| (AclKind::Schema, n.clone()));
+        for (kind, name) in tables.chain(sequences).chain(schemas) {
+            let old = name_in_from(kind, &name, renames, changes);
+            if created(changes, kind, &name) || !exists(from, kind, &old) {
+                targets.entry(name).or_insert((kind, None));
+            }
         }
     }
     for name in names {
@@ -49,10 +63,20 @@ pub(super) fn privilege_changes(
         let wanted = wanted
             .cloned()
             .unwrap_or_else(|| Acl::default_for(kind, &name));
-        let had = if created(changes, kind, &name) {
-            Acl::default_for(kind, &name)
+        let old = name_in_from(kind, &name, renames, changes);
+        let had = if created(changes, kind, &name) || !exists(from, kind, &old) {
+            // What PostgreSQL gives a new object: the default privileges in
+            // force when it is created, `from`'s (the changes alter them
+            // last, so that each object's grants are written as declared).
+            let mut acl = Acl::default_for(kind, &name);
+            let in_schema = if kind == AclKind::Schema {
+                &name.name
+            } else {
+                &name.schema
+            };
+            acl.items = from.creation_items(objects_of(kind), in_schema);
+            acl
         } else {
-            let old = name_in_from(kind, &name, renames, changes);
             let mut acl = from.acl(kind, &old);
             // Columns under their names in `to`.
             if kind == AclKind::Table {
@@ -114,6 +138,80 @@ pub(super) fn privilege_changes(
             });
         }
         out.extend(grants);
+    }
+    out
+}
+
+/// The default privileges objects of `kind` get.
+fn objects_of(kind: AclKind) -> DefaultObjects {
+    match kind {
+        AclKind::Table => DefaultObjects::Tables,
+        AclKind::Sequence => DefaultObjects::Sequences,
+        AclKind::Schema => DefaultObjects::Schemas,
+    }
+}
+
+/// The `ALTER DEFAULT PRIVILEGES` from `from`'s entries to `to`'s (an entry
+/// in a schema `to` drops goes with it).
+fn default_privilege_changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    let keys: BTreeSet<&QualifiedName> = from
+        .default_privileges
+        .keys()
+        .chain(to.default_privileges.keys())
+        .collect();
+    let mut out = Vec::new();
+    for key in keys {
+        let Some(d) = to
+            .default_privileges
+            .get(key)
+            .or_else(|| from.default_privileges.get(key))
+        else {
+            continue;
+        };
+        let (role, schema, objects) = (d.role.as_deref(), d.schema.as_deref(), d.objects);
+        if schema.is_some_and(|s| !to.used_namespaces().contains(s)) {
+            continue;
+        }
+        let had = from.default_acl(role, schema, objects).items;
+        let wanted = to.default_acl(role, schema, objects).items;
+        let mut revokes = Vec::new();
+        let mut grants = Vec::new();
+        push_item_changes(
+            &mut revokes,
+            &mut grants,
+            AclKind::Table,
+            key,
+            None,
+            &had,
+            &wanted,
+        );
+        for c in revokes.into_iter().chain(grants) {
+            let (grantee, privileges, revoke, option_only, grantable) = match c {
+                Change::Revoke {
+                    grantee,
+                    privileges,
+                    option_only,
+                    ..
+                } => (grantee, privileges, true, option_only, false),
+                Change::Grant {
+                    grantee,
+                    privileges,
+                    grantable,
+                    ..
+                } => (grantee, privileges, false, false, grantable),
+                _ => continue,
+            };
+            out.push(Change::DefaultPrivileges {
+                role: d.role.clone(),
+                schema: d.schema.clone(),
+                objects,
+                grantee,
+                privileges,
+                revoke,
+                option_only,
+                grantable,
+            });
+        }
     }
     out
 }

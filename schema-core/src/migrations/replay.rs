@@ -300,6 +300,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut before.privileges,
     );
     pick(
+        &now.default_privileges,
+        &up.default_privileges,
+        &down.default_privileges,
+        &mut undone.default_privileges,
+        &mut before.default_privileges,
+    );
+    pick(
         &now.extensions,
         &up.extensions,
         &down.extensions,

@@ -102,6 +102,8 @@ pub struct Schema {
     /// Grants and owners of tables, sequences and schemas, where they differ
     /// from a new object's (see [`privileges`]).
     pub privileges: ObjectMap<privileges::Acl>,
+    /// `ALTER DEFAULT PRIVILEGES` entries (keyed by [`privileges::DefaultAcl::key`]).
+    pub default_privileges: ObjectMap<privileges::DefaultAcl>,
     /// `-- schema: ignore(privileges)`: `GRANT`, `REVOKE` and `OWNER TO` are
     /// checked but leave nothing in [`Schema::privileges`].
     pub privileges_ignored: bool,
@@ -123,6 +125,7 @@ impl Schema {
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
             && self.privileges.is_empty()
+            && self.default_privileges.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -172,6 +175,7 @@ impl Schema {
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
         self.privileges.begin_journal();
+        self.default_privileges.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -185,6 +189,7 @@ impl Schema {
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
             privileges: self.privileges.take_journal(),
+            default_privileges: self.default_privileges.take_journal(),
         }
     }
 
@@ -198,6 +203,8 @@ impl Schema {
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
         self.privileges.roll_back(journal.privileges);
+        self.default_privileges
+            .roll_back(journal.default_privileges);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -432,7 +439,8 @@ holds_nothing!(
     Namespace,
     Extension,
     CompositeType,
-    privileges::Acl
+    privileges::Acl,
+    privileges::DefaultAcl
 );
 
 impl Indexed for Domain {
@@ -478,6 +486,8 @@ pub(crate) struct SchemaJournal {
     pub extensions: Journal<Extension>,
     /// Grants and owners.
     pub privileges: Journal<privileges::Acl>,
+    /// Default privileges.
+    pub default_privileges: Journal<privileges::DefaultAcl>,
 }
 
 /// A table.

@@ -87,6 +87,8 @@ pub enum Privilege {
     Usage,
     /// `CREATE`.
     Create,
+    /// `EXECUTE` (functions and procedures: default privileges only, so far).
+    Execute,
 }
 
 impl Privilege {
@@ -101,6 +103,7 @@ impl Privilege {
         Privilege::Trigger,
         Privilege::Usage,
         Privilege::Create,
+        Privilege::Execute,
     ];
 
     /// Its keyword (also what `aclexplode` reports).
@@ -115,6 +118,7 @@ impl Privilege {
             Privilege::Trigger => "TRIGGER",
             Privilege::Usage => "USAGE",
             Privilege::Create => "CREATE",
+            Privilege::Execute => "EXECUTE",
         }
     }
 
@@ -201,25 +205,7 @@ impl Acl {
         privilege: Privilege,
         grantable: bool,
     ) {
-        let items = self.items_mut(column);
-        let with = AclItem {
-            grantee: grantee.to_string(),
-            privilege,
-            grantable: true,
-        };
-        if items.contains(&with) {
-            return;
-        }
-        let without = AclItem {
-            grantable: false,
-            ..with.clone()
-        };
-        if grantable {
-            items.remove(&without);
-            items.insert(with);
-        } else {
-            items.insert(without);
-        }
+        grant_in(self.items_mut(column), grantee, privilege, grantable);
     }
 
     /// Takes `privilege` from `grantee` (on `column` when given); with
@@ -231,24 +217,7 @@ impl Acl {
         privilege: Privilege,
         option_only: bool,
     ) {
-        let items = self.items_mut(column);
-        let with = AclItem {
-            grantee: grantee.to_string(),
-            privilege,
-            grantable: true,
-        };
-        let without = AclItem {
-            grantable: false,
-            ..with.clone()
-        };
-        if option_only {
-            if items.remove(&with) {
-                items.insert(without);
-            }
-        } else {
-            items.remove(&with);
-            items.remove(&without);
-        }
+        revoke_in(self.items_mut(column), grantee, privilege, option_only);
         if let Some(c) = column {
             if self.columns.get(c).is_some_and(BTreeSet::is_empty) {
                 self.columns.remove(c);
@@ -264,7 +233,229 @@ impl Acl {
     }
 }
 
+/// [`Acl::grant`] on a list of entries.
+pub fn grant_in(
+    items: &mut BTreeSet<AclItem>,
+    grantee: &str,
+    privilege: Privilege,
+    grantable: bool,
+) {
+    let with = AclItem {
+        grantee: grantee.to_string(),
+        privilege,
+        grantable: true,
+    };
+    if items.contains(&with) {
+        return;
+    }
+    let without = AclItem {
+        grantable: false,
+        ..with.clone()
+    };
+    if grantable {
+        items.remove(&without);
+        items.insert(with);
+    } else {
+        items.insert(without);
+    }
+}
+
+/// [`Acl::revoke`] on a list of entries.
+pub fn revoke_in(
+    items: &mut BTreeSet<AclItem>,
+    grantee: &str,
+    privilege: Privilege,
+    option_only: bool,
+) {
+    let with = AclItem {
+        grantee: grantee.to_string(),
+        privilege,
+        grantable: true,
+    };
+    let without = AclItem {
+        grantable: false,
+        ..with.clone()
+    };
+    if option_only {
+        if items.remove(&with) {
+            items.insert(without);
+        }
+    } else {
+        items.remove(&with);
+        items.remove(&without);
+    }
+}
+
+/// The objects `ALTER DEFAULT PRIVILEGES` is about (`pg_default_acl.defaclobjtype`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DefaultObjects {
+    /// `TABLES` (views too).
+    Tables,
+    /// `SEQUENCES`.
+    Sequences,
+    /// `FUNCTIONS` and `ROUTINES` (procedures too: PostgreSQL keeps one entry).
+    Functions,
+    /// `TYPES` (domains too).
+    Types,
+    /// `SCHEMAS`.
+    Schemas,
+}
+
+impl DefaultObjects {
+    /// The word after `ON`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DefaultObjects::Tables => "TABLES",
+            DefaultObjects::Sequences => "SEQUENCES",
+            DefaultObjects::Functions => "FUNCTIONS",
+            DefaultObjects::Types => "TYPES",
+            DefaultObjects::Schemas => "SCHEMAS",
+        }
+    }
+
+    /// The privileges such objects take (what `ALL` grants).
+    pub fn all(self) -> &'static [Privilege] {
+        match self {
+            DefaultObjects::Tables => AclKind::Table.all(),
+            DefaultObjects::Sequences => AclKind::Sequence.all(),
+            DefaultObjects::Functions => &[Privilege::Execute],
+            DefaultObjects::Types => &[Privilege::Usage],
+            DefaultObjects::Schemas => AclKind::Schema.all(),
+        }
+    }
+
+    /// `pg_default_acl.defaclobjtype`.
+    pub fn code(self) -> char {
+        match self {
+            DefaultObjects::Tables => 'r',
+            DefaultObjects::Sequences => 'S',
+            DefaultObjects::Functions => 'f',
+            DefaultObjects::Types => 'T',
+            DefaultObjects::Schemas => 'n',
+        }
+    }
+
+    /// The objects a `defaclobjtype` code names.
+    pub fn from_code(code: &str) -> Option<DefaultObjects> {
+        [
+            DefaultObjects::Tables,
+            DefaultObjects::Sequences,
+            DefaultObjects::Functions,
+            DefaultObjects::Types,
+            DefaultObjects::Schemas,
+        ]
+        .into_iter()
+        .find(|o| o.code().to_string() == code)
+    }
+
+    /// What new objects of this kind get when no default privileges were
+    /// set (beyond their owner's rights): `EXECUTE` on functions and `USAGE`
+    /// on types for every role.
+    pub fn builtin(self) -> BTreeSet<AclItem> {
+        let privilege = match self {
+            DefaultObjects::Functions => Privilege::Execute,
+            DefaultObjects::Types => Privilege::Usage,
+            _ => return BTreeSet::new(),
+        };
+        [AclItem {
+            grantee: PUBLIC.to_string(),
+            privilege,
+            grantable: false,
+        }]
+        .into_iter()
+        .collect()
+    }
+
+    /// The kind of ACL the objects have, for those the model holds ACLs of.
+    pub fn acl_kind(self) -> Option<AclKind> {
+        match self {
+            DefaultObjects::Tables => Some(AclKind::Table),
+            DefaultObjects::Sequences => Some(AclKind::Sequence),
+            DefaultObjects::Schemas => Some(AclKind::Schema),
+            DefaultObjects::Functions | DefaultObjects::Types => None,
+        }
+    }
+}
+
+/// One entry of `ALTER DEFAULT PRIVILEGES`: what objects `role` creates (in
+/// `schema`, or anywhere) get beyond their owner's rights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultAcl {
+    /// `FOR ROLE`; `None` for the role that runs the migrations.
+    pub role: Option<String>,
+    /// `IN SCHEMA`; `None` for every schema.
+    pub schema: Option<String>,
+    /// What kind of objects.
+    pub objects: DefaultObjects,
+    /// The entries: for every schema, all of them (the built-in ones
+    /// included); in one schema, those added to the others.
+    pub items: BTreeSet<AclItem>,
+}
+
+impl DefaultAcl {
+    /// The key of an entry in [`super::Schema::default_privileges`].
+    pub fn key(role: Option<&str>, schema: Option<&str>, objects: DefaultObjects) -> QualifiedName {
+        // `\0` cannot be part of a PostgreSQL name.
+        QualifiedName::new(
+            format!("{}\0{}", role.unwrap_or(""), schema.unwrap_or("")),
+            objects.keyword(),
+        )
+    }
+
+    /// What an entry holds when none was set.
+    pub fn base(schema: Option<&str>, objects: DefaultObjects) -> BTreeSet<AclItem> {
+        if schema.is_some() {
+            BTreeSet::new()
+        } else {
+            objects.builtin()
+        }
+    }
+}
+
 impl super::Schema {
+    /// The default privileges entry for (`role`, `schema`, `objects`): the
+    /// model's, or what it holds when none was set.
+    pub fn default_acl(
+        &self,
+        role: Option<&str>,
+        schema: Option<&str>,
+        objects: DefaultObjects,
+    ) -> DefaultAcl {
+        self.default_privileges
+            .get(&DefaultAcl::key(role, schema, objects))
+            .cloned()
+            .unwrap_or_else(|| DefaultAcl {
+                role: role.map(str::to_string),
+                schema: schema.map(str::to_string),
+                objects,
+                items: DefaultAcl::base(schema, objects),
+            })
+    }
+
+    /// Stores `d`, or removes the entry when it holds what none would.
+    pub fn set_default_acl(&mut self, d: DefaultAcl) {
+        let key = DefaultAcl::key(d.role.as_deref(), d.schema.as_deref(), d.objects);
+        if d.items == DefaultAcl::base(d.schema.as_deref(), d.objects) {
+            self.default_privileges.remove(&key);
+        } else {
+            self.default_privileges.insert(key, d);
+        }
+    }
+
+    /// What a new object of `objects` in `schema` gets from the default
+    /// privileges of the role that runs the migrations (beyond its owner's
+    /// rights).
+    pub fn creation_items(&self, objects: DefaultObjects, schema: &str) -> BTreeSet<AclItem> {
+        if self.default_privileges.is_empty() {
+            return DefaultAcl::base(None, objects);
+        }
+        let mut items = self.default_acl(None, None, objects).items;
+        if objects != DefaultObjects::Schemas {
+            items.extend(self.default_acl(None, Some(schema), objects).items);
+        }
+        items
+    }
+
     /// The ACL of `name` as the model holds it: its entry, or what a new
     /// object of `kind` has.
     pub fn acl(&self, kind: AclKind, name: &QualifiedName) -> Acl {
@@ -290,6 +481,7 @@ impl super::Schema {
     #[must_use]
     pub fn ignoring_privileges(mut self) -> Self {
         self.privileges = super::ObjectMap::default();
+        self.default_privileges = super::ObjectMap::default();
         self.privileges_ignored = true;
         self
     }

@@ -142,6 +142,8 @@ pub enum ParsedStatement {
     },
     /// `GRANT` or `REVOKE` of privileges (read by hand, see [`privileges`]).
     Grant(Box<privileges::GrantStatement>),
+    /// `ALTER DEFAULT PRIVILEGES` (read by hand, see [`privileges`]).
+    DefaultPrivileges(Box<privileges::DefaultPrivilegesStatement>),
     /// `CREATE DOMAIN` (read by hand: sqlparser reads no `NOT NULL` there).
     CreateDomain(Box<domains::CreateDomain>),
     /// `ALTER DOMAIN` (read by hand: sqlparser has no AST for it).
@@ -1143,12 +1145,19 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
             continue;
         }
-        if kind.starts_with("GRANT") || kind.starts_with("REVOKE") {
-            match privileges::parse_grant(&mut parser) {
-                Ok(g) => {
+        let defaults = kind.starts_with("ALTER DEFAULT PRIVILEGES");
+        if kind.starts_with("GRANT") || kind.starts_with("REVOKE") || defaults {
+            let read = if defaults {
+                privileges::parse_alter_default_privileges(&mut parser)
+                    .map(|d| ParsedStatement::DefaultPrivileges(Box::new(d)))
+            } else {
+                privileges::parse_grant(&mut parser).map(|g| ParsedStatement::Grant(Box::new(g)))
+            };
+            match read {
+                Ok(statement) => {
                     let end_line = line_col(&parser.peek_token()).0.max(line);
                     file.statements.push(LocatedStatement {
-                        statement: ParsedStatement::Grant(Box::new(g)),
+                        statement,
                         origin,
                         end_line,
                         text: lines

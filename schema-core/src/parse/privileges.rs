@@ -1,5 +1,5 @@
 //! `GRANT` and `REVOKE` of privileges on tables, columns, sequences and
-//! schemas, read by hand on sqlparser's parser (its AST has no per-privilege
+//! schemas, and `ALTER DEFAULT PRIVILEGES`, read by hand on sqlparser's parser (its AST has no per-privilege
 //! column lists, no `REVOKE GRANT OPTION FOR` and no `ON ALL ... IN SCHEMA`
 //! for every kind). What each does to the model is in `apply/privileges.rs`.
 
@@ -9,7 +9,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token};
 
 use super::alter_sequence::ReadError;
-use crate::model::privileges::{AclKind, Privilege};
+use crate::model::privileges::{AclKind, DefaultObjects, Privilege};
 
 /// `GRANT ... ON ... TO ...` or `REVOKE ... ON ... FROM ...`.
 #[derive(Debug, Clone)]
@@ -50,6 +50,8 @@ pub enum GrantObjects {
         /// Their names, each where it is written.
         names: Vec<(ObjectName, Location)>,
     },
+    /// `TABLES`, `SEQUENCES`, ... after `ON` in `ALTER DEFAULT PRIVILEGES`.
+    Defaults(DefaultObjects, Location),
     /// `ALL TABLES IN SCHEMA s, ...` and `ALL SEQUENCES IN SCHEMA s, ...`.
     AllInSchema {
         /// Tables or sequences.
@@ -111,8 +113,75 @@ fn word(parser: &mut Parser<'_>, word: &str) -> bool {
     }
 }
 
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE r, ...] [IN SCHEMA s, ...] GRANT | REVOKE ...`.
+#[derive(Debug, Clone)]
+pub struct DefaultPrivilegesStatement {
+    /// `FOR ROLE` (or `FOR USER`): the roles whose new objects it is about.
+    pub for_roles: Vec<Ident>,
+    /// `IN SCHEMA`: the schemas, each where it is written.
+    pub in_schemas: Vec<(Ident, Location)>,
+    /// The abbreviated `GRANT` or `REVOKE` (its objects are
+    /// [`GrantObjects::Defaults`]).
+    pub grant: GrantStatement,
+}
+
+/// Reads a whole `ALTER DEFAULT PRIVILEGES` (the parser is at `ALTER`).
+pub(super) fn parse_alter_default_privileges(
+    parser: &mut Parser<'_>,
+) -> Result<DefaultPrivilegesStatement, ReadError> {
+    if !parser.parse_keywords(&[Keyword::ALTER, Keyword::DEFAULT, Keyword::PRIVILEGES]) {
+        return Err(syntax(parser, "ALTER DEFAULT PRIVILEGES"));
+    }
+    let mut for_roles = Vec::new();
+    let mut in_schemas = Vec::new();
+    loop {
+        if parser.parse_keyword(Keyword::FOR) {
+            if !(parser.parse_keyword(Keyword::ROLE) || parser.parse_keyword(Keyword::USER)) {
+                return Err(syntax(parser, "ROLE"));
+            }
+            loop {
+                let l = at(parser);
+                if matches!(&parser.peek_token().token, Token::Word(w) if w.quote_style.is_none()
+                    && matches!(w.keyword, Keyword::CURRENT_USER | Keyword::SESSION_USER | Keyword::CURRENT_ROLE | Keyword::PUBLIC))
+                {
+                    return Err(refused(
+                        "a role that is not named after FOR ROLE (name the role)",
+                        l,
+                    ));
+                }
+                for_roles.push(ident(parser, "a role name")?);
+                if !parser.consume_token(&Token::Comma) {
+                    break;
+                }
+            }
+        } else if parser.parse_keywords(&[Keyword::IN, Keyword::SCHEMA]) {
+            loop {
+                let l = at(parser);
+                in_schemas.push((ident(parser, "a schema name")?, l));
+                if !parser.consume_token(&Token::Comma) {
+                    break;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let grant = grant_or_revoke(parser, true)?;
+    Ok(DefaultPrivilegesStatement {
+        for_roles,
+        in_schemas,
+        grant,
+    })
+}
+
 /// Reads a whole `GRANT` or `REVOKE` statement (the parser is at its first word).
 pub(super) fn parse_grant(parser: &mut Parser<'_>) -> Result<GrantStatement, ReadError> {
+    grant_or_revoke(parser, false)
+}
+
+/// `GRANT ... ON ... TO ...` or `REVOKE ...`; with `defaults`, as
+/// `ALTER DEFAULT PRIVILEGES` abbreviates them (`ON TABLES`, ...).
+fn grant_or_revoke(parser: &mut Parser<'_>, defaults: bool) -> Result<GrantStatement, ReadError> {
     let revoke = if parser.parse_keyword(Keyword::REVOKE) {
         true
     } else if parser.parse_keyword(Keyword::GRANT) {
@@ -128,7 +197,11 @@ pub(super) fn parse_grant(parser: &mut Parser<'_>) -> Result<GrantStatement, Rea
         let l = privileges.first().map_or_else(|| at(parser), |p| p.at);
         return Err(refused("GRANT role TO role (role membership)", l));
     }
-    let objects = objects(parser)?;
+    let objects = if defaults {
+        default_objects(parser)?
+    } else {
+        objects(parser)?
+    };
     let to = if revoke { Keyword::FROM } else { Keyword::TO };
     if !parser.parse_keyword(to) {
         return Err(syntax(parser, if revoke { "FROM" } else { "TO" }));
@@ -206,17 +279,9 @@ fn privilege_list(parser: &mut Parser<'_>) -> Result<Vec<PrivilegeWords>, ReadEr
                     parser.next_token();
                     Some(p)
                 }
-                None if [
-                    "EXECUTE",
-                    "CONNECT",
-                    "TEMPORARY",
-                    "TEMP",
-                    "MAINTAIN",
-                    "SET",
-                    "ALTER",
-                ]
-                .iter()
-                .any(|k| w.value.eq_ignore_ascii_case(k)) =>
+                None if ["CONNECT", "TEMPORARY", "TEMP", "MAINTAIN", "SET", "ALTER"]
+                    .iter()
+                    .any(|k| w.value.eq_ignore_ascii_case(k)) =>
                 {
                     return Err(refused(
                         "this privilege (on functions, types, databases or parameters)",
@@ -269,6 +334,28 @@ fn out_or_role(mut out: Vec<PrivilegeWords>, l: Location) -> Vec<PrivilegeWords>
         },
     );
     out
+}
+
+/// What follows `ON` in `ALTER DEFAULT PRIVILEGES`.
+fn default_objects(parser: &mut Parser<'_>) -> Result<GrantObjects, ReadError> {
+    let l = at(parser);
+    let found = [
+        ("TABLES", DefaultObjects::Tables),
+        ("SEQUENCES", DefaultObjects::Sequences),
+        ("FUNCTIONS", DefaultObjects::Functions),
+        ("ROUTINES", DefaultObjects::Functions),
+        ("TYPES", DefaultObjects::Types),
+        ("SCHEMAS", DefaultObjects::Schemas),
+    ]
+    .into_iter()
+    .find(|(w, _)| word(parser, w));
+    match found {
+        Some((_, objects)) => Ok(GrantObjects::Defaults(objects, l)),
+        None => Err(syntax(
+            parser,
+            "TABLES, SEQUENCES, FUNCTIONS, ROUTINES, TYPES or SCHEMAS",
+        )),
+    }
 }
 
 /// What follows `ON`.

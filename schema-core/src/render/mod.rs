@@ -125,6 +125,59 @@ fn one(sql: String) -> Rendered {
     Ok(vec![Statement::new(sql)])
 }
 
+/// `ALTER DEFAULT PRIVILEGES ...;` for a [`Change::DefaultPrivileges`] (empty
+/// for any other change).
+pub(crate) fn default_privileges_sql(change: &Change) -> String {
+    let Change::DefaultPrivileges {
+        role,
+        schema,
+        objects,
+        grantee,
+        privileges,
+        revoke,
+        option_only,
+        grantable,
+    } = change
+    else {
+        return String::new();
+    };
+    let mut out = String::from("ALTER DEFAULT PRIVILEGES");
+    if let Some(r) = role {
+        out.push_str(&format!(" FOR ROLE {}", quote_ident(r)));
+    }
+    if let Some(s) = schema {
+        out.push_str(&format!(" IN SCHEMA {}", quote_ident(s)));
+    }
+    let list = privileges
+        .iter()
+        .map(|p| p.keyword())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let grantee = if grantee == crate::model::privileges::PUBLIC {
+        grantee.clone()
+    } else {
+        quote_ident(grantee)
+    };
+    if *revoke {
+        let option = if *option_only {
+            "GRANT OPTION FOR "
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            " REVOKE {option}{list} ON {} FROM {grantee};",
+            objects.keyword()
+        ));
+    } else {
+        let option = if *grantable { " WITH GRANT OPTION" } else { "" };
+        out.push_str(&format!(
+            " GRANT {list} ON {} TO {grantee}{option};",
+            objects.keyword()
+        ));
+    }
+    out
+}
+
 /// The SQL pieces every dialect needs, spelled as PostgreSQL spells them.
 pub trait Renderer {
     /// The dialect's name, for errors.
@@ -489,6 +542,7 @@ pub trait Renderer {
             Change::SetOwner {
                 kind, object, to, ..
             } => self.render_set_owner(cx, *kind, object, to.as_deref()),
+            Change::DefaultPrivileges { .. } => one(default_privileges_sql(cx.change)),
             Change::SetPartitionBound { table, from, to } => {
                 self.render_set_partition_bound(cx, table, from, to)
             }

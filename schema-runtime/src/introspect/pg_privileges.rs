@@ -7,7 +7,7 @@ use postgres::Transaction;
 use schema_core::Schema;
 use schema_core::model::QualifiedName;
 use schema_core::model::privileges::{
-    Acl, AclItem, AclKind, PUBLIC, PUBLIC_SCHEMA_OWNER, Privilege,
+    Acl, AclItem, AclKind, DefaultAcl, DefaultObjects, PUBLIC, PUBLIC_SCHEMA_OWNER, Privilege,
 };
 
 use super::postgres::query_error;
@@ -134,6 +134,73 @@ pub(crate) fn read_privileges(
     }
     for acl in acls.into_values() {
         schema.set_acl(acl);
+    }
+    read_default_privileges(tx, schemas, schema)
+}
+
+/// `pg_default_acl`: the entries for every schema and those in `schemas`,
+/// without the entries of the role they are for.
+fn read_default_privileges(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    schema: &mut Schema,
+) -> Result<()> {
+    let rows = tx
+        .query(
+            "SELECT CASE WHEN d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                         THEN NULL ELSE pg_get_userbyid(d.defaclrole)::text END,
+                    n.nspname::text, d.defaclobjtype::text,
+                    e.grantee = 0, CASE WHEN e.grantee = 0 THEN NULL ELSE pg_get_userbyid(e.grantee)::text END,
+                    e.privilege_type, e.is_grantable
+             FROM pg_default_acl d
+             LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+             LEFT JOIN LATERAL aclexplode(d.defaclacl) e ON e.grantee <> d.defaclrole
+             WHERE d.defaclnamespace = 0 OR n.nspname::text = ANY($1)
+             ORDER BY 1, 2, 3",
+            &[&schemas],
+        )
+        .map_err(query_error("default privileges"))?;
+    let mut entries: std::collections::BTreeMap<QualifiedName, DefaultAcl> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let role: Option<String> = row.get(0);
+        let in_schema: Option<String> = row.get(1);
+        let code: String = row.get(2);
+        let Some(objects) = DefaultObjects::from_code(&code) else {
+            return Err(IntrospectError::Query {
+                what: "default privileges".into(),
+                source: format!("objects of kind `{code}` are not modelled").into(),
+            });
+        };
+        let key = DefaultAcl::key(role.as_deref(), in_schema.as_deref(), objects);
+        let entry = entries.entry(key).or_insert_with(|| DefaultAcl {
+            role: role.clone(),
+            schema: in_schema.clone(),
+            objects,
+            items: std::collections::BTreeSet::new(),
+        });
+        let Some(privilege) = row.get::<_, Option<String>>(5) else {
+            continue;
+        };
+        let Some(privilege) = Privilege::from_keyword(&privilege) else {
+            return Err(IntrospectError::Query {
+                what: "default privileges".into(),
+                source: format!("privilege `{privilege}` is not modelled").into(),
+            });
+        };
+        let grantee = if row.get::<_, bool>(3) {
+            PUBLIC.to_string()
+        } else {
+            row.get::<_, Option<String>>(4).unwrap_or_default()
+        };
+        entry.items.insert(AclItem {
+            grantee,
+            privilege,
+            grantable: row.get(6),
+        });
+    }
+    for entry in entries.into_values() {
+        schema.set_default_acl(entry);
     }
     Ok(())
 }

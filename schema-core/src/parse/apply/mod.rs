@@ -375,7 +375,11 @@ impl<'a> Cx<'a> {
     }
 
     fn apply(&mut self) -> Res<()> {
+        let created = privileges::before_creation(self);
         let applied = self.apply_statement();
+        if let Some(before) = created {
+            privileges::after_creation(self.schema, &before);
+        }
         // What a statement dropped takes its grants with it, even when a
         // later check of the statement fails.
         privileges::prune(self.schema);
@@ -411,6 +415,7 @@ impl<'a> Cx<'a> {
                 return self.owner_to(kind, name, owner.clone());
             }
             ParsedStatement::Grant(g) => return self.grant(g),
+            ParsedStatement::DefaultPrivileges(d) => return self.default_privileges(d),
             ParsedStatement::AttachIndexPartition { index, partition } => {
                 return self.attach_index_partition(index, partition);
             }

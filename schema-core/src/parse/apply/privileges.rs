@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::model::names::fold_ident;
 use crate::model::privileges::{AclKind, COLUMN_PRIVILEGES, PUBLIC, Privilege};
 use crate::model::{QualifiedName, Schema};
-use crate::parse::privileges::{GrantObjects, GrantStatement, Grantee};
+use crate::parse::privileges::{DefaultPrivilegesStatement, GrantObjects, GrantStatement, Grantee};
 
 impl Cx<'_> {
     fn at_loc(&self, l: Location) -> Origin {
@@ -160,6 +160,14 @@ impl Cx<'_> {
                     out.push((found, q));
                 }
             }
+            GrantObjects::Defaults(_, at) => {
+                return Err(self
+                    .err(
+                        codes::SYNTAX,
+                        "`ON TABLES` and the like belong in `ALTER DEFAULT PRIVILEGES`",
+                    )
+                    .at(&self.at_loc(*at)));
+            }
             GrantObjects::AllInSchema { kind, schemas } => {
                 for (schema, at) in schemas {
                     let s = fold_ident(schema);
@@ -292,9 +300,203 @@ pub(super) fn owner_role(owner: &sqlparser::ast::Owner) -> Option<String> {
     }
 }
 
+/// The objects there were before a statement that may create some, when
+/// default privileges may give them grants.
+pub(super) struct BeforeCreation {
+    tables: std::collections::BTreeSet<QualifiedName>,
+    sequences: std::collections::BTreeSet<QualifiedName>,
+    namespaces: std::collections::BTreeSet<String>,
+}
+
+/// What exists before a `CREATE TABLE`, `CREATE SEQUENCE` or `CREATE SCHEMA`
+/// when default privileges are set (nothing to do otherwise).
+pub(super) fn before_creation(cx: &Cx<'_>) -> Option<BeforeCreation> {
+    use sqlparser::ast::Statement;
+    if cx.schema.default_privileges.is_empty() || cx.schema.privileges_ignored {
+        return None;
+    }
+    let crate::parse::ParsedStatement::Sql(s) = &cx.statement.statement else {
+        return None;
+    };
+    if !matches!(
+        s.as_ref(),
+        Statement::CreateTable(_)
+            | Statement::CreateSequence { .. }
+            | Statement::CreateSchema { .. }
+    ) {
+        return None;
+    }
+    Some(BeforeCreation {
+        tables: cx.schema.tables.keys().cloned().collect(),
+        sequences: cx.schema.sequences.keys().cloned().collect(),
+        namespaces: cx
+            .schema
+            .namespaces
+            .keys()
+            .map(|n| n.name.clone())
+            .collect(),
+    })
+}
+
+/// Gives each object created since `before` what the default privileges of
+/// the role that runs the migrations give it.
+pub(super) fn after_creation(schema: &mut Schema, before: &BeforeCreation) {
+    use crate::model::privileges::DefaultObjects;
+    let new_tables: Vec<QualifiedName> = schema
+        .tables
+        .keys()
+        .filter(|k| !before.tables.contains(*k))
+        .cloned()
+        .collect();
+    let new_sequences: Vec<QualifiedName> = schema
+        .sequences
+        .keys()
+        .filter(|k| !before.sequences.contains(*k))
+        .cloned()
+        .collect();
+    let new_namespaces: Vec<String> = schema
+        .namespaces
+        .keys()
+        .filter(|k| !before.namespaces.contains(&k.name))
+        .map(|k| k.name.clone())
+        .collect();
+    let give = |schema: &mut Schema,
+                kind: AclKind,
+                objects: DefaultObjects,
+                name: QualifiedName,
+                in_schema: &str| {
+        let mut acl = crate::model::privileges::Acl::default_for(kind, &name);
+        acl.items = schema.creation_items(objects, in_schema);
+        schema.set_acl(acl);
+    };
+    for t in new_tables {
+        let s = t.schema.clone();
+        give(schema, AclKind::Table, DefaultObjects::Tables, t, &s);
+    }
+    for q in new_sequences {
+        let s = q.schema.clone();
+        give(schema, AclKind::Sequence, DefaultObjects::Sequences, q, &s);
+    }
+    for n in new_namespaces {
+        let name = QualifiedName::global(n.clone());
+        give(schema, AclKind::Schema, DefaultObjects::Schemas, name, &n);
+    }
+}
+
+impl Cx<'_> {
+    /// Applies an `ALTER DEFAULT PRIVILEGES`.
+    pub(super) fn default_privileges(&mut self, d: &DefaultPrivilegesStatement) -> Res<()> {
+        use crate::model::privileges::{DefaultObjects, grant_in, revoke_in};
+        let g = &d.grant;
+        let GrantObjects::Defaults(objects, _) = &g.objects else {
+            return Err(self.err(
+                codes::SYNTAX,
+                "expected TABLES, SEQUENCES, FUNCTIONS, ROUTINES, TYPES or SCHEMAS",
+            ));
+        };
+        let objects = *objects;
+        if let (DefaultObjects::Schemas, Some((_, at))) = (objects, d.in_schemas.first()) {
+            return Err(Diagnostic::error(
+                codes::SYNTAX,
+                "`IN SCHEMA` cannot be used with `ON SCHEMAS`",
+            )
+            .at(&self.at_loc(*at))
+            .help(
+                "remove `IN SCHEMA ...`: default privileges on schemas are for the whole database",
+            ));
+        }
+        let mut schemas: Vec<Option<String>> = Vec::new();
+        for (s, at) in &d.in_schemas {
+            let name = fold_ident(s);
+            if !self.namespace_exists(&name) {
+                return Err(Diagnostic::error(
+                    codes::UNKNOWN_OBJECT,
+                    format!("schema `{name}` does not exist at this point"),
+                )
+                .at(&self.at_loc(*at))
+                .help("create the schema first (statements apply in order)"));
+            }
+            schemas.push(Some(name));
+        }
+        if schemas.is_empty() {
+            schemas.push(None);
+        }
+        let mut roles: Vec<Option<String>> =
+            d.for_roles.iter().map(|r| Some(fold_ident(r))).collect();
+        if roles.is_empty() {
+            roles.push(None);
+        }
+        let mut privileges = Vec::new();
+        for words in &g.privileges {
+            if let Some(c) = words.columns.first() {
+                return Err(self
+                    .err(codes::SYNTAX, "default privileges take no column list")
+                    .at(&self.at_ident(c)));
+            }
+            match words.privilege {
+                None => privileges.extend_from_slice(objects.all()),
+                Some(p) if objects.all().contains(&p) => privileges.push(p),
+                Some(p) => {
+                    let what = objects.keyword().to_ascii_lowercase();
+                    let takes: Vec<String> =
+                        objects.all().iter().map(|p| format!("`{p}`")).collect();
+                    return Err(Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("privilege `{p}` does not apply to {what}"),
+                    )
+                    .at(&self.at_loc(words.at))
+                    .help(format!("{what} take {}", takes.join(", "))));
+                }
+            }
+        }
+        if self.schema.privileges_ignored {
+            return Ok(());
+        }
+        for role in &roles {
+            for schema in &schemas {
+                let mut entry =
+                    self.schema
+                        .default_acl(role.as_deref(), schema.as_deref(), objects);
+                for (grantee, _) in &g.grantees {
+                    let grantee = match grantee {
+                        Grantee::Public => PUBLIC.to_string(),
+                        Grantee::Role(r) => fold_ident(r),
+                    };
+                    for &p in &privileges {
+                        if g.revoke {
+                            revoke_in(&mut entry.items, &grantee, p, g.option_only);
+                        } else {
+                            grant_in(&mut entry.items, &grantee, p, g.with_grant_option);
+                        }
+                    }
+                }
+                self.schema.set_default_acl(entry);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Drops the ACLs of objects that no longer exist, and the column entries
 /// of columns that no longer exist (PostgreSQL drops them with the object).
 pub(super) fn prune(schema: &mut Schema) {
+    // Default privileges in a schema go with the schema.
+    if !schema.default_privileges.is_empty() {
+        let gone: Vec<QualifiedName> = schema
+            .default_privileges
+            .iter()
+            .filter(|(_, d)| {
+                d.schema.as_deref().is_some_and(|s| {
+                    s != crate::model::DEFAULT_SCHEMA
+                        && !schema.namespaces.contains_key(&QualifiedName::global(s))
+                })
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in gone {
+            schema.default_privileges.remove(&k);
+        }
+    }
     if schema.privileges.is_empty() {
         return;
     }

@@ -608,7 +608,10 @@ impl Renderer for Sqlite {
             Change::CreateSchema(_) | Change::DropSchema(_) => {
                 Err("SQLite has no schemas".to_string())
             }
-            Change::Grant { .. } | Change::Revoke { .. } | Change::SetOwner { .. } => Err(
+            Change::Grant { .. }
+            | Change::Revoke { .. }
+            | Change::SetOwner { .. }
+            | Change::DefaultPrivileges { .. } => Err(
                 "SQLite has no roles, privileges or owners; write `-- schema: ignore(privileges)` in schema.sql if privileges are managed outside the migrations".to_string(),
             ),
             Change::CreateDomain(d)
