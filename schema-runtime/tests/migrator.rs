@@ -1674,3 +1674,35 @@ fn a_statement_postgresql_cannot_parse_is_named_and_rolled_back() {
     // The connection is usable: the next migrator call works.
     assert!(m.verify(db.driver()).unwrap().differences.is_empty());
 }
+
+/// Roles are not created by the tool: a grant to one the server does not
+/// have fails at `up`, in its migration, with PostgreSQL's message naming
+/// the role and the statement that names it; nothing of the migration stays.
+#[test]
+fn a_grant_to_a_role_the_server_lacks_names_the_role_at_up() {
+    let Some(server) = pg::server() else { return };
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "grants",
+        "CREATE TABLE reports (id integer PRIMARY KEY);\n\
+         GRANT SELECT ON reports TO schema_test_no_such_role;\n",
+        "DROP TABLE reports;\n",
+    ));
+    let mut db = Db::postgres(&server, "mig_role");
+    let m = migrator(&migrations);
+    match m.up(db.driver()) {
+        Err(e @ MigrateError::Failed { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.contains("role \"schema_test_no_such_role\" does not exist"),
+                "{message}"
+            );
+            assert!(message.contains("statement 2 of 2"), "{message}");
+            assert!(message.contains("GRANT SELECT ON reports"), "{message}");
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(db.versions(), vec![V1, V2, V3]);
+    assert!(!db.exists("reports"));
+}

@@ -54,3 +54,27 @@ pub fn migrations(replay: &Replay) -> TokenStream {
         ])#ignoring;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Schema;
+
+    #[test]
+    fn a_project_that_ignores_privileges_says_so_to_the_runtime() {
+        let plain = Replay {
+            migrated: Schema::new(),
+            migrations: Vec::new(),
+        };
+        assert!(!migrations(&plain).to_string().contains("ignoring_privileges"));
+        let ignoring = Replay {
+            migrated: Schema::new().ignoring_privileges(),
+            migrations: Vec::new(),
+        };
+        assert!(
+            migrations(&ignoring)
+                .to_string()
+                .contains(". ignoring_privileges ()")
+        );
+    }
+}
