@@ -164,7 +164,9 @@ pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
 /// the migrations) is the owner the model leaves unnamed, as introspection
 /// reads it.
 fn owners_as_stored(client: &mut Client, schema: &mut Schema) {
-    if !schema.privileges.values().any(|a| a.owner.is_some()) {
+    if !schema.privileges.values().any(|a| a.owner.is_some())
+        && !schema.default_privileges.values().any(|d| d.role.is_some())
+    {
         return;
     }
     let Ok(row) = client.query_one("SELECT current_user::text", &[]) else {
@@ -180,6 +182,17 @@ fn owners_as_stored(client: &mut Client, schema: &mut Schema) {
     for mut acl in mine {
         acl.owner = None;
         schema.set_acl(acl);
+    }
+    let mine: Vec<_> = schema
+        .default_privileges
+        .iter()
+        .filter(|(_, d)| d.role.as_deref() == Some(me.as_str()))
+        .map(|(k, d)| (k.clone(), d.clone()))
+        .collect();
+    for (key, mut d) in mine {
+        schema.default_privileges.remove(&key);
+        d.role = None;
+        schema.set_default_acl(d);
     }
 }
 

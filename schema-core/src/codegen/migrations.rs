@@ -66,7 +66,11 @@ mod tests {
             migrated: Schema::new(),
             migrations: Vec::new(),
         };
-        assert!(!migrations(&plain).to_string().contains("ignoring_privileges"));
+        assert!(
+            !migrations(&plain)
+                .to_string()
+                .contains("ignoring_privileges")
+        );
         let ignoring = Replay {
             migrated: Schema::new().ignoring_privileges(),
             migrations: Vec::new(),

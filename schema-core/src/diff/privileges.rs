@@ -115,7 +115,11 @@ pub(super) fn privilege_changes(
             );
         }
         // A sequence a table's column owns follows the table's owner.
+        // (Only one linked when the table changes owner: a sequence the
+        // changes create on its own is linked by `OWNED BY` last, and takes
+        // its owner itself first, as linking needs.)
         let follows_table = kind == AclKind::Sequence
+            && !created(changes, AclKind::Sequence, &name)
             && to
                 .sequences
                 .get(&name)
