@@ -42,12 +42,21 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 continue;
             }
         }
+        // A function dropped and created again is reported once, by its drop.
+        if let Change::CreateFunction { function, .. } = change
+            && changes
+                .iter()
+                .any(|c| matches!(c, Change::DropFunction(f) if f.key() == function.key()))
+        {
+            continue;
+        }
         let d = match change {
             // `unmigrated_object` is a lint: `lint` words it (and honours its allows).
             Change::CreateTable(_)
             | Change::CreateEnum(_)
             | Change::CreateDomain(_)
             | Change::CreateComposite(_)
+            | Change::CreateFunction { .. }
             | Change::CreateExtension(_) => {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
@@ -57,6 +66,12 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     continue;
                 }
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
+            }
+            Change::DropFunction(_)
+            | Change::ReplaceFunction { .. }
+            | Change::SetFunctionComment { .. } => {
+                let Some(d) = super::functions::drift(change, &changes) else { continue };
                 d
             }
             Change::DropTable(t) => Diagnostic::error(
@@ -510,6 +525,7 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
         Change::CreateDomain(d) | Change::DropDomain(d) => &d.name,
         Change::CreateComposite(c) | Change::DropComposite(c) => &c.name,
         Change::CreateSequence(s) | Change::DropSequence(s) => &s.name,
+        Change::CreateFunction { function: f, .. } | Change::DropFunction(f) => &f.name,
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {
             return e.schema.as_deref() == Some(n);

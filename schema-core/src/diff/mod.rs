@@ -6,6 +6,7 @@
 //! definition changed is a drop plus an add.
 
 pub mod drift;
+pub mod functions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -335,6 +336,35 @@ pub enum Change {
         /// After.
         to: StorageParameters,
     },
+    /// A function or procedure only `to` has (`CREATE FUNCTION`, and its comment).
+    CreateFunction {
+        /// The whole function.
+        function: crate::model::Function,
+        /// True when its body reads a relation of the schema (it is then
+        /// created after the tables, see [`Change`] ordering).
+        reads_relations: bool,
+    },
+    /// A function or procedure only `from` has (`DROP FUNCTION`).
+    DropFunction(crate::model::Function),
+    /// A function PostgreSQL replaces in place (`CREATE OR REPLACE`): same
+    /// signature and result, another body or attributes.
+    ReplaceFunction {
+        /// Before.
+        from: crate::model::Function,
+        /// After.
+        to: crate::model::Function,
+        /// As for [`Change::CreateFunction`].
+        reads_relations: bool,
+    },
+    /// A function's comment differs (`COMMENT ON FUNCTION`).
+    SetFunctionComment {
+        /// The function (as it is after).
+        function: crate::model::Function,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
     /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
     /// `RESET (...)`).
     SetTableOptions {
@@ -643,6 +673,31 @@ impl fmt::Display for Change {
                 "change storage parameters of table `{table}` from ({}) to ({})",
                 from.to_sql(),
                 to.to_sql()
+            ),
+            Change::CreateFunction { function, .. } => write!(
+                f,
+                "create {} `{}`",
+                function.kind.describe(),
+                function.signature()
+            ),
+            Change::DropFunction(function) => write!(
+                f,
+                "drop {} `{}`",
+                function.kind.describe(),
+                function.signature()
+            ),
+            Change::ReplaceFunction { from, to, .. } => write!(
+                f,
+                "replace {} `{}`: {}",
+                to.kind.describe(),
+                to.signature(),
+                functions::differences(from, to).join(", ")
+            ),
+            Change::SetFunctionComment { function, .. } => write!(
+                f,
+                "change comment of {} `{}`",
+                function.kind.describe(),
+                function.signature()
             ),
         }
     }
@@ -1220,6 +1275,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         }
     }
     out.extend(domain_changes(from, to));
+    out.extend(functions::function_changes(from, to));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -1744,6 +1800,21 @@ fn phase(c: &Change) -> u16 {
         | Change::SetIndexOptions { .. } => 190,
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
+        // Functions: see `diff::functions`.
+        Change::CreateFunction {
+            reads_relations, ..
+        }
+        | Change::ReplaceFunction {
+            reads_relations, ..
+        } => {
+            if *reads_relations {
+                192
+            } else {
+                85
+            }
+        }
+        Change::DropFunction(_) => 135,
+        Change::SetFunctionComment { .. } => 199,
     }
 }
 

@@ -212,6 +212,23 @@ pub fn unmigrated_object(change: &Change, declared: &Schema) -> Option<Diagnosti
         .at(&e.origin)
         .label("declared here")
         .help("add a migration with the same `CREATE EXTENSION` statement, then run `schema sum`"),
+        Change::CreateFunction { function: f, .. } => {
+            if f.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "{} `{}` is declared at {} but no migration creates it",
+                    f.kind.describe(),
+                    f.signature(),
+                    f.origin
+                ),
+            )
+            .at(&f.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
         _ => return None,
     };
     Some(d)

@@ -11,6 +11,7 @@ pub mod contrib;
 pub mod depends;
 pub mod depth;
 pub mod expr;
+pub mod function;
 pub mod map;
 pub mod mentions;
 pub mod names;
@@ -22,6 +23,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use expr::Expression;
+pub use function::Function;
 pub use map::{Indexed, Journal, ObjectMap};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
@@ -98,6 +100,8 @@ pub struct Schema {
     pub namespaces: ObjectMap<Namespace>,
     /// Extensions (`CREATE EXTENSION`).
     pub extensions: ObjectMap<Extension>,
+    /// Functions and procedures, by [`Function::key`] (name and identity signature).
+    pub functions: ObjectMap<Function>,
 }
 
 impl Schema {
@@ -115,6 +119,7 @@ impl Schema {
             && self.sequences.is_empty()
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
+            && self.functions.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -131,6 +136,7 @@ impl Schema {
             .chain(self.domains.keys())
             .chain(self.composites.keys())
             .chain(self.sequences.keys())
+            .chain(self.functions.keys())
         {
             out.insert(n.schema.as_str());
         }
@@ -163,6 +169,7 @@ impl Schema {
         self.sequences.begin_journal();
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
+        self.functions.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -175,6 +182,7 @@ impl Schema {
             sequences: self.sequences.take_journal(),
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
+            functions: self.functions.take_journal(),
         }
     }
 
@@ -187,6 +195,7 @@ impl Schema {
         self.sequences.roll_back(journal.sequences);
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
+        self.functions.roll_back(journal.functions);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -459,6 +468,8 @@ pub(crate) struct SchemaJournal {
     pub namespaces: Journal<Namespace>,
     /// Extensions.
     pub extensions: Journal<Extension>,
+    /// Functions and procedures.
+    pub functions: Journal<Function>,
 }
 
 /// A table.
