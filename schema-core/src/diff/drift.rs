@@ -42,14 +42,6 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 continue;
             }
         }
-        // A function dropped and created again is reported once, by its drop.
-        if let Change::CreateFunction { function, .. } = change
-            && changes
-                .iter()
-                .any(|c| matches!(c, Change::DropFunction(f) if f.key() == function.key()))
-        {
-            continue;
-        }
         let d = match change {
             // `unmigrated_object` is a lint: `lint` words it (and honours its allows).
             Change::CreateTable(_)
@@ -70,6 +62,7 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             }
             Change::DropFunction(_)
             | Change::ReplaceFunction { .. }
+            | Change::RecreateFunction { .. }
             | Change::SetFunctionComment { .. } => {
                 let Some(d) = super::functions::drift(change, &changes) else { continue };
                 d

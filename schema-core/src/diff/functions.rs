@@ -58,9 +58,9 @@ pub(crate) fn function_changes(from: &Schema, to: &Schema) -> Vec<Change> {
                     });
                     out.extend(comment);
                 } else {
-                    out.push(Change::DropFunction(old.clone()));
-                    out.push(Change::CreateFunction {
-                        function: new.clone(),
+                    out.push(Change::RecreateFunction {
+                        from: old.clone(),
+                        to: new.clone(),
                         reads_relations: reads_relations(new, to),
                     });
                 }
@@ -142,30 +142,23 @@ pub(crate) fn differences(from: &Function, to: &Function) -> Vec<String> {
 pub(crate) fn drift(change: &Change, changes: &[Change]) -> Option<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::{Diagnostic, codes};
     Some(match change {
+        Change::RecreateFunction { from: f, to, .. } => Diagnostic::error(
+            codes::DRIFT,
+            format!(
+                "{} `{}` differs between schema.sql and the migrations: {}",
+                to.kind.describe(),
+                to.signature(),
+                f.replace_refusal(to).unwrap_or_default()
+            ),
+        )
+        .at(&to.origin)
+        .related(&f.origin, "created by this migration")
+        .help(format!(
+            "PostgreSQL cannot replace it in place: add a migration that drops and creates it (`DROP {} {};` then the `CREATE`), or make schema.sql match",
+            f.kind.keyword(),
+            f.signature()
+        )),
         Change::DropFunction(f) => {
-            // Dropped and created again: one report, of what differs.
-            if let Some(Change::CreateFunction { function: to, .. }) = changes.iter().find(|c| {
-                matches!(c, Change::CreateFunction { function, .. } if function.key() == f.key())
-            }) {
-                return Some(
-                    Diagnostic::error(
-                        codes::DRIFT,
-                        format!(
-                            "{} `{}` differs between schema.sql and the migrations: {}",
-                            to.kind.describe(),
-                            to.signature(),
-                            f.replace_refusal(to).unwrap_or_default()
-                        ),
-                    )
-                    .at(&to.origin)
-                    .related(&f.origin, "created by this migration")
-                    .help(format!(
-                        "PostgreSQL cannot replace it in place: add a migration that drops and creates it (`DROP {} {};` then the `CREATE`), or make schema.sql match",
-                        f.kind.keyword(),
-                        f.signature()
-                    )),
-                );
-            }
             Diagnostic::error(
                 codes::DRIFT,
                 format!(

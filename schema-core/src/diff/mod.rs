@@ -356,6 +356,17 @@ pub enum Change {
         /// As for [`Change::CreateFunction`].
         reads_relations: bool,
     },
+    /// A function PostgreSQL cannot replace in place (a new result type,
+    /// `OUT` arguments, a renamed argument, a removed default): dropped and
+    /// created again, at once.
+    RecreateFunction {
+        /// Before.
+        from: crate::model::Function,
+        /// After.
+        to: crate::model::Function,
+        /// As for [`Change::CreateFunction`].
+        reads_relations: bool,
+    },
     /// A function's comment differs (`COMMENT ON FUNCTION`).
     SetFunctionComment {
         /// The function (as it is after).
@@ -692,6 +703,13 @@ impl fmt::Display for Change {
                 to.kind.describe(),
                 to.signature(),
                 functions::differences(from, to).join(", ")
+            ),
+            Change::RecreateFunction { from, to, .. } => write!(
+                f,
+                "recreate {} `{}`: {}",
+                to.kind.describe(),
+                to.signature(),
+                from.replace_refusal(to).unwrap_or_default()
             ),
             Change::SetFunctionComment { function, .. } => write!(
                 f,
@@ -1805,6 +1823,9 @@ fn phase(c: &Change) -> u16 {
             reads_relations, ..
         }
         | Change::ReplaceFunction {
+            reads_relations, ..
+        }
+        | Change::RecreateFunction {
             reads_relations, ..
         } => {
             if *reads_relations {

@@ -470,6 +470,11 @@ pub trait Renderer {
             Change::CreateFunction { function, .. } => functions::create(self, function, false),
             Change::ReplaceFunction { to, .. } => functions::create(self, to, true),
             Change::DropFunction(function) => functions::drop(self, function),
+            Change::RecreateFunction { from, to, .. } => {
+                let mut out = functions::drop(self, from)?;
+                out.extend(functions::create(self, to, false)?);
+                Ok(out)
+            }
             Change::SetFunctionComment { function, to, .. } => {
                 functions::comment(self, function, to.as_deref())
             }

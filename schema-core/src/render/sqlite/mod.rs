@@ -625,6 +625,7 @@ impl Renderer for Sqlite {
             Change::CreateFunction { function: f, .. }
             | Change::DropFunction(f)
             | Change::ReplaceFunction { to: f, .. }
+            | Change::RecreateFunction { to: f, .. }
             | Change::SetFunctionComment { function: f, .. } => Err(format!(
                 "SQLite has no stored functions or procedures: {} `{}` cannot be created there; register it in the application (`sqlite3_create_function`) or keep it out of the SQLite build",
                 f.kind.describe(),
