@@ -507,6 +507,47 @@ impl Function {
     }
 }
 
+/// Renames type `old` to `new` in every function's signature (as `ALTER
+/// TYPE ... RENAME TO` does), keying the functions again.
+pub(crate) fn rename_type_in_functions(
+    schema: &mut Schema,
+    old: &QualifiedName,
+    new: &QualifiedName,
+) {
+    use super::mentions::{rename_type, uses_type};
+    let users: Vec<QualifiedName> = schema
+        .functions
+        .iter()
+        .filter(|(_, f)| {
+            f.args.iter().any(|a| uses_type(&a.ty, old))
+                || match &f.returns {
+                    Some(Returns::Type { ty, .. }) => uses_type(ty, old),
+                    Some(Returns::Table(columns)) => columns.iter().any(|(_, t)| uses_type(t, old)),
+                    None => false,
+                }
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in users {
+        let Some(mut f) = schema.functions.remove(&key) else {
+            continue;
+        };
+        for a in &mut f.args {
+            rename_type(&mut a.ty, old, new);
+        }
+        match &mut f.returns {
+            Some(Returns::Type { ty, .. }) => rename_type(ty, old, new),
+            Some(Returns::Table(columns)) => {
+                for (_, t) in columns {
+                    rename_type(t, old, new);
+                }
+            }
+            None => {}
+        }
+        schema.functions.insert(f.key(), f);
+    }
+}
+
 /// The key of function `name` with input argument types `types`.
 pub fn key_of<'t>(name: &QualifiedName, types: impl Iterator<Item = &'t SqlType>) -> QualifiedName {
     let types: Vec<String> = types.map(ToString::to_string).collect();

@@ -331,6 +331,7 @@ impl Schema {
                 }
             },
         );
+        function::rename_type_in_functions(self, old, new);
     }
 
     /// `ty` with every domain in it replaced by the type it stands for in
