@@ -224,6 +224,7 @@ fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loa
     parse::apply::apply_file(&mut declared, &file, Mode::Declarative, &mut diagnostics);
     let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lint::missing_primary_keys(&declared));
+    diagnostics.extend(lint::security_definer_without_search_path(&declared));
     let before_replay = diagnostics.len();
     let replay = replay(migrations, &mut diagnostics);
     let history_ok = diagnostics[before_replay..]

@@ -616,6 +616,7 @@ fn option(parser: &mut Parser<'_>, create: bool) -> Result<Option<FunctionOption
             Ok(Some(FunctionOption::Language(language)))
         }
         "AS" if create => {
+            let (line, column) = at(parser);
             parser.next_token();
             let Some(body) = string(parser) else {
                 return Err(syntax(
@@ -624,7 +625,11 @@ fn option(parser: &mut Parser<'_>, create: bool) -> Result<Option<FunctionOption
                 ));
             };
             if parser.peek_token().token == Token::Comma {
-                return Err(refused(parser, "AS 'obj_file', 'link_symbol'"));
+                return Err(ReadError::Refused(
+                    "AS 'obj_file', 'link_symbol'",
+                    line,
+                    column,
+                ));
             }
             Ok(Some(FunctionOption::Body(body)))
         }

@@ -718,7 +718,7 @@ mod tests {
         let sql = "CREATE TABLE t (id int PRIMARY KEY);\nCREATE FUNCTION f(a t.id%TYPE) RETURNS int LANGUAGE sql AS 'SELECT 1';";
         assert_eq!(located(sql, "%TYPE"), (2, 25));
         let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE c\n  AS 'lib', 'sym';";
-        assert_eq!(located(sql, "obj_file"), (2, 12));
+        assert_eq!(located(sql, "obj_file"), (2, 3));
         let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE sql\n  SET work_mem FROM CURRENT AS 'SELECT 1';";
         assert_eq!(located(sql, "FROM CURRENT"), (2, 16));
     }
