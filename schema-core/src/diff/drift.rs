@@ -60,7 +60,7 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
             }
-            Change::DropFunction(_)
+            Change::DropFunction { .. }
             | Change::ReplaceFunction { .. }
             | Change::RecreateFunction { .. }
             | Change::SetFunctionComment { .. } => {
@@ -518,7 +518,9 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
         Change::CreateDomain(d) | Change::DropDomain(d) => &d.name,
         Change::CreateComposite(c) | Change::DropComposite(c) => &c.name,
         Change::CreateSequence(s) | Change::DropSequence(s) => &s.name,
-        Change::CreateFunction { function: f, .. } | Change::DropFunction(f) => &f.name,
+        Change::CreateFunction { function: f, .. } | Change::DropFunction { function: f, .. } => {
+            &f.name
+        }
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {
             return e.schema.as_deref() == Some(n);

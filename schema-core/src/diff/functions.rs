@@ -8,7 +8,8 @@
 //! checks may call it, unless PostgreSQL checks it against relations when it
 //! is created (a `LANGUAGE sql` body that reads a table, or a table's row
 //! type in its signature): then at 192, after the tables. Drops go at 135,
-//! after the columns that used them and before the types they use.
+//! after the columns that used them and before the types they use; one whose
+//! signature uses a table's row type at 45, before the tables are dropped.
 
 use super::Change;
 use crate::model::function::Returns;
@@ -17,6 +18,11 @@ use crate::model::{Function, Schema, SqlType};
 /// True when PostgreSQL needs relations of `schema` to exist to create `f`:
 /// a table's row type in its signature, or a `LANGUAGE sql` body reading one.
 pub(crate) fn reads_relations(f: &Function, schema: &Schema) -> bool {
+    signature_reads_relations(f, schema) || (f.language == "sql" && f.body_reads_relation(schema))
+}
+
+/// True when `f`'s signature uses the row type of a table of `schema`.
+pub(crate) fn signature_reads_relations(f: &Function, schema: &Schema) -> bool {
     let is_table = |ty: &SqlType| {
         let mut ty = ty;
         while let SqlType::Array(inner) = ty {
@@ -24,13 +30,12 @@ pub(crate) fn reads_relations(f: &Function, schema: &Schema) -> bool {
         }
         matches!(ty, SqlType::Named(n) if schema.tables.contains_key(n))
     };
-    let signature_reads = f.args.iter().any(|a| is_table(&a.ty))
+    f.args.iter().any(|a| is_table(&a.ty))
         || match &f.returns {
             Some(Returns::Type { ty, .. }) => is_table(ty),
             Some(Returns::Table(columns)) => columns.iter().any(|(_, t)| is_table(t)),
             None => false,
-        };
-    signature_reads || (f.language == "sql" && f.body_reads_relation(schema))
+        }
 }
 
 /// The changes that turn `from`'s functions into `to`'s.
@@ -38,7 +43,10 @@ pub(crate) fn function_changes(from: &Schema, to: &Schema) -> Vec<Change> {
     let mut out = Vec::new();
     for (key, old) in from.functions.iter() {
         match to.functions.get(key) {
-            None => out.push(Change::DropFunction(old.clone())),
+            None => out.push(Change::DropFunction {
+                function: old.clone(),
+                reads_relations: signature_reads_relations(old, from),
+            }),
             Some(new) if new == old => {}
             Some(new) => {
                 let comment = (old.comment != new.comment).then(|| Change::SetFunctionComment {
@@ -158,7 +166,7 @@ pub(crate) fn drift(change: &Change, changes: &[Change]) -> Option<crate::diagno
             f.kind.keyword(),
             f.signature()
         )),
-        Change::DropFunction(f) => {
+        Change::DropFunction { function: f, .. } => {
             Diagnostic::error(
                 codes::DRIFT,
                 format!(

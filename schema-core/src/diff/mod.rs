@@ -345,7 +345,14 @@ pub enum Change {
         reads_relations: bool,
     },
     /// A function or procedure only `from` has (`DROP FUNCTION`).
-    DropFunction(crate::model::Function),
+    DropFunction {
+        /// The whole function.
+        function: crate::model::Function,
+        /// True when its signature uses a table's row type: it is then
+        /// dropped before the tables (PostgreSQL refuses to drop a table
+        /// whose row type a function uses).
+        reads_relations: bool,
+    },
     /// A function PostgreSQL replaces in place (`CREATE OR REPLACE`): same
     /// signature and result, another body or attributes.
     ReplaceFunction {
@@ -691,7 +698,7 @@ impl fmt::Display for Change {
                 function.kind.describe(),
                 function.signature()
             ),
-            Change::DropFunction(function) => write!(
+            Change::DropFunction { function, .. } => write!(
                 f,
                 "drop {} `{}`",
                 function.kind.describe(),
@@ -1834,7 +1841,15 @@ fn phase(c: &Change) -> u16 {
                 85
             }
         }
-        Change::DropFunction(_) => 135,
+        Change::DropFunction {
+            reads_relations, ..
+        } => {
+            if *reads_relations {
+                45
+            } else {
+                135
+            }
+        }
         Change::SetFunctionComment { .. } => 199,
     }
 }

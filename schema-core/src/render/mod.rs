@@ -469,7 +469,7 @@ pub trait Renderer {
             } => self.render_set_index_options(cx, table, index, from, to),
             Change::CreateFunction { function, .. } => functions::create(self, function, false),
             Change::ReplaceFunction { to, .. } => functions::create(self, to, true),
-            Change::DropFunction(function) => functions::drop(self, function),
+            Change::DropFunction { function, .. } => functions::drop(self, function),
             Change::RecreateFunction { from, to, .. } => {
                 let mut out = functions::drop(self, from)?;
                 out.extend(functions::create(self, to, false)?);

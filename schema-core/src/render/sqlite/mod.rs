@@ -623,7 +623,7 @@ impl Renderer for Sqlite {
                 c.name
             )),
             Change::CreateFunction { function: f, .. }
-            | Change::DropFunction(f)
+            | Change::DropFunction { function: f, .. }
             | Change::ReplaceFunction { to: f, .. }
             | Change::RecreateFunction { to: f, .. }
             | Change::SetFunctionComment { function: f, .. } => Err(format!(
