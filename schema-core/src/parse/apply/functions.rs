@@ -518,6 +518,46 @@ impl Cx<'_> {
         out
     }
 
+    /// The keys of the functions whose signature uses type `name` (a
+    /// table's row type included), or arrays of it.
+    pub(super) fn functions_using_type(&self, name: &QualifiedName) -> Vec<QualifiedName> {
+        use crate::model::mentions::uses_type;
+        self.schema
+            .functions
+            .iter()
+            .filter(|(_, f)| {
+                f.args.iter().any(|a| uses_type(&a.ty, name))
+                    || match &f.returns {
+                        Some(Returns::Type { ty, .. }) => uses_type(ty, name),
+                        Some(Returns::Table(columns)) => {
+                            columns.iter().any(|(_, t)| uses_type(t, name))
+                        }
+                        None => false,
+                    }
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// [`Self::functions_using_type`] in words (`function `f(t)``).
+    pub(super) fn functions_using_type_described(&self, name: &QualifiedName) -> Vec<String> {
+        self.functions_using_type(name)
+            .iter()
+            .map(|k| {
+                let f = &self.schema.functions[k];
+                format!("{} `{}`", f.kind.describe(), f.signature())
+            })
+            .collect()
+    }
+
+    /// `DROP ... CASCADE` of type (or table) `name`: the functions whose
+    /// signature uses it go too, as PostgreSQL drops them.
+    pub(super) fn drop_functions_using_type(&mut self, name: &QualifiedName) {
+        for key in self.functions_using_type(name) {
+            self.schema.functions.remove(&key);
+        }
+    }
+
     fn drop_function(
         &mut self,
         r: &RoutineRef,
@@ -752,5 +792,83 @@ mod tests {
         let f = s.functions.values().next();
         assert_eq!(f.and_then(|f| f.comment.as_deref()), Some("kept"));
         assert_eq!(f.map(|f| f.body.text()), Some("SELECT a + 1"));
+    }
+
+    fn migrate(sql: &str) -> Result<Schema, Vec<Diagnostic>> {
+        use crate::diagnostic::Source;
+        use crate::parse::{Mode, apply::apply_file, parse_file};
+        let (file, mut diagnostics) = parse_file(&Source::new("up.sql", sql));
+        let mut schema = Schema::new();
+        apply_file(&mut schema, &file, Mode::Migration, &mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            Err(diagnostics)
+        } else {
+            Ok(schema)
+        }
+    }
+
+    fn migration_error(sql: &str, needle: &str) -> (u32, u32) {
+        let d = match migrate(sql) {
+            Ok(_) => panic!("no error for {sql}"),
+            Err(d) => d,
+        };
+        assert!(
+            d[0].message.contains(needle),
+            "message `{}` lacks `{needle}`",
+            d[0].message
+        );
+        d[0].origin.as_ref().map_or((0, 0), |o| (o.line, o.column))
+    }
+
+    #[test]
+    fn replay_refuses_drops_postgres_refuses() {
+        let f = "CREATE TABLE t (id int PRIMARY KEY, n int DEFAULT one());\n";
+        let sql = format!(
+            "CREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1';\n{f}DROP FUNCTION one();"
+        );
+        assert_eq!(migration_error(&sql, "other objects depend on it"), (3, 15));
+        let sql = "CREATE TABLE t (id int PRIMARY KEY);\nCREATE FUNCTION f(t) RETURNS int LANGUAGE sql AS 'SELECT 1';\nDROP TABLE t;";
+        assert_eq!(migration_error(sql, "cannot drop table"), (3, 12));
+        let s = migrate(
+            "CREATE TABLE t (id int PRIMARY KEY);\nCREATE FUNCTION f(t) RETURNS int LANGUAGE sql AS 'SELECT 1';\nDROP TABLE t CASCADE;",
+        );
+        assert!(s.is_ok_and(|s| s.functions.is_empty()));
+        let sql = "CREATE TYPE mood AS ENUM ('a');\nCREATE FUNCTION f() RETURNS mood LANGUAGE sql AS 'SELECT ''a''::mood';\nDROP TYPE mood;";
+        assert_eq!(migration_error(sql, "cannot drop type"), (3, 11));
+    }
+
+    #[test]
+    fn replay_names_functions_as_postgres_does() {
+        let two = "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS 'SELECT 1';\nCREATE FUNCTION f(text) RETURNS int LANGUAGE sql AS 'SELECT 1';\n";
+        assert_eq!(
+            migration_error(&format!("{two}DROP FUNCTION f;"), "not unique"),
+            (3, 15)
+        );
+        assert_eq!(
+            migration_error(&format!("{two}DROP FUNCTION f(bigint);"), "does not exist"),
+            (3, 15)
+        );
+        assert_eq!(
+            migration_error(
+                &format!(
+                    "{two}ALTER FUNCTION f(int) RENAME TO g;\nALTER FUNCTION f(text) RENAME TO g;\nALTER FUNCTION g(integer) SET SCHEMA public;\nCREATE FUNCTION h(int) RETURNS int LANGUAGE sql AS 'SELECT 1';\nALTER FUNCTION h(int) RENAME TO g;"
+                ),
+                "already exists"
+            ),
+            (7, 1)
+        );
+        assert_eq!(
+            migration_error(
+                &format!("{two}DROP PROCEDURE f(int);"),
+                "is not a procedure"
+            ),
+            (3, 16)
+        );
+        let s = migrate(&format!("{two}DROP FUNCTION f(integer), f(varchar);"));
+        assert!(s.is_err(), "f(character varying) does not exist");
+        let s = migrate(&format!(
+            "{two}DROP FUNCTION f(integer), f(text);\nDROP FUNCTION IF EXISTS f;"
+        ));
+        assert!(s.is_ok_and(|s| s.functions.is_empty()));
     }
 }
