@@ -44,6 +44,23 @@ pub const SIGNATURE_TYPES: &[&str] = &[
     "refcursor",
 ];
 
+/// Configuration parameters whose value is a list of names, which
+/// PostgreSQL stores quoted as identifiers (`GUC_LIST_QUOTE`).
+const LIST_QUOTED: &[&str] = &[
+    "search_path",
+    "temp_tablespaces",
+    "session_preload_libraries",
+    "shared_preload_libraries",
+    "local_preload_libraries",
+];
+
+/// True when a configuration parameter's value is a list of names
+/// (`search_path`): `SET` options store it quoted as identifiers, and it is
+/// written back unquoted as a whole.
+pub fn is_list_parameter(name: &str) -> bool {
+    LIST_QUOTED.contains(&name)
+}
+
 /// A function or a procedure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {

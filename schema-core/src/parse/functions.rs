@@ -11,7 +11,7 @@ use sqlparser::tokenizer::{Location, Token};
 
 use super::alter_sequence::ReadError;
 use super::{clean_message, line_col, location_in_message};
-use crate::model::function::{ArgMode, Parallel, RoutineKind, Volatility};
+use crate::model::function::{ArgMode, Parallel, RoutineKind, Volatility, is_list_parameter};
 
 /// One statement about functions or procedures.
 #[derive(Debug, Clone)]
@@ -163,21 +163,6 @@ pub enum AlterAction {
     OwnerTo,
     /// Options (`IMMUTABLE`, `SET ...`, `RESET ...`, ...).
     Options(Vec<(FunctionOption, Location)>),
-}
-
-/// Configuration parameters whose value is a list of names, which
-/// PostgreSQL stores quoted as identifiers (`GUC_LIST_QUOTE`).
-const LIST_QUOTED: &[&str] = &[
-    "search_path",
-    "temp_tablespaces",
-    "session_preload_libraries",
-    "shared_preload_libraries",
-    "local_preload_libraries",
-];
-
-/// True when the parameter's value is a list of names (`search_path`).
-pub fn is_list_parameter(name: &str) -> bool {
-    LIST_QUOTED.contains(&name)
 }
 
 /// True for the statement kinds this module reads (`kind` as

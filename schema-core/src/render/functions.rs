@@ -5,8 +5,7 @@
 
 use super::{Rendered, Renderer, Statement, literal};
 use crate::model::Function;
-use crate::model::function::Returns;
-use crate::parse::functions::is_list_parameter;
+use crate::model::function::{Returns, is_list_parameter};
 
 /// `name(type, ...)` as `DROP` and `COMMENT ON` name a function.
 fn signature<R: Renderer + ?Sized>(r: &R, f: &Function) -> Result<String, super::Unsupported> {
@@ -56,15 +55,14 @@ pub(super) fn create<R: Renderer + ?Sized>(r: &R, f: &Function, replace: bool) -
             }
             sql.push_str(&format!("\n RETURNS TABLE({})", cols.join(", ")));
         }
-        Some(Returns::Type { setof, ty }) => {
-            if !outputs || *setof {
-                sql.push_str(&format!(
-                    "\n RETURNS {}{}",
-                    if *setof { "SETOF " } else { "" },
-                    r.column_type(ty)?
-                ));
-            }
+        Some(Returns::Type { setof, ty }) if !outputs || *setof => {
+            sql.push_str(&format!(
+                "\n RETURNS {}{}",
+                if *setof { "SETOF " } else { "" },
+                r.column_type(ty)?
+            ));
         }
+        Some(Returns::Type { .. }) => {}
     }
     sql.push_str(&format!("\n LANGUAGE {}", r.ident(&f.language)));
     let mut attributes = Vec::new();

@@ -466,9 +466,9 @@ impl Cx<'_> {
             )
             .at(&self.at_name(&r.name));
             return Err(if others.is_empty() {
-                d.help(format!(
-                    "create it before this statement (statements apply in order), or write `IF EXISTS`"
-                ))
+                d.help(
+                    "create it before this statement (statements apply in order), or write `IF EXISTS`",
+                )
             } else {
                 d.help(format!("did you mean {}?", others.join(" or ")))
             });
