@@ -871,4 +871,34 @@ mod tests {
         ));
         assert!(s.is_ok_and(|s| s.functions.is_empty()));
     }
+
+    #[test]
+    fn reads_names_of_the_body_and_types_of_the_signature() {
+        let schema = match parse_schema_str(
+            "schema.sql",
+            "CREATE TYPE mood AS ENUM ('a');\n\
+             CREATE TABLE items (id int PRIMARY KEY, label text);\n\
+             CREATE TABLE other (id int PRIMARY KEY);\n\
+             CREATE FUNCTION f(m mood, r other) RETURNS SETOF items LANGUAGE sql\n\
+             AS $$ SELECT * FROM items WHERE label = helper(m::text) $$;",
+        ) {
+            Ok(s) => s,
+            Err(d) => panic!("{d:?}"),
+        };
+        let Some(f) = schema.functions.values().next() else {
+            panic!("no function");
+        };
+        let reads = f.reads(&schema);
+        let names = |set: &std::collections::BTreeSet<crate::model::QualifiedName>| {
+            set.iter().map(|n| n.name.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(names(&reads.relations), ["items", "other"]);
+        assert_eq!(names(&reads.types), ["mood"]);
+        assert_eq!(names(&reads.functions), ["helper"]);
+        assert!(reads.columns.contains(&(
+            crate::model::QualifiedName::public("items"),
+            "label".to_string()
+        )));
+        assert!(f.body_reads_relation(&schema));
+    }
 }
