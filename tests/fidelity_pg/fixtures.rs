@@ -1616,4 +1616,8 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "BEGIN ATOMIC",
         "CREATE TABLE t (id integer PRIMARY KEY);\nCREATE FUNCTION one() RETURNS integer LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
     ),
+    f(
+        "function_with_empty_and_quoted_search_paths",
+        "CREATE FUNCTION locked_down() RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS 'SELECT 1';\nCREATE FUNCTION users_first() RETURNS integer LANGUAGE sql SET search_path TO \"$user\", public, 'Mixed Case' AS 'SELECT 1';\nCREATE TABLE t (id integer PRIMARY KEY);",
+    ),
 ];

@@ -94,7 +94,11 @@ pub(super) fn create<R: Renderer + ?Sized>(r: &R, f: &Function, replace: bool) -
     }
     for (name, value) in &f.config {
         let value = if is_list_parameter(name) {
-            value.clone()
+            list_items(value)
+                .iter()
+                .map(|item| literal(item))
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
             literal(value)
         };
@@ -111,6 +115,59 @@ pub(super) fn create<R: Renderer + ?Sized>(r: &R, f: &Function, replace: bool) -
         )));
     }
     Ok(out)
+}
+
+/// The items of a list parameter's value as `proconfig` holds it
+/// (`"$user", public`, `""`), unquoted: each is written back as a string,
+/// which PostgreSQL stores quoted as the identifier it was.
+fn list_items(value: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut chars = value.chars().peekable();
+    loop {
+        while chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        let mut item = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                if c == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        item.push('"');
+                    } else {
+                        break;
+                    }
+                } else {
+                    item.push(c);
+                }
+            }
+            // Up to the comma.
+            for c in chars.by_ref() {
+                if c == ',' {
+                    break;
+                }
+            }
+            items.push(item);
+        } else {
+            let mut ended = true;
+            for c in chars.by_ref() {
+                if c == ',' {
+                    ended = false;
+                    break;
+                }
+                item.push(c);
+            }
+            items.push(item.trim_end().to_string());
+            if ended {
+                return items;
+            }
+            continue;
+        }
+        if chars.peek().is_none() {
+            return items;
+        }
+    }
 }
 
 /// `DROP FUNCTION | PROCEDURE name(types)`.
@@ -130,4 +187,17 @@ pub(super) fn comment<R: Renderer + ?Sized>(r: &R, f: &Function, to: Option<&str
         signature(r, f)?,
         to.map_or_else(|| "NULL".to_string(), literal)
     ))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_items;
+
+    #[test]
+    fn list_values_split_into_unquoted_items() {
+        assert_eq!(list_items("public, pg_temp"), ["public", "pg_temp"]);
+        assert_eq!(list_items("\"$user\", public"), ["$user", "public"]);
+        assert_eq!(list_items("\"\""), [""]);
+        assert_eq!(list_items("\"a\"\"b\", \"x, y\""), ["a\"b", "x, y"]);
+    }
 }
