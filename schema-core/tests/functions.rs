@@ -83,9 +83,9 @@ CREATE FUNCTION extra() RETURNS void LANGUAGE sql AS $$ $$;
         "{messages:#?}"
     );
     assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("function `extra()` is declared at schema.sql:4:17 but no migration creates it")),
+        messages.iter().any(|m| m.contains(
+            "function `extra()` is declared at schema.sql:4:17 but no migration creates it"
+        )),
         "{messages:#?}"
     );
     let total = d
@@ -104,9 +104,15 @@ CREATE PROCEDURE tidy() LANGUAGE sql AS $$ SELECT 1 $$;
 ";
     let d = check(schema, UP, DOWN);
     assert_eq!(d.len(), 1, "{}", render_all(&d, false));
-    assert!(d[0].message.contains("cannot change return type"), "{}", d[0].message);
     assert!(
-        d[0].help.as_deref().is_some_and(|h| h.contains("DROP FUNCTION total(integer, integer)")),
+        d[0].message.contains("cannot change return type"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].help
+            .as_deref()
+            .is_some_and(|h| h.contains("DROP FUNCTION total(integer, integer)")),
         "{:?}",
         d[0].help
     );
