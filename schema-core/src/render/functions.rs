@@ -96,7 +96,13 @@ pub(super) fn create<R: Renderer + ?Sized>(r: &R, f: &Function, replace: bool) -
         let value = if is_list_parameter(name) {
             list_items(value)
                 .iter()
-                .map(|item| literal(item))
+                .map(|item| {
+                    if crate::model::names::needs_quotes(item) {
+                        literal(item)
+                    } else {
+                        item.clone()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         } else {
@@ -118,8 +124,9 @@ pub(super) fn create<R: Renderer + ?Sized>(r: &R, f: &Function, replace: bool) -
 }
 
 /// The items of a list parameter's value as `proconfig` holds it
-/// (`"$user", public`, `""`), unquoted: each is written back as a string,
-/// which PostgreSQL stores quoted as the identifier it was.
+/// (`"$user", public`, `""`), unquoted: each is written back bare, or as a
+/// string where it needs quotes (PostgreSQL stores a string item quoted as
+/// the identifier it stands for; `""` is no identifier).
 fn list_items(value: &str) -> Vec<String> {
     let mut items = Vec::new();
     let mut chars = value.chars().peekable();
