@@ -142,3 +142,57 @@ CREATE PROCEDURE tidy() LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;
     assert_eq!(warnings[0].code.name, "security_definer_search_path");
     assert!(warnings[0].message.contains("procedure `tidy()`"));
 }
+
+#[test]
+fn big_bodies_and_many_overloads_are_read_whole() {
+    use std::fmt::Write as _;
+    // A body of a few megabytes, with strings, comments and nested quotes.
+    let mut body = String::new();
+    for i in 0..40_000 {
+        let _ = writeln!(body, "    x := x + {i}; -- step 'quoted' $q$ {i} $q$");
+    }
+    let mut sql = format!(
+        "CREATE FUNCTION big(x integer) RETURNS integer LANGUAGE plpgsql AS $fn$\nBEGIN\n{body}    RETURN x;\nEND\n$fn$;\n"
+    );
+    // Many overloads of one name, each dropped by its signature.
+    let types = [
+        "integer", "text", "bigint", "boolean", "date", "uuid", "jsonb", "numeric",
+    ];
+    let mut drops = String::new();
+    for i in 0..300 {
+        let args: Vec<&str> = (0..=i % 6).map(|k| types[(i + k) % types.len()]).collect();
+        let name = format!("f{}", i / 7);
+        let _ = writeln!(
+            sql,
+            "CREATE FUNCTION {name}({}) RETURNS void LANGUAGE sql AS '';",
+            args.join(", ")
+        );
+        let _ = writeln!(drops, "DROP FUNCTION {name}({});", args.join(", "));
+    }
+    // One function of many arguments, each with a default.
+    let args: Vec<String> = (0..400)
+        .map(|i| format!("a{i} integer DEFAULT {i}"))
+        .collect();
+    let _ = writeln!(
+        sql,
+        "CREATE FUNCTION wide({}) RETURNS integer LANGUAGE sql AS 'SELECT 1';",
+        args.join(", ")
+    );
+    let files = [migration(
+        1,
+        &sql,
+        &format!("{drops}DROP FUNCTION wide;\nDROP FUNCTION big(integer);\n"),
+    )];
+    let mut diags = Vec::new();
+    let r = replay(&files, &mut diags);
+    assert!(diags.is_empty(), "{}", render_all(&diags, false));
+    let migrated = r.migrated;
+    let wide = migrated
+        .functions
+        .values()
+        .find(|f| f.name.name == "wide")
+        .map(|f| f.args.len());
+    assert_eq!(wide, Some(400));
+    let big = migrated.functions.values().find(|f| f.name.name == "big");
+    assert!(big.is_some_and(|f| f.body.text().len() > 1_000_000));
+}
