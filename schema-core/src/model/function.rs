@@ -273,16 +273,19 @@ impl Parallel {
 }
 
 /// A function's body: the text as written (inside its quotes), compared by
-/// its normalized form.
+/// its normalized form; or a SQL-standard `RETURN expression`, compared by
+/// the expression's canonical form.
 #[derive(Debug, Clone)]
 pub struct Body {
     text: String,
     normalized: String,
+    /// `RETURN expression` (`pg_proc.prosqlbody`), not a string.
+    standard: bool,
 }
 
 impl PartialEq for Body {
     fn eq(&self, other: &Self) -> bool {
-        self.normalized == other.normalized
+        self.standard == other.standard && self.normalized == other.normalized
     }
 }
 impl Eq for Body {}
@@ -292,7 +295,36 @@ impl Body {
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
         let normalized = normalize_body(&text);
-        Body { text, normalized }
+        Body {
+            text,
+            normalized,
+            standard: false,
+        }
+    }
+
+    /// A SQL-standard body, `RETURN expression`.
+    pub fn returning(expr: &Expression) -> Self {
+        Body {
+            text: format!("RETURN {}", expr.source()),
+            normalized: format!("RETURN {}", expr.sql()),
+            standard: true,
+        }
+    }
+
+    /// A SQL-standard `BEGIN ATOMIC ... END` body, as a live database prints
+    /// it (schema.sql cannot declare one yet: it is refused there).
+    pub fn standard(text: &str) -> Self {
+        Body {
+            text: text.to_string(),
+            normalized: normalize_body(text),
+            standard: true,
+        }
+    }
+
+    /// True for a SQL-standard body (`RETURN expression`), written after
+    /// the attributes rather than as `AS 'string'`.
+    pub fn is_standard(&self) -> bool {
+        self.standard
     }
 
     /// The text as written.

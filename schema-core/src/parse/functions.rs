@@ -119,6 +119,8 @@ pub enum FunctionOption {
     Reset(Option<String>),
     /// `AS 'body'` or `AS $tag$body$tag$`: the body's text.
     Body(String),
+    /// `RETURN expression`: a SQL-standard body.
+    Return(Box<Expr>),
 }
 
 impl FunctionOption {
@@ -135,7 +137,7 @@ impl FunctionOption {
             FunctionOption::Rows(_) => "ROWS",
             FunctionOption::Set(..) => "SET",
             FunctionOption::Reset(_) => "RESET",
-            FunctionOption::Body(_) => "AS",
+            FunctionOption::Body(_) | FunctionOption::Return(_) => "AS | RETURN",
         }
     }
 }
@@ -618,7 +620,11 @@ fn option(parser: &mut Parser<'_>, create: bool) -> Result<Option<FunctionOption
             }
             Ok(Some(FunctionOption::Body(body)))
         }
-        "RETURN" if create => Err(refused(parser, "RETURN expression (a SQL-standard body)")),
+        "RETURN" if create => {
+            parser.next_token();
+            let e = parser.parse_expr().map_err(|e| from_parser(parser, &e))?;
+            Ok(Some(FunctionOption::Return(Box::new(e))))
+        }
         "BEGIN" if create => {
             let e = refused(parser, "BEGIN ATOMIC ... END (a SQL-standard body)");
             parser.next_token();

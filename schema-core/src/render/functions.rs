@@ -110,7 +110,11 @@ pub(super) fn create<R: Renderer + ?Sized>(r: &R, f: &Function, replace: bool) -
         };
         sql.push_str(&format!("\n SET {} = {value}", r.ident(name)));
     }
-    sql.push_str(&format!("\nAS {};", f.body.quoted()));
+    if f.body.is_standard() {
+        sql.push_str(&format!("\n{};", f.body.text()));
+    } else {
+        sql.push_str(&format!("\nAS {};", f.body.quoted()));
+    }
     let mut out = vec![Statement::new(sql)];
     if !replace && let Some(comment) = &f.comment {
         out.push(Statement::new(format!(

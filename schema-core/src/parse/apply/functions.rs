@@ -25,7 +25,7 @@ use crate::parse::functions::{
 #[derive(Default)]
 struct Attributes {
     language: Option<String>,
-    body: Option<String>,
+    body: Option<Body>,
     volatility: Volatility,
     strict: bool,
     security_definer: bool,
@@ -211,6 +211,7 @@ impl Cx<'_> {
                     option,
                     FunctionOption::Language(_)
                         | FunctionOption::Body(_)
+                        | FunctionOption::Return(_)
                         | FunctionOption::SecurityDefiner(_)
                         | FunctionOption::Set(..)
                         | FunctionOption::Reset(_)
@@ -225,7 +226,10 @@ impl Cx<'_> {
             }
             match option {
                 FunctionOption::Language(l) => into.language = Some(l.clone()),
-                FunctionOption::Body(b) => into.body = Some(b.clone()),
+                FunctionOption::Body(b) => into.body = Some(Body::new(b.clone())),
+                FunctionOption::Return(e) => {
+                    into.body = Some(Body::returning(&Expression::from_ast(e)));
+                }
                 FunctionOption::Volatility(v) => into.volatility = *v,
                 FunctionOption::Strict(s) => into.strict = *s,
                 FunctionOption::SecurityDefiner(s) => into.security_definer = *s,
@@ -326,15 +330,28 @@ impl Cx<'_> {
         };
         let mut attributes = Attributes::default();
         self.apply_options(cf.kind, &cf.options, &mut attributes)?;
-        let Some(language) = attributes.language.take() else {
-            return Err(self
-                .err(codes::SYNTAX, "no language specified")
-                .help("write `LANGUAGE sql` or `LANGUAGE plpgsql`"));
-        };
         let Some(body) = attributes.body.take() else {
             return Err(self
                 .err(codes::SYNTAX, "no function body specified")
                 .help("write the body: `AS $$ ... $$`"));
+        };
+        // A SQL-standard body is in SQL, whatever LANGUAGE says or not.
+        let language = match attributes.language.take() {
+            Some(l) if body.is_standard() && l != "sql" => {
+                return Err(self
+                    .err(
+                        codes::SYNTAX,
+                        format!("a `RETURN` body is SQL: `LANGUAGE {l}` cannot take it"),
+                    )
+                    .help("write `LANGUAGE sql`, or the body as a string: `AS $$ ... $$`"));
+            }
+            Some(l) => l,
+            None if body.is_standard() => "sql".to_string(),
+            None => {
+                return Err(self
+                    .err(codes::SYNTAX, "no language specified")
+                    .help("write `LANGUAGE sql` or `LANGUAGE plpgsql`"));
+            }
         };
         let is_set = returns.as_ref().is_some_and(Returns::is_set);
         if attributes.rows.is_some() && !is_set {
@@ -351,7 +368,7 @@ impl Cx<'_> {
             kind: cf.kind,
             args,
             returns,
-            body: Body::new(body),
+            body,
             volatility: attributes.volatility,
             strict: attributes.strict,
             security_definer: attributes.security_definer,
@@ -742,13 +759,18 @@ mod tests {
     }
 
     #[test]
-    fn standard_bodies_are_refused_where_they_start() {
+    fn begin_atomic_is_refused_where_it_starts_and_return_bodies_are_read() {
         let sql = "CREATE TABLE t (id int PRIMARY KEY);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql\n  BEGIN ATOMIC SELECT 1; SELECT 2; END;\nCREATE TABLE u (id int PRIMARY KEY);";
         let d = errors(sql);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(located(sql, "BEGIN ATOMIC"), (3, 3));
-        let sql = "CREATE FUNCTION f(a int) RETURNS int\n  LANGUAGE sql IMMUTABLE\n  RETURN a + 1;";
-        assert_eq!(located(sql, "RETURN expression"), (3, 3));
+        let s = schema("CREATE FUNCTION f(a int) RETURNS int\n  IMMUTABLE\n  RETURN a + 1;");
+        let f = s.functions.values().next();
+        assert_eq!(f.map(|f| f.language.as_str()), Some("sql"));
+        assert_eq!(f.map(|f| f.body.text()), Some("RETURN a + 1"));
+        let sql =
+            "CREATE FUNCTION f(a int) RETURNS int\n  LANGUAGE sql AS 'SELECT 1'\n  RETURN a + 1;";
+        assert_eq!(located(sql, "conflicting"), (3, 3));
     }
 
     #[test]

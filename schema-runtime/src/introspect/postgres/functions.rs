@@ -41,9 +41,19 @@ pub(super) fn read_functions(
     tx: &mut Transaction<'_>,
     schemas: &[String],
 ) -> Result<Vec<Function>> {
-    let rows = tx
-        .query(
-            "SELECT n.nspname::text, p.proname::text, p.prokind::text, l.lanname::text, p.prosrc,
+    let version: i32 = tx
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .map_err(query_error("the server version"))?
+        .get(0);
+    // A SQL-standard body (PostgreSQL 14 and later) is no string: its text
+    // is what pg_dump prints.
+    let standard_body = if version >= 140_000 {
+        "CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) END"
+    } else {
+        "NULL::text"
+    };
+    let query = format!(
+        "SELECT n.nspname::text, p.proname::text, p.prokind::text, l.lanname::text, p.prosrc,
                     p.provolatile::text, p.proisstrict, p.prosecdef, p.proleakproof,
                     p.proparallel::text, p.procost::float8, p.prorows::float8, p.proretset,
                     p.proconfig, obj_description(p.oid, 'pg_proc'),
@@ -56,16 +66,17 @@ pub(super) fn read_functions(
                           FROM generate_series(1, coalesce(array_length(
                                  coalesce(p.proallargtypes, p.proargtypes::oid[]), 1), 0)) AS i
                           ORDER BY i),
-                    format_type(p.prorettype, NULL)
+                    format_type(p.prorettype, NULL), {standard_body}
              FROM pg_proc p
              JOIN pg_namespace n ON n.oid = p.pronamespace
              JOIN pg_language l ON l.oid = p.prolang
              WHERE n.nspname::text = ANY($1) AND p.prokind IN ('f', 'p')
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass
                                  AND e.objid = p.oid AND e.deptype = 'e')
-             ORDER BY 1, 2, p.oid",
-            &[&schemas],
-        )
+             ORDER BY 1, 2, p.oid"
+    );
+    let rows = tx
+        .query(&query, &[&schemas])
         .map_err(query_error("functions"))?;
     let mut out = Vec::new();
     for row in rows {
@@ -155,7 +166,13 @@ pub(super) fn read_functions(
             args,
             returns,
             language,
-            body: Body::new(row.get::<_, String>(4)),
+            body: match row.get::<_, Option<String>>(20) {
+                None => Body::new(row.get::<_, String>(4)),
+                Some(text) => match text.trim().strip_prefix("RETURN ") {
+                    Some(e) => Body::returning(&expression(|| format!("the body of {owner}"), e)?),
+                    None => Body::standard(text.trim()),
+                },
+            },
             volatility,
             strict,
             security_definer: row.get(7),
