@@ -849,7 +849,7 @@ pub(super) fn read_error(
         .note("it is refused rather than dropped, so the database never silently differs from this file")
         .help(match clause {
             c if c.contains("SQL-standard body") => {
-                "write the body as a string instead: `LANGUAGE sql AS $$ SELECT ... $$`".to_string()
+                "write the body as a string instead (`LANGUAGE sql AS $$ SELECT ...; SELECT ... $$`), or a single expression as `RETURN expression`".to_string()
             }
             "%TYPE" => "write the type itself (`integer`, `text`, ...)".to_string(),
             _ => "remove it; if the database needs it, apply it from a separate SQL file run after migrations".to_string(),
