@@ -174,6 +174,23 @@ fn difference(declared: &Schema, live: &Schema) -> String {
             declared.namespaces, declared.extensions, live.namespaces, live.extensions
         );
     }
+    let mut functions: Vec<_> = declared
+        .functions
+        .keys()
+        .chain(live.functions.keys())
+        .collect();
+    functions.sort();
+    functions.dedup();
+    for key in functions {
+        let (d, l) = (declared.functions.get(key), live.functions.get(key));
+        if d != l {
+            let _ = writeln!(
+                out,
+                "function `{}` differs\ndeclared: {d:#?}\nlive: {l:#?}",
+                key.name
+            );
+        }
+    }
     if declared.sequences != live.sequences {
         let _ = writeln!(
             out,

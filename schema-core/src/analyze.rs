@@ -229,6 +229,7 @@ fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loa
     };
     let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(lint::missing_primary_keys(&declared));
+    diagnostics.extend(lint::security_definer_without_search_path(&declared));
     let before_replay = diagnostics.len();
     let replay = replay_onto(start, migrations, &mut diagnostics);
     let history_ok = diagnostics[before_replay..]

@@ -196,6 +196,9 @@ pub mod codes {
     /// statement in PostgreSQL's own syntax, names that differ only in case,
     /// a table without columns).
     pub(crate) const SQLITE_UNSUPPORTED: Code = lint("S0205", "sqlite_unsupported");
+    /// Lint (a warning): a `SECURITY DEFINER` function without `SET search_path`.
+    pub(crate) const SECURITY_DEFINER_SEARCH_PATH: Code =
+        lint("S0206", "security_definer_search_path");
 
     /// Drift: the migrated schema differs from the declared one.
     pub const DRIFT: Code = error("S0301", "drift");
@@ -214,6 +217,7 @@ pub mod codes {
         DOWN_DOES_NOT_UNDO_UP,
         UNMIGRATED_OBJECT,
         SQLITE_UNSUPPORTED,
+        SECURITY_DEFINER_SEARCH_PATH,
     ];
 }
 

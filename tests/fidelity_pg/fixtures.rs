@@ -1593,4 +1593,31 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "domain_check_not_valid",
         "CREATE DOMAIN d AS integer;\nALTER DOMAIN d ADD CONSTRAINT d_pos CHECK (VALUE > 0) NOT VALID;\nCREATE TABLE t (id integer PRIMARY KEY, v d);",
     ),
+    // --- functions and procedures
+    f(
+        "function_sql_in_a_default_and_a_check",
+        "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT 'C-' || floor(random() * 100)::int $$;\nCREATE FUNCTION code_ok(c text) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS 'SELECT c LIKE ''C-%''';\nCREATE TABLE t (id integer PRIMARY KEY, code text NOT NULL DEFAULT next_code() CHECK (code_ok(code)));",
+    ),
+    f(
+        "function_plpgsql_with_attributes_and_set_options",
+        "CREATE FUNCTION bump(INOUT n integer, step integer DEFAULT 1)\n  LANGUAGE plpgsql STABLE PARALLEL RESTRICTED COST 20\n  SECURITY DEFINER SET search_path = public, pg_temp SET work_mem = '16MB'\n  AS $fn$\nBEGIN\n  n := n + step; -- one step\nEND\n$fn$;\nCOMMENT ON FUNCTION bump(integer, integer) IS 'adds a step';\nCREATE TABLE t (id integer PRIMARY KEY);",
+    ),
+    f(
+        "function_returning_table_setof_and_variadic",
+        "CREATE TABLE t (id integer PRIMARY KEY, name text);\nCREATE FUNCTION by_ids(VARIADIC ids integer[]) RETURNS SETOF t LANGUAGE sql STABLE ROWS 5 AS $$ SELECT * FROM t WHERE id = ANY(ids) $$;\nCREATE FUNCTION names() RETURNS TABLE(id integer, label text) LANGUAGE sql AS $$ SELECT id, upper(name) FROM t $$;",
+    ),
+    f(
+        "procedure_with_inout_and_comment",
+        "CREATE TABLE t (id integer PRIMARY KEY);\nCREATE PROCEDURE add_row(IN i integer, INOUT added integer DEFAULT NULL) LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES (i); added := i; END $$;\nCOMMENT ON PROCEDURE add_row(integer, integer) IS 'inserts one';",
+    ),
+    refused(
+        "function_with_a_sql_standard_body",
+        "S0003",
+        "BEGIN ATOMIC",
+        "CREATE TABLE t (id integer PRIMARY KEY);\nCREATE FUNCTION one() RETURNS integer LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
+    ),
+    f(
+        "function_with_empty_and_quoted_search_paths",
+        "CREATE FUNCTION locked_down() RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS 'SELECT 1';\nCREATE FUNCTION users_first() RETURNS integer LANGUAGE sql SET search_path TO \"$user\", public, 'Mixed Case' AS 'SELECT 1';\nCREATE TABLE t (id integer PRIMARY KEY);",
+    ),
 ];

@@ -48,6 +48,7 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             | Change::CreateEnum(_)
             | Change::CreateDomain(_)
             | Change::CreateComposite(_)
+            | Change::CreateFunction { .. }
             | Change::CreateExtension(_) => {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
@@ -57,6 +58,13 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     continue;
                 }
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
+            }
+            Change::DropFunction { .. }
+            | Change::ReplaceFunction { .. }
+            | Change::RecreateFunction { .. }
+            | Change::SetFunctionComment { .. } => {
+                let Some(d) = super::functions::drift(change, &changes) else { continue };
                 d
             }
             Change::DropTable(t) => Diagnostic::error(
@@ -535,6 +543,9 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
         Change::CreateDomain(d) | Change::DropDomain(d) => &d.name,
         Change::CreateComposite(c) | Change::DropComposite(c) => &c.name,
         Change::CreateSequence(s) | Change::DropSequence(s) => &s.name,
+        Change::CreateFunction { function: f, .. } | Change::DropFunction { function: f, .. } => {
+            &f.name
+        }
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {
             return e.schema.as_deref() == Some(n);

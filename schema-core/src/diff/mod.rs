@@ -7,6 +7,7 @@
 
 pub mod drift;
 mod privileges;
+pub mod functions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -397,6 +398,53 @@ pub enum Change {
         /// The owner after.
         to: Option<String>,
     },
+    /// A function or procedure only `to` has (`CREATE FUNCTION`, and its comment).
+    CreateFunction {
+        /// The whole function.
+        function: crate::model::Function,
+        /// True when its body reads a relation of the schema (it is then
+        /// created after the tables, see [`Change`] ordering).
+        reads_relations: bool,
+    },
+    /// A function or procedure only `from` has (`DROP FUNCTION`).
+    DropFunction {
+        /// The whole function.
+        function: crate::model::Function,
+        /// True when its signature uses a table's row type: it is then
+        /// dropped before the tables (PostgreSQL refuses to drop a table
+        /// whose row type a function uses).
+        reads_relations: bool,
+    },
+    /// A function PostgreSQL replaces in place (`CREATE OR REPLACE`): same
+    /// signature and result, another body or attributes.
+    ReplaceFunction {
+        /// Before.
+        from: crate::model::Function,
+        /// After.
+        to: crate::model::Function,
+        /// As for [`Change::CreateFunction`].
+        reads_relations: bool,
+    },
+    /// A function PostgreSQL cannot replace in place (a new result type,
+    /// `OUT` arguments, a renamed argument, a removed default): dropped and
+    /// created again, at once.
+    RecreateFunction {
+        /// Before.
+        from: crate::model::Function,
+        /// After.
+        to: crate::model::Function,
+        /// As for [`Change::CreateFunction`].
+        reads_relations: bool,
+    },
+    /// A function's comment differs (`COMMENT ON FUNCTION`).
+    SetFunctionComment {
+        /// The function (as it is after).
+        function: crate::model::Function,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
     /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
     /// `RESET (...)`).
     SetTableOptions {
@@ -763,6 +811,38 @@ impl fmt::Display for Change {
                 kind.keyword().to_ascii_lowercase(),
                 privilege_object(*kind, object),
                 to.as_deref().unwrap_or("the role that runs the migrations")
+            ),
+            Change::CreateFunction { function, .. } => write!(
+                f,
+                "create {} `{}`",
+                function.kind.describe(),
+                function.signature()
+            ),
+            Change::DropFunction { function, .. } => write!(
+                f,
+                "drop {} `{}`",
+                function.kind.describe(),
+                function.signature()
+            ),
+            Change::ReplaceFunction { from, to, .. } => write!(
+                f,
+                "replace {} `{}`: {}",
+                to.kind.describe(),
+                to.signature(),
+                functions::differences(from, to).join(", ")
+            ),
+            Change::RecreateFunction { from, to, .. } => write!(
+                f,
+                "recreate {} `{}`: {}",
+                to.kind.describe(),
+                to.signature(),
+                from.replace_refusal(to).unwrap_or_default()
+            ),
+            Change::SetFunctionComment { function, .. } => write!(
+                f,
+                "change comment of {} `{}`",
+                function.kind.describe(),
+                function.signature()
             ),
         }
     }
@@ -1351,6 +1431,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         }
     }
     out.extend(domain_changes(from, to));
+    out.extend(functions::function_changes(from, to));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -1881,6 +1962,32 @@ fn phase(c: &Change) -> u16 {
         Change::DefaultPrivileges { .. } => 199,
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
+        // Functions: see `diff::functions`.
+        Change::CreateFunction {
+            reads_relations, ..
+        }
+        | Change::ReplaceFunction {
+            reads_relations, ..
+        }
+        | Change::RecreateFunction {
+            reads_relations, ..
+        } => {
+            if *reads_relations {
+                192
+            } else {
+                85
+            }
+        }
+        Change::DropFunction {
+            reads_relations, ..
+        } => {
+            if *reads_relations {
+                45
+            } else {
+                135
+            }
+        }
+        Change::SetFunctionComment { .. } => 199,
     }
 }
 

@@ -8,6 +8,7 @@
 //! | `missing_primary_key` | in the comment lines right above the `CREATE TABLE` in schema.sql |
 //! | `down_does_not_undo_up` | anywhere in that migration's up.sql or down.sql |
 //! | `unmigrated_object` | above the object's `CREATE` in schema.sql |
+//! | `security_definer_search_path` (a warning) | in the comment lines right above the `CREATE FUNCTION` in schema.sql |
 
 use crate::diagnostic::{Diagnostic, Origin, codes};
 use crate::diff::Change;
@@ -69,6 +70,37 @@ pub(crate) fn missing_primary_keys(declared: &Schema) -> Vec<Diagnostic> {
             .help(format!(
                 "add `PRIMARY KEY (...)` on the columns that identify a row; {}",
                 allow_help(codes::MISSING_PRIMARY_KEY.name, "on the line above `CREATE TABLE`")
+            ))
+        })
+        .collect()
+}
+
+/// `security_definer_search_path`: a declared `SECURITY DEFINER` function or
+/// procedure without `SET search_path`, a warning at the function. Its
+/// caller chooses the search path the body's unqualified names resolve in,
+/// and runs them with the owner's rights.
+pub(crate) fn security_definer_without_search_path(declared: &Schema) -> Vec<Diagnostic> {
+    let name = codes::SECURITY_DEFINER_SEARCH_PATH.name;
+    declared
+        .functions
+        .values()
+        .filter(|f| f.security_definer && !f.config.iter().any(|(n, _)| n == "search_path"))
+        .filter(|f| !f.directives.allows(name))
+        .map(|f| {
+            Diagnostic::warning(
+                codes::SECURITY_DEFINER_SEARCH_PATH,
+                format!(
+                    "{} `{}` is SECURITY DEFINER without `SET search_path`",
+                    f.kind.describe(),
+                    f.signature()
+                ),
+            )
+            .at(&f.origin)
+            .label("declared here")
+            .note("it runs with its owner's rights, and whoever calls it chooses the search path its unqualified names resolve in (a table or function of theirs can stand in for yours)")
+            .help(format!(
+                "add `SET search_path = pg_catalog, public, pg_temp` (trusted schemas, then `pg_temp`) to it; {}",
+                allow_help(name, "on the line above `CREATE FUNCTION`")
             ))
         })
         .collect()
@@ -212,7 +244,62 @@ pub fn unmigrated_object(change: &Change, declared: &Schema) -> Option<Diagnosti
         .at(&e.origin)
         .label("declared here")
         .help("add a migration with the same `CREATE EXTENSION` statement, then run `schema sum`"),
+        Change::CreateFunction { function: f, .. } => {
+            if f.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "{} `{}` is declared at {} but no migration creates it",
+                    f.kind.describe(),
+                    f.signature(),
+                    f.origin
+                ),
+            )
+            .at(&f.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
         _ => return None,
     };
     Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    fn declared(sql: &str) -> Schema {
+        match crate::parse::parse_schema_str("schema.sql", sql) {
+            Ok(s) => s,
+            Err(d) => panic!("{}", crate::diagnostic::render_all(&d, false)),
+        }
+    }
+
+    #[test]
+    fn security_definer_without_search_path_is_a_located_warning() {
+        let schema = declared(
+            "CREATE TABLE t (id int PRIMARY KEY);\n\
+             CREATE FUNCTION open_door() RETURNS void\n  LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';\n\
+             CREATE FUNCTION safe_door() RETURNS void\n  LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 'SELECT 1';\n\
+             -- schema: allow(security_definer_search_path)\n\
+             CREATE FUNCTION allowed_door() RETURNS void LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';\n\
+             CREATE FUNCTION invoker() RETURNS void LANGUAGE sql AS 'SELECT 1';\n",
+        );
+        let found = security_definer_without_search_path(&schema);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(d.code.id, "S0206");
+        assert_eq!(d.code.name, "security_definer_search_path");
+        assert_eq!(d.severity, Severity::Warning);
+        assert!(d.message.contains("open_door()"), "{}", d.message);
+        let at = d.origin.as_ref().map(|o| (o.line, o.column));
+        assert_eq!(at, Some((2, 17)));
+        assert!(
+            d.help.iter().any(|h| h.contains("SET search_path")),
+            "{d:?}"
+        );
+    }
 }

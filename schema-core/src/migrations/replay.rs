@@ -313,6 +313,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.extensions,
         &mut before.extensions,
     );
+    pick(
+        &now.functions,
+        &up.functions,
+        &down.functions,
+        &mut undone.functions,
+        &mut before.functions,
+    );
     (undone, before)
 }
 

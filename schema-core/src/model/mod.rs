@@ -11,6 +11,7 @@ pub mod contrib;
 pub mod depends;
 pub mod depth;
 pub mod expr;
+pub mod function;
 pub mod map;
 pub mod mentions;
 pub mod names;
@@ -23,6 +24,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use expr::Expression;
+pub use function::Function;
 pub use map::{Indexed, Journal, ObjectMap};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
@@ -107,6 +109,8 @@ pub struct Schema {
     /// `-- schema: ignore(privileges)`: `GRANT`, `REVOKE` and `OWNER TO` are
     /// checked but leave nothing in [`Schema::privileges`].
     pub privileges_ignored: bool,
+    /// Functions and procedures, by [`Function::key`] (name and identity signature).
+    pub functions: ObjectMap<Function>,
 }
 
 impl Schema {
@@ -126,6 +130,7 @@ impl Schema {
             && self.extensions.is_empty()
             && self.privileges.is_empty()
             && self.default_privileges.is_empty()
+            && self.functions.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -142,6 +147,7 @@ impl Schema {
             .chain(self.domains.keys())
             .chain(self.composites.keys())
             .chain(self.sequences.keys())
+            .chain(self.functions.keys())
         {
             out.insert(n.schema.as_str());
         }
@@ -176,6 +182,7 @@ impl Schema {
         self.extensions.begin_journal();
         self.privileges.begin_journal();
         self.default_privileges.begin_journal();
+        self.functions.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -190,6 +197,7 @@ impl Schema {
             extensions: self.extensions.take_journal(),
             privileges: self.privileges.take_journal(),
             default_privileges: self.default_privileges.take_journal(),
+            functions: self.functions.take_journal(),
         }
     }
 
@@ -205,6 +213,7 @@ impl Schema {
         self.privileges.roll_back(journal.privileges);
         self.default_privileges
             .roll_back(journal.default_privileges);
+        self.functions.roll_back(journal.functions);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -340,6 +349,7 @@ impl Schema {
                 }
             },
         );
+        function::rename_type_in_functions(self, old, new);
     }
 
     /// `ty` with every domain in it replaced by the type it stands for in
@@ -488,6 +498,8 @@ pub(crate) struct SchemaJournal {
     pub privileges: Journal<privileges::Acl>,
     /// Default privileges.
     pub default_privileges: Journal<privileges::DefaultAcl>,
+    /// Functions and procedures.
+    pub functions: Journal<Function>,
 }
 
 /// A table.

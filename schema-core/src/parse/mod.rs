@@ -12,6 +12,7 @@ pub mod apply;
 pub mod column_storage;
 pub mod composites;
 pub mod domains;
+pub mod functions;
 pub mod keywords;
 pub mod privileges;
 
@@ -144,6 +145,8 @@ pub enum ParsedStatement {
     Grant(Box<privileges::GrantStatement>),
     /// `ALTER DEFAULT PRIVILEGES` (read by hand, see [`privileges`]).
     DefaultPrivileges(Box<privileges::DefaultPrivilegesStatement>),
+    /// `CREATE | DROP | ALTER | COMMENT ON` a function or procedure (read by hand).
+    Function(Box<functions::FunctionStatement>),
     /// `CREATE DOMAIN` (read by hand: sqlparser reads no `NOT NULL` there).
     CreateDomain(Box<domains::CreateDomain>),
     /// `ALTER DOMAIN` (read by hand: sqlparser has no AST for it).
@@ -1078,6 +1081,28 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         if let Some(deep) = too_deep.iter().find(|d| d.start == start.span.start) {
             diagnostics.push(too_deep_error(deep, &kind, source, &origin));
             skip_statement(&mut parser);
+            continue;
+        }
+        if functions::is_function_statement(&kind) {
+            match functions::parse(&mut parser) {
+                Ok(statement) => {
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement: ParsedStatement::Function(Box::new(statement)),
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(functions::read_error(e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
             continue;
         }
         if is_unsupported_kind(&kind) {

@@ -10,6 +10,7 @@
 //! does for its table rebuilds. Each per-change method gets a [`Context`]:
 //! the change list, the schemas around it and the change at hand.
 
+mod functions;
 mod loss;
 pub mod postgres;
 pub mod sqlite;
@@ -555,6 +556,17 @@ pub trait Renderer {
                 from,
                 to,
             } => self.render_set_index_options(cx, table, index, from, to),
+            Change::CreateFunction { function, .. } => functions::create(self, function, false),
+            Change::ReplaceFunction { to, .. } => functions::create(self, to, true),
+            Change::DropFunction { function, .. } => functions::drop(self, function),
+            Change::RecreateFunction { from, to, .. } => {
+                let mut out = functions::drop(self, from)?;
+                out.extend(functions::create(self, to, false)?);
+                Ok(out)
+            }
+            Change::SetFunctionComment { function, to, .. } => {
+                functions::comment(self, function, to.as_deref())
+            }
         }
     }
 

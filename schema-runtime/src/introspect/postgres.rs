@@ -26,6 +26,8 @@ use schema_core::parse::apply::{
 
 pub use crate::introspect::IntrospectError;
 
+mod functions;
+
 type Result<T> = std::result::Result<T, IntrospectError>;
 
 pub(crate) fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
@@ -116,6 +118,9 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     }
     for s in read_sequences(tx, &schemas)? {
         schema.sequences.insert(s.name.clone(), s);
+    }
+    for f in functions::read_functions(tx, &schemas)? {
+        schema.functions.insert(f.key(), f);
     }
     read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
     super::pg_privileges::read_privileges(tx, &schemas, &mut schema)?;

@@ -572,6 +572,8 @@ impl Cx<'_> {
                 }
             },
         );
+        // Its row type is renamed with it, in function signatures too.
+        crate::model::function::rename_type_in_functions(self.schema, old, &new_name);
         Ok(())
     }
 

@@ -371,7 +371,11 @@ impl Cx<'_> {
                 .filter(|a| uses_type(&a.data_type, name))
                 .map(|a| format!("attribute `{}.{}`", c.name, a.name))
         });
-        columns.chain(domains).chain(attributes).collect()
+        columns
+            .chain(domains)
+            .chain(attributes)
+            .chain(self.functions_using_type_described(name))
+            .collect()
     }
 
     /// Drops type `name` and, with `CASCADE`, the columns and domains that use
@@ -391,6 +395,7 @@ impl Cx<'_> {
             self.drop_type_users(&d, depth + 1)?;
             self.schema.domains.remove(&d);
         }
+        self.drop_functions_using_type(name);
         let columns: Vec<(QualifiedName, String)> = self
             .schema
             .tables

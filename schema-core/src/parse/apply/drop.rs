@@ -207,6 +207,18 @@ impl Cx<'_> {
             |t, _| t.name != *name,
             cascade,
         )?;
+        // Functions over its row type.
+        let functions = self.functions_using_type_described(name);
+        if !functions.is_empty() && !cascade {
+            return Err(Diagnostic::error(
+                codes::NOT_ALLOWED_HERE,
+                format!("cannot drop table `{name}` because other objects depend on it"),
+            )
+            .at(at)
+            .note(format!("its row type is used by {}", functions.join(", ")))
+            .help("drop those first, or add CASCADE"));
+        }
+        self.drop_functions_using_type(name);
         // Its partitions go with it (PostgreSQL drops them too), partitions
         // of partitions first.
         for partition in self.partitions_of(name) {

@@ -16,6 +16,7 @@ mod composites;
 mod constraints;
 mod domains;
 mod drop;
+mod functions;
 mod indexes;
 mod namespaces;
 mod partitions;
@@ -419,6 +420,7 @@ impl<'a> Cx<'a> {
             ParsedStatement::AttachIndexPartition { index, partition } => {
                 return self.attach_index_partition(index, partition);
             }
+            ParsedStatement::Function(f) => return self.function_statement(f),
             ParsedStatement::CreateDomain(cd) => return self.create_domain(cd),
             ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
             ParsedStatement::AlterAttributes(aa) => return self.alter_attributes(aa),

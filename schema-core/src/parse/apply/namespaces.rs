@@ -160,6 +160,13 @@ impl Cx<'_> {
             .filter(|(_, e)| e.schema.as_deref() == Some(name))
             .map(|(k, _)| k.clone())
             .collect();
+        let functions: Vec<QualifiedName> = self
+            .schema
+            .functions
+            .keys()
+            .filter(|q| inside(q))
+            .cloned()
+            .collect();
         let held: Vec<String> = tables
             .iter()
             .map(|t| format!("table `{t}`"))
@@ -167,6 +174,11 @@ impl Cx<'_> {
             .chain(sequences.iter().map(|s| format!("sequence `{s}`")))
             .chain(domains.iter().map(|d| format!("type `{d}`")))
             .chain(extensions.iter().map(|e| format!("extension `{e}`")))
+            .chain(
+                functions
+                    .iter()
+                    .map(|f| format!("function `{}`", self.schema.functions[f].signature())),
+            )
             .collect();
         if !held.is_empty() && !cascade {
             return Err(Diagnostic::error(
@@ -200,6 +212,9 @@ impl Cx<'_> {
         }
         for e in &extensions {
             self.schema.extensions.remove(e);
+        }
+        for f in &functions {
+            self.schema.functions.remove(f);
         }
         self.schema.namespaces.remove(&QualifiedName::global(name));
         Ok(())

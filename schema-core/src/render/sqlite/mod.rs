@@ -628,6 +628,15 @@ impl Renderer for Sqlite {
                 "SQLite has no composite types; store the attributes of `{}` as columns of their own instead",
                 c.name
             )),
+            Change::CreateFunction { function: f, .. }
+            | Change::DropFunction { function: f, .. }
+            | Change::ReplaceFunction { to: f, .. }
+            | Change::RecreateFunction { to: f, .. }
+            | Change::SetFunctionComment { function: f, .. } => Err(format!(
+                "SQLite has no stored functions or procedures: {} `{}` cannot be created there; register it in the application (`sqlite3_create_function`) or keep it out of the SQLite build",
+                f.kind.describe(),
+                f.signature()
+            )),
             Change::RenameType {
                 kind: TypeKind::Enum,
                 from,
