@@ -6,6 +6,8 @@
 //! definition changed is a drop plus an add.
 
 pub mod drift;
+mod views;
+pub use views::view_order;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -14,7 +16,7 @@ use crate::model::StorageParameters;
 
 use crate::model::{
     Column, CompositeType, Constraint, Domain, EnumType, Extension, ExtensionComment, Index,
-    QualifiedName, Schema, Sequence, SqlType, Table,
+    QualifiedName, Schema, Sequence, SqlType, Table, View,
 };
 
 /// One step from one schema to another.
@@ -44,6 +46,28 @@ pub enum Change {
         from: EnumType,
         /// After.
         to: EnumType,
+    },
+    /// A view or materialized view only `to` has (or one created again),
+    /// with its indexes and comments.
+    CreateView(View),
+    /// A view or materialized view only `from` has (or one dropped to be
+    /// created again).
+    DropView(View),
+    /// A plain view whose query changes in a way `CREATE OR REPLACE VIEW`
+    /// makes (its old columns first in the new ones).
+    ReplaceView {
+        /// Before.
+        from: View,
+        /// After.
+        to: View,
+    },
+    /// A view whose definition is the same and whose options, indexes,
+    /// comments or `WITH [NO] DATA` differ.
+    AlterView {
+        /// Before.
+        from: View,
+        /// After.
+        to: View,
     },
     /// A domain only `to` has.
     CreateDomain(Domain),
@@ -489,6 +513,21 @@ impl fmt::Display for Change {
                 from.name,
                 to.values.join(", "),
                 from.values.join(", ")
+            ),
+            Change::CreateView(v) => write!(f, "create {} `{}`", v.describe(), v.name),
+            Change::DropView(v) => write!(f, "drop {} `{}`", v.describe(), v.name),
+            Change::ReplaceView { from, to } => write!(
+                f,
+                "replace view `{}`: {}",
+                to.name,
+                views::view_differences(from, to).join(", ")
+            ),
+            Change::AlterView { from, to } => write!(
+                f,
+                "alter {} `{}`: {}",
+                to.describe(),
+                to.name,
+                views::view_differences(from, to).join(", ")
             ),
             Change::CreateDomain(d) => write!(f, "create domain `{}`", d.name),
             Change::DropDomain(d) => write!(f, "drop domain `{}`", d.name),
@@ -1220,6 +1259,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         }
     }
     out.extend(domain_changes(from, to));
+    out.extend(views::view_changes(from, to));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -1690,6 +1730,7 @@ fn phase(c: &Change) -> u16 {
         {
             20
         }
+        Change::DropView(_) => 14,
         Change::DropIndex { .. } => 30,
         Change::DropConstraint { .. } => 40,
         Change::DropTable(_) => 50,
@@ -1742,6 +1783,7 @@ fn phase(c: &Change) -> u16 {
         | Change::SetIndexComment { .. }
         | Change::SetTableOptions { .. }
         | Change::SetIndexOptions { .. } => 190,
+        Change::CreateView(_) | Change::ReplaceView { .. } | Change::AlterView { .. } => 194,
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
     }

@@ -289,6 +289,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.extensions,
         &mut before.extensions,
     );
+    pick(
+        &now.views,
+        &up.views,
+        &down.views,
+        &mut undone.views,
+        &mut before.views,
+    );
     (undone, before)
 }
 

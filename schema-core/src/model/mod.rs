@@ -17,6 +17,7 @@ pub mod names;
 pub mod sequence;
 pub mod storage;
 pub mod types;
+pub mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +27,7 @@ pub use map::{Indexed, Journal, ObjectMap};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
 pub use types::SqlType;
+pub use view::{View, ViewColumn, ViewQuery};
 
 use crate::diagnostic::Origin;
 
@@ -98,6 +100,8 @@ pub struct Schema {
     pub namespaces: ObjectMap<Namespace>,
     /// Extensions (`CREATE EXTENSION`).
     pub extensions: ObjectMap<Extension>,
+    /// Views and materialized views (`CREATE [MATERIALIZED] VIEW`).
+    pub views: ObjectMap<View>,
 }
 
 impl Schema {
@@ -115,6 +119,7 @@ impl Schema {
             && self.sequences.is_empty()
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
+            && self.views.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -131,6 +136,7 @@ impl Schema {
             .chain(self.domains.keys())
             .chain(self.composites.keys())
             .chain(self.sequences.keys())
+            .chain(self.views.keys())
         {
             out.insert(n.schema.as_str());
         }
@@ -163,6 +169,7 @@ impl Schema {
         self.sequences.begin_journal();
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
+        self.views.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -175,6 +182,7 @@ impl Schema {
             sequences: self.sequences.take_journal(),
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
+            views: self.views.take_journal(),
         }
     }
 
@@ -187,6 +195,7 @@ impl Schema {
         self.sequences.roll_back(journal.sequences);
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
+        self.views.roll_back(journal.views);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -198,10 +207,28 @@ impl Schema {
             .map(|t| &t.name)
     }
 
+    /// Finds the materialized view that owns the index `name` in its schema.
+    pub(crate) fn view_index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
+        self.views
+            .holding(&index.name)
+            .map(|(k, _)| k)
+            .find(|k| k.schema == index.schema)
+    }
+
     /// True when `name` is taken by a relation (table, index, sequence, or a
     /// constraint's index) in its schema: PostgreSQL's relation namespace.
     pub(crate) fn relation_name_taken(&self, name: &QualifiedName) -> bool {
-        if self.tables.contains_key(name) || self.sequences.contains_key(name) {
+        if self.tables.contains_key(name)
+            || self.sequences.contains_key(name)
+            || self.views.contains_key(name)
+        {
+            return true;
+        }
+        if self
+            .views
+            .holding(&name.name)
+            .any(|(k, _)| k.schema == name.schema)
+        {
             return true;
         }
         let key = name.name.as_str();
@@ -232,6 +259,7 @@ impl Schema {
             || self.domains.contains_key(name)
             || self.composites.contains_key(name)
             || self.tables.contains_key(name)
+            || self.views.contains_key(name)
     }
 
     /// The kind of the user-defined type `name`, when it is one.
@@ -459,6 +487,8 @@ pub(crate) struct SchemaJournal {
     pub namespaces: Journal<Namespace>,
     /// Extensions.
     pub extensions: Journal<Extension>,
+    /// Views.
+    pub views: Journal<View>,
 }
 
 /// A table.

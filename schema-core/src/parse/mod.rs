@@ -13,6 +13,7 @@ pub mod column_storage;
 pub mod composites;
 pub mod domains;
 pub mod keywords;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -145,6 +146,11 @@ pub enum ParsedStatement {
     /// `ALTER TABLE ... ALTER [COLUMN] c SET STORAGE s | SET COMPRESSION m`
     /// (read by hand: sqlparser does not read them).
     AlterColumnStorage(Box<column_storage::AlterColumnStorage>),
+    /// `CREATE [OR REPLACE] [RECURSIVE] [MATERIALIZED] VIEW` (read by hand:
+    /// sqlparser reads no `RECURSIVE`, `CHECK OPTION` or `WITH [NO] DATA`).
+    CreateView(Box<views::CreateView>),
+    /// `ALTER [MATERIALIZED] VIEW` (read by hand too).
+    AlterView(Box<views::AlterView>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -374,8 +380,6 @@ fn statement_kind(parser: &Parser<'_>) -> String {
 /// Statement kinds we reject before sqlparser sees them (it may not parse them at all).
 fn is_unsupported_kind(kind: &str) -> bool {
     const KINDS: &[&str] = &[
-        "CREATE VIEW",
-        "CREATE MATERIALIZED VIEW",
         "CREATE OR REPLACE",
         "CREATE FUNCTION",
         "CREATE PROCEDURE",
@@ -395,7 +399,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE ROLE",
         "CREATE USER",
         "ALTER FUNCTION",
-        "ALTER VIEW",
         "ALTER POLICY",
         "GRANT",
         "REVOKE",
@@ -1069,7 +1072,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             skip_statement(&mut parser);
             continue;
         }
-        if is_unsupported_kind(&kind) {
+        let view = views::is_create_view(&parser);
+        if !view && is_unsupported_kind(&kind) {
             diagnostics.push(unsupported_statement(&kind, &origin));
             skip_statement(&mut parser);
             continue;
@@ -1088,6 +1092,36 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .between(&start, parser.get_current_token())
                     .to_string(),
             });
+            continue;
+        }
+        let alter_view = views::is_alter_view(&parser);
+        if view || alter_view {
+            let read = if view {
+                views::parse_create_view(&mut parser, &|a, b| lines.between(a, b).to_string())
+                    .map(|v| ParsedStatement::CreateView(Box::new(v)))
+            } else {
+                views::parse_alter_view(&mut parser)
+                    .map(|v| ParsedStatement::AlterView(Box::new(v)))
+            };
+            match read {
+                Ok(statement) => {
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
             continue;
         }
         let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
