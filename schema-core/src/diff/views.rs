@@ -72,13 +72,35 @@ pub(crate) fn view_changes(from: &Schema, to: &Schema) -> Vec<Change> {
     let mut drops = Vec::new();
     let mut creates = Vec::new();
     let from_order = view_order(from);
-    // Views dropped (also those dropped to be created again), dependents first.
-    let recreated = |name: &QualifiedName| -> bool {
-        match (from.views.get(name), to.views.get(name)) {
-            (Some(f), Some(t)) => !same_definition(f, t) && !f.replaceable_by(t),
-            _ => false,
+    // Views dropped to be created again: those PostgreSQL cannot replace, and
+    // (transitively) the views of both schemas that read a view dropped.
+    let mut recreate: BTreeSet<QualifiedName> = from
+        .views
+        .iter()
+        .filter(|(name, f)| {
+            to.views
+                .get(name)
+                .is_some_and(|t| !same_definition(f, t) && !f.replaceable_by(t))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    let reads: BTreeMap<&QualifiedName, BTreeSet<QualifiedName>> = from
+        .views
+        .iter()
+        .map(|(name, v)| (name, v.reads(from).relations))
+        .collect();
+    for name in &from_order {
+        if !to.views.contains_key(name) || recreate.contains(name) {
+            continue;
         }
-    };
+        let gone = |r: &QualifiedName| {
+            from.views.contains_key(r) && (!to.views.contains_key(r) || recreate.contains(r))
+        };
+        if reads.get(name).is_some_and(|rs| rs.iter().any(gone)) {
+            recreate.insert(name.clone());
+        }
+    }
+    let recreated = |name: &QualifiedName| recreate.contains(name);
     for name in from_order.iter().rev() {
         let Some(f) = from.views.get(name) else {
             continue;

@@ -163,7 +163,8 @@ pub(super) fn alter_view<R: Renderer + ?Sized>(
 /// Why SQLite cannot hold view `v` as declared, if it cannot: a materialized
 /// view, options, `RECURSIVE`, a schema other than `public`, or a query with
 /// PostgreSQL-only syntax (`::` casts, `DISTINCT ON`, `ILIKE`, `SIMILAR TO`,
-/// `LATERAL`).
+/// `LATERAL`, `interval '...'`, `now()`): a scan of the query's tokens, which
+/// catches the common spellings, not every function SQLite lacks.
 pub(crate) fn sqlite_view_check(v: &View) -> Result<(), String> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let name = &v.name;
@@ -210,6 +211,12 @@ pub(crate) fn sqlite_view_check(v: &View) -> Result<(), String> {
             Some("`SIMILAR TO`")
         } else if word(t, "lateral") {
             Some("`LATERAL`")
+        } else if word(t, "interval")
+            && next.is_some_and(|n| matches!(n, Token::SingleQuotedString(_)))
+        {
+            Some("`interval '...'` constants")
+        } else if word(t, "now") && next.is_some_and(|n| matches!(n, Token::LParen)) {
+            Some("`now()` (SQLite spells it `datetime('now')`)")
         } else {
             None
         };
