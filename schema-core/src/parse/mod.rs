@@ -1537,12 +1537,12 @@ mod tests {
     fn every_bad_statement_is_reported_not_only_the_first() {
         let src = Source::new(
             "s.sql",
-            "create table a (id int primary key;\ncreate view v as select 1;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
+            "create table a (id int primary key;\ncreate rule r as on insert to a do nothing;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
         );
         let (file, diags) = parse_file(&src);
         assert_eq!(diags.len(), 3, "{diags:#?}");
         assert_eq!(diags[1].code, codes::UNSUPPORTED_STATEMENT);
-        assert!(diags[1].message.contains("CREATE VIEW"));
+        assert!(diags[1].message.contains("CREATE RULE"));
         assert_eq!(diags[1].origin.as_ref().map(|o| o.line), Some(2));
         assert_eq!(file.statements.len(), 1);
     }

@@ -267,6 +267,7 @@ impl Cx<'_> {
                 format!("column `{column}` of table `{table_name}` does not exist at this point"),
             ));
         }
+        self.drop_views_reading_column(table_name, column, cascade)?;
         // Foreign keys of other tables that reference this column (the
         // table's own go with the column below).
         self.drop_dependent_foreign_keys(

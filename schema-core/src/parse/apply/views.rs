@@ -370,6 +370,7 @@ impl Cx<'_> {
         match &av.action {
             AlterViewAction::Rename(new) => {
                 self.check_name(new, "view")?;
+                self.refuse_change_read_by_views(&name, None, "rename")?;
                 let new = QualifiedName::new(name.schema.clone(), fold_ident(new));
                 if self.schema.relation_name_taken(&new) {
                     return Err(Diagnostic::error(
@@ -381,6 +382,7 @@ impl Cx<'_> {
                 self.move_view(&name, new)
             }
             AlterViewAction::SetSchema(schema) => {
+                self.refuse_change_read_by_views(&name, None, "move")?;
                 let new = QualifiedName::new(fold_ident(schema), name.name.clone());
                 if self.schema.relation_name_taken(&new) {
                     return Err(Diagnostic::error(
@@ -568,6 +570,85 @@ impl Cx<'_> {
         }
         for d in dependents {
             self.schema.views.remove(&d);
+        }
+        Ok(())
+    }
+
+    /// Refuses to `action` (rename, retype) relation `relation` (or its
+    /// `column`) while views read it: PostgreSQL follows such a change in
+    /// the views' stored queries, the model keeps each query as written.
+    pub(super) fn refuse_change_read_by_views(
+        &self,
+        relation: &QualifiedName,
+        column: Option<&str>,
+        action: &str,
+    ) -> Res<()> {
+        let readers: Vec<String> = self
+            .schema
+            .views
+            .values()
+            .filter(|v| v.name != *relation)
+            .filter(|v| {
+                let reads = v.reads(self.schema);
+                match column {
+                    None => reads.relations.contains(relation),
+                    Some(c) => reads.columns.contains(&(relation.clone(), c.to_string())),
+                }
+            })
+            .map(|v| format!("`{}`", v.name))
+            .collect();
+        if readers.is_empty() {
+            return Ok(());
+        }
+        let what = match column {
+            Some(c) => format!("column `{c}` of `{relation}`"),
+            None => format!("`{relation}`"),
+        };
+        Err(self
+            .err(
+                codes::UNSUPPORTED_FEATURE,
+                format!("cannot {action} {what} while views read it: {}", readers.join(", ")),
+            )
+            .note("the model keeps a view's query as written, so it would not follow the change PostgreSQL makes in the stored query")
+            .help("drop those views first and create them again after, in the same migration"))
+    }
+
+    /// The views that read column `column` of `table` (and those reading
+    /// them): refused without `cascade`, dropped with it.
+    pub(super) fn drop_views_reading_column(
+        &mut self,
+        table: &QualifiedName,
+        column: &str,
+        cascade: bool,
+    ) -> Res<()> {
+        let readers: Vec<QualifiedName> = self
+            .schema
+            .views
+            .values()
+            .filter(|v| {
+                v.reads(self.schema)
+                    .columns
+                    .contains(&(table.clone(), column.to_string()))
+            })
+            .map(|v| v.name.clone())
+            .collect();
+        if readers.is_empty() {
+            return Ok(());
+        }
+        let at = self.origin();
+        if !cascade {
+            let listed: Vec<String> = readers.iter().map(|d| format!("`{d}`")).collect();
+            return Err(Diagnostic::error(
+                codes::NOT_ALLOWED_HERE,
+                format!("cannot drop column `{column}` of table `{table}` because other objects depend on it"),
+            )
+            .at(&at)
+            .note(format!("view {} reads it", listed.join(", ")))
+            .help("drop those views first, or add CASCADE"));
+        }
+        for r in readers {
+            self.drop_views_reading(&r, "", true, &at)?;
+            self.schema.views.remove(&r);
         }
         Ok(())
     }
