@@ -14,6 +14,10 @@ use schema_core::Schema;
 use schema_core::model::{QualifiedName, SqlType, ViewColumn, ViewQuery};
 use schema_core::render::{Postgres, Renderer};
 
+/// What PostgreSQL stores for one temporary view: its query as
+/// `pg_get_viewdef` prints it, and its columns' names and types.
+type StoredView = (String, Vec<(String, Option<SqlType>)>);
+
 /// `declared` with every view's query and columns as PostgreSQL stores them
 /// in `client`'s database. Never fails: whatever cannot be asked is left as
 /// declared.
@@ -82,7 +86,7 @@ pub fn views_as_stored(client: &mut Client, declared: &Schema) -> Schema {
     let Ok(rows) = rows else {
         return out;
     };
-    let mut stored: BTreeMap<String, (String, Vec<(String, Option<SqlType>)>)> = BTreeMap::new();
+    let mut stored: BTreeMap<String, StoredView> = BTreeMap::new();
     for row in rows {
         let entry = stored
             .entry(row.get(0))

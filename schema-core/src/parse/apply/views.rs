@@ -837,16 +837,17 @@ fn relations_of_factor(
         return;
     }
     match factor {
-        TableFactor::Table { name, args, .. } => {
-            if args.is_none() {
-                let at = name
-                    .0
-                    .first()
-                    .and_then(|p| p.as_ident())
-                    .map(|i| i.span.start)
-                    .unwrap_or(sqlparser::tokenizer::Location { line: 0, column: 0 });
-                out.push((name.clone(), at));
-            }
+        TableFactor::Table {
+            name, args: None, ..
+        } => {
+            let at = name
+                .0
+                .first()
+                .and_then(|p| p.as_ident())
+                .map_or(sqlparser::tokenizer::Location { line: 0, column: 0 }, |i| {
+                    i.span.start
+                });
+            out.push((name.clone(), at));
         }
         TableFactor::Derived { subquery, .. } => relations_of_query(subquery, ctes, out, depth + 1),
         TableFactor::NestedJoin {
