@@ -445,3 +445,29 @@ fn changes_under_a_view_are_refused_or_cascade() {
     );
     assert!(s.views.is_empty());
 }
+
+#[test]
+fn drop_schema_takes_its_views_along_only_with_cascade() {
+    let (_, diags) = replayed(&[(
+        "CREATE SCHEMA r; CREATE VIEW r.v AS SELECT 1 AS x; DROP SCHEMA r;",
+        "",
+    )]);
+    assert!(
+        errors_of(&diags)
+            .iter()
+            .any(|d| d.notes.iter().any(|n| n.contains("view `r.v`"))),
+        "{}",
+        render_all(&diags, false)
+    );
+    let (s, diags) = replayed(&[(
+        "CREATE SCHEMA r; CREATE VIEW r.v AS SELECT 1 AS x;
+         CREATE MATERIALIZED VIEW r.m AS SELECT x FROM r.v; DROP SCHEMA r CASCADE;",
+        "",
+    )]);
+    assert!(
+        errors_of(&diags).is_empty(),
+        "{}",
+        render_all(&diags, false)
+    );
+    assert!(s.views.is_empty());
+}
