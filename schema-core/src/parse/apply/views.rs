@@ -533,21 +533,24 @@ impl Cx<'_> {
         cascade: bool,
         at: &Origin,
     ) -> Res<()> {
-        let mut gone = vec![name.clone()];
+        // What each view reads, once (a query is read once, however long
+        // the chain of views over it).
+        let reads: Vec<(QualifiedName, std::collections::BTreeSet<QualifiedName>)> = self
+            .schema
+            .views
+            .values()
+            .map(|v| (v.name.clone(), v.reads(self.schema).relations))
+            .collect();
+        let mut gone = std::collections::BTreeSet::from([name.clone()]);
         let mut dependents = Vec::new();
         // Each round adds the views reading one already gone; bounded by the
         // number of views.
-        for _ in 0..=self.schema.views.len() {
-            let next: Vec<QualifiedName> = self
-                .schema
-                .views
-                .values()
-                .filter(|v| !gone.contains(&v.name))
-                .filter(|v| {
-                    let reads = v.reads(self.schema);
-                    gone.iter().any(|g| reads.relations.contains(g))
-                })
-                .map(|v| v.name.clone())
+        for _ in 0..=reads.len() {
+            let next: Vec<QualifiedName> = reads
+                .iter()
+                .filter(|(v, _)| !gone.contains(v))
+                .filter(|(_, r)| r.iter().any(|g| gone.contains(g)))
+                .map(|(v, _)| v.clone())
                 .collect();
             if next.is_empty() {
                 break;
