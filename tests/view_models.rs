@@ -132,3 +132,51 @@ fn all_reads_the_rows_of_a_view_and_a_materialized_view() {
         ]
     );
 }
+
+/// A plain view SQLite can run goes up and down on SQLite, and SQLite's
+/// stored `CREATE VIEW` reads back as the declared view.
+#[test]
+fn plain_views_go_up_and_down_on_sqlite_and_read_back() {
+    use schema_core::diff::{Renames, compare};
+    use schema_core::migrations::generate::generate;
+    use schema_core::parse::parse_schema_str;
+    use schema_core::render::Sqlite;
+    let parse = |sql: &str| {
+        parse_schema_str("schema.sql", sql)
+            .unwrap_or_else(|d| panic!("{}", schema_core::diagnostic::render_all(&d, false)))
+    };
+    let from = parse(
+        "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL, active boolean NOT NULL);",
+    );
+    let to = parse(
+        "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL, active boolean NOT NULL);
+         CREATE VIEW active_users AS SELECT id, name FROM users WHERE active;
+         CREATE VIEW names AS SELECT upper(name) AS name FROM active_users;",
+    );
+    let migration = generate(&from, &to, &Renames::default(), &Sqlite).unwrap();
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let setup = generate(
+        &schema_core::Schema::new(),
+        &from,
+        &Renames::default(),
+        &Sqlite,
+    )
+    .unwrap();
+    conn.execute_batch(&setup.up_sql()).unwrap();
+    conn.execute_batch(&migration.up_sql()).unwrap();
+    conn.execute_batch("INSERT INTO users VALUES (1, 'ada', 1), (2, 'bob', 0);")
+        .unwrap();
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM names")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(names, ["ADA"]);
+    let live = schema_runtime::introspect::sqlite::introspect(&conn).unwrap();
+    assert_eq!(live.views, to.views, "{:#?}", compare(&live, &to));
+    conn.execute_batch(&migration.down_sql()).unwrap();
+    let live = schema_runtime::introspect::sqlite::introspect(&conn).unwrap();
+    assert!(live.views.is_empty());
+}

@@ -14,6 +14,8 @@ mod pg_views;
 pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_views;
 
 /// What went wrong while reading a live schema.
 #[derive(Debug)]
