@@ -709,7 +709,8 @@ impl Cx<'_> {
         }
         for key in &index.keys {
             if let crate::model::IndexPart::Column(c) = &key.part {
-                if !view.columns.iter().any(|vc| vc.name == *c) {
+                // Columns not known from the query: the database judges.
+                if !view.columns.is_empty() && !view.columns.iter().any(|vc| vc.name == *c) {
                     return Err(Diagnostic::error(
                         codes::UNKNOWN_OBJECT,
                         format!("column `{c}` of materialized view `{name}` does not exist at this point"),
@@ -761,6 +762,15 @@ impl Cx<'_> {
         comment: Option<String>,
     ) -> Option<Res<()>> {
         let view = self.schema.views.get_mut(relation)?;
+        if view.columns.is_empty() {
+            // Its columns are not known from its query (`SELECT *` of a
+            // function, ...): the database judges the name.
+            view.columns.push(crate::model::ViewColumn {
+                name: column.to_string(),
+                data_type: None,
+                comment: None,
+            });
+        }
         let Some(c) = view.columns.iter_mut().find(|c| c.name == column) else {
             let what = view.describe();
             return Some(Err(Diagnostic::error(
