@@ -40,7 +40,9 @@ pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
 pub use schema_runtime::{
     DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport, connect,
 };
-pub use schema_runtime::{Executor, Field, FieldError, Record, RecordExt, RowError, Value};
+pub use schema_runtime::{
+    Executor, Field, FieldError, Record, RecordExt, RowError, Value, ViewRecord,
+};
 
 /// A string that is not a label of an enum type: the error of a generated
 /// enum's `FromStr`.
@@ -84,7 +86,8 @@ pub mod __private {
     pub use schema_runtime::record::RowValues;
     pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
-        Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,
+        Executor, Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,
+        ViewRecord,
     };
 
     #[cfg(feature = "chrono")]

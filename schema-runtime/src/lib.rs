@@ -20,6 +20,7 @@ pub mod split;
 #[cfg(feature = "postgres")]
 pub mod stored;
 pub mod value;
+pub mod view_rows;
 
 pub use connect::connect;
 pub use driver::{Driver, DriverError};
@@ -31,3 +32,4 @@ pub use model::Model;
 pub use record::{Record, RowError};
 pub use rows::{Executor, RecordExt};
 pub use value::{Field, FieldError, Value};
+pub use view_rows::ViewRecord;

@@ -216,7 +216,7 @@ pub enum RowError {
 }
 
 impl RowError {
-    fn invalid_model(table: &'static str, message: String) -> Self {
+    pub(crate) fn invalid_model(table: &'static str, message: String) -> Self {
         RowError::InvalidModel { table, message }
     }
 }

@@ -24,10 +24,19 @@ use schema_core::model::{
 };
 use schema_core::render::{Context, Postgres, Renderer};
 
+mod views;
+pub use views::views_as_stored;
+
 /// `declared` with every expression compared as PostgreSQL stores it in
 /// `client`'s database. Never fails: whatever cannot be asked is left as
 /// declared.
 pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
+    let out = tables_as_stored(client, declared);
+    views_as_stored(client, &out)
+}
+
+/// [`as_stored`] for tables, domains and partition bounds.
+fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
     let mut out = declared.clone();
     owners_as_stored(client, &mut out);
     let Ok(mut tx) = client.transaction() else {

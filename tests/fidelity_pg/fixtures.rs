@@ -1620,4 +1620,21 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "function_with_empty_and_quoted_search_paths",
         "CREATE FUNCTION locked_down() RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS 'SELECT 1';\nCREATE FUNCTION users_first() RETURNS integer LANGUAGE sql SET search_path TO \"$user\", public, 'Mixed Case' AS 'SELECT 1';\nCREATE TABLE t (id integer PRIMARY KEY);",
     ),
+    // --- views and materialized views
+    f(
+        "view_plain_with_comment_and_column_comment",
+        "CREATE TABLE films (code char(5) PRIMARY KEY, title varchar(40) NOT NULL, kind varchar(10));\nCREATE VIEW comedies AS\n    SELECT code, title FROM films WHERE kind = 'Comedy';\nCOMMENT ON VIEW comedies IS 'every comedy';\nCOMMENT ON COLUMN comedies.title IS 'as released';",
+    ),
+    f(
+        "view_column_list_options_and_check_option",
+        "CREATE TABLE t (id integer PRIMARY KEY, v text);\nCREATE VIEW w (ident, value) WITH (security_barrier, security_invoker = on) AS SELECT id, v::varchar(20) FROM t WHERE id > 0 WITH CASCADED CHECK OPTION;",
+    ),
+    f(
+        "view_recursive_and_view_on_view",
+        "CREATE RECURSIVE VIEW nums (n) AS VALUES (1) UNION ALL SELECT n + 1 FROM nums WHERE n < 10;\nCREATE VIEW evens AS SELECT n FROM nums WHERE n % 2 = 0;",
+    ),
+    f(
+        "materialized_view_no_data_with_indexes_and_comments",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric);\nCREATE MATERIALIZED VIEW totals WITH (fillfactor = 90) AS SELECT customer, sum(total) AS total FROM orders GROUP BY customer WITH NO DATA;\nCREATE UNIQUE INDEX totals_customer ON totals (customer);\nCREATE INDEX ON totals (lower(customer)) WHERE total > 0;\nCOMMENT ON MATERIALIZED VIEW totals IS 'per customer';\nCOMMENT ON INDEX totals_customer IS 'one row each';",
+    ),
 ];

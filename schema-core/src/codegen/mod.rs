@@ -137,6 +137,7 @@ pub mod names;
 mod schema_macro;
 mod track;
 mod types;
+mod view_models;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -44,6 +44,8 @@ pub struct ModelNames {
     pub enums: BTreeMap<QualifiedName, String>,
     /// Struct name by composite type.
     pub composites: BTreeMap<QualifiedName, String>,
+    /// Struct name by view or materialized view (read-only models).
+    pub views: BTreeMap<QualifiedName, String>,
     /// The type each domain stands for (domains over domains followed): a
     /// column of a domain gets the Rust type of that type. Its nullability is
     /// the column's own: a domain's `NOT NULL` does not make the field
@@ -199,6 +201,13 @@ pub(crate) fn name_models(schema: &Schema) -> (ModelNames, Vec<Diagnostic>) {
         claim(&mut taken, &mut diagnostics, &rust, &composite.origin, what);
         names.composites.insert(composite.name.clone(), rust);
     }
+    for view in schema.views.values() {
+        let fallback = names::struct_name(&view.name.name);
+        let rust = model_name(&view.directives, fallback, &mut diagnostics);
+        let what = format!("{} `{}`", view.describe(), view.name);
+        claim(&mut taken, &mut diagnostics, &rust, &view.origin, what);
+        names.views.insert(view.name.clone(), rust);
+    }
     for domain in schema.domains.values() {
         names.domains.insert(
             domain.name.clone(),
@@ -323,6 +332,13 @@ pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Di
     }
     for table in schema.tables.values().filter(|t| t.partition_of.is_none()) {
         match struct_item(table, &names, features, &mut krates) {
+            Ok(item) => items.push(item),
+            Err(mut d) => diagnostics.append(&mut d),
+        }
+    }
+    for view in schema.views.values() {
+        let model = &names.views[&view.name];
+        match super::view_models::view_item(view, model, &names, features, &mut krates) {
             Ok(item) => items.push(item),
             Err(mut d) => diagnostics.append(&mut d),
         }

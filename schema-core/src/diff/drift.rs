@@ -53,6 +53,48 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
             }
+            Change::CreateView(v) => {
+                // A view created again (its definition differs) is reported
+                // with its drop.
+                if migrated.views.contains_key(&v.name) {
+                    continue;
+                }
+                let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
+            }
+            Change::DropView(v) => match declared.views.get(&v.name) {
+                None => Diagnostic::error(
+                    codes::DRIFT,
+                    format!("{} `{}` is created by the migrations but not declared in schema.sql", v.describe(), v.name),
+                )
+                .at(&v.origin)
+                .label("created here")
+                .help(format!("declare the {} in schema.sql, or drop it in a new migration", v.describe())),
+                Some(to) => Diagnostic::error(
+                    codes::DRIFT,
+                    format!(
+                        "{} `{}` differs between schema.sql and the migrations: {}",
+                        to.describe(),
+                        to.name,
+                        super::views::view_differences(v, to).join(", ")
+                    ),
+                )
+                .at(&to.origin)
+                .related(&v.origin, "created by this migration")
+                .help("add a migration that drops and creates it as schema.sql declares it, or make schema.sql match"),
+            },
+            Change::ReplaceView { from, to } | Change::AlterView { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "{} `{}` differs between schema.sql and the migrations: {}",
+                    to.describe(),
+                    to.name,
+                    super::views::view_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration that makes the change (`CREATE OR REPLACE VIEW`, `ALTER VIEW`, ...), or make schema.sql match"),
             Change::CreateSequence(s) => {
                 if owner_reported(s) {
                     continue;
@@ -546,6 +588,7 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
         Change::CreateFunction { function: f, .. } | Change::DropFunction { function: f, .. } => {
             &f.name
         }
+        Change::CreateView(v) | Change::DropView(v) => &v.name,
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {
             return e.schema.as_deref() == Some(n);

@@ -8,6 +8,8 @@
 pub mod drift;
 mod privileges;
 pub mod functions;
+mod views;
+pub use views::view_order;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -16,7 +18,7 @@ use crate::model::StorageParameters;
 
 use crate::model::{
     Column, CompositeType, Constraint, Domain, EnumType, Extension, ExtensionComment, Index,
-    QualifiedName, Schema, Sequence, SqlType, Table,
+    QualifiedName, Schema, Sequence, SqlType, Table, View,
 };
 
 /// One step from one schema to another.
@@ -46,6 +48,28 @@ pub enum Change {
         from: EnumType,
         /// After.
         to: EnumType,
+    },
+    /// A view or materialized view only `to` has (or one created again),
+    /// with its indexes and comments.
+    CreateView(View),
+    /// A view or materialized view only `from` has (or one dropped to be
+    /// created again).
+    DropView(View),
+    /// A plain view whose query changes in a way `CREATE OR REPLACE VIEW`
+    /// makes (its old columns first in the new ones).
+    ReplaceView {
+        /// Before.
+        from: View,
+        /// After.
+        to: View,
+    },
+    /// A view whose definition is the same and whose options, indexes,
+    /// comments or `WITH [NO] DATA` differ.
+    AlterView {
+        /// Before.
+        from: View,
+        /// After.
+        to: View,
     },
     /// A domain only `to` has.
     CreateDomain(Domain),
@@ -599,6 +623,21 @@ impl fmt::Display for Change {
                 from.name,
                 to.values.join(", "),
                 from.values.join(", ")
+            ),
+            Change::CreateView(v) => write!(f, "create {} `{}`", v.describe(), v.name),
+            Change::DropView(v) => write!(f, "drop {} `{}`", v.describe(), v.name),
+            Change::ReplaceView { from, to } => write!(
+                f,
+                "replace view `{}`: {}",
+                to.name,
+                views::view_differences(from, to).join(", ")
+            ),
+            Change::AlterView { from, to } => write!(
+                f,
+                "alter {} `{}`: {}",
+                to.describe(),
+                to.name,
+                views::view_differences(from, to).join(", ")
             ),
             Change::CreateDomain(d) => write!(f, "create domain `{}`", d.name),
             Change::DropDomain(d) => write!(f, "drop domain `{}`", d.name),
@@ -1432,6 +1471,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     }
     out.extend(domain_changes(from, to));
     out.extend(functions::function_changes(from, to));
+    out.extend(views::view_changes(from, to));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -1904,6 +1944,7 @@ fn phase(c: &Change) -> u16 {
         {
             20
         }
+        Change::DropView(_) => 14,
         Change::DropIndex { .. } => 30,
         Change::DropConstraint { .. } => 40,
         Change::DropTable(_) => 50,
@@ -1960,6 +2001,7 @@ fn phase(c: &Change) -> u16 {
         // After everything is created, so that each new object's grants
         // are the ones written for it (see `privileges::privilege_changes`).
         Change::DefaultPrivileges { .. } => 199,
+        Change::CreateView(_) | Change::ReplaceView { .. } | Change::AlterView { .. } => 194,
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
         // Functions: see `diff::functions`.

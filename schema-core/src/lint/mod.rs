@@ -210,6 +210,23 @@ pub fn unmigrated_object(change: &Change, declared: &Schema) -> Option<Diagnosti
             .label("declared here")
             .help(UNMIGRATED_HELP)
         }
+        Change::CreateView(v) => {
+            if v.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "{} `{}` is declared at {} but no migration creates it",
+                    v.describe(),
+                    v.name,
+                    v.origin
+                ),
+            )
+            .at(&v.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
         Change::CreateSequence(s) => Diagnostic::error(
             codes::UNMIGRATED_OBJECT,
             format!(

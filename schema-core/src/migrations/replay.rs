@@ -320,6 +320,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.functions,
         &mut before.functions,
     );
+    pick(
+        &now.views,
+        &up.views,
+        &down.views,
+        &mut undone.views,
+        &mut before.views,
+    );
     (undone, before)
 }
 

@@ -19,6 +19,7 @@ pub mod privileges;
 pub mod sequence;
 pub mod storage;
 pub mod types;
+pub mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -29,6 +30,7 @@ pub use map::{Indexed, Journal, ObjectMap};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
 pub use types::SqlType;
+pub use view::{View, ViewColumn, ViewQuery};
 
 use crate::diagnostic::Origin;
 
@@ -111,6 +113,8 @@ pub struct Schema {
     pub privileges_ignored: bool,
     /// Functions and procedures, by [`Function::key`] (name and identity signature).
     pub functions: ObjectMap<Function>,
+    /// Views and materialized views (`CREATE [MATERIALIZED] VIEW`).
+    pub views: ObjectMap<View>,
 }
 
 impl Schema {
@@ -131,6 +135,7 @@ impl Schema {
             && self.privileges.is_empty()
             && self.default_privileges.is_empty()
             && self.functions.is_empty()
+            && self.views.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -148,6 +153,7 @@ impl Schema {
             .chain(self.composites.keys())
             .chain(self.sequences.keys())
             .chain(self.functions.keys())
+            .chain(self.views.keys())
         {
             out.insert(n.schema.as_str());
         }
@@ -183,6 +189,7 @@ impl Schema {
         self.privileges.begin_journal();
         self.default_privileges.begin_journal();
         self.functions.begin_journal();
+        self.views.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -198,6 +205,7 @@ impl Schema {
             privileges: self.privileges.take_journal(),
             default_privileges: self.default_privileges.take_journal(),
             functions: self.functions.take_journal(),
+            views: self.views.take_journal(),
         }
     }
 
@@ -214,6 +222,7 @@ impl Schema {
         self.default_privileges
             .roll_back(journal.default_privileges);
         self.functions.roll_back(journal.functions);
+        self.views.roll_back(journal.views);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -225,10 +234,28 @@ impl Schema {
             .map(|t| &t.name)
     }
 
+    /// Finds the materialized view that owns the index `name` in its schema.
+    pub(crate) fn view_index_owner(&self, index: &QualifiedName) -> Option<&QualifiedName> {
+        self.views
+            .holding(&index.name)
+            .map(|(k, _)| k)
+            .find(|k| k.schema == index.schema)
+    }
+
     /// True when `name` is taken by a relation (table, index, sequence, or a
     /// constraint's index) in its schema: PostgreSQL's relation namespace.
     pub(crate) fn relation_name_taken(&self, name: &QualifiedName) -> bool {
-        if self.tables.contains_key(name) || self.sequences.contains_key(name) {
+        if self.tables.contains_key(name)
+            || self.sequences.contains_key(name)
+            || self.views.contains_key(name)
+        {
+            return true;
+        }
+        if self
+            .views
+            .holding(&name.name)
+            .any(|(k, _)| k.schema == name.schema)
+        {
             return true;
         }
         let key = name.name.as_str();
@@ -259,6 +286,7 @@ impl Schema {
             || self.domains.contains_key(name)
             || self.composites.contains_key(name)
             || self.tables.contains_key(name)
+            || self.views.contains_key(name)
     }
 
     /// The kind of the user-defined type `name`, when it is one.
@@ -500,6 +528,8 @@ pub(crate) struct SchemaJournal {
     pub default_privileges: Journal<privileges::DefaultAcl>,
     /// Functions and procedures.
     pub functions: Journal<Function>,
+    /// Views.
+    pub views: Journal<View>,
 }
 
 /// A table.

@@ -15,6 +15,7 @@ pub mod domains;
 pub mod functions;
 pub mod keywords;
 pub mod privileges;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -156,6 +157,11 @@ pub enum ParsedStatement {
     /// `ALTER TABLE ... ALTER [COLUMN] c SET STORAGE s | SET COMPRESSION m`
     /// (read by hand: sqlparser does not read them).
     AlterColumnStorage(Box<column_storage::AlterColumnStorage>),
+    /// `CREATE [OR REPLACE] [RECURSIVE] [MATERIALIZED] VIEW` (read by hand:
+    /// sqlparser reads no `RECURSIVE`, `CHECK OPTION` or `WITH [NO] DATA`).
+    CreateView(Box<views::CreateView>),
+    /// `ALTER [MATERIALIZED] VIEW` (read by hand too).
+    AlterView(Box<views::AlterView>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -385,8 +391,6 @@ fn statement_kind(parser: &Parser<'_>) -> String {
 /// Statement kinds we reject before sqlparser sees them (it may not parse them at all).
 fn is_unsupported_kind(kind: &str) -> bool {
     const KINDS: &[&str] = &[
-        "CREATE VIEW",
-        "CREATE MATERIALIZED VIEW",
         "CREATE OR REPLACE",
         "CREATE FUNCTION",
         "CREATE PROCEDURE",
@@ -406,7 +410,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE ROLE",
         "CREATE USER",
         "ALTER FUNCTION",
-        "ALTER VIEW",
         "ALTER POLICY",
         "DO",
     ];
@@ -1105,7 +1108,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
             continue;
         }
-        if is_unsupported_kind(&kind) {
+        let view = views::is_create_view(&parser);
+        if !view && is_unsupported_kind(&kind) {
             diagnostics.push(unsupported_statement(&kind, &origin));
             skip_statement(&mut parser);
             continue;
@@ -1124,6 +1128,36 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     .between(&start, parser.get_current_token())
                     .to_string(),
             });
+            continue;
+        }
+        let alter_view = views::is_alter_view(&parser);
+        if view || alter_view {
+            let read = if view {
+                views::parse_create_view(&mut parser, &|a, b| lines.between(a, b).to_string())
+                    .map(|v| ParsedStatement::CreateView(Box::new(v)))
+            } else {
+                views::parse_alter_view(&mut parser)
+                    .map(|v| ParsedStatement::AlterView(Box::new(v)))
+            };
+            match read {
+                Ok(statement) => {
+                    let text = lines
+                        .between(&start, parser.get_current_token())
+                        .to_string();
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement,
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
             continue;
         }
         let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
@@ -1587,12 +1621,12 @@ mod tests {
     fn every_bad_statement_is_reported_not_only_the_first() {
         let src = Source::new(
             "s.sql",
-            "create table a (id int primary key;\ncreate view v as select 1;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
+            "create table a (id int primary key;\ncreate rule r as on insert to a do nothing;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
         );
         let (file, diags) = parse_file(&src);
         assert_eq!(diags.len(), 3, "{diags:#?}");
         assert_eq!(diags[1].code, codes::UNSUPPORTED_STATEMENT);
-        assert!(diags[1].message.contains("CREATE VIEW"));
+        assert!(diags[1].message.contains("CREATE RULE"));
         assert_eq!(diags[1].origin.as_ref().map(|o| o.line), Some(2));
         assert_eq!(file.statements.len(), 1);
     }

@@ -14,6 +14,7 @@ mod functions;
 mod loss;
 pub mod postgres;
 pub mod sqlite;
+pub(crate) mod views;
 
 use std::fmt;
 
@@ -22,7 +23,7 @@ use crate::model::names::quote_ident;
 use crate::model::{
     Column, CompositeType, Constraint, ConstraintKind, Domain, EnumType, Extension, Identity,
     Index, IndexKey, IndexPart, QualifiedName, ReferentialAction, Schema, Sequence, SequenceType,
-    SqlType, StorageParameters, Table,
+    SqlType, StorageParameters, Table, View,
 };
 
 pub use loss::{data_loss, narrows};
@@ -410,6 +411,10 @@ pub trait Renderer {
                 before,
             } => self.render_add_enum_value(cx, name, value, before.as_deref()),
             Change::RecreateEnum { from, to } => self.render_recreate_enum(cx, from, to),
+            Change::CreateView(v) => self.render_create_view(cx, v),
+            Change::DropView(v) => self.render_drop_view(cx, v),
+            Change::ReplaceView { from, to } => self.render_replace_view(cx, from, to),
+            Change::AlterView { from, to } => self.render_alter_view(cx, from, to),
             Change::CreateDomain(d) => self.render_create_domain(cx, d),
             Change::DropDomain(d) => self.render_drop_domain(cx, d),
             Change::ReplaceDomain { from, to } => {
@@ -620,6 +625,39 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_recreate_enum(&self, cx: &Context<'_>, from: &EnumType, to: &EnumType) -> Rendered {
         postgres::recreate_enum(self, from, to, cx.from, cx.to, cx.changes)
+    }
+
+    /// [`Change::CreateView`]: `CREATE [MATERIALIZED] VIEW` with the user's
+    /// query, its indexes and comments.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_create_view(&self, _cx: &Context<'_>, v: &View) -> Rendered {
+        views::create_view(self, v)
+    }
+
+    /// [`Change::DropView`]: `DROP [MATERIALIZED] VIEW`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_drop_view(&self, _cx: &Context<'_>, v: &View) -> Rendered {
+        Ok(views::drop_view(self, v))
+    }
+
+    /// [`Change::ReplaceView`]: `CREATE OR REPLACE VIEW`, then comments.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_replace_view(&self, _cx: &Context<'_>, from: &View, to: &View) -> Rendered {
+        Ok(views::replace_view(self, from, to))
+    }
+
+    /// [`Change::AlterView`]: options, indexes, `WITH [NO] DATA`, comments.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_alter_view(&self, _cx: &Context<'_>, from: &View, to: &View) -> Rendered {
+        views::alter_view(self, from, to)
     }
 
     /// [`Change::CreateDomain`]: `CREATE DOMAIN`, and `COMMENT ON DOMAIN`.

@@ -10,10 +10,13 @@ use std::fmt;
 
 #[cfg(feature = "postgres")]
 mod pg_privileges;
+mod pg_views;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_views;
 
 /// What went wrong while reading a live schema.
 #[derive(Debug)]

@@ -34,7 +34,7 @@ pub(crate) fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) ->
     move |source| IntrospectError::query(what, source)
 }
 
-fn origin() -> Origin {
+pub(crate) fn origin() -> Origin {
     Origin::synthetic("postgres")
 }
 
@@ -124,12 +124,15 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     }
     read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
     super::pg_privileges::read_privileges(tx, &schemas, &mut schema)?;
+    for v in super::pg_views::read_views(tx, &schemas, version)? {
+        schema.views.insert(v.name.clone(), v);
+    }
     Ok(schema)
 }
 
 /// `pg_class.reloptions` (`name=value` entries) as the model keeps them,
 /// each name with `prefix` (`toast.` for the TOAST table's).
-fn storage_parameters(entries: Vec<String>, prefix: &str) -> StorageParameters {
+pub(crate) fn storage_parameters(entries: Vec<String>, prefix: &str) -> StorageParameters {
     StorageParameters(
         entries
             .into_iter()
@@ -536,6 +539,18 @@ fn read_indexes(
     version: i32,
     tables: &mut BTreeMap<u32, Table>,
 ) -> Result<()> {
+    read_indexes_where(tx, schemas, version, tables, TABLE_FILTER)
+}
+
+/// The indexes of the relations `filter` keeps (a `JOIN ... WHERE` over
+/// `{rel}`, as [`TABLE_FILTER`]), into `tables` by the relation's oid.
+pub(crate) fn read_indexes_where(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+    version: i32,
+    tables: &mut BTreeMap<u32, Table>,
+    filter: &str,
+) -> Result<()> {
     // Indexes that implement a constraint belong to the constraint. (A foreign
     // key's `conindid` is the referenced table's index, hence the contype.)
     let not_a_constraint = "NOT EXISTS (
@@ -555,7 +570,7 @@ fn read_indexes(
            -- A partition's index attached to its parent's is the parent's.
            AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)",
         nulls_not_distinct(version, "i"),
-        table_filter("i.indrelid"),
+        filter.replace("{rel}", "i.indrelid"),
     );
     let rows = tx
         .query(&sql, &[&schemas])
@@ -571,7 +586,7 @@ fn read_indexes(
          {}
            AND {not_a_constraint}
          ORDER BY i.indexrelid, k.ord",
-        table_filter("i.indrelid"),
+        filter.replace("{rel}", "i.indrelid"),
     );
     let key_rows = tx
         .query(&key_sql, &[&schemas])

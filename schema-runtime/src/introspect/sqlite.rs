@@ -87,7 +87,8 @@ fn rows<T, P: rusqlite::Params>(
 /// indexes), the enum types their columns stand for and the sequences of
 /// their `serial` columns, in canonical form.
 ///
-/// Views, triggers and virtual tables are not read.
+/// Views are read back from the `CREATE VIEW` SQLite stores; triggers and
+/// virtual tables are not read.
 ///
 /// # Errors
 /// [`IntrospectError::Query`] when a query fails; the other variants when a
@@ -120,6 +121,7 @@ pub fn introspect(conn: &Connection) -> std::result::Result<Schema, IntrospectEr
         schema.tables.insert(table.name.clone(), table);
     }
     resolve_referenced_columns(conn, &mut schema)?;
+    super::sqlite_views::read_views(conn, &mut schema)?;
     for t in schema.tables.values() {
         for c in &t.columns {
             if let SqlType::Array(inner) = &c.data_type {

@@ -1,4 +1,4 @@
-// A statement the model does not cover (a view) is an error naming it.
+// A view schema.sql declares that no migration creates is an error naming it.
 schema::schema!(
     schema = "tests/fixtures/ui/schema_sql_has_a_view/schema.sql",
     migrations = "tests/fixtures/ui/schema_sql_has_a_view/migrations",

@@ -161,12 +161,14 @@ impl Cx<'_> {
                 self.not_in_declarative("ALTER TABLE ... RENAME COLUMN")?;
                 self.check_name(new_column_name, "column")?;
                 let (old, new) = (fold_ident(old_column_name), fold_ident(new_column_name));
+                self.refuse_change_read_by_views(name, Some(&old), "rename")?;
                 self.rename_column(name, &old, &new)?;
                 self.rename_partition_column(name, &old, &new);
                 Ok(())
             }
             AlterTableOperation::RenameTable { table_name } => {
                 self.not_in_declarative("ALTER TABLE ... RENAME TO")?;
+                self.refuse_change_read_by_views(name, None, "rename")?;
                 let new = match table_name {
                     RenameTableNameKind::As(n) | RenameTableNameKind::To(n) => {
                         self.check_object_name(n, "table")?;
@@ -363,6 +365,11 @@ impl Cx<'_> {
             } => {
                 let spec = TypeSpec::from_ast(data_type)
                     .map_err(|m| Diagnostic::error(codes::UNSUPPORTED_FEATURE, m).at(&at))?;
+                self.refuse_change_read_by_views(
+                    table,
+                    Some(&fold_ident(column)),
+                    "change the type of",
+                )?;
                 if spec.serial {
                     return Err(Diagnostic::error(
                         codes::SYNTAX,

@@ -46,6 +46,11 @@ impl Cx<'_> {
                             .help("write `COMMENT ON COLUMN table.column IS '...'`"));
                     }
                 };
+                if let Some(done) =
+                    self.comment_on_view_column(&table, &column, &at, comment.clone())
+                {
+                    return done;
+                }
                 if if_exists && !self.schema.tables.contains_key(&table) {
                     return Ok(());
                 }
@@ -62,12 +67,28 @@ impl Cx<'_> {
                 c.comment = comment;
                 Ok(())
             }
+            CommentObject::View | CommentObject::MaterializedView => {
+                let name = self.name(object_name)?;
+                let materialized = matches!(object_type, CommentObject::MaterializedView);
+                self.comment_on_view(&name, materialized, &at, comment, if_exists)
+            }
             CommentObject::Domain => {
                 let name = self.name(object_name)?;
                 self.comment_on_domain(&name, &at, comment, if_exists)
             }
             CommentObject::Index => {
                 let name = self.name(object_name)?;
+                if let Some(view) = self.schema.view_index_owner(&name).cloned() {
+                    if let Some(i) = self
+                        .schema
+                        .views
+                        .get_mut(&view)
+                        .and_then(|v| v.indexes.get_mut(&name.name))
+                    {
+                        i.comment = comment;
+                    }
+                    return Ok(());
+                }
                 let owner = self.schema.index_owner(&name).cloned();
                 let Some(table) = owner else {
                     if if_exists {

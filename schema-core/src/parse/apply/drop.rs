@@ -47,7 +47,20 @@ impl Cx<'_> {
             self.not_in_declarative(&format!("DROP {object_type}"))?;
             match object_type {
                 ObjectType::Table => self.drop_table(&name, if_exists, cascade, &at)?,
+                ObjectType::View | ObjectType::MaterializedView => self.drop_view(
+                    &name,
+                    matches!(object_type, ObjectType::MaterializedView),
+                    if_exists,
+                    cascade,
+                    &at,
+                )?,
                 ObjectType::Index => {
+                    if let Some(view) = self.schema.view_index_owner(&name).cloned() {
+                        if let Some(v) = self.schema.views.get_mut(&view) {
+                            v.indexes.remove(&name.name);
+                        }
+                        continue;
+                    }
                     let Some(owner) = self.schema.index_owner(&name).cloned() else {
                         if if_exists {
                             continue;
@@ -165,7 +178,14 @@ impl Cx<'_> {
     pub(super) fn exists(&self, object_type: &ObjectType, name: &QualifiedName) -> bool {
         match object_type {
             ObjectType::Table => self.schema.tables.contains_key(name),
-            ObjectType::Index => self.schema.index_owner(name).is_some(),
+            ObjectType::Index => {
+                self.schema.index_owner(name).is_some()
+                    || self.schema.view_index_owner(name).is_some()
+            }
+            ObjectType::View => self.schema.views.get(name).is_some_and(|v| !v.materialized),
+            ObjectType::MaterializedView => {
+                self.schema.views.get(name).is_some_and(|v| v.materialized)
+            }
             ObjectType::Sequence => self.schema.sequences.contains_key(name),
             ObjectType::Type => {
                 self.schema.enums.contains_key(name)
@@ -200,6 +220,7 @@ impl Cx<'_> {
             }
             return Err(self.unknown_table(name, at));
         }
+        self.drop_views_reading(name, &format!("table `{name}`"), cascade, at)?;
         // Foreign keys of other tables that reference it.
         self.drop_dependent_foreign_keys(
             &format!("table `{name}`"),
@@ -258,6 +279,7 @@ impl Cx<'_> {
                 format!("column `{column}` of table `{table_name}` does not exist at this point"),
             ));
         }
+        self.drop_views_reading_column(table_name, column, cascade)?;
         // Foreign keys of other tables that reference this column (the
         // table's own go with the column below).
         self.drop_dependent_foreign_keys(

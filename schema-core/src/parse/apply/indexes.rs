@@ -312,6 +312,24 @@ impl Cx<'_> {
                 )
                 .help("give the index another name"));
         }
+        if let Some(view) = self.schema.views.get(&table_name) {
+            let index = Index {
+                name: name.clone(),
+                unique: ci.unique,
+                method,
+                keys,
+                include,
+                nulls_not_distinct: ci.nulls_distinct == Some(false),
+                predicate: ci.predicate.as_ref().map(Expression::from_ast),
+                comment: None,
+                options,
+                origin: match &ci.name {
+                    Some(n) => self.at_name(n),
+                    None => self.origin(),
+                },
+            };
+            return self.create_view_index(&view.name.clone(), index, &at);
+        }
         let table = self.table_mut(&table_name, &at)?;
         for key in &keys {
             if let IndexPart::Column(c) = &key.part {

@@ -27,6 +27,7 @@ mod sequences;
 mod storage;
 mod tables;
 mod types;
+mod views;
 
 pub use indexes::{operator_class_of, split_key_collation};
 
@@ -439,6 +440,8 @@ impl<'a> Cx<'a> {
                 set,
                 reset,
             } => return self.alter_index_options(index, *if_exists, set, reset),
+            ParsedStatement::CreateView(cv) => return self.create_view(cv),
+            ParsedStatement::AlterView(av) => return self.alter_view(av),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -530,6 +533,7 @@ impl<'a> Cx<'a> {
                 Ok(())
             }
             Statement::DropDomain(dd) => self.drop_domain(dd),
+            Statement::RefreshMaterializedView(r) => self.refresh_view(r),
             Statement::CreateExtension(ce) => self.create_extension(ce),
             Statement::DropExtension(de) => self.drop_extension(de),
             Statement::CreateSchema {

@@ -167,9 +167,17 @@ impl Cx<'_> {
             .filter(|q| inside(q))
             .cloned()
             .collect();
+        let views: Vec<QualifiedName> = self
+            .schema
+            .views
+            .keys()
+            .filter(|q| inside(q))
+            .cloned()
+            .collect();
         let held: Vec<String> = tables
             .iter()
             .map(|t| format!("table `{t}`"))
+            .chain(views.iter().map(|v| format!("view `{v}`")))
             .chain(enums.iter().map(|e| format!("type `{e}`")))
             .chain(sequences.iter().map(|s| format!("sequence `{s}`")))
             .chain(domains.iter().map(|d| format!("type `{d}`")))
@@ -194,6 +202,12 @@ impl Cx<'_> {
                 .unsupported("`DROP SCHEMA ... CASCADE` reaching objects outside the schema")
                 .note(format!("{outside} depends on an object in schema `{name}`"))
                 .help("drop or change it first, then drop the schema"));
+        }
+        for v in &views {
+            if self.schema.views.contains_key(v) {
+                self.drop_views_reading(v, "", true, at)?;
+                self.schema.views.remove(v);
+            }
         }
         for t in &tables {
             if self.schema.tables.contains_key(t) {

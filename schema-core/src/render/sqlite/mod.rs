@@ -137,7 +137,7 @@ use crate::model::expr::nextval;
 use crate::model::{
     Column, Constraint, ConstraintKind, DEFAULT_SCHEMA, EnumType, Extension, Index, IndexPart,
     QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions, SequenceType, SqlType,
-    Table, TypeKind,
+    Table, TypeKind, View,
 };
 
 pub use case::{CaseCollision, case_collisions, new_case_collisions};
@@ -614,6 +614,10 @@ impl Renderer for Sqlite {
             | Change::DefaultPrivileges { .. } => Err(
                 "SQLite has no roles, privileges or owners; write `-- schema: ignore(privileges)` in schema.sql if privileges are managed outside the migrations".to_string(),
             ),
+            Change::CreateView(v)
+            | Change::DropView(v)
+            | Change::ReplaceView { to: v, .. }
+            | Change::AlterView { to: v, .. } => super::views::sqlite_view_check(v),
             Change::CreateDomain(d)
             | Change::DropDomain(d)
             | Change::ReplaceDomain { to: d, .. }
@@ -722,6 +726,27 @@ impl Renderer for Sqlite {
             _ => column_storage_refusal(cx.change),
         };
         check.err()
+    }
+
+    /// `CREATE VIEW` alone: comments have no SQLite equivalent.
+    fn render_create_view(&self, _: &Context<'_>, v: &View) -> Rendered {
+        Ok(vec![Statement::new(crate::render::views::create_view_sql(
+            self, v, false,
+        ))])
+    }
+
+    /// `DROP VIEW` and `CREATE VIEW`: SQLite has no `CREATE OR REPLACE VIEW`.
+    fn render_replace_view(&self, _: &Context<'_>, from: &View, to: &View) -> Rendered {
+        let mut out = crate::render::views::drop_view(self, from);
+        out.push(Statement::new(crate::render::views::create_view_sql(
+            self, to, false,
+        )));
+        Ok(out)
+    }
+
+    /// Nothing: what a plain view SQLite holds can alter is its comments.
+    fn render_alter_view(&self, _: &Context<'_>, _: &View, _: &View) -> Rendered {
+        Ok(Vec::new())
     }
 
     /// Nothing: an enum type is its columns' `CHECK`s, which rebuilds change.
