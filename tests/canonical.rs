@@ -87,6 +87,36 @@ fn user_schemas(client: &mut Client) -> Vec<String> {
 /// with both sides of each differing object in full.
 fn difference(declared: &Schema, live: &Schema) -> String {
     let mut out = String::new();
+    for d in declared.all_triggers() {
+        let l = live.trigger(&d.table, &d.name);
+        if l != Some(d) {
+            let _ = writeln!(
+                out,
+                "trigger `{}`:\n  declared: {d:?}\n  live:     {l:?}",
+                d.name
+            );
+        }
+    }
+    for l in live.all_triggers() {
+        if declared.trigger(&l.table, &l.name).is_none() {
+            let _ = writeln!(out, "trigger `{}` only live: {l:?}", l.name);
+        }
+    }
+    for d in declared.all_policies() {
+        let l = live.policy(&d.table, &d.name);
+        if l != Some(d) {
+            let _ = writeln!(
+                out,
+                "policy `{}`:\n  declared: {d:?}\n  live:     {l:?}",
+                d.name
+            );
+        }
+    }
+    for l in live.all_policies() {
+        if declared.policy(&l.table, &l.name).is_none() {
+            let _ = writeln!(out, "policy `{}` only live: {l:?}", l.name);
+        }
+    }
     let mut names: Vec<_> = declared.tables.keys().chain(live.tables.keys()).collect();
     names.sort();
     names.dedup();
@@ -298,6 +328,21 @@ fn parsed_schema_equals_what_postgres_reports() {
         files.len()
     );
     files.push(root.join("tests/fixtures/pg_dump/demo.sql"));
+    // Roles the policy fixtures name (roles are the cluster's, not a database's).
+    let roles_db = server.create_database("schema_canon_roles");
+    if let Err(e) = roles_db.connect().batch_execute(
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'schema_canon_manager') THEN
+             CREATE ROLE schema_canon_manager;
+           END IF;
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'schema_canon_auditor') THEN
+             CREATE ROLE schema_canon_auditor;
+           END IF;
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+         END $$",
+    ) {
+        panic!("cannot create the fixtures' roles: {e}");
+    }
     if let Ok(only) = std::env::var("SCHEMA_CANON_ONLY") {
         files.retain(|f| {
             f.file_stem()

@@ -6,6 +6,7 @@
 //! definition changed is a drop plus an add.
 
 pub mod drift;
+mod triggers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -335,6 +336,37 @@ pub enum Change {
         /// After.
         to: StorageParameters,
     },
+    /// A trigger only `to` has: `CREATE TRIGGER`, its state and comment.
+    CreateTrigger(crate::model::Trigger),
+    /// A trigger only `from` has: `DROP TRIGGER`.
+    DropTrigger(crate::model::Trigger),
+    /// A trigger whose definition differs: `CREATE OR REPLACE TRIGGER` (a
+    /// constraint trigger is dropped and created instead).
+    ReplaceTrigger {
+        /// Before.
+        from: crate::model::Trigger,
+        /// After.
+        to: crate::model::Trigger,
+    },
+    /// A trigger whose enabled state or comment alone differ.
+    AlterTrigger {
+        /// Before.
+        from: crate::model::Trigger,
+        /// After.
+        to: crate::model::Trigger,
+    },
+    /// A policy only `to` has: `CREATE POLICY` and its comment.
+    CreatePolicy(crate::model::Policy),
+    /// A policy only `from` has: `DROP POLICY`.
+    DropPolicy(crate::model::Policy),
+    /// A policy whose roles, `USING`, `WITH CHECK` or comment differ (`ALTER
+    /// POLICY`, `COMMENT ON POLICY`).
+    AlterPolicy {
+        /// Before.
+        from: crate::model::Policy,
+        /// After.
+        to: crate::model::Policy,
+    },
     /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
     /// `RESET (...)`).
     SetTableOptions {
@@ -637,6 +669,26 @@ impl fmt::Display for Change {
                 "change storage parameters of index `{index}` on `{table}` from ({}) to ({})",
                 from.to_sql(),
                 to.to_sql()
+            ),
+            Change::CreateTrigger(t) => {
+                write!(f, "create trigger `{}` on `{}`", t.name, t.table)
+            }
+            Change::DropTrigger(t) => write!(f, "drop trigger `{}` on `{}`", t.name, t.table),
+            Change::ReplaceTrigger { from, to } | Change::AlterTrigger { from, to } => write!(
+                f,
+                "change trigger `{}` on `{}`: {}",
+                to.name,
+                to.table,
+                triggers::trigger_differences(from, to).join(", ")
+            ),
+            Change::CreatePolicy(p) => write!(f, "create policy `{}` on `{}`", p.name, p.table),
+            Change::DropPolicy(p) => write!(f, "drop policy `{}` on `{}`", p.name, p.table),
+            Change::AlterPolicy { from, to } => write!(
+                f,
+                "change policy `{}` on `{}`: {}",
+                to.name,
+                to.table,
+                triggers::policy_differences(from, to).join(", ")
             ),
             Change::SetTableOptions { table, from, to } => write!(
                 f,
@@ -1325,6 +1377,8 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         !matches!(c, Change::DropTable(t)
             if t.partition_of.as_ref().is_some_and(|of| dropped.contains(&of.parent)))
     });
+    let objects = triggers::changes(from, to, renames, &out);
+    out.extend(objects);
     let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
     let comments = comment_changes(&out, from, to, &seq_renames);
     out.extend(comments);
@@ -1692,6 +1746,14 @@ fn phase(c: &Change) -> u16 {
         }
         Change::DropIndex { .. } => 30,
         Change::DropConstraint { .. } => 40,
+        // Before the tables and columns they use change or go.
+        Change::DropPolicy(_) => 12,
+        Change::DropTrigger(_) => 13,
+        // After the tables, columns and functions they use.
+        Change::CreateTrigger(_) | Change::ReplaceTrigger { .. } | Change::AlterTrigger { .. } => {
+            196
+        }
+        Change::CreatePolicy(_) | Change::AlterPolicy { .. } => 197,
         Change::DropTable(_) => 50,
         Change::RenameTable { .. } | Change::RenameType { .. } => 60,
         Change::RenameColumn { .. } => 70,

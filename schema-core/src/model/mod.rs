@@ -14,8 +14,10 @@ pub mod expr;
 pub mod map;
 pub mod mentions;
 pub mod names;
+pub mod policy;
 pub mod sequence;
 pub mod storage;
+pub mod trigger;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -23,8 +25,10 @@ use std::fmt;
 
 pub use expr::Expression;
 pub use map::{Indexed, Journal, ObjectMap};
+pub use policy::{Policies, Policy, PolicyCommand};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
+pub use trigger::{Trigger, TriggerEvents, TriggerState, TriggerTiming, Triggers};
 pub use types::SqlType;
 
 use crate::diagnostic::Origin;
@@ -98,6 +102,10 @@ pub struct Schema {
     pub namespaces: ObjectMap<Namespace>,
     /// Extensions (`CREATE EXTENSION`).
     pub extensions: ObjectMap<Extension>,
+    /// Triggers, by the table they are on, then by name.
+    pub triggers: ObjectMap<Triggers>,
+    /// Row-level security policies, by the table they are on, then by name.
+    pub policies: ObjectMap<Policies>,
 }
 
 impl Schema {
@@ -115,6 +123,8 @@ impl Schema {
             && self.sequences.is_empty()
             && self.namespaces.is_empty()
             && self.extensions.is_empty()
+            && self.triggers.is_empty()
+            && self.policies.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -163,6 +173,8 @@ impl Schema {
         self.sequences.begin_journal();
         self.namespaces.begin_journal();
         self.extensions.begin_journal();
+        self.triggers.begin_journal();
+        self.policies.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -175,6 +187,8 @@ impl Schema {
             sequences: self.sequences.take_journal(),
             namespaces: self.namespaces.take_journal(),
             extensions: self.extensions.take_journal(),
+            triggers: self.triggers.take_journal(),
+            policies: self.policies.take_journal(),
         }
     }
 
@@ -187,6 +201,8 @@ impl Schema {
         self.sequences.roll_back(journal.sequences);
         self.namespaces.roll_back(journal.namespaces);
         self.extensions.roll_back(journal.extensions);
+        self.triggers.roll_back(journal.triggers);
+        self.policies.roll_back(journal.policies);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -459,6 +475,10 @@ pub(crate) struct SchemaJournal {
     pub namespaces: Journal<Namespace>,
     /// Extensions.
     pub extensions: Journal<Extension>,
+    /// Triggers, per table.
+    pub triggers: Journal<Triggers>,
+    /// Policies, per table.
+    pub policies: Journal<Policies>,
 }
 
 /// A table.

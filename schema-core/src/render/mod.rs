@@ -13,6 +13,7 @@
 mod loss;
 pub mod postgres;
 pub mod sqlite;
+pub mod triggers;
 
 use std::fmt;
 
@@ -356,6 +357,13 @@ pub trait Renderer {
                 before,
             } => self.render_add_enum_value(cx, name, value, before.as_deref()),
             Change::RecreateEnum { from, to } => self.render_recreate_enum(cx, from, to),
+            Change::CreateTrigger(_)
+            | Change::DropTrigger(_)
+            | Change::ReplaceTrigger { .. }
+            | Change::AlterTrigger { .. }
+            | Change::CreatePolicy(_)
+            | Change::DropPolicy(_)
+            | Change::AlterPolicy { .. } => self.render_trigger_or_policy(cx),
             Change::CreateDomain(d) => self.render_create_domain(cx, d),
             Change::DropDomain(d) => self.render_drop_domain(cx, d),
             Change::ReplaceDomain { from, to } => {
@@ -519,6 +527,15 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_recreate_enum(&self, cx: &Context<'_>, from: &EnumType, to: &EnumType) -> Rendered {
         postgres::recreate_enum(self, from, to, cx.from, cx.to, cx.changes)
+    }
+
+    /// The trigger and policy changes ([`Change::CreateTrigger`] ...
+    /// [`Change::AlterPolicy`]): see [`triggers::render`].
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_trigger_or_policy(&self, cx: &Context<'_>) -> Rendered {
+        triggers::render(cx.change)
     }
 
     /// [`Change::CreateDomain`]: `CREATE DOMAIN`, and `COMMENT ON DOMAIN`.

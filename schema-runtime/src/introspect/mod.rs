@@ -9,6 +9,8 @@
 use std::fmt;
 
 #[cfg(feature = "postgres")]
+mod pg_triggers;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

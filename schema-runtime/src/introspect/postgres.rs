@@ -28,7 +28,7 @@ pub use crate::introspect::IntrospectError;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
-fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
+pub(super) fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
     move |source| IntrospectError::query(what, source)
 }
 
@@ -36,7 +36,7 @@ fn origin() -> Origin {
     Origin::synthetic("postgres")
 }
 
-fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<Expression> {
+pub(super) fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<Expression> {
     Expression::parse(text).map_err(|message| IntrospectError::Expression {
         owner: owner(),
         text: text.to_string(),
@@ -118,6 +118,8 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
         schema.sequences.insert(s.name.clone(), s);
     }
     read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
+    super::pg_triggers::read_triggers(tx, &schemas, version, &mut schema)?;
+    super::pg_triggers::read_policies(tx, &schemas, &mut schema)?;
     Ok(schema)
 }
 

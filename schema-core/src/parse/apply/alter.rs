@@ -239,6 +239,18 @@ impl Cx<'_> {
                 self.table_mut(name, &origin)?.force_row_security = false;
                 Ok(())
             }
+            AlterTableOperation::EnableTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Enabled)
+            }
+            AlterTableOperation::DisableTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Disabled)
+            }
+            AlterTableOperation::EnableReplicaTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Replica)
+            }
+            AlterTableOperation::EnableAlwaysTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Always)
+            }
             AlterTableOperation::Inherit { .. } | AlterTableOperation::NoInherit { .. } => {
                 Err(self.refuse_clause("INHERIT", &[], "ALTER TABLE"))
             }
@@ -505,6 +517,7 @@ impl Cx<'_> {
                 }
             },
         );
+        self.schema.rename_column_objects(table_name, old, new);
         // PostgreSQL renames the column in every partition too.
         for child in self.children_of(table_name) {
             self.rename_column(&child, old, new)?;
@@ -527,6 +540,7 @@ impl Cx<'_> {
         };
         table.name = new_name.clone();
         self.schema.tables.insert(new_name.clone(), table);
+        self.schema.rename_table_objects(old, &new_name);
         self.schema.tables.update_where(
             |t| references(t, old),
             |t| {

@@ -213,6 +213,7 @@ impl Cx<'_> {
             self.drop_table(&partition, true, cascade, at)?;
         }
         self.schema.tables.remove(name);
+        self.schema.drop_table_objects(name);
         let owned: Vec<QualifiedName> = self
             .schema
             .sequences
@@ -254,6 +255,7 @@ impl Cx<'_> {
             |t, fk| t.name != *table_name && fk.ref_columns.iter().any(|r| r == column),
             cascade,
         )?;
+        self.drop_column_users(table_name, column, cascade)?;
         let table = self.table_mut(table_name, &origin)?;
         table.columns.retain(|c| c.name != column);
         table.constraints.retain(|_, c| match &c.kind {
