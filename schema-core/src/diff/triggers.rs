@@ -65,6 +65,23 @@ pub(super) fn changes(
     changes: &[Change],
 ) -> Vec<Change> {
     let recreated = recreated_tables(changes);
+    // Columns PostgreSQL will not drop or retype while a trigger or policy
+    // uses them: such a trigger or policy is dropped first and created after.
+    let held: Vec<(&QualifiedName, &str)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropColumn { table, column } => Some((table, column.name.as_str())),
+            Change::AlterColumn { table, from, to }
+                if from.data_type != to.data_type || from.collation != to.collation =>
+            {
+                Some((table, to.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let holds = |table: &QualifiedName, uses: &dyn Fn(&str) -> bool| {
+        held.iter().any(|(t, c)| *t == table && uses(c))
+    };
     let mut out = Vec::new();
     // Triggers and policies of `to`, matched to `from`'s under the table's old name.
     for (table, triggers) in to.triggers.iter() {
@@ -78,6 +95,11 @@ pub(super) fn changes(
                 None => out.push(Change::CreateTrigger(t.clone())),
                 Some(f) => {
                     let f = renamed_trigger(f, table, renames);
+                    if holds(table, &|c| f.mentions_column(c)) {
+                        out.push(Change::DropTrigger(f));
+                        out.push(Change::CreateTrigger(t.clone()));
+                        continue;
+                    }
                     if f == *t {
                         continue;
                     }
@@ -110,6 +132,11 @@ pub(super) fn changes(
                 None => out.push(Change::CreatePolicy(p.clone())),
                 Some(f) => {
                     let f = renamed_policy(f, table, renames);
+                    if holds(table, &|c| f.mentions_column(c)) {
+                        out.push(Change::DropPolicy(f));
+                        out.push(Change::CreatePolicy(p.clone()));
+                        continue;
+                    }
                     if f == *p {
                         continue;
                     }

@@ -338,6 +338,26 @@ impl Schema {
                 }
             },
         );
+        self.triggers.update_where(
+            |t| t.0.values().any(|x| casts(&x.when)),
+            |t| {
+                for x in t.0.values_mut() {
+                    rename(&mut x.when);
+                }
+            },
+        );
+        self.policies.update_where(
+            |p| {
+                p.0.values()
+                    .any(|x| casts(&x.using) || casts(&x.with_check))
+            },
+            |p| {
+                for x in p.0.values_mut() {
+                    rename(&mut x.using);
+                    rename(&mut x.with_check);
+                }
+            },
+        );
     }
 
     /// `ty` with every domain in it replaced by the type it stands for in

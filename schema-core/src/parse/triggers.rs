@@ -247,7 +247,13 @@ pub fn parse_create_trigger(parser: &mut Parser<'_>) -> Result<CreateTrigger, Pa
             let next = parser.next_token();
             let text = match &next.token {
                 Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => s.clone(),
-                Token::Number(n, _) => n.clone(),
+                // PostgreSQL keeps an integer as the number it reads
+                // (`007` is `'7'`), any other number as written.
+                Token::Number(n, _) => n
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+                    .map_or_else(|| n.clone(), |i| i.to_string()),
                 Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
                 Token::Word(w) => w.value.clone(),
                 _ => return parser.expected("a literal argument (string, number or name)", next),

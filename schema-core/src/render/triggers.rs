@@ -8,8 +8,13 @@ use crate::model::names::quote_ident;
 use crate::model::policy::PUBLIC_ROLE;
 use crate::model::{Policy, QualifiedName, Trigger, TriggerState};
 
+/// A name qualified whatever the `search_path` the migration runs under, as
+/// the PostgreSQL renderer writes every name.
 fn object_name(name: &QualifiedName) -> String {
-    name.to_string()
+    if name.schema.is_empty() {
+        return quote_ident(&name.name);
+    }
+    format!("{}.{}", quote_ident(&name.schema), quote_ident(&name.name))
 }
 
 /// The trigger's definition: `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER ...;`.

@@ -360,6 +360,7 @@ impl Cx<'_> {
             } => {
                 let spec = TypeSpec::from_ast(data_type)
                     .map_err(|m| Diagnostic::error(codes::UNSUPPORTED_FEATURE, m).at(&at))?;
+                self.check_retype_users(table, &fold_ident(column), &at)?;
                 if spec.serial {
                     return Err(Diagnostic::error(
                         codes::SYNTAX,

@@ -755,6 +755,26 @@ impl Cx<'_> {
         Ok(())
     }
 
+    /// PostgreSQL refuses to change the type of a column a trigger or policy
+    /// uses ("cannot alter type of a column used in a trigger definition").
+    pub(super) fn check_retype_users(
+        &self,
+        table: &QualifiedName,
+        column: &str,
+        at: &Origin,
+    ) -> Res<()> {
+        let Some((kind, name)) = self.schema.column_users(table, column).into_iter().next() else {
+            return Ok(());
+        };
+        Err(Diagnostic::error(
+            codes::NOT_ALLOWED_HERE,
+            format!("cannot change the type of column `{column}` of table `{table}`: {kind} `{name}` uses it"),
+        )
+        .at(at)
+        .note(format!("PostgreSQL refuses to alter the type of a column used in a {kind} definition"))
+        .help(format!("drop the {kind} before this statement and create it again after")))
+    }
+
     /// What dropping column `column` of `table` does to the triggers and
     /// policies that use it: refused without `CASCADE` (as PostgreSQL
     /// refuses), dropped with it.
