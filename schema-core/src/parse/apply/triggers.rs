@@ -820,3 +820,291 @@ fn mentions_row(e: &Expr) -> bool {
         .iter()
         .any(|n| n.parts.len() > 1 && (n.parts[0] == "new" || n.parts[0] == "old"))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Diagnostic, Source};
+    use crate::model::{PolicyCommand, QualifiedName, Schema, TriggerState};
+    use crate::parse::{Mode, apply::apply_file, parse_file};
+
+    const TABLE: &str = "CREATE TABLE t (a integer PRIMARY KEY, b text);\n";
+
+    /// `sql` applied as a migration: the schema, and its error diagnostics.
+    fn migrate(sql: &str) -> (Schema, Vec<Diagnostic>) {
+        let (file, mut diagnostics) = parse_file(&Source::new("m.sql", sql));
+        let mut schema = Schema::new();
+        apply_file(&mut schema, &file, Mode::Migration, &mut diagnostics);
+        diagnostics.retain(Diagnostic::is_error);
+        (schema, diagnostics)
+    }
+
+    /// The one error `sql` gives: its message and `line:column`.
+    fn error(sql: &str) -> (String, String) {
+        let (_, d) = migrate(sql);
+        assert_eq!(d.len(), 1, "{sql}\n{d:#?}");
+        let at = d[0]
+            .origin
+            .as_ref()
+            .map(|o| format!("{}:{}", o.line, o.column))
+            .unwrap_or_default();
+        (d[0].message.clone(), at)
+    }
+
+    /// `sql` fails with a message holding `words`, located on line `line`
+    /// where `needle` first starts on it.
+    fn refused(sql: &str, words: &str, line: usize, needle: &str) {
+        let (message, found) = error(sql);
+        assert!(message.contains(words), "{sql}\n{message}");
+        let text = sql.lines().nth(line - 1).unwrap_or_default();
+        let column = text
+            .find(needle)
+            .map_or(0, |i| text[..i].chars().count() + 1);
+        assert_eq!(found, format!("{line}:{column}"), "{sql}\n{message}");
+    }
+
+    const FUNCTION: &str = "EXECUTE FUNCTION suppress_redundant_updates_trigger()";
+
+    #[test]
+    fn triggers_postgresql_refuses_are_refused_where_they_go_wrong() {
+        refused(
+            &format!("CREATE TRIGGER x BEFORE UPDATE ON nope FOR EACH ROW {FUNCTION};"),
+            "table `nope` does not exist",
+            1,
+            "nope",
+        );
+        refused(
+            &format!("CREATE SEQUENCE s;\nCREATE TRIGGER x AFTER INSERT ON s {FUNCTION};"),
+            "`s` is not a table",
+            2,
+            "s EXECUTE",
+        );
+        refused(
+            &format!("{TABLE}CREATE TRIGGER x\n  INSTEAD OF INSERT ON t FOR EACH ROW {FUNCTION};"),
+            "`INSTEAD OF` triggers are for views",
+            3,
+            "INSTEAD",
+        );
+        refused(
+            &format!("{TABLE}CREATE TRIGGER x AFTER TRUNCATE ON t FOR EACH ROW {FUNCTION};"),
+            "`TRUNCATE` triggers fire once per statement",
+            2,
+            "FOR EACH",
+        );
+        refused(
+            &format!("{TABLE}CREATE TRIGGER x AFTER INSERT ON t FROM t FOR EACH ROW {FUNCTION};"),
+            "`FROM` is only for constraint triggers",
+            2,
+            "FROM",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE TRIGGER x AFTER INSERT OR DELETE ON t\n  REFERENCING NEW TABLE AS n FOR EACH STATEMENT {FUNCTION};"
+            ),
+            "more than one event",
+            3,
+            "NEW TABLE",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE TRIGGER x BEFORE UPDATE OF a, nope ON t FOR EACH ROW {FUNCTION};"
+            ),
+            "column `nope` of table `t` does not exist",
+            2,
+            "nope",
+        );
+        refused(
+            &format!("{TABLE}CREATE TRIGGER x AFTER INSERT ON t\n  WHEN (NEW.a > 0) {FUNCTION};"),
+            "a statement trigger's `WHEN` cannot use NEW or OLD",
+            3,
+            "NEW.a",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE TRIGGER x AFTER INSERT ON t {FUNCTION};\nCREATE TRIGGER x AFTER DELETE ON t {FUNCTION};"
+            ),
+            "trigger `x` on table `t` already exists",
+            3,
+            "x AFTER",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE OR REPLACE CONSTRAINT TRIGGER x AFTER INSERT ON t FOR EACH ROW {FUNCTION};"
+            ),
+            "`CREATE OR REPLACE CONSTRAINT TRIGGER` is not supported",
+            2,
+            "CREATE",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE CONSTRAINT TRIGGER x AFTER INSERT ON t FOR EACH ROW {FUNCTION};\nCREATE OR REPLACE TRIGGER x AFTER INSERT ON t FOR EACH ROW {FUNCTION};"
+            ),
+            "is a constraint trigger: it cannot be replaced",
+            3,
+            "x AFTER",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE TRIGGER x AFTER INSERT ON t {FUNCTION};\nALTER TABLE t DISABLE TRIGGER ALL;"
+            ),
+            "`TRIGGER ALL` is not supported yet",
+            3,
+            "ALL",
+        );
+        refused(
+            &format!("{TABLE}ALTER TABLE t ENABLE TRIGGER nope;"),
+            "trigger `nope` on table `t` does not exist",
+            2,
+            "nope",
+        );
+        refused(
+            &format!("{TABLE}COMMENT ON TRIGGER nope ON t IS 'x';"),
+            "trigger `nope` on table `t` does not exist",
+            2,
+            "nope",
+        );
+        refused(
+            &format!("{TABLE}ALTER TRIGGER nope ON t RENAME TO x;"),
+            "trigger `nope` on table `t` does not exist",
+            2,
+            "nope",
+        );
+    }
+
+    #[test]
+    fn columns_a_trigger_or_policy_uses_cannot_be_dropped_or_retyped_without_cascade() {
+        let trigger =
+            format!("{TABLE}CREATE TRIGGER x BEFORE UPDATE OF b ON t FOR EACH ROW {FUNCTION};\n");
+        refused(
+            &format!("{trigger}ALTER TABLE t DROP COLUMN b;"),
+            "cannot drop column `b` of table `t` because other objects depend on it",
+            3,
+            "ALTER",
+        );
+        refused(
+            &format!("{trigger}ALTER TABLE t ALTER COLUMN b TYPE varchar(10);"),
+            "trigger `x` uses it",
+            3,
+            "b TYPE",
+        );
+        let (schema, d) = migrate(&format!("{trigger}ALTER TABLE t DROP COLUMN b CASCADE;"));
+        assert!(d.is_empty(), "{d:#?}");
+        assert!(schema.all_triggers().next().is_none());
+        let policy = format!("{TABLE}CREATE POLICY p ON t USING (b <> '');\n");
+        refused(
+            &format!("{policy}ALTER TABLE t DROP COLUMN b;"),
+            "because other objects depend on it",
+            3,
+            "ALTER",
+        );
+        let (_, d) = migrate(&format!("{policy}ALTER TABLE t DROP COLUMN b;"));
+        assert!(
+            d[0].notes.iter().any(|n| n.contains("policy `p` on `t`")),
+            "{d:#?}"
+        );
+        let (schema, d) = migrate(&format!("{policy}ALTER TABLE t DROP COLUMN b CASCADE;"));
+        assert!(d.is_empty(), "{d:#?}");
+        assert!(schema.all_policies().next().is_none());
+    }
+
+    #[test]
+    fn policies_postgresql_refuses_are_refused_where_they_go_wrong() {
+        refused(
+            &format!("{TABLE}CREATE POLICY p ON t TO current_user USING (true);"),
+            "`CURRENT_USER` in a policy's roles is not supported",
+            2,
+            "current_user",
+        );
+        refused(
+            &format!("{TABLE}CREATE POLICY p ON t TO alice, PUBLIC USING (true);"),
+            "`PUBLIC` with other roles",
+            2,
+            "PUBLIC",
+        );
+        refused(
+            &format!("{TABLE}CREATE POLICY p ON t FOR INSERT USING (true);"),
+            "only WITH CHECK is allowed for INSERT",
+            2,
+            "USING",
+        );
+        refused(
+            &format!("{TABLE}CREATE POLICY p ON t FOR SELECT WITH CHECK (true);"),
+            "WITH CHECK cannot be applied to SELECT or DELETE",
+            2,
+            "WITH",
+        );
+        refused(
+            &format!(
+                "{TABLE}CREATE POLICY p ON t USING (true);\nCREATE POLICY p ON t USING (false);"
+            ),
+            "policy `p` on table `t` already exists",
+            3,
+            "p ON",
+        );
+        refused(
+            &format!("{TABLE}ALTER POLICY nope ON t RENAME TO q;"),
+            "policy `nope` on table `t` does not exist",
+            2,
+            "nope",
+        );
+        refused(
+            &format!("{TABLE}DROP POLICY nope ON t;"),
+            "policy `nope` on table `t` does not exist",
+            2,
+            "nope",
+        );
+    }
+
+    #[test]
+    fn renames_follow_into_triggers_and_policies_and_drops_take_them() {
+        let sql = format!(
+            "{TABLE}CREATE TRIGGER x BEFORE UPDATE OF b ON t FOR EACH ROW WHEN (OLD.b <> NEW.b) {FUNCTION};
+ALTER TABLE t DISABLE TRIGGER x;
+CREATE POLICY p ON t FOR UPDATE TO alice, bob USING (b = 'x') WITH CHECK (b <> '');
+ALTER TABLE t RENAME COLUMN b TO c;
+ALTER TABLE t RENAME TO u;
+ALTER TRIGGER x ON u RENAME TO y;
+ALTER POLICY p ON u TO PUBLIC;
+"
+        );
+        let (schema, d) = migrate(&sql);
+        assert!(d.is_empty(), "{d:#?}");
+        let u = QualifiedName::public("u");
+        let y = schema
+            .trigger(&u, "y")
+            .unwrap_or_else(|| panic!("{schema:#?}"));
+        assert_eq!(y.events.update, Some(vec!["c".to_string()]));
+        assert_eq!(
+            y.when.as_ref().map(|w| w.sql().to_string()),
+            Some("old.c <> new.c".to_string())
+        );
+        assert_eq!(y.state, TriggerState::Disabled);
+        let p = schema
+            .policy(&u, "p")
+            .unwrap_or_else(|| panic!("{schema:#?}"));
+        assert_eq!(p.roles, vec!["public".to_string()]);
+        assert_eq!(p.command, PolicyCommand::Update);
+        assert_eq!(
+            p.using.as_ref().map(|e| e.sql().to_string()),
+            Some("c = 'x'".to_string())
+        );
+        let (schema, d) = migrate(&format!("{sql}DROP TABLE u;"));
+        assert!(d.is_empty(), "{d:#?}");
+        assert!(schema.triggers.is_empty() && schema.policies.is_empty());
+    }
+
+    #[test]
+    fn the_reader_of_user_text_reads_pg_get_triggerdef_back() {
+        let text = "CREATE CONSTRAINT TRIGGER c AFTER INSERT OR UPDATE OF a, b ON public.t FROM public.r DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.a > 0)) EXECUTE FUNCTION app.f('7', 'x y')";
+        let t = crate::parse::triggers::read_trigger_definition(text)
+            .and_then(|ct| ct.to_model(crate::diagnostic::Origin::synthetic("t")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.function, QualifiedName::new("app", "f"));
+        assert_eq!(t.arguments, ["7", "x y"]);
+        assert!(t.events.insert && !t.events.delete);
+        assert_eq!(t.events.update, Some(vec!["a".into(), "b".into()]));
+        let c = t.constraint.unwrap_or_default();
+        assert!(c.deferrable && c.initially_deferred);
+        assert_eq!(c.from, Some(QualifiedName::public("r")));
+        assert!(crate::parse::triggers::read_trigger_definition(&format!("{text} extra")).is_err());
+    }
+}
