@@ -328,21 +328,6 @@ fn parsed_schema_equals_what_postgres_reports() {
         files.len()
     );
     files.push(root.join("tests/fixtures/pg_dump/demo.sql"));
-    // Roles the policy fixtures name (roles are the cluster's, not a database's).
-    let roles_db = server.create_database("schema_canon_roles");
-    if let Err(e) = roles_db.connect().batch_execute(
-        "DO $$ BEGIN
-           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'schema_canon_manager') THEN
-             CREATE ROLE schema_canon_manager;
-           END IF;
-           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'schema_canon_auditor') THEN
-             CREATE ROLE schema_canon_auditor;
-           END IF;
-         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-         END $$",
-    ) {
-        panic!("cannot create the fixtures' roles: {e}");
-    }
     if let Ok(only) = std::env::var("SCHEMA_CANON_ONLY") {
         files.retain(|f| {
             f.file_stem()
