@@ -178,11 +178,10 @@ pub fn parse_create_trigger(parser: &mut Parser<'_>) -> Result<CreateTrigger, Pa
         } else if parser.parse_keyword(Keyword::DEFERRABLE) {
             deferrable = Some((true, at));
         } else if parser.parse_keyword(Keyword::INITIALLY) {
-            let deferred =
-                match parser.expect_one_of_keywords(&[Keyword::DEFERRED, Keyword::IMMEDIATE])? {
-                    Keyword::DEFERRED => true,
-                    _ => false,
-                };
+            let deferred = matches!(
+                parser.expect_one_of_keywords(&[Keyword::DEFERRED, Keyword::IMMEDIATE])?,
+                Keyword::DEFERRED
+            );
             initially_deferred = Some((deferred, at));
         } else {
             break;
@@ -219,10 +218,10 @@ pub fn parse_create_trigger(parser: &mut Parser<'_>) -> Result<CreateTrigger, Pa
         let at = start(parser);
         if parser.parse_keyword(Keyword::FOR) {
             let _ = parser.parse_keyword(Keyword::EACH);
-            let row = match parser.expect_one_of_keywords(&[Keyword::ROW, Keyword::STATEMENT])? {
-                Keyword::ROW => true,
-                _ => false,
-            };
+            let row = matches!(
+                parser.expect_one_of_keywords(&[Keyword::ROW, Keyword::STATEMENT])?,
+                Keyword::ROW
+            );
             Some((row, at))
         } else {
             None

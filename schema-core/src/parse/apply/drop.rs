@@ -207,6 +207,7 @@ impl Cx<'_> {
             |t, _| t.name != *name,
             cascade,
         )?;
+        self.drop_table_policy_readers(name, cascade)?;
         // Its partitions go with it (PostgreSQL drops them too), partitions
         // of partitions first.
         for partition in self.partitions_of(name) {

@@ -140,6 +140,65 @@ impl Schema {
     pub(crate) fn drop_table_objects(&mut self, table: &QualifiedName) {
         self.triggers.remove(table);
         self.policies.remove(table);
+        // A constraint trigger `FROM` it goes too (an automatic dependency).
+        let from_it = |t: &Triggers| {
+            t.0.values().any(|x| {
+                x.constraint
+                    .as_ref()
+                    .is_some_and(|c| c.from.as_ref() == Some(table))
+            })
+        };
+        let owners: Vec<QualifiedName> = self
+            .triggers
+            .iter()
+            .filter(|(_, t)| from_it(t))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for owner in owners {
+            let names: Vec<String> = self.triggers[&owner]
+                .0
+                .values()
+                .filter(|x| {
+                    x.constraint
+                        .as_ref()
+                        .is_some_and(|c| c.from.as_ref() == Some(table))
+                })
+                .map(|x| x.name.clone())
+                .collect();
+            for name in names {
+                self.remove_trigger(&owner, &name);
+            }
+        }
+    }
+
+    /// The policies of other tables whose expressions name table `table` (a
+    /// subquery over it): `(their table, policy name)`. A name that is a
+    /// column of the policy's own table does not count.
+    pub(crate) fn policies_reading(&self, table: &QualifiedName) -> Vec<(QualifiedName, String)> {
+        let mut out = Vec::new();
+        for (owner, policies) in self.policies.iter().filter(|(o, _)| *o != table) {
+            let own = self.tables.get(owner);
+            for p in policies.0.values() {
+                let names = [&p.using, &p.with_check]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|e| crate::model::depends::mentioned_names(e.sql()));
+                let reads = names.into_iter().any(|n| match n.parts.as_slice() {
+                    [name] => {
+                        table.schema == crate::model::DEFAULT_SCHEMA
+                            && *name == table.name
+                            && !n.is_call
+                            && own.is_none_or(|t| t.column(name).is_none())
+                    }
+                    [schema, name] => *schema == table.schema && *name == table.name && !n.is_call,
+                    _ => false,
+                });
+                if reads {
+                    out.push((owner.clone(), p.name.clone()));
+                }
+            }
+        }
+        out
     }
 
     /// A column renamed: the triggers and policies of its table follow it.
@@ -230,6 +289,21 @@ impl Cx<'_> {
                 WrittenEvent::Truncate => std::mem::replace(&mut events.truncate, true),
                 WrittenEvent::Update(cols) => {
                     let cols: Vec<String> = cols.iter().map(fold_ident).collect();
+                    if let Some((i, c)) = cols
+                        .iter()
+                        .enumerate()
+                        .find(|(i, c)| cols[..*i].contains(c))
+                    {
+                        let at = match event {
+                            WrittenEvent::Update(idents) => self.at_ident(&idents[i]),
+                            _ => self.origin(),
+                        };
+                        return Err(bad(
+                            at,
+                            format!("column `{c}` is listed twice in `UPDATE OF`"),
+                            "list each column once",
+                        ));
+                    }
                     events.update.replace(cols).is_some()
                 }
             };
@@ -755,6 +829,36 @@ impl Cx<'_> {
         Ok(())
     }
 
+    /// What dropping table `table` does to the policies of other tables that
+    /// read it: refused without `CASCADE` (as PostgreSQL refuses), dropped with it.
+    pub(super) fn drop_table_policy_readers(
+        &mut self,
+        table: &QualifiedName,
+        cascade: bool,
+    ) -> Res<()> {
+        let readers = self.schema.policies_reading(table);
+        if readers.is_empty() {
+            return Ok(());
+        }
+        if !cascade {
+            let list: Vec<String> = readers
+                .iter()
+                .map(|(t, p)| format!("policy `{p}` on `{t}`"))
+                .collect();
+            return Err(self
+                .err(
+                    codes::NOT_ALLOWED_HERE,
+                    format!("cannot drop table `{table}` because other objects depend on it"),
+                )
+                .note(format!("depended on by {}", list.join(", ")))
+                .help("drop or change them first, or add CASCADE (which drops them)"));
+        }
+        for (t, p) in readers {
+            self.schema.remove_policy(&t, &p);
+        }
+        Ok(())
+    }
+
     /// PostgreSQL refuses to change the type of a column a trigger or policy
     /// uses ("cannot alter type of a column used in a trigger definition").
     pub(super) fn check_retype_users(
@@ -951,6 +1055,14 @@ mod tests {
             "ALL",
         );
         refused(
+            &format!(
+                "{TABLE}CREATE TRIGGER x BEFORE UPDATE OF a, b, a ON t FOR EACH ROW {FUNCTION};"
+            ),
+            "column `a` is listed twice",
+            2,
+            "a ON",
+        );
+        refused(
             &format!("{TABLE}ALTER TABLE t ENABLE TRIGGER nope;"),
             "trigger `nope` on table `t` does not exist",
             2,
@@ -1004,6 +1116,32 @@ mod tests {
         let (schema, d) = migrate(&format!("{policy}ALTER TABLE t DROP COLUMN b CASCADE;"));
         assert!(d.is_empty(), "{d:#?}");
         assert!(schema.all_policies().next().is_none());
+    }
+
+    #[test]
+    fn dropping_a_table_takes_constraint_triggers_from_it_and_is_refused_under_a_policy() {
+        let sql = format!(
+            "CREATE TABLE r (id integer PRIMARY KEY);\n{TABLE}CREATE CONSTRAINT TRIGGER c AFTER INSERT ON t FROM r FOR EACH ROW {FUNCTION};\n"
+        );
+        let (schema, d) = migrate(&format!("{sql}DROP TABLE r;"));
+        assert!(d.is_empty(), "{d:#?}");
+        assert!(schema.all_triggers().next().is_none(), "{schema:#?}");
+        let sql = format!(
+            "CREATE TABLE r (id integer PRIMARY KEY);\n{TABLE}CREATE POLICY p ON t USING (a IN (SELECT id FROM public.r));\n"
+        );
+        refused(
+            &format!("{sql}DROP TABLE r;"),
+            "cannot drop table `r` because other objects depend on it",
+            4,
+            "DROP",
+        );
+        let (schema, d) = migrate(&format!("{sql}DROP TABLE r CASCADE;"));
+        assert!(d.is_empty(), "{d:#?}");
+        assert!(schema.all_policies().next().is_none(), "{schema:#?}");
+        // A column of the policy's own table named like the table is no reference.
+        let sql = "CREATE TABLE r (id integer PRIMARY KEY);\nCREATE TABLE t (r integer);\nCREATE POLICY p ON t USING (r > 0);\nDROP TABLE r;";
+        let (_, d) = migrate(sql);
+        assert!(d.is_empty(), "{d:#?}");
     }
 
     #[test]
