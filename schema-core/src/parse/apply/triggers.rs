@@ -289,10 +289,11 @@ impl Cx<'_> {
                 WrittenEvent::Truncate => std::mem::replace(&mut events.truncate, true),
                 WrittenEvent::Update(cols) => {
                     let cols: Vec<String> = cols.iter().map(fold_ident).collect();
+                    let mut seen = std::collections::HashSet::new();
                     if let Some((i, c)) = cols
                         .iter()
                         .enumerate()
-                        .find(|(i, c)| cols[..*i].contains(c))
+                        .find(|(_, c)| !seen.insert(c.as_str()))
                     {
                         let at = match event {
                             WrittenEvent::Update(idents) => self.at_ident(&idents[i]),
@@ -317,11 +318,13 @@ impl Cx<'_> {
         }
         if let Some(cols) = &events.update {
             let t = &self.schema.tables[&table];
+            let names: std::collections::HashSet<&str> =
+                t.columns.iter().map(|c| c.name.as_str()).collect();
             for (c, ident) in cols.iter().zip(ct.events.iter().flat_map(|(e, _)| match e {
                 WrittenEvent::Update(i) => i.as_slice(),
                 _ => &[],
             })) {
-                if t.column(c).is_none() && t.partition_of.is_none() {
+                if !names.contains(c.as_str()) && t.partition_of.is_none() {
                     return Err(Diagnostic::error(
                         codes::UNKNOWN_OBJECT,
                         format!("column `{c}` of table `{table}` does not exist at this point"),
