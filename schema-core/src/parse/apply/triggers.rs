@@ -522,10 +522,15 @@ impl Cx<'_> {
             }
             return Err(self.unknown_table(&table, &self.at_name(table_name)));
         }
-        self.not_in_declarative("DROP TRIGGER")?;
-        if self.schema.remove_trigger(&table, &name).is_none() && !dt.if_exists {
+        if self.schema.trigger(&table, &name).is_none() {
+            // pg_dump --clean: dropping what was never created is a no-op.
+            if dt.if_exists {
+                return Ok(());
+            }
             return Err(self.unknown_trigger(&table, &name, &self.at_name(&dt.trigger_name)));
         }
+        self.not_in_declarative("DROP TRIGGER")?;
+        self.schema.remove_trigger(&table, &name);
         Ok(())
     }
 
@@ -797,10 +802,15 @@ impl Cx<'_> {
             }
             return Err(self.unknown_table(&table, &self.at_name(&dp.table_name)));
         }
-        self.not_in_declarative("DROP POLICY")?;
-        if self.schema.remove_policy(&table, &name).is_none() && !dp.if_exists {
+        if self.schema.policy(&table, &name).is_none() {
+            // pg_dump --clean: dropping what was never created is a no-op.
+            if dp.if_exists {
+                return Ok(());
+            }
             return Err(self.unknown_policy(&table, &name, &self.at_ident(&dp.name)));
         }
+        self.not_in_declarative("DROP POLICY")?;
+        self.schema.remove_policy(&table, &name);
         Ok(())
     }
 
