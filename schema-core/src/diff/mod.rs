@@ -1377,9 +1377,10 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
         !matches!(c, Change::DropTable(t)
             if t.partition_of.as_ref().is_some_and(|of| dropped.contains(&of.parent)))
     });
+    let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
+    // After the enum recreations: what they convert holds triggers and policies.
     let objects = triggers::changes(from, to, renames, &out);
     out.extend(objects);
-    let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
     let comments = comment_changes(&out, from, to, &seq_renames);
     out.extend(comments);
     out

@@ -79,8 +79,31 @@ pub(super) fn changes(
             _ => None,
         })
         .collect();
+    // Columns converted to a type recreated under the same name (an enum
+    // losing labels, a replaced domain or composite type), named as in `to`.
+    let recreated_types: Vec<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RecreateEnum { from, .. } => Some(&from.name),
+            Change::ReplaceDomain { from, .. } => Some(&from.name),
+            Change::ReplaceComposite { from, .. } => Some(&from.name),
+            _ => None,
+        })
+        .collect();
+    let mut converted: Vec<(QualifiedName, String)> = Vec::new();
+    for t in to.tables.values().filter(|_| !recreated_types.is_empty()) {
+        for c in &t.columns {
+            if recreated_types
+                .iter()
+                .any(|ty| crate::model::mentions::uses_type(&c.data_type, ty))
+            {
+                converted.push((t.name.clone(), c.name.clone()));
+            }
+        }
+    }
     let holds = |table: &QualifiedName, uses: &dyn Fn(&str) -> bool| {
         held.iter().any(|(t, c)| *t == table && uses(c))
+            || converted.iter().any(|(t, c)| t == table && uses(c))
     };
     let mut out = Vec::new();
     // Triggers and policies of `to`, matched to `from`'s under the table's old name.
@@ -93,10 +116,11 @@ pub(super) fn changes(
         for t in triggers.0.values() {
             match old.and_then(|o| o.0.get(&t.name)) {
                 None => out.push(Change::CreateTrigger(t.clone())),
-                Some(f) => {
-                    let f = renamed_trigger(f, table, renames);
+                Some(original) => {
+                    // Drops run before renames: under `from`'s names.
+                    let f = renamed_trigger(original, table, renames);
                     if holds(table, &|c| f.mentions_column(c)) {
-                        out.push(Change::DropTrigger(f));
+                        out.push(Change::DropTrigger(original.clone()));
                         out.push(Change::CreateTrigger(t.clone()));
                         continue;
                     }
@@ -114,7 +138,7 @@ pub(super) fn changes(
                             to: t.clone(),
                         });
                     } else {
-                        out.push(Change::DropTrigger(f));
+                        out.push(Change::DropTrigger(original.clone()));
                         out.push(Change::CreateTrigger(t.clone()));
                     }
                 }
@@ -130,10 +154,10 @@ pub(super) fn changes(
         for p in policies.0.values() {
             match old.and_then(|o| o.0.get(&p.name)) {
                 None => out.push(Change::CreatePolicy(p.clone())),
-                Some(f) => {
-                    let f = renamed_policy(f, table, renames);
+                Some(original) => {
+                    let f = renamed_policy(original, table, renames);
                     if holds(table, &|c| f.mentions_column(c)) {
-                        out.push(Change::DropPolicy(f));
+                        out.push(Change::DropPolicy(original.clone()));
                         out.push(Change::CreatePolicy(p.clone()));
                         continue;
                     }
@@ -146,7 +170,7 @@ pub(super) fn changes(
                             to: p.clone(),
                         });
                     } else {
-                        out.push(Change::DropPolicy(f));
+                        out.push(Change::DropPolicy(original.clone()));
                         out.push(Change::CreatePolicy(p.clone()));
                     }
                 }
@@ -171,7 +195,7 @@ pub(super) fn changes(
         };
         for t in triggers.0.values() {
             if to.trigger(&now, &t.name).is_none() {
-                out.push(Change::DropTrigger(renamed_trigger(t, &now, renames)));
+                out.push(Change::DropTrigger(t.clone()));
             }
         }
     }
@@ -181,7 +205,7 @@ pub(super) fn changes(
         };
         for p in policies.0.values() {
             if to.policy(&now, &p.name).is_none() {
-                out.push(Change::DropPolicy(renamed_policy(p, &now, renames)));
+                out.push(Change::DropPolicy(p.clone()));
             }
         }
     }
