@@ -685,13 +685,15 @@ fn raw_table_extras() -> impl Strategy<Value = RawTableExtras> {
         prop::bool::weighted(0.2),
         prop::option::weighted(0.2, (pick(), any::<u8>())),
     )
-        .prop_map(|(unlogged, rls, storage, commented, watch)| RawTableExtras {
-            unlogged,
-            rls,
-            storage,
-            commented,
-            watch,
-        })
+        .prop_map(
+            |(unlogged, rls, storage, commented, watch)| RawTableExtras {
+                unlogged,
+                rls,
+                storage,
+                commented,
+                watch,
+            },
+        )
 }
 
 /// The watch of table `t` on the column `p` picks, if it has columns.

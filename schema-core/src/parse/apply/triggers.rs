@@ -1244,6 +1244,55 @@ ALTER POLICY p ON u TO PUBLIC;
     }
 
     #[test]
+    fn a_trigger_and_a_policy_read_their_table_function_columns_and_what_they_name() {
+        let sql = format!(
+            "CREATE TABLE r (id integer PRIMARY KEY, owner text);\n{TABLE}CREATE CONSTRAINT TRIGGER c AFTER UPDATE OF b ON t FROM r FOR EACH ROW WHEN (NEW.a > 0) EXECUTE FUNCTION app_check();\nCREATE POLICY p ON t USING (b IN (SELECT owner FROM r) AND is_ok(a));"
+        );
+        let (schema, d) = migrate(&sql);
+        assert!(d.is_empty(), "{d:#?}");
+        let (t, r) = (QualifiedName::public("t"), QualifiedName::public("r"));
+        let trigger = schema
+            .trigger(&t, "c")
+            .unwrap_or_else(|| panic!("{schema:#?}"));
+        let reads = trigger.reads(&schema);
+        assert!(
+            reads.relations.contains(&t) && reads.relations.contains(&r),
+            "{reads:?}"
+        );
+        assert!(
+            reads
+                .functions
+                .contains(&QualifiedName::public("app_check")),
+            "{reads:?}"
+        );
+        assert!(
+            reads.columns.contains(&(t.clone(), "a".to_string())),
+            "{reads:?}"
+        );
+        assert!(
+            reads.columns.contains(&(t.clone(), "b".to_string())),
+            "{reads:?}"
+        );
+        let policy = schema
+            .policy(&t, "p")
+            .unwrap_or_else(|| panic!("{schema:#?}"));
+        let reads = policy.reads(&schema);
+        assert!(
+            reads.relations.contains(&t) && reads.relations.contains(&r),
+            "{reads:?}"
+        );
+        assert!(
+            reads.functions.contains(&QualifiedName::public("is_ok")),
+            "{reads:?}"
+        );
+        assert!(
+            reads.columns.contains(&(r.clone(), "owner".to_string())),
+            "{reads:?}"
+        );
+        assert!(reads.columns.contains(&(t, "a".to_string())), "{reads:?}");
+    }
+
+    #[test]
     fn the_reader_of_user_text_reads_pg_get_triggerdef_back() {
         let text = "CREATE CONSTRAINT TRIGGER c AFTER INSERT OR UPDATE OF a, b ON public.t FROM public.r DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.a > 0)) EXECUTE FUNCTION app.f('7', 'x y')";
         let t = crate::parse::triggers::read_trigger_definition(text)
