@@ -94,6 +94,36 @@ fn user_schemas(client: &mut Client) -> Vec<String> {
 /// with both sides of each differing object in full.
 fn difference(declared: &Schema, live: &Schema) -> String {
     let mut out = String::new();
+    for d in declared.all_triggers() {
+        let l = live.trigger(&d.table, &d.name);
+        if l != Some(d) {
+            let _ = writeln!(
+                out,
+                "trigger `{}`:\n  declared: {d:?}\n  live:     {l:?}",
+                d.name
+            );
+        }
+    }
+    for l in live.all_triggers() {
+        if declared.trigger(&l.table, &l.name).is_none() {
+            let _ = writeln!(out, "trigger `{}` only live: {l:?}", l.name);
+        }
+    }
+    for d in declared.all_policies() {
+        let l = live.policy(&d.table, &d.name);
+        if l != Some(d) {
+            let _ = writeln!(
+                out,
+                "policy `{}`:\n  declared: {d:?}\n  live:     {l:?}",
+                d.name
+            );
+        }
+    }
+    for l in live.all_policies() {
+        if declared.policy(&l.table, &l.name).is_none() {
+            let _ = writeln!(out, "policy `{}` only live: {l:?}", l.name);
+        }
+    }
     let mut names: Vec<_> = declared.tables.keys().chain(live.tables.keys()).collect();
     names.sort();
     names.dedup();

@@ -49,7 +49,11 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
         return out;
     }
     let mut shadows = Vec::new();
-    for table in declared.tables.values().filter(|t| has_expressions(t)) {
+    for table in declared
+        .tables
+        .values()
+        .filter(|t| has_expressions(t) || has_object_expressions(declared, &t.name))
+    {
         let Ok(ddl) = shadow_ddl(table) else { continue };
         let created = tx
             .batch_execute("SAVEPOINT shadow")
@@ -60,7 +64,24 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
                 if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
                     return out;
                 }
+                continue;
             }
+        }
+        // Its triggers' `WHEN` and policies' expressions, on the shadow (a
+        // role or function the live database lacks leaves them as declared).
+        let objects = shadow_objects_ddl(declared, &table.name);
+        if objects.is_empty() {
+            continue;
+        }
+        let created = tx
+            .batch_execute("SAVEPOINT shadow_objects")
+            .and_then(|()| tx.batch_execute(&objects));
+        if created.is_err()
+            && tx
+                .batch_execute("ROLLBACK TO SAVEPOINT shadow_objects")
+                .is_err()
+        {
+            return out;
         }
     }
     let mut shadow_domains = Vec::new();
@@ -133,6 +154,12 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
             continue;
         };
         take_stored(table, shadow);
+        take_stored_objects(
+            &mut out,
+            &stored,
+            &QualifiedName::new(ns.clone(), name.name.clone()),
+            &name,
+        );
     }
     for name in shadow_domains {
         let (Some(shadow), Some(domain)) = (
@@ -227,6 +254,78 @@ fn shadow_domain_ddl(domain: &Domain) -> Option<String> {
             .collect::<Vec<_>>()
             .join("\n"),
     )
+}
+
+/// True when a trigger on `table` has a `WHEN`, or a policy on it an expression.
+fn has_object_expressions(declared: &Schema, table: &QualifiedName) -> bool {
+    declared
+        .triggers
+        .get(table)
+        .is_some_and(|t| t.0.values().any(|x| x.when.is_some()))
+        || declared.policies.get(table).is_some_and(|p| {
+            p.0.values()
+                .any(|x| x.using.is_some() || x.with_check.is_some())
+        })
+}
+
+/// `CREATE TRIGGER` and `CREATE POLICY` of `table`'s triggers with a `WHEN`
+/// and policies with expressions, on its shadow (`pg_temp`, same name).
+fn shadow_objects_ddl(declared: &Schema, table: &QualifiedName) -> String {
+    let temp = QualifiedName::new("pg_temp", table.name.clone());
+    let mut out = Vec::new();
+    for t in declared
+        .triggers
+        .get(table)
+        .into_iter()
+        .flat_map(|t| t.0.values())
+        .filter(|t| t.when.is_some())
+    {
+        let mut t = t.clone();
+        t.table = temp.clone();
+        out.push(schema_core::render::triggers::create_trigger_sql(&t, false));
+    }
+    for p in declared
+        .policies
+        .get(table)
+        .into_iter()
+        .flat_map(|p| p.0.values())
+        .filter(|p| p.using.is_some() || p.with_check.is_some())
+    {
+        let mut p = p.clone();
+        p.table = temp.clone();
+        out.push(schema_core::render::triggers::create_policy_sql(&p));
+    }
+    out.join("\n")
+}
+
+/// Gives the `WHEN` of `table`'s triggers and its policies' expressions (in
+/// `out`) the canonical text of the same ones on its shadow `shadow` (in `stored`).
+fn take_stored_objects(
+    out: &mut Schema,
+    stored: &Schema,
+    shadow: &QualifiedName,
+    table: &QualifiedName,
+) {
+    let stored_expr = |mine: &mut Option<Expression>, theirs: &Option<Expression>| {
+        if let (Some(m), Some(t)) = (mine.as_mut(), theirs.as_ref()) {
+            *m = m.compared_as(t);
+        }
+    };
+    if let (Some(theirs), Some(mine)) = (stored.triggers.get(shadow), out.triggers.get_mut(table)) {
+        for (name, t) in &mut mine.0 {
+            if let Some(s) = theirs.0.get(name) {
+                stored_expr(&mut t.when, &s.when);
+            }
+        }
+    }
+    if let (Some(theirs), Some(mine)) = (stored.policies.get(shadow), out.policies.get_mut(table)) {
+        for (name, p) in &mut mine.0 {
+            if let Some(s) = theirs.0.get(name) {
+                stored_expr(&mut p.using, &s.using);
+                stored_expr(&mut p.with_check, &s.with_check);
+            }
+        }
+    }
 }
 
 fn has_expressions(t: &Table) -> bool {

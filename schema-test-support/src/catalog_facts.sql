@@ -99,7 +99,7 @@ SELECT line FROM (
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p')
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
   UNION ALL
-  SELECT format('trigger %s', pg_get_triggerdef(t.oid)) FROM pg_trigger t JOIN rels r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
+  SELECT format('trigger %s enabled=%s', pg_get_triggerdef(t.oid), t.tgenabled) FROM pg_trigger t JOIN rels r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
   UNION ALL
   SELECT format('policy %s.%s %s permissive=%s cmd=%s roles=%s using=%s check=%s', schemaname, tablename, policyname,
                 permissive, cmd, roles::text, coalesce(qual, '-'), coalesce(with_check, '-'))

@@ -330,6 +330,9 @@ struct RawTableExtras {
     storage: Option<Pick>,
     /// `COMMENT ON TABLE`.
     commented: bool,
+    /// A trigger and/or a policy on one of its columns (PostgreSQL only):
+    /// the column, and [`Watch::flags`].
+    watch: Option<(Pick, u8)>,
 }
 
 #[derive(Clone, Debug)]
@@ -400,6 +403,8 @@ enum RawEdit {
     RemoveEnumLabel(Pick, Pick),
     ToggleUnlogged(Pick),
     SetRowLevelSecurity(Pick, u8),
+    /// A table's trigger and policy on a column: set, changed or removed.
+    SetWatch(Pick, Option<(Pick, u8)>),
     SetTableStorage(Pick, Option<Pick>),
     ToggleTableComment(Pick),
     ToggleColumnComment(Pick, Pick),
@@ -678,13 +683,25 @@ fn raw_table_extras() -> impl Strategy<Value = RawTableExtras> {
         prop_oneof![6 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)],
         prop::option::weighted(0.2, pick()),
         prop::bool::weighted(0.2),
+        prop::option::weighted(0.2, (pick(), any::<u8>())),
     )
-        .prop_map(|(unlogged, rls, storage, commented)| RawTableExtras {
-            unlogged,
-            rls,
-            storage,
-            commented,
-        })
+        .prop_map(
+            |(unlogged, rls, storage, commented, watch)| RawTableExtras {
+                unlogged,
+                rls,
+                storage,
+                commented,
+                watch,
+            },
+        )
+}
+
+/// The watch of table `t` on the column `p` picks, if it has columns.
+fn watch_on(t: &TableDef, p: &Pick, flags: u8) -> Option<Watch> {
+    (!t.columns.is_empty()).then(|| Watch {
+        col: t.columns[p.index(t.columns.len())].id,
+        flags,
+    })
 }
 
 fn raw_domain() -> impl Strategy<Value = RawDomain> {
@@ -926,6 +943,12 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
             1,
             (p(), 0u8..4)
                 .prop_map(|(t, rls)| RawEdit::SetRowLevelSecurity(t, rls))
+                .boxed(),
+        ),
+        (
+            1,
+            (p(), prop::option::of((p(), any::<u8>())))
+                .prop_map(|(t, w)| RawEdit::SetWatch(t, w))
                 .boxed(),
         ),
         (
@@ -1392,6 +1415,20 @@ struct TableDef {
     rls: u8,
     storage: Option<&'static str>,
     commented: bool,
+    watch: Option<Watch>,
+}
+
+/// A trigger and/or a row-level security policy on one column of a table.
+#[derive(Clone, Debug)]
+struct Watch {
+    /// The column's id.
+    col: usize,
+    /// Bit 0: a trigger `watch` (`BEFORE UPDATE OF col ... FOR EACH ROW`);
+    /// bit 1: its `WHEN (OLD.col IS DISTINCT FROM NEW.col)` (for a type with
+    /// equality); bit 2: `DISABLE`d; bit 3: a policy `seen` (`USING (col IS
+    /// NOT NULL)`); bit 4: the policy `AS RESTRICTIVE`. Neither bit 0 nor 3:
+    /// the trigger.
+    flags: u8,
 }
 
 impl TableDef {
@@ -1665,11 +1702,15 @@ impl Model {
                 .pg(raw.extras.storage.as_ref())
                 .map(|p| TABLE_STORAGE[p.index(TABLE_STORAGE.len())]),
             commented: raw.extras.commented,
+            watch: None,
         };
         for c in &raw.columns {
             let col = self.new_column(&t, c, in_from);
             t.columns.push(col);
         }
+        t.watch = self
+            .pg(raw.extras.watch.as_ref())
+            .and_then(|(p, flags)| watch_on(&t, p, *flags));
         t.pk = match &raw.pk {
             RawPk::None => None,
             RawPk::Single { col, named, inline } => Some(Key {
@@ -2045,6 +2086,7 @@ impl Model {
         | RawEdit::DropIndex(tp, _)
         | RawEdit::ToggleUnlogged(tp)
         | RawEdit::SetRowLevelSecurity(tp, _)
+        | RawEdit::SetWatch(tp, _)
         | RawEdit::SetTableStorage(tp, _)
         | RawEdit::ToggleTableComment(tp)
         | RawEdit::ToggleColumnComment(tp, _)
@@ -2201,6 +2243,10 @@ impl Model {
                 t.unlogged = !t.unlogged;
             }
             RawEdit::SetRowLevelSecurity(_, rls) => self.tables[ti].rls = *rls,
+            RawEdit::SetWatch(_, w) => {
+                let t = &self.tables[ti];
+                self.tables[ti].watch = w.as_ref().and_then(|(p, flags)| watch_on(t, p, *flags));
+            }
             RawEdit::SetTableStorage(_, p) => {
                 self.tables[ti].storage = p
                     .as_ref()
@@ -2335,6 +2381,9 @@ impl Model {
                 IndexKind::Partial(c) | IndexKind::Lower(c) => exists(c),
             });
             t.checks.retain(|c| exists(&c.col));
+            if t.watch.as_ref().is_some_and(|w| !exists(&w.col)) {
+                t.watch = None;
+            }
             t.exclusions
                 .retain(|x| exists(&x.col) && x.range.as_ref().is_none_or(exists));
             // Foreign keys: to the current primary key of an earlier table, on
@@ -2752,6 +2801,38 @@ impl Model {
         if t.rls & 2 != 0 {
             let _ = writeln!(out, "ALTER TABLE {table} FORCE ROW LEVEL SECURITY;");
         }
+        if let Some((w, c)) = t
+            .watch
+            .as_ref()
+            .and_then(|w| t.column(w.col).map(|c| (w, c)))
+        {
+            let col = q(&c.name);
+            if w.flags & 0b1001 != 0b1000 {
+                let when = if w.flags & 2 != 0 && c.ty.has_btree_equality() {
+                    format!(" WHEN (OLD.{col} IS DISTINCT FROM NEW.{col})")
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    out,
+                    "CREATE TRIGGER watch BEFORE UPDATE OF {col} ON {table} FOR EACH ROW{when} EXECUTE FUNCTION suppress_redundant_updates_trigger();"
+                );
+                if w.flags & 4 != 0 {
+                    let _ = writeln!(out, "ALTER TABLE {table} DISABLE TRIGGER watch;");
+                }
+            }
+            if w.flags & 8 != 0 {
+                let kind = if w.flags & 16 != 0 {
+                    " AS RESTRICTIVE"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "CREATE POLICY seen ON {table}{kind} USING ({col} IS NOT NULL);"
+                );
+            }
+        }
         if t.commented {
             let _ = writeln!(out, "COMMENT ON TABLE {table} IS 'table {}';", t.id);
         }
@@ -2944,6 +3025,9 @@ mod tests {
             ("_pattern_ops", 3),
             ("UNLOGGED", 5),
             ("ENABLE ROW LEVEL SECURITY", 5),
+            ("CREATE TRIGGER watch", 5),
+            ("DISABLE TRIGGER", 3),
+            ("CREATE POLICY seen", 5),
             ("FORCE ROW LEVEL SECURITY", 5),
             ("NOT VALID", 5),
             ("COMMENT ON CONSTRAINT", 5),

@@ -1637,4 +1637,29 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "materialized_view_no_data_with_indexes_and_comments",
         "CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric);\nCREATE MATERIALIZED VIEW totals WITH (fillfactor = 90) AS SELECT customer, sum(total) AS total FROM orders GROUP BY customer WITH NO DATA;\nCREATE UNIQUE INDEX totals_customer ON totals (customer);\nCREATE INDEX ON totals (lower(customer)) WHERE total > 0;\nCOMMENT ON MATERIALIZED VIEW totals IS 'per customer';\nCOMMENT ON INDEX totals_customer IS 'one row each';",
     ),
+    // --- triggers (on PostgreSQL's own trigger function) and policies
+    f(
+        "trigger_row_when_columns_and_arguments",
+        "CREATE TABLE t (id integer PRIMARY KEY, status text, n numeric);\nCREATE TRIGGER t_noop BEFORE UPDATE OF status, n ON t FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status AND NEW.n > 0.5) EXECUTE FUNCTION suppress_redundant_updates_trigger('it''s', 007, 1.50, Name, \"Quoted\");\nALTER TABLE t DISABLE TRIGGER t_noop;\nCOMMENT ON TRIGGER t_noop ON t IS 'no-op updates skipped';",
+    ),
+    f(
+        "trigger_statement_transition_tables_and_truncate",
+        "CREATE TABLE t (id integer PRIMARY KEY);\nCREATE TRIGGER t_new AFTER INSERT ON t REFERENCING NEW TABLE AS \"New Rows\" FOR EACH STATEMENT EXECUTE PROCEDURE suppress_redundant_updates_trigger();\nCREATE TRIGGER t_both AFTER UPDATE ON t REFERENCING OLD TABLE old_rows NEW TABLE new_rows FOR STATEMENT EXECUTE FUNCTION suppress_redundant_updates_trigger();\nCREATE TRIGGER t_truncate AFTER TRUNCATE ON t EXECUTE FUNCTION suppress_redundant_updates_trigger();\nALTER TABLE t ENABLE ALWAYS TRIGGER t_truncate;",
+    ),
+    f(
+        "trigger_constraint_deferrable_from_another_table",
+        "CREATE TABLE r (id integer PRIMARY KEY);\nCREATE TABLE t (id integer PRIMARY KEY, r_id integer);\nCREATE CONSTRAINT TRIGGER t_check AFTER INSERT OR UPDATE OF r_id ON t FROM r DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();\nCREATE CONSTRAINT TRIGGER t_now AFTER DELETE ON t INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();\nALTER TABLE t ENABLE REPLICA TRIGGER t_now;",
+    ),
+    f(
+        "trigger_on_a_partitioned_table_and_in_another_schema",
+        "CREATE SCHEMA app;\nCREATE TABLE app.m (k integer NOT NULL, v text) PARTITION BY RANGE (k);\nCREATE TABLE app.m1 PARTITION OF app.m FOR VALUES FROM (0) TO (10);\nCREATE TRIGGER \"Keep\" BEFORE UPDATE ON app.m FOR EACH ROW WHEN (NEW.v <> '') EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();",
+    ),
+    f(
+        "policy_every_command_kind_and_role",
+        "CREATE TABLE t (id integer PRIMARY KEY, owner text NOT NULL, body text);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\nALTER TABLE t FORCE ROW LEVEL SECURITY;\nCREATE POLICY t_all ON t USING (owner = current_user);\nCREATE POLICY t_read ON t AS PERMISSIVE FOR SELECT TO PUBLIC USING (body IS NOT NULL OR id < 10);\nCREATE POLICY t_add ON t FOR INSERT TO pg_monitor, pg_read_all_data WITH CHECK (owner = session_user AND length(body) < 100);\nCREATE POLICY t_change ON t AS RESTRICTIVE FOR UPDATE USING (true) WITH CHECK (owner <> '');\nCREATE POLICY \"Delete Own\" ON t FOR DELETE TO pg_monitor USING (owner = current_user);\nCOMMENT ON POLICY t_read ON t IS 'anyone reads';",
+    ),
+    f(
+        "policy_in_another_schema_with_a_subquery",
+        "CREATE SCHEMA app;\nCREATE TABLE app.members (name text PRIMARY KEY);\nCREATE TABLE app.docs (id integer PRIMARY KEY, owner text);\nALTER TABLE app.docs ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members_only ON app.docs USING (owner IN (SELECT name FROM app.members));",
+    ),
 ];

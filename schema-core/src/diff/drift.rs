@@ -168,6 +168,54 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             .at(&to.origin)
             .related(&from.origin, "created by this migration")
             .help("add a migration with the `ALTER TYPE` statements, or make schema.sql match"),
+            Change::CreateTrigger(t) => Diagnostic::error(
+                codes::DRIFT,
+                format!("trigger `{}` on `{}` is declared in schema.sql but no migration creates it", t.name, t.table),
+            )
+            .at(&t.origin)
+            .help("add a migration that creates it (`schema new` writes one)"),
+            Change::DropTrigger(t) => Diagnostic::error(
+                codes::DRIFT,
+                format!("trigger `{}` on `{}` is created by the migrations but not declared in schema.sql", t.name, t.table),
+            )
+            .at(&t.origin)
+            .help("declare the trigger in schema.sql, or drop it in a new migration"),
+            Change::ReplaceTrigger { from, to } | Change::AlterTrigger { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "trigger `{}` on `{}` differs between schema.sql and the migrations: {}",
+                    to.name,
+                    to.table,
+                    super::triggers::trigger_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration that changes it, or make schema.sql match"),
+            Change::CreatePolicy(p) => Diagnostic::error(
+                codes::DRIFT,
+                format!("policy `{}` on `{}` is declared in schema.sql but no migration creates it", p.name, p.table),
+            )
+            .at(&p.origin)
+            .help("add a migration that creates it (`schema new` writes one)"),
+            Change::DropPolicy(p) => Diagnostic::error(
+                codes::DRIFT,
+                format!("policy `{}` on `{}` is created by the migrations but not declared in schema.sql", p.name, p.table),
+            )
+            .at(&p.origin)
+            .help("declare the policy in schema.sql, or drop it in a new migration"),
+            Change::AlterPolicy { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "policy `{}` on `{}` differs between schema.sql and the migrations: {}",
+                    to.name,
+                    to.table,
+                    super::triggers::policy_differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration with `ALTER POLICY`, or make schema.sql match"),
             Change::DropSequence(s) => {
                 if owner_reported(s) {
                     continue;

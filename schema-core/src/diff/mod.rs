@@ -10,6 +10,7 @@ mod privileges;
 pub mod functions;
 mod views;
 pub use views::view_order;
+mod triggers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -469,6 +470,37 @@ pub enum Change {
         /// After.
         to: Option<String>,
     },
+    /// A trigger only `to` has: `CREATE TRIGGER`, its state and comment.
+    CreateTrigger(crate::model::Trigger),
+    /// A trigger only `from` has: `DROP TRIGGER`.
+    DropTrigger(crate::model::Trigger),
+    /// A trigger whose definition differs: `CREATE OR REPLACE TRIGGER` (a
+    /// constraint trigger is dropped and created instead).
+    ReplaceTrigger {
+        /// Before.
+        from: crate::model::Trigger,
+        /// After.
+        to: crate::model::Trigger,
+    },
+    /// A trigger whose enabled state or comment alone differ.
+    AlterTrigger {
+        /// Before.
+        from: crate::model::Trigger,
+        /// After.
+        to: crate::model::Trigger,
+    },
+    /// A policy only `to` has: `CREATE POLICY` and its comment.
+    CreatePolicy(crate::model::Policy),
+    /// A policy only `from` has: `DROP POLICY`.
+    DropPolicy(crate::model::Policy),
+    /// A policy whose roles, `USING`, `WITH CHECK` or comment differ (`ALTER
+    /// POLICY`, `COMMENT ON POLICY`).
+    AlterPolicy {
+        /// Before.
+        from: crate::model::Policy,
+        /// After.
+        to: crate::model::Policy,
+    },
     /// A table whose storage parameters differ (`ALTER TABLE ... SET (...)` /
     /// `RESET (...)`).
     SetTableOptions {
@@ -786,6 +818,26 @@ impl fmt::Display for Change {
                 "change storage parameters of index `{index}` on `{table}` from ({}) to ({})",
                 from.to_sql(),
                 to.to_sql()
+            ),
+            Change::CreateTrigger(t) => {
+                write!(f, "create trigger `{}` on `{}`", t.name, t.table)
+            }
+            Change::DropTrigger(t) => write!(f, "drop trigger `{}` on `{}`", t.name, t.table),
+            Change::ReplaceTrigger { from, to } | Change::AlterTrigger { from, to } => write!(
+                f,
+                "change trigger `{}` on `{}`: {}",
+                to.name,
+                to.table,
+                triggers::trigger_differences(from, to).join(", ")
+            ),
+            Change::CreatePolicy(p) => write!(f, "create policy `{}` on `{}`", p.name, p.table),
+            Change::DropPolicy(p) => write!(f, "drop policy `{}` on `{}`", p.name, p.table),
+            Change::AlterPolicy { from, to } => write!(
+                f,
+                "change policy `{}` on `{}`: {}",
+                to.name,
+                to.table,
+                triggers::policy_differences(from, to).join(", ")
             ),
             Change::SetTableOptions { table, from, to } => write!(
                 f,
@@ -1578,6 +1630,9 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
             if t.partition_of.as_ref().is_some_and(|of| dropped.contains(&of.parent)))
     });
     let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
+    // After the enum recreations: what they convert holds triggers and policies.
+    let objects = triggers::changes(from, to, renames, &out);
+    out.extend(objects);
     let comments = comment_changes(&out, from, to, &seq_renames);
     out.extend(comments);
     let privileges = privileges::privilege_changes(from, to, renames, &out);
@@ -1947,6 +2002,14 @@ fn phase(c: &Change) -> u16 {
         Change::DropView(_) => 14,
         Change::DropIndex { .. } => 30,
         Change::DropConstraint { .. } => 40,
+        // Before the tables and columns they use change or go.
+        Change::DropPolicy(_) => 12,
+        Change::DropTrigger(_) => 13,
+        // After the tables, columns and functions they use.
+        Change::CreateTrigger(_) | Change::ReplaceTrigger { .. } | Change::AlterTrigger { .. } => {
+            196
+        }
+        Change::CreatePolicy(_) | Change::AlterPolicy { .. } => 197,
         Change::DropTable(_) => 50,
         Change::RenameTable { .. } | Change::RenameType { .. } => 60,
         Change::RenameColumn { .. } => 70,

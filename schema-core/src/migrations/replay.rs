@@ -327,6 +327,20 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.views,
         &mut before.views,
     );
+    pick(
+        &now.triggers,
+        &up.triggers,
+        &down.triggers,
+        &mut undone.triggers,
+        &mut before.triggers,
+    );
+    pick(
+        &now.policies,
+        &up.policies,
+        &down.policies,
+        &mut undone.policies,
+        &mut before.policies,
+    );
     (undone, before)
 }
 

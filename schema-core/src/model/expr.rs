@@ -881,6 +881,8 @@ fn canonical(expr: Expr) -> Expr {
                 None => Expr::Identifier(fold(i)),
             }
         }
+        // `OLD.*` in a trigger's `WHEN`: its name folds as a column's does.
+        Expr::QualifiedWildcard(name, token) => Expr::QualifiedWildcard(fold_name(name), token),
         Expr::CompoundIdentifier(parts) => {
             let mut parts: Vec<Ident> = parts.into_iter().map(fold).collect();
             if parts.len() == 1 {

@@ -16,8 +16,10 @@ pub mod map;
 pub mod mentions;
 pub mod names;
 pub mod privileges;
+pub mod policy;
 pub mod sequence;
 pub mod storage;
+pub mod trigger;
 pub mod types;
 pub mod view;
 
@@ -27,8 +29,10 @@ use std::fmt;
 pub use expr::Expression;
 pub use function::Function;
 pub use map::{Indexed, Journal, ObjectMap};
+pub use policy::{Policies, Policy, PolicyCommand};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
+pub use trigger::{Trigger, TriggerEvents, TriggerState, TriggerTiming, Triggers};
 pub use types::SqlType;
 pub use view::{View, ViewColumn, ViewQuery};
 
@@ -115,6 +119,10 @@ pub struct Schema {
     pub functions: ObjectMap<Function>,
     /// Views and materialized views (`CREATE [MATERIALIZED] VIEW`).
     pub views: ObjectMap<View>,
+    /// Triggers, by the table they are on, then by name.
+    pub triggers: ObjectMap<Triggers>,
+    /// Row-level security policies, by the table they are on, then by name.
+    pub policies: ObjectMap<Policies>,
 }
 
 impl Schema {
@@ -136,6 +144,8 @@ impl Schema {
             && self.default_privileges.is_empty()
             && self.functions.is_empty()
             && self.views.is_empty()
+            && self.triggers.is_empty()
+            && self.policies.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -190,6 +200,8 @@ impl Schema {
         self.default_privileges.begin_journal();
         self.functions.begin_journal();
         self.views.begin_journal();
+        self.triggers.begin_journal();
+        self.policies.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -206,6 +218,8 @@ impl Schema {
             default_privileges: self.default_privileges.take_journal(),
             functions: self.functions.take_journal(),
             views: self.views.take_journal(),
+            triggers: self.triggers.take_journal(),
+            policies: self.policies.take_journal(),
         }
     }
 
@@ -223,6 +237,8 @@ impl Schema {
             .roll_back(journal.default_privileges);
         self.functions.roll_back(journal.functions);
         self.views.roll_back(journal.views);
+        self.triggers.roll_back(journal.triggers);
+        self.policies.roll_back(journal.policies);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -378,6 +394,26 @@ impl Schema {
             },
         );
         function::rename_type_in_functions(self, old, new);
+        self.triggers.update_where(
+            |t| t.0.values().any(|x| casts(&x.when)),
+            |t| {
+                for x in t.0.values_mut() {
+                    rename(&mut x.when);
+                }
+            },
+        );
+        self.policies.update_where(
+            |p| {
+                p.0.values()
+                    .any(|x| casts(&x.using) || casts(&x.with_check))
+            },
+            |p| {
+                for x in p.0.values_mut() {
+                    rename(&mut x.using);
+                    rename(&mut x.with_check);
+                }
+            },
+        );
     }
 
     /// `ty` with every domain in it replaced by the type it stands for in
@@ -530,6 +566,10 @@ pub(crate) struct SchemaJournal {
     pub functions: Journal<Function>,
     /// Views.
     pub views: Journal<View>,
+    /// Triggers, per table.
+    pub triggers: Journal<Triggers>,
+    /// Policies, per table.
+    pub policies: Journal<Policies>,
 }
 
 /// A table.

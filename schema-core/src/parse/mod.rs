@@ -16,6 +16,7 @@ pub mod functions;
 pub mod keywords;
 pub mod privileges;
 pub mod views;
+pub mod triggers;
 
 use std::sync::Arc;
 
@@ -162,6 +163,12 @@ pub enum ParsedStatement {
     CreateView(Box<views::CreateView>),
     /// `ALTER [MATERIALIZED] VIEW` (read by hand too).
     AlterView(Box<views::AlterView>),
+    /// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER` (read by hand: sqlparser
+    /// reads no literal arguments of the function).
+    CreateTrigger(Box<triggers::CreateTrigger>),
+    /// `COMMENT ON {TRIGGER | POLICY} name ON table IS ...` (read by hand:
+    /// sqlparser has no AST for it).
+    CommentOnTableObject(Box<triggers::CommentOnTableObject>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -394,10 +401,7 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE OR REPLACE",
         "CREATE FUNCTION",
         "CREATE PROCEDURE",
-        "CREATE TRIGGER",
-        "CREATE CONSTRAINT TRIGGER",
         "CREATE EVENT TRIGGER",
-        "CREATE POLICY",
         "CREATE RULE",
         "CREATE AGGREGATE",
         "CREATE OPERATOR",
@@ -410,7 +414,6 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE ROLE",
         "CREATE USER",
         "ALTER FUNCTION",
-        "ALTER POLICY",
         "DO",
     ];
     KINDS.iter().any(|k| {
@@ -1109,7 +1112,8 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             continue;
         }
         let view = views::is_create_view(&parser);
-        if !view && is_unsupported_kind(&kind) {
+        let trigger = triggers::is_create_trigger(&kind);
+        if !view && !trigger && is_unsupported_kind(&kind) {
             diagnostics.push(unsupported_statement(&kind, &origin));
             skip_statement(&mut parser);
             continue;
@@ -1162,8 +1166,12 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
         let comment_on_constraint = kind.starts_with("COMMENT ON CONSTRAINT");
+        let comment_on_table_object =
+            kind.starts_with("COMMENT ON TRIGGER") || kind.starts_with("COMMENT ON POLICY");
         let index_options = kind.starts_with("ALTER INDEX") && peek_alter_index_options(&parser);
         if attributes
+            || trigger
+            || comment_on_table_object
             || comment_on_constraint
             || index_options
             || kind.starts_with("CREATE DOMAIN")
@@ -1172,6 +1180,12 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             let read = if attributes {
                 composites::parse_alter_attributes(&mut parser)
                     .map(|a| ParsedStatement::AlterAttributes(Box::new(a)))
+            } else if trigger {
+                triggers::parse_create_trigger(&mut parser)
+                    .map(|t| ParsedStatement::CreateTrigger(Box::new(t)))
+            } else if comment_on_table_object {
+                triggers::parse_comment_on_table_object(&mut parser)
+                    .map(|c| ParsedStatement::CommentOnTableObject(Box::new(c)))
             } else if comment_on_constraint {
                 parse_comment_on_constraint(&mut parser)
             } else if index_options {

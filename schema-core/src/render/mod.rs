@@ -15,6 +15,7 @@ mod loss;
 pub mod postgres;
 pub mod sqlite;
 pub(crate) mod views;
+pub mod triggers;
 
 use std::fmt;
 
@@ -415,6 +416,13 @@ pub trait Renderer {
             Change::DropView(v) => self.render_drop_view(cx, v),
             Change::ReplaceView { from, to } => self.render_replace_view(cx, from, to),
             Change::AlterView { from, to } => self.render_alter_view(cx, from, to),
+            Change::CreateTrigger(_)
+            | Change::DropTrigger(_)
+            | Change::ReplaceTrigger { .. }
+            | Change::AlterTrigger { .. }
+            | Change::CreatePolicy(_)
+            | Change::DropPolicy(_)
+            | Change::AlterPolicy { .. } => self.render_trigger_or_policy(cx),
             Change::CreateDomain(d) => self.render_create_domain(cx, d),
             Change::DropDomain(d) => self.render_drop_domain(cx, d),
             Change::ReplaceDomain { from, to } => {
@@ -658,6 +666,14 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_alter_view(&self, _cx: &Context<'_>, from: &View, to: &View) -> Rendered {
         views::alter_view(self, from, to)
+    }
+    /// The trigger and policy changes ([`Change::CreateTrigger`] ...
+    /// [`Change::AlterPolicy`]): see [`triggers::render`].
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_trigger_or_policy(&self, cx: &Context<'_>) -> Rendered {
+        triggers::render(cx.change)
     }
 
     /// [`Change::CreateDomain`]: `CREATE DOMAIN`, and `COMMENT ON DOMAIN`.

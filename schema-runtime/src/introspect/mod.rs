@@ -11,6 +11,7 @@ use std::fmt;
 #[cfg(feature = "postgres")]
 mod pg_privileges;
 mod pg_views;
+mod pg_triggers;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]

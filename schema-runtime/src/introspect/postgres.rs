@@ -38,7 +38,7 @@ pub(crate) fn origin() -> Origin {
     Origin::synthetic("postgres")
 }
 
-fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<Expression> {
+pub(super) fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<Expression> {
     Expression::parse(text).map_err(|message| IntrospectError::Expression {
         owner: owner(),
         text: text.to_string(),
@@ -127,6 +127,8 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     for v in super::pg_views::read_views(tx, &schemas, version)? {
         schema.views.insert(v.name.clone(), v);
     }
+    super::pg_triggers::read_triggers(tx, &schemas, version, &mut schema)?;
+    super::pg_triggers::read_policies(tx, &schemas, &mut schema)?;
     Ok(schema)
 }
 

@@ -256,6 +256,18 @@ impl Cx<'_> {
                 self.table_mut(name, &origin)?.force_row_security = false;
                 Ok(())
             }
+            AlterTableOperation::EnableTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Enabled)
+            }
+            AlterTableOperation::DisableTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Disabled)
+            }
+            AlterTableOperation::EnableReplicaTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Replica)
+            }
+            AlterTableOperation::EnableAlwaysTrigger { name: t } => {
+                self.set_trigger_state(name, t, crate::model::TriggerState::Always)
+            }
             AlterTableOperation::Inherit { .. } | AlterTableOperation::NoInherit { .. } => {
                 Err(self.refuse_clause("INHERIT", &[], "ALTER TABLE"))
             }
@@ -370,6 +382,7 @@ impl Cx<'_> {
                     Some(&fold_ident(column)),
                     "change the type of",
                 )?;
+                self.check_retype_users(table, &fold_ident(column), &at)?;
                 if spec.serial {
                     return Err(Diagnostic::error(
                         codes::SYNTAX,
@@ -528,6 +541,7 @@ impl Cx<'_> {
             },
         );
         super::privileges::rename_column_acl(self.schema, table_name, old, new);
+        self.schema.rename_column_objects(table_name, old, new);
         // PostgreSQL renames the column in every partition too.
         for child in self.children_of(table_name) {
             self.rename_column(&child, old, new)?;
@@ -551,6 +565,7 @@ impl Cx<'_> {
         table.name = new_name.clone();
         self.schema.tables.insert(new_name.clone(), table);
         self.schema.rename_acl(old, &new_name);
+        self.schema.rename_table_objects(old, &new_name);
         self.schema.tables.update_where(
             |t| references(t, old),
             |t| {

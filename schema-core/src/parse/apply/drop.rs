@@ -240,12 +240,14 @@ impl Cx<'_> {
             .help("drop those first, or add CASCADE"));
         }
         self.drop_functions_using_type(name);
+        self.drop_table_policy_readers(name, cascade)?;
         // Its partitions go with it (PostgreSQL drops them too), partitions
         // of partitions first.
         for partition in self.partitions_of(name) {
             self.drop_table(&partition, true, cascade, at)?;
         }
         self.schema.tables.remove(name);
+        self.schema.drop_table_objects(name);
         let owned: Vec<QualifiedName> = self
             .schema
             .sequences
@@ -288,6 +290,7 @@ impl Cx<'_> {
             |t, fk| t.name != *table_name && fk.ref_columns.iter().any(|r| r == column),
             cascade,
         )?;
+        self.drop_column_users(table_name, column, cascade)?;
         let table = self.table_mut(table_name, &origin)?;
         table.columns.retain(|c| c.name != column);
         table.constraints.retain(|_, c| match &c.kind {

@@ -26,6 +26,7 @@ mod column_storage;
 mod sequences;
 mod storage;
 mod tables;
+mod triggers;
 mod types;
 mod views;
 
@@ -426,6 +427,8 @@ impl<'a> Cx<'a> {
             ParsedStatement::AlterDomain(ad) => return self.alter_domain(ad),
             ParsedStatement::AlterAttributes(aa) => return self.alter_attributes(aa),
             ParsedStatement::AlterColumnStorage(a) => return self.alter_column_storage(a),
+            ParsedStatement::CreateTrigger(ct) => return self.create_trigger(ct),
+            ParsedStatement::CommentOnTableObject(c) => return self.comment_on_table_object(c),
             ParsedStatement::CommentOnConstraint {
                 constraint,
                 table,
@@ -534,6 +537,11 @@ impl<'a> Cx<'a> {
             }
             Statement::DropDomain(dd) => self.drop_domain(dd),
             Statement::RefreshMaterializedView(r) => self.refresh_view(r),
+            Statement::DropTrigger(dt) => self.drop_trigger(dt),
+            Statement::AlterTrigger(at) => self.alter_trigger(at),
+            Statement::CreatePolicy(cp) => self.create_policy(cp),
+            Statement::AlterPolicy(ap) => self.alter_policy(ap),
+            Statement::DropPolicy(dp) => self.drop_policy(dp),
             Statement::CreateExtension(ce) => self.create_extension(ce),
             Statement::DropExtension(de) => self.drop_extension(de),
             Statement::CreateSchema {

@@ -625,6 +625,19 @@ impl Renderer for Sqlite {
                 "SQLite has no domains; declare the columns of domain `{}` with its base type and their own NOT NULL, DEFAULT and CHECK instead",
                 d.name
             )),
+            Change::CreateTrigger(t)
+            | Change::DropTrigger(t)
+            | Change::ReplaceTrigger { to: t, .. }
+            | Change::AlterTrigger { to: t, .. } => Err(format!(
+                "SQLite triggers run SQL bodies, not trigger functions: trigger `{}` on `{}` (EXECUTE FUNCTION {}) cannot be rendered; keep it PostgreSQL-only",
+                t.name, t.table, t.function
+            )),
+            Change::CreatePolicy(p) | Change::DropPolicy(p) | Change::AlterPolicy { to: p, .. } => {
+                Err(format!(
+                    "SQLite has no row-level security: policy `{}` on `{}` cannot be rendered",
+                    p.name, p.table
+                ))
+            }
             Change::CreateComposite(c)
             | Change::DropComposite(c)
             | Change::ReplaceComposite { to: c, .. }
