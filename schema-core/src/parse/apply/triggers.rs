@@ -20,15 +20,32 @@ use crate::model::{
 };
 use crate::parse::triggers::{CommentOnTableObject, CreateTrigger, TableObjectKind, WrittenEvent};
 
-/// Whether the function a trigger executes exists at this point.
-///
-/// TO COMPLETE when functions are modelled (`Schema::functions`): today every
-/// name is accepted (PostgreSQL's own in `pg_catalog`, and any other), so a
-/// missing function is only found by PostgreSQL at `up`. The lead wires the
-/// lookup of a function of that name taking no arguments and returning
-/// `trigger` here.
-pub(crate) fn trigger_function_exists(_schema: &Schema, function: &QualifiedName) -> bool {
-    function.schema == "pg_catalog" || !function.name.is_empty()
+/// Whether the function a trigger executes exists at this point: one of
+/// PostgreSQL's own (`pg_catalog`), a function of the schema with that name
+/// that takes no arguments and returns `trigger`, or, when the schema has no
+/// function of that name at all, one an installed extension may have created
+/// (contrib's `moddatetime`, `lo_manage`, ...: the model does not list
+/// extensions' functions, so PostgreSQL judges those at `up`).
+pub(crate) fn trigger_function_exists(schema: &Schema, function: &QualifiedName) -> bool {
+    use crate::model::function::{Returns, key_of};
+    if function.schema == "pg_catalog" {
+        return true;
+    }
+    if let Some(f) = schema.functions.get(&key_of(function, std::iter::empty())) {
+        return matches!(
+            &f.returns,
+            Some(Returns::Type { setof: false, ty: crate::model::SqlType::Builtin("trigger") })
+        );
+    }
+    let same_name = schema
+        .functions
+        .values()
+        .any(|f| f.name == *function);
+    !same_name
+        && schema
+            .extensions
+            .keys()
+            .any(|e| e.name != crate::parse::apply::BUILTIN_EXTENSION)
 }
 
 impl Schema {
