@@ -3,8 +3,9 @@
 //! --schema-only`; the dump, read as schema.sql, gives the migration `schema
 //! new` would write from an empty history; that migration, run on a fresh
 //! database, must give the same dump (statement by statement, after sorting)
-//! and the same catalog facts, and leave nothing to diff. Owners and
-//! privileges are dumped too (the roles are the test harness's).
+//! and the same catalog facts, and leave nothing to diff (views compared by
+//! the query PostgreSQL stores for them). Owners and privileges are dumped
+//! too (the roles are the test harness's).
 
 #![allow(clippy::panic, reason = "a test reports failure by panicking")]
 
@@ -121,8 +122,10 @@ fn a_pg_dump_read_as_schema_sql_rebuilds_the_same_database() {
     assert_eq!(facts(&original), facts(&rebuilt), "catalog facts differ");
 
     let live = live_schema(&mut client).unwrap_or_else(|e| panic!("{e}"));
-    // Owners and default privileges of the role connected are the ones the
-    // model leaves unnamed: the database says who that is.
+    // A view's query compares as PostgreSQL stores it (the dump's text is
+    // qualified for an empty search path); owners and default privileges of
+    // the role connected are the ones the model leaves unnamed: the database
+    // says both.
     let declared = schema_runtime::stored::as_stored(&mut client, &declared);
     let left = diff(&live, &declared, &Renames::default());
     assert!(

@@ -1,6 +1,7 @@
 //! What PostgreSQL stores for a declared schema's views: each is created as a
-//! temporary view (in dependency order, so that a view reading another reads
-//! its temporary twin) in a transaction that is rolled back, and its query is
+//! temporary view (in dependency order, so that a view reading another the
+//! database lacks reads its temporary twin; `pg_temp` is searched last) in a
+//! transaction that is rolled back, and its query is
 //! read back with `pg_get_viewdef(oid, true)`, with its columns' names and
 //! types. The declared view then compares by that text, keeping the user's
 //! spelling for rendering ([`schema_core::model::ViewQuery::compared_as`]).
@@ -29,8 +30,12 @@ pub fn views_as_stored(client: &mut Client, declared: &Schema) -> Schema {
     let Ok(mut tx) = client.transaction() else {
         return out;
     };
+    // `pg_temp` last: a twin reads the real relation of a name where there
+    // is one (and its twin only where there is not), so that no twin
+    // shadows a real view, which would make PostgreSQL qualify its name.
     if tx
         .batch_execute(&crate::introspect::postgres::session_settings())
+        .and_then(|()| tx.batch_execute("SET LOCAL search_path TO public, pg_temp"))
         .is_err()
     {
         return out;

@@ -143,6 +143,15 @@ pub fn comparable(schema: &Schema) -> Schema {
         .remove(&QualifiedName::global(crate::model::DEFAULT_SCHEMA));
     out.enums.update_where(|_| true, |e| e.comment = None);
     out.sequences.update_where(|_| true, |s| s.comment = None);
+    out.views.update_where(
+        |_| true,
+        |v| {
+            v.comment = None;
+            for c in &mut v.columns {
+                c.comment = None;
+            }
+        },
+    );
     let names: Vec<QualifiedName> = out.tables.keys().cloned().collect();
     for name in names {
         if let Some(t) = out.tables.get_mut(&name) {
