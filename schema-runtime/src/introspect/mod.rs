@@ -10,8 +10,10 @@ use std::fmt;
 
 #[cfg(feature = "postgres")]
 mod pg_privileges;
-mod pg_views;
+#[cfg(feature = "postgres")]
 mod pg_triggers;
+#[cfg(feature = "postgres")]
+mod pg_views;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "sqlite")]
