@@ -263,7 +263,8 @@ fn database(server: &Server, prefix: &str) -> TestDatabase {
 
 /// Empties a database between cases (every extension and every schema but
 /// PostgreSQL's own go; `public` comes back empty, with the owner, privileges
-/// and comment a new database gives it), and
+/// and comment a new database gives it; default privileges are PostgreSQL's
+/// own again), and
 /// checks that nothing is left.
 fn reset(database: &TestDatabase) -> Result<(), String> {
     let mut client = database.connect();
@@ -276,6 +277,19 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
                END LOOP;
                FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
                  EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname);
+               END LOOP;
+             END $$;
+             -- Default privileges for every schema go back to PostgreSQL's own.
+             DO $$ DECLARE r record; BEGIN
+               FOR r IN SELECT d.defaclrole::regrole::text AS role, d.defaclobjtype AS t,
+                               CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES'
+                                    WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END AS what
+                        FROM pg_default_acl d WHERE d.defaclnamespace = 0 LOOP
+                 EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s REVOKE ALL ON %s FROM PUBLIC, schema_test_reader, schema_test_writer, schema_test_admin', r.role, r.what);
+                 EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON %s TO %s', r.role, r.what, r.role);
+                 IF r.t IN ('f', 'T') THEN
+                   EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON %s TO PUBLIC', r.role, r.what);
+                 END IF;
                END LOOP;
              END $$;
              CREATE SCHEMA public AUTHORIZATION pg_database_owner;

@@ -81,6 +81,10 @@ SELECT line FROM (
   UNION ALL
   SELECT format('owner %s.%s %s', r.nspname, r.relname, pg_get_userbyid(c.relowner)) FROM rels r JOIN pg_class c ON c.oid = r.oid
   UNION ALL
+  SELECT format('default-acl %s %s %s {%s}', pg_get_userbyid(d.defaclrole), coalesce(n.nspname, '*'), d.defaclobjtype,
+                (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(d.defaclacl) x))
+    FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+  UNION ALL
   SELECT * FROM (
     SELECT format('schema-acl %s owner=%s {%s}', n.nspname, pg_get_userbyid(n.nspowner), (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(n.nspacl) x)) AS fact
       FROM pg_namespace n
