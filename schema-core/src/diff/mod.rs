@@ -5,6 +5,7 @@
 //! constraints and indexes compare by name; a constraint or index whose
 //! definition changed is a drop plus an add.
 
+mod dependents;
 pub mod drift;
 mod privileges;
 pub mod functions;
@@ -1633,6 +1634,9 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     // After the enum recreations: what they convert holds triggers and policies.
     let objects = triggers::changes(from, to, renames, &out);
     out.extend(objects);
+    // Views, triggers and policies over what PostgreSQL will not change
+    // under them: dropped first, created again after.
+    let mut out = dependents::with_dependents(out, from, to, renames);
     let comments = comment_changes(&out, from, to, &seq_renames);
     out.extend(comments);
     let privileges = privileges::privilege_changes(from, to, renames, &out);

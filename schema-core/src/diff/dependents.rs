@@ -1,0 +1,256 @@
+//! Dependents dropped before a change PostgreSQL refuses while they depend on
+//! what it changes, and created again after it: a view over a column retyped
+//! or dropped (or converted to a type recreated under its name), over a table
+//! dropped and created again, or calling a function dropped and created again
+//! (a new result type, ...); and the views reading such a view, layer after
+//! layer. Triggers and policies over a changed function are dropped and
+//! created again too (over changed columns, `triggers.rs` already does it).
+//!
+//! The edges are each object's `reads()` (see [`crate::model::depends`]).
+//! Drops run early (phase 12 to 14), creations late (194 to 197), so the
+//! change itself runs with nothing depending on it; views are created in
+//! dependency order and dropped in the reverse one.
+
+use std::collections::BTreeSet;
+
+use super::{Change, Renames, view_order};
+use crate::model::{QualifiedName, Schema};
+
+/// What the `changes` change in a way PostgreSQL refuses under a dependent,
+/// under `from`'s names.
+struct Disturbed {
+    /// `(table, column)` retyped, dropped, or converted to a recreated type.
+    columns: BTreeSet<(QualifiedName, String)>,
+    /// Tables dropped and created again.
+    tables: BTreeSet<QualifiedName>,
+    /// Functions dropped and created again (by name: a view calls a name).
+    functions: BTreeSet<QualifiedName>,
+}
+
+impl Disturbed {
+    fn of(changes: &[Change], from: &Schema, renames: &Renames) -> Disturbed {
+        let mut columns = BTreeSet::new();
+        let mut tables = BTreeSet::new();
+        let mut functions = BTreeSet::new();
+        let created: BTreeSet<&QualifiedName> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable(t) => Some(&t.name),
+                _ => None,
+            })
+            .collect();
+        let mut recreated_types = Vec::new();
+        for c in changes {
+            match c {
+                Change::AlterColumn { table, from: f, to }
+                    if f.data_type != to.data_type || f.collation != to.collation =>
+                {
+                    columns.insert((renames.table_source(table).clone(), f.name.clone()));
+                }
+                Change::DropColumn { table, column } => {
+                    columns.insert((renames.table_source(table).clone(), column.name.clone()));
+                }
+                Change::DropTable(t) if created.contains(&t.name) => {
+                    tables.insert(t.name.clone());
+                }
+                Change::RecreateFunction { from: f, .. } => {
+                    functions.insert(f.name.clone());
+                }
+                Change::RecreateEnum { from: e, .. } => recreated_types.push(e.name.clone()),
+                Change::ReplaceDomain { from: d, .. } => recreated_types.push(d.name.clone()),
+                Change::ReplaceComposite { from: t, .. } => recreated_types.push(t.name.clone()),
+                _ => {}
+            }
+        }
+        if !recreated_types.is_empty() {
+            for t in from.tables.values() {
+                for c in &t.columns {
+                    if recreated_types
+                        .iter()
+                        .any(|ty| crate::model::mentions::uses_type(&c.data_type, ty))
+                    {
+                        columns.insert((t.name.clone(), c.name.clone()));
+                    }
+                }
+            }
+        }
+        Disturbed {
+            columns,
+            tables,
+            functions,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.columns.is_empty() && self.tables.is_empty() && self.functions.is_empty()
+    }
+
+    /// True when an object reading `reads` must go while the change runs.
+    fn hits(&self, reads: &crate::model::depends::Reads) -> bool {
+        reads.columns.iter().any(|c| self.columns.contains(c))
+            || reads.relations.iter().any(|r| self.tables.contains(r))
+            || reads.functions.iter().any(|f| self.functions.contains(f))
+    }
+}
+
+/// `changes` with the dependents of what they disturb dropped first and
+/// created again after (see the module documentation).
+pub(super) fn with_dependents(
+    mut changes: Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+) -> Vec<Change> {
+    if from.views.is_empty() && from.triggers.is_empty() && from.policies.is_empty() {
+        return changes;
+    }
+    let disturbed = Disturbed::of(&changes, from, renames);
+    if disturbed.is_empty() {
+        return changes;
+    }
+    // Views: those reading what is disturbed, then those reading them.
+    let dropped: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropView(v) => Some(v.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut marked: BTreeSet<QualifiedName> = BTreeSet::new();
+    let order = view_order(from);
+    // A view reads only views placed before it: one pass in order reaches
+    // every layer.
+    for name in &order {
+        let Some(v) = from.views.get(name) else {
+            continue;
+        };
+        let reads = v.reads(from);
+        let over_marked = reads
+            .relations
+            .iter()
+            .any(|r| marked.contains(r) || (dropped.contains(r) && to.views.contains_key(r)));
+        if disturbed.hits(&reads) || over_marked {
+            marked.insert(name.clone());
+        }
+    }
+    let newly: Vec<QualifiedName> = marked.difference(&dropped).cloned().collect();
+    if !newly.is_empty() {
+        // Replaced or altered in place no more: dropped and created again.
+        changes.retain(|c| {
+            !matches!(c, Change::ReplaceView { to: v, .. } | Change::AlterView { to: v, .. }
+                if newly.contains(&v.name))
+        });
+        for name in order.iter().rev().filter(|n| newly.contains(n)) {
+            changes.push(Change::DropView(from.views[name].clone()));
+        }
+        for name in &newly {
+            let created = changes
+                .iter()
+                .any(|c| matches!(c, Change::CreateView(v) if v.name == *name));
+            if let (Some(v), false) = (to.views.get(name), created) {
+                changes.push(Change::CreateView(v.clone()));
+            }
+        }
+        sort_view_changes(&mut changes, from, to);
+    }
+    // Triggers and policies calling a function dropped and created again.
+    if !disturbed.functions.is_empty() {
+        let mut more = Vec::new();
+        for t in from.all_triggers() {
+            let hit = disturbed.functions.contains(&t.function)
+                || disturbed.hits(&t.reads(from));
+            let handled = changes.iter().any(|c| {
+                matches!(c, Change::DropTrigger(x) if x.table == t.table && x.name == t.name)
+            });
+            if !hit || handled {
+                continue;
+            }
+            changes.retain(|c| {
+                !matches!(c, Change::ReplaceTrigger { from: x, .. } | Change::AlterTrigger { from: x, .. }
+                    if x.table == t.table && x.name == t.name)
+            });
+            more.push(Change::DropTrigger(t.clone()));
+            let table_now = renamed_table(&t.table, renames);
+            if let Some(now) = to.trigger(&table_now, &t.name) {
+                let created = changes.iter().any(|c| {
+                    matches!(c, Change::CreateTrigger(x) if x.table == now.table && x.name == now.name)
+                });
+                if !created {
+                    more.push(Change::CreateTrigger(now.clone()));
+                }
+            }
+        }
+        for p in from.all_policies() {
+            let handled = changes.iter().any(|c| {
+                matches!(c, Change::DropPolicy(x) if x.table == p.table && x.name == p.name)
+            });
+            if handled || !disturbed.hits(&p.reads(from)) {
+                continue;
+            }
+            changes.retain(|c| {
+                !matches!(c, Change::AlterPolicy { from: x, .. } if x.table == p.table && x.name == p.name)
+            });
+            more.push(Change::DropPolicy(p.clone()));
+            let table_now = renamed_table(&p.table, renames);
+            if let Some(now) = to.policy(&table_now, &p.name) {
+                let created = changes.iter().any(|c| {
+                    matches!(c, Change::CreatePolicy(x) if x.table == now.table && x.name == now.name)
+                });
+                if !created {
+                    more.push(Change::CreatePolicy(now.clone()));
+                }
+            }
+        }
+        changes.extend(more);
+    }
+    changes
+}
+
+/// The name `to` gives table `name` of `from`.
+fn renamed_table(name: &QualifiedName, renames: &Renames) -> QualifiedName {
+    renames
+        .tables
+        .iter()
+        .find(|(old, _)| old == name)
+        .map_or_else(|| name.clone(), |(_, new)| new.clone())
+}
+
+/// The view drops in the reverse of `from`'s dependency order and the view
+/// creations, replacements and alterations in `to`'s, each group where its
+/// first member was (the phases place them among the other changes).
+fn sort_view_changes(changes: &mut [Change], from: &Schema, to: &Schema) {
+    let from_rank: Vec<QualifiedName> = view_order(from);
+    let to_rank: Vec<QualifiedName> = view_order(to);
+    let rank = |order: &[QualifiedName], n: &QualifiedName| {
+        order.iter().position(|x| x == n).unwrap_or(usize::MAX)
+    };
+    let drops: Vec<usize> = (0..changes.len())
+        .filter(|&i| matches!(changes[i], Change::DropView(_)))
+        .collect();
+    let mut dropped: Vec<Change> = drops.iter().map(|&i| changes[i].clone()).collect();
+    dropped.sort_by_key(|c| match c {
+        Change::DropView(v) => std::cmp::Reverse(rank(&from_rank, &v.name)),
+        _ => std::cmp::Reverse(0),
+    });
+    for (slot, c) in drops.into_iter().zip(dropped) {
+        changes[slot] = c;
+    }
+    let creates: Vec<usize> = (0..changes.len())
+        .filter(|&i| {
+            matches!(
+                changes[i],
+                Change::CreateView(_) | Change::ReplaceView { .. } | Change::AlterView { .. }
+            )
+        })
+        .collect();
+    let mut created: Vec<Change> = creates.iter().map(|&i| changes[i].clone()).collect();
+    created.sort_by_key(|c| match c {
+        Change::CreateView(v) | Change::ReplaceView { to: v, .. } | Change::AlterView { to: v, .. } => {
+            rank(&to_rank, &v.name)
+        }
+        _ => 0,
+    });
+    for (slot, c) in creates.into_iter().zip(created) {
+        changes[slot] = c;
+    }
+}
