@@ -157,11 +157,10 @@ pub(super) fn with_dependents(
     if !disturbed.functions.is_empty() {
         let mut more = Vec::new();
         for t in from.all_triggers() {
-            let hit = disturbed.functions.contains(&t.function)
-                || disturbed.hits(&t.reads(from));
-            let handled = changes.iter().any(|c| {
-                matches!(c, Change::DropTrigger(x) if x.table == t.table && x.name == t.name)
-            });
+            let hit = disturbed.functions.contains(&t.function) || disturbed.hits(&t.reads(from));
+            let handled = changes.iter().any(
+                |c| matches!(c, Change::DropTrigger(x) if x.table == t.table && x.name == t.name),
+            );
             if !hit || handled {
                 continue;
             }
@@ -181,9 +180,9 @@ pub(super) fn with_dependents(
             }
         }
         for p in from.all_policies() {
-            let handled = changes.iter().any(|c| {
-                matches!(c, Change::DropPolicy(x) if x.table == p.table && x.name == p.name)
-            });
+            let handled = changes.iter().any(
+                |c| matches!(c, Change::DropPolicy(x) if x.table == p.table && x.name == p.name),
+            );
             if handled || !disturbed.hits(&p.reads(from)) {
                 continue;
             }
@@ -245,9 +244,9 @@ fn sort_view_changes(changes: &mut [Change], from: &Schema, to: &Schema) {
         .collect();
     let mut created: Vec<Change> = creates.iter().map(|&i| changes[i].clone()).collect();
     created.sort_by_key(|c| match c {
-        Change::CreateView(v) | Change::ReplaceView { to: v, .. } | Change::AlterView { to: v, .. } => {
-            rank(&to_rank, &v.name)
-        }
+        Change::CreateView(v)
+        | Change::ReplaceView { to: v, .. }
+        | Change::AlterView { to: v, .. } => rank(&to_rank, &v.name),
         _ => 0,
     });
     for (slot, c) in creates.into_iter().zip(created) {

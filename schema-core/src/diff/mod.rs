@@ -7,8 +7,8 @@
 
 mod dependents;
 pub mod drift;
-mod privileges;
 pub mod functions;
+mod privileges;
 mod views;
 pub use views::view_order;
 mod triggers;

@@ -37,7 +37,11 @@ pub(super) fn privilege_changes(
     // A new object gets the default privileges even where `to` holds no
     // entry for it.
     if !from.default_privileges.is_empty() {
-        let tables = to.tables.keys().map(|n| (AclKind::Table, n.clone()));
+        let tables = to
+            .tables
+            .keys()
+            .chain(to.views.keys())
+            .map(|n| (AclKind::Table, n.clone()));
         let sequences = to.sequences.keys().map(|n| (AclKind::Sequence, n.clone()));
         let schemas = to.namespaces.keys().map(|n| (AclKind::Schema, n.clone()));
         for (kind, name) in tables.chain(sequences).chain(schemas) {
@@ -295,7 +299,7 @@ fn push_item_changes(
 
 fn exists(schema: &Schema, kind: AclKind, name: &QualifiedName) -> bool {
     match kind {
-        AclKind::Table => schema.tables.contains_key(name),
+        AclKind::Table => schema.tables.contains_key(name) || schema.views.contains_key(name),
         AclKind::Sequence => schema.sequences.contains_key(name),
         AclKind::Schema => schema.used_namespaces().contains(name.name.as_str()),
     }
@@ -306,6 +310,7 @@ fn exists(schema: &Schema, kind: AclKind, name: &QualifiedName) -> bool {
 fn created(changes: &[Change], kind: AclKind, name: &QualifiedName) -> bool {
     changes.iter().any(|c| match (kind, c) {
         (AclKind::Table, Change::CreateTable(t)) => t.name == *name,
+        (AclKind::Table, Change::CreateView(v)) => v.name == *name,
         (AclKind::Sequence, Change::CreateSequence(s)) => s.name == *name,
         (AclKind::Schema, Change::CreateSchema(s)) => *s == name.name,
         _ => false,

@@ -834,25 +834,22 @@ pub(super) fn read_error(
     source: &std::sync::Arc<crate::diagnostic::Source>,
     origin: &crate::diagnostic::Origin,
 ) -> crate::diagnostic::Diagnostic {
-    use crate::diagnostic::{Diagnostic, Origin, codes};
-    match e {
-        ReadError::Syntax(message, line, column) => Diagnostic::error(codes::SYNTAX, message)
-            .at(&Origin::clamped(source, line, column))
-            .related(origin, format!("in this `{kind}`"))
-            .help("write `CREATE [OR REPLACE] FUNCTION name ([[mode] [name] type [DEFAULT expr], ...]) RETURNS type LANGUAGE lang [option ...] AS $$ body $$`, as PostgreSQL's documentation spells it"),
-        ReadError::Refused(clause, line, column) => Diagnostic::error(
-            codes::UNSUPPORTED_FEATURE,
-            format!("`{clause}` is not supported yet: the schema model does not carry it"),
-        )
-        .at(&Origin::clamped(source, line, column))
-        .related(origin, format!("in this `{kind}`"))
-        .note("it is refused rather than dropped, so the database never silently differs from this file")
-        .help(match clause {
+    let refused_help = match &e {
+        ReadError::Refused(clause, ..) => match *clause {
             c if c.contains("SQL-standard body") => {
                 "write the body as a string instead (`LANGUAGE sql AS $$ SELECT ...; SELECT ... $$`), or a single expression as `RETURN expression`".to_string()
             }
             "%TYPE" => "write the type itself (`integer`, `text`, ...)".to_string(),
             _ => "remove it; if the database needs it, apply it from a separate SQL file run after migrations".to_string(),
-        }),
-    }
+        },
+        ReadError::Syntax(..) => String::new(),
+    };
+    super::hand_read_error(
+        e,
+        kind,
+        source,
+        origin,
+        "write `CREATE [OR REPLACE] FUNCTION name ([[mode] [name] type [DEFAULT expr], ...]) RETURNS type LANGUAGE lang [option ...] AS $$ body $$`, as PostgreSQL's documentation spells it",
+        &refused_help,
+    )
 }

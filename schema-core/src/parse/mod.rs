@@ -15,8 +15,8 @@ pub mod domains;
 pub mod functions;
 pub mod keywords;
 pub mod privileges;
-pub mod views;
 pub mod triggers;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -1135,41 +1135,14 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             continue;
         }
         let alter_view = views::is_alter_view(&parser);
-        if view || alter_view {
-            let read = if view {
-                views::parse_create_view(&mut parser, &|a, b| lines.between(a, b).to_string())
-                    .map(|v| ParsedStatement::CreateView(Box::new(v)))
-            } else {
-                views::parse_alter_view(&mut parser)
-                    .map(|v| ParsedStatement::AlterView(Box::new(v)))
-            };
-            match read {
-                Ok(statement) => {
-                    let text = lines
-                        .between(&start, parser.get_current_token())
-                        .to_string();
-                    let next = parser.peek_token();
-                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
-                    file.statements.push(LocatedStatement {
-                        statement,
-                        origin,
-                        end_line: end_line.max(line),
-                        text,
-                    });
-                }
-                Err(e) => {
-                    diagnostics.push(syntax_error(&e, &kind, source, &origin));
-                    skip_statement(&mut parser);
-                }
-            }
-            continue;
-        }
         let attributes = kind.starts_with("ALTER TYPE") && composites::is_alter_attributes(&parser);
         let comment_on_constraint = kind.starts_with("COMMENT ON CONSTRAINT");
         let comment_on_table_object =
             kind.starts_with("COMMENT ON TRIGGER") || kind.starts_with("COMMENT ON POLICY");
         let index_options = kind.starts_with("ALTER INDEX") && peek_alter_index_options(&parser);
-        if attributes
+        if view
+            || alter_view
+            || attributes
             || trigger
             || comment_on_table_object
             || comment_on_constraint
@@ -1177,7 +1150,13 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             || kind.starts_with("CREATE DOMAIN")
             || kind.starts_with("ALTER DOMAIN")
         {
-            let read = if attributes {
+            let read = if view {
+                views::parse_create_view(&mut parser, &|a, b| lines.between(a, b).to_string())
+                    .map(|v| ParsedStatement::CreateView(Box::new(v)))
+            } else if alter_view {
+                views::parse_alter_view(&mut parser)
+                    .map(|v| ParsedStatement::AlterView(Box::new(v)))
+            } else if attributes {
                 composites::parse_alter_attributes(&mut parser)
                     .map(|a| ParsedStatement::AlterAttributes(Box::new(a)))
             } else if trigger {
@@ -1266,22 +1245,14 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                             .to_string(),
                     });
                 }
-                Err(ReadError::Syntax(message, line, column)) => diagnostics.push(
-                    Diagnostic::error(codes::SYNTAX, message)
-                        .at(&Origin::clamped(source, line, column))
-                        .related(&origin, format!("in this `{kind}`"))
-                        .help("write `ALTER SEQUENCE name [AS type] [INCREMENT BY n] [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START WITH n] [CACHE n] [[NO] CYCLE] [OWNED BY table.column | NONE]`, or for an identity column `ALTER TABLE t ALTER COLUMN c SET GENERATED ALWAYS | SET INCREMENT BY n | ... | DROP IDENTITY`"),
-                ),
-                Err(ReadError::Refused(clause, line, column)) => diagnostics.push(
-                    Diagnostic::error(
-                        codes::UNSUPPORTED_FEATURE,
-                        format!("`{clause}` is not supported yet: the schema model does not carry it"),
-                    )
-                    .at(&Origin::clamped(source, line, column))
-                    .related(&origin, format!("in this `{kind}`"))
-                    .note("it is refused rather than dropped, so the database never silently differs from this file")
-                    .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations"),
-                ),
+                Err(e) => diagnostics.push(hand_read_error(
+                    e,
+                    &kind,
+                    source,
+                    &origin,
+                    "write `ALTER SEQUENCE name [AS type] [INCREMENT BY n] [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START WITH n] [CACHE n] [[NO] CYCLE] [OWNED BY table.column | NONE]`, or for an identity column `ALTER TABLE t ALTER COLUMN c SET GENERATED ALWAYS | SET INCREMENT BY n | ... | DROP IDENTITY`",
+                    "remove it; if the database needs it, apply it from a separate SQL file run after migrations",
+                )),
             }
             skip_statement(&mut parser);
             continue;
@@ -1524,18 +1495,22 @@ fn too_deep_error(
 }
 
 /// The error for a statement kind the model does not cover.
-/// The diagnostic of a `GRANT` or `REVOKE` that could not be read.
-fn privileges_read_error(
+/// The diagnostic of a statement read by hand that could not be read:
+/// `syntax_help` says how the statement is written, `refused_help` what to
+/// do about a clause the model does not carry.
+fn hand_read_error(
     e: ReadError,
     kind: &str,
     source: &Arc<Source>,
     origin: &Origin,
+    syntax_help: &str,
+    refused_help: &str,
 ) -> Diagnostic {
     match e {
         ReadError::Syntax(message, line, column) => Diagnostic::error(codes::SYNTAX, message)
             .at(&Origin::clamped(source, line, column))
             .related(origin, format!("in this `{kind}`"))
-            .help("write `GRANT privilege [(column, ...)], ... ON [TABLE | SEQUENCE | SCHEMA] name, ... TO role, ... [WITH GRANT OPTION]` or `REVOKE [GRANT OPTION FOR] privilege, ... ON ... FROM role, ...`"),
+            .help(syntax_help.to_string()),
         ReadError::Refused(clause, line, column) => Diagnostic::error(
             codes::UNSUPPORTED_FEATURE,
             format!("`{clause}` is not supported yet: the schema model does not carry it"),
@@ -1543,8 +1518,25 @@ fn privileges_read_error(
         .at(&Origin::clamped(source, line, column))
         .related(origin, format!("in this `{kind}`"))
         .note("it is refused rather than dropped, so the database never silently differs from this file")
-        .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations, or write `-- schema: ignore(privileges)` in schema.sql to leave every privilege to that file"),
+        .help(refused_help.to_string()),
     }
+}
+
+/// The diagnostic of a `GRANT` or `REVOKE` that could not be read.
+fn privileges_read_error(
+    e: ReadError,
+    kind: &str,
+    source: &Arc<Source>,
+    origin: &Origin,
+) -> Diagnostic {
+    hand_read_error(
+        e,
+        kind,
+        source,
+        origin,
+        "write `GRANT privilege [(column, ...)], ... ON [TABLE | SEQUENCE | SCHEMA] name, ... TO role, ... [WITH GRANT OPTION]` or `REVOKE [GRANT OPTION FOR] privilege, ... ON ... FROM role, ...`",
+        "remove it; if the database needs it, apply it from a separate SQL file run after migrations, or write `-- schema: ignore(privileges)` in schema.sql to leave every privilege to that file",
+    )
 }
 
 pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
@@ -1558,8 +1550,8 @@ pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
         format!("`{kind}` is not supported here"),
     )
     .at(origin)
-    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences and comments")
-    .help("keep other objects (views, functions, triggers, policies, grants) in a separate SQL file run after migrations")
+    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences, views and materialized views, functions and procedures, triggers, row-level security policies, privileges, owners and comments")
+    .help("keep other objects (rules, aggregates, operators, casts, event triggers, publications, ...) in a separate SQL file run after migrations")
 }
 
 /// Parses a declarative schema file (schema.sql, or a `pg_dump --schema-only`).

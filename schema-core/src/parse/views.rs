@@ -78,8 +78,9 @@ pub enum AlterViewAction {
     SetOptions(Vec<SqlOption>),
     /// `RESET (name, ...)`.
     ResetOptions(Vec<Ident>),
-    /// `OWNER TO role` (ownership is not modelled: read and ignored).
-    OwnerTo,
+    /// `OWNER TO role`: the role, `None` for `CURRENT_USER`,
+    /// `CURRENT_ROLE` and `SESSION_USER` (the role that runs the migrations).
+    OwnerTo(Option<String>),
     /// Another action (`ALTER COLUMN ... SET DEFAULT`, `CLUSTER ON`, ...):
     /// its first words, refused by name.
     Other(String),
@@ -238,8 +239,17 @@ pub(super) fn parse_alter_view(parser: &mut Parser<'_>) -> Result<AlterView, Par
         parser.expect_token(&Token::RParen)?;
         AlterViewAction::ResetOptions(names)
     } else if parser.parse_keywords(&[Keyword::OWNER, Keyword::TO]) {
-        parser.parse_identifier()?;
-        AlterViewAction::OwnerTo
+        let session = parser.parse_one_of_keywords(&[
+            Keyword::CURRENT_USER,
+            Keyword::CURRENT_ROLE,
+            Keyword::SESSION_USER,
+        ]);
+        if session.is_some() {
+            AlterViewAction::OwnerTo(None)
+        } else {
+            let role = parser.parse_identifier()?;
+            AlterViewAction::OwnerTo(Some(crate::model::names::fold_ident(&role)))
+        }
     } else {
         let mut words = Vec::new();
         for n in 0..3 {

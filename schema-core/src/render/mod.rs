@@ -14,8 +14,8 @@ mod functions;
 mod loss;
 pub mod postgres;
 pub mod sqlite;
-pub(crate) mod views;
 pub mod triggers;
+pub(crate) mod views;
 
 use std::fmt;
 

@@ -31,7 +31,7 @@ pub(crate) fn read_privileges(
                         CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'T' END AS kind,
                         NULL::text AS col, c.relacl AS acl, c.relowner AS owner
                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname::text = ANY($1) AND c.relkind IN ('r', 'p', 'S')
+                 WHERE n.nspname::text = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
                    -- An identity column's sequence is part of its column.
                    AND NOT EXISTS (SELECT 1 FROM pg_depend d
                                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid

@@ -42,11 +42,19 @@ impl Cx<'_> {
             .all(|op| matches!(op, AlterTableOperation::OwnerTo { .. }));
         if !self.schema.tables.contains_key(&name) {
             // pg_dump writes `ALTER TABLE s OWNER TO` for a sequence too.
-            if owner_only && self.schema.sequences.contains_key(&name) {
+            // ... and for a view.
+            let kind = if self.schema.sequences.contains_key(&name) {
+                Some(AclKind::Sequence)
+            } else if self.schema.views.contains_key(&name) {
+                Some(AclKind::Table)
+            } else {
+                None
+            };
+            if let (true, Some(kind)) = (owner_only, kind) {
                 for op in operations {
                     if let AlterTableOperation::OwnerTo { new_owner } = op {
                         let owner = super::privileges::owner_role(new_owner);
-                        self.set_owner(AclKind::Sequence, &name, owner);
+                        self.set_owner(kind, &name, owner);
                     }
                 }
                 return Ok(());

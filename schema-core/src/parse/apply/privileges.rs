@@ -138,8 +138,10 @@ impl Cx<'_> {
                         continue;
                     }
                     let q = self.name(name)?;
-                    // `ON TABLE` covers sequences too, as in PostgreSQL.
-                    let found = if self.schema.tables.contains_key(&q) && *kind == AclKind::Table {
+                    // `ON TABLE` covers views and sequences too, as in PostgreSQL.
+                    let relation =
+                        self.schema.tables.contains_key(&q) || self.schema.views.contains_key(&q);
+                    let found = if relation && *kind == AclKind::Table {
                         Some(AclKind::Table)
                     } else if self.schema.sequences.contains_key(&q) {
                         Some(AclKind::Sequence)
@@ -210,6 +212,7 @@ impl Cx<'_> {
                             .schema
                             .tables
                             .keys()
+                            .chain(self.schema.views.keys())
                             .filter(|n| n.schema == s)
                             .cloned()
                             .collect(),
@@ -327,7 +330,13 @@ pub(super) fn before_creation(cx: &Cx<'_>) -> Option<BeforeCreation> {
         return None;
     }
     Some(BeforeCreation {
-        tables: cx.schema.tables.keys().cloned().collect(),
+        tables: cx
+            .schema
+            .tables
+            .keys()
+            .chain(cx.schema.views.keys())
+            .cloned()
+            .collect(),
         sequences: cx.schema.sequences.keys().cloned().collect(),
         namespaces: cx
             .schema
@@ -345,6 +354,7 @@ pub(super) fn after_creation(schema: &mut Schema, before: &BeforeCreation) {
     let new_tables: Vec<QualifiedName> = schema
         .tables
         .keys()
+        .chain(schema.views.keys())
         .filter(|k| !before.tables.contains(*k))
         .cloned()
         .collect();
@@ -504,7 +514,9 @@ pub(super) fn prune(schema: &mut Schema) {
         .privileges
         .values()
         .filter(|acl| match acl.kind {
-            AclKind::Table => !schema.tables.contains_key(&acl.name),
+            AclKind::Table => {
+                !schema.tables.contains_key(&acl.name) && !schema.views.contains_key(&acl.name)
+            }
             AclKind::Sequence => !schema.sequences.contains_key(&acl.name),
             AclKind::Schema => {
                 acl.name.name != crate::model::DEFAULT_SCHEMA

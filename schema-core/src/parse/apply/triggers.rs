@@ -34,13 +34,13 @@ pub(crate) fn trigger_function_exists(schema: &Schema, function: &QualifiedName)
     if let Some(f) = schema.functions.get(&key_of(function, std::iter::empty())) {
         return matches!(
             &f.returns,
-            Some(Returns::Type { setof: false, ty: crate::model::SqlType::Builtin("trigger") })
+            Some(Returns::Type {
+                setof: false,
+                ty: crate::model::SqlType::Builtin("trigger")
+            })
         );
     }
-    let same_name = schema
-        .functions
-        .values()
-        .any(|f| f.name == *function);
+    let same_name = schema.functions.values().any(|f| f.name == *function);
     !same_name
         && schema
             .extensions

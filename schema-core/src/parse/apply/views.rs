@@ -346,8 +346,15 @@ impl Cx<'_> {
         } else {
             "ALTER VIEW"
         };
-        if matches!(av.action, AlterViewAction::OwnerTo) {
-            // Ownership is not modelled yet (as for tables).
+        if let AlterViewAction::OwnerTo(role) = &av.action {
+            let name = self.name(&av.name)?;
+            if self.schema.views.contains_key(&name) {
+                self.set_owner(
+                    crate::model::privileges::AclKind::Table,
+                    &name,
+                    role.clone(),
+                );
+            }
             return Ok(());
         }
         if let AlterViewAction::Other(words) = &av.action {
@@ -446,7 +453,7 @@ impl Cx<'_> {
                 }
                 Ok(())
             }
-            AlterViewAction::OwnerTo | AlterViewAction::Other(_) => Ok(()),
+            AlterViewAction::OwnerTo(_) | AlterViewAction::Other(_) => Ok(()),
         }
     }
 
@@ -454,6 +461,7 @@ impl Cx<'_> {
     fn move_view(&mut self, from: &QualifiedName, to: QualifiedName) -> Res<()> {
         if let Some(mut v) = self.schema.views.remove(from) {
             v.name = to.clone();
+            self.schema.rename_acl(from, &to);
             self.schema.views.insert(to, v);
         }
         Ok(())
