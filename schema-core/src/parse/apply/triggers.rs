@@ -1261,9 +1261,36 @@ ALTER POLICY p ON u TO PUBLIC;
     }
 
     #[test]
+    fn a_trigger_function_must_exist_and_return_trigger() {
+        let table = "CREATE TABLE t (id integer PRIMARY KEY);\n";
+        let fire = "CREATE TRIGGER x BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();";
+        // Missing, with no extension that could have created it.
+        let (message, _) = error(&format!("{table}{fire}"));
+        assert!(message.contains("function `f` does not exist"), "{message}");
+        // There, but not a trigger function.
+        let (message, _) = error(&format!(
+            "{table}CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS 'SELECT 1';\n{fire}"
+        ));
+        assert!(message.contains("function `f` does not exist"), "{message}");
+        // The schema's own, PostgreSQL's, or possibly an extension's.
+        for ok in [
+            format!(
+                "{table}CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n{fire}"
+            ),
+            format!(
+                "{table}CREATE TRIGGER x BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();"
+            ),
+            format!("CREATE EXTENSION moddatetime;\n{table}{fire}"),
+        ] {
+            let (_, d) = migrate(&ok);
+            assert!(d.is_empty(), "{ok}\n{d:#?}");
+        }
+    }
+
+    #[test]
     fn a_trigger_and_a_policy_read_their_table_function_columns_and_what_they_name() {
         let sql = format!(
-            "CREATE TABLE r (id integer PRIMARY KEY, owner text);\n{TABLE}CREATE CONSTRAINT TRIGGER c AFTER UPDATE OF b ON t FROM r FOR EACH ROW WHEN (NEW.a > 0) EXECUTE FUNCTION app_check();\nCREATE POLICY p ON t USING (b IN (SELECT owner FROM r) AND is_ok(a));"
+            "CREATE TABLE r (id integer PRIMARY KEY, owner text);\n{TABLE}CREATE FUNCTION app_check() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE CONSTRAINT TRIGGER c AFTER UPDATE OF b ON t FROM r FOR EACH ROW WHEN (NEW.a > 0) EXECUTE FUNCTION app_check();\nCREATE POLICY p ON t USING (b IN (SELECT owner FROM r) AND is_ok(a));"
         );
         let (schema, d) = migrate(&sql);
         assert!(d.is_empty(), "{d:#?}");

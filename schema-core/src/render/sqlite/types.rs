@@ -122,7 +122,9 @@ pub fn type_from_sqlite(declared: &str) -> Result<SqlType, String> {
 /// holds its comment, left out), enum types no column uses and extensions
 /// (PostgreSQL's alone) left out.
 pub fn comparable(schema: &Schema) -> Schema {
-    let mut out = schema.clone();
+    // SQLite has no roles, privileges or owners.
+    let mut out = schema.clone().ignoring_privileges();
+    out.privileges_ignored = false;
     out.extensions = crate::model::ObjectMap::new();
     let used: BTreeSet<QualifiedName> = schema
         .tables
