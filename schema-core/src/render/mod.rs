@@ -151,34 +151,75 @@ pub(crate) fn default_privileges_sql(change: &Change) -> String {
     if let Some(s) = schema {
         out.push_str(&format!(" IN SCHEMA {}", quote_ident(s)));
     }
-    let list = privileges
-        .iter()
-        .map(|p| p.keyword())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let grantee = if grantee == crate::model::privileges::PUBLIC {
-        grantee.clone()
-    } else {
-        quote_ident(grantee)
-    };
-    if *revoke {
-        let option = if *option_only {
+    out.push(' ');
+    out.push_str(&grant_statement(
+        GrantWords {
+            revoke: *revoke,
+            option_only: *option_only,
+            grantable: *grantable,
+        },
+        &privilege_list_sql(privileges, None, quote_ident),
+        objects.keyword(),
+        &grantee_sql(grantee, quote_ident),
+    ));
+    out
+}
+
+/// Which of `GRANT` and `REVOKE` a statement is, and its options.
+#[derive(Clone, Copy)]
+struct GrantWords {
+    /// `REVOKE` rather than `GRANT`.
+    revoke: bool,
+    /// `REVOKE GRANT OPTION FOR`.
+    option_only: bool,
+    /// `GRANT ... WITH GRANT OPTION`.
+    grantable: bool,
+}
+
+/// `GRANT list ON target TO grantee [WITH GRANT OPTION];` or `REVOKE [GRANT
+/// OPTION FOR] list ON target FROM grantee;`: the one spelling of both, for
+/// objects and for `ALTER DEFAULT PRIVILEGES`.
+fn grant_statement(words: GrantWords, list: &str, target: &str, grantee: &str) -> String {
+    if words.revoke {
+        let option = if words.option_only {
             "GRANT OPTION FOR "
         } else {
             ""
         };
-        out.push_str(&format!(
-            " REVOKE {option}{list} ON {} FROM {grantee};",
-            objects.keyword()
-        ));
+        format!("REVOKE {option}{list} ON {target} FROM {grantee};")
     } else {
-        let option = if *grantable { " WITH GRANT OPTION" } else { "" };
-        out.push_str(&format!(
-            " GRANT {list} ON {} TO {grantee}{option};",
-            objects.keyword()
-        ));
+        let option = if words.grantable {
+            " WITH GRANT OPTION"
+        } else {
+            ""
+        };
+        format!("GRANT {list} ON {target} TO {grantee}{option};")
     }
-    out
+}
+
+/// `SELECT, UPDATE` or, for a column, `SELECT (c), UPDATE (c)`.
+fn privilege_list_sql(
+    privileges: &[crate::model::privileges::Privilege],
+    column: Option<&str>,
+    ident: impl Fn(&str) -> String,
+) -> String {
+    privileges
+        .iter()
+        .map(|p| match column {
+            Some(c) => format!("{} ({})", p.keyword(), ident(c)),
+            None => p.keyword().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A role, or `PUBLIC`.
+fn grantee_sql(grantee: &str, ident: impl Fn(&str) -> String) -> String {
+    if grantee == crate::model::privileges::PUBLIC {
+        grantee.to_string()
+    } else {
+        ident(grantee)
+    }
 }
 
 /// The SQL pieces every dialect needs, spelled as PostgreSQL spells them.
@@ -1521,12 +1562,15 @@ pub trait Renderer {
         privileges: &[crate::model::privileges::Privilege],
         grantable: bool,
     ) -> Rendered {
-        one(format!(
-            "GRANT {} ON {} TO {}{};",
-            self.privilege_list(privileges, column),
-            self.privilege_target(kind, object),
-            self.grantee(grantee),
-            if grantable { " WITH GRANT OPTION" } else { "" }
+        one(grant_statement(
+            GrantWords {
+                revoke: false,
+                option_only: false,
+                grantable,
+            },
+            &privilege_list_sql(privileges, column, |i| self.ident(i)),
+            &self.privilege_target(kind, object),
+            &grantee_sql(grantee, |i| self.ident(i)),
         ))
     }
 
@@ -1548,12 +1592,15 @@ pub trait Renderer {
         privileges: &[crate::model::privileges::Privilege],
         option_only: bool,
     ) -> Rendered {
-        one(format!(
-            "REVOKE {}{} ON {} FROM {};",
-            if option_only { "GRANT OPTION FOR " } else { "" },
-            self.privilege_list(privileges, column),
-            self.privilege_target(kind, object),
-            self.grantee(grantee),
+        one(grant_statement(
+            GrantWords {
+                revoke: true,
+                option_only,
+                grantable: false,
+            },
+            &privilege_list_sql(privileges, column, |i| self.ident(i)),
+            &self.privilege_target(kind, object),
+            &grantee_sql(grantee, |i| self.ident(i)),
         ))
     }
 
@@ -1575,22 +1622,6 @@ pub trait Renderer {
         ))
     }
 
-    /// `SELECT, UPDATE` or, for a column, `SELECT (c), UPDATE (c)`.
-    fn privilege_list(
-        &self,
-        privileges: &[crate::model::privileges::Privilege],
-        column: Option<&str>,
-    ) -> String {
-        privileges
-            .iter()
-            .map(|p| match column {
-                Some(c) => format!("{} ({})", p.keyword(), self.ident(c)),
-                None => p.keyword().to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// `TABLE t`, `SEQUENCE s` or `SCHEMA s`.
     fn privilege_target(
         &self,
@@ -1602,15 +1633,6 @@ pub trait Renderer {
             _ => self.object_name(object),
         };
         format!("{} {name}", kind.keyword())
-    }
-
-    /// A role, or `PUBLIC`.
-    fn grantee(&self, grantee: &str) -> String {
-        if grantee == crate::model::privileges::PUBLIC {
-            grantee.to_string()
-        } else {
-            self.ident(grantee)
-        }
     }
 
     /// [`Change::SetSchemaComment`]: `COMMENT ON SCHEMA`.
