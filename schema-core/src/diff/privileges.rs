@@ -182,49 +182,83 @@ fn default_privilege_changes(from: &Schema, to: &Schema) -> Vec<Change> {
         }
         let had = from.default_acl(role, schema, objects).items;
         let wanted = to.default_acl(role, schema, objects).items;
-        let mut revokes = Vec::new();
-        let mut grants = Vec::new();
-        push_item_changes(
-            &mut revokes,
-            &mut grants,
-            AclKind::Table,
-            key,
-            None,
-            &had,
-            &wanted,
-        );
-        for c in revokes.into_iter().chain(grants) {
-            let (grantee, privileges, revoke, option_only, grantable) = match c {
-                Change::Revoke {
-                    grantee,
-                    privileges,
-                    option_only,
-                    ..
-                } => (grantee, privileges, true, option_only, false),
-                Change::Grant {
-                    grantee,
-                    privileges,
-                    grantable,
-                    ..
-                } => (grantee, privileges, false, false, grantable),
-                _ => continue,
-            };
+        for c in item_changes(&had, &wanted) {
             out.push(Change::DefaultPrivileges {
                 role: d.role.clone(),
                 schema: d.schema.clone(),
                 objects,
-                grantee,
-                privileges,
-                revoke,
-                option_only,
-                grantable,
+                grantee: c.grantee,
+                privileges: c.privileges,
+                revoke: c.revoke,
+                option_only: c.revoke && c.option,
+                grantable: !c.revoke && c.option,
             });
         }
     }
     out
 }
 
-/// The revokes, then the grants, from `had` to `wanted` on one object or column.
+/// One `GRANT` or `REVOKE` between two lists of ACL entries.
+struct ItemChange {
+    /// The role (or `PUBLIC`).
+    grantee: String,
+    /// The privileges.
+    privileges: Vec<Privilege>,
+    /// `REVOKE` rather than `GRANT`.
+    revoke: bool,
+    /// `REVOKE GRANT OPTION FOR` (a revoke), `WITH GRANT OPTION` (a grant).
+    option: bool,
+}
+
+/// The revokes, then the grants, from `had` to `wanted`, one per role and
+/// option.
+fn item_changes(had: &BTreeSet<AclItem>, wanted: &BTreeSet<AclItem>) -> Vec<ItemChange> {
+    let with_option = |i: &AclItem, grantable: bool| AclItem {
+        grantable,
+        ..i.clone()
+    };
+    let mut revokes: BTreeMap<(&str, bool), Vec<Privilege>> = BTreeMap::new();
+    for item in had.difference(wanted) {
+        // Given the option next (`GRANT ... WITH GRANT OPTION`): nothing to take.
+        if !item.grantable && wanted.contains(&with_option(item, true)) {
+            continue;
+        }
+        // A privilege kept without its grant option loses the option alone
+        // (`REVOKE GRANT OPTION FOR`), never the privilege and what others
+        // were granted from it.
+        let option_only = item.grantable && wanted.contains(&with_option(item, false));
+        revokes
+            .entry((&item.grantee, option_only))
+            .or_default()
+            .push(item.privilege);
+    }
+    let mut grants: BTreeMap<(&str, bool), Vec<Privilege>> = BTreeMap::new();
+    for item in wanted.difference(had) {
+        if !item.grantable && had.contains(&with_option(item, true)) {
+            continue;
+        }
+        grants
+            .entry((&item.grantee, item.grantable))
+            .or_default()
+            .push(item.privilege);
+    }
+    let step = |revoke: bool| {
+        move |((grantee, option), privileges): ((&str, bool), Vec<Privilege>)| ItemChange {
+            grantee: grantee.to_string(),
+            privileges,
+            revoke,
+            option,
+        }
+    };
+    revokes
+        .into_iter()
+        .map(step(true))
+        .chain(grants.into_iter().map(step(false)))
+        .collect()
+}
+
+/// The revokes (into `out`), then the grants (into `grant_out`), from `had`
+/// to `wanted` on one object or column.
 fn push_item_changes(
     out: &mut Vec<Change>,
     grant_out: &mut Vec<Change>,
@@ -234,66 +268,26 @@ fn push_item_changes(
     had: &BTreeSet<AclItem>,
     wanted: &BTreeSet<AclItem>,
 ) {
-    // A privilege kept without its grant option loses the option alone
-    // (`REVOKE GRANT OPTION FOR`), never the privilege and what others
-    // were granted from it.
-    let kept_without_option = |i: &AclItem| {
-        i.grantable
-            && wanted.contains(&AclItem {
-                grantable: false,
-                ..i.clone()
-            })
-    };
-    let mut revokes: BTreeMap<(&str, bool), Vec<Privilege>> = BTreeMap::new();
-    for item in had.difference(wanted) {
-        // Given the option next (`GRANT ... WITH GRANT OPTION`): nothing to take.
-        let option_given = !item.grantable
-            && wanted.contains(&AclItem {
-                grantable: true,
-                ..item.clone()
+    for c in item_changes(had, wanted) {
+        if c.revoke {
+            out.push(Change::Revoke {
+                kind,
+                object: object.clone(),
+                column: column.cloned(),
+                grantee: c.grantee,
+                privileges: c.privileges,
+                option_only: c.option,
             });
-        if option_given {
-            continue;
-        }
-        revokes
-            .entry((&item.grantee, kept_without_option(item)))
-            .or_default()
-            .push(item.privilege);
-    }
-    for ((grantee, option_only), privileges) in revokes {
-        out.push(Change::Revoke {
-            kind,
-            object: object.clone(),
-            column: column.cloned(),
-            grantee: grantee.to_string(),
-            privileges,
-            option_only,
-        });
-    }
-    let mut grants: BTreeMap<(&str, bool), Vec<Privilege>> = BTreeMap::new();
-    for item in wanted.difference(had) {
-        let option_taken = !item.grantable
-            && had.contains(&AclItem {
-                grantable: true,
-                ..item.clone()
+        } else {
+            grant_out.push(Change::Grant {
+                kind,
+                object: object.clone(),
+                column: column.cloned(),
+                grantee: c.grantee,
+                privileges: c.privileges,
+                grantable: c.option,
             });
-        if option_taken {
-            continue;
         }
-        grants
-            .entry((&item.grantee, item.grantable))
-            .or_default()
-            .push(item.privilege);
-    }
-    for ((grantee, grantable), privileges) in grants {
-        grant_out.push(Change::Grant {
-            kind,
-            object: object.clone(),
-            column: column.cloned(),
-            grantee: grantee.to_string(),
-            privileges,
-            grantable,
-        });
     }
 }
 
