@@ -11,6 +11,7 @@ pub mod functions;
 mod privileges;
 mod views;
 pub use views::view_order;
+pub(crate) use dependents::calls_any;
 mod triggers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -222,6 +223,25 @@ pub enum Change {
         from: Column,
         /// After.
         to: Column,
+    },
+    /// A column default taken off before a function it calls is dropped and
+    /// created again (PostgreSQL refuses to drop a function a default calls):
+    /// `ALTER TABLE ... ALTER COLUMN ... DROP DEFAULT`, early, under `from`'s
+    /// names. [`Change::SetColumnDefault`] puts it back after.
+    DropColumnDefault {
+        /// Its table.
+        table: QualifiedName,
+        /// The column, with the default it loses.
+        column: Column,
+    },
+    /// The default of a column set again once the functions it calls are
+    /// created again: `ALTER TABLE ... ALTER COLUMN ... SET DEFAULT`, late,
+    /// under `to`'s names.
+    SetColumnDefault {
+        /// Its table.
+        table: QualifiedName,
+        /// The column, with its default.
+        column: Column,
     },
     /// A constraint only `to` has (or whose definition changed).
     AddConstraint {
@@ -929,6 +949,16 @@ impl fmt::Display for Change {
                 to.kind.describe(),
                 to.signature(),
                 from.replace_refusal(to).unwrap_or_default()
+            ),
+            Change::DropColumnDefault { table, column } => write!(
+                f,
+                "drop default of column `{}` of `{table}` while the functions it calls are recreated",
+                column.name
+            ),
+            Change::SetColumnDefault { table, column } => write!(
+                f,
+                "set default of column `{}` of `{table}` again",
+                column.name
             ),
             Change::SetFunctionComment { function, .. } => write!(
                 f,
@@ -2004,6 +2034,10 @@ fn phase(c: &Change) -> u16 {
             20
         }
         Change::DropView(_) => 14,
+        // Before the functions they call are dropped (45 at the earliest).
+        Change::DropColumnDefault { .. } => 42,
+        // After the functions they call are created again (192 at the latest).
+        Change::SetColumnDefault { .. } => 193,
         Change::DropIndex { .. } => 30,
         Change::DropConstraint { .. } => 40,
         // Before the tables and columns they use change or go.

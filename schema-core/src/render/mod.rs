@@ -612,8 +612,12 @@ pub trait Renderer {
             } => self.render_set_index_options(cx, table, index, from, to),
             Change::CreateFunction { function, .. } => functions::create(self, function, false),
             Change::ReplaceFunction { to, .. } => functions::create(self, to, true),
-            Change::DropFunction { function, .. } => functions::drop(self, function),
+            Change::DropFunction { function, .. } => {
+                functions::generated_callers(cx, function, "drop")?;
+                functions::drop(self, function)
+            }
             Change::RecreateFunction { from, to, .. } => {
+                functions::generated_callers(cx, from, "recreate")?;
                 let mut out = functions::drop(self, from)?;
                 out.extend(functions::create(self, to, false)?);
                 Ok(out)
@@ -621,6 +625,19 @@ pub trait Renderer {
             Change::SetFunctionComment { function, to, .. } => {
                 functions::comment(self, function, to.as_deref())
             }
+            Change::DropColumnDefault { table, column } => one(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+                self.object_name(table),
+                self.ident(&column.name)
+            )),
+            Change::SetColumnDefault { table, column } => match &column.default {
+                Some(d) => one(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {d};",
+                    self.object_name(table),
+                    self.ident(&column.name)
+                )),
+                None => Ok(Vec::new()),
+            },
         }
     }
 

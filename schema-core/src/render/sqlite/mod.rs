@@ -654,6 +654,11 @@ impl Renderer for Sqlite {
                 f.kind.describe(),
                 f.signature()
             )),
+            Change::DropColumnDefault { table, column }
+            | Change::SetColumnDefault { table, column } => Err(format!(
+                "SQLite has no stored functions: the default of `{table}.{}` is set aside only while one is recreated",
+                column.name
+            )),
             Change::RenameType {
                 kind: TypeKind::Enum,
                 from,
