@@ -10,8 +10,9 @@
 //! gist with `btree_gist`), table and index storage parameters, column and
 //! index key collations (libc, `ucs_basic`, ICU's `en-x-icu`), operator
 //! classes, `UNLOGGED`, row level security, `NOT VALID` checks and foreign
-//! keys (validated in `to`, or not), and comments on tables, columns and
-//! constraints. `tests::every_feature_is_generated_and_changed_in_the_default_case_count`
+//! keys (validated in `to`, or not), comments on tables, columns and
+//! constraints, and views, materialized views, views over views and a SQL
+//! function that views and a check call (`schemagen/views.rs`). `tests::every_feature_is_generated_and_changed_in_the_default_case_count`
 //! keeps each reachable in the default 200 cases.
 //!
 //! Both come from one structural value (vectors of tables, columns and edits)
@@ -30,6 +31,7 @@
 //! types, `jsonb`, `uuid`, arrays).
 
 mod partitions;
+mod views;
 
 use std::fmt::{self, Write as _};
 
@@ -423,6 +425,7 @@ enum RawEdit {
     DropComposite(Pick),
     AlterComposite(Pick, CompositeEdit),
     Partitioned(partitions::PartitionEdit),
+    Views(views::ViewEdit),
 }
 
 /// A domain: base type, default, `NOT NULL`, checks (named or not), collation.
@@ -478,6 +481,11 @@ struct RawSchema {
     composites: Vec<RawComposite>,
     tables: Vec<RawTable>,
     partitioned: Vec<partitions::RawPartitioned>,
+    views: Vec<views::RawView>,
+    /// The function `scaled`: its result type (`bigint` or not) and factor.
+    function: Option<(bool, u8)>,
+    /// The table check calling the function: its table and column.
+    check: Option<(Pick, Pick)>,
 }
 
 fn raw_schema() -> impl Strategy<Value = RawSchema> {
@@ -488,14 +496,22 @@ fn raw_schema() -> impl Strategy<Value = RawSchema> {
         prop::collection::vec(raw_table(), 1..=4),
         prop::option::weighted(0.35, partitions::raw_partitioned())
             .prop_map(|p| p.into_iter().collect::<Vec<_>>()),
+        prop::collection::vec(views::raw_view(), 0..=2),
+        prop::option::weighted(0.5, (any::<bool>(), 2u8..4)),
+        prop::option::weighted(0.5, (pick(), pick())),
     )
         .prop_map(
-            |(enums, domains, composites, tables, partitioned)| RawSchema {
-                enums,
-                domains,
-                composites,
-                tables,
-                partitioned,
+            |(enums, domains, composites, tables, partitioned, views, function, check)| {
+                RawSchema {
+                    enums,
+                    domains,
+                    composites,
+                    tables,
+                    partitioned,
+                    views,
+                    function,
+                    check,
+                }
             },
         )
 }
@@ -1022,6 +1038,7 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
                 .prop_map(RawEdit::Partitioned)
                 .boxed(),
         ),
+        (8, views::raw_edit().prop_map(RawEdit::Views).boxed()),
     ];
     Union::new_weighted(arms)
 }
@@ -1467,6 +1484,8 @@ struct Model {
     domains: Vec<DomainDef>,
     composites: Vec<CompositeDef>,
     partitioned: Vec<partitions::Partitioned>,
+    /// Views, the function `scaled` and the check calling it (PostgreSQL only).
+    views: views::Views,
     /// Free-standing sequences: name and options as written (never in the
     /// SQLite-friendly space: SQLite has no sequences).
     sequences: Vec<(String, String)>,
@@ -1507,6 +1526,10 @@ impl Model {
             m.add_table(t, true);
         }
         m.normalize();
+        if !sqlite_friendly {
+            views::build(&mut m, &raw.views, raw.function, raw.check.as_ref());
+            m.normalize();
+        }
         m.from_tables = m.tables.iter().map(|t| t.name.clone()).collect();
         m.from_enums = m.enums.clone();
         m.from_types = m
@@ -1537,6 +1560,7 @@ impl Model {
             || self.composites.iter().any(|c| c.name == name)
             || self.tables.iter().any(|t| t.name == name)
             || self.partitioned.iter().any(|p| p.owns_name(name))
+            || self.views.owns_name(name)
     }
 
     fn add_domain(&mut self, raw: &RawDomain) {
@@ -2053,13 +2077,15 @@ impl Model {
                 }
             }
             RawEdit::Partitioned(e) if !self.sqlite_friendly => partitions::apply(self, e),
+            RawEdit::Views(e) if !self.sqlite_friendly => views::apply(self, e),
             RawEdit::AddDomain(_)
             | RawEdit::DropDomain(_)
             | RawEdit::AlterDomain(..)
             | RawEdit::AddComposite(_)
             | RawEdit::DropComposite(_)
             | RawEdit::AlterComposite(..)
-            | RawEdit::Partitioned(_) => {}
+            | RawEdit::Partitioned(_)
+            | RawEdit::Views(_) => {}
             _ => self.apply_to_table(edit),
         }
     }
@@ -2526,6 +2552,7 @@ impl Model {
             }
         }
         partitions::normalize(self);
+        views::normalize(self);
     }
 
     // -----------------------------------------------------------------------
@@ -2596,10 +2623,12 @@ impl Model {
         for (name, options) in &self.sequences {
             let _ = writeln!(out, "CREATE SEQUENCE {}{options};", q(name));
         }
+        views::render_function(self, &mut out);
         for t in &self.tables {
             self.render_table(t, &mut out);
         }
         partitions::render(self, &mut out);
+        views::render(self, &mut out);
         out
     }
 
@@ -2742,6 +2771,7 @@ impl Model {
                 check_sql(k.kind, &t.col_name(k.col))
             ));
         }
+        lines.extend(views::check_line(self, t));
         for f in t
             .fks
             .iter()
@@ -3028,6 +3058,11 @@ mod tests {
             ("CREATE TRIGGER watch", 5),
             ("DISABLE TRIGGER", 3),
             ("CREATE POLICY seen", 5),
+            ("CREATE VIEW", 5),
+            ("CREATE MATERIALIZED VIEW", 3),
+            ("_top AS", 3),
+            ("CREATE FUNCTION scaled", 5),
+            ("scaled_ok", 3),
             ("FORCE ROW LEVEL SECURITY", 5),
             ("NOT VALID", 5),
             ("COMMENT ON CONSTRAINT", 5),

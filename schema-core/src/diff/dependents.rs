@@ -29,7 +29,8 @@ struct Disturbed {
     columns: BTreeSet<(QualifiedName, String)>,
     /// Tables dropped and created again.
     tables: BTreeSet<QualifiedName>,
-    /// Functions dropped and created again (by name: a view calls a name).
+    /// Functions dropped, or dropped and created again (by name: a view
+    /// calls a name).
     functions: BTreeSet<QualifiedName>,
 }
 
@@ -59,7 +60,10 @@ impl Disturbed {
                 Change::DropTable(t) if created.contains(&t.name) => {
                     tables.insert(t.name.clone());
                 }
-                Change::RecreateFunction { from: f, .. } => {
+                // A view replaced in place after a function it called
+                // is dropped still calls it until then: it goes first.
+                Change::RecreateFunction { from: f, .. }
+                | Change::DropFunction { function: f, .. } => {
                     functions.insert(f.name.clone());
                 }
                 Change::RecreateEnum { from: e, .. } => recreated_types.push(e.name.clone()),
