@@ -25,9 +25,10 @@ use crate::model::{
 /// What the `changes` change in a way PostgreSQL refuses under a dependent,
 /// under `from`'s names.
 struct Disturbed {
-    /// `(table, column)` retyped, dropped, or converted to a recreated type.
+    /// `(table, column)` retyped, dropped, renamed, or converted to a
+    /// recreated type.
     columns: BTreeSet<(QualifiedName, String)>,
-    /// Tables dropped and created again.
+    /// Tables dropped and created again, or renamed.
     tables: BTreeSet<QualifiedName>,
     /// Functions dropped, or dropped and created again (by name: a view
     /// calls a name).
@@ -59,6 +60,18 @@ impl Disturbed {
                 }
                 Change::DropTable(t) if created.contains(&t.name) => {
                     tables.insert(t.name.clone());
+                }
+                // PostgreSQL follows a rename in a view's stored query, but
+                // the replay keeps each query as written and refuses a rename
+                // under a view: the view goes first and comes back after.
+                Change::RenameTable { from: old, .. } => {
+                    tables.insert(old.clone());
+                }
+                Change::RenameView { from: v, .. } => {
+                    tables.insert(v.name.clone());
+                }
+                Change::RenameColumn { table, from: old, .. } => {
+                    columns.insert((renames.table_source(table).clone(), old.clone()));
                 }
                 // A view replaced in place after a function it called
                 // is dropped still calls it until then: it goes first.
@@ -155,10 +168,19 @@ pub(super) fn with_dependents(
             changes.push(Change::DropView(from.views[name].clone()));
         }
         for name in &newly {
+            // A renamed view dropped first is created under its new name.
+            let now = renames.relation_target(name);
+            if now != name {
+                changes.retain(|c| {
+                    !matches!(c, Change::RenameView { from: v, .. } if v.name == *name)
+                        && !matches!(c, Change::ReplaceView { to: v, .. }
+                            | Change::AlterView { to: v, .. } if v.name == *now)
+                });
+            }
             let created = changes
                 .iter()
-                .any(|c| matches!(c, Change::CreateView(v) if v.name == *name));
-            if let (Some(v), false) = (to.views.get(name), created) {
+                .any(|c| matches!(c, Change::CreateView(v) if v.name == *now));
+            if let (Some(v), false) = (to.views.get(now), created) {
                 changes.push(Change::CreateView(v.clone()));
             }
         }

@@ -68,6 +68,44 @@ fn same_definition(from: &View, to: &View) -> bool {
 
 /// The view changes from `from` to `to`, in the order they apply among
 /// themselves (the phases place them among the other changes).
+/// [`view_changes`], with the views `renames` renames renamed first: each
+/// renamed view is a [`Change::RenameView`], then compared under its new
+/// name; one that must be dropped and created again is dropped under its old
+/// name, and not renamed.
+pub(crate) fn view_changes_with_renames(
+    from: &Schema,
+    to: &Schema,
+    renames: &super::Renames,
+) -> Vec<Change> {
+    if renames.views.is_empty() {
+        return view_changes(from, to);
+    }
+    let mut moved = from.clone();
+    let mut out = Vec::new();
+    for (old, new) in &renames.views {
+        if let Some(mut v) = moved.views.remove(old) {
+            out.push(Change::RenameView {
+                from: v.clone(),
+                to: new.clone(),
+            });
+            v.name = new.clone();
+            moved.views.insert(new.clone(), v);
+        }
+    }
+    let mut changes = view_changes(&moved, to);
+    for c in &mut changes {
+        if let Change::DropView(v) = c {
+            let old = renames.relation_source(&v.name);
+            if let (true, Some(before)) = (*old != v.name, from.views.get(old)) {
+                out.retain(|r| !matches!(r, Change::RenameView { from, .. } if from.name == *old));
+                *v = before.clone();
+            }
+        }
+    }
+    out.extend(changes);
+    out
+}
+
 pub(crate) fn view_changes(from: &Schema, to: &Schema) -> Vec<Change> {
     let mut drops = Vec::new();
     let mut creates = Vec::new();

@@ -456,6 +456,7 @@ pub trait Renderer {
             Change::CreateView(v) => self.render_create_view(cx, v),
             Change::DropView(v) => self.render_drop_view(cx, v),
             Change::ReplaceView { from, to } => self.render_replace_view(cx, from, to),
+            Change::RenameView { from, to } => self.render_rename_view(cx, from, to),
             Change::AlterView { from, to } => self.render_alter_view(cx, from, to),
             Change::CreateTrigger(_)
             | Change::DropTrigger(_)
@@ -708,6 +709,23 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_drop_view(&self, _cx: &Context<'_>, v: &View) -> Rendered {
         Ok(views::drop_view(self, v))
+    }
+
+    /// [`Change::RenameView`]: `ALTER [MATERIALIZED] VIEW ... RENAME TO`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_view(&self, _cx: &Context<'_>, from: &View, to: &QualifiedName) -> Rendered {
+        one(format!(
+            "ALTER {} {} RENAME TO {};",
+            if from.materialized {
+                "MATERIALIZED VIEW"
+            } else {
+                "VIEW"
+            },
+            self.object_name(&from.name),
+            self.ident(&to.name)
+        ))
     }
 
     /// [`Change::ReplaceView`]: `CREATE OR REPLACE VIEW`, then comments.
