@@ -77,17 +77,30 @@ pub fn schema_pair_strategy_for(sqlite_friendly: bool) -> impl Strategy<Value = 
         raw_schema(),
         prop::collection::vec(raw_edit(), 0..=8),
         prop::collection::vec(raw_sequence(), 0..=2),
+        // Drawn last, so the rest of the space draws what it drew before.
+        views::raw_views(),
+        prop::collection::vec(views::raw_edit(), 0..=3),
     )
-        .prop_map(move |(schema, edits, sequences)| {
+        .prop_map(move |(schema, edits, sequences, views, view_edits)| {
             let mut from = Model::build(&schema, sqlite_friendly);
             if !sqlite_friendly {
                 for s in &sequences {
                     from.add_sequence(s);
                 }
+                views::build(&mut from, &views);
+                from.normalize();
             }
             let mut to = from.clone();
-            for edit in &edits {
-                to.apply(edit);
+            for edit in edits
+                .iter()
+                .map(Edit::Table)
+                .chain(view_edits.iter().map(Edit::View))
+            {
+                match edit {
+                    Edit::Table(e) => to.apply(e),
+                    Edit::View(e) if !sqlite_friendly => views::apply(&mut to, e),
+                    Edit::View(_) => {}
+                }
                 to.normalize();
             }
             SchemaPair {
@@ -425,7 +438,13 @@ enum RawEdit {
     DropComposite(Pick),
     AlterComposite(Pick, CompositeEdit),
     Partitioned(partitions::PartitionEdit),
-    Views(views::ViewEdit),
+}
+
+/// An edit of either strategy: the tables' (and everything else's), or the
+/// views'.
+enum Edit<'a> {
+    Table(&'a RawEdit),
+    View(&'a views::ViewEdit),
 }
 
 /// A domain: base type, default, `NOT NULL`, checks (named or not), collation.
@@ -481,11 +500,6 @@ struct RawSchema {
     composites: Vec<RawComposite>,
     tables: Vec<RawTable>,
     partitioned: Vec<partitions::RawPartitioned>,
-    views: Vec<views::RawView>,
-    /// The function `scaled`: its result type (`bigint` or not) and factor.
-    function: Option<(bool, u8)>,
-    /// The table check calling the function: its table and column.
-    check: Option<(Pick, Pick)>,
 }
 
 fn raw_schema() -> impl Strategy<Value = RawSchema> {
@@ -496,22 +510,14 @@ fn raw_schema() -> impl Strategy<Value = RawSchema> {
         prop::collection::vec(raw_table(), 1..=4),
         prop::option::weighted(0.35, partitions::raw_partitioned())
             .prop_map(|p| p.into_iter().collect::<Vec<_>>()),
-        prop::collection::vec(views::raw_view(), 0..=2),
-        prop::option::weighted(0.5, (any::<bool>(), 2u8..4)),
-        prop::option::weighted(0.5, (pick(), pick())),
     )
         .prop_map(
-            |(enums, domains, composites, tables, partitioned, views, function, check)| {
-                RawSchema {
-                    enums,
-                    domains,
-                    composites,
-                    tables,
-                    partitioned,
-                    views,
-                    function,
-                    check,
-                }
+            |(enums, domains, composites, tables, partitioned)| RawSchema {
+                enums,
+                domains,
+                composites,
+                tables,
+                partitioned,
             },
         )
 }
@@ -1038,7 +1044,6 @@ fn raw_edit() -> impl Strategy<Value = RawEdit> {
                 .prop_map(RawEdit::Partitioned)
                 .boxed(),
         ),
-        (8, views::raw_edit().prop_map(RawEdit::Views).boxed()),
     ];
     Union::new_weighted(arms)
 }
@@ -1526,10 +1531,6 @@ impl Model {
             m.add_table(t, true);
         }
         m.normalize();
-        if !sqlite_friendly {
-            views::build(&mut m, &raw.views, raw.function, raw.check.as_ref());
-            m.normalize();
-        }
         m.from_tables = m.tables.iter().map(|t| t.name.clone()).collect();
         m.from_enums = m.enums.clone();
         m.from_types = m
@@ -2077,15 +2078,13 @@ impl Model {
                 }
             }
             RawEdit::Partitioned(e) if !self.sqlite_friendly => partitions::apply(self, e),
-            RawEdit::Views(e) if !self.sqlite_friendly => views::apply(self, e),
             RawEdit::AddDomain(_)
             | RawEdit::DropDomain(_)
             | RawEdit::AlterDomain(..)
             | RawEdit::AddComposite(_)
             | RawEdit::DropComposite(_)
             | RawEdit::AlterComposite(..)
-            | RawEdit::Partitioned(_)
-            | RawEdit::Views(_) => {}
+            | RawEdit::Partitioned(_) => {}
             _ => self.apply_to_table(edit),
         }
     }
@@ -3061,6 +3060,7 @@ mod tests {
             ("CREATE VIEW", 5),
             ("CREATE MATERIALIZED VIEW", 3),
             ("_top AS", 3),
+            ("-- schema: renamed from v_", 3),
             ("CREATE FUNCTION scaled", 5),
             ("scaled_ok", 3),
             ("FORCE ROW LEVEL SECURITY", 5),

@@ -18,8 +18,7 @@ use std::collections::BTreeSet;
 use super::{Change, Renames, view_order};
 use crate::model::depends::mentioned_names;
 use crate::model::{
-    Constraint, ConstraintKind, DEFAULT_SCHEMA, Expression, Index, IndexPart, QualifiedName,
-    Schema,
+    Constraint, ConstraintKind, DEFAULT_SCHEMA, Expression, Index, IndexPart, QualifiedName, Schema,
 };
 
 /// What the `changes` change in a way PostgreSQL refuses under a dependent,
@@ -70,7 +69,9 @@ impl Disturbed {
                 Change::RenameView { from: v, .. } => {
                     tables.insert(v.name.clone());
                 }
-                Change::RenameColumn { table, from: old, .. } => {
+                Change::RenameColumn {
+                    table, from: old, ..
+                } => {
                     columns.insert((renames.table_source(table).clone(), old.clone()));
                 }
                 // A view replaced in place after a function it called
@@ -307,12 +308,7 @@ fn index_expressions(i: &Index) -> Vec<&Expression> {
 /// added again after (phases 30 and 40, 160 and 170). A generated column
 /// calling such a function is left to the renderer, which refuses the
 /// function's recreation with the reason.
-fn table_dependents(
-    changes: &mut Vec<Change>,
-    from: &Schema,
-    to: &Schema,
-    renames: &Renames,
-) {
+fn table_dependents(changes: &mut Vec<Change>, from: &Schema, to: &Schema, renames: &Renames) {
     let gone = gone_functions(changes);
     if gone.is_empty() {
         return;
@@ -348,9 +344,11 @@ fn table_dependents(
             // The column's own change no longer touches the default: it is
             // off while the change runs, and set after.
             changes.retain_mut(|ch| match ch {
-                Change::AlterColumn { table, from: f, to: t2 }
-                    if *table == table_now && t2.name == col_now.name =>
-                {
+                Change::AlterColumn {
+                    table,
+                    from: f,
+                    to: t2,
+                } if *table == table_now && t2.name == col_now.name => {
                     f.default.clone_from(&t2.default);
                     *f != *t2
                 }
@@ -379,7 +377,9 @@ fn table_dependents(
                 constraint: con.clone(),
             });
             let renamed = changes.iter().find_map(|ch| match ch {
-                Change::RenameConstraint { table, from, to } if *table == table_now && *from == con.name => {
+                Change::RenameConstraint { table, from, to }
+                    if *table == table_now && *from == con.name =>
+                {
                     Some(to.clone())
                 }
                 _ => None,
@@ -418,7 +418,9 @@ fn table_dependents(
                 index: index.clone(),
             });
             let renamed = changes.iter().find_map(|ch| match ch {
-                Change::RenameIndex { table, from, to } if *table == table_now && *from == index.name => {
+                Change::RenameIndex { table, from, to }
+                    if *table == table_now && *from == index.name =>
+                {
                     Some(to.clone())
                 }
                 _ => None,
@@ -457,7 +459,7 @@ fn renamed_table(name: &QualifiedName, renames: &Renames) -> QualifiedName {
 /// The view drops in the reverse of `from`'s dependency order and the view
 /// creations, replacements and alterations in `to`'s, each group where its
 /// first member was (the phases place them among the other changes).
-fn sort_view_changes(changes: &mut [Change], from: &Schema, to: &Schema) {
+pub(super) fn sort_view_changes(changes: &mut [Change], from: &Schema, to: &Schema) {
     let from_rank: Vec<QualifiedName> = view_order(from);
     let to_rank: Vec<QualifiedName> = view_order(to);
     let rank = |order: &[QualifiedName], n: &QualifiedName| {

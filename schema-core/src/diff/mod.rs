@@ -10,8 +10,8 @@ pub mod drift;
 pub mod functions;
 mod privileges;
 mod views;
-pub use views::view_order;
 pub(crate) use dependents::calls_any;
+pub use views::view_order;
 mod triggers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -961,7 +961,13 @@ impl fmt::Display for Change {
                 from.replace_refusal(to).unwrap_or_default()
             ),
             Change::RenameView { from, to } => {
-                write!(f, "rename {} `{}` to `{}`", from.describe(), from.name, to.name)
+                write!(
+                    f,
+                    "rename {} `{}` to `{}`",
+                    from.describe(),
+                    from.name,
+                    to.name
+                )
             }
             Change::DropColumnDefault { table, column } => write!(
                 f,

@@ -82,7 +82,35 @@ pub(crate) fn view_changes_with_renames(
     }
     let mut moved = from.clone();
     let mut out = Vec::new();
+    // A view in the way of a rename (a new view takes the old name of a
+    // renamed one; or the other way round, on the way down), and the views
+    // reading it: dropped first; `to`'s views of those names are created.
+    let mut gone: BTreeSet<QualifiedName> = renames
+        .views
+        .iter()
+        .filter(|(_, new)| from.views.contains_key(new))
+        .map(|(_, new)| new.clone())
+        .collect();
+    if !gone.is_empty() {
+        for name in view_order(from) {
+            let reads_gone = from
+                .views
+                .get(&name)
+                .is_some_and(|v| v.reads(from).relations.iter().any(|r| gone.contains(r)));
+            if reads_gone {
+                gone.insert(name);
+            }
+        }
+        for name in &gone {
+            if let Some(v) = moved.views.remove(name) {
+                out.push(Change::DropView(v));
+            }
+        }
+    }
     for (old, new) in &renames.views {
+        if gone.contains(old) {
+            continue;
+        }
         if let Some(mut v) = moved.views.remove(old) {
             out.push(Change::RenameView {
                 from: v.clone(),
@@ -103,6 +131,9 @@ pub(crate) fn view_changes_with_renames(
         }
     }
     out.extend(changes);
+    // `moved` lost the edges from the views that name a renamed one: the
+    // drops go in `from`'s order (under its names), the creations in `to`'s.
+    super::dependents::sort_view_changes(&mut out, from, to);
     out
 }
 

@@ -2,7 +2,7 @@
 //! views and materialized views over some columns of a table, filtered on
 //! one of them, a second layer of views over the first, and one SQL function
 //! `scaled(integer)` that view filters and a table check call. Edits between
-//! `from` and `to` add, drop and redefine views (a prefix of the columns kept
+//! `from` and `to` add, drop, rename (with a hint) and redefine views (a prefix of the columns kept
 //! replaces in place, anything else drops and creates), change the function's
 //! body (replaced in place) or result type (dropped and created again under
 //! the views and the check that call it), and move the check; the table
@@ -48,6 +48,8 @@ pub(super) enum ViewEdit {
     SetFunction(Option<(bool, u8)>),
     /// The table check calling the function: on a table's column, or none.
     SetCheck(Option<(Pick, Pick)>),
+    /// A view renamed, with its `-- schema: renamed from` hint.
+    Rename(Pick),
 }
 
 pub(super) fn raw_view() -> impl Strategy<Value = RawView> {
@@ -69,13 +71,37 @@ pub(super) fn raw_view() -> impl Strategy<Value = RawView> {
         })
 }
 
+/// The views, function and check of `from`.
+#[derive(Clone, Debug)]
+pub(super) struct RawViews {
+    views: Vec<RawView>,
+    /// The function `scaled`: its result type (`bigint` or not) and factor.
+    function: Option<(bool, u8)>,
+    /// The table check calling the function: its table and column.
+    check: Option<(Pick, Pick)>,
+}
+
+pub(super) fn raw_views() -> impl Strategy<Value = RawViews> {
+    (
+        prop::collection::vec(raw_view(), 0..=2),
+        prop::option::weighted(0.5, (any::<bool>(), 2u8..4)),
+        prop::option::weighted(0.5, (pick(), pick())),
+    )
+        .prop_map(|(views, function, check)| RawViews {
+            views,
+            function,
+            check,
+        })
+}
+
 pub(super) fn raw_edit() -> impl Strategy<Value = ViewEdit> {
     prop_oneof![
         2 => raw_view().prop_map(ViewEdit::Add),
         1 => pick().prop_map(ViewEdit::Drop),
         3 => (pick(), raw_view()).prop_map(|(v, r)| ViewEdit::Redefine(v, r)),
-        2 => prop::option::weighted(0.85, (any::<bool>(), 2u8..4)).prop_map(ViewEdit::SetFunction),
+        3 => prop::option::weighted(0.85, (any::<bool>(), 2u8..4)).prop_map(ViewEdit::SetFunction),
         2 => prop::option::weighted(0.8, (pick(), pick())).prop_map(ViewEdit::SetCheck),
+        2 => pick().prop_map(ViewEdit::Rename),
     ]
 }
 
@@ -90,6 +116,8 @@ pub(super) struct Function {
 #[derive(Clone, Debug)]
 pub(super) struct View {
     name: String,
+    /// Its name in `from`; `None` for a view `from` does not have.
+    from_name: Option<String>,
     /// The id of the table it reads.
     table: usize,
     /// Ids of the columns it selects, in order.
@@ -113,27 +141,24 @@ pub(super) struct Views {
 impl Views {
     /// True when a view (or a view over one) is called `name`.
     pub(super) fn owns_name(&self, name: &str) -> bool {
-        self.views.iter().any(|v| {
-            v.name == name || v.layer.as_ref().is_some_and(|(l, _)| l == name)
-        })
+        self.views
+            .iter()
+            .any(|v| v.name == name || v.layer.as_ref().is_some_and(|(l, _)| l == name))
     }
 }
 
 /// Adds the objects of `from`.
-pub(super) fn build(
-    m: &mut Model,
-    views: &[RawView],
-    function: Option<(bool, u8)>,
-    check: Option<&(Pick, Pick)>,
-) {
-    m.views.function = function.map(|(bigint, factor)| Function { bigint, factor });
-    for raw in views {
-        add(m, raw);
+pub(super) fn build(m: &mut Model, raw: &RawViews) {
+    m.views.function = raw
+        .function
+        .map(|(bigint, factor)| Function { bigint, factor });
+    for v in &raw.views {
+        add(m, v, true);
     }
-    set_check(m, check);
+    set_check(m, raw.check.as_ref());
 }
 
-fn add(m: &mut Model, raw: &RawView) {
+fn add(m: &mut Model, raw: &RawView, in_from: bool) {
     if m.tables.is_empty() {
         return;
     }
@@ -148,6 +173,7 @@ fn add(m: &mut Model, raw: &RawView) {
     });
     let t = &m.tables[raw.table.index(m.tables.len())];
     let mut view = View {
+        from_name: in_from.then(|| name.clone()),
         name,
         table: t.id,
         cols: Vec::new(),
@@ -199,7 +225,7 @@ fn set_check(m: &mut Model, check: Option<&(Pick, Pick)>) {
 
 pub(super) fn apply(m: &mut Model, edit: &ViewEdit) {
     match edit {
-        ViewEdit::Add(raw) => add(m, raw),
+        ViewEdit::Add(raw) => add(m, raw, false),
         ViewEdit::Drop(p) if !m.views.views.is_empty() => {
             let i = p.index(m.views.views.len());
             m.views.views.remove(i);
@@ -218,6 +244,13 @@ pub(super) fn apply(m: &mut Model, edit: &ViewEdit) {
             m.views.function = f.map(|(bigint, factor)| Function { bigint, factor });
         }
         ViewEdit::SetCheck(c) => set_check(m, c.as_ref()),
+        ViewEdit::Rename(p) if !m.views.views.is_empty() => {
+            let i = p.index(m.views.views.len());
+            let base = format!("{}_v2", m.views.views[i].name);
+            let name = fresh(&base, |n| m.type_name_taken(n));
+            m.views.views[i].name = name;
+        }
+        ViewEdit::Rename(_) => {}
     }
 }
 
@@ -302,6 +335,9 @@ pub(super) fn render(m: &Model, out: &mut String) {
         } else {
             "VIEW"
         };
+        if let Some(old) = v.from_name.as_ref().filter(|old| **old != v.name) {
+            let _ = writeln!(out, "-- schema: renamed from {}", q(old));
+        }
         let _ = writeln!(
             out,
             "CREATE {kind} {} AS SELECT {} FROM {}{filter};",
