@@ -132,7 +132,43 @@ pub(crate) fn view_changes_with_renames(
     }
     out.extend(changes);
     // `moved` lost the edges from the views that name a renamed one: the
-    // drops go in `from`'s order (under its names), the creations in `to`'s.
+    // views reading a view dropped go too (and come back), the drops go in
+    // `from`'s order (under its names), the creations in `to`'s.
+    let dropped: BTreeSet<QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropView(v) => Some(v.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut readers = dropped.clone();
+    for name in view_order(from) {
+        let reads_dropped = from
+            .views
+            .get(&name)
+            .is_some_and(|v| v.reads(from).relations.iter().any(|r| readers.contains(r)));
+        if reads_dropped {
+            readers.insert(name);
+        }
+    }
+    for name in readers.difference(&dropped) {
+        let Some(v) = from.views.get(name) else {
+            continue;
+        };
+        out.push(Change::DropView(v.clone()));
+        let now = renames.relation_target(name);
+        out.retain(|c| {
+            !matches!(c, Change::RenameView { from: r, .. } if r.name == *name)
+                && !matches!(c, Change::ReplaceView { to: r, .. }
+                    | Change::AlterView { to: r, .. } if r.name == *now)
+        });
+        let created = out
+            .iter()
+            .any(|c| matches!(c, Change::CreateView(r) if r.name == *now));
+        if let (Some(t), false) = (to.views.get(now), created) {
+            out.push(Change::CreateView(t.clone()));
+        }
+    }
     super::dependents::sort_view_changes(&mut out, from, to);
     out
 }
