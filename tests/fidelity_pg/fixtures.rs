@@ -1490,6 +1490,10 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "CREATE TABLE t (id integer PRIMARY KEY, net inet, code text, note text, gone boolean, EXCLUDE USING gist (net inet_ops WITH &&) WHERE (NOT gone), CONSTRAINT t_code_x EXCLUDE (lower(code) COLLATE \"C\" WITH =) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED);\nALTER TABLE t ADD EXCLUDE USING hash (code WITH OPERATOR(pg_catalog.=));",
     ),
     f(
+        "equal_exclusion_constraints_in_create_table_are_one",
+        "CREATE TABLE t (id integer PRIMARY KEY, s integer, d inet, CONSTRAINT t_named EXCLUDE USING gist (d inet_ops WITH &&), EXCLUDE USING gist (d inet_ops WITH &&), EXCLUDE (s WITH =), EXCLUDE (s WITH =) DEFERRABLE);",
+    ),
+    f(
         "comments_on_constraints_and_indexes",
         "CREATE TABLE t (id integer PRIMARY KEY, a integer CHECK (a > 0), b text UNIQUE);\nCREATE INDEX ON t (lower(b));\nCOMMENT ON CONSTRAINT t_pkey ON t IS 'the key';\nCOMMENT ON CONSTRAINT t_a_check ON t IS 'positive';\nCOMMENT ON CONSTRAINT t_b_key ON t IS E'one\\nper b';\nCOMMENT ON INDEX t_lower_idx IS 'it''s for search';",
     ),

@@ -635,7 +635,8 @@ impl Cx<'_> {
 
 /// PostgreSQL's `transformIndexConstraints`: within one `CREATE TABLE`, a unique
 /// constraint on the same columns as the primary key or an earlier unique one is
-/// the same index; the survivor (the primary key if either is one) takes the
+/// the same index, and so is an exclusion constraint equal to an earlier one;
+/// the survivor (the primary key if either is one) takes the
 /// duplicate's name when it has none of its own.
 pub(super) fn merge_duplicate_keys(pending: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
     let key = |p: &PendingConstraint| match &p.kind {
@@ -655,15 +656,27 @@ pub(super) fn merge_duplicate_keys(pending: Vec<PendingConstraint>) -> Vec<Pendi
         .into_iter()
         .partition(|p| matches!(p.kind, ConstraintKind::PrimaryKey { .. }));
     for p in pks.into_iter().chain(rest) {
-        let same = key(&p).and_then(|k| {
-            out.iter().position(|o| {
-                key(o).is_some_and(|ko| {
-                    ko.0 == k.0
-                        && (ko.1 == k.1 || matches!(o.kind, ConstraintKind::PrimaryKey { .. }))
-                }) && o.deferrable == p.deferrable
-                    && o.initially_deferred == p.initially_deferred
+        let same = key(&p)
+            .and_then(|k| {
+                out.iter().position(|o| {
+                    key(o).is_some_and(|ko| {
+                        ko.0 == k.0
+                            && (ko.1 == k.1 || matches!(o.kind, ConstraintKind::PrimaryKey { .. }))
+                    }) && o.deferrable == p.deferrable
+                        && o.initially_deferred == p.initially_deferred
+                })
             })
-        });
+            .or_else(|| {
+                // Two equal exclusion constraints are one index too.
+                let ConstraintKind::Exclude(x) = &p.kind else {
+                    return None;
+                };
+                out.iter().position(|o| {
+                    matches!(&o.kind, ConstraintKind::Exclude(y) if y == x)
+                        && o.deferrable == p.deferrable
+                        && o.initially_deferred == p.initially_deferred
+                })
+            });
         match same {
             Some(i) if !matches!(p.kind, ConstraintKind::PrimaryKey { .. }) => {
                 if out[i].name.is_none() {
