@@ -28,6 +28,7 @@ mod storage;
 mod tables;
 mod triggers;
 mod types;
+mod view_columns;
 mod views;
 
 pub use indexes::{operator_class_of, split_key_collation};

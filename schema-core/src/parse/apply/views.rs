@@ -336,6 +336,23 @@ impl Cx<'_> {
             };
             return Err(d);
         }
+        if let Some(u) = super::view_columns::unknown_column(query, self.schema) {
+            let at = self.at_location(u.at);
+            let message = match &u.relation {
+                Some(r) => format!("column `{r}.{}` does not exist at this point", u.column),
+                None => format!(
+                    "column `{}` does not exist in the relations the query reads at this point",
+                    u.column
+                ),
+            };
+            let d = Diagnostic::error(codes::UNKNOWN_OBJECT, message)
+                .at(&at)
+                .note(format!("view `{view}` reads it"));
+            return Err(match u.similar {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("name a column of a relation in the query's FROM, or add the column before this view (statements apply in order)"),
+            });
+        }
         Ok(())
     }
 
