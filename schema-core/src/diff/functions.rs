@@ -21,6 +21,12 @@ pub(crate) fn reads_relations(f: &Function, schema: &Schema) -> bool {
     signature_reads_relations(f, schema) || (f.language == "sql" && f.body_reads_relation(schema))
 }
 
+/// True when `f` is a `LANGUAGE sql` function whose body reads a view of
+/// `schema` (it must then be created after the views).
+pub(crate) fn reads_views(f: &Function, schema: &Schema) -> bool {
+    f.language == "sql" && f.body_reads_view(schema)
+}
+
 /// True when `f`'s signature uses the row type of a table of `schema`.
 pub(crate) fn signature_reads_relations(f: &Function, schema: &Schema) -> bool {
     let is_table = |ty: &SqlType| {
@@ -63,6 +69,7 @@ pub(crate) fn function_changes(from: &Schema, to: &Schema) -> Vec<Change> {
                         from: old.clone(),
                         to: new.clone(),
                         reads_relations: reads_relations(new, to),
+                        reads_views: reads_views(new, to),
                     });
                     out.extend(comment);
                 } else {
@@ -70,6 +77,7 @@ pub(crate) fn function_changes(from: &Schema, to: &Schema) -> Vec<Change> {
                         from: old.clone(),
                         to: new.clone(),
                         reads_relations: reads_relations(new, to),
+                        reads_views: reads_views(new, to),
                     });
                 }
             }
@@ -80,6 +88,7 @@ pub(crate) fn function_changes(from: &Schema, to: &Schema) -> Vec<Change> {
             out.push(Change::CreateFunction {
                 function: new.clone(),
                 reads_relations: reads_relations(new, to),
+                reads_views: reads_views(new, to),
             });
         }
     }

@@ -461,6 +461,9 @@ pub enum Change {
         /// True when its body reads a relation of the schema (it is then
         /// created after the tables, see [`Change`] ordering).
         reads_relations: bool,
+        /// True when its body reads a view (a `LANGUAGE sql` body is
+        /// checked when created): it is then created after the views.
+        reads_views: bool,
     },
     /// A function or procedure only `from` has (`DROP FUNCTION`).
     DropFunction {
@@ -480,6 +483,9 @@ pub enum Change {
         to: crate::model::Function,
         /// As for [`Change::CreateFunction`].
         reads_relations: bool,
+        /// True when its body reads a view (a `LANGUAGE sql` body is
+        /// checked when created): it is then created after the views.
+        reads_views: bool,
     },
     /// A function PostgreSQL cannot replace in place (a new result type,
     /// `OUT` arguments, a renamed argument, a removed default): dropped and
@@ -491,6 +497,9 @@ pub enum Change {
         to: crate::model::Function,
         /// As for [`Change::CreateFunction`].
         reads_relations: bool,
+        /// True when its body reads a view (a `LANGUAGE sql` body is
+        /// checked when created): it is then created after the views.
+        reads_views: bool,
     },
     /// A function's comment differs (`COMMENT ON FUNCTION`).
     SetFunctionComment {
@@ -2190,6 +2199,15 @@ fn phase(c: &Change) -> u16 {
         Change::DropExtension(_) => 200,
         Change::DropSchema(_) => 210,
         // Functions: see `diff::functions`.
+        Change::CreateFunction {
+            reads_views: true, ..
+        }
+        | Change::ReplaceFunction {
+            reads_views: true, ..
+        }
+        | Change::RecreateFunction {
+            reads_views: true, ..
+        } => 195,
         Change::CreateFunction {
             reads_relations, ..
         }

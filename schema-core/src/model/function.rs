@@ -520,7 +520,7 @@ impl Function {
     /// the names its body mentions (both over-approximate). The types of the
     /// signature and of the argument defaults count in every language.
     pub fn reads(&self, schema: &Schema) -> Reads {
-        let mut out = Reads::of_sql(self.body.text(), schema);
+        let mut out = self.body_reads(schema);
         let mut types: Vec<&SqlType> = self.args.iter().map(|a| &a.ty).collect();
         match &self.returns {
             Some(Returns::Type { ty, .. }) => types.push(ty),
@@ -552,7 +552,37 @@ impl Function {
     /// body is checked against the catalog when created, so it must come
     /// after the tables it reads).
     pub fn body_reads_relation(&self, schema: &Schema) -> bool {
-        !Reads::of_sql(self.body.text(), schema).relations.is_empty()
+        !self.body_reads(schema).relations.is_empty()
+    }
+
+    /// True when its body names a view of `schema`.
+    pub fn body_reads_view(&self, schema: &Schema) -> bool {
+        super::depends::mentioned_names(self.body.text())
+            .into_iter()
+            .any(|n| {
+                let key = match n.parts.as_slice() {
+                    [one] => QualifiedName::public(one.clone()),
+                    [s, one] | [_, s, one] => QualifiedName::new(s.clone(), one.clone()),
+                    _ => return false,
+                };
+                !n.is_call
+                    && schema.views.contains_key(&key)
+                    && !(n.parts.len() == 1
+                        && self.args.iter().any(|a| a.name.as_deref() == Some(key.name.as_str())))
+            })
+    }
+
+    /// What its body reads: the names it mentions, but for its own
+    /// arguments' names (`SELECT lower(t)` in `f(t text)` reads no table `t`).
+    pub fn body_reads(&self, schema: &Schema) -> Reads {
+        let names: Vec<_> = super::depends::mentioned_names(self.body.text())
+            .into_iter()
+            .filter(|n| {
+                !matches!(n.parts.as_slice(), [one] if !n.is_call
+                    && self.args.iter().any(|a| a.name.as_deref() == Some(one.as_str())))
+            })
+            .collect();
+        Reads::resolve(&names, schema)
     }
 }
 
