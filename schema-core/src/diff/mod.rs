@@ -1379,6 +1379,20 @@ pub fn renames_from_hints(
                 from.tables.contains_key(&table.name),
             ) {
                 (true, false) => {
+                    if let Some((_, other)) = renames.tables.iter().find(|(o, _)| *o == old_name) {
+                        errors.push(
+                            Diagnostic::error(
+                                codes::BAD_DIRECTIVE,
+                                format!(
+                                    "rename hint is ambiguous: tables `{other}` and `{}` are both renamed from `{old_name}`",
+                                    table.name
+                                ),
+                            )
+                            .at(&origin)
+                            .help("a table is renamed once: remove one of the hints (the other table is then created)"),
+                        );
+                        continue;
+                    }
                     renames.tables.push((old_name.clone(), table.name.clone()));
                     source = old_name;
                 }
@@ -1426,9 +1440,29 @@ pub fn renames_from_hints(
                     from_table.column(&column.name).is_some(),
                 ) {
                     (true, false) => {
-                        renames
+                        let claimed = renames
                             .columns
-                            .push((table.name.clone(), old.clone(), column.name.clone()))
+                            .iter()
+                            .find(|(t, o, _)| *t == table.name && *o == old)
+                            .map(|(_, _, new)| new.clone());
+                        match claimed {
+                            Some(other) => errors.push(
+                                Diagnostic::error(
+                                    codes::BAD_DIRECTIVE,
+                                    format!(
+                                        "rename hint is ambiguous: columns `{other}` and `{}` of table `{}` are both renamed from `{old}`",
+                                        column.name, table.name
+                                    ),
+                                )
+                                .at(&origin)
+                                .help("a column is renamed once: remove one of the hints (the other column is then added)"),
+                            ),
+                            None => renames.columns.push((
+                                table.name.clone(),
+                                old.clone(),
+                                column.name.clone(),
+                            )),
+                        }
                     }
                     (false, true) => {}
                     (true, true) => errors.push(
@@ -1464,6 +1498,20 @@ pub fn renames_from_hints(
             let what = view.describe();
             match (from.views.get(&old_name), from.views.contains_key(&view.name)) {
                 (Some(v), false) if v.materialized == view.materialized => {
+                    if let Some((_, other)) = renames.views.iter().find(|(o, _)| *o == old_name) {
+                        errors.push(
+                            Diagnostic::error(
+                                codes::BAD_DIRECTIVE,
+                                format!(
+                                    "rename hint is ambiguous: `{other}` and `{}` are both renamed from `{old_name}`",
+                                    view.name
+                                ),
+                            )
+                            .at(&origin)
+                            .help("a view is renamed once: remove one of the hints (the other view is then created)"),
+                        );
+                        continue;
+                    }
                     renames.views.push((old_name, view.name.clone()));
                 }
                 (Some(v), false) => errors.push(

@@ -568,7 +568,10 @@ impl Function {
                 !n.is_call
                     && schema.views.contains_key(&key)
                     && !(n.parts.len() == 1
-                        && self.args.iter().any(|a| a.name.as_deref() == Some(key.name.as_str())))
+                        && self
+                            .args
+                            .iter()
+                            .any(|a| a.name.as_deref() == Some(key.name.as_str())))
             })
     }
 
