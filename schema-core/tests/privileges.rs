@@ -525,7 +525,16 @@ fn default_privileges_reach_created_functions_and_types() {
          CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS 'SELECT 1';\n\
          CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';\n\
          CREATE TYPE mood AS ENUM ('a');\nCREATE DOMAIN d AS integer;\n\
-         CREATE TYPE pair AS (a integer);",
+         CREATE TYPE pair AS (a integer);\n\
+         ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO reader;\n\
+         CREATE VIEW v AS SELECT 1 AS a;",
+    );
+    // A view is created as a table is: the default privileges reach it.
+    assert_eq!(
+        s.acl(AclKind::Table, &QualifiedName::public("v")).items,
+        [item("reader", Privilege::Select, false)]
+            .into_iter()
+            .collect()
     );
     assert!(
         s.acl(AclKind::Function, &function_key("f()"))
