@@ -197,6 +197,12 @@ fn what_the_model_does_not_carry_is_refused_where_it_is_written() {
         &["identity column `t.id`", "ON SEQUENCE"],
     );
     refused(
+        "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);\nGRANT USAGE ON SEQUENCE t_id_seq TO x;",
+        unsupported,
+        (2, 25),
+        &["identity column `t.id`"],
+    );
+    refused(
         &format!("{TABLE}ALTER TABLE t OWNER TO admin;\nREVOKE SELECT ON t FROM admin;"),
         unsupported,
         (3, 25),
@@ -628,7 +634,9 @@ fn ignore_privileges_keeps_no_routine_or_type_grants() {
     let s = schema(&format!(
         "-- schema: ignore(privileges)\n{ROUTINES}REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC;\n\
          ALTER FUNCTION g(mood) OWNER TO admin;\nALTER TYPE mood OWNER TO admin;\n\
-         ALTER DOMAIN positive OWNER TO admin;\nREVOKE USAGE ON TYPE mood FROM PUBLIC;"
+         ALTER DOMAIN positive OWNER TO admin;\nREVOKE USAGE ON TYPE mood FROM PUBLIC;\n\
+         CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);\n\
+         GRANT USAGE ON SEQUENCE t_id_seq TO x;"
     ));
     assert!(s.privileges.is_empty());
 }

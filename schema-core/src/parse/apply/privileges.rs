@@ -150,6 +150,18 @@ impl Cx<'_> {
                         None
                     };
                     let Some(found) = found else {
+                        if let Some((table, column)) = self.identity_sequence_owner(&q) {
+                            if self.schema.privileges_ignored {
+                                continue;
+                            }
+                            return Err(Diagnostic::error(
+                                codes::UNSUPPORTED_FEATURE,
+                                format!("sequence `{q}` is the sequence of identity column `{table}.{column}`, whose privileges the schema model does not carry yet"),
+                            )
+                            .at(&at)
+                            .note("it is refused rather than dropped, so the database never silently differs from this file")
+                            .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations, or write `-- schema: ignore(privileges)` in schema.sql"));
+                        }
                         let what = kind.keyword().to_ascii_lowercase();
                         return Err(Diagnostic::error(
                             codes::UNKNOWN_OBJECT,
