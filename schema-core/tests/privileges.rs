@@ -620,6 +620,12 @@ fn routine_and_type_grants_on_what_is_not_there_are_located_errors() {
         (6, 22),
         &["FUNCTIONS, PROCEDURES or ROUTINES"],
     );
+    refused(
+        &format!("{ROUTINES}GRANT EXECUTE ON FUNCTION f(integer TO x;"),
+        codes::SYNTAX.id,
+        (6, 40),
+        &["expected `,`", "in this `GRANT EXECUTE ON FUNCTION`"],
+    );
     // Created later: statements apply in order.
     refused(
         "GRANT USAGE ON TYPE later TO x;\nCREATE TYPE later AS ENUM ('a');",
