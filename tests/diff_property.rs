@@ -22,6 +22,7 @@ use schema_core::diagnostic::render_all;
 use schema_core::diff::renames_from_hints;
 use schema_core::parse::parse_schema_str;
 use schema_test_support::pg;
+use schema_test_support::replay::generated_history_is_clean;
 use schema_test_support::roundtrip::{ColumnOrder, round_trip_with};
 use schema_test_support::runs::{env_number, on_workers, seed};
 use schema_test_support::schemagen::{SchemaPair, schema_pair_strategy};
@@ -51,8 +52,9 @@ fn reset(client: &mut Client) -> Result<(), String> {
         .map_err(|e| format!("cannot empty the database: {e}"))
 }
 
-/// The generator's own check, without a server: both texts parse, and the
-/// rename hints of `to` name columns and tables of `from`.
+/// The generator's own check, without a server: both texts parse, the
+/// rename hints of `to` name columns and tables of `from`, and the generated
+/// migrations replay without errors and leave no drift.
 #[test]
 fn generated_schema_pairs_parse_and_their_hints_match() {
     let seed = seed(SEED_VAR);
@@ -71,6 +73,8 @@ fn generated_schema_pairs_parse_and_their_hints_match() {
                 render_all(&d, false)
             ))
         })?;
+        // Our own migrations pass our own analysis: replayed, with no drift.
+        generated_history_is_clean(&pair.from_sql, &pair.to_sql).map_err(TestCaseError::fail)?;
         Ok(())
     });
     if let Err(e) = result {

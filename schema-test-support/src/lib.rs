@@ -6,6 +6,7 @@
 //!   tests watch on the server (sessions, advisory locks, catalog facts).
 //! - [`scratch`]: throwaway Cargo packages that depend on the workspace.
 //! - [`golden`]: files of expected output, checked or rewritten (`SCHEMA_BLESS=1`).
+//! - [`replay`]: generated migrations analysed as a project (replay, lints, drift).
 //! - [`runs`]: numbers and seeds from the environment, cases shared between threads.
 //! - [`schemagen`]: random valid pairs of schemas for property tests.
 //! - [`synthetic`]: a deterministic synthetic project for performance measurements.
@@ -17,6 +18,7 @@
 
 pub mod golden;
 pub mod pg;
+pub mod replay;
 #[cfg(feature = "roundtrip")]
 pub mod roundtrip;
 pub mod runs;

@@ -10,8 +10,9 @@
 //! gist with `btree_gist`), table and index storage parameters, column and
 //! index key collations (libc, `ucs_basic`, ICU's `en-x-icu`), operator
 //! classes, `UNLOGGED`, row level security, `NOT VALID` checks and foreign
-//! keys (validated in `to`, or not), and comments on tables, columns and
-//! constraints. `tests::every_feature_is_generated_and_changed_in_the_default_case_count`
+//! keys (validated in `to`, or not), comments on tables, columns and
+//! constraints, and views, materialized views, views over views and a SQL
+//! function that views and a check call (`schemagen/views.rs`). `tests::every_feature_is_generated_and_changed_in_the_default_case_count`
 //! keeps each reachable in the default 200 cases.
 //!
 //! Both come from one structural value (vectors of tables, columns and edits)
@@ -30,6 +31,7 @@
 //! types, `jsonb`, `uuid`, arrays).
 
 mod partitions;
+mod views;
 
 use std::fmt::{self, Write as _};
 
@@ -75,17 +77,30 @@ pub fn schema_pair_strategy_for(sqlite_friendly: bool) -> impl Strategy<Value = 
         raw_schema(),
         prop::collection::vec(raw_edit(), 0..=8),
         prop::collection::vec(raw_sequence(), 0..=2),
+        // Drawn last, so the rest of the space draws what it drew before.
+        views::raw_views(),
+        prop::collection::vec(views::raw_edit(), 0..=3),
     )
-        .prop_map(move |(schema, edits, sequences)| {
+        .prop_map(move |(schema, edits, sequences, views, view_edits)| {
             let mut from = Model::build(&schema, sqlite_friendly);
             if !sqlite_friendly {
                 for s in &sequences {
                     from.add_sequence(s);
                 }
+                views::build(&mut from, &views);
+                from.normalize();
             }
             let mut to = from.clone();
-            for edit in &edits {
-                to.apply(edit);
+            for edit in edits
+                .iter()
+                .map(Edit::Table)
+                .chain(view_edits.iter().map(Edit::View))
+            {
+                match edit {
+                    Edit::Table(e) => to.apply(e),
+                    Edit::View(e) if !sqlite_friendly => views::apply(&mut to, e),
+                    Edit::View(_) => {}
+                }
                 to.normalize();
             }
             SchemaPair {
@@ -423,6 +438,13 @@ enum RawEdit {
     DropComposite(Pick),
     AlterComposite(Pick, CompositeEdit),
     Partitioned(partitions::PartitionEdit),
+}
+
+/// An edit of either strategy: the tables' (and everything else's), or the
+/// views'.
+enum Edit<'a> {
+    Table(&'a RawEdit),
+    View(&'a views::ViewEdit),
 }
 
 /// A domain: base type, default, `NOT NULL`, checks (named or not), collation.
@@ -1467,6 +1489,8 @@ struct Model {
     domains: Vec<DomainDef>,
     composites: Vec<CompositeDef>,
     partitioned: Vec<partitions::Partitioned>,
+    /// Views, the function `scaled` and the check calling it (PostgreSQL only).
+    views: views::Views,
     /// Free-standing sequences: name and options as written (never in the
     /// SQLite-friendly space: SQLite has no sequences).
     sequences: Vec<(String, String)>,
@@ -1537,6 +1561,7 @@ impl Model {
             || self.composites.iter().any(|c| c.name == name)
             || self.tables.iter().any(|t| t.name == name)
             || self.partitioned.iter().any(|p| p.owns_name(name))
+            || self.views.owns_name(name)
     }
 
     fn add_domain(&mut self, raw: &RawDomain) {
@@ -2526,6 +2551,7 @@ impl Model {
             }
         }
         partitions::normalize(self);
+        views::normalize(self);
     }
 
     // -----------------------------------------------------------------------
@@ -2596,10 +2622,12 @@ impl Model {
         for (name, options) in &self.sequences {
             let _ = writeln!(out, "CREATE SEQUENCE {}{options};", q(name));
         }
+        views::render_function(self, &mut out);
         for t in &self.tables {
             self.render_table(t, &mut out);
         }
         partitions::render(self, &mut out);
+        views::render(self, &mut out);
         out
     }
 
@@ -2742,6 +2770,7 @@ impl Model {
                 check_sql(k.kind, &t.col_name(k.col))
             ));
         }
+        lines.extend(views::check_line(self, t));
         for f in t
             .fks
             .iter()
@@ -3028,6 +3057,12 @@ mod tests {
             ("CREATE TRIGGER watch", 5),
             ("DISABLE TRIGGER", 3),
             ("CREATE POLICY seen", 5),
+            ("CREATE VIEW", 5),
+            ("CREATE MATERIALIZED VIEW", 3),
+            ("_top AS", 3),
+            ("-- schema: renamed from v_", 3),
+            ("CREATE FUNCTION scaled", 5),
+            ("scaled_ok", 3),
             ("FORCE ROW LEVEL SECURITY", 5),
             ("NOT VALID", 5),
             ("COMMENT ON CONSTRAINT", 5),

@@ -11,7 +11,8 @@
 //! generator (`schema_test_support::schemagen`): tables with keys, checks,
 //! foreign keys, indexes with operator classes, collations and storage
 //! parameters, exclusion constraints, domains, composite types, partitioned
-//! tables, `UNLOGGED`, row level security, `NOT VALID` constraints and
+//! tables, `UNLOGGED`, row level security, `NOT VALID` constraints, views,
+//! materialized views, a SQL function they and a check call, and
 //! comments.
 
 use std::fmt;

@@ -241,7 +241,10 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
             }
             Change::RenameTable { .. }
             | Change::RenameColumn { .. }
-            | Change::RenameType { .. } => continue,
+            | Change::RenameType { .. }
+            | Change::RenameView { .. } => continue,
+            // Part of a function's recreation, which is reported on its own.
+            Change::DropColumnDefault { .. } | Change::SetColumnDefault { .. } => continue,
             // A schema another change puts objects in or takes them out of is
             // part of that change's report; one created by name alone is not.
             Change::CreateSchema(n) => {

@@ -10,6 +10,7 @@ pub mod drift;
 pub mod functions;
 mod privileges;
 mod views;
+pub(crate) use dependents::calls_any;
 pub use views::view_order;
 mod triggers;
 
@@ -161,6 +162,16 @@ pub enum Change {
         /// New name.
         to: QualifiedName,
     },
+    /// A view or materialized view renamed (from a `-- schema: renamed
+    /// from` hint): `ALTER [MATERIALIZED] VIEW ... RENAME TO`. Its query,
+    /// options, indexes, comments and grants go with it; another change
+    /// after it redefines it if the declared one differs.
+    RenameView {
+        /// The view as it is before.
+        from: View,
+        /// Its new name (same schema).
+        to: QualifiedName,
+    },
     /// An enum type, domain or composite type renamed (from a `-- schema:
     /// renamed from` hint): `ALTER TYPE`/`ALTER DOMAIN ... RENAME TO`, which
     /// its columns, arrays and the types built on it follow.
@@ -222,6 +233,25 @@ pub enum Change {
         from: Column,
         /// After.
         to: Column,
+    },
+    /// A column default taken off before a function it calls is dropped and
+    /// created again (PostgreSQL refuses to drop a function a default calls):
+    /// `ALTER TABLE ... ALTER COLUMN ... DROP DEFAULT`, early, under `from`'s
+    /// names. [`Change::SetColumnDefault`] puts it back after.
+    DropColumnDefault {
+        /// Its table.
+        table: QualifiedName,
+        /// The column, with the default it loses.
+        column: Column,
+    },
+    /// The default of a column set again once the functions it calls are
+    /// created again: `ALTER TABLE ... ALTER COLUMN ... SET DEFAULT`, late,
+    /// under `to`'s names.
+    SetColumnDefault {
+        /// Its table.
+        table: QualifiedName,
+        /// The column, with its default.
+        column: Column,
     },
     /// A constraint only `to` has (or whose definition changed).
     AddConstraint {
@@ -930,6 +960,25 @@ impl fmt::Display for Change {
                 to.signature(),
                 from.replace_refusal(to).unwrap_or_default()
             ),
+            Change::RenameView { from, to } => {
+                write!(
+                    f,
+                    "rename {} `{}` to `{}`",
+                    from.describe(),
+                    from.name,
+                    to.name
+                )
+            }
+            Change::DropColumnDefault { table, column } => write!(
+                f,
+                "drop default of column `{}` of `{table}` while the functions it calls are recreated",
+                column.name
+            ),
+            Change::SetColumnDefault { table, column } => write!(
+                f,
+                "set default of column `{}` of `{table}` again",
+                column.name
+            ),
             Change::SetFunctionComment { function, .. } => write!(
                 f,
                 "change comment of {} `{}`",
@@ -1220,6 +1269,8 @@ pub struct Renames {
     pub columns: Vec<(QualifiedName, String, String)>,
     /// `(old, new)` names of enum types, domains and composite types.
     pub types: Vec<(QualifiedName, QualifiedName)>,
+    /// `(old, new)` names of views and materialized views.
+    pub views: Vec<(QualifiedName, QualifiedName)>,
 }
 
 impl Renames {
@@ -1248,7 +1299,30 @@ impl Renames {
                 .rev()
                 .map(|(old, new)| (new.clone(), old.clone()))
                 .collect(),
+            views: self
+                .views
+                .iter()
+                .map(|(old, new)| (new.clone(), old.clone()))
+                .collect(),
         }
+    }
+
+    /// The old name of table or view `to` (itself when not renamed).
+    pub(crate) fn relation_source<'a>(&'a self, to: &'a QualifiedName) -> &'a QualifiedName {
+        self.tables
+            .iter()
+            .chain(&self.views)
+            .find(|(_, new)| new == to)
+            .map_or(to, |(old, _)| old)
+    }
+
+    /// The new name of table or view `from` (itself when not renamed).
+    pub(crate) fn relation_target<'a>(&'a self, from: &'a QualifiedName) -> &'a QualifiedName {
+        self.tables
+            .iter()
+            .chain(&self.views)
+            .find(|(old, _)| old == from)
+            .map_or(from, |(_, new)| new)
     }
 
     /// The old name of table `to` (itself when not renamed).
@@ -1380,6 +1454,46 @@ pub fn renames_from_hints(
         }
     }
     errors.extend(type_renames_from_hints(from, declared, &mut renames));
+    for view in declared.views.values() {
+        for (old, origin) in hints(&view.directives) {
+            let old_name = QualifiedName::new(view.name.schema.clone(), old.clone());
+            let what = view.describe();
+            match (from.views.get(&old_name), from.views.contains_key(&view.name)) {
+                (Some(v), false) if v.materialized == view.materialized => {
+                    renames.views.push((old_name, view.name.clone()));
+                }
+                (Some(v), false) => errors.push(
+                    Diagnostic::error(
+                        codes::BAD_DIRECTIVE,
+                        format!(
+                            "rename hint names a {} but `{}` is declared as a {what}",
+                            v.describe(),
+                            view.name
+                        ),
+                    )
+                    .at(&origin)
+                    .help(format!("a rename keeps the kind; remove the hint to drop `{old_name}` and create `{}`", view.name)),
+                ),
+                (None, true) => {}
+                (Some(_), true) => errors.push(
+                    Diagnostic::error(
+                        codes::BAD_DIRECTIVE,
+                        format!("rename hint is ambiguous: both `{old_name}` and `{}` exist", view.name),
+                    )
+                    .at(&origin)
+                    .help("drop one of the views in a migration first, or remove the hint"),
+                ),
+                (None, false) => errors.push(
+                    Diagnostic::error(
+                        codes::BAD_DIRECTIVE,
+                        format!("rename hint matches nothing: there is no {what} `{old_name}` to rename to `{}`", view.name),
+                    )
+                    .at(&origin)
+                    .help(format!("fix the old name, or remove the hint to create the {what}")),
+                ),
+            }
+        }
+    }
     if errors.is_empty() {
         Ok(renames)
     } else {
@@ -1529,7 +1643,7 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     }
     out.extend(domain_changes(from, to));
     out.extend(functions::function_changes(from, to));
-    out.extend(views::view_changes(from, to));
+    out.extend(views::view_changes_with_renames(from, to, renames));
     let renamed_away: Vec<&QualifiedName> = renames.tables.iter().map(|(old, _)| old).collect();
     // Tables: those of `to` matched to their source in `from`.
     for (name, t) in to.tables.iter() {
@@ -2009,6 +2123,10 @@ fn phase(c: &Change) -> u16 {
             20
         }
         Change::DropView(_) => 14,
+        // Before the functions they call are dropped (45 at the earliest).
+        Change::DropColumnDefault { .. } => 42,
+        // After the functions they call are created again (192 at the latest).
+        Change::SetColumnDefault { .. } => 193,
         Change::DropIndex { .. } => 30,
         Change::DropConstraint { .. } => 40,
         // Before the tables and columns they use change or go.
@@ -2020,7 +2138,7 @@ fn phase(c: &Change) -> u16 {
         }
         Change::CreatePolicy(_) | Change::AlterPolicy { .. } => 197,
         Change::DropTable(_) => 50,
-        Change::RenameTable { .. } | Change::RenameType { .. } => 60,
+        Change::RenameTable { .. } | Change::RenameType { .. } | Change::RenameView { .. } => 60,
         Change::RenameColumn { .. } => 70,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }

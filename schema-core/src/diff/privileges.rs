@@ -351,11 +351,7 @@ fn created(changes: &[Change], kind: AclKind, name: &QualifiedName) -> bool {
 /// The name an object of `from` has in `to`.
 fn name_in_to(acl: &Acl, renames: &Renames, changes: &[Change]) -> QualifiedName {
     match acl.kind {
-        AclKind::Table => renames
-            .tables
-            .iter()
-            .find(|(old, _)| *old == acl.name)
-            .map_or_else(|| acl.name.clone(), |(_, new)| new.clone()),
+        AclKind::Table => renames.relation_target(&acl.name).clone(),
         AclKind::Sequence => changes
             .iter()
             .find_map(|c| match c {
@@ -379,7 +375,7 @@ fn name_in_from(
     changes: &[Change],
 ) -> QualifiedName {
     match kind {
-        AclKind::Table => renames.table_source(name).clone(),
+        AclKind::Table => renames.relation_source(name).clone(),
         AclKind::Sequence => changes
             .iter()
             .find_map(|c| match c {

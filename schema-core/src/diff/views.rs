@@ -68,6 +68,111 @@ fn same_definition(from: &View, to: &View) -> bool {
 
 /// The view changes from `from` to `to`, in the order they apply among
 /// themselves (the phases place them among the other changes).
+/// [`view_changes`], with the views `renames` renames renamed first: each
+/// renamed view is a [`Change::RenameView`], then compared under its new
+/// name; one that must be dropped and created again is dropped under its old
+/// name, and not renamed.
+pub(crate) fn view_changes_with_renames(
+    from: &Schema,
+    to: &Schema,
+    renames: &super::Renames,
+) -> Vec<Change> {
+    if renames.views.is_empty() {
+        return view_changes(from, to);
+    }
+    let mut moved = from.clone();
+    let mut out = Vec::new();
+    // A view in the way of a rename (a new view takes the old name of a
+    // renamed one; or the other way round, on the way down), and the views
+    // reading it: dropped first; `to`'s views of those names are created.
+    let mut gone: BTreeSet<QualifiedName> = renames
+        .views
+        .iter()
+        .filter(|(_, new)| from.views.contains_key(new))
+        .map(|(_, new)| new.clone())
+        .collect();
+    if !gone.is_empty() {
+        for name in view_order(from) {
+            let reads_gone = from
+                .views
+                .get(&name)
+                .is_some_and(|v| v.reads(from).relations.iter().any(|r| gone.contains(r)));
+            if reads_gone {
+                gone.insert(name);
+            }
+        }
+        for name in &gone {
+            if let Some(v) = moved.views.remove(name) {
+                out.push(Change::DropView(v));
+            }
+        }
+    }
+    for (old, new) in &renames.views {
+        if gone.contains(old) {
+            continue;
+        }
+        if let Some(mut v) = moved.views.remove(old) {
+            out.push(Change::RenameView {
+                from: v.clone(),
+                to: new.clone(),
+            });
+            v.name = new.clone();
+            moved.views.insert(new.clone(), v);
+        }
+    }
+    let mut changes = view_changes(&moved, to);
+    for c in &mut changes {
+        if let Change::DropView(v) = c {
+            let old = renames.relation_source(&v.name);
+            if let (true, Some(before)) = (*old != v.name, from.views.get(old)) {
+                out.retain(|r| !matches!(r, Change::RenameView { from, .. } if from.name == *old));
+                *v = before.clone();
+            }
+        }
+    }
+    out.extend(changes);
+    // `moved` lost the edges from the views that name a renamed one: the
+    // views reading a view dropped go too (and come back), the drops go in
+    // `from`'s order (under its names), the creations in `to`'s.
+    let dropped: BTreeSet<QualifiedName> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropView(v) => Some(v.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut readers = dropped.clone();
+    for name in view_order(from) {
+        let reads_dropped = from
+            .views
+            .get(&name)
+            .is_some_and(|v| v.reads(from).relations.iter().any(|r| readers.contains(r)));
+        if reads_dropped {
+            readers.insert(name);
+        }
+    }
+    for name in readers.difference(&dropped) {
+        let Some(v) = from.views.get(name) else {
+            continue;
+        };
+        out.push(Change::DropView(v.clone()));
+        let now = renames.relation_target(name);
+        out.retain(|c| {
+            !matches!(c, Change::RenameView { from: r, .. } if r.name == *name)
+                && !matches!(c, Change::ReplaceView { to: r, .. }
+                    | Change::AlterView { to: r, .. } if r.name == *now)
+        });
+        let created = out
+            .iter()
+            .any(|c| matches!(c, Change::CreateView(r) if r.name == *now));
+        if let (Some(t), false) = (to.views.get(now), created) {
+            out.push(Change::CreateView(t.clone()));
+        }
+    }
+    super::dependents::sort_view_changes(&mut out, from, to);
+    out
+}
+
 pub(crate) fn view_changes(from: &Schema, to: &Schema) -> Vec<Change> {
     let mut drops = Vec::new();
     let mut creates = Vec::new();

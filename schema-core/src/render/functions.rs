@@ -3,7 +3,7 @@
 //! that does not occur in it), `DROP`, `COMMENT ON`. SQLite has none: its
 //! renderer refuses these changes (`render/sqlite/mod.rs`).
 
-use super::{Rendered, Renderer, Statement, literal};
+use super::{Context, Rendered, Renderer, Statement, Unsupported, literal};
 use crate::model::Function;
 use crate::model::function::{Returns, is_list_parameter};
 
@@ -188,6 +188,40 @@ pub(super) fn drop<R: Renderer + ?Sized>(r: &R, f: &Function) -> Rendered {
         f.kind.keyword(),
         signature(r, f)?
     ))])
+}
+
+/// Refuses to drop `f` while a generated column of a table that stays calls
+/// it: PostgreSQL will not drop the function under the column, and cannot
+/// give an existing column a generation expression again, so only dropping
+/// and adding the column (which moves it last) would do; that is the
+/// user's call, not the tool's.
+pub(super) fn generated_callers(
+    cx: &Context<'_>,
+    f: &Function,
+    verb: &str,
+) -> Result<(), Unsupported> {
+    let names = std::collections::BTreeSet::from([f.name.clone()]);
+    for t in cx.from.tables.values() {
+        if !cx.to.tables.contains_key(&t.name) {
+            continue;
+        }
+        let caller = t.columns.iter().find(|c| {
+            c.generated
+                .as_ref()
+                .is_some_and(|g| crate::diff::calls_any(g, &names))
+        });
+        if let Some(c) = caller {
+            return Err(Unsupported {
+                dialect: "PostgreSQL 15",
+                change: format!("{verb} {} `{}`", f.kind.describe(), f.signature()),
+                reason: format!(
+                    "generated column `{}.{}` calls it, and PostgreSQL can neither drop a function a generated column calls nor give an existing column its expression again; write this migration by hand: drop the column, recreate the function, add the column back (it then comes last)",
+                    t.name, c.name
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `COMMENT ON FUNCTION | PROCEDURE name(types) IS ...`.

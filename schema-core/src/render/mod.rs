@@ -456,6 +456,7 @@ pub trait Renderer {
             Change::CreateView(v) => self.render_create_view(cx, v),
             Change::DropView(v) => self.render_drop_view(cx, v),
             Change::ReplaceView { from, to } => self.render_replace_view(cx, from, to),
+            Change::RenameView { from, to } => self.render_rename_view(cx, from, to),
             Change::AlterView { from, to } => self.render_alter_view(cx, from, to),
             Change::CreateTrigger(_)
             | Change::DropTrigger(_)
@@ -612,8 +613,12 @@ pub trait Renderer {
             } => self.render_set_index_options(cx, table, index, from, to),
             Change::CreateFunction { function, .. } => functions::create(self, function, false),
             Change::ReplaceFunction { to, .. } => functions::create(self, to, true),
-            Change::DropFunction { function, .. } => functions::drop(self, function),
+            Change::DropFunction { function, .. } => {
+                functions::generated_callers(cx, function, "drop")?;
+                functions::drop(self, function)
+            }
             Change::RecreateFunction { from, to, .. } => {
+                functions::generated_callers(cx, from, "recreate")?;
                 let mut out = functions::drop(self, from)?;
                 out.extend(functions::create(self, to, false)?);
                 Ok(out)
@@ -621,6 +626,19 @@ pub trait Renderer {
             Change::SetFunctionComment { function, to, .. } => {
                 functions::comment(self, function, to.as_deref())
             }
+            Change::DropColumnDefault { table, column } => one(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+                self.object_name(table),
+                self.ident(&column.name)
+            )),
+            Change::SetColumnDefault { table, column } => match &column.default {
+                Some(d) => one(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {d};",
+                    self.object_name(table),
+                    self.ident(&column.name)
+                )),
+                None => Ok(Vec::new()),
+            },
         }
     }
 
@@ -691,6 +709,23 @@ pub trait Renderer {
     /// When the dialect cannot express it.
     fn render_drop_view(&self, _cx: &Context<'_>, v: &View) -> Rendered {
         Ok(views::drop_view(self, v))
+    }
+
+    /// [`Change::RenameView`]: `ALTER [MATERIALIZED] VIEW ... RENAME TO`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_rename_view(&self, _cx: &Context<'_>, from: &View, to: &QualifiedName) -> Rendered {
+        one(format!(
+            "ALTER {} {} RENAME TO {};",
+            if from.materialized {
+                "MATERIALIZED VIEW"
+            } else {
+                "VIEW"
+            },
+            self.object_name(&from.name),
+            self.ident(&to.name)
+        ))
     }
 
     /// [`Change::ReplaceView`]: `CREATE OR REPLACE VIEW`, then comments.

@@ -617,6 +617,7 @@ impl Renderer for Sqlite {
             Change::CreateView(v)
             | Change::DropView(v)
             | Change::ReplaceView { to: v, .. }
+            | Change::RenameView { from: v, .. }
             | Change::AlterView { to: v, .. } => super::views::sqlite_view_check(v),
             Change::CreateDomain(d)
             | Change::DropDomain(d)
@@ -653,6 +654,11 @@ impl Renderer for Sqlite {
                 "SQLite has no stored functions or procedures: {} `{}` cannot be created there; register it in the application (`sqlite3_create_function`) or keep it out of the SQLite build",
                 f.kind.describe(),
                 f.signature()
+            )),
+            Change::DropColumnDefault { table, column }
+            | Change::SetColumnDefault { table, column } => Err(format!(
+                "SQLite has no stored functions: the default of `{table}.{}` is set aside only while one is recreated",
+                column.name
             )),
             Change::RenameType {
                 kind: TypeKind::Enum,
@@ -753,6 +759,18 @@ impl Renderer for Sqlite {
         let mut out = crate::render::views::drop_view(self, from);
         out.push(Statement::new(crate::render::views::create_view_sql(
             self, to, false,
+        )));
+        Ok(out)
+    }
+
+    /// `DROP VIEW` and `CREATE VIEW` under the new name: SQLite cannot
+    /// rename a view.
+    fn render_rename_view(&self, _: &Context<'_>, from: &View, to: &QualifiedName) -> Rendered {
+        let mut out = crate::render::views::drop_view(self, from);
+        let mut moved = from.clone();
+        moved.name = to.clone();
+        out.push(Statement::new(crate::render::views::create_view_sql(
+            self, &moved, false,
         )));
         Ok(out)
     }
