@@ -88,7 +88,7 @@ fn attribute_forms_replay() {
                  ALTER TYPE q ALTER ATTRIBUTE x TYPE text COLLATE \"C\";
                  ALTER TYPE q ADD ATTRIBUTE y p;
                  ALTER TYPE p RENAME TO pp;
-                 ALTER TYPE pp OWNER TO postgres;",
+                 ALTER TYPE pp OWNER TO CURRENT_USER;",
                 "ALTER TYPE pp RENAME TO p;
                  ALTER TYPE q DROP ATTRIBUTE y;
                  ALTER TYPE q ALTER ATTRIBUTE x TYPE integer;

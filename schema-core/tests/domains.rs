@@ -106,12 +106,13 @@ fn alter_domain_forms_replay() {
                  ALTER DOMAIN d DROP CONSTRAINT d_check;
                  ALTER DOMAIN d DROP CONSTRAINT IF EXISTS nothing;
                  ALTER DOMAIN d VALIDATE CONSTRAINT smaller;
-                 ALTER DOMAIN d OWNER TO postgres;
+                 ALTER DOMAIN d OWNER TO schema_test_admin;
                  COMMENT ON DOMAIN d IS 'a number';
                  ALTER DOMAIN d RENAME TO n;
                  ALTER DOMAIN n SET SCHEMA app;",
                 "ALTER DOMAIN app.n SET SCHEMA public;
                  ALTER DOMAIN n RENAME TO d;
+                 ALTER DOMAIN d OWNER TO CURRENT_USER;
                  COMMENT ON DOMAIN d IS NULL;
                  ALTER DOMAIN d ADD CONSTRAINT d_check CHECK (VALUE > 0);
                  ALTER DOMAIN d RENAME CONSTRAINT smaller TO small;
@@ -125,6 +126,8 @@ fn alter_domain_forms_replay() {
          CREATE DOMAIN app.n AS integer DEFAULT 5 NOT NULL
              CONSTRAINT d_check1 CHECK (VALUE < 100) CONSTRAINT smaller CHECK (VALUE < 50);
          COMMENT ON DOMAIN app.n IS 'a number';
+         -- The owner follows the renames.
+         ALTER DOMAIN app.n OWNER TO schema_test_admin;
          CREATE TABLE t (id integer PRIMARY KEY, v app.n);",
     );
 }

@@ -3,7 +3,7 @@
 //! cause it), `-- schema: ignore(privileges)`, and the down a generated
 //! migration comes with undoing its up. The same statements against
 //! PostgreSQL are the canonical fixtures `grants_*` and the diff cases
-//! `grants_*`, `a_grant_*` and `privileges_*`.
+//! `grants_*`, `a_grant_*`, `privileges_*` and `routine_and_type_privileges_*`.
 
 #![allow(clippy::panic)] // test helpers fail loudly
 
@@ -155,16 +155,16 @@ fn renames_keep_grants_and_drops_take_them() {
 fn what_the_model_does_not_carry_is_refused_where_it_is_written() {
     let unsupported = codes::UNSUPPORTED_FEATURE.id;
     refused(
-        "GRANT EXECUTE ON FUNCTION f() TO x;",
+        "GRANT CONNECT ON DATABASE test TO x;",
         unsupported,
-        (1, 18),
-        &["functions"],
+        (1, 7),
+        &["databases"],
     );
     refused(
-        "GRANT USAGE ON TYPE mood TO x;",
+        "GRANT USAGE ON LANGUAGE plpgsql TO x;",
         unsupported,
         (1, 16),
-        &["types"],
+        &["languages"],
     );
     refused(
         "GRANT admin TO bob;",
@@ -195,6 +195,12 @@ fn what_the_model_does_not_carry_is_refused_where_it_is_written() {
         unsupported,
         (2, 41),
         &["identity column `t.id`", "ON SEQUENCE"],
+    );
+    refused(
+        "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);\nGRANT USAGE ON SEQUENCE t_id_seq TO x;",
+        unsupported,
+        (2, 25),
+        &["identity column `t.id`"],
     );
     refused(
         &format!("{TABLE}ALTER TABLE t OWNER TO admin;\nREVOKE SELECT ON t FROM admin;"),
@@ -371,4 +377,272 @@ fn default_privileges_refuse_what_postgres_refuses() {
         (1, 42),
         &["TABLES, SEQUENCES"],
     );
+}
+
+const ROUTINES: &str = "CREATE TYPE mood AS ENUM ('sad', 'happy');\n\
+    CREATE DOMAIN positive AS integer CHECK (VALUE > 0);\n\
+    CREATE FUNCTION f(a integer, OUT b text) LANGUAGE sql AS 'SELECT a::text';\n\
+    CREATE FUNCTION g(m mood) RETURNS integer LANGUAGE sql AS 'SELECT 1';\n\
+    CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';\n";
+
+fn function_key(name: &str) -> QualifiedName {
+    QualifiedName::public(name)
+}
+
+#[test]
+fn grants_on_functions_procedures_and_types_leave_what_postgres_would() {
+    let s = schema(&format!(
+        "{ROUTINES}GRANT EXECUTE ON FUNCTION f(IN a integer, OUT text) TO Reader;\n\
+         REVOKE EXECUTE ON FUNCTION f FROM PUBLIC;\n\
+         GRANT ALL PRIVILEGES ON PROCEDURE p() TO writer WITH GRANT OPTION;\n\
+         GRANT EXECUTE ON ROUTINE p TO reader;\n\
+         REVOKE USAGE ON TYPE mood FROM PUBLIC;\n\
+         GRANT USAGE ON DOMAIN positive TO reader;\n\
+         ALTER FUNCTION g(mood) OWNER TO admin;\n\
+         ALTER TYPE mood OWNER TO admin;\n\
+         ALTER DOMAIN positive OWNER TO CURRENT_USER;"
+    ));
+    // A new routine has EXECUTE for PUBLIC: revoking it is what the entry says.
+    let f = s.acl(AclKind::Function, &function_key("f(integer)"));
+    assert_eq!(
+        f.items,
+        [item("reader", Privilege::Execute, false)]
+            .into_iter()
+            .collect()
+    );
+    let p = s.acl(AclKind::Procedure, &function_key("p()"));
+    assert_eq!(
+        p.items,
+        [
+            item(PUBLIC, Privilege::Execute, false),
+            item("reader", Privilege::Execute, false),
+            item("writer", Privilege::Execute, true),
+        ]
+        .into_iter()
+        .collect()
+    );
+    let mood = s.acl(AclKind::Type, &QualifiedName::public("mood"));
+    assert!(mood.items.is_empty());
+    assert_eq!(mood.owner.as_deref(), Some("admin"));
+    let positive = s.acl(AclKind::Type, &QualifiedName::public("positive"));
+    assert_eq!(
+        positive.items,
+        [
+            item(PUBLIC, Privilege::Usage, false),
+            item("reader", Privilege::Usage, false),
+        ]
+        .into_iter()
+        .collect()
+    );
+    assert_eq!(positive.owner, None);
+    let g = s.acl(AclKind::Function, &function_key("g(mood)"));
+    assert_eq!(g.owner.as_deref(), Some("admin"));
+    assert!(!g.is_default());
+    // Granting back what a new object has leaves no entry.
+    let back = schema(&format!(
+        "{ROUTINES}REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC;\n\
+         GRANT EXECUTE ON FUNCTION f(integer) TO PUBLIC;\n\
+         REVOKE ALL ON TYPE mood FROM PUBLIC;\nGRANT ALL ON TYPE mood TO PUBLIC;"
+    ));
+    assert!(back.privileges.is_empty(), "{:?}", back.privileges);
+}
+
+#[test]
+fn all_routines_in_a_schema_take_the_grant() {
+    let s = schema(&format!(
+        "{ROUTINES}GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO reader;\n\
+         REVOKE EXECUTE ON ALL PROCEDURES IN SCHEMA public FROM PUBLIC;\n\
+         GRANT EXECUTE ON ALL ROUTINES IN SCHEMA public TO writer;"
+    ));
+    for key in ["f(integer)", "g(mood)"] {
+        let acl = s.acl(AclKind::Function, &function_key(key));
+        assert_eq!(
+            acl.items,
+            [
+                item(PUBLIC, Privilege::Execute, false),
+                item("reader", Privilege::Execute, false),
+                item("writer", Privilege::Execute, false),
+            ]
+            .into_iter()
+            .collect(),
+            "{key}"
+        );
+    }
+    let p = s.acl(AclKind::Procedure, &function_key("p()"));
+    assert_eq!(
+        p.items,
+        [item("writer", Privilege::Execute, false)]
+            .into_iter()
+            .collect()
+    );
+}
+
+#[test]
+fn routine_and_type_grants_follow_renames_and_go_with_drops() {
+    let up = format!(
+        "{ROUTINES}CREATE SCHEMA app;\n\
+         GRANT EXECUTE ON FUNCTION g(mood) TO reader;\n\
+         GRANT EXECUTE ON FUNCTION f(integer) TO reader;\n\
+         REVOKE USAGE ON TYPE mood FROM PUBLIC;\n\
+         ALTER TYPE mood RENAME TO feeling;\n\
+         ALTER FUNCTION f(integer) RENAME TO h;\n\
+         ALTER FUNCTION h(integer) SET SCHEMA app;\n\
+         GRANT EXECUTE ON PROCEDURE p() TO reader;\nDROP PROCEDURE p();\n\
+         GRANT USAGE ON DOMAIN positive TO reader;\nDROP DOMAIN positive;"
+    );
+    let files = [MigrationFiles {
+        version: 1,
+        version_text: "00000000000001".into(),
+        slug: "a".into(),
+        up: Source::new("migrations/00000000000001_a/up.sql", up),
+        down: Source::new(
+            "migrations/00000000000001_a/down.sql",
+            "DROP FUNCTION app.h(integer);\nDROP FUNCTION g(feeling);\nDROP TYPE feeling;\nDROP SCHEMA app;",
+        ),
+        dir_name: "00000000000001_a".into(),
+    }];
+    let mut diags = Vec::new();
+    let s = replay(&files, &mut diags).migrated;
+    assert!(diags.is_empty(), "{}", render_all(&diags, false));
+    // The type's grants follow it, and so do those of the function whose
+    // signature names it.
+    assert!(
+        s.acl(AclKind::Type, &QualifiedName::public("feeling"))
+            .items
+            .is_empty()
+    );
+    let g = s.acl(AclKind::Function, &function_key("g(feeling)"));
+    assert!(g.items.contains(&item("reader", Privilege::Execute, false)));
+    let h = s.acl(AclKind::Function, &QualifiedName::new("app", "h(integer)"));
+    assert!(h.items.contains(&item("reader", Privilege::Execute, false)));
+    assert_eq!(
+        s.privileges.len(),
+        3,
+        "the dropped ones go: {:?}",
+        s.privileges.keys().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn default_privileges_reach_created_functions_and_types() {
+    let s = schema(
+        "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n\
+         ALTER DEFAULT PRIVILEGES GRANT USAGE ON TYPES TO reader;\n\
+         CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS 'SELECT 1';\n\
+         CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';\n\
+         CREATE TYPE mood AS ENUM ('a');\nCREATE DOMAIN d AS integer;\n\
+         CREATE TYPE pair AS (a integer);\n\
+         ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO reader;\n\
+         CREATE VIEW v AS SELECT 1 AS a;",
+    );
+    // A view is created as a table is: the default privileges reach it.
+    assert_eq!(
+        s.acl(AclKind::Table, &QualifiedName::public("v")).items,
+        [item("reader", Privilege::Select, false)]
+            .into_iter()
+            .collect()
+    );
+    assert!(
+        s.acl(AclKind::Function, &function_key("f()"))
+            .items
+            .is_empty()
+    );
+    assert!(
+        s.acl(AclKind::Procedure, &function_key("p()"))
+            .items
+            .is_empty()
+    );
+    for t in ["mood", "d", "pair"] {
+        assert_eq!(
+            s.acl(AclKind::Type, &QualifiedName::public(t)).items,
+            [
+                item(PUBLIC, Privilege::Usage, false),
+                item("reader", Privilege::Usage, false),
+            ]
+            .into_iter()
+            .collect(),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn routine_and_type_grants_on_what_is_not_there_are_located_errors() {
+    let unknown = codes::UNKNOWN_OBJECT.id;
+    refused(
+        &format!("{ROUTINES}GRANT EXECUTE ON FUNCTION ff(integer) TO x;"),
+        unknown,
+        (6, 27),
+        &["function `ff(integer)` does not exist", "did you mean `f`?"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT EXECUTE ON FUNCTION f(text) TO x;"),
+        unknown,
+        (6, 27),
+        &["`f(text)` does not exist", "did you mean `f(integer)`?"],
+    );
+    refused(
+        &format!(
+            "{ROUTINES}CREATE FUNCTION f(t text) RETURNS text LANGUAGE sql AS 'SELECT t';\n\
+             GRANT EXECUTE ON FUNCTION f TO x;"
+        ),
+        unknown,
+        (7, 27),
+        &["not unique", "`f(integer)`", "`f(text)`"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT EXECUTE ON PROCEDURE f(integer) TO x;"),
+        unknown,
+        (6, 28),
+        &["is not a procedure", "FUNCTION f(integer)"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT USAGE ON TYPE moood TO x;"),
+        unknown,
+        (6, 21),
+        &["type `moood` does not exist", "did you mean `mood`?"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT USAGE ON DOMAIN mood TO x;"),
+        unknown,
+        (6, 23),
+        &["`mood` is not a domain", "ON TYPE mood"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT SELECT ON FUNCTION f(integer) TO x;"),
+        codes::SYNTAX.id,
+        (6, 7),
+        &["`SELECT` does not apply to a function", "`EXECUTE`"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT EXECUTE ON ALL TYPES IN SCHEMA public TO x;"),
+        codes::SYNTAX.id,
+        (6, 22),
+        &["FUNCTIONS, PROCEDURES or ROUTINES"],
+    );
+    refused(
+        &format!("{ROUTINES}GRANT EXECUTE ON FUNCTION f(integer TO x;"),
+        codes::SYNTAX.id,
+        (6, 40),
+        &["expected `,`", "in this `GRANT EXECUTE ON FUNCTION`"],
+    );
+    // Created later: statements apply in order.
+    refused(
+        "GRANT USAGE ON TYPE later TO x;\nCREATE TYPE later AS ENUM ('a');",
+        unknown,
+        (1, 21),
+        &["type `later` does not exist at this point"],
+    );
+}
+
+#[test]
+fn ignore_privileges_keeps_no_routine_or_type_grants() {
+    let s = schema(&format!(
+        "-- schema: ignore(privileges)\n{ROUTINES}REVOKE EXECUTE ON FUNCTION f(integer) FROM PUBLIC;\n\
+         ALTER FUNCTION g(mood) OWNER TO admin;\nALTER TYPE mood OWNER TO admin;\n\
+         ALTER DOMAIN positive OWNER TO admin;\nREVOKE USAGE ON TYPE mood FROM PUBLIC;\n\
+         CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);\n\
+         GRANT USAGE ON SEQUENCE t_id_seq TO x;"
+    ));
+    assert!(s.privileges.is_empty());
 }

@@ -3,7 +3,7 @@
 -- two in step. It is run as one query whose single column is `line`.
 -- The schema of one PostgreSQL database as facts, one per line, order-independent: tables,
 -- columns, constraints, indexes, types, sequences and their options, partitions, storage
--- options, RLS, functions, triggers, policies, extensions, ACLs, comments. Two databases
+-- options, RLS, functions, triggers, policies, extensions, ACLs (functions' and types' too), comments. Two databases
 -- hold the same schema when these lines match. Usage: psql -X -At -d DB -f pg_catalog_facts.sql
 WITH rels AS (
   SELECT c.oid, n.nspname, c.relname, c.relkind
@@ -102,6 +102,25 @@ SELECT line FROM (
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p')
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+  UNION ALL
+  -- A function's or type's ACL and owner, when either differs from what a new
+  -- one has (a NULL ACL and one listing the same entries are alike).
+  SELECT format('function-acl %s owner=%s {%s}', p.oid::regprocedure, pg_get_userbyid(p.proowner),
+                (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(coalesce(p.proacl, acldefault('f', p.proowner))) x))
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+      AND (p.proowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
+           OR NOT coalesce(p.proacl @> acldefault('f', p.proowner) AND p.proacl <@ acldefault('f', p.proowner), true))
+  UNION ALL
+  SELECT format('type-acl %s owner=%s {%s}', t.oid::regtype, pg_get_userbyid(t.typowner),
+                (SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(coalesce(t.typacl, acldefault('T', t.typowner))) x))
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+      AND (t.typowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
+           OR NOT coalesce(t.typacl @> acldefault('T', t.typowner) AND t.typacl <@ acldefault('T', t.typowner), true))
   UNION ALL
   SELECT format('trigger %s enabled=%s', pg_get_triggerdef(t.oid), t.tgenabled) FROM pg_trigger t JOIN rels r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
   UNION ALL

@@ -1666,4 +1666,17 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "policy_in_another_schema_with_a_subquery",
         "CREATE SCHEMA app;\nCREATE TABLE app.members (name text PRIMARY KEY);\nCREATE TABLE app.docs (id integer PRIMARY KEY, owner text);\nALTER TABLE app.docs ENABLE ROW LEVEL SECURITY;\nCREATE POLICY members_only ON app.docs USING (owner IN (SELECT name FROM app.members));",
     ),
+    // --- privileges and owners of functions, procedures and types
+    f(
+        "privileges_security_definer_function_revoked_from_public",
+        "CREATE FUNCTION check_pin(pin integer) RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$SELECT pin = 1234$$;\nREVOKE ALL ON FUNCTION check_pin(integer) FROM PUBLIC;\nGRANT EXECUTE ON FUNCTION check_pin TO schema_test_reader;\nCREATE PROCEDURE tidy() LANGUAGE sql AS $$SELECT 1$$;\nREVOKE EXECUTE ON PROCEDURE tidy FROM PUBLIC;\nGRANT EXECUTE ON ROUTINE tidy() TO schema_test_admin WITH GRANT OPTION;",
+    ),
+    f(
+        "privileges_default_privileges_reach_functions_and_types",
+        "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\nALTER DEFAULT PRIVILEGES GRANT USAGE ON TYPES TO schema_test_reader;\nCREATE FUNCTION one() RETURNS integer LANGUAGE sql AS $$SELECT 1$$;\nCREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE DOMAIN positive AS integer CHECK (VALUE > 0);\nCREATE TYPE pair AS (a integer, b integer);\nGRANT EXECUTE ON FUNCTION one() TO schema_test_writer;",
+    ),
+    f(
+        "privileges_type_and_function_owners_in_another_schema",
+        "CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('sad', 'happy');\nCREATE DOMAIN app.code AS text CHECK (VALUE <> '');\nCREATE FUNCTION app.name_of(m app.mood) RETURNS text LANGUAGE sql AS $$SELECT m::text$$;\nALTER TYPE app.mood OWNER TO schema_test_admin;\nALTER DOMAIN app.code OWNER TO schema_test_writer;\nALTER FUNCTION app.name_of(app.mood) OWNER TO schema_test_admin;\nREVOKE USAGE ON DOMAIN app.code FROM PUBLIC;\nGRANT USAGE ON TYPE app.code TO schema_test_reader;",
+    ),
 ];

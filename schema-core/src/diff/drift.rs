@@ -592,6 +592,15 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                     AclKind::Table => declared.tables.get(object).map(|t| t.origin.clone()),
                     AclKind::Sequence => declared.sequences.get(object).map(|s| s.origin.clone()),
                     AclKind::Schema => declared.namespaces.get(object).map(|n| n.origin.clone()),
+                    AclKind::Function | AclKind::Procedure => {
+                        declared.functions.get(object).map(|f| f.origin.clone())
+                    }
+                    AclKind::Type => declared
+                        .enums
+                        .get(object)
+                        .map(|e| e.origin.clone())
+                        .or_else(|| declared.domains.get(object).map(|d| d.origin.clone()))
+                        .or_else(|| declared.composites.get(object).map(|c| c.origin.clone())),
                 };
                 Diagnostic::error(
                     codes::DRIFT,

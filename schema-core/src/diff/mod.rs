@@ -1003,8 +1003,13 @@ pub(crate) fn privilege_object(
     kind: crate::model::privileges::AclKind,
     object: &QualifiedName,
 ) -> String {
+    use crate::model::privileges::AclKind;
     match kind {
-        crate::model::privileges::AclKind::Schema => crate::model::names::quote_ident(&object.name),
+        AclKind::Schema => crate::model::names::quote_ident(&object.name),
+        AclKind::Function | AclKind::Procedure => {
+            let bare = crate::model::function::name_of_key(object);
+            format!("{bare}{}", &object.name[bare.name.len()..])
+        }
         _ => object.to_string(),
     }
 }

@@ -44,7 +44,22 @@ pub(super) fn privilege_changes(
             .map(|n| (AclKind::Table, n.clone()));
         let sequences = to.sequences.keys().map(|n| (AclKind::Sequence, n.clone()));
         let schemas = to.namespaces.keys().map(|n| (AclKind::Schema, n.clone()));
-        for (kind, name) in tables.chain(sequences).chain(schemas) {
+        let functions = to
+            .functions
+            .iter()
+            .map(|(k, f)| (routine_kind(f.kind), k.clone()));
+        let types = to
+            .enums
+            .keys()
+            .chain(to.domains.keys())
+            .chain(to.composites.keys())
+            .map(|n| (AclKind::Type, n.clone()));
+        for (kind, name) in tables
+            .chain(sequences)
+            .chain(schemas)
+            .chain(functions)
+            .chain(types)
+        {
             let old = name_in_from(kind, &name, renames, changes);
             if created(changes, kind, &name) || !exists(from, kind, &old) {
                 targets.entry(name).or_insert((kind, None));
@@ -78,7 +93,7 @@ pub(super) fn privilege_changes(
             } else {
                 &name.schema
             };
-            acl.items = from.creation_items(objects_of(kind), in_schema);
+            acl.items = from.creation_items(DefaultObjects::of(kind), in_schema);
             acl
         } else {
             let mut acl = from.acl(kind, &old);
@@ -150,12 +165,11 @@ pub(super) fn privilege_changes(
     out
 }
 
-/// The default privileges objects of `kind` get.
-fn objects_of(kind: AclKind) -> DefaultObjects {
+/// The kind of ACL a function or procedure has.
+fn routine_kind(kind: crate::model::function::RoutineKind) -> AclKind {
     match kind {
-        AclKind::Table => DefaultObjects::Tables,
-        AclKind::Sequence => DefaultObjects::Sequences,
-        AclKind::Schema => DefaultObjects::Schemas,
+        crate::model::function::RoutineKind::Function => AclKind::Function,
+        crate::model::function::RoutineKind::Procedure => AclKind::Procedure,
     }
 }
 
@@ -296,17 +310,40 @@ fn exists(schema: &Schema, kind: AclKind, name: &QualifiedName) -> bool {
         AclKind::Table => schema.tables.contains_key(name) || schema.views.contains_key(name),
         AclKind::Sequence => schema.sequences.contains_key(name),
         AclKind::Schema => schema.used_namespaces().contains(name.name.as_str()),
+        AclKind::Function | AclKind::Procedure => schema
+            .functions
+            .get(name)
+            .is_some_and(|f| routine_kind(f.kind) == kind),
+        AclKind::Type => {
+            schema.enums.contains_key(name)
+                || schema.domains.contains_key(name)
+                || schema.composites.contains_key(name)
+        }
     }
 }
 
 /// True when the `changes` create (or re-create) the object: it starts
-/// with what a new object has.
+/// with what a new object has (a function, enum, domain or composite type
+/// dropped and created again loses its grants and owner, as a table does).
 fn created(changes: &[Change], kind: AclKind, name: &QualifiedName) -> bool {
     changes.iter().any(|c| match (kind, c) {
         (AclKind::Table, Change::CreateTable(t)) => t.name == *name,
         (AclKind::Table, Change::CreateView(v)) => v.name == *name,
         (AclKind::Sequence, Change::CreateSequence(s)) => s.name == *name,
         (AclKind::Schema, Change::CreateSchema(s)) => *s == name.name,
+        (
+            AclKind::Function | AclKind::Procedure,
+            Change::CreateFunction { function: f, .. } | Change::RecreateFunction { to: f, .. },
+        ) => f.key() == *name,
+        (AclKind::Type, Change::CreateEnum(e) | Change::RecreateEnum { to: e, .. }) => {
+            e.name == *name
+        }
+        (AclKind::Type, Change::CreateDomain(d) | Change::ReplaceDomain { to: d, .. }) => {
+            d.name == *name
+        }
+        (AclKind::Type, Change::CreateComposite(c) | Change::ReplaceComposite { to: c, .. }) => {
+            c.name == *name
+        }
         _ => false,
     })
 }
@@ -322,7 +359,11 @@ fn name_in_to(acl: &Acl, renames: &Renames, changes: &[Change]) -> QualifiedName
                 _ => None,
             })
             .unwrap_or_else(|| acl.name.clone()),
-        AclKind::Schema => acl.name.clone(),
+        // Functions and types: `from` is diffed with types renamed already
+        // (and the functions whose signatures use them keyed again).
+        AclKind::Schema | AclKind::Function | AclKind::Procedure | AclKind::Type => {
+            acl.name.clone()
+        }
     }
 }
 
@@ -342,7 +383,7 @@ fn name_in_from(
                 _ => None,
             })
             .unwrap_or_else(|| name.clone()),
-        AclKind::Schema => name.clone(),
+        AclKind::Schema | AclKind::Function | AclKind::Procedure | AclKind::Type => name.clone(),
     }
 }
 

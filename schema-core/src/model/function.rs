@@ -626,6 +626,8 @@ pub(crate) fn rename_type_in_functions(
             }
             None => {}
         }
+        // Its grants and owner follow the new key.
+        schema.rename_acl(&key, &f.key());
         schema.functions.insert(f.key(), f);
     }
 }

@@ -336,6 +336,8 @@ impl Schema {
         } else {
             return;
         }
+        // Its grants and owner go with it.
+        self.rename_acl(old, new);
         self.rename_type_uses(old, new);
     }
 

@@ -1,5 +1,6 @@
 //! Privileges and owners: what `GRANT`, `REVOKE` and `OWNER TO` leave on a
-//! table, sequence or schema, as PostgreSQL's access control lists hold it.
+//! table, sequence, schema, function, procedure or type, as PostgreSQL's
+//! access control lists hold it.
 //!
 //! An object's [`Acl`] is what its ACL holds beyond its owner's own rights:
 //! every `(grantee, privilege, grant option)` given to another role or to
@@ -7,7 +8,11 @@
 //! one is named. Only objects whose ACL or owner differs from what a new
 //! object gets are in [`super::Schema::privileges`]: a table nobody granted
 //! anything on has no entry, and neither has one whose grants were all
-//! revoked again. The owner's own privileges are not modelled (the role that
+//! revoked again. A new function or procedure has `EXECUTE` for `PUBLIC`
+//! and a new type (enum, domain, composite) `USAGE` for `PUBLIC` (see
+//! [`Acl::default_for`]): `REVOKE EXECUTE ... FROM PUBLIC` leaves an entry
+//! whose list lacks it. A function's ACL is keyed by the function's key
+//! (name and identity signature, see `function::key_of`). The owner's own privileges are not modelled (the role that
 //! runs the migrations is the owner, and PostgreSQL gives it every right).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +35,12 @@ pub enum AclKind {
     Sequence,
     /// A schema (its key is [`QualifiedName::global`]).
     Schema,
+    /// A function (its key is the function's, name and identity signature).
+    Function,
+    /// A procedure (keyed as a function).
+    Procedure,
+    /// An enum type, domain or composite type.
+    Type,
 }
 
 impl AclKind {
@@ -39,6 +50,24 @@ impl AclKind {
             AclKind::Table => "TABLE",
             AclKind::Sequence => "SEQUENCE",
             AclKind::Schema => "SCHEMA",
+            AclKind::Function => "FUNCTION",
+            AclKind::Procedure => "PROCEDURE",
+            AclKind::Type => "TYPE",
+        }
+    }
+
+    /// True for functions and procedures (keyed by signature).
+    pub fn is_routine(self) -> bool {
+        matches!(self, AclKind::Function | AclKind::Procedure)
+    }
+
+    /// The privilege `PUBLIC` holds on a new object of this kind, if any
+    /// (`EXECUTE` on routines, `USAGE` on types).
+    pub fn public_default(self) -> Option<Privilege> {
+        match self {
+            AclKind::Function | AclKind::Procedure => Some(Privilege::Execute),
+            AclKind::Type => Some(Privilege::Usage),
+            AclKind::Table | AclKind::Sequence | AclKind::Schema => None,
         }
     }
 
@@ -54,6 +83,8 @@ impl AclKind {
             ],
             AclKind::Sequence => &[Usage, Select, Update],
             AclKind::Schema => &[Usage, Create],
+            AclKind::Function | AclKind::Procedure => &[Privilege::Execute],
+            AclKind::Type => &[Usage],
         }
     }
 }
@@ -87,7 +118,7 @@ pub enum Privilege {
     Usage,
     /// `CREATE`.
     Create,
-    /// `EXECUTE` (functions and procedures: default privileges only, so far).
+    /// `EXECUTE` (functions and procedures).
     Execute,
 }
 
@@ -168,13 +199,21 @@ pub struct Acl {
 
 impl Acl {
     /// What a new object of `kind` named `name` has: for the `public`
-    /// schema, `USAGE` for every role; for any other, nothing.
+    /// schema, `USAGE` for every role; for a function or procedure,
+    /// `EXECUTE` for every role; for a type, `USAGE` for every role; for any
+    /// other, nothing.
     pub fn default_for(kind: AclKind, name: &QualifiedName) -> Acl {
         let mut items = BTreeSet::new();
-        if kind == AclKind::Schema && name.schema.is_empty() && name.name == DEFAULT_SCHEMA {
+        let public =
+            if kind == AclKind::Schema && name.schema.is_empty() && name.name == DEFAULT_SCHEMA {
+                Some(Privilege::Usage)
+            } else {
+                kind.public_default()
+            };
+        if let Some(privilege) = public {
             items.insert(AclItem {
                 grantee: PUBLIC.to_string(),
-                privilege: Privilege::Usage,
+                privilege,
                 grantable: false,
             });
         }
@@ -366,13 +405,26 @@ impl DefaultObjects {
         .collect()
     }
 
-    /// The kind of ACL the objects have, for those the model holds ACLs of.
-    pub fn acl_kind(self) -> Option<AclKind> {
+    /// The kind of ACL the objects have (procedures are
+    /// [`AclKind::Procedure`] under [`DefaultObjects::Functions`] too).
+    pub fn acl_kind(self) -> AclKind {
         match self {
-            DefaultObjects::Tables => Some(AclKind::Table),
-            DefaultObjects::Sequences => Some(AclKind::Sequence),
-            DefaultObjects::Schemas => Some(AclKind::Schema),
-            DefaultObjects::Functions | DefaultObjects::Types => None,
+            DefaultObjects::Tables => AclKind::Table,
+            DefaultObjects::Sequences => AclKind::Sequence,
+            DefaultObjects::Schemas => AclKind::Schema,
+            DefaultObjects::Functions => AclKind::Function,
+            DefaultObjects::Types => AclKind::Type,
+        }
+    }
+
+    /// The default privileges objects of `kind` get.
+    pub fn of(kind: AclKind) -> DefaultObjects {
+        match kind {
+            AclKind::Table => DefaultObjects::Tables,
+            AclKind::Sequence => DefaultObjects::Sequences,
+            AclKind::Schema => DefaultObjects::Schemas,
+            AclKind::Function | AclKind::Procedure => DefaultObjects::Functions,
+            AclKind::Type => DefaultObjects::Types,
         }
     }
 }

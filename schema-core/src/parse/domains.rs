@@ -93,8 +93,9 @@ pub enum AlterDomainAction {
     Rename(Ident),
     /// `VALIDATE CONSTRAINT name`.
     ValidateConstraint(Ident),
-    /// `OWNER TO role` (ownership is not modelled: read and ignored).
-    OwnerTo,
+    /// `OWNER TO role`: the role, `None` for `CURRENT_USER`, `CURRENT_ROLE`
+    /// and `SESSION_USER` (the role that runs the migrations).
+    OwnerTo(Option<String>),
     /// `SET SCHEMA name`.
     SetSchema(Ident),
 }
@@ -220,8 +221,17 @@ pub(super) fn parse_alter_domain(parser: &mut Parser<'_>) -> Result<AlterDomain,
     } else if parser.parse_keywords(&[Keyword::VALIDATE, Keyword::CONSTRAINT]) {
         AlterDomainAction::ValidateConstraint(parser.parse_identifier()?)
     } else if parser.parse_keywords(&[Keyword::OWNER, Keyword::TO]) {
-        parser.parse_identifier()?;
-        AlterDomainAction::OwnerTo
+        let current = matches!(&parser.peek_token().token, sqlparser::tokenizer::Token::Word(w)
+            if w.quote_style.is_none()
+                && matches!(w.keyword, Keyword::CURRENT_USER | Keyword::CURRENT_ROLE | Keyword::SESSION_USER));
+        if current {
+            parser.next_token();
+            AlterDomainAction::OwnerTo(None)
+        } else {
+            AlterDomainAction::OwnerTo(Some(crate::model::names::fold_ident(
+                &parser.parse_identifier()?,
+            )))
+        }
     } else if parser.parse_keywords(&[Keyword::SET, Keyword::SCHEMA]) {
         AlterDomainAction::SetSchema(parser.parse_identifier()?)
     } else {

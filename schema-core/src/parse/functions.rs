@@ -6,6 +6,7 @@
 //! to the model is in `apply/functions.rs`.
 
 use sqlparser::ast::{DataType, Expr, Ident, ObjectName};
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token};
 
@@ -161,8 +162,9 @@ pub enum AlterAction {
     Rename(Ident),
     /// `SET SCHEMA name`.
     SetSchema(Ident),
-    /// `OWNER TO role` (ownership is not modelled: read and ignored).
-    OwnerTo,
+    /// `OWNER TO role`: the role, `None` for `CURRENT_USER`,
+    /// `CURRENT_ROLE` and `SESSION_USER` (the role that runs the migrations).
+    OwnerTo(Option<String>),
     /// Options (`IMMUTABLE`, `SET ...`, `RESET ...`, ...).
     Options(Vec<(FunctionOption, Location)>),
 }
@@ -378,7 +380,9 @@ fn arguments(parser: &mut Parser<'_>, defaults: bool) -> Result<Vec<ArgSpec>, Re
 }
 
 /// `name [( args )]`.
-fn routine(parser: &mut Parser<'_>, kind: RoutineKind) -> Result<RoutineRef, ReadError> {
+/// A routine named by its name and, when written, its argument list (modes
+/// and names allowed, as `DROP FUNCTION` takes them).
+pub(super) fn routine(parser: &mut Parser<'_>, kind: RoutineKind) -> Result<RoutineRef, ReadError> {
     let name = object_name(parser)?;
     let args = if parser.peek_token().token == Token::LParen {
         Some(arguments(parser, false)?)
@@ -386,6 +390,26 @@ fn routine(parser: &mut Parser<'_>, kind: RoutineKind) -> Result<RoutineRef, Rea
         None
     };
     Ok(RoutineRef { kind, name, args })
+}
+
+/// The role of `OWNER TO role`: `None` for `CURRENT_USER`, `CURRENT_ROLE`
+/// and `SESSION_USER`; a name folded unless quoted.
+fn owner_role(parser: &mut Parser<'_>) -> Result<Option<String>, ReadError> {
+    if let Token::Word(w) = &parser.peek_token().token {
+        if w.quote_style.is_none()
+            && matches!(
+                w.keyword,
+                Keyword::CURRENT_USER | Keyword::CURRENT_ROLE | Keyword::SESSION_USER
+            )
+        {
+            parser.next_token();
+            return Ok(None);
+        }
+    }
+    let role = parser
+        .parse_identifier()
+        .map_err(|e| from_parser(parser, &e))?;
+    Ok(Some(crate::model::names::fold_ident(&role)))
 }
 
 /// A number as written (`[-] digits`).
@@ -784,8 +808,7 @@ pub(super) fn parse(parser: &mut Parser<'_>) -> Result<FunctionStatement, ReadEr
         } else if is(parser, 0, "OWNER") && is(parser, 1, "TO") {
             parser.next_token();
             parser.next_token();
-            parser.next_token();
-            AlterAction::OwnerTo
+            AlterAction::OwnerTo(owner_role(parser)?)
         } else if is(parser, 0, "SET") && is(parser, 1, "SCHEMA") {
             parser.next_token();
             parser.next_token();

@@ -133,7 +133,7 @@ pub enum ParsedStatement {
         reset: Vec<ObjectName>,
     },
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`, which sqlparser does
-    /// not read: ownership is not modelled yet, so it is read and ignored.
+    /// not read (an index's owner follows its table's: read and ignored).
     OwnerTo {
         /// `SEQUENCE`, `TYPE` or `INDEX`.
         kind: String,
@@ -1534,7 +1534,7 @@ fn privileges_read_error(
         kind,
         source,
         origin,
-        "write `GRANT privilege [(column, ...)], ... ON [TABLE | SEQUENCE | SCHEMA] name, ... TO role, ... [WITH GRANT OPTION]` or `REVOKE [GRANT OPTION FOR] privilege, ... ON ... FROM role, ...`",
+        "write `GRANT privilege [(column, ...)], ... ON [TABLE | SEQUENCE | SCHEMA | FUNCTION | PROCEDURE | ROUTINE | TYPE | DOMAIN] name, ... TO role, ... [WITH GRANT OPTION]` or `REVOKE [GRANT OPTION FOR] privilege, ... ON ... FROM role, ...`",
         "remove it; if the database needs it, apply it from a separate SQL file run after migrations, or write `-- schema: ignore(privileges)` in schema.sql to leave every privilege to that file",
     )
 }

@@ -1,5 +1,5 @@
-//! `GRANT` and `REVOKE` of privileges on tables, columns, sequences and
-//! schemas, and `ALTER DEFAULT PRIVILEGES`, read by hand on sqlparser's parser (its AST has no per-privilege
+//! `GRANT` and `REVOKE` of privileges on tables, columns, sequences,
+//! schemas, functions, procedures and types, and `ALTER DEFAULT PRIVILEGES`, read by hand on sqlparser's parser (its AST has no per-privilege
 //! column lists, no `REVOKE GRANT OPTION FOR` and no `ON ALL ... IN SCHEMA`
 //! for every kind). What each does to the model is in `apply/privileges.rs`.
 
@@ -9,6 +9,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token};
 
 use super::alter_sequence::ReadError;
+use super::functions::RoutineRef;
+use crate::model::function::RoutineKind;
 use crate::model::privileges::{AclKind, DefaultObjects, Privilege};
 
 /// `GRANT ... ON ... TO ...` or `REVOKE ... ON ... FROM ...`.
@@ -52,12 +54,28 @@ pub enum GrantObjects {
     },
     /// `TABLES`, `SEQUENCES`, ... after `ON` in `ALTER DEFAULT PRIVILEGES`.
     Defaults(DefaultObjects, Location),
-    /// `ALL TABLES IN SCHEMA s, ...` and `ALL SEQUENCES IN SCHEMA s, ...`.
+    /// `ALL {TABLES | SEQUENCES | FUNCTIONS | PROCEDURES | ROUTINES} IN
+    /// SCHEMA s, ...`.
     AllInSchema {
-        /// Tables or sequences.
-        kind: AclKind,
+        /// Tables, sequences, functions or procedures; `None` for
+        /// `ROUTINES` (functions and procedures).
+        kind: Option<AclKind>,
         /// The schemas, each where it is written.
         schemas: Vec<(Ident, Location)>,
+    },
+    /// `FUNCTION f(args), ...`, `PROCEDURE p(args), ...` or `ROUTINE r(args), ...`.
+    Routines {
+        /// `FUNCTION` or `PROCEDURE`; `None` for `ROUTINE` (either).
+        kind: Option<RoutineKind>,
+        /// The routines, each where it is written.
+        routines: Vec<(RoutineRef, Location)>,
+    },
+    /// `TYPE t, ...` or `DOMAIN d, ...`.
+    Types {
+        /// `DOMAIN`: each must be a domain.
+        domain: bool,
+        /// Their names, each where it is written.
+        names: Vec<(ObjectName, Location)>,
     },
 }
 
@@ -283,10 +301,7 @@ fn privilege_list(parser: &mut Parser<'_>) -> Result<Vec<PrivilegeWords>, ReadEr
                     .iter()
                     .any(|k| w.value.eq_ignore_ascii_case(k)) =>
                 {
-                    return Err(refused(
-                        "this privilege (on functions, types, databases or parameters)",
-                        l,
-                    ));
+                    return Err(refused("this privilege (on databases or parameters)", l));
                 }
                 // A role name: `GRANT role TO role`.
                 None => {
@@ -363,13 +378,19 @@ fn objects(parser: &mut Parser<'_>) -> Result<GrantObjects, ReadError> {
     let l = at(parser);
     if parser.parse_keyword(Keyword::ALL) {
         let kind = if word(parser, "TABLES") {
-            AclKind::Table
+            Some(AclKind::Table)
         } else if word(parser, "SEQUENCES") {
-            AclKind::Sequence
+            Some(AclKind::Sequence)
+        } else if word(parser, "FUNCTIONS") {
+            Some(AclKind::Function)
+        } else if word(parser, "PROCEDURES") {
+            Some(AclKind::Procedure)
+        } else if word(parser, "ROUTINES") {
+            None
         } else {
-            return Err(refused(
-                "ON ALL FUNCTIONS, PROCEDURES or ROUTINES IN SCHEMA",
-                l,
+            return Err(syntax(
+                parser,
+                "TABLES, SEQUENCES, FUNCTIONS, PROCEDURES or ROUTINES",
             ));
         };
         if !parser.parse_keywords(&[Keyword::IN, Keyword::SCHEMA]) {
@@ -385,6 +406,49 @@ fn objects(parser: &mut Parser<'_>) -> Result<GrantObjects, ReadError> {
         }
         return Ok(GrantObjects::AllInSchema { kind, schemas });
     }
+    // `ON FUNCTION f(...)`: a word after `ON` is a kind only when a name
+    // follows it (`ON function TO r` grants on a table named so).
+    let names_follow = |parser: &Parser<'_>| {
+        !matches!(parser.peek_nth_token(1).token, Token::Comma | Token::Period)
+            && !matches!(&parser.peek_nth_token(1).token, Token::Word(n)
+                if n.quote_style.is_none() && (n.keyword == Keyword::TO || n.keyword == Keyword::FROM))
+    };
+    let routine_kind = [
+        ("FUNCTION", Some(RoutineKind::Function)),
+        ("PROCEDURE", Some(RoutineKind::Procedure)),
+        ("ROUTINE", None),
+    ]
+    .into_iter()
+    .find(|(w, _)| names_follow(parser) && word(parser, w));
+    if let Some((_, kind)) = routine_kind {
+        let mut routines = Vec::new();
+        loop {
+            let l = at(parser);
+            let r = super::functions::routine(parser, kind.unwrap_or(RoutineKind::Function))?;
+            routines.push((r, l));
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        return Ok(GrantObjects::Routines { kind, routines });
+    }
+    let type_kind = ["TYPE", "DOMAIN"]
+        .into_iter()
+        .find(|w| names_follow(parser) && word(parser, w));
+    if let Some(w) = type_kind {
+        let mut names = Vec::new();
+        loop {
+            let l = at(parser);
+            names.push((object_name(parser)?, l));
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        return Ok(GrantObjects::Types {
+            domain: w == "DOMAIN",
+            names,
+        });
+    }
     let kind = if parser.parse_keyword(Keyword::TABLE) {
         AclKind::Table
     } else if parser.parse_keyword(Keyword::SEQUENCE) {
@@ -393,11 +457,6 @@ fn objects(parser: &mut Parser<'_>) -> Result<GrantObjects, ReadError> {
         AclKind::Schema
     } else {
         let other = [
-            "FUNCTION",
-            "PROCEDURE",
-            "ROUTINE",
-            "TYPE",
-            "DOMAIN",
             "DATABASE",
             "LANGUAGE",
             "LARGE",
@@ -414,7 +473,7 @@ fn objects(parser: &mut Parser<'_>) -> Result<GrantObjects, ReadError> {
             && !matches!(&parser.peek_nth_token(1).token, Token::Word(n) if n.keyword == Keyword::TO || n.keyword == Keyword::FROM));
         if is_other {
             return Err(refused(
-                "privileges on functions, types, databases and other objects than tables, sequences and schemas",
+                "privileges on databases, languages, large objects, foreign data wrappers and servers, tablespaces and parameters",
                 l,
             ));
         }

@@ -1657,14 +1657,22 @@ pub trait Renderer {
         ))
     }
 
-    /// `TABLE t`, `SEQUENCE s` or `SCHEMA s`.
+    /// `TABLE t`, `SEQUENCE s`, `SCHEMA s`, `FUNCTION f(integer)`,
+    /// `PROCEDURE p(text)` or `TYPE t`.
     fn privilege_target(
         &self,
         kind: crate::model::privileges::AclKind,
         object: &QualifiedName,
     ) -> String {
+        use crate::model::privileges::AclKind;
         let name = match kind {
-            crate::model::privileges::AclKind::Schema => self.ident(&object.name),
+            AclKind::Schema => self.ident(&object.name),
+            // The key is `name(types)`: the name quoted, the types as they are.
+            AclKind::Function | AclKind::Procedure => {
+                let bare = crate::model::function::name_of_key(object);
+                let types = &object.name[bare.name.len()..];
+                format!("{}{types}", self.object_name(&bare))
+            }
             _ => self.object_name(object),
         };
         format!("{} {name}", kind.keyword())

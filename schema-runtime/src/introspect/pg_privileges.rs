@@ -1,6 +1,7 @@
 //! PostgreSQL's access control lists and owners read into the model's
-//! [`Acl`]s: `aclexplode` of `pg_class.relacl`, `pg_attribute.attacl` and
-//! `pg_namespace.nspacl`, without the owner's own entries, and the owner when
+//! [`Acl`]s: `aclexplode` of `pg_class.relacl`, `pg_attribute.attacl`,
+//! `pg_namespace.nspacl` and `pg_type.typacl` (functions' `pg_proc.proacl`
+//! is read with the functions, which know their keys), without the owner's own entries, and the owner when
 //! it is not the role reading (the one that runs the migrations).
 
 use postgres::Transaction;
@@ -15,7 +16,7 @@ use crate::introspect::IntrospectError;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
-/// Reads the ACLs and owners of the tables, sequences and schemas of
+/// Reads the ACLs and owners of the tables, sequences, schemas and types of
 /// `schemas` into `schema` (only those that differ from a new object's).
 pub(crate) fn read_privileges(
     tx: &mut Transaction<'_>,
@@ -45,6 +46,18 @@ pub(crate) fn read_privileges(
                UNION ALL
                  SELECT '', n.nspname::text, 'N', NULL, n.nspacl, n.nspowner
                  FROM pg_namespace n WHERE n.nspname::text = ANY($1)
+               UNION ALL
+                 -- Enum types, domains and composite types (not those of an
+                 -- extension); a NULL ACL is the default one (USAGE for PUBLIC).
+                 SELECT n.nspname::text, t.typname::text, 'Y', NULL,
+                        coalesce(t.typacl, acldefault('T', t.typowner)), t.typowner
+                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                 WHERE n.nspname::text = ANY($1)
+                   AND (t.typtype IN ('e', 'd')
+                        OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c
+                                                        WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                                     AND e.objid = t.oid AND e.deptype = 'e')
              )
              SELECT o.kind, o.nsp, o.name, o.col,
                     CASE WHEN o.owner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
@@ -63,6 +76,7 @@ pub(crate) fn read_privileges(
         let kind = match row.get::<_, &str>(0) {
             "S" => AclKind::Sequence,
             "N" => AclKind::Schema,
+            "Y" => AclKind::Type,
             _ => AclKind::Table,
         };
         let name = if kind == AclKind::Schema {

@@ -119,8 +119,12 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     for s in read_sequences(tx, &schemas)? {
         schema.sequences.insert(s.name.clone(), s);
     }
-    for f in functions::read_functions(tx, &schemas)? {
+    let (functions, function_acls) = functions::read_functions(tx, &schemas)?;
+    for f in functions {
         schema.functions.insert(f.key(), f);
+    }
+    for acl in function_acls {
+        schema.set_acl(acl);
     }
     read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
     super::pg_privileges::read_privileges(tx, &schemas, &mut schema)?;

@@ -666,9 +666,9 @@ impl Cx<'_> {
     }
 
     /// `ALTER {SEQUENCE | TYPE | INDEX} name OWNER TO role`: a sequence's
-    /// owner is modelled; an index's follows its table's (PostgreSQL ignores
-    /// it) and a type's is not modelled yet, so those are read and ignored
-    /// once the object is known to exist.
+    /// and a type's owner is modelled; an index's follows its table's
+    /// (PostgreSQL ignores it), so that one is read and ignored once the
+    /// index is known to exist.
     pub(super) fn owner_to(
         &mut self,
         kind: &str,
@@ -686,8 +686,10 @@ impl Cx<'_> {
             _ => ObjectType::Type,
         };
         if self.exists(&object_type, &name) {
-            if kind == "SEQUENCE" {
-                self.set_owner(AclKind::Sequence, &name, owner);
+            match object_type {
+                ObjectType::Sequence => self.set_owner(AclKind::Sequence, &name, owner),
+                ObjectType::Type => self.set_owner(AclKind::Type, &name, owner),
+                _ => {}
             }
             return Ok(());
         }

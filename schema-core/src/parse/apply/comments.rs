@@ -254,7 +254,10 @@ impl Cx<'_> {
     }
 
     /// The identity column whose sequence PostgreSQL names `name`, if one is.
-    fn identity_sequence_owner(&self, name: &QualifiedName) -> Option<(QualifiedName, String)> {
+    pub(super) fn identity_sequence_owner(
+        &self,
+        name: &QualifiedName,
+    ) -> Option<(QualifiedName, String)> {
         self.schema
             .tables
             .values()

@@ -204,8 +204,12 @@ impl Cx<'_> {
         let Some(mut domain) = self.schema.domains.get(&name).cloned() else {
             return Err(self.unknown_domain(&name, &name_at));
         };
-        if matches!(ad.action, AlterDomainAction::OwnerTo) {
-            // pg_dump writes it; ownership is not modelled yet.
+        if let AlterDomainAction::OwnerTo(owner) = &ad.action {
+            self.set_owner(
+                crate::model::privileges::AclKind::Type,
+                &name,
+                owner.clone(),
+            );
             return Ok(());
         }
         // pg_dump writes a check not yet validated as `ALTER DOMAIN ... ADD
@@ -294,7 +298,7 @@ impl Cx<'_> {
                 };
                 check.valid = true;
             }
-            AlterDomainAction::OwnerTo => {}
+            AlterDomainAction::OwnerTo(_) => {}
             AlterDomainAction::Rename(new) => {
                 self.check_name(new, "domain")?;
                 let new = QualifiedName::new(name.schema.clone(), fold_ident(new));
@@ -348,6 +352,8 @@ impl Cx<'_> {
     /// Renames type `old` to `new` wherever it is used (see
     /// [`crate::model::Schema::rename_type`]).
     pub(super) fn rename_type_everywhere(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        // Its grants and owner go with it.
+        self.schema.rename_acl(old, new);
         self.schema.rename_type_uses(old, new);
     }
 

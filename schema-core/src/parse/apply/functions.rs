@@ -14,6 +14,7 @@ use crate::model::function::{
     canonical_number, key_of, signature_type,
 };
 use crate::model::names::fold_ident;
+use crate::model::privileges::AclKind;
 use crate::model::types::TypeSpec;
 use crate::model::{Directives, Expression, QualifiedName, SqlType};
 use crate::parse::functions::{
@@ -419,8 +420,25 @@ impl Cx<'_> {
     /// The key of the function `r` names; `None` when it does not exist and
     /// `if_exists` (PostgreSQL notices and goes on).
     fn find_function(&self, r: &RoutineRef, if_exists: bool) -> Res<Option<QualifiedName>> {
+        self.find_routine(r, if_exists, false)
+    }
+
+    /// The key of the function or procedure `r` names (with `any_kind`,
+    /// either kind, as `ROUTINE` names them); `None` when it does not exist
+    /// and `if_exists`.
+    pub(super) fn find_routine(
+        &self,
+        r: &RoutineRef,
+        if_exists: bool,
+        any_kind: bool,
+    ) -> Res<Option<QualifiedName>> {
         let name = self.name(&r.name)?;
-        let what = r.kind.describe();
+        let what = if any_kind {
+            "routine"
+        } else {
+            r.kind.describe()
+        };
+        let mut wanted = None;
         let key = match &r.args {
             Some(specs) => {
                 let mut types = Vec::new();
@@ -428,6 +446,7 @@ impl Cx<'_> {
                     types.push(self.signature_type_of(&spec.data_type, spec.type_at)?);
                 }
                 let key = key_of(&name, types.iter());
+                wanted = Some(key.clone());
                 self.schema.functions.contains_key(&key).then_some(key)
             }
             None => {
@@ -460,6 +479,13 @@ impl Cx<'_> {
                 return Ok(None);
             }
             let shown = match &r.args {
+                // The types in their canonical spelling, as the key has them.
+                Some(_) if wanted.is_some() => wanted.as_ref().map_or_else(String::new, |k| {
+                    format!(
+                        "{name}{}",
+                        k.name.get(name.name.len()..).unwrap_or_default()
+                    )
+                }),
                 Some(specs) => {
                     let types: Vec<String> = specs
                         .iter()
@@ -482,16 +508,28 @@ impl Cx<'_> {
                 format!("{what} `{shown}` does not exist at this point"),
             )
             .at(&self.at_name(&r.name));
-            return Err(if others.is_empty() {
-                d.help(
+            let similar = crate::model::names::closest(
+                &name.name,
+                self.schema
+                    .functions
+                    .values()
+                    .filter(|f| f.name.schema == name.schema)
+                    .map(|f| f.name.name.as_str()),
+            );
+            return Err(
+                if let (true, Some(similar)) = (others.is_empty(), similar) {
+                    d.help(format!("did you mean `{similar}`?"))
+                } else if others.is_empty() {
+                    d.help(
                     "create it before this statement (statements apply in order), or write `IF EXISTS`",
                 )
-            } else {
-                d.help(format!("did you mean {}?", others.join(" or ")))
-            });
+                } else {
+                    d.help(format!("did you mean {}?", others.join(" or ")))
+                },
+            );
         };
         let found = &self.schema.functions[&key];
-        if found.kind != r.kind {
+        if found.kind != r.kind && !any_kind {
             return Err(Diagnostic::error(
                 codes::UNKNOWN_OBJECT,
                 format!("`{}` is not a {what}", found.signature()),
@@ -626,7 +664,7 @@ impl Cx<'_> {
     }
 
     fn alter_function(&mut self, r: &RoutineRef, action: &AlterAction) -> Res<()> {
-        if !matches!(action, AlterAction::OwnerTo) {
+        if !matches!(action, AlterAction::OwnerTo(_)) {
             self.not_in_declarative(&format!("ALTER {}", r.kind.keyword()))?;
         }
         let Some(key) = self.find_function(r, false)? else {
@@ -634,7 +672,11 @@ impl Cx<'_> {
         };
         let mut function = self.schema.functions[&key].clone();
         match action {
-            AlterAction::OwnerTo => return Ok(()),
+            AlterAction::OwnerTo(owner) => {
+                let kind = routine_acl_kind(function.kind);
+                self.set_owner(kind, &key, owner.clone());
+                return Ok(());
+            }
             AlterAction::Rename(new) => {
                 self.check_name(new, r.kind.describe())?;
                 function.name = QualifiedName::new(function.name.schema.clone(), fold_ident(new));
@@ -691,9 +733,19 @@ impl Cx<'_> {
                 .help("choose another name"));
             }
             self.schema.functions.remove(&key);
+            // Its grants and owner go with it (`RENAME TO`, `SET SCHEMA`).
+            self.schema.rename_acl(&key, &new_key);
         }
         self.schema.functions.insert(new_key, function);
         Ok(())
+    }
+}
+
+/// The kind of ACL a function or procedure has.
+pub(super) fn routine_acl_kind(kind: crate::model::function::RoutineKind) -> AclKind {
+    match kind {
+        crate::model::function::RoutineKind::Function => AclKind::Function,
+        crate::model::function::RoutineKind::Procedure => AclKind::Procedure,
     }
 }
 

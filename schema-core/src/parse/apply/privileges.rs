@@ -1,4 +1,5 @@
-//! `GRANT`, `REVOKE` and `OWNER TO` on tables, columns, sequences and schemas:
+//! `GRANT`, `REVOKE` and `OWNER TO` on tables, columns, sequences, schemas,
+//! functions, procedures and types:
 //! what they leave in each object's [`Acl`], and the ACLs that follow an
 //! object renamed or go with one dropped.
 
@@ -149,6 +150,18 @@ impl Cx<'_> {
                         None
                     };
                     let Some(found) = found else {
+                        if let Some((table, column)) = self.identity_sequence_owner(&q) {
+                            if self.schema.privileges_ignored {
+                                continue;
+                            }
+                            return Err(Diagnostic::error(
+                                codes::UNSUPPORTED_FEATURE,
+                                format!("sequence `{q}` is the sequence of identity column `{table}.{column}`, whose privileges the schema model does not carry yet"),
+                            )
+                            .at(&at)
+                            .note("it is refused rather than dropped, so the database never silently differs from this file")
+                            .help("remove it; if the database needs it, apply it from a separate SQL file run after migrations, or write `-- schema: ignore(privileges)` in schema.sql"));
+                        }
                         let what = kind.keyword().to_ascii_lowercase();
                         return Err(Diagnostic::error(
                             codes::UNKNOWN_OBJECT,
@@ -160,6 +173,64 @@ impl Cx<'_> {
                         )));
                     };
                     out.push((found, q));
+                }
+            }
+            GrantObjects::Routines { kind, routines } => {
+                for (r, _) in routines {
+                    let Some(key) = self.find_routine(r, false, kind.is_none())? else {
+                        continue;
+                    };
+                    let f = &self.schema.functions[&key];
+                    out.push((super::functions::routine_acl_kind(f.kind), key));
+                }
+            }
+            GrantObjects::Types { domain, names } => {
+                for (name, at) in names {
+                    let q = self.name(name)?;
+                    let at = self.at_loc(*at);
+                    let is_domain = self.schema.domains.contains_key(&q);
+                    let exists = is_domain
+                        || self.schema.enums.contains_key(&q)
+                        || self.schema.composites.contains_key(&q);
+                    if exists && *domain && !is_domain {
+                        return Err(Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("`{q}` is not a domain"),
+                        )
+                        .at(&at)
+                        .help(format!("write `ON TYPE {q}`")));
+                    }
+                    if !exists {
+                        let what = if *domain { "domain" } else { "type" };
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_OBJECT,
+                            format!("{what} `{q}` does not exist at this point"),
+                        )
+                        .at(&at);
+                        let types = self
+                            .schema
+                            .enums
+                            .keys()
+                            .chain(self.schema.domains.keys())
+                            .chain(self.schema.composites.keys())
+                            .filter(|k| k.schema == q.schema)
+                            .map(|k| k.name.as_str());
+                        d = match crate::model::names::closest(&q.name, types) {
+                            Some(similar) => d.help(format!("did you mean `{similar}`?")),
+                            None if self.schema.tables.contains_key(&q)
+                                || self.schema.views.contains_key(&q) =>
+                            {
+                                d.help(format!(
+                                    "`{q}` is a relation: grant on it with `ON TABLE {q}`"
+                                ))
+                            }
+                            None => d.help(format!(
+                                "create `{q}` before granting on it (statements apply in order)"
+                            )),
+                        };
+                        return Err(d);
+                    }
+                    out.push((AclKind::Type, q));
                 }
             }
             GrantObjects::Defaults(_, at) => {
@@ -191,7 +262,7 @@ impl Cx<'_> {
                                 .find(|c| c.identity.is_some())
                                 .map(|c| format!("{}.{}", t.name, c.name))
                         });
-                    if let (AclKind::Sequence, Some(column)) = (kind, identity) {
+                    if let (Some(AclKind::Sequence), Some(column)) = (kind, identity) {
                         return Err(Diagnostic::error(
                             codes::UNSUPPORTED_FEATURE,
                             format!("`ON ALL SEQUENCES IN SCHEMA {s}` would also grant on the sequence of identity column `{column}`, whose privileges the schema model does not carry yet"),
@@ -200,24 +271,33 @@ impl Cx<'_> {
                         .note("it is refused rather than applied in part, so the database never silently differs from this file")
                         .help("grant on the sequences by name (`ON SEQUENCE a, b`)"));
                     }
-                    let names: Vec<QualifiedName> = match kind {
-                        AclKind::Sequence => self
+                    let names: Vec<(AclKind, QualifiedName)> = match kind {
+                        Some(AclKind::Sequence) => self
                             .schema
                             .sequences
                             .keys()
                             .filter(|n| n.schema == s)
-                            .cloned()
+                            .map(|n| (AclKind::Sequence, n.clone()))
                             .collect(),
-                        _ => self
+                        Some(AclKind::Table) => self
                             .schema
                             .tables
                             .keys()
                             .chain(self.schema.views.keys())
                             .filter(|n| n.schema == s)
-                            .cloned()
+                            .map(|n| (AclKind::Table, n.clone()))
+                            .collect(),
+                        // Functions, procedures, or both (`ROUTINES`).
+                        _ => self
+                            .schema
+                            .functions
+                            .iter()
+                            .filter(|(k, _)| k.schema == s)
+                            .map(|(k, f)| (super::functions::routine_acl_kind(f.kind), k.clone()))
+                            .filter(|(k, _)| kind.is_none_or(|want| want == *k))
                             .collect(),
                     };
-                    out.extend(names.into_iter().map(|n| (*kind, n)));
+                    out.extend(names);
                 }
             }
         }
@@ -309,6 +389,8 @@ pub(super) struct BeforeCreation {
     tables: std::collections::BTreeSet<QualifiedName>,
     sequences: std::collections::BTreeSet<QualifiedName>,
     namespaces: std::collections::BTreeSet<String>,
+    functions: std::collections::BTreeSet<QualifiedName>,
+    types: std::collections::BTreeSet<QualifiedName>,
 }
 
 /// What exists before a `CREATE TABLE`, `CREATE SEQUENCE` or `CREATE SCHEMA`
@@ -318,15 +400,25 @@ pub(super) fn before_creation(cx: &Cx<'_>) -> Option<BeforeCreation> {
     if cx.schema.default_privileges.is_empty() || cx.schema.privileges_ignored {
         return None;
     }
-    let crate::parse::ParsedStatement::Sql(s) = &cx.statement.statement else {
-        return None;
+    use crate::parse::ParsedStatement;
+    let creates = match &cx.statement.statement {
+        ParsedStatement::Sql(s) => matches!(
+            s.as_ref(),
+            Statement::CreateTable(_)
+                | Statement::CreateSequence { .. }
+                | Statement::CreateSchema { .. }
+                | Statement::CreateType { .. }
+        ),
+        ParsedStatement::Function(f) => {
+            matches!(
+                f.as_ref(),
+                crate::parse::functions::FunctionStatement::Create(_)
+            )
+        }
+        ParsedStatement::CreateDomain(_) | ParsedStatement::CreateView(_) => true,
+        _ => false,
     };
-    if !matches!(
-        s.as_ref(),
-        Statement::CreateTable(_)
-            | Statement::CreateSequence { .. }
-            | Statement::CreateSchema { .. }
-    ) {
+    if !creates {
         return None;
     }
     Some(BeforeCreation {
@@ -344,7 +436,18 @@ pub(super) fn before_creation(cx: &Cx<'_>) -> Option<BeforeCreation> {
             .keys()
             .map(|n| n.name.clone())
             .collect(),
+        functions: cx.schema.functions.keys().cloned().collect(),
+        types: type_names(cx.schema).cloned().collect(),
     })
+}
+
+/// The enum types, domains and composite types of `schema`.
+fn type_names(schema: &Schema) -> impl Iterator<Item = &QualifiedName> {
+    schema
+        .enums
+        .keys()
+        .chain(schema.domains.keys())
+        .chain(schema.composites.keys())
 }
 
 /// Gives each object created since `before` what the default privileges of
@@ -386,6 +489,24 @@ pub(super) fn after_creation(schema: &mut Schema, before: &BeforeCreation) {
     for q in new_sequences {
         let s = q.schema.clone();
         give(schema, AclKind::Sequence, DefaultObjects::Sequences, q, &s);
+    }
+    let new_functions: Vec<(AclKind, QualifiedName)> = schema
+        .functions
+        .iter()
+        .filter(|(k, _)| !before.functions.contains(*k))
+        .map(|(k, f)| (super::functions::routine_acl_kind(f.kind), k.clone()))
+        .collect();
+    for (kind, f) in new_functions {
+        let s = f.schema.clone();
+        give(schema, kind, DefaultObjects::Functions, f, &s);
+    }
+    let new_types: Vec<QualifiedName> = type_names(schema)
+        .filter(|k| !before.types.contains(*k))
+        .cloned()
+        .collect();
+    for t in new_types {
+        let s = t.schema.clone();
+        give(schema, AclKind::Type, DefaultObjects::Types, t, &s);
     }
     for n in new_namespaces {
         let name = QualifiedName::global(n.clone());
@@ -521,6 +642,12 @@ pub(super) fn prune(schema: &mut Schema) {
             AclKind::Schema => {
                 acl.name.name != crate::model::DEFAULT_SCHEMA
                     && !schema.namespaces.contains_key(&acl.name)
+            }
+            AclKind::Function | AclKind::Procedure => !schema.functions.contains_key(&acl.name),
+            AclKind::Type => {
+                !schema.enums.contains_key(&acl.name)
+                    && !schema.domains.contains_key(&acl.name)
+                    && !schema.composites.contains_key(&acl.name)
             }
         })
         .map(|acl| acl.name.clone())

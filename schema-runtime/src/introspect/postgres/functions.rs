@@ -1,13 +1,14 @@
 //! Functions and procedures from `pg_proc` (`prokind` `f` and `p`; those an
 //! extension owns, aggregates and window functions left out): signature,
 //! result, language, body (`prosrc`, as written), attributes, `SET`
-//! options and comment, in the model's canonical form.
+//! options, comment, owner and ACL (`proacl`), in the model's canonical form.
 
 use postgres::Transaction;
 use schema_core::model::function::{
     ArgMode, Argument, Body, Function, Parallel, Returns, RoutineKind, SIGNATURE_TYPES, Volatility,
     signature_type,
 };
+use schema_core::model::privileges::{Acl, AclItem, AclKind, PUBLIC, Privilege};
 use schema_core::model::{Directives, QualifiedName, SqlType};
 
 use super::{Result, expression, origin, query_error};
@@ -40,7 +41,7 @@ fn number(value: f64) -> String {
 pub(super) fn read_functions(
     tx: &mut Transaction<'_>,
     schemas: &[String],
-) -> Result<Vec<Function>> {
+) -> Result<(Vec<Function>, Vec<Acl>)> {
     let version: i32 = tx
         .query_one("SELECT current_setting('server_version_num')::int", &[])
         .map_err(query_error("the server version"))?
@@ -66,7 +67,18 @@ pub(super) fn read_functions(
                           FROM generate_series(1, coalesce(array_length(
                                  coalesce(p.proallargtypes, p.proargtypes::oid[]), 1), 0)) AS i
                           ORDER BY i),
-                    format_type(p.prorettype, NULL), {standard_body}
+                    format_type(p.prorettype, NULL), {standard_body},
+                    CASE WHEN p.proowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                         THEN NULL ELSE pg_get_userbyid(p.proowner)::text END,
+                    ARRAY(SELECT CASE WHEN e.grantee = 0 THEN NULL
+                                      ELSE pg_get_userbyid(e.grantee)::text END
+                          FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e
+                          WHERE e.grantee <> p.proowner
+                          ORDER BY e.grantee, e.privilege_type),
+                    ARRAY(SELECT e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END
+                          FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e
+                          WHERE e.grantee <> p.proowner
+                          ORDER BY e.grantee, e.privilege_type)
              FROM pg_proc p
              JOIN pg_namespace n ON n.oid = p.pronamespace
              JOIN pg_language l ON l.oid = p.prolang
@@ -79,6 +91,7 @@ pub(super) fn read_functions(
         .query(&query, &[&schemas])
         .map_err(query_error("functions"))?;
     let mut out = Vec::new();
+    let mut acls = Vec::new();
     for row in rows {
         let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
         let owner = format!("function {name}");
@@ -185,6 +198,44 @@ pub(super) fn read_functions(
             origin: origin(),
             directives: Directives::default(),
         });
+        if let Some(f) = out.last() {
+            acls.push(function_acl(f, &row)?);
+        }
     }
-    Ok(out)
+    Ok((out, acls))
+}
+
+/// The ACL and owner of `f` from its row: the owner (column 21, `None` for
+/// the role reading) and the entries of `proacl` beyond the owner's
+/// (columns 22 and 23: grantees, `NULL` for `PUBLIC`, and privileges, `*`
+/// marking a grant option; a `NULL` `proacl` read as its default).
+fn function_acl(f: &Function, row: &postgres::Row) -> Result<Acl> {
+    let kind = match f.kind {
+        RoutineKind::Function => AclKind::Function,
+        RoutineKind::Procedure => AclKind::Procedure,
+    };
+    let key = f.key();
+    let mut acl = Acl::default_for(kind, &key);
+    acl.items.clear();
+    acl.owner = row.get(21);
+    let grantees: Vec<Option<String>> = row.get(22);
+    let privileges: Vec<String> = row.get(23);
+    for (grantee, privilege) in grantees.into_iter().zip(privileges) {
+        let (word, grantable) = match privilege.strip_suffix('*') {
+            Some(w) => (w.to_string(), true),
+            None => (privilege, false),
+        };
+        let Some(privilege) = Privilege::from_keyword(&word) else {
+            return Err(IntrospectError::Query {
+                what: format!("privileges of {} `{}`", f.kind.describe(), f.signature()),
+                source: format!("privilege `{word}` is not modelled").into(),
+            });
+        };
+        acl.items.insert(AclItem {
+            grantee: grantee.unwrap_or_else(|| PUBLIC.to_string()),
+            privilege,
+            grantable,
+        });
+    }
+    Ok(acl)
 }
