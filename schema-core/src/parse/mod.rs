@@ -14,6 +14,7 @@ pub mod composites;
 pub mod domains;
 pub mod functions;
 pub mod keywords;
+pub mod others;
 pub mod privileges;
 pub mod triggers;
 pub mod views;
@@ -169,6 +170,10 @@ pub enum ParsedStatement {
     /// `COMMENT ON {TRIGGER | POLICY} name ON table IS ...` (read by hand:
     /// sqlparser has no AST for it).
     CommentOnTableObject(Box<triggers::CommentOnTableObject>),
+    /// `CREATE | DROP | ALTER | COMMENT ON` an aggregate, operator, cast,
+    /// collation, text-search object, event trigger, publication or rule
+    /// (read by hand, carried verbatim: see [`others`]).
+    Other(Box<others::OtherStatement>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -401,13 +406,10 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE OR REPLACE",
         "CREATE FUNCTION",
         "CREATE PROCEDURE",
-        "CREATE EVENT TRIGGER",
-        "CREATE RULE",
-        "CREATE AGGREGATE",
+        // `CREATE OPERATOR CLASS | FAMILY` (operators themselves are read
+        // by `others` before this list is looked at).
         "CREATE OPERATOR",
-        "CREATE CAST",
-        "CREATE COLLATION",
-        "CREATE PUBLICATION",
+        "CREATE TEXT SEARCH",
         "CREATE SUBSCRIPTION",
         "CREATE SERVER",
         "CREATE FOREIGN",
@@ -1111,6 +1113,33 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
             continue;
         }
+        if let Some(other) = others::statement_kind(&parser) {
+            match others::parse(&mut parser, other) {
+                Ok(mut statement) => {
+                    let last = parser.get_current_token().clone();
+                    let text = lines.between(&start, &last).to_string();
+                    let base = lines.offset(start.span.start);
+                    statement.name_at = others::name_span(&statement).and_then(|(a, b)| {
+                        let from = lines.offset(a).checked_sub(base)?;
+                        let to = lines.offset(b).checked_sub(base)?;
+                        (from <= to && to <= text.len()).then_some((from, to))
+                    });
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement: ParsedStatement::Other(Box::new(statement)),
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(others::read_error(e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
+            continue;
+        }
         let view = views::is_create_view(&parser);
         let trigger = triggers::is_create_trigger(&kind);
         if !view && !trigger && is_unsupported_kind(&kind) {
@@ -1550,8 +1579,8 @@ pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
         format!("`{kind}` is not supported here"),
     )
     .at(origin)
-    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences, views and materialized views, functions and procedures, triggers, row-level security policies, privileges, owners and comments")
-    .help("keep other objects (rules, aggregates, operators, casts, event triggers, publications, ...) in a separate SQL file run after migrations")
+    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences, views and materialized views, functions and procedures, triggers, row-level security policies, privileges, owners and comments, and carries aggregates, operators, casts, collations, text-search objects, event triggers, publications and rules as written")
+    .help("keep other objects (operator classes and families, roles, subscriptions, foreign servers, `DO` blocks, ...) in a separate SQL file run after migrations")
 }
 
 /// Parses a declarative schema file (schema.sql, or a `pg_dump --schema-only`).

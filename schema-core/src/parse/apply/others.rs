@@ -1,0 +1,302 @@
+//! What `CREATE`, `DROP`, `ALTER` and `COMMENT ON` of aggregates, operators,
+//! casts, collations, text-search objects, event triggers, publications and
+//! rules do to the model: objects added (a duplicate refused), dropped,
+//! renamed or moved (their statements rewritten to the new name), other
+//! `ALTER`s carried with the object, comments set; rules follow their table.
+
+use super::{Cx, Mode, Res};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::model::names::{closest, quote_ident};
+use crate::model::others::{OtherIdentity, OtherKind, OtherObject, OtherText};
+use crate::model::{DEFAULT_SCHEMA, QualifiedName, Schema};
+use crate::parse::others::{OtherAction, OtherStatement, Target};
+
+impl Cx<'_> {
+    /// Applies one statement about these kinds.
+    pub(super) fn other_statement(&mut self, s: &OtherStatement) -> Res<()> {
+        let kind = s.kind;
+        match &s.action {
+            OtherAction::Create {
+                or_replace,
+                if_not_exists,
+                target,
+            } => {
+                let identity = self.other_identity(kind, target)?;
+                let key = identity.key();
+                if let Some(previous) = self.schema.others.get(&key) {
+                    if *if_not_exists {
+                        let origin = previous.origin.clone();
+                        return self.skipped_if_not_exists(&identity.to_string(), &origin);
+                    }
+                    if !*or_replace {
+                        return Err(Diagnostic::error(
+                            codes::DUPLICATE_OBJECT,
+                            format!("{identity} already exists"),
+                        )
+                        .at(&self.at_location(target.at))
+                        .related(&previous.origin, "created here")
+                        .help("declare each object once; in a migration, drop it first to change it"));
+                    }
+                }
+                let comment = self.schema.others.get(&key).and_then(|o| o.comment.clone());
+                let text = OtherText {
+                    text: self.statement.text.clone(),
+                    name_at: s.name_at,
+                };
+                let mut object = OtherObject::new(identity, text, self.origin());
+                object.comment = comment;
+                object.directives = crate::model::Directives(self.directives.clone());
+                self.schema.others.insert(key, object);
+                Ok(())
+            }
+            OtherAction::Drop { if_exists, targets } => {
+                self.not_in_declarative(&format!("DROP {kind}"))?;
+                for target in targets {
+                    let Some(key) = self.find_other(kind, target, *if_exists)? else {
+                        continue;
+                    };
+                    self.schema.others.remove(&key);
+                }
+                Ok(())
+            }
+            OtherAction::Rename { target, name } => {
+                self.not_in_declarative(&format!("ALTER {kind} ... RENAME TO"))?;
+                if !kind.can_rename() {
+                    return Err(self
+                        .err(
+                            codes::SYNTAX,
+                            format!("PostgreSQL cannot rename an {}", kind.describe()),
+                        )
+                        .help("drop it and create it again under the new name"));
+                }
+                let Some(key) = self.find_other(kind, target, false)? else {
+                    return Ok(());
+                };
+                let old = self.schema.others[&key].identity.clone();
+                let identity = OtherIdentity {
+                    name: name.clone(),
+                    ..old.clone()
+                };
+                let written = if old.kind.is_global() || old.kind == OtherKind::Rule {
+                    quote_ident(name)
+                } else {
+                    QualifiedName::new(old.schema.clone(), name.clone()).to_string()
+                };
+                self.move_other(&key, identity, &written, target)
+            }
+            OtherAction::SetSchema { target, schema } => {
+                self.not_in_declarative(&format!("ALTER {kind} ... SET SCHEMA"))?;
+                if !kind.can_set_schema() {
+                    return Err(self
+                        .err(
+                            codes::SYNTAX,
+                            format!("PostgreSQL cannot move an {} to another schema", kind.describe()),
+                        )
+                        .help("drop it and create it again"));
+                }
+                let Some(key) = self.find_other(kind, target, false)? else {
+                    return Ok(());
+                };
+                let old = self.schema.others[&key].identity.clone();
+                let identity = OtherIdentity {
+                    schema: schema.clone(),
+                    ..old.clone()
+                };
+                let written = if kind == OtherKind::Operator {
+                    format!("{}.{}", quote_ident(schema), old.name)
+                } else {
+                    QualifiedName::new(schema.clone(), old.name.clone()).to_string()
+                };
+                self.move_other(&key, identity, &written, target)
+            }
+            OtherAction::OwnerTo { target } => {
+                // Owners of these kinds are not modelled; the object must exist.
+                self.find_other(kind, target, false).map(|_| ())
+            }
+            OtherAction::Alter { target } => {
+                let Some(key) = self.find_other(kind, target, false)? else {
+                    return Ok(());
+                };
+                let text = OtherText {
+                    text: self.statement.text.clone(),
+                    name_at: s.name_at,
+                };
+                if let Some(o) = self.schema.others.get_mut(&key) {
+                    o.push(text);
+                }
+                Ok(())
+            }
+            OtherAction::Comment { target, comment } => {
+                let Some(key) = self.find_other(kind, target, false)? else {
+                    return Ok(());
+                };
+                if let Some(o) = self.schema.others.get_mut(&key) {
+                    o.comment.clone_from(comment);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The identity a statement's target names.
+    fn other_identity(&self, kind: OtherKind, target: &Target) -> Res<OtherIdentity> {
+        let at = self.at_location(target.at);
+        if kind.is_global() && target.schema.is_some() {
+            return Err(Diagnostic::error(
+                codes::SYNTAX,
+                format!("the name of an {} cannot be qualified with a schema", kind.describe()),
+            )
+            .at(&at)
+            .note(format!("{} names belong to the whole database", kind.describe()))
+            .help("write the name alone"));
+        }
+        let table = match &target.table {
+            None => None,
+            Some(parts) => Some(match parts.as_slice() {
+                [t] => QualifiedName::public(t.clone()),
+                [s, t] | [_, s, t] => QualifiedName::new(s.clone(), t.clone()),
+                _ => {
+                    return Err(Diagnostic::error(codes::SYNTAX, "not a valid table name").at(&at));
+                }
+            }),
+        };
+        let schema = if kind.is_global() {
+            String::new()
+        } else if let Some(t) = &table {
+            t.schema.clone()
+        } else {
+            target
+                .schema
+                .clone()
+                .unwrap_or_else(|| DEFAULT_SCHEMA.to_string())
+        };
+        Ok(OtherIdentity {
+            kind,
+            schema,
+            name: target.name.clone(),
+            args: target.args.clone(),
+            table,
+        })
+    }
+
+    /// The key of the object `target` names; `None` when it does not exist
+    /// and `if_exists` allows that, an error when it does not.
+    fn find_other(
+        &self,
+        kind: OtherKind,
+        target: &Target,
+        if_exists: bool,
+    ) -> Res<Option<QualifiedName>> {
+        let identity = self.other_identity(kind, target)?;
+        let key = identity.key();
+        if self.schema.others.contains_key(&key) {
+            return Ok(Some(key));
+        }
+        if if_exists {
+            return Ok(None);
+        }
+        let same_kind: Vec<String> = self
+            .schema
+            .others
+            .values()
+            .filter(|o| o.identity.kind == kind)
+            .map(|o| o.identity.sql())
+            .collect();
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_OBJECT,
+            format!("{identity} does not exist at this point"),
+        )
+        .at(&self.at_location(target.at));
+        d = match closest(&identity.sql(), same_kind.iter().map(String::as_str)) {
+            Some(similar) => d.help(format!("did you mean `{similar}`?")),
+            None if self.mode == Mode::Migration => {
+                d.help("create it before this statement (statements apply in order), or write `IF EXISTS`")
+            }
+            None => d.help("create it before this statement (statements apply in order)"),
+        };
+        Err(d)
+    }
+
+    /// Puts the object at `key` under `identity` (a rename or a move),
+    /// rewriting its name in its statements to `written`.
+    fn move_other(
+        &mut self,
+        key: &QualifiedName,
+        identity: OtherIdentity,
+        written: &str,
+        target: &Target,
+    ) -> Res<()> {
+        let new_key = identity.key();
+        if let Some(existing) = self.schema.others.get(&new_key) {
+            return Err(Diagnostic::error(
+                codes::DUPLICATE_OBJECT,
+                format!("{identity} already exists"),
+            )
+            .at(&self.at_location(target.at))
+            .related(&existing.origin, "created here")
+            .help("choose another name"));
+        }
+        let Some(object) = self.schema.others.remove(key) else {
+            return Ok(());
+        };
+        let moved = object.renamed(identity, written);
+        self.schema.others.insert(new_key, moved);
+        Ok(())
+    }
+}
+
+impl Schema {
+    /// The rules on table `table`, by key.
+    fn rules_on(&self, table: &QualifiedName) -> Vec<QualifiedName> {
+        self.others
+            .iter()
+            .filter(|(_, o)| o.identity.table.as_ref() == Some(table))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Rules go with their table (PostgreSQL drops them with it).
+    pub(crate) fn drop_table_rules(&mut self, table: &QualifiedName) {
+        for key in self.rules_on(table) {
+            self.others.remove(&key);
+        }
+    }
+
+    /// Rules follow their table's rename (their text keeps naming the table
+    /// as written: see the module's note in `model/others.rs`).
+    pub(crate) fn rename_table_rules(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        for key in self.rules_on(old) {
+            if let Some(mut rule) = self.others.remove(&key) {
+                rule.identity.table = Some(new.clone());
+                rule.identity.schema.clone_from(&new.schema);
+                self.others.insert(rule.key(), rule);
+            }
+        }
+    }
+
+    /// Drops the objects of these kinds in schema `name` (`DROP SCHEMA ... CASCADE`).
+    pub(crate) fn drop_namespace_others(&mut self, name: &str) -> Vec<String> {
+        let inside: Vec<QualifiedName> = self
+            .others
+            .keys()
+            .filter(|k| k.schema == name)
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for k in inside {
+            if let Some(o) = self.others.remove(&k) {
+                out.push(o.identity.to_string());
+            }
+        }
+        out
+    }
+
+    /// The objects of these kinds in schema `name`, in words.
+    pub(crate) fn namespace_others(&self, name: &str) -> Vec<String> {
+        self.others
+            .iter()
+            .filter(|(k, _)| k.schema == name)
+            .map(|(_, o)| o.identity.to_string())
+            .collect()
+    }
+}
