@@ -1760,6 +1760,10 @@ fn verify_finds_drift_in_carried_objects() {
         assert!(clean.is_clean(), "fresh database: {clean}");
         db.exec(sql);
         let report = m.verify(db.driver()).unwrap();
-        assert_eq!(report.differences, vec![expected.to_string()], "{sql}: {report}");
+        assert_eq!(
+            report.differences,
+            vec![expected.to_string()],
+            "{sql}: {report}"
+        );
     }
 }

@@ -173,31 +173,63 @@ impl fmt::Display for OtherIdentity {
     }
 }
 
-/// One statement of an object as written, and where its name is in it (so a
-/// rename rewrites the name and nothing else).
+/// One statement of an object as written, and where its name (and a rule's
+/// table) is in it, so a rename rewrites the name and nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtherText {
     /// The statement, without its `;`.
     pub text: String,
     /// The byte range of the object's (possibly qualified) name in `text`.
     pub name_at: Option<(usize, usize)>,
+    /// The byte range of a rule's table's name in `text`.
+    pub table_at: Option<(usize, usize)>,
 }
 
 impl OtherText {
+    /// A statement whose name is at `name_at`.
+    pub fn new(text: impl Into<String>, name_at: Option<(usize, usize)>) -> OtherText {
+        OtherText {
+            text: text.into(),
+            name_at,
+            table_at: None,
+        }
+    }
+
     /// The statement with its name replaced by `name` (when its place is known).
     pub fn renamed(&self, name: &str) -> OtherText {
-        match self.name_at {
-            Some((from, to)) if from <= to && self.text.get(from..to).is_some() => {
-                let mut text = String::with_capacity(self.text.len() + name.len());
-                text.push_str(&self.text[..from]);
-                text.push_str(name);
-                text.push_str(&self.text[to..]);
-                OtherText {
-                    text,
-                    name_at: Some((from, from + name.len())),
+        self.replaced(self.name_at, name)
+    }
+
+    /// The statement with its rule's table replaced by `table` (when its place is known).
+    pub fn retabled(&self, table: &str) -> OtherText {
+        self.replaced(self.table_at, table)
+    }
+
+    /// The statement with `range` replaced by `by`, the other range moved along.
+    fn replaced(&self, range: Option<(usize, usize)>, by: &str) -> OtherText {
+        let Some((from, to)) = range.filter(|(f, t)| f <= t && self.text.get(*f..*t).is_some())
+        else {
+            return self.clone();
+        };
+        let mut text = String::with_capacity(self.text.len() + by.len());
+        text.push_str(&self.text[..from]);
+        text.push_str(by);
+        text.push_str(&self.text[to..]);
+        let shift = |r: Option<(usize, usize)>| {
+            r.map(|(a, b)| {
+                if r == range {
+                    (from, from + by.len())
+                } else if a >= to {
+                    (a - to + from + by.len(), b - to + from + by.len())
+                } else {
+                    (a, b)
                 }
-            }
-            _ => self.clone(),
+            })
+        };
+        OtherText {
+            text,
+            name_at: shift(self.name_at),
+            table_at: shift(self.table_at),
         }
     }
 }
@@ -277,16 +309,38 @@ impl OtherObject {
     /// The object under a new identity (a rename or a move), every statement
     /// naming it rewritten to `written` (the new name as it is written there).
     pub fn renamed(&self, identity: OtherIdentity, written: &str) -> OtherObject {
+        let statements: Vec<OtherText> =
+            self.statements.iter().map(|s| s.renamed(written)).collect();
+        let normalized = statements
+            .iter()
+            .map(|s| normalize(&s.text))
+            .collect::<Vec<_>>()
+            .join("; ");
+        OtherObject {
+            identity,
+            statements,
+            normalized,
+            ..self.clone()
+        }
+    }
+
+    /// The object with its statements' rule table rewritten to `table`
+    /// (the table was renamed or moved).
+    pub fn retabled(&self, table: &QualifiedName) -> OtherObject {
+        let written = table.to_string();
         let statements: Vec<OtherText> = self
             .statements
             .iter()
-            .map(|s| s.renamed(written))
+            .map(|s| s.retabled(&written))
             .collect();
         let normalized = statements
             .iter()
             .map(|s| normalize(&s.text))
             .collect::<Vec<_>>()
             .join("; ");
+        let mut identity = self.identity.clone();
+        identity.table = Some(table.clone());
+        identity.schema.clone_from(&table.schema);
         OtherObject {
             identity,
             statements,
@@ -480,18 +534,20 @@ mod tests {
 
     #[test]
     fn renames_rewrite_the_name_only() {
-        let t = OtherText {
-            text: "CREATE COLLATION a.x (locale = 'x')".into(),
-            name_at: Some((17, 20)),
-        };
-        assert_eq!(
-            t.renamed("b.y").text,
-            "CREATE COLLATION b.y (locale = 'x')"
-        );
-        let bad = OtherText {
-            text: "short".into(),
-            name_at: Some((3, 99)),
-        };
+        let t = OtherText::new("CREATE COLLATION a.x (locale = 'x')", Some((17, 20)));
+        assert_eq!(t.renamed("b.y").text, "CREATE COLLATION b.y (locale = 'x')");
+        let bad = OtherText::new("short", Some((3, 99)));
         assert_eq!(bad.renamed("zzz").text, "short");
+        let rule = OtherText {
+            text: "CREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING".into(),
+            name_at: Some((12, 13)),
+            table_at: Some((30, 31)),
+        };
+        let both = rule.renamed("rr").retabled("app.u");
+        assert_eq!(
+            both.text,
+            "CREATE RULE rr AS ON DELETE TO app.u DO INSTEAD NOTHING"
+        );
+        assert_eq!(both.retabled("t").renamed("r").text, rule.text);
     }
 }

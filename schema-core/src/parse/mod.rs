@@ -1119,11 +1119,13 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                     let last = parser.get_current_token().clone();
                     let text = lines.between(&start, &last).to_string();
                     let base = lines.offset(start.span.start);
-                    statement.name_at = others::name_span(&statement).and_then(|(a, b)| {
+                    let range = |(a, b): (Location, Location)| {
                         let from = lines.offset(a).checked_sub(base)?;
                         let to = lines.offset(b).checked_sub(base)?;
                         (from <= to && to <= text.len()).then_some((from, to))
-                    });
+                    };
+                    statement.name_at = others::name_span(&statement).and_then(range);
+                    statement.table_at = others::table_span(&statement).and_then(range);
                     let next = parser.peek_token();
                     let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
                     file.statements.push(LocatedStatement {

@@ -24,6 +24,9 @@ pub struct OtherStatement {
     /// The byte range of the (first) object's name in the statement's text
     /// (set by `parse_file`, which knows the text).
     pub name_at: Option<(usize, usize)>,
+    /// The byte range of a rule's table's name in the statement's text (set
+    /// by `parse_file`).
+    pub table_at: Option<(usize, usize)>,
 }
 
 /// What a statement does.
@@ -91,6 +94,8 @@ pub struct Target {
     pub args: String,
     /// A rule's table, name parts folded.
     pub table: Option<Vec<String>>,
+    /// Where a rule's table's name starts and ends.
+    pub table_span: Option<(Location, Location)>,
     /// Where the name starts.
     pub at: Location,
     /// Where the name ends.
@@ -160,15 +165,13 @@ fn statement_tokens(parser: &mut Parser<'_>) -> Result<Vec<TokenWithSpan>, ReadE
             Token::EOF => break,
             Token::SemiColon if open.is_empty() => break,
             Token::LParen => open.push(next.span.start),
-            Token::RParen => {
-                if open.pop().is_none() {
-                    let (line, column) = line_col(&next);
-                    return Err(ReadError::Syntax(
-                        "unbalanced `)`: no `(` opens it".to_string(),
-                        line,
-                        column,
-                    ));
-                }
+            Token::RParen if open.pop().is_none() => {
+                let (line, column) = line_col(&next);
+                return Err(ReadError::Syntax(
+                    "unbalanced `)`: no `(` opens it".to_string(),
+                    line,
+                    column,
+                ));
             }
             _ => {}
         }
@@ -300,6 +303,7 @@ impl Reader {
             name,
             args: String::new(),
             table: None,
+            table_span: None,
             at,
             end: self.previous_end(),
         })
@@ -347,10 +351,9 @@ impl Reader {
             | Token::NationalStringLiteral(s) => s.clone(),
             Token::DollarQuotedString(s) => s.value.clone(),
             _ => {
-                return Err(self.syntax(format!(
-                    "expected a string or NULL, found {}",
-                    self.found()
-                )));
+                return Err(
+                    self.syntax(format!("expected a string or NULL, found {}", self.found()))
+                );
             }
         };
         self.i += 1;
@@ -413,10 +416,7 @@ fn type_error(tokens: &[TokenWithSpan], fallback: Location, message: &str) -> Re
 
 /// An aggregate's signature from its parenthesized groups (`*`, `type, ...`,
 /// `[types] ORDER BY types`).
-fn aggregate_signature(
-    groups: &[Vec<TokenWithSpan>],
-    at: Location,
-) -> Result<String, ReadError> {
+fn aggregate_signature(groups: &[Vec<TokenWithSpan>], at: Location) -> Result<String, ReadError> {
     if let [g] = groups
         && let [t] = g.as_slice()
         && t.token == Token::Mul
@@ -478,9 +478,7 @@ fn options(groups: &[Vec<TokenWithSpan>]) -> Option<Vec<(String, Vec<TokenWithSp
 /// Reads one statement the parser is at (its kind as [`statement_kind`] gives it).
 pub(super) fn parse(parser: &mut Parser<'_>, kind: OtherKind) -> Result<OtherStatement, ReadError> {
     let tokens = statement_tokens(parser)?;
-    let end = tokens
-        .last()
-        .map_or(Location::of(1, 1), |t| t.span.end);
+    let end = tokens.last().map_or(Location::of(1, 1), |t| t.span.end);
     let mut r = Reader { tokens, i: 0, end };
     let verb = r.word(0).unwrap_or_default();
     r.i += 1;
@@ -533,7 +531,9 @@ pub(super) fn parse(parser: &mut Parser<'_>, kind: OtherKind) -> Result<OtherSta
         "ALTER" => {
             r.i += kind_words;
             if kind == OtherKind::Cast {
-                return Err(r.syntax("PostgreSQL has no `ALTER CAST`: drop the cast and create it again"));
+                return Err(
+                    r.syntax("PostgreSQL has no `ALTER CAST`: drop the cast and create it again")
+                );
             }
             let target = target(&mut r, kind)?;
             if r.is(0, "RENAME") && r.is(1, "TO") {
@@ -571,6 +571,7 @@ pub(super) fn parse(parser: &mut Parser<'_>, kind: OtherKind) -> Result<OtherSta
         kind,
         action,
         name_at: None,
+        table_at: None,
     })
 }
 
@@ -606,7 +607,9 @@ fn target(r: &mut Reader, kind: OtherKind) -> Result<Target, ReadError> {
         OtherKind::Rule => {
             let mut t = r.named("a rule name")?;
             r.expect("ON")?;
+            let at = r.location();
             t.table = Some(r.dotted("a table name")?);
+            t.table_span = Some((at, r.previous_end()));
             Ok(t)
         }
         _ => r.named(&format!("a {} name", kind.describe())),
@@ -642,6 +645,7 @@ fn cast_target(r: &mut Reader) -> Result<Target, ReadError> {
         name: String::new(),
         args: format!("{source} AS {target}"),
         table: None,
+        table_span: None,
         at,
         end,
     })
@@ -658,9 +662,7 @@ fn operator_name(r: &mut Reader) -> Result<Target, ReadError> {
         None
     };
     let mut symbol = String::new();
-    while !matches!(r.peek(0), Token::LParen | Token::EOF | Token::Word(_))
-        && symbol.len() < 64
-    {
+    while !matches!(r.peek(0), Token::LParen | Token::EOF | Token::Word(_)) && symbol.len() < 64 {
         symbol.push_str(&r.peek(0).to_string());
         r.i += 1;
     }
@@ -672,6 +674,7 @@ fn operator_name(r: &mut Reader) -> Result<Target, ReadError> {
         name: symbol,
         args: String::new(),
         table: None,
+        table_span: None,
         at,
         end: r.previous_end(),
     })
@@ -688,7 +691,8 @@ fn create_target(r: &mut Reader, kind: OtherKind) -> Result<Target, ReadError> {
             let groups = r.parenthesized()?;
             let opts = options(&groups).ok_or_else(|| {
                 ReadError::Syntax(
-                    "expected `(FUNCTION = name, LEFTARG = type, RIGHTARG = type, ...)`".to_string(),
+                    "expected `(FUNCTION = name, LEFTARG = type, RIGHTARG = type, ...)`"
+                        .to_string(),
                     u32::try_from(at.line).unwrap_or(1),
                     u32::try_from(at.column).unwrap_or(1),
                 )
@@ -747,7 +751,9 @@ fn create_target(r: &mut Reader, kind: OtherKind) -> Result<Target, ReadError> {
             }
             r.i += 1;
             r.expect("TO")?;
+            let at = r.location();
             t.table = Some(r.dotted("a table name")?);
+            t.table_span = Some((at, r.previous_end()));
             let Some(p) = r.tokens[r.i..]
                 .iter()
                 .position(|t| word_at(&t.token).as_deref() == Some("DO"))
@@ -801,7 +807,18 @@ fn create_target(r: &mut Reader, kind: OtherKind) -> Result<Target, ReadError> {
 /// Where the (first) object's name is written: its first and last token's
 /// start and end.
 pub(super) fn name_span(statement: &OtherStatement) -> Option<(Location, Location)> {
-    let t = match &statement.action {
+    let t = named_target(statement)?;
+    (t.at.line > 0 && t.end.line > 0).then_some((t.at, t.end))
+}
+
+/// Where a rule's table is written.
+pub(super) fn table_span(statement: &OtherStatement) -> Option<(Location, Location)> {
+    named_target(statement)?.table_span
+}
+
+/// The (first) object a statement names.
+fn named_target(statement: &OtherStatement) -> Option<&Target> {
+    Some(match &statement.action {
         OtherAction::Create { target, .. }
         | OtherAction::Rename { target, .. }
         | OtherAction::SetSchema { target, .. }
@@ -809,8 +826,7 @@ pub(super) fn name_span(statement: &OtherStatement) -> Option<(Location, Locatio
         | OtherAction::Alter { target }
         | OtherAction::Comment { target, .. } => target,
         OtherAction::Drop { targets, .. } => targets.first()?,
-    };
-    (t.at.line > 0 && t.end.line > 0).then_some((t.at, t.end))
+    })
 }
 
 /// The diagnostic of a statement this module could not read.
@@ -964,13 +980,23 @@ mod tests {
              DROP OPERATOR === (box, box);",
         )
         .unwrap();
-        assert!(matches!(&read[0].action, OtherAction::Drop { if_exists: true, targets } if targets.len() == 2 && targets[1].args == "text"));
-        assert!(matches!(&read[1].action, OtherAction::Alter { target } if target.name == "my_english"));
+        assert!(
+            matches!(&read[0].action, OtherAction::Drop { if_exists: true, targets } if targets.len() == 2 && targets[1].args == "text")
+        );
+        assert!(
+            matches!(&read[1].action, OtherAction::Alter { target } if target.name == "my_english")
+        );
         assert!(matches!(&read[2].action, OtherAction::Rename { name, .. } if name == "b"));
         assert!(matches!(&read[3].action, OtherAction::OwnerTo { .. }));
-        assert!(matches!(&read[4].action, OtherAction::Comment { target, comment: Some(c) } if target.args == "text AS integer" && c == "c"));
-        assert!(matches!(&read[5].action, OtherAction::Drop { targets, .. } if targets[0].table == Some(vec!["app".to_string(), "t".to_string()])));
-        assert!(matches!(&read[6].action, OtherAction::Drop { targets, .. } if targets[0].args == "box, box"));
+        assert!(
+            matches!(&read[4].action, OtherAction::Comment { target, comment: Some(c) } if target.args == "text AS integer" && c == "c")
+        );
+        assert!(
+            matches!(&read[5].action, OtherAction::Drop { targets, .. } if targets[0].table == Some(vec!["app".to_string(), "t".to_string()]))
+        );
+        assert!(
+            matches!(&read[6].action, OtherAction::Drop { targets, .. } if targets[0].args == "box, box")
+        );
     }
 
     #[test]
@@ -1006,7 +1032,10 @@ mod tests {
             ")))",
         ] {
             let e = read(sql).expect_err(sql);
-            assert!(!e.is_empty() && e.iter().all(|d| d.contains("origin: Some(t.sql:")), "{sql}: {e:?}");
+            assert!(
+                !e.is_empty() && e.iter().all(|d| d.contains("origin: Some(t.sql:")),
+                "{sql}: {e:?}"
+            );
         }
     }
 }

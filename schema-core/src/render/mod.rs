@@ -624,9 +624,7 @@ pub trait Renderer {
             Change::CreateOther(_)
             | Change::DropOther(_)
             | Change::RecreateOther { .. }
-            | Change::SetOtherComment { .. } => {
-                self.render_other(cx)
-            }
+            | Change::SetOtherComment { .. } => self.render_other(cx),
         }
     }
 

@@ -153,7 +153,10 @@ pub(crate) fn kind_query(kind: OtherKind) -> String {
 /// The object one row of [`kind_query`] describes (without its oid).
 pub(crate) fn object_of(kind: OtherKind, row: &postgres::Row) -> OtherObject {
     let schema: String = row.get(1);
-    let table = match (row.get::<_, Option<String>>(4), row.get::<_, Option<String>>(5)) {
+    let table = match (
+        row.get::<_, Option<String>>(4),
+        row.get::<_, Option<String>>(5),
+    ) {
         (Some(s), Some(t)) => Some(QualifiedName::new(s, t)),
         _ => None,
     };

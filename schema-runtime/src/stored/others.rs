@@ -51,9 +51,9 @@ pub fn others_as_stored(client: &mut Client, declared: &Schema) -> Schema {
             script.push_str(";\n");
         }
         let schemas = vec![object.identity.schema.clone()];
-        let read = tx.batch_execute(&script).and_then(|()| {
-            tx.query(&kind_query(object.identity.kind), &[&schemas])
-        });
+        let read = tx
+            .batch_execute(&script)
+            .and_then(|()| tx.query(&kind_query(object.identity.kind), &[&schemas]));
         match read {
             Ok(rows) => {
                 let found = rows

@@ -35,13 +35,16 @@ impl Cx<'_> {
                         )
                         .at(&self.at_location(target.at))
                         .related(&previous.origin, "created here")
-                        .help("declare each object once; in a migration, drop it first to change it"));
+                        .help(
+                            "declare each object once; in a migration, drop it first to change it",
+                        ));
                     }
                 }
                 let comment = self.schema.others.get(&key).and_then(|o| o.comment.clone());
                 let text = OtherText {
                     text: self.statement.text.clone(),
                     name_at: s.name_at,
+                    table_at: s.table_at,
                 };
                 let mut object = OtherObject::new(identity, text, self.origin());
                 object.comment = comment;
@@ -90,7 +93,10 @@ impl Cx<'_> {
                     return Err(self
                         .err(
                             codes::SYNTAX,
-                            format!("PostgreSQL cannot move an {} to another schema", kind.describe()),
+                            format!(
+                                "PostgreSQL cannot move an {} to another schema",
+                                kind.describe()
+                            ),
                         )
                         .help("drop it and create it again"));
                 }
@@ -120,6 +126,7 @@ impl Cx<'_> {
                 let text = OtherText {
                     text: self.statement.text.clone(),
                     name_at: s.name_at,
+                    table_at: s.table_at,
                 };
                 if let Some(o) = self.schema.others.get_mut(&key) {
                     o.push(text);
@@ -144,10 +151,16 @@ impl Cx<'_> {
         if kind.is_global() && target.schema.is_some() {
             return Err(Diagnostic::error(
                 codes::SYNTAX,
-                format!("the name of an {} cannot be qualified with a schema", kind.describe()),
+                format!(
+                    "the name of an {} cannot be qualified with a schema",
+                    kind.describe()
+                ),
             )
             .at(&at)
-            .note(format!("{} names belong to the whole database", kind.describe()))
+            .note(format!(
+                "{} names belong to the whole database",
+                kind.describe()
+            ))
             .help("write the name alone"));
         }
         let table = match &target.table {
@@ -209,9 +222,9 @@ impl Cx<'_> {
         .at(&self.at_location(target.at));
         d = match closest(&identity.sql(), same_kind.iter().map(String::as_str)) {
             Some(similar) => d.help(format!("did you mean `{similar}`?")),
-            None if self.mode == Mode::Migration => {
-                d.help("create it before this statement (statements apply in order), or write `IF EXISTS`")
-            }
+            None if self.mode == Mode::Migration => d.help(
+                "create it before this statement (statements apply in order), or write `IF EXISTS`",
+            ),
             None => d.help("create it before this statement (statements apply in order)"),
         };
         Err(d)
@@ -262,13 +275,11 @@ impl Schema {
         }
     }
 
-    /// Rules follow their table's rename (their text keeps naming the table
-    /// as written: see the module's note in `model/others.rs`).
+    /// Rules follow their table's rename (their statements name it anew).
     pub(crate) fn rename_table_rules(&mut self, old: &QualifiedName, new: &QualifiedName) {
         for key in self.rules_on(old) {
-            if let Some(mut rule) = self.others.remove(&key) {
-                rule.identity.table = Some(new.clone());
-                rule.identity.schema.clone_from(&new.schema);
+            if let Some(rule) = self.others.remove(&key) {
+                let rule = rule.retabled(new);
                 self.others.insert(rule.key(), rule);
             }
         }
@@ -298,5 +309,132 @@ impl Schema {
             .filter(|(k, _)| k.schema == name)
             .map(|(_, o)| o.identity.to_string())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Diagnostic, Source};
+    use crate::model::Schema;
+    use crate::parse::{Mode, apply::apply_file, parse_file};
+
+    fn apply(sql: &str, mode: Mode) -> Result<Schema, Vec<Diagnostic>> {
+        let (file, mut diagnostics) = parse_file(&Source::new("up.sql", sql));
+        let mut schema = Schema::new();
+        apply_file(&mut schema, &file, mode, &mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            Err(diagnostics)
+        } else {
+            Ok(schema)
+        }
+    }
+
+    fn keys(s: &Schema) -> Vec<String> {
+        s.others
+            .keys()
+            .map(|k| format!("{}|{}", k.schema, k.name))
+            .collect()
+    }
+
+    fn error_at(sql: &str, mode: Mode, needle: &str) -> (u32, u32) {
+        let d = apply(sql, mode).expect_err(sql);
+        let d = d
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in {d:?}"));
+        let o = d.origin.as_ref().expect("located");
+        (o.line, o.column)
+    }
+
+    #[test]
+    fn creates_drops_renames_and_moves_rewrite_the_carried_text() {
+        let s = apply(
+            "CREATE SCHEMA app;\nCREATE COLLATION c1 (locale = 'de');\nALTER COLLATION c1 RENAME TO \"C2\";\nALTER COLLATION \"C2\" SET SCHEMA app;\n\
+             CREATE PUBLICATION p FOR ALL TABLES;\nDROP PUBLICATION IF EXISTS p, missing;\n\
+             CREATE TEXT SEARCH CONFIGURATION cfg (COPY = english);\nALTER TEXT SEARCH CONFIGURATION cfg DROP MAPPING FOR email;\nCOMMENT ON TEXT SEARCH CONFIGURATION cfg IS 'x';",
+            Mode::Migration,
+        )
+        .unwrap();
+        assert_eq!(
+            keys(&s),
+            vec![
+                "app|COLLATION app.\"C2\"".to_string(),
+                "public|TEXT SEARCH CONFIGURATION cfg".to_string()
+            ]
+        );
+        let c = s.others.values().next().unwrap();
+        assert_eq!(
+            c.statements[0].text,
+            "CREATE COLLATION app.\"C2\" (locale = 'de')"
+        );
+        let cfg = s.others.values().nth(1).unwrap();
+        assert_eq!(cfg.statements.len(), 2);
+        assert_eq!(cfg.comment.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn rules_go_with_their_table_and_schemas_with_their_objects() {
+        let s = apply(
+            "CREATE SCHEMA app;\nCREATE TABLE app.t (id int);\nCREATE TABLE u (id int);\n\
+             CREATE RULE r AS ON DELETE TO app.t DO INSTEAD NOTHING;\nCREATE RULE r AS ON DELETE TO u DO INSTEAD NOTHING;\n\
+             CREATE COLLATION app.c (locale = 'de');\nALTER TABLE u RENAME TO v;\nDROP SCHEMA app CASCADE;",
+            Mode::Migration,
+        )
+        .unwrap();
+        assert_eq!(keys(&s), vec!["public|RULE r ON v".to_string()]);
+        let rule = s.others.values().next().unwrap();
+        assert_eq!(
+            rule.statements[0].text,
+            "CREATE RULE r AS ON DELETE TO v DO INSTEAD NOTHING"
+        );
+        let s = apply(
+            "CREATE TABLE t (id int);\nCREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING;\nDROP TABLE t;",
+            Mode::Migration,
+        )
+        .unwrap();
+        assert!(s.others.is_empty());
+    }
+
+    #[test]
+    fn mistakes_are_located_errors() {
+        let dup = "CREATE COLLATION c (locale = 'de');\nCREATE COLLATION c (locale = 'fr');";
+        assert_eq!(error_at(dup, Mode::Declarative, "already exists"), (2, 18));
+        let missing = "CREATE COLLATION c (locale = 'de');\nDROP COLLATION d;";
+        assert_eq!(
+            error_at(missing, Mode::Migration, "does not exist"),
+            (2, 16)
+        );
+        assert_eq!(
+            error_at("DROP COLLATION d;", Mode::Declarative, "not allowed"),
+            (1, 1)
+        );
+        assert_eq!(
+            error_at(
+                "CREATE FUNCTION f(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT true';\nCREATE OPERATOR === (LEFTARG = integer, RIGHTARG = integer, FUNCTION = f);\nALTER OPERATOR === (integer, integer) RENAME TO x;",
+                Mode::Migration,
+                "cannot rename"
+            ),
+            (3, 1)
+        );
+        assert_eq!(
+            error_at(
+                "CREATE PUBLICATION app.p FOR ALL TABLES;",
+                Mode::Declarative,
+                "cannot be qualified"
+            ),
+            (1, 20)
+        );
+        // `IF NOT EXISTS` of one that exists: a warning in schema.sql.
+        let twice = "CREATE COLLATION c (locale = 'de');\nCREATE COLLATION IF NOT EXISTS c (locale = 'fr');";
+        assert!(apply(twice, Mode::Migration).is_ok());
+        // `CREATE OR REPLACE` replaces, keeping the comment.
+        let s = apply(
+            "CREATE TABLE t (id int);\nCREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING;\nCOMMENT ON RULE r ON t IS 'kept';\nCREATE OR REPLACE RULE r AS ON DELETE TO t DO ALSO NOTHING;",
+            Mode::Declarative,
+        )
+        .unwrap();
+        let r = s.others.values().next().unwrap();
+        assert_eq!(r.comment.as_deref(), Some("kept"));
+        assert!(r.statements[0].text.contains("ALSO"));
     }
 }
