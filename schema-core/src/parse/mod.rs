@@ -400,6 +400,19 @@ fn statement_kind(parser: &Parser<'_>) -> String {
     words.join(" ")
 }
 
+/// The leading unquoted words of the statement at the parser's position, upper
+/// case, keywords or not (`CREATE SUBSCRIPTION`).
+fn leading_words(parser: &Parser<'_>) -> String {
+    let mut words = Vec::new();
+    for n in 0..3 {
+        match parser.peek_nth_token(n).token {
+            Token::Word(w) if w.quote_style.is_none() => words.push(w.value.to_ascii_uppercase()),
+            _ => break,
+        }
+    }
+    words.join(" ")
+}
+
 /// Statement kinds we reject before sqlparser sees them (it may not parse them at all).
 fn is_unsupported_kind(kind: &str) -> bool {
     const KINDS: &[&str] = &[
@@ -411,6 +424,7 @@ fn is_unsupported_kind(kind: &str) -> bool {
         "CREATE OPERATOR",
         "CREATE TEXT SEARCH",
         "CREATE SUBSCRIPTION",
+        "ALTER SUBSCRIPTION",
         "CREATE SERVER",
         "CREATE FOREIGN",
         "CREATE ROLE",
@@ -1144,8 +1158,11 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         let view = views::is_create_view(&parser);
         let trigger = triggers::is_create_trigger(&kind);
-        if !view && !trigger && is_unsupported_kind(&kind) {
-            diagnostics.push(unsupported_statement(&kind, &origin));
+        // Words sqlparser has no keyword for (`SUBSCRIPTION`) count too.
+        let words = leading_words(&parser);
+        let refused = [&kind, &words].into_iter().find(|k| is_unsupported_kind(k));
+        if let Some(refused) = refused.filter(|_| !view && !trigger) {
+            diagnostics.push(unsupported_statement(refused, &origin));
             skip_statement(&mut parser);
             continue;
         }
@@ -1658,14 +1675,54 @@ mod tests {
     fn every_bad_statement_is_reported_not_only_the_first() {
         let src = Source::new(
             "s.sql",
-            "create table a (id int primary key;\ncreate rule r as on insert to a do nothing;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
+            "create table a (id int primary key;\ncreate subscription s connection 'dbname=x' publication p;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
         );
         let (file, diags) = parse_file(&src);
         assert_eq!(diags.len(), 3, "{diags:#?}");
         assert_eq!(diags[1].code, codes::UNSUPPORTED_STATEMENT);
-        assert!(diags[1].message.contains("CREATE RULE"));
+        assert!(diags[1].message.contains("CREATE SUBSCRIPTION"));
         assert_eq!(diags[1].origin.as_ref().map(|o| o.line), Some(2));
         assert_eq!(file.statements.len(), 1);
+    }
+
+    #[test]
+    fn what_is_not_a_schema_object_stays_refused_where_it_is_written() {
+        for (sql, kind) in [
+            ("CREATE ROLE app LOGIN", "CREATE ROLE"),
+            ("CREATE USER app", "CREATE USER"),
+            (
+                "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p",
+                "CREATE SUBSCRIPTION",
+            ),
+            ("CREATE SERVER s FOREIGN DATA WRAPPER w", "CREATE SERVER"),
+            ("CREATE FOREIGN DATA WRAPPER w", "CREATE FOREIGN"),
+            ("DO $$ BEGIN END $$", "DO"),
+            (
+                "CREATE OPERATOR CLASS c FOR TYPE int USING btree AS OPERATOR 1 <",
+                "CREATE OPERATOR",
+            ),
+        ] {
+            let src = Source::new("s.sql", &format!("SELECT 1;\n  {sql};\n"));
+            let (_, diags) = parse_file(&src);
+            assert_eq!(diags.len(), 1, "{sql}: {diags:#?}");
+            assert_eq!(diags[0].code, codes::UNSUPPORTED_STATEMENT, "{sql}");
+            assert!(
+                diags[0].message.contains(kind),
+                "{sql}: {}",
+                diags[0].message
+            );
+            assert_eq!(
+                diags[0].origin.as_ref().map(|o| (o.line, o.column)),
+                Some((2, 3)),
+                "{sql}"
+            );
+            assert!(
+                diags[0]
+                    .help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("separate SQL file"))
+            );
+        }
     }
 
     #[test]
