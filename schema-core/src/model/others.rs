@@ -271,7 +271,7 @@ impl Eq for OtherObject {}
 impl OtherObject {
     /// A new object from its `CREATE` statement.
     pub fn new(identity: OtherIdentity, create: OtherText, origin: Origin) -> OtherObject {
-        let normalized = normalize(&create.text);
+        let normalized = normalize_statement(identity.kind, &create.text);
         OtherObject {
             identity,
             statements: vec![create],
@@ -291,7 +291,8 @@ impl OtherObject {
     /// Adds a statement that changed it.
     pub fn push(&mut self, statement: OtherText) {
         self.normalized.push_str("; ");
-        self.normalized.push_str(&normalize(&statement.text));
+        self.normalized
+            .push_str(&normalize_statement(self.identity.kind, &statement.text));
         self.statements.push(statement);
     }
 
@@ -313,7 +314,7 @@ impl OtherObject {
             self.statements.iter().map(|s| s.renamed(written)).collect();
         let normalized = statements
             .iter()
-            .map(|s| normalize(&s.text))
+            .map(|s| normalize_statement(identity.kind, &s.text))
             .collect::<Vec<_>>()
             .join("; ");
         OtherObject {
@@ -335,7 +336,7 @@ impl OtherObject {
             .collect();
         let normalized = statements
             .iter()
-            .map(|s| normalize(&s.text))
+            .map(|s| normalize_statement(self.identity.kind, &s.text))
             .collect::<Vec<_>>()
             .join("; ");
         let mut identity = self.identity.clone();
@@ -460,6 +461,90 @@ pub fn drop_sql(identity: &OtherIdentity) -> String {
     format!("DROP {} {};", identity.kind.keyword(), identity.sql())
 }
 
+/// [`normalize`] for a statement of an object of `kind`, the items of its
+/// `(key = value, ...)` option list (a collation's, a text-search object's,
+/// an operator's, an aggregate's last list) sorted, so that their order does
+/// not count either.
+pub fn normalize_statement(kind: OtherKind, text: &str) -> String {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, text).tokenize() else {
+        return normalize(text);
+    };
+    let pieces: Vec<String> = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_) | Token::SemiColon))
+        .map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
+            other => other.to_string(),
+        })
+        .collect();
+    let has_options = matches!(
+        kind,
+        OtherKind::Collation
+            | OtherKind::TextSearchParser
+            | OtherKind::TextSearchTemplate
+            | OtherKind::TextSearchDictionary
+            | OtherKind::TextSearchConfiguration
+            | OtherKind::Operator
+            | OtherKind::Aggregate
+    );
+    let is_create = pieces.first().is_some_and(|p| p == "create");
+    let mut groups = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, p) in pieces.iter().enumerate() {
+        match p.as_str() {
+            "(" => {
+                if depth == 0 {
+                    start = i;
+                }
+                depth += 1;
+            }
+            ")" if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    groups.push((start, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    let group = if kind == OtherKind::Aggregate {
+        groups.last()
+    } else {
+        groups.first()
+    };
+    let Some(&(open, close)) = group.filter(|_| has_options && is_create) else {
+        return pieces.join(" ");
+    };
+    let mut items: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut depth = 0usize;
+    for p in &pieces[open + 1..close] {
+        match p.as_str() {
+            "," if depth == 0 => {
+                items.push(Vec::new());
+                continue;
+            }
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if let Some(item) = items.last_mut() {
+            item.push(p);
+        }
+    }
+    // Only a list of `key = value` (or a bare key) is an option list.
+    if !items.iter().all(|i| i.len() == 1 || i.get(1) == Some(&"=")) {
+        return pieces.join(" ");
+    }
+    let mut joined: Vec<String> = items.iter().map(|i| i.join(" ")).collect();
+    joined.sort();
+    let mut out: Vec<String> = pieces[..=open].to_vec();
+    out.push(joined.join(" , "));
+    out.extend(pieces[close..].iter().cloned());
+    out.join(" ")
+}
+
 /// A statement's normalized form: its tokens without whitespace and comments,
 /// unquoted words lower-cased, one space between tokens. Text the tokenizer
 /// cannot read is compared with its runs of whitespace made one space.
@@ -530,6 +615,25 @@ mod tests {
         );
         assert_ne!(normalize("locale = 'de'"), normalize("locale = 'DE'"));
         assert_ne!(normalize("\"X\""), normalize("x"));
+        let n = |sql| normalize_statement(OtherKind::Aggregate, sql);
+        assert_eq!(
+            n("CREATE AGGREGATE a (int) (SFUNC = f, STYPE = int, INITCOND = '0')"),
+            n("create aggregate a (int) (initcond='0', stype=int, sfunc=f)")
+        );
+        assert_ne!(
+            n("CREATE AGGREGATE a (int) (SFUNC = f, STYPE = int)"),
+            n("CREATE AGGREGATE a (int) (SFUNC = g, STYPE = int)")
+        );
+        let c = |sql| normalize_statement(OtherKind::Collation, sql);
+        assert_eq!(
+            c("CREATE COLLATION x (provider = icu, locale = 'de')"),
+            c("CREATE COLLATION x (LOCALE = 'de', PROVIDER = icu)")
+        );
+        // Not an option list: kept in order.
+        assert_ne!(
+            c("CREATE COLLATION x (a b, c)"),
+            c("CREATE COLLATION x (c, a b)")
+        );
     }
 
     #[test]
