@@ -282,7 +282,7 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
                FOR r IN SELECT format_type(castsource, NULL) AS s, format_type(casttarget, NULL) AS t
                         FROM pg_cast c WHERE c.oid >= 16384 AND NOT EXISTS (
                           SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass
-                            AND d.objid = c.oid AND d.deptype = 'e') LOOP
+                            AND d.objid = c.oid AND d.deptype IN ('e', 'i')) LOOP
                  EXECUTE format('DROP CAST IF EXISTS (%s AS %s) CASCADE', r.s, r.t);
                END LOOP;
                FOR r IN SELECT nspname FROM pg_namespace

@@ -148,7 +148,7 @@ SELECT line FROM (
   SELECT format('cast %s as %s function=%s context=%s method=%s comment=%s', format_type(c.castsource, NULL), format_type(c.casttarget, NULL),
                 NULLIF(c.castfunc, 0)::regprocedure, c.castcontext, c.castmethod, coalesce(obj_description(c.oid, 'pg_cast'), '-'))
     FROM pg_cast c WHERE c.oid >= 16384
-      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
   UNION ALL
   SELECT format('text search configuration %s parser=%s mappings=%s comment=%s', c.oid::regconfig, p.prsname,
                 (SELECT string_agg(format('%s:%s:%s', m.maptokentype, m.mapseqno, m.mapdict::regdictionary), ',' ORDER BY m.maptokentype, m.mapseqno)

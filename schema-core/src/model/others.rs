@@ -9,8 +9,7 @@ use std::fmt;
 
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use super::depends::{MentionedName, mentioned_names};
-use super::{DEFAULT_SCHEMA, Directives, QualifiedName, Schema, names};
+use super::{DEFAULT_SCHEMA, Directives, QualifiedName, names};
 use crate::diagnostic::Origin;
 
 /// The kinds of objects carried as statements.
@@ -155,7 +154,7 @@ impl OtherIdentity {
         }
     }
 
-    /// The key the object has in [`Schema::others`]: its schema (a rule's
+    /// The key the object has in [`Schema::others`](super::Schema::others): its schema (a rule's
     /// table's), and its kind and identity.
     pub fn key(&self) -> QualifiedName {
         let schema = match &self.table {
@@ -283,7 +282,7 @@ impl OtherObject {
         }
     }
 
-    /// The key in [`Schema::others`].
+    /// The key in [`Schema::others`](super::Schema::others).
     pub fn key(&self) -> QualifiedName {
         self.identity.key()
     }
@@ -348,64 +347,6 @@ impl OtherObject {
             normalized,
             ..self.clone()
         }
-    }
-
-    /// The names its statements mention (functions, types, tables, other objects).
-    pub fn mentions(&self) -> Vec<MentionedName> {
-        self.statements
-            .iter()
-            .flat_map(|s| mentioned_names(&s.text))
-            .collect()
-    }
-
-    /// The objects of `schema` it mentions by name, other than itself:
-    /// functions (any signature), tables, views, types and the other objects
-    /// of this kind family (by schema and name).
-    pub fn reads(&self, schema: &Schema) -> Vec<QualifiedName> {
-        let mut out = std::collections::BTreeSet::new();
-        for n in self.mentions() {
-            let key = match n.parts.as_slice() {
-                [name] => QualifiedName::public(name.clone()),
-                [s, name] | [_, s, name] => QualifiedName::new(s.clone(), name.clone()),
-                _ => continue,
-            };
-            if schema.tables.contains_key(&key)
-                || schema.views.contains_key(&key)
-                || schema.enums.contains_key(&key)
-                || schema.domains.contains_key(&key)
-                || schema.composites.contains_key(&key)
-                || schema.functions.values().any(|f| f.name == key)
-            {
-                out.insert(key);
-            }
-        }
-        out.into_iter().collect()
-    }
-
-    /// The other objects of `schema` (of these kinds) it mentions by name.
-    pub fn reads_others<'s>(&self, schema: &'s Schema) -> Vec<&'s OtherObject> {
-        let mentioned: std::collections::BTreeSet<(String, String)> = self
-            .mentions()
-            .into_iter()
-            .filter_map(|n| match n.parts.as_slice() {
-                [name] => Some((DEFAULT_SCHEMA.to_string(), name.clone())),
-                [s, name] | [_, s, name] => Some((s.clone(), name.clone())),
-                _ => None,
-            })
-            .collect();
-        schema
-            .others
-            .values()
-            .filter(|o| o.identity != self.identity)
-            .filter(|o| {
-                let schema = if o.identity.schema.is_empty() {
-                    DEFAULT_SCHEMA.to_string()
-                } else {
-                    o.identity.schema.clone()
-                };
-                mentioned.contains(&(schema, o.identity.name.clone()))
-            })
-            .collect()
     }
 
     /// Its statements as one script (each ended by `;`), with its comment.

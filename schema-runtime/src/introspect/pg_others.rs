@@ -22,7 +22,7 @@ type Result<T> = std::result::Result<T, IntrospectError>;
 fn not_in_extension(catalog: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = '{catalog}'::regclass
-                     AND dep.objid = {oid} AND dep.deptype = 'e')"
+                     AND dep.objid = {oid} AND dep.deptype IN ('e', 'i'))"
     )
 }
 
