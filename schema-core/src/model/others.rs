@@ -205,7 +205,7 @@ impl OtherText {
     }
 
     /// The statement with `range` replaced by `by`, the other range moved along.
-    fn replaced(&self, range: Option<(usize, usize)>, by: &str) -> OtherText {
+    pub fn replaced(&self, range: Option<(usize, usize)>, by: &str) -> OtherText {
         let Some((from, to)) = range.filter(|(f, t)| f <= t && self.text.get(*f..*t).is_some())
         else {
             return self.clone();
@@ -324,14 +324,30 @@ impl OtherObject {
         }
     }
 
-    /// The object with its statements' rule table rewritten to `table`
-    /// (the table was renamed or moved).
-    pub fn retabled(&self, table: &QualifiedName) -> OtherObject {
-        let written = table.to_string();
+    /// The object after table `old` was renamed or moved to `new`: a rule on
+    /// it is on `new`, and every name in its statements that refers to `old`
+    /// (a publication's tables, the tables a rule's commands use) is
+    /// rewritten to `new` (PostgreSQL follows the table itself).
+    pub fn retabled(&self, old: &QualifiedName, new: &QualifiedName) -> OtherObject {
+        let written = new.to_string();
+        let on_old = self.identity.table.as_ref() == Some(old);
         let statements: Vec<OtherText> = self
             .statements
             .iter()
-            .map(|s| s.retabled(&written))
+            .map(|s| {
+                let mut s = if on_old {
+                    s.retabled(&written)
+                } else {
+                    s.clone()
+                };
+                let mut mentions = table_mentions(&s.text, old);
+                mentions.retain(|m| Some(*m) != s.table_at && Some(*m) != s.name_at);
+                // From the end, so the ranges before stay where they are.
+                for range in mentions.into_iter().rev() {
+                    s = s.replaced(Some(range), &written);
+                }
+                s
+            })
             .collect();
         let normalized = statements
             .iter()
@@ -339,8 +355,10 @@ impl OtherObject {
             .collect::<Vec<_>>()
             .join("; ");
         let mut identity = self.identity.clone();
-        identity.table = Some(table.clone());
-        identity.schema.clone_from(&table.schema);
+        if on_old {
+            identity.table = Some(new.clone());
+            identity.schema.clone_from(&new.schema);
+        }
         OtherObject {
             identity,
             statements,
@@ -382,6 +400,74 @@ pub fn canonical_type(data_type: &sqlparser::ast::DataType) -> String {
         Ok(spec) => super::function::signature_type(spec.ty).to_string(),
         Err(_) => lower,
     }
+}
+
+/// The byte ranges in `text` of the (possibly qualified) names that refer to
+/// table `table` (an unqualified one in the default schema); a name followed
+/// by `(` is a call, not a table.
+pub fn table_mentions(text: &str, table: &QualifiedName) -> Vec<(usize, usize)> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, text).tokenize_with_location() else {
+        return Vec::new();
+    };
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |l: sqlparser::tokenizer::Location| -> Option<usize> {
+        let start = *starts.get(usize::try_from(l.line).ok()?.checked_sub(1)?)?;
+        let skip = usize::try_from(l.column).ok()?.checked_sub(1)?;
+        Some(
+            text[start..]
+                .char_indices()
+                .nth(skip)
+                .map_or(text.len(), |(i, _)| start + i),
+        )
+    };
+    let tokens: Vec<_> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let fold = |w: &sqlparser::tokenizer::Word| {
+        if w.quote_style.is_some() {
+            w.value.clone()
+        } else {
+            w.value.to_ascii_lowercase()
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let Token::Word(first) = &tokens[i].token else {
+            i += 1;
+            continue;
+        };
+        if i > 0 && tokens[i - 1].token == Token::Period {
+            i += 1;
+            continue;
+        }
+        let mut parts = vec![fold(first)];
+        let mut j = i;
+        while parts.len() < 3
+            && tokens.get(j + 1).map(|t| &t.token) == Some(&Token::Period)
+            && let Some(Token::Word(w)) = tokens.get(j + 2).map(|t| &t.token)
+        {
+            parts.push(fold(w));
+            j += 2;
+        }
+        let call = tokens.get(j + 1).map(|t| &t.token) == Some(&Token::LParen);
+        let name = match parts.as_slice() {
+            [n] => Some(QualifiedName::public(n.clone())),
+            [s, n] => Some(QualifiedName::new(s.clone(), n.clone())),
+            _ => None,
+        };
+        if !call && name.as_ref() == Some(table) {
+            if let (Some(a), Some(b)) = (offset(tokens[i].span.start), offset(tokens[j].span.end)) {
+                out.push((a, b));
+            }
+        }
+        i = j + 1;
+    }
+    out
 }
 
 /// `COMMENT ON <kind> <identity> IS ...;`.

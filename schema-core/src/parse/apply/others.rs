@@ -275,12 +275,25 @@ impl Schema {
         }
     }
 
-    /// Rules follow their table's rename (their statements name it anew).
+    /// Rules follow their table's rename, and rules and publications name a
+    /// renamed table anew (PostgreSQL follows the table itself).
     pub(crate) fn rename_table_rules(&mut self, old: &QualifiedName, new: &QualifiedName) {
-        for key in self.rules_on(old) {
-            if let Some(rule) = self.others.remove(&key) {
-                let rule = rule.retabled(new);
-                self.others.insert(rule.key(), rule);
+        let touched: Vec<QualifiedName> = self
+            .others
+            .iter()
+            .filter(|(_, o)| matches!(o.identity.kind, OtherKind::Rule | OtherKind::Publication))
+            .filter(|(_, o)| {
+                o.identity.table.as_ref() == Some(old)
+                    || o.statements
+                        .iter()
+                        .any(|s| !crate::model::others::table_mentions(&s.text, old).is_empty())
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in touched {
+            if let Some(object) = self.others.remove(&key) {
+                let object = object.retabled(old, new);
+                self.others.insert(object.key(), object);
             }
         }
     }
@@ -386,6 +399,25 @@ mod tests {
         assert_eq!(
             rule.statements[0].text,
             "CREATE RULE r AS ON DELETE TO v DO INSTEAD NOTHING"
+        );
+        let s = apply(
+            "CREATE TABLE t (id int);\nCREATE TABLE log (id int);\nCREATE PUBLICATION p FOR TABLE t, public.log;\nALTER PUBLICATION p ADD TABLE ONLY log;\n\
+             CREATE RULE r AS ON DELETE TO t DO ALSO INSERT INTO log VALUES (old.id);\nALTER TABLE log RENAME TO journal;",
+            Mode::Migration,
+        )
+        .unwrap();
+        let texts: Vec<&str> = s
+            .others
+            .values()
+            .flat_map(|o| o.statements.iter().map(|t| t.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "CREATE PUBLICATION p FOR TABLE t, journal",
+                "ALTER PUBLICATION p ADD TABLE ONLY journal",
+                "CREATE RULE r AS ON DELETE TO t DO ALSO INSERT INTO journal VALUES (old.id)",
+            ]
         );
         let s = apply(
             "CREATE TABLE t (id int);\nCREATE RULE r AS ON DELETE TO t DO INSTEAD NOTHING;\nDROP TABLE t;",
