@@ -1702,7 +1702,7 @@ mod tests {
                 "CREATE OPERATOR",
             ),
         ] {
-            let src = Source::new("s.sql", &format!("SELECT 1;\n  {sql};\n"));
+            let src = Source::new("s.sql", format!("SELECT 1;\n  {sql};\n"));
             let (_, diags) = parse_file(&src);
             assert_eq!(diags.len(), 1, "{sql}: {diags:#?}");
             assert_eq!(diags[0].code, codes::UNSUPPORTED_STATEMENT, "{sql}");
