@@ -261,7 +261,8 @@ fn database(server: &Server, prefix: &str) -> TestDatabase {
     database
 }
 
-/// Empties a database between cases (every extension and every schema but
+/// Empties a database between cases (every extension, schema, publication,
+/// event trigger and user cast but
 /// PostgreSQL's own go; `public` comes back empty, with the owner, privileges
 /// and comment a new database gives it; default privileges are PostgreSQL's
 /// own again), and
@@ -271,6 +272,19 @@ fn reset(database: &TestDatabase) -> Result<(), String> {
     client
         .batch_execute(
             "DO $$ DECLARE r record; BEGIN
+               -- Publications, event triggers and casts belong to no schema.
+               FOR r IN SELECT pubname FROM pg_publication LOOP
+                 EXECUTE format('DROP PUBLICATION %I', r.pubname);
+               END LOOP;
+               FOR r IN SELECT evtname FROM pg_event_trigger LOOP
+                 EXECUTE format('DROP EVENT TRIGGER %I', r.evtname);
+               END LOOP;
+               FOR r IN SELECT format_type(castsource, NULL) AS s, format_type(casttarget, NULL) AS t
+                        FROM pg_cast c WHERE c.oid >= 16384 AND NOT EXISTS (
+                          SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass
+                            AND d.objid = c.oid AND d.deptype IN ('e', 'i')) LOOP
+                 EXECUTE format('DROP CAST IF EXISTS (%s AS %s) CASCADE', r.s, r.t);
+               END LOOP;
                FOR r IN SELECT nspname FROM pg_namespace
                         WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
                  EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);

@@ -155,6 +155,7 @@ fn declared_source(declared: &Schema) -> String {
         .chain(declared.domains.values().map(|d| &d.origin))
         .chain(declared.composites.values().map(|c| &c.origin))
         .chain(declared.sequences.values().map(|s| &s.origin))
+        .chain(declared.others.values().map(|o| &o.origin))
         .find(|o| o.has_text())
         .map_or_else(|| "schema.sql".to_string(), |o| o.source.path.clone())
 }

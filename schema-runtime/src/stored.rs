@@ -24,7 +24,9 @@ use schema_core::model::{
 };
 use schema_core::render::{Context, Postgres, Renderer};
 
+mod others;
 mod views;
+pub use others::others_as_stored;
 pub use views::views_as_stored;
 
 /// `declared` with every expression compared as PostgreSQL stores it in
@@ -32,7 +34,8 @@ pub use views::views_as_stored;
 /// declared.
 pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
     let out = tables_as_stored(client, declared);
-    views_as_stored(client, &out)
+    let out = views_as_stored(client, &out);
+    others_as_stored(client, &out)
 }
 
 /// [`as_stored`] for tables, domains and partition bounds.

@@ -1706,3 +1706,64 @@ fn a_grant_to_a_role_the_server_lacks_names_the_role_at_up() {
     assert_eq!(db.versions(), vec![V1, V2, V3]);
     assert!(!db.exists("reports"));
 }
+
+const OTHERS_UP: &str = "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE FUNCTION int_sum_sq(acc bigint, x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT acc + x * x $$;
+CREATE AGGREGATE sum_of_squares (integer) (SFUNC = int_sum_sq, STYPE = bigint, INITCOND = '0');
+CREATE PUBLICATION user_changes FOR TABLE users;
+COMMENT ON PUBLICATION user_changes IS 'users only';
+CREATE RULE posts_keep AS ON DELETE TO posts DO INSTEAD NOTHING;
+";
+const OTHERS_DOWN: &str = "DROP RULE posts_keep ON posts;
+DROP PUBLICATION user_changes;
+DROP AGGREGATE sum_of_squares(integer);
+DROP FUNCTION int_sum_sq(bigint, integer);
+DROP COLLATION nocase;
+";
+
+/// Aggregates, collations, publications and rules (carried as written) are
+/// compared by what the database holds for them: clean right after `up`, and
+/// each hand-made change found, named as the change that would undo it.
+#[test]
+fn verify_finds_drift_in_carried_objects() {
+    let Some(server) = pg::server() else { return };
+    let migrations = with_v4("other_objects", OTHERS_UP, OTHERS_DOWN);
+    let cases = [
+        (
+            "ALTER PUBLICATION user_changes ADD TABLE posts",
+            "recreate publication `user_changes`",
+        ),
+        (
+            "DROP AGGREGATE sum_of_squares(integer);
+             CREATE AGGREGATE sum_of_squares (integer) (SFUNC = int_sum_sq, STYPE = bigint, INITCOND = '1')",
+            "recreate aggregate `sum_of_squares(integer)`",
+        ),
+        (
+            "CREATE OR REPLACE RULE posts_keep AS ON DELETE TO posts DO INSTEAD SELECT 1",
+            "recreate rule `posts_keep ON posts`",
+        ),
+        ("DROP RULE posts_keep ON posts", "create rule `posts_keep ON posts`"),
+        (
+            "CREATE COLLATION extra (provider = icu, locale = 'de')",
+            "drop collation `extra`",
+        ),
+        (
+            "COMMENT ON PUBLICATION user_changes IS NULL",
+            "change comment of publication `user_changes`",
+        ),
+    ];
+    for (i, (sql, expected)) in cases.iter().enumerate() {
+        let mut db = Db::postgres(&server, &format!("mig_verify_other{i}"));
+        let m = migrator(&migrations);
+        m.up(db.driver()).unwrap();
+        let clean = m.verify(db.driver()).unwrap();
+        assert!(clean.is_clean(), "fresh database: {clean}");
+        db.exec(sql);
+        let report = m.verify(db.driver()).unwrap();
+        assert_eq!(
+            report.differences,
+            vec![expected.to_string()],
+            "{sql}: {report}"
+        );
+    }
+}

@@ -141,4 +141,57 @@ SELECT line FROM (
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
     WHERE t.typtype = 'c' AND c.relkind = 'c' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('collation %s.%s %s comment=%s', n.nspname, c.collname,
+                to_jsonb(c) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion',
+                coalesce(obj_description(c.oid, 'pg_collation'), '-'))
+    FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_collation'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('aggregate %s %s comment=%s', p.oid::regprocedure,
+                to_jsonb(a) - 'aggfnoid' - 'aggtranstype' - 'aggmtranstype' - 'aggsortop'
+                  || jsonb_build_object('stype', format_type(a.aggtranstype, NULL), 'sortop', a.aggsortop::regoperator::text),
+                coalesce(obj_description(p.oid, 'pg_proc'), '-'))
+    FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('operator %s code=%s result=%s com=%s neg=%s rest=%s join=%s merges=%s hashes=%s comment=%s',
+                o.oid::regoperator, o.oprcode, format_type(o.oprresult, NULL), o.oprcom::regoperator, o.oprnegate::regoperator,
+                o.oprrest, o.oprjoin, o.oprcanmerge, o.oprcanhash, coalesce(obj_description(o.oid, 'pg_operator'), '-'))
+    FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_operator'::regclass AND e.objid = o.oid AND e.deptype = 'e')
+  UNION ALL
+  SELECT format('cast %s as %s function=%s context=%s method=%s comment=%s', format_type(c.castsource, NULL), format_type(c.casttarget, NULL),
+                NULLIF(c.castfunc, 0)::regprocedure, c.castcontext, c.castmethod, coalesce(obj_description(c.oid, 'pg_cast'), '-'))
+    FROM pg_cast c WHERE c.oid >= 16384
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
+  UNION ALL
+  SELECT format('text search configuration %s parser=%s mappings=%s comment=%s', c.oid::regconfig, p.prsname,
+                (SELECT string_agg(format('%s:%s:%s', m.maptokentype, m.mapseqno, m.mapdict::regdictionary), ',' ORDER BY m.maptokentype, m.mapseqno)
+                   FROM pg_ts_config_map m WHERE m.mapcfg = c.oid),
+                coalesce(obj_description(c.oid, 'pg_ts_config'), '-'))
+    FROM pg_ts_config c JOIN pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_namespace n ON n.oid = c.cfgnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL
+  SELECT format('text search dictionary %s template=%s options=%s comment=%s', d.oid::regdictionary, t.tmplname,
+                coalesce(d.dictinitoption, '-'), coalesce(obj_description(d.oid, 'pg_ts_dict'), '-'))
+    FROM pg_ts_dict d JOIN pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_namespace n ON n.oid = d.dictnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL
+  SELECT format('event trigger %s event=%s function=%s enabled=%s tags=%s comment=%s', e.evtname, e.evtevent,
+                e.evtfoid::regprocedure, e.evtenabled, coalesce(e.evttags::text, '-'), coalesce(obj_description(e.oid, 'pg_event_trigger'), '-'))
+    FROM pg_event_trigger e
+  UNION ALL
+  SELECT format('publication %s all=%s %s/%s/%s/%s viaroot=%s tables=%s schemas=%s comment=%s', p.pubname, p.puballtables,
+                p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot,
+                (SELECT string_agg(r.prrelid::regclass::text, ',' ORDER BY 1) FROM pg_publication_rel r WHERE r.prpubid = p.oid),
+                (SELECT string_agg(s.pnnspid::regnamespace::text, ',' ORDER BY 1) FROM pg_publication_namespace s WHERE s.pnpubid = p.oid),
+                coalesce(obj_description(p.oid, 'pg_publication'), '-'))
+    FROM pg_publication p
+  UNION ALL
+  SELECT format('rule %s enabled=%s comment=%s', pg_get_ruledef(w.oid), w.ev_enabled, coalesce(obj_description(w.oid, 'pg_rewrite'), '-'))
+    FROM pg_rewrite w JOIN rels r ON r.oid = w.ev_class WHERE w.rulename <> '_RETURN'
 ) facts ORDER BY line;

@@ -1679,4 +1679,39 @@ pub(crate) const FIXTURES: &[Fixture] = &[
         "privileges_type_and_function_owners_in_another_schema",
         "CREATE SCHEMA app;\nCREATE TYPE app.mood AS ENUM ('sad', 'happy');\nCREATE DOMAIN app.code AS text CHECK (VALUE <> '');\nCREATE FUNCTION app.name_of(m app.mood) RETURNS text LANGUAGE sql AS $$SELECT m::text$$;\nALTER TYPE app.mood OWNER TO schema_test_admin;\nALTER DOMAIN app.code OWNER TO schema_test_writer;\nALTER FUNCTION app.name_of(app.mood) OWNER TO schema_test_admin;\nREVOKE USAGE ON DOMAIN app.code FROM PUBLIC;\nGRANT USAGE ON TYPE app.code TO schema_test_reader;",
     ),
+    // --- objects carried as written: collations, text search, aggregates,
+    // operators, casts, event triggers, publications, rules (from
+    // PostgreSQL 15's documentation of each CREATE statement)
+    f(
+        "other_collations_icu_libc_and_copied_with_comments",
+        "CREATE COLLATION german_phonebook (provider = icu, locale = 'de-u-co-phonebk');\nCREATE COLLATION app_posix (lc_collate = 'POSIX', lc_ctype = 'POSIX');\nCREATE COLLATION IF NOT EXISTS mycoll FROM \"C\";\nCOMMENT ON COLLATION german_phonebook IS 'phone book order';\nCREATE TABLE people (id integer PRIMARY KEY, surname text COLLATE german_phonebook, code text COLLATE app_posix);",
+    ),
+    f(
+        "other_text_search_dictionary_and_configuration_with_mappings",
+        "CREATE TEXT SEARCH DICTIONARY english_simple_dict (TEMPLATE = pg_catalog.simple, STOPWORDS = english);\nCREATE TEXT SEARCH CONFIGURATION my_english (COPY = english);\nALTER TEXT SEARCH CONFIGURATION my_english\n    ALTER MAPPING FOR asciiword WITH english_simple_dict, english_stem;\nALTER TEXT SEARCH CONFIGURATION my_english DROP MAPPING FOR email, url, url_path, sfloat, float;\nCOMMENT ON TEXT SEARCH CONFIGURATION my_english IS 'no urls';\nCREATE TABLE docs (id integer PRIMARY KEY, body text);\nCREATE INDEX docs_body ON docs USING gin (to_tsvector('my_english', body));",
+    ),
+    f(
+        "other_aggregate_over_a_user_function_and_an_ordered_set_one",
+        "CREATE FUNCTION int_sum_sq(acc bigint, x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT acc + x * x $$;\nCREATE AGGREGATE sum_of_squares (integer) (\n    SFUNC = int_sum_sq,\n    STYPE = bigint,\n    INITCOND = '0'\n);\nCREATE AGGREGATE my_percentile (float8 ORDER BY float8) (SFUNC = ordered_set_transition, STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA);\nCOMMENT ON AGGREGATE sum_of_squares (integer) IS 'sum of x * x';",
+    ),
+    f(
+        "other_operator_over_a_user_function_with_commutator",
+        "CREATE FUNCTION close_to(a integer, b integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT abs(a - b) <= 1 $$;\nCREATE OPERATOR === (\n    LEFTARG = integer,\n    RIGHTARG = integer,\n    FUNCTION = close_to,\n    COMMUTATOR = ===,\n    RESTRICT = eqsel,\n    JOIN = eqjoinsel\n);\nCOMMENT ON OPERATOR === (integer, integer) IS 'within one';",
+    ),
+    f(
+        "other_casts_with_function_and_with_inout",
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\nCREATE FUNCTION mood_rank(m mood) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT CASE m WHEN 'sad' THEN 0 WHEN 'ok' THEN 1 ELSE 2 END $$;\nCREATE CAST (mood AS integer) WITH FUNCTION mood_rank(mood) AS ASSIGNMENT;\nCREATE CAST (mood AS text) WITH INOUT AS IMPLICIT;\nCOMMENT ON CAST (mood AS integer) IS 'rank of a mood';",
+    ),
+    f(
+        "other_event_trigger_on_ddl_command_end_with_tags",
+        "CREATE FUNCTION note_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'ddl: %', tg_tag; END $$;\nCREATE EVENT TRIGGER note_tables ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION note_ddl();\nALTER EVENT TRIGGER note_tables DISABLE;\nCOMMENT ON EVENT TRIGGER note_tables IS 'tables only';",
+    ),
+    f(
+        "other_publications_for_tables_schemas_and_all_tables",
+        "CREATE SCHEMA sales;\nCREATE TABLE users (id integer PRIMARY KEY, name text);\nCREATE TABLE departments (id integer PRIMARY KEY);\nCREATE TABLE sales.orders (id integer PRIMARY KEY);\nCREATE PUBLICATION mypublication FOR TABLE users, departments;\nCREATE PUBLICATION insert_only FOR TABLE users WITH (publish = 'insert');\nCREATE PUBLICATION sales_pub FOR TABLES IN SCHEMA sales;\nCREATE PUBLICATION alltables FOR ALL TABLES;\nCOMMENT ON PUBLICATION alltables IS 'everything';",
+    ),
+    f(
+        "other_rules_do_instead_do_also_and_several_commands",
+        "CREATE TABLE shoelace (name text PRIMARY KEY, avail integer);\nCREATE TABLE shoelace_log (name text, avail integer, changed timestamptz DEFAULT now());\nCREATE RULE log_shoelace AS ON UPDATE TO shoelace WHERE NEW.avail <> OLD.avail DO INSERT INTO shoelace_log (name, avail) VALUES (NEW.name, NEW.avail);\nCREATE RULE shoelace_del AS ON DELETE TO shoelace DO INSTEAD (INSERT INTO shoelace_log (name, avail) VALUES (OLD.name, -1); UPDATE shoelace SET avail = 0 WHERE name = OLD.name);\nCREATE RULE log_ignore AS ON INSERT TO shoelace_log DO ALSO NOTHING;\nCOMMENT ON RULE shoelace_del ON shoelace IS 'soft delete';",
+    ),
 ];

@@ -53,6 +53,34 @@ pub fn drift(migrated: &Schema, declared: &Schema) -> Vec<Diagnostic> {
                 let Some(d) = lint::unmigrated_object(change, declared) else { continue };
                 d
             }
+            Change::CreateOther(_) => {
+                let Some(d) = lint::unmigrated_object(change, declared) else { continue };
+                d
+            }
+            Change::DropOther(o) => Diagnostic::error(
+                codes::DRIFT,
+                format!("{} is created by the migrations but not declared in schema.sql", o.identity),
+            )
+            .at(&o.origin)
+            .label("created here")
+            .help(format!("declare the {} in schema.sql, or drop it in a new migration", o.identity.kind.describe())),
+            Change::RecreateOther { from, to } => Diagnostic::error(
+                codes::DRIFT,
+                format!(
+                    "{} differs between schema.sql and the migrations: {}",
+                    to.identity,
+                    super::others::differences(from, to).join(", ")
+                ),
+            )
+            .at(&to.origin)
+            .related(&from.origin, "created by this migration")
+            .help("add a migration that drops it and creates it as schema.sql declares it, or make schema.sql match"),
+            Change::SetOtherComment { object, .. } => Diagnostic::error(
+                codes::DRIFT,
+                format!("the comment of {} differs between schema.sql and the migrations", object.identity),
+            )
+            .at(&object.origin)
+            .help(format!("add a migration with `COMMENT ON {} {} IS ...`, or make schema.sql match", object.identity.kind.keyword(), object.identity.sql())),
             Change::CreateView(v) => {
                 // A view created again (its definition differs) is reported
                 // with its drop.
@@ -649,6 +677,7 @@ fn touches_namespace(change: &Change, n: &str) -> bool {
             &f.name
         }
         Change::CreateView(v) | Change::DropView(v) => &v.name,
+        Change::CreateOther(o) | Change::DropOther(o) => return o.key().schema == n,
         Change::RenameTable { to, .. } => to,
         Change::CreateExtension(e) | Change::DropExtension(e) => {
             return e.schema.as_deref() == Some(n);

@@ -8,6 +8,7 @@
 mod dependents;
 pub mod drift;
 pub mod functions;
+mod others;
 mod privileges;
 mod views;
 pub(crate) use dependents::calls_any;
@@ -551,6 +552,29 @@ pub enum Change {
         /// After.
         to: StorageParameters,
     },
+    /// An aggregate, operator, cast, collation, text-search object, event
+    /// trigger, publication or rule only `to` has (or whose definition
+    /// differs, after its [`Change::DropOther`]): its statements as written.
+    CreateOther(crate::model::others::OtherObject),
+    /// One only `from` has: `DROP <kind>`.
+    DropOther(crate::model::others::OtherObject),
+    /// One whose definition differs: dropped and created again, where the
+    /// new one sorts (PostgreSQL has no way to change most of them in place).
+    RecreateOther {
+        /// Before.
+        from: crate::model::others::OtherObject,
+        /// After.
+        to: crate::model::others::OtherObject,
+    },
+    /// One whose comment alone differs.
+    SetOtherComment {
+        /// The object (as `to` has it).
+        object: crate::model::others::OtherObject,
+        /// Before.
+        from: Option<String>,
+        /// After.
+        to: Option<String>,
+    },
 }
 
 /// The flags of a table that `ALTER TABLE` sets one by one.
@@ -994,6 +1018,12 @@ impl fmt::Display for Change {
                 function.kind.describe(),
                 function.signature()
             ),
+            Change::CreateOther(o) => write!(f, "create {}", o.identity),
+            Change::DropOther(o) => write!(f, "drop {}", o.identity),
+            Change::RecreateOther { to, .. } => write!(f, "recreate {}", to.identity),
+            Change::SetOtherComment { object, .. } => {
+                write!(f, "change comment of {}", object.identity)
+            }
         }
     }
 }
@@ -1808,6 +1838,8 @@ fn raw_changes(from: &Schema, to: &Schema, renames: &Renames) -> Vec<Change> {
     });
     let mut out = recreate_enums_used_in_the_same_migration(out, from, to);
     // After the enum recreations: what they convert holds triggers and policies.
+    let carried = others::changes(from, to, &out);
+    out.extend(carried);
     let objects = triggers::changes(from, to, renames, &out);
     out.extend(objects);
     // Views, triggers and policies over what PostgreSQL will not change
@@ -2285,7 +2317,11 @@ fn phase(c: &Change) -> u16 {
                 135
             }
         }
-        Change::SetFunctionComment { .. } => 199,
+        Change::SetFunctionComment { .. } | Change::SetOtherComment { .. } => 199,
+        Change::CreateOther(o) | Change::RecreateOther { to: o, .. } => {
+            others::create_phase(o.identity.kind)
+        }
+        Change::DropOther(o) => others::drop_phase(o.identity.kind),
     }
 }
 

@@ -278,6 +278,21 @@ pub fn unmigrated_object(change: &Change, declared: &Schema) -> Option<Diagnosti
             .label("declared here")
             .help(UNMIGRATED_HELP)
         }
+        Change::CreateOther(o) => {
+            if o.directives.allows(codes::UNMIGRATED_OBJECT.name) {
+                return None;
+            }
+            Diagnostic::error(
+                codes::UNMIGRATED_OBJECT,
+                format!(
+                    "{} is declared at {} but no migration creates it",
+                    o.identity, o.origin
+                ),
+            )
+            .at(&o.origin)
+            .label("declared here")
+            .help(UNMIGRATED_HELP)
+        }
         _ => return None,
     };
     Some(d)

@@ -341,6 +341,13 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.policies,
         &mut before.policies,
     );
+    pick(
+        &now.others,
+        &up.others,
+        &down.others,
+        &mut undone.others,
+        &mut before.others,
+    );
     (undone, before)
 }
 

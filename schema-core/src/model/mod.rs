@@ -15,6 +15,7 @@ pub mod function;
 pub mod map;
 pub mod mentions;
 pub mod names;
+pub mod others;
 pub mod policy;
 pub mod privileges;
 pub mod sequence;
@@ -123,6 +124,9 @@ pub struct Schema {
     pub triggers: ObjectMap<Triggers>,
     /// Row-level security policies, by the table they are on, then by name.
     pub policies: ObjectMap<Policies>,
+    /// Aggregates, operators, casts, collations, text-search objects, event
+    /// triggers, publications and rules, by [`others::OtherIdentity::key`].
+    pub others: ObjectMap<others::OtherObject>,
 }
 
 impl Schema {
@@ -146,6 +150,7 @@ impl Schema {
             && self.views.is_empty()
             && self.triggers.is_empty()
             && self.policies.is_empty()
+            && self.others.is_empty()
     }
 
     /// Every schema (namespace) the model uses: `public`, those created by
@@ -164,6 +169,7 @@ impl Schema {
             .chain(self.sequences.keys())
             .chain(self.functions.keys())
             .chain(self.views.keys())
+            .chain(self.others.keys().filter(|k| !k.schema.is_empty()))
         {
             out.insert(n.schema.as_str());
         }
@@ -202,6 +208,7 @@ impl Schema {
         self.views.begin_journal();
         self.triggers.begin_journal();
         self.policies.begin_journal();
+        self.others.begin_journal();
     }
 
     /// Stops recording and returns the prior values of what was written.
@@ -220,6 +227,7 @@ impl Schema {
             views: self.views.take_journal(),
             triggers: self.triggers.take_journal(),
             policies: self.policies.take_journal(),
+            others: self.others.take_journal(),
         }
     }
 
@@ -239,6 +247,7 @@ impl Schema {
         self.views.roll_back(journal.views);
         self.triggers.roll_back(journal.triggers);
         self.policies.roll_back(journal.policies);
+        self.others.roll_back(journal.others);
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -516,7 +525,8 @@ holds_nothing!(
     Extension,
     CompositeType,
     privileges::Acl,
-    privileges::DefaultAcl
+    privileges::DefaultAcl,
+    others::OtherObject
 );
 
 impl Indexed for Domain {
@@ -572,6 +582,9 @@ pub(crate) struct SchemaJournal {
     pub triggers: Journal<Triggers>,
     /// Policies, per table.
     pub policies: Journal<Policies>,
+    /// Aggregates, operators, casts, collations, text-search objects, event
+    /// triggers, publications and rules.
+    pub others: Journal<others::OtherObject>,
 }
 
 /// A table.

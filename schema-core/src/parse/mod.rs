@@ -14,6 +14,7 @@ pub mod composites;
 pub mod domains;
 pub mod functions;
 pub mod keywords;
+pub mod others;
 pub mod privileges;
 pub mod triggers;
 pub mod views;
@@ -169,6 +170,10 @@ pub enum ParsedStatement {
     /// `COMMENT ON {TRIGGER | POLICY} name ON table IS ...` (read by hand:
     /// sqlparser has no AST for it).
     CommentOnTableObject(Box<triggers::CommentOnTableObject>),
+    /// `CREATE | DROP | ALTER | COMMENT ON` an aggregate, operator, cast,
+    /// collation, text-search object, event trigger, publication or rule
+    /// (read by hand, carried verbatim: see [`others`]).
+    Other(Box<others::OtherStatement>),
 }
 
 /// A whole file, split into statements, with its directive comments.
@@ -395,20 +400,31 @@ fn statement_kind(parser: &Parser<'_>) -> String {
     words.join(" ")
 }
 
+/// The leading unquoted words of the statement at the parser's position, upper
+/// case, keywords or not (`CREATE SUBSCRIPTION`).
+fn leading_words(parser: &Parser<'_>) -> String {
+    let mut words = Vec::new();
+    for n in 0..3 {
+        match parser.peek_nth_token(n).token {
+            Token::Word(w) if w.quote_style.is_none() => words.push(w.value.to_ascii_uppercase()),
+            _ => break,
+        }
+    }
+    words.join(" ")
+}
+
 /// Statement kinds we reject before sqlparser sees them (it may not parse them at all).
 fn is_unsupported_kind(kind: &str) -> bool {
     const KINDS: &[&str] = &[
         "CREATE OR REPLACE",
         "CREATE FUNCTION",
         "CREATE PROCEDURE",
-        "CREATE EVENT TRIGGER",
-        "CREATE RULE",
-        "CREATE AGGREGATE",
+        // `CREATE OPERATOR CLASS | FAMILY` (operators themselves are read
+        // by `others` before this list is looked at).
         "CREATE OPERATOR",
-        "CREATE CAST",
-        "CREATE COLLATION",
-        "CREATE PUBLICATION",
+        "CREATE TEXT SEARCH",
         "CREATE SUBSCRIPTION",
+        "ALTER SUBSCRIPTION",
         "CREATE SERVER",
         "CREATE FOREIGN",
         "CREATE ROLE",
@@ -1111,10 +1127,42 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
             continue;
         }
+        if let Some(other) = others::statement_kind(&parser) {
+            match others::parse(&mut parser, other) {
+                Ok(mut statement) => {
+                    let last = parser.get_current_token().clone();
+                    let text = lines.between(&start, &last).to_string();
+                    let base = lines.offset(start.span.start);
+                    let range = |(a, b): (Location, Location)| {
+                        let from = lines.offset(a).checked_sub(base)?;
+                        let to = lines.offset(b).checked_sub(base)?;
+                        (from <= to && to <= text.len()).then_some((from, to))
+                    };
+                    statement.name_at = others::name_span(&statement).and_then(range);
+                    statement.table_at = others::table_span(&statement).and_then(range);
+                    let next = parser.peek_token();
+                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    file.statements.push(LocatedStatement {
+                        statement: ParsedStatement::Other(Box::new(statement)),
+                        origin,
+                        end_line: end_line.max(line),
+                        text,
+                    });
+                }
+                Err(e) => {
+                    diagnostics.push(others::read_error(e, &kind, source, &origin));
+                    skip_statement(&mut parser);
+                }
+            }
+            continue;
+        }
         let view = views::is_create_view(&parser);
         let trigger = triggers::is_create_trigger(&kind);
-        if !view && !trigger && is_unsupported_kind(&kind) {
-            diagnostics.push(unsupported_statement(&kind, &origin));
+        // Words sqlparser has no keyword for (`SUBSCRIPTION`) count too.
+        let words = leading_words(&parser);
+        let refused = [&kind, &words].into_iter().find(|k| is_unsupported_kind(k));
+        if let Some(refused) = refused.filter(|_| !view && !trigger) {
+            diagnostics.push(unsupported_statement(refused, &origin));
             skip_statement(&mut parser);
             continue;
         }
@@ -1550,8 +1598,8 @@ pub(crate) fn unsupported_statement(kind: &str, origin: &Origin) -> Diagnostic {
         format!("`{kind}` is not supported here"),
     )
     .at(origin)
-    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences, views and materialized views, functions and procedures, triggers, row-level security policies, privileges, owners and comments")
-    .help("keep other objects (rules, aggregates, operators, casts, event triggers, publications, ...) in a separate SQL file run after migrations")
+    .note("the schema model covers schemas, extensions, tables (partitioned too), columns, constraints, indexes, enum and composite types, domains, sequences, views and materialized views, functions and procedures, triggers, row-level security policies, privileges, owners and comments, and carries aggregates, operators, casts, collations, text-search objects, event triggers, publications and rules as written")
+    .help("keep other objects (operator classes and families, roles, subscriptions, foreign servers, `DO` blocks, ...) in a separate SQL file run after migrations")
 }
 
 /// Parses a declarative schema file (schema.sql, or a `pg_dump --schema-only`).
@@ -1627,14 +1675,54 @@ mod tests {
     fn every_bad_statement_is_reported_not_only_the_first() {
         let src = Source::new(
             "s.sql",
-            "create table a (id int primary key;\ncreate rule r as on insert to a do nothing;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
+            "create table a (id int primary key;\ncreate subscription s connection 'dbname=x' publication p;\ncreate tabel c ();\ncreate table d (id int primary key);\n",
         );
         let (file, diags) = parse_file(&src);
         assert_eq!(diags.len(), 3, "{diags:#?}");
         assert_eq!(diags[1].code, codes::UNSUPPORTED_STATEMENT);
-        assert!(diags[1].message.contains("CREATE RULE"));
+        assert!(diags[1].message.contains("CREATE SUBSCRIPTION"));
         assert_eq!(diags[1].origin.as_ref().map(|o| o.line), Some(2));
         assert_eq!(file.statements.len(), 1);
+    }
+
+    #[test]
+    fn what_is_not_a_schema_object_stays_refused_where_it_is_written() {
+        for (sql, kind) in [
+            ("CREATE ROLE app LOGIN", "CREATE ROLE"),
+            ("CREATE USER app", "CREATE USER"),
+            (
+                "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p",
+                "CREATE SUBSCRIPTION",
+            ),
+            ("CREATE SERVER s FOREIGN DATA WRAPPER w", "CREATE SERVER"),
+            ("CREATE FOREIGN DATA WRAPPER w", "CREATE FOREIGN"),
+            ("DO $$ BEGIN END $$", "DO"),
+            (
+                "CREATE OPERATOR CLASS c FOR TYPE int USING btree AS OPERATOR 1 <",
+                "CREATE OPERATOR",
+            ),
+        ] {
+            let src = Source::new("s.sql", format!("SELECT 1;\n  {sql};\n"));
+            let (_, diags) = parse_file(&src);
+            assert_eq!(diags.len(), 1, "{sql}: {diags:#?}");
+            assert_eq!(diags[0].code, codes::UNSUPPORTED_STATEMENT, "{sql}");
+            assert!(
+                diags[0].message.contains(kind),
+                "{sql}: {}",
+                diags[0].message
+            );
+            assert_eq!(
+                diags[0].origin.as_ref().map(|o| (o.line, o.column)),
+                Some((2, 3)),
+                "{sql}"
+            );
+            assert!(
+                diags[0]
+                    .help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("separate SQL file"))
+            );
+        }
     }
 
     #[test]

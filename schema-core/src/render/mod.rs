@@ -639,6 +639,33 @@ pub trait Renderer {
                 )),
                 None => Ok(Vec::new()),
             },
+            Change::CreateOther(_)
+            | Change::DropOther(_)
+            | Change::RecreateOther { .. }
+            | Change::SetOtherComment { .. } => self.render_other(cx),
+        }
+    }
+
+    /// [`Change::CreateOther`]: the object's statements as written, then its
+    /// comment; [`Change::DropOther`]: `DROP <kind> <identity>`;
+    /// [`Change::RecreateOther`]: both;
+    /// [`Change::SetOtherComment`]: `COMMENT ON <kind> <identity>`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express it.
+    fn render_other(&self, cx: &Context<'_>) -> Rendered {
+        use crate::model::others::{comment_sql, drop_sql};
+        match cx.change {
+            Change::CreateOther(o) => Ok(o.create_sql().into_iter().map(Statement::new).collect()),
+            Change::DropOther(o) => one(drop_sql(&o.identity)),
+            Change::RecreateOther { from, to } => Ok(std::iter::once(drop_sql(&from.identity))
+                .chain(to.create_sql())
+                .map(Statement::new)
+                .collect()),
+            Change::SetOtherComment { object, to, .. } => {
+                one(comment_sql(&object.identity, to.as_deref()))
+            }
+            _ => Ok(Vec::new()),
         }
     }
 

@@ -9,6 +9,8 @@
 use std::fmt;
 
 #[cfg(feature = "postgres")]
+pub(crate) mod pg_others;
+#[cfg(feature = "postgres")]
 mod pg_privileges;
 #[cfg(feature = "postgres")]
 mod pg_triggers;

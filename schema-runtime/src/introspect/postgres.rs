@@ -133,6 +133,7 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     }
     super::pg_triggers::read_triggers(tx, &schemas, version, &mut schema)?;
     super::pg_triggers::read_policies(tx, &schemas, &mut schema)?;
+    super::pg_others::read_others(tx, &schemas, &mut schema)?;
     Ok(schema)
 }
 

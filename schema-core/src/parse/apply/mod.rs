@@ -19,6 +19,7 @@ mod drop;
 mod functions;
 mod indexes;
 mod namespaces;
+mod others;
 mod partitions;
 mod privileges;
 pub use partitions::{partition_bound_from_text, partition_key_from_text};
@@ -446,6 +447,7 @@ impl<'a> Cx<'a> {
             } => return self.alter_index_options(index, *if_exists, set, reset),
             ParsedStatement::CreateView(cv) => return self.create_view(cv),
             ParsedStatement::AlterView(av) => return self.alter_view(av),
+            ParsedStatement::Other(o) => return self.other_statement(o),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {

@@ -187,6 +187,7 @@ impl Cx<'_> {
                     .iter()
                     .map(|f| format!("function `{}`", self.schema.functions[f].signature())),
             )
+            .chain(self.schema.namespace_others(name))
             .collect();
         if !held.is_empty() && !cascade {
             return Err(Diagnostic::error(
@@ -230,6 +231,7 @@ impl Cx<'_> {
         for f in &functions {
             self.schema.functions.remove(f);
         }
+        self.schema.drop_namespace_others(name);
         self.schema.namespaces.remove(&QualifiedName::global(name));
         Ok(())
     }

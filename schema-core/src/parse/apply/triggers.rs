@@ -122,6 +122,7 @@ impl Schema {
     /// A table renamed: its triggers and policies follow it (and constraint
     /// triggers `FROM` it name it anew).
     pub(crate) fn rename_table_objects(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        self.rename_table_rules(old, new);
         if let Some(mut t) = self.triggers.remove(old) {
             for trigger in t.0.values_mut() {
                 trigger.table = new.clone();
@@ -155,6 +156,7 @@ impl Schema {
     /// A table dropped: its triggers and policies go with it (as PostgreSQL
     /// drops them).
     pub(crate) fn drop_table_objects(&mut self, table: &QualifiedName) {
+        self.drop_table_rules(table);
         self.triggers.remove(table);
         self.policies.remove(table);
         // A constraint trigger `FROM` it goes too (an automatic dependency).

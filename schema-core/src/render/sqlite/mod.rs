@@ -646,6 +646,14 @@ impl Renderer for Sqlite {
                 "SQLite has no composite types; store the attributes of `{}` as columns of their own instead",
                 c.name
             )),
+            Change::CreateOther(o)
+            | Change::DropOther(o)
+            | Change::RecreateOther { to: o, .. }
+            | Change::SetOtherComment { object: o, .. } => Err(format!(
+                "SQLite has no {}s: {} cannot be rendered; keep it PostgreSQL-only",
+                o.identity.kind.describe(),
+                o.identity
+            )),
             Change::CreateFunction { function: f, .. }
             | Change::DropFunction { function: f, .. }
             | Change::ReplaceFunction { to: f, .. }
