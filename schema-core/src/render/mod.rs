@@ -658,6 +658,36 @@ pub trait Renderer {
         match cx.change {
             Change::CreateOther(o) => Ok(o.create_sql().into_iter().map(Statement::new).collect()),
             Change::DropOther(o) => one(drop_sql(&o.identity)),
+            Change::RecreateOther { from, to }
+                if from.identity.kind == crate::model::others::OtherKind::Collation =>
+            {
+                // PostgreSQL will not drop a collation a column uses.
+                let users = cx.from.tables.values().find_map(|t| {
+                    let c = t.columns.iter().find(|c| {
+                        c.collation.as_deref().is_some_and(|k| {
+                            k == from.identity.name
+                                || k == format!("{}.{}", from.identity.schema, from.identity.name)
+                        })
+                    })?;
+                    cx.to
+                        .tables
+                        .contains_key(&t.name)
+                        .then(|| format!("{}.{}", t.name, c.name))
+                });
+                if let Some(column) = users {
+                    return Err(Unsupported {
+                        dialect: "PostgreSQL 15",
+                        change: format!("recreate collation `{}`", from.identity.name),
+                        reason: format!(
+                            "column `{column}` uses it, and PostgreSQL will not drop a collation a column uses; write this migration by hand: move the columns to another collation (`ALTER COLUMN ... TYPE ... COLLATE`), recreate the collation, move them back"
+                        ),
+                    });
+                }
+                Ok(std::iter::once(drop_sql(&from.identity))
+                    .chain(to.create_sql())
+                    .map(Statement::new)
+                    .collect())
+            }
             Change::RecreateOther { from, to } => Ok(std::iter::once(drop_sql(&from.identity))
                 .chain(to.create_sql())
                 .map(Statement::new)
