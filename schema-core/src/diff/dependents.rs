@@ -80,6 +80,10 @@ impl Disturbed {
                 | Change::DropFunction { function: f, .. } => {
                     functions.insert(f.name.clone());
                 }
+                // An aggregate is called like a function.
+                Change::RecreateOther { from: o, .. } | Change::DropOther(o) => {
+                    functions.extend(aggregate_name(o));
+                }
                 Change::RecreateEnum { from: e, .. } => recreated_types.push(e.name.clone()),
                 Change::ReplaceDomain { from: d, .. } => recreated_types.push(d.name.clone()),
                 Change::ReplaceComposite { from: t, .. } => recreated_types.push(t.name.clone()),
@@ -251,9 +255,16 @@ fn gone_functions(changes: &[Change]) -> BTreeSet<QualifiedName> {
                 function,
                 reads_relations: true,
             } => Some(function.name.clone()),
+            Change::RecreateOther { from, .. } => aggregate_name(from),
             _ => None,
         })
         .collect()
+}
+
+/// The name an aggregate is called by (`None` for other carried objects).
+fn aggregate_name(o: &crate::model::others::OtherObject) -> Option<QualifiedName> {
+    (o.identity.kind == crate::model::others::OtherKind::Aggregate)
+        .then(|| QualifiedName::new(o.identity.schema.clone(), o.identity.name.clone()))
 }
 
 /// True when `expr` calls one of `functions`.
