@@ -4,11 +4,12 @@
 
 #![allow(clippy::panic)] // test helpers fail loudly
 
-use schema_core::diagnostic::{Diagnostic, Source, codes, render_all};
+use schema_core::diagnostic::{Diagnostic, codes, render_all};
 use schema_core::migrations::MigrationFiles;
 use schema_core::migrations::replay::replay;
 use schema_core::model::{QualifiedName, Schema, SqlType};
 use schema_core::parse::parse_schema_str;
+use schema_test_support::replay::migration;
 
 fn parsed(sql: &str) -> Schema {
     parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)))
@@ -18,18 +19,6 @@ fn errors(sql: &str) -> Vec<Diagnostic> {
     match parse_schema_str("schema.sql", sql) {
         Ok(_) => panic!("accepted:\n{sql}"),
         Err(d) => d,
-    }
-}
-
-fn migration(n: u64, up: &str, down: &str) -> MigrationFiles {
-    let dir = format!("{n:014}_step");
-    MigrationFiles {
-        version: n,
-        version_text: format!("{n:014}"),
-        slug: "step".into(),
-        up: Source::new(format!("migrations/{dir}/up.sql"), up),
-        down: Source::new(format!("migrations/{dir}/down.sql"), down),
-        dir_name: dir,
     }
 }
 

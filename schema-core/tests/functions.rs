@@ -7,20 +7,8 @@
 
 use schema_core::analyze::analyze_sources;
 use schema_core::diagnostic::{Diagnostic, Severity, Source, render_all};
-use schema_core::migrations::MigrationFiles;
 use schema_core::migrations::replay::replay;
-
-fn migration(n: u64, up: &str, down: &str) -> MigrationFiles {
-    let dir = format!("{n:014}_step");
-    MigrationFiles {
-        version: n,
-        version_text: format!("{n:014}"),
-        slug: "step".into(),
-        up: Source::new(format!("migrations/{dir}/up.sql"), up),
-        down: Source::new(format!("migrations/{dir}/down.sql"), down),
-        dir_name: dir,
-    }
-}
+use schema_test_support::replay::migration;
 
 /// Every diagnostic of `schema.sql` against one migration.
 fn check(schema: &str, up: &str, down: &str) -> Vec<Diagnostic> {

@@ -5,7 +5,7 @@
 
 #![allow(clippy::panic)] // test helpers fail loudly
 
-use schema_core::diagnostic::{Diagnostic, Source, render_all};
+use schema_core::diagnostic::{Diagnostic, render_all};
 use schema_core::diff::{Change, compare, diff, renames_from_hints};
 use schema_core::migrations::MigrationFiles;
 use schema_core::migrations::generate::generate;
@@ -14,21 +14,10 @@ use schema_core::model::QualifiedName;
 use schema_core::parse::parse_schema_str;
 use schema_core::render::{Postgres, Renderer, Sqlite, to_script};
 use schema_core::{Schema, diagnostic::codes};
+use schema_test_support::replay::migration;
 
 fn schema(sql: &str) -> Schema {
     parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)))
-}
-
-fn migration(n: u64, up: &str, down: &str) -> MigrationFiles {
-    let dir = format!("{n:014}_step");
-    MigrationFiles {
-        version: n,
-        version_text: format!("{n:014}"),
-        slug: "step".into(),
-        up: Source::new(format!("migrations/{dir}/up.sql"), up),
-        down: Source::new(format!("migrations/{dir}/down.sql"), down),
-        dir_name: dir,
-    }
 }
 
 /// Replays `steps` (up, down); the migrated schema and every diagnostic.

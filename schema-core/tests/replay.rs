@@ -3,22 +3,11 @@
 
 #![allow(clippy::panic)] // test helpers fail loudly
 
-use schema_core::diagnostic::{Diagnostic, Source, render_all};
+use schema_core::diagnostic::{Diagnostic, render_all};
 use schema_core::migrations::MigrationFiles;
 use schema_core::migrations::replay::replay;
 use schema_core::parse::parse_schema_str;
-
-fn migration(n: u64, up: &str, down: &str) -> MigrationFiles {
-    let dir = format!("{n:014}_step");
-    MigrationFiles {
-        version: n,
-        version_text: format!("{n:014}"),
-        slug: "step".into(),
-        up: Source::new(format!("migrations/{dir}/up.sql"), up),
-        down: Source::new(format!("migrations/{dir}/down.sql"), down),
-        dir_name: dir,
-    }
-}
+use schema_test_support::replay::migration;
 
 fn replayed(steps: &[(&str, &str)]) -> (schema_core::Schema, Vec<Diagnostic>) {
     let files: Vec<MigrationFiles> = steps

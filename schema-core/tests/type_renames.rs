@@ -5,15 +5,15 @@
 #![allow(clippy::panic)] // test helpers fail loudly
 
 use schema_core::Dialect;
-use schema_core::diagnostic::{Diagnostic, Source, render_all};
+use schema_core::diagnostic::{Diagnostic, render_all};
 use schema_core::diff::{Change, diff, renames_from_hints};
-use schema_core::migrations::MigrationFiles;
 use schema_core::migrations::dialects;
 use schema_core::migrations::generate::generate;
 use schema_core::migrations::replay::replay;
 use schema_core::model::{QualifiedName, TypeKind};
 use schema_core::parse::parse_schema_str;
 use schema_core::render::Postgres;
+use schema_test_support::replay::migration;
 
 fn schema(sql: &str) -> schema_core::Schema {
     parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)))
@@ -23,18 +23,6 @@ fn hint_errors(from: &str, to: &str) -> Vec<Diagnostic> {
     renames_from_hints(&schema(from), &schema(to))
         .err()
         .unwrap_or_default()
-}
-
-fn migration(n: u64, up: &str, down: &str) -> MigrationFiles {
-    let dir = format!("{n:014}_step");
-    MigrationFiles {
-        version: n,
-        version_text: format!("{n:014}"),
-        slug: "step".into(),
-        up: Source::new(format!("migrations/{dir}/up.sql"), up),
-        down: Source::new(format!("migrations/{dir}/down.sql"), down),
-        dir_name: dir,
-    }
 }
 
 #[test]
