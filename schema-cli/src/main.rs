@@ -416,13 +416,23 @@ fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: 
     }
 }
 
-/// The next version: the current UTC time as `YYYYMMDDHHMMSS`, or one more than
-/// the last version when the clock is behind it.
+/// The next version: the current UTC time as `YYYYMMDDHHMMSS`, or the second
+/// after the last version when the clock is not past it (`...235959` is
+/// followed by the next day's `...000000`, never by `...235960`).
 fn next_version(last: Option<u64>) -> u64 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
+    let now = stamp_of(secs);
+    match last {
+        Some(last) if last >= now => seconds_of(last).map_or(last + 1, |s| stamp_of(s + 1)),
+        _ => now,
+    }
+}
+
+/// Seconds since 1970-01-01 UTC as `YYYYMMDDHHMMSS`.
+fn stamp_of(secs: u64) -> u64 {
     let days = secs / 86_400;
     let rem = secs % 86_400;
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -441,11 +451,35 @@ fn next_version(last: Option<u64>) -> u64 {
         rem / 60 % 60,
         rem % 60
     );
-    let now = stamp.parse::<u64>().unwrap_or(0);
-    match last {
-        Some(last) if last >= now => last + 1,
-        _ => now,
+    stamp.parse::<u64>().unwrap_or(0)
+}
+
+/// The seconds since 1970-01-01 UTC of a `YYYYMMDDHHMMSS` version; `None`
+/// when it is no valid time (a version need not be one).
+fn seconds_of(stamp: u64) -> Option<u64> {
+    let (date, time) = (stamp / 1_000_000, stamp % 1_000_000);
+    let (year, month, day) = (date / 10_000, date / 100 % 100, date % 100);
+    let (hour, minute, second) = (time / 10_000, time / 100 % 100, time % 100);
+    if !(1970..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
     }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = i64::try_from(year).ok()? - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::try_from(month).ok()?;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::try_from(day).ok()? - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = u64::try_from(era * 146_097 + doe - 719_468).ok()?;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
+    // A day the month does not have (`20260231`) is no valid time either.
+    (stamp_of(secs) == stamp).then_some(secs)
 }
 
 fn valid_slug(slug: &str) -> bool {
@@ -667,5 +701,28 @@ fn sum(project: &Project) -> ExitCode {
             );
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{next_version, seconds_of, stamp_of};
+
+    #[test]
+    fn a_version_after_the_last_one_is_the_next_second_as_a_time() {
+        assert_eq!(stamp_of(0), 19_700_101_000_000);
+        assert_eq!(seconds_of(19_700_101_000_000), Some(0));
+        // The clock behind the last version: one second later, as a time.
+        assert_eq!(next_version(Some(99_991_231_235_958)), 99_991_231_235_959);
+        let after = stamp_of(seconds_of(20_261_206_194_059).unwrap_or(0) + 1);
+        assert_eq!(after, 20_261_206_194_100);
+        let new_year = stamp_of(seconds_of(20_261_231_235_959).unwrap_or(0) + 1);
+        assert_eq!(new_year, 20_270_101_000_000);
+        let leap = stamp_of(seconds_of(20_280_228_235_959).unwrap_or(0) + 1);
+        assert_eq!(leap, 20_280_229_000_000);
+        // Not a time: one more, as before.
+        assert_eq!(seconds_of(20_260_231_000_000), None);
+        assert_eq!(seconds_of(5), None);
+        assert_eq!(next_version(Some(99_999_999_999_999)), 100_000_000_000_000);
     }
 }
