@@ -93,6 +93,39 @@ fn a_search_path_that_moves_unqualified_names_is_refused_by_name() {
     }
 }
 
+/// A migration that changes role would run the rest, and the migrator's own
+/// record of it, as another role: refused by name, located.
+#[test]
+fn a_migration_may_not_change_role() {
+    for text in [
+        "SET ROLE schema_test_admin;",
+        "SET SESSION ROLE schema_test_admin;",
+        "SET LOCAL ROLE schema_test_admin;",
+        "SET SESSION AUTHORIZATION schema_test_admin;",
+    ] {
+        let found = errors(
+            Mode::Migration,
+            &format!(
+                "CREATE TABLE t (id integer);
+{text}
+"
+            ),
+        );
+        assert_eq!(found.len(), 1, "{text}: {}", render_all(&found, false));
+        assert_eq!(found[0].code, codes::UNSUPPORTED_FEATURE);
+        assert!(
+            found[0].message.contains("SET ROLE"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            found[0].location().map(|l| l.starts_with("file.sql:2:")),
+            Some(true),
+            "{text}"
+        );
+    }
+}
+
 /// PostgreSQL skips `CREATE ... IF NOT EXISTS` of what exists; in schema.sql a
 /// second declaration that silently does nothing is warned about, located.
 #[test]

@@ -288,12 +288,26 @@ impl<'a> Cx<'a> {
     /// `SET search_path`: accepted while unqualified names still land in the
     /// default schema (`"$user", public`, as pg_dump and Rails write it);
     /// refused by name otherwise, since the model would put them elsewhere.
+    /// `SET ROLE` and `SET SESSION AUTHORIZATION` are refused by name.
     fn check_search_path(&self) -> Res<()> {
         let text = self.statement.text.to_ascii_lowercase();
         let words: Vec<&str> = text
             .split(|c: char| c.is_whitespace() || c == '=' || c == ',' || c == ';')
             .filter(|w| !w.is_empty())
             .collect();
+        let role = matches!(
+            words.as_slice(),
+            ["set", "role", ..]
+                | ["set", "session" | "local", "role", ..]
+                | ["set", "session", "authorization", ..]
+                | ["set", "local" | "session", "session", "authorization", ..]
+        );
+        if role {
+            return Err(self
+                .refuse_clause("SET ROLE", &["role", "authorization"], "SET")
+                .note("the migrator records each migration in its table as the role it connected as; after a SET ROLE the rest of the migration, and that record, run as another role")
+                .help("connect as the role that should own the objects, or create them and write `ALTER ... OWNER TO role` (which the model keeps)"));
+        }
         let rest = match words.as_slice() {
             ["set", "session" | "local", "search_path", rest @ ..]
             | ["set", "search_path", rest @ ..] => rest,
