@@ -207,3 +207,23 @@ fn a_column_default_that_needs_parentheses_is_an_error_saying_so() {
     );
     assert!(found.is_empty(), "{found:?}");
 }
+
+/// `-- schema: no-transaction` means something in one migration's up.sql only;
+/// in schema.sql it is an error, not a silent no-op.
+#[test]
+fn no_transaction_in_schema_sql_is_an_error() {
+    let text = "-- schema: no-transaction\nCREATE TABLE t (id integer);\n";
+    let found = errors(Mode::Declarative, text);
+    assert_eq!(found.len(), 1, "{}", render_all(&found, false));
+    assert_eq!(found[0].code, codes::NOT_ALLOWED_HERE);
+    assert!(
+        found[0].message.contains("no-transaction"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(
+        found[0].location().map(|l| l.starts_with("file.sql:1:")),
+        Some(true)
+    );
+    assert!(errors(Mode::Migration, text).is_empty());
+}

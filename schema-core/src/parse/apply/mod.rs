@@ -67,6 +67,17 @@ pub fn apply_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
     for d in file.all_directives() {
+        if d.kind == crate::directive::DirectiveKind::NoTransaction && mode == Mode::Declarative {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::NOT_ALLOWED_HERE,
+                    "`-- schema: no-transaction` is a setting of one migration, not of schema.sql",
+                )
+                .at(&d.origin)
+                .help("write it in the up.sql of the migration that must run outside a transaction, and remove it here"),
+            );
+            continue;
+        }
         if d.kind != crate::directive::DirectiveKind::IgnorePrivileges {
             continue;
         }
