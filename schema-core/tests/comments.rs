@@ -5,32 +5,22 @@
 
 #![allow(clippy::panic)] // test helpers fail loudly
 
-use schema_core::diagnostic::{Diagnostic, Source, codes, render_all};
+use schema_core::diagnostic::{Diagnostic, codes, render_all};
 use schema_core::diff::drift::drift;
 use schema_core::migrations::MigrationFiles;
 use schema_core::migrations::replay::replay;
 use schema_core::model::{ExtensionComment, PUBLIC_SCHEMA_COMMENT, QualifiedName, Schema};
 use schema_core::parse::parse_schema_str;
+use schema_test_support::replay::migration;
 
 fn parsed(sql: &str) -> Schema {
     parse_schema_str("schema.sql", sql).unwrap_or_else(|d| panic!("{}", render_all(&d, false)))
 }
 
 fn replayed(steps: &[(&str, &str)]) -> (Schema, Vec<Diagnostic>) {
-    let files: Vec<MigrationFiles> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, (up, down))| {
-            let dir = format!("{:014}_step", i + 1);
-            MigrationFiles {
-                version: i as u64 + 1,
-                version_text: format!("{:014}", i + 1),
-                slug: "step".into(),
-                up: Source::new(format!("migrations/{dir}/up.sql"), *up),
-                down: Source::new(format!("migrations/{dir}/down.sql"), *down),
-                dir_name: dir,
-            }
-        })
+    let files: Vec<MigrationFiles> = (1u64..)
+        .zip(steps)
+        .map(|(n, (up, down))| migration(n, up, down))
         .collect();
     let mut diags = Vec::new();
     let r = replay(&files, &mut diags);

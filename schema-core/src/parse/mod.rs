@@ -839,6 +839,21 @@ fn parse_alter_index_options(parser: &mut Parser<'_>) -> Result<ParsedStatement,
     })
 }
 
+/// Reads the end of a `COMMENT ON ...` statement read by hand: `IS 'text'`
+/// (any string literal) or `IS NULL`.
+pub(crate) fn parse_comment_is(parser: &mut Parser<'_>) -> Result<Option<String>, ParserError> {
+    parser.expect_keyword_is(Keyword::IS)?;
+    if parser.parse_keyword(Keyword::NULL) {
+        return Ok(None);
+    }
+    let next = parser.next_token();
+    match next.token {
+        Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Ok(Some(s)),
+        Token::DollarQuotedString(d) => Ok(Some(d.value)),
+        _ => parser.expected("a string literal or NULL", next),
+    }
+}
+
 /// Reads `COMMENT ON CONSTRAINT name ON [DOMAIN] table IS {'text' | NULL}`.
 fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatement, ParserError> {
     parser.expect_keyword_is(Keyword::COMMENT)?;
@@ -848,17 +863,7 @@ fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatemen
     parser.expect_keyword_is(Keyword::ON)?;
     let domain = parser.parse_keyword(Keyword::DOMAIN);
     let table = parser.parse_object_name(false)?;
-    parser.expect_keyword_is(Keyword::IS)?;
-    let comment = if parser.parse_keyword(Keyword::NULL) {
-        None
-    } else {
-        let next = parser.next_token();
-        match next.token {
-            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s),
-            Token::DollarQuotedString(d) => Some(d.value),
-            _ => return parser.expected("a string literal or NULL", next),
-        }
-    };
+    let comment = parse_comment_is(parser)?;
     Ok(ParsedStatement::CommentOnConstraint {
         constraint,
         table,

@@ -299,17 +299,7 @@ pub fn parse_comment_on_table_object(
     let name = parser.parse_identifier()?;
     parser.expect_keyword_is(Keyword::ON)?;
     let table = parser.parse_object_name(false)?;
-    parser.expect_keyword_is(Keyword::IS)?;
-    let comment = if parser.parse_keyword(Keyword::NULL) {
-        None
-    } else {
-        let next = parser.next_token();
-        match next.token {
-            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s),
-            Token::DollarQuotedString(d) => Some(d.value),
-            _ => return parser.expected("a string literal or NULL", next),
-        }
-    };
+    let comment = super::parse_comment_is(parser)?;
     Ok(CommentOnTableObject {
         kind,
         name,
