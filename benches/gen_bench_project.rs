@@ -5,7 +5,7 @@
 //! - `project <dir> <tables>`: writes `<dir>/schema.sql` (`<tables>` tables × 10
 //!   columns) and one migration creating them all (`<dir>/migrations/..`), plus
 //!   `<dir>/structs_{all,one,none}.rs`: one struct per table matching it, with
-//!   `#[derive(schema::Schema)]` on every struct, on the first only, on none;
+//!   `#[derive(sqlschema::Schema)]` on every struct, on the first only, on none;
 //!   `structs_hand{,_track}.rs`: no derive, their expansion written out instead.
 //! - `render <crate_dir> <schema> <migrations> <out.rs>`: what `schema!()`
 //!   expands to for that project (`schema_core::codegen::expand`, default
@@ -63,7 +63,7 @@ fn project(dir: &Path, tables: usize) {
         let mut out = String::new();
         for i in 0..tables {
             if i < derive_upto {
-                out.push_str("#[derive(schema::Schema)]\n");
+                out.push_str("#[derive(sqlschema::Schema)]\n");
                 writeln!(out, "#[schema(table = \"{}\")]", table(i)).unwrap();
             }
             writeln!(out, "pub struct Row{i:03} {{").unwrap();
@@ -82,7 +82,7 @@ fn project(dir: &Path, tables: usize) {
         for i in 0..tables {
             writeln!(
                 out,
-                "impl ::schema::Model for Row{i:03} {{\n    const TABLE: &'static str = \"{}\";\n    \
+                "impl ::sqlschema::Model for Row{i:03} {{\n    const TABLE: &'static str = \"{}\";\n    \
                  const COLUMNS: &'static [&'static str] = &[{}];\n    \
                  const PRIMARY_KEY: &'static [&'static str] = &[\"id\"];\n}}",
                 table(i),

@@ -10,11 +10,11 @@
 //! cargo run --example quickstart
 //! ```
 
-use schema::runtime::Step;
-use schema::runtime::migrator::Direction;
-use schema::{Migrator, RecordExt, SqliteDriver};
+use sqlschema::runtime::Step;
+use sqlschema::runtime::migrator::Direction;
+use sqlschema::{Migrator, RecordExt, SqliteDriver};
 
-schema::schema!();
+sqlschema::schema!();
 
 use models::{Resume, User};
 

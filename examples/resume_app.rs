@@ -15,11 +15,11 @@
 //! behind; run it on a fresh database (a second run stops at the first insert,
 //! whose key is taken).
 
-use schema::runtime::Executor;
-use schema::runtime::driver::postgres::PostgresDriver;
-use schema::{Driver, Migrator, RecordExt, SqliteDriver};
+use sqlschema::runtime::Executor;
+use sqlschema::runtime::driver::postgres::PostgresDriver;
+use sqlschema::{Driver, Migrator, RecordExt, SqliteDriver};
 
-schema::schema!();
+sqlschema::schema!();
 
 use models::{DocumentStatus, GeneratedDocument, Resume, ResumeTemplate, User, UserSite};
 

@@ -5,10 +5,10 @@
 #
 # Env: BENCH_DIR (default /tmp/schbench), RUNS (default 5), COLD_RUNS (default 3),
 #      TABLES (default 200).
-# Needs hyperfine. Scratch crates depend on `schema = { path = <this workspace> }`
+# Needs hyperfine. Scratch crates depend on `sqlschema = { path = <this workspace> }`
 # and share one target dir ($BENCH_DIR/target) so dependencies are prebuilt.
 #
-# (a) derive:  d_all (200 × #[derive(schema::Schema)]), d_one (1 derive + 199 plain
+# (a) derive:  d_all (200 × #[derive(sqlschema::Schema)]), d_one (1 derive + 199 plain
 #              structs), d_none (200 plain structs), d_hand / d_hand_track (no derive, the
 #              200 `impl Model`s written out, without / with the derive's include_bytes!):
 #              `touch src/main.rs; cargo build`.
@@ -52,7 +52,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-schema = { path = "$ROOT"$features }
+sqlschema = { path = "$ROOT"$features }
 
 [workspace]
 EOF
@@ -145,7 +145,7 @@ synth_derive() {
         echo '#![allow(dead_code)]' >"$f"
         for t in $tables; do
             if [ "$v" = all ] || { [ "$v" = one ] && [ $i = 0 ]; }; then
-                printf '#[derive(schema::Schema)]\n#[schema(table = "%s", partial)]\n' "$t" >>"$f"
+                printf '#[derive(sqlschema::Schema)]\n#[schema(table = "%s", partial)]\n' "$t" >>"$f"
             fi
             printf 'pub struct R%03d { pub id: i32, pub title: String }\n' "$i" >>"$f"
             i=$((i + 1))

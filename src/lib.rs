@@ -1,9 +1,9 @@
-//! `schema`: make database drift a compile error. This facade is the one crate a
+//! `sqlschema`: make database drift a compile error. This facade is the one crate a
 //! user depends on: it re-exports the runtime ([`Model`], [`Migrations`], ...)
 //! and the macros [`schema!`] and [`derive(Schema)`](derive@Schema).
 //!
 //! ```ignore
-//! schema::schema!();   // schema.sql + migrations/ next to Cargo.toml
+//! sqlschema::schema!();   // schema.sql + migrations/ next to Cargo.toml
 //! // pub mod models { pub struct User { .. } .. }  and  pub static MIGRATIONS
 //! ```
 //!
@@ -78,7 +78,7 @@ impl std::error::Error for UnknownLabel {}
 
 /// What generated code refers to; not a public API. The code `schema!()` and
 /// `#[derive(Schema)]` expand to names every item of ours by a path through
-/// this module (`::schema::__private::Model`), so that it reads the same
+/// this module (`::sqlschema::__private::Model`), so that it reads the same
 /// wherever it expands and whatever the user's own names.
 #[doc(hidden)]
 pub mod __private {

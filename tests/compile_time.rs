@@ -9,15 +9,15 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use schema::{Dialect, Model};
+use sqlschema::{Dialect, Model};
 use schema_core::Project;
 use schema_core::codegen::{self, Features};
 
-schema::schema!();
+sqlschema::schema!();
 
 use models::{DocumentStatus, GeneratedDocument, Resume, User};
 
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "users", partial)]
 #[allow(dead_code)]
 struct Login {
@@ -28,7 +28,7 @@ struct Login {
     bio: Option<String>,
 }
 
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "generated_documents")]
 #[allow(dead_code)]
 struct DocumentRow {
@@ -146,7 +146,7 @@ fn generated_models_of_the_demo_schema_match_the_golden_file() {
 }
 
 /// Every column type of the mapping, generated and compiled with every
-/// feature on (`cargo test -p schema --all-features`).
+/// feature on (`cargo test -p sqlschema --all-features`).
 #[cfg(all(
     feature = "uuid",
     feature = "decimal",
@@ -154,10 +154,10 @@ fn generated_models_of_the_demo_schema_match_the_golden_file() {
     feature = "json"
 ))]
 mod every_type {
-    use schema::__private::serde_json;
-    use schema::Model;
+    use sqlschema::__private::serde_json;
+    use sqlschema::Model;
 
-    schema::schema!(
+    sqlschema::schema!(
         schema = "tests/fixtures/codegen/every_type/schema.sql",
         migrations = "tests/fixtures/codegen/every_type/migrations",
     );
@@ -172,18 +172,18 @@ mod every_type {
             r#type: Some("kind".to_string()),
             ratio: Some(0.5),
             score: Some(1.5),
-            price: Some(schema::__private::rust_decimal::Decimal::new(1999, 2)),
+            price: Some(sqlschema::__private::rust_decimal::Decimal::new(1999, 2)),
             cash: None,
             code: Some("fr".to_string()),
             payload: Some(vec![0, 1]),
             flag: true,
-            day: Some(schema::__private::chrono::NaiveDate::default()),
+            day: Some(sqlschema::__private::chrono::NaiveDate::default()),
             at_time: None,
             at_timestamp: None,
-            at_timestamptz: Some(schema::__private::chrono::DateTime::<
-                schema::__private::chrono::Utc,
+            at_timestamptz: Some(sqlschema::__private::chrono::DateTime::<
+                sqlschema::__private::chrono::Utc,
             >::default()),
-            token: Some(schema::__private::uuid::Uuid::nil()),
+            token: Some(sqlschema::__private::uuid::Uuid::nil()),
             doc: Some(serde_json::json!({ "a": 1 })),
             docb: None,
             tags: vec!["x".to_string()],

@@ -20,11 +20,11 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use schema::{Dialect, Field, RecordExt, Value};
+use sqlschema::{Dialect, Field, RecordExt, Value};
 use schema_core::codegen::{self, Features};
 use schema_test_support::pg;
 
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/composite_rows/schema.sql",
     migrations = "tests/fixtures/composite_rows/migrations",
 );

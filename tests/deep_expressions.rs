@@ -10,7 +10,7 @@
 
 use schema_test_support::scratch::Scratch;
 
-const MAIN: &str = r#"schema::schema!();
+const MAIN: &str = r#"sqlschema::schema!();
 
 fn main() {
     let sql = MIGRATIONS.iter().next().map(|m| m.postgres.up).unwrap_or_default();
@@ -30,7 +30,7 @@ fn a_chain_under_the_limit_builds_and_four_thousand_terms_are_a_compile_error() 
     let scratch = Scratch::new("deep");
     scratch.manifest(
         "deep_expressions_demo",
-        r#"schema = { path = "{ws}", features = ["json"] }"#,
+        r#"sqlschema = { path = "{ws}", features = ["json"] }"#,
     );
     scratch.write("src/main.rs", MAIN);
     // 990 terms: accepted; schema!() expands on the compiler's own thread.

@@ -17,9 +17,9 @@ use std::path::PathBuf;
 
 use schema_test_support::scratch::{self, Scratch, workspace};
 
-const MAIN: &str = r#"schema::schema!();
+const MAIN: &str = r#"sqlschema::schema!();
 
-use schema::Model;
+use sqlschema::Model;
 
 fn main() {
     println!(
@@ -46,7 +46,7 @@ fn editing_schema_files_reruns_the_macro_without_a_build_script() {
     let scratch = Scratch::new("rebuild");
     scratch.manifest(
         "rebuild_tracking_demo",
-        r#"schema = { path = "{ws}", features = ["json"] }"#,
+        r#"sqlschema = { path = "{ws}", features = ["json"] }"#,
     );
     scratch.write("src/main.rs", MAIN);
     let original = std::fs::read_to_string(workspace().join("schema.sql"))
@@ -117,9 +117,9 @@ fn editing_schema_files_reruns_the_macro_without_a_build_script() {
     );
 }
 
-const PROBE_MAIN: &str = r#"schema::schema!();
+const PROBE_MAIN: &str = r#"sqlschema::schema!();
 
-use schema::Model;
+use sqlschema::Model;
 
 fn main() {
     let names: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
@@ -175,7 +175,7 @@ fn entry_of(report: &str) -> PathBuf {
 #[test]
 fn the_expansion_is_cached_on_disk_and_an_edit_or_damage_is_a_miss() {
     let scratch = Scratch::new("disk-cache");
-    scratch.manifest("disk_cache_probe", r#"schema = { path = "{ws}" }"#);
+    scratch.manifest("disk_cache_probe", r#"sqlschema = { path = "{ws}" }"#);
     scratch.write("schema.sql", PROBE);
     scratch.write("migrations/20240101000000_init/up.sql", PROBE);
     scratch.write(

@@ -19,12 +19,12 @@
 )]
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use schema::runtime::Executor;
-use schema::runtime::record::RowValues;
-use schema::{Dialect, Field, Model, Record, RecordExt, RowError, Value};
+use sqlschema::runtime::Executor;
+use sqlschema::runtime::record::RowValues;
+use sqlschema::{Dialect, Field, Model, Record, RecordExt, RowError, Value};
 use serde_json::json;
 
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/rows/schema.sql",
     migrations = "tests/fixtures/rows/migrations",
 );
@@ -335,7 +335,7 @@ fn postgres_moves_rows_of_every_model() {
 fn sqlite_stores_values_in_its_own_types() {
     let conn = sqlite();
     let sample = full();
-    schema::runtime::rows::sqlite::insert(&conn, &sample).unwrap();
+    sqlschema::runtime::rows::sqlite::insert(&conn, &sample).unwrap();
     let row: (String, i64, String, String, String, String, String, String) = conn
         .query_row(
             "SELECT typeof(flag), flag, typeof(payload), hex(payload), typeof(ratio),
@@ -388,13 +388,13 @@ fn sqlite_stores_values_in_its_own_types() {
     // A value that does not convert names its column.
     conn.execute("UPDATE samples SET small = 70000 WHERE id = 1", [])
         .unwrap();
-    let err = schema::runtime::rows::sqlite::find::<Sample>(&conn, &[1.into()]).unwrap_err();
+    let err = sqlschema::runtime::rows::sqlite::find::<Sample>(&conn, &[1.into()]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "column `samples.small`: expected an i16, found integer 70000: out of range"
     );
     let tx = conn.unchecked_transaction().unwrap();
-    assert!(schema::runtime::rows::sqlite::delete::<Sample>(&tx, &[1.into()]).unwrap());
+    assert!(sqlschema::runtime::rows::sqlite::delete::<Sample>(&tx, &[1.into()]).unwrap());
     assert!(Sample::all(&tx).unwrap().is_empty());
 }
 
@@ -404,7 +404,7 @@ fn postgres_stores_values_in_its_own_types() {
         return;
     };
     let sample = full();
-    schema::runtime::rows::postgres::insert(&mut client, &sample).unwrap();
+    sqlschema::runtime::rows::postgres::insert(&mut client, &sample).unwrap();
     let row = client
         .query_one(
             "SELECT flag, payload, at_timestamptz = '2024-01-05 08:30:00.5+00',
@@ -468,9 +468,9 @@ fn postgres_transactions_are_executors() {
         r#type: "tea".to_string(),
         quantity: 1,
     };
-    schema::runtime::rows::postgres::insert(&mut tx, &line).unwrap();
+    sqlschema::runtime::rows::postgres::insert(&mut tx, &line).unwrap();
     assert_eq!(Sample::find(&mut tx, &[1.into()]).unwrap(), Some(full()));
-    let in_tx = schema::runtime::rows::postgres::all::<OrderLine>(&mut tx).unwrap();
+    let in_tx = sqlschema::runtime::rows::postgres::all::<OrderLine>(&mut tx).unwrap();
     assert_eq!(in_tx, [line]);
     tx.rollback().unwrap();
     assert!(OrderLine::all(&mut client).unwrap().is_empty());
@@ -478,7 +478,7 @@ fn postgres_transactions_are_executors() {
 }
 
 /// A struct checked against its table, in its own field order.
-#[derive(schema::Schema, Debug, Clone, PartialEq)]
+#[derive(sqlschema::Schema, Debug, Clone, PartialEq)]
 #[schema(table = "Order Lines", schema = "tests/fixtures/rows/schema.sql")]
 struct Line {
     quantity: i32,
@@ -692,17 +692,17 @@ fn postgres_moves_uuid_decimal_and_time_types() {
 }
 
 /// The every-type fixture of the codegen tests, generated with the features
-/// `cargo test -p schema --all-features --test rows` turns on, moved through
+/// `cargo test -p sqlschema --all-features --test rows` turns on, moved through
 /// both databases.
 #[cfg(all(feature = "uuid", feature = "decimal"))]
 mod every_type {
-    use schema::__private::{rust_decimal::Decimal, uuid::Uuid};
-    use schema::{Dialect, RecordExt};
+    use sqlschema::__private::{rust_decimal::Decimal, uuid::Uuid};
+    use sqlschema::{Dialect, RecordExt};
     use serde_json::json;
 
     use super::{Db, date, pg, stamp, time};
 
-    schema::schema!(
+    sqlschema::schema!(
         schema = "tests/fixtures/codegen/every_type/schema.sql",
         migrations = "tests/fixtures/codegen/every_type/migrations",
     );

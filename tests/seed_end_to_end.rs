@@ -25,7 +25,7 @@ const EMPTY: &str = "20240320140000_add_google_docs_integration_models";
 
 /// The scratch crate's binary: the embedded migrations, then the fixed history
 /// run on an in-memory SQLite database and compared with schema.sql.
-const MAIN: &str = r#"schema::schema!();
+const MAIN: &str = r#"sqlschema::schema!();
 
 use schema_core::diagnostic::render_all;
 use schema_core::diff::{Renames, diff};
@@ -139,7 +139,7 @@ fn the_seed_project_fails_to_build_then_is_fixed_and_migrates_both_databases() {
     let scratch = Scratch::new("seed");
     scratch.manifest(
         "seed_end_to_end",
-        r#"schema = { path = "{ws}", features = ["json"] }
+        r#"sqlschema = { path = "{ws}", features = ["json"] }
 schema-core = { path = "{ws}/schema-core" }
 schema-runtime = { path = "{ws}/schema-runtime", features = ["sqlite"] }
 rusqlite = { version = "=0.43.0", features = ["bundled"] }"#,

@@ -17,10 +17,10 @@
 
 use std::path::PathBuf;
 
-use schema::runtime::migrator::DownTo;
-use schema::{Field, Migrator, RecordExt, SqliteDriver};
+use sqlschema::runtime::migrator::DownTo;
+use sqlschema::{Field, Migrator, RecordExt, SqliteDriver};
 
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/sqlite_fidelity/schema.sql",
     migrations = "tests/fixtures/sqlite_fidelity/migrations",
 );
@@ -71,7 +71,7 @@ fn a_migration_of_data_statements_only_fills_a_sqlite_file() {
         .iter()
         .find(|m| m.name == "seed_settings")
         .unwrap()
-        .script(schema::Dialect::Sqlite)
+        .script(sqlschema::Dialect::Sqlite)
         .unwrap();
     assert!(
         script

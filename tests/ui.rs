@@ -2,7 +2,7 @@
 //! under `tests/ui/<category>/`, named as a sentence, with its reviewed
 //! `.stderr`; `tests/ui/pass/` must compile.
 //!
-//! Regenerate the `.stderr` files with `TRYBUILD=overwrite cargo test -p schema
+//! Regenerate the `.stderr` files with `TRYBUILD=overwrite cargo test -p sqlschema
 //! --test ui`, then read every one: a new user must be able to act on it.
 //!
 //! trybuild compiles the cases as binaries of a generated crate in

@@ -11,12 +11,12 @@
 
 use std::path::Path;
 
-use schema::{Model, ViewRecord};
+use sqlschema::{Model, ViewRecord};
 use schema_core::Source;
 use schema_core::codegen::{self, Features};
 use schema_test_support::pg;
 
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/codegen/views/schema.sql",
     migrations = "tests/fixtures/codegen/views/migrations",
 );

@@ -203,7 +203,7 @@ pub mod codes {
     /// Drift: the migrated schema differs from the declared one.
     pub const DRIFT: Code = error("S0301", "drift");
 
-    /// A column's type needs a feature of `schema` that is off.
+    /// A column's type needs a feature of `sqlschema` that is off.
     pub const FEATURE_DISABLED: Code = error("S0401", "feature_disabled");
     /// A `#[derive(Schema)]` struct does not match its table.
     pub const MODEL_MISMATCH: Code = error("S0402", "model_mismatch");

@@ -1,5 +1,5 @@
 //! The SQL dialects the toolkit speaks: the one [`Dialect`] type every surface
-//! (build helper, CLI, runtime, the facade as `schema::Dialect`) names.
+//! (build helper, CLI, runtime, the facade as `sqlschema::Dialect`) names.
 
 use std::fmt;
 

@@ -5,8 +5,8 @@
 //! places each error on the smallest token it is about. This crate holds what
 //! only a proc-macro crate has: the entry points, the conversion of
 //! `proc_macro::TokenStream` to and from `proc_macro2`, and the [`Host`] facts
-//! (the features of `schema` it was built with, its own version and sources,
-//! the compiler's lexer). Use the macros through the `schema` crate, which
+//! (the features of `sqlschema` it was built with, its own version and sources,
+//! the compiler's lexer). Use the macros through the `sqlschema` crate, which
 //! re-exports them.
 
 use std::path::PathBuf;
@@ -17,13 +17,13 @@ use schema_core::codegen::{self, Features, Host};
 
 /// Checks the project's `schema.sql` against its `migrations/` at compile time
 /// and expands to `pub mod models { .. }` (one struct per table, one enum per
-/// enum type) and `pub static MIGRATIONS: ::schema::Migrations`.
+/// enum type) and `pub static MIGRATIONS: ::sqlschema::Migrations`.
 ///
 /// Paths are relative to the crate's `Cargo.toml`; both are optional:
 ///
 /// ```ignore
-/// schema::schema!();
-/// schema::schema!(schema = "db/schema.sql", migrations = "db/migrations");
+/// sqlschema::schema!();
+/// sqlschema::schema!(schema = "db/schema.sql", migrations = "db/migrations");
 /// ```
 ///
 /// Every problem the engine finds (drift between schema.sql and the migrations,
@@ -35,12 +35,12 @@ pub fn schema(input: TokenStream) -> TokenStream {
     codegen::schema_at(&host(), &manifest_dir(), input.into()).into()
 }
 
-/// Implements `::schema::Model` for a struct after checking it field by field
-/// against the table schema.sql declares, and `::schema::Record` (rows to and
+/// Implements `::sqlschema::Model` for a struct after checking it field by field
+/// against the table schema.sql declares, and `::sqlschema::Record` (rows to and
 /// from the database) when it models every column of the table (not `partial`).
 ///
 /// ```ignore
-/// #[derive(schema::Schema)]
+/// #[derive(sqlschema::Schema)]
 /// #[schema(table = "users")]          // required; `partial` to model some columns only,
 ///                                     // `schema = "path"` for another schema file
 /// struct UserRow {
@@ -73,7 +73,7 @@ fn manifest_dir() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The features of `schema` this build has, which decide the generated types.
+/// The features of `sqlschema` this build has, which decide the generated types.
 fn features() -> Features {
     Features {
         chrono: cfg!(feature = "chrono"),

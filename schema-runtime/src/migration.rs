@@ -1,7 +1,7 @@
 //! Embedded migrations: what `schema!()` compiles into a binary for the migrator.
 
 /// A SQL dialect a migration is available in: the core's one [`Dialect`],
-/// which the facade re-exports as `schema::Dialect`.
+/// which the facade re-exports as `sqlschema::Dialect`.
 pub use schema_core::Dialect;
 
 /// One migration's up and down SQL in one dialect.

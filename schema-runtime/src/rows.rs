@@ -7,7 +7,7 @@
 //! `&mut postgres::Client`, `&mut postgres::Transaction`):
 //!
 //! ```ignore
-//! use schema::RecordExt;
+//! use sqlschema::RecordExt;
 //!
 //! let user = models::User { id: 1, username: "ada".into(), /* .. */ };
 //! user.insert(&conn)?;                                   // SQLite: &Connection

@@ -28,7 +28,7 @@
 //! Years before 1 are written PostgreSQL's way (`0044-03-15 BC`); fractions of
 //! a second have 6 digits, or 9 when the value has nanoseconds (PostgreSQL
 //! keeps microseconds). The `chrono`, `time`, `uuid`, `json` and `decimal`
-//! types need the same-named features of this crate (the features of `schema`
+//! types need the same-named features of this crate (the features of `sqlschema`
 //! turn them on).
 //!
 //! # Reading is lenient

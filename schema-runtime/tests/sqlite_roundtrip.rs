@@ -71,7 +71,7 @@ fn every_diff_fixture_round_trips_through_sqlite() {
                         "{name}: SQLite refuses it ({why}), but no golden \
                          `expected/sqlite.{{up,down}}.error` records that refusal: a case \
                          that ran on SQLite before must keep running (or bless the refusal \
-                         with SCHEMA_BLESS=1 cargo test -p schema --test diff_golden and \
+                         with SCHEMA_BLESS=1 cargo test -p sqlschema --test diff_golden and \
                          review it)"
                     ));
                 }

@@ -1,5 +1,5 @@
 //! What the proc-macro crate tells the expansions of `schema!()` and
-//! `#[derive(Schema)]`: the features of `schema`, its own version and build,
+//! `#[derive(Schema)]`: the features of `sqlschema`, its own version and build,
 //! and the compiler's lexer. Everything else of an expansion runs here.
 
 use proc_macro2::TokenStream;
@@ -9,7 +9,7 @@ use super::types::Features;
 /// The proc-macro crate's side of an expansion: what only it knows.
 #[derive(Debug, Clone, Copy)]
 pub struct Host {
-    /// The features of `schema` this build has, which decide the generated
+    /// The features of `sqlschema` this build has, which decide the generated
     /// types (the macro crate reads its same-named features with `cfg!`).
     pub features: Features,
     /// The macro crate's version: part of the disk cache's key.

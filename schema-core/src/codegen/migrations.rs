@@ -1,5 +1,5 @@
 //! `MIGRATIONS`: every migration of the replayed history as a
-//! `::schema::__private::Migration`, with its PostgreSQL text and its SQLite rendering.
+//! `::sqlschema::__private::Migration`, with its PostgreSQL text and its SQLite rendering.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -9,7 +9,7 @@ use crate::migrations::replay::Replay;
 
 fn script(sql: &DialectSql) -> TokenStream {
     let (up, down) = (&sql.up, &sql.down);
-    quote!(::schema::__private::Script { up: #up, down: #down })
+    quote!(::sqlschema::__private::Script { up: #up, down: #down })
 }
 
 fn migration(e: &Embedded) -> TokenStream {
@@ -24,7 +24,7 @@ fn migration(e: &Embedded) -> TokenStream {
         Err(why) => quote!(::core::result::Result::Err(#why)),
     };
     quote! {
-        ::schema::__private::Migration {
+        ::sqlschema::__private::Migration {
             version: #version,
             name: #name,
             checksum: #checksum,
@@ -35,7 +35,7 @@ fn migration(e: &Embedded) -> TokenStream {
     }
 }
 
-/// `pub static MIGRATIONS: ::schema::__private::Migrations = ...;` for a replayed history.
+/// `pub static MIGRATIONS: ::sqlschema::__private::Migrations = ...;` for a replayed history.
 pub fn migrations(replay: &Replay) -> TokenStream {
     // Rendering for SQLite walks expressions: every migration on one stack of
     // its own (this runs on the compiler's thread).
@@ -49,7 +49,7 @@ pub fn migrations(replay: &Replay) -> TokenStream {
     quote! {
         /// Every migration of the project's history, in version order, as
         /// PostgreSQL and SQLite run them.
-        pub static MIGRATIONS: ::schema::__private::Migrations = ::schema::__private::Migrations::new(&[
+        pub static MIGRATIONS: ::sqlschema::__private::Migrations = ::sqlschema::__private::Migrations::new(&[
             #(#items),*
         ])#ignoring;
     }

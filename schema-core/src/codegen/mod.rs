@@ -9,10 +9,10 @@
 //! analysis cache), reuse an earlier compiler process's expansion of
 //! `schema!()` (the expansion cache on disk), track the files read and place
 //! each error on the token it is about. The macro crate gives them a [`Host`]:
-//! the features of `schema`, its version and build, and the compiler's lexer.
+//! the features of `sqlschema`, its version and build, and the compiler's lexer.
 //!
 //! Generated code names every item of our crates by a path through the
-//! facade's hidden module, `::schema::__private::...`, and the standard
+//! facade's hidden module, `::sqlschema::__private::...`, and the standard
 //! library's items by `::core::...`/`::std::...` paths (or by the prelude's
 //! names in the generated module, where no user name can shadow them).
 //!
@@ -55,10 +55,10 @@
 //!
 //! The one mapping from column types to Rust types, used by `schema!()` and
 //! checked by `#[derive(Schema)]`. A nullable column is an `Option` of it.
-//! The generated module imports the crates it uses from `::schema::__private`
-//! (`use ::schema::__private::chrono;`), so a user depends on `schema` only.
+//! The generated module imports the crates it uses from `::sqlschema::__private`
+//! (`use ::sqlschema::__private::chrono;`), so a user depends on `schema` only.
 //!
-//! | column type | Rust type | feature of `schema` |
+//! | column type | Rust type | feature of `sqlschema` |
 //! |---|---|---|
 //! | `smallint` | `i16` | |
 //! | `integer` (`serial`) | `i32` | |
@@ -107,21 +107,21 @@
 //! Each struct derives `Debug, Clone, PartialEq` (and serde's `Serialize,
 //! Deserialize` with feature `serde`, fields renamed to their columns), carries
 //! the table's and columns' `COMMENT ON` text as doc comments, and implements
-//! `::schema::Model` (`TABLE` is the table's qualified name as SQL, quoted where
+//! `::sqlschema::Model` (`TABLE` is the table's qualified name as SQL, quoted where
 //! needed; `COLUMNS` in column order; `PRIMARY_KEY` in key order) and
-//! `::schema::Record` (`COLUMN_TYPES`, each column's canonical type as
+//! `::sqlschema::Record` (`COLUMN_TYPES`, each column's canonical type as
 //! PostgreSQL prints it; `to_values`, `from_values` and `key_values`, each
-//! field through `::schema::Field`), so that with `::schema::RecordExt` its
+//! field through `::sqlschema::Field`), so that with `::sqlschema::RecordExt` its
 //! rows are inserted, found, updated and deleted by primary key, and listed,
 //! on SQLite and PostgreSQL. Each enum derives `Debug, Clone, Copy, PartialEq,
 //! Eq, Hash`, has `ALL`, `as_str`, `Display` and `FromStr` (error
-//! `::schema::UnknownLabel`), and implements `::schema::Field` (its label, as
+//! `::sqlschema::UnknownLabel`), and implements `::sqlschema::Field` (its label, as
 //! text). Each composite type's struct derives `Debug, Clone, PartialEq,
 //! Default` (`Default`: every attribute NULL; serde's too with feature
 //! `serde`, fields renamed to their attributes) and implements
-//! `::schema::Field` (its record text). Every Rust type of the table above implements `::schema::Field`
+//! `::sqlschema::Field` (its record text). Every Rust type of the table above implements `::sqlschema::Field`
 //! (`schema_runtime::value` gives the form each is stored in).
-//! `#[derive(Schema)]` implements `::schema::Model`, and `::schema::Record`
+//! `#[derive(Schema)]` implements `::sqlschema::Model`, and `::sqlschema::Record`
 //! too for a struct that is not `partial`. `MIGRATIONS` lists every migration
 //! with its checksum, its PostgreSQL text and its SQLite rendering (or why
 //! SQLite cannot run it).
@@ -241,7 +241,7 @@ mod tests {
         let d = Diagnostic::error(codes::FEATURE_DISABLED, "column `t.id` is `uuid`")
             .at(&Origin::new(&src, 2, 3))
             .label("declared here")
-            .help("enable feature `uuid` of `schema`");
+            .help("enable feature `uuid` of `sqlschema`");
         let text = compile_error_text(&d);
         assert!(
             text.starts_with("[S0401/feature_disabled] column `t.id` is `uuid`\n"),
@@ -250,7 +250,7 @@ mod tests {
         assert!(text.contains("--> schema.sql:2:3"), "{text}");
         assert!(text.contains("  id uuid"), "{text}");
         assert!(
-            text.contains("help: enable feature `uuid` of `schema`"),
+            text.contains("help: enable feature `uuid` of `sqlschema`"),
             "{text}"
         );
     }

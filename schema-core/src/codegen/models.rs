@@ -1,7 +1,7 @@
 //! Model code: one struct per table, one enum per enum type and one struct
-//! per composite type, each with its `impl ::schema::Model` and `impl
-//! ::schema::Record`, its `as_str`/`Display`/`FromStr` and `impl
-//! ::schema::Field`, or its `impl ::schema::Field` (the record text,
+//! per composite type, each with its `impl ::sqlschema::Model` and `impl
+//! ::sqlschema::Record`, its `as_str`/`Display`/`FromStr` and `impl
+//! ::sqlschema::Field`, or its `impl ::sqlschema::Field` (the record text,
 //! through `schema_runtime::value::Attributes`).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -236,14 +236,14 @@ fn serde_derives(features: Features) -> (TokenStream, TokenStream) {
     if features.serde {
         (
             quote!(, Serialize, Deserialize),
-            quote!(#[serde(crate = "::schema::__private::serde")]),
+            quote!(#[serde(crate = "::sqlschema::__private::serde")]),
         )
     } else {
         (TokenStream::new(), TokenStream::new())
     }
 }
 
-/// The three constants of `impl ::schema::Model`.
+/// The three constants of `impl ::sqlschema::Model`.
 pub fn model_consts(table: &str, columns: &[String], primary_key: &[String]) -> TokenStream {
     quote! {
         const TABLE: &'static str = #table;
@@ -252,7 +252,7 @@ pub fn model_consts(table: &str, columns: &[String], primary_key: &[String]) -> 
     }
 }
 
-/// The items of `impl ::schema::Record`: `COLUMN_TYPES`, and `to_values`,
+/// The items of `impl ::sqlschema::Record`: `COLUMN_TYPES`, and `to_values`,
 /// `from_values` and `key_values` over the struct's fields, where `fields[i]`
 /// (a field's name) models column `columns[i]`, of canonical type
 /// `column_types[i]`. With `qualified`, `Vec`, `Result` and `Ok` are written
@@ -275,7 +275,7 @@ pub fn record_items(
     };
     let to_values = fields
         .iter()
-        .map(|field| quote!(::schema::__private::Field::to_value(&self.#field)));
+        .map(|field| quote!(::sqlschema::__private::Field::to_value(&self.#field)));
     let takes = fields
         .iter()
         .zip(columns)
@@ -284,22 +284,22 @@ pub fn record_items(
         .iter()
         .filter_map(|key| columns.iter().position(|c| c == key))
         .filter_map(|i| fields.get(i))
-        .map(|field| quote!(::schema::__private::Field::to_value(&self.#field)));
+        .map(|field| quote!(::sqlschema::__private::Field::to_value(&self.#field)));
     quote! {
         const COLUMN_TYPES: &'static [&'static str] = &[#(#column_types),*];
 
-        fn to_values(&self) -> #vec<::schema::__private::Value> {
+        fn to_values(&self) -> #vec<::sqlschema::__private::Value> {
             #vec::from([#(#to_values),*])
         }
 
-        fn from_values(values: #vec<::schema::__private::Value>) -> #result<Self, ::schema::__private::RowError> {
-            let mut row = ::schema::__private::RowValues::new::<Self>(values)?;
+        fn from_values(values: #vec<::sqlschema::__private::Value>) -> #result<Self, ::sqlschema::__private::RowError> {
+            let mut row = ::sqlschema::__private::RowValues::new::<Self>(values)?;
             #ok(Self {
                 #(#takes,)*
             })
         }
 
-        fn key_values(&self) -> #vec<::schema::__private::Value> {
+        fn key_values(&self) -> #vec<::sqlschema::__private::Value> {
             #vec::from([#(#key_values),*])
         }
     }
@@ -349,13 +349,13 @@ pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Di
     let krates = krates.into_iter().map(|k| Ident::new(k, Span::call_site()));
     let serde = if features.serde {
         quote!(
-            use ::schema::__private::serde::{Deserialize, Serialize};
+            use ::sqlschema::__private::serde::{Deserialize, Serialize};
         )
     } else {
         TokenStream::new()
     };
     Ok(quote! {
-        #(use ::schema::__private::#krates;)*
+        #(use ::sqlschema::__private::#krates;)*
         #serde
         #(#items)*
     })
@@ -370,7 +370,7 @@ pub fn feature_disabled(
     Diagnostic::error(
         codes::FEATURE_DISABLED,
         format!(
-            "column `{}.{}` is `{}`, which needs {} of `schema`",
+            "column `{}.{}` is `{}`, which needs {} of `sqlschema`",
             table.name,
             column.name,
             column.data_type,
@@ -392,7 +392,7 @@ fn attribute_feature_disabled(
     Diagnostic::error(
         codes::FEATURE_DISABLED,
         format!(
-            "attribute `{}` of composite type `{}` is `{}`, which needs {} of `schema`",
+            "attribute `{}` of composite type `{}` is `{}`, which needs {} of `sqlschema`",
             attribute.name,
             composite.name,
             attribute.data_type,
@@ -407,7 +407,7 @@ fn attribute_feature_disabled(
 /// How to enable the feature `needs` names, as a `help:`.
 fn enable_feature(needs: &super::types::NeedsFeature) -> String {
     format!(
-        "enable feature `{}` of `schema`: `schema = {{ version = \"{}\", features = [\"{}\"] }}`",
+        "enable feature `{}` of `sqlschema`: `sqlschema = {{ version = \"{}\", features = [\"{}\"] }}`",
         needs.feature,
         env!("CARGO_PKG_VERSION"),
         needs.feature
@@ -515,11 +515,11 @@ fn struct_item(
             #(#fields)*
         }
 
-        impl ::schema::__private::Model for #ident {
+        impl ::sqlschema::__private::Model for #ident {
             #consts
         }
 
-        impl ::schema::__private::Record for #ident {
+        impl ::sqlschema::__private::Record for #ident {
             #record
         }
     })
@@ -527,7 +527,7 @@ fn struct_item(
 
 /// The struct of a composite type: one `Option` field per attribute (an
 /// attribute is never `NOT NULL`; `Default` is every attribute NULL), and
-/// `impl ::schema::Field`, the value as PostgreSQL's record text through
+/// `impl ::sqlschema::Field`, the value as PostgreSQL's record text through
 /// `Attributes`.
 fn composite_item(
     composite: &CompositeType,
@@ -606,12 +606,12 @@ fn composite_item(
         .collect();
     let from_value = if idents.is_empty() {
         quote! {
-            ::schema::__private::Attributes::from_value(value, #type_name, &[])?;
+            ::sqlschema::__private::Attributes::from_value(value, #type_name, &[])?;
             ::core::result::Result::Ok(#ident {})
         }
     } else {
         quote! {
-            let mut attributes = ::schema::__private::Attributes::from_value(
+            let mut attributes = ::sqlschema::__private::Attributes::from_value(
                 value,
                 #type_name,
                 &[#(#attribute_names),*],
@@ -629,16 +629,16 @@ fn composite_item(
             #(#fields)*
         }
 
-        impl ::schema::__private::Field for #ident {
-            fn to_value(&self) -> ::schema::__private::Value {
-                ::schema::__private::Attributes::to_value(&[
-                    #(::schema::__private::Field::to_value(&self.#idents)),*
+        impl ::sqlschema::__private::Field for #ident {
+            fn to_value(&self) -> ::sqlschema::__private::Value {
+                ::sqlschema::__private::Attributes::to_value(&[
+                    #(::sqlschema::__private::Field::to_value(&self.#idents)),*
                 ])
             }
 
             fn from_value(
-                value: ::schema::__private::Value,
-            ) -> ::core::result::Result<Self, ::schema::__private::FieldError> {
+                value: ::sqlschema::__private::Value,
+            ) -> ::core::result::Result<Self, ::sqlschema::__private::FieldError> {
                 #from_value
             }
         }
@@ -730,26 +730,26 @@ fn enum_item(
         }
 
         impl ::core::str::FromStr for #ident {
-            type Err = ::schema::__private::#unknown;
+            type Err = ::sqlschema::__private::#unknown;
 
             fn from_str(
                 label: &str,
             ) -> ::core::result::Result<Self, <Self as ::core::str::FromStr>::Err> {
                 match label {
                     #(#labels => ::core::result::Result::Ok(#ident::#idents),)*
-                    _ => ::core::result::Result::Err(::schema::__private::#unknown::new(#type_name, label)),
+                    _ => ::core::result::Result::Err(::sqlschema::__private::#unknown::new(#type_name, label)),
                 }
             }
         }
 
-        impl ::schema::__private::Field for #ident {
-            fn to_value(&self) -> ::schema::__private::Value {
-                ::schema::__private::Value::Text(::std::string::String::from(#ident::as_str(self)))
+        impl ::sqlschema::__private::Field for #ident {
+            fn to_value(&self) -> ::sqlschema::__private::Value {
+                ::sqlschema::__private::Value::Text(::std::string::String::from(#ident::as_str(self)))
             }
 
             fn from_value(
-                value: ::schema::__private::Value,
-            ) -> ::core::result::Result<Self, ::schema::__private::FieldError> {
+                value: ::sqlschema::__private::Value,
+            ) -> ::core::result::Result<Self, ::sqlschema::__private::FieldError> {
                 value.parse(#expected)
             }
         }
@@ -943,8 +943,8 @@ mod tests {
         assert_eq!(
             generate(sql, Features::default()),
             Err(vec![
-                "attribute `id` of composite type `tagged` is `uuid`, which needs feature `uuid` of `schema`".to_string(),
-                "attribute `at` of composite type `tagged` is `date`, which needs feature `chrono` (or `time`) of `schema`".to_string(),
+                "attribute `id` of composite type `tagged` is `uuid`, which needs feature `uuid` of `sqlschema`".to_string(),
+                "attribute `at` of composite type `tagged` is `date`, which needs feature `chrono` (or `time`) of `sqlschema`".to_string(),
             ])
         );
         let features = Features {
@@ -983,8 +983,8 @@ mod tests {
         assert_eq!(
             generate(sql, Features::default()),
             Err(vec![
-                "column `t.id` is `uuid`, which needs feature `uuid` of `schema`".to_string(),
-                "column `t.at` is `timestamp with time zone`, which needs feature `chrono` (or `time`) of `schema`".to_string(),
+                "column `t.id` is `uuid`, which needs feature `uuid` of `sqlschema`".to_string(),
+                "column `t.at` is `timestamp with time zone`, which needs feature `chrono` (or `time`) of `sqlschema`".to_string(),
             ])
         );
     }

@@ -10,7 +10,7 @@ use crate::model::SqlType;
 
 use super::models::ModelNames;
 
-/// Which optional crates the generated code may use: the features of `schema`
+/// Which optional crates the generated code may use: the features of `sqlschema`
 /// (`schema-macros` reads them with `cfg!` and passes them here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Features {
@@ -29,7 +29,7 @@ pub struct Features {
 }
 
 impl Features {
-    /// The default features of `schema`: `chrono` only.
+    /// The default features of `sqlschema`: `chrono` only.
     pub const DEFAULT: Features = Features {
         chrono: true,
         time: false,
@@ -58,7 +58,7 @@ pub enum RustType {
     /// `Vec<T>`.
     Vec(Box<RustType>),
     /// A type of an optional crate that `schema` re-exports as
-    /// `schema::__private::<krate>`.
+    /// `sqlschema::__private::<krate>`.
     Crate {
         /// The crate (`chrono`, `time`, `uuid`, `serde_json`, `rust_decimal`).
         krate: &'static str,
@@ -73,7 +73,7 @@ pub enum RustType {
     Composite(String),
 }
 
-/// A type needs a feature of `schema` that is off.
+/// A type needs a feature of `sqlschema` that is off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedsFeature {
     /// The feature to enable.
@@ -198,7 +198,7 @@ pub fn rust_type(
 impl RustType {
     /// The type as generated code spells it: prelude names bare, crate types
     /// by a path from their crate (`chrono::NaiveDate`), which the generated
-    /// module imports from `::schema::__private` (see [`RustType::krates`]).
+    /// module imports from `::sqlschema::__private` (see [`RustType::krates`]).
     pub fn tokens(&self) -> TokenStream {
         match self {
             RustType::Prelude(name) => {
@@ -263,7 +263,7 @@ impl RustType {
     }
 
     /// True when `written` names this type: a suffix of its full path (after an
-    /// optional `schema::__private::`), with matching generic arguments; for a
+    /// optional `sqlschema::__private::`), with matching generic arguments; for a
     /// generated enum or composite struct, any path ending in its name.
     pub fn matches(&self, written: &FieldType) -> bool {
         let FieldType::Path(segments) = written else {
@@ -274,7 +274,7 @@ impl RustType {
         };
         let names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
         let names = match names.as_slice() {
-            ["schema", "__private", rest @ ..] => rest,
+            ["sqlschema", "__private", rest @ ..] => rest,
             all => all,
         };
         let path_ok = match self {
@@ -491,7 +491,7 @@ mod tests {
         let stamp = ty("timestamp");
         assert!(stamp.matches(&FieldType::path("NaiveDateTime")));
         assert!(stamp.matches(&FieldType::path("chrono::NaiveDateTime")));
-        assert!(stamp.matches(&FieldType::path("schema::__private::chrono::NaiveDateTime")));
+        assert!(stamp.matches(&FieldType::path("sqlschema::__private::chrono::NaiveDateTime")));
         assert!(!stamp.matches(&FieldType::path("time::NaiveDateTime")));
         let tz = ty("timestamptz");
         assert!(tz.matches(&generic("DateTime", vec![FieldType::path("Utc")])));

@@ -1,7 +1,7 @@
 //! Read-only models of views and materialized views: one struct per view,
 //! every field an `Option` (a view's column may be NULL whatever it reads),
-//! with `impl ::schema::Model` (no primary key) and `impl
-//! ::schema::ViewRecord`, which reads every row (`all()`) and nothing else.
+//! with `impl ::sqlschema::Model` (no primary key) and `impl
+//! ::sqlschema::ViewRecord`, which reads every row (`all()`) and nothing else.
 //!
 //! A field's type is its column's, as far as the model knows it: a plain
 //! column of a table (or view) the query reads, or a cast (`x::integer`). A
@@ -79,7 +79,7 @@ pub(super) fn view_item(
                     Diagnostic::error(
                         diag_codes::FEATURE_DISABLED,
                         format!(
-                            "column `{}` of {} `{}` is `{data_type}`, which needs {} of `schema`",
+                            "column `{}` of {} `{}` is `{data_type}`, which needs {} of `sqlschema`",
                             column.name,
                             view.describe(),
                             view.name,
@@ -87,7 +87,7 @@ pub(super) fn view_item(
                         ),
                     )
                     .at(&view.origin)
-                    .help(format!("enable feature `{}` of `schema`", needs.feature)),
+                    .help(format!("enable feature `{}` of `sqlschema`", needs.feature)),
                 );
                 continue;
             }
@@ -130,7 +130,7 @@ pub(super) fn view_item(
     let (derives, serde) = if features.serde {
         (
             quote!(, Serialize, Deserialize),
-            quote!(#[serde(crate = "::schema::__private::serde")]),
+            quote!(#[serde(crate = "::sqlschema::__private::serde")]),
         )
     } else {
         (TokenStream::new(), TokenStream::new())
@@ -149,15 +149,15 @@ pub(super) fn view_item(
             #(#fields)*
         }
 
-        impl ::schema::__private::Model for #ident {
+        impl ::sqlschema::__private::Model for #ident {
             #consts
         }
 
-        impl ::schema::__private::ViewRecord for #ident {
+        impl ::sqlschema::__private::ViewRecord for #ident {
             const COLUMN_TYPES: &'static [&'static str] = &[#(#types),*];
 
-            fn from_values(values: Vec<::schema::__private::Value>) -> Result<Self, ::schema::__private::RowError> {
-                let mut row = ::schema::__private::RowValues::new::<Self>(values)?;
+            fn from_values(values: Vec<::sqlschema::__private::Value>) -> Result<Self, ::sqlschema::__private::RowError> {
+                let mut row = ::sqlschema::__private::RowValues::new::<Self>(values)?;
                 Ok(Self {
                     #(#takes,)*
                 })

@@ -1,4 +1,4 @@
 // `schema!()` takes `schema = ".."` and `migrations = ".."` only.
-schema::schema!(schema_file = "schema.sql");
+sqlschema::schema!(schema_file = "schema.sql");
 
 fn main() {}

@@ -1,5 +1,5 @@
 // A column of the table that the struct has no field for (and the struct is not `partial`).
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "resume_templates")]
 struct Template {
     id: i32,

@@ -1,5 +1,5 @@
 // A field that is not a column of the table.
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "resume_templates", partial)]
 struct Template {
     id: i32,

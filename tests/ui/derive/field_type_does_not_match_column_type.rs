@@ -1,5 +1,5 @@
 // A field whose type is not the Rust type of its column.
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "users", partial)]
 struct Account {
     id: i64,

@@ -1,5 +1,5 @@
 // A nullable column modelled by a field that is not an `Option`.
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "users", partial)]
 struct Profile {
     id: i32,

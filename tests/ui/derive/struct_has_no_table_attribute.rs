@@ -1,5 +1,5 @@
 // A struct that does not say which table it models.
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 struct User {
     id: i32,
 }

@@ -1,5 +1,5 @@
 // A struct that names a table schema.sql does not declare.
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "user")]
 struct User {
     id: i32,

@@ -1,5 +1,5 @@
 // An attribute `#[derive(Schema)]` does not know.
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "users", partial, strict)]
 struct User {
     #[schema(rename = "id")]

@@ -1,5 +1,5 @@
 // A table declared in schema.sql that no migration creates (the `create_all()` table).
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/ui/table_declared_but_never_migrated/schema.sql",
     migrations = "tests/fixtures/ui/table_declared_but_never_migrated/migrations",
 );

@@ -1,5 +1,5 @@
 // A down.sql that does not restore the schema before its up.sql.
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/ui/down_does_not_undo_up/schema.sql",
     migrations = "tests/fixtures/ui/down_does_not_undo_up/migrations",
 );

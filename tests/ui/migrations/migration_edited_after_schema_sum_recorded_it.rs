@@ -1,5 +1,5 @@
 // A migration file edited after schema.sum recorded its checksum.
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/ui/migration_edited_after_schema_sum/schema.sql",
     migrations = "tests/fixtures/ui/migration_edited_after_schema_sum/migrations",
 );

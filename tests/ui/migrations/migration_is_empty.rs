@@ -1,5 +1,5 @@
 // A migration committed with an empty up.sql.
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/ui/migration_is_empty/schema.sql",
     migrations = "tests/fixtures/ui/migration_is_empty/migrations",
 );

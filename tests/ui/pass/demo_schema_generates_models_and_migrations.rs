@@ -1,8 +1,8 @@
 // The demo project (schema.sql + migrations/ next to Cargo.toml) checks clean
 // and generates one struct per table, one enum per enum type and MIGRATIONS.
-use schema::Model;
+use sqlschema::Model;
 
-schema::schema!();
+sqlschema::schema!();
 
 fn main() {
     let user = models::User {

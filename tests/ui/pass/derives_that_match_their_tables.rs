@@ -1,7 +1,7 @@
 // Structs that match their tables, field by field, in the forms users write.
-use schema::Model;
+use sqlschema::Model;
 
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "users")]
 #[allow(dead_code)]
 struct User {
@@ -19,7 +19,7 @@ struct User {
     updated_at: Option<chrono::NaiveDateTime>,
 }
 
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "google_auth_tokens", partial)]
 #[allow(dead_code)]
 struct Token {
@@ -27,7 +27,7 @@ struct Token {
     token_expiry: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-#[derive(schema::Schema)]
+#[derive(sqlschema::Schema)]
 #[schema(table = "sessions", schema = "tests/fixtures/ui/uuid_column/schema.sql", partial)]
 #[allow(dead_code)]
 struct Session {

@@ -1,7 +1,7 @@
 // `schema = ".."` and `migrations = ".."` name another project's files.
-use schema::Model;
+use sqlschema::Model;
 
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/ui/notes/schema.sql",
     migrations = "tests/fixtures/ui/notes/migrations",
 );

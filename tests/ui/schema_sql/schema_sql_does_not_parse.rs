@@ -1,5 +1,5 @@
 // A syntax error in schema.sql is reported at its line and column.
-schema::schema!(
+sqlschema::schema!(
     schema = "tests/fixtures/ui/schema_sql_does_not_parse/schema.sql",
     migrations = "tests/fixtures/ui/schema_sql_does_not_parse/migrations",
 );

@@ -69,7 +69,7 @@ pub struct StructError {
     pub diagnostic: Diagnostic,
 }
 
-/// What `impl ::schema::Model` says about a checked struct.
+/// What `impl ::sqlschema::Model` says about a checked struct.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelInfo {
     /// `Model::TABLE`.
@@ -355,7 +355,7 @@ fn missing_field(
 ) -> Diagnostic {
     let ty = match rust_type(&names.column_type(&column.data_type), names, features) {
         Ok(ty) => optional(&ty, column.nullable),
-        Err(needs) => format!("... (needs {} of `schema`)", needs.describe()),
+        Err(needs) => format!("... (needs {} of `sqlschema`)", needs.describe()),
     };
     Diagnostic::error(
         codes::MODEL_MISMATCH,

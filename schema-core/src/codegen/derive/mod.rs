@@ -104,7 +104,7 @@ pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     };
     let record = record.map(|items| {
         quote! {
-            impl #impl_generics ::schema::__private::Record for #ident #ty_generics #where_clause {
+            impl #impl_generics ::sqlschema::__private::Record for #ident #ty_generics #where_clause {
                 #items
             }
         }
@@ -112,7 +112,7 @@ pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     let errors = errors.iter().map(syn::Error::to_compile_error);
     quote! {
         #(#errors)*
-        impl #impl_generics ::schema::__private::Model for #ident #ty_generics #where_clause {
+        impl #impl_generics ::sqlschema::__private::Model for #ident #ty_generics #where_clause {
             #consts
         }
         #record
@@ -120,27 +120,27 @@ pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
     }
 }
 
-/// The items of `impl ::schema::Record` for a struct that does not check:
+/// The items of `impl ::sqlschema::Record` for a struct that does not check:
 /// they use no field, so code using the struct as a record reports no
 /// follow-on error (and the crate does not build, so they never run).
 fn fallback_record_items() -> TokenStream {
     quote! {
         const COLUMN_TYPES: &'static [&'static str] = &[];
 
-        fn to_values(&self) -> ::std::vec::Vec<::schema::__private::Value> {
+        fn to_values(&self) -> ::std::vec::Vec<::sqlschema::__private::Value> {
             ::std::vec::Vec::new()
         }
 
         fn from_values(
-            _: ::std::vec::Vec<::schema::__private::Value>,
-        ) -> ::core::result::Result<Self, ::schema::__private::RowError> {
-            ::core::result::Result::Err(::schema::__private::RowError::InvalidModel {
-                table: <Self as ::schema::__private::Model>::TABLE,
+            _: ::std::vec::Vec<::sqlschema::__private::Value>,
+        ) -> ::core::result::Result<Self, ::sqlschema::__private::RowError> {
+            ::core::result::Result::Err(::sqlschema::__private::RowError::InvalidModel {
+                table: <Self as ::sqlschema::__private::Model>::TABLE,
                 message: ::std::string::String::from("the struct does not match its table"),
             })
         }
 
-        fn key_values(&self) -> ::std::vec::Vec<::schema::__private::Value> {
+        fn key_values(&self) -> ::std::vec::Vec<::sqlschema::__private::Value> {
             ::std::vec::Vec::new()
         }
     }
