@@ -20,9 +20,9 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use sqlschema::{Dialect, Field, RecordExt, Value};
 use schema_core::codegen::{self, Features};
 use schema_test_support::pg;
+use sqlschema::{Dialect, Field, RecordExt, Value};
 
 sqlschema::schema!(
     schema = "tests/fixtures/composite_rows/schema.sql",

@@ -19,10 +19,10 @@
 )]
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde_json::json;
 use sqlschema::runtime::Executor;
 use sqlschema::runtime::record::RowValues;
 use sqlschema::{Dialect, Field, Model, Record, RecordExt, RowError, Value};
-use serde_json::json;
 
 sqlschema::schema!(
     schema = "tests/fixtures/rows/schema.sql",
@@ -696,9 +696,9 @@ fn postgres_moves_uuid_decimal_and_time_types() {
 /// both databases.
 #[cfg(all(feature = "uuid", feature = "decimal"))]
 mod every_type {
+    use serde_json::json;
     use sqlschema::__private::{rust_decimal::Decimal, uuid::Uuid};
     use sqlschema::{Dialect, RecordExt};
-    use serde_json::json;
 
     use super::{Db, date, pg, stamp, time};
 

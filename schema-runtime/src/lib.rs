@@ -16,6 +16,7 @@ pub mod migrator;
 pub mod model;
 pub mod record;
 pub mod rows;
+pub(crate) mod session;
 pub mod split;
 #[cfg(feature = "postgres")]
 pub mod stored;
@@ -23,7 +24,7 @@ pub mod value;
 pub mod view_rows;
 
 pub use connect::connect;
-pub use driver::{Driver, DriverError};
+pub use driver::{AsyncDriver, Driver, DriverError};
 pub use migration::{Dialect, Migration, Migrations, Script};
 pub use migrator::{
     DownTo, MigrateError, Migrator, Options, Report, Resolution, State, Status, Step, VerifyReport,

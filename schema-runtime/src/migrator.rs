@@ -37,10 +37,12 @@ use std::time::{Duration, Instant};
 
 use schema_core::Schema;
 
+use crate::driver::asynchronous::{AsyncDriver, Blocking, Db, Nonblocking};
 use crate::driver::{Driver, DriverError, RowState, ScriptError, VersionRow};
 use crate::history;
 use crate::introspect::IntrospectError;
 use crate::migration::{Dialect, Migration, Migrations};
+use crate::session::{NOT_READY, ready};
 
 /// What the migrator may allow that it refuses by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -600,7 +602,7 @@ pub struct Migrator<'a> {
     migrations: &'a [Migration],
     privileges_ignored: bool,
     options: Options,
-    progress: Option<&'a dyn Fn(&Step)>,
+    progress: Option<&'a (dyn Fn(&Step) + Sync)>,
 }
 
 impl fmt::Debug for Migrator<'_> {
@@ -638,7 +640,7 @@ impl<'a> Migrator<'a> {
     }
 
     /// Calls `progress` when a migration starts and when it finishes.
-    pub fn on_progress(mut self, progress: &'a dyn Fn(&Step)) -> Self {
+    pub fn on_progress(mut self, progress: &'a (dyn Fn(&Step) + Sync)) -> Self {
         self.progress = Some(progress);
         self
     }
@@ -653,21 +655,25 @@ impl<'a> Migrator<'a> {
         self.migrations.iter().find(|m| m.version == version)
     }
 
-    /// Runs `f` holding the migrator lock, with the version table in place.
-    fn locked<T>(
-        &self,
-        driver: &mut dyn Driver,
-        f: impl FnOnce(&mut dyn Driver) -> Result<T>,
-    ) -> Result<T> {
-        driver.lock(self.options.lock_timeout)?;
-        let result = match driver
-            .set_lock_timeout(self.options.lock_timeout)
-            .and_then(|()| driver.ensure_version_table())
-        {
-            Ok(()) => f(driver),
-            Err(e) => Err(e.into()),
+    /// Takes the migrator lock and puts the version table in place; releases
+    /// the lock again when that fails.
+    async fn acquire<B: Db>(&self, driver: &mut B) -> Result<()> {
+        driver.lock(self.options.lock_timeout).await?;
+        let prepared = match driver.set_lock_timeout(self.options.lock_timeout).await {
+            Ok(()) => driver.ensure_version_table().await,
+            Err(e) => Err(e),
         };
-        let unlocked = driver.unlock();
+        if let Err(e) = prepared {
+            let _ = driver.unlock().await;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Releases the lock [`Migrator::acquire`] took, after `result`: its
+    /// error wins over the release's.
+    async fn release<B: Db, T>(driver: &mut B, result: Result<T>) -> Result<T> {
+        let unlocked = driver.unlock().await;
         match (result, unlocked) {
             (Err(e), _) => Err(e),
             (Ok(_), Err(e)) => Err(e.into()),
@@ -680,7 +686,19 @@ impl<'a> Migrator<'a> {
     /// # Errors
     /// When the database fails.
     pub fn status(&self, driver: &mut dyn Driver) -> Result<Status> {
-        Ok(self.status_of(&driver.read_versions()?))
+        block(self.status_on(&mut Blocking(driver)))
+    }
+
+    /// [`Migrator::status`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::status`].
+    pub async fn status_async<D: AsyncDriver>(&self, driver: &mut D) -> Result<Status> {
+        self.status_on(&mut Nonblocking(driver)).await
+    }
+
+    async fn status_on<B: Db>(&self, driver: &mut B) -> Result<Status> {
+        Ok(self.status_of(&driver.read_versions().await?))
     }
 
     fn status_of(&self, rows: &[VersionRow]) -> Status {
@@ -802,6 +820,14 @@ impl<'a> Migrator<'a> {
         self.up_to(driver, None)
     }
 
+    /// [`Migrator::up`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::up`].
+    pub async fn up_async<D: AsyncDriver>(&self, driver: &mut D) -> Result<Report> {
+        self.up_to_async(driver, None).await
+    }
+
     /// Applies pending migrations up to and including `version` (all of them
     /// with `None`).
     ///
@@ -809,6 +835,22 @@ impl<'a> Migrator<'a> {
     /// As [`Migrator::up`]; and [`MigrateError::UnknownVersion`] when `version`
     /// is not a migration of the binary.
     pub fn up_to(&self, driver: &mut dyn Driver, version: Option<u64>) -> Result<Report> {
+        block(self.up_to_on(&mut Blocking(driver), version))
+    }
+
+    /// [`Migrator::up_to`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::up_to`].
+    pub async fn up_to_async<D: AsyncDriver>(
+        &self,
+        driver: &mut D,
+        version: Option<u64>,
+    ) -> Result<Report> {
+        self.up_to_on(&mut Nonblocking(driver), version).await
+    }
+
+    async fn up_to_on<B: Db>(&self, driver: &mut B, version: Option<u64>) -> Result<Report> {
         if let Some(v) = version {
             if self.embedded(v).is_none() {
                 return Err(MigrateError::UnknownVersion(v));
@@ -819,14 +861,16 @@ impl<'a> Migrator<'a> {
         // `applying` until it finished, which `refuse` stops at), so rows that
         // cover every wanted migration, with nothing to refuse, mean the
         // database is up to date. Anything else is decided under the lock.
-        let rows = driver.read_versions()?;
+        let rows = driver.read_versions().await?;
         if !rows.is_empty()
             && self.refuse(&self.status_of(&rows), true).is_ok()
             && self.wanted(&rows, version).next().is_none()
         {
             return Ok(Report::default());
         }
-        self.locked(driver, |d| self.up_locked(d, version))
+        self.acquire(driver).await?;
+        let result = self.up_locked(driver, version).await;
+        Self::release(driver, result).await
     }
 
     /// The binary's migrations up to `version` that `rows` do not record.
@@ -842,13 +886,13 @@ impl<'a> Migrator<'a> {
             .filter(move |m| !recorded.contains(&m.version))
     }
 
-    fn up_locked(&self, d: &mut dyn Driver, version: Option<u64>) -> Result<Report> {
-        let rows = d.read_versions()?;
+    async fn up_locked<B: Db>(&self, d: &mut B, version: Option<u64>) -> Result<Report> {
+        let rows = d.read_versions().await?;
         let status = self.status_of(&rows);
         self.refuse(&status, true)?;
         let mut report = Report::default();
         for m in self.wanted(&rows, version) {
-            if let Some(step) = self.apply(d, m)? {
+            if let Some(step) = self.apply(d, m).await? {
                 report.steps.push(step);
             }
         }
@@ -856,7 +900,7 @@ impl<'a> Migrator<'a> {
     }
 
     /// Applies one migration; `None` when another migrator recorded it first.
-    fn apply(&self, d: &mut dyn Driver, m: &Migration) -> Result<Option<Step>> {
+    async fn apply<B: Db>(&self, d: &mut B, m: &Migration) -> Result<Option<Step>> {
         let dialect = d.dialect();
         let script = m
             .script(dialect)
@@ -884,7 +928,7 @@ impl<'a> Migrator<'a> {
             state: RowState::Applied,
         };
         let outside = m.no_transaction || !d.transactional_ddl();
-        let Some(elapsed) = run_recorded(d, Direction::Up, &row, script.up, outside)? else {
+        let Some(elapsed) = run_recorded(d, Direction::Up, &row, script.up, outside).await? else {
             return Ok(None);
         };
         step.duration = Some(elapsed);
@@ -898,11 +942,25 @@ impl<'a> Migrator<'a> {
     /// An interrupted or modified migration, a failed down (earlier reverts
     /// stay done), or the database's failure.
     pub fn down(&self, driver: &mut dyn Driver, to: DownTo) -> Result<Report> {
-        self.locked(driver, |d| self.down_locked(d, to))
+        block(self.down_on(&mut Blocking(driver), to))
     }
 
-    fn down_locked(&self, d: &mut dyn Driver, to: DownTo) -> Result<Report> {
-        let rows = d.read_versions()?;
+    /// [`Migrator::down`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::down`].
+    pub async fn down_async<D: AsyncDriver>(&self, driver: &mut D, to: DownTo) -> Result<Report> {
+        self.down_on(&mut Nonblocking(driver), to).await
+    }
+
+    async fn down_on<B: Db>(&self, driver: &mut B, to: DownTo) -> Result<Report> {
+        self.acquire(driver).await?;
+        let result = self.down_locked(driver, to).await;
+        Self::release(driver, result).await
+    }
+
+    async fn down_locked<B: Db>(&self, d: &mut B, to: DownTo) -> Result<Report> {
+        let rows = d.read_versions().await?;
         let status = self.status_of(&rows);
         self.refuse(&status, false)?;
         if let DownTo::Version(v) = to {
@@ -918,12 +976,12 @@ impl<'a> Migrator<'a> {
         };
         let mut report = Report::default();
         for row in chosen {
-            report.steps.push(self.revert(d, row)?);
+            report.steps.push(self.revert(d, row).await?);
         }
         Ok(report)
     }
 
-    fn revert(&self, d: &mut dyn Driver, row: &VersionRow) -> Result<Step> {
+    async fn revert<B: Db>(&self, d: &mut B, row: &VersionRow) -> Result<Step> {
         let dialect = d.dialect();
         let down = match self.embedded(row.version) {
             Some(m) => m
@@ -948,7 +1006,7 @@ impl<'a> Migrator<'a> {
         let outside = row.no_transaction || !d.transactional_ddl();
         // A down's step counts the whole revert, commit included.
         let started = Instant::now();
-        run_recorded(d, Direction::Down, row, &down, outside)?;
+        run_recorded(d, Direction::Down, row, &down, outside).await?;
         step.duration = Some(started.elapsed());
         self.report(&step);
         Ok(step)
@@ -960,8 +1018,26 @@ impl<'a> Migrator<'a> {
     /// [`MigrateError::NothingToRedo`] when nothing is applied or the latest
     /// applied migration is not in the binary; otherwise as `down` and `up`.
     pub fn redo(&self, driver: &mut dyn Driver) -> Result<Report> {
-        self.locked(driver, |d| {
-            let rows = d.read_versions()?;
+        block(self.redo_on(&mut Blocking(driver)))
+    }
+
+    /// [`Migrator::redo`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::redo`].
+    pub async fn redo_async<D: AsyncDriver>(&self, driver: &mut D) -> Result<Report> {
+        self.redo_on(&mut Nonblocking(driver)).await
+    }
+
+    async fn redo_on<B: Db>(&self, driver: &mut B) -> Result<Report> {
+        self.acquire(driver).await?;
+        let result = self.redo_locked(driver).await;
+        Self::release(driver, result).await
+    }
+
+    async fn redo_locked<B: Db>(&self, d: &mut B) -> Result<Report> {
+        {
+            let rows = d.read_versions().await?;
             let last = rows
                 .iter()
                 .max_by_key(|r| r.version)
@@ -972,11 +1048,11 @@ impl<'a> Migrator<'a> {
                     last.version, last.name
                 ))
             })?;
-            let mut report = self.down_locked(d, DownTo::Steps(1))?;
-            let mut again = self.apply(d, m)?.into_iter().collect();
+            let mut report = self.down_locked(d, DownTo::Steps(1)).await?;
+            let mut again = self.apply(d, m).await?.into_iter().collect();
             report.steps.append(&mut again);
             Ok(report)
-        })
+        }
     }
 
     /// Records an interrupted `no-transaction` migration as applied, or
@@ -991,8 +1067,37 @@ impl<'a> Migrator<'a> {
         version: u64,
         resolution: Resolution,
     ) -> Result<()> {
-        self.locked(driver, |d| {
-            let rows = d.read_versions()?;
+        block(self.resolve_on(&mut Blocking(driver), version, resolution))
+    }
+
+    /// [`Migrator::resolve`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::resolve`].
+    pub async fn resolve_async<D: AsyncDriver>(
+        &self,
+        driver: &mut D,
+        version: u64,
+        resolution: Resolution,
+    ) -> Result<()> {
+        self.resolve_on(&mut Nonblocking(driver), version, resolution)
+            .await
+    }
+
+    async fn resolve_on<B: Db>(
+        &self,
+        driver: &mut B,
+        version: u64,
+        resolution: Resolution,
+    ) -> Result<()> {
+        self.acquire(driver).await?;
+        let result = Self::resolve_locked(driver, version, resolution).await;
+        Self::release(driver, result).await
+    }
+
+    async fn resolve_locked<B: Db>(d: &mut B, version: u64, resolution: Resolution) -> Result<()> {
+        {
+            let rows = d.read_versions().await?;
             let row = rows
                 .iter()
                 .find(|r| r.version == version && r.state != RowState::Applied)
@@ -1000,20 +1105,20 @@ impl<'a> Migrator<'a> {
             // For an interrupted down, "its statements" are the down's: all
             // run means the migration is reverted, none left means applied.
             match (resolution, row.state) {
-                (Resolution::Applied, RowState::Reverting) => d.delete_row(version)?,
-                (Resolution::Applied, _) => d.set_state(version, RowState::Applied, None)?,
+                (Resolution::Applied, RowState::Reverting) => d.delete_row(version).await?,
+                (Resolution::Applied, _) => d.set_state(version, RowState::Applied, None).await?,
                 (Resolution::RolledBack, RowState::Reverting) => {
-                    d.set_state(version, RowState::Applied, None)?
+                    d.set_state(version, RowState::Applied, None).await?
                 }
-                (Resolution::RolledBack, _) => d.delete_row(version)?,
+                (Resolution::RolledBack, _) => d.delete_row(version).await?,
             }
             Ok(())
-        })
+        }
     }
 
     /// The schema after the binary's migrations up to `version`, as `driver`'s
     /// database keeps it.
-    fn expected(&self, driver: &dyn Driver, versions: &[u64]) -> Result<Schema> {
+    fn expected<B: Db>(&self, driver: &B, versions: &[u64]) -> Result<Schema> {
         let schema = history::schema_after(
             self.migrations
                 .iter()
@@ -1031,23 +1136,23 @@ impl<'a> Migrator<'a> {
     /// How the live schema differs from `expected` (every schema of the
     /// database is read, not only those `expected` uses), then the objects the
     /// database holds in a state it cannot use ([`Driver::unusable`]).
-    fn differences(driver: &mut dyn Driver, expected: &Schema) -> Result<Vec<String>> {
+    async fn differences<B: Db>(driver: &mut B, expected: &Schema) -> Result<Vec<String>> {
         let mut schemas = history::namespaces(expected);
-        for s in driver.namespaces()? {
+        for s in driver.namespaces().await? {
             if !schemas.contains(&s) {
                 schemas.push(s);
             }
         }
-        let mut live = driver.introspect(&schemas)?;
+        let mut live = driver.introspect(&schemas).await?;
         if expected.privileges_ignored {
             live = live.ignoring_privileges();
         }
-        let expected = driver.as_stored(expected);
+        let expected = driver.as_stored(expected).await;
         let mut out: Vec<String> = schema_core::diff::compare(&live, &expected)
             .iter()
             .map(ToString::to_string)
             .collect();
-        out.extend(driver.unusable(&schemas)?);
+        out.extend(driver.unusable(&schemas).await?);
         Ok(out)
     }
 
@@ -1060,6 +1165,29 @@ impl<'a> Migrator<'a> {
     /// [`MigrateError::StampRefused`] listing every difference;
     /// [`MigrateError::UnknownVersion`]; or the database's failure.
     pub fn stamp(&self, driver: &mut dyn Driver, version: u64, force: bool) -> Result<StampReport> {
+        block(self.stamp_on(&mut Blocking(driver), version, force))
+    }
+
+    /// [`Migrator::stamp`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::stamp`].
+    pub async fn stamp_async<D: AsyncDriver>(
+        &self,
+        driver: &mut D,
+        version: u64,
+        force: bool,
+    ) -> Result<StampReport> {
+        self.stamp_on(&mut Nonblocking(driver), version, force)
+            .await
+    }
+
+    async fn stamp_on<B: Db>(
+        &self,
+        driver: &mut B,
+        version: u64,
+        force: bool,
+    ) -> Result<StampReport> {
         if version != 0 && self.embedded(version).is_none() {
             return Err(MigrateError::UnknownVersion(version));
         }
@@ -1070,8 +1198,20 @@ impl<'a> Migrator<'a> {
             .filter(|v| *v <= version)
             .collect();
         let expected = self.expected(driver, &versions)?;
-        self.locked(driver, |d| {
-            let differences = Self::differences(d, &expected)?;
+        self.acquire(driver).await?;
+        let result = self.stamp_locked(driver, version, force, &expected).await;
+        Self::release(driver, result).await
+    }
+
+    async fn stamp_locked<B: Db>(
+        &self,
+        d: &mut B,
+        version: u64,
+        force: bool,
+        expected: &Schema,
+    ) -> Result<StampReport> {
+        {
+            let differences = Self::differences(d, expected).await?;
             if !differences.is_empty() && !force {
                 return Err(MigrateError::StampRefused {
                     version,
@@ -1079,7 +1219,7 @@ impl<'a> Migrator<'a> {
                 });
             }
             let dialect = d.dialect();
-            let rows = d.read_versions()?;
+            let rows = d.read_versions().await?;
             let mut report = StampReport {
                 skipped_differences: differences,
                 ..StampReport::default()
@@ -1100,15 +1240,16 @@ impl<'a> Migrator<'a> {
                     down_sql: down.to_string(),
                     no_transaction: m.no_transaction,
                     state: RowState::Applied,
-                })?;
+                })
+                .await?;
                 report.recorded.push(m.version);
             }
             for r in rows.iter().filter(|r| r.version > version) {
-                d.delete_row(r.version)?;
+                d.delete_row(r.version).await?;
                 report.removed.push(r.version);
             }
             Ok(report)
-        })
+        }
     }
 
     /// Compares the live schema with the migrated schema at the database's
@@ -1118,7 +1259,19 @@ impl<'a> Migrator<'a> {
     /// # Errors
     /// When the database or introspection fails.
     pub fn verify(&self, driver: &mut dyn Driver) -> Result<VerifyReport> {
-        let rows = driver.read_versions()?;
+        block(self.verify_on(&mut Blocking(driver)))
+    }
+
+    /// [`Migrator::verify`] on an async driver.
+    ///
+    /// # Errors
+    /// As [`Migrator::verify`].
+    pub async fn verify_async<D: AsyncDriver>(&self, driver: &mut D) -> Result<VerifyReport> {
+        self.verify_on(&mut Nonblocking(driver)).await
+    }
+
+    async fn verify_on<B: Db>(&self, driver: &mut B) -> Result<VerifyReport> {
+        let rows = driver.read_versions().await?;
         let status = self.status_of(&rows);
         let applied: Vec<u64> = rows
             .iter()
@@ -1126,7 +1279,7 @@ impl<'a> Migrator<'a> {
             .map(|r| r.version)
             .collect();
         let expected = self.expected(driver, &applied)?;
-        let differences = Self::differences(driver, &expected)?;
+        let differences = Self::differences(driver, &expected).await?;
         let mut report = VerifyReport {
             version: status.applied_version(),
             differences,
@@ -1170,8 +1323,8 @@ impl<'a> Migrator<'a> {
 ///
 /// # Errors
 /// [`MigrateError::Failed`] when the script fails; the database's failure.
-fn run_recorded(
-    d: &mut dyn Driver,
+async fn run_recorded<B: Db>(
+    d: &mut B,
     direction: Direction,
     row: &VersionRow,
     script: &str,
@@ -1187,52 +1340,84 @@ fn run_recorded(
     let started = Instant::now();
     if outside {
         match direction {
-            Direction::Up => d.write_row(&VersionRow {
-                state: RowState::Applying,
-                ..row.clone()
-            })?,
-            Direction::Down => d.set_state(row.version, RowState::Reverting, None)?,
+            Direction::Up => {
+                d.write_row(&VersionRow {
+                    state: RowState::Applying,
+                    ..row.clone()
+                })
+                .await?
+            }
+            Direction::Down => d.set_state(row.version, RowState::Reverting, None).await?,
         }
-        d.run_script(script).map_err(failed)?;
+        d.run_script(script).await.map_err(failed)?;
         let elapsed = started.elapsed();
         match direction {
             Direction::Up => {
-                d.set_state(row.version, RowState::Applied, Some(millis(elapsed)))?;
+                d.set_state(row.version, RowState::Applied, Some(millis(elapsed)))
+                    .await?;
             }
-            Direction::Down => d.delete_row(row.version)?,
+            Direction::Down => d.delete_row(row.version).await?,
         }
         return Ok(Some(elapsed));
     }
-    d.begin(script)?;
-    let done = (|| -> Result<Option<Duration>> {
-        if direction == Direction::Up && d.is_recorded(row.version)? {
-            return Ok(None);
-        }
-        d.run_script(script).map_err(failed)?;
-        let elapsed = started.elapsed();
-        match direction {
-            Direction::Up => d.write_row(&VersionRow {
-                duration_ms: millis(elapsed),
-                ..row.clone()
-            })?,
-            Direction::Down => d.delete_row(row.version)?,
-        }
-        Ok(Some(elapsed))
-    })();
+    d.begin(script).await?;
+    let done = in_transaction(d, direction, row, script, started)
+        .await
+        .map_err(|e| match e {
+            Err(error) => failed(error),
+            Ok(e) => e,
+        });
     match done {
         Ok(Some(elapsed)) => {
-            d.commit()?;
+            d.commit().await?;
             Ok(Some(elapsed))
         }
         Ok(None) => {
-            d.rollback()?;
+            d.rollback().await?;
             Ok(None)
         }
         Err(e) => {
-            let _ = d.rollback();
+            let _ = d.rollback().await;
             Err(e)
         }
     }
+}
+
+/// The part of [`run_recorded`] inside its transaction; a failing script's
+/// error comes back as `Err(Err(..))` for the caller to describe.
+async fn in_transaction<B: Db>(
+    d: &mut B,
+    direction: Direction,
+    row: &VersionRow,
+    script: &str,
+    started: Instant,
+) -> std::result::Result<Option<Duration>, std::result::Result<MigrateError, ScriptError>> {
+    if direction == Direction::Up && d.is_recorded(row.version).await.map_err(|e| Ok(e.into()))? {
+        return Ok(None);
+    }
+    d.run_script(script).await.map_err(Err)?;
+    let elapsed = started.elapsed();
+    match direction {
+        Direction::Up => d
+            .write_row(&VersionRow {
+                duration_ms: millis(elapsed),
+                ..row.clone()
+            })
+            .await
+            .map_err(|e| Ok(e.into()))?,
+        Direction::Down => d.delete_row(row.version).await.map_err(|e| Ok(e.into()))?,
+    }
+    Ok(Some(elapsed))
+}
+
+/// Drives a blocking driver's migrator call (see [`ready`]).
+fn block<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    ready(future).unwrap_or_else(|| {
+        Err(MigrateError::Driver(DriverError::message(
+            "running the migrator",
+            NOT_READY,
+        )))
+    })
 }
 
 fn millis(d: Duration) -> f64 {

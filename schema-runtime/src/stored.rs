@@ -15,7 +15,6 @@
 //! database lacks) is left as declared, and the comparison then reports the
 //! real difference.
 
-use postgres::Client;
 use schema_core::Schema;
 use schema_core::diff::Change;
 use schema_core::model::{
@@ -26,30 +25,49 @@ use schema_core::render::{Context, Postgres, Renderer};
 
 mod others;
 mod views;
+use crate::session::{Session, SessionError, ready};
 pub use others::others_as_stored;
 pub use views::views_as_stored;
 
 /// `declared` with every expression compared as PostgreSQL stores it in
 /// `client`'s database. Never fails: whatever cannot be asked is left as
 /// declared.
-pub fn as_stored(client: &mut Client, declared: &Schema) -> Schema {
-    let out = tables_as_stored(client, declared);
-    let out = views_as_stored(client, &out);
-    others_as_stored(client, &out)
+pub fn as_stored(client: &mut postgres::Client, declared: &Schema) -> Schema {
+    ready(as_stored_on(client, declared)).unwrap_or_else(|| declared.clone())
 }
 
-/// [`as_stored`] for tables, domains and partition bounds.
-fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
-    let mut out = declared.clone();
-    owners_as_stored(client, &mut out);
-    let Ok(mut tx) = client.transaction() else {
-        return out;
-    };
+/// [`as_stored`] on any session.
+pub(crate) async fn as_stored_on<S: Session>(client: &mut S, declared: &Schema) -> Schema {
+    let out = tables_as_stored(client, declared).await;
+    let out = views::views_as_stored_on(client, &out).await;
+    others::others_as_stored_on(client, &out).await
+}
+
+/// Runs `first`, then `second` when it passed.
+async fn both<S: Session>(s: &mut S, first: &str, second: &str) -> Result<(), SessionError> {
+    s.execute(first).await?;
+    s.execute(second).await
+}
+
+/// What the shadows of a declared schema read back as: the temporary
+/// schema, what it holds, and which declared tables, domains and partition
+/// bounds (declared table, shadow partition) have a shadow there.
+struct Shadows {
+    ns: String,
+    stored: Schema,
+    tables: Vec<QualifiedName>,
+    domains: Vec<QualifiedName>,
+    bounds: Vec<(QualifiedName, String)>,
+}
+
+/// Creates the shadows in the transaction `tx` holds and reads them back.
+async fn read_shadows<S: Session>(tx: &mut S, declared: &Schema) -> Option<Shadows> {
     if tx
-        .batch_execute(&crate::introspect::postgres::session_settings())
+        .execute(&crate::introspect::postgres::session_settings())
+        .await
         .is_err()
     {
-        return out;
+        return None;
     }
     let mut shadows = Vec::new();
     for table in declared
@@ -58,14 +76,12 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
         .filter(|t| has_expressions(t) || has_object_expressions(declared, &t.name))
     {
         let Ok(ddl) = shadow_ddl(table) else { continue };
-        let created = tx
-            .batch_execute("SAVEPOINT shadow")
-            .and_then(|()| tx.batch_execute(&ddl));
+        let created = both(tx, "SAVEPOINT shadow", &ddl).await;
         match created {
             Ok(()) => shadows.push(table.name.clone()),
             Err(_) => {
-                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
-                    return out;
+                if tx.execute("ROLLBACK TO SAVEPOINT shadow").await.is_err() {
+                    return None;
                 }
                 continue;
             }
@@ -76,15 +92,14 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
         if objects.is_empty() {
             continue;
         }
-        let created = tx
-            .batch_execute("SAVEPOINT shadow_objects")
-            .and_then(|()| tx.batch_execute(&objects));
+        let created = both(tx, "SAVEPOINT shadow_objects", &objects).await;
         if created.is_err()
             && tx
-                .batch_execute("ROLLBACK TO SAVEPOINT shadow_objects")
+                .execute("ROLLBACK TO SAVEPOINT shadow_objects")
+                .await
                 .is_err()
         {
-            return out;
+            return None;
         }
     }
     let mut shadow_domains = Vec::new();
@@ -96,14 +111,12 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
         let Some(ddl) = shadow_domain_ddl(domain) else {
             continue;
         };
-        let created = tx
-            .batch_execute("SAVEPOINT shadow")
-            .and_then(|()| tx.batch_execute(&ddl));
+        let created = both(tx, "SAVEPOINT shadow", &ddl).await;
         match created {
             Ok(()) => shadow_domains.push(domain.name.clone()),
             Err(_) => {
-                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
-                    return out;
+                if tx.execute("ROLLBACK TO SAVEPOINT shadow").await.is_err() {
+                    return None;
                 }
             }
         }
@@ -115,36 +128,58 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
         let Some(ddl) = bound_shadow_ddl(declared, table, i) else {
             continue;
         };
-        let created = tx
-            .batch_execute("SAVEPOINT shadow")
-            .and_then(|()| tx.batch_execute(&ddl));
+        let created = both(tx, "SAVEPOINT shadow", &ddl).await;
         match created {
             Ok(()) => bounds.push((table.name.clone(), format!("schema_bound_{i}_part"))),
             Err(_) => {
-                if tx.batch_execute("ROLLBACK TO SAVEPOINT shadow").is_err() {
-                    return out;
+                if tx.execute("ROLLBACK TO SAVEPOINT shadow").await.is_err() {
+                    return None;
                 }
             }
         }
     }
     if shadows.is_empty() && shadow_domains.is_empty() && bounds.is_empty() {
-        return out;
+        return None;
     }
     let temp_schema: Option<String> = tx
         .query_one(
             "SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()",
             &[],
         )
+        .await
         .ok()
         .map(|row| row.get(0));
-    let stored = temp_schema.and_then(|ns| {
-        crate::introspect::postgres::read_schema(&mut tx, &[ns.as_str()])
-            .ok()
-            .map(|s| (ns, s))
-    });
+    let ns = temp_schema?;
+    let stored = crate::introspect::postgres::read_schema(tx, &[ns.as_str()])
+        .await
+        .ok()?;
+    Some(Shadows {
+        ns,
+        stored,
+        tables: shadows,
+        domains: shadow_domains,
+        bounds,
+    })
+}
+
+/// [`as_stored`] for tables, domains and partition bounds.
+async fn tables_as_stored<S: Session>(client: &mut S, declared: &Schema) -> Schema {
+    let mut out = declared.clone();
+    owners_as_stored(client, &mut out).await;
+    if client.execute("BEGIN").await.is_err() {
+        return out;
+    }
+    let read = read_shadows(client, declared).await;
     // Nothing was meant to last: the temporary tables go with the transaction.
-    let _ = tx.rollback();
-    let Some((ns, stored)) = stored else {
+    let _ = client.execute("ROLLBACK").await;
+    let Some(Shadows {
+        ns,
+        stored,
+        tables: shadows,
+        domains: shadow_domains,
+        bounds,
+    }) = read
+    else {
         return out;
     };
     for name in shadows {
@@ -202,13 +237,13 @@ fn tables_as_stored(client: &mut Client, declared: &Schema) -> Schema {
 /// An owner named in `schema` that is the role connected (the one that runs
 /// the migrations) is the owner the model leaves unnamed, as introspection
 /// reads it.
-fn owners_as_stored(client: &mut Client, schema: &mut Schema) {
+async fn owners_as_stored<S: Session>(client: &mut S, schema: &mut Schema) {
     if !schema.privileges.values().any(|a| a.owner.is_some())
         && !schema.default_privileges.values().any(|d| d.role.is_some())
     {
         return;
     }
-    let Ok(row) = client.query_one("SELECT current_user::text", &[]) else {
+    let Ok(row) = client.query_one("SELECT current_user::text", &[]).await else {
         return;
     };
     let me: String = row.get(0);

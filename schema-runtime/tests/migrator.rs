@@ -16,9 +16,15 @@ use schema_core::migrations::replay::replay;
 use schema_core::migrations::{MigrationFiles, checksum, dialects};
 use schema_runtime::driver::Driver;
 use schema_runtime::driver::RowState;
+use schema_runtime::driver::VersionRow;
 use schema_runtime::driver::postgres::{LOCK_KEY, PostgresDriver};
+use schema_runtime::driver::postgres_async::sqlx_connection::SqlxPostgresDriver;
+use schema_runtime::driver::postgres_async::tokio_postgres_connection::{
+    TokioPostgresDriver, connect as connect_async,
+};
 use schema_runtime::driver::sqlite::SqliteDriver;
 use schema_runtime::migrator::{Direction, State, Status};
+use schema_runtime::migrator::{StampReport, VerifyReport};
 use schema_runtime::{
     DownTo, MigrateError, Migration, Migrator, Options, Report, Resolution, Script, Step,
 };
@@ -115,7 +121,95 @@ fn base() -> Vec<Migration> {
 enum Db {
     Sqlite(SqliteDriver),
     // The driver is dropped (its connections closed) before the database.
-    Postgres(PostgresDriver, pg::TestDatabase),
+    Postgres(Pg, pg::TestDatabase),
+}
+
+/// PostgreSQL through the blocking driver, or through the async driver on
+/// `tokio-postgres` (with a blocking client for the tests' own SQL): every
+/// test runs on both, through the migrator's blocking and async methods.
+enum Pg {
+    Blocking(PostgresDriver),
+    Async {
+        driver: TokioPostgresDriver,
+        sql: postgres::Client,
+        runtime: tokio::runtime::Runtime,
+    },
+    Sqlx {
+        // In an `Option` so that it is dropped inside its runtime (a pool
+        // connection goes back to its pool on a task).
+        driver: Option<SqlxPostgresDriver>,
+        sql: postgres::Client,
+        runtime: tokio::runtime::Runtime,
+    },
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        if let Pg::Sqlx {
+            driver, runtime, ..
+        } = self
+        {
+            let _inside = runtime.enter();
+            drop(driver.take());
+        }
+    }
+}
+
+/// The driver a migrator call goes to.
+enum Target<'a> {
+    Blocking(&'a mut dyn Driver),
+    Async(&'a tokio::runtime::Runtime, &'a mut TokioPostgresDriver),
+    Sqlx(&'a tokio::runtime::Runtime, &'a mut SqlxPostgresDriver),
+}
+
+/// The migrator's methods on a [`Target`]: the blocking method on a
+/// blocking driver, the `_async` one on an async driver.
+trait OnTarget {
+    fn status_t(&self, t: Target<'_>) -> Result<Status, MigrateError>;
+    fn up_t(&self, t: Target<'_>) -> Result<Report, MigrateError>;
+    fn up_to_t(&self, t: Target<'_>, v: Option<u64>) -> Result<Report, MigrateError>;
+    fn down_t(&self, t: Target<'_>, to: DownTo) -> Result<Report, MigrateError>;
+    fn redo_t(&self, t: Target<'_>) -> Result<Report, MigrateError>;
+    fn resolve_t(&self, t: Target<'_>, v: u64, r: Resolution) -> Result<(), MigrateError>;
+    fn stamp_t(&self, t: Target<'_>, v: u64, force: bool) -> Result<StampReport, MigrateError>;
+    fn verify_t(&self, t: Target<'_>) -> Result<VerifyReport, MigrateError>;
+}
+
+macro_rules! on_target {
+    ($m:expr, $t:expr, $sync:ident, $async:ident $(, $arg:expr)*) => {
+        match $t {
+            Target::Blocking(d) => $m.$sync(d $(, $arg)*),
+            Target::Async(rt, d) => rt.block_on($m.$async(d $(, $arg)*)),
+            Target::Sqlx(rt, d) => rt.block_on($m.$async(d $(, $arg)*)),
+        }
+    };
+}
+
+impl OnTarget for Migrator<'_> {
+    fn status_t(&self, t: Target<'_>) -> Result<Status, MigrateError> {
+        on_target!(self, t, status, status_async)
+    }
+    fn up_t(&self, t: Target<'_>) -> Result<Report, MigrateError> {
+        on_target!(self, t, up, up_async)
+    }
+    fn up_to_t(&self, t: Target<'_>, v: Option<u64>) -> Result<Report, MigrateError> {
+        on_target!(self, t, up_to, up_to_async, v)
+    }
+    fn down_t(&self, t: Target<'_>, to: DownTo) -> Result<Report, MigrateError> {
+        on_target!(self, t, down, down_async, to)
+    }
+    fn redo_t(&self, t: Target<'_>) -> Result<Report, MigrateError> {
+        on_target!(self, t, redo, redo_async)
+    }
+    fn resolve_t(&self, t: Target<'_>, v: u64, r: Resolution) -> Result<(), MigrateError> {
+        on_target!(self, t, resolve, resolve_async, v, r)
+    }
+    fn stamp_t(&self, t: Target<'_>, v: u64, force: bool) -> Result<StampReport, MigrateError> {
+        on_target!(self, t, stamp, stamp_async, v, force)
+    }
+    fn verify_t(&self, t: Target<'_>) -> Result<VerifyReport, MigrateError> {
+        on_target!(self, t, verify, verify_async)
+    }
 }
 
 impl Db {
@@ -125,29 +219,114 @@ impl Db {
 
     fn postgres(server: &pg::Server, prefix: &str) -> Db {
         let db = server.create_database(prefix);
-        Db::Postgres(PostgresDriver::new(db.connect(), db.connect()), db)
+        Db::Postgres(
+            Pg::Blocking(PostgresDriver::new(db.connect(), db.connect())),
+            db,
+        )
     }
 
-    /// SQLite, then PostgreSQL when a server is reachable.
+    fn postgres_async(server: &pg::Server, prefix: &str) -> Db {
+        let db = server.create_database(&format!("{prefix}_async"));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let driver = runtime.block_on(connect_async(&db.url())).unwrap();
+        Db::Postgres(
+            Pg::Async {
+                driver,
+                sql: db.connect(),
+                runtime,
+            },
+            db,
+        )
+    }
+
+    fn postgres_sqlx(server: &pg::Server, prefix: &str) -> Db {
+        let db = server.create_database(&format!("{prefix}_sqlx"));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let driver = runtime.block_on(async {
+            let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
+            SqlxPostgresDriver::from_pool(&pool).await.unwrap()
+        });
+        Db::Postgres(
+            Pg::Sqlx {
+                driver: Some(driver),
+                sql: db.connect(),
+                runtime,
+            },
+            db,
+        )
+    }
+
+    /// The blocking and the async PostgreSQL drivers (tokio-postgres, sqlx),
+    /// each on a database of its own.
+    fn postgres_both(server: &pg::Server, prefix: &str) -> Vec<Db> {
+        vec![
+            Db::postgres(server, prefix),
+            Db::postgres_async(server, prefix),
+            Db::postgres_sqlx(server, prefix),
+        ]
+    }
+
+    /// SQLite, then PostgreSQL (blocking and async) when a server is reachable.
     fn each(prefix: &str) -> Vec<Db> {
         let mut out = vec![Db::sqlite()];
         if let Some(server) = pg::server() {
-            out.push(Db::postgres(&server, prefix));
+            out.extend(Db::postgres_both(&server, prefix));
         }
         out
     }
 
-    fn driver(&mut self) -> &mut dyn Driver {
+    fn driver(&mut self) -> Target<'_> {
         match self {
-            Db::Sqlite(d) => d,
-            Db::Postgres(d, _) => d,
+            Db::Sqlite(d) => Target::Blocking(d),
+            Db::Postgres(Pg::Blocking(d), _) => Target::Blocking(d),
+            Db::Postgres(
+                Pg::Async {
+                    driver, runtime, ..
+                },
+                _,
+            ) => Target::Async(runtime, driver),
+            Db::Postgres(
+                Pg::Sqlx {
+                    driver, runtime, ..
+                },
+                _,
+            ) => Target::Sqlx(runtime, driver.as_mut().expect("not dropped yet")),
+        }
+    }
+
+    /// The version table's rows, through the driver.
+    fn read_versions(&mut self) -> Vec<VersionRow> {
+        use schema_runtime::AsyncDriver;
+        match self.driver() {
+            Target::Blocking(d) => d.read_versions().unwrap(),
+            Target::Async(rt, d) => rt.block_on(AsyncDriver::read_versions(d)).unwrap(),
+            Target::Sqlx(rt, d) => rt.block_on(AsyncDriver::read_versions(d)).unwrap(),
+        }
+    }
+
+    /// A blocking client on the PostgreSQL database, for the tests' own SQL.
+    fn sql(&mut self) -> &mut postgres::Client {
+        match self {
+            Db::Postgres(Pg::Blocking(d), _) => d.client(),
+            Db::Postgres(Pg::Async { sql, .. } | Pg::Sqlx { sql, .. }, _) => sql,
+            Db::Sqlite(_) => panic!("not PostgreSQL"),
         }
     }
 
     fn label(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",
-            Db::Postgres(..) => "postgres",
+            Db::Postgres(Pg::Blocking(_), _) => "postgres",
+            Db::Postgres(Pg::Async { .. }, _) => "postgres (tokio-postgres)",
+            Db::Postgres(Pg::Sqlx { .. }, _) => "postgres (sqlx)",
         }
     }
 
@@ -158,7 +337,7 @@ impl Db {
     fn exec(&mut self, sql: &str) {
         let result = match self {
             Db::Sqlite(d) => d.connection().execute_batch(sql).map_err(|e| e.to_string()),
-            Db::Postgres(d, _) => d.client().batch_execute(sql).map_err(|e| e.to_string()),
+            Db::Postgres(..) => self.sql().batch_execute(sql).map_err(|e| e.to_string()),
         };
         if let Err(e) = result {
             panic!("{}: {e}\nin: {sql}", self.label());
@@ -169,7 +348,7 @@ impl Db {
     fn int(&mut self, sql: &str) -> i64 {
         match self {
             Db::Sqlite(d) => d.connection().query_row(sql, [], |r| r.get(0)).unwrap(),
-            Db::Postgres(d, _) => d.client().query_one(sql, &[]).unwrap().get(0),
+            Db::Postgres(..) => self.sql().query_one(sql, &[]).unwrap().get(0),
         }
     }
 
@@ -200,12 +379,7 @@ impl Db {
 
     /// The versions recorded in the version table, in order.
     fn versions(&mut self) -> Vec<u64> {
-        self.driver()
-            .read_versions()
-            .unwrap()
-            .iter()
-            .map(|r| r.version)
-            .collect()
+        self.read_versions().iter().map(|r| r.version).collect()
     }
 
     /// Runs each migration's up script directly, as if created by hand.
@@ -340,8 +514,8 @@ fn drift_is_found_as(
     let migrations = base();
     for mut db in Db::each(prefix) {
         let m = migrator(&migrations);
-        m.up(db.driver()).unwrap();
-        let clean = m.verify(db.driver()).unwrap();
+        m.up_t(db.driver()).unwrap();
+        let clean = m.verify_t(db.driver()).unwrap();
         assert!(clean.is_clean(), "{}: fresh database: {clean}", db.label());
         match (&mut db, &sqlite) {
             (Db::Postgres(..), _) => db.exec(postgres),
@@ -350,7 +524,7 @@ fn drift_is_found_as(
                 rebuild_by_hand(d.connection(), table, from, to);
             }
         }
-        let report = m.verify(db.driver()).unwrap();
+        let report = m.verify_t(db.driver()).unwrap();
         let expected = match db {
             Db::Postgres(..) => expected_postgres,
             Db::Sqlite(_) => expected_sqlite,
@@ -458,11 +632,11 @@ fn verify_lists_the_migrations_a_database_is_behind_by() {
     let migrations = base();
     for mut db in Db::each("mig_verify_behind") {
         let m = migrator(&migrations);
-        let empty = m.verify(db.driver()).unwrap();
+        let empty = m.verify_t(db.driver()).unwrap();
         assert_eq!(empty.version, None);
         assert_eq!(empty.pending.len(), 3, "{}: {empty}", db.label());
-        m.up_to(db.driver(), Some(V1)).unwrap();
-        let report = m.verify(db.driver()).unwrap();
+        m.up_to_t(db.driver(), Some(V1)).unwrap();
+        let report = m.verify_t(db.driver()).unwrap();
         assert_eq!(report.version, Some(V1), "{}", db.label());
         assert!(report.differences.is_empty(), "{}: {report}", db.label());
         assert!(report.problems.is_empty(), "{}: {report}", db.label());
@@ -495,7 +669,7 @@ fn stamp_refuses_a_database_that_differs_and_force_stamps_it() {
         // Users and posts created by hand, the bio column of V3 forgotten.
         db.run_ups(&migrations[..2]);
         let m = migrator(&migrations);
-        let differences = match m.stamp(db.driver(), V3, false) {
+        let differences = match m.stamp_t(db.driver(), V3, false) {
             Err(MigrateError::StampRefused {
                 version,
                 differences,
@@ -511,7 +685,7 @@ fn stamp_refuses_a_database_that_differs_and_force_stamps_it() {
             "{}: {differences:?}",
             db.label()
         );
-        let message = m.stamp(db.driver(), V3, false).unwrap_err().to_string();
+        let message = m.stamp_t(db.driver(), V3, false).unwrap_err().to_string();
         assert!(
             message.contains("refusing to stamp version 20240103000000")
                 && message.contains(&differences[0])
@@ -524,14 +698,14 @@ fn stamp_refuses_a_database_that_differs_and_force_stamps_it() {
             db.label()
         );
 
-        let report = m.stamp(db.driver(), V3, true).unwrap();
+        let report = m.stamp_t(db.driver(), V3, true).unwrap();
         assert_eq!(report.recorded, vec![V1, V2, V3], "{}", db.label());
         assert!(report.removed.is_empty());
         assert_eq!(report.skipped_differences, differences, "{}", db.label());
         assert_eq!(db.versions(), vec![V1, V2, V3]);
-        assert!(m.status(db.driver()).unwrap().is_up_to_date());
+        assert!(m.status_t(db.driver()).unwrap().is_up_to_date());
         // The drift is still there, and verify still says so.
-        let verify = m.verify(db.driver()).unwrap();
+        let verify = m.verify_t(db.driver()).unwrap();
         assert_eq!(verify.differences, differences, "{}", db.label());
     }
 }
@@ -542,26 +716,31 @@ fn stamp_records_a_database_that_matches() {
     for mut db in Db::each("mig_stamp_ok") {
         db.run_ups(&migrations);
         let m = migrator(&migrations);
-        assert_eq!(m.status(db.driver()).unwrap().pending().count(), 3);
-        let report = m.stamp(db.driver(), V3, false).unwrap();
+        assert_eq!(m.status_t(db.driver()).unwrap().pending().count(), 3);
+        let report = m.stamp_t(db.driver(), V3, false).unwrap();
         assert_eq!(report.recorded, vec![V1, V2, V3], "{}", db.label());
         assert!(report.removed.is_empty() && report.skipped_differences.is_empty());
-        let rows = db.driver().read_versions().unwrap();
+        let rows = db.read_versions();
         assert_eq!(rows.len(), 3);
         for (row, migration) in rows.iter().zip(&migrations) {
             assert_eq!(row.checksum, migration.checksum);
             assert_eq!(row.name, migration.name);
         }
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert!(status.is_up_to_date(), "{}: {status}", db.label());
         assert!(
-            m.up(db.driver()).unwrap().steps.is_empty(),
+            m.up_t(db.driver()).unwrap().steps.is_empty(),
             "{}",
             db.label()
         );
-        assert!(m.verify(db.driver()).unwrap().is_clean());
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
         // Stamping again records nothing new.
-        assert!(m.stamp(db.driver(), V3, false).unwrap().recorded.is_empty());
+        assert!(
+            m.stamp_t(db.driver(), V3, false)
+                .unwrap()
+                .recorded
+                .is_empty()
+        );
     }
 }
 
@@ -570,7 +749,7 @@ fn stamping_a_lower_version_removes_the_later_rows() {
     let migrations = base();
     for mut db in Db::each("mig_stamp_lower") {
         let m = migrator(&migrations);
-        m.up(db.driver()).unwrap();
+        m.up_t(db.driver()).unwrap();
         // Undone by hand, without the migrator.
         for migration in migrations[1..].iter().rev() {
             let down = if db.is_postgres() {
@@ -582,10 +761,10 @@ fn stamping_a_lower_version_removes_the_later_rows() {
         }
         // The live schema is V1's: stamping V2 is refused, V1 is not.
         assert!(matches!(
-            m.stamp(db.driver(), V2, false),
+            m.stamp_t(db.driver(), V2, false),
             Err(MigrateError::StampRefused { version: V2, .. })
         ));
-        let report = m.stamp(db.driver(), V1, false).unwrap();
+        let report = m.stamp_t(db.driver(), V1, false).unwrap();
         assert!(
             report.recorded.is_empty(),
             "{}: V1 was recorded already",
@@ -593,7 +772,7 @@ fn stamping_a_lower_version_removes_the_later_rows() {
         );
         assert_eq!(report.removed, vec![V2, V3], "{}", db.label());
         assert_eq!(db.versions(), vec![V1]);
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status),
             vec![
@@ -602,12 +781,12 @@ fn stamping_a_lower_version_removes_the_later_rows() {
                 (V3, State::Pending)
             ]
         );
-        assert_eq!(steps(&m.up(db.driver()).unwrap()), ups(&[V2, V3]));
-        assert!(m.verify(db.driver()).unwrap().is_clean());
+        assert_eq!(steps(&m.up_t(db.driver()).unwrap()), ups(&[V2, V3]));
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
         // Stamping 0 forgets every row (after the schema is emptied by hand).
         db.exec("DROP TABLE posts; DROP TABLE users;");
         assert_eq!(
-            m.stamp(db.driver(), 0, false).unwrap().removed,
+            m.stamp_t(db.driver(), 0, false).unwrap().removed,
             vec![V1, V2, V3]
         );
         assert!(db.versions().is_empty());
@@ -622,7 +801,7 @@ fn status_shows_pending_then_applied() {
     let migrations = base();
     for mut db in Db::each("mig_status_applied") {
         let m = migrator(&migrations);
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status),
             vec![
@@ -640,8 +819,8 @@ fn status_shows_pending_then_applied() {
             "{status}"
         );
 
-        m.up_to(db.driver(), Some(V1)).unwrap();
-        let status = m.status(db.driver()).unwrap();
+        m.up_to_t(db.driver(), Some(V1)).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status),
             vec![
@@ -660,8 +839,8 @@ fn status_shows_pending_then_applied() {
         assert!(status.entries[1].applied_at.is_none());
         assert_eq!(status.applied_version(), Some(V1));
 
-        m.up(db.driver()).unwrap();
-        let status = m.status(db.driver()).unwrap();
+        m.up_t(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert!(status.is_up_to_date(), "{}: {status}", db.label());
         assert!(
             status.to_string().ends_with("3 applied, 0 pending"),
@@ -691,9 +870,9 @@ fn an_edited_migration_is_modified_and_refused_unless_allowed() {
     let (applied, embedded) = (migrations[2].checksum, edited[2].checksum);
     assert_ne!(applied, embedded);
     for mut db in Db::each("mig_status_modified") {
-        migrator(&migrations).up(db.driver()).unwrap();
+        migrator(&migrations).up_t(db.driver()).unwrap();
         let m = migrator(&edited);
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status)[2],
             (
@@ -710,7 +889,7 @@ fn an_edited_migration_is_modified_and_refused_unless_allowed() {
                 .to_string()
                 .contains(&format!("recorded checksum {applied}"))
         );
-        match m.up(db.driver()) {
+        match m.up_t(db.driver()) {
             Err(MigrateError::Modified {
                 version,
                 name,
@@ -722,7 +901,7 @@ fn an_edited_migration_is_modified_and_refused_unless_allowed() {
             }
             other => panic!("{}: expected Modified, got {other:?}", db.label()),
         }
-        let message = m.up(db.driver()).unwrap_err().to_string();
+        let message = m.up_t(db.driver()).unwrap_err().to_string();
         for part in [
             "migration 20240103000000",
             "migrations/20240103000000_add_user_bio/up.sql",
@@ -734,17 +913,17 @@ fn an_edited_migration_is_modified_and_refused_unless_allowed() {
         }
         // Down refuses too: its down SQL may not undo what was applied.
         assert!(matches!(
-            m.down(db.driver(), DownTo::Steps(1)),
+            m.down_t(db.driver(), DownTo::Steps(1)),
             Err(MigrateError::Modified { .. })
         ));
-        assert!(!m.verify(db.driver()).unwrap().problems.is_empty());
+        assert!(!m.verify_t(db.driver()).unwrap().problems.is_empty());
         let allowed = Options {
             allow_modified: true,
             ..Options::default()
         };
         assert!(
             allowing(&edited, allowed)
-                .up(db.driver())
+                .up_t(db.driver())
                 .unwrap()
                 .steps
                 .is_empty()
@@ -773,11 +952,14 @@ fn an_edited_migration_is_modified_and_refused_unless_allowed() {
             ),
         ]);
         assert!(
-            migrator(&crlf).status(db.driver()).unwrap().is_up_to_date(),
+            migrator(&crlf)
+                .status_t(db.driver())
+                .unwrap()
+                .is_up_to_date(),
             "{}",
             db.label()
         );
-        assert!(migrator(&crlf).up(db.driver()).unwrap().steps.is_empty());
+        assert!(migrator(&crlf).up_t(db.driver()).unwrap().steps.is_empty());
     }
 }
 
@@ -786,9 +968,9 @@ fn an_applied_migration_missing_from_the_binary_is_refused_unless_allowed() {
     let migrations = base();
     let without_v2 = vec![migrations[0], migrations[2]];
     for mut db in Db::each("mig_status_missing") {
-        migrator(&migrations).up(db.driver()).unwrap();
+        migrator(&migrations).up_t(db.driver()).unwrap();
         let m = migrator(&without_v2);
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status),
             vec![
@@ -803,13 +985,13 @@ fn an_applied_migration_missing_from_the_binary_is_refused_unless_allowed() {
             status.entries[1].name, "create_posts",
             "the name comes from the row"
         );
-        match m.up(db.driver()) {
+        match m.up_t(db.driver()) {
             Err(MigrateError::Missing(versions)) => {
                 assert_eq!(versions, vec![(V2, "create_posts".to_string())]);
             }
             other => panic!("{}: expected Missing, got {other:?}", db.label()),
         }
-        let message = m.up(db.driver()).unwrap_err().to_string();
+        let message = m.up_t(db.driver()).unwrap_err().to_string();
         assert!(
             message.contains("20240102000000_create_posts") && message.contains("allow_missing"),
             "{message}"
@@ -820,7 +1002,7 @@ fn an_applied_migration_missing_from_the_binary_is_refused_unless_allowed() {
         };
         assert!(
             allowing(&without_v2, allowed)
-                .up(db.driver())
+                .up_t(db.driver())
                 .unwrap()
                 .steps
                 .is_empty()
@@ -834,9 +1016,9 @@ fn a_database_newer_than_the_binary_is_refused_unless_allowed() {
     let migrations = base();
     let older_binary = &migrations[..2];
     for mut db in Db::each("mig_status_newer") {
-        migrator(&migrations).up(db.driver()).unwrap();
+        migrator(&migrations).up_t(db.driver()).unwrap();
         let m = migrator(older_binary);
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status),
             vec![
@@ -847,7 +1029,7 @@ fn a_database_newer_than_the_binary_is_refused_unless_allowed() {
             "{}",
             db.label()
         );
-        match m.up(db.driver()) {
+        match m.up_t(db.driver()) {
             Err(MigrateError::Newer {
                 versions,
                 binary_latest,
@@ -857,7 +1039,7 @@ fn a_database_newer_than_the_binary_is_refused_unless_allowed() {
             }
             other => panic!("{}: expected Newer, got {other:?}", db.label()),
         }
-        let message = m.up(db.driver()).unwrap_err().to_string();
+        let message = m.up_t(db.driver()).unwrap_err().to_string();
         assert!(
             message.contains("20240103000000_add_user_bio")
                 && message.contains("(20240102000000)")
@@ -870,7 +1052,7 @@ fn a_database_newer_than_the_binary_is_refused_unless_allowed() {
         };
         assert!(
             allowing(older_binary, allowed)
-                .up(db.driver())
+                .up_t(db.driver())
                 .unwrap()
                 .steps
                 .is_empty()
@@ -886,11 +1068,11 @@ fn a_pending_migration_older_than_the_latest_applied_is_out_of_order() {
     let branch = vec![migrations[0], migrations[2]];
     for mut db in Db::each("mig_status_order") {
         assert_eq!(
-            steps(&migrator(&branch).up(db.driver()).unwrap()),
+            steps(&migrator(&branch).up_t(db.driver()).unwrap()),
             ups(&[V1, V3])
         );
         let m = migrator(&migrations);
-        let status = m.status(db.driver()).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
         assert_eq!(
             states(&status),
             vec![
@@ -902,7 +1084,7 @@ fn a_pending_migration_older_than_the_latest_applied_is_out_of_order() {
             db.label()
         );
         assert_eq!(status.pending().count(), 1);
-        match m.up(db.driver()) {
+        match m.up_t(db.driver()) {
             Err(MigrateError::OutOfOrder {
                 version,
                 name,
@@ -912,7 +1094,7 @@ fn a_pending_migration_older_than_the_latest_applied_is_out_of_order() {
             }
             other => panic!("{}: expected OutOfOrder, got {other:?}", db.label()),
         }
-        let message = m.up(db.driver()).unwrap_err().to_string();
+        let message = m.up_t(db.driver()).unwrap_err().to_string();
         assert!(
             message.contains("migration 20240102000000 (create_posts)")
                 && message.contains("20240103000000")
@@ -926,11 +1108,11 @@ fn a_pending_migration_older_than_the_latest_applied_is_out_of_order() {
             ..Options::default()
         };
         assert_eq!(
-            steps(&allowing(&migrations, allowed).up(db.driver()).unwrap()),
+            steps(&allowing(&migrations, allowed).up_t(db.driver()).unwrap()),
             ups(&[V2])
         );
-        assert!(m.status(db.driver()).unwrap().is_up_to_date());
-        assert!(m.verify(db.driver()).unwrap().is_clean());
+        assert!(m.status_t(db.driver()).unwrap().is_up_to_date());
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
     }
 }
 
@@ -942,35 +1124,35 @@ fn down_reverts_steps_or_to_a_version() {
     let migrations = base();
     for mut db in Db::each("mig_down") {
         let m = migrator(&migrations);
-        m.up(db.driver()).unwrap();
-        let report = m.down(db.driver(), DownTo::Steps(2)).unwrap();
+        m.up_t(db.driver()).unwrap();
+        let report = m.down_t(db.driver(), DownTo::Steps(2)).unwrap();
         assert_eq!(steps(&report), downs(&[V3, V2]), "{}", db.label());
         assert!(report.steps.iter().all(|s| s.duration.is_some()));
         assert_eq!(db.versions(), vec![V1]);
         assert!(!db.exists("posts") && !db.has_column("users", "bio"));
         assert!(db.exists("users"));
-        assert!(m.verify(db.driver()).unwrap().differences.is_empty());
+        assert!(m.verify_t(db.driver()).unwrap().differences.is_empty());
 
-        m.up(db.driver()).unwrap();
+        m.up_t(db.driver()).unwrap();
         assert_eq!(
-            steps(&m.down(db.driver(), DownTo::Version(V1)).unwrap()),
+            steps(&m.down_t(db.driver(), DownTo::Version(V1)).unwrap()),
             downs(&[V3, V2])
         );
         assert_eq!(db.versions(), vec![V1]);
         // Already there: nothing to do.
         assert!(
-            m.down(db.driver(), DownTo::Version(V1))
+            m.down_t(db.driver(), DownTo::Version(V1))
                 .unwrap()
                 .steps
                 .is_empty()
         );
         assert_eq!(
-            steps(&m.down(db.driver(), DownTo::Version(0)).unwrap()),
+            steps(&m.down_t(db.driver(), DownTo::Version(0)).unwrap()),
             downs(&[V1])
         );
         assert!(db.versions().is_empty() && !db.exists("users"));
         assert!(
-            m.down(db.driver(), DownTo::Steps(1))
+            m.down_t(db.driver(), DownTo::Steps(1))
                 .unwrap()
                 .steps
                 .is_empty()
@@ -982,8 +1164,8 @@ fn down_reverts_steps_or_to_a_version() {
 fn down_reverts_a_migration_the_binary_lacks_with_its_recorded_sql() {
     let migrations = base();
     for mut db in Db::each("mig_down_recorded") {
-        migrator(&migrations).up(db.driver()).unwrap();
-        let rows = db.driver().read_versions().unwrap();
+        migrator(&migrations).up_t(db.driver()).unwrap();
+        let rows = db.read_versions();
         let expected_down = if db.is_postgres() {
             migrations[2].postgres.down
         } else {
@@ -994,7 +1176,7 @@ fn down_reverts_a_migration_the_binary_lacks_with_its_recorded_sql() {
         // An older binary, with the default options: the newer database is
         // refused for `up`, not for `down`.
         let older = migrator(&migrations[..2]);
-        let report = older.down(db.driver(), DownTo::Steps(1)).unwrap();
+        let report = older.down_t(db.driver(), DownTo::Steps(1)).unwrap();
         assert_eq!(steps(&report), downs(&[V3]), "{}", db.label());
         assert_eq!(report.steps[0].name, "add_user_bio");
         assert!(
@@ -1003,8 +1185,8 @@ fn down_reverts_a_migration_the_binary_lacks_with_its_recorded_sql() {
             db.label()
         );
         assert_eq!(db.versions(), vec![V1, V2]);
-        assert!(older.status(db.driver()).unwrap().is_up_to_date());
-        assert!(older.verify(db.driver()).unwrap().is_clean());
+        assert!(older.status_t(db.driver()).unwrap().is_up_to_date());
+        assert!(older.verify_t(db.driver()).unwrap().is_clean());
     }
 }
 
@@ -1013,13 +1195,13 @@ fn redo_reverts_and_applies_the_latest_again() {
     let migrations = base();
     for mut db in Db::each("mig_redo") {
         let m = migrator(&migrations);
-        match m.redo(db.driver()) {
+        match m.redo_t(db.driver()) {
             Err(MigrateError::NothingToRedo(why)) => assert!(why.contains("no migration"), "{why}"),
             other => panic!("{}: expected NothingToRedo, got {other:?}", db.label()),
         }
-        m.up(db.driver()).unwrap();
+        m.up_t(db.driver()).unwrap();
         db.exec("INSERT INTO users (id, email, bio) VALUES (1, 'a@example.com', 'hello')");
-        let report = m.redo(db.driver()).unwrap();
+        let report = m.redo_t(db.driver()).unwrap();
         assert_eq!(
             steps(&report),
             vec![(Direction::Down, V3), (Direction::Up, V3)],
@@ -1035,9 +1217,9 @@ fn redo_reverts_and_applies_the_latest_again() {
             "{}",
             db.label()
         );
-        assert!(m.verify(db.driver()).unwrap().is_clean());
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
 
-        match migrator(&migrations[..2]).redo(db.driver()) {
+        match migrator(&migrations[..2]).redo_t(db.driver()) {
             Err(MigrateError::NothingToRedo(why)) => {
                 assert!(why.contains("20240103000000"), "{why}");
             }
@@ -1051,23 +1233,23 @@ fn redo_reverts_and_applies_the_latest_again() {
 fn up_to_stops_at_a_version_and_reports_progress() {
     let migrations = base();
     for mut db in Db::each("mig_up_to") {
-        let seen = std::cell::RefCell::new(Vec::new());
-        let progress = |s: &Step| seen.borrow_mut().push((s.version, s.duration.is_some()));
+        let seen = std::sync::Mutex::new(Vec::new());
+        let progress = |s: &Step| seen.lock().unwrap().push((s.version, s.duration.is_some()));
         let m = migrator(&migrations).on_progress(&progress);
         assert_eq!(
-            steps(&m.up_to(db.driver(), Some(V2)).unwrap()),
+            steps(&m.up_to_t(db.driver(), Some(V2)).unwrap()),
             ups(&[V1, V2])
         );
         assert_eq!(
-            seen.borrow().clone(),
+            seen.lock().unwrap().clone(),
             vec![(V1, false), (V1, true), (V2, false), (V2, true)]
         );
         assert_eq!(db.versions(), vec![V1, V2]);
         assert!(db.exists("posts") && !db.has_column("users", "bio"));
-        assert!(m.up_to(db.driver(), Some(V2)).unwrap().steps.is_empty());
-        assert!(m.up_to(db.driver(), Some(V1)).unwrap().steps.is_empty());
+        assert!(m.up_to_t(db.driver(), Some(V2)).unwrap().steps.is_empty());
+        assert!(m.up_to_t(db.driver(), Some(V1)).unwrap().steps.is_empty());
         assert_eq!(
-            steps(&m.up(db.driver()).unwrap()),
+            steps(&m.up_t(db.driver()).unwrap()),
             ups(&[V3]),
             "{}",
             db.label()
@@ -1080,21 +1262,21 @@ fn unknown_versions_are_refused() {
     let migrations = base();
     for mut db in Db::each("mig_unknown") {
         let m = migrator(&migrations);
-        m.up_to(db.driver(), Some(V1)).unwrap();
+        m.up_to_t(db.driver(), Some(V1)).unwrap();
         let unknown = |r: Result<(), MigrateError>| match r {
             Err(MigrateError::UnknownVersion(42)) => {}
             other => panic!("expected UnknownVersion(42), got {other:?}"),
         };
-        unknown(m.up_to(db.driver(), Some(42)).map(drop));
-        unknown(m.down(db.driver(), DownTo::Version(42)).map(drop));
-        unknown(m.stamp(db.driver(), 42, true).map(drop));
-        unknown(m.resolve(db.driver(), 42, Resolution::Applied));
+        unknown(m.up_to_t(db.driver(), Some(42)).map(drop));
+        unknown(m.down_t(db.driver(), DownTo::Version(42)).map(drop));
+        unknown(m.stamp_t(db.driver(), 42, true).map(drop));
+        unknown(m.resolve_t(db.driver(), 42, Resolution::Applied));
         // An applied, finished migration is not something to resolve.
-        match m.resolve(db.driver(), V1, Resolution::RolledBack) {
+        match m.resolve_t(db.driver(), V1, Resolution::RolledBack) {
             Err(MigrateError::UnknownVersion(V1)) => {}
             other => panic!("expected UnknownVersion({V1}), got {other:?}"),
         }
-        let message = m.up_to(db.driver(), Some(42)).unwrap_err().to_string();
+        let message = m.up_to_t(db.driver(), Some(42)).unwrap_err().to_string();
         assert!(message.contains("version 42 is neither"), "{message}");
         assert_eq!(db.versions(), vec![V1], "{}: nothing changed", db.label());
     }
@@ -1141,43 +1323,44 @@ fn create_index_concurrently_runs_outside_a_transaction() {
     let mut in_transaction = migrations.clone();
     in_transaction[3].no_transaction = false;
     in_transaction[3].checksum = "not-the-file";
-    let mut db = Db::postgres(&server, "mig_concurrently");
-    match migrator(&in_transaction).up(db.driver()) {
-        Err(MigrateError::Failed {
-            version: V4,
-            no_transaction: false,
-            error,
-            ..
-        }) => {
-            assert!(
-                error.to_string().contains("inside a transaction block"),
-                "{error}"
-            );
+    for mut db in Db::postgres_both(&server, "mig_concurrently") {
+        match migrator(&in_transaction).up_t(db.driver()) {
+            Err(MigrateError::Failed {
+                version: V4,
+                no_transaction: false,
+                error,
+                ..
+            }) => {
+                assert!(
+                    error.to_string().contains("inside a transaction block"),
+                    "{error}"
+                );
+            }
+            other => panic!("expected Failed, got {other:?}"),
         }
-        other => panic!("expected Failed, got {other:?}"),
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+        assert!(!db.exists("users_name_idx"));
+
+        let m = migrator(&migrations);
+        assert_eq!(steps(&m.up_t(db.driver()).unwrap()), ups(&[V4]));
+        assert!(valid_index(&mut db, "users_name_idx"));
+        let row = db.read_versions().pop().unwrap();
+        assert_eq!(
+            (row.version, row.no_transaction, row.state),
+            (V4, true, RowState::Applied)
+        );
+        assert!(m.status_t(db.driver()).unwrap().is_up_to_date());
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
+
+        // Its down also runs outside a transaction. (Plain DROP INDEX: the
+        // engine's parser does not read `DROP INDEX CONCURRENTLY` yet.)
+        assert_eq!(
+            steps(&m.down_t(db.driver(), DownTo::Steps(1)).unwrap()),
+            downs(&[V4])
+        );
+        assert!(!db.exists("users_name_idx"));
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
     }
-    assert_eq!(db.versions(), vec![V1, V2, V3]);
-    assert!(!db.exists("users_name_idx"));
-
-    let m = migrator(&migrations);
-    assert_eq!(steps(&m.up(db.driver()).unwrap()), ups(&[V4]));
-    assert!(valid_index(&mut db, "users_name_idx"));
-    let row = db.driver().read_versions().unwrap().pop().unwrap();
-    assert_eq!(
-        (row.version, row.no_transaction, row.state),
-        (V4, true, RowState::Applied)
-    );
-    assert!(m.status(db.driver()).unwrap().is_up_to_date());
-    assert!(m.verify(db.driver()).unwrap().is_clean());
-
-    // Its down also runs outside a transaction. (Plain DROP INDEX: the
-    // engine's parser does not read `DROP INDEX CONCURRENTLY` yet.)
-    assert_eq!(
-        steps(&m.down(db.driver(), DownTo::Steps(1)).unwrap()),
-        downs(&[V4])
-    );
-    assert!(!db.exists("users_name_idx"));
-    assert_eq!(db.versions(), vec![V1, V2, V3]);
 }
 
 #[test]
@@ -1192,159 +1375,162 @@ fn an_interrupted_no_transaction_migration_is_refused_until_resolved() {
          DROP INDEX users_email_key;\n\
          DROP INDEX users_name_idx;\n",
     );
-    let mut db = Db::postgres(&server, "mig_interrupted");
-    let m = migrator(&migrations);
-    m.up_to(db.driver(), Some(V3)).unwrap();
-    // Two users with one email: the unique index fails, after the first index.
-    db.exec("INSERT INTO users (id, email) VALUES (1, 'a@example.com'), (2, 'a@example.com')");
+    for mut db in Db::postgres_both(&server, "mig_interrupted") {
+        let m = migrator(&migrations);
+        m.up_to_t(db.driver(), Some(V3)).unwrap();
+        // Two users with one email: the unique index fails, after the first index.
+        db.exec("INSERT INTO users (id, email) VALUES (1, 'a@example.com'), (2, 'a@example.com')");
 
-    let interrupt = |db: &mut Db| {
-        match m.up(db.driver()) {
-            Err(e @ MigrateError::Failed { .. }) => {
-                let message = e.to_string();
-                assert!(
-                    message.contains("the 1 statement(s) before the failing one stay applied"),
-                    "{message}"
-                );
-                assert!(
-                    message.contains("schema resolve 20240104000000"),
-                    "{message}"
-                );
-                let MigrateError::Failed {
-                    version,
-                    no_transaction,
+        let interrupt = |db: &mut Db| {
+            match m.up_t(db.driver()) {
+                Err(e @ MigrateError::Failed { .. }) => {
+                    let message = e.to_string();
+                    assert!(
+                        message.contains("the 1 statement(s) before the failing one stay applied"),
+                        "{message}"
+                    );
+                    assert!(
+                        message.contains("schema resolve 20240104000000"),
+                        "{message}"
+                    );
+                    let MigrateError::Failed {
+                        version,
+                        no_transaction,
+                        error,
+                        ..
+                    } = e
+                    else {
+                        unreachable!()
+                    };
+                    assert_eq!(
+                        (version, no_transaction, error.statement, error.statements),
+                        (V4, true, 2, 2)
+                    );
+                }
+                other => panic!("expected Failed, got {other:?}"),
+            }
+            let row = db.read_versions().pop().unwrap();
+            assert_eq!((row.version, row.state), (V4, RowState::Applying));
+            assert!(
+                valid_index(db, "users_name_idx"),
+                "statement 1 stays applied"
+            );
+            let status = m.status_t(db.driver()).unwrap();
+            assert_eq!(
+                states(&status)[3],
+                (V4, State::Interrupted(RowState::Applying))
+            );
+            assert_eq!(status.problems().count(), 1);
+            assert!(status.to_string().contains("interrupted"), "{status}");
+            match m.up_t(db.driver()) {
+                Err(e @ MigrateError::Interrupted { .. }) => {
+                    let message = e.to_string();
+                    assert!(
+                        message.contains("migration 20240104000000 (index_users)"),
+                        "{message}"
+                    );
+                    assert!(message.contains("--rolled-back"), "{message}");
+                    let MigrateError::Interrupted { version, state, .. } = e else {
+                        unreachable!()
+                    };
+                    assert_eq!((version, state), (V4, RowState::Applying));
+                }
+                other => panic!("expected Interrupted, got {other:?}"),
+            }
+            assert!(matches!(
+                m.down_t(db.driver(), DownTo::Steps(1)),
+                Err(MigrateError::Interrupted { .. })
+            ));
+            assert!(matches!(
+                m.redo_t(db.driver()),
+                Err(MigrateError::Interrupted { .. })
+            ));
+            let verify = m.verify_t(db.driver()).unwrap();
+            assert!(
+                verify.problems.iter().any(|p| p.contains("interrupted")),
+                "{verify}"
+            );
+        };
+
+        interrupt(&mut db);
+        // Undone by hand (the failed unique index is left behind, invalid).
+        assert!(db.exists("users_email_key") && !valid_index(&mut db, "users_email_key"));
+        db.exec("DROP INDEX users_email_key; DROP INDEX users_name_idx;");
+        m.resolve_t(db.driver(), V4, Resolution::RolledBack)
+            .unwrap();
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+        assert_eq!(
+            states(&m.status_t(db.driver()).unwrap())[3],
+            (V4, State::Pending)
+        );
+
+        interrupt(&mut db);
+        // Finished by hand this time.
+        db.exec(
+            "DELETE FROM users WHERE id = 2; DROP INDEX users_email_key; \
+         CREATE UNIQUE INDEX users_email_key ON users (email);",
+        );
+        m.resolve_t(db.driver(), V4, Resolution::Applied).unwrap();
+        let status = m.status_t(db.driver()).unwrap();
+        assert!(status.is_up_to_date(), "{status}");
+        assert!(m.up_t(db.driver()).unwrap().steps.is_empty());
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
+
+        // Its down, interrupted: statement 1 runs, statement 2 fails.
+        let interrupt_down = |db: &mut Db| {
+            db.exec("DROP INDEX users_name_idx");
+            match m.down_t(db.driver(), DownTo::Steps(1)) {
+                Err(MigrateError::Failed {
+                    direction: Direction::Down,
+                    version: V4,
+                    no_transaction: true,
                     error,
                     ..
-                } = e
-                else {
-                    unreachable!()
-                };
-                assert_eq!(
-                    (version, no_transaction, error.statement, error.statements),
-                    (V4, true, 2, 2)
-                );
+                }) => {
+                    assert_eq!(error.statement, 2);
+                }
+                other => panic!("expected Failed, got {other:?}"),
             }
-            other => panic!("expected Failed, got {other:?}"),
-        }
-        let row = db.driver().read_versions().unwrap().pop().unwrap();
-        assert_eq!((row.version, row.state), (V4, RowState::Applying));
-        assert!(
-            valid_index(db, "users_name_idx"),
-            "statement 1 stays applied"
-        );
-        let status = m.status(db.driver()).unwrap();
+            let status = m.status_t(db.driver()).unwrap();
+            assert_eq!(
+                states(&status)[3],
+                (V4, State::Interrupted(RowState::Reverting))
+            );
+            assert!(
+                status.to_string().contains("interrupted while reverting"),
+                "{status}"
+            );
+            let message = m.up_t(db.driver()).unwrap_err().to_string();
+            assert!(
+                message.contains("interrupted while reverting")
+                    && message.contains("20240104000000_index_users/down.sql"),
+                "{message}"
+            );
+        };
+        interrupt_down(&mut db);
+        // The down undone by hand: the migration is applied again.
+        db.exec("CREATE INDEX users_name_idx ON users (name); CREATE UNIQUE INDEX users_email_key ON users (email);");
+        m.resolve_t(db.driver(), V4, Resolution::RolledBack)
+            .unwrap();
+        assert!(m.status_t(db.driver()).unwrap().is_up_to_date());
+        assert!(m.verify_t(db.driver()).unwrap().is_clean());
+
+        interrupt_down(&mut db);
+        // The down finished by hand (both indexes are gone): the migration is reverted.
+        assert!(!db.exists("users_email_key") && !db.exists("users_name_idx"));
+        m.resolve_t(db.driver(), V4, Resolution::Applied).unwrap();
         assert_eq!(
-            states(&status)[3],
-            (V4, State::Interrupted(RowState::Applying))
+            db.versions(),
+            vec![V1, V2, V3],
+            "a finished revert leaves no row"
         );
-        assert_eq!(status.problems().count(), 1);
-        assert!(status.to_string().contains("interrupted"), "{status}");
-        match m.up(db.driver()) {
-            Err(e @ MigrateError::Interrupted { .. }) => {
-                let message = e.to_string();
-                assert!(
-                    message.contains("migration 20240104000000 (index_users)"),
-                    "{message}"
-                );
-                assert!(message.contains("--rolled-back"), "{message}");
-                let MigrateError::Interrupted { version, state, .. } = e else {
-                    unreachable!()
-                };
-                assert_eq!((version, state), (V4, RowState::Applying));
-            }
-            other => panic!("expected Interrupted, got {other:?}"),
-        }
-        assert!(matches!(
-            m.down(db.driver(), DownTo::Steps(1)),
-            Err(MigrateError::Interrupted { .. })
-        ));
-        assert!(matches!(
-            m.redo(db.driver()),
-            Err(MigrateError::Interrupted { .. })
-        ));
-        let verify = m.verify(db.driver()).unwrap();
-        assert!(
-            verify.problems.iter().any(|p| p.contains("interrupted")),
-            "{verify}"
-        );
-    };
-
-    interrupt(&mut db);
-    // Undone by hand (the failed unique index is left behind, invalid).
-    assert!(db.exists("users_email_key") && !valid_index(&mut db, "users_email_key"));
-    db.exec("DROP INDEX users_email_key; DROP INDEX users_name_idx;");
-    m.resolve(db.driver(), V4, Resolution::RolledBack).unwrap();
-    assert_eq!(db.versions(), vec![V1, V2, V3]);
-    assert_eq!(
-        states(&m.status(db.driver()).unwrap())[3],
-        (V4, State::Pending)
-    );
-
-    interrupt(&mut db);
-    // Finished by hand this time.
-    db.exec(
-        "DELETE FROM users WHERE id = 2; DROP INDEX users_email_key; \
-         CREATE UNIQUE INDEX users_email_key ON users (email);",
-    );
-    m.resolve(db.driver(), V4, Resolution::Applied).unwrap();
-    let status = m.status(db.driver()).unwrap();
-    assert!(status.is_up_to_date(), "{status}");
-    assert!(m.up(db.driver()).unwrap().steps.is_empty());
-    assert!(m.verify(db.driver()).unwrap().is_clean());
-
-    // Its down, interrupted: statement 1 runs, statement 2 fails.
-    let interrupt_down = |db: &mut Db| {
-        db.exec("DROP INDEX users_name_idx");
-        match m.down(db.driver(), DownTo::Steps(1)) {
-            Err(MigrateError::Failed {
-                direction: Direction::Down,
-                version: V4,
-                no_transaction: true,
-                error,
-                ..
-            }) => {
-                assert_eq!(error.statement, 2);
-            }
-            other => panic!("expected Failed, got {other:?}"),
-        }
-        let status = m.status(db.driver()).unwrap();
         assert_eq!(
-            states(&status)[3],
-            (V4, State::Interrupted(RowState::Reverting))
+            states(&m.status_t(db.driver()).unwrap())[3],
+            (V4, State::Pending)
         );
-        assert!(
-            status.to_string().contains("interrupted while reverting"),
-            "{status}"
-        );
-        let message = m.up(db.driver()).unwrap_err().to_string();
-        assert!(
-            message.contains("interrupted while reverting")
-                && message.contains("20240104000000_index_users/down.sql"),
-            "{message}"
-        );
-    };
-    interrupt_down(&mut db);
-    // The down undone by hand: the migration is applied again.
-    db.exec("CREATE INDEX users_name_idx ON users (name); CREATE UNIQUE INDEX users_email_key ON users (email);");
-    m.resolve(db.driver(), V4, Resolution::RolledBack).unwrap();
-    assert!(m.status(db.driver()).unwrap().is_up_to_date());
-    assert!(m.verify(db.driver()).unwrap().is_clean());
-
-    interrupt_down(&mut db);
-    // The down finished by hand (both indexes are gone): the migration is reverted.
-    assert!(!db.exists("users_email_key") && !db.exists("users_name_idx"));
-    m.resolve(db.driver(), V4, Resolution::Applied).unwrap();
-    assert_eq!(
-        db.versions(),
-        vec![V1, V2, V3],
-        "a finished revert leaves no row"
-    );
-    assert_eq!(
-        states(&m.status(db.driver()).unwrap())[3],
-        (V4, State::Pending)
-    );
-    let verify = m.verify(db.driver()).unwrap();
-    assert!(verify.differences.is_empty(), "{verify}");
+        let verify = m.verify_t(db.driver()).unwrap();
+        assert!(verify.differences.is_empty(), "{verify}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1394,9 +1580,9 @@ fn a_sqlite_rebuild_keeps_rows_and_turns_foreign_keys_back_on() {
     let mut db = Db::sqlite();
     assert!(foreign_keys_on(&mut db));
     let m = migrator(&migrations);
-    m.up_to(db.driver(), Some(V3)).unwrap();
+    m.up_to_t(db.driver(), Some(V3)).unwrap();
     fill(&mut db);
-    assert_eq!(steps(&m.up(db.driver()).unwrap()), ups(&[V4]));
+    assert_eq!(steps(&m.up_t(db.driver()).unwrap()), ups(&[V4]));
     assert!(foreign_keys_on(&mut db), "foreign keys are back on");
     assert_eq!(db.int("SELECT count(*) FROM users"), 2);
     assert_eq!(db.int("SELECT count(*) FROM posts"), 3);
@@ -1404,7 +1590,7 @@ fn a_sqlite_rebuild_keeps_rows_and_turns_foreign_keys_back_on() {
         db.int("SELECT count(*) FROM users WHERE name = 'Ann' AND email = 'a@example.com'"),
         1
     );
-    assert!(m.verify(db.driver()).unwrap().is_clean());
+    assert!(m.verify_t(db.driver()).unwrap().is_clean());
     let Db::Sqlite(d) = &db else { unreachable!() };
     let conn = d.connection();
     assert!(
@@ -1433,12 +1619,12 @@ fn a_sqlite_rebuild_keeps_rows_and_turns_foreign_keys_back_on() {
     );
 
     assert_eq!(
-        steps(&m.down(db.driver(), DownTo::Steps(1)).unwrap()),
+        steps(&m.down_t(db.driver(), DownTo::Steps(1)).unwrap()),
         downs(&[V4])
     );
     assert!(foreign_keys_on(&mut db));
     assert_eq!(db.int("SELECT count(*) FROM posts"), 3);
-    assert!(m.verify(db.driver()).unwrap().differences.is_empty());
+    assert!(m.verify_t(db.driver()).unwrap().differences.is_empty());
 }
 
 /// A hand-written SQLite rebuild of `users` that leaves out user 1, whom posts
@@ -1470,10 +1656,10 @@ fn a_sqlite_rebuild_that_breaks_a_foreign_key_is_rolled_back() {
     migrations.push(hand(V4, "drop_first_user", BREAKING_REBUILD, "SELECT 1;"));
     let mut db = Db::sqlite();
     let m = migrator(&migrations);
-    m.up_to(db.driver(), Some(V3)).unwrap();
+    m.up_to_t(db.driver(), Some(V3)).unwrap();
     fill(&mut db);
     let before = sqlite_schema(&mut db);
-    match m.up(db.driver()) {
+    match m.up_t(db.driver()) {
         Err(e @ MigrateError::Failed { .. }) => {
             let message = e.to_string();
             assert!(message.contains("foreign keys point nowhere"), "{message}");
@@ -1516,7 +1702,7 @@ fn a_failing_migration_is_rolled_back_whole() {
     ));
     for mut db in Db::each("mig_rollback") {
         let m = migrator(&migrations);
-        match m.up(db.driver()) {
+        match m.up_t(db.driver()) {
             Err(e @ MigrateError::Failed { .. }) => {
                 let message = e.to_string();
                 assert!(
@@ -1543,7 +1729,7 @@ fn a_failing_migration_is_rolled_back_whole() {
             db.label()
         );
         assert_eq!(
-            states(&m.status(db.driver()).unwrap())[3],
+            states(&m.status_t(db.driver()).unwrap())[3],
             (V4, State::Pending)
         );
     }
@@ -1560,8 +1746,8 @@ fn a_failing_down_is_rolled_back_whole() {
     ));
     for mut db in Db::each("mig_rollback_down") {
         let m = migrator(&migrations);
-        m.up(db.driver()).unwrap();
-        match m.down(db.driver(), DownTo::Steps(2)) {
+        m.up_t(db.driver()).unwrap();
+        match m.down_t(db.driver(), DownTo::Steps(2)) {
             Err(MigrateError::Failed {
                 direction: Direction::Down,
                 version: V4,
@@ -1592,7 +1778,7 @@ fn up_with_nothing_to_do_takes_no_lock_and_a_held_lock_times_out() {
         ..Options::default()
     };
     for mut db in Db::each("mig_lock") {
-        migrator(&migrations[..2]).up(db.driver()).unwrap();
+        migrator(&migrations[..2]).up_t(db.driver()).unwrap();
         // Another migrator holds the lock.
         let mut holder = match &db {
             Db::Sqlite(d) => {
@@ -1614,7 +1800,7 @@ fn up_with_nothing_to_do_takes_no_lock_and_a_held_lock_times_out() {
         };
         let started = Instant::now();
         let report = allowing(&migrations[..2], quick.clone())
-            .up(db.driver())
+            .up_t(db.driver())
             .unwrap();
         assert!(report.steps.is_empty(), "{}", db.label());
         assert!(
@@ -1622,7 +1808,7 @@ fn up_with_nothing_to_do_takes_no_lock_and_a_held_lock_times_out() {
             "{}: nothing to do does not wait for the lock",
             db.label()
         );
-        match allowing(&migrations, quick.clone()).up(db.driver()) {
+        match allowing(&migrations, quick.clone()).up_t(db.driver()) {
             Err(MigrateError::Driver(e)) => {
                 assert!(e.to_string().contains("taking the migrator lock"), "{e}");
             }
@@ -1639,7 +1825,7 @@ fn up_with_nothing_to_do_takes_no_lock_and_a_held_lock_times_out() {
             }
         }
         let report = allowing(&migrations, quick.clone())
-            .up(db.driver())
+            .up_t(db.driver())
             .unwrap();
         assert_eq!(steps(&report), ups(&[V3]), "{}", db.label());
     }
@@ -1657,22 +1843,23 @@ fn a_statement_postgresql_cannot_parse_is_named_and_rolled_back() {
          CREATE TABLE later (id integer);\n",
         "DROP TABLE later;\nDROP TABLE partial;\n",
     ));
-    let mut db = Db::postgres(&server, "mig_syntax");
-    let m = migrator(&migrations);
-    match m.up(db.driver()) {
-        Err(MigrateError::Failed {
-            version: V4, error, ..
-        }) => {
-            assert_eq!((error.statement, error.statements), (2, 3), "{error}");
-            assert!(error.sql.contains("CREATE TABEL oops"), "{error}");
-            assert!(error.to_string().contains("syntax error"), "{error}");
+    for mut db in Db::postgres_both(&server, "mig_syntax") {
+        let m = migrator(&migrations);
+        match m.up_t(db.driver()) {
+            Err(MigrateError::Failed {
+                version: V4, error, ..
+            }) => {
+                assert_eq!((error.statement, error.statements), (2, 3), "{error}");
+                assert!(error.sql.contains("CREATE TABEL oops"), "{error}");
+                assert!(error.to_string().contains("syntax error"), "{error}");
+            }
+            other => panic!("expected Failed, got {other:?}"),
         }
-        other => panic!("expected Failed, got {other:?}"),
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+        assert!(!db.exists("partial") && !db.exists("later"));
+        // The connection is usable: the next migrator call works.
+        assert!(m.verify_t(db.driver()).unwrap().differences.is_empty());
     }
-    assert_eq!(db.versions(), vec![V1, V2, V3]);
-    assert!(!db.exists("partial") && !db.exists("later"));
-    // The connection is usable: the next migrator call works.
-    assert!(m.verify(db.driver()).unwrap().differences.is_empty());
 }
 
 /// Roles are not created by the tool: a grant to one the server does not
@@ -1689,22 +1876,23 @@ fn a_grant_to_a_role_the_server_lacks_names_the_role_at_up() {
          GRANT SELECT ON reports TO schema_test_no_such_role;\n",
         "DROP TABLE reports;\n",
     ));
-    let mut db = Db::postgres(&server, "mig_role");
-    let m = migrator(&migrations);
-    match m.up(db.driver()) {
-        Err(e @ MigrateError::Failed { .. }) => {
-            let message = e.to_string();
-            assert!(
-                message.contains("role \"schema_test_no_such_role\" does not exist"),
-                "{message}"
-            );
-            assert!(message.contains("statement 2 of 2"), "{message}");
-            assert!(message.contains("GRANT SELECT ON reports"), "{message}");
+    for mut db in Db::postgres_both(&server, "mig_role") {
+        let m = migrator(&migrations);
+        match m.up_t(db.driver()) {
+            Err(e @ MigrateError::Failed { .. }) => {
+                let message = e.to_string();
+                assert!(
+                    message.contains("role \"schema_test_no_such_role\" does not exist"),
+                    "{message}"
+                );
+                assert!(message.contains("statement 2 of 2"), "{message}");
+                assert!(message.contains("GRANT SELECT ON reports"), "{message}");
+            }
+            other => panic!("expected Failed, got {other:?}"),
         }
-        other => panic!("expected Failed, got {other:?}"),
+        assert_eq!(db.versions(), vec![V1, V2, V3]);
+        assert!(!db.exists("reports"));
     }
-    assert_eq!(db.versions(), vec![V1, V2, V3]);
-    assert!(!db.exists("reports"));
 }
 
 const OTHERS_UP: &str = "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
@@ -1755,11 +1943,11 @@ fn verify_finds_drift_in_carried_objects() {
     for (i, (sql, expected)) in cases.iter().enumerate() {
         let mut db = Db::postgres(&server, &format!("mig_verify_other{i}"));
         let m = migrator(&migrations);
-        m.up(db.driver()).unwrap();
-        let clean = m.verify(db.driver()).unwrap();
+        m.up_t(db.driver()).unwrap();
+        let clean = m.verify_t(db.driver()).unwrap();
         assert!(clean.is_clean(), "fresh database: {clean}");
         db.exec(sql);
-        let report = m.verify(db.driver()).unwrap();
+        let report = m.verify_t(db.driver()).unwrap();
         assert_eq!(
             report.differences,
             vec![expected.to_string()],

@@ -14,13 +14,18 @@ use schema_core::Schema;
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 
+pub use asynchronous::AsyncDriver;
+
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) use lock::wait_for_lock;
 
+pub mod asynchronous;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod lock;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(any(feature = "tokio-postgres", feature = "sqlx-postgres"))]
+pub mod postgres_async;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

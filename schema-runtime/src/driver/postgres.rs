@@ -46,14 +46,14 @@ pub struct PostgresDriver {
 }
 
 /// tokio-postgres's keepalive idle time when the URL does not set one (2 h).
-const LIBRARY_KEEPALIVES_IDLE: Duration = Duration::from_secs(2 * 60 * 60);
+pub(crate) const LIBRARY_KEEPALIVES_IDLE: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// Ours: a dead server or network is noticed within minutes, not hours.
-const KEEPALIVES_IDLE: Duration = Duration::from_secs(60);
+pub(crate) const KEEPALIVES_IDLE: Duration = Duration::from_secs(60);
 
 /// Where `config` connects, as `host:port` (the first host; every one when
 /// there are several).
-fn address(config: &Config) -> String {
+pub(crate) fn address(config: &Config) -> String {
     let ports = config.get_ports();
     let port = |i: usize| {
         ports
@@ -132,7 +132,7 @@ fn connect_bounded(config: &Config, doing: &str) -> Result<Client, DriverError> 
 
 /// True when `url` sets `connect_timeout` to zero or less, which means, as
 /// for libpq, no timeout (the driver reads it as not set).
-fn waits_forever(url: &str) -> bool {
+pub(crate) fn waits_forever(url: &str) -> bool {
     url.split(['?', '&', ' ', '\t', '\n'])
         .filter_map(|part| part.trim().strip_prefix("connect_timeout="))
         .next_back()
@@ -140,7 +140,7 @@ fn waits_forever(url: &str) -> bool {
 }
 
 /// Seconds, without a fraction when there is none.
-fn fmt_secs(d: Duration) -> String {
+pub(crate) fn fmt_secs(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         d.as_secs().to_string()
     } else {
@@ -149,7 +149,7 @@ fn fmt_secs(d: Duration) -> String {
 }
 
 /// The savepoint a script runs after inside a transaction (see `run_script`).
-const SAVEPOINT: &str = "_schema_script";
+pub(crate) const SAVEPOINT: &str = "_schema_script";
 
 impl std::fmt::Debug for PostgresDriver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -290,7 +290,7 @@ fn each_statement(client: &mut Client, list: &[&str]) -> Result<(), ScriptError>
 }
 
 /// `SET [LOCAL] lock_timeout` to `timeout` (at least 1 ms: 0 would mean none).
-fn set_lock_timeout_sql(local: bool, timeout: Duration) -> String {
+pub(crate) fn set_lock_timeout_sql(local: bool, timeout: Duration) -> String {
     format!(
         "SET {}lock_timeout = '{}ms'",
         if local { "LOCAL " } else { "" },
@@ -300,7 +300,7 @@ fn set_lock_timeout_sql(local: bool, timeout: Duration) -> String {
 
 /// How long a statement may wait for a lock when a script that timed out on
 /// a lock runs again statement by statement, only to name the one that waits.
-const RERUN_LOCK_TIMEOUT: Duration = Duration::from_secs(1);
+pub(crate) const RERUN_LOCK_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// True when `e` is PostgreSQL's `lock_not_available` (55P03): `lock_timeout`
 /// tripped, or a `NOWAIT` lock was taken.
@@ -366,14 +366,14 @@ fn run_script_on(
 
 /// A session that blocked the migration's, as `pg_stat_activity` showed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Blocker {
-    pid: i32,
+pub(crate) struct Blocker {
+    pub(crate) pid: i32,
     /// Its application, database, address, state, transaction start and query.
-    description: String,
+    pub(crate) description: String,
 }
 
 /// How often the watcher asks who blocks the migration's session.
-const WATCH_EVERY: Duration = Duration::from_millis(100);
+pub(crate) const WATCH_EVERY: Duration = Duration::from_millis(100);
 
 /// Until `stop` says so (or is dropped), asks every [`WATCH_EVERY`] on
 /// `client` which sessions block server process `pid`; gives the last
@@ -391,50 +391,57 @@ fn watch_blockers(client: &mut Client, pid: i32, stop: &mpsc::Receiver<()>) -> V
 
 /// The sessions `pg_blocking_pids` names for server process `pid`.
 fn blockers(client: &mut Client, pid: i32) -> Result<Vec<Blocker>, postgres::Error> {
-    let rows = client.query_typed(
-        "SELECT a.pid, coalesce(a.application_name, ''), \
-                coalesce(a.client_addr::text, 'local'), coalesce(a.state, ''), \
-                coalesce(to_char(coalesce(a.xact_start, a.state_change) AT TIME ZONE 'UTC', \
-                                 'YYYY-MM-DD HH24:MI:SS'), ''), \
-                coalesce(a.query, ''), coalesce(a.datname::text, '') \
-         FROM unnest(pg_blocking_pids($1)) AS b(pid) \
-         JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY a.pid",
-        &[(&pid, Type::INT4)],
-    )?;
+    let rows = client.query_typed(BLOCKERS_SQL, &[(&pid, Type::INT4)])?;
     Ok(rows
         .iter()
-        .map(|row| {
-            let state: String = row.get(3);
-            let query: String = row.get(5);
-            let last = if state == "active" {
-                "running"
-            } else {
-                "last query"
-            };
-            Blocker {
-                pid: row.get(0),
-                description: format!(
-                    "application `{}`, database `{}`, from {}, {}, in a transaction since {} UTC, \
-                     {last}: `{}`",
-                    row.get::<_, String>(1),
-                    row.get::<_, String>(6),
-                    row.get::<_, String>(2),
-                    if state.is_empty() {
-                        "state unknown"
-                    } else {
-                        &state
-                    },
-                    row.get::<_, String>(4),
-                    excerpt(&query)
-                ),
-            }
-        })
+        .map(|row| blocker_of(&crate::session::pg::row(row)))
         .collect())
+}
+
+/// The sessions that block server process `$1` (`pg_blocking_pids`).
+pub(crate) const BLOCKERS_SQL: &str = "SELECT a.pid, coalesce(a.application_name, ''), \
+        coalesce(a.client_addr::text, 'local'), coalesce(a.state, ''), \
+        coalesce(to_char(coalesce(a.xact_start, a.state_change) AT TIME ZONE 'UTC', \
+                         'YYYY-MM-DD HH24:MI:SS'), ''), \
+        coalesce(a.query, ''), coalesce(a.datname::text, '') \
+ FROM unnest(pg_blocking_pids($1)) AS b(pid) \
+ JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY a.pid";
+
+/// A row of [`BLOCKERS_SQL`].
+pub(crate) fn blocker_of(row: &crate::session::Row) -> Blocker {
+    let state: String = row.get(3);
+    let query: String = row.get(5);
+    let last = if state == "active" {
+        "running"
+    } else {
+        "last query"
+    };
+    Blocker {
+        pid: row.get(0),
+        description: format!(
+            "application `{}`, database `{}`, from {}, {}, in a transaction since {} UTC, \
+             {last}: `{}`",
+            row.get::<_, String>(1),
+            row.get::<_, String>(6),
+            row.get::<_, String>(2),
+            if state.is_empty() {
+                "state unknown"
+            } else {
+                &state
+            },
+            row.get::<_, String>(4),
+            excerpt(&query)
+        ),
+    }
 }
 
 /// The error of a statement that waited `timeout` for a lock: the server's
 /// message, who held the lock, and what to do.
-fn lock_timeout_error(error: DriverError, timeout: Duration, blockers: &[Blocker]) -> DriverError {
+pub(crate) fn lock_timeout_error(
+    error: DriverError,
+    timeout: Duration,
+    blockers: &[Blocker],
+) -> DriverError {
     let server = match error.source.as_deref() {
         Some(source) => chain(source),
         None => error.to_string(),
@@ -476,28 +483,135 @@ fn lock_timeout_error(error: DriverError, timeout: Duration, blockers: &[Blocker
 /// key in other databases of the cluster are other migrators'), as
 /// `pg_stat_activity` says.
 fn holder(client: &mut Client) -> String {
-    let row = client.query_opt(
-        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), \
-                a.backend_start::text \
-         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-         WHERE l.locktype = 'advisory' AND l.granted \
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-           AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1",
-        &[&(LOCK_KEY >> 32), &(LOCK_KEY & 0xffff_ffff)],
-    );
+    let row = client.query_opt(HOLDER_SQL, &[&(LOCK_KEY >> 32), &(LOCK_KEY & 0xffff_ffff)]);
     match row {
-        Ok(Some(row)) => format!(
-            "server process {} (application `{}`, from {}, connected at {})",
-            row.get::<_, i32>(0),
-            row.get::<_, String>(1),
-            row.get::<_, String>(2),
-            row.get::<_, String>(3)
-        ),
+        Ok(Some(row)) => holder_of(&crate::session::pg::row(&row)),
         _ => "another session".to_string(),
     }
 }
 
-fn to_i64(version: u64) -> Result<i64, DriverError> {
+/// Who holds the advisory lock `($1, $2)` (the key's halves) in this database.
+pub(crate) const HOLDER_SQL: &str = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.client_addr::text, 'local'), \
+            a.backend_start::text \
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+     WHERE l.locktype = 'advisory' AND l.granted \
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+       AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1";
+
+/// A row of [`HOLDER_SQL`].
+pub(crate) fn holder_of(row: &crate::session::Row) -> String {
+    format!(
+        "server process {} (application `{}`, from {}, connected at {})",
+        row.get::<_, i32>(0),
+        row.get::<_, String>(1),
+        row.get::<_, String>(2),
+        row.get::<_, String>(3)
+    )
+}
+
+/// The error of a migrator lock still held by `who` after `timeout`.
+pub(crate) fn held_error(who: &str, timeout: Duration) -> DriverError {
+    DriverError::message(
+        "taking the migrator lock",
+        format!(
+            "{who} has held advisory lock {LOCK_KEY} for more than {} s; \
+             it is released when that migrator finishes or its connection closes",
+            timeout.as_secs()
+        ),
+    )
+}
+
+/// The error of a release that found the lock gone.
+pub(crate) fn lost_lock() -> DriverError {
+    DriverError::message(
+        "releasing the migrator lock",
+        "the lock was not held any more (its connection was lost while the migrator ran)",
+    )
+}
+
+/// The version table's `CREATE TABLE IF NOT EXISTS`.
+pub(crate) fn version_table_ddl() -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
+           version bigint PRIMARY KEY,
+           name text NOT NULL,
+           checksum text NOT NULL,
+           applied_at timestamptz NOT NULL DEFAULT now(),
+           duration_ms double precision NOT NULL,
+           down_sql text NOT NULL,
+           no_transaction boolean NOT NULL,
+           state text NOT NULL)"
+    )
+}
+
+/// Every row of the version table, in version order.
+pub(crate) fn read_versions_sql() -> String {
+    format!(
+        "SELECT version, name, checksum, \
+         to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS'), \
+         duration_ms, down_sql, no_transaction, state \
+         FROM {VERSION_TABLE} ORDER BY version"
+    )
+}
+
+/// A row of [`read_versions_sql`].
+pub(crate) fn version_row_of(row: &crate::session::Row) -> Result<VersionRow, DriverError> {
+    let doing = "reading the version table";
+    let version: i64 = row.get(0);
+    let state: String = row.get(7);
+    let state = RowState::parse(&state).ok_or_else(|| {
+        DriverError::message(
+            doing,
+            format!("version {version} has unknown state `{state}`"),
+        )
+    })?;
+    let version = u64::try_from(version)
+        .map_err(|_| DriverError::message(doing, format!("negative version {version}")))?;
+    Ok(VersionRow {
+        version,
+        name: row.get(1),
+        checksum: row.get(2),
+        applied_at: row.get(3),
+        duration_ms: row.get(4),
+        down_sql: row.get(5),
+        no_transaction: row.get(6),
+        state,
+    })
+}
+
+/// Inserts or replaces a version row (`$1`..`$7`: version, name, checksum,
+/// duration, down SQL, no-transaction, state).
+pub(crate) fn write_row_sql() -> String {
+    format!(
+        "INSERT INTO {VERSION_TABLE} \
+         (version, name, checksum, duration_ms, down_sql, no_transaction, state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, \
+         checksum = EXCLUDED.checksum, applied_at = now(), \
+         duration_ms = EXCLUDED.duration_ms, down_sql = EXCLUDED.down_sql, \
+         no_transaction = EXCLUDED.no_transaction, state = EXCLUDED.state"
+    )
+}
+
+/// Sets a row's state (`$1` version, `$2` state, `$3` duration or NULL).
+pub(crate) fn set_state_sql() -> String {
+    format!(
+        "UPDATE {VERSION_TABLE} SET state = $2, \
+         duration_ms = coalesce($3, duration_ms) WHERE version = $1"
+    )
+}
+
+/// Deletes a row (`$1` version).
+pub(crate) fn delete_row_sql() -> String {
+    format!("DELETE FROM {VERSION_TABLE} WHERE version = $1")
+}
+
+/// Counts the rows of version `$1`.
+pub(crate) fn is_recorded_sql() -> String {
+    format!("SELECT count(*) FROM {VERSION_TABLE} WHERE version = $1")
+}
+
+pub(crate) fn to_i64(version: u64) -> Result<i64, DriverError> {
     i64::try_from(version).map_err(|_| {
         DriverError::message(
             "recording a migration",
@@ -526,17 +640,7 @@ impl Driver for PostgresDriver {
                     .get(0);
                 Ok((!taken).then_some(()))
             },
-            |client, ()| {
-                let who = holder(client);
-                DriverError::message(
-                    "taking the migrator lock",
-                    format!(
-                        "{who} has held advisory lock {LOCK_KEY} for more than {} s; \
-                         it is released when that migrator finishes or its connection closes",
-                        timeout.as_secs()
-                    ),
-                )
-            },
+            |client, ()| held_error(&holder(client), timeout),
         )
     }
 
@@ -560,31 +664,11 @@ impl Driver for PostgresDriver {
             .query_typed_one("SELECT pg_advisory_unlock($1)", &[(&LOCK_KEY, Type::INT8)])
             .map_err(DriverError::while_("releasing the migrator lock"))?
             .get(0);
-        if released {
-            Ok(())
-        } else {
-            Err(DriverError::message(
-                "releasing the migrator lock",
-                "the lock was not held any more (its connection was lost while the migrator ran)",
-            ))
-        }
+        if released { Ok(()) } else { Err(lost_lock()) }
     }
 
     fn ensure_version_table(&mut self) -> Result<(), DriverError> {
-        self.batch(
-            "creating the version table",
-            &format!(
-                "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
-                   version bigint PRIMARY KEY,
-                   name text NOT NULL,
-                   checksum text NOT NULL,
-                   applied_at timestamptz NOT NULL DEFAULT now(),
-                   duration_ms double precision NOT NULL,
-                   down_sql text NOT NULL,
-                   no_transaction boolean NOT NULL,
-                   state text NOT NULL)"
-            ),
-        )
+        self.batch("creating the version table", &version_table_ddl())
     }
 
     fn read_versions(&mut self) -> Result<Vec<VersionRow>, DriverError> {
@@ -602,49 +686,17 @@ impl Driver for PostgresDriver {
         }
         let rows = self
             .client
-            .query_typed(
-                &format!(
-                    "SELECT version, name, checksum, \
-                     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS'), \
-                     duration_ms, down_sql, no_transaction, state \
-                     FROM {VERSION_TABLE} ORDER BY version"
-                ),
-                &[],
-            )
+            .query_typed(&read_versions_sql(), &[])
             .map_err(DriverError::while_(doing))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let version: i64 = row.get(0);
-            let state: String = row.get(7);
-            let state = RowState::parse(&state).ok_or_else(|| {
-                DriverError::message(
-                    doing,
-                    format!("version {version} has unknown state `{state}`"),
-                )
-            })?;
-            let version = u64::try_from(version)
-                .map_err(|_| DriverError::message(doing, format!("negative version {version}")))?;
-            out.push(VersionRow {
-                version,
-                name: row.get(1),
-                checksum: row.get(2),
-                applied_at: row.get(3),
-                duration_ms: row.get(4),
-                down_sql: row.get(5),
-                no_transaction: row.get(6),
-                state,
-            });
-        }
-        Ok(out)
+        rows.iter()
+            .map(|row| version_row_of(&crate::session::pg::row(row)))
+            .collect()
     }
 
     fn is_recorded(&mut self, version: u64) -> Result<bool, DriverError> {
         Ok(self
             .client
-            .query_typed_one(
-                &format!("SELECT count(*) FROM {VERSION_TABLE} WHERE version = $1"),
-                &[(&to_i64(version)?, Type::INT8)],
-            )
+            .query_typed_one(&is_recorded_sql(), &[(&to_i64(version)?, Type::INT8)])
             .map_err(DriverError::while_("reading the version table"))?
             .get::<_, i64>(0)
             > 0)
@@ -727,15 +779,7 @@ impl Driver for PostgresDriver {
     fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError> {
         self.client
             .execute_typed(
-                &format!(
-                    "INSERT INTO {VERSION_TABLE} \
-                     (version, name, checksum, duration_ms, down_sql, no_transaction, state) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, \
-                     checksum = EXCLUDED.checksum, applied_at = now(), \
-                     duration_ms = EXCLUDED.duration_ms, down_sql = EXCLUDED.down_sql, \
-                     no_transaction = EXCLUDED.no_transaction, state = EXCLUDED.state"
-                ),
+                &write_row_sql(),
                 &[
                     (&to_i64(row.version)?, Type::INT8),
                     (&row.name, Type::TEXT),
@@ -758,10 +802,7 @@ impl Driver for PostgresDriver {
     ) -> Result<(), DriverError> {
         self.client
             .execute_typed(
-                &format!(
-                    "UPDATE {VERSION_TABLE} SET state = $2, \
-                     duration_ms = coalesce($3, duration_ms) WHERE version = $1"
-                ),
+                &set_state_sql(),
                 &[
                     (&to_i64(version)?, Type::INT8),
                     (&state.as_str(), Type::TEXT),
@@ -774,10 +815,7 @@ impl Driver for PostgresDriver {
 
     fn delete_row(&mut self, version: u64) -> Result<(), DriverError> {
         self.client
-            .execute_typed(
-                &format!("DELETE FROM {VERSION_TABLE} WHERE version = $1"),
-                &[(&to_i64(version)?, Type::INT8)],
-            )
+            .execute_typed(&delete_row_sql(), &[(&to_i64(version)?, Type::INT8)])
             .map(drop)
             .map_err(DriverError::while_("removing a migration's record"))
     }

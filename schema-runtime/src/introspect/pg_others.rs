@@ -8,7 +8,7 @@
 //! configuration's mappings and a rule's definition added), which `verify`
 //! compares with what the declared statements give (see `stored/others.rs`).
 
-use postgres::Transaction;
+use crate::session::{Param, Row, Session};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::QualifiedName;
@@ -151,7 +151,7 @@ pub(crate) fn kind_query(kind: OtherKind) -> String {
 }
 
 /// The object one row of [`kind_query`] describes (without its oid).
-pub(crate) fn object_of(kind: OtherKind, row: &postgres::Row) -> OtherObject {
+pub(crate) fn object_of(kind: OtherKind, row: &Row) -> OtherObject {
     let schema: String = row.get(1);
     let table = match (
         row.get::<_, Option<String>>(4),
@@ -179,15 +179,19 @@ pub(crate) fn object_of(kind: OtherKind, row: &postgres::Row) -> OtherObject {
 }
 
 /// Reads the objects of these kinds in `schemas` (and the global ones) into `schema`.
-pub(crate) fn read_others(
-    tx: &mut Transaction<'_>,
+pub(crate) async fn read_others<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     schema: &mut Schema,
 ) -> Result<()> {
     for kind in OtherKind::ALL {
         let rows = tx
-            .query(&kind_query(kind), &[&schemas])
-            .map_err(|e| IntrospectError::query(format!("{} objects", kind.keyword()), e))?;
+            .query(&kind_query(kind), &[Param::Texts(schemas)])
+            .await
+            .map_err(|source| IntrospectError::Query {
+                what: format!("{} objects", kind.keyword()),
+                source,
+            })?;
         for row in rows {
             let o = object_of(kind, &row);
             schema.others.insert(o.key(), o);

@@ -4,7 +4,7 @@
 //! is read with the functions, which know their keys), without the owner's own entries, and the owner when
 //! it is not the role reading (the one that runs the migrations).
 
-use postgres::Transaction;
+use crate::session::{Param, Session};
 use schema_core::Schema;
 use schema_core::model::QualifiedName;
 use schema_core::model::privileges::{
@@ -18,8 +18,8 @@ type Result<T> = std::result::Result<T, IntrospectError>;
 
 /// Reads the ACLs and owners of the tables, sequences, schemas and types of
 /// `schemas` into `schema` (only those that differ from a new object's).
-pub(crate) fn read_privileges(
-    tx: &mut Transaction<'_>,
+pub(crate) async fn read_privileges<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     schema: &mut Schema,
 ) -> Result<()> {
@@ -67,9 +67,9 @@ pub(crate) fn read_privileges(
              FROM objects o
              LEFT JOIN LATERAL aclexplode(o.acl) e ON e.grantee <> o.owner
              ORDER BY 1, 2, 3, 4",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
-        .map_err(query_error("privileges"))?;
+        .await.map_err(query_error("privileges"))?;
     let mut acls: std::collections::BTreeMap<QualifiedName, Acl> =
         std::collections::BTreeMap::new();
     for row in rows {
@@ -137,8 +137,9 @@ pub(crate) fn read_privileges(
         .query(
             "SELECT n.nspname::text FROM pg_namespace n
              WHERE n.nspname::text = ANY($1) AND n.nspacl IS NULL",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("privileges of schemas"))?;
     for row in unset {
         let name = QualifiedName::global(row.get::<_, String>(0));
@@ -149,13 +150,13 @@ pub(crate) fn read_privileges(
     for acl in acls.into_values() {
         schema.set_acl(acl);
     }
-    read_default_privileges(tx, schemas, schema)
+    read_default_privileges(tx, schemas, schema).await
 }
 
 /// `pg_default_acl`: the entries for every schema and those in `schemas`,
 /// without the entries of the role they are for.
-fn read_default_privileges(
-    tx: &mut Transaction<'_>,
+async fn read_default_privileges<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     schema: &mut Schema,
 ) -> Result<()> {
@@ -171,9 +172,9 @@ fn read_default_privileges(
              LEFT JOIN LATERAL aclexplode(d.defaclacl) e ON e.grantee <> d.defaclrole
              WHERE d.defaclnamespace = 0 OR n.nspname::text = ANY($1)
              ORDER BY 1, 2, 3",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
-        .map_err(query_error("default privileges"))?;
+        .await.map_err(query_error("default privileges"))?;
     let mut entries: std::collections::BTreeMap<QualifiedName, DefaultAcl> =
         std::collections::BTreeMap::new();
     for row in rows {

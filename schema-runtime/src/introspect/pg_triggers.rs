@@ -3,7 +3,7 @@
 //! partitions) read back through `pg_get_triggerdef` and the model's own
 //! trigger reader; `pg_policy` with its expressions from `pg_get_expr`.
 
-use postgres::Transaction;
+use crate::session::{Param, Session};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{Policy, PolicyCommand, TriggerState};
@@ -27,8 +27,8 @@ fn malformed(owner: String, text: String, message: String) -> IntrospectError {
 }
 
 /// Reads the triggers of the tables of `schemas` into `schema`.
-pub(crate) fn read_triggers(
-    tx: &mut Transaction<'_>,
+pub(crate) async fn read_triggers<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     version: i32,
     schema: &mut Schema,
@@ -52,8 +52,9 @@ pub(crate) fn read_triggers(
                  WHERE NOT t.tgisinternal {clones} AND n.nspname::text = ANY($1)
                  ORDER BY 1, 2, 3"
             ),
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("triggers"))?;
     for row in rows {
         let (ns, table, name): (String, String, String) = (row.get(0), row.get(1), row.get(2));
@@ -73,8 +74,8 @@ pub(crate) fn read_triggers(
 }
 
 /// Reads the row-level security policies of the tables of `schemas` into `schema`.
-pub(crate) fn read_policies(
-    tx: &mut Transaction<'_>,
+pub(crate) async fn read_policies<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     schema: &mut Schema,
 ) -> Result<()> {
@@ -92,9 +93,9 @@ pub(crate) fn read_policies(
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname::text = ANY($1)
              ORDER BY 1, 2, 3",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
-        .map_err(query_error("policies"))?;
+        .await.map_err(query_error("policies"))?;
     for row in rows {
         let table = schema_core::model::QualifiedName::new(
             row.get::<_, String>(0),

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use postgres::Transaction;
+use crate::session::{Param, Session};
 use schema_core::model::{Directives, QualifiedName, SqlType, Table, View, ViewColumn, ViewQuery};
 
 use super::postgres::{origin, query_error, read_indexes_where, storage_parameters};
@@ -19,8 +19,8 @@ const MATVIEW_FILTER: &str = "JOIN pg_class c ON c.oid = {rel}
      WHERE c.relkind = 'm' AND n.nspname::text = ANY($1)";
 
 /// The views and materialized views of `schemas` (those of extensions left out).
-pub(crate) fn read_views(
-    tx: &mut Transaction<'_>,
+pub(crate) async fn read_views<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     version: i32,
 ) -> Result<Vec<View>> {
@@ -36,8 +36,9 @@ pub(crate) fn read_views(
                                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                  AND d.deptype = 'e')
              ORDER BY 1",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("views"))?;
     let mut views: BTreeMap<u32, View> = BTreeMap::new();
     for row in rows {
@@ -69,16 +70,17 @@ pub(crate) fn read_views(
     if views.is_empty() {
         return Ok(Vec::new());
     }
-    let oids: Vec<u32> = views.keys().copied().collect();
+    let oids: Vec<String> = views.keys().map(u32::to_string).collect();
     let columns = tx
         .query(
             "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
                     col_description(a.attrelid, a.attnum)
              FROM pg_attribute a
-             WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE a.attrelid = ANY($1::text[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attrelid, a.attnum",
-            &[&oids],
+            &[Param::Texts(&oids)],
         )
+        .await
         .map_err(query_error("view columns"))?;
     for row in columns {
         if let Some(v) = views.get_mut(&row.get::<_, u32>(0)) {
@@ -97,7 +99,7 @@ pub(crate) fn read_views(
         .map(|(oid, v)| (*oid, Table::new(v.name.clone(), origin())))
         .collect();
     if !holders.is_empty() {
-        read_indexes_where(tx, schemas, version, &mut holders, MATVIEW_FILTER)?;
+        read_indexes_where(tx, schemas, version, &mut holders, MATVIEW_FILTER).await?;
         for (oid, t) in holders {
             if let Some(v) = views.get_mut(&oid) {
                 v.indexes = t.indexes;

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use postgres::{Client, IsolationLevel, Transaction};
+use crate::session::{NOT_READY, Param, Row, Session, SessionError, ready};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::{
@@ -30,8 +30,11 @@ mod functions;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
-pub(crate) fn query_error(what: &'static str) -> impl FnOnce(postgres::Error) -> IntrospectError {
-    move |source| IntrospectError::query(what, source)
+pub(crate) fn query_error(what: &'static str) -> impl FnOnce(SessionError) -> IntrospectError {
+    move |source| IntrospectError::Query {
+        what: what.to_string(),
+        source,
+    }
 }
 
 pub(crate) fn origin() -> Origin {
@@ -56,24 +59,47 @@ pub(super) fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<E
 /// [`IntrospectError::Query`] when a catalog query fails; the other variants
 /// when PostgreSQL prints a type or an expression the model cannot read.
 pub fn introspect(
-    client: &mut Client,
+    client: &mut postgres::Client,
     schemas: &[&str],
 ) -> std::result::Result<Schema, IntrospectError> {
-    let mut tx = client
-        .build_transaction()
-        .read_only(true)
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .start()
+    ready(introspect_on(client, schemas)).unwrap_or_else(not_ready)
+}
+
+/// The error of a blocking call that waited (see [`ready`]).
+pub(crate) fn not_ready<T>() -> std::result::Result<T, IntrospectError> {
+    Err(IntrospectError::Catalog {
+        owner: "the database".to_string(),
+        message: NOT_READY.to_string(),
+    })
+}
+
+/// [`introspect`] on any session.
+pub(crate) async fn introspect_on<S: Session>(
+    tx: &mut S,
+    schemas: &[&str],
+) -> std::result::Result<Schema, IntrospectError> {
+    tx.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await
         .map_err(query_error("a read-only transaction"))?;
     // `pg_get_expr` qualifies names outside the search path (the canonical form
     // qualifies exactly those outside the default schema) and prints constants
     // in the session's styles: fix them all, whatever the caller's session says.
-    tx.batch_execute(&session_settings())
-        .map_err(query_error("session settings"))?;
-    let schema = read_schema(&mut tx, schemas)?;
-    tx.commit()
-        .map_err(query_error("a read-only transaction"))?;
-    Ok(schema)
+    let read = match tx.execute(&session_settings()).await {
+        Ok(()) => read_schema(tx, schemas).await,
+        Err(e) => Err(query_error("session settings")(e)),
+    };
+    match read {
+        Ok(schema) => {
+            tx.execute("COMMIT")
+                .await
+                .map_err(query_error("a read-only transaction"))?;
+            Ok(schema)
+        }
+        Err(e) => {
+            let _ = tx.execute("ROLLBACK").await;
+            Err(e)
+        }
+    }
 }
 
 /// The session settings every read of the catalog runs under (as `SET LOCAL`,
@@ -90,16 +116,17 @@ pub(crate) fn session_settings() -> String {
 }
 
 /// Reads `schemas` inside a transaction whose settings are [`session_settings`].
-pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<Schema> {
+pub(crate) async fn read_schema<S: Session>(tx: &mut S, schemas: &[&str]) -> Result<Schema> {
     let schemas: Vec<String> = schemas.iter().map(|s| (*s).to_string()).collect();
     let version: i32 = tx
         .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
         .map_err(query_error("the server version"))?
         .get(0);
-    let mut tables = read_tables(tx, &schemas)?;
-    read_columns(tx, &schemas, &mut tables)?;
-    read_constraints(tx, &schemas, version, &mut tables)?;
-    read_indexes(tx, &schemas, version, &mut tables)?;
+    let mut tables = read_tables(tx, &schemas).await?;
+    read_columns(tx, &schemas, &mut tables).await?;
+    read_constraints(tx, &schemas, version, &mut tables).await?;
+    read_indexes(tx, &schemas, version, &mut tables).await?;
     for table in tables.values_mut() {
         exclusions_from_their_indexes(table)?;
     }
@@ -107,33 +134,33 @@ pub(crate) fn read_schema(tx: &mut Transaction<'_>, schemas: &[&str]) -> Result<
     for table in tables.into_values() {
         schema.tables.insert(table.name.clone(), table);
     }
-    for e in read_enums(tx, &schemas)? {
+    for e in read_enums(tx, &schemas).await? {
         schema.enums.insert(e.name.clone(), e);
     }
-    for d in read_domains(tx, &schemas)? {
+    for d in read_domains(tx, &schemas).await? {
         schema.domains.insert(d.name.clone(), d);
     }
-    for c in read_composites(tx, &schemas)? {
+    for c in read_composites(tx, &schemas).await? {
         schema.composites.insert(c.name.clone(), c);
     }
-    for s in read_sequences(tx, &schemas)? {
+    for s in read_sequences(tx, &schemas).await? {
         schema.sequences.insert(s.name.clone(), s);
     }
-    let (functions, function_acls) = functions::read_functions(tx, &schemas)?;
+    let (functions, function_acls) = functions::read_functions(tx, &schemas).await?;
     for f in functions {
         schema.functions.insert(f.key(), f);
     }
     for acl in function_acls {
         schema.set_acl(acl);
     }
-    read_namespaces_and_extensions(tx, &schemas, &mut schema)?;
-    super::pg_privileges::read_privileges(tx, &schemas, &mut schema)?;
-    for v in super::pg_views::read_views(tx, &schemas, version)? {
+    read_namespaces_and_extensions(tx, &schemas, &mut schema).await?;
+    super::pg_privileges::read_privileges(tx, &schemas, &mut schema).await?;
+    for v in super::pg_views::read_views(tx, &schemas, version).await? {
         schema.views.insert(v.name.clone(), v);
     }
-    super::pg_triggers::read_triggers(tx, &schemas, version, &mut schema)?;
-    super::pg_triggers::read_policies(tx, &schemas, &mut schema)?;
-    super::pg_others::read_others(tx, &schemas, &mut schema)?;
+    super::pg_triggers::read_triggers(tx, &schemas, version, &mut schema).await?;
+    super::pg_triggers::read_policies(tx, &schemas, &mut schema).await?;
+    super::pg_others::read_others(tx, &schemas, &mut schema).await?;
     Ok(schema)
 }
 
@@ -152,7 +179,7 @@ pub(crate) fn storage_parameters(entries: Vec<String>, prefix: &str) -> StorageP
 }
 
 /// Tables by oid.
-fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<u32, Table>> {
+async fn read_tables<S: Session>(tx: &mut S, schemas: &[String]) -> Result<BTreeMap<u32, Table>> {
     let rows = tx
         .query(
             "SELECT c.oid, n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
@@ -169,8 +196,9 @@ fn read_tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<BTreeMap<
              LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
              WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
                AND c.relname::text NOT LIKE '\\_schema\\_%'",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("tables"))?;
     let mut tables = BTreeMap::new();
     for row in rows {
@@ -236,8 +264,8 @@ fn table_of<'t>(
         })
 }
 
-fn read_columns(
-    tx: &mut Transaction<'_>,
+async fn read_columns<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     tables: &mut BTreeMap<u32, Table>,
 ) -> Result<()> {
@@ -271,7 +299,8 @@ fn read_columns(
         table_filter("a.attrelid")
     );
     let rows = tx
-        .query(&sql, &[&schemas])
+        .query(&sql, &[Param::Texts(&schemas)])
+        .await
         .map_err(query_error("columns"))?;
     for row in rows {
         let table = table_of(tables, row.get(0), "columns")?;
@@ -392,8 +421,8 @@ fn nulls_not_distinct(version: i32, index: &str) -> String {
     }
 }
 
-fn read_constraints(
-    tx: &mut Transaction<'_>,
+async fn read_constraints<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     version: i32,
     tables: &mut BTreeMap<u32, Table>,
@@ -430,7 +459,8 @@ fn read_constraints(
         table_filter("con.conrelid"),
     );
     let rows = tx
-        .query(&sql, &[&schemas])
+        .query(&sql, &[Param::Texts(&schemas)])
+        .await
         .map_err(query_error("constraints"))?;
     for row in rows {
         let table = table_of(tables, row.get(0), "constraints")?;
@@ -540,19 +570,19 @@ struct IndexColumn {
     option: i16,
 }
 
-fn read_indexes(
-    tx: &mut Transaction<'_>,
+async fn read_indexes<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     version: i32,
     tables: &mut BTreeMap<u32, Table>,
 ) -> Result<()> {
-    read_indexes_where(tx, schemas, version, tables, TABLE_FILTER)
+    read_indexes_where(tx, schemas, version, tables, TABLE_FILTER).await
 }
 
 /// The indexes of the relations `filter` keeps (a `JOIN ... WHERE` over
 /// `{rel}`, as [`TABLE_FILTER`]), into `tables` by the relation's oid.
-pub(crate) fn read_indexes_where(
-    tx: &mut Transaction<'_>,
+pub(crate) async fn read_indexes_where<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     version: i32,
     tables: &mut BTreeMap<u32, Table>,
@@ -580,7 +610,8 @@ pub(crate) fn read_indexes_where(
         filter.replace("{rel}", "i.indrelid"),
     );
     let rows = tx
-        .query(&sql, &[&schemas])
+        .query(&sql, &[Param::Texts(&schemas)])
+        .await
         .map_err(query_error("indexes"))?;
     let key_sql = format!(
         "SELECT i.indexrelid, k.ord, a.attname::text,
@@ -596,7 +627,8 @@ pub(crate) fn read_indexes_where(
         filter.replace("{rel}", "i.indrelid"),
     );
     let key_rows = tx
-        .query(&key_sql, &[&schemas])
+        .query(&key_sql, &[Param::Texts(&schemas)])
+        .await
         .map_err(query_error("index columns"))?;
     let mut columns: HashMap<u32, Vec<IndexColumn>> = HashMap::new();
     for row in key_rows {
@@ -697,7 +729,7 @@ fn key_extras(definition: &str) -> std::result::Result<KeyExtras, String> {
 /// Per key: its collation and its operator class.
 type KeyExtras = Vec<(Option<String>, Option<OperatorClass>)>;
 
-fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumType>> {
+async fn read_enums<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Vec<EnumType>> {
     let rows = tx
         .query(
             "SELECT n.nspname::text, t.typname::text,
@@ -707,8 +739,9 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
              FROM pg_type t
              JOIN pg_namespace n ON n.oid = t.typnamespace
              WHERE t.typtype = 'e' AND n.nspname::text = ANY($1)",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("enum types"))?;
     Ok(rows
         .into_iter()
@@ -726,7 +759,7 @@ fn read_enums(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<EnumTy
 /// and name, as for columns), a collation other than the base type's, the
 /// default, `NOT NULL` and the check constraints (`pg_constraint.contypid`,
 /// with whether each is validated).
-fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Domain>> {
+async fn read_domains<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Vec<Domain>> {
     let rows = tx
         .query(
             "SELECT n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod),
@@ -751,8 +784,9 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
              WHERE t.typtype = 'd' AND n.nspname::text = ANY($1)
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
                                  AND e.objid = t.oid AND e.deptype = 'e')",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("domains"))?;
     let mut out = Vec::new();
     for row in rows {
@@ -814,7 +848,7 @@ fn read_domains(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Doma
 /// Composite types made by `CREATE TYPE ... AS (...)` (`typtype 'c'` whose
 /// relation is of kind `'c'`, not a table's row type), with their attributes
 /// in order: types as for columns, a collation other than the type's own.
-fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<CompositeType>> {
+async fn read_composites<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Vec<CompositeType>> {
     let rows = tx
         .query(
             "SELECT n.nspname::text, t.typname::text, a.attname::text,
@@ -837,8 +871,9 @@ fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<C
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
                                  AND e.objid = t.oid AND e.deptype = 'e')
              ORDER BY n.nspname, t.typname, a.attnum",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("composite types"))?;
     let mut out: Vec<CompositeType> = Vec::new();
     for row in rows {
@@ -885,7 +920,7 @@ fn read_composites(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<C
     Ok(out)
 }
 
-fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Sequence>> {
+async fn read_sequences<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Vec<Sequence>> {
     // Identity columns' sequences (`deptype 'i'`) are part of their column.
     let rows = tx
         .query(
@@ -907,8 +942,9 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
                    SELECT 1 FROM pg_depend i
                    WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid
                      AND i.deptype = 'i')",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("sequences"))?;
     rows.into_iter()
         .map(|row| {
@@ -938,7 +974,7 @@ fn read_sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<Se
 /// A sequence's options from the seven `pg_sequence` columns starting at
 /// `first` (`seqtypid::regtype::text`, increment, min, max, start, cache,
 /// cycle).
-fn sequence_options(row: &postgres::Row, first: usize, owner: &str) -> Result<SequenceOptions> {
+fn sequence_options(row: &Row, first: usize, owner: &str) -> Result<SequenceOptions> {
     let type_name: Option<String> = row.get(first);
     let data_type = match type_name.as_deref() {
         Some("smallint") => SequenceType::SmallInt,
@@ -968,8 +1004,8 @@ fn sequence_options(row: &postgres::Row, first: usize, owner: &str) -> Result<Se
 /// database has too), with its schema, version, the extensions it requires
 /// (so those `CASCADE` installed are not reported missing from the
 /// declaration) and its comment (its control file's is the default).
-fn read_namespaces_and_extensions(
-    tx: &mut Transaction<'_>,
+async fn read_namespaces_and_extensions<S: Session>(
+    tx: &mut S,
     schemas: &[String],
     schema: &mut Schema,
 ) -> Result<()> {
@@ -977,8 +1013,9 @@ fn read_namespaces_and_extensions(
         .query(
             "SELECT nspname::text, obj_description(oid, 'pg_namespace') FROM pg_namespace
              WHERE nspname::text = ANY($1)",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("schemas"))?;
     for row in rows {
         let name: String = row.get(0);
@@ -1009,8 +1046,9 @@ fn read_namespaces_and_extensions(
              JOIN pg_namespace n ON n.oid = e.extnamespace
              LEFT JOIN pg_available_extensions a ON a.name = e.extname
              WHERE e.extname <> $1",
-            &[&schema_core::parse::apply::BUILTIN_EXTENSION],
+            &[Param::Text(schema_core::parse::apply::BUILTIN_EXTENSION)],
         )
+        .await
         .map_err(query_error("extensions"))?;
     for row in rows {
         let name: String = row.get(0);
@@ -1045,7 +1083,16 @@ fn read_namespaces_and_extensions(
 ///
 /// # Errors
 /// [`IntrospectError::Query`] when the catalog query fails.
-pub fn user_schemas(client: &mut Client) -> std::result::Result<Vec<String>, IntrospectError> {
+pub fn user_schemas(
+    client: &mut postgres::Client,
+) -> std::result::Result<Vec<String>, IntrospectError> {
+    ready(user_schemas_on(client)).unwrap_or_else(not_ready)
+}
+
+/// [`user_schemas`] on any session.
+pub(crate) async fn user_schemas_on<S: Session>(
+    client: &mut S,
+) -> std::result::Result<Vec<String>, IntrospectError> {
     let rows = client
         .query(
             "SELECT nspname::text FROM pg_namespace
@@ -1054,6 +1101,7 @@ pub fn user_schemas(client: &mut Client) -> std::result::Result<Vec<String>, Int
              ORDER BY nspname",
             &[],
         )
+        .await
         .map_err(query_error("schemas"))?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
@@ -1092,7 +1140,15 @@ impl std::fmt::Display for InvalidIndex {
 /// # Errors
 /// [`IntrospectError::Query`] when the catalog query fails.
 pub fn invalid_indexes(
-    client: &mut Client,
+    client: &mut postgres::Client,
+    schemas: &[&str],
+) -> std::result::Result<Vec<InvalidIndex>, IntrospectError> {
+    ready(invalid_indexes_on(client, schemas)).unwrap_or_else(not_ready)
+}
+
+/// [`invalid_indexes`] on any session.
+pub(crate) async fn invalid_indexes_on<S: Session>(
+    client: &mut S,
     schemas: &[&str],
 ) -> std::result::Result<Vec<InvalidIndex>, IntrospectError> {
     let schemas: Vec<String> = schemas.iter().map(|s| (*s).to_string()).collect();
@@ -1106,8 +1162,9 @@ pub fn invalid_indexes(
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE NOT i.indisvalid AND n.nspname::text = ANY($1)
              ORDER BY 1, 2",
-            &[&schemas],
+            &[Param::Texts(&schemas)],
         )
+        .await
         .map_err(query_error("invalid indexes"))?;
     Ok(rows
         .iter()

@@ -8,29 +8,49 @@
 //! An object PostgreSQL refuses here (it uses what the database lacks) keeps
 //! no facts and compares by key.
 
-use postgres::Client;
 use schema_core::Schema;
 use schema_core::model::QualifiedName;
 use schema_core::model::others::OtherObject;
 
 use crate::introspect::pg_others::{kind_query, object_of};
+use crate::session::{Param, Session, ready};
 
 /// `declared` with the facts of each of these objects as PostgreSQL stores
 /// them in `client`'s database. Never fails: whatever cannot be asked is
 /// left as declared.
-pub fn others_as_stored(client: &mut Client, declared: &Schema) -> Schema {
+pub fn others_as_stored(client: &mut postgres::Client, declared: &Schema) -> Schema {
+    ready(others_as_stored_on(client, declared)).unwrap_or_else(|| declared.clone())
+}
+
+/// [`others_as_stored`] on any session.
+pub(crate) async fn others_as_stored_on<S: Session>(client: &mut S, declared: &Schema) -> Schema {
     let mut out = declared.clone();
-    if declared.others.is_empty() {
+    if declared.others.is_empty() || client.execute("BEGIN").await.is_err() {
         return out;
     }
-    let Ok(mut tx) = client.transaction() else {
-        return out;
-    };
+    let facts = twin_facts(client, declared).await;
+    // Nothing was meant to last.
+    let _ = client.execute("ROLLBACK").await;
+    for (key, f) in facts.unwrap_or_default() {
+        if let Some(o) = out.others.get_mut(&key) {
+            o.facts = Some(f);
+        }
+    }
+    out
+}
+
+/// Creates each declared object's twin in the transaction `tx` holds and
+/// reads its facts; `None` when the transaction broke.
+async fn twin_facts<S: Session>(
+    tx: &mut S,
+    declared: &Schema,
+) -> Option<Vec<(QualifiedName, String)>> {
     if tx
-        .batch_execute(&crate::introspect::postgres::session_settings())
+        .execute(&crate::introspect::postgres::session_settings())
+        .await
         .is_err()
     {
-        return out;
+        return None;
     }
     // Kinds in the order a migration creates them, so that one that uses
     // another finds it.
@@ -38,9 +58,7 @@ pub fn others_as_stored(client: &mut Client, declared: &Schema) -> Schema {
     order.sort_by_key(|(_, o)| o.identity.kind);
     let mut facts = Vec::new();
     for (key, object) in order {
-        if tx.batch_execute("SAVEPOINT other_twin").is_err() {
-            return out;
-        }
+        tx.execute("SAVEPOINT other_twin").await.ok()?;
         let mut script = format!(
             "DROP {} IF EXISTS {} CASCADE;\n",
             object.identity.kind.keyword(),
@@ -51,9 +69,13 @@ pub fn others_as_stored(client: &mut Client, declared: &Schema) -> Schema {
             script.push_str(";\n");
         }
         let schemas = vec![object.identity.schema.clone()];
-        let read = tx
-            .batch_execute(&script)
-            .and_then(|()| tx.query(&kind_query(object.identity.kind), &[&schemas]));
+        let read = match tx.execute(&script).await {
+            Ok(()) => {
+                tx.query(&kind_query(object.identity.kind), &[Param::Texts(&schemas)])
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         match read {
             Ok(rows) => {
                 let found = rows
@@ -63,26 +85,12 @@ pub fn others_as_stored(client: &mut Client, declared: &Schema) -> Schema {
                 if let Some(f) = found.and_then(|o| o.facts) {
                     facts.push((key.clone(), f));
                 }
-                if tx.batch_execute("RELEASE SAVEPOINT other_twin").is_err() {
-                    return out;
-                }
+                tx.execute("RELEASE SAVEPOINT other_twin").await.ok()?;
             }
             Err(_) => {
-                if tx
-                    .batch_execute("ROLLBACK TO SAVEPOINT other_twin")
-                    .is_err()
-                {
-                    return out;
-                }
+                tx.execute("ROLLBACK TO SAVEPOINT other_twin").await.ok()?;
             }
         }
     }
-    // Nothing was meant to last.
-    let _ = tx.rollback();
-    for (key, f) in facts {
-        if let Some(o) = out.others.get_mut(&key) {
-            o.facts = Some(f);
-        }
-    }
-    out
+    Some(facts)
 }

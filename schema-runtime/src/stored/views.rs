@@ -10,10 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use postgres::Client;
 use schema_core::Schema;
 use schema_core::model::{QualifiedName, SqlType, ViewColumn, ViewQuery};
 use schema_core::render::{Postgres, Renderer};
+
+use crate::session::{Row, Session, ready};
 
 /// What PostgreSQL stores for one temporary view: its query as
 /// `pg_get_viewdef` prints it, and its columns' names and types.
@@ -22,24 +23,26 @@ type StoredView = (String, Vec<(String, Option<SqlType>)>);
 /// `declared` with every view's query and columns as PostgreSQL stores them
 /// in `client`'s database. Never fails: whatever cannot be asked is left as
 /// declared.
-pub fn views_as_stored(client: &mut Client, declared: &Schema) -> Schema {
-    let mut out = declared.clone();
-    if declared.views.is_empty() {
-        return out;
-    }
-    let Ok(mut tx) = client.transaction() else {
-        return out;
-    };
+pub fn views_as_stored(client: &mut postgres::Client, declared: &Schema) -> Schema {
+    ready(views_as_stored_on(client, declared)).unwrap_or_else(|| declared.clone())
+}
+
+/// Creates every declared view's temporary twin in the transaction `tx`
+/// holds; gives the twins' names (with their views') and the rows of what
+/// PostgreSQL stored, `None` when the transaction broke.
+async fn twins<S: Session>(
+    tx: &mut S,
+    declared: &Schema,
+) -> Option<(BTreeMap<String, QualifiedName>, Vec<Row>)> {
     // `pg_temp` last: a twin reads the real relation of a name where there
     // is one (and its twin only where there is not), so that no twin
     // shadows a real view, which would make PostgreSQL qualify its name.
-    if tx
-        .batch_execute(&crate::introspect::postgres::session_settings())
-        .and_then(|()| tx.batch_execute("SET LOCAL search_path TO public, pg_temp"))
-        .is_err()
-    {
-        return out;
-    }
+    tx.execute(&crate::introspect::postgres::session_settings())
+        .await
+        .ok()?;
+    tx.execute("SET LOCAL search_path TO public, pg_temp")
+        .await
+        .ok()?;
     let pg = Postgres;
     let mut shadows: BTreeMap<String, QualifiedName> = BTreeMap::new();
     for name in schema_core::diff::view_order(declared) {
@@ -60,35 +63,44 @@ pub fn views_as_stored(client: &mut Client, declared: &Schema) -> Schema {
         }
         sql.push_str(" AS\n");
         sql.push_str(v.query.source());
-        let created = tx
-            .batch_execute("SAVEPOINT shadow_view")
-            .and_then(|()| tx.batch_execute(&sql));
+        let created = match tx.execute("SAVEPOINT shadow_view").await {
+            Ok(()) => tx.execute(&sql).await,
+            Err(e) => Err(e),
+        };
         match created {
             Ok(()) => {
                 shadows.insert(name.name.clone(), name.clone());
             }
             Err(_) => {
-                if tx
-                    .batch_execute("ROLLBACK TO SAVEPOINT shadow_view")
-                    .is_err()
-                {
-                    return out;
-                }
+                tx.execute("ROLLBACK TO SAVEPOINT shadow_view").await.ok()?;
             }
         }
     }
-    let rows = tx.query(
-        "SELECT c.relname::text, pg_get_viewdef(c.oid, true), a.attname::text,
-                format_type(a.atttypid, a.atttypmod)
-         FROM pg_class c
-         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-         WHERE c.relnamespace = pg_my_temp_schema() AND c.relkind = 'v'
-         ORDER BY c.relname, a.attnum",
-        &[],
-    );
+    let rows = tx
+        .query(
+            "SELECT c.relname::text, pg_get_viewdef(c.oid, true), a.attname::text,
+                    format_type(a.atttypid, a.atttypmod)
+             FROM pg_class c
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE c.relnamespace = pg_my_temp_schema() AND c.relkind = 'v'
+             ORDER BY c.relname, a.attnum",
+            &[],
+        )
+        .await
+        .ok()?;
+    Some((shadows, rows))
+}
+
+/// [`views_as_stored`] on any session.
+pub(crate) async fn views_as_stored_on<S: Session>(client: &mut S, declared: &Schema) -> Schema {
+    let mut out = declared.clone();
+    if declared.views.is_empty() || client.execute("BEGIN").await.is_err() {
+        return out;
+    }
+    let read = twins(client, declared).await;
     // Nothing was meant to last: the temporary views go with the transaction.
-    let _ = tx.rollback();
-    let Ok(rows) = rows else {
+    let _ = client.execute("ROLLBACK").await;
+    let Some((shadows, rows)) = read else {
         return out;
     };
     let mut stored: BTreeMap<String, StoredView> = BTreeMap::new();

@@ -3,7 +3,7 @@
 //! result, language, body (`prosrc`, as written), attributes, `SET`
 //! options, comment, owner and ACL (`proacl`), in the model's canonical form.
 
-use postgres::Transaction;
+use crate::session::{Param, Row, Session};
 use schema_core::model::function::{
     ArgMode, Argument, Body, Function, Parallel, Returns, RoutineKind, SIGNATURE_TYPES, Volatility,
     signature_type,
@@ -38,12 +38,13 @@ fn number(value: f64) -> String {
 }
 
 /// Every function and procedure of `schemas`.
-pub(super) fn read_functions(
-    tx: &mut Transaction<'_>,
+pub(super) async fn read_functions<S: Session>(
+    tx: &mut S,
     schemas: &[String],
 ) -> Result<(Vec<Function>, Vec<Acl>)> {
     let version: i32 = tx
         .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
         .map_err(query_error("the server version"))?
         .get(0);
     // A SQL-standard body (PostgreSQL 14 and later) is no string: its text
@@ -88,7 +89,8 @@ pub(super) fn read_functions(
              ORDER BY 1, 2, p.oid"
     );
     let rows = tx
-        .query(&query, &[&schemas])
+        .query(&query, &[Param::Texts(&schemas)])
+        .await
         .map_err(query_error("functions"))?;
     let mut out = Vec::new();
     let mut acls = Vec::new();
@@ -209,7 +211,7 @@ pub(super) fn read_functions(
 /// the role reading) and the entries of `proacl` beyond the owner's
 /// (columns 22 and 23: grantees, `NULL` for `PUBLIC`, and privileges, `*`
 /// marking a grant option; a `NULL` `proacl` read as its default).
-fn function_acl(f: &Function, row: &postgres::Row) -> Result<Acl> {
+fn function_acl(f: &Function, row: &Row) -> Result<Acl> {
     let kind = match f.kind {
         RoutineKind::Function => AclKind::Function,
         RoutineKind::Procedure => AclKind::Procedure,
