@@ -35,11 +35,18 @@ pub use schema_macros::{Schema, schema};
 pub use schema_runtime as runtime;
 #[cfg(feature = "postgres")]
 pub use schema_runtime::driver::postgres::PostgresDriver;
+#[cfg(feature = "sqlx-postgres")]
+pub use schema_runtime::driver::postgres_async::sqlx_connection::SqlxPostgresDriver;
+#[cfg(feature = "tokio-postgres")]
+pub use schema_runtime::driver::postgres_async::tokio_postgres_connection::TokioPostgresDriver;
+#[cfg(any(feature = "tokio-postgres", feature = "sqlx-postgres"))]
+pub use schema_runtime::driver::postgres_async::{AsyncPostgresDriver, PgConnection};
 pub use schema_runtime::driver::sqlite::SqliteDriver;
-pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
 pub use schema_runtime::{
-    DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport, connect,
+    AsyncDriver, DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport,
+    connect,
 };
+pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
 pub use schema_runtime::{
     Executor, Field, FieldError, Record, RecordExt, RowError, Value, ViewRecord,
 };

@@ -120,3 +120,29 @@ fn the_resume_app_runs_on_postgres_when_database_url_is_set() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(versions, 5);
 }
+
+#[test]
+fn the_async_example_migrates_inserts_and_verifies_on_postgres() {
+    let Some(server) = pg::server() else {
+        return;
+    };
+    let db = server.create_database("async_app");
+    let Some(output) = run("async_postgres", Some(&db.url())) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "tokio-postgres: 5 applied",
+        "inserted user 1",
+        "inserted user 2",
+        "tokio-postgres verify: clean",
+        "sqlx: 0 applied",
+        "sqlx verify: clean",
+        "users: 2",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "`{expected}` not in the output:\n{stdout}"
+        );
+    }
+}
