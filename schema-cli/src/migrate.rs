@@ -12,7 +12,7 @@ use schema_core::diagnostic::{Diagnostic, render_all};
 use schema_core::migrations::dialects::{self, DialectSql};
 use schema_core::migrations::replay::Replay;
 use schema_core::{Project, load};
-use schema_runtime::connect::{ConnectOptions, connect_with};
+use schema_runtime::connect::{ConnectOptions, PostgresDriverKind, connect_with};
 use schema_runtime::driver::Driver;
 use schema_runtime::{
     DownTo, MigrateError, Migration, Migrator, Options, Resolution, Script, Step,
@@ -367,9 +367,23 @@ fn open(
     let options = ConnectOptions {
         connect_timeout: Duration::from_secs(target.connect_timeout),
         create_missing: create == Create::Yes,
+        postgres_driver: postgres_driver()?,
     };
     let db = connect_with(&target.database_url, &options).map_err(|e| e.to_string())?;
     Ok((migrations, db))
+}
+
+/// The environment variable that picks the PostgreSQL driver: `postgres`
+/// (blocking, the default) or `tokio-postgres` (the async driver, which
+/// behaves the same; the migrator tests run the CLI on both).
+pub(crate) const PG_DRIVER_ENV: &str = "SCHEMA_PG_DRIVER";
+
+/// The PostgreSQL driver [`PG_DRIVER_ENV`] names.
+fn postgres_driver() -> Result<PostgresDriverKind, String> {
+    match std::env::var(PG_DRIVER_ENV) {
+        Err(_) => Ok(PostgresDriverKind::Blocking),
+        Ok(name) => PostgresDriverKind::parse(&name).map_err(|e| format!("{PG_DRIVER_ENV}: {e}")),
+    }
 }
 
 /// Opens `url` to read it (`diff`): a missing SQLite file is an error; the
@@ -387,6 +401,7 @@ pub(crate) fn connect_to_read(url: &str) -> Result<Box<dyn Driver>, String> {
     };
     let options = ConnectOptions {
         connect_timeout: Duration::from_secs(seconds),
+        postgres_driver: postgres_driver()?,
         ..ConnectOptions::read_only()
     };
     connect_with(url, &options).map_err(|e| e.to_string())

@@ -28,6 +28,36 @@ pub struct ConnectOptions {
     /// Create a missing SQLite file (`up`, `stamp`); when false, a missing
     /// file is an error.
     pub create_missing: bool,
+    /// Which driver a PostgreSQL URL opens.
+    pub postgres_driver: PostgresDriverKind,
+}
+
+/// The PostgreSQL driver [`connect_with`] opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PostgresDriverKind {
+    /// The blocking driver on the `postgres` crate (feature `postgres`).
+    #[default]
+    Blocking,
+    /// The async driver on `tokio-postgres` (feature `tokio-postgres`), run
+    /// on a runtime of its own ([`BlockOn`](crate::driver::block_on::BlockOn)).
+    TokioPostgres,
+}
+
+impl PostgresDriverKind {
+    /// Reads `postgres` or `tokio-postgres`.
+    ///
+    /// # Errors
+    /// Any other name, with the names there are.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        match name.trim() {
+            "" | "postgres" => Ok(PostgresDriverKind::Blocking),
+            "tokio-postgres" => Ok(PostgresDriverKind::TokioPostgres),
+            other => Err(format!(
+                "`{other}` is not a PostgreSQL driver: use `postgres` (the default) or \
+                 `tokio-postgres`"
+            )),
+        }
+    }
 }
 
 impl Default for ConnectOptions {
@@ -35,6 +65,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             create_missing: true,
+            postgres_driver: PostgresDriverKind::Blocking,
         }
     }
 }
@@ -174,6 +205,26 @@ pub fn connect_with(url: &str, options: &ConnectOptions) -> Result<Box<dyn Drive
     #[cfg(not(feature = "postgres"))]
     let _ = options.connect_timeout;
     match Target::parse(url)? {
+        #[cfg(feature = "tokio-postgres")]
+        Target::Postgres(url) if options.postgres_driver == PostgresDriverKind::TokioPostgres => {
+            let timeout = options.connect_timeout;
+            Ok(Box::new(crate::driver::block_on::BlockOn::connect(
+                || async move {
+                    crate::driver::postgres_async::tokio_postgres_connection::connect_timeout(
+                        &url, timeout,
+                    )
+                    .await
+                },
+            )?))
+        }
+        #[cfg(not(feature = "tokio-postgres"))]
+        Target::Postgres(_) if options.postgres_driver == PostgresDriverKind::TokioPostgres => {
+            Err(DriverError::message(
+                "opening the database",
+                "the tokio-postgres driver needs feature `tokio-postgres` of schema-runtime, \
+                 which this build does not have",
+            ))
+        }
         #[cfg(feature = "postgres")]
         Target::Postgres(url) => Ok(Box::new(
             crate::driver::postgres::PostgresDriver::connect_timeout(

@@ -147,6 +147,7 @@ fn command(role: &str) -> Command {
 pub(crate) fn exec_schema(dir: &Path, args: &[&str]) -> Command {
     let mut c = command("exec");
     c.current_dir(dir)
+        .env("SCHEMA_PG_DRIVER", crate::pg_driver())
         .env(PROGRAM, env!("CARGO_BIN_EXE_schema"))
         .env(ARGS, args.join(&UNIT.to_string()));
     c

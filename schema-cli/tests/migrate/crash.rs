@@ -77,6 +77,22 @@ fn kill_while_sleeping(project: &Path, db: &pg::TestDatabase, client: &mut Clien
 
 #[test]
 fn postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row() {
+    crate::on_pg_driver(
+        "postgres",
+        postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on,
+    );
+}
+
+/// The same with the async driver (`tokio-postgres`).
+#[test]
+fn postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_async_driver() {
+    crate::on_pg_driver(
+        "tokio-postgres",
+        postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on,
+    );
+}
+
+fn postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on() {
     let Some(server) = pg::server() else {
         return;
     };

@@ -84,6 +84,22 @@ fn a_port_that_never_answers_fails_within_the_connect_timeout() {
 
 #[test]
 fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout() {
+    crate::on_pg_driver(
+        "postgres",
+        postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_on,
+    );
+}
+
+/// The same with the async driver (`tokio-postgres`).
+#[test]
+fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_async_driver() {
+    crate::on_pg_driver(
+        "tokio-postgres",
+        postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_on,
+    );
+}
+
+fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_on() {
     let Some(server) = pg::server() else {
         return;
     };

@@ -41,6 +41,22 @@ fn all(outputs: &[Output]) -> String {
 
 #[test]
 fn postgres_herd_of_16_cli_migrators_applies_each_migration_once() {
+    crate::on_pg_driver(
+        "postgres",
+        postgres_herd_of_16_cli_migrators_applies_each_migration_once_on,
+    );
+}
+
+/// The same with the async driver (`tokio-postgres`).
+#[test]
+fn postgres_herd_of_16_cli_migrators_applies_each_migration_once_async_driver() {
+    crate::on_pg_driver(
+        "tokio-postgres",
+        postgres_herd_of_16_cli_migrators_applies_each_migration_once_on,
+    );
+}
+
+fn postgres_herd_of_16_cli_migrators_applies_each_migration_once_on() {
     let Some(server) = pg::server() else {
         return;
     };

@@ -18,6 +18,22 @@ use crate::{
 
 #[test]
 fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder() {
+    crate::on_pg_driver(
+        "postgres",
+        postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_on,
+    );
+}
+
+/// The same with the async driver (`tokio-postgres`).
+#[test]
+fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_async_driver() {
+    crate::on_pg_driver(
+        "tokio-postgres",
+        postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_on,
+    );
+}
+
+fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_on() {
     let Some(server) = pg::server() else {
         return;
     };

@@ -58,11 +58,32 @@ pub(crate) fn spawn_schema(dir: &Path, args: &[&str]) -> Child {
         .expect("the schema binary starts")
 }
 
+thread_local! {
+    /// The PostgreSQL driver the `schema` commands this test thread starts
+    /// use (`SCHEMA_PG_DRIVER`).
+    static PG_DRIVER: std::cell::Cell<&'static str> = const { std::cell::Cell::new("postgres") };
+}
+
+/// Runs `test` with the `schema` commands it starts on the PostgreSQL
+/// driver `driver` (`postgres` or `tokio-postgres`): the same test proves
+/// both drivers.
+pub(crate) fn on_pg_driver(driver: &'static str, test: impl FnOnce()) {
+    PG_DRIVER.set(driver);
+    eprintln!("on the {driver} driver");
+    test();
+}
+
+/// The driver [`on_pg_driver`] set for this thread.
+pub(crate) fn pg_driver() -> &'static str {
+    PG_DRIVER.get()
+}
+
 fn schema_command(dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_schema"));
     c.args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
+        .env("SCHEMA_PG_DRIVER", pg_driver())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

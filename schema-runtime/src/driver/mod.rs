@@ -20,6 +20,8 @@ pub use asynchronous::AsyncDriver;
 pub(crate) use lock::wait_for_lock;
 
 pub mod asynchronous;
+#[cfg(any(feature = "tokio-postgres", feature = "sqlx-postgres"))]
+pub mod block_on;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod lock;
 #[cfg(feature = "postgres")]
