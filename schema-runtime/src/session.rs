@@ -4,6 +4,10 @@
 //! type: the blocking `postgres::Client` and the async `tokio-postgres` and
 //! sqlx connections.
 //!
+//! The async drivers' futures are `Send` because each driver is implemented
+//! for concrete connection types (whose futures are); the trait itself does
+//! not ask it, so that a blocking connection borrowed shared can read too.
+//!
 //! A blocking connection's futures are ready when first polled: [`ready`]
 //! drives them without a runtime, so the blocking drivers call the same code
 //! as the async ones.
@@ -35,6 +39,7 @@ pub(crate) enum Param<'a> {
 
 /// One value of a row.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(dead_code)] // SQLite sessions give neither booleans nor arrays
 pub(crate) enum Cell {
     /// SQL NULL.
     Null,
@@ -168,33 +173,21 @@ impl Row {
 }
 
 /// A connection that can read a schema.
-///
-/// Every future is `Send`, so that an async driver's futures are too.
-pub(crate) trait Session: Send {
+pub(crate) trait Session {
     /// Runs `sql` (one statement or several, without parameters) and
     /// discards what it returns.
-    fn execute(&mut self, sql: &str) -> impl Future<Output = Result<(), SessionError>> + Send;
+    async fn execute(&mut self, sql: &str) -> Result<(), SessionError>;
 
     /// Runs the query `sql` with `params` (`$1`, `$2`, ...) and gives its rows.
-    fn query(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> impl Future<Output = Result<Vec<Row>, SessionError>> + Send;
+    async fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, SessionError>;
 
     /// The one row `sql` returns.
-    fn query_one(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> impl Future<Output = Result<Row, SessionError>> + Send {
-        async move {
-            let mut rows = self.query(sql, params).await?;
-            if rows.len() != 1 {
-                return Err(format!("the query returned {} rows, not one", rows.len()).into());
-            }
-            Ok(rows.remove(0))
+    async fn query_one(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Row, SessionError> {
+        let mut rows = self.query(sql, params).await?;
+        if rows.len() != 1 {
+            return Err(format!("the query returned {} rows, not one", rows.len()).into());
         }
+        Ok(rows.remove(0))
     }
 }
 

@@ -217,3 +217,144 @@ impl Db for Blocking<'_> {
 impl<D: AsyncDriver> Db for Nonblocking<'_, D> {
     db_impl!(.await);
 }
+
+/// Implements [`AsyncDriver`] for a concrete driver type whose [`Db`]
+/// implementation (written once, generic over its connection) gives the
+/// work: the futures are `Send` when the connection's are, which the
+/// compiler sees for a concrete type.
+#[allow(unused_macros)]
+macro_rules! async_driver_via_db {
+    ($t:ty) => {
+        impl $crate::driver::AsyncDriver for $t {
+            fn dialect(&self) -> $crate::migration::Dialect {
+                $crate::driver::asynchronous::Db::dialect(self)
+            }
+            fn transactional_ddl(&self) -> bool {
+                $crate::driver::asynchronous::Db::transactional_ddl(self)
+            }
+            fn comparable(&self, declared: &schema_core::Schema) -> schema_core::Schema {
+                $crate::driver::asynchronous::Db::comparable(self, declared)
+            }
+            fn lock(
+                &mut self,
+                timeout: std::time::Duration,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::lock(self, timeout)
+            }
+            fn set_lock_timeout(
+                &mut self,
+                timeout: std::time::Duration,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::set_lock_timeout(self, timeout)
+            }
+            fn unlock(
+                &mut self,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::unlock(self)
+            }
+            fn ensure_version_table(
+                &mut self,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::ensure_version_table(self)
+            }
+            fn read_versions(
+                &mut self,
+            ) -> impl std::future::Future<
+                Output = Result<Vec<$crate::driver::VersionRow>, $crate::driver::DriverError>,
+            > + Send {
+                $crate::driver::asynchronous::Db::read_versions(self)
+            }
+            fn is_recorded(
+                &mut self,
+                version: u64,
+            ) -> impl std::future::Future<Output = Result<bool, $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::is_recorded(self, version)
+            }
+            fn begin(
+                &mut self,
+                script: &str,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::begin(self, script)
+            }
+            fn commit(
+                &mut self,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::commit(self)
+            }
+            fn rollback(
+                &mut self,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::rollback(self)
+            }
+            fn run_script(
+                &mut self,
+                sql: &str,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::ScriptError>> + Send
+            {
+                $crate::driver::asynchronous::Db::run_script(self, sql)
+            }
+            fn write_row(
+                &mut self,
+                row: &$crate::driver::VersionRow,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::write_row(self, row)
+            }
+            fn set_state(
+                &mut self,
+                version: u64,
+                state: $crate::driver::RowState,
+                duration_ms: Option<f64>,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::set_state(self, version, state, duration_ms)
+            }
+            fn delete_row(
+                &mut self,
+                version: u64,
+            ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::delete_row(self, version)
+            }
+            fn introspect(
+                &mut self,
+                schemas: &[String],
+            ) -> impl std::future::Future<
+                Output = Result<schema_core::Schema, $crate::introspect::IntrospectError>,
+            > + Send {
+                $crate::driver::asynchronous::Db::introspect(self, schemas)
+            }
+            fn namespaces(
+                &mut self,
+            ) -> impl std::future::Future<
+                Output = Result<Vec<String>, $crate::introspect::IntrospectError>,
+            > + Send {
+                $crate::driver::asynchronous::Db::namespaces(self)
+            }
+            fn unusable(
+                &mut self,
+                schemas: &[String],
+            ) -> impl std::future::Future<
+                Output = Result<Vec<String>, $crate::introspect::IntrospectError>,
+            > + Send {
+                $crate::driver::asynchronous::Db::unusable(self, schemas)
+            }
+            fn as_stored(
+                &mut self,
+                declared: &schema_core::Schema,
+            ) -> impl std::future::Future<Output = schema_core::Schema> + Send {
+                $crate::driver::asynchronous::Db::as_stored(self, declared)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use async_driver_via_db;

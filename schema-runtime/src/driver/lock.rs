@@ -3,15 +3,18 @@
 //! attempt at the lock is, and what the error says when time runs out, is the
 //! driver's.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(feature = "postgres")]
+use std::time::Instant;
 
+#[cfg(feature = "postgres")]
 use super::DriverError;
 
 /// The first pause between two attempts; each later pause doubles it.
-const FIRST_PAUSE: Duration = Duration::from_millis(10);
+pub(crate) const FIRST_PAUSE: Duration = Duration::from_millis(10);
 
 /// The longest pause between two attempts.
-const MAX_PAUSE: Duration = Duration::from_millis(200);
+pub(crate) const MAX_PAUSE: Duration = Duration::from_millis(200);
 
 /// Takes a lock by calling `attempt` on `on` until it succeeds, pausing 10 ms,
 /// then twice as long each time up to 200 ms, between attempts.
@@ -23,6 +26,7 @@ const MAX_PAUSE: Duration = Duration::from_millis(200);
 ///
 /// # Errors
 /// The first error of `attempt`, or `timed_out`'s.
+#[cfg(feature = "postgres")]
 pub(crate) fn wait_for_lock<C: ?Sized, H>(
     on: &mut C,
     timeout: Duration,
@@ -44,7 +48,7 @@ pub(crate) fn wait_for_lock<C: ?Sized, H>(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "postgres"))]
 mod tests {
     use std::time::Duration;
 

@@ -16,13 +16,12 @@ use crate::migration::Dialect;
 
 pub use asynchronous::AsyncDriver;
 
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
+#[cfg(feature = "postgres")]
 pub(crate) use lock::wait_for_lock;
 
 pub mod asynchronous;
 #[cfg(any(feature = "tokio-postgres", feature = "sqlx-postgres"))]
 pub mod block_on;
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod lock;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -30,6 +29,10 @@ pub mod postgres;
 pub mod postgres_async;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(any(feature = "sqlite", feature = "sqlx-sqlite"))]
+pub mod sqlite_core;
+#[cfg(feature = "sqlx-sqlite")]
+pub mod sqlx_sqlite;
 
 /// The version table's name. Introspection leaves out every table whose name
 /// starts with `_schema_`.

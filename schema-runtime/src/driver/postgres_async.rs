@@ -15,13 +15,14 @@ use std::time::{Duration, Instant};
 use futures_util::future::{Either, select};
 use schema_core::Schema;
 
+use super::asynchronous::Db;
 use super::postgres::{
     BLOCKERS_SQL, Blocker, HOLDER_SQL, LOCK_KEY, RERUN_LOCK_TIMEOUT, SAVEPOINT, WATCH_EVERY,
     blocker_of, delete_row_sql, held_error, holder_of, is_recorded_sql, lock_timeout_error,
     lost_lock, read_versions_sql, set_lock_timeout_sql, set_state_sql, to_i64, version_row_of,
     version_table_ddl, write_row_sql,
 };
-use super::{AsyncDriver, DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
+use super::{DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 use crate::session::{Param, Session, SessionError};
@@ -30,7 +31,7 @@ use crate::split::statements;
 /// An async connection to PostgreSQL the driver can use: a [`Session`]
 /// whose errors tell their SQLSTATE.
 #[allow(private_bounds)]
-pub trait PgConnection: Session {
+pub trait PgConnection: Session + Send {
     /// The SQLSTATE of `error` (`55P03` for a lock timeout), when the server
     /// gave one.
     fn sqlstate(error: &SessionError) -> Option<String>;
@@ -200,13 +201,19 @@ async fn watch_blockers<C: PgConnection>(lock: &mut C, pid: i32, seen: &Mutex<Ve
     }
 }
 
-/// The first pause between two tries of the lock, doubled up to [`MAX_PAUSE`].
-const FIRST_PAUSE: Duration = Duration::from_millis(10);
-const MAX_PAUSE: Duration = Duration::from_millis(500);
+use super::lock::{FIRST_PAUSE, MAX_PAUSE};
 
-impl<C: PgConnection> AsyncDriver for AsyncPostgresDriver<C> {
+impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn comparable(&self, declared: &Schema) -> Schema {
+        declared.clone()
     }
 
     async fn lock(&mut self, timeout: Duration) -> Result<(), DriverError> {
@@ -487,6 +494,8 @@ pub mod tokio_postgres_connection {
     /// The async driver on `tokio-postgres`.
     pub type TokioPostgresDriver = AsyncPostgresDriver<Client>;
 
+    crate::driver::asynchronous::async_driver_via_db!(AsyncPostgresDriver<Client>);
+
     async fn open(config: &Config, at: &str, doing: &str) -> Result<Client, DriverError> {
         let connecting = config.connect(NoTls);
         let connected = match config.get_connect_timeout().copied() {
@@ -699,7 +708,10 @@ pub mod sqlx_connection {
     }
 
     session!(PoolConnection<Postgres>);
-    session!(Box<sqlx::PgConnection>);
+
+    crate::driver::asynchronous::async_driver_via_db!(
+        AsyncPostgresDriver<PoolConnection<Postgres>>
+    );
 
     /// The async driver over two connections of an sqlx pool.
     pub type SqlxPostgresDriver = AsyncPostgresDriver<PoolConnection<Postgres>>;

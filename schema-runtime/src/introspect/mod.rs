@@ -18,9 +18,9 @@ mod pg_triggers;
 mod pg_views;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "sqlx-sqlite"))]
 pub mod sqlite;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "sqlx-sqlite"))]
 mod sqlite_views;
 
 /// What went wrong while reading a live schema.

@@ -23,7 +23,9 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::Connection;
+#[cfg(feature = "sqlite")]
+use crate::session::{NOT_READY, ready};
+use crate::session::{Param, Row, Session, SessionError};
 use schema_core::Origin;
 use schema_core::Schema;
 use schema_core::model::expr::nextval;
@@ -41,9 +43,11 @@ pub use crate::introspect::IntrospectError;
 
 type Result<T> = std::result::Result<T, IntrospectError>;
 
-fn query_error(what: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> IntrospectError {
-    let what = what.into();
-    move |source| IntrospectError::query(what, source)
+fn query_error(what: impl Into<String>) -> impl FnOnce(SessionError) -> IntrospectError {
+    move |source| IntrospectError::Query {
+        what: what.into(),
+        source,
+    }
 }
 
 fn catalog(owner: impl Into<String>, message: impl Into<String>) -> IntrospectError {
@@ -66,21 +70,24 @@ fn expression(owner: impl FnOnce() -> String, text: &str) -> Result<Expression> 
 }
 
 /// Runs `sql` with `params` and collects every row through `f`.
-fn rows<T, P: rusqlite::Params>(
-    conn: &Connection,
+async fn rows<S: Session, T>(
+    conn: &mut S,
     what: impl Into<String>,
     sql: &str,
-    params: P,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    params: &[Param<'_>],
+    f: impl FnMut(&Row) -> T,
 ) -> Result<Vec<T>> {
-    let what = what.into();
-    let mut stmt = conn.prepare(sql).map_err(query_error(what.clone()))?;
-    let mapped = stmt
-        .query_map(params, f)
-        .map_err(query_error(what.clone()))?;
-    mapped
-        .collect::<rusqlite::Result<Vec<T>>>()
-        .map_err(query_error(what))
+    let rows = conn.query(sql, params).await.map_err(query_error(what))?;
+    Ok(rows.iter().map(f).collect())
+}
+
+/// The error of a blocking call that waited (see [`ready`]).
+#[cfg(feature = "sqlite")]
+pub(crate) fn not_ready<T>() -> std::result::Result<T, IntrospectError> {
+    Err(IntrospectError::Catalog {
+        owner: "the database".to_string(),
+        message: NOT_READY.to_string(),
+    })
 }
 
 /// Reads the tables of a SQLite database (with their columns, constraints and
@@ -93,16 +100,30 @@ fn rows<T, P: rusqlite::Params>(
 /// # Errors
 /// [`IntrospectError::Query`] when a query fails; the other variants when a
 /// declared type, an expression or a stored statement cannot be read.
-pub fn introspect(conn: &Connection) -> std::result::Result<Schema, IntrospectError> {
+#[cfg(feature = "sqlite")]
+pub fn introspect(conn: &rusqlite::Connection) -> std::result::Result<Schema, IntrospectError> {
+    ready(introspect_on(&mut Shared(conn))).unwrap_or_else(not_ready)
+}
+
+/// A rusqlite connection borrowed shared, as a session (its calls need no
+/// more).
+#[cfg(feature = "sqlite")]
+pub(crate) struct Shared<'a>(pub(crate) &'a rusqlite::Connection);
+
+/// [`introspect`] on any session.
+pub(crate) async fn introspect_on<S: Session>(
+    conn: &mut S,
+) -> std::result::Result<Schema, IntrospectError> {
     let tables = rows(
         conn,
         "tables",
         "SELECT name, sql FROM sqlite_schema \
          WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
          AND name NOT LIKE '\\_schema\\_%' ESCAPE '\\' ORDER BY name",
-        [],
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
-    )?;
+        &[],
+        |r| (r.get::<_, String>(0), r.get::<_, Option<String>>(1)),
+    )
+    .await?;
     let mut schema = Schema::new();
     let mut enum_owner: BTreeMap<QualifiedName, String> = BTreeMap::new();
     for (name, sql) in tables {
@@ -115,13 +136,13 @@ pub fn introspect(conn: &Connection) -> std::result::Result<Schema, IntrospectEr
             continue;
         }
         let stored = stored::read_table(&sql).map_err(|m| catalog(format!("table `{name}`"), m))?;
-        let mut table = read_table(conn, &name, &stored, &mut schema, &mut enum_owner)?;
+        let mut table = read_table(conn, &name, &stored, &mut schema, &mut enum_owner).await?;
         // SQLite reports a key's collation even when it is its column's.
         table.canonical_key_collations();
         schema.tables.insert(table.name.clone(), table);
     }
-    resolve_referenced_columns(conn, &mut schema)?;
-    super::sqlite_views::read_views(conn, &mut schema)?;
+    resolve_referenced_columns(conn, &mut schema).await?;
+    super::sqlite_views::read_views(conn, &mut schema).await?;
     for t in schema.tables.values() {
         for c in &t.columns {
             if let SqlType::Array(inner) = &c.data_type {
@@ -140,7 +161,7 @@ pub fn introspect(conn: &Connection) -> std::result::Result<Schema, IntrospectEr
 }
 
 /// A foreign key whose `REFERENCES` named no columns references the primary key.
-fn resolve_referenced_columns(conn: &Connection, schema: &mut Schema) -> Result<()> {
+async fn resolve_referenced_columns<S: Session>(conn: &mut S, schema: &mut Schema) -> Result<()> {
     let names: Vec<QualifiedName> = schema.tables.keys().cloned().collect();
     for name in names {
         let Some(table) = schema.tables.get(&name) else {
@@ -150,7 +171,7 @@ fn resolve_referenced_columns(conn: &Connection, schema: &mut Schema) -> Result<
         for c in table.constraints.values() {
             if let ConstraintKind::ForeignKey(fk) = &c.kind {
                 if fk.ref_columns.is_empty() {
-                    let pk = primary_key_columns(conn, &fk.ref_table.name)?;
+                    let pk = primary_key_columns(conn, &fk.ref_table.name).await?;
                     fixes.push((c.name.clone(), pk));
                 }
             }
@@ -170,14 +191,15 @@ fn resolve_referenced_columns(conn: &Connection, schema: &mut Schema) -> Result<
     Ok(())
 }
 
-fn primary_key_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+async fn primary_key_columns<S: Session>(conn: &mut S, table: &str) -> Result<Vec<String>> {
     let mut pk = rows(
         conn,
         format!("the primary key of `{table}`"),
         "SELECT pk, name FROM pragma_table_xinfo(?1) WHERE pk > 0",
-        [table],
-        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-    )?;
+        &[Param::Text(table)],
+        |r| (r.get::<_, i64>(0), r.get::<_, String>(1)),
+    )
+    .await?;
     pk.sort();
     Ok(pk.into_iter().map(|(_, n)| n).collect())
 }
@@ -206,8 +228,8 @@ fn same_columns(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-fn read_table(
-    conn: &Connection,
+async fn read_table<S: Session>(
+    conn: &mut S,
     name: &str,
     stored: &stored::Table,
     schema: &mut Schema,
@@ -219,17 +241,16 @@ fn read_table(
         conn,
         format!("the columns of `{name}`"),
         "SELECT name, type, \"notnull\", dflt_value, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
-        [name],
-        |r| {
-            Ok(ColumnInfo {
-                name: r.get(0)?,
-                declared: r.get(1)?,
-                not_null: r.get::<_, i64>(2)? != 0,
-                default: r.get(3)?,
-                hidden: r.get(4)?,
-            })
+        &[Param::Text(name)],
+        |r| ColumnInfo {
+            name: r.get(0),
+            declared: r.get(1),
+            not_null: r.get::<_, i64>(2) != 0,
+            default: r.get(3),
+            hidden: r.get(4),
         },
-    )?;
+    )
+    .await?;
     let mut enum_checks = Vec::new();
     for info in infos.into_iter().filter(|i| i.hidden != 1) {
         let owner = format!("{name}.{}", info.name);
@@ -382,7 +403,7 @@ fn read_table(
             }
         }
     }
-    let fks = foreign_keys(conn, name)?;
+    let fks = foreign_keys(conn, name).await?;
     for (i, c) in stored.constraints.iter().enumerate() {
         if enum_checks.contains(&i) {
             continue;
@@ -458,7 +479,7 @@ fn read_table(
             },
         );
     }
-    for index in indexes(conn, name)? {
+    for index in indexes(conn, name).await? {
         table.indexes.insert(index.name.clone(), index);
     }
     Ok(table)
@@ -520,24 +541,25 @@ fn add_enum(
 }
 
 /// The foreign keys `pragma_foreign_key_list` reports, in declaration order.
-fn foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> {
+async fn foreign_keys<S: Session>(conn: &mut S, table: &str) -> Result<Vec<ForeignKey>> {
     let list = rows(
         conn,
         format!("the foreign keys of `{table}`"),
         "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete \
          FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-        [table],
+        &[Param::Text(table)],
         |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
+            (
+                r.get::<_, i64>(0),
+                r.get::<_, String>(2),
+                r.get::<_, String>(3),
+                r.get::<_, Option<String>>(4),
+                r.get::<_, String>(5),
+                r.get::<_, String>(6),
+            )
         },
-    )?;
+    )
+    .await?;
     let owner = format!("the foreign keys of `{table}`");
     let mut out: Vec<(i64, ForeignKey)> = Vec::new();
     for (id, ref_table, from, to, on_update, on_delete) in list {
@@ -567,23 +589,24 @@ fn foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> {
 }
 
 /// The indexes created by `CREATE INDEX` (not those backing constraints).
-fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
+async fn indexes<S: Session>(conn: &mut S, table: &str) -> Result<Vec<Index>> {
     let list = rows(
         conn,
         format!("the indexes of `{table}`"),
         "SELECT l.name, l.\"unique\", l.partial, s.sql FROM pragma_index_list(?1) AS l \
          JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = l.name \
          WHERE l.origin = 'c' ORDER BY l.name",
-        [table],
+        &[Param::Text(table)],
         |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)? != 0,
-                r.get::<_, i64>(2)? != 0,
-                r.get::<_, Option<String>>(3)?,
-            ))
+            (
+                r.get::<_, String>(0),
+                r.get::<_, i64>(1) != 0,
+                r.get::<_, i64>(2) != 0,
+                r.get::<_, Option<String>>(3),
+            )
         },
-    )?;
+    )
+    .await?;
     let mut out = Vec::new();
     for (name, unique, partial, sql) in list {
         let owner = format!("index `{name}`");
@@ -593,16 +616,17 @@ fn indexes(conn: &Connection, table: &str) -> Result<Vec<Index>> {
             conn,
             format!("the keys of index `{name}`"),
             "SELECT cid, name, \"desc\", coll FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno",
-            [&name],
+            &[Param::Text(&name)],
             |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, i64>(2)? != 0,
-                    r.get::<_, Option<String>>(3)?,
-                ))
+                (
+                    r.get::<_, i64>(0),
+                    r.get::<_, Option<String>>(1),
+                    r.get::<_, i64>(2) != 0,
+                    r.get::<_, Option<String>>(3),
+                )
             },
-        )?;
+        )
+        .await?;
         if keys.len() != stored.keys.len() {
             return Err(catalog(
                 owner,
