@@ -23,6 +23,7 @@ use schema_runtime::driver::postgres_async::tokio_postgres_connection::{
     TokioPostgresDriver, connect as connect_async,
 };
 use schema_runtime::driver::sqlite::SqliteDriver;
+use schema_runtime::driver::sqlx_sqlite::SqlxSqliteDriver;
 use schema_runtime::migrator::{Direction, State, Status};
 use schema_runtime::migrator::{StampReport, VerifyReport};
 use schema_runtime::{
@@ -119,9 +120,45 @@ fn base() -> Vec<Migration> {
 /// A database under test, with a way to run plain SQL on it.
 #[allow(clippy::large_enum_variant)] // a handful live at a time
 enum Db {
-    Sqlite(SqliteDriver),
+    Sqlite(Lite),
     // The driver is dropped (its connections closed) before the database.
     Postgres(Pg, pg::TestDatabase),
+}
+
+/// SQLite through the blocking driver (in memory), or through the async
+/// driver over an sqlx pool (on a file, with a rusqlite connection to the
+/// same file for the tests' own SQL).
+enum Lite {
+    Blocking(SqliteDriver),
+    Sqlx {
+        // In an `Option` so that it is dropped inside its runtime.
+        driver: Option<SqlxSqliteDriver>,
+        conn: rusqlite::Connection,
+        runtime: tokio::runtime::Runtime,
+        _dir: tempfile::TempDir,
+    },
+}
+
+impl Lite {
+    /// A rusqlite connection on the database, for the tests' own SQL.
+    fn connection(&self) -> &rusqlite::Connection {
+        match self {
+            Lite::Blocking(d) => d.connection(),
+            Lite::Sqlx { conn, .. } => conn,
+        }
+    }
+}
+
+impl Drop for Lite {
+    fn drop(&mut self) {
+        if let Lite::Sqlx {
+            driver, runtime, ..
+        } = self
+        {
+            let _inside = runtime.enter();
+            drop(driver.take());
+        }
+    }
 }
 
 /// PostgreSQL through the blocking driver, or through the async driver on
@@ -160,6 +197,7 @@ enum Target<'a> {
     Blocking(&'a mut dyn Driver),
     Async(&'a tokio::runtime::Runtime, &'a mut TokioPostgresDriver),
     Sqlx(&'a tokio::runtime::Runtime, &'a mut SqlxPostgresDriver),
+    SqlxSqlite(&'a tokio::runtime::Runtime, &'a mut SqlxSqliteDriver),
 }
 
 /// The migrator's methods on a [`Target`]: the blocking method on a
@@ -181,6 +219,7 @@ macro_rules! on_target {
             Target::Blocking(d) => $m.$sync(d $(, $arg)*),
             Target::Async(rt, d) => rt.block_on($m.$async(d $(, $arg)*)),
             Target::Sqlx(rt, d) => rt.block_on($m.$async(d $(, $arg)*)),
+            Target::SqlxSqlite(rt, d) => rt.block_on($m.$async(d $(, $arg)*)),
         }
     };
 }
@@ -214,7 +253,31 @@ impl OnTarget for Migrator<'_> {
 
 impl Db {
     fn sqlite() -> Db {
-        Db::Sqlite(SqliteDriver::memory().unwrap())
+        Db::Sqlite(Lite::Blocking(SqliteDriver::memory().unwrap()))
+    }
+
+    fn sqlite_sqlx() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let driver = runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .unwrap();
+            SqlxSqliteDriver::from_pool(&pool).await.unwrap()
+        });
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
+        Db::Sqlite(Lite::Sqlx {
+            driver: Some(driver),
+            conn,
+            runtime,
+            _dir: dir,
+        })
     }
 
     fn postgres(server: &pg::Server, prefix: &str) -> Db {
@@ -276,7 +339,7 @@ impl Db {
 
     /// SQLite, then PostgreSQL (blocking and async) when a server is reachable.
     fn each(prefix: &str) -> Vec<Db> {
-        let mut out = vec![Db::sqlite()];
+        let mut out = vec![Db::sqlite(), Db::sqlite_sqlx()];
         if let Some(server) = pg::server() {
             out.extend(Db::postgres_both(&server, prefix));
         }
@@ -285,7 +348,10 @@ impl Db {
 
     fn driver(&mut self) -> Target<'_> {
         match self {
-            Db::Sqlite(d) => Target::Blocking(d),
+            Db::Sqlite(Lite::Blocking(d)) => Target::Blocking(d),
+            Db::Sqlite(Lite::Sqlx {
+                driver, runtime, ..
+            }) => Target::SqlxSqlite(runtime, driver.as_mut().expect("not dropped yet")),
             Db::Postgres(Pg::Blocking(d), _) => Target::Blocking(d),
             Db::Postgres(
                 Pg::Async {
@@ -309,6 +375,7 @@ impl Db {
             Target::Blocking(d) => d.read_versions().unwrap(),
             Target::Async(rt, d) => rt.block_on(AsyncDriver::read_versions(d)).unwrap(),
             Target::Sqlx(rt, d) => rt.block_on(AsyncDriver::read_versions(d)).unwrap(),
+            Target::SqlxSqlite(rt, d) => rt.block_on(AsyncDriver::read_versions(d)).unwrap(),
         }
     }
 
@@ -323,7 +390,8 @@ impl Db {
 
     fn label(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(Lite::Blocking(_)) => "sqlite",
+            Db::Sqlite(Lite::Sqlx { .. }) => "sqlite (sqlx)",
             Db::Postgres(Pg::Blocking(_), _) => "postgres",
             Db::Postgres(Pg::Async { .. }, _) => "postgres (tokio-postgres)",
             Db::Postgres(Pg::Sqlx { .. }, _) => "postgres (sqlx)",
