@@ -42,6 +42,8 @@ pub use schema_runtime::driver::postgres_async::tokio_postgres_connection::Tokio
 #[cfg(any(feature = "tokio-postgres", feature = "sqlx-postgres"))]
 pub use schema_runtime::driver::postgres_async::{AsyncPostgresDriver, PgConnection};
 pub use schema_runtime::driver::sqlite::SqliteDriver;
+#[cfg(feature = "sqlx-sqlite")]
+pub use schema_runtime::driver::sqlx_sqlite::SqlxSqliteDriver;
 pub use schema_runtime::{
     AsyncDriver, DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport,
     connect,

@@ -146,3 +146,21 @@ fn the_async_example_migrates_inserts_and_verifies_on_postgres() {
         );
     }
 }
+
+#[test]
+fn the_sqlx_sqlite_example_migrates_its_pool_and_verifies() {
+    let Some(output) = run("sqlx_sqlite", None) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "sqlx sqlite: 5 applied",
+        "inserted user 1",
+        "sqlx sqlite verify: clean",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "`{expected}` not in the output:\n{stdout}"
+        );
+    }
+}
