@@ -45,7 +45,7 @@ fn row_of(row: &SqliteRow) -> Row {
 
 impl Session for PoolConnection<Sqlite> {
     async fn execute(&mut self, sql: &str) -> Result<(), SessionError> {
-        let conn: &mut sqlx::SqliteConnection = &mut **self;
+        let conn: &mut sqlx::SqliteConnection = self;
         Executor::execute(conn, sqlx::raw_sql(sql))
             .await
             .map(drop)
@@ -64,7 +64,7 @@ impl Session for PoolConnection<Sqlite> {
                 Param::Texts(_) => return Err("SQLite has no array parameters".into()),
             };
         }
-        let conn: &mut sqlx::SqliteConnection = &mut **self;
+        let conn: &mut sqlx::SqliteConnection = self;
         let rows = conn.fetch_all(q).await?;
         Ok(rows.iter().map(row_of).collect())
     }

@@ -67,7 +67,7 @@ pub(crate) async fn read_privileges<S: Session>(
              FROM objects o
              LEFT JOIN LATERAL aclexplode(o.acl) e ON e.grantee <> o.owner
              ORDER BY 1, 2, 3, 4",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await.map_err(query_error("privileges"))?;
     let mut acls: std::collections::BTreeMap<QualifiedName, Acl> =
@@ -137,7 +137,7 @@ pub(crate) async fn read_privileges<S: Session>(
         .query(
             "SELECT n.nspname::text FROM pg_namespace n
              WHERE n.nspname::text = ANY($1) AND n.nspacl IS NULL",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("privileges of schemas"))?;
@@ -172,7 +172,7 @@ async fn read_default_privileges<S: Session>(
              LEFT JOIN LATERAL aclexplode(d.defaclacl) e ON e.grantee <> d.defaclrole
              WHERE d.defaclnamespace = 0 OR n.nspname::text = ANY($1)
              ORDER BY 1, 2, 3",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await.map_err(query_error("default privileges"))?;
     let mut entries: std::collections::BTreeMap<QualifiedName, DefaultAcl> =

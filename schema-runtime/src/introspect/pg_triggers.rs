@@ -52,7 +52,7 @@ pub(crate) async fn read_triggers<S: Session>(
                  WHERE NOT t.tgisinternal {clones} AND n.nspname::text = ANY($1)
                  ORDER BY 1, 2, 3"
             ),
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("triggers"))?;
@@ -93,7 +93,7 @@ pub(crate) async fn read_policies<S: Session>(
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname::text = ANY($1)
              ORDER BY 1, 2, 3",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await.map_err(query_error("policies"))?;
     for row in rows {

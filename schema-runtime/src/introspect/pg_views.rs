@@ -36,7 +36,7 @@ pub(crate) async fn read_views<S: Session>(
                                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                  AND d.deptype = 'e')
              ORDER BY 1",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("views"))?;

@@ -196,7 +196,7 @@ async fn read_tables<S: Session>(tx: &mut S, schemas: &[String]) -> Result<BTree
              LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
              WHERE c.relkind IN ('r', 'p') AND n.nspname::text = ANY($1)
                AND c.relname::text NOT LIKE '\\_schema\\_%'",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("tables"))?;
@@ -299,7 +299,7 @@ async fn read_columns<S: Session>(
         table_filter("a.attrelid")
     );
     let rows = tx
-        .query(&sql, &[Param::Texts(&schemas)])
+        .query(&sql, &[Param::Texts(schemas)])
         .await
         .map_err(query_error("columns"))?;
     for row in rows {
@@ -459,7 +459,7 @@ async fn read_constraints<S: Session>(
         table_filter("con.conrelid"),
     );
     let rows = tx
-        .query(&sql, &[Param::Texts(&schemas)])
+        .query(&sql, &[Param::Texts(schemas)])
         .await
         .map_err(query_error("constraints"))?;
     for row in rows {
@@ -610,7 +610,7 @@ pub(crate) async fn read_indexes_where<S: Session>(
         filter.replace("{rel}", "i.indrelid"),
     );
     let rows = tx
-        .query(&sql, &[Param::Texts(&schemas)])
+        .query(&sql, &[Param::Texts(schemas)])
         .await
         .map_err(query_error("indexes"))?;
     let key_sql = format!(
@@ -627,7 +627,7 @@ pub(crate) async fn read_indexes_where<S: Session>(
         filter.replace("{rel}", "i.indrelid"),
     );
     let key_rows = tx
-        .query(&key_sql, &[Param::Texts(&schemas)])
+        .query(&key_sql, &[Param::Texts(schemas)])
         .await
         .map_err(query_error("index columns"))?;
     let mut columns: HashMap<u32, Vec<IndexColumn>> = HashMap::new();
@@ -739,7 +739,7 @@ async fn read_enums<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Vec<En
              FROM pg_type t
              JOIN pg_namespace n ON n.oid = t.typnamespace
              WHERE t.typtype = 'e' AND n.nspname::text = ANY($1)",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("enum types"))?;
@@ -784,7 +784,7 @@ async fn read_domains<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Vec<
              WHERE t.typtype = 'd' AND n.nspname::text = ANY($1)
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
                                  AND e.objid = t.oid AND e.deptype = 'e')",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("domains"))?;
@@ -871,7 +871,7 @@ async fn read_composites<S: Session>(tx: &mut S, schemas: &[String]) -> Result<V
                AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
                                  AND e.objid = t.oid AND e.deptype = 'e')
              ORDER BY n.nspname, t.typname, a.attnum",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("composite types"))?;
@@ -942,7 +942,7 @@ async fn read_sequences<S: Session>(tx: &mut S, schemas: &[String]) -> Result<Ve
                    SELECT 1 FROM pg_depend i
                    WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid
                      AND i.deptype = 'i')",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("sequences"))?;
@@ -1013,7 +1013,7 @@ async fn read_namespaces_and_extensions<S: Session>(
         .query(
             "SELECT nspname::text, obj_description(oid, 'pg_namespace') FROM pg_namespace
              WHERE nspname::text = ANY($1)",
-            &[Param::Texts(&schemas)],
+            &[Param::Texts(schemas)],
         )
         .await
         .map_err(query_error("schemas"))?;

@@ -89,7 +89,7 @@ pub(super) async fn read_functions<S: Session>(
              ORDER BY 1, 2, p.oid"
     );
     let rows = tx
-        .query(&query, &[Param::Texts(&schemas)])
+        .query(&query, &[Param::Texts(schemas)])
         .await
         .map_err(query_error("functions"))?;
     let mut out = Vec::new();
