@@ -22,6 +22,30 @@
 //! | `json` | `json`/`jsonb` columns as `serde_json::Value` |
 //! | `decimal` | `numeric`/`money` columns as `rust_decimal::Decimal` |
 //! | `serde` | `Serialize`/`Deserialize` on generated models and enums |
+//! | `sqlite` (default) | `SqliteDriver`, the SQLite driver of the migrator (rusqlite), with SQLite compiled in: nothing to install |
+//! | `sqlite-system` | the same driver linked to the system's libsqlite3 (`apt install libsqlite3-dev`); use it with `default-features = false` |
+//! | `postgres` | `PostgresDriver`, the PostgreSQL driver of the migrator (the `postgres` crate) |
+//!
+//! # SQLite linkage
+//!
+//! With `default-features = false` and neither `sqlite` nor `sqlite-system`, no
+//! SQLite library is compiled or linked and `SqliteDriver` is absent:
+//!
+//! ```toml
+//! sqlschema = { version = "0.1", default-features = false, features = ["chrono", "postgres"] }
+//! ```
+//!
+//! `sqlite-system` links the system's SQLite instead of compiling one (install
+//! its development files first: `apt install libsqlite3-dev` on Debian and
+//! Ubuntu). When `sqlite` is on too, the bundled SQLite wins.
+//!
+//! **Using sqlx's SQLite.** The driver is rusqlite 0.32, whose `libsqlite3-sys`
+//! 0.30 is the one sqlx 0.8 uses, so an application with sqlx 0.8 (feature
+//! `sqlite`, or `sqlite-unbundled`) and this crate's `sqlite` or `sqlite-system`
+//! builds and links one SQLite library, shared by both: cargo allows only one
+//! crate that links `sqlite3`. It is compiled in when either side asks for
+//! bundling (sqlx's `sqlite` does, and so does `sqlite` here), and the system's
+//! otherwise (sqlx's `sqlite-unbundled` with `sqlite-system`).
 //!
 //! The full type mapping is documented in `schema_core::codegen`.
 
@@ -35,6 +59,7 @@ pub use schema_macros::{Schema, schema};
 pub use schema_runtime as runtime;
 #[cfg(feature = "postgres")]
 pub use schema_runtime::driver::postgres::PostgresDriver;
+#[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
 pub use schema_runtime::driver::sqlite::SqliteDriver;
 pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
 pub use schema_runtime::{
