@@ -92,7 +92,10 @@ fn created_columns(i: usize) -> Vec<String> {
         "title text NOT NULL".to_string(),
         "quantity bigint NOT NULL DEFAULT 0".to_string(),
         "unit_price numeric(10,2)".to_string(),
-        format!("is_active boolean NOT NULL DEFAULT {}", !i.is_multiple_of(3)),
+        format!(
+            "is_active boolean NOT NULL DEFAULT {}",
+            !i.is_multiple_of(3)
+        ),
         "created_at timestamptz NOT NULL DEFAULT now()".to_string(),
         "updated_at timestamptz".to_string(),
         "attributes jsonb".to_string(),
