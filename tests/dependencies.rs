@@ -222,3 +222,50 @@ fn the_rust_version_is_the_highest_that_a_compiled_dependency_declares() {
         needed.1.join(", ")
     );
 }
+
+#[test]
+fn an_application_links_no_code_generation_crate() {
+    // Every feature of the facade, without the proc-macro crates: those run in
+    // the compiler and are not linked into the application.
+    let linked = cargo(&[
+        "tree",
+        "-p",
+        "sqlschema",
+        "-e",
+        "normal,no-proc-macro",
+        "--all-features",
+        "--prefix",
+        "none",
+        "--format",
+        "{p} [{f}]",
+    ]);
+    for package in ["syn", "quote", "proc-macro2", "heck", "schema-macros"] {
+        assert!(
+            line_of(&linked, package).is_none(),
+            "{package} reaches the application's linked graph (gate it behind \
+             schema-core's `codegen`):\n{linked}"
+        );
+    }
+    let core = line_of(&linked, "schema-core")
+        .unwrap_or_else(|| panic!("the runtime links schema-core:\n{linked}"));
+    assert!(
+        !core.contains("codegen"),
+        "schema-core is linked with `codegen`: {core}"
+    );
+    // The proc-macro crate itself does use them, at build time.
+    let all = cargo(&[
+        "tree",
+        "-p",
+        "sqlschema",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--format",
+        "{p}",
+    ]);
+    assert!(
+        line_of(&all, "syn").is_some(),
+        "schema-macros uses syn:\n{all}"
+    );
+}
