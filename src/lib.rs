@@ -2,6 +2,12 @@
 //! user depends on: it re-exports the runtime ([`Model`], [`Migrations`], ...)
 //! and the macros [`schema!`] and [`derive(Schema)`](derive@Schema).
 //!
+//! ```toml
+//! [dependencies]
+//! sqlschema = "0.1"   # chrono date/time types, the SQLite driver with SQLite compiled in
+//! # sqlschema = { version = "0.1", features = ["postgres", "json", "uuid", "decimal", "serde"] }
+//! ```
+//!
 //! ```ignore
 //! sqlschema::schema!();   // schema.sql + migrations/ next to Cargo.toml
 //! // pub mod models { pub struct User { .. } .. }  and  pub static MIGRATIONS
@@ -25,6 +31,9 @@
 //! | `sqlite` (default) | `SqliteDriver`, the SQLite driver of the migrator (rusqlite), with SQLite compiled in: nothing to install |
 //! | `sqlite-system` | the same driver linked to the system's libsqlite3 (`apt install libsqlite3-dev`); use it with `default-features = false` |
 //! | `postgres` | `PostgresDriver`, the PostgreSQL driver of the migrator (the `postgres` crate) |
+//! | `tokio-postgres` | async drivers, see [docs/async.md](https://github.com/sqlschema/sqlschema/blob/main/docs/async.md) (coming) |
+//! | `sqlx-postgres` | async drivers, see [docs/async.md](https://github.com/sqlschema/sqlschema/blob/main/docs/async.md) (coming) |
+//! | `sqlx-sqlite` | async drivers, see [docs/async.md](https://github.com/sqlschema/sqlschema/blob/main/docs/async.md) (coming) |
 //!
 //! # SQLite linkage
 //!
@@ -47,7 +56,53 @@
 //! bundling (sqlx's `sqlite` does, and so does `sqlite` here), and the system's
 //! otherwise (sqlx's `sqlite-unbundled` with `sqlite-system`).
 //!
-//! The full type mapping is documented in `schema_core::codegen`.
+//! # Types
+//!
+//! The one mapping from column types to Rust types, used by `schema!()` for the
+//! generated models and checked by `#[derive(Schema)]` (a field's type as
+//! written: a suffix of the type's full path, `Option<T>` of it; type aliases are
+//! not resolved). A nullable column is an `Option` of it. The generated code
+//! reaches the crates it uses through this crate, so depending on `sqlschema`
+//! (with the feature) is enough.
+//!
+//! | column type | Rust type | feature of `sqlschema` |
+//! |---|---|---|
+//! | `smallint` | `i16` | |
+//! | `integer` (`serial`) | `i32` | |
+//! | `bigint` (`bigserial`) | `i64` | |
+//! | `real` | `f32` | |
+//! | `double precision` | `f64` | |
+//! | `numeric`, `money` | `rust_decimal::Decimal` | `decimal` |
+//! | `text`, `varchar`, `char` | `String` | |
+//! | `bytea` | `Vec<u8>` | |
+//! | `boolean` | `bool` | |
+//! | `date` | `chrono::NaiveDate` / `time::Date` | `chrono` (default) / `time` |
+//! | `time` | `chrono::NaiveTime` / `time::Time` | `chrono` / `time` |
+//! | `timestamp` | `chrono::NaiveDateTime` / `time::PrimitiveDateTime` | `chrono` / `time` |
+//! | `timestamptz` | `chrono::DateTime<chrono::Utc>` / `time::OffsetDateTime` | `chrono` / `time` |
+//! | `uuid` | `uuid::Uuid` | `uuid` |
+//! | `json`, `jsonb` | `serde_json::Value` | `json` |
+//! | `T[]` | `Vec<T>` (elements taken as not null) | as `T` |
+//! | an enum type | its generated enum | |
+//! | a composite type | its generated struct, every attribute an `Option` of its type by this table (a `money` attribute is `String`: see below) | as its attributes' types |
+//! | a domain | the type of its base type (domains over domains followed); `Option` unless the column itself is `NOT NULL` (a domain's own `NOT NULL` is not enough: an outer join still reads `NULL`) | as its base type |
+//! | `timetz`, `interval`, `inet`, `cidr`, `macaddr`, `xml`, `bit`, `varbit`, `tsvector`, `tsquery`, the range and multirange types, the geometric types, `macaddr8`, `pg_lsn`, other named types | `String` (their text form) | |
+//!
+//! A composite type's struct has an `Option` field per attribute (PostgreSQL has
+//! no `NOT NULL` attribute) and moves as PostgreSQL's record text, `(1,"a b",)`,
+//! so composites nest in composites and arrays. Inside a record a `money` prints
+//! in the locale's currency format (`$1,000.00`), which cannot be read back
+//! exactly as a number, so a `money` attribute is a `String`: the text as printed.
+//!
+//! With both `chrono` and `time` on, `chrono` is used (turn off the default
+//! features to get `time`). A column whose type needs a feature that is off is
+//! an error (`S0401/feature_disabled`) that names the feature.
+//!
+//! Names: a table's struct is the UpperCamelCase singular of the table's name
+//! (`job_descriptions` → `JobDescription`), an enum type's enum and a composite
+//! type's struct the UpperCamelCase of its name; a `-- schema: model = Name`
+//! directive on the line(s) above the `CREATE` names it otherwise. A field is
+//! named by its column (`r#type` for a keyword, `"userId"` → `user_id`).
 
 use std::fmt;
 
