@@ -37,6 +37,7 @@ macro_rules! outln {
     }};
 }
 
+mod dotenv;
 mod lock;
 mod migrate;
 
@@ -58,11 +59,22 @@ use schema_core::{Project, load, migrations};
 
 /// Make database drift a compile error: check schema.sql against its migrations.
 #[derive(Debug, Parser)]
-#[command(name = "schema", version, about)]
+#[command(name = "schema", version, about, after_help = ENVIRONMENT_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+/// Where settings come from, as `schema --help` ends.
+const ENVIRONMENT_HELP: &str = "\
+Environment and .env:
+  The database commands take the database from `--database-url` (or `--url`),
+  else from DATABASE_URL in the environment, else from DATABASE_URL in a `.env`
+  file: the first found in the current directory or its parents. A flag wins
+  over the environment, and the environment over `.env` (which never replaces
+  a variable that is set). SCHEMA_CONNECT_TIMEOUT is read the same way.
+  `.env` holds `KEY=VALUE` lines (`export ` allowed, values bare or in single
+  or double quotes, `#` comments); a malformed line is an error naming it.";
 
 /// The core's [`Dialect`] as a `--dialect` value: its [`Dialect::name`], one
 /// possible value per dialect of [`Dialect::ALL`].
@@ -117,6 +129,10 @@ enum Command {
         /// Write the migration even if it drops tables or columns, or narrows types.
         #[arg(long)]
         allow_destructive: bool,
+        /// Write an empty migration to fill by hand (a data migration, or what
+        /// `new` cannot write): no difference is computed, schema.sql is not read.
+        #[arg(long, conflicts_with = "allow_destructive")]
+        empty: bool,
         /// The declarative schema file.
         #[arg(long, default_value = "schema.sql")]
         schema: PathBuf,
@@ -150,6 +166,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     let color = std::io::stderr().is_terminal();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if let Err(bad) = dotenv::init(&cwd) {
+        reportln!("{}", bad.render(color));
+        return ExitCode::from(1);
+    }
     match cli.command {
         Command::Check { schema, migrations } => check(&project(schema, migrations), color),
         Command::Diff {
@@ -160,7 +181,15 @@ fn run(cli: Cli) -> ExitCode {
         } => diff_command(&from, &to, dialect.0, exit_code, color),
         Command::New {
             slug,
+            empty: true,
+            schema,
+            migrations,
+            ..
+        } => new_empty(&project(schema, migrations), &slug, color),
+        Command::New {
+            slug,
             allow_destructive,
+            empty: false,
             schema,
             migrations,
         } => new(
@@ -170,8 +199,23 @@ fn run(cli: Cli) -> ExitCode {
             color,
         ),
         Command::Sum { migrations } => sum(&project(PathBuf::from("schema.sql"), migrations)),
-        Command::Db(command) => {
-            let target = db_target(&command);
+        Command::Db(mut command) => {
+            match migrate::complete(db_target(&mut command)) {
+                Ok(()) => {}
+                Err(migrate::Incomplete::NoUrl) => {
+                    reportln!(
+                        "error: no database URL\n  = help: pass `--database-url <URL>`, set \
+                         DATABASE_URL, or write `DATABASE_URL=<URL>` in a `.env` file (in this \
+                         directory or a parent)"
+                    );
+                    return ExitCode::from(2);
+                }
+                Err(migrate::Incomplete::Bad(message)) => {
+                    reportln!("error: {message}");
+                    return ExitCode::from(1);
+                }
+            }
+            let target = db_target(&mut command);
             let project = project(target.schema.clone(), target.migrations.clone());
             if let Some(missing) = migrations_dir_error(&project) {
                 report!("{}", render_all(&[missing], color));
@@ -183,7 +227,7 @@ fn run(cli: Cli) -> ExitCode {
 }
 
 /// Where a database command finds its project.
-fn db_target(command: &migrate::DbCommand) -> &migrate::Target {
+fn db_target(command: &mut migrate::DbCommand) -> &mut migrate::Target {
     use migrate::DbCommand as C;
     match command {
         C::Up { target, .. }
@@ -520,38 +564,116 @@ fn unused_version(dir: &Path, mut version: u64) -> u64 {
     version
 }
 
-fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> ExitCode {
+/// The migrations directory of `new`, ready to write into: created if missing
+/// (and removed again if nothing is written into it), held under the lock of
+/// `new` and `sum`, so the history read under it is the one a new migration
+/// follows (a second `schema new` waits, then sees this one's migration).
+struct Writing {
+    /// Dropped first: the lock goes before an unused new directory does.
+    _lock: lock::Lock,
+    _created: CreatedDir,
+    dir: PathBuf,
+    display: String,
+}
+
+/// Checks the slug, prepares the migrations directory and takes the lock; the
+/// error is reported.
+fn start_writing(project: &Project, slug: &str, color: bool) -> Result<Writing, ExitCode> {
     if !valid_slug(slug) {
         reportln!(
             "error: `{slug}` is not a valid slug\n  = help: use lower-case letters, digits and `_`, e.g. `add_user_bio`"
         );
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
     let dir = project.migrations_path();
     let display = project.display(&dir);
     // Only the first `schema new` creates the directory; it goes again if
-    // nothing is written into it. (Declared before the lock: dropped after it.)
+    // nothing is written into it.
     let created = if dir.exists() {
         if let Some(not_a_dir) = migrations_dir_error(project) {
             report!("{}", render_all(&[not_a_dir], color));
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
         None
     } else if let Err(e) = std::fs::create_dir_all(&dir) {
         reportln!("error: cannot create the migrations directory `{display}`: {e}");
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     } else {
         Some(dir.clone())
     };
-    let _created = CreatedDir(created);
-    // Under the lock, the history read below is the one the new migration
-    // follows: a second `schema new` waits, then sees this one's migration.
-    let _lock = match lock::acquire(&dir, &display, lock::WAIT) {
+    let created = CreatedDir(created);
+    let lock = match lock::acquire(&dir, &display, lock::WAIT) {
         Ok(lock) => lock,
         Err(message) => {
             reportln!("error: {message}");
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
+    };
+    Ok(Writing {
+        _lock: lock,
+        _created: created,
+        dir,
+        display,
+    })
+}
+
+/// Writes the migration after `last` named `<version>_<slug>`, its two files
+/// given by `files(name)` (up, down), both whole or neither, and rewrites
+/// schema.sum (taking the migration back if that fails). Returns the name; the
+/// error is reported.
+fn write_migration(
+    writing: &Writing,
+    project: &Project,
+    last: Option<u64>,
+    slug: &str,
+    files: impl Fn(&str) -> (String, String),
+    color: bool,
+) -> Result<String, ExitCode> {
+    let (dir, display) = (&writing.dir, &writing.display);
+    let version = unused_version(dir, next_version(last));
+    if i64::try_from(version).is_err() {
+        reportln!(
+            "error: the next version, {version}, does not fit a PostgreSQL bigint\n  = help: \
+             the latest migration's version is too large; renumber the migrations not yet \
+             applied anywhere with `<yyyymmddhhmmss>` timestamps"
+        );
+        return Err(ExitCode::from(1));
+    }
+    let name = format!("{version}_{slug}");
+    let target = dir.join(&name);
+    let (up, down) = files(&name);
+    // Both files complete, or no migration directory at all.
+    if let Err(e) =
+        schema_core::atomic::create_dir_with(&target, &[("up.sql", &up), ("down.sql", &down)])
+    {
+        reportln!("error: cannot write {}: {e}", project.display(&target));
+        return Err(ExitCode::from(1));
+    }
+    let (found, diagnostics) = migrations::discover(dir, display);
+    let summed = if diagnostics.is_empty() {
+        migrations::sum::write(dir, &found).map_err(|e| {
+            format!(
+                "error: cannot write {display}/{}: {e}",
+                migrations::sum::SUM_FILE
+            )
+        })
+    } else {
+        Err(render_all(&diagnostics, color))
+    };
+    if let Err(message) = summed {
+        // schema.sum is as it was: take the migration back with it.
+        let _ = std::fs::remove_dir_all(&target);
+        reportln!("{}", message.trim_end());
+        reportln!("error: the migration was not written");
+        return Err(ExitCode::from(1));
+    }
+    Ok(name)
+}
+
+fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> ExitCode {
+    let writing = match start_writing(project, slug, color) {
+        Ok(w) => w,
+        Err(code) => return code,
     };
     let loaded = load(project);
     if !loaded.declared_ok || !loaded.history_ok {
@@ -587,7 +709,8 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
     };
     if migration.is_empty() {
         reportln!(
-            "error: nothing to do: the migrations already give the schema that schema.sql declares"
+            "error: nothing to do: the migrations already give the schema that schema.sql declares\n  \
+             = help: for a migration written by hand (a data migration), run `schema new --empty {slug}`"
         );
         return ExitCode::from(1);
     }
@@ -602,50 +725,23 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
         return ExitCode::from(1);
     }
     let last = loaded.replay.migrations.last().map(|m| m.files.version);
-    let version = unused_version(&dir, next_version(last));
-    if i64::try_from(version).is_err() {
-        reportln!(
-            "error: the next version, {version}, does not fit a PostgreSQL bigint\n  = help: \
-             the latest migration's version is too large; renumber the migrations not yet \
-             applied anywhere with `<yyyymmddhhmmss>` timestamps"
-        );
-        return ExitCode::from(1);
-    }
-    let name = format!("{version}_{slug}");
-    let target = dir.join(&name);
-    let header = |which: &str| {
-        format!(
-            "-- {name} {which}: generated by `schema new` from the difference between the migrations and {}\n",
-            project.display(&project.schema_path())
+    let schema_file = project.display(&project.schema_path());
+    let files = |name: &str| {
+        let header = |which: &str| {
+            format!(
+                "-- {name} {which}: generated by `schema new` from the difference between the migrations and {schema_file}\n"
+            )
+        };
+        (
+            header("up") + &migration.up_sql(),
+            header("down") + &migration.down_sql(),
         )
     };
-    // Both files complete, or no migration directory at all.
-    let up = header("up") + &migration.up_sql();
-    let down = header("down") + &migration.down_sql();
-    if let Err(e) =
-        schema_core::atomic::create_dir_with(&target, &[("up.sql", &up), ("down.sql", &down)])
-    {
-        reportln!("error: cannot write {}: {e}", project.display(&target));
-        return ExitCode::from(1);
-    }
-    let (found, diagnostics) = migrations::discover(&dir, &display);
-    let summed = if diagnostics.is_empty() {
-        migrations::sum::write(&dir, &found).map_err(|e| {
-            format!(
-                "error: cannot write {display}/{}: {e}",
-                migrations::sum::SUM_FILE
-            )
-        })
-    } else {
-        Err(render_all(&diagnostics, color))
+    let name = match write_migration(&writing, project, last, slug, files, color) {
+        Ok(name) => name,
+        Err(code) => return code,
     };
-    if let Err(message) = summed {
-        // schema.sum is as it was: take the migration back with it.
-        let _ = std::fs::remove_dir_all(&target);
-        reportln!("{}", message.trim_end());
-        reportln!("error: the migration was not written");
-        return ExitCode::from(1);
-    }
+    let display = &writing.display;
     let mut text = format!(
         "wrote {display}/{name}/up.sql ({} change{})\n",
         migration.changes.len(),
@@ -656,6 +752,68 @@ fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> E
     }
     let _ = writeln!(text, "wrote {display}/{name}/down.sql");
     let _ = writeln!(text, "updated {display}/{}", migrations::sum::SUM_FILE);
+    finish(&text, ExitCode::SUCCESS)
+}
+
+/// The up.sql of `schema new --empty`: comments only, saying what to do.
+fn empty_up(name: &str) -> String {
+    format!(
+        "-- {name} up: written by hand (`schema new --empty`), for what `schema new` does not
+-- write: a data migration (INSERT, UPDATE, DELETE, a backfill), or a schema change
+-- in your own words. Write the statements below, then run `schema sum`.
+-- A schema change here must also be made in schema.sql (`schema check` compares them).
+-- Until a statement is here, `schema check` reports this migration as empty
+-- (S0201/empty_migration).
+"
+    )
+}
+
+/// The down.sql of `schema new --empty`: comments only, saying what to do.
+fn empty_down(name: &str) -> String {
+    format!(
+        "-- {name} down: written by hand (`schema new --empty`): the statements that undo
+-- up.sql, below; then run `schema sum`. Without statements it changes nothing, which
+-- is right for a migration that changes no schema and whose data need not come back.
+"
+    )
+}
+
+/// `schema new --empty`: the next migration with comment-only files, to be
+/// written by hand. No difference is computed: it works whatever schema.sql
+/// says, on a history whose directories can be read and whose schema.sum is
+/// up to date.
+fn new_empty(project: &Project, slug: &str, color: bool) -> ExitCode {
+    let writing = match start_writing(project, slug, color) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    // The directories readable and schema.sum in step with them: rewriting
+    // schema.sum must not record an edit nobody reviewed.
+    let (found, mut diagnostics) = migrations::discover(&writing.dir, &writing.display);
+    if diagnostics.is_empty() {
+        diagnostics = migrations::sum::verify(&writing.dir, &writing.display, &found);
+    }
+    if !diagnostics.is_empty() {
+        report!("{}", render_all(&diagnostics, color));
+        reportln!(
+            "error: fix these first: the new migration follows the ones there, and schema.sum \
+             is rewritten with it"
+        );
+        return ExitCode::from(1);
+    }
+    let last = found.iter().map(|m| m.version).max();
+    let files = |name: &str| (empty_up(name), empty_down(name));
+    let name = match write_migration(&writing, project, last, slug, files, color) {
+        Ok(name) => name,
+        Err(code) => return code,
+    };
+    let display = &writing.display;
+    let text = format!(
+        "wrote {display}/{name}/up.sql (empty: write the migration by hand)\n\
+         wrote {display}/{name}/down.sql\n\
+         updated {display}/{}\n",
+        migrations::sum::SUM_FILE
+    );
     finish(&text, ExitCode::SUCCESS)
 }
 

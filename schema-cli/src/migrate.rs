@@ -23,9 +23,10 @@ use schema_runtime::{
 #[derive(Debug, Args)]
 pub(crate) struct Target {
     /// The database: `postgres://user@host:port/db`, `sqlite://path/to/file.db`
-    /// or `sqlite::memory:`.
-    #[arg(long, env = "DATABASE_URL")]
-    pub(crate) database_url: String,
+    /// or `sqlite::memory:`. Without the flag: `DATABASE_URL` from the
+    /// environment, else from the nearest `.env` file.
+    #[arg(long, visible_alias = "url", env = DATABASE_URL_ENV, value_name = "URL")]
+    pub(crate) database_url: Option<String>,
     /// The migrations directory.
     #[arg(long, default_value = "migrations")]
     pub(crate) migrations: PathBuf,
@@ -38,13 +39,67 @@ pub(crate) struct Target {
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub(crate) lock_timeout: u64,
     /// Seconds to wait for a PostgreSQL server to accept and answer
-    /// (`connect_timeout` in the URL wins).
-    #[arg(long, env = CONNECT_TIMEOUT_ENV, default_value_t = DEFAULT_CONNECT_TIMEOUT, value_name = "SECS")]
-    pub(crate) connect_timeout: u64,
+    /// (`connect_timeout` in the URL wins). Without the flag:
+    /// `SCHEMA_CONNECT_TIMEOUT` from the environment, else from `.env`, else 10.
+    #[arg(long, env = CONNECT_TIMEOUT_ENV, value_name = "SECS")]
+    pub(crate) connect_timeout: Option<u64>,
 }
+
+impl Target {
+    /// The database URL: the flag's, the environment's or the `.env` file's
+    /// (see [`complete`]).
+    fn url(&self) -> &str {
+        self.database_url.as_deref().unwrap_or_default()
+    }
+
+    /// The connect timeout: the flag's, the environment's, the `.env` file's
+    /// or the default (see [`complete`]).
+    fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+    }
+}
+
+/// The environment variable that names the database.
+pub(crate) const DATABASE_URL_ENV: &str = "DATABASE_URL";
 
 /// The environment variable that sets the connect timeout (for `diff` too).
 pub(crate) const CONNECT_TIMEOUT_ENV: &str = "SCHEMA_CONNECT_TIMEOUT";
+
+/// Why a database command cannot start.
+pub(crate) enum Incomplete {
+    /// No URL anywhere: a bad command line (exit 2).
+    NoUrl,
+    /// A value from `.env` that cannot be used (exit 1).
+    Bad(String),
+}
+
+/// Fills what neither the flags nor the environment set (clap read both)
+/// from the `.env` file: the database URL, which one of the three must give,
+/// and the connect timeout.
+pub(crate) fn complete(target: &mut Target) -> Result<(), Incomplete> {
+    if target.database_url.is_none() {
+        let (url, _) = crate::dotenv::var(DATABASE_URL_ENV).ok_or(Incomplete::NoUrl)?;
+        target.database_url = Some(url);
+    }
+    if target.connect_timeout.is_none() {
+        target.connect_timeout = connect_timeout_from_env().map_err(Incomplete::Bad)?;
+    }
+    Ok(())
+}
+
+/// `SCHEMA_CONNECT_TIMEOUT` from the environment or the `.env` file, if set.
+fn connect_timeout_from_env() -> Result<Option<u64>, String> {
+    let Some((text, from)) = crate::dotenv::var(CONNECT_TIMEOUT_ENV) else {
+        return Ok(None);
+    };
+    match text.trim().parse::<u64>() {
+        Ok(seconds) => Ok(Some(seconds)),
+        Err(_) => Err(format!(
+            "{CONNECT_TIMEOUT_ENV}=`{text}` (from {from}) is not a number of seconds: set it \
+             to a whole number such as 10, or remove it"
+        )),
+    }
+}
 
 /// The connect timeout, in seconds, when neither flag, variable nor URL sets one.
 const DEFAULT_CONNECT_TIMEOUT: u64 = 10;
@@ -365,11 +420,11 @@ fn open(
 ) -> Result<(&'static [Migration], Box<dyn Driver>), String> {
     let migrations = embedded(target, color)?;
     let options = ConnectOptions {
-        connect_timeout: Duration::from_secs(target.connect_timeout),
+        connect_timeout: target.connect_timeout(),
         create_missing: create == Create::Yes,
         postgres_driver: postgres_driver()?,
     };
-    let db = connect_with(&target.database_url, &options).map_err(|e| e.to_string())?;
+    let db = connect_with(target.url(), &options).map_err(|e| e.to_string())?;
     Ok((migrations, db))
 }
 
@@ -387,18 +442,10 @@ fn postgres_driver() -> Result<PostgresDriverKind, String> {
 }
 
 /// Opens `url` to read it (`diff`): a missing SQLite file is an error; the
-/// connect timeout is `SCHEMA_CONNECT_TIMEOUT`'s (default 10 s) unless the
-/// URL sets one.
+/// connect timeout is `SCHEMA_CONNECT_TIMEOUT`'s (from the environment, else
+/// from `.env`; default 10 s) unless the URL sets one.
 pub(crate) fn connect_to_read(url: &str) -> Result<Box<dyn Driver>, String> {
-    let seconds = match std::env::var(CONNECT_TIMEOUT_ENV) {
-        Err(_) => DEFAULT_CONNECT_TIMEOUT,
-        Ok(text) => text.trim().parse::<u64>().map_err(|_| {
-            format!(
-                "{CONNECT_TIMEOUT_ENV}=`{text}` is not a number of seconds: set it to a whole \
-                 number such as 10, or unset it"
-            )
-        })?,
-    };
+    let seconds = connect_timeout_from_env()?.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     let options = ConnectOptions {
         connect_timeout: Duration::from_secs(seconds),
         postgres_driver: postgres_driver()?,

@@ -1,7 +1,7 @@
 //! The runtime an application links: the [`Model`] trait, embedded
-//! [`Migrations`], the [`Migrator`] and its [`Driver`]s (SQLite behind the
-//! default feature `sqlite`, PostgreSQL behind feature `postgres`), and live
-//! introspection ([`introspect`]).
+//! [`Migrations`], the [`Migrator`] and its [`Driver`]s (SQLite behind feature
+//! `sqlite`, with SQLite compiled in by the default feature `sqlite-bundled`;
+//! PostgreSQL behind feature `postgres`), and live introspection ([`introspect`]).
 //!
 //! Models move rows as [`Record`]s: [`RecordExt`] inserts, finds, updates and
 //! deletes them by primary key on either driver ([`rows`]), each field

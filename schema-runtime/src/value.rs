@@ -184,7 +184,7 @@ fn bytes_from_text(text: &str) -> Result<Vec<u8>, String> {
                 _ => Err(format!("`{}` is not a hex digit", char::from(b))),
             })
             .collect::<Result<_, _>>()?;
-        if digits.len() % 2 != 0 {
+        if !digits.len().is_multiple_of(2) {
             return Err("an odd number of hex digits".to_string());
         }
         return Ok(digits

@@ -92,7 +92,10 @@ fn created_columns(i: usize) -> Vec<String> {
         "title text NOT NULL".to_string(),
         "quantity bigint NOT NULL DEFAULT 0".to_string(),
         "unit_price numeric(10,2)".to_string(),
-        format!("is_active boolean NOT NULL DEFAULT {}", i % 3 != 0),
+        format!(
+            "is_active boolean NOT NULL DEFAULT {}",
+            !i.is_multiple_of(3)
+        ),
         "created_at timestamptz NOT NULL DEFAULT now()".to_string(),
         "updated_at timestamptz".to_string(),
         "attributes jsonb".to_string(),
@@ -128,7 +131,7 @@ fn indexes(i: usize) -> [(String, String); 2] {
         format!("{t}_owner_id_idx"),
         format!("CREATE INDEX {t}_owner_id_idx ON {t} (owner_id);"),
     );
-    let second = if i % 3 == 0 {
+    let second = if i.is_multiple_of(3) {
         (
             format!("{t}_external_ref_key"),
             format!(
@@ -218,7 +221,7 @@ fn migration(k: usize, tables: usize) -> Generated {
     let i = k / 2;
     let t = table(i);
     let version = 20_240_101_000_000 + (k as u64) * 100;
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         let up = format!(
             "CREATE TABLE {t} (\n    {}\n);\n",
             created_columns(i).join(",\n    ")

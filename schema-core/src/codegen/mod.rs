@@ -56,7 +56,9 @@
 //! The one mapping from column types to Rust types, used by `schema!()` and
 //! checked by `#[derive(Schema)]`. A nullable column is an `Option` of it.
 //! The generated module imports the crates it uses from `::sqlschema::__private`
-//! (`use ::sqlschema::__private::chrono;`), so a user depends on `schema` only.
+//! (`use ::sqlschema::__private::chrono;`), so a user depends on `sqlschema` only.
+//! The crate documentation of `sqlschema` (`src/lib.rs`) carries a copy of this
+//! table for its users; `tests/docs.rs` of the workspace keeps the two equal.
 //!
 //! | column type | Rust type | feature of `sqlschema` |
 //! |---|---|---|

@@ -143,7 +143,7 @@ pub(crate) fn value(s: &Schema, ty: &SqlType, i: usize, variant: usize) -> Optio
         T::Real | T::DoublePrecision | T::Numeric { .. } | T::Money => Value::Real(n as f64 + 0.5),
         T::Text | T::Varchar(_) | T::Char(_) => Value::Text(format!("v{i}")),
         T::Bytea => Value::Blob(vec![u8::try_from(i).ok()?]),
-        T::Boolean => Value::Integer(i64::from(i % 2 == 0)),
+        T::Boolean => Value::Integer(i64::from(i.is_multiple_of(2))),
         T::Date => Value::Text(format!("2024-01-0{n}")),
         T::Time { .. } => Value::Text(format!("12:00:0{i}")),
         T::Timestamp { .. } => Value::Text(format!("2024-01-01 00:00:0{i}")),
