@@ -33,6 +33,8 @@ pub use schema_macros as macros;
 pub use schema_macros::{Schema, schema};
 #[doc(inline)]
 pub use schema_runtime as runtime;
+#[allow(deprecated)]
+pub use schema_runtime::RecordExt;
 #[cfg(feature = "postgres")]
 pub use schema_runtime::driver::postgres::PostgresDriver;
 pub use schema_runtime::driver::sqlite::SqliteDriver;
@@ -40,9 +42,7 @@ pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
 pub use schema_runtime::{
     DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport, connect,
 };
-pub use schema_runtime::{
-    Executor, Field, FieldError, Record, RecordExt, RowError, Value, ViewRecord,
-};
+pub use schema_runtime::{Executor, Field, FieldError, Record, RowError, Value, ViewRecord};
 
 /// A string that is not a label of an enum type: the error of a generated
 /// enum's `FromStr`.
@@ -84,6 +84,7 @@ impl std::error::Error for UnknownLabel {}
 pub mod __private {
     pub use crate::UnknownLabel;
     pub use schema_runtime::record::RowValues;
+    pub use schema_runtime::rows;
     pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
         Executor, Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,

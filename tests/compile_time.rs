@@ -9,9 +9,9 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use sqlschema::{Dialect, Model};
 use schema_core::Project;
 use schema_core::codegen::{self, Features};
+use sqlschema::{Dialect, Model};
 
 sqlschema::schema!();
 

@@ -11,10 +11,10 @@
 
 use std::path::Path;
 
-use sqlschema::{Model, ViewRecord};
 use schema_core::Source;
 use schema_core::codegen::{self, Features};
 use schema_test_support::pg;
+use sqlschema::{Model, ViewRecord};
 
 sqlschema::schema!(
     schema = "tests/fixtures/codegen/views/schema.sql",

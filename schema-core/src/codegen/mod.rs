@@ -154,7 +154,10 @@ pub use derive::derive_at;
 pub use host::Host;
 pub use inputs::{Inputs, Stamp, inputs, stamps};
 pub use migrations::migrations;
-pub use models::{ModelNames, feature_disabled, model_consts, model_names, models, record_items};
+pub use models::{
+    ColumnKind, ColumnKinds, ModelNames, feature_disabled, model_consts, model_names, models,
+    record_items, row_methods,
+};
 pub use schema_macro::schema_at;
 pub use types::{Features, FieldType, NeedsFeature, PathSegment, RustType, rust_type};
 

@@ -491,7 +491,9 @@ mod tests {
         let stamp = ty("timestamp");
         assert!(stamp.matches(&FieldType::path("NaiveDateTime")));
         assert!(stamp.matches(&FieldType::path("chrono::NaiveDateTime")));
-        assert!(stamp.matches(&FieldType::path("sqlschema::__private::chrono::NaiveDateTime")));
+        assert!(stamp.matches(&FieldType::path(
+            "sqlschema::__private::chrono::NaiveDateTime"
+        )));
         assert!(!stamp.matches(&FieldType::path("time::NaiveDateTime")));
         let tz = ty("timestamptz");
         assert!(tz.matches(&generic("DateTime", vec![FieldType::path("Utc")])));
