@@ -270,3 +270,69 @@ fn the_record_names_the_columns_the_database_fills() {
     assert_eq!(Ticket::SEQUENCE_COLUMNS, [("id", "")]);
     assert!(Counter::ALWAYS_IDENTITY_COLUMNS.is_empty());
 }
+
+/// The same schema with derives and attributes from the macro's arguments:
+/// `Eq` and `Hash` on every model, `Default` and an order on one table's,
+/// which its insert struct gets too.
+mod derived {
+    use std::collections::HashSet;
+
+    use super::{Db, pg};
+    use sqlschema::Dialect;
+
+    sqlschema::schema!(
+        schema = "tests/fixtures/rows_defaults/schema.sql",
+        migrations = "tests/fixtures/rows_defaults/migrations",
+        derive(Eq, Hash),
+        derive(counters: Default, PartialOrd, Ord),
+        attr(counters: must_use),
+    );
+
+    use models::{Counter, NewCounter, User};
+
+    fn counters(db: &mut impl Db) {
+        // `Default` on the insert struct: every column left to the database.
+        let first = NewCounter::default().insert(db.ex()).unwrap();
+        let second = NewCounter {
+            hits: Some(5),
+            ..NewCounter::default()
+        }
+        .insert(db.ex())
+        .unwrap();
+        assert_eq!(
+            db.text("SELECT sum(hits) FROM counters").as_deref(),
+            Some("5")
+        );
+        let mut all = Counter::all(db.ex()).unwrap();
+        all.sort_by(|a, b| b.cmp(a));
+        assert_eq!(
+            all,
+            [second.clone(), first.clone()],
+            "ordered by id, then hits"
+        );
+        let set: HashSet<Counter> = [first.clone(), first, second].into_iter().collect();
+        assert_eq!(set.len(), 2);
+        assert_eq!(Counter::default(), Counter { id: 0, hits: 0 });
+        let users: HashSet<User> = User::all(db.ex()).unwrap().into_iter().collect();
+        assert!(users.is_empty());
+    }
+
+    #[test]
+    fn derives_from_the_arguments_apply_on_sqlite_and_postgres() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for migration in MIGRATIONS.iter() {
+            conn.execute_batch(migration.script(Dialect::Sqlite).unwrap().up)
+                .unwrap();
+        }
+        let mut conn = conn;
+        counters(&mut conn);
+        if let Some(server) = pg::server() {
+            let database = server.create_database("rows_derived_args");
+            let mut client = database.connect();
+            for migration in MIGRATIONS.iter() {
+                client.batch_execute(migration.postgres.up).unwrap();
+            }
+            counters(&mut client);
+        }
+    }
+}

@@ -513,6 +513,45 @@ pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
     out
 }
 
+/// Derives and attributes the macro's arguments add to a table's model and
+/// insert struct (`schema!(derive(Eq), attr(serde(rename_all = "camelCase")))`).
+#[derive(Debug, Clone, Default)]
+pub struct Additions {
+    /// Paths of derives (`Eq`, `sqlx::FromRow`).
+    pub derives: Vec<TokenStream>,
+    /// The insides of attributes (`serde(rename_all = "camelCase")`).
+    pub attrs: Vec<TokenStream>,
+}
+
+/// What the macro's arguments add to generated structs: to every table's,
+/// and to some tables' only.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Added to every table's model and insert struct.
+    pub all: Additions,
+    /// Added to the named tables' only (after those of `all`).
+    pub tables: BTreeMap<QualifiedName, Additions>,
+}
+
+impl Extras {
+    /// `#[derive(..)]` items to add and `#[..]` attributes for `table`.
+    fn for_table(&self, table: &QualifiedName) -> (TokenStream, TokenStream) {
+        let own = self.tables.get(table);
+        let derives: Vec<&TokenStream> = self
+            .all
+            .derives
+            .iter()
+            .chain(own.into_iter().flat_map(|a| &a.derives))
+            .collect();
+        let attrs = self
+            .all
+            .attrs
+            .iter()
+            .chain(own.into_iter().flat_map(|a| &a.attrs));
+        (quote!(#(, #derives)*), quote!(#(#[#attrs])*))
+    }
+}
+
 /// The struct of every table, the enum of every enum type and the struct of
 /// every composite type of `schema`, in name order (without the `mod` around
 /// them).
@@ -521,6 +560,19 @@ pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
 /// A diagnostic for each column or attribute whose type needs a feature that
 /// is off, and for each name clash.
 pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Diagnostic>> {
+    models_with(schema, features, &Extras::default())
+}
+
+/// [`models`], with the derives and attributes of `extras` on the tables'
+/// structs.
+///
+/// # Errors
+/// As [`models`].
+pub fn models_with(
+    schema: &Schema,
+    features: Features,
+    extras: &Extras,
+) -> Result<TokenStream, Vec<Diagnostic>> {
     // Every problem of the schema is reported at once: models keep a usable
     // name when theirs clashes, so their fields and variants are checked too.
     let (names, mut diagnostics) = name_models(schema);
@@ -539,7 +591,7 @@ pub fn models(schema: &Schema, features: Features) -> Result<TokenStream, Vec<Di
         }
     }
     for table in schema.tables.values().filter(|t| t.partition_of.is_none()) {
-        match struct_item(table, &names, features, &mut krates) {
+        match struct_item(table, &names, features, extras, &mut krates) {
             Ok(item) => items.push(item),
             Err(mut d) => diagnostics.append(&mut d),
         }
@@ -632,6 +684,7 @@ fn struct_item(
     table: &Table,
     names: &ModelNames,
     features: Features,
+    extras: &Extras,
     krates: &mut BTreeSet<&'static str>,
 ) -> Result<TokenStream, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
@@ -702,10 +755,19 @@ fn struct_item(
         .map(|(_, field, ty, _)| (field.clone(), ty.clone()))
         .collect();
     let methods = row_methods((!key_fields.is_empty()).then_some(&key_fields[..]));
-    let insert = names
-        .inserts
-        .get(&table.name)
-        .map(|name| insert_item(table, &ident, name, &typed, &serde_derives(features)));
+    let (extra_derives, extra_attrs) = extras.for_table(&table.name);
+    let (serde_derive, serde) = serde_derives(features);
+    let derives = quote!(#serde_derive #extra_derives);
+    let serde = quote!(#serde #extra_attrs);
+    let insert = names.inserts.get(&table.name).map(|name| {
+        insert_item(
+            table,
+            &ident,
+            name,
+            &typed,
+            &(derives.clone(), serde.clone()),
+        )
+    });
     let key = table.primary_key_columns();
     let key_text = match key {
         [] => "no primary key".to_string(),
@@ -717,7 +779,6 @@ fn struct_item(
         Some(comment) => doc(&format!("{comment}\n\n{summary}")),
         None => doc(&summary),
     };
-    let (derives, serde) = serde_derives(features);
     let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
     let consts = model_consts(&table.name.to_string(), &columns, key);
     // A domain column is read and written as its base type: PostgreSQL casts
