@@ -22,6 +22,7 @@
 //! | `json` | `json`/`jsonb` columns as `serde_json::Value` |
 //! | `decimal` | `numeric`/`money` columns as `rust_decimal::Decimal` |
 //! | `serde` | `Serialize`/`Deserialize` on generated models and enums |
+//! | `sqlx` | `sqlx::FromRow` on generated models, `sqlx::Type` on generated enums (your crate depends on `sqlx` itself: its derives name `::sqlx`) |
 //!
 //! The full type mapping is documented in `schema_core::codegen`.
 
@@ -99,6 +100,8 @@ pub mod __private {
     pub use serde;
     #[cfg(feature = "json")]
     pub use serde_json;
+    #[cfg(feature = "sqlx")]
+    pub use sqlx;
     #[cfg(feature = "time")]
     pub use time;
     #[cfg(feature = "uuid")]

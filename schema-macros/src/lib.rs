@@ -90,6 +90,7 @@ fn features() -> Features {
         json: cfg!(feature = "json"),
         decimal: cfg!(feature = "decimal"),
         serde: cfg!(feature = "serde"),
+        sqlx: cfg!(feature = "sqlx"),
     }
 }
 

@@ -256,6 +256,35 @@ fn serde_derives(features: Features) -> (TokenStream, TokenStream) {
     }
 }
 
+/// With feature `sqlx`: sqlx's derive for a model (`FromRow`) or an enum
+/// (`Type`), to add to its derives, and its `#[sqlx(..)]` attribute on the
+/// item (an enum's `type_name`).
+pub(crate) fn sqlx_derive(
+    features: Features,
+    what: &str,
+    type_name: Option<&str>,
+) -> (TokenStream, TokenStream) {
+    if !features.sqlx {
+        return (TokenStream::new(), TokenStream::new());
+    }
+    let what = Ident::new(what, Span::call_site());
+    let attr = match type_name {
+        Some(name) => quote!(#[sqlx(type_name = #name)]),
+        None => TokenStream::new(),
+    };
+    (quote!(, ::sqlschema::__private::sqlx::#what), attr)
+}
+
+/// With feature `sqlx`, `#[sqlx(rename = "<name>")]` for a field or variant
+/// whose Rust name is not `name`.
+pub(crate) fn sqlx_rename(features: Features, rust: &str, name: &str) -> TokenStream {
+    if features.sqlx && rust.trim_start_matches("r#") != name {
+        quote!(#[sqlx(rename = #name)])
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// The three constants of `impl ::sqlschema::Model`.
 pub fn model_consts(table: &str, columns: &[String], primary_key: &[String]) -> TokenStream {
     quote! {
@@ -738,9 +767,11 @@ fn struct_item(
         let ident = names::ident(&field);
         idents.push(quote!(#ident));
         typed.push((column, quote!(#ident), ty.clone(), rename.clone()));
+        let sqlx = sqlx_rename(features, &field, &column.name);
         fields.push(quote! {
             #docs
             #rename
+            #sqlx
             pub #ident: #ty,
         });
     }
@@ -790,9 +821,10 @@ fn struct_item(
         .collect();
     let record = record_items(&idents, &columns, &types, key, false);
     let kinds = ColumnKinds::of(&table.columns).consts();
+    let (from_row, _) = sqlx_derive(features, "FromRow", None);
     Ok(quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq #derives)]
+        #[derive(Debug, Clone, PartialEq #derives #from_row)]
         #serde
         pub struct #ident {
             #(#fields)*
@@ -1080,6 +1112,11 @@ fn enum_item(
     });
     let (derives, serde) = serde_derives(features);
     let type_name = enum_type.name.to_string();
+    let (sqlx_type, sqlx_attr) = sqlx_derive(features, "Type", Some(&type_name));
+    let sqlx_renames = labels
+        .iter()
+        .zip(&idents)
+        .map(|(label, ident)| sqlx_rename(features, &ident.to_string(), label));
     let as_str = if labels.is_empty() {
         quote!(match *self {})
     } else {
@@ -1089,10 +1126,11 @@ fn enum_item(
     let expected = format!("a `{type_name}` label");
     Ok(quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derives)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derives #sqlx_type)]
         #serde
+        #sqlx_attr
         pub enum #ident {
-            #(#variant_docs #renames #idents,)*
+            #(#variant_docs #renames #sqlx_renames #idents,)*
         }
 
         impl #ident {
@@ -1420,5 +1458,41 @@ mod tests {
         assert!(code.contains("serde (rename = \"in progress\")"), "{code}");
         assert!(code.contains("pub user_id : i32"), "{code}");
         assert!(code.contains("pub m : Option < Mood >"), "{code}");
+    }
+
+    #[test]
+    fn sqlx_derives_name_columns_and_labels() {
+        let sql = "CREATE TYPE app_mood AS ENUM ('in progress', 'ok');\n\
+                   CREATE TABLE t (\"userId\" int PRIMARY KEY, \"type\" text, m app_mood);\n";
+        let features = Features {
+            sqlx: true,
+            ..Features::DEFAULT
+        };
+        let code = generate(sql, features).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            code.contains(
+                "derive (Debug , Clone , PartialEq , :: sqlschema :: __private :: sqlx :: FromRow)"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("# [sqlx (rename = \"userId\")] pub user_id : i32"),
+            "{code}"
+        );
+        assert!(code.contains("pub r#type : Option < String >"), "{code}");
+        assert!(!code.contains("rename = \"type\""), "{code}");
+        assert!(
+            code.contains(
+                ":: sqlschema :: __private :: sqlx :: Type)] # [sqlx (type_name = \"app_mood\")]"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("# [sqlx (rename = \"in progress\")] InProgress"),
+            "{code}"
+        );
+        assert!(code.contains("# [sqlx (rename = \"ok\")] Ok"), "{code}");
+        let plain = generate(sql, Features::DEFAULT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!plain.contains("sqlx"), "{plain}");
     }
 }

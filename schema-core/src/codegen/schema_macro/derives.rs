@@ -20,7 +20,8 @@
 //!
 //! Other derives (`serde`'s, `sqlx::FromRow`, your own) are passed through
 //! unchecked. `Debug`, `Clone` and `PartialEq` are always derived (and
-//! `Serialize`/`Deserialize` with feature `serde`): naming them is an error.
+//! `Serialize`/`Deserialize` with feature `serde`, `FromRow` with feature
+//! `sqlx`): naming them is an error.
 
 use std::collections::BTreeMap;
 
@@ -160,7 +161,8 @@ pub(crate) fn extras(
         };
         let name = trait_name(path);
         let always = matches!(name.as_str(), "Debug" | "Clone" | "PartialEq")
-            || (features.serde && matches!(name.as_str(), "Serialize" | "Deserialize"));
+            || (features.serde && matches!(name.as_str(), "Serialize" | "Deserialize"))
+            || (features.sqlx && name == "FromRow");
         if always {
             errors.push(syn::Error::new_spanned(
                 path,
