@@ -7,10 +7,12 @@
 //! // pub mod models { pub struct User { .. } .. }  and  pub static MIGRATIONS
 //! ```
 //!
-//! Generated models are [`Record`]s: with [`RecordExt`] in scope,
-//! `user.insert(&conn)?`, `User::find(&conn, &[1.into()])?`, `user.update(..)`,
-//! `user.delete(..)` and `User::all(..)` run on a `&rusqlite::Connection` or a
-//! `&mut postgres::Client` (see [`runtime::rows`]).
+//! Generated models have their row methods: `NewUser { .. }.insert(&conn)?`
+//! (the row the database made, defaults and generated keys filled in),
+//! `user.insert(..)`, `User::find(&conn, 1)?` (the key in its own type),
+//! `user.update(..)`, `user.delete(..)`, `User::delete_by_key(..)` and
+//! `User::all(..)`, on any [`Executor`]: a `&rusqlite::Connection` or a
+//! `&mut postgres::Client`, or their transactions (see [`runtime::rows`]).
 //!
 //! # Features
 //!

@@ -316,7 +316,7 @@ fn postgres_moves_rows_of_every_model() {
 fn sqlite_stores_values_in_its_own_types() {
     let conn = sqlite();
     let sample = full();
-    sqlschema::runtime::rows::sqlite::insert(&conn, &sample).unwrap();
+    sample.insert(&conn).unwrap();
     let row: (String, i64, String, String, String, String, String, String) = conn
         .query_row(
             "SELECT typeof(flag), flag, typeof(payload), hex(payload), typeof(ratio),
@@ -369,13 +369,13 @@ fn sqlite_stores_values_in_its_own_types() {
     // A value that does not convert names its column.
     conn.execute("UPDATE samples SET small = 70000 WHERE id = 1", [])
         .unwrap();
-    let err = sqlschema::runtime::rows::sqlite::find::<Sample>(&conn, &[1.into()]).unwrap_err();
+    let err = Sample::find(&conn, 1).unwrap_err();
     assert_eq!(
         err.to_string(),
         "column `samples.small`: expected an i16, found integer 70000: out of range"
     );
     let tx = conn.unchecked_transaction().unwrap();
-    assert!(sqlschema::runtime::rows::sqlite::delete::<Sample>(&tx, &[1.into()]).unwrap());
+    assert!(Sample::delete_by_key(&tx, 1).unwrap());
     assert!(Sample::all(&tx).unwrap().is_empty());
 }
 
@@ -385,7 +385,7 @@ fn postgres_stores_values_in_its_own_types() {
         return;
     };
     let sample = full();
-    sqlschema::runtime::rows::postgres::insert(&mut client, &sample).unwrap();
+    sample.insert(&mut client).unwrap();
     let row = client
         .query_one(
             "SELECT flag, payload, at_timestamptz = '2024-01-05 08:30:00.5+00',
@@ -449,9 +449,9 @@ fn postgres_transactions_are_executors() {
         r#type: "tea".to_string(),
         quantity: 1,
     };
-    sqlschema::runtime::rows::postgres::insert(&mut tx, &line).unwrap();
+    line.insert(&mut tx).unwrap();
     assert_eq!(Sample::find(&mut tx, 1).unwrap(), Some(full()));
-    let in_tx = sqlschema::runtime::rows::postgres::all::<OrderLine>(&mut tx).unwrap();
+    let in_tx = OrderLine::all(&mut tx).unwrap();
     assert_eq!(in_tx, [line]);
     tx.rollback().unwrap();
     assert!(OrderLine::all(&mut client).unwrap().is_empty());

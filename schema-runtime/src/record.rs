@@ -4,7 +4,8 @@
 //!
 //! `schema!()` implements `Record` for every struct it generates, and
 //! `#[derive(Schema)]` for a struct that models every column of its table;
-//! [`crate::rows`] runs the SQL on a connection.
+//! [`crate::rows`] runs the SQL on a connection, behind the row methods both
+//! generate.
 //!
 //! # The SQL
 //!
@@ -36,9 +37,9 @@ use crate::value::{Field, FieldError, Value};
 /// [`Model::COLUMNS`] order.
 ///
 /// `schema!()` implements it for each generated struct, and
-/// `#[derive(Schema)]` for a struct that models every column of its table;
-/// [`crate::RecordExt`] then gives it `insert`, `find`, `update`, `delete` and
-/// `all`. By hand:
+/// `#[derive(Schema)]` for a struct that models every column of its table,
+/// each with its row methods (`insert`, `find`, `update`, `delete`, `all`).
+/// By hand:
 ///
 /// ```
 /// use schema_runtime::record::RowValues;

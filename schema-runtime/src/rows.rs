@@ -329,6 +329,8 @@ pub trait RecordExt: Record {
 impl<T: Record> RecordExt for T {}
 
 /// Rows on SQLite (`rusqlite`): values bound natively, booleans as `0`/`1`.
+/// The functions are deprecated: the generated methods take a
+/// `&rusqlite::Connection` (or `&Transaction`) as their [`Executor`].
 #[cfg(feature = "sqlite")]
 pub mod sqlite {
     use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -471,6 +473,7 @@ pub mod sqlite {
     ///
     /// # Errors
     /// SQLite's error (a duplicate key, a violated constraint, ...).
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.insert(db)`")]
     pub fn insert<T: Record>(conn: &Connection, row: &T) -> Result<(), RowError> {
         super::insert_row(conn, row)
     }
@@ -480,6 +483,10 @@ pub mod sqlite {
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`], SQLite's error,
     /// or [`RowError::Field`] for a value that does not convert.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::find(db, key)`, the key in its own type"
+    )]
     pub fn find<T: Record>(conn: &Connection, key: &[Value]) -> Result<Option<T>, RowError> {
         super::find_row(conn, key)
     }
@@ -489,6 +496,7 @@ pub mod sqlite {
     ///
     /// # Errors
     /// [`RowError::NoPrimaryKey`] or SQLite's error.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.update(db)`")]
     pub fn update<T: Record>(conn: &Connection, row: &T) -> Result<bool, RowError> {
         super::update_row(conn, row)
     }
@@ -498,6 +506,10 @@ pub mod sqlite {
     ///
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`] or SQLite's error.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::delete_by_key(db, key)` or `row.delete(db)`"
+    )]
     pub fn delete<T: Record>(conn: &Connection, key: &[Value]) -> Result<bool, RowError> {
         super::delete_row::<T>(conn, key)
     }
@@ -507,13 +519,16 @@ pub mod sqlite {
     /// # Errors
     /// SQLite's error, or [`RowError::Field`] for a value that does not
     /// convert.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `Model::all(db)`")]
     pub fn all<T: Record>(conn: &Connection) -> Result<Vec<T>, RowError> {
         super::all_rows(conn)
     }
 }
 
 /// Rows on PostgreSQL (`postgres`), through a `Client` or a `Transaction`:
-/// every value moves as text (see [`crate::record`]).
+/// every value moves as text (see [`crate::record`]). The functions are
+/// deprecated: the generated methods take a `&mut postgres::Client` (or
+/// `&mut Transaction`) as their [`Executor`].
 #[cfg(feature = "postgres")]
 pub mod postgres {
     use ::postgres::types::{ToSql, Type};
@@ -592,6 +607,7 @@ pub mod postgres {
     /// # Errors
     /// PostgreSQL's error (a duplicate key, a violated constraint, a value
     /// too long for its column, ...).
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.insert(db)`")]
     pub fn insert<T: Record>(client: &mut impl GenericClient, row: &T) -> Result<(), RowError> {
         super::insert_row(Generic(client), row)
     }
@@ -601,6 +617,10 @@ pub mod postgres {
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`], PostgreSQL's
     /// error, or [`RowError::Field`] for a value that does not convert.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::find(db, key)`, the key in its own type"
+    )]
     pub fn find<T: Record>(
         client: &mut impl GenericClient,
         key: &[Value],
@@ -613,6 +633,7 @@ pub mod postgres {
     ///
     /// # Errors
     /// [`RowError::NoPrimaryKey`] or PostgreSQL's error.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.update(db)`")]
     pub fn update<T: Record>(client: &mut impl GenericClient, row: &T) -> Result<bool, RowError> {
         super::update_row(Generic(client), row)
     }
@@ -623,6 +644,10 @@ pub mod postgres {
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`] or PostgreSQL's
     /// error.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::delete_by_key(db, key)` or `row.delete(db)`"
+    )]
     pub fn delete<T: Record>(
         client: &mut impl GenericClient,
         key: &[Value],
@@ -635,6 +660,7 @@ pub mod postgres {
     /// # Errors
     /// PostgreSQL's error, or [`RowError::Field`] for a value that does not
     /// convert.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `Model::all(db)`")]
     pub fn all<T: Record>(client: &mut impl GenericClient) -> Result<Vec<T>, RowError> {
         super::all_rows(Generic(client))
     }
