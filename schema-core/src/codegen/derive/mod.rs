@@ -182,6 +182,9 @@ fn fallback_row_methods() -> TokenStream {
         #(#methods)*
 
         #[doc(hidden)]
+        pub fn key(&self) {}
+
+        #[doc(hidden)]
         pub fn find<D, K>(_: D, _: K) -> ::core::result::Result<::core::option::Option<Self>, ::sqlschema::__private::RowError> {
             ::core::result::Result::Ok(::core::option::Option::None)
         }
