@@ -12,7 +12,7 @@
 
 use sqlschema::runtime::Step;
 use sqlschema::runtime::migrator::Direction;
-use sqlschema::{Migrator, RecordExt, SqliteDriver};
+use sqlschema::{Migrator, SqliteDriver};
 
 sqlschema::schema!();
 
@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     resume.insert(db.connection())?;
 
     println!("3. read them back");
-    let found = User::find(db.connection(), &[ada.id.into()])?;
+    let found = User::find(db.connection(), ada.id)?;
     assert_eq!(
         found.as_ref(),
         Some(&ada),

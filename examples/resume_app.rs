@@ -17,7 +17,7 @@
 
 use sqlschema::runtime::Executor;
 use sqlschema::runtime::driver::postgres::PostgresDriver;
-use sqlschema::{Driver, Migrator, RecordExt, SqliteDriver};
+use sqlschema::{Driver, Migrator, SqliteDriver};
 
 sqlschema::schema!();
 
@@ -168,12 +168,11 @@ fn rows(mut c: impl Connection) -> Result<(), Box<dyn std::error::Error>> {
     f.document.insert(c.db())?;
     println!("inserted a user, a resume, a site, a template and a document");
 
-    let key = [f.resume.user_id.into(), f.resume.serial_number.into()];
-    let read = Resume::find(c.db(), &key)?;
+    let read = Resume::find(c.db(), f.resume.key())?;
     assert_eq!(read.as_ref(), Some(&f.resume), "composite key, JSON");
     f.document.status = DocumentStatus::Ready;
     assert!(f.document.update(c.db())?, "the document exists");
-    let read = GeneratedDocument::find(c.db(), &[f.document.id.into()])?;
+    let read = GeneratedDocument::find(c.db(), f.document.id)?;
     assert_eq!(
         read.map(|d| d.status),
         Some(DocumentStatus::Ready),

@@ -13,10 +13,12 @@
 //! // pub mod models { pub struct User { .. } .. }  and  pub static MIGRATIONS
 //! ```
 //!
-//! Generated models are [`Record`]s: with [`RecordExt`] in scope,
-//! `user.insert(&conn)?`, `User::find(&conn, &[1.into()])?`, `user.update(..)`,
-//! `user.delete(..)` and `User::all(..)` run on a `&rusqlite::Connection` or a
-//! `&mut postgres::Client` (see [`runtime::rows`]).
+//! Generated models have their row methods: `NewUser { .. }.insert(&conn)?`
+//! (the row the database made, defaults and generated keys filled in),
+//! `user.insert(..)`, `User::find(&conn, 1)?` (the key in its own type),
+//! `user.update(..)`, `user.delete(..)`, `User::delete_by_key(..)` and
+//! `User::all(..)`, on any [`Executor`]: a `&rusqlite::Connection` or a
+//! `&mut postgres::Client`, or their transactions (see [`runtime::rows`]).
 //!
 //! # Features
 //!
@@ -34,6 +36,7 @@
 //! | `tokio-postgres` | `TokioPostgresDriver`, the async PostgreSQL driver on `tokio-postgres` (`tokio_postgres_connection::connect(url).await`) |
 //! | `sqlx-postgres` | `SqlxPostgresDriver`, the async PostgreSQL driver over an sqlx 0.8 pool (`SqlxPostgresDriver::from_pool(&pool).await`) |
 //! | `sqlx-sqlite` | `SqlxSqliteDriver`, the async SQLite driver over an sqlx 0.8 pool (`SqlxSqliteDriver::from_pool(&pool).await`) |
+//! | `sqlx` | `sqlx::FromRow` on generated models, `sqlx::Type` on generated enums (your crate depends on `sqlx` itself: its derives name `::sqlx`) |
 //!
 //! # Async
 //!
@@ -128,6 +131,8 @@ pub use schema_macros as macros;
 pub use schema_macros::{Schema, schema};
 #[doc(inline)]
 pub use schema_runtime as runtime;
+#[allow(deprecated)]
+pub use schema_runtime::RecordExt;
 #[cfg(feature = "postgres")]
 pub use schema_runtime::driver::postgres::PostgresDriver;
 #[cfg(feature = "sqlx-postgres")]
@@ -145,9 +150,7 @@ pub use schema_runtime::{
     connect,
 };
 pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
-pub use schema_runtime::{
-    Executor, Field, FieldError, Record, RecordExt, RowError, Value, ViewRecord,
-};
+pub use schema_runtime::{Executor, Field, FieldError, Record, RowError, Value, ViewRecord};
 
 /// A string that is not a label of an enum type: the error of a generated
 /// enum's `FromStr`.
@@ -189,6 +192,7 @@ impl std::error::Error for UnknownLabel {}
 pub mod __private {
     pub use crate::UnknownLabel;
     pub use schema_runtime::record::RowValues;
+    pub use schema_runtime::rows;
     pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
         Executor, Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,
@@ -203,6 +207,8 @@ pub mod __private {
     pub use serde;
     #[cfg(feature = "json")]
     pub use serde_json;
+    #[cfg(feature = "sqlx")]
+    pub use sqlx;
     #[cfg(feature = "time")]
     pub use time;
     #[cfg(feature = "uuid")]

@@ -22,7 +22,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use schema_core::codegen::{self, Features};
 use schema_test_support::pg;
-use sqlschema::{Dialect, Field, RecordExt, Value};
+use sqlschema::{Dialect, Field, Value};
 
 sqlschema::schema!(
     schema = "tests/fixtures/composite_rows/schema.sql",
@@ -170,14 +170,8 @@ fn postgres_moves_composites_through_the_generated_models() {
     let (full, sparse) = (full(), sparse());
     full.insert(&mut client).unwrap();
     sparse.insert(&mut client).unwrap();
-    assert_eq!(
-        Person::find(&mut client, &[1.into()]).unwrap(),
-        Some(full.clone())
-    );
-    assert_eq!(
-        Person::find(&mut client, &[2.into()]).unwrap(),
-        Some(sparse.clone())
-    );
+    assert_eq!(Person::find(&mut client, 1).unwrap(), Some(full.clone()));
+    assert_eq!(Person::find(&mut client, 2).unwrap(), Some(sparse.clone()));
 
     // What PostgreSQL prints is what the model wrote, column by column.
     for (column, text) in [
@@ -320,10 +314,7 @@ fn postgres_built_composites_read_through_the_models() {
         verified: None,
         empty: Some(Nothing {}),
     };
-    assert_eq!(
-        Person::find(&mut client, &[5.into()]).unwrap(),
-        Some(expected)
-    );
+    assert_eq!(Person::find(&mut client, 5).unwrap(), Some(expected));
 }
 
 /// With feature `serde`, composite structs serialize by attribute name.

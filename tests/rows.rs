@@ -22,7 +22,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde_json::json;
 use sqlschema::runtime::Executor;
 use sqlschema::runtime::record::RowValues;
-use sqlschema::{Dialect, Field, Model, Record, RecordExt, RowError, Value};
+use sqlschema::{Dialect, Field, Model, Record, RowError, Value};
 
 sqlschema::schema!(
     schema = "tests/fixtures/rows/schema.sql",
@@ -198,22 +198,13 @@ fn rows_round_trip(db: &mut impl Db) {
     let (full, sparse) = (full(), sparse());
     full.insert(db.ex()).unwrap();
     sparse.insert(db.ex()).unwrap();
-    assert_eq!(
-        Sample::find(db.ex(), &[1.into()]).unwrap().as_ref(),
-        Some(&full)
-    );
-    assert_eq!(
-        Sample::find(db.ex(), &[2.into()]).unwrap().as_ref(),
-        Some(&sparse)
-    );
-    assert_eq!(Sample::find(db.ex(), &[3.into()]).unwrap(), None);
+    assert_eq!(Sample::find(db.ex(), 1).unwrap().as_ref(), Some(&full));
+    assert_eq!(Sample::find(db.ex(), 2).unwrap().as_ref(), Some(&sparse));
+    assert_eq!(Sample::find(db.ex(), 3).unwrap(), None);
 
     let changed = changed();
     assert!(changed.update(db.ex()).unwrap(), "row 1 exists");
-    assert_eq!(
-        Sample::find(db.ex(), &[1.into()]).unwrap().as_ref(),
-        Some(&changed)
-    );
+    assert_eq!(Sample::find(db.ex(), 1).unwrap().as_ref(), Some(&changed));
     let missing = Sample {
         id: 99,
         ..sparse.clone()
@@ -252,9 +243,9 @@ fn rows_round_trip(db: &mut impl Db) {
     for line in &lines {
         line.insert(db.ex()).unwrap();
     }
-    let key = [7.into(), 2_i16.into()];
+    assert_eq!(lines[0].key(), (7, 2));
     assert_eq!(
-        OrderLine::find(db.ex(), &key).unwrap().as_ref(),
+        OrderLine::find(db.ex(), (7, 2)).unwrap().as_ref(),
         Some(&lines[0])
     );
     let more = OrderLine {
@@ -264,11 +255,14 @@ fn rows_round_trip(db: &mut impl Db) {
     assert!(more.update(db.ex()).unwrap());
     assert_eq!(
         OrderLine::all(db.ex()).unwrap(),
-        [lines[1].clone(), more, lines[2].clone()],
+        [lines[1].clone(), more.clone(), lines[2].clone()],
         "ordered by key"
     );
     assert!(lines[2].delete(db.ex()).unwrap());
     assert_eq!(OrderLine::all(db.ex()).unwrap().len(), 2);
+    assert!(OrderLine::delete_by_key(db.ex(), (7, 1)).unwrap());
+    assert!(!OrderLine::delete_by_key(db.ex(), (7, 1)).unwrap());
+    assert_eq!(OrderLine::all(db.ex()).unwrap(), [more]);
 
     // Every column in the key: an update changes nothing but finds the row.
     let tag = Tag {
@@ -288,29 +282,16 @@ fn rows_round_trip(db: &mut impl Db) {
     assert!(tag.delete(db.ex()).unwrap());
     assert!(Tag::all(db.ex()).unwrap().is_empty());
 
-    // No primary key: insert and all, and an error for the rest.
+    // No primary key: insert and all only (no `find`, `update` or
+    // `delete`: tests/ui/pass and the golden file show what is generated).
     let event = Event {
         at: stamp(date(2024, 6, 1), time(12, 0, 0, 0)).and_utc(),
         message: None,
     };
     event.insert(db.ex()).unwrap();
     assert_eq!(Event::all(db.ex()).unwrap(), std::slice::from_ref(&event));
-    let err = Event::find(db.ex(), &[]).unwrap_err();
-    assert!(
-        matches!(err, RowError::NoPrimaryKey { table: "events" }),
-        "{err}"
-    );
-    assert!(matches!(
-        event.update(db.ex()),
-        Err(RowError::NoPrimaryKey { .. })
-    ));
 
-    // Mistakes a caller can make.
-    let err = Sample::find(db.ex(), &[1.into(), 2.into()]).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "the primary key of `samples` has 1 columns, but 2 key values were given"
-    );
+    // A duplicate key is the database's error.
     let err = full.insert(db.ex()).unwrap_err();
     assert!(
         matches!(err, RowError::Sqlite(_) | RowError::Postgres(_)),
@@ -335,7 +316,7 @@ fn postgres_moves_rows_of_every_model() {
 fn sqlite_stores_values_in_its_own_types() {
     let conn = sqlite();
     let sample = full();
-    sqlschema::runtime::rows::sqlite::insert(&conn, &sample).unwrap();
+    sample.insert(&conn).unwrap();
     let row: (String, i64, String, String, String, String, String, String) = conn
         .query_row(
             "SELECT typeof(flag), flag, typeof(payload), hex(payload), typeof(ratio),
@@ -388,13 +369,13 @@ fn sqlite_stores_values_in_its_own_types() {
     // A value that does not convert names its column.
     conn.execute("UPDATE samples SET small = 70000 WHERE id = 1", [])
         .unwrap();
-    let err = sqlschema::runtime::rows::sqlite::find::<Sample>(&conn, &[1.into()]).unwrap_err();
+    let err = Sample::find(&conn, 1).unwrap_err();
     assert_eq!(
         err.to_string(),
         "column `samples.small`: expected an i16, found integer 70000: out of range"
     );
     let tx = conn.unchecked_transaction().unwrap();
-    assert!(sqlschema::runtime::rows::sqlite::delete::<Sample>(&tx, &[1.into()]).unwrap());
+    assert!(Sample::delete_by_key(&tx, 1).unwrap());
     assert!(Sample::all(&tx).unwrap().is_empty());
 }
 
@@ -404,7 +385,7 @@ fn postgres_stores_values_in_its_own_types() {
         return;
     };
     let sample = full();
-    sqlschema::runtime::rows::postgres::insert(&mut client, &sample).unwrap();
+    sample.insert(&mut client).unwrap();
     let row = client
         .query_one(
             "SELECT flag, payload, at_timestamptz = '2024-01-05 08:30:00.5+00',
@@ -449,7 +430,7 @@ fn postgres_stores_values_in_its_own_types() {
         ..full()
     };
     nan.insert(&mut client).unwrap();
-    let back = Sample::find(&mut client, &[4.into()]).unwrap().unwrap();
+    let back = Sample::find(&mut client, 4).unwrap().unwrap();
     assert!(back.score.is_some_and(f64::is_nan) && back.ratio.is_some_and(f32::is_nan));
 
     assert_eq!(Sample::all(&mut client).unwrap().len(), 2);
@@ -468,9 +449,9 @@ fn postgres_transactions_are_executors() {
         r#type: "tea".to_string(),
         quantity: 1,
     };
-    sqlschema::runtime::rows::postgres::insert(&mut tx, &line).unwrap();
-    assert_eq!(Sample::find(&mut tx, &[1.into()]).unwrap(), Some(full()));
-    let in_tx = sqlschema::runtime::rows::postgres::all::<OrderLine>(&mut tx).unwrap();
+    line.insert(&mut tx).unwrap();
+    assert_eq!(Sample::find(&mut tx, 1).unwrap(), Some(full()));
+    let in_tx = OrderLine::all(&mut tx).unwrap();
     assert_eq!(in_tx, [line]);
     tx.rollback().unwrap();
     assert!(OrderLine::all(&mut client).unwrap().is_empty());
@@ -502,7 +483,7 @@ fn derived_round_trip(db: &mut impl Db) {
     };
     line.insert(db.ex()).unwrap();
     // The generated model reads the row the derived one wrote.
-    let generated = OrderLine::find(db.ex(), &[9.into(), 1_i16.into()]).unwrap();
+    let generated = OrderLine::find(db.ex(), (9, 1)).unwrap();
     assert_eq!(
         generated,
         Some(OrderLine {
@@ -517,10 +498,7 @@ fn derived_round_trip(db: &mut impl Db) {
         ..line.clone()
     };
     assert!(more.update(db.ex()).unwrap());
-    assert_eq!(
-        Line::find(db.ex(), &[9.into(), 1_i16.into()]).unwrap(),
-        Some(more.clone())
-    );
+    assert_eq!(Line::find(db.ex(), (9, 1)).unwrap(), Some(more.clone()));
     assert!(more.delete(db.ex()).unwrap());
     assert!(Line::all(db.ex()).unwrap().is_empty());
 }
@@ -633,7 +611,12 @@ fn extras() -> [Extra; 2] {
     ]
 }
 
+/// A hand-written record has none of the generated methods: the deprecated
+/// `RecordExt` still moves it.
+#[allow(deprecated)]
 fn extras_round_trip(db: &mut impl Db) {
+    use sqlschema::RecordExt;
+
     let [first, second] = extras();
     first.insert(db.ex()).unwrap();
     second.insert(db.ex()).unwrap();
@@ -698,7 +681,7 @@ fn postgres_moves_uuid_decimal_and_time_types() {
 mod every_type {
     use serde_json::json;
     use sqlschema::__private::{rust_decimal::Decimal, uuid::Uuid};
-    use sqlschema::{Dialect, RecordExt};
+    use sqlschema::Dialect;
 
     use super::{Db, date, pg, stamp, time};
 
@@ -740,7 +723,7 @@ mod every_type {
     fn round_trip(db: &mut impl Db) {
         let row = sample();
         row.insert(db.ex()).unwrap();
-        assert_eq!(Sample::find(db.ex(), &[1_i64.into()]).unwrap(), Some(row));
+        assert_eq!(Sample::find(db.ex(), 1).unwrap(), Some(row));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 use std::path::PathBuf;
 
 use sqlschema::runtime::migrator::DownTo;
-use sqlschema::{Field, Migrator, RecordExt, SqliteDriver};
+use sqlschema::{Field, Migrator, SqliteDriver};
 
 sqlschema::schema!(
     schema = "tests/fixtures/sqlite_fidelity/schema.sql",
@@ -182,6 +182,6 @@ fn labels_named_like_generated_items_compile_and_round_trip() {
             shout: Some(*shout),
         };
         item.insert(conn).unwrap();
-        assert_eq!(Item::find(conn, &[id.into()]).unwrap(), Some(item));
+        assert_eq!(Item::find(conn, id).unwrap(), Some(item));
     }
 }

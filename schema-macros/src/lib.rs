@@ -24,7 +24,15 @@ use schema_core::codegen::{self, Features, Host};
 /// ```ignore
 /// sqlschema::schema!();
 /// sqlschema::schema!(schema = "db/schema.sql", migrations = "db/migrations");
+/// // Derives and attributes on every table's model (and insert struct), or one table's:
+/// sqlschema::schema!(derive(Eq, Hash), derive(users: Default), attr(serde(rename_all = "camelCase")));
 /// ```
+///
+/// Each table's model gets its row methods (`insert`, `all`; with a primary
+/// key `find(db, key)`, `update`, `delete`, `delete_by_key`), and a table
+/// with defaults a `New<Model>` whose `insert` returns the row the database
+/// made. A derive some column's type cannot have (`Eq` on a `real` column)
+/// is an error naming the column.
 ///
 /// Every problem the engine finds (drift between schema.sql and the migrations,
 /// an empty migration, a down that does not undo its up, a migration edited
@@ -82,6 +90,7 @@ fn features() -> Features {
         json: cfg!(feature = "json"),
         decimal: cfg!(feature = "decimal"),
         serde: cfg!(feature = "serde"),
+        sqlx: cfg!(feature = "sqlx"),
     }
 }
 

@@ -3,8 +3,9 @@
 //! `sqlite`, with SQLite compiled in by the default feature `sqlite-bundled`;
 //! PostgreSQL behind feature `postgres`), and live introspection ([`introspect`]).
 //!
-//! Models move rows as [`Record`]s: [`RecordExt`] inserts, finds, updates and
-//! deletes them by primary key on either driver ([`rows`]), each field
+//! Models move rows as [`Record`]s: the methods `schema!()` and
+//! `#[derive(Schema)]` generate insert, find, update and delete them by
+//! primary key on any [`Executor`] of either driver ([`rows`]), each field
 //! converted by [`Field`] to a dialect-neutral [`Value`].
 
 pub mod connect;
@@ -31,6 +32,7 @@ pub use migrator::{
 };
 pub use model::Model;
 pub use record::{Record, RowError};
+#[allow(deprecated)]
 pub use rows::{Executor, RecordExt};
 pub use value::{Field, FieldError, Value};
 pub use view_rows::ViewRecord;

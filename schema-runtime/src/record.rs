@@ -4,7 +4,8 @@
 //!
 //! `schema!()` implements `Record` for every struct it generates, and
 //! `#[derive(Schema)]` for a struct that models every column of its table;
-//! [`crate::rows`] runs the SQL on a connection.
+//! [`crate::rows`] runs the SQL on a connection, behind the row methods both
+//! generate.
 //!
 //! # The SQL
 //!
@@ -36,9 +37,9 @@ use crate::value::{Field, FieldError, Value};
 /// [`Model::COLUMNS`] order.
 ///
 /// `schema!()` implements it for each generated struct, and
-/// `#[derive(Schema)]` for a struct that models every column of its table;
-/// [`crate::RecordExt`] then gives it `insert`, `find`, `update`, `delete` and
-/// `all`. By hand:
+/// `#[derive(Schema)]` for a struct that models every column of its table,
+/// each with its row methods (`insert`, `find`, `update`, `delete`, `all`).
+/// By hand:
 ///
 /// ```
 /// use schema_runtime::record::RowValues;
@@ -99,6 +100,24 @@ pub trait Record: Model + Sized {
     /// The values of the primary key's columns, in [`Model::PRIMARY_KEY`]
     /// order (none without a primary key).
     fn key_values(&self) -> Vec<Value>;
+
+    /// The columns the database computes (`GENERATED ALWAYS AS (...)
+    /// STORED`): read like any other, never written (an insert or update
+    /// leaves them out).
+    const GENERATED_COLUMNS: &'static [&'static str] = &[];
+
+    /// The `GENERATED ALWAYS AS IDENTITY` columns: an insert of a whole row
+    /// writes them with `OVERRIDING SYSTEM VALUE` (PostgreSQL), an update
+    /// leaves them out.
+    const ALWAYS_IDENTITY_COLUMNS: &'static [&'static str] = &[];
+
+    /// The columns a sequence fills (`serial`, identity, a `nextval(...)`
+    /// default), each with its sequence as a `regclass` name (`users_id_seq`,
+    /// `app."Seq"`), or `""` for an identity column (found with
+    /// `pg_get_serial_sequence`). On PostgreSQL an insert that writes such a
+    /// column itself moves the sequence past the value written, so that the
+    /// next row the sequence numbers does not collide with it.
+    const SEQUENCE_COLUMNS: &'static [(&'static str, &'static str)] = &[];
 }
 
 /// The values of one row, taken out by column: what
@@ -207,6 +226,14 @@ pub enum RowError {
         /// What is wrong.
         message: String,
     },
+    /// The connection cannot run what was asked (`INSERT ... RETURNING` on a
+    /// SQLite older than 3.35).
+    Unsupported {
+        /// The table ([`Model::TABLE`]).
+        table: &'static str,
+        /// What cannot run, why, and what to do.
+        message: String,
+    },
     /// SQLite failed.
     #[cfg(feature = "sqlite")]
     Sqlite(rusqlite::Error),
@@ -249,6 +276,9 @@ impl fmt::Display for RowError {
                 f,
                 "table `{table}` has no primary key, so its rows cannot be found, updated or deleted by key"
             ),
+            RowError::Unsupported { table, message } => {
+                write!(f, "cannot insert into `{table}`: {message}")
+            }
             RowError::InvalidModel { table, message } => {
                 write!(
                     f,
@@ -475,19 +505,124 @@ fn select_list(dialect: Dialect, columns: &[&str], types: &[&str]) -> String {
 /// column's value, in `columns` order ([`Record::to_values`]). `types[i]` is
 /// the type of `columns[i]` ([`Record::COLUMN_TYPES`]).
 pub fn insert_sql(dialect: Dialect, table: &str, columns: &[&str], types: &[&str]) -> String {
-    if columns.is_empty() {
-        return format!("INSERT INTO {} DEFAULT VALUES", quote_table(table));
-    }
-    let names: Vec<String> = columns.iter().map(|c| quote(c)).collect();
-    let params: Vec<String> = (1..=columns.len())
-        .map(|n| param(dialect, n, types.get(n - 1).copied()))
-        .collect();
-    format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        quote_table(table),
-        names.join(", "),
-        params.join(", ")
+    let written: Vec<usize> = (0..columns.len()).collect();
+    insert_statement(
+        dialect,
+        &Insert {
+            table,
+            columns,
+            types,
+            written: &written,
+            overriding: false,
+            returning: false,
+            sequences: &[],
+        },
     )
+}
+
+/// An `INSERT` of some of a table's columns, as [`insert_statement`] writes
+/// it.
+#[derive(Debug, Clone, Copy)]
+pub struct Insert<'a> {
+    /// The table ([`Model::TABLE`]).
+    pub table: &'a str,
+    /// Every column ([`Model::COLUMNS`]).
+    pub columns: &'a [&'a str],
+    /// `types[i]` is the type of `columns[i]` ([`Record::COLUMN_TYPES`]).
+    pub types: &'a [&'a str],
+    /// The positions in `columns` of the columns written, in the order their
+    /// values are bound; none: `DEFAULT VALUES`.
+    pub written: &'a [usize],
+    /// `OVERRIDING SYSTEM VALUE` (PostgreSQL): a `GENERATED ALWAYS AS
+    /// IDENTITY` column is written.
+    pub overriding: bool,
+    /// Read the row back: every column, in `columns` order, as a select list
+    /// reads it.
+    pub returning: bool,
+    /// The sequences to move past the values written
+    /// ([`Record::SEQUENCE_COLUMNS`], of written columns; PostgreSQL only).
+    pub sequences: &'a [(&'a str, &'a str)],
+}
+
+/// `text` as a SQL string literal.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The statement of `insert`: `INSERT INTO "t" ("a") VALUES (<param 1>)`, or
+/// `INSERT INTO "t" DEFAULT VALUES`, then `RETURNING` the select list when
+/// the row is read back.
+///
+/// On PostgreSQL, with sequences to move, the insert is a data-modifying
+/// `WITH` whose rows a `SELECT` reads (the select list, if read back), with
+/// one more value per sequence: `setval` of the sequence to the value
+/// written when that is past the sequence's last value (an ascending
+/// sequence only, within its `MAXVALUE`). The sequence and the row move in
+/// one statement; `nextval` then numbers the next row past it.
+pub fn insert_statement(dialect: Dialect, insert: &Insert<'_>) -> String {
+    let table = quote_table(insert.table);
+    let mut sql = if insert.written.is_empty() {
+        format!("INSERT INTO {table} DEFAULT VALUES")
+    } else {
+        let names: Vec<String> = insert
+            .written
+            .iter()
+            .filter_map(|&i| insert.columns.get(i))
+            .map(|c| quote(c))
+            .collect();
+        let params: Vec<String> = insert
+            .written
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| param(dialect, n + 1, insert.types.get(i).copied()))
+            .collect();
+        let overriding = if insert.overriding && dialect == Dialect::Postgres {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        format!(
+            "INSERT INTO {table} ({}){overriding} VALUES ({})",
+            names.join(", "),
+            params.join(", ")
+        )
+    };
+    let read_back = insert
+        .returning
+        .then(|| select_list(dialect, insert.columns, insert.types));
+    if dialect == Dialect::Postgres && !insert.sequences.is_empty() {
+        let inserted = "\"_inserted\"";
+        let moves = insert.sequences.iter().map(|(column, sequence)| {
+            let value = format!("{inserted}.{}", quote(column));
+            let sequence = if sequence.is_empty() {
+                format!(
+                    "pg_catalog.pg_get_serial_sequence({}, {})::regclass",
+                    literal(&table),
+                    literal(column)
+                )
+            } else {
+                format!("{}::regclass", literal(sequence))
+            };
+            format!(
+                "(SELECT pg_catalog.setval(s.seqrelid, {value}::bigint)::text \
+                 FROM pg_catalog.pg_sequence s \
+                 WHERE s.seqrelid = {sequence} AND s.seqincrement > 0 AND {value} <= s.seqmax \
+                 AND CASE WHEN pg_catalog.pg_sequence_last_value(s.seqrelid) IS NULL \
+                 THEN {value} >= s.seqstart \
+                 ELSE {value} > pg_catalog.pg_sequence_last_value(s.seqrelid) END)"
+            )
+        });
+        let list: Vec<String> = read_back.into_iter().chain(moves).collect();
+        return format!(
+            "WITH {inserted} AS ({sql} RETURNING *) SELECT {} FROM {inserted}",
+            list.join(", ")
+        );
+    }
+    if let Some(list) = read_back {
+        sql.push_str(" RETURNING ");
+        sql.push_str(&list);
+    }
+    sql
 }
 
 /// `SELECT "a", "b" FROM "t" WHERE "k" = <param 1>`: bind the key's values,
@@ -530,45 +665,54 @@ pub fn select_all_sql(
     sql
 }
 
-/// `UPDATE "t" SET "a" = <param 2> WHERE "k" = <param 1>`: bind every
-/// column's value, in `columns` order ([`Record::to_values`]), as for
-/// [`insert_sql`]. The columns outside `key` are set; when every column is
-/// in the key, the key is set to itself, so the count of changed rows still
-/// tells whether the row exists.
+/// `UPDATE "t" SET "a" = <param 1> WHERE "k" = <param 2>`, and the
+/// positions in `columns` of the values to bind, in parameter order: the
+/// columns set (those outside `key` and `fixed`), then the key's columns, in
+/// `key` order. `fixed` are the columns never written (generated columns,
+/// `GENERATED ALWAYS` identities). When no column is left to set, the key
+/// is set to itself, so the count of changed rows still tells whether the
+/// row exists.
 pub fn update_by_key_sql(
     dialect: Dialect,
     table: &str,
     columns: &[&str],
     types: &[&str],
     key: &[&str],
-) -> String {
-    let position = |column: &str| columns.iter().position(|c| *c == column);
-    let mut set: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !key.contains(c))
-        .map(|(i, c)| {
-            let ty = types.get(i).copied();
-            format!("{} = {}", quote(c), param(dialect, i + 1, ty))
-        })
-        .collect();
+    fixed: &[&str],
+) -> (String, Vec<usize>) {
+    let mut bound = Vec::new();
+    let mut set = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        if key.contains(c) || fixed.contains(c) {
+            continue;
+        }
+        bound.push(i);
+        let ty = types.get(i).copied();
+        set.push(format!(
+            "{} = {}",
+            quote(c),
+            param(dialect, bound.len(), ty)
+        ));
+    }
     if set.is_empty() {
         set = key
             .iter()
             .map(|k| format!("{} = {}", quote(k), quote(k)))
             .collect();
     }
-    let condition = key_condition(dialect, columns, types, key, |i| {
-        key.get(i)
-            .and_then(|k| position(k))
-            .map_or(columns.len() + i + 1, |p| p + 1)
-    });
-    format!(
+    let first = bound.len();
+    let condition = key_condition(dialect, columns, types, key, |i| first + i + 1);
+    bound.extend(
+        key.iter()
+            .filter_map(|k| columns.iter().position(|c| c == k)),
+    );
+    let sql = format!(
         "UPDATE {} SET {} WHERE {}",
         quote_table(table),
         set.join(", "),
         condition
-    )
+    );
+    (sql, bound)
 }
 
 /// `DELETE FROM "t" WHERE "k" = <param 1>`: bind the key's values, in `key`
@@ -632,8 +776,20 @@ mod tests {
             r#"SELECT "user_id"::text, "serial"::text, "title"::text, "userName"::numeric::text FROM "resumes" WHERE "user_id" = $1::text::integer AND "serial" = $2::text::bpchar"#
         );
         assert_eq!(
-            update_by_key_sql(pg, "resumes", COLUMNS, TYPES, KEY),
-            r#"UPDATE "resumes" SET "title" = $3::text::character varying, "userName" = $4::text::money WHERE "user_id" = $1::text::integer AND "serial" = $2::text::bpchar"#
+            update_by_key_sql(pg, "resumes", COLUMNS, TYPES, KEY, &[]),
+            (
+                r#"UPDATE "resumes" SET "title" = $1::text::character varying, "userName" = $2::text::money WHERE "user_id" = $3::text::integer AND "serial" = $4::text::bpchar"#
+                    .to_string(),
+                vec![2, 3, 0, 1]
+            )
+        );
+        assert_eq!(
+            update_by_key_sql(pg, "resumes", COLUMNS, TYPES, &["serial"], &["title"]),
+            (
+                r#"UPDATE "resumes" SET "user_id" = $1::text::integer, "userName" = $2::text::money WHERE "serial" = $3::text::bpchar"#
+                    .to_string(),
+                vec![0, 3, 1]
+            )
         );
         assert_eq!(
             delete_by_key_sql(pg, "resumes", COLUMNS, TYPES, KEY),
@@ -657,12 +813,75 @@ mod tests {
             r#"SELECT "user_id", "serial", "title", "userName" FROM "resumes" ORDER BY "user_id", "serial""#
         );
         assert_eq!(
-            update_by_key_sql(lite, "tags", &["a", "b"], &["text", "text"], &["b", "a"]),
-            r#"UPDATE "tags" SET "b" = "b", "a" = "a" WHERE "b" = ?2 AND "a" = ?1"#
+            update_by_key_sql(
+                lite,
+                "tags",
+                &["a", "b"],
+                &["text", "text"],
+                &["b", "a"],
+                &[]
+            ),
+            (
+                r#"UPDATE "tags" SET "b" = "b", "a" = "a" WHERE "b" = ?1 AND "a" = ?2"#.to_string(),
+                vec![1, 0]
+            )
         );
         assert_eq!(
             insert_sql(lite, "t", &[], &[]),
             r#"INSERT INTO "t" DEFAULT VALUES"#
         );
+    }
+
+    #[test]
+    fn inserts_write_some_columns_and_read_the_row_back() {
+        let columns = &["id", "name", "total"];
+        let types = &["integer", "text", "bigint"];
+        let insert =
+            |written: &'static [usize],
+             returning,
+             sequences: &'static [(&'static str, &'static str)]| Insert {
+                table: "app.items",
+                columns,
+                types,
+                written,
+                overriding: false,
+                returning,
+                sequences,
+            };
+        assert_eq!(
+            insert_statement(Dialect::Sqlite, &insert(&[1], true, &[])),
+            r#"INSERT INTO "app"."items" ("name") VALUES (?1) RETURNING "id", "name", "total""#
+        );
+        assert_eq!(
+            insert_statement(Dialect::Postgres, &insert(&[], true, &[])),
+            r#"INSERT INTO "app"."items" DEFAULT VALUES RETURNING "id"::text, "name"::text, "total"::text"#
+        );
+        let overriding = Insert {
+            overriding: true,
+            ..insert(&[0, 1], false, &[])
+        };
+        assert_eq!(
+            insert_statement(Dialect::Postgres, &overriding),
+            r#"INSERT INTO "app"."items" ("id", "name") OVERRIDING SYSTEM VALUE VALUES ($1::text::integer, $2::text::text)"#
+        );
+        assert_eq!(
+            insert_statement(Dialect::Sqlite, &overriding),
+            r#"INSERT INTO "app"."items" ("id", "name") VALUES (?1, ?2)"#
+        );
+        let moved = insert_statement(
+            Dialect::Postgres,
+            &insert(&[0, 2], true, &[("id", ""), ("total", "app.\"Total's\"")]),
+        );
+        assert!(
+            moved.starts_with(
+                r#"WITH "_inserted" AS (INSERT INTO "app"."items" ("id", "total") VALUES ($1::text::integer, $2::text::bigint) RETURNING *) SELECT "id"::text, "name"::text, "total"::text, (SELECT pg_catalog.setval(s.seqrelid, "_inserted"."id"::bigint)::text FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence('"app"."items"', 'id')::regclass AND "#
+            ),
+            "{moved}"
+        );
+        assert!(
+            moved.contains(r#"WHERE s.seqrelid = 'app."Total''s"'::regclass"#),
+            "{moved}"
+        );
+        assert!(moved.ends_with(r#" FROM "_inserted""#), "{moved}");
     }
 }

@@ -1,31 +1,40 @@
-//! Rows of [`Record`]s on a connection: insert, find, update and delete by
-//! primary key, and read every row, with the SQL of [`crate::record`], in
-//! either dialect.
+//! Rows of [`Record`]s on a connection, with the SQL of [`crate::record`],
+//! in either dialect.
 //!
-//! With [`RecordExt`] in scope, every record has the five as methods, on any
-//! [`Executor`] (`&rusqlite::Connection`, `&rusqlite::Transaction`,
-//! `&mut postgres::Client`, `&mut postgres::Transaction`):
+//! The one way to move rows is the methods `schema!()` generates on each
+//! model (and `#[derive(Schema)]` on a struct that models every column),
+//! each taking any [`Executor`] (`&rusqlite::Connection`,
+//! `&rusqlite::Transaction`, `&mut postgres::Client`, `&mut
+//! postgres::Transaction`):
 //!
 //! ```ignore
-//! use sqlschema::RecordExt;
-//!
-//! let user = models::User { id: 1, username: "ada".into(), /* .. */ };
-//! user.insert(&conn)?;                                   // SQLite: &Connection
-//! let found = models::User::find(&mut client, &[1.into()])?; // PostgreSQL: &mut Client
+//! let ada = models::NewUser { id: None, username: "ada".into(), created_at: None }
+//!     .insert(&conn)?;                                   // the row the database made
+//! let found = models::User::find(&mut client, ada.id)?;  // the key's own type
+//! ada.update(&conn)?;
+//! ada.delete(&conn)?;
+//! models::User::delete_by_key(&conn, 7)?;
+//! let every = models::User::all(&conn)?;
 //! ```
 //!
-//! `rows::sqlite` and `rows::postgres` (features `sqlite` and `postgres`) have
-//! the same five as functions over their driver's connection.
+//! The functions below without documentation are what those methods call;
+//! [`RecordExt`] and `rows::sqlite`/`rows::postgres` are the older ways,
+//! deprecated.
 //!
-//! `insert` writes every column, key included: a `serial` key is written
-//! as given, and PostgreSQL's sequence does not advance past it. `update`
-//! writes every column outside the key and returns whether a row had the
-//! key; so does `delete`. `all` orders rows by primary key.
+//! A model's `insert` writes the whole row as given (not the generated
+//! columns, which the database computes; a `GENERATED ALWAYS AS IDENTITY`
+//! column with `OVERRIDING SYSTEM VALUE`). On PostgreSQL, a value written
+//! into a column a sequence fills (`serial`, identity, a `nextval(...)`
+//! default) moves the sequence past it in the same statement, so the next
+//! row the sequence numbers does not collide (this needs `UPDATE` on the
+//! sequence, as `setval` does). `update` writes every column outside the
+//! key but the generated ones and returns whether a row had the key; so
+//! does `delete`. `all` orders rows by primary key.
 
 use crate::migration::Dialect;
 use crate::record::{
-    Record, RowError, check_key, check_model, check_values, delete_by_key_sql, insert_sql,
-    select_all_sql, select_by_key_sql, update_by_key_sql,
+    Insert, Record, RowError, check_key, check_model, check_values, delete_by_key_sql,
+    insert_statement, select_all_sql, select_by_key_sql, update_by_key_sql,
 };
 use crate::value::Value;
 
@@ -52,18 +61,131 @@ pub trait Executor {
     /// # Errors
     /// The driver's error.
     fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError>;
+
+    /// Whether this connection runs `INSERT ... RETURNING`, which reads back
+    /// the row an insert made; the default is yes.
+    ///
+    /// # Errors
+    /// Why not, and what to do (SQLite before 3.35).
+    fn supports_returning(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
-fn insert<T: Record>(db: impl Executor, row: &T) -> Result<(), RowError> {
+/// The positions in `T::COLUMNS` of `names`.
+fn positions<T: Record>(names: &[&str]) -> Result<Vec<usize>, RowError> {
+    names
+        .iter()
+        .map(|name| {
+            T::COLUMNS.iter().position(|c| c == name).ok_or_else(|| {
+                RowError::invalid_model(T::TABLE, format!("it has no column `{name}`"))
+            })
+        })
+        .collect()
+}
+
+/// Inserts the columns at `written` (positions in `T::COLUMNS`) with
+/// `values`, and reads the row back when `returning`.
+fn insert_columns<T: Record>(
+    db: impl Executor,
+    written: &[usize],
+    values: &[Value],
+    returning: bool,
+) -> Result<Option<T>, RowError> {
+    let dialect = db.dialect();
+    let is_written = |column: &str| {
+        written
+            .iter()
+            .any(|&i| T::COLUMNS.get(i).is_some_and(|c| *c == column))
+    };
+    let sequences: Vec<(&str, &str)> = T::SEQUENCE_COLUMNS
+        .iter()
+        .copied()
+        .filter(|(column, _)| is_written(column))
+        .collect();
+    let insert = Insert {
+        table: T::TABLE,
+        columns: T::COLUMNS,
+        types: T::COLUMN_TYPES,
+        written,
+        overriding: T::ALWAYS_IDENTITY_COLUMNS.iter().any(|c| is_written(c)),
+        returning,
+        sequences: if dialect == Dialect::Postgres {
+            &sequences
+        } else {
+            &[]
+        },
+    };
+    let sql = insert_statement(dialect, &insert);
+    if !returning && insert.sequences.is_empty() {
+        db.execute(&sql, values)?;
+        return Ok(None);
+    }
+    let rows = db.query(&sql, values)?;
+    if !returning {
+        return Ok(None);
+    }
+    let Some(mut row) = rows.into_iter().next() else {
+        return Err(RowError::invalid_model(
+            T::TABLE,
+            "an insert read back no row".to_string(),
+        ));
+    };
+    row.truncate(T::COLUMNS.len());
+    T::from_values(row).map(Some)
+}
+
+/// The insert of a whole row behind a generated `row.insert(db)`: every
+/// column but the generated ones.
+///
+/// # Errors
+/// As the generated method says.
+#[doc(hidden)]
+pub fn insert_row<T: Record>(db: impl Executor, row: &T) -> Result<(), RowError> {
     check_model::<T>()?;
     let values = row.to_values();
     check_values::<T>(&values, "`to_values`")?;
-    let sql = insert_sql(db.dialect(), T::TABLE, T::COLUMNS, T::COLUMN_TYPES);
-    db.execute(&sql, &values)?;
-    Ok(())
+    let (written, values): (Vec<usize>, Vec<Value>) = values
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            T::COLUMNS
+                .get(*i)
+                .is_some_and(|c| !T::GENERATED_COLUMNS.contains(c))
+        })
+        .unzip();
+    insert_columns::<T>(db, &written, &values, false).map(drop)
 }
 
-fn find<T: Record>(db: impl Executor, key: &[Value]) -> Result<Option<T>, RowError> {
+/// The insert behind a generated `New<Model>::insert(db)`: the columns
+/// `given`, the row read back.
+///
+/// # Errors
+/// As the generated method says.
+#[doc(hidden)]
+pub fn insert_new<T: Record>(
+    db: impl Executor,
+    given: Vec<(&'static str, Value)>,
+) -> Result<T, RowError> {
+    check_model::<T>()?;
+    if let Err(message) = db.supports_returning() {
+        return Err(RowError::Unsupported {
+            table: T::TABLE,
+            message,
+        });
+    }
+    let (names, values): (Vec<&str>, Vec<Value>) = given.into_iter().unzip();
+    let written = positions::<T>(&names)?;
+    insert_columns::<T>(db, &written, &values, true)?
+        .ok_or_else(|| RowError::invalid_model(T::TABLE, "an insert read back no row".to_string()))
+}
+
+/// The select behind a generated `Model::find(db, key)`.
+///
+/// # Errors
+/// As the generated method says.
+#[doc(hidden)]
+pub fn find_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<Option<T>, RowError> {
     check_model::<T>()?;
     check_key::<T>(key.len())?;
     let sql = select_by_key_sql(
@@ -80,22 +202,43 @@ fn find<T: Record>(db: impl Executor, key: &[Value]) -> Result<Option<T>, RowErr
         .transpose()
 }
 
-fn update<T: Record>(db: impl Executor, row: &T) -> Result<bool, RowError> {
+/// The update behind a generated `row.update(db)`.
+///
+/// # Errors
+/// As the generated method says.
+#[doc(hidden)]
+pub fn update_row<T: Record>(db: impl Executor, row: &T) -> Result<bool, RowError> {
     check_model::<T>()?;
     check_key::<T>(T::PRIMARY_KEY.len())?;
     let values = row.to_values();
     check_values::<T>(&values, "`to_values`")?;
-    let sql = update_by_key_sql(
+    let fixed: Vec<&str> = T::GENERATED_COLUMNS
+        .iter()
+        .chain(T::ALWAYS_IDENTITY_COLUMNS)
+        .copied()
+        .collect();
+    let (sql, bound) = update_by_key_sql(
         db.dialect(),
         T::TABLE,
         T::COLUMNS,
         T::COLUMN_TYPES,
         T::PRIMARY_KEY,
+        &fixed,
     );
-    Ok(db.execute(&sql, &values)? > 0)
+    let params: Vec<Value> = bound
+        .iter()
+        .filter_map(|&i| values.get(i).cloned())
+        .collect();
+    Ok(db.execute(&sql, &params)? > 0)
 }
 
-fn delete<T: Record>(db: impl Executor, key: &[Value]) -> Result<bool, RowError> {
+/// The delete behind generated `row.delete(db)` and
+/// `Model::delete_by_key(db, key)`.
+///
+/// # Errors
+/// As the generated method says.
+#[doc(hidden)]
+pub fn delete_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<bool, RowError> {
     check_model::<T>()?;
     check_key::<T>(key.len())?;
     let sql = delete_by_key_sql(
@@ -108,7 +251,12 @@ fn delete<T: Record>(db: impl Executor, key: &[Value]) -> Result<bool, RowError>
     Ok(db.execute(&sql, key)? > 0)
 }
 
-fn all<T: Record>(db: impl Executor) -> Result<Vec<T>, RowError> {
+/// The select behind a generated `Model::all(db)`.
+///
+/// # Errors
+/// As the generated method says.
+#[doc(hidden)]
+pub fn all_rows<T: Record>(db: impl Executor) -> Result<Vec<T>, RowError> {
     check_model::<T>()?;
     let sql = select_all_sql(
         db.dialect(),
@@ -124,14 +272,20 @@ fn all<T: Record>(db: impl Executor) -> Result<Vec<T>, RowError> {
 }
 
 /// `insert`, `find`, `update`, `delete` and `all` as methods of every
-/// [`Record`], on any [`Executor`].
+/// [`Record`], on any [`Executor`], with an untyped key.
+#[deprecated(
+    since = "0.1.0",
+    note = "use the methods `schema!()` and `#[derive(Schema)]` generate on the model: \
+            `row.insert(db)`, `Model::find(db, key)` (the key's own type), `row.update(db)`, \
+            `row.delete(db)`, `Model::delete_by_key(db, key)`, `Model::all(db)`"
+)]
 pub trait RecordExt: Record {
-    /// Inserts this row (every column, key included).
+    /// Inserts this row (every column but the generated ones).
     ///
     /// # Errors
     /// The driver's error (a duplicate key, a violated constraint, ...).
     fn insert(&self, db: impl Executor) -> Result<(), RowError> {
-        insert(db, self)
+        insert_row(db, self)
     }
 
     /// The row whose primary key is `key` (values in
@@ -141,7 +295,7 @@ pub trait RecordExt: Record {
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`], the driver's
     /// error, or [`RowError::Field`] for a value that does not convert.
     fn find(db: impl Executor, key: &[Value]) -> Result<Option<Self>, RowError> {
-        find(db, key)
+        find_row(db, key)
     }
 
     /// Writes every column outside the primary key to the row with this
@@ -150,7 +304,7 @@ pub trait RecordExt: Record {
     /// # Errors
     /// [`RowError::NoPrimaryKey`] or the driver's error.
     fn update(&self, db: impl Executor) -> Result<bool, RowError> {
-        update(db, self)
+        update_row(db, self)
     }
 
     /// Deletes the row with this row's primary key; false when there is none.
@@ -158,7 +312,7 @@ pub trait RecordExt: Record {
     /// # Errors
     /// [`RowError::NoPrimaryKey`] or the driver's error.
     fn delete(&self, db: impl Executor) -> Result<bool, RowError> {
-        delete::<Self>(db, &self.key_values())
+        delete_row::<Self>(db, &self.key_values())
     }
 
     /// Every row, ordered by primary key.
@@ -167,13 +321,16 @@ pub trait RecordExt: Record {
     /// The driver's error, or [`RowError::Field`] for a value that does not
     /// convert.
     fn all(db: impl Executor) -> Result<Vec<Self>, RowError> {
-        all(db)
+        all_rows(db)
     }
 }
 
+#[allow(deprecated)]
 impl<T: Record> RecordExt for T {}
 
 /// Rows on SQLite (`rusqlite`): values bound natively, booleans as `0`/`1`.
+/// The functions are deprecated: the generated methods take a
+/// `&rusqlite::Connection` (or `&Transaction`) as their [`Executor`].
 #[cfg(feature = "sqlite")]
 pub mod sqlite {
     use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -213,6 +370,28 @@ pub mod sqlite {
         }
     }
 
+    /// The first SQLite with `INSERT ... RETURNING` (3.35.0), as
+    /// `sqlite3_libversion_number` counts.
+    const RETURNING_SINCE: i32 = 3_035_000;
+
+    /// Whether SQLite `version` (`sqlite3_libversion_number`) runs `INSERT ...
+    /// RETURNING`.
+    pub(super) fn returning(version: i32) -> Result<(), String> {
+        if version >= RETURNING_SINCE {
+            return Ok(());
+        }
+        let (major, minor, patch) = (
+            version / 1_000_000,
+            version / 1_000 % 1_000,
+            version % 1_000,
+        );
+        Err(format!(
+            "reading back the inserted row needs `INSERT ... RETURNING`, which SQLite has since 3.35.0, \
+             but this program links SQLite {major}.{minor}.{patch}; link a newer one (rusqlite's feature \
+             `bundled` builds one), or insert the whole row with `row.insert(db)`"
+        ))
+    }
+
     fn params(values: &[Value]) -> impl rusqlite::Params + '_ {
         params_from_iter(values.iter().map(Param))
     }
@@ -248,6 +427,10 @@ pub mod sqlite {
         fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
             query(self, sql, params)
         }
+
+        fn supports_returning(&self) -> Result<(), String> {
+            returning(rusqlite::version_number())
+        }
     }
 
     impl Executor for &mut Connection {
@@ -261,6 +444,10 @@ pub mod sqlite {
 
         fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
             query(self, sql, params)
+        }
+
+        fn supports_returning(&self) -> Result<(), String> {
+            returning(rusqlite::version_number())
         }
     }
 
@@ -276,14 +463,19 @@ pub mod sqlite {
         fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
             query(self, sql, params)
         }
+
+        fn supports_returning(&self) -> Result<(), String> {
+            returning(rusqlite::version_number())
+        }
     }
 
     /// Inserts `row` (every column, key included).
     ///
     /// # Errors
     /// SQLite's error (a duplicate key, a violated constraint, ...).
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.insert(db)`")]
     pub fn insert<T: Record>(conn: &Connection, row: &T) -> Result<(), RowError> {
-        super::insert(conn, row)
+        super::insert_row(conn, row)
     }
 
     /// The row whose primary key is `key` (in `PRIMARY_KEY` order), if any.
@@ -291,8 +483,12 @@ pub mod sqlite {
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`], SQLite's error,
     /// or [`RowError::Field`] for a value that does not convert.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::find(db, key)`, the key in its own type"
+    )]
     pub fn find<T: Record>(conn: &Connection, key: &[Value]) -> Result<Option<T>, RowError> {
-        super::find(conn, key)
+        super::find_row(conn, key)
     }
 
     /// Writes every column outside the primary key to the row with `row`'s
@@ -300,8 +496,9 @@ pub mod sqlite {
     ///
     /// # Errors
     /// [`RowError::NoPrimaryKey`] or SQLite's error.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.update(db)`")]
     pub fn update<T: Record>(conn: &Connection, row: &T) -> Result<bool, RowError> {
-        super::update(conn, row)
+        super::update_row(conn, row)
     }
 
     /// Deletes the row of `T` whose primary key is `key`; false when there is
@@ -309,8 +506,12 @@ pub mod sqlite {
     ///
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`] or SQLite's error.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::delete_by_key(db, key)` or `row.delete(db)`"
+    )]
     pub fn delete<T: Record>(conn: &Connection, key: &[Value]) -> Result<bool, RowError> {
-        super::delete::<T>(conn, key)
+        super::delete_row::<T>(conn, key)
     }
 
     /// Every row of `T`, ordered by primary key.
@@ -318,13 +519,16 @@ pub mod sqlite {
     /// # Errors
     /// SQLite's error, or [`RowError::Field`] for a value that does not
     /// convert.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `Model::all(db)`")]
     pub fn all<T: Record>(conn: &Connection) -> Result<Vec<T>, RowError> {
-        super::all(conn)
+        super::all_rows(conn)
     }
 }
 
 /// Rows on PostgreSQL (`postgres`), through a `Client` or a `Transaction`:
-/// every value moves as text (see [`crate::record`]).
+/// every value moves as text (see [`crate::record`]). The functions are
+/// deprecated: the generated methods take a `&mut postgres::Client` (or
+/// `&mut Transaction`) as their [`Executor`].
 #[cfg(feature = "postgres")]
 pub mod postgres {
     use ::postgres::types::{ToSql, Type};
@@ -403,8 +607,9 @@ pub mod postgres {
     /// # Errors
     /// PostgreSQL's error (a duplicate key, a violated constraint, a value
     /// too long for its column, ...).
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.insert(db)`")]
     pub fn insert<T: Record>(client: &mut impl GenericClient, row: &T) -> Result<(), RowError> {
-        super::insert(Generic(client), row)
+        super::insert_row(Generic(client), row)
     }
 
     /// The row whose primary key is `key` (in `PRIMARY_KEY` order), if any.
@@ -412,11 +617,15 @@ pub mod postgres {
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`], PostgreSQL's
     /// error, or [`RowError::Field`] for a value that does not convert.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::find(db, key)`, the key in its own type"
+    )]
     pub fn find<T: Record>(
         client: &mut impl GenericClient,
         key: &[Value],
     ) -> Result<Option<T>, RowError> {
-        super::find(Generic(client), key)
+        super::find_row(Generic(client), key)
     }
 
     /// Writes every column outside the primary key to the row with `row`'s
@@ -424,8 +633,9 @@ pub mod postgres {
     ///
     /// # Errors
     /// [`RowError::NoPrimaryKey`] or PostgreSQL's error.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `row.update(db)`")]
     pub fn update<T: Record>(client: &mut impl GenericClient, row: &T) -> Result<bool, RowError> {
-        super::update(Generic(client), row)
+        super::update_row(Generic(client), row)
     }
 
     /// Deletes the row of `T` whose primary key is `key`; false when there is
@@ -434,11 +644,15 @@ pub mod postgres {
     /// # Errors
     /// [`RowError::NoPrimaryKey`], [`RowError::KeyLength`] or PostgreSQL's
     /// error.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use the generated method: `Model::delete_by_key(db, key)` or `row.delete(db)`"
+    )]
     pub fn delete<T: Record>(
         client: &mut impl GenericClient,
         key: &[Value],
     ) -> Result<bool, RowError> {
-        super::delete::<T>(Generic(client), key)
+        super::delete_row::<T>(Generic(client), key)
     }
 
     /// Every row of `T`, ordered by primary key.
@@ -446,7 +660,27 @@ pub mod postgres {
     /// # Errors
     /// PostgreSQL's error, or [`RowError::Field`] for a value that does not
     /// convert.
+    #[deprecated(since = "0.1.0", note = "use the generated method: `Model::all(db)`")]
     pub fn all<T: Record>(client: &mut impl GenericClient) -> Result<Vec<T>, RowError> {
-        super::all(Generic(client))
+        super::all_rows(Generic(client))
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use super::sqlite::returning;
+
+    #[test]
+    fn returning_needs_sqlite_3_35() {
+        assert_eq!(returning(3_035_000), Ok(()));
+        assert_eq!(returning(3_046_001), Ok(()));
+        let err = returning(3_034_001).unwrap_err();
+        assert!(err.contains("SQLite 3.34.1"), "{err}");
+        assert!(err.contains("since 3.35.0"), "{err}");
+        assert_eq!(
+            returning(rusqlite::version_number()),
+            Ok(()),
+            "the bundled one"
+        );
     }
 }

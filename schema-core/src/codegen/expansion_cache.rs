@@ -9,8 +9,9 @@
 //!   `CARGO_TARGET_DIR`, else the nearest `target/` holding `CACHEDIR.TAG`
 //!   above the crate's manifest. Without one, nothing is cached.
 //! - **Key**: a [`Fingerprint`] of this format's version, the macro crate's
-//!   version and build, the enabled features, the project's paths (the
-//!   macro's arguments, resolved) and the fingerprint of every input file's
+//!   version and build, the enabled features, the macro's `derive(..)` and
+//!   `attr(..)` arguments, the project's paths (the macro's path arguments,
+//!   resolved) and the fingerprint of every input file's
 //!   path and contents. Any edit, added or removed migration, other feature
 //!   set or rebuilt macro is another key. The build is told apart by the
 //!   proc-macro library's size and modification time where the platform tells
@@ -77,7 +78,7 @@ pub(crate) struct Place {
 impl Place {
     /// The place of `project`'s expansions with the host's features; `None` when the
     /// cache is off or has no place.
-    pub(crate) fn of(project: &Project, host: &Host) -> Option<Place> {
+    pub(crate) fn of(project: &Project, host: &Host, arguments: &str) -> Option<Place> {
         if !enabled() {
             return None;
         }
@@ -94,6 +95,7 @@ impl Place {
         key.write_str(host.macro_version);
         key.write_str(build);
         key.write_str(&format!("{:?}", host.features));
+        key.write_str(arguments);
         key.write(&project_id.to_le_bytes());
         Some(Place {
             dir,

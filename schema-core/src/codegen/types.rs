@@ -26,6 +26,8 @@ pub struct Features {
     pub decimal: bool,
     /// `Serialize`/`Deserialize` derives on generated models.
     pub serde: bool,
+    /// `sqlx::FromRow` on generated models, `sqlx::Type` on generated enums.
+    pub sqlx: bool,
 }
 
 impl Features {
@@ -37,6 +39,7 @@ impl Features {
         json: false,
         decimal: false,
         serde: false,
+        sqlx: false,
     };
 
     /// Every feature on.
@@ -47,6 +50,7 @@ impl Features {
         json: true,
         decimal: true,
         serde: true,
+        sqlx: true,
     };
 }
 

@@ -105,12 +105,14 @@ pub(super) fn view_item(
         } else {
             TokenStream::new()
         };
+        let sqlx = super::models::sqlx_rename(features, &field, &column.name);
         let ident = names::ident(&field);
         idents.push(ident.clone());
         types.push(sql_type.to_string());
         fields.push(quote! {
             #docs
             #rename
+            #sqlx
             pub #ident: Option<#ty>,
         });
     }
@@ -135,6 +137,8 @@ pub(super) fn view_item(
     } else {
         (TokenStream::new(), TokenStream::new())
     };
+    let (from_row, _) = super::models::sqlx_derive(features, "FromRow", None);
+    let derives = quote!(#derives #from_row);
     let columns: Vec<String> = view.columns.iter().map(|c| c.name.clone()).collect();
     let consts = model_consts(&view.name.to_string(), &columns, &[]);
     let takes = idents

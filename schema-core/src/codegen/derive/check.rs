@@ -81,6 +81,9 @@ pub struct ModelInfo {
     /// `Record::COLUMN_TYPES`: the canonical type of each field's column, in
     /// field order (empty in a fallback).
     pub column_types: Vec<String>,
+    /// The fields' columns that an insert or update treats apart (generated
+    /// columns, identities, sequences).
+    pub kinds: crate::codegen::ColumnKinds,
 }
 
 impl ModelInfo {
@@ -92,6 +95,7 @@ impl ModelInfo {
             columns: spec.fields.iter().map(|f| f.column().to_string()).collect(),
             primary_key: Vec::new(),
             column_types: Vec::new(),
+            kinds: crate::codegen::ColumnKinds::default(),
         }
     }
 }
@@ -220,6 +224,9 @@ pub fn check_struct(
                         .unwrap_or_default()
                 })
                 .collect(),
+            kinds: crate::codegen::ColumnKinds::of(
+                spec.fields.iter().filter_map(|f| table.column(f.column())),
+            ),
         })
     } else {
         Err(errors)

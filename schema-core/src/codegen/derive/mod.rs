@@ -92,20 +92,39 @@ pub fn derive_at(host: &Host, root: &Path, input: TokenStream) -> TokenStream {
                 .iter()
                 .map(|f| f.field.ident.to_token_stream())
                 .collect();
-            Some(codegen::record_items(
+            let mut items = codegen::record_items(
                 &fields,
                 &info.columns,
                 &info.column_types,
                 &info.primary_key,
                 true,
-            ))
+            );
+            items.extend(info.kinds.consts());
+            let key: Vec<(TokenStream, TokenStream)> = info
+                .primary_key
+                .iter()
+                .filter_map(|k| info.columns.iter().position(|c| c == k))
+                .filter_map(|i| parsed.fields.get(i))
+                .map(|f| {
+                    (
+                        f.field.ident.to_token_stream(),
+                        f.field.ty.to_token_stream(),
+                    )
+                })
+                .collect();
+            let methods = codegen::row_methods((!key.is_empty()).then_some(&key[..]));
+            Some((items, methods))
         }
-        (false, false) => Some(fallback_record_items()),
+        (false, false) => Some((fallback_record_items(), fallback_row_methods())),
     };
-    let record = record.map(|items| {
+    let record = record.map(|(items, methods)| {
         quote! {
             impl #impl_generics ::sqlschema::__private::Record for #ident #ty_generics #where_clause {
                 #items
+            }
+
+            impl #impl_generics #ident #ty_generics #where_clause {
+                #methods
             }
         }
     });
@@ -142,6 +161,42 @@ fn fallback_record_items() -> TokenStream {
 
         fn key_values(&self) -> ::std::vec::Vec<::sqlschema::__private::Value> {
             ::std::vec::Vec::new()
+        }
+    }
+}
+
+/// The row methods of a struct that does not check: every one of them, the
+/// key of any type, so that calls report no follow-on error (and the crate
+/// does not build, so they never run).
+fn fallback_row_methods() -> TokenStream {
+    let methods = ["insert", "update", "delete"].map(|name| {
+        let name = syn::Ident::new(name, proc_macro2::Span::call_site());
+        quote! {
+            #[doc(hidden)]
+            pub fn #name<D>(&self, _: D) -> ::core::result::Result<bool, ::sqlschema::__private::RowError> {
+                ::core::result::Result::Ok(false)
+            }
+        }
+    });
+    quote! {
+        #(#methods)*
+
+        #[doc(hidden)]
+        pub fn key(&self) {}
+
+        #[doc(hidden)]
+        pub fn find<D, K>(_: D, _: K) -> ::core::result::Result<::core::option::Option<Self>, ::sqlschema::__private::RowError> {
+            ::core::result::Result::Ok(::core::option::Option::None)
+        }
+
+        #[doc(hidden)]
+        pub fn delete_by_key<D, K>(_: D, _: K) -> ::core::result::Result<bool, ::sqlschema::__private::RowError> {
+            ::core::result::Result::Ok(false)
+        }
+
+        #[doc(hidden)]
+        pub fn all<D>(_: D) -> ::core::result::Result<::std::vec::Vec<Self>, ::sqlschema::__private::RowError> {
+            ::core::result::Result::Ok(::std::vec::Vec::new())
         }
     }
 }
@@ -233,7 +288,7 @@ mod tests {
         .to_string();
         assert!(!out.contains("compile_error"), "{out}");
         assert!(
-            out.contains("impl :: schema :: __private :: Model for Login"),
+            out.contains("impl :: sqlschema :: __private :: Model for Login"),
             "{out}"
         );
         assert!(out.contains("\"username\""), "{out}");
@@ -254,7 +309,7 @@ mod tests {
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.contains("field `id` has type `i64`"), "{out}");
         assert!(
-            out.contains("impl :: schema :: __private :: Model for Login"),
+            out.contains("impl :: sqlschema :: __private :: Model for Login"),
             "{out}"
         );
     }
@@ -283,7 +338,7 @@ mod tests {
         let out = line(TokenStream::new());
         assert!(!out.contains("compile_error"), "{out}");
         assert!(
-            out.contains("impl :: schema :: __private :: Record for Line"),
+            out.contains("impl :: sqlschema :: __private :: Record for Line"),
             "{out}"
         );
         assert!(
@@ -292,13 +347,13 @@ mod tests {
         );
         assert!(out.contains(r#"kind : row . take ("type") ?"#), "{out}");
         assert!(
-            out.contains("fn key_values (& self) -> :: std :: vec :: Vec < :: schema :: __private :: Value > { :: std :: vec :: Vec :: from ([:: schema :: __private :: Field :: to_value (& self . order) , :: schema :: __private :: Field :: to_value (& self . line)]) }"),
+            out.contains("fn key_values (& self) -> :: std :: vec :: Vec < :: sqlschema :: __private :: Value > { :: std :: vec :: Vec :: from ([:: sqlschema :: __private :: Field :: to_value (& self . order) , :: sqlschema :: __private :: Field :: to_value (& self . line)]) }"),
             "the key in key order: {out}"
         );
         let out = line(quote!(extra: i32,));
         assert!(out.contains("compile_error"), "{out}");
         assert!(
-            out.contains("impl :: schema :: __private :: Record for Line")
+            out.contains("impl :: sqlschema :: __private :: Record for Line")
                 && out.contains("the struct does not match its table"),
             "a fallback record, so that uses of it report nothing more: {out}"
         );

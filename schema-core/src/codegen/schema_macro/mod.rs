@@ -6,6 +6,7 @@
 //! reads it back instead of analysing the project again.
 
 mod args;
+mod derives;
 
 use std::path::Path;
 use std::time::Instant;
@@ -51,7 +52,7 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
     if let Some(path) = &args.migrations {
         project = project.with_migrations(path.value());
     }
-    let place = disk::Place::of(&project, host);
+    let place = disk::Place::of(&project, host, &args.codegen_key());
     let (inputs, guess) = std::thread::scope(|scope| {
         // Reading and hashing every file (for the key) and reading back the
         // likely entry take about as long, and the compiler's lexer that
@@ -85,7 +86,14 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
             .map(|d| compile_error(d, span_for(d, &project, &args)));
         return (quote::quote!(#(#errors)* #tracked), "errors".into());
     }
-    match codegen::expand(&loaded.declared, &loaded.replay, host.features) {
+    let extras = match derives::extras(&loaded.declared, &args, host.features) {
+        Ok(extras) => extras,
+        Err(errors) => {
+            let errors = errors.iter().map(syn::Error::to_compile_error);
+            return (quote::quote!(#(#errors)* #tracked), "errors".into());
+        }
+    };
+    match codegen::expand_with(&loaded.declared, &loaded.replay, host.features, &extras) {
         Ok(tokens) => {
             // Stored only if the files are still those the key was made from
             // (an edit during the analysis would file it under the old key).
