@@ -1,7 +1,8 @@
 //! An async tokio application on PostgreSQL: it migrates with the async
 //! driver on `tokio-postgres` inside a spawned task (the migrator's futures
-//! are `Send`), inserts a user and reads back the key PostgreSQL generated,
-//! then migrates and verifies a second database over an sqlx pool.
+//! are `Send`), inserts users through the generated models and reads back the
+//! keys PostgreSQL generated, then migrates, verifies and reads the rows over
+//! an sqlx pool.
 //!
 //! ```sh
 //! DATABASE_URL=postgres://postgres@127.0.0.1/async_app \
@@ -29,28 +30,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     .await?;
     println!("tokio-postgres: {} applied", report?.steps.len());
 
-    // A row whose key the database generates (`serial`), read back.
-    let row = driver
-        .client()
-        .query_one(
-            "INSERT INTO users (username, password, email, created_at, updated_at) \
-             VALUES ($1, $2, $3, now(), now()) RETURNING id",
-            &[&"ada", &"secret", &"ada@example.com"],
-        )
-        .await?;
-    let id: i32 = row.get(0);
-    println!("inserted user {id}");
-    let again = driver
-        .client()
-        .query_one(
-            "INSERT INTO users (username, password, email, created_at, updated_at) \
-             VALUES ($1, $2, $3, now(), now()) RETURNING id",
-            &[&"grace", &"secret", &"grace@example.com"],
-        )
-        .await?;
-    let next: i32 = again.get(0);
-    assert_eq!(next, id + 1, "the sequence advances");
-    println!("inserted user {next}");
+    // Rows through the generated models: the key the database generates
+    // (`serial`) comes back in the row `insert_async` returns.
+    let now = chrono::Utc::now().naive_utc();
+    let new_user = |name: &str| models::NewUser {
+        id: None,
+        username: name.to_string(),
+        password: "secret".to_string(),
+        email: format!("{name}@example.com"),
+        first_name: None,
+        last_name: None,
+        city: None,
+        country: None,
+        bio: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let ada = new_user("ada").insert_async(&*driver.client()).await?;
+    println!("inserted user {}", ada.id);
+    let grace = new_user("grace").insert_async(&*driver.client()).await?;
+    assert_eq!(grace.id, ada.id + 1, "the sequence advances");
+    println!("inserted user {}", grace.id);
+    let found = models::User::find_async(&*driver.client(), ada.id).await?;
+    println!(
+        "found user {}: {}",
+        ada.id,
+        found.map_or_else(|| "none".to_string(), |u| u.username)
+    );
 
     let verify = Migrator::new(&MIGRATIONS).verify_async(&mut driver).await?;
     println!(
@@ -73,9 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "sqlx verify: {}",
         if verify.is_clean() { "clean" } else { "DRIFT" }
     );
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await?;
-    println!("users: {users}");
+    let users = models::User::all_async(&pool).await?;
+    println!("users: {}", users.len());
     Ok(())
 }

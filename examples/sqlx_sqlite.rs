@@ -1,6 +1,6 @@
 //! An sqlx application on SQLite: it migrates the pool it already has with
 //! the async driver (the migration runs in a spawned task), writes and reads
-//! a row with sqlx, and verifies that the database is what schema.sql
+//! a row through the generated models on the same pool, and verifies that the database is what schema.sql
 //! declares.
 //!
 //! ```sh
@@ -25,16 +25,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     .await?;
     println!("sqlx sqlite: {} applied", report?.steps.len());
 
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (username, password, email, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, datetime('now'), datetime('now')) RETURNING id",
-    )
-    .bind("ada")
-    .bind("secret")
-    .bind("ada@example.com")
-    .fetch_one(&pool)
+    let now = chrono::Utc::now().naive_utc();
+    let ada = models::NewUser {
+        id: None,
+        username: "ada".to_string(),
+        password: "secret".to_string(),
+        email: "ada@example.com".to_string(),
+        first_name: None,
+        last_name: None,
+        city: None,
+        country: None,
+        bio: None,
+        created_at: now,
+        updated_at: now,
+    }
+    .insert_async(&pool)
     .await?;
-    println!("inserted user {id}");
+    println!("inserted user {}", ada.id);
+    let found = models::User::find_async(&pool, ada.id).await?;
+    println!(
+        "found: {}",
+        found.as_ref().map_or("none", |u| u.email.as_str())
+    );
+    let mut moved = found.ok_or("the user just inserted is not found")?;
+    moved.city = Some("London".to_string());
+    println!("updated: {}", moved.update_async(&pool).await?);
+    let again = models::User::find_async(&pool, ada.id).await?;
+    println!("city: {}", again.and_then(|u| u.city).unwrap_or_default());
+    println!("deleted: {}", moved.delete_async(&pool).await?);
+    println!("left: {}", models::User::all_async(&pool).await?.len());
 
     let verify = Migrator::new(&MIGRATIONS).verify_async(&mut driver).await?;
     println!(

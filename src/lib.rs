@@ -149,8 +149,10 @@ pub use schema_runtime::{
     AsyncDriver, DownTo, Driver, MigrateError, Migrator, Options, Report, Status, VerifyReport,
     connect,
 };
+pub use schema_runtime::{
+    AsyncExecutor, Executor, Field, FieldError, Record, RowError, Value, ViewRecord,
+};
 pub use schema_runtime::{Dialect, Migration, Migrations, Model, Script};
-pub use schema_runtime::{Executor, Field, FieldError, Record, RowError, Value, ViewRecord};
 
 /// A string that is not a label of an enum type: the error of a generated
 /// enum's `FromStr`.
@@ -195,8 +197,8 @@ pub mod __private {
     pub use schema_runtime::rows;
     pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
-        Executor, Field, FieldError, Migration, Migrations, Model, Record, RowError, Script, Value,
-        ViewRecord,
+        AsyncExecutor, Executor, Field, FieldError, Migration, Migrations, Model, Record, RowError,
+        Script, Value, ViewRecord,
     };
 
     #[cfg(feature = "chrono")]

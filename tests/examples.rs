@@ -135,6 +135,7 @@ fn the_async_example_migrates_inserts_and_verifies_on_postgres() {
         "tokio-postgres: 5 applied",
         "inserted user 1",
         "inserted user 2",
+        "found user 1: ada",
         "tokio-postgres verify: clean",
         "sqlx: 0 applied",
         "sqlx verify: clean",
@@ -156,6 +157,11 @@ fn the_sqlx_sqlite_example_migrates_its_pool_and_verifies() {
     for expected in [
         "sqlx sqlite: 5 applied",
         "inserted user 1",
+        "found: ada@example.com",
+        "updated: true",
+        "city: London",
+        "deleted: true",
+        "left: 0",
         "sqlx sqlite verify: clean",
     ] {
         assert!(

@@ -33,6 +33,6 @@ pub use migrator::{
 pub use model::Model;
 pub use record::{Record, RowError};
 #[allow(deprecated)]
-pub use rows::{Executor, RecordExt};
+pub use rows::{AsyncExecutor, Executor, RecordExt};
 pub use value::{Field, FieldError, Value};
 pub use view_rows::ViewRecord;

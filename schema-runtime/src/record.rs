@@ -240,6 +240,9 @@ pub enum RowError {
     /// PostgreSQL failed.
     #[cfg(feature = "postgres")]
     Postgres(postgres::Error),
+    /// sqlx failed.
+    #[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+    Sqlx(sqlx::Error),
 }
 
 impl RowError {
@@ -294,6 +297,8 @@ impl fmt::Display for RowError {
                 Some(db) => write!(f, "PostgreSQL: {db}"),
                 None => write!(f, "PostgreSQL: {e}"),
             },
+            #[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+            RowError::Sqlx(e) => write!(f, "sqlx: {e}"),
         }
     }
 }
@@ -306,6 +311,8 @@ impl std::error::Error for RowError {
             RowError::Sqlite(e) => Some(e),
             #[cfg(feature = "postgres")]
             RowError::Postgres(e) => Some(e),
+            #[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+            RowError::Sqlx(e) => Some(e),
             _ => None,
         }
     }
@@ -315,6 +322,13 @@ impl std::error::Error for RowError {
 impl From<rusqlite::Error> for RowError {
     fn from(e: rusqlite::Error) -> Self {
         RowError::Sqlite(e)
+    }
+}
+
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+impl From<sqlx::Error> for RowError {
+    fn from(e: sqlx::Error) -> Self {
+        RowError::Sqlx(e)
     }
 }
 

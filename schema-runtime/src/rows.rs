@@ -72,6 +72,40 @@ pub trait Executor {
     }
 }
 
+/// An async connection (or pool) that runs the SQL of [`crate::record`]:
+/// implemented for `&tokio_postgres::Client` (feature `tokio-postgres`),
+/// `&sqlx::PgPool` (feature `sqlx-postgres`) and `&sqlx::SqlitePool`
+/// (feature `sqlx-sqlite`). The generated `_async` methods (`insert_async`,
+/// `find_async`, ...) take one; their futures are `Send`.
+pub trait AsyncExecutor: Send {
+    /// The dialect of the SQL this connection runs.
+    fn dialect(&self) -> Dialect;
+
+    /// Runs one statement with `params` bound in order and returns how many
+    /// rows it changed.
+    fn execute(
+        self,
+        sql: &str,
+        params: &[Value],
+    ) -> impl std::future::Future<Output = Result<u64, RowError>> + Send;
+
+    /// Runs one query with `params` bound in order, and returns each row's
+    /// values in select-list order.
+    fn query(
+        self,
+        sql: &str,
+        params: &[Value],
+    ) -> impl std::future::Future<Output = Result<Vec<Vec<Value>>, RowError>> + Send;
+
+    /// Whether this connection runs `INSERT ... RETURNING`; the default is yes.
+    ///
+    /// # Errors
+    /// Why not, and what to do.
+    fn supports_returning(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 /// The positions in `T::COLUMNS` of `names`.
 fn positions<T: Record>(names: &[&str]) -> Result<Vec<usize>, RowError> {
     names
@@ -86,8 +120,8 @@ fn positions<T: Record>(names: &[&str]) -> Result<Vec<usize>, RowError> {
 
 /// Inserts the columns at `written` (positions in `T::COLUMNS`) with
 /// `values`, and reads the row back when `returning`.
-fn insert_columns<T: Record>(
-    db: impl Executor,
+async fn insert_columns<T: Record>(
+    db: impl RowsDb,
     written: &[usize],
     values: &[Value],
     returning: bool,
@@ -118,10 +152,10 @@ fn insert_columns<T: Record>(
     };
     let sql = insert_statement(dialect, &insert);
     if !returning && insert.sequences.is_empty() {
-        db.execute(&sql, values)?;
+        db.execute(&sql, values).await?;
         return Ok(None);
     }
-    let rows = db.query(&sql, values)?;
+    let rows = db.query(&sql, values).await?;
     if !returning {
         return Ok(None);
     }
@@ -140,8 +174,7 @@ fn insert_columns<T: Record>(
 ///
 /// # Errors
 /// As the generated method says.
-#[doc(hidden)]
-pub fn insert_row<T: Record>(db: impl Executor, row: &T) -> Result<(), RowError> {
+async fn insert_row_on<T: Record>(db: impl RowsDb, row: &T) -> Result<(), RowError> {
     check_model::<T>()?;
     let values = row.to_values();
     check_values::<T>(&values, "`to_values`")?;
@@ -154,7 +187,9 @@ pub fn insert_row<T: Record>(db: impl Executor, row: &T) -> Result<(), RowError>
                 .is_some_and(|c| !T::GENERATED_COLUMNS.contains(c))
         })
         .unzip();
-    insert_columns::<T>(db, &written, &values, false).map(drop)
+    insert_columns::<T>(db, &written, &values, false)
+        .await
+        .map(drop)
 }
 
 /// The insert behind a generated `New<Model>::insert(db)`: the columns
@@ -162,9 +197,8 @@ pub fn insert_row<T: Record>(db: impl Executor, row: &T) -> Result<(), RowError>
 ///
 /// # Errors
 /// As the generated method says.
-#[doc(hidden)]
-pub fn insert_new<T: Record>(
-    db: impl Executor,
+async fn insert_new_on<T: Record>(
+    db: impl RowsDb,
     given: Vec<(&'static str, Value)>,
 ) -> Result<T, RowError> {
     check_model::<T>()?;
@@ -176,7 +210,8 @@ pub fn insert_new<T: Record>(
     }
     let (names, values): (Vec<&str>, Vec<Value>) = given.into_iter().unzip();
     let written = positions::<T>(&names)?;
-    insert_columns::<T>(db, &written, &values, true)?
+    insert_columns::<T>(db, &written, &values, true)
+        .await?
         .ok_or_else(|| RowError::invalid_model(T::TABLE, "an insert read back no row".to_string()))
 }
 
@@ -184,8 +219,7 @@ pub fn insert_new<T: Record>(
 ///
 /// # Errors
 /// As the generated method says.
-#[doc(hidden)]
-pub fn find_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<Option<T>, RowError> {
+async fn find_row_on<T: Record>(db: impl RowsDb, key: &[Value]) -> Result<Option<T>, RowError> {
     check_model::<T>()?;
     check_key::<T>(key.len())?;
     let sql = select_by_key_sql(
@@ -195,7 +229,8 @@ pub fn find_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<Option<T>
         T::COLUMN_TYPES,
         T::PRIMARY_KEY,
     );
-    db.query(&sql, key)?
+    db.query(&sql, key)
+        .await?
         .into_iter()
         .next()
         .map(T::from_values)
@@ -206,8 +241,7 @@ pub fn find_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<Option<T>
 ///
 /// # Errors
 /// As the generated method says.
-#[doc(hidden)]
-pub fn update_row<T: Record>(db: impl Executor, row: &T) -> Result<bool, RowError> {
+async fn update_row_on<T: Record>(db: impl RowsDb, row: &T) -> Result<bool, RowError> {
     check_model::<T>()?;
     check_key::<T>(T::PRIMARY_KEY.len())?;
     let values = row.to_values();
@@ -229,7 +263,7 @@ pub fn update_row<T: Record>(db: impl Executor, row: &T) -> Result<bool, RowErro
         .iter()
         .filter_map(|&i| values.get(i).cloned())
         .collect();
-    Ok(db.execute(&sql, &params)? > 0)
+    Ok(db.execute(&sql, &params).await? > 0)
 }
 
 /// The delete behind generated `row.delete(db)` and
@@ -237,8 +271,7 @@ pub fn update_row<T: Record>(db: impl Executor, row: &T) -> Result<bool, RowErro
 ///
 /// # Errors
 /// As the generated method says.
-#[doc(hidden)]
-pub fn delete_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<bool, RowError> {
+async fn delete_row_on<T: Record>(db: impl RowsDb, key: &[Value]) -> Result<bool, RowError> {
     check_model::<T>()?;
     check_key::<T>(key.len())?;
     let sql = delete_by_key_sql(
@@ -248,15 +281,14 @@ pub fn delete_row<T: Record>(db: impl Executor, key: &[Value]) -> Result<bool, R
         T::COLUMN_TYPES,
         T::PRIMARY_KEY,
     );
-    Ok(db.execute(&sql, key)? > 0)
+    Ok(db.execute(&sql, key).await? > 0)
 }
 
 /// The select behind a generated `Model::all(db)`.
 ///
 /// # Errors
 /// As the generated method says.
-#[doc(hidden)]
-pub fn all_rows<T: Record>(db: impl Executor) -> Result<Vec<T>, RowError> {
+async fn all_rows_on<T: Record>(db: impl RowsDb) -> Result<Vec<T>, RowError> {
     check_model::<T>()?;
     let sql = select_all_sql(
         db.dialect(),
@@ -265,11 +297,122 @@ pub fn all_rows<T: Record>(db: impl Executor) -> Result<Vec<T>, RowError> {
         T::COLUMN_TYPES,
         T::PRIMARY_KEY,
     );
-    db.query(&sql, &[])?
+    db.query(&sql, &[])
+        .await?
         .into_iter()
         .map(T::from_values)
         .collect()
 }
+
+/// What the row functions ask of a connection, blocking or async: the one
+/// interface the row logic above is written against.
+trait RowsDb {
+    fn dialect(&self) -> Dialect;
+    fn supports_returning(&self) -> Result<(), String>;
+    async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError>;
+    async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError>;
+}
+
+/// A blocking [`Executor`] as a [`RowsDb`]: its futures are ready at once.
+struct Blocking<E>(E);
+
+impl<E: Executor> RowsDb for Blocking<E> {
+    fn dialect(&self) -> Dialect {
+        self.0.dialect()
+    }
+    fn supports_returning(&self) -> Result<(), String> {
+        self.0.supports_returning()
+    }
+    async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+        self.0.execute(sql, params)
+    }
+    async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+        self.0.query(sql, params)
+    }
+}
+
+/// An [`AsyncExecutor`] as a [`RowsDb`].
+struct Nonblocking<E>(E);
+
+impl<E: AsyncExecutor> RowsDb for Nonblocking<E> {
+    fn dialect(&self) -> Dialect {
+        self.0.dialect()
+    }
+    fn supports_returning(&self) -> Result<(), String> {
+        self.0.supports_returning()
+    }
+    async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+        self.0.execute(sql, params).await
+    }
+    async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+        self.0.query(sql, params).await
+    }
+}
+
+/// Drives a blocking executor's row call (see [`crate::session::ready`]).
+fn block<T>(
+    table: &'static str,
+    f: impl std::future::Future<Output = Result<T, RowError>>,
+) -> Result<T, RowError> {
+    crate::session::ready(f).unwrap_or_else(|| {
+        Err(RowError::invalid_model(
+            table,
+            crate::session::NOT_READY.to_string(),
+        ))
+    })
+}
+
+/// A row function for a blocking [`Executor`] and its `_async` twin for an
+/// [`AsyncExecutor`], both running the one `_on` function.
+macro_rules! both {
+    ($(#[$doc:meta])* $name:ident, $async_name:ident, $on:ident, ($($arg:ident: $ty:ty),*) -> $out:ty) => {
+        $(#[$doc])*
+        ///
+        /// # Errors
+        /// As the generated method says.
+        #[doc(hidden)]
+        pub fn $name<T: Record>(db: impl Executor, $($arg: $ty),*) -> Result<$out, RowError> {
+            block(T::TABLE, $on::<T>(Blocking(db), $($arg),*))
+        }
+
+        $(#[$doc])*
+        ///
+        /// # Errors
+        /// As the generated method says.
+        #[doc(hidden)]
+        pub async fn $async_name<T: Record>(
+            db: impl AsyncExecutor,
+            $($arg: $ty),*
+        ) -> Result<$out, RowError> {
+            $on::<T>(Nonblocking(db), $($arg),*).await
+        }
+    };
+}
+
+both!(
+    /// The insert of a whole row behind a generated `row.insert(db)`.
+    insert_row, insert_row_async, insert_row_on, (row: &T) -> ()
+);
+both!(
+    /// The insert behind a generated `New<Model>::insert(db)`.
+    insert_new, insert_new_async, insert_new_on, (given: Vec<(&'static str, Value)>) -> T
+);
+both!(
+    /// The select behind a generated `Model::find(db, key)`.
+    find_row, find_row_async, find_row_on, (key: &[Value]) -> Option<T>
+);
+both!(
+    /// The update behind a generated `row.update(db)`.
+    update_row, update_row_async, update_row_on, (row: &T) -> bool
+);
+both!(
+    /// The delete behind generated `row.delete(db)` and `Model::delete_by_key(db, key)`.
+    delete_row, delete_row_async, delete_row_on, (key: &[Value]) -> bool
+);
+both!(
+    /// The select behind a generated `Model::all(db)`.
+    all_rows, all_rows_async, all_rows_on, () -> Vec<T>
+);
 
 /// `insert`, `find`, `update`, `delete` and `all` as methods of every
 /// [`Record`], on any [`Executor`], with an untyped key.
@@ -682,5 +825,160 @@ mod tests {
             Ok(()),
             "the bundled one"
         );
+    }
+}
+
+/// Rows on `tokio-postgres`: every value moves as text, as on `postgres`.
+#[cfg(feature = "tokio-postgres")]
+mod tokio_postgres_rows {
+    use tokio_postgres::Client;
+    use tokio_postgres::types::{ToSql, Type};
+
+    use super::{AsyncExecutor, RowError, Value};
+    use crate::migration::Dialect;
+
+    fn texts(params: &[Value]) -> Vec<Option<String>> {
+        params.iter().map(Value::postgres_text).collect()
+    }
+
+    impl AsyncExecutor for &Client {
+        fn dialect(&self) -> Dialect {
+            Dialect::Postgres
+        }
+
+        async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+            let texts = texts(params);
+            let typed: Vec<(&(dyn ToSql + Sync), Type)> = texts
+                .iter()
+                .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
+                .collect();
+            Ok(self.execute_typed(sql, &typed).await?)
+        }
+
+        async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+            let texts = texts(params);
+            let typed: Vec<(&(dyn ToSql + Sync), Type)> = texts
+                .iter()
+                .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
+                .collect();
+            let rows = self.query_typed(sql, &typed).await?;
+            rows.iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| {
+                            let text: Option<String> = row.try_get(i)?;
+                            Ok(text.map_or(Value::Null, Value::Text))
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+    }
+}
+
+/// Rows on sqlx's PostgreSQL pools: every value moves as text, as on
+/// `postgres`.
+#[cfg(feature = "sqlx-postgres")]
+mod sqlx_postgres_rows {
+    use sqlx::{PgPool, Row as _};
+
+    use super::{AsyncExecutor, RowError, Value};
+    use crate::migration::Dialect;
+
+    impl AsyncExecutor for &PgPool {
+        fn dialect(&self) -> Dialect {
+            Dialect::Postgres
+        }
+
+        async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+            let mut q = sqlx::query(sql);
+            for p in params {
+                q = q.bind(p.postgres_text());
+            }
+            Ok(q.execute(self).await?.rows_affected())
+        }
+
+        async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+            let mut q = sqlx::query(sql);
+            for p in params {
+                q = q.bind(p.postgres_text());
+            }
+            let rows = q.fetch_all(self).await?;
+            rows.iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| {
+                            let text: Option<String> = row.try_get(i)?;
+                            Ok(text.map_or(Value::Null, Value::Text))
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+    }
+}
+
+/// Rows on sqlx's SQLite pools: values bound natively, booleans as `0`/`1`,
+/// as on `rusqlite`.
+#[cfg(feature = "sqlx-sqlite")]
+mod sqlx_sqlite_rows {
+    use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteRow};
+    use sqlx::{Row as _, SqlitePool, TypeInfo, ValueRef};
+
+    use super::{AsyncExecutor, RowError, Value};
+    use crate::migration::Dialect;
+
+    fn bound<'q>(
+        sql: &'q str,
+        params: &[Value],
+    ) -> sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for p in params {
+            q = match p {
+                Value::Null => q.bind(None::<i64>),
+                Value::Bool(b) => q.bind(i64::from(*b)),
+                Value::Int(i) => q.bind(*i),
+                Value::Float(f) => q.bind(*f),
+                Value::Text(t) => q.bind(t.clone()),
+                Value::Bytes(b) => q.bind(b.clone()),
+            };
+        }
+        q
+    }
+
+    fn value(row: &SqliteRow, i: usize) -> Result<Value, RowError> {
+        let raw = row.try_get_raw(i)?;
+        if raw.is_null() {
+            return Ok(Value::Null);
+        }
+        let kind = raw.type_info().name().to_ascii_uppercase();
+        Ok(match kind.as_str() {
+            "INTEGER" | "INT" | "BOOLEAN" | "INT8" | "BIGINT" => {
+                Value::Int(row.try_get_unchecked::<i64, _>(i)?)
+            }
+            "REAL" | "FLOAT" | "DOUBLE" => Value::Float(row.try_get_unchecked::<f64, _>(i)?),
+            "BLOB" => Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i)?),
+            _ => match row.try_get_unchecked::<String, _>(i) {
+                Ok(text) => Value::Text(text),
+                Err(_) => Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i)?),
+            },
+        })
+    }
+
+    impl AsyncExecutor for &SqlitePool {
+        fn dialect(&self) -> Dialect {
+            Dialect::Sqlite
+        }
+
+        async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+            Ok(bound(sql, params).execute(self).await?.rows_affected())
+        }
+
+        async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+            let rows = bound(sql, params).fetch_all(self).await?;
+            rows.iter()
+                .map(|row| (0..row.len()).map(|i| value(row, i)).collect())
+                .collect()
+        }
     }
 }

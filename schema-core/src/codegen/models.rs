@@ -447,6 +447,7 @@ impl ColumnKinds {
 /// path is written in full, for code expanded among a user's own names.
 pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
     let executor = quote!(impl ::sqlschema::__private::Executor);
+    let async_executor = quote!(impl ::sqlschema::__private::AsyncExecutor);
     let error = quote!(::sqlschema::__private::RowError);
     let rows = quote!(::sqlschema::__private::rows);
     let mut out = quote! {
@@ -469,6 +470,25 @@ pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
         /// not convert.
         pub fn all(db: #executor) -> ::core::result::Result<::std::vec::Vec<Self>, #error> {
             #rows::all_rows(db)
+        }
+
+        /// [`Self::insert`] on an async connection (`&tokio_postgres::Client`,
+        /// `&sqlx::PgPool`, `&sqlx::SqlitePool`).
+        ///
+        /// # Errors
+        /// As [`Self::insert`].
+        pub async fn insert_async(&self, db: #async_executor) -> ::core::result::Result<(), #error> {
+            #rows::insert_row_async(db, self).await
+        }
+
+        /// [`Self::all`] on an async connection.
+        ///
+        /// # Errors
+        /// As [`Self::all`].
+        pub async fn all_async(
+            db: #async_executor,
+        ) -> ::core::result::Result<::std::vec::Vec<Self>, #error> {
+            #rows::all_rows_async(db).await
         }
     };
     let Some(key) = key else {
@@ -537,6 +557,45 @@ pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
             key: #key_type,
         ) -> ::core::result::Result<bool, #error> {
             #rows::delete_row::<Self>(db, &[#values])
+        }
+
+        /// [`Self::find`] on an async connection.
+        ///
+        /// # Errors
+        /// As [`Self::find`].
+        pub async fn find_async(
+            db: #async_executor,
+            key: #key_type,
+        ) -> ::core::result::Result<::core::option::Option<Self>, #error> {
+            #rows::find_row_async(db, &[#values]).await
+        }
+
+        /// [`Self::update`] on an async connection.
+        ///
+        /// # Errors
+        /// As [`Self::update`].
+        pub async fn update_async(&self, db: #async_executor) -> ::core::result::Result<bool, #error> {
+            #rows::update_row_async(db, self).await
+        }
+
+        /// [`Self::delete`] on an async connection.
+        ///
+        /// # Errors
+        /// As [`Self::delete`].
+        pub async fn delete_async(&self, db: #async_executor) -> ::core::result::Result<bool, #error> {
+            #rows::delete_row_async::<Self>(db, &::sqlschema::__private::Record::key_values(self))
+                .await
+        }
+
+        /// [`Self::delete_by_key`] on an async connection.
+        ///
+        /// # Errors
+        /// As [`Self::delete_by_key`].
+        pub async fn delete_by_key_async(
+            db: #async_executor,
+            key: #key_type,
+        ) -> ::core::result::Result<bool, #error> {
+            #rows::delete_row_async::<Self>(db, &[#values]).await
         }
     });
     out
@@ -934,6 +993,19 @@ fn insert_item(
             ) -> Result<#model, ::sqlschema::__private::RowError> {
                 #given
                 ::sqlschema::__private::rows::insert_new::<#model>(db, given)
+            }
+
+            /// [`Self::insert`] on an async connection (`&tokio_postgres::Client`,
+            /// `&sqlx::PgPool`, `&sqlx::SqlitePool`).
+            ///
+            /// # Errors
+            /// As [`Self::insert`].
+            pub async fn insert_async(
+                &self,
+                db: impl ::sqlschema::__private::AsyncExecutor,
+            ) -> Result<#model, ::sqlschema::__private::RowError> {
+                #given
+                ::sqlschema::__private::rows::insert_new_async::<#model>(db, given).await
             }
         }
     }
