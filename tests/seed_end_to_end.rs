@@ -142,7 +142,7 @@ fn the_seed_project_fails_to_build_then_is_fixed_and_migrates_both_databases() {
         r#"sqlschema = { path = "{ws}", features = ["json"] }
 schema-core = { path = "{ws}/schema-core" }
 schema-runtime = { path = "{ws}/schema-runtime", features = ["sqlite"] }
-rusqlite = { version = "=0.43.0", features = ["bundled"] }"#,
+rusqlite = { version = "0.32.1", features = ["bundled"] }"#,
     );
     scratch.write("src/main.rs", MAIN);
     scratch.copy_dir(&seed().join("migrations"), "migrations");
