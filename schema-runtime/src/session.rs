@@ -89,6 +89,8 @@ impl FromCell<'_> for bool {
     fn from_cell(cell: &Cell) -> Option<Self> {
         match cell {
             Cell::Bool(b) => Some(*b),
+            // SQLite keeps booleans as 0 and 1.
+            Cell::Int(i) => Some(*i != 0),
             _ => None,
         }
     }

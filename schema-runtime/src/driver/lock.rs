@@ -11,9 +11,27 @@ use std::time::Instant;
 use super::DriverError;
 
 /// The first pause between two attempts; each later pause doubles it.
+#[cfg_attr(
+    not(any(
+        feature = "postgres",
+        feature = "sqlite",
+        feature = "sqlx-sqlite",
+        feature = "tokio-postgres"
+    )),
+    allow(dead_code)
+)]
 pub(crate) const FIRST_PAUSE: Duration = Duration::from_millis(10);
 
 /// The longest pause between two attempts.
+#[cfg_attr(
+    not(any(
+        feature = "postgres",
+        feature = "sqlite",
+        feature = "sqlx-sqlite",
+        feature = "tokio-postgres"
+    )),
+    allow(dead_code)
+)]
 pub(crate) const MAX_PAUSE: Duration = Duration::from_millis(200);
 
 /// Takes a lock by calling `attempt` on `on` until it succeeds, pausing 10 ms,

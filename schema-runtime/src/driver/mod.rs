@@ -13,6 +13,7 @@ use schema_core::Schema;
 
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
+use crate::session::Param;
 
 pub use asynchronous::AsyncDriver;
 
@@ -333,6 +334,75 @@ pub trait Driver {
     /// with like. The default leaves the schema as it is.
     fn as_stored(&mut self, declared: &Schema) -> Schema {
         declared.clone()
+    }
+}
+
+/// A row of the version table as both drivers read it (`version, name,
+/// checksum, applied_at, duration_ms, down_sql, no_transaction, state`).
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "sqlx-sqlite", feature = "postgres")),
+    allow(dead_code)
+)]
+pub(crate) fn version_row_of(row: &crate::session::Row) -> Result<VersionRow, DriverError> {
+    let doing = "reading the version table";
+    let version: i64 = row.get(0);
+    let state: String = row.get(7);
+    let state = RowState::parse(&state).ok_or_else(|| {
+        DriverError::message(
+            doing,
+            format!("version {version} has unknown state `{state}`"),
+        )
+    })?;
+    let version = u64::try_from(version)
+        .map_err(|_| DriverError::message(doing, format!("negative version {version}")))?;
+    Ok(VersionRow {
+        version,
+        name: row.get(1),
+        checksum: row.get(2),
+        applied_at: row.get(3),
+        duration_ms: row.get(4),
+        down_sql: row.get(5),
+        no_transaction: row.get(6),
+        state,
+    })
+}
+
+/// The parameters of a version row in the order `INSERT`s name them
+/// (version, name, checksum, duration, down SQL, no-transaction, state).
+#[cfg_attr(
+    not(any(
+        feature = "sqlite",
+        feature = "sqlx-sqlite",
+        feature = "tokio-postgres"
+    )),
+    allow(dead_code)
+)]
+pub(crate) fn row_params(version: i64, row: &VersionRow) -> [Param<'_>; 7] {
+    [
+        Param::Int8(version),
+        Param::Text(&row.name),
+        Param::Text(&row.checksum),
+        Param::Float8(Some(row.duration_ms)),
+        Param::Text(&row.down_sql),
+        Param::Bool(row.no_transaction),
+        Param::Text(row.state.as_str()),
+    ]
+}
+
+/// A session's error while `doing`.
+#[cfg_attr(
+    not(any(
+        feature = "sqlite",
+        feature = "sqlx-sqlite",
+        feature = "tokio-postgres"
+    )),
+    allow(dead_code)
+)]
+pub(crate) fn failed(doing: &str) -> impl FnOnce(crate::session::SessionError) -> DriverError + '_ {
+    move |e| DriverError {
+        doing: doing.to_string(),
+        source: Some(e),
+        message: None,
     }
 }
 

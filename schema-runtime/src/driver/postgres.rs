@@ -554,31 +554,6 @@ pub(crate) fn read_versions_sql() -> String {
     )
 }
 
-/// A row of [`read_versions_sql`].
-pub(crate) fn version_row_of(row: &crate::session::Row) -> Result<VersionRow, DriverError> {
-    let doing = "reading the version table";
-    let version: i64 = row.get(0);
-    let state: String = row.get(7);
-    let state = RowState::parse(&state).ok_or_else(|| {
-        DriverError::message(
-            doing,
-            format!("version {version} has unknown state `{state}`"),
-        )
-    })?;
-    let version = u64::try_from(version)
-        .map_err(|_| DriverError::message(doing, format!("negative version {version}")))?;
-    Ok(VersionRow {
-        version,
-        name: row.get(1),
-        checksum: row.get(2),
-        applied_at: row.get(3),
-        duration_ms: row.get(4),
-        down_sql: row.get(5),
-        no_transaction: row.get(6),
-        state,
-    })
-}
-
 /// Inserts or replaces a version row (`$1`..`$7`: version, name, checksum,
 /// duration, down SQL, no-transaction, state).
 pub(crate) fn write_row_sql() -> String {
@@ -689,7 +664,7 @@ impl Driver for PostgresDriver {
             .query_typed(&read_versions_sql(), &[])
             .map_err(DriverError::while_(doing))?;
         rows.iter()
-            .map(|row| version_row_of(&crate::session::pg::row(row)))
+            .map(|row| super::version_row_of(&crate::session::pg::row(row)))
             .collect()
     }
 

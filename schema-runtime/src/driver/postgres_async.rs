@@ -16,11 +16,12 @@ use futures_util::future::{Either, select};
 use schema_core::Schema;
 
 use super::asynchronous::Db;
+use super::failed;
 use super::postgres::{
     BLOCKERS_SQL, Blocker, HOLDER_SQL, LOCK_KEY, RERUN_LOCK_TIMEOUT, SAVEPOINT, WATCH_EVERY,
     blocker_of, delete_row_sql, held_error, holder_of, is_recorded_sql, lock_timeout_error,
-    lost_lock, read_versions_sql, set_lock_timeout_sql, set_state_sql, to_i64, version_row_of,
-    version_table_ddl, write_row_sql,
+    lost_lock, read_versions_sql, set_lock_timeout_sql, set_state_sql, to_i64, version_table_ddl,
+    write_row_sql,
 };
 use super::{DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
 use crate::introspect::IntrospectError;
@@ -52,15 +53,6 @@ impl<C> std::fmt::Debug for AsyncPostgresDriver<C> {
         f.debug_struct("AsyncPostgresDriver")
             .field("in_transaction", &self.in_transaction)
             .finish_non_exhaustive()
-    }
-}
-
-/// A database error while `doing`.
-fn failed(doing: &str) -> impl FnOnce(SessionError) -> DriverError + '_ {
-    move |e| DriverError {
-        doing: doing.to_string(),
-        source: Some(e),
-        message: None,
     }
 }
 
@@ -298,7 +290,7 @@ impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
             .query(&read_versions_sql(), &[])
             .await
             .map_err(failed(doing))?;
-        rows.iter().map(version_row_of).collect()
+        rows.iter().map(super::version_row_of).collect()
     }
 
     async fn is_recorded(&mut self, version: u64) -> Result<bool, DriverError> {
@@ -372,18 +364,7 @@ impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
     async fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError> {
         let version = to_i64(row.version)?;
         self.client
-            .query(
-                &write_row_sql(),
-                &[
-                    Param::Int8(version),
-                    Param::Text(&row.name),
-                    Param::Text(&row.checksum),
-                    Param::Float8(Some(row.duration_ms)),
-                    Param::Text(&row.down_sql),
-                    Param::Bool(row.no_transaction),
-                    Param::Text(row.state.as_str()),
-                ],
-            )
+            .query(&write_row_sql(), &super::row_params(version, row))
             .await
             .map(drop)
             .map_err(failed("recording a migration"))

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use schema_core::Schema;
 
 use super::asynchronous::Db;
+use super::failed;
 use super::{DriverError, LOCK_TABLE, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
@@ -79,15 +80,6 @@ fn busy_error(doing: &str, e: &SessionError, timeout: Duration) -> DriverError {
             timeout.as_secs()
         ),
     )
-}
-
-/// A database error while `doing`.
-fn failed(doing: &str) -> impl FnOnce(SessionError) -> DriverError + '_ {
-    move |e| DriverError {
-        doing: doing.to_string(),
-        source: Some(e),
-        message: None,
-    }
 }
 
 use super::lock::{FIRST_PAUSE, MAX_PAUSE};
@@ -466,30 +458,7 @@ impl<C: SqliteConnection> Db for AsyncSqliteDriver<C> {
             )
             .await
             .map_err(failed(doing))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let version: i64 = row.get(0);
-            let state: String = row.get(7);
-            let state = RowState::parse(&state).ok_or_else(|| {
-                DriverError::message(
-                    doing,
-                    format!("version {version} has unknown state `{state}`"),
-                )
-            })?;
-            let version = u64::try_from(version)
-                .map_err(|_| DriverError::message(doing, format!("negative version {version}")))?;
-            out.push(VersionRow {
-                version,
-                name: row.get(1),
-                checksum: row.get(2),
-                applied_at: row.get(3),
-                duration_ms: row.get(4),
-                down_sql: row.get(5),
-                no_transaction: row.get::<_, i64>(6) != 0,
-                state,
-            });
-        }
-        Ok(out)
+        rows.iter().map(super::version_row_of).collect()
     }
 
     async fn is_recorded(&mut self, version: u64) -> Result<bool, DriverError> {
@@ -597,15 +566,7 @@ impl<C: SqliteConnection> Db for AsyncSqliteDriver<C> {
                      (version, name, checksum, duration_ms, down_sql, no_transaction, state) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                 ),
-                &[
-                    Param::Int8(version),
-                    Param::Text(&row.name),
-                    Param::Text(&row.checksum),
-                    Param::Float8(Some(row.duration_ms)),
-                    Param::Text(&row.down_sql),
-                    Param::Bool(row.no_transaction),
-                    Param::Text(row.state.as_str()),
-                ],
+                &super::row_params(version, row),
             )
             .await
             .map(drop)
