@@ -683,37 +683,46 @@ pub mod postgres {
     /// Any client, as an [`Executor`].
     struct Generic<'a, C>(&'a mut C);
 
+    /// Each parameter as its text (NULL as none), for `TEXT` parameters.
+    pub(super) fn texts(params: &[Value]) -> Vec<Option<String>> {
+        params.iter().map(Value::postgres_text).collect()
+    }
+
+    /// `texts` as parameters typed `TEXT`.
+    pub(super) fn typed(texts: &[Option<String>]) -> Vec<(&(dyn ToSql + Sync), Type)> {
+        texts
+            .iter()
+            .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
+            .collect()
+    }
+
+    /// Rows whose every column is text, as values.
+    pub(super) fn text_rows(rows: &[::postgres::Row]) -> Result<Vec<Vec<Value>>, RowError> {
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        let text: Option<String> = row.try_get(i)?;
+                        Ok(text.map_or(Value::Null, Value::Text))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     impl<C: GenericClient> Executor for Generic<'_, C> {
         fn dialect(&self) -> Dialect {
             Dialect::Postgres
         }
 
         fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
-            let texts: Vec<Option<String>> = params.iter().map(Value::postgres_text).collect();
-            let typed: Vec<(&(dyn ToSql + Sync), Type)> = texts
-                .iter()
-                .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
-                .collect();
-            Ok(self.0.execute_typed(sql, &typed)?)
+            let texts = texts(params);
+            Ok(self.0.execute_typed(sql, &typed(&texts))?)
         }
 
         fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
-            let texts: Vec<Option<String>> = params.iter().map(Value::postgres_text).collect();
-            let typed: Vec<(&(dyn ToSql + Sync), Type)> = texts
-                .iter()
-                .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
-                .collect();
-            let rows = self.0.query_typed(sql, &typed)?;
-            rows.iter()
-                .map(|row| {
-                    (0..row.len())
-                        .map(|i| {
-                            let text: Option<String> = row.try_get(i)?;
-                            Ok(text.map_or(Value::Null, Value::Text))
-                        })
-                        .collect()
-                })
-                .collect()
+            let texts = texts(params);
+            text_rows(&self.0.query_typed(sql, &typed(&texts))?)
         }
     }
 
@@ -832,14 +841,10 @@ mod tests {
 #[cfg(feature = "tokio-postgres")]
 mod tokio_postgres_rows {
     use tokio_postgres::Client;
-    use tokio_postgres::types::{ToSql, Type};
 
+    use super::postgres::{text_rows, texts, typed};
     use super::{AsyncExecutor, RowError, Value};
     use crate::migration::Dialect;
-
-    fn texts(params: &[Value]) -> Vec<Option<String>> {
-        params.iter().map(Value::postgres_text).collect()
-    }
 
     impl AsyncExecutor for &Client {
         fn dialect(&self) -> Dialect {
@@ -848,30 +853,12 @@ mod tokio_postgres_rows {
 
         async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
             let texts = texts(params);
-            let typed: Vec<(&(dyn ToSql + Sync), Type)> = texts
-                .iter()
-                .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
-                .collect();
-            Ok(self.execute_typed(sql, &typed).await?)
+            Ok(self.execute_typed(sql, &typed(&texts)).await?)
         }
 
         async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
             let texts = texts(params);
-            let typed: Vec<(&(dyn ToSql + Sync), Type)> = texts
-                .iter()
-                .map(|t| (t as &(dyn ToSql + Sync), Type::TEXT))
-                .collect();
-            let rows = self.query_typed(sql, &typed).await?;
-            rows.iter()
-                .map(|row| {
-                    (0..row.len())
-                        .map(|i| {
-                            let text: Option<String> = row.try_get(i)?;
-                            Ok(text.map_or(Value::Null, Value::Text))
-                        })
-                        .collect()
-                })
-                .collect()
+            text_rows(&self.query_typed(sql, &typed(&texts)).await?)
         }
     }
 }
