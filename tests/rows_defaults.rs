@@ -336,3 +336,120 @@ mod derived {
         }
     }
 }
+
+/// `sqlschema::connect(url)` gives a `Box<dyn Driver>` that migrates and then
+/// moves the generated models' rows (`User::find(&mut db, id)`), on a SQLite
+/// file and on PostgreSQL; each database is asked afterwards what it holds.
+/// A driver that lends no connection (an async driver run blocking) fails a
+/// model's method with `RowError::NoConnection`, saying what to use.
+mod on_connect {
+    use sqlschema::runtime::connect::{ConnectOptions, PostgresDriverKind, connect_with};
+    use sqlschema::{Driver, Migrator, RowError};
+
+    use super::{MIGRATIONS, ada, models::User, pg};
+
+    /// Migrates `db`, then inserts, finds, updates, lists and deletes through it,
+    /// each way a caller holds it (`&mut Box<dyn Driver>`, `&mut dyn Driver`).
+    fn rows_through(db: &mut Box<dyn Driver>) -> User {
+        Migrator::new(&MIGRATIONS).up(&mut **db).unwrap();
+        let made = ada().insert(&mut *db).unwrap();
+        assert_eq!(made.username, "ada");
+        assert_eq!(
+            made.nickname.as_deref(),
+            Some("anon"),
+            "the default was left to the database"
+        );
+        let found = User::find(&mut **db, made.id).unwrap();
+        assert_eq!(found.as_ref(), Some(&made));
+        let mut renamed = made.clone();
+        renamed.username = "grace".to_string();
+        assert!(renamed.update(&mut *db).unwrap());
+        let second = ada().insert(&mut *db).unwrap();
+        assert_ne!(second.id, made.id, "the database numbered the second row");
+        let all = User::all(&mut *db).unwrap();
+        let names: Vec<&str> = all.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["grace", "ada"]);
+        assert!(User::delete_by_key(&mut *db, second.id).unwrap());
+        assert!(!User::delete_by_key(&mut *db, second.id).unwrap());
+        User::find(&mut *db, made.id).unwrap().unwrap()
+    }
+
+    #[test]
+    fn sqlite_driver_from_connect_moves_rows() {
+        let dir = std::env::temp_dir().join(format!("rows_on_connect_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("app.db");
+        let _ = std::fs::remove_file(&file);
+        let mut db = sqlschema::connect(&format!("sqlite://{}", file.display())).unwrap();
+        let grace = rows_through(&mut db);
+        drop(db);
+        // What the file holds, asked without us.
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        let held: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, username, nickname FROM users ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(held, [(grace.id, "grace".to_string(), "anon".to_string())]);
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn postgres_driver_from_connect_moves_rows() {
+        let Some(server) = pg::server() else {
+            return;
+        };
+        let database = server.create_database("rows_on_connect");
+        let mut db = sqlschema::connect(&database.url()).unwrap();
+        let grace = rows_through(&mut db);
+        drop(db);
+        let mut client = database.connect();
+        let held: Vec<(i64, String, String)> = client
+            .query("SELECT id, username, nickname FROM users ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(held, [(grace.id, "grace".to_string(), "anon".to_string())]);
+        // The sequence moved with the rows the database numbered: a plain insert
+        // gets a fresh key.
+        let next: i64 = client
+            .query_one(
+                "INSERT INTO users (username) VALUES ('x') RETURNING id",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert!(next > grace.id + 1, "{next} after {}", grace.id);
+    }
+
+    #[test]
+    fn an_async_driver_run_blocking_lends_no_connection_and_says_so() {
+        let Some(server) = pg::server() else {
+            return;
+        };
+        let database = server.create_database("rows_on_connect_async");
+        let options = ConnectOptions {
+            postgres_driver: PostgresDriverKind::TokioPostgres,
+            ..ConnectOptions::default()
+        };
+        let mut db = connect_with(&database.url(), &options).unwrap();
+        Migrator::new(&MIGRATIONS).up(&mut *db).unwrap();
+        let error = ada().insert(&mut db).unwrap_err();
+        assert!(matches!(error, RowError::NoConnection), "{error:?}");
+        let text = error.to_string();
+        assert!(
+            text.contains("lends no connection") && text.contains("_async"),
+            "{text}"
+        );
+        let count: i64 = database
+            .connect()
+            .query_one("SELECT count(*) FROM users", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(count, 0, "nothing was written");
+    }
+}

@@ -123,3 +123,121 @@ fn sqlite_rows_read_back_with_sqlx_query_as() {
     drop(conn);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The async methods inside a transaction (`&mut *tx`) and on a pool's own
+/// connection (`&mut *conn`): a rolled-back insert leaves no row, a
+/// committed one stays, as PostgreSQL reports afterwards.
+#[test]
+fn postgres_async_rows_in_sqlx_transactions() {
+    let Some(server) = pg::server() else {
+        return;
+    };
+    let database = server.create_database("sqlx_rows_tx");
+    let mut client = database.connect();
+    for migration in MIGRATIONS.iter() {
+        client.batch_execute(migration.postgres.up).unwrap();
+    }
+    let [ada, grace] = users();
+    runtime().block_on(async {
+        let pool = sqlx::PgPool::connect(&database.url()).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let gone = ada.insert_async(&mut *tx).await.unwrap();
+        let seen = User::find_async(&mut *tx, gone.id).await.unwrap();
+        assert_eq!(
+            seen.as_ref(),
+            Some(&gone),
+            "the transaction sees its own row"
+        );
+        tx.rollback().await.unwrap();
+        assert_eq!(User::find_async(&pool, gone.id).await.unwrap(), None);
+
+        let mut tx = pool.begin().await.unwrap();
+        let kept = grace.insert_async(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        assert_eq!(User::all_async(&mut *conn).await.unwrap(), [kept]);
+    });
+    let names: Vec<String> = client
+        .query("SELECT username FROM users", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["grace"]);
+}
+
+/// The same on tokio-postgres: `&tokio_postgres::Transaction`.
+#[test]
+fn postgres_async_rows_in_a_tokio_postgres_transaction() {
+    let Some(server) = pg::server() else {
+        return;
+    };
+    let database = server.create_database("tokio_rows_tx");
+    let mut client = database.connect();
+    for migration in MIGRATIONS.iter() {
+        client.batch_execute(migration.postgres.up).unwrap();
+    }
+    let [ada, grace] = users();
+    runtime().block_on(async {
+        let (mut tokio_client, connection) =
+            tokio_postgres::connect(&database.url(), tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        let driving = tokio::spawn(connection);
+        let tx = tokio_client.transaction().await.unwrap();
+        let gone = ada.insert_async(&tx).await.unwrap();
+        assert!(User::find_async(&tx, gone.id).await.unwrap().is_some());
+        tx.rollback().await.unwrap();
+        let tx = tokio_client.transaction().await.unwrap();
+        grace.insert_async(&tx).await.unwrap();
+        tx.commit().await.unwrap();
+        drop(tokio_client);
+        driving.await.unwrap().unwrap();
+    });
+    let names: Vec<String> = client
+        .query("SELECT username FROM users", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["grace"]);
+}
+
+#[test]
+fn sqlite_async_rows_in_an_sqlx_transaction() {
+    let dir = std::env::temp_dir().join(format!("sqlschema-sqlx-tx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rows.db");
+    let _ = std::fs::remove_file(&path);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for migration in MIGRATIONS.iter() {
+        conn.execute_batch(migration.script(Dialect::Sqlite).unwrap().up)
+            .unwrap();
+    }
+    let [ada, grace] = users();
+    let url = format!("sqlite://{}", path.display());
+    runtime().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let gone = ada.insert_async(&mut *tx).await.unwrap();
+        assert!(User::find_async(&mut *tx, gone.id).await.unwrap().is_some());
+        tx.rollback().await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let kept = grace.insert_async(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut lite = pool.acquire().await.unwrap();
+        assert_eq!(User::all_async(&mut *lite).await.unwrap(), [kept]);
+        drop(lite);
+        pool.close().await;
+    });
+    let names: Vec<String> = conn
+        .prepare("SELECT username FROM users")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, ["grace"]);
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -429,8 +429,10 @@ fn open(
 }
 
 /// The environment variable that picks the PostgreSQL driver: `postgres`
-/// (blocking, the default) or `tokio-postgres` (the async driver, which
-/// behaves the same; the migrator tests run the CLI on both).
+/// (blocking, the default), `tokio-postgres` or `sqlx-postgres` (the async
+/// drivers, which behave the same; the migrator's process tests run the CLI
+/// on all three). `sqlx-postgres` needs schema-runtime's feature of that
+/// name, which the installed binary leaves out and its tests turn on.
 pub(crate) const PG_DRIVER_ENV: &str = "SCHEMA_PG_DRIVER";
 
 /// The PostgreSQL driver [`PG_DRIVER_ENV`] names.

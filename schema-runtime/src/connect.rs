@@ -41,10 +41,13 @@ pub enum PostgresDriverKind {
     /// The async driver on `tokio-postgres` (feature `tokio-postgres`), run
     /// on a runtime of its own ([`BlockOn`](crate::driver::block_on::BlockOn)).
     TokioPostgres,
+    /// The async driver over an sqlx 0.8 pool of two connections (feature
+    /// `sqlx-postgres`), on a runtime of its own.
+    SqlxPostgres,
 }
 
 impl PostgresDriverKind {
-    /// Reads `postgres` or `tokio-postgres`.
+    /// Reads `postgres`, `tokio-postgres` or `sqlx-postgres`.
     ///
     /// # Errors
     /// Any other name, with the names there are.
@@ -52,9 +55,10 @@ impl PostgresDriverKind {
         match name.trim() {
             "" | "postgres" => Ok(PostgresDriverKind::Blocking),
             "tokio-postgres" => Ok(PostgresDriverKind::TokioPostgres),
+            "sqlx-postgres" => Ok(PostgresDriverKind::SqlxPostgres),
             other => Err(format!(
-                "`{other}` is not a PostgreSQL driver: use `postgres` (the default) or \
-                 `tokio-postgres`"
+                "`{other}` is not a PostgreSQL driver: use `postgres` (the default), \
+                 `tokio-postgres` or `sqlx-postgres`"
             )),
         }
     }
@@ -186,7 +190,9 @@ pub fn redact(url: &str) -> String {
 }
 
 /// Opens the database `url` names, with the driver its scheme calls for and
-/// the default [`ConnectOptions`] (a missing SQLite file is created).
+/// the default [`ConnectOptions`] (a missing SQLite file is created). The
+/// driver migrates (`Migrator::up(&mut *db)`) and lends its connection to
+/// the generated models (`User::find(&mut db, id)`).
 ///
 /// # Errors
 /// When the URL cannot be read, its driver's feature is off, or the database
@@ -222,6 +228,24 @@ pub fn connect_with(url: &str, options: &ConnectOptions) -> Result<Box<dyn Drive
             Err(DriverError::message(
                 "opening the database",
                 "the tokio-postgres driver needs feature `tokio-postgres` of schema-runtime, \
+                 which this build does not have",
+            ))
+        }
+        #[cfg(feature = "sqlx-postgres")]
+        Target::Postgres(url) if options.postgres_driver == PostgresDriverKind::SqlxPostgres => {
+            let timeout = options.connect_timeout;
+            Ok(Box::new(crate::driver::block_on::BlockOn::connect(
+                || async move {
+                    crate::driver::postgres_async::sqlx_connection::connect_timeout(&url, timeout)
+                        .await
+                },
+            )?))
+        }
+        #[cfg(not(feature = "sqlx-postgres"))]
+        Target::Postgres(_) if options.postgres_driver == PostgresDriverKind::SqlxPostgres => {
+            Err(DriverError::message(
+                "opening the database",
+                "the sqlx-postgres driver needs feature `sqlx-postgres` of schema-runtime, \
                  which this build does not have",
             ))
         }

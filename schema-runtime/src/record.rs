@@ -234,6 +234,9 @@ pub enum RowError {
         /// What cannot run, why, and what to do.
         message: String,
     },
+    /// A [`Driver`](crate::driver::Driver) that lends the models no
+    /// connection (the async drivers run blocking).
+    NoConnection,
     /// SQLite failed.
     #[cfg(feature = "sqlite")]
     Sqlite(rusqlite::Error),
@@ -282,6 +285,11 @@ impl fmt::Display for RowError {
             RowError::Unsupported { table, message } => {
                 write!(f, "cannot insert into `{table}`: {message}")
             }
+            RowError::NoConnection => f.write_str(
+                "this driver lends no connection to the models (an async driver run blocking \
+                 lends none): run the models' `_async` methods on your own client or pool, or open \
+                 the database with `connect`'s default drivers",
+            ),
             RowError::InvalidModel { table, message } => {
                 write!(
                     f,

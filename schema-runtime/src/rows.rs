@@ -5,7 +5,8 @@
 //! model (and `#[derive(Schema)]` on a struct that models every column),
 //! each taking any [`Executor`] (`&rusqlite::Connection`,
 //! `&rusqlite::Transaction`, `&mut postgres::Client`, `&mut
-//! postgres::Transaction`):
+//! postgres::Transaction`, or `&mut` a [`Driver`](crate::Driver), such as
+//! the `Box<dyn Driver>` [`connect`](crate::connect()) opens):
 //!
 //! ```ignore
 //! let ada = models::NewUser { id: None, username: "ada".into(), created_at: None }
@@ -31,6 +32,8 @@
 //! key but the generated ones and returns whether a row had the key; so
 //! does `delete`. `all` orders rows by primary key.
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+use crate::driver::Driver;
 use crate::migration::Dialect;
 use crate::record::{
     Insert, Record, RowError, check_key, check_model, check_values, delete_by_key_sql,
@@ -40,8 +43,9 @@ use crate::value::Value;
 
 /// A connection (or transaction) that runs the SQL of [`crate::record`]:
 /// implemented for `&rusqlite::Connection`, `&mut rusqlite::Connection` and
-/// `&rusqlite::Transaction` (feature `sqlite`), and for `&mut
-/// postgres::Client` and `&mut postgres::Transaction` (feature `postgres`).
+/// `&rusqlite::Transaction` (feature `sqlite`), for `&mut
+/// postgres::Client` and `&mut postgres::Transaction` (feature `postgres`),
+/// and for `&mut` any [`Driver`](crate::Driver) (on the connection it lends).
 /// Each method takes the executor by value: a reference is passed for each
 /// call.
 pub trait Executor {
@@ -72,9 +76,105 @@ pub trait Executor {
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// The connection a [`Driver`] lends to the generated models
+/// ([`Driver::lend_connection`]).
+#[non_exhaustive]
+pub enum DriverConnection<'a> {
+    /// The SQLite driver's connection.
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a rusqlite::Connection),
+    /// The blocking PostgreSQL driver's working connection.
+    #[cfg(feature = "postgres")]
+    Postgres(&'a mut ::postgres::Client),
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl std::fmt::Debug for DriverConnection<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            #[cfg(feature = "sqlite")]
+            DriverConnection::Sqlite(_) => "DriverConnection::Sqlite",
+            #[cfg(feature = "postgres")]
+            DriverConnection::Postgres(_) => "DriverConnection::Postgres",
+        })
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// A driver's connection, or why it lends none.
+fn lent(driver: &mut (impl Driver + ?Sized)) -> Result<DriverConnection<'_>, RowError> {
+    driver.lend_connection().ok_or(RowError::NoConnection)
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// Whether a driver's database runs `INSERT ... RETURNING`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn driver_returning(driver: &(impl Driver + ?Sized)) -> Result<(), String> {
+    #[cfg(feature = "sqlite")]
+    if driver.dialect() == Dialect::Sqlite {
+        return sqlite::returning(rusqlite::version_number());
+    }
+    let _ = driver;
+    Ok(())
+}
+
+/// A driver [`connect`](crate::connect::connect) opened (or any other) runs
+/// the models' rows on the connection it lends ([`Driver::lend_connection`]):
+/// `User::find(&mut db, id)` with `db` a `Box<dyn Driver>` or a driver.
+impl<D: Driver + ?Sized> Executor for &mut D {
+    fn dialect(&self) -> Dialect {
+        Driver::dialect(&**self)
+    }
+
+    fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+        match lent(self)? {
+            #[cfg(feature = "sqlite")]
+            DriverConnection::Sqlite(conn) => Executor::execute(conn, sql, params),
+            #[cfg(feature = "postgres")]
+            DriverConnection::Postgres(client) => Executor::execute(client, sql, params),
+        }
+    }
+
+    fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+        match lent(self)? {
+            #[cfg(feature = "sqlite")]
+            DriverConnection::Sqlite(conn) => Executor::query(conn, sql, params),
+            #[cfg(feature = "postgres")]
+            DriverConnection::Postgres(client) => Executor::query(client, sql, params),
+        }
+    }
+
+    fn supports_returning(&self) -> Result<(), String> {
+        driver_returning(&**self)
+    }
+}
+
+/// What [`connect`](crate::connect()) opens, as the driver inside it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Executor for &mut Box<dyn Driver> {
+    fn dialect(&self) -> Dialect {
+        Driver::dialect(&***self)
+    }
+
+    fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+        Executor::execute(&mut **self, sql, params)
+    }
+
+    fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+        Executor::query(&mut **self, sql, params)
+    }
+
+    fn supports_returning(&self) -> Result<(), String> {
+        driver_returning(&***self)
+    }
+}
+
 /// An async connection (or pool) that runs the SQL of [`crate::record`]:
 /// implemented for `&tokio_postgres::Client` (feature `tokio-postgres`),
-/// `&sqlx::PgPool` (feature `sqlx-postgres`) and `&sqlx::SqlitePool`
+/// `&tokio_postgres::Transaction`, `&sqlx::PgPool` and `&mut sqlx::PgConnection`
+/// (feature `sqlx-postgres`; a pool's connection or a transaction is `&mut
+/// *conn` or `&mut *tx`), and `&sqlx::SqlitePool` and `&mut sqlx::SqliteConnection`
 /// (feature `sqlx-sqlite`). The generated `_async` methods (`insert_async`,
 /// `find_async`, ...) take one; their futures are `Send`.
 pub trait AsyncExecutor: Send {
@@ -840,69 +940,111 @@ mod tests {
 /// Rows on `tokio-postgres`: every value moves as text, as on `postgres`.
 #[cfg(feature = "tokio-postgres")]
 mod tokio_postgres_rows {
-    use tokio_postgres::Client;
+    use tokio_postgres::{Client, Transaction};
 
     use super::postgres::{text_rows, texts, typed};
     use super::{AsyncExecutor, RowError, Value};
     use crate::migration::Dialect;
 
-    impl AsyncExecutor for &Client {
-        fn dialect(&self) -> Dialect {
-            Dialect::Postgres
-        }
+    macro_rules! text_executor {
+        ($t:ty) => {
+            impl AsyncExecutor for $t {
+                fn dialect(&self) -> Dialect {
+                    Dialect::Postgres
+                }
 
-        async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
-            let texts = texts(params);
-            Ok(self.execute_typed(sql, &typed(&texts)).await?)
-        }
+                async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+                    let texts = texts(params);
+                    Ok(self.execute_typed(sql, &typed(&texts)).await?)
+                }
 
-        async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
-            let texts = texts(params);
-            text_rows(&self.query_typed(sql, &typed(&texts)).await?)
-        }
+                async fn query(
+                    self,
+                    sql: &str,
+                    params: &[Value],
+                ) -> Result<Vec<Vec<Value>>, RowError> {
+                    let texts = texts(params);
+                    text_rows(&self.query_typed(sql, &typed(&texts)).await?)
+                }
+            }
+        };
     }
+
+    text_executor!(&Client);
+    text_executor!(&Transaction<'_>);
 }
 
 /// Rows on sqlx's PostgreSQL pools: every value moves as text, as on
 /// `postgres`.
 #[cfg(feature = "sqlx-postgres")]
 mod sqlx_postgres_rows {
-    use sqlx::{PgPool, Row as _};
+    use sqlx::{PgConnection, PgExecutor, PgPool, Row as _};
 
     use super::{AsyncExecutor, RowError, Value};
     use crate::migration::Dialect;
 
-    impl AsyncExecutor for &PgPool {
-        fn dialect(&self) -> Dialect {
-            Dialect::Postgres
+    fn bound<'q>(
+        sql: &'q str,
+        params: &[Value],
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        let mut q = sqlx::query(sql);
+        for p in params {
+            q = q.bind(p.postgres_text());
         }
-
-        async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
-            let mut q = sqlx::query(sql);
-            for p in params {
-                q = q.bind(p.postgres_text());
-            }
-            Ok(q.execute(self).await?.rows_affected())
-        }
-
-        async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
-            let mut q = sqlx::query(sql);
-            for p in params {
-                q = q.bind(p.postgres_text());
-            }
-            let rows = q.fetch_all(self).await?;
-            rows.iter()
-                .map(|row| {
-                    (0..row.len())
-                        .map(|i| {
-                            let text: Option<String> = row.try_get(i)?;
-                            Ok(text.map_or(Value::Null, Value::Text))
-                        })
-                        .collect()
-                })
-                .collect()
-        }
+        q
     }
+
+    async fn execute<'c>(
+        db: impl PgExecutor<'c>,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<u64, RowError> {
+        Ok(bound(sql, params).execute(db).await?.rows_affected())
+    }
+
+    async fn query<'c>(
+        db: impl PgExecutor<'c>,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Vec<Vec<Value>>, RowError> {
+        let rows = bound(sql, params).fetch_all(db).await?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        let text: Option<String> = row.try_get(i)?;
+                        Ok(text.map_or(Value::Null, Value::Text))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    macro_rules! sqlx_executor {
+        ($t:ty) => {
+            impl AsyncExecutor for $t {
+                fn dialect(&self) -> Dialect {
+                    Dialect::Postgres
+                }
+
+                async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+                    execute(self, sql, params).await
+                }
+
+                async fn query(
+                    self,
+                    sql: &str,
+                    params: &[Value],
+                ) -> Result<Vec<Vec<Value>>, RowError> {
+                    query(self, sql, params).await
+                }
+            }
+        };
+    }
+
+    sqlx_executor!(&PgPool);
+    // A connection of the pool (`&mut *conn`) or a transaction (`&mut *tx`).
+    sqlx_executor!(&mut PgConnection);
 }
 
 /// Rows on sqlx's SQLite pools: values bound natively, booleans as `0`/`1`,
@@ -910,7 +1052,7 @@ mod sqlx_postgres_rows {
 #[cfg(feature = "sqlx-sqlite")]
 mod sqlx_sqlite_rows {
     use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteRow};
-    use sqlx::{Row as _, SqlitePool, TypeInfo, ValueRef};
+    use sqlx::{Row as _, SqliteConnection, SqliteExecutor, SqlitePool, TypeInfo, ValueRef};
 
     use super::{AsyncExecutor, RowError, Value};
     use crate::migration::Dialect;
@@ -952,20 +1094,48 @@ mod sqlx_sqlite_rows {
         })
     }
 
-    impl AsyncExecutor for &SqlitePool {
-        fn dialect(&self) -> Dialect {
-            Dialect::Sqlite
-        }
-
-        async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
-            Ok(bound(sql, params).execute(self).await?.rows_affected())
-        }
-
-        async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
-            let rows = bound(sql, params).fetch_all(self).await?;
-            rows.iter()
-                .map(|row| (0..row.len()).map(|i| value(row, i)).collect())
-                .collect()
-        }
+    async fn execute<'c>(
+        db: impl SqliteExecutor<'c>,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<u64, RowError> {
+        Ok(bound(sql, params).execute(db).await?.rows_affected())
     }
+
+    async fn query<'c>(
+        db: impl SqliteExecutor<'c>,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Vec<Vec<Value>>, RowError> {
+        let rows = bound(sql, params).fetch_all(db).await?;
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| value(row, i)).collect())
+            .collect()
+    }
+
+    macro_rules! sqlx_executor {
+        ($t:ty) => {
+            impl AsyncExecutor for $t {
+                fn dialect(&self) -> Dialect {
+                    Dialect::Sqlite
+                }
+
+                async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+                    execute(self, sql, params).await
+                }
+
+                async fn query(
+                    self,
+                    sql: &str,
+                    params: &[Value],
+                ) -> Result<Vec<Vec<Value>>, RowError> {
+                    query(self, sql, params).await
+                }
+            }
+        };
+    }
+
+    sqlx_executor!(&SqlitePool);
+    // A connection of the pool (`&mut *conn`) or a transaction (`&mut *tx`).
+    sqlx_executor!(&mut SqliteConnection);
 }

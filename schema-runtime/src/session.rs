@@ -175,6 +175,10 @@ impl Row {
 }
 
 /// A connection that can read a schema.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "sqlx-sqlite")),
+    allow(dead_code)
+)]
 pub(crate) trait Session {
     /// Runs `sql` (one statement or several, without parameters) and
     /// discards what it returns.

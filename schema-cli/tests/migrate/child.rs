@@ -6,7 +6,9 @@
 //!   a herd of CLI migrators starts at the same moment;
 //! - `sqlite-up`: run `Migrator::up` on a SQLite file over one of the
 //!   hand-built migration lists of [`fixtures`](crate::fixtures), print
-//!   `applied-steps: N` and exit 0, or print the error and exit 1.
+//!   `applied-steps: N` and exit 0, or print the error and exit 1; with
+//!   `SCHEMA_TEST_SQLITE_DRIVER=sqlx`, `Migrator::up_async` over an sqlx
+//!   pool (`SqlxSqliteDriver`) instead of rusqlite.
 //!
 //! Run as a test of the suite (no `SCHEMA_TEST_CHILD`), [`entry`] does nothing.
 
@@ -16,7 +18,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use schema_runtime::driver::sqlite::SqliteDriver;
-use schema_runtime::{Migrator, Step};
+use schema_runtime::driver::sqlx_sqlite::SqlxSqliteDriver;
+use schema_runtime::{Migrator, Report, Step};
 
 use crate::fixtures;
 
@@ -29,6 +32,7 @@ const DB: &str = "SCHEMA_TEST_DB";
 const SET: &str = "SCHEMA_TEST_SET";
 const MARKS: &str = "SCHEMA_TEST_MARKS";
 const BLOCKER: &str = "SCHEMA_TEST_BLOCKER";
+const SQLITE_DRIVER: &str = "SCHEMA_TEST_SQLITE_DRIVER";
 
 /// Separates `SCHEMA_TEST_ARGS`.
 const UNIT: char = '\u{1f}';
@@ -87,18 +91,19 @@ fn sqlite_up_now() -> i32 {
             mark(&format!("started-{}", step.version));
         }
     };
-    let mut db = match SqliteDriver::open(&path) {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
+    let migrator = Migrator::from_slice(&migrations).on_progress(&progress);
+    let applied = if std::env::var(SQLITE_DRIVER).as_deref() == Ok("sqlx") {
+        sqlx_up(&path, &migrator, &mark)
+    } else {
+        match SqliteDriver::open(&path) {
+            Ok(mut db) => {
+                mark("opened");
+                migrator.up(&mut db).map_err(|e| e.to_string())
+            }
+            Err(e) => Err(e.to_string()),
         }
     };
-    mark("opened");
-    match Migrator::from_slice(&migrations)
-        .on_progress(&progress)
-        .up(&mut db)
-    {
+    match applied {
         Ok(report) => {
             println!("applied-steps: {}", report.steps.len());
             0
@@ -108,6 +113,32 @@ fn sqlite_up_now() -> i32 {
             1
         }
     }
+}
+
+/// `migrator.up_async` on the SQLite file `path` over an sqlx pool of one
+/// connection (sqlx's default options: it creates the file), on a
+/// current-thread runtime.
+fn sqlx_up(path: &str, migrator: &Migrator<'_>, mark: &dyn Fn(&str)) -> Result<Report, String> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting a runtime: {e}"))?;
+    runtime.block_on(async {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("opening `{path}` with sqlx: {e}"))?;
+        let mut db = SqlxSqliteDriver::from_pool(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        mark("opened");
+        migrator.up_async(&mut db).await.map_err(|e| e.to_string())
+    })
 }
 
 /// With `SCHEMA_TEST_BARRIER`: says it is ready, then waits for `go`.
@@ -158,7 +189,9 @@ pub(crate) fn exec_schema(dir: &Path, args: &[&str]) -> Command {
 /// `opened` just before `up`, `started-<version>` when a migration starts.
 pub(crate) fn sqlite_up(db: &Path, set: &str, marks: Option<&Path>) -> Command {
     let mut c = command("sqlite-up");
-    c.env(DB, db).env(SET, set);
+    c.env(DB, db)
+        .env(SET, set)
+        .env(SQLITE_DRIVER, crate::sqlite_driver());
     if let Some(marks) = marks {
         c.env(MARKS, marks);
     }

@@ -92,6 +92,15 @@ fn postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_a
     );
 }
 
+/// The same with the async driver over an sqlx pool (`sqlx-postgres`).
+#[test]
+fn postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_sqlx_driver() {
+    crate::on_pg_driver(
+        "sqlx-postgres",
+        postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on,
+    );
+}
+
 fn postgres_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on() {
     let Some(server) = pg::server() else {
         return;
@@ -282,6 +291,22 @@ fn set_slowness(path: &Path, n: i64) {
 
 #[test]
 fn sqlite_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row() {
+    crate::on_sqlite_driver(
+        "rusqlite",
+        sqlite_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on,
+    );
+}
+
+/// The same with the children migrating over an sqlx pool (`SqlxSqliteDriver`).
+#[test]
+fn sqlite_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_sqlx_driver() {
+    crate::on_sqlite_driver(
+        "sqlx",
+        sqlite_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on,
+    );
+}
+
+fn sqlite_migrator_killed_mid_migration_leaves_nothing_or_an_interrupted_row_on() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let path = tmp.path().join("crash.db");
     let journal = tmp.path().join("crash.db-journal");

@@ -30,6 +30,31 @@ const SLACK: Duration = Duration::from_secs(20);
 
 #[test]
 fn a_port_that_never_answers_fails_within_the_connect_timeout() {
+    crate::on_pg_driver(
+        "postgres",
+        a_port_that_never_answers_fails_within_the_connect_timeout_on,
+    );
+}
+
+/// The same with the async driver (`tokio-postgres`).
+#[test]
+fn a_port_that_never_answers_fails_within_the_connect_timeout_async_driver() {
+    crate::on_pg_driver(
+        "tokio-postgres",
+        a_port_that_never_answers_fails_within_the_connect_timeout_on,
+    );
+}
+
+/// The same with the async driver over an sqlx pool (`sqlx-postgres`).
+#[test]
+fn a_port_that_never_answers_fails_within_the_connect_timeout_sqlx_driver() {
+    crate::on_pg_driver(
+        "sqlx-postgres",
+        a_port_that_never_answers_fails_within_the_connect_timeout_on,
+    );
+}
+
+fn a_port_that_never_answers_fails_within_the_connect_timeout_on() {
     let tmp = tempfile::tempdir().expect("temp dir");
     one_table_project(tmp.path());
     let port = silent_port();
@@ -95,6 +120,15 @@ fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout()
 fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_async_driver() {
     crate::on_pg_driver(
         "tokio-postgres",
+        postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_on,
+    );
+}
+
+/// The same with the async driver over an sqlx pool (`sqlx-postgres`).
+#[test]
+fn postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_sqlx_driver() {
+    crate::on_pg_driver(
+        "sqlx-postgres",
         postgres_table_lock_held_by_another_session_fails_up_after_the_lock_timeout_on,
     );
 }

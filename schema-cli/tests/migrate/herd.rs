@@ -56,6 +56,15 @@ fn postgres_herd_of_16_cli_migrators_applies_each_migration_once_async_driver() 
     );
 }
 
+/// The same with the async driver over an sqlx pool (`sqlx-postgres`).
+#[test]
+fn postgres_herd_of_16_cli_migrators_applies_each_migration_once_sqlx_driver() {
+    crate::on_pg_driver(
+        "sqlx-postgres",
+        postgres_herd_of_16_cli_migrators_applies_each_migration_once_on,
+    );
+}
+
 fn postgres_herd_of_16_cli_migrators_applies_each_migration_once_on() {
     let Some(server) = pg::server() else {
         return;
@@ -130,6 +139,22 @@ fn postgres_herd_of_16_cli_migrators_applies_each_migration_once_on() {
 
 #[test]
 fn sqlite_herd_of_16_migrators_on_one_new_file_applies_each_migration_once() {
+    crate::on_sqlite_driver(
+        "rusqlite",
+        sqlite_herd_of_16_migrators_on_one_new_file_applies_each_migration_once_on,
+    );
+}
+
+/// The same with the children migrating over an sqlx pool (`SqlxSqliteDriver`).
+#[test]
+fn sqlite_herd_of_16_migrators_on_one_new_file_applies_each_migration_once_sqlx_driver() {
+    crate::on_sqlite_driver(
+        "sqlx",
+        sqlite_herd_of_16_migrators_on_one_new_file_applies_each_migration_once_on,
+    );
+}
+
+fn sqlite_herd_of_16_migrators_on_one_new_file_applies_each_migration_once_on() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let migrations = fixtures::sqlite_herd().len();
     let started = Instant::now();

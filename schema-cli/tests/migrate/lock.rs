@@ -33,6 +33,15 @@ fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_as
     );
 }
 
+/// The same with the async driver over an sqlx pool (`sqlx-postgres`).
+#[test]
+fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_sqlx_driver() {
+    crate::on_pg_driver(
+        "sqlx-postgres",
+        postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_on,
+    );
+}
+
 fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_on() {
     let Some(server) = pg::server() else {
         return;
@@ -145,6 +154,22 @@ fn postgres_second_migrator_waits_for_the_lock_or_times_out_naming_the_holder_on
 
 #[test]
 fn sqlite_second_migrator_waits_for_the_lock_row_or_times_out_naming_the_holder() {
+    crate::on_sqlite_driver(
+        "rusqlite",
+        sqlite_second_migrator_waits_for_the_lock_row_or_times_out_naming_the_holder_on,
+    );
+}
+
+/// The same with the children migrating over an sqlx pool (`SqlxSqliteDriver`).
+#[test]
+fn sqlite_second_migrator_waits_for_the_lock_row_or_times_out_naming_the_holder_sqlx_driver() {
+    crate::on_sqlite_driver(
+        "sqlx",
+        sqlite_second_migrator_waits_for_the_lock_row_or_times_out_naming_the_holder_on,
+    );
+}
+
+fn sqlite_second_migrator_waits_for_the_lock_row_or_times_out_naming_the_holder_on() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let path = tmp.path().join("lock.db");
     let blocker_path = tmp.path().join("blocker.db");

@@ -65,8 +65,8 @@ thread_local! {
 }
 
 /// Runs `test` with the `schema` commands it starts on the PostgreSQL
-/// driver `driver` (`postgres` or `tokio-postgres`): the same test proves
-/// both drivers.
+/// driver `driver` (`postgres`, `tokio-postgres` or `sqlx-postgres`): the
+/// same test proves every driver.
 pub(crate) fn on_pg_driver(driver: &'static str, test: impl FnOnce()) {
     PG_DRIVER.set(driver);
     eprintln!("on the {driver} driver");
@@ -76,6 +76,25 @@ pub(crate) fn on_pg_driver(driver: &'static str, test: impl FnOnce()) {
 /// The driver [`on_pg_driver`] set for this thread.
 pub(crate) fn pg_driver() -> &'static str {
     PG_DRIVER.get()
+}
+
+thread_local! {
+    /// The SQLite driver the `sqlite-up` children this test thread starts
+    /// use (see [`child`]).
+    static SQLITE_DRIVER: std::cell::Cell<&'static str> = const { std::cell::Cell::new("rusqlite") };
+}
+
+/// Runs `test` with the SQLite migrators it starts as children on the
+/// driver `driver` (`rusqlite` or `sqlx`).
+pub(crate) fn on_sqlite_driver(driver: &'static str, test: impl FnOnce()) {
+    SQLITE_DRIVER.set(driver);
+    eprintln!("on the {driver} SQLite driver");
+    test();
+}
+
+/// The driver [`on_sqlite_driver`] set for this thread.
+pub(crate) fn sqlite_driver() -> &'static str {
+    SQLITE_DRIVER.get()
 }
 
 fn schema_command(dir: &Path, args: &[&str]) -> Command {

@@ -473,7 +473,8 @@ pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
         }
 
         /// [`Self::insert`] on an async connection (`&tokio_postgres::Client`,
-        /// `&sqlx::PgPool`, `&sqlx::SqlitePool`).
+        /// `&sqlx::PgPool`, `&sqlx::SqlitePool`, or a connection or transaction
+        /// of any of them).
         ///
         /// # Errors
         /// As [`Self::insert`].
@@ -996,7 +997,8 @@ fn insert_item(
             }
 
             /// [`Self::insert`] on an async connection (`&tokio_postgres::Client`,
-            /// `&sqlx::PgPool`, `&sqlx::SqlitePool`).
+            /// `&sqlx::PgPool`, `&sqlx::SqlitePool`, or a connection or transaction
+            /// of any of them).
             ///
             /// # Errors
             /// As [`Self::insert`].

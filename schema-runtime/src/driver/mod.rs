@@ -335,6 +335,15 @@ pub trait Driver {
     fn as_stored(&mut self, declared: &Schema) -> Schema {
         declared.clone()
     }
+
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    /// The connection this driver works on, lent to the generated models
+    /// (`User::find(&mut db, id)` on what [`connect`](crate::connect::connect)
+    /// opened): the SQLite and blocking PostgreSQL drivers lend theirs. The
+    /// default lends none (a model's method then fails, saying so).
+    fn lend_connection(&mut self) -> Option<crate::rows::DriverConnection<'_>> {
+        None
+    }
 }
 
 /// A row of the version table as both drivers read it (`version, name,

@@ -596,6 +596,10 @@ pub(crate) fn to_i64(version: u64) -> Result<i64, DriverError> {
 }
 
 impl Driver for PostgresDriver {
+    fn lend_connection(&mut self) -> Option<crate::rows::DriverConnection<'_>> {
+        Some(crate::rows::DriverConnection::Postgres(&mut self.client))
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }

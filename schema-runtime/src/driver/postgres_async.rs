@@ -571,11 +571,13 @@ pub mod sqlx_connection {
     //! a connection of its own or one taken from the application's pool.
 
     use sqlx::pool::PoolConnection;
-    use sqlx::postgres::{PgPool, PgRow, PgTypeInfo};
+    use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow, PgTypeInfo};
     use sqlx::{Column, Executor, Postgres, Row as _, TypeInfo, ValueRef};
 
-    use super::{AsyncPostgresDriver, PgConnection};
+    use super::{AsyncPostgresDriver, Duration, PgConnection};
+    use crate::connect::{URL_FORMS, redact};
     use crate::driver::DriverError;
+    use crate::driver::postgres::{address, fmt_secs, waits_forever};
     use crate::session::{Cell, Param, Row, Session, SessionError};
 
     fn cell(row: &PgRow, i: usize, ty: &PgTypeInfo) -> Cell {
@@ -714,6 +716,79 @@ pub mod sqlx_connection {
                 "taking the lock's connection from the pool",
             ))?;
             Ok(AsyncPostgresDriver::new(client, lock))
+        }
+    }
+
+    /// A pool of its own (two connections) on the database `url` names, and
+    /// the driver over it: what the `schema` command line opens with
+    /// `SCHEMA_PG_DRIVER=sqlx-postgres`. The same URL forms and connect
+    /// timeout as [`PostgresDriver::connect_timeout`]
+    /// (`connect_timeout` in the URL wins; `0` waits for ever), and, as
+    /// there, a killed migrator's statement stops within a second on
+    /// PostgreSQL 14+. Needs a tokio runtime.
+    ///
+    /// [`PostgresDriver::connect_timeout`]: crate::driver::postgres::PostgresDriver::connect_timeout
+    ///
+    /// # Errors
+    /// When the URL cannot be read, the server refuses, or it does not answer
+    /// in time.
+    pub async fn connect_timeout(
+        url: &str,
+        timeout: Duration,
+    ) -> Result<SqlxPostgresDriver, DriverError> {
+        let unreadable = |e: &dyn std::fmt::Display| {
+            DriverError::message(
+                "reading the PostgreSQL URL",
+                format!(
+                    "`{}` is not a PostgreSQL URL this build can read: {e}; use {URL_FORMS}",
+                    redact(url)
+                ),
+            )
+        };
+        let options: PgConnectOptions = url.parse().map_err(|e| unreadable(&e))?;
+        let config: postgres::Config = url.parse().map_err(|e| unreadable(&e))?;
+        let at = address(&config);
+        let wait = match config.get_connect_timeout() {
+            Some(t) => Some(*t),
+            None if waits_forever(url) => None,
+            None => Some(timeout),
+        };
+        let connecting = PgPoolOptions::new()
+            .max_connections(2)
+            .min_connections(0)
+            // The pool's own bound stays out of the way of ours below.
+            .acquire_timeout(Duration::from_secs(u64::from(u32::MAX)))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // PostgreSQL 14+; older servers keep the statement running.
+                    let _ = conn
+                        .execute("SET client_connection_check_interval = '1s'")
+                        .await;
+                    Ok(())
+                })
+            })
+            .connect_with(options);
+        let opened = async {
+            let pool = connecting
+                .await
+                .map_err(|e| DriverError::new(format!("connecting to PostgreSQL at {at}"), e))?;
+            SqlxPostgresDriver::from_pool(&pool).await
+        };
+        match wait {
+            None => opened.await,
+            Some(wait) => tokio::time::timeout(wait, opened)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(DriverError::message(
+                        "connecting to PostgreSQL",
+                        format!(
+                            "no answer from {at} within the connect timeout of {} s: check \
+                         that a PostgreSQL server listens there and is up, or raise the \
+                         timeout (`connect_timeout=SECONDS` in the URL)",
+                            fmt_secs(wait)
+                        ),
+                    ))
+                }),
         }
     }
 }

@@ -177,6 +177,10 @@ macro_rules! ready_or {
 }
 
 impl Driver for SqliteDriver {
+    fn lend_connection(&mut self) -> Option<crate::rows::DriverConnection<'_>> {
+        Some(crate::rows::DriverConnection::Sqlite(&self.inner.conn))
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
