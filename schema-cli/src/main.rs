@@ -38,6 +38,7 @@ macro_rules! outln {
 }
 
 mod dotenv;
+mod init;
 mod lock;
 mod migrate;
 
@@ -140,6 +141,22 @@ enum Command {
         #[arg(long, default_value = "migrations")]
         migrations: PathBuf,
     },
+    /// Start a project from a live database: write schema.sql (every
+    /// non-system schema, grouped by table), a baseline migration that creates
+    /// it and schema.sum, then stamp the database at the baseline after
+    /// checking that its live schema is the baseline's. Overwrites nothing.
+    Init {
+        /// The database to adopt: `postgres://user@host:port/db` or
+        /// `sqlite://path/to/file.db`.
+        #[arg(long, value_name = "URL")]
+        from_database: String,
+        /// The declarative schema file to write.
+        #[arg(long, visible_alias = "schema", default_value = "schema.sql")]
+        schema_file: PathBuf,
+        /// The migrations directory to write (missing or empty).
+        #[arg(long, default_value = "migrations")]
+        migrations: PathBuf,
+    },
     /// Record the checksum of every migration file in `<migrations>/schema.sum`.
     Sum {
         /// The migrations directory.
@@ -199,6 +216,11 @@ fn run(cli: Cli) -> ExitCode {
             color,
         ),
         Command::Sum { migrations } => sum(&project(PathBuf::from("schema.sql"), migrations)),
+        Command::Init {
+            from_database,
+            schema_file,
+            migrations,
+        } => init::run(&from_database, &project(schema_file, migrations), color),
         Command::Db(mut command) => {
             match migrate::complete(db_target(&mut command)) {
                 Ok(()) => {}

@@ -19,6 +19,9 @@
 //!   commands never create a missing SQLite file.
 //! - [`verify`]: exit 3 on drift only, 4 for pending migrations; INVALID
 //!   indexes are drift; every schema is read, not only `public`.
+//! - [`init`]: `schema init --from-database` on six shapes of PostgreSQL
+//!   database and a SQLite file: check and verify clean, the baseline
+//!   rebuilds the same catalog, a second run writes the same bytes.
 //! - [`replay`]: extensions, non-`public` schemas and a renamed table with a
 //!   `serial` key: `new`, `check`, `up`, `verify`, `down` (issue 9).
 //!
@@ -33,6 +36,7 @@ mod edited;
 mod fixtures;
 mod hang;
 mod herd;
+mod init;
 mod lock;
 mod replay;
 mod urls;

@@ -10,6 +10,7 @@
 //! does for its table rebuilds. Each per-change method gets a [`Context`]:
 //! the change list, the schemas around it and the change at hand.
 
+pub mod declarative;
 mod functions;
 mod loss;
 pub mod postgres;
@@ -1924,10 +1925,34 @@ pub trait Renderer {
     /// # Errors
     /// The first change the dialect cannot express.
     fn render(&self, changes: &[Change], from: &Schema, to: &Schema) -> Rendered {
+        let each = self.render_each(changes, from, to)?;
+        let mut out: Vec<Statement> = Vec::new();
+        let mut after_all = Vec::new();
+        for (mut own, mut after) in each {
+            out.append(&mut own);
+            after_all.append(&mut after);
+        }
+        out.append(&mut after_all);
+        Ok(out)
+    }
+
+    /// [`render`](Self::render) change by change: for each change, its own
+    /// statements and what [`render_after_all`](Self::render_after_all) adds
+    /// for it (which must run after every change's own statements).
+    ///
+    /// # Errors
+    /// The first change the dialect cannot express.
+    #[allow(clippy::type_complexity)]
+    fn render_each(
+        &self,
+        changes: &[Change],
+        from: &Schema,
+        to: &Schema,
+    ) -> Result<Vec<(Vec<Statement>, Vec<Statement>)>, Unsupported> {
         // What follows a type rename sees the type under its new name.
         let renamed = crate::diff::with_type_renames(from, changes);
         let from = renamed.as_ref();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(changes.len());
         for change in changes {
             let cx = Context {
                 changes,
@@ -1939,16 +1964,8 @@ pub trait Renderer {
             if let (Some(loss), Some(first)) = (data_loss(change), stmts.first_mut()) {
                 first.comments.insert(0, format!("destructive: {loss}"));
             }
-            out.append(&mut stmts);
-        }
-        for change in changes {
-            let cx = Context {
-                changes,
-                from,
-                to,
-                change,
-            };
-            out.extend(self.render_after_all(&cx)?);
+            let after = self.render_after_all(&cx)?;
+            out.push((stmts, after));
         }
         Ok(out)
     }
