@@ -627,6 +627,51 @@ mod tests {
     }
 
     #[test]
+    fn no_input_makes_a_reader_panic() {
+        let texts = [
+            "",
+            "\u{feff}",
+            ";;;",
+            "-- +goose Up\n-- +goose StatementBegin\n$$ ' \" /* E'\\é",
+            "-- migrate:up\n-- migrate:down\n-- migrate:down",
+            "-- Running upgrade  -> a\n-- Running upgrade a -> \n-- Running upgrade  -> a",
+            "-- Running downgrade a -> \nBEGIN;\nCOMMIT;\n$é$ x $é",
+            "é\r\n-- Running upgrade é -> è\r\nCOMMIT; SELECT 'é'; BEGIN;",
+        ];
+        let names = [
+            "1_a.sql",
+            "1_a.up.sql",
+            "1_a.down.sql",
+            "V1__a.sql",
+            "U1__a.sql",
+            "V1.2.3__a.sql",
+            "V1__a.sql.conf",
+            "R__a.sql",
+            "B1__a.sql",
+            "0_a.sql",
+            "_.sql",
+            "V__.sql",
+            "1_a/up.sql",
+            "1-2_a/down.sql",
+            "x/metadata.toml",
+            "99999999999999999999999_a.sql",
+            "é_a.sql",
+            "V1_é__a.sql",
+        ];
+        for format in Format::value_variants() {
+            for text in texts {
+                for name in names {
+                    let tree = Tree::of(&[(name, text), ("2_b.sql", text)]);
+                    let _ = read(*format, &tree, Some(&tree));
+                }
+            }
+            let mut tree = Tree::of(&[("1_a.sql", "")]);
+            tree.files[0].bytes = vec![0xc3, 0x28, 0xff];
+            assert!(read(*format, &tree, None).is_err(), "{format:?}");
+        }
+    }
+
+    #[test]
     fn sections_lose_only_their_blank_edges() {
         assert_eq!(section("\n\n  \nA;\n\nB\n\n"), "A;\n\nB\n");
         assert_eq!(section("\n \n"), "");
