@@ -233,7 +233,7 @@ fn files_of(format: Format, m: &Imported) -> (String, String) {
     }
     if !sql::has_statement(&m.up_sql) {
         up.push_str(
-            "-- schema: allow(empty_migration)  (the imported migration holds no statement)\n",
+            "-- the imported migration holds no statement\n-- schema: allow(empty_migration)\n",
         );
     }
     up.push_str(&m.up_sql);
@@ -318,6 +318,35 @@ fn check_order(format: Format, tree: &Tree, found: &[Imported]) -> Vec<Diagnosti
     errors
 }
 
+/// Takes off the `BEGIN;` ... `COMMIT;` a file wraps itself in (see
+/// [`sql::unwrapped`]), and says so in [`Parsed::dropped`].
+fn unwrap_transactions(parsed: &mut Parsed) {
+    let mut versions = Vec::new();
+    for m in &mut parsed.migrations {
+        let mut any = false;
+        if let Some(up) = sql::unwrapped(&m.up_sql) {
+            m.up_sql = section(&up);
+            any = true;
+        }
+        if let Down::Sql { sql: down, .. } = &mut m.down {
+            if let Some(unwrapped) = sql::unwrapped(down) {
+                *down = section(&unwrapped);
+                any = true;
+            }
+        }
+        if any {
+            versions.push(m.version.to_string());
+        }
+    }
+    if !versions.is_empty() {
+        parsed.dropped.push(format!(
+            "the `BEGIN;` and `COMMIT;` around the whole up or down of {} (the migrator runs \
+             each migration in a transaction of its own; a `COMMIT` inside would end it early)",
+            versions.join(", ")
+        ));
+    }
+}
+
 /// `schema import`: reads, checks, writes, reports.
 pub(crate) fn run(args: &ImportArgs, color: bool) -> ExitCode {
     if args.down.is_some() && args.from != Format::Alembic {
@@ -342,10 +371,11 @@ pub(crate) fn run(args: &ImportArgs, color: bool) -> ExitCode {
         Ok(t) => t,
         Err(d) => return fail(&d),
     };
-    let parsed = match read(args.from, &tree, down_tree.as_ref()) {
+    let mut parsed = match read(args.from, &tree, down_tree.as_ref()) {
         Ok(p) => p,
         Err(d) => return fail(&d),
     };
+    unwrap_transactions(&mut parsed);
     if parsed.migrations.is_empty() {
         reportln!(
             "error: `{}` holds no {} migration\n  = help: pass the directory that holds them \
@@ -497,9 +527,9 @@ fn report_imported(format: Format, tree: &Tree, parsed: &Parsed, written: &[Stri
         );
         if let Down::Missing(why) = &m.down {
             reportln!(
-                "warning: {dir}/down.sql does nothing ({why}): `schema down` past version {} \
-                 leaves the database as it is; write the statements that undo up.sql there, \
-                 remove its `allow(down_does_not_undo_up)` line and run `schema sum`",
+                "warning: {dir}/down.sql does nothing ({why}): `schema down` reverting version \
+                 {} changes nothing in the database; write the statements that undo up.sql \
+                 there, remove its `allow(down_does_not_undo_up)` line and run `schema sum`",
                 m.version
             );
         }

@@ -805,6 +805,78 @@ fn duplicate_versions_and_non_utf8_text_are_refused_by_name() {
 }
 
 #[test]
+fn a_file_wrapped_in_its_own_transaction_loses_the_wrapper_and_says_so() {
+    let src = source_dir(&[
+        (
+            "1_t.up.sql",
+            b"BEGIN;\n\nCREATE TABLE t (id int PRIMARY KEY);\n\nCOMMIT;\n",
+        ),
+        ("1_t.down.sql", b"BEGIN;\nDROP TABLE t;\nCOMMIT;\n"),
+    ]);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        tmp.path().join("schema.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY);\n",
+    )
+    .expect("schema.sql");
+    let out = schema(
+        tmp.path(),
+        &[
+            "import",
+            "--from",
+            "golang-migrate",
+            src.path().to_str().expect("UTF-8"),
+        ],
+    );
+    assert_exit(&out, 0);
+    assert!(
+        text(&out.stdout)
+            .contains("dropped: the `BEGIN;` and `COMMIT;` around the whole up or down of 1"),
+        "{}",
+        describe(&out)
+    );
+    let read =
+        |f: &str| std::fs::read_to_string(tmp.path().join("migrations/1_t").join(f)).expect("read");
+    assert_eq!(
+        read("up.sql"),
+        "-- imported from golang-migrate 1 (1_t.up.sql)\nCREATE TABLE t (id int PRIMARY KEY);\n"
+    );
+    assert_eq!(
+        read("down.sql"),
+        "-- imported from golang-migrate 1 (1_t.down.sql)\nDROP TABLE t;\n"
+    );
+    assert_exit(&schema(tmp.path(), &["check"]), 0);
+}
+
+#[test]
+fn an_empty_migration_imports_and_passes_check() {
+    let src = source_dir(&[
+        ("1_nothing.sql", b""),
+        ("2_comment.sql", b"-- nothing yet\n"),
+    ]);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join("schema.sql"), "").expect("schema.sql");
+    let out = schema(
+        tmp.path(),
+        &[
+            "import",
+            "--from",
+            "sqlx",
+            src.path().to_str().expect("UTF-8"),
+        ],
+    );
+    assert_exit(&out, 0);
+    let up = std::fs::read_to_string(tmp.path().join("migrations/1_nothing/up.sql")).expect("up");
+    assert_eq!(
+        up,
+        "-- imported from sqlx 1 (1_nothing.sql)\n-- the imported migration holds no statement\n\
+         -- schema: allow(empty_migration)\n"
+    );
+    let check = schema(tmp.path(), &["check"]);
+    assert_exit(&check, 0);
+}
+
+#[test]
 fn an_empty_directory_and_down_for_the_wrong_format_are_refused() {
     let src = source_dir(&[]);
     let stderr = refused("sqlx", src.path());

@@ -344,13 +344,12 @@ fn kind(text: &str, range: std::ops::Range<usize>) -> Kind {
 /// `text` without alembic's bookkeeping statements (counted in `dropped`),
 /// and whether a `COMMIT;` ... `BEGIN;` pair encloses SQL of its own.
 fn strip(text: &str, dropped: &mut Dropped) -> (String, bool) {
-    let mut out = String::new();
-    let mut kept_to = 0;
     let mut kinds = Vec::new();
+    let mut gone = Vec::new();
     for range in sql::statements(text) {
-        let Some(token) = sql::first_token(text, range.clone()) else {
+        if sql::first_token(text, range.clone()).is_none() {
             continue;
-        };
+        }
         let k = kind(text, range.clone());
         kinds.push(k);
         match k {
@@ -359,23 +358,8 @@ fn strip(text: &str, dropped: &mut Dropped) -> (String, bool) {
             Kind::VersionTable => dropped.table += 1,
             Kind::VersionRow => dropped.rows += 1,
         }
-        // From the start of the statement's line (blank lines before it
-        // too) through the end of the line holding its `;`.
-        let lead = &text[range.start..token];
-        let start = if lead.trim().is_empty() {
-            lead.find('\n').map_or(range.start, |p| range.start + p + 1)
-        } else {
-            token
-        };
-        let after = &text[range.end..];
-        let tail = after
-            .find('\n')
-            .filter(|p| after[..*p].trim().is_empty())
-            .map_or(0, |p| p + 1);
-        out.push_str(&text[kept_to..start.max(kept_to)]);
-        kept_to = range.end + tail;
+        gone.push(range);
     }
-    out.push_str(&text[kept_to.min(text.len())..]);
     // COMMIT, then SQL of its own, then BEGIN: alembic's autocommit block.
     let commit = kinds.iter().position(|k| *k == Kind::Commit);
     let outside = commit.is_some_and(|c| {
@@ -384,7 +368,7 @@ fn strip(text: &str, dropped: &mut Dropped) -> (String, bool) {
             .position(|k| *k == Kind::Begin)
             .is_some_and(|b| kinds[c..c + b].contains(&Kind::Own))
     });
-    (out, outside)
+    (sql::without(text, &gone), outside)
 }
 
 /// The upgrade steps in chain order: from the one whose parent no step

@@ -78,6 +78,67 @@ pub(crate) fn leading_words(text: &str, range: Range<usize>, n: usize) -> Vec<St
         .collect()
 }
 
+/// `text` without the statements at `ranges` (ranges [`statements`] gave, in
+/// order): each goes from the start of its line (with the blank lines before
+/// it) through the end of the line holding its `;`, so no gap is left.
+pub(crate) fn without(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::new();
+    let mut kept_to = 0;
+    for range in ranges {
+        let Some(token) = first_token(text, range.clone()) else {
+            continue;
+        };
+        let end = range.end.min(text.len());
+        let lead = &text[range.start..token];
+        let start = if lead.trim().is_empty() {
+            lead.find('\n').map_or(range.start, |p| range.start + p + 1)
+        } else {
+            token
+        };
+        let after = &text[end..];
+        let tail = after
+            .find('\n')
+            .filter(|p| after[..*p].trim().is_empty())
+            .map_or(0, |p| p + 1);
+        out.push_str(&text[kept_to.min(start)..start.max(kept_to)]);
+        kept_to = kept_to.max(end + tail);
+    }
+    out.push_str(&text[kept_to.min(text.len())..]);
+    out
+}
+
+/// `text` without a `BEGIN;` that opens it and a `COMMIT;` that ends it
+/// (other tools' migrations often wrap themselves so; the migrator runs each
+/// migration in a transaction of its own), when no other `BEGIN`, `COMMIT`
+/// or `ROLLBACK` is inside; `None` when it has no such pair.
+pub(crate) fn unwrapped(text: &str) -> Option<String> {
+    let all: Vec<Range<usize>> = statements(text)
+        .into_iter()
+        .filter(|r| first_token(text, r.clone()).is_some())
+        .collect();
+    let words = |r: &Range<usize>| leading_words(text, r.clone(), 2);
+    let is_begin = |w: &[String]| {
+        matches!(w.first().map(String::as_str), Some("BEGIN")) || w == ["START", "TRANSACTION"]
+    };
+    let is_end = |w: &[String]| matches!(w.first().map(String::as_str), Some("COMMIT" | "END"));
+    let is_control = |w: &[String]| {
+        is_begin(w)
+            || is_end(w)
+            || matches!(
+                w.first().map(String::as_str),
+                Some("ROLLBACK" | "SAVEPOINT")
+            )
+    };
+    let (first, last) = (all.first()?, all.last()?);
+    if all.len() < 2 || !is_begin(&words(first)) || !is_end(&words(last)) {
+        return None;
+    }
+    if all[1..all.len() - 1].iter().any(|r| is_control(&words(r))) {
+        return None;
+    }
+    Some(without(text, &[first.clone(), last.clone()]))
+}
+
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
 }
@@ -182,6 +243,22 @@ mod tests {
             let all: usize = statements(sql).iter().map(|r| r.len()).sum();
             assert_eq!(all, sql.len(), "{sql:?}");
         }
+    }
+
+    #[test]
+    fn a_wrapping_transaction_comes_off_and_nothing_else() {
+        let sql = "-- head\nBEGIN;\n\nCREATE TABLE t (x int);\n\nCOMMIT;\n";
+        assert_eq!(
+            unwrapped(sql).as_deref(),
+            Some("-- head\n\nCREATE TABLE t (x int);\n")
+        );
+        assert_eq!(unwrapped("BEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 2;\n"), None);
+        assert_eq!(
+            unwrapped("BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;\n"),
+            None
+        );
+        assert_eq!(unwrapped("SELECT 1;\n"), None);
+        assert_eq!(unwrapped("BEGIN;COMMIT;").as_deref(), Some(""));
     }
 
     #[test]
