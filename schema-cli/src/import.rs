@@ -394,7 +394,7 @@ pub(crate) fn run(args: &ImportArgs, color: bool) -> ExitCode {
         Ok(w) => w,
         Err(code) => return code,
     };
-    report_imported(args.from, &tree, &parsed, &written)
+    report_imported(args, &tree, &parsed, &written)
 }
 
 /// Writes every migration (each directory whole, and all of them or none) and
@@ -509,8 +509,13 @@ fn write(
 
 /// Per migration on stderr, what converted and what needs a hand; the
 /// summary on stdout.
-fn report_imported(format: Format, tree: &Tree, parsed: &Parsed, written: &[String]) -> ExitCode {
-    let name = format.name();
+fn report_imported(
+    args: &ImportArgs,
+    tree: &Tree,
+    parsed: &Parsed,
+    written: &[String],
+) -> ExitCode {
+    let name = args.from.name();
     for (m, dir) in parsed.migrations.iter().zip(written) {
         let down = match &m.down {
             Down::Sql { .. } => "up and down converted".to_string(),
@@ -562,7 +567,7 @@ fn report_imported(format: Format, tree: &Tree, parsed: &Parsed, written: &[Stri
     let mut text = format!(
         "imported {n} migration{} from {name} (`{}`)\n  versions: {}\n",
         crate::plural(n),
-        tree.shown,
+        args.dir.display(),
         versions.join(", ")
     );
     if !with.is_empty() {
