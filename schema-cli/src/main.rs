@@ -38,6 +38,7 @@ macro_rules! outln {
 }
 
 mod dotenv;
+mod import;
 mod init;
 mod lock;
 mod migrate;
@@ -163,6 +164,10 @@ enum Command {
         #[arg(long, default_value = "migrations")]
         migrations: PathBuf,
     },
+    /// Convert another tool's SQL migration history (sqlx, diesel, refinery,
+    /// golang-migrate, goose, dbmate, flyway, alembic's offline SQL) into
+    /// migrations here, versions and order kept, and write schema.sum.
+    Import(import::ImportArgs),
     #[command(flatten)]
     Db(migrate::DbCommand),
 }
@@ -221,6 +226,7 @@ fn run(cli: Cli) -> ExitCode {
             schema_file,
             migrations,
         } => init::run(&from_database, &project(schema_file, migrations), color),
+        Command::Import(args) => import::run(&args, color),
         Command::Db(mut command) => {
             match migrate::complete(db_target(&mut command)) {
                 Ok(()) => {}
