@@ -1010,6 +1010,61 @@ fn without_tool_tables(mut schema: Schema, declared: &BTreeSet<QualifiedName>) -
     schema
 }
 
+/// The savepoint [`introspect_sqlite_hiding`] rolls back to.
+const HIDING_SAVEPOINT: &str = "schema_takeover_hide";
+
+/// SQLite's live schema read with the tools' tables out of sight: SQLite's
+/// reader refuses types such as golang-migrate's `uint64` or Rails'
+/// `datetime(6)` before anything could leave them out, and leaves out every
+/// table whose name starts with `_schema_`. So the tools' tables are renamed
+/// so, inside a savepoint, for the read, and the savepoint is rolled back:
+/// nothing changes. `None` when there is no tool table to hide, or the
+/// database refuses the savepoint (read the usual way then).
+fn introspect_sqlite_hiding(
+    driver: &mut dyn Driver,
+    schemas: &[String],
+    declared: &BTreeSet<QualifiedName>,
+) -> Option<Result<Schema, IntrospectError>> {
+    let mut known: Vec<&str> = Tool::ALL.iter().map(|t| t.table()).collect();
+    known.push("ar_internal_metadata");
+    known.dedup();
+    let mut hidden = Vec::new();
+    for table in known {
+        if declared.contains(&QualifiedName::new(
+            schema_core::model::DEFAULT_SCHEMA,
+            table,
+        )) {
+            continue;
+        }
+        let sql = format!("SELECT CAST(name AS TEXT) FROM pragma_table_info('{table}')");
+        let columns: Vec<String> = Executor::query(&mut *driver, &sql, &[])
+            .ok()?
+            .iter()
+            .filter_map(|row| row.first().and_then(text))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if !columns.is_empty() && is_tool_table(table, &columns) {
+            hidden.push(table);
+        }
+    }
+    if hidden.is_empty() {
+        return None;
+    }
+    Executor::execute(&mut *driver, &format!("SAVEPOINT {HIDING_SAVEPOINT}"), &[]).ok()?;
+    let renamed = hidden.iter().all(|table| {
+        let sql = format!("ALTER TABLE \"{table}\" RENAME TO \"_schema_hidden_{table}\"");
+        Executor::execute(&mut *driver, &sql, &[]).is_ok()
+    });
+    let live = renamed.then(|| driver.introspect(schemas));
+    let _ = Executor::execute(
+        &mut *driver,
+        &format!("ROLLBACK TO {HIDING_SAVEPOINT}"),
+        &[],
+    );
+    let _ = Executor::execute(&mut *driver, &format!("RELEASE {HIDING_SAVEPOINT}"), &[]);
+    live
+}
+
 impl Driver for HideToolTables {
     fn dialect(&self) -> Dialect {
         self.inner.dialect()
@@ -1062,6 +1117,12 @@ impl Driver for HideToolTables {
         self.inner.delete_row(version)
     }
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
+        if self.inner.dialect() == Dialect::Sqlite {
+            let declared = self.declared.borrow().clone();
+            if let Some(live) = introspect_sqlite_hiding(&mut *self.inner, schemas, &declared) {
+                return live.map(|live| without_tool_tables(live, &declared));
+            }
+        }
         let live = self.inner.introspect(schemas)?;
         Ok(without_tool_tables(live, &self.declared.borrow()))
     }

@@ -21,6 +21,11 @@
 //!   indexes are drift; every schema is read, not only `public`.
 //! - [`replay`]: extensions, non-`public` schemas and a renamed table with a
 //!   `serial` key: `new`, `check`, `up`, `verify`, `down` (issue 9).
+//! - [`takeover`]: `stamp --from-tool` takes over databases that sqlx, diesel,
+//!   refinery, golang-migrate, dbmate, Rails, goose, Flyway and Alembic left
+//!   (PostgreSQL and SQLite), then `up` applies only what came after; drift,
+//!   dirty or failed rows, unimported versions and `up` on such a database
+//!   are refused.
 //!
 //! Children are the `schema` binary or this test binary run again (see [`child`]).
 
@@ -35,6 +40,7 @@ mod hang;
 mod herd;
 mod lock;
 mod replay;
+mod takeover;
 mod urls;
 mod verify;
 
