@@ -1272,6 +1272,27 @@ mod tests {
     }
 
     #[test]
+    fn rails_and_dbmate_take_either_header() {
+        let ms = [
+            migration(
+                1,
+                "-- imported from rails 20240101000001 (db/migrate/20240101000001_a.rb)\n",
+            ),
+            migration(
+                2,
+                "-- imported from dbmate 20240101000002 (db/migrations/20240101000002_b.sql)\n",
+            ),
+        ];
+        for tool in [Tool::Rails, Tool::Dbmate] {
+            let imported = imported(tool, &ms, Path::new("m")).unwrap_or_default();
+            assert_eq!(imported.len(), 2, "{tool:?}");
+        }
+        assert!(imported(Tool::Sqlx, &ms, Path::new("m")).is_ok_and(|i| i.is_empty()));
+        let bad = [migration(1, "-- imported from goose x1 (a.sql)\n")];
+        assert!(imported(Tool::Goose, &bad, Path::new("m")).is_err_and(|e| e.contains("x1")));
+    }
+
+    #[test]
     fn a_flyway_baseline_covers_what_it_is_above() {
         let ms = [
             migration(1, "-- imported from flyway 1 (V1__a.sql)\n"),

@@ -556,3 +556,47 @@ fn up_refuses_a_sqlite_file_another_tool_keeps() {
         "{text}"
     );
 }
+
+#[test]
+fn the_async_postgres_drivers_take_over_too() {
+    // They lend no connection: the tool's table is read over a blocking one.
+    for driver in ["tokio-postgres", "sqlx-postgres"] {
+        crate::on_pg_driver(driver, || on_postgres("flyway"));
+    }
+}
+
+#[test]
+fn odd_rows_are_errors_not_panics() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    project("sqlx", dir);
+    let path = dir.join("app.db");
+    sqlite_as_left("sqlx", &path);
+    let url = format!("sqlite://{}", path.display());
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    // SQLite keeps what it is given: text, a number past i64, a NULL.
+    conn.execute_batch(
+        "INSERT INTO _sqlx_migrations VALUES ('v9', 'text', '', 1, X'00', 0);
+         INSERT INTO _sqlx_migrations VALUES (99999999999999999999, 'huge', '', 1, X'00', 0);",
+    )
+    .expect("odd rows");
+    let text = run(dir, &url, &["stamp", "--from-tool", "sqlx"], 1);
+    assert!(
+        text.contains("v9") && text.contains("schema import --from sqlx"),
+        "{text}"
+    );
+    conn.execute_batch(
+        "DELETE FROM _sqlx_migrations WHERE description IN ('text', 'huge');
+         INSERT INTO _sqlx_migrations VALUES (NULL, 'null', '', 1, X'00', 0);",
+    )
+    .expect("a NULL version");
+    let text = run(dir, &url, &["stamp", "--from-tool", "sqlx"], 1);
+    assert!(text.contains("NULL"), "{text}");
+    conn.execute_batch(
+        "DELETE FROM _sqlx_migrations WHERE version IS NULL;
+         UPDATE _sqlx_migrations SET success = 'maybe' WHERE version = 20240101000002;",
+    )
+    .expect("an odd success");
+    let text = run(dir, &url, &["stamp", "--from-tool", "sqlx"], 1);
+    assert!(text.contains("20240101000002 (create posts)"), "{text}");
+}
