@@ -19,6 +19,9 @@ use schema_runtime::{
     migrator::Direction,
 };
 
+#[path = "takeover.rs"]
+mod takeover;
+
 /// Where the database is and where the migrations are.
 #[derive(Debug, Args)]
 pub(crate) struct Target {
@@ -161,12 +164,20 @@ pub(crate) enum DbCommand {
         target: Target,
     },
     /// Record the database as migrated up to VERSION (0: none), after checking
-    /// that its live schema is the migrated schema at VERSION.
+    /// that its live schema is the migrated schema at VERSION; or, with
+    /// `--from-tool TOOL`, take it over from another migration tool.
     Stamp {
         #[command(flatten)]
         target: Target,
         /// The version.
-        version: u64,
+        #[arg(required_unless_present = "from_tool", conflicts_with = "from_tool")]
+        version: Option<u64>,
+        /// Take the database over from TOOL: read TOOL's version table, match
+        /// each applied version with the migration `schema import --from TOOL`
+        /// wrote for it (its `-- imported from` header), and stamp at the last
+        /// one, after the same check. TOOL's table is left in place.
+        #[arg(long, value_name = "TOOL")]
+        from_tool: Option<takeover::Tool>,
         /// Stamp without the check (the differences are printed, not refused).
         #[arg(long)]
         force: bool,
@@ -253,6 +264,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
     match command {
         DbCommand::Up { target, allow, to } => {
             let (migrations, mut db) = open(&target, color, Create::Yes)?;
+            takeover::refuse_untaken(&mut *db, target.url(), target.connect_timeout())?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
                 .on_progress(&progress);
@@ -310,21 +322,28 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
         DbCommand::Stamp {
             target,
             version,
+            from_tool: Some(tool),
             force,
         } => {
+            let _ = version; // clap refuses a version with --from-tool
+            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let migrator = Migrator::from_slice(migrations).options(options(&target, None));
+            let taken = takeover::stamp(&migrator, migrations, &mut *db, &target, tool, force)?;
+            warn_forced(taken.version, &taken.report);
+            outln!("{}", taken.describe());
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Stamp {
+            target,
+            version,
+            from_tool: None,
+            force,
+        } => {
+            let version = version.unwrap_or_default();
             let (migrations, mut db) = open(&target, color, Create::Yes)?;
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let report = migrator.stamp(&mut *db, version, force).map_err(failed)?;
-            if !report.skipped_differences.is_empty() {
-                reportln!(
-                    "warning: --force: stamped without the check; the live schema differs from \
-                     the migrated schema at {version} in {} place(s):",
-                    report.skipped_differences.len()
-                );
-                for d in &report.skipped_differences {
-                    reportln!("  - {d}");
-                }
-            }
+            warn_forced(version, &report);
             outln!(
                 "stamped version {version}: {} recorded, {} removed",
                 report.recorded.len(),
@@ -377,6 +396,20 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
     }
 }
 
+/// The differences `--force` stamped over, as a warning.
+fn warn_forced(version: u64, report: &schema_runtime::migrator::StampReport) {
+    if !report.skipped_differences.is_empty() {
+        reportln!(
+            "warning: --force: stamped without the check; the live schema differs from \
+             the migrated schema at {version} in {} place(s):",
+            report.skipped_differences.len()
+        );
+        for d in &report.skipped_differences {
+            reportln!("  - {d}");
+        }
+    }
+}
+
 fn failed(e: MigrateError) -> String {
     e.to_string()
 }
@@ -425,7 +458,8 @@ fn open(
         postgres_driver: postgres_driver()?,
     };
     let db = connect_with(target.url(), &options).map_err(|e| e.to_string())?;
-    Ok((migrations, db))
+    // Other tools' version tables are not part of the schema (see takeover).
+    Ok((migrations, Box::new(takeover::HideToolTables::new(db))))
 }
 
 /// The environment variable that picks the PostgreSQL driver: `postgres`

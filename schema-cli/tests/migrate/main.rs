@@ -24,6 +24,11 @@
 //!   rebuilds the same catalog, a second run writes the same bytes.
 //! - [`replay`]: extensions, non-`public` schemas and a renamed table with a
 //!   `serial` key: `new`, `check`, `up`, `verify`, `down` (issue 9).
+//! - [`takeover`]: `stamp --from-tool` takes over databases that sqlx, diesel,
+//!   refinery, golang-migrate, dbmate, Rails, goose, Flyway and Alembic left
+//!   (PostgreSQL and SQLite), then `up` applies only what came after; drift,
+//!   dirty or failed rows, unimported versions and `up` on such a database
+//!   are refused.
 //!
 //! Children are the `schema` binary or this test binary run again (see [`child`]).
 
@@ -39,6 +44,7 @@ mod herd;
 mod init;
 mod lock;
 mod replay;
+mod takeover;
 mod urls;
 mod verify;
 
