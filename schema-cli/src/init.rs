@@ -19,14 +19,17 @@ use schema_core::render::Postgres;
 use schema_core::render::declarative::schema_sql;
 use schema_core::{Project, load, migrations};
 
+use schema_runtime::Driver as _;
+
 use crate::migrate;
 
 /// The baseline migration's version and directory name.
 const BASELINE_VERSION: u64 = 1;
 const BASELINE: &str = "00000000000001_baseline";
 
-/// Version tables of other migration tools, and the tool: `init` says what
-/// it found (the table is declared like any other).
+/// Version tables of other migration tools, and the tool: `init` leaves them
+/// out of schema.sql (every database command leaves them out of its
+/// comparisons) and says what it found.
 const OTHER_TOOLS: &[(&str, &str)] = &[
     ("_sqlx_migrations", "sqlx"),
     ("__diesel_schema_migrations", "diesel"),
@@ -60,7 +63,7 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
         &migrations_display,
     )?;
 
-    let live = read_database(url)?;
+    let (live, tool_tables) = read_database(url)?;
     let mut text = schema_sql(&live).map_err(|e| {
         format!(
             "the live schema cannot be written as PostgreSQL DDL: {e}\n  = help: this is a gap \
@@ -68,11 +71,12 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
         )
     })?;
     if text.trim().is_empty() {
-        return Err(format!(
-            "the database has nothing to adopt (no table, type, function or other object \
-             outside the system schemas)\n  = help: start the project with schema.sql and \
-             `schema new <slug>` instead"
-        ));
+        return Err(
+            "the database has nothing to adopt (no table, type, function or other \
+                    object outside the system schemas)\n  = help: start the project with \
+                    schema.sql and `schema new <slug>` instead"
+                .to_string(),
+        );
     }
     text.insert_str(
         0,
@@ -108,11 +112,12 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
         .collect();
     if !errors.is_empty() {
         report!("{}", render_all(&errors, color));
-        return Err(format!(
-            "the project written from the database does not check clean (above); nothing was \
-             written\n  = help: this is a gap in `schema`: please report it with the \
-             diagnostics above"
-        ));
+        return Err(
+            "the project written from the database does not check clean (above); \
+                    nothing was written\n  = help: this is a gap in `schema`: please report it \
+                    with the diagnostics above"
+                .to_string(),
+        );
     }
 
     staging.move_into_place(&schema_path, &migrations_path, &migrations_display)?;
@@ -126,12 +131,12 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
     outln!("wrote {migrations_display}/{BASELINE}/up.sql and down.sql");
     outln!("wrote {migrations_display}/{}", migrations::sum::SUM_FILE);
     for (table, tool) in OTHER_TOOLS {
-        if live.tables.keys().any(|name| name.name == *table) {
+        if tool_tables.iter().any(|name| name == table) {
             outln!(
-                "note: `{table}` is {tool}'s version table; schema.sql declares it like any \
-                 other table. To bring that tool's history over instead, see \
-                 `schema import --help`; once the tool is retired, drop the table in a \
-                 migration"
+                "note: `{table}` is {tool}'s version table: left out of {schema_display}, \
+                 as the database commands leave it out of their comparisons. To keep that \
+                 tool's history instead of the baseline, see `schema import --help` and \
+                 `schema stamp --from-tool`; once the tool is retired, drop the table"
             );
         }
     }
@@ -150,7 +155,8 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
     let code = migrate::run(
         migrate::DbCommand::Stamp {
             target,
-            version: BASELINE_VERSION,
+            version: Some(BASELINE_VERSION),
+            from_tool: None,
             force: false,
         },
         color,
@@ -209,8 +215,10 @@ fn refuse_existing(
 
 /// The live schema of every non-system schema of the database at `url`,
 /// refused when the database already has this tool's version table.
-fn read_database(url: &str) -> Result<Schema, String> {
-    let mut db = migrate::connect_to_read(url)?;
+fn read_database(url: &str) -> Result<(Schema, Vec<String>), String> {
+    // Other tools' version tables stay out, as every database command
+    // leaves them out of its comparisons (see `takeover`).
+    let mut db = crate::takeover::HideToolTables::new(migrate::connect_to_read(url)?);
     let recorded = db.read_versions().map_err(|e| e.to_string())?;
     if !recorded.is_empty() {
         return Err(format!(
@@ -222,7 +230,35 @@ fn read_database(url: &str) -> Result<Schema, String> {
         ));
     }
     let schemas = db.namespaces().map_err(|e| e.to_string())?;
-    db.introspect(&schemas).map_err(|e| e.to_string())
+    let live = db.introspect(&schemas).map_err(|e| e.to_string())?;
+    let tool_tables = OTHER_TOOLS
+        .iter()
+        .map(|(table, _)| table.to_string())
+        .filter(|table| {
+            db.lend_connection()
+                .is_some_and(|conn| table_exists(conn, table))
+                && !live.tables.keys().any(|name| name.name == *table)
+        })
+        .collect();
+    Ok((live, tool_tables))
+}
+
+/// Whether a table named `table` is on the search path of `conn`.
+fn table_exists(conn: schema_runtime::rows::DriverConnection<'_>, table: &str) -> bool {
+    use schema_runtime::rows::DriverConnection;
+    match conn {
+        DriverConnection::Sqlite(c) => c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get::<_, i64>(0),
+            )
+            .is_ok_and(|n| n > 0),
+        DriverConnection::Postgres(c) => c
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+            .is_ok_and(|r| r.get::<_, bool>(0)),
+        _ => false,
+    }
 }
 
 /// What was written, for the summary.

@@ -42,6 +42,7 @@ mod import;
 mod init;
 mod lock;
 mod migrate;
+mod takeover;
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};

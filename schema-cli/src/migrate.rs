@@ -19,8 +19,7 @@ use schema_runtime::{
     migrator::Direction,
 };
 
-#[path = "takeover.rs"]
-mod takeover;
+use crate::takeover;
 
 /// Where the database is and where the migrations are.
 #[derive(Debug, Args)]
@@ -51,13 +50,13 @@ pub(crate) struct Target {
 impl Target {
     /// The database URL: the flag's, the environment's or the `.env` file's
     /// (see [`complete`]).
-    fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         self.database_url.as_deref().unwrap_or_default()
     }
 
     /// The connect timeout: the flag's, the environment's, the `.env` file's
     /// or the default (see [`complete`]).
-    fn connect_timeout(&self) -> Duration {
+    pub(crate) fn connect_timeout(&self) -> Duration {
         Duration::from_secs(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
     }
 }

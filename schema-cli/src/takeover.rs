@@ -826,7 +826,7 @@ pub(crate) fn stamp(
     migrator: &Migrator,
     migrations: &[Migration],
     db: &mut dyn Driver,
-    target: &super::Target,
+    target: &crate::migrate::Target,
     tool: Tool,
     force: bool,
 ) -> Result<Takeover, String> {
@@ -880,13 +880,10 @@ pub(crate) fn refuse_untaken(
     {
         return Ok(());
     }
-    let mut seen: Vec<&str> = Vec::new();
+    // (golang-migrate, dbmate and Rails share `schema_migrations`: each is
+    // tried, and the first whose columns it has names the tool.)
     for tool in Tool::ALL {
         let table = tool.table();
-        if seen.contains(&table) {
-            continue;
-        }
-        seen.push(table);
         let Some(columns) = reader.columns(table)? else {
             continue;
         };

@@ -600,3 +600,168 @@ fn odd_rows_are_errors_not_panics() {
     let text = run(dir, &url, &["stamp", "--from-tool", "sqlx"], 1);
     assert!(text.contains("20240101000002 (create posts)"), "{text}");
 }
+
+/// The two halves together: `schema import --from TOOL` of the tool's own
+/// history (not the hand-written imported migrations above), `check`, then
+/// on the database the tool left (PostgreSQL, or a SQLite file): `up`
+/// refuses naming the tool's table, `stamp --from-tool TOOL` takes it over
+/// (the import's headers are what it matches, whatever versions the import
+/// chose: refinery's `V1` is our 1, Flyway's `1.1` our 1001), `verify` is
+/// clean, and a further migration is applied.
+fn import_then_take_over(tool: &str, sqlite: bool) {
+    let server = if sqlite { None } else { Some(pg::server()) };
+    if matches!(server, Some(None)) {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::copy(fixture(tool).join("schema.sql"), dir.join("schema.sql"))
+        .expect("copy schema.sql");
+    let history = fixture(tool).join("history");
+    let out = schema(
+        dir,
+        &[
+            "import",
+            "--from",
+            tool,
+            history.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert_exit(&out, 0);
+    assert_exit(&schema(dir, &["check"]), 0);
+    let mut imported: Vec<i64> = std::fs::read_dir(dir.join("migrations"))
+        .expect("read the imported migrations")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.split_once('_')?.0.parse().ok()
+        })
+        .collect();
+    imported.sort_unstable();
+    assert_eq!(imported.len(), 3, "{}", describe(&out));
+
+    let path = dir.join("app.db");
+    let (url, database, mut versions): (String, _, Box<dyn FnMut() -> Vec<i64>>) = match server
+        .flatten()
+    {
+        Some(server) => {
+            let db = server.create_database(&format!("import_takeover_{}", tool.replace('-', "_")));
+            let mut client = db.connect();
+            pg_as_left(tool, &mut client, None);
+            (
+                db.url(),
+                Some(db),
+                Box::new(move || pg_versions(&mut client)),
+            )
+        }
+        None => {
+            sqlite_as_left(tool, &path);
+            let at = path.clone();
+            (
+                format!("sqlite://{}", path.display()),
+                None,
+                Box::new(move || sqlite_versions(&at)),
+            )
+        }
+    };
+    let text = run(dir, &url, &["up"], 1);
+    assert!(
+        text.contains(table_of(tool)),
+        "up refuses, naming the tool's table: {text}"
+    );
+    let text = run(dir, &url, &["stamp", "--from-tool", tool], 0);
+    assert!(text.contains("took over from"), "{text}");
+    assert_eq!(versions(), imported, "{text}");
+    run(dir, &url, &["verify"], 0);
+    add_migration(dir);
+    let text = run(dir, &url, &["up"], 0);
+    assert!(text.contains("applied 1 migration"), "{text}");
+    run(dir, &url, &["verify"], 0);
+    drop(database);
+}
+
+macro_rules! import_tests {
+    ($($pg:ident, $sqlite:ident: $tool:literal;)*) => {$(
+        #[test]
+        fn $pg() {
+            import_then_take_over($tool, false);
+        }
+
+        #[test]
+        fn $sqlite() {
+            import_then_take_over($tool, true);
+        }
+    )*};
+}
+
+import_tests! {
+    sqlx_imported_and_taken_over, sqlx_imported_and_taken_over_sqlite: "sqlx";
+    diesel_imported_and_taken_over, diesel_imported_and_taken_over_sqlite: "diesel";
+    refinery_imported_and_taken_over, refinery_imported_and_taken_over_sqlite: "refinery";
+    golang_migrate_imported_and_taken_over, golang_migrate_imported_and_taken_over_sqlite: "golang-migrate";
+    goose_imported_and_taken_over, goose_imported_and_taken_over_sqlite: "goose";
+    dbmate_imported_and_taken_over, dbmate_imported_and_taken_over_sqlite: "dbmate";
+    flyway_imported_and_taken_over, flyway_imported_and_taken_over_sqlite: "flyway";
+}
+
+/// Alembic end to end on PostgreSQL, from what the real alembic 1.20 wrote
+/// (`tests/fixtures/import/alembic`, README there): its offline upgrade SQL
+/// builds the database as alembic leaves it (`alembic_version` at the
+/// head); then import (with the offline downgrade), check, takeover,
+/// verify, a further migration, and `down` back to the baseline of the
+/// import: the downs alembic wrote run.
+#[test]
+fn alembic_offline_sql_imported_and_taken_over() {
+    let Some(server) = pg::server() else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let alembic = fixtures.join("alembic");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::copy(fixtures.join("schema.sql"), dir.join("schema.sql")).expect("copy schema.sql");
+    let upgrade = alembic.join("upgrade.sql");
+    let downgrade = alembic.join("downgrade.sql");
+    let out = schema(
+        dir,
+        &[
+            "import",
+            "--from",
+            "alembic",
+            upgrade.to_str().expect("a UTF-8 path"),
+            "--down",
+            downgrade.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    assert_exit(&out, 0);
+    assert_exit(&schema(dir, &["check"]), 0);
+    let db = server.create_database("import_takeover_alembic");
+    let mut client = db.connect();
+    client
+        .batch_execute(&read(&upgrade))
+        .expect("alembic's offline upgrade runs");
+    let head: String = client
+        .query_one("SELECT version_num FROM alembic_version", &[])
+        .expect("alembic's head")
+        .get(0);
+    let url = db.url();
+    run(dir, &url, &["up"], 1);
+    let text = run(dir, &url, &["stamp", "--from-tool", "alembic"], 0);
+    assert!(text.contains("took over from"), "{text}");
+    let versions = pg_versions(&mut client);
+    assert_eq!(versions.len(), 3, "every revision up to `{head}`: {text}");
+    run(dir, &url, &["verify"], 0);
+    add_migration(dir);
+    run(dir, &url, &["up"], 0);
+    run(dir, &url, &["verify"], 0);
+    // alembic's own downs, converted, undo the revisions.
+    run(dir, &url, &["down", "--to", "0"], 0);
+    let left: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' \
+             AND tablename IN ('users', 'posts', 'tags')",
+            &[],
+        )
+        .expect("count the tables")
+        .get(0);
+    assert_eq!(left, 0, "the downs ran");
+}
