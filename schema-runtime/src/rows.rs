@@ -122,6 +122,7 @@ fn driver_returning(driver: &(impl Driver + ?Sized)) -> Result<(), String> {
 /// A driver [`connect`](crate::connect::connect) opened (or any other) runs
 /// the models' rows on the connection it lends ([`Driver::lend_connection`]):
 /// `User::find(&mut db, id)` with `db` a `Box<dyn Driver>` or a driver.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl<D: Driver + ?Sized> Executor for &mut D {
     fn dialect(&self) -> Dialect {
         Driver::dialect(&**self)
@@ -974,6 +975,27 @@ mod tokio_postgres_rows {
     text_executor!(&Transaction<'_>);
 }
 
+/// `AsyncExecutor` for an sqlx executor type `$t` of `$dialect`, through the
+/// `execute` and `query` functions of the module it is used in.
+#[cfg(any(feature = "sqlx-postgres", feature = "sqlx-sqlite"))]
+macro_rules! sqlx_executor {
+    ($t:ty, $dialect:expr) => {
+        impl AsyncExecutor for $t {
+            fn dialect(&self) -> Dialect {
+                $dialect
+            }
+
+            async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
+                execute(self, sql, params).await
+            }
+
+            async fn query(self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RowError> {
+                query(self, sql, params).await
+            }
+        }
+    };
+}
+
 /// Rows on sqlx's PostgreSQL pools: every value moves as text, as on
 /// `postgres`.
 #[cfg(feature = "sqlx-postgres")]
@@ -1020,31 +1042,9 @@ mod sqlx_postgres_rows {
             .collect()
     }
 
-    macro_rules! sqlx_executor {
-        ($t:ty) => {
-            impl AsyncExecutor for $t {
-                fn dialect(&self) -> Dialect {
-                    Dialect::Postgres
-                }
-
-                async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
-                    execute(self, sql, params).await
-                }
-
-                async fn query(
-                    self,
-                    sql: &str,
-                    params: &[Value],
-                ) -> Result<Vec<Vec<Value>>, RowError> {
-                    query(self, sql, params).await
-                }
-            }
-        };
-    }
-
-    sqlx_executor!(&PgPool);
+    sqlx_executor!(&PgPool, Dialect::Postgres);
     // A connection of the pool (`&mut *conn`) or a transaction (`&mut *tx`).
-    sqlx_executor!(&mut PgConnection);
+    sqlx_executor!(&mut PgConnection, Dialect::Postgres);
 }
 
 /// Rows on sqlx's SQLite pools: values bound natively, booleans as `0`/`1`,
@@ -1113,29 +1113,7 @@ mod sqlx_sqlite_rows {
             .collect()
     }
 
-    macro_rules! sqlx_executor {
-        ($t:ty) => {
-            impl AsyncExecutor for $t {
-                fn dialect(&self) -> Dialect {
-                    Dialect::Sqlite
-                }
-
-                async fn execute(self, sql: &str, params: &[Value]) -> Result<u64, RowError> {
-                    execute(self, sql, params).await
-                }
-
-                async fn query(
-                    self,
-                    sql: &str,
-                    params: &[Value],
-                ) -> Result<Vec<Vec<Value>>, RowError> {
-                    query(self, sql, params).await
-                }
-            }
-        };
-    }
-
-    sqlx_executor!(&SqlitePool);
+    sqlx_executor!(&SqlitePool, Dialect::Sqlite);
     // A connection of the pool (`&mut *conn`) or a transaction (`&mut *tx`).
-    sqlx_executor!(&mut SqliteConnection);
+    sqlx_executor!(&mut SqliteConnection, Dialect::Sqlite);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use schema_core::diagnostic::{Diagnostic, Source, codes};
 
-use super::source::{Tree, about_file, at_line, bare, lines, unmatched};
+use super::source::{Tree, about_file, at_line, bare, in_order, lines, unmatched};
 use super::{Down, Imported, Parsed, section, version_of};
 
 /// One dbmate file, split into its sections.
@@ -108,31 +108,7 @@ pub(crate) fn read(tree: &Tree) -> Result<Parsed, Vec<Diagnostic>> {
         ));
     }
     // dbmate's order: the version digits as text.
-    found.sort_by(|a, b| a.tool_version.cmp(&b.tool_version));
-    for pair in found.windows(2) {
-        if pair[0].tool_version == pair[1].tool_version {
-            errors.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_VERSION,
-                    format!(
-                        "`{}` and `{}` share version {}",
-                        tree.show(&pair[0].up_path),
-                        tree.show(&pair[1].up_path),
-                        pair[0].tool_version
-                    ),
-                )
-                .help("renumber one of them, then import again"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(Parsed {
-            migrations: found,
-            dropped: Vec::new(),
-        })
-    } else {
-        Err(errors)
-    }
+    in_order(tree, found, errors, |m| m.tool_version.clone(), None)
 }
 
 /// `<digits>_<name>.sql` (dbmate's `^(\d+)_.*\.sql$`).

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use schema_core::diagnostic::{Diagnostic, Source, codes};
 
-use super::source::{Tree, about_file, at_line, bare, lines, unmatched};
+use super::source::{Tree, about_file, at_line, bare, in_order, lines, unmatched};
 use super::{Down, Imported, Parsed, section, version_of};
 
 /// One goose file, split into its sections.
@@ -111,32 +111,7 @@ pub(crate) fn read(tree: &Tree) -> Result<Parsed, Vec<Diagnostic>> {
             "`<version>_<name>.sql` (the version in digits, from 1)",
         ));
     }
-    found.sort_by_key(|m| m.version);
-    for pair in found.windows(2) {
-        if pair[0].version == pair[1].version {
-            errors.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_VERSION,
-                    format!(
-                        "`{}` and `{}` share version {}",
-                        tree.show(&pair[0].up_path),
-                        tree.show(&pair[1].up_path),
-                        pair[0].version
-                    ),
-                )
-                .note("goose refuses two migrations of one version too")
-                .help("renumber one of them, then import again"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(Parsed {
-            migrations: found,
-            dropped: Vec::new(),
-        })
-    } else {
-        Err(errors)
-    }
+    in_order(tree, found, errors, |m| m.version, Some("goose"))
 }
 
 /// `<digits>_<name>.(sql|go)`, as goose reads a file name.

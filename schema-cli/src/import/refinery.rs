@@ -6,7 +6,7 @@
 
 use schema_core::diagnostic::{Diagnostic, codes};
 
-use super::source::{Tree, unmatched};
+use super::source::{Tree, in_order, unmatched};
 use super::{Down, Imported, Parsed, section, version_of};
 
 /// The line by which refinery runs a migration outside a transaction.
@@ -95,32 +95,7 @@ pub(crate) fn read(tree: &Tree) -> Result<Parsed, Vec<Diagnostic>> {
             "`V<n>__<name>.sql` (or `U<n>__<name>.sql`), `<name>` of letters, digits and `_`",
         ));
     }
-    found.sort_by_key(|m| m.version);
-    for pair in found.windows(2) {
-        if pair[0].version == pair[1].version {
-            errors.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_VERSION,
-                    format!(
-                        "`{}` and `{}` share version {}",
-                        tree.show(&pair[0].up_path),
-                        tree.show(&pair[1].up_path),
-                        pair[0].version
-                    ),
-                )
-                .note("refinery refuses two migrations of one version too")
-                .help("renumber one of them, then import again"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(Parsed {
-            migrations: found,
-            dropped: Vec::new(),
-        })
-    } else {
-        Err(errors)
-    }
+    in_order(tree, found, errors, |m| m.version, Some("refinery"))
 }
 
 /// `(U|V)<version>__<name>.(sql|rs)`, as refinery matches it

@@ -289,3 +289,42 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 pub(crate) fn bare(line: &str) -> &str {
     line.trim_end_matches(['\n', '\r'])
 }
+
+/// `found` sorted by `key` (the tool's own order), refused with a located
+/// error for each two migrations that share a key (`refuses`: the tool's
+/// name when it refuses them too, for a note); the migrations, or every
+/// error of `errors` and these.
+pub(crate) fn in_order<K: Ord + std::fmt::Display>(
+    tree: &Tree,
+    mut found: Vec<super::Imported>,
+    mut errors: Vec<Diagnostic>,
+    key: impl Fn(&super::Imported) -> K,
+    refuses: Option<&str>,
+) -> Result<super::Parsed, Vec<Diagnostic>> {
+    found.sort_by_key(|m| key(m));
+    for pair in found.windows(2) {
+        let (a, b) = (key(&pair[0]), key(&pair[1]));
+        if a == b {
+            let mut d = Diagnostic::error(
+                codes::DUPLICATE_VERSION,
+                format!(
+                    "`{}` and `{}` share version {a}",
+                    tree.show(&pair[0].up_path),
+                    tree.show(&pair[1].up_path),
+                ),
+            );
+            if let Some(tool) = refuses {
+                d = d.note(format!("{tool} refuses two migrations of one version too"));
+            }
+            errors.push(d.help("renumber one of them, then import again"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(super::Parsed {
+            migrations: found,
+            dropped: Vec::new(),
+        })
+    } else {
+        Err(errors)
+    }
+}
