@@ -113,14 +113,55 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
     if !errors.is_empty() {
         report!("{}", render_all(&errors, color));
         return Err(
-            "the project written from the database does not check clean (above); \
-                    nothing was written\n  = help: this is a gap in `schema`: please report it \
-                    with the diagnostics above"
+            "the project written from the database does not check clean (above: the lines \
+             quoted are those of the schema.sql `init` would have written); nothing was \
+             written\n  = help: `schema diff --from <an empty file> --to <database>` prints \
+             that schema.sql; the objects named above are what `schema` cannot adopt yet"
                 .to_string(),
         );
     }
 
-    staging.move_into_place(&schema_path, &migrations_path, &migrations_display)?;
+    // The checked stamp, on the staged files: the live schema must be the
+    // baseline's before anything is written or recorded.
+    let mut target = migrate::Target {
+        database_url: Some(url.to_string()),
+        migrations: staging.migrations(),
+        schema: staging.dir.join("schema.sql"),
+        lock_timeout: 300,
+        connect_timeout: None,
+    };
+    if let Err(migrate::Incomplete::Bad(message)) = migrate::complete(&mut target) {
+        return Err(message);
+    }
+    let code = migrate::run(
+        migrate::DbCommand::Stamp {
+            target,
+            version: Some(BASELINE_VERSION),
+            from_tool: None,
+            force: false,
+        },
+        color,
+    );
+    if code != ExitCode::SUCCESS {
+        reportln!(
+            "error: the schema.sql `init` would write does not give the live database (the \
+             differences above are what it would take to make them one): nothing was \
+             written, nothing recorded\n  = help: the objects named above are what `schema` \
+             cannot adopt yet; `schema diff --from <an empty file> --to <database>` prints \
+             what it can"
+        );
+        return Ok(code);
+    }
+
+    if let Err(message) =
+        staging.move_into_place(&schema_path, &migrations_path, &migrations_display)
+    {
+        return Err(format!(
+            "{message}\n  = note: the database was stamped at version 1 already; once the \
+             files can be written, run `schema init` again after `DROP TABLE \
+             _schema_migrations`"
+        ));
+    }
     outln!(
         "wrote {schema_display} ({} table{}; {} object{} in all)",
         written.tables,
@@ -141,33 +182,6 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
         }
     }
 
-    // The checked stamp: the live schema must be the baseline's.
-    let mut target = migrate::Target {
-        database_url: Some(url.to_string()),
-        migrations: migrations_path,
-        schema: schema_path,
-        lock_timeout: 300,
-        connect_timeout: None,
-    };
-    if let Err(migrate::Incomplete::Bad(message)) = migrate::complete(&mut target) {
-        return Err(message);
-    }
-    let code = migrate::run(
-        migrate::DbCommand::Stamp {
-            target,
-            version: Some(BASELINE_VERSION),
-            from_tool: None,
-            force: false,
-        },
-        color,
-    );
-    if code != ExitCode::SUCCESS {
-        reportln!(
-            "error: the files are written, but the database was not stamped (above)\n  = help: \
-             `schema diff --from {migrations_display} --to <database>` shows the differences"
-        );
-        return Ok(code);
-    }
     outln!(
         "next: `schema check` and `schema verify` are clean; edit {schema_display}, then `schema new <slug>`"
     );
@@ -227,6 +241,20 @@ fn read_database(url: &str) -> Result<(Schema, Vec<String>), String> {
              verify`",
             recorded.len(),
             plural(recorded.len())
+        ));
+    }
+    let found = unadoptable(&mut db)?;
+    if !found.is_empty() {
+        return Err(format!(
+            "the database holds what `schema` cannot adopt yet (it would be left out of \
+             schema.sql or changed):\n{}\n  = help: nothing was written; change or drop these \
+             in the database (or adopt it by hand, see docs/adopt-a-database.md), then run \
+             `schema init` again",
+            found
+                .iter()
+                .map(|f| format!("  - {f}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         ));
     }
     let schemas = db.namespaces().map_err(|e| e.to_string())?;
@@ -467,4 +495,90 @@ impl Drop for Staging {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// What the live schema's model does not hold yet, one line each, so that
+/// `init` refuses rather than leave it out or change it in silence.
+const POSTGRES_UNADOPTABLE: &str = "
+WITH user_rel AS (
+    SELECT c.oid, c.relkind, c.relreplident FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                      WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                        AND d.deptype = 'e')
+)
+SELECT 'table inheritance: `' || i.inhrelid::regclass || '` INHERITS `' || i.inhparent::regclass || '`'
+  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+  JOIN user_rel u ON u.oid = c.oid WHERE NOT c.relispartition
+UNION ALL
+SELECT 'CHECK ... NO INHERIT: constraint `' || k.conname || '` on `' || k.conrelid::regclass || '`'
+  FROM pg_catalog.pg_constraint k JOIN user_rel u ON u.oid = k.conrelid
+  WHERE k.contype = 'c' AND k.connoinherit
+UNION ALL
+SELECT 'ON DELETE SET NULL/SET DEFAULT with a column list: foreign key `' || k.conname || '` on `' || k.conrelid::regclass || '`'
+  FROM pg_catalog.pg_constraint k JOIN user_rel u ON u.oid = k.conrelid
+  WHERE k.contype = 'f' AND (to_jsonb(k) ->> 'confdelsetcols') IS NOT NULL
+UNION ALL
+SELECT 'foreign table `' || u.oid::regclass || '`' FROM user_rel u WHERE u.relkind = 'f'
+UNION ALL
+SELECT 'foreign server `' || s.srvname || '`' FROM pg_catalog.pg_foreign_server s
+UNION ALL
+SELECT 'extended statistics `' || x.stxnamespace::regnamespace || '.' || x.stxname || '`'
+  FROM pg_catalog.pg_statistic_ext x JOIN pg_catalog.pg_namespace n ON n.oid = x.stxnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+UNION ALL
+SELECT 'SET STATISTICS on column `' || a.attrelid::regclass || '.' || a.attname || '`'
+  FROM pg_catalog.pg_attribute a JOIN user_rel u ON u.oid = a.attrelid
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND COALESCE(a.attstattarget, -1) >= 0
+    AND u.relkind IN ('r', 'p', 'm')
+UNION ALL
+SELECT 'column option ' || o || ' on `' || a.attrelid::regclass || '.' || a.attname || '`'
+  FROM pg_catalog.pg_attribute a JOIN user_rel u ON u.oid = a.attrelid,
+       unnest(a.attoptions) o
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND o LIKE 'n\\_distinct%'
+UNION ALL
+SELECT 'REPLICA IDENTITY ' || CASE u.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' ELSE 'USING INDEX' END
+       || ' on `' || u.oid::regclass || '`'
+  FROM user_rel u WHERE u.relkind IN ('r', 'p') AND u.relreplident <> 'd'
+UNION ALL
+SELECT 'CLUSTER ON index `' || x.indexrelid::regclass || '`'
+  FROM pg_catalog.pg_index x JOIN user_rel u ON u.oid = x.indrelid WHERE x.indisclustered
+ORDER BY 1";
+
+/// [`POSTGRES_UNADOPTABLE`] for SQLite.
+const SQLITE_UNADOPTABLE: &str = "
+SELECT 'trigger `' || name || '` on `' || tbl_name || '`' FROM sqlite_master WHERE type = 'trigger'
+UNION ALL
+SELECT 'AUTOINCREMENT on `' || name || '`' FROM sqlite_master
+  WHERE type = 'table' AND upper(sql) LIKE '%AUTOINCREMENT%'
+UNION ALL
+SELECT 'an ON CONFLICT clause in `' || name || '`' FROM sqlite_master
+  WHERE type = 'table' AND upper(sql) LIKE '%ON CONFLICT%'
+UNION ALL
+SELECT CASE WHEN t.strict THEN 'STRICT' ELSE 'WITHOUT ROWID' END || ' table `' || t.name || '`'
+  FROM pragma_table_list t
+  WHERE t.schema = 'main' AND t.type = 'table' AND (t.strict OR t.wr)
+    AND t.name NOT LIKE 'sqlite_%'
+UNION ALL
+SELECT 'VIRTUAL generated column `' || m.name || '.' || x.name || '`'
+  FROM sqlite_master m, pragma_table_xinfo(m.name) x
+  WHERE m.type = 'table' AND x.hidden = 2
+ORDER BY 1";
+
+/// The constructs of the live database that `init` cannot adopt yet.
+fn unadoptable(db: &mut (impl schema_runtime::Driver + ?Sized)) -> Result<Vec<String>, String> {
+    let sql = match db.dialect() {
+        schema_runtime::Dialect::Sqlite => SQLITE_UNADOPTABLE,
+        _ => POSTGRES_UNADOPTABLE,
+    };
+    let rows = schema_runtime::Executor::query(&mut *db, sql, &[])
+        .map_err(|e| format!("while looking for what cannot be adopted: {e}"))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| match row.into_iter().next() {
+            Some(schema_runtime::Value::Text(line)) => Some(line),
+            _ => None,
+        })
+        .collect())
 }

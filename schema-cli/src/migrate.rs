@@ -279,6 +279,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             to,
         } => {
             let (migrations, mut db) = open(&target, color, Create::No)?;
+            takeover::refuse_untaken(&mut *db, target.url(), target.connect_timeout())?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
                 .on_progress(&progress);
@@ -293,6 +294,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
         }
         DbCommand::Redo { target, allow } => {
             let (migrations, mut db) = open(&target, color, Create::No)?;
+            takeover::refuse_untaken(&mut *db, target.url(), target.connect_timeout())?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
                 .on_progress(&progress);

@@ -865,19 +865,21 @@ pub(crate) fn stamp(
     })
 }
 
-/// `schema up`'s check: when schema's version table does not exist yet and
-/// another tool's table does, with rows, the database is that tool's, and
-/// `up` would run migrations it already ran.
+/// The check of `up`, `down` and `redo`: when schema's version table does
+/// not exist or holds no row, and another tool's table holds rows, the
+/// database is that tool's, and migrating it would run again (or revert)
+/// what that tool ran.
 pub(crate) fn refuse_untaken(
     db: &mut dyn Driver,
     url: &str,
     connect_timeout: Duration,
 ) -> Result<(), String> {
     let mut reader = Reader::new(db, url, connect_timeout)?;
-    if reader
-        .columns(schema_runtime::driver::VERSION_TABLE)?
-        .is_some()
-    {
+    // Our version table with rows: the database is ours. Missing or empty
+    // (an earlier command made it and recorded nothing), the tool's rows
+    // still say what ran.
+    let ours = schema_runtime::driver::VERSION_TABLE;
+    if reader.columns(ours)?.is_some() && reader.count(ours)? > 0 {
         return Ok(());
     }
     // (golang-migrate, dbmate and Rails share `schema_migrations`: each is
@@ -915,9 +917,10 @@ pub(crate) fn refuse_untaken(
         };
         return Err(format!(
             "{} is migrated by {name}: it has {name}'s version table `{table}` with rows, and \
-             no `{}` yet. `up` would run migrations that {name} already ran. Take it over \
-             first: `schema import --from {from}, then `schema stamp --from-tool {from}, then \
-             `schema up`. (If `{table}` is a leftover of a tool no longer used, drop it.)",
+             no row in `{}` yet. Migrating it now would run again (or revert) what {name} \
+             ran. Take it over first: `schema import --from {from}, then `schema stamp \
+             --from-tool {from}, then `schema up`. (If `{table}` is a leftover of a tool no \
+             longer used, drop it.)",
             reader.database(),
             schema_runtime::driver::VERSION_TABLE
         ));
@@ -973,7 +976,9 @@ fn without_tool_tables(mut schema: Schema, declared: &BTreeSet<QualifiedName>) -
         .tables
         .iter()
         .filter(|(name, table)| {
-            !declared.contains(*name) && {
+            // The tools keep their table where their search path puts it:
+            // `public` (a table of that name elsewhere is the user's own).
+            name.schema == schema_core::model::DEFAULT_SCHEMA && !declared.contains(*name) && {
                 let columns: Vec<String> = table
                     .columns
                     .iter()

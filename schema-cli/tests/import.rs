@@ -900,3 +900,33 @@ fn an_empty_directory_and_down_for_the_wrong_format_are_refused() {
         describe(&out)
     );
 }
+
+/// A file name with a line break would carry SQL into the imported
+/// header comment: refused, naming it, nothing written.
+#[test]
+fn a_file_name_with_a_control_character_is_refused() {
+    let src = source_dir(&[
+        ("1_init.sql", b"CREATE TABLE t (id integer PRIMARY KEY);\n"),
+        (
+            "2_add\nDELETE FROM t; --.sql",
+            b"CREATE INDEX t_id ON t (id);\n",
+        ),
+    ]);
+    let err = refused("sqlx", src.path());
+    assert!(
+        err.contains("control character") && err.contains("2_add\\nDELETE"),
+        "{err}"
+    );
+}
+
+/// Deeper than the walk goes is an error, never a migration left out.
+#[test]
+fn a_migration_too_deep_is_an_error_not_skipped() {
+    let deep = format!("{}V2__b.sql", "d/".repeat(17));
+    let src = source_dir(&[
+        ("V1__a.sql", b"CREATE TABLE a (id integer PRIMARY KEY);\n"),
+        (&deep, b"CREATE TABLE b (id integer PRIMARY KEY);\n"),
+    ]);
+    let err = refused("refinery", src.path());
+    assert!(err.contains("directories deep"), "{err}");
+}

@@ -189,6 +189,22 @@ fn walk(
         if ignorable(&name) {
             continue;
         }
+        // The name goes into the imported up.sql's header comment: a line
+        // break there would make the rest of the name a statement.
+        if name.chars().any(char::is_control) {
+            errors.push(
+                Diagnostic::error(
+                    codes::IO,
+                    format!(
+                        "`{shown_dir}/{}` has a control character (a line break, a tab, ...) \
+                         in its name",
+                        name.escape_debug()
+                    ),
+                )
+                .help("rename it without one, then import again"),
+            );
+            continue;
+        }
         let rel = if prefix.is_empty() {
             name.clone()
         } else {
@@ -200,6 +216,18 @@ fn walk(
             Ok(meta) if meta.is_dir() => {
                 if depth < MAX_DEPTH {
                     walk(&path, &rel, depth + 1, shown, files, errors);
+                } else {
+                    // Never skipped in silence (a symbolic link loop ends here too).
+                    errors.push(
+                        Diagnostic::error(
+                            codes::IO,
+                            format!(
+                                "`{shown}/{rel}` is more than {MAX_DEPTH} directories deep (or \
+                                 a symbolic link loop)"
+                            ),
+                        )
+                        .help("move its migrations up, or remove the link, then import again"),
+                    );
                 }
             }
             Ok(_) => match std::fs::read(&path) {

@@ -446,3 +446,114 @@ fn the_drifted_database_of_the_story_is_adopted() {
         "audit_log has no key:\n{sql}"
     );
 }
+
+/// What the model cannot hold yet is refused by name, and nothing is
+/// written or recorded: table inheritance, `NO INHERIT`, statistics targets,
+/// `CLUSTER ON`, foreign servers; a rule (which `init` cannot write) is
+/// caught by the stamp's check on the staged files.
+#[test]
+fn init_refuses_what_it_cannot_adopt_naming_it() {
+    let Some(server) = pg::server() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        (
+            "CREATE TABLE parent (id integer PRIMARY KEY);
+             CREATE TABLE child (extra integer) INHERITS (parent);",
+            "table inheritance: `child` INHERITS `parent`",
+        ),
+        (
+            "CREATE TABLE t (id integer PRIMARY KEY, n integer, CHECK (n > 0) NO INHERIT);",
+            "NO INHERIT: constraint `t_n_check`",
+        ),
+        (
+            "CREATE TABLE t (id integer PRIMARY KEY, n integer);
+             ALTER TABLE t ALTER COLUMN n SET STATISTICS 500;",
+            "SET STATISTICS on column `t.n`",
+        ),
+        (
+            "CREATE TABLE t (id integer PRIMARY KEY);
+             ALTER TABLE t CLUSTER ON t_pkey;",
+            "CLUSTER ON index `t_pkey`",
+        ),
+        (
+            "CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer);
+             CREATE STATISTICS t_ab ON a, b FROM t;",
+            "extended statistics `public.t_ab`",
+        ),
+        (
+            "CREATE TABLE t (id integer PRIMARY KEY);
+             CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;",
+            "t_keep",
+        ),
+    ];
+    for (i, (ddl, named)) in cases.iter().enumerate() {
+        let db = server.create_database(&format!("init_refused_{i}"));
+        let mut client = db.connect();
+        client.batch_execute(ddl).expect("build the database");
+        let dir = tmp.path().join(format!("case{i}"));
+        let out = init(&dir, &db.url());
+        assert_exit(&out, 1);
+        assert!(
+            stderr(&out).contains(named),
+            "names `{named}`: {}",
+            describe(&out)
+        );
+        assert!(
+            !dir.join("schema.sql").exists() && !dir.join("migrations").exists(),
+            "nothing written: {}",
+            describe(&out)
+        );
+        let exists: bool = client
+            .query_one("SELECT to_regclass('_schema_migrations') IS NOT NULL", &[])
+            .expect("look for the version table")
+            .get(0);
+        if exists {
+            let recorded: i64 = client
+                .query_one("SELECT count(*) FROM _schema_migrations", &[])
+                .expect("read the version table")
+                .get(0);
+            assert_eq!(recorded, 0, "nothing recorded");
+        }
+    }
+    // SQLite.
+    for (i, (ddl, named)) in [
+        (
+            "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER);",
+            "AUTOINCREMENT on `t`",
+        ),
+        (
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER);
+             CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN UPDATE t SET n = 1; END;",
+            "trigger `t_ai` on `t`",
+        ),
+        (
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER) STRICT;",
+            "STRICT table `t`",
+        ),
+        (
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER,
+                 m INTEGER GENERATED ALWAYS AS (n * 2) VIRTUAL);",
+            "VIRTUAL generated column `t.m`",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let path = tmp.path().join(format!("lite{i}.db"));
+        rusqlite::Connection::open(&path)
+            .expect("create the database")
+            .execute_batch(ddl)
+            .expect("build the database");
+        let dir = tmp.path().join(format!("lite{i}"));
+        let out = init(&dir, &format!("sqlite://{}", path.display()));
+        assert_exit(&out, 1);
+        assert!(
+            stderr(&out).contains(named),
+            "names `{named}`: {}",
+            describe(&out)
+        );
+        assert!(!dir.join("schema.sql").exists(), "nothing written");
+    }
+}

@@ -542,6 +542,40 @@ fn up_refuses_a_database_another_tool_keeps() {
     assert_eq!(pg_our_rows(&mut client), 0);
 }
 
+/// `down` and `redo` refuse too, creating nothing; and an empty version
+/// table of ours (left by an earlier command) does not make the database
+/// ours: `up` still refuses (it would run again what sqlx ran).
+#[test]
+fn down_redo_and_an_empty_version_table_do_not_get_past_another_tool() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let Some((db, mut client)) = pg_case("sqlx", tmp.path(), None, "") else {
+        return;
+    };
+    let url = db.url();
+    for command in ["down", "redo"] {
+        let text = run(tmp.path(), &url, &[command], 1);
+        assert!(text.contains("_sqlx_migrations"), "{command}: {text}");
+    }
+    let ours: bool = client
+        .query_one("SELECT to_regclass('_schema_migrations') IS NOT NULL", &[])
+        .expect("look for our table")
+        .get(0);
+    assert!(!ours, "down and redo created nothing");
+    client
+        .batch_execute(
+            "CREATE TABLE _schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, \
+             checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), \
+             duration_ms double precision, down_sql text NOT NULL DEFAULT '', \
+             no_transaction boolean NOT NULL DEFAULT false, state text NOT NULL DEFAULT 'applied')",
+        )
+        .expect("an empty version table of ours");
+    let text = run(tmp.path(), &url, &["up"], 1);
+    assert!(
+        text.contains("_sqlx_migrations") && !text.contains("applying"),
+        "{text}"
+    );
+}
+
 #[test]
 fn up_refuses_a_sqlite_file_another_tool_keeps() {
     let tmp = tempfile::tempdir().expect("temp dir");
