@@ -542,6 +542,17 @@ SELECT 'REPLICA IDENTITY ' || CASE u.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' 
        || ' on `' || u.oid::regclass || '`'
   FROM user_rel u WHERE u.relkind IN ('r', 'p') AND u.relreplident <> 'd'
 UNION ALL
+SELECT 'identity sequence `' || s.relname || '` of `' || c.oid::regclass || '.' || a.attname
+       || '` (not the default `' || c.relname || '_' || a.attname || '_seq`)'
+  FROM pg_catalog.pg_attribute a JOIN user_rel u ON u.oid = a.attrelid
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass
+       AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+       AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i'
+  JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+  WHERE a.attidentity <> '' AND octet_length(c.relname || '_' || a.attname || '_seq') <= 63
+    AND s.relname <> c.relname || '_' || a.attname || '_seq'
+UNION ALL
 SELECT 'CLUSTER ON index `' || x.indexrelid::regclass || '`'
   FROM pg_catalog.pg_index x JOIN user_rel u ON u.oid = x.indrelid WHERE x.indisclustered
 ORDER BY 1";

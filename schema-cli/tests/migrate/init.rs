@@ -449,7 +449,7 @@ fn the_drifted_database_of_the_story_is_adopted() {
 
 /// What the model cannot hold yet is refused by name, and nothing is
 /// written or recorded: table inheritance, `NO INHERIT`, statistics targets,
-/// `CLUSTER ON`, foreign servers; a rule (which `init` cannot write) is
+/// `CLUSTER ON`, foreign servers, a renamed identity sequence; a rule (which `init` cannot write) is
 /// caught by the stamp's check on the staged files.
 #[test]
 fn init_refuses_what_it_cannot_adopt_naming_it() {
@@ -486,6 +486,11 @@ fn init_refuses_what_it_cannot_adopt_naming_it() {
             "CREATE TABLE t (id integer PRIMARY KEY);
              CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;",
             "t_keep",
+        ),
+        (
+            "CREATE TABLE t (id integer GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME my_ids)
+                 PRIMARY KEY);",
+            "identity sequence `my_ids` of `t.id`",
         ),
     ];
     for (i, (ddl, named)) in cases.iter().enumerate() {
