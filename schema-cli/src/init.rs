@@ -27,19 +27,6 @@ use crate::migrate;
 const BASELINE_VERSION: u64 = 1;
 const BASELINE: &str = "00000000000001_baseline";
 
-/// Version tables of other migration tools, and the tool: `init` leaves them
-/// out of schema.sql (every database command leaves them out of its
-/// comparisons) and says what it found.
-const OTHER_TOOLS: &[(&str, &str)] = &[
-    ("_sqlx_migrations", "sqlx"),
-    ("__diesel_schema_migrations", "diesel"),
-    ("refinery_schema_history", "refinery"),
-    ("schema_migrations", "golang-migrate, dbmate or Rails"),
-    ("goose_db_version", "goose"),
-    ("flyway_schema_history", "Flyway"),
-    ("alembic_version", "Alembic"),
-];
-
 /// Runs `schema init`.
 pub(crate) fn run(url: &str, project: &Project, color: bool) -> ExitCode {
     match init(url, project, color) {
@@ -171,15 +158,13 @@ fn init(url: &str, project: &Project, color: bool) -> Result<ExitCode, String> {
     );
     outln!("wrote {migrations_display}/{BASELINE}/up.sql and down.sql");
     outln!("wrote {migrations_display}/{}", migrations::sum::SUM_FILE);
-    for (table, tool) in OTHER_TOOLS {
-        if tool_tables.iter().any(|name| name == table) {
-            outln!(
-                "note: `{table}` is {tool}'s version table: left out of {schema_display}, \
-                 as the database commands leave it out of their comparisons. To keep that \
-                 tool's history instead of the baseline, see `schema import --help` and \
-                 `schema stamp --from-tool`; once the tool is retired, drop the table"
-            );
-        }
+    for (table, tool) in &tool_tables {
+        outln!(
+            "note: `{table}` is {tool}'s version table: left out of {schema_display}, as the \
+             database commands leave it out of their comparisons. To keep that tool's \
+             history instead of the baseline, see `schema import --help` and `schema stamp \
+             --from-tool`; once the tool is retired, drop the table"
+        );
     }
 
     outln!(
@@ -228,8 +213,10 @@ fn refuse_existing(
 }
 
 /// The live schema of every non-system schema of the database at `url`,
-/// refused when the database already has this tool's version table.
-fn read_database(url: &str) -> Result<(Schema, Vec<String>), String> {
+/// refused when the database already has this tool's version table. Also
+/// gives the other tools' version tables it left out, each with the
+/// tools that keep such a table.
+fn read_database(url: &str) -> Result<(Schema, Vec<(String, String)>), String> {
     // Other tools' version tables stay out, as every database command
     // leaves them out of its comparisons (see `takeover`).
     let mut db = crate::takeover::HideToolTables::new(migrate::connect_to_read(url)?);
@@ -259,34 +246,7 @@ fn read_database(url: &str) -> Result<(Schema, Vec<String>), String> {
     }
     let schemas = db.namespaces().map_err(|e| e.to_string())?;
     let live = db.introspect(&schemas).map_err(|e| e.to_string())?;
-    let tool_tables = OTHER_TOOLS
-        .iter()
-        .map(|(table, _)| table.to_string())
-        .filter(|table| {
-            db.lend_connection()
-                .is_some_and(|conn| table_exists(conn, table))
-                && !live.tables.keys().any(|name| name.name == *table)
-        })
-        .collect();
-    Ok((live, tool_tables))
-}
-
-/// Whether a table named `table` is on the search path of `conn`.
-fn table_exists(conn: schema_runtime::rows::DriverConnection<'_>, table: &str) -> bool {
-    use schema_runtime::rows::DriverConnection;
-    match conn {
-        DriverConnection::Sqlite(c) => c
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [table],
-                |r| r.get::<_, i64>(0),
-            )
-            .is_ok_and(|n| n > 0),
-        DriverConnection::Postgres(c) => c
-            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
-            .is_ok_and(|r| r.get::<_, bool>(0)),
-        _ => false,
-    }
+    Ok((live, db.hidden()))
 }
 
 /// What was written, for the summary.

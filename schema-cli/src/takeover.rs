@@ -936,6 +936,8 @@ pub(crate) fn refuse_untaken(
 pub(crate) struct HideToolTables {
     inner: Box<dyn Driver>,
     declared: RefCell<BTreeSet<QualifiedName>>,
+    /// The tables the last [`Driver::introspect`] left out.
+    hidden: Vec<QualifiedName>,
 }
 
 impl HideToolTables {
@@ -944,7 +946,30 @@ impl HideToolTables {
         HideToolTables {
             inner,
             declared: RefCell::new(BTreeSet::new()),
+            hidden: Vec::new(),
         }
+    }
+
+    /// The tools' tables the last introspection left out, each with the
+    /// tools that keep such a table (`golang-migrate, dbmate or rails` for
+    /// `schema_migrations`).
+    pub(crate) fn hidden(&self) -> Vec<(String, String)> {
+        self.hidden
+            .iter()
+            .filter_map(|name| {
+                let tools: Vec<&str> = Tool::ALL
+                    .iter()
+                    .filter(|t| t.table() == name.name)
+                    .map(|t| t.name())
+                    .collect();
+                let tools = match tools.split_last() {
+                    None => return None,
+                    Some((last, [])) => (*last).to_string(),
+                    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                };
+                Some((name.name.clone(), tools))
+            })
+            .collect()
     }
 
     fn note_declared(&self, schema: &Schema) {
@@ -971,7 +996,10 @@ fn is_tool_table(name: &str, columns: &[String]) -> bool {
 }
 
 /// `schema` without the tools' tables that `declared` does not hold.
-fn without_tool_tables(mut schema: Schema, declared: &BTreeSet<QualifiedName>) -> Schema {
+fn without_tool_tables(
+    mut schema: Schema,
+    declared: &BTreeSet<QualifiedName>,
+) -> (Schema, Vec<QualifiedName>) {
     let hidden: Vec<QualifiedName> = schema
         .tables
         .iter()
@@ -990,7 +1018,7 @@ fn without_tool_tables(mut schema: Schema, declared: &BTreeSet<QualifiedName>) -
         .map(|(name, _)| name.clone())
         .collect();
     if hidden.is_empty() {
-        return schema;
+        return (schema, hidden);
     }
     let owned: Vec<QualifiedName> = schema
         .sequences
@@ -1009,7 +1037,7 @@ fn without_tool_tables(mut schema: Schema, declared: &BTreeSet<QualifiedName>) -
     schema
         .privileges
         .retain(|_, acl| !hidden.contains(&acl.name) && !owned.contains(&acl.name));
-    schema
+    (schema, hidden)
 }
 
 /// The savepoint [`introspect_sqlite_hiding`] rolls back to.
@@ -1026,7 +1054,7 @@ fn introspect_sqlite_hiding(
     driver: &mut dyn Driver,
     schemas: &[String],
     declared: &BTreeSet<QualifiedName>,
-) -> Option<Result<Schema, IntrospectError>> {
+) -> Option<(Result<Schema, IntrospectError>, Vec<QualifiedName>)> {
     let mut known: Vec<&str> = Tool::ALL.iter().map(|t| t.table()).collect();
     known.push("ar_internal_metadata");
     known.dedup();
@@ -1064,7 +1092,11 @@ fn introspect_sqlite_hiding(
         &[],
     );
     let _ = Executor::execute(&mut *driver, &format!("RELEASE {HIDING_SAVEPOINT}"), &[]);
-    live
+    let hidden = hidden
+        .iter()
+        .map(|table| QualifiedName::new(schema_core::model::DEFAULT_SCHEMA, *table))
+        .collect();
+    live.map(|live| (live, hidden))
 }
 
 impl Driver for HideToolTables {
@@ -1119,14 +1151,20 @@ impl Driver for HideToolTables {
         self.inner.delete_row(version)
     }
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
-        if self.inner.dialect() == Dialect::Sqlite {
-            let declared = self.declared.borrow().clone();
-            if let Some(live) = introspect_sqlite_hiding(&mut *self.inner, schemas, &declared) {
-                return live.map(|live| without_tool_tables(live, &declared));
-            }
-        }
-        let live = self.inner.introspect(schemas)?;
-        Ok(without_tool_tables(live, &self.declared.borrow()))
+        let declared = self.declared.borrow().clone();
+        let hiding = if self.inner.dialect() == Dialect::Sqlite {
+            introspect_sqlite_hiding(&mut *self.inner, schemas, &declared)
+        } else {
+            None
+        };
+        let (live, mut hidden) = match hiding {
+            Some((live, renamed)) => (live?, renamed),
+            None => (self.inner.introspect(schemas)?, Vec::new()),
+        };
+        let (live, left_out) = without_tool_tables(live, &declared);
+        hidden.extend(left_out);
+        self.hidden = hidden;
+        Ok(live)
     }
     fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {
         self.inner.namespaces()
