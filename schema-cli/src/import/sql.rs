@@ -4,35 +4,35 @@
 
 use std::ops::Range;
 
-/// The byte ranges of the statements of `text`, in order: each runs from the
-/// end of the one before to its `;` (included); text after the last `;`
-/// (comments, a statement without `;`) is the last range. Never panics: an
-/// unterminated string or comment runs to the end.
+use schema_runtime::Dialect;
+use schema_runtime::split;
+
+/// The byte ranges of the statements of `text`, in order, as the migrator
+/// splits them (`schema_runtime::split::statements`, sqlparser's tokenizer):
+/// each runs from the end of the one before to its `;` (included); a
+/// statement without `;` runs to the end. Comments between statements go
+/// with the statement after them; text after the last `;` (comments, lone
+/// `;`) is the last range. Never panics: an unterminated string or comment
+/// runs to the end.
 pub(crate) fn statements(text: &str) -> Vec<Range<usize>> {
-    let b = text.as_bytes();
+    let base = text.as_ptr() as usize;
     let mut ranges = Vec::new();
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        i = match b[i] {
-            b'-' if b.get(i + 1) == Some(&b'-') => line_end(b, i),
-            b'/' if b.get(i + 1) == Some(&b'*') => block_comment_end(b, i),
-            b'\'' => {
-                let escapes =
-                    i > 0 && matches!(b[i - 1], b'e' | b'E') && (i < 2 || !is_ident(b[i - 2]));
-                string_end(b, i, escapes)
-            }
-            b'"' => quoted_end(b, i, b'"'),
-            b'$' if i == 0 || !is_ident(b[i - 1]) => dollar_end(b, i),
-            b';' => {
-                ranges.push(start..i + 1);
-                start = i + 1;
-                i + 1
-            }
-            _ => i + 1,
+    let mut start = 0;
+    for statement in split::statements(text, Dialect::Postgres) {
+        // A sub-slice of `text`: its offset is where it starts.
+        let end = statement.as_ptr() as usize - base + statement.len();
+        let after = &text[end..];
+        let gap = after.len() - after.trim_start().len();
+        let stop = if after[gap..].starts_with(';') {
+            end + gap + 1
+        } else {
+            text.len()
         };
+        ranges.push(start..stop);
+        start = stop;
     }
-    if start < b.len() {
-        ranges.push(start..b.len());
+    if start < text.len() {
+        ranges.push(start..text.len());
     }
     ranges
 }
@@ -139,10 +139,6 @@ pub(crate) fn unwrapped(text: &str) -> Option<String> {
     Some(without(text, &[first.clone(), last.clone()]))
 }
 
-fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
-}
-
 /// The index after the line that starts a `--` comment at `i` (its newline included).
 fn line_end(b: &[u8], i: usize) -> usize {
     b[i..]
@@ -169,49 +165,6 @@ fn block_comment_end(b: &[u8], mut i: usize) -> usize {
         }
     }
     b.len()
-}
-
-/// The index after a `'...'` string starting at `i` (`''` inside; `\'` too
-/// in an `E'...'` string).
-fn string_end(b: &[u8], mut i: usize, escapes: bool) -> usize {
-    i += 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if escapes => i += 2,
-            b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
-            b'\'' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    b.len()
-}
-
-/// The index after a text quoted by `q` starting at `i` (a doubled `q` is
-/// read as two quoted texts, which ends at the same place).
-fn quoted_end(b: &[u8], i: usize, q: u8) -> usize {
-    b[i + 1..]
-        .iter()
-        .position(|&c| c == q)
-        .map_or(b.len(), |p| i + 1 + p + 1)
-}
-
-/// The index after a `$tag$...$tag$` text starting at `i`, or `i + 1` when
-/// the `$` starts none (a parameter such as `$1`).
-fn dollar_end(b: &[u8], i: usize) -> usize {
-    let mut j = i + 1;
-    if j < b.len() && (b[j].is_ascii_alphabetic() || b[j] == b'_' || b[j] >= 0x80) {
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] >= 0x80) {
-            j += 1;
-        }
-    }
-    if b.get(j) != Some(&b'$') {
-        return i + 1;
-    }
-    let tag = &b[i..=j];
-    let body = j + 1;
-    b.get(body..)
-        .and_then(|rest| rest.windows(tag.len()).position(|w| w == tag))
-        .map_or(b.len(), |p| body + p + tag.len())
 }
 
 #[cfg(test)]
