@@ -55,6 +55,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use schema_core::Dialect;
 use schema_core::diagnostic::{Diagnostic, Source, render_all};
 use schema_core::diff;
+use schema_core::lint::online;
 use schema_core::migrations::generate::{GeneratedMigration, generate};
 use schema_core::model::Schema;
 use schema_core::render::Postgres;
@@ -106,6 +107,8 @@ enum Command {
         /// The migrations directory.
         #[arg(long, default_value = "migrations")]
         migrations: PathBuf,
+        #[command(flatten)]
+        online: OnlineArgs,
     },
     /// Print the SQL that turns schema A into schema B. A and B are schema files,
     /// migrations directories (meaning their migrated schema), or database URLs
@@ -136,6 +139,14 @@ enum Command {
         /// `new` cannot write): no difference is computed, schema.sql is not read.
         #[arg(long, conflicts_with = "allow_destructive")]
         empty: bool,
+        /// Write the change in forms that do not lock a busy table: indexes
+        /// built `CONCURRENTLY` in a `no-transaction` migration, constraints
+        /// added `NOT VALID` and validated in a later migration, `SET NOT NULL`
+        /// through a validated check, `SET lock_timeout` first.
+        #[arg(long, conflicts_with = "empty")]
+        online: bool,
+        #[command(flatten)]
+        lints: OnlineArgs,
         /// The declarative schema file.
         #[arg(long, default_value = "schema.sql")]
         schema: PathBuf,
@@ -173,6 +184,45 @@ enum Command {
     Db(migrate::DbCommand),
 }
 
+/// The settings of the online-safety lints (S05xx).
+#[derive(Debug, Clone, clap::Args)]
+struct OnlineArgs {
+    /// How the online-safety lints (S05xx: what locks or rewrites a busy
+    /// table) report: `off`, `warn` or `deny` (errors).
+    #[arg(long, value_name = "LEVEL", default_value = "warn", value_parser = parse_level)]
+    online_lints: online::Level,
+    /// The PostgreSQL major version the online lints judge for (some
+    /// changes are free on later versions, e.g. a constant default since 11).
+    #[arg(long, value_name = "MAJOR", default_value_t = online::DEFAULT_PG, value_parser = parse_pg_version)]
+    pg_version: u32,
+    /// Also the style lints (`int_primary_key`).
+    #[arg(long)]
+    style_lints: bool,
+    /// Judge only migrations with a version greater than this one (those up
+    /// to it already ran in production).
+    #[arg(long, value_name = "VERSION")]
+    online_after: Option<u64>,
+}
+
+impl OnlineArgs {
+    fn settings(&self) -> online::Settings {
+        online::Settings {
+            level: self.online_lints,
+            pg_version: self.pg_version,
+            style: self.style_lints,
+            after: self.online_after,
+        }
+    }
+}
+
+fn parse_level(text: &str) -> Result<online::Level, String> {
+    online::Level::parse(text)
+}
+
+fn parse_pg_version(text: &str) -> Result<u32, String> {
+    online::Settings::parse_pg_version(text)
+}
+
 fn project(schema: PathBuf, migrations: PathBuf) -> Project {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     Project::new(root)
@@ -195,7 +245,14 @@ fn run(cli: Cli) -> ExitCode {
         return ExitCode::from(1);
     }
     match cli.command {
-        Command::Check { schema, migrations } => check(&project(schema, migrations), color),
+        Command::Check {
+            schema,
+            migrations,
+            online,
+        } => check(
+            &project(schema, migrations).with_online(online.settings()),
+            color,
+        ),
         Command::Diff {
             from,
             to,
@@ -213,12 +270,15 @@ fn run(cli: Cli) -> ExitCode {
             slug,
             allow_destructive,
             empty: false,
+            online,
+            lints,
             schema,
             migrations,
         } => new(
-            &project(schema, migrations),
+            &project(schema, migrations).with_online(lints.settings()),
             &slug,
             allow_destructive,
+            online,
             color,
         ),
         Command::Sum { migrations } => sum(&project(PathBuf::from("schema.sql"), migrations)),
@@ -337,6 +397,9 @@ fn check(project: &Project, color: bool) -> ExitCode {
     let loaded = load(project);
     let fix = loaded.fixing_migration();
     let migrations_count = loaded.replay.migrations.len();
+    // With errors, the warnings are shown too (an online lint's warning
+    // next to the error it explains).
+    let all = loaded.diagnostics.clone();
     let schema_display = project.display(&project.schema_path());
     match loaded.into_result() {
         Ok(analysis) => {
@@ -354,8 +417,8 @@ fn check(project: &Project, color: bool) -> ExitCode {
             );
             finish(&ok, ExitCode::SUCCESS)
         }
-        Err(diagnostics) => {
-            report!("{}", render_all(&diagnostics, color));
+        Err(_) => {
+            report!("{}", render_all(&all, color));
             if let Some(fix) = fix {
                 reportln!(
                     "\nhelp: this migration would bring the migrations in line with {schema_display} \
@@ -699,7 +762,13 @@ fn write_migration(
     Ok(name)
 }
 
-fn new(project: &Project, slug: &str, allow_destructive: bool, color: bool) -> ExitCode {
+fn new(
+    project: &Project,
+    slug: &str,
+    allow_destructive: bool,
+    online: bool,
+    color: bool,
+) -> ExitCode {
     let writing = match start_writing(project, slug, color) {
         Ok(w) => w,
         Err(code) => return code,

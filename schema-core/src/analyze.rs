@@ -22,6 +22,8 @@ pub struct Project {
     pub schema: PathBuf,
     /// The migrations directory, relative to `root` unless absolute.
     pub migrations: PathBuf,
+    /// How the online lints (`S05xx`) report.
+    pub online: crate::lint::online::Settings,
 }
 
 impl Project {
@@ -31,7 +33,15 @@ impl Project {
             root: root.into(),
             schema: PathBuf::from("schema.sql"),
             migrations: PathBuf::from("migrations"),
+            online: crate::lint::online::Settings::default(),
         }
+    }
+
+    /// Uses other online-lint settings.
+    #[must_use]
+    pub fn with_online(mut self, online: crate::lint::online::Settings) -> Self {
+        self.online = online;
+        self
     }
 
     /// Uses another schema file.
@@ -180,6 +190,7 @@ pub fn load(project: &Project) -> Loaded {
     loaded.declared_ok &= readable;
     loaded.history_ok &= history_found;
     diagnostics.append(&mut loaded.diagnostics);
+    diagnostics.extend(project.online.judge(&loaded.replay.online));
     loaded.diagnostics = sorted(diagnostics);
     loaded
 }
@@ -206,7 +217,10 @@ pub fn analyze_sources(
     schema: &Arc<Source>,
     migrations: &[MigrationFiles],
 ) -> Result<Analysis, Vec<Diagnostic>> {
-    load_sources(schema, migrations).into_result()
+    let mut loaded = load_sources(schema, migrations);
+    let online = crate::lint::online::Settings::default().judge(&loaded.replay.online);
+    loaded.diagnostics = sorted(loaded.diagnostics.into_iter().chain(online).collect());
+    loaded.into_result()
 }
 
 /// The pure core of [`load`], on a big stack (see [`crate::stack`]): sqlparser

@@ -251,6 +251,7 @@ pub struct Config {
     dialects: Vec<Dialect>,
     out_dir: Option<PathBuf>,
     also_write_to: Option<PathBuf>,
+    online: crate::lint::online::Settings,
 }
 
 impl Default for Config {
@@ -269,7 +270,37 @@ impl Config {
             dialects: Dialect::ALL.to_vec(),
             out_dir: None,
             also_write_to: None,
+            online: crate::lint::online::Settings::default(),
         }
+    }
+
+    /// How the online lints (`S05xx`: what locks or rewrites a busy table)
+    /// report: [`Level::Warn`](crate::lint::online::Level::Warn) (cargo
+    /// warnings) by default, [`Level::Deny`](crate::lint::online::Level::Deny)
+    /// fails the build.
+    pub fn online_lints(&mut self, level: crate::lint::online::Level) -> &mut Self {
+        self.online.level = level;
+        self
+    }
+
+    /// The PostgreSQL major version the online lints judge for (default
+    /// [`DEFAULT_PG`](crate::lint::online::DEFAULT_PG)).
+    pub fn pg_version(&mut self, major: u32) -> &mut Self {
+        self.online.pg_version = major;
+        self
+    }
+
+    /// Also the style lints (`int_primary_key`); off by default.
+    pub fn style_lints(&mut self, on: bool) -> &mut Self {
+        self.online.style = on;
+        self
+    }
+
+    /// Judges only migrations with a version greater than `version` (those up
+    /// to it already ran in production).
+    pub fn online_after(&mut self, version: u64) -> &mut Self {
+        self.online.after = Some(version);
+        self
     }
 
     /// The directory relative paths start from (default: `CARGO_MANIFEST_DIR`,
@@ -321,6 +352,7 @@ impl Config {
         Project::new(root)
             .with_schema(&self.schema)
             .with_migrations(&self.migrations)
+            .with_online(self.online.clone())
     }
 
     /// What cargo must watch: the schema file, the migrations directory (its

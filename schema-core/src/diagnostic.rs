@@ -200,6 +200,57 @@ pub mod codes {
     pub(crate) const SECURITY_DEFINER_SEARCH_PATH: Code =
         lint("S0206", "security_definer_search_path");
 
+    /// Online lint: `CREATE INDEX` / `DROP INDEX` without `CONCURRENTLY` on
+    /// a table that existed before the migration.
+    pub const INDEX_WITHOUT_CONCURRENTLY: Code = lint("S0501", "index_without_concurrently");
+    /// Online lint (an error): a statement that cannot run in a transaction
+    /// (`CONCURRENTLY`, `VACUUM`) in a migration that runs in one.
+    pub const CONCURRENTLY_IN_TRANSACTION: Code = lint("S0502", "concurrently_in_transaction");
+    /// Online lint: a foreign key or check added without `NOT VALID` to an
+    /// existing table (or validated in the transaction that added it).
+    pub const CONSTRAINT_WITHOUT_NOT_VALID: Code = lint("S0503", "constraint_without_not_valid");
+    /// Online lint: `SET NOT NULL` without a validated `CHECK (c IS NOT NULL)`.
+    pub const SET_NOT_NULL_SCANS: Code = lint("S0504", "set_not_null_scans");
+    /// Online lint: a column type change that rewrites the table.
+    pub const COLUMN_TYPE_REWRITES: Code = lint("S0505", "column_type_rewrites");
+    /// Online lint: a column added with a default that rewrites the table.
+    pub const VOLATILE_DEFAULT: Code = lint("S0506", "volatile_default");
+    /// Online lint: a primary key, unique or exclusion constraint whose index
+    /// is built under the table's strongest lock.
+    pub const CONSTRAINT_BUILDS_INDEX: Code = lint("S0507", "constraint_builds_index");
+    /// Online lint: renaming a table or column the previous release may use.
+    pub const RENAME_IN_USE: Code = lint("S0508", "rename_in_use");
+    /// Online lint: dropping a table or column the previous release may use.
+    pub const DROP_IN_USE: Code = lint("S0509", "drop_in_use");
+    /// Online lint: a migration that locks an existing table without
+    /// `SET lock_timeout` first.
+    pub const MISSING_LOCK_TIMEOUT: Code = lint("S0510", "missing_lock_timeout");
+    /// Online lint: `VACUUM FULL`, which rewrites a table under its strongest lock.
+    pub const TABLE_REWRITE: Code = lint("S0511", "table_rewrite");
+    /// Online lint: an enum value added and used in one transaction.
+    pub const ENUM_VALUE_USED_IN_TRANSACTION: Code =
+        lint("S0512", "enum_value_used_in_transaction");
+    /// Online lint (style, off by default): a new table keyed by `int` or
+    /// `serial` rather than `bigint` identity.
+    pub const INT_PRIMARY_KEY: Code = lint("S0513", "int_primary_key");
+
+    /// The online lints, in code order.
+    pub const ONLINE: &[Code] = &[
+        INDEX_WITHOUT_CONCURRENTLY,
+        CONCURRENTLY_IN_TRANSACTION,
+        CONSTRAINT_WITHOUT_NOT_VALID,
+        SET_NOT_NULL_SCANS,
+        COLUMN_TYPE_REWRITES,
+        VOLATILE_DEFAULT,
+        CONSTRAINT_BUILDS_INDEX,
+        RENAME_IN_USE,
+        DROP_IN_USE,
+        MISSING_LOCK_TIMEOUT,
+        TABLE_REWRITE,
+        ENUM_VALUE_USED_IN_TRANSACTION,
+        INT_PRIMARY_KEY,
+    ];
+
     /// Drift: the migrated schema differs from the declared one.
     pub const DRIFT: Code = error("S0301", "drift");
 
@@ -218,6 +269,19 @@ pub mod codes {
         UNMIGRATED_OBJECT,
         SQLITE_UNSUPPORTED,
         SECURITY_DEFINER_SEARCH_PATH,
+        INDEX_WITHOUT_CONCURRENTLY,
+        CONCURRENTLY_IN_TRANSACTION,
+        CONSTRAINT_WITHOUT_NOT_VALID,
+        SET_NOT_NULL_SCANS,
+        COLUMN_TYPE_REWRITES,
+        VOLATILE_DEFAULT,
+        CONSTRAINT_BUILDS_INDEX,
+        RENAME_IN_USE,
+        DROP_IN_USE,
+        MISSING_LOCK_TIMEOUT,
+        TABLE_REWRITE,
+        ENUM_VALUE_USED_IN_TRANSACTION,
+        INT_PRIMARY_KEY,
     ];
 }
 

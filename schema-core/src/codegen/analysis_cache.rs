@@ -58,8 +58,11 @@ pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
         .get_or_init(Mutex::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
+    // The online lints' settings change the diagnostics: part of the key.
+    let key =
+        inputs.fingerprint ^ crate::fingerprint::Fingerprint::of(project.online.key().as_bytes());
     let loaded = cache
-        .entry(inputs.fingerprint)
+        .entry(key)
         .or_insert_with(|| {
             // On a stack of its own: the compiler's thread is too small for
             // deep expressions (only the analysis may move: the proc_macro

@@ -10,6 +10,7 @@
 //! | `unmigrated_object` | above the object's `CREATE` in schema.sql |
 //! | `security_definer_search_path` (a warning) | in the comment lines right above the `CREATE FUNCTION` in schema.sql |
 
+pub mod online;
 pub mod rewrite;
 
 use crate::diagnostic::{Diagnostic, Origin, codes};

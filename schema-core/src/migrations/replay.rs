@@ -6,9 +6,11 @@ use crate::diagnostic::{Diagnostic, Origin};
 use crate::diff;
 use crate::directive::{Directive, DirectiveKind};
 use crate::lint;
+use crate::lint::online::Linter;
 use crate::migrations::MigrationFiles;
 use crate::migrations::dialects;
 use crate::model::{Indexed, Journal, ObjectMap, Schema, SchemaJournal};
+use crate::parse::apply::apply_file_observed;
 use crate::parse::{self, LocatedStatement, Mode, apply::apply_file, apply_statement};
 
 /// What replay learned about one migration.
@@ -138,6 +140,9 @@ pub struct Replay {
     pub migrated: Schema,
     /// Each migration, in order.
     pub migrations: Vec<ReplayedMigration>,
+    /// What the online lints found in the up.sql files, before a project's
+    /// settings judge it ([`crate::lint::online::Settings::judge`]).
+    pub online: Vec<crate::lint::online::Finding>,
 }
 
 /// Replays `migrations` in order onto an empty schema, pushing every parse,
@@ -155,6 +160,7 @@ pub fn replay_onto(
 ) -> Replay {
     let mut schema = start;
     let mut out = Vec::with_capacity(migrations.len());
+    let mut online = Vec::new();
     for m in migrations {
         let before_count = diagnostics.len();
         let (up, up_diags) = parse::parse_file(&m.up);
@@ -168,7 +174,13 @@ pub fn replay_onto(
         // would cost more than the rest of replay.
         let start = has_data_statements(&up).then(|| schema.clone());
         schema.begin_journal();
-        let up_statements = apply_file(&mut schema, &up, Mode::Migration, diagnostics);
+        let transactional = !directives
+            .iter()
+            .any(|d| d.kind == DirectiveKind::NoTransaction);
+        let mut linter = Linter::new(m.version, transactional, &whole_file_directives(&up));
+        let up_statements =
+            apply_file_observed(&mut schema, &up, Mode::Migration, diagnostics, &mut linter);
+        online.extend(linter.finish());
         let up_journal = schema.take_journal();
         let (after, before) = touched(&schema, &up_journal, &SchemaJournal::default());
         let renames = renames_of(up.statements.iter());
@@ -225,7 +237,21 @@ pub fn replay_onto(
     Replay {
         migrated: schema,
         migrations: out,
+        online,
     }
+}
+
+/// The directives of `file` that speak for all of it: those before its first
+/// statement and after its last (one right above a statement is that
+/// statement's).
+fn whole_file_directives(file: &parse::ParsedFile) -> Vec<Directive> {
+    let first = file.statements.first().map_or(u32::MAX, |s| s.origin.line);
+    let last = file.statements.last().map_or(0, |s| s.end_line);
+    file.directives
+        .iter()
+        .filter(|(line, _)| *line < first || *line > last)
+        .map(|(_, d)| d.clone())
+        .collect()
 }
 
 /// The objects a migration's up or down touched, as they are now (`undone`) and

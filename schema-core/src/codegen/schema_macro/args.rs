@@ -30,6 +30,9 @@ pub(crate) struct SchemaArgs {
     pub(crate) derives: Vec<(Option<TableRef>, Path)>,
     /// `attr(...)`: each attribute's inside, with the table it is for.
     pub(crate) attrs: Vec<(Option<TableRef>, Meta)>,
+    /// `online_lints = "deny"`, `pg_version = 15`, `style_lints = true`,
+    /// `online_after = 20240101000000`: the online lints' settings.
+    pub(crate) online: crate::lint::online::Settings,
 }
 
 /// A table named in `derive(users: ...)`: its name as written and where.
@@ -43,7 +46,9 @@ pub(crate) struct TableRef {
 
 const HELP: &str = "help: the arguments are `schema = \"schema.sql\"`, \
     `migrations = \"migrations\"`, `derive(Trait, ..)` or `derive(table: Trait, ..)`, \
-    and `attr(attribute, ..)` or `attr(table: attribute, ..)`, all optional";
+    `attr(attribute, ..)` or `attr(table: attribute, ..)`, and for the online lints \
+    `online_lints = \"off\" | \"warn\" | \"deny\"`, `pg_version = 13`, \
+    `style_lints = true` and `online_after = <version>`, all optional";
 
 impl SchemaArgs {
     /// The text of the arguments that change the generated code (not the
@@ -59,7 +64,11 @@ impl SchemaArgs {
             .attrs
             .iter()
             .map(|(t, m)| format!("{}:{}", table(t), m.to_token_stream()));
-        derives.chain(attrs).collect::<Vec<_>>().join("\n")
+        derives
+            .chain(attrs)
+            .chain(std::iter::once(self.online.key()))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -117,6 +126,25 @@ impl Parse for SchemaArgs {
                     args.attrs
                         .extend(metas.into_iter().map(|m| (table.clone(), m)));
                 }
+            } else if key == "online_lints" {
+                input.parse::<Token![=]>()?;
+                let value: LitStr = input.parse()?;
+                args.online.level = crate::lint::online::Level::parse(&value.value())
+                    .map_err(|e| syn::Error::new(value.span(), e))?;
+            } else if key == "pg_version" {
+                input.parse::<Token![=]>()?;
+                let value: syn::LitInt = input.parse()?;
+                args.online.pg_version =
+                    crate::lint::online::Settings::parse_pg_version(value.base10_digits())
+                        .map_err(|e| syn::Error::new(value.span(), e))?;
+            } else if key == "style_lints" {
+                input.parse::<Token![=]>()?;
+                let value: syn::LitBool = input.parse()?;
+                args.online.style = value.value;
+            } else if key == "online_after" {
+                input.parse::<Token![=]>()?;
+                let value: syn::LitInt = input.parse()?;
+                args.online.after = Some(value.base10_parse::<u64>()?);
             } else {
                 let slot = if key == "schema" {
                     &mut args.schema

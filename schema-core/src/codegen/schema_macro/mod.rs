@@ -52,6 +52,7 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
     if let Some(path) = &args.migrations {
         project = project.with_migrations(path.value());
     }
+    project = project.with_online(args.online.clone());
     let place = disk::Place::of(&project, host, &args.codegen_key());
     let (inputs, guess) = std::thread::scope(|scope| {
         // Reading and hashing every file (for the key) and reading back the
@@ -95,6 +96,12 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
     };
     match codegen::expand_with(&loaded.declared, &loaded.replay, host.features, &extras) {
         Ok(tokens) => {
+            let warnings = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .map(|d| compile_warning(d, span_for(d, &project, &args)));
+            let tokens = quote::quote!(#tokens #(#warnings)*);
             // Stored only if the files are still those the key was made from
             // (an edit during the analysis would file it under the old key).
             if let Some(entry) = &entry {
@@ -131,6 +138,22 @@ fn entry_path(entry: Option<&disk::Entry>) -> String {
 fn compile_error(diagnostic: &Diagnostic, span: Span) -> TokenStream {
     let text = compile_error_text(diagnostic);
     quote_spanned!(span=> ::core::compile_error!(#text);)
+}
+
+/// A compiler warning for `diagnostic` at `span`. Stable Rust gives a
+/// procedural macro no warnings of its own, so this is the `deprecated`
+/// lint's: a constant deprecated with the diagnostic as its note, and used.
+fn compile_warning(diagnostic: &Diagnostic, span: Span) -> TokenStream {
+    let text = compile_error_text(diagnostic);
+    let name = quote::format_ident!("schema_warning", span = span);
+    quote_spanned!(span=>
+        const _: () = {
+            #[deprecated(note = #text)]
+            #[allow(non_upper_case_globals)]
+            const #name: () = ();
+            #name
+        };
+    )
 }
 
 /// Where a diagnostic goes in the Rust source: on the path literal of the file

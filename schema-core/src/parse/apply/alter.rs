@@ -3,6 +3,7 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, GeneratedAs, Ident, ObjectType, RenameTableNameKind,
+    TableConstraint,
 };
 
 use super::storage::Owner;
@@ -124,6 +125,24 @@ impl Cx<'_> {
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
                 self.alter_column(name, column_name, op)
+            }
+            AlterTableOperation::AddConstraint {
+                constraint:
+                    c @ (TableConstraint::PrimaryKeyUsingIndex(using)
+                    | TableConstraint::UniqueUsingIndex(using)),
+                not_valid,
+            } => {
+                let primary = matches!(c, TableConstraint::PrimaryKeyUsingIndex(_));
+                if *not_valid {
+                    let at = self.at_words(&["NOT", "VALID"]).unwrap_or(origin);
+                    return Err(Diagnostic::error(
+                        codes::NOT_ALLOWED_HERE,
+                        "a constraint on an existing index cannot be marked `NOT VALID`",
+                    )
+                    .at(&at)
+                    .help("remove `NOT VALID`: the index already holds every row"));
+                }
+                self.add_constraint_using_index(name, using, primary, &origin)
             }
             AlterTableOperation::AddConstraint {
                 constraint,

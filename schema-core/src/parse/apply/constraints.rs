@@ -397,6 +397,127 @@ impl Cx<'_> {
         }
     }
 
+    /// `ALTER TABLE t ADD [CONSTRAINT c] PRIMARY KEY | UNIQUE USING INDEX i`:
+    /// the unique index `i` of `t` becomes the constraint's index (renamed to
+    /// `c` when one is given), as PostgreSQL does; a primary key's columns
+    /// become `NOT NULL`. The index must be what PostgreSQL accepts: unique,
+    /// b-tree, plain columns in default order, not partial.
+    pub(super) fn add_constraint_using_index(
+        &mut self,
+        table: &QualifiedName,
+        using: &sqlparser::ast::ConstraintUsingIndex,
+        primary: bool,
+        origin: &Origin,
+    ) -> Res<()> {
+        self.table_mut(table, origin)?;
+        if let Some(n) = &using.name {
+            self.check_name(n, "constraint")?;
+        }
+        self.check_name(&using.index_name, "index")?;
+        let at = self.at_ident(&using.index_name);
+        let index_name = QualifiedName::new(table.schema.clone(), fold_ident(&using.index_name));
+        let what = if primary {
+            "primary key"
+        } else {
+            "unique constraint"
+        };
+        let owner = self.schema.index_owner(&index_name).cloned();
+        if owner.as_ref() != Some(table) {
+            return Err(Diagnostic::error(
+                codes::UNKNOWN_OBJECT,
+                format!("index `{index_name}` of table `{table}` does not exist at this point"),
+            )
+            .at(&at)
+            .help("create it first: `CREATE UNIQUE INDEX CONCURRENTLY i ON t (columns)`, in a migration of its own with `-- schema: no-transaction`"));
+        }
+        let index = self
+            .schema
+            .tables
+            .get(table)
+            .and_then(|t| t.indexes.get(&index_name.name))
+            .cloned()
+            .ok_or_else(|| self.unknown_table(table, origin))?;
+        let refuse = |why: &str| {
+            Diagnostic::error(
+                codes::NOT_ALLOWED_HERE,
+                format!("index `{index_name}` cannot become a {what}: {why}"),
+            )
+            .at(&at)
+            .help("PostgreSQL takes only a unique b-tree index on plain columns, in default order, without `WHERE`; build one like that concurrently and name it here")
+        };
+        if !index.unique {
+            return Err(refuse("it is not unique"));
+        }
+        if index.method != "btree" {
+            return Err(refuse(&format!("it uses `{}`, not b-tree", index.method)));
+        }
+        if index.predicate.is_some() {
+            return Err(refuse("it is partial (`WHERE`)"));
+        }
+        if primary && index.nulls_not_distinct {
+            return Err(refuse("it is `NULLS NOT DISTINCT`"));
+        }
+        if index.comment.is_some() || !index.options.is_empty() {
+            return Err(refuse("it has a comment or storage parameters, which the constraint's model does not carry").help("set them after the constraint is added"));
+        }
+        let mut columns = Vec::with_capacity(index.keys.len());
+        for key in &index.keys {
+            let plain = key.collation.is_none()
+                && key.opclass.is_none()
+                && !key.descending
+                && !key.nulls_first;
+            match &key.part {
+                IndexPart::Column(c) if plain => columns.push(c.clone()),
+                IndexPart::Column(_) => {
+                    return Err(refuse(
+                        "a key has a sort order, collation or operator class",
+                    ));
+                }
+                IndexPart::Expression(_) => return Err(refuse("a key is an expression")),
+            }
+        }
+        let kind = if primary {
+            ConstraintKind::PrimaryKey {
+                columns,
+                include: index.include.clone(),
+            }
+        } else {
+            ConstraintKind::Unique {
+                columns,
+                nulls_not_distinct: index.nulls_not_distinct,
+                include: index.include.clone(),
+            }
+        };
+        let (deferrable, initially_deferred) = self.deferral(using.characteristics.as_ref())?;
+        let name = using
+            .name
+            .as_ref()
+            .map_or_else(|| index_name.name.clone(), fold_ident);
+        let pending = PendingConstraint {
+            name: Some(name),
+            kind,
+            deferrable,
+            initially_deferred,
+            validated: true,
+            name_parts: Vec::new(),
+            origin: using
+                .name
+                .as_ref()
+                .map_or_else(|| at.clone(), |n| self.at_ident(n)),
+        };
+        // The index is the constraint's from now on, under its name.
+        if let Some(t) = self.schema.tables.get_mut(table) {
+            t.indexes.remove(&index_name.name);
+        }
+        let added = self.add_constraints(table, vec![pending]);
+        if added.is_err() {
+            if let Some(t) = self.schema.tables.get_mut(table) {
+                t.indexes.insert(index_name.name.clone(), index);
+            }
+        }
+        added
+    }
+
     /// Names and adds constraints in PostgreSQL's order: checks, then primary
     /// key and unique (their indexes), then foreign keys.
     pub(super) fn add_constraints(

@@ -66,6 +66,33 @@ pub fn apply_file(
     mode: Mode,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
+    apply_file_observed(schema, file, mode, diagnostics, &mut ())
+}
+
+/// Watches the statements of a file being applied, one by one: what the
+/// online lints read (the schema before a statement and after it).
+pub trait Observer {
+    /// Before `statement` is applied to `schema`; `directives` are the
+    /// `-- schema:` lines right above it.
+    fn before(&mut self, schema: &Schema, statement: &LocatedStatement, directives: &[Directive]);
+    /// After it, `applied` false when it failed (and changed nothing).
+    fn after(&mut self, schema: &Schema, statement: &LocatedStatement, applied: bool);
+}
+
+/// Watches nothing.
+impl Observer for () {
+    fn before(&mut self, _: &Schema, _: &LocatedStatement, _: &[Directive]) {}
+    fn after(&mut self, _: &Schema, _: &LocatedStatement, _: bool) {}
+}
+
+/// [`apply_file`], telling `observer` about each statement.
+pub fn apply_file_observed(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    mode: Mode,
+    diagnostics: &mut Vec<Diagnostic>,
+    observer: &mut (dyn Observer + Send),
+) -> usize {
     for d in file.all_directives() {
         if d.kind == crate::directive::DirectiveKind::NoTransaction && mode == Mode::Declarative {
             diagnostics.push(
@@ -94,22 +121,24 @@ pub fn apply_file(
         }
     }
     if file.deepest > crate::model::depth::INLINE_DEPTH {
-        crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics))
+        crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics, observer))
     } else {
-        apply_statements(schema, file, mode, diagnostics)
+        apply_statements(schema, file, mode, diagnostics, observer)
     }
 }
 
-/// [`apply_file`] on the current stack.
+/// [`apply_file_observed`] on the current stack.
 fn apply_statements(
     schema: &mut Schema,
     file: &ParsedFile,
     mode: Mode,
     diagnostics: &mut Vec<Diagnostic>,
+    observer: &mut (dyn Observer + Send),
 ) -> usize {
     let mut previous_end = 0;
     for statement in &file.statements {
         let directives = file.directives_between(previous_end, statement.origin.line);
+        observer.before(schema, statement, &directives);
         let mut cx = Cx {
             schema,
             mode,
@@ -117,9 +146,14 @@ fn apply_statements(
             statement,
             directives,
         };
-        if let Err(d) = cx.apply() {
-            diagnostics.push(d);
-        }
+        let applied = match cx.apply() {
+            Ok(()) => true,
+            Err(d) => {
+                diagnostics.push(d);
+                false
+            }
+        };
+        observer.after(schema, statement, applied);
         previous_end = statement.end_line;
     }
     file.statements.len()
@@ -356,6 +390,19 @@ impl<'a> Cx<'a> {
         .help("declare each object once, in its final form"))
     }
 
+    /// `VACUUM` or `ANALYZE [table]`: refused in schema.sql, checked for its
+    /// table in a migration, and otherwise nothing to the model.
+    fn maintenance(&self, what: &str, table: Option<&ObjectName>) -> Res<()> {
+        self.not_in_declarative(what)?;
+        if let Some(table) = table {
+            let name = self.name(table)?;
+            if !self.schema.tables.contains_key(&name) && !self.schema.views.contains_key(&name) {
+                return Err(self.unknown_table(&name, &self.at_name(table)));
+            }
+        }
+        Ok(())
+    }
+
     fn not_in_declarative(&self, what: &str) -> Res<()> {
         if self.mode == Mode::Declarative {
             return Err(self
@@ -563,6 +610,10 @@ impl<'a> Cx<'a> {
                 }
                 Ok(())
             }
+            // Maintenance: it changes no schema. Only in migrations, on a
+            // table that exists (the online lints judge its locks).
+            Statement::Vacuum(v) => self.maintenance("VACUUM", v.table_name.as_ref()),
+            Statement::Analyze(a) => self.maintenance("ANALYZE", a.table_name.as_ref()),
             Statement::DropDomain(dd) => self.drop_domain(dd),
             Statement::RefreshMaterializedView(r) => self.refresh_view(r),
             Statement::DropTrigger(dt) => self.drop_trigger(dt),
