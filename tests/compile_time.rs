@@ -13,7 +13,8 @@ use schema_core::Project;
 use schema_core::codegen::{self, Features};
 use sqlschema::{Dialect, Model};
 
-sqlschema::schema!();
+// The demo migrations ran before the online lints were adopted.
+sqlschema::schema!(online_after = 20240408113000);
 
 use models::{DocumentStatus, GeneratedDocument, Resume, User};
 

@@ -26,7 +26,14 @@ use schema_core::codegen::{self, Features, Host};
 /// sqlschema::schema!(schema = "db/schema.sql", migrations = "db/migrations");
 /// // Derives and attributes on every table's model (and insert struct), or one table's:
 /// sqlschema::schema!(derive(Eq, Hash), derive(users: Default), attr(serde(rename_all = "camelCase")));
+/// // The online lints (S05xx): errors, judged for PostgreSQL 15, style rules on,
+/// // only the migrations after one that already ran in production:
+/// sqlschema::schema!(online_lints = "deny", pg_version = 15, style_lints = true, online_after = 20240408113000);
 /// ```
+///
+/// The online lints' warnings (a migration that locks or rewrites a busy
+/// table) are compiler warnings, shown as the `deprecated` lint's (stable Rust
+/// gives a macro no warnings of its own); `online_lints = "off"` silences them.
 ///
 /// Each table's model gets its row methods (`insert`, `all`; with a primary
 /// key `find(db, key)`, `update`, `delete`, `delete_by_key`), and a table

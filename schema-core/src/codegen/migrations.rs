@@ -64,7 +64,7 @@ mod tests {
     fn a_project_that_ignores_privileges_says_so_to_the_runtime() {
         let plain = Replay {
             migrated: Schema::new(),
-            migrations: Vec::new(),
+            ..Replay::default()
         };
         assert!(
             !migrations(&plain)
@@ -73,7 +73,7 @@ mod tests {
         );
         let ignoring = Replay {
             migrated: Schema::new().ignoring_privileges(),
-            migrations: Vec::new(),
+            ..Replay::default()
         };
         assert!(
             migrations(&ignoring)

@@ -254,7 +254,7 @@ impl Linter {
         }
         let name = d.code.name;
         let allow = format!(
-            "if this is deliberate (the table is small, or the deploy is planned), write `-- schema: allow({name})` on the line above the statement, or in the migration's header for all of it"
+            "if this is deliberate, write `-- schema: allow({name})` on the line above the statement (in the migration's header: for all of it)"
         );
         let help = match &d.help {
             Some(safe) => format!("{safe}; {allow}"),
@@ -317,8 +317,11 @@ impl Linter {
                     .as_ref()
                     .map_or_else(|| "an index".to_string(), |n| format!("index `{n}`"));
                 if ci.concurrently {
+                    // No lock timeout asked for: its SHARE UPDATE EXCLUSIVE
+                    // blocks no reads or writes, and it waits for older
+                    // transactions through locks (a timeout there would
+                    // leave an INVALID index).
                     self.needs_no_transaction(&at, "CREATE INDEX CONCURRENTLY");
-                    self.locks(schema, &table, &at, "`CREATE INDEX CONCURRENTLY`");
                 } else if self.existing(schema, &table) {
                     self.locks(schema, &table, &at, "`CREATE INDEX`");
                     let unique = if ci.unique { "UNIQUE " } else { "" };
@@ -348,8 +351,8 @@ impl Linter {
                     let Some(table) = schema.index_owner(&index).cloned() else {
                         continue;
                     };
-                    self.locks(schema, &table, &at, "`DROP INDEX`");
                     if !concurrently && self.existing(schema, &table) {
+                        self.locks(schema, &table, &at, "`DROP INDEX`");
                         self.report(
                             Diagnostic::warning(
                                 codes::INDEX_WITHOUT_CONCURRENTLY,
@@ -419,8 +422,8 @@ impl Linter {
                 self.needs_no_transaction(&at, "VACUUM");
                 if let Some(t) = &v.table_name {
                     let table = qualified(t);
-                    self.locks(schema, &table, &at, "`VACUUM`");
                     if v.full && self.existing(schema, &table) {
+                        self.locks(schema, &table, &at, "`VACUUM FULL`");
                         self.report(
                             Diagnostic::warning(
                                 codes::TABLE_REWRITE,
@@ -818,26 +821,45 @@ impl Linter {
                     else {
                         continue;
                     };
-                    let (from, to) = (schema.resolved_type(&from), schema.resolved_type(&to));
-                    let mut rewrites = Vec::new();
-                    for v in OLDEST_PG..=NEWEST_PG {
-                        if using || column_type_change(&from, &to, v) == TypeChange::Rewrite {
-                            rewrites.push(v);
+                    // Domains stay named: a domain's check makes PostgreSQL
+                    // read every row, whatever its base type.
+                    let cost = |v| {
+                        if using {
+                            TypeChange::Rewrite
+                        } else {
+                            column_type_change(&from, &to, v)
                         }
-                    }
+                    };
+                    let rewrites: Vec<u32> = (OLDEST_PG..=NEWEST_PG)
+                        .filter(|v| cost(*v) != TypeChange::Free)
+                        .collect();
+                    let indexes_only = rewrites
+                        .iter()
+                        .all(|v| cost(*v) == TypeChange::RebuildsIndexes);
                     for (since, until) in ranges(&rewrites) {
                         let why = if using {
                             "`USING` computes every value again".to_string()
+                        } else if indexes_only {
+                            format!(
+                                "`{from}` values fit `{to}` as they are, but the indexes on the column are built again (their operator class changes)"
+                            )
                         } else {
                             format!("PostgreSQL cannot reuse `{from}` values as `{to}` in place")
                         };
                         self.report(
                             Diagnostic::warning(
                                 codes::COLUMN_TYPE_REWRITES,
-                                format!("changing column `{column}` of existing table `{table}` from `{from}` to `{to}` rewrites the table"),
+                                format!(
+                                    "changing column `{column}` of existing table `{table}` from `{from}` to `{to}` {}",
+                                    if indexes_only { "rebuilds its indexes" } else { "rewrites the table" }
+                                ),
                             )
                             .at(&at)
-                            .note(format!("{why}: every row and every index of `{table}` is rewritten under an ACCESS EXCLUSIVE lock, no read or write until it ends"))
+                            .note(if indexes_only {
+                                format!("{why}, under an ACCESS EXCLUSIVE lock on `{table}`: no read or write until they are built")
+                            } else {
+                                format!("{why}: every row and every index of `{table}` is rewritten under an ACCESS EXCLUSIVE lock, no read or write until it ends")
+                            })
                             .help(format!("add a new column of type `{to}`, fill it in batches (and from a trigger for new rows), then switch to it in a later release; changes PostgreSQL does in place (a longer `varchar`, `varchar` to `text`, more `numeric` precision) need none of this")),
                             (since, until),
                         );

@@ -4,6 +4,7 @@
 pub mod dialects;
 pub mod discover;
 pub mod generate;
+pub mod online;
 pub mod replay;
 pub mod sum;
 
