@@ -861,8 +861,8 @@ fn new(
     }
     let _ = writeln!(text, "wrote {display}/{name}/down.sql");
     let _ = writeln!(text, "updated {display}/{}", migrations::sum::SUM_FILE);
-    report_online_lints(project, &[name], false, color);
-    finish(&text, ExitCode::SUCCESS)
+    let code = report_online_lints(project, &[name], false, color);
+    finish(&text, code)
 }
 
 /// `schema new --online`: the change as up to three migrations in the forms
@@ -964,14 +964,15 @@ fn new_online(
         names.push(name);
     }
     let _ = writeln!(text, "updated {display}/{}", migrations::sum::SUM_FILE);
-    report_online_lints(project, &names, true, color);
-    finish(&text, ExitCode::SUCCESS)
+    let code = report_online_lints(project, &names, true, color);
+    finish(&text, code)
 }
 
 /// After `new`: the online lints' findings in the migrations just written
 /// (`names`), so the author sees what the change would lock before it is
-/// committed; without `--online`, with the hint to use it.
-fn report_online_lints(project: &Project, names: &[String], online: bool, color: bool) {
+/// committed; without `--online`, with the hint to use it. Failure when one
+/// is an error (`--online-lints deny`): the build would reject the migration.
+fn report_online_lints(project: &Project, names: &[String], online: bool, color: bool) -> ExitCode {
     let loaded = load(project);
     let ours: Vec<Diagnostic> = loaded
         .diagnostics
@@ -986,15 +987,27 @@ fn report_online_lints(project: &Project, names: &[String], online: bool, color:
         })
         .collect();
     if ours.is_empty() {
-        return;
+        return ExitCode::SUCCESS;
     }
     report!("{}", render_all(&ours, color));
-    if !online {
+    let denied = ours.iter().any(Diagnostic::is_error);
+    if denied {
+        reportln!(
+            "error: the migration was written, and `schema check` and the build will reject it \
+             for the errors above: rewrite it in the safe forms (`schema new --online`), or \
+             allow each deliberate one with `-- schema: allow(<name>)`"
+        );
+    } else if !online {
         reportln!(
             "note: the migration was written; `schema new --online <slug>` (after deleting it \
              and running `schema sum`) writes the same change in forms that do not lock the \
              tables: indexes built concurrently, constraints validated in a later migration"
         );
+    }
+    if denied {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

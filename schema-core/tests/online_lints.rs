@@ -238,3 +238,109 @@ fn a_table_created_in_the_same_migration_is_safe_to_change() {
     .judge(&replayed.online);
     assert!(found.is_empty(), "{}", render_all(&found, false));
 }
+
+/// The online codes `up` raises after a migration creating the tables of
+/// [`PROBE_BASE`], judged on PostgreSQL 15.
+fn raised(up: &str, down: &str) -> Vec<String> {
+    let mut diagnostics = Vec::new();
+    let replayed = replay(
+        &[
+            migration(1, PROBE_BASE, PROBE_BASE_DOWN),
+            migration(2, up, down),
+        ],
+        &mut diagnostics,
+    );
+    let errors: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    assert!(errors.is_empty(), "{}", render_all(&errors, false));
+    let mut codes: Vec<String> = Settings {
+        pg_version: 15,
+        ..Settings::default()
+    }
+    .judge(&replayed.online)
+    .iter()
+    .map(|d| d.code.name.to_string())
+    .collect();
+    codes.sort();
+    codes
+}
+
+const PROBE_BASE: &str = "CREATE TYPE mood AS ENUM ('sad', 'ok');\n\
+    CREATE TABLE t (id bigint PRIMARY KEY, a int, b text, m mood,\n\
+      CONSTRAINT t_a_check CHECK (a IS NOT NULL AND a < 100));\n\
+    CREATE TABLE p (id bigint NOT NULL, at date NOT NULL, x int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\n\
+    CREATE TABLE p_2026 PARTITION OF p FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n";
+const PROBE_BASE_DOWN: &str = "DROP TABLE p;\nDROP TABLE t;\nDROP TYPE mood;\n";
+
+/// What a new user and hostile input found, kept fixed.
+#[test]
+fn what_probing_found_stays_fixed() {
+    // PostgreSQL's own VACUUM forms parse; FULL in any spelling rewrites.
+    for full in ["VACUUM (FULL) t", "VACUUM (FULL true, ANALYZE) t (a)", "VACUUM FULL ANALYZE t (a)"] {
+        let up = format!("-- schema: no-transaction\nSET lock_timeout = '1s';\n{full};\n");
+        assert_eq!(raised(&up, "-- nothing\n"), ["table_rewrite"], "{full}");
+    }
+    for plain in ["VACUUM FREEZE t", "VACUUM (VERBOSE, ANALYZE) t (a), p", "VACUUM (FULL false) t", "ANALYZE VERBOSE t (a)"] {
+        let up = format!("-- schema: no-transaction\n{plain};\n");
+        assert!(raised(&up, "-- nothing\n").is_empty(), "{plain}");
+    }
+    // A statement PostgreSQL refuses in a transaction cannot be allowed.
+    assert_eq!(
+        raised(
+            "-- schema: allow(concurrently_in_transaction)\nVACUUM t;\n",
+            "-- nothing\n"
+        ),
+        ["concurrently_in_transaction"]
+    );
+    assert_eq!(
+        raised(
+            "SET lock_timeout = '1s';\nALTER TABLE p DETACH PARTITION p_2026 CONCURRENTLY;\n",
+            "ALTER TABLE p ATTACH PARTITION p_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"
+        ),
+        ["concurrently_in_transaction"]
+    );
+    // `SET LOCAL` outside a transaction sets nothing.
+    assert_eq!(
+        raised(
+            "-- schema: no-transaction\nSET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c int;\n",
+            "ALTER TABLE t DROP COLUMN c;\n"
+        ),
+        ["missing_lock_timeout"]
+    );
+    // `ON ONLY` builds nothing.
+    assert!(
+        raised(
+            "SET lock_timeout = '1s';\nCREATE INDEX p_x ON ONLY p (x);\n",
+            "DROP INDEX p_x;\n"
+        )
+        .is_empty()
+    );
+    // A validated check with `a IS NOT NULL` as one term of its AND proves it.
+    assert!(
+        raised(
+            "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN a SET NOT NULL;\n",
+            "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\n"
+        )
+        .is_empty()
+    );
+    // `USING` the column itself computes nothing.
+    assert!(
+        raised(
+            "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN a TYPE int USING a;\n",
+            "-- nothing\n"
+        )
+        .is_empty()
+    );
+    // A new enum value's literal in a statement that names no column of the
+    // enum is not its use.
+    assert_eq!(
+        raised(
+            "ALTER TYPE mood ADD VALUE 'happy';\nSET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN b SET DEFAULT 'happy';\nUPDATE t SET m = 'happy';\n",
+            "ALTER TABLE t ALTER COLUMN b DROP DEFAULT;\n-- schema: allow(down_does_not_undo_up)\n"
+        ),
+        ["enum_value_used_in_transaction"]
+    );
+}

@@ -38,6 +38,7 @@ use crate::lint::rewrite::{TypeChange, column_type_change};
 use crate::model::names::{fold_ident, object_name_parts};
 use crate::model::{ConstraintKind, QualifiedName, Schema, SqlType};
 use crate::parse::apply::Observer;
+use crate::parse::maintenance::Maintenance;
 use crate::parse::{LocatedStatement, ParsedStatement};
 
 /// The oldest PostgreSQL major version the lints know.
@@ -193,6 +194,8 @@ pub struct Linter {
     added_columns: HashSet<(QualifiedName, String)>,
     not_valid: HashSet<(QualifiedName, String)>,
     lock_timeout: bool,
+    /// Set to 0 (or `DEFAULT`) on purpose: said so in the message.
+    lock_timeout_off: bool,
     lock_reported: bool,
     enum_values: Vec<(QualifiedName, String)>,
     /// What [`Observer::after`] looks at for the statement in flight.
@@ -225,6 +228,7 @@ impl Linter {
             added_columns: HashSet::new(),
             not_valid: HashSet::new(),
             lock_timeout: false,
+            lock_timeout_off: false,
             lock_reported: false,
             enum_values: Vec::new(),
             pending: Vec::new(),
@@ -249,6 +253,17 @@ impl Linter {
     }
 
     fn report(&mut self, d: Diagnostic, versions: (u32, u32)) {
+        // A statement PostgreSQL refuses cannot be allowed: the migration
+        // would fail when it runs.
+        if d.code == codes::CONCURRENTLY_IN_TRANSACTION {
+            self.findings.push(Finding {
+                diagnostic: d,
+                migration: self.migration,
+                since: versions.0,
+                until: versions.1,
+            });
+            return;
+        }
         if self.allows(d.code) {
             return;
         }
@@ -279,7 +294,11 @@ impl Linter {
         self.report(
             Diagnostic::warning(
                 codes::MISSING_LOCK_TIMEOUT,
-                format!("{what} locks table `{table}` with no `lock_timeout` set"),
+                if self.lock_timeout_off {
+                    format!("{what} locks table `{table}` after `lock_timeout` was turned off (0)")
+                } else {
+                    format!("{what} locks table `{table}` with no `lock_timeout` set")
+                },
             )
             .at(at)
             .note("waiting for its lock behind a long transaction, the statement queues every read and write of the table behind it, for as long as that transaction lasts")
@@ -290,10 +309,12 @@ impl Linter {
 
     fn lint_statement(&mut self, schema: &Schema, located: &LocatedStatement) {
         let at = located.origin.clone();
-        let text = located.text.to_ascii_lowercase();
-        let words: Vec<&str> = text.split_whitespace().take(3).collect();
         let statement = match &located.statement {
             ParsedStatement::Sql(s) => s.as_ref(),
+            ParsedStatement::Maintenance(m) => {
+                self.maintenance(schema, m, &at);
+                return;
+            }
             ParsedStatement::AlterIdentity { table, .. } => {
                 let name = qualified_parts(table);
                 self.locks(schema, &name, &at, "`ALTER TABLE`");
@@ -306,8 +327,12 @@ impl Linter {
         };
         match statement {
             Statement::Set(_) => {
-                if let Some(on) = sets_lock_timeout(&text) {
-                    self.lock_timeout = on;
+                if let Some((on, local)) = sets_lock_timeout(&located.text.to_ascii_lowercase()) {
+                    // `SET LOCAL` outside a transaction block does nothing.
+                    if self.transactional || !local {
+                        self.lock_timeout = on;
+                        self.lock_timeout_off = !on;
+                    }
                 }
             }
             Statement::CreateIndex(ci) => {
@@ -322,9 +347,22 @@ impl Linter {
                     // transactions through locks (a timeout there would
                     // leave an INVALID index).
                     self.needs_no_transaction(&at, "CREATE INDEX CONCURRENTLY");
-                } else if self.existing(schema, &table) {
+                } else if self.existing(schema, &table) && !on_only(&located.text) {
                     self.locks(schema, &table, &at, "`CREATE INDEX`");
                     let unique = if ci.unique { "UNIQUE " } else { "" };
+                    let partitioned = schema
+                        .tables
+                        .get(&table)
+                        .is_some_and(|t| t.partition_by.is_some());
+                    let help = if partitioned {
+                        format!(
+                            "PostgreSQL builds no index on a partitioned table concurrently: create it with `CREATE {unique}INDEX ... ON ONLY {table} (...)` (no build), build each partition's index with `CREATE {unique}INDEX CONCURRENTLY` in a `no-transaction` migration, then `ALTER INDEX ... ATTACH PARTITION` each"
+                        )
+                    } else {
+                        format!(
+                            "build it with `CREATE {unique}INDEX CONCURRENTLY` in a migration of its own that starts with `-- schema: no-transaction`; writes go on while it builds"
+                        )
+                    };
                     self.report(
                         Diagnostic::warning(
                             codes::INDEX_WITHOUT_CONCURRENTLY,
@@ -332,7 +370,7 @@ impl Linter {
                         )
                         .at(&at)
                         .note(format!("`CREATE INDEX` holds a SHARE lock on `{table}` while it reads every row: inserts, updates and deletes wait until the index is built"))
-                        .help(format!("build it with `CREATE {unique}INDEX CONCURRENTLY` in a migration of its own that starts with `-- schema: no-transaction`; writes go on while it builds")),
+                        .help(help),
                         ALL,
                     );
                 }
@@ -342,7 +380,12 @@ impl Linter {
                 names,
                 ..
             } => {
-                let concurrently = words.get(2) == Some(&"concurrently");
+                // The parser blanks `CONCURRENTLY` out of `DROP INDEX`; the text keeps it.
+                let concurrently = located
+                    .text
+                    .split_whitespace()
+                    .nth(2)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("concurrently"));
                 if concurrently {
                     self.needs_no_transaction(&at, "DROP INDEX CONCURRENTLY");
                 }
@@ -391,6 +434,18 @@ impl Linter {
             }
             Statement::AlterTable(alter) => {
                 let table = qualified(&alter.name);
+                let detaches = alter.operations.iter().any(|op| {
+                    matches!(
+                        op,
+                        AlterTableOperation::DetachPartitionOf {
+                            mode: Some(sqlparser::ast::DetachPartitionMode::Concurrently),
+                            ..
+                        }
+                    )
+                });
+                if detaches {
+                    self.needs_no_transaction(&at, "DETACH PARTITION ... CONCURRENTLY");
+                }
                 if !self.existing(schema, &table) {
                     self.alter_new_table(schema, &table, alter, &at);
                     return;
@@ -402,6 +457,10 @@ impl Linter {
             }
             Statement::CreateTable(ct) => {
                 let table = qualified(&ct.name);
+                if let Some(parent) = &ct.partition_of {
+                    let parent = qualified(parent);
+                    self.locks(schema, &parent, &at, "`CREATE TABLE ... PARTITION OF`");
+                }
                 for constraint in &ct.constraints {
                     if let TableConstraint::ForeignKey(fk) = constraint {
                         let referenced = qualified(&fk.foreign_table);
@@ -417,36 +476,6 @@ impl Linter {
                     }
                 }
                 self.pending.push(Pending::Created(table, at));
-            }
-            Statement::Vacuum(v) => {
-                self.needs_no_transaction(&at, "VACUUM");
-                if let Some(t) = &v.table_name {
-                    let table = qualified(t);
-                    if v.full && self.existing(schema, &table) {
-                        self.locks(schema, &table, &at, "`VACUUM FULL`");
-                        self.report(
-                            Diagnostic::warning(
-                                codes::TABLE_REWRITE,
-                                format!("`VACUUM FULL` rewrites existing table `{table}`"),
-                            )
-                            .at(&at)
-                            .note(format!("it holds an ACCESS EXCLUSIVE lock on `{table}` for the whole rewrite: no read or write until it ends"))
-                            .help(format!("run plain `VACUUM {table}` (it takes no lock that blocks reads or writes), or reclaim space with pg_repack outside migrations")),
-                            ALL,
-                        );
-                    }
-                } else if v.full {
-                    self.report(
-                        Diagnostic::warning(
-                            codes::TABLE_REWRITE,
-                            "`VACUUM FULL` rewrites every table of the database",
-                        )
-                        .at(&at)
-                        .note("it holds an ACCESS EXCLUSIVE lock on each table for its rewrite")
-                        .help("run plain `VACUUM`, or reclaim space with pg_repack outside migrations"),
-                        ALL,
-                    );
-                }
             }
             Statement::AlterType(at_) => {
                 if let AlterTypeOperation::AddValue(add) = &at_.operation {
@@ -467,6 +496,46 @@ impl Linter {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `VACUUM`: outside a transaction only; `FULL` rewrites (`S0511`).
+    fn maintenance(&mut self, schema: &Schema, m: &Maintenance, at: &Origin) {
+        if !m.vacuum {
+            return;
+        }
+        self.needs_no_transaction(at, if m.full { "VACUUM FULL" } else { "VACUUM" });
+        if !m.full {
+            return;
+        }
+        if m.tables.is_empty() {
+            self.report(
+                Diagnostic::warning(
+                    codes::TABLE_REWRITE,
+                    "`VACUUM FULL` rewrites every table of the database",
+                )
+                .at(at)
+                .note("it holds an ACCESS EXCLUSIVE lock on each table for its rewrite")
+                .help("run plain `VACUUM`, or reclaim space with pg_repack outside migrations"),
+                ALL,
+            );
+        }
+        for parts in &m.tables {
+            let table = qualified_parts(parts);
+            if !self.existing(schema, &table) {
+                continue;
+            }
+            self.locks(schema, &table, at, "`VACUUM FULL`");
+            self.report(
+                Diagnostic::warning(
+                    codes::TABLE_REWRITE,
+                    format!("`VACUUM FULL` rewrites existing table `{table}`"),
+                )
+                .at(at)
+                .note(format!("it holds an ACCESS EXCLUSIVE lock on `{table}` for the whole rewrite: no read or write until it ends"))
+                .help(format!("run plain `VACUUM {table}` (it takes no lock that blocks reads or writes), or reclaim space with pg_repack outside migrations")),
+                ALL,
+            );
         }
     }
 
@@ -573,10 +642,10 @@ impl Linter {
                 TableConstraint::PrimaryKey(_)
                 | TableConstraint::Unique(_)
                 | TableConstraint::Exclude(_) => {
-                    let kind = match constraint {
-                        TableConstraint::PrimaryKey(_) => "primary key",
-                        TableConstraint::Unique(_) => "unique constraint",
-                        _ => "exclusion constraint",
+                    let (kind, keyword) = match constraint {
+                        TableConstraint::PrimaryKey(_) => ("a primary key", "PRIMARY KEY"),
+                        TableConstraint::Unique(_) => ("a unique constraint", "UNIQUE"),
+                        _ => ("an exclusion constraint", "EXCLUDE"),
                     };
                     let help = if matches!(constraint, TableConstraint::Exclude(_)) {
                         "an exclusion constraint has no concurrent form: add it while the table is small, or in a maintenance window".to_string()
@@ -593,10 +662,10 @@ impl Linter {
                     self.report(
                         Diagnostic::warning(
                             codes::CONSTRAINT_BUILDS_INDEX,
-                            format!("a {kind} is added to existing table `{table}`, building its index under the table's strongest lock"),
+                            format!("{kind} is added to existing table `{table}`, building its index under the table's strongest lock"),
                         )
                         .at(at)
-                        .note(format!("`ADD {}` holds an ACCESS EXCLUSIVE lock on `{table}` while it builds the index: no read or write until it ends", kind.to_uppercase()))
+                        .note(format!("`ADD {keyword}` holds an ACCESS EXCLUSIVE lock on `{table}` while it builds the index: no read or write until it ends"))
                         .help(help),
                         ALL,
                     );
@@ -623,7 +692,7 @@ impl Linter {
                             table,
                             &c,
                             at,
-                            "`ADD PRIMARY KEY USING INDEX` sets",
+                            "`ADD PRIMARY KEY USING INDEX` makes",
                         );
                     }
                 }
@@ -648,7 +717,7 @@ impl Linter {
                 let column = fold_ident(column_name);
                 match op {
                     AlterColumnOperation::SetNotNull => {
-                        self.set_not_null(schema, table, &column, at, "`SET NOT NULL`");
+                        self.set_not_null(schema, table, &column, at, "`SET NOT NULL` makes");
                     }
                     AlterColumnOperation::SetDataType { using, .. } => {
                         if self
@@ -658,11 +727,13 @@ impl Linter {
                             return;
                         }
                         if let Some(c) = t.column(&column) {
+                            let computes =
+                                using.as_ref().is_some_and(|u| !names_column(u, &column));
                             self.pending.push(Pending::Retype(
                                 table.clone(),
                                 column,
                                 c.data_type.clone(),
-                                using.is_some(),
+                                computes,
                                 at.clone(),
                             ));
                         }
@@ -783,11 +854,9 @@ impl Linter {
         {
             return;
         }
-        let proven = not_null_check(column).is_some_and(|wanted| {
-            t.constraints.values().any(|c| {
-                c.validated
-                    && matches!(&c.kind, ConstraintKind::Check { expr } if expr.sql() == wanted.sql())
-            })
+        let proven = t.constraints.values().any(|c| {
+            c.validated
+                && matches!(&c.kind, ConstraintKind::Check { expr } if proves_not_null(expr.sql(), column))
         });
         let versions = if proven { (0, 12) } else { ALL };
         let check = format!(
@@ -797,7 +866,7 @@ impl Linter {
         self.report(
             Diagnostic::warning(
                 codes::SET_NOT_NULL_SCANS,
-                format!("{what} NOT NULL on column `{column}` of existing table `{table}`, which reads every row"),
+                format!("{what} column `{column}` of existing table `{table}` NOT NULL, reading every row"),
             )
             .at(at)
             .note(format!("the scan runs under an ACCESS EXCLUSIVE lock on `{table}`: no read or write until it ends"))
@@ -839,6 +908,16 @@ impl Linter {
                     for (since, until) in ranges(&rewrites) {
                         let why = if using {
                             "`USING` computes every value again".to_string()
+                        } else if crate::lint::rewrite::column_type_change_in_zone(
+                            &from,
+                            &to,
+                            since.max(OLDEST_PG),
+                            crate::lint::rewrite::SessionTimeZone::Utc,
+                        ) != TypeChange::Rewrite
+                        {
+                            format!(
+                                "PostgreSQL reuses `{from}` values as `{to}` in place only when the session's TimeZone is UTC (12+), which a migration cannot count on"
+                            )
                         } else if indexes_only {
                             format!(
                                 "`{from}` values fit `{to}` as they are, but the indexes on the column are built again (their operator class changes)"
@@ -956,6 +1035,19 @@ impl Linter {
         why: &str,
         versions: (u32, u32),
     ) {
+        let help = if why.starts_with("a stored generated column") {
+            format!(
+                "add `{column}` as a plain column, fill it in batches and keep it filled from a trigger (a generated column has no form without the rewrite)"
+            )
+        } else if why.starts_with("an identity column") {
+            format!(
+                "add `{column}` without identity, fill it in batches from a sequence, then `ALTER COLUMN {column} ADD GENERATED ... AS IDENTITY` when the table is small enough, or keep the sequence as its default"
+            )
+        } else {
+            format!(
+                "add `{column}` without a default, then `ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT ...` (new rows only) and fill existing rows in batches"
+            )
+        };
         self.report(
             Diagnostic::warning(
                 codes::VOLATILE_DEFAULT,
@@ -963,22 +1055,37 @@ impl Linter {
             )
             .at(at)
             .note(format!("{why}: the whole table is rewritten under an ACCESS EXCLUSIVE lock, no read or write until it ends"))
-            .help(format!("add `{column}` without a default, then `ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT ...` (new rows only) and fill existing rows in batches")),
+            .help(help),
             versions,
         );
     }
 
     /// `S0512`: a statement that names an enum value added earlier in this
     /// transaction (PostgreSQL 12 and later refuse its use until commit).
-    fn uses_new_enum_value(&mut self, located: &LocatedStatement) {
+    fn uses_new_enum_value(&mut self, schema: &Schema, located: &LocatedStatement) {
         if self.enum_values.is_empty() {
             return;
         }
-        let strings = string_literals(&located.text);
+        let (strings, words) = literals_and_words(&located.text);
+        // The statement names the type, or a column of that type.
+        let names = |ty: &QualifiedName| {
+            let enum_type = SqlType::Named(ty.clone());
+            std::iter::once(ty.name.clone()).chain(schema.tables.values().flat_map(move |t| {
+                t.columns
+                    .iter()
+                    .filter(|c| {
+                        c.data_type == enum_type
+                            || matches!(&c.data_type, SqlType::Array(e) if **e == enum_type)
+                    })
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>()
+            }))
+        };
         let used: Vec<(QualifiedName, String)> = self
             .enum_values
             .iter()
             .filter(|(_, v)| strings.iter().any(|s| s == v))
+            .filter(|(ty, _)| names(ty).any(|n| words.contains(&n)))
             .cloned()
             .collect();
         for (ty, value) in used {
@@ -999,7 +1106,7 @@ impl Linter {
 impl Observer for Linter {
     fn before(&mut self, schema: &Schema, statement: &LocatedStatement, directives: &[Directive]) {
         self.here = allow_names(directives);
-        self.uses_new_enum_value(statement);
+        self.uses_new_enum_value(schema, statement);
         self.lint_statement(schema, statement);
     }
 
@@ -1035,29 +1142,120 @@ fn qualified_parts(parts: &[String]) -> QualifiedName {
     }
 }
 
-/// `Some(true)` when `text` (a `SET`, lower case) sets a lock timeout,
-/// `Some(false)` when it turns it off, `None` when it sets something else.
-fn sets_lock_timeout(text: &str) -> Option<bool> {
+/// For a `SET` (its text, lower case) of the lock timeout: whether it turns
+/// one on (not `0` or `DEFAULT`), and whether it is `SET LOCAL`. `None` when
+/// it sets something else.
+fn sets_lock_timeout(text: &str) -> Option<(bool, bool)> {
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == '=' || c == ';')
         .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('"'))
         .collect();
-    let rest = match words.as_slice() {
-        ["set", "local" | "session", "lock_timeout", rest @ ..]
-        | ["set", "lock_timeout", rest @ ..] => rest,
+    let (local, rest) = match words.as_slice() {
+        ["set", "local", "lock_timeout", rest @ ..] => (true, rest),
+        ["set", "session", "lock_timeout", rest @ ..] | ["set", "lock_timeout", rest @ ..] => {
+            (false, rest)
+        }
         _ => return None,
     };
     let value = rest
         .iter()
         .find(|w| **w != "to")
         .map(|w| w.trim_matches('\''))?;
-    Some(!matches!(value, "0" | "default" | "0s" | "0ms"))
+    Some((!matches!(value, "0" | "default" | "0s" | "0ms"), local))
 }
 
-/// The canonical `CHECK (column IS NOT NULL)`.
-fn not_null_check(column: &str) -> Option<crate::model::expr::Expression> {
+/// True when `expr` is just `column` (`USING c`, which computes nothing).
+fn names_column(expr: &sqlparser::ast::Expr, column: &str) -> bool {
+    match expr {
+        sqlparser::ast::Expr::Identifier(i) => fold_ident(i) == column,
+        sqlparser::ast::Expr::Nested(inner) => names_column(inner, column),
+        _ => false,
+    }
+}
+
+/// True when `text` (a `CREATE INDEX`) says `ON ONLY`: an index of a
+/// partitioned table alone, which builds nothing.
+fn on_only(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().take(16).collect();
+    words
+        .windows(2)
+        .any(|w| w[0].eq_ignore_ascii_case("on") && w[1].eq_ignore_ascii_case("only"))
+}
+
+/// True when the check `expr` (canonical text) proves `column` is never
+/// null, as PostgreSQL's `SET NOT NULL` judges it: `column IS NOT NULL` (or
+/// `NOT (column IS NULL)`) alone or as one of the terms of a top-level `AND`.
+fn proves_not_null(expr: &str, column: &str) -> bool {
     let quoted = format!("\"{}\"", column.replace('"', "\"\""));
-    crate::model::expr::Expression::parse(&format!("{quoted} IS NOT NULL")).ok()
+    let wanted: Vec<String> = [
+        format!("{quoted} IS NOT NULL"),
+        format!("NOT ({quoted} IS NULL)"),
+    ]
+    .iter()
+    .filter_map(|t| crate::model::expr::Expression::parse(t).ok())
+    .map(|e| e.sql().to_string())
+    .collect();
+    let canonical = |part: &str| {
+        crate::model::expr::Expression::parse(part)
+            .map(|e| e.sql().to_string())
+            .unwrap_or_default()
+    };
+    top_level_and(expr)
+        .iter()
+        .any(|part| wanted.contains(&canonical(part)))
+}
+
+/// The terms of `sql`'s top-level `AND` (the whole text when there is none),
+/// outer parentheses removed.
+fn top_level_and(sql: &str) -> Vec<&str> {
+    let mut sql = sql.trim();
+    // One pair of parentheses around the whole.
+    while sql.starts_with('(') && sql.ends_with(')') && closes_at_end(sql) {
+        sql = sql[1..sql.len() - 1].trim();
+    }
+    let (mut depth, mut quote, mut start, mut out) = (0i32, false, 0, Vec::new());
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quote = !quote,
+            b'(' if !quote => depth += 1,
+            b')' if !quote => depth -= 1,
+            b' ' if !quote
+                && depth == 0
+                && bytes
+                    .get(i..i + 5)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b" AND ")) =>
+            {
+                out.push(sql[start..i].trim());
+                start = i + 5;
+                i += 4;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(sql[start..].trim());
+    out
+}
+
+/// True when the `(` that starts `sql` closes at its last character.
+fn closes_at_end(sql: &str) -> bool {
+    let mut depth = 0i32;
+    for (i, c) in sql.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i == sql.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Consecutive runs of `versions` as `since..until` ranges.
@@ -1096,8 +1294,6 @@ const VOLATILE_BUILTINS: &[&str] = &[
     "gen_random_bytes",
     "nextval",
     "setval",
-    "txid_current",
-    "pg_current_xact_id",
 ];
 
 /// The first volatile function `sql` (an expression) calls: a volatile
@@ -1131,21 +1327,29 @@ fn volatile_call(schema: &Schema, sql: &str) -> Option<String> {
     None
 }
 
-/// The string constants of `text` (`'...'`, `E'...'`, dollar-quoted).
-fn string_literals(text: &str) -> Vec<String> {
+/// The string constants of `text` (`'...'`, `E'...'`, dollar-quoted) and its
+/// words (names folded as PostgreSQL folds them).
+fn literals_and_words(text: &str) -> (Vec<String>, HashSet<String>) {
     use sqlparser::dialect::PostgreSqlDialect;
     use sqlparser::tokenizer::{Token, Tokenizer};
     let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize() else {
-        return Vec::new();
+        return (Vec::new(), HashSet::new());
     };
-    tokens
-        .into_iter()
-        .filter_map(|t| match t {
-            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Some(s),
-            Token::DollarQuotedString(d) => Some(d.value),
-            _ => None,
-        })
-        .collect()
+    let (mut strings, mut words) = (Vec::new(), HashSet::new());
+    for t in tokens {
+        match t {
+            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => strings.push(s),
+            Token::DollarQuotedString(d) => strings.push(d.value),
+            Token::Word(w) if w.quote_style.is_some() => {
+                words.insert(w.value);
+            }
+            Token::Word(w) => {
+                words.insert(w.value.to_lowercase());
+            }
+            _ => {}
+        }
+    }
+    (strings, words)
 }
 
 #[cfg(test)]
@@ -1154,15 +1358,25 @@ mod tests {
 
     #[test]
     fn lock_timeout_settings_are_read() {
-        assert_eq!(sets_lock_timeout("set lock_timeout = '5s'"), Some(true));
+        assert_eq!(
+            sets_lock_timeout("set lock_timeout = '5s'"),
+            Some((true, false))
+        );
         assert_eq!(
             sets_lock_timeout("set local lock_timeout to 5000"),
-            Some(true)
+            Some((true, true))
         );
-        assert_eq!(sets_lock_timeout("set lock_timeout = 0"), Some(false));
+        assert_eq!(
+            sets_lock_timeout("set \"lock_timeout\" = '5s'"),
+            Some((true, false))
+        );
+        assert_eq!(
+            sets_lock_timeout("set lock_timeout = 0"),
+            Some((false, false))
+        );
         assert_eq!(
             sets_lock_timeout("set lock_timeout to default"),
-            Some(false)
+            Some((false, false))
         );
         assert_eq!(sets_lock_timeout("set statement_timeout = '5s'"), None);
     }

@@ -299,6 +299,23 @@ fn plan(from: &Schema, to: &Schema, renames: &Renames) -> Plan {
             _ => None,
         })
         .collect();
+    // The columns of a primary key made in step 1 (as a foreign key needs
+    // it): `ADD PRIMARY KEY` makes them `NOT NULL` itself, so they take no
+    // check route.
+    let keyed_in_step_1: BTreeSet<(&QualifiedName, &String)> = plain
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddConstraint { table, constraint }
+                if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. })
+                    && referenced
+                        .contains(&(table, constraint.kind.columns().iter().collect())) =>
+            {
+                Some(constraint.kind.columns().iter().map(move |c| (table, c)))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
     let mut s2 = to.clone();
     let mut validate = Vec::new();
     let mut not_null: Vec<NotNull> = Vec::new();
@@ -346,6 +363,7 @@ fn plan(from: &Schema, to: &Schema, renames: &Renames) -> Plan {
             } if eligible(table)
                 && before.nullable
                 && !after.nullable
+                && !keyed_in_step_1.contains(&(table, &after.name))
                 // PostgreSQL makes only a `NOT NULL` column an identity column.
                 && (after.identity.is_none() || before.identity.is_some()) =>
             {
@@ -993,6 +1011,30 @@ CREATE TABLE tags (id bigint PRIMARY KEY, post_id bigint REFERENCES posts (id));
         let steps = generate_online(&from_s, &to_s, &Renames::default()).unwrap();
         assert_eq!(suffixes(&steps), [""], "{}", shown(&steps));
         assert!(steps[0].up.contains("UNIQUE (code)"), "{}", shown(&steps));
+    }
+
+    /// Found by probing: a primary key a new foreign key needs is made in step
+    /// 1, which makes its columns `NOT NULL` there; they take no check route
+    /// (whose down would drop `NOT NULL` from a key column).
+    #[test]
+    fn a_primary_key_a_new_foreign_key_needs_makes_its_columns_not_null_itself() {
+        let from_text = "CREATE TABLE c (k int, v text);\n";
+        let to_text = "CREATE TABLE c (k int PRIMARY KEY, v text);\nCREATE TABLE d (id bigint PRIMARY KEY, c_k int REFERENCES c (k));\n";
+        let (from, to) = (parse(from_text), parse(to_text));
+        let first = generate(&Schema::new(), &from, &Renames::default(), &Postgres).unwrap();
+        let steps = generate_online(&from, &to, &Renames::default()).unwrap();
+        let mut history = vec![files(1, &first.up_sql(), &first.down_sql())];
+        for (i, s) in steps.iter().enumerate() {
+            history.push(files(i as u64 + 2, &s.up, &s.down));
+        }
+        let mut diagnostics = Vec::new();
+        let replayed = replay(&history, &mut diagnostics);
+        let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+        let all = shown(&steps);
+        assert!(errors.is_empty(), "{}\n{all}", render_all(&errors, false));
+        assert!(diff::compare(&replayed.migrated, &to).is_empty(), "{all}");
+        assert!(!all.contains("not_null_check"), "{all}");
+        assert!(all.contains("PRIMARY KEY (k)"), "{all}");
     }
 
     #[test]

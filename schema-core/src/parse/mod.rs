@@ -14,6 +14,7 @@ pub mod composites;
 pub mod domains;
 pub mod functions;
 pub mod keywords;
+pub mod maintenance;
 pub mod others;
 pub mod privileges;
 pub mod triggers;
@@ -62,6 +63,8 @@ pub struct LocatedStatement {
 pub enum ParsedStatement {
     /// Parsed by sqlparser.
     Sql(Box<Statement>),
+    /// `VACUUM` or `ANALYZE`, read by hand ([`maintenance`]).
+    Maintenance(maintenance::Maintenance),
     /// `ALTER SEQUENCE [IF EXISTS] name option... [RESTART ...] [OWNED BY
     /// table.column | NONE]` (sqlparser has no AST for it).
     AlterSequence {
@@ -1277,6 +1280,11 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         }
         let by_hand = if kind.starts_with("ALTER SEQUENCE") {
             Some(alter_sequence::parse_alter_sequence as HandReader)
+        } else if kind.starts_with("VACUUM")
+            || kind.starts_with("ANALYZE")
+            || kind.starts_with("ANALYSE")
+        {
+            Some(maintenance::parse_maintenance as HandReader)
         } else if kind.starts_with("ALTER TABLE") && storage_statements.contains(&start.span.start)
         {
             Some(column_storage::parse_alter_column_storage as HandReader)
@@ -1298,14 +1306,21 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
                             .to_string(),
                     });
                 }
-                Err(e) => diagnostics.push(hand_read_error(
-                    e,
-                    &kind,
-                    source,
-                    &origin,
-                    "write `ALTER SEQUENCE name [AS type] [INCREMENT BY n] [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START WITH n] [CACHE n] [[NO] CYCLE] [OWNED BY table.column | NONE]`, or for an identity column `ALTER TABLE t ALTER COLUMN c SET GENERATED ALWAYS | SET INCREMENT BY n | ... | DROP IDENTITY`",
-                    "remove it; if the database needs it, apply it from a separate SQL file run after migrations",
-                )),
+                Err(e) => {
+                    let maintenance = kind.starts_with("VACUUM") || kind.starts_with("ANALY");
+                    diagnostics.push(hand_read_error(
+                        e,
+                        &kind,
+                        source,
+                        &origin,
+                        if maintenance {
+                            "write `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [table [(columns)], ...]`, `VACUUM (option [value], ...) [table, ...]` or `ANALYZE [VERBOSE] [table [(columns)], ...]`"
+                        } else {
+                            "write `ALTER SEQUENCE name [AS type] [INCREMENT BY n] [MINVALUE n | NO MINVALUE] [MAXVALUE n | NO MAXVALUE] [START WITH n] [CACHE n] [[NO] CYCLE] [OWNED BY table.column | NONE]`, or for an identity column `ALTER TABLE t ALTER COLUMN c SET GENERATED ALWAYS | SET INCREMENT BY n | ... | DROP IDENTITY`"
+                        },
+                        "remove it; if the database needs it, apply it from a separate SQL file run after migrations",
+                    ));
+                }
             }
             skip_statement(&mut parser);
             continue;

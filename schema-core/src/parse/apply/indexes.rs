@@ -230,6 +230,19 @@ impl Cx<'_> {
             self.check_name(c, "column")?;
         }
         let at = self.at_name(&ci.table_name);
+        let partitioned = self
+            .schema
+            .tables
+            .get(&table_name)
+            .is_some_and(|t| t.partition_by.is_some());
+        if ci.concurrently && partitioned {
+            return Err(Diagnostic::error(
+                codes::NOT_ALLOWED_HERE,
+                format!("PostgreSQL builds no index concurrently on partitioned table `{table_name}`"),
+            )
+            .at(&at)
+            .help(format!("create it with `CREATE INDEX ... ON ONLY {table_name} (...)` (it builds nothing), build each partition's index with `CREATE INDEX CONCURRENTLY`, then `ALTER INDEX ... ATTACH PARTITION` each")));
+        }
         if *r#async || !index_options.is_empty() || !alter_options.is_empty() {
             return Err(self.unsupported("index options other than PostgreSQL's"));
         }

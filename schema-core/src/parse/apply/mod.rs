@@ -188,12 +188,16 @@ struct Cx<'a> {
 }
 
 fn qualified(name: &ObjectName) -> Result<QualifiedName, String> {
-    let parts = object_name_parts(name);
-    match parts.as_slice() {
+    qualified_parts(&object_name_parts(name))
+        .map_err(|_| format!("`{name}` is not a valid object name"))
+}
+
+fn qualified_parts(parts: &[String]) -> Result<QualifiedName, String> {
+    match parts {
         [n] => Ok(QualifiedName::public(n.clone())),
         [s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
         [_, s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
-        _ => Err(format!("`{name}` is not a valid object name")),
+        _ => Err(format!("`{}` is not a valid object name", parts.join("."))),
     }
 }
 
@@ -390,14 +394,15 @@ impl<'a> Cx<'a> {
         .help("declare each object once, in its final form"))
     }
 
-    /// `VACUUM` or `ANALYZE [table]`: refused in schema.sql, checked for its
-    /// table in a migration, and otherwise nothing to the model.
-    fn maintenance(&self, what: &str, table: Option<&ObjectName>) -> Res<()> {
-        self.not_in_declarative(what)?;
-        if let Some(table) = table {
-            let name = self.name(table)?;
+    /// `VACUUM` or `ANALYZE [tables]`: refused in schema.sql, checked for its
+    /// tables in a migration, and otherwise nothing to the model.
+    fn maintenance(&self, m: &super::maintenance::Maintenance) -> Res<()> {
+        self.not_in_declarative(if m.vacuum { "VACUUM" } else { "ANALYZE" })?;
+        for parts in &m.tables {
+            let name =
+                qualified_parts(parts).map_err(|message| self.err(codes::SYNTAX, message))?;
             if !self.schema.tables.contains_key(&name) && !self.schema.views.contains_key(&name) {
-                return Err(self.unknown_table(&name, &self.at_name(table)));
+                return Err(self.unknown_table(&name, &self.origin()));
             }
         }
         Ok(())
@@ -520,6 +525,9 @@ impl<'a> Cx<'a> {
             ParsedStatement::CreateView(cv) => return self.create_view(cv),
             ParsedStatement::AlterView(av) => return self.alter_view(av),
             ParsedStatement::Other(o) => return self.other_statement(o),
+            // Maintenance: it changes no schema. Only in migrations, on
+            // tables that exist (the online lints judge its locks).
+            ParsedStatement::Maintenance(m) => return self.maintenance(m),
             ParsedStatement::Sql(s) => s.as_ref(),
         };
         match statement {
@@ -610,10 +618,6 @@ impl<'a> Cx<'a> {
                 }
                 Ok(())
             }
-            // Maintenance: it changes no schema. Only in migrations, on a
-            // table that exists (the online lints judge its locks).
-            Statement::Vacuum(v) => self.maintenance("VACUUM", v.table_name.as_ref()),
-            Statement::Analyze(a) => self.maintenance("ANALYZE", a.table_name.as_ref()),
             Statement::DropDomain(dd) => self.drop_domain(dd),
             Statement::RefreshMaterializedView(r) => self.refresh_view(r),
             Statement::DropTrigger(dt) => self.drop_trigger(dt),
