@@ -372,3 +372,88 @@ fn database_commands_migrate_report_and_find_drift_on_a_sqlite_file() {
     assert_eq!(code, Some(1));
     assert!(err.contains("is not a database URL"), "{err}");
 }
+
+/// `new` reports the online lints of what it wrote; `new --online` writes the
+/// same change as migrations that raise none; `check --online-lints deny`
+/// fails on the first and passes on the second.
+#[test]
+fn new_online_writes_the_safe_forms_and_check_judges_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(
+        root.join("schema.sql"),
+        "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text, name text);\n",
+    )
+    .expect("write");
+    assert_eq!(schema(root, &["new", "init"]).status.code(), Some(0));
+    std::fs::write(
+        root.join("schema.sql"),
+        "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, name text UNIQUE);\n\
+         CREATE INDEX users_email_idx ON users (email);\n",
+    )
+    .expect("write");
+
+    // Plain `new`: written, with the lints of what it wrote and the hint.
+    let plain = schema(root, &["new", "tighten"]);
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert_eq!(plain.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("S0501/index_without_concurrently"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("S0504/set_not_null_scans"), "{stderr}");
+    assert!(stderr.contains("schema new --online"), "{stderr}");
+    let denied = schema(root, &["check", "--online-lints", "deny"]);
+    assert_eq!(denied.status.code(), Some(1));
+    let warned = schema(root, &["check"]);
+    assert_eq!(warned.status.code(), Some(0));
+
+    // The same change with `--online`.
+    let written: Vec<PathBuf> = std::fs::read_dir(root.join("migrations"))
+        .expect("read")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with("_tighten"))
+        .collect();
+    assert_eq!(written.len(), 1);
+    std::fs::remove_dir_all(&written[0]).expect("remove");
+    assert_eq!(schema(root, &["sum"]).status.code(), Some(0));
+    let online = schema(root, &["new", "--online", "tighten"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&online.stdout),
+        String::from_utf8_lossy(&online.stderr),
+    );
+    assert_eq!(online.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stderr.contains("warning["), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(root.join("migrations"))
+        .expect("read")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("_tighten"))
+        .collect();
+    names.sort();
+    let suffixes: Vec<&str> = names
+        .iter()
+        .map(|n| n.split_once("_tighten").map_or("", |(_, s)| s))
+        .collect();
+    assert_eq!(suffixes, ["", "_concurrently", "_validate"], "{stdout}");
+    let concurrently =
+        std::fs::read_to_string(root.join("migrations").join(&names[1]).join("up.sql"))
+            .expect("read");
+    assert!(
+        concurrently.starts_with("-- schema: no-transaction\n"),
+        "{concurrently}"
+    );
+    assert!(
+        concurrently.contains("CREATE INDEX CONCURRENTLY users_email_idx"),
+        "{concurrently}"
+    );
+    assert!(!concurrently.contains("SET lock_timeout"), "{concurrently}");
+    let denied = schema(root, &["check", "--online-lints", "deny"]);
+    assert_eq!(
+        denied.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&denied.stderr)
+    );
+}

@@ -655,3 +655,49 @@ fn sqlite_artifacts_carry_the_data_statements_of_migrations() {
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}:\n{notes}");
 }
+
+/// The online lints through the build helper: cargo warnings by default,
+/// nothing after `online_after`, and a failed build with `Level::Deny`.
+#[test]
+fn online_lints_are_cargo_warnings_or_errors_as_configured() {
+    use schema_core::lint::online::Level;
+    let root = workspace().join("tests/fixtures/ui/online_index");
+    let out = tempfile::tempdir().unwrap();
+    let mut config = Config::new();
+    config.root(&root).out_dir(out.path());
+    let done = run(&config);
+    let online: Vec<&String> = done
+        .warnings
+        .iter()
+        .filter(|w| w.contains("S0501/index_without_concurrently"))
+        .collect();
+    assert_eq!(online.len(), 1, "{:?}", done.warnings);
+    assert!(
+        online[0].contains("20240102000000_index_bodies/up.sql:2:1"),
+        "{}",
+        online[0]
+    );
+    assert!(online[0].contains("CONCURRENTLY"), "{}", online[0]);
+
+    config.online_after(20240102000000);
+    let done = run(&config);
+    assert!(
+        !done.warnings.iter().any(|w| w.contains("S05")),
+        "{:?}",
+        done.warnings
+    );
+
+    let mut config = Config::new();
+    config
+        .root(&root)
+        .out_dir(out.path())
+        .online_lints(Level::Deny);
+    let err = config.run().unwrap_err();
+    let codes_found: Vec<&str> = err.diagnostics().iter().map(|d| d.code.name).collect();
+    assert_eq!(
+        codes_found,
+        ["index_without_concurrently"],
+        "{}",
+        err.render(false)
+    );
+}

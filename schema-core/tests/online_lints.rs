@@ -279,11 +279,20 @@ const PROBE_BASE_DOWN: &str = "DROP TABLE p;\nDROP TABLE t;\nDROP TYPE mood;\n";
 #[test]
 fn what_probing_found_stays_fixed() {
     // PostgreSQL's own VACUUM forms parse; FULL in any spelling rewrites.
-    for full in ["VACUUM (FULL) t", "VACUUM (FULL true, ANALYZE) t (a)", "VACUUM FULL ANALYZE t (a)"] {
+    for full in [
+        "VACUUM (FULL) t",
+        "VACUUM (FULL true, ANALYZE) t (a)",
+        "VACUUM FULL ANALYZE t (a)",
+    ] {
         let up = format!("-- schema: no-transaction\nSET lock_timeout = '1s';\n{full};\n");
         assert_eq!(raised(&up, "-- nothing\n"), ["table_rewrite"], "{full}");
     }
-    for plain in ["VACUUM FREEZE t", "VACUUM (VERBOSE, ANALYZE) t (a), p", "VACUUM (FULL false) t", "ANALYZE VERBOSE t (a)"] {
+    for plain in [
+        "VACUUM FREEZE t",
+        "VACUUM (VERBOSE, ANALYZE) t (a), p",
+        "VACUUM (FULL false) t",
+        "ANALYZE VERBOSE t (a)",
+    ] {
         let up = format!("-- schema: no-transaction\n{plain};\n");
         assert!(raised(&up, "-- nothing\n").is_empty(), "{plain}");
     }
