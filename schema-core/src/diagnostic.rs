@@ -261,28 +261,20 @@ pub mod codes {
     /// Two generated items would have one name.
     pub const MODEL_NAME_CLASH: Code = error("S0403", "model_name_clash");
 
-    /// All lint codes, for directive validation and documentation.
-    pub(crate) const LINTS: &[Code] = &[
+    /// The lints other than the online ones.
+    const CHECK_LINTS: &[Code] = &[
         EMPTY_MIGRATION,
         MISSING_PRIMARY_KEY,
         DOWN_DOES_NOT_UNDO_UP,
         UNMIGRATED_OBJECT,
         SQLITE_UNSUPPORTED,
         SECURITY_DEFINER_SEARCH_PATH,
-        INDEX_WITHOUT_CONCURRENTLY,
-        CONCURRENTLY_IN_TRANSACTION,
-        CONSTRAINT_WITHOUT_NOT_VALID,
-        SET_NOT_NULL_SCANS,
-        COLUMN_TYPE_REWRITES,
-        VOLATILE_DEFAULT,
-        CONSTRAINT_BUILDS_INDEX,
-        RENAME_IN_USE,
-        DROP_IN_USE,
-        MISSING_LOCK_TIMEOUT,
-        TABLE_REWRITE,
-        ENUM_VALUE_USED_IN_TRANSACTION,
-        INT_PRIMARY_KEY,
     ];
+
+    /// All lint codes, for directive validation and documentation.
+    pub(crate) fn lints() -> impl Iterator<Item = &'static Code> {
+        CHECK_LINTS.iter().chain(ONLINE)
+    }
 }
 
 /// How serious a diagnostic is.

@@ -79,21 +79,15 @@ pub fn parse_comment(text: &str, origin: &Origin) -> Result<Vec<Directive>, Diag
     {
         let mut out = Vec::new();
         for name in args.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let known = crate::diagnostic::codes::LINTS
-                .iter()
-                .any(|c| c.name == name || c.id == name);
+            let known = crate::diagnostic::codes::lints().any(|c| c.name == name || c.id == name);
             if !known {
-                let names: Vec<&str> = crate::diagnostic::codes::LINTS
-                    .iter()
-                    .map(|c| c.name)
-                    .collect();
+                let names: Vec<&str> = crate::diagnostic::codes::lints().map(|c| c.name).collect();
                 return Err(bad(&format!(
                     "`{name}` is not a lint; lints are: {}",
                     names.join(", ")
                 )));
             }
-            let name = crate::diagnostic::codes::LINTS
-                .iter()
+            let name = crate::diagnostic::codes::lints()
                 .find(|c| c.id == name)
                 .map_or(name, |c| c.name);
             out.push(make(DirectiveKind::Allow(name.to_string())));

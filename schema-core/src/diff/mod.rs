@@ -3111,6 +3111,24 @@ fn compare_tables(
     }
 }
 
+/// The columns `changes` drop or retype (type or collation), as `(table,
+/// column)` with the column's name after the change: what an index, trigger or
+/// policy on them must make way for.
+pub(crate) fn dropped_or_retyped_columns(changes: &[Change]) -> Vec<(&QualifiedName, &str)> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropColumn { table, column } => Some((table, column.name.as_str())),
+            Change::AlterColumn { table, from, to }
+                if from.data_type != to.data_type || from.collation != to.collation =>
+            {
+                Some((table, to.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

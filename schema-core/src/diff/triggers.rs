@@ -67,18 +67,7 @@ pub(super) fn changes(
     let recreated = recreated_tables(changes);
     // Columns PostgreSQL will not drop or retype while a trigger or policy
     // uses them: such a trigger or policy is dropped first and created after.
-    let held: Vec<(&QualifiedName, &str)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropColumn { table, column } => Some((table, column.name.as_str())),
-            Change::AlterColumn { table, from, to }
-                if from.data_type != to.data_type || from.collation != to.collation =>
-            {
-                Some((table, to.name.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
+    let held = super::dropped_or_retyped_columns(changes);
     // Columns converted to a type recreated under the same name (an enum
     // losing labels, a replaced domain or composite type), named as in `to`.
     let recreated_types: Vec<&QualifiedName> = changes

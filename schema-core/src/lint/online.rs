@@ -592,8 +592,7 @@ impl Linter {
                 constraint,
                 not_valid,
             } => match constraint {
-                TableConstraint::ForeignKey(fk) => {
-                    let referenced = qualified(&fk.foreign_table);
+                TableConstraint::ForeignKey(_) | TableConstraint::Check(_) => {
                     if *not_valid {
                         self.pending.push(Pending::Constraints(
                             table.clone(),
@@ -601,40 +600,32 @@ impl Linter {
                         ));
                         return;
                     }
-                    let name = fk
-                        .name
-                        .as_ref()
-                        .map_or_else(|| "<name>".to_string(), fold_ident);
+                    let (kind, name, lock) = match constraint {
+                        TableConstraint::ForeignKey(fk) => {
+                            let referenced = qualified(&fk.foreign_table);
+                            (
+                                "a foreign key",
+                                fk.name.as_ref(),
+                                format!(
+                                    "a SHARE ROW EXCLUSIVE lock on `{table}` and `{referenced}`: their inserts, updates and deletes wait"
+                                ),
+                            )
+                        }
+                        TableConstraint::Check(c) => (
+                            "a check constraint",
+                            c.name.as_ref(),
+                            format!("an ACCESS EXCLUSIVE lock on `{table}`: no read or write"),
+                        ),
+                        _ => return,
+                    };
+                    let name = name.map_or_else(|| "<name>".to_string(), fold_ident);
                     self.report(
                         Diagnostic::warning(
                             codes::CONSTRAINT_WITHOUT_NOT_VALID,
-                            format!("a foreign key is added to existing table `{table}` without `NOT VALID`"),
+                            format!("{kind} is added to existing table `{table}` without `NOT VALID`"),
                         )
                         .at(at)
-                        .note(format!("checking every row holds a SHARE ROW EXCLUSIVE lock on `{table}` and `{referenced}`: their inserts, updates and deletes wait until the scan ends"))
-                        .help(format!("add it with `NOT VALID` (no scan), then `ALTER TABLE {table} VALIDATE CONSTRAINT {name};` in a later migration: validating blocks no writes")),
-                        ALL,
-                    );
-                }
-                TableConstraint::Check(c) => {
-                    if *not_valid {
-                        self.pending.push(Pending::Constraints(
-                            table.clone(),
-                            t.constraints.keys().cloned().collect(),
-                        ));
-                        return;
-                    }
-                    let name = c
-                        .name
-                        .as_ref()
-                        .map_or_else(|| "<name>".to_string(), fold_ident);
-                    self.report(
-                        Diagnostic::warning(
-                            codes::CONSTRAINT_WITHOUT_NOT_VALID,
-                            format!("a check constraint is added to existing table `{table}` without `NOT VALID`"),
-                        )
-                        .at(at)
-                        .note(format!("checking every row holds an ACCESS EXCLUSIVE lock on `{table}`: no read or write until the scan ends"))
+                        .note(format!("checking every row holds {lock} until the scan ends"))
                         .help(format!("add it with `NOT VALID` (no scan), then `ALTER TABLE {table} VALIDATE CONSTRAINT {name};` in a later migration: validating blocks no writes")),
                         ALL,
                     );

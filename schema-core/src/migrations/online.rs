@@ -432,18 +432,7 @@ fn plan(from: &Schema, to: &Schema, renames: &Renames) -> Plan {
         }
     }
     // Columns step 1 drops or retypes: an index on them goes with step 1.
-    let unsettled: Vec<(&QualifiedName, &str)> = plain
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropColumn { table, column } => Some((table, column.name.as_str())),
-            Change::AlterColumn { table, from, to }
-                if from.data_type != to.data_type || from.collation != to.collation =>
-            {
-                Some((table, to.name.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
+    let unsettled = diff::dropped_or_retyped_columns(&plain);
     for change in &plain {
         let Change::DropIndex { table, index } = change else {
             continue;
