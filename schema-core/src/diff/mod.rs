@@ -1372,6 +1372,15 @@ impl Renames {
             .map_or(to, |(old, _)| old)
     }
 
+    /// The table of `from` that target table `to` is: its old name when it
+    /// was renamed, itself otherwise, and none when its name was freed by a
+    /// rename (`a` renamed to `b`, and a new `a` created): then `to` is new.
+    fn table_origin<'a>(&'a self, to: &'a QualifiedName) -> Option<&'a QualifiedName> {
+        let source = self.table_source(to);
+        let freed = source == to && self.tables.iter().any(|(old, new)| old == to && new != to);
+        (!freed).then_some(source)
+    }
+
     /// The old name of column `column` of target table `table`.
     fn column_source<'a>(&'a self, table: &QualifiedName, column: &'a str) -> &'a str {
         self.columns

@@ -97,10 +97,9 @@ pub(super) fn changes(
     let mut out = Vec::new();
     // Triggers and policies of `to`, matched to `from`'s under the table's old name.
     for (table, triggers) in to.triggers.iter() {
-        let source = renames.table_source(table);
-        let old = from
-            .triggers
-            .get(source)
+        let old = renames
+            .table_origin(table)
+            .and_then(|source| from.triggers.get(source))
             .filter(|_| !recreated.contains(&table));
         for t in triggers.0.values() {
             match old.and_then(|o| o.0.get(&t.name)) {
@@ -135,10 +134,9 @@ pub(super) fn changes(
         }
     }
     for (table, policies) in to.policies.iter() {
-        let source = renames.table_source(table);
-        let old = from
-            .policies
-            .get(source)
+        let old = renames
+            .table_origin(table)
+            .and_then(|source| from.policies.get(source))
             .filter(|_| !recreated.contains(&table));
         for p in policies.0.values() {
             match old.and_then(|o| o.0.get(&p.name)) {
