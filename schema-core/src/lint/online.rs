@@ -1125,12 +1125,10 @@ fn qualified(name: &ObjectName) -> QualifiedName {
     qualified_parts(&object_name_parts(name))
 }
 
+/// The name `parts` stand for; a malformed one (which the statement's own
+/// application refuses) names no table.
 fn qualified_parts(parts: &[String]) -> QualifiedName {
-    match parts {
-        [n] => QualifiedName::public(n.clone()),
-        [.., s, n] => QualifiedName::new(s.clone(), n.clone()),
-        [] => QualifiedName::public(String::new()),
-    }
+    QualifiedName::from_parts(parts).unwrap_or_else(|| QualifiedName::public(String::new()))
 }
 
 /// For a `SET` (its text, lower case) of the lock timeout: whether it turns

@@ -75,6 +75,17 @@ impl QualifiedName {
     pub fn global(name: impl Into<String>) -> Self {
         Self::new("", name)
     }
+
+    /// The name a written name's parts (already folded) stand for: `n` in
+    /// the default schema, `s.n`, or `db.s.n` (the database part is the
+    /// current one's); `None` for no parts or more than three.
+    pub fn from_parts(parts: &[String]) -> Option<Self> {
+        match parts {
+            [n] => Some(Self::public(n.clone())),
+            [s, n] | [_, s, n] => Some(Self::new(s.clone(), n.clone())),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for QualifiedName {

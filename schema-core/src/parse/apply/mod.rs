@@ -193,12 +193,8 @@ fn qualified(name: &ObjectName) -> Result<QualifiedName, String> {
 }
 
 fn qualified_parts(parts: &[String]) -> Result<QualifiedName, String> {
-    match parts {
-        [n] => Ok(QualifiedName::public(n.clone())),
-        [s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
-        [_, s, n] => Ok(QualifiedName::new(s.clone(), n.clone())),
-        _ => Err(format!("`{}` is not a valid object name", parts.join("."))),
-    }
+    QualifiedName::from_parts(parts)
+        .ok_or_else(|| format!("`{}` is not a valid object name", parts.join(".")))
 }
 
 impl<'a> Cx<'a> {
