@@ -793,17 +793,6 @@ fn new(
             return ExitCode::from(1);
         }
     };
-    if online {
-        return new_online(
-            project,
-            &writing,
-            &loaded,
-            &renames,
-            slug,
-            allow_destructive,
-            color,
-        );
-    }
     let migration: GeneratedMigration = match generate(
         &loaded.replay.migrated,
         &loaded.declared,
@@ -832,6 +821,11 @@ fn new(
             "  = help: review the changes; if they are intended, run again with `--allow-destructive`"
         );
         return ExitCode::from(1);
+    }
+    // The plain migration decided whether there is anything to do and what
+    // it destroys; `--online` writes the same change in other forms.
+    if online {
+        return new_online(project, &writing, &loaded, &renames, slug, color);
     }
     let last = loaded.replay.migrations.last().map(|m| m.files.version);
     let schema_file = project.display(&project.schema_path());
@@ -866,41 +860,17 @@ fn new(
 }
 
 /// `schema new --online`: the change as up to three migrations in the forms
-/// that do not lock a busy table (`schema_core::migrations::online`).
+/// that do not lock a busy table (`schema_core::migrations::online`), once
+/// `new` has found there is a change and that what it destroys is allowed.
 fn new_online(
     project: &Project,
     writing: &Writing,
     loaded: &schema_core::Loaded,
     renames: &diff::Renames,
     slug: &str,
-    allow_destructive: bool,
     color: bool,
 ) -> ExitCode {
     let (from, to) = (&loaded.replay.migrated, &loaded.declared);
-    // What is destroyed is what the plain migration destroys.
-    let plain = match generate(from, to, renames, &Postgres) {
-        Ok(m) => m,
-        Err(e) => {
-            reportln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    if plain.is_empty() {
-        reportln!(
-            "error: nothing to do: the migrations already give the schema that schema.sql declares"
-        );
-        return ExitCode::from(1);
-    }
-    if !plain.destructive.is_empty() && !allow_destructive {
-        reportln!("error: this migration would destroy data:");
-        for d in &plain.destructive {
-            reportln!("  - {d}");
-        }
-        reportln!(
-            "  = help: review the changes; if they are intended, run again with `--allow-destructive`"
-        );
-        return ExitCode::from(1);
-    }
     let steps = match migrations::online::generate_online(from, to, renames) {
         Ok(steps) => steps,
         Err(e) => {
