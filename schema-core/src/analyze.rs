@@ -232,10 +232,14 @@ pub(crate) fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) 
 
 fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
     let mut diagnostics = Vec::new();
-    let (file, parse_diags) = parse::parse_file(schema);
-    diagnostics.extend(parse_diags);
     let mut declared = Schema::new();
-    parse::apply::apply_file(&mut declared, &file, Mode::Declarative, &mut diagnostics);
+    // Each statement applied as soon as it is read: a syntax tree is several
+    // times its text, and only one is kept at a time.
+    diagnostics.extend(parse::apply::parse_and_apply(
+        schema,
+        &mut declared,
+        Mode::Declarative,
+    ));
     // The replay starts with schema.sql's project settings.
     let start = Schema {
         privileges_ignored: declared.privileges_ignored,

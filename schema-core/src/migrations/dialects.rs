@@ -19,7 +19,7 @@ use crate::diff;
 use crate::directive::Directive;
 use crate::migrations::replay::{ReplayedMigration, Step};
 use crate::model::Schema;
-use crate::render::sqlite::{data, new_case_collisions};
+use crate::render::sqlite::{CaseIndex, data, new_case_collisions_indexed};
 use crate::render::{Renderer, Statement, Unsupported, to_script};
 
 /// One migration's up and down SQL in one dialect.
@@ -106,8 +106,8 @@ fn steps(steps: &[Step], renderer: &dyn Renderer) -> Result<Vec<Statement>, Unsu
 
 /// The `sqlite_unsupported` lints of one migration: its up.sql, the objects
 /// up.sql touched as they were before it (`before`), replay's whole schema
-/// after it, the objects up.sql left (`touched`), and the steps of its files.
-/// Nothing when the migration allows the lint.
+/// after it, the objects up.sql left (`touched`), the steps of its files, and
+/// the relation names of `after` ([`CaseIndex`]). Nothing when the migration allows the lint.
 pub(crate) fn sqlite_lints(
     up: &Arc<Source>,
     before: &Schema,
@@ -115,6 +115,7 @@ pub(crate) fn sqlite_lints(
     touched: &Schema,
     steps: [&[Step]; 2],
     directives: &[Directive],
+    names: &CaseIndex,
 ) -> Vec<Diagnostic> {
     let name = codes::SQLITE_UNSUPPORTED.name;
     if directives.iter().any(|d| d.allows(name)) {
@@ -145,7 +146,7 @@ pub(crate) fn sqlite_lints(
             );
         }
     }
-    for c in new_case_collisions(before, after, touched) {
+    for c in new_case_collisions_indexed(before, after, touched, names) {
         // The object this migration's up.sql declares comes first.
         let [a, b] = &c.objects;
         let ((new, new_at), (old, old_at)) = if Arc::ptr_eq(&b.1.source, up) {
@@ -399,6 +400,80 @@ mod tests {
                 .contains("column \"X\" of \"a\" and column \"x\" of \"a\" differ only in case"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_are_found_as_tables_come_and_go() {
+        // Replay keeps the schema's relation names by folded spelling from
+        // migration to migration: each clash is found where a scan of the
+        // whole schema finds it, and a name that left takes its clash along.
+        let history: Vec<MigrationFiles> = [
+            (
+                "CREATE TABLE users (id int); CREATE INDEX users_idx ON users (id);",
+                "DROP TABLE users;",
+            ),
+            ("CREATE TABLE \"Users\" (id int);", "DROP TABLE \"Users\";"),
+            (
+                "DROP TABLE users;",
+                "CREATE TABLE users (id int); CREATE INDEX users_idx ON users (id);",
+            ),
+            (
+                "CREATE TABLE \"USERS_IDX\" (id int);",
+                "DROP TABLE \"USERS_IDX\";",
+            ),
+            (
+                "ALTER TABLE \"Users\" RENAME TO accounts;",
+                "ALTER TABLE accounts RENAME TO \"Users\";",
+            ),
+            (
+                "CREATE TABLE \"Accounts\" (id int);",
+                "DROP TABLE \"Accounts\";",
+            ),
+            (
+                "CREATE INDEX \"ACCOUNTS\" ON \"Accounts\" (id);",
+                "DROP INDEX \"ACCOUNTS\";",
+            ),
+        ]
+        .iter()
+        .zip(1..)
+        .map(|((up, down), n)| m(n, up, down))
+        .collect();
+        let mut diags = Vec::new();
+        let r = replay(&history, &mut diags);
+        let clashes: Vec<(u64, String)> = r
+            .migrations
+            .iter()
+            .flat_map(|m| {
+                diags
+                    .iter()
+                    .filter(|d| {
+                        d.origin
+                            .as_ref()
+                            .is_some_and(|o| Arc::ptr_eq(&o.source, &m.files.up))
+                    })
+                    .map(|d| (m.files.version, d.message.clone()))
+            })
+            .collect();
+        let expected = [
+            (2, "table \"Users\" and table \"users\" differ only in case"),
+            (
+                6,
+                "table \"Accounts\" and table \"accounts\" differ only in case",
+            ),
+            (
+                7,
+                "index \"ACCOUNTS\" on \"Accounts\" and table \"Accounts\" differ",
+            ),
+            (
+                7,
+                "index \"ACCOUNTS\" on \"Accounts\" and table \"accounts\" differ",
+            ),
+        ];
+        assert_eq!(clashes.len(), expected.len(), "{clashes:#?}");
+        for ((version, message), (want_version, want)) in clashes.iter().zip(expected) {
+            assert_eq!(*version, want_version, "{clashes:#?}");
+            assert!(message.starts_with(want), "{message} / {want}");
+        }
     }
 
     #[test]

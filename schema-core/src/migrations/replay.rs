@@ -159,6 +159,9 @@ pub fn replay_onto(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Replay {
     let mut schema = start;
+    // The relation names of `schema`, for the SQLite lint of names that
+    // differ only in case (kept in step: a scan per migration was quadratic).
+    let mut names = crate::render::sqlite::CaseIndex::of(&schema);
     let mut out = Vec::with_capacity(migrations.len());
     let mut online = Vec::new();
     for m in migrations {
@@ -183,6 +186,7 @@ pub fn replay_onto(
         online.extend(linter.finish());
         let up_journal = schema.take_journal();
         let (after, before) = touched(&schema, &up_journal, &SchemaJournal::default());
+        names.update(&before, &after);
         let renames = renames_of(up.statements.iter());
         if up.statements.is_empty() && diagnostics.len() == before_count {
             diagnostics.extend(lint::empty_migration(m, 0, &up.all_directives()));
@@ -204,6 +208,7 @@ pub fn replay_onto(
                 &after,
                 [&up_steps, &down_steps],
                 &directives,
+                &names,
             )
         } else {
             Vec::new()

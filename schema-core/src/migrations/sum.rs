@@ -43,18 +43,32 @@ pub fn render(migrations: &[MigrationFiles]) -> String {
 
 /// The file lines of `schema.sum` (everything after the `h1` line).
 fn entry_lines(migrations: &[MigrationFiles]) -> String {
-    let mut sorted: Vec<&MigrationFiles> = migrations.iter().collect();
-    sorted.sort_by(|a, b| {
+    entry_lines_of(migrations, &checksums(migrations))
+}
+
+/// The checksums of each migration's down.sql and up.sql, in `migrations`' order.
+fn checksums(migrations: &[MigrationFiles]) -> Vec<[String; 2]> {
+    migrations
+        .iter()
+        .map(|m| [checksum(&m.down.text), checksum(&m.up.text)])
+        .collect()
+}
+
+/// [`entry_lines`] with the files' checksums already computed ([`checksums`]).
+fn entry_lines_of(migrations: &[MigrationFiles], sums: &[[String; 2]]) -> String {
+    let mut sorted: Vec<(&MigrationFiles, &[String; 2])> = migrations.iter().zip(sums).collect();
+    sorted.sort_by(|(a, _), (b, _)| {
         (a.version, &a.version_text, &a.dir_name).cmp(&(b.version, &b.version_text, &b.dir_name))
     });
     let mut body = String::new();
-    for m in sorted {
-        for (file, source) in [("down.sql", &m.down), ("up.sql", &m.up)] {
-            body.push_str(&format!(
-                "{}/{file} {}\n",
-                m.dir_name,
-                checksum(&source.text)
-            ));
+    for (m, [down, up]) in sorted {
+        for (file, sum) in [("down.sql", down), ("up.sql", up)] {
+            body.push_str(&m.dir_name);
+            body.push('/');
+            body.push_str(file);
+            body.push(' ');
+            body.push_str(sum);
+            body.push('\n');
         }
     }
     body
@@ -145,11 +159,24 @@ pub fn verify(dir: &Path, display: &str, migrations: &[MigrationFiles]) -> Vec<D
     let source = Source::new(shown, text);
     let mut parsed = parse(&source);
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
-    check_entries(&source, display, &parsed, migrations, &mut diagnostics);
+    let sums = checksums(migrations);
+    check_entries(
+        &source,
+        display,
+        &parsed,
+        migrations,
+        &sums,
+        &mut diagnostics,
+    );
 
     // The total only means something once every line checks out.
     if diagnostics.is_empty() {
-        diagnostics.extend(check_total(&source, parsed.total.as_ref(), migrations));
+        diagnostics.extend(check_total(
+            &source,
+            parsed.total.as_ref(),
+            migrations,
+            &sums,
+        ));
     }
     diagnostics
 }
@@ -159,9 +186,10 @@ fn check_total(
     source: &Arc<Source>,
     total: Option<&(String, u32)>,
     migrations: &[MigrationFiles],
+    sums: &[[String; 2]],
 ) -> Option<Diagnostic> {
     let (recorded, line) = total?;
-    let expected = sha256_hex(entry_lines(migrations).as_bytes());
+    let expected = sha256_hex(entry_lines_of(migrations, sums).as_bytes());
     (*recorded != expected).then(|| {
         Diagnostic::error(
             codes::SUM_MALFORMED,
@@ -315,20 +343,20 @@ fn check_entries(
     display: &str,
     parsed: &Parsed,
     migrations: &[MigrationFiles],
+    sums: &[[String; 2]],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let entries = &parsed.entries;
     let recorded: HashMap<&str, &Entry> = entries.iter().map(|e| (e.path.as_str(), e)).collect();
     let mut present: HashSet<String> = HashSet::new();
     let mut unrecorded: Vec<&str> = Vec::new();
-    for m in migrations {
-        for (file, source) in [("down.sql", &m.down), ("up.sql", &m.up)] {
+    for (m, [down_sum, up_sum]) in migrations.iter().zip(sums) {
+        for (file, source, now) in [("down.sql", &m.down, down_sum), ("up.sql", &m.up, up_sum)] {
             let path = format!("{}/{file}", m.dir_name);
             match recorded.get(path.as_str()) {
                 Some(entry) => {
-                    let now = checksum(&source.text);
-                    if entry.hex != now {
-                        diagnostics.push(mismatch(sum, entry, source, &now));
+                    if entry.hex != *now {
+                        diagnostics.push(mismatch(sum, entry, source, now));
                     }
                 }
                 // A file named on a line already reported as unreadable is not news.

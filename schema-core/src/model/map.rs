@@ -14,8 +14,9 @@
 //! name is taken, once or more per constraint, and dropping a column asks what
 //! references it, so a scan made replaying a long history quadratic. It is kept
 //! in step by every write: an object handed out by [`ObjectMap::get_mut`] is
-//! looked at directly until the next write to the map, which refiles it if
-//! its names changed. Answers are still checked against the objects.
+//! looked at directly until it is filed again (when enough others wait, or
+//! the map is rolled back), which costs something only if its names changed.
+//! Answers are still checked against the objects.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -143,13 +144,18 @@ where
 /// that small, and filing would cost them more than it saves.
 const LOOKUP_FROM: usize = 32;
 
+/// At most this many objects handed out by [`ObjectMap::get_mut`] wait to be
+/// filed again; each lookup looks at them directly.
+const UNFILED_AT_MOST: usize = 8;
+
 /// Objects by qualified name, shared copy-on-write between snapshots.
 #[derive(Clone)]
 pub struct ObjectMap<V> {
     inner: BTreeMap<QualifiedName, Arc<V>>,
     journal: Option<Journal<V>>,
-    /// Kept once the map reached [`LOOKUP_FROM`] objects.
-    lookup: Option<Lookup>,
+    /// Kept once the map reached [`LOOKUP_FROM`] objects (boxed: most maps
+    /// never have one, and a schema holds many maps).
+    lookup: Option<Box<Lookup>>,
     /// Objects handed out for writing since they were last filed in `lookup`.
     unfiled: Vec<QualifiedName>,
 }
@@ -223,7 +229,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
             for (name, value) in &self.inner {
                 lookup.file(name, Some(&**value));
             }
-            self.lookup = Some(lookup);
+            self.lookup = Some(Box::new(lookup));
             self.unfiled.clear();
         }
     }
@@ -282,18 +288,27 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     }
 
     /// The object called `name`, for writing (copied first if a snapshot shares it).
+    ///
+    /// The object is filed again in the lookup lazily: until then, lookups
+    /// look at it directly (at most [`UNFILED_AT_MOST`] objects wait), so a
+    /// statement that writes one table many times (a column at a time) files
+    /// it once.
     pub fn get_mut(&mut self, name: &QualifiedName) -> Option<&mut V> {
-        self.file_unfiled();
-        if !self.inner.contains_key(name) {
-            return None;
+        let wait = self.lookup.is_some() && !self.unfiled.contains(name);
+        if wait && self.unfiled.len() >= UNFILED_AT_MOST {
+            self.file_unfiled();
         }
-        if self.journal.is_some() {
-            self.note(name);
+        // One search of the map: the journal and the lookup are other fields.
+        let slot = self.inner.get_mut(name)?;
+        if let Some(journal) = &mut self.journal {
+            if !journal.contains_key(name) {
+                journal.insert(name.clone(), Some(Arc::clone(slot)));
+            }
         }
-        if self.lookup.is_some() {
+        if wait {
             self.unfiled.push(name.clone());
         }
-        self.inner.get_mut(name).map(Arc::make_mut)
+        Some(Arc::make_mut(slot))
     }
 
     /// True when an object is called `name`.
@@ -309,7 +324,6 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// Inserts an entry already behind an `Arc`, filing it; returns the previous one.
     fn insert_arc_returning(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
-        self.file_unfiled();
         self.note(&name);
         self.file(&name, Some(&*value));
         let previous = self.inner.insert(name, value);
@@ -319,7 +333,6 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// Removes and returns the object called `name`.
     pub fn remove(&mut self, name: &QualifiedName) -> Option<V> {
-        self.file_unfiled();
         if !self.inner.contains_key(name) {
             return None;
         }

@@ -878,6 +878,21 @@ fn parse_comment_on_constraint(parser: &mut Parser<'_>) -> Result<ParsedStatemen
 /// `DROP INDEX CONCURRENTLY` changes the schema as `DROP INDEX` does, and
 /// sqlparser does not read the word there: blank it (keeping every location).
 /// The file's own text, which PostgreSQL runs, keeps it.
+/// For each of `keywords`, true when an unquoted word of `tokens` is it.
+fn words_present<const N: usize>(tokens: &[TokenWithSpan], keywords: [Keyword; N]) -> [bool; N] {
+    let mut found = [false; N];
+    for t in tokens {
+        if let Token::Word(w) = &t.token {
+            if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword {
+                for (f, k) in found.iter_mut().zip(&keywords) {
+                    *f |= w.keyword == *k;
+                }
+            }
+        }
+    }
+    found
+}
+
 fn blank_drop_index_concurrently(tokens: &mut [TokenWithSpan]) {
     let words = significant_tokens(tokens);
     let is = |i: usize, word: &str| {
@@ -1046,6 +1061,27 @@ fn blank_type_collations(tokens: &mut [TokenWithSpan]) -> Vec<(u32, u32, Vec<Str
 /// Splits a file into located statements and directives. Errors do not stop it:
 /// a statement that fails is reported and skipped.
 pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
+    parse_file_each(source, None)
+}
+
+/// A statement handed over as soon as it is read, with the file it is in
+/// (its directives and other facts of the whole file, but no statements).
+pub(crate) type Each<'e> = &'e mut dyn FnMut(&ParsedFile, LocatedStatement);
+
+/// [`parse_file`], handing each statement to `each` as soon as it is read
+/// instead of keeping it, when given: a syntax tree is several times its text,
+/// and a large schema.sql applied one statement at a time keeps one alive.
+pub(crate) fn parse_file_each(
+    source: &Arc<Source>,
+    mut each: Option<Each<'_>>,
+) -> (ParsedFile, Vec<Diagnostic>) {
+    let mut hand_over = |file: &mut ParsedFile| {
+        if let Some(each) = each.as_mut() {
+            for statement in std::mem::take(&mut file.statements) {
+                each(file, statement);
+            }
+        }
+    };
     let mut diagnostics = Vec::new();
     let mut file = ParsedFile {
         source: Arc::clone(source),
@@ -1086,13 +1122,40 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
             }
         }
     }
-    blank_drop_index_concurrently(&mut tokens);
-    blank_create_index_on_only(&mut tokens);
+    // Each pass below looks for a keyword most files never use: one look at
+    // the words first, and a pass runs only where its keyword is.
+    let [concurrently, only, sequence, collate, compression, storage] = words_present(
+        &tokens,
+        [
+            Keyword::CONCURRENTLY,
+            Keyword::ONLY,
+            Keyword::SEQUENCE,
+            Keyword::COLLATE,
+            Keyword::COMPRESSION,
+            Keyword::STORAGE,
+        ],
+    );
+    if concurrently {
+        blank_drop_index_concurrently(&mut tokens);
+    }
+    if only {
+        blank_create_index_on_only(&mut tokens);
+    }
     let lines = Lines::new(text);
-    file.sequence_names = blank_sequence_names(&mut tokens);
-    file.type_collations = blank_type_collations(&mut tokens);
-    file.column_compressions = column_storage::blank_column_compressions(&mut tokens);
-    let storage_statements = column_storage::alter_storage_statements(&tokens);
+    if sequence {
+        file.sequence_names = blank_sequence_names(&mut tokens);
+    }
+    if collate {
+        file.type_collations = blank_type_collations(&mut tokens);
+    }
+    if compression {
+        file.column_compressions = column_storage::blank_column_compressions(&mut tokens);
+    }
+    let storage_statements = if storage || compression {
+        column_storage::alter_storage_statements(&tokens)
+    } else {
+        Vec::new()
+    };
     file.opclass_parameters = blank_opclass_parameters(&mut tokens);
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
     file.deepest = deepest;
@@ -1100,6 +1163,7 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
     loop {
+        hand_over(&mut file);
         while parser.consume_token(&Token::SemiColon) {}
         let start = parser.peek_token();
         if start.token == Token::EOF {
@@ -1633,9 +1697,8 @@ pub fn parse_schema(source: &Arc<Source>) -> Result<Schema, Vec<Diagnostic>> {
 }
 
 fn parse_schema_here(source: &Arc<Source>) -> Result<Schema, Vec<Diagnostic>> {
-    let (file, mut diagnostics) = parse_file(source);
     let mut schema = Schema::new();
-    apply::apply_file(&mut schema, &file, Mode::Declarative, &mut diagnostics);
+    let diagnostics = apply::parse_and_apply(source, &mut schema, Mode::Declarative);
     if diagnostics.iter().any(Diagnostic::is_error) {
         Err(diagnostics)
     } else {

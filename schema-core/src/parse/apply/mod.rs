@@ -93,6 +93,67 @@ pub fn apply_file_observed(
     diagnostics: &mut Vec<Diagnostic>,
     observer: &mut (dyn Observer + Send),
 ) -> usize {
+    file_directives(schema, file, mode, diagnostics);
+    if file.deepest > crate::model::depth::INLINE_DEPTH {
+        crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics, observer))
+    } else {
+        apply_statements(schema, file, mode, diagnostics, observer)
+    }
+}
+
+/// Parses `source` and applies each statement as soon as it is read, keeping
+/// no syntax tree past its statement ([`crate::parse::parse_file_each`]): what
+/// [`crate::parse::parse_file`] and [`apply_file`] do, in a fraction of the
+/// memory. The diagnostics are the parser's, then the statements'.
+pub(crate) fn parse_and_apply(
+    source: &std::sync::Arc<crate::diagnostic::Source>,
+    schema: &mut Schema,
+    mode: Mode,
+) -> Vec<Diagnostic> {
+    let mut applied = Vec::new();
+    let mut started = false;
+    let mut previous_end = 0;
+    let (file, mut diagnostics) = crate::parse::parse_file_each(
+        source,
+        Some(&mut |file: &ParsedFile, statement: LocatedStatement| {
+            if !started {
+                file_directives(schema, file, mode, &mut applied);
+                started = true;
+            }
+            let one = |schema: &mut Schema, applied: &mut Vec<Diagnostic>| {
+                apply_one(
+                    schema,
+                    file,
+                    &statement,
+                    mode,
+                    previous_end,
+                    applied,
+                    &mut (),
+                );
+            };
+            if file.deepest > crate::model::depth::INLINE_DEPTH {
+                crate::stack::on_big_stack(|| one(schema, &mut applied));
+            } else {
+                one(schema, &mut applied);
+            }
+            previous_end = statement.end_line;
+        }),
+    );
+    if !started {
+        file_directives(schema, &file, mode, &mut applied);
+    }
+    diagnostics.append(&mut applied);
+    diagnostics
+}
+
+/// The checks and settings of a file's directives that speak for the whole
+/// file (before its statements apply).
+fn file_directives(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    mode: Mode,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for d in file.all_directives() {
         if d.kind == crate::directive::DirectiveKind::NoTransaction && mode == Mode::Declarative {
             diagnostics.push(
@@ -120,11 +181,6 @@ pub fn apply_file_observed(
             ),
         }
     }
-    if file.deepest > crate::model::depth::INLINE_DEPTH {
-        crate::stack::on_big_stack(|| apply_statements(schema, file, mode, diagnostics, observer))
-    } else {
-        apply_statements(schema, file, mode, diagnostics, observer)
-    }
 }
 
 /// [`apply_file_observed`] on the current stack.
@@ -137,26 +193,48 @@ fn apply_statements(
 ) -> usize {
     let mut previous_end = 0;
     for statement in &file.statements {
-        let directives = file.directives_between(previous_end, statement.origin.line);
-        observer.before(schema, statement, &directives);
-        let mut cx = Cx {
+        apply_one(
             schema,
-            mode,
             file,
             statement,
-            directives,
-        };
-        let applied = match cx.apply() {
-            Ok(()) => true,
-            Err(d) => {
-                diagnostics.push(d);
-                false
-            }
-        };
-        observer.after(schema, statement, applied);
+            mode,
+            previous_end,
+            diagnostics,
+            observer,
+        );
         previous_end = statement.end_line;
     }
     file.statements.len()
+}
+
+/// Applies one statement of `file`, the one after the statement that ended on
+/// line `previous_end` (the directives between them are its own).
+fn apply_one(
+    schema: &mut Schema,
+    file: &ParsedFile,
+    statement: &LocatedStatement,
+    mode: Mode,
+    previous_end: u32,
+    diagnostics: &mut Vec<Diagnostic>,
+    observer: &mut (dyn Observer + Send),
+) {
+    let directives = file.directives_between(previous_end, statement.origin.line);
+    observer.before(schema, statement, &directives);
+    let mut cx = Cx {
+        schema,
+        mode,
+        file,
+        statement,
+        directives,
+    };
+    let applied = match cx.apply() {
+        Ok(()) => true,
+        Err(d) => {
+            diagnostics.push(d);
+            false
+        }
+    };
+    observer.after(schema, statement, applied);
 }
 
 /// Applies one statement (with no directives) to `schema`.

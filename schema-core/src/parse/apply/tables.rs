@@ -259,6 +259,10 @@ impl Cx<'_> {
         let partition_of = match &ct.partition_of {
             Some(parent) => Some(self.create_partition_columns(name, ct, parent)?),
             None => {
+                let origin = self.origin();
+                self.table_mut(name, &origin)?
+                    .columns
+                    .reserve_exact(ct.columns.len());
                 let mut previous_line = self.statement.origin.line;
                 for column in &ct.columns {
                     let line = self.at_ident(&column.name).line;
@@ -481,6 +485,9 @@ impl Cx<'_> {
             );
         }
         let t = self.table_mut(table, &at)?;
+        // Exactly one more: a table copied on write has no room to spare,
+        // and doubling would keep half its columns' room empty for good.
+        t.columns.reserve_exact(1);
         t.columns.push(column);
         Ok(())
     }

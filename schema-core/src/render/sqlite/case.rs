@@ -89,6 +89,85 @@ pub fn new_case_collisions(
     after: &Schema,
     touched: &Schema,
 ) -> Vec<CaseCollision> {
+    collisions_where(before, after, touched, |_| true)
+}
+
+/// The relation names (of tables and their indexes) of a schema by their
+/// spelling with ASCII case folded, counted: replay keeps one in step with
+/// its schema ([`CaseIndex::update`]) so that a migration's names are checked
+/// against the whole schema only when one of them has another spelling there.
+#[derive(Debug, Default)]
+pub(crate) struct CaseIndex {
+    /// Folded name → each spelling → how many relations have it.
+    names: std::collections::HashMap<String, BTreeMap<String, u32>>,
+}
+
+impl CaseIndex {
+    /// The relation names of `schema`.
+    pub(crate) fn of(schema: &Schema) -> CaseIndex {
+        let mut index = CaseIndex::default();
+        index.update(&Schema::new(), schema);
+        index
+    }
+
+    /// Takes out the relations of the tables of `before` and adds those of
+    /// `after`: the tables a migration touched as they were and as they are.
+    pub(crate) fn update(&mut self, before: &Schema, after: &Schema) {
+        for t in before.tables.values() {
+            for (name, _, _) in relations(t) {
+                let folded = name.to_ascii_lowercase();
+                if let Some(spellings) = self.names.get_mut(&folded) {
+                    if let Some(n) = spellings.get_mut(name) {
+                        *n -= 1;
+                        if *n == 0 {
+                            spellings.remove(name);
+                        }
+                    }
+                    if spellings.is_empty() {
+                        self.names.remove(&folded);
+                    }
+                }
+            }
+        }
+        for t in after.tables.values() {
+            for (name, _, _) in relations(t) {
+                *self
+                    .names
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .entry(name.to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    /// True when a relation is spelled like `name` but for case.
+    fn other_spelling(&self, name: &str) -> bool {
+        self.names
+            .get(&name.to_ascii_lowercase())
+            .is_some_and(|spellings| spellings.keys().any(|s| s != name))
+    }
+}
+
+/// [`new_case_collisions`] with `after`'s names in `index`: the whole schema
+/// is looked at only when a name of `touched` has another spelling in it.
+pub(crate) fn new_case_collisions_indexed(
+    before: &Schema,
+    after: &Schema,
+    touched: &Schema,
+    index: &CaseIndex,
+) -> Vec<CaseCollision> {
+    collisions_where(before, after, touched, |name| index.other_spelling(name))
+}
+
+/// [`new_case_collisions`], looking across the schema only when `may_clash`
+/// holds for one of `touched`'s relation names.
+fn collisions_where(
+    before: &Schema,
+    after: &Schema,
+    touched: &Schema,
+    may_clash: impl Fn(&str) -> bool,
+) -> Vec<CaseCollision> {
     let clash = |a: &str, b: &str| a != b && a.eq_ignore_ascii_case(b);
     let pair = |a: (String, crate::Origin), b: (String, crate::Origin)| {
         let objects = if a.0 <= b.0 { [a, b] } else { [b, a] };
@@ -115,7 +194,7 @@ pub fn new_case_collisions(
         .values()
         .flat_map(|t| relations(t).map(move |(n, i, o)| (n, describe(t, i), o)))
         .collect();
-    if mine.is_empty() {
+    if !mine.iter().any(|(name, _, _)| may_clash(name)) {
         return out;
     }
     let holds = |t: &Table, name: &str| t.name.name == name || t.indexes.contains_key(name);

@@ -141,6 +141,7 @@ use crate::model::{
 };
 
 pub use case::{CaseCollision, case_collisions, new_case_collisions};
+pub(crate) use case::{CaseIndex, new_case_collisions_indexed};
 pub use expr::expression_from_sqlite;
 pub use markers::{RowidKind, RowidMarker, parse_enum_marker, parse_nulls_marker};
 pub use types::{comparable, type_from_sqlite};
