@@ -13,6 +13,8 @@
 //! - `time <crate_dir> <schema> <migrations> <runs>`: times, in this process's
 //!   profile, what one uncached `schema!()` expansion does: hash the inputs,
 //!   load (parse, replay, diff), collect errors, expand, stringify tokens.
+//! - `standard <dir>`: the analysis benchmark's synthetic project (500 tables,
+//!   1,000 migrations) written out, to run the CLI on it.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
@@ -173,6 +175,22 @@ fn time(args: &[String]) {
     }
 }
 
+/// `standard <dir>`: the analysis benchmark's synthetic project
+/// (`schema_test_support::synthetic::standard`: 500 tables × 15 columns, 1,000
+/// migrations) written as a project: `<dir>/schema.sql`, `<dir>/migrations/..`
+/// (run `schema sum` in it before using it).
+fn standard(dir: &Path) {
+    let project = schema_test_support::synthetic::standard();
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::write(dir.join("schema.sql"), &project.schema.text).unwrap();
+    for m in &project.migrations {
+        let at = dir.join("migrations").join(&m.dir_name);
+        std::fs::create_dir_all(&at).unwrap();
+        std::fs::write(at.join("up.sql"), &m.up.text).unwrap();
+        std::fs::write(at.join("down.sql"), &m.down.text).unwrap();
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -182,8 +200,10 @@ fn main() {
         Some("project") => project(Path::new(&args[1]), args[2].parse().unwrap()),
         Some("render") => render(&args[1..]),
         Some("time") => time(&args[1..]),
+        Some("standard") => standard(Path::new(&args[1])),
         _ => eprintln!(
-            "usage: project <dir> <tables> | render|time <crate_dir> <schema> <migrations> <out|runs>"
+            "usage: project <dir> <tables> | render|time <crate_dir> <schema> <migrations> <out|runs> \
+             | standard <dir>"
         ),
     }
 }

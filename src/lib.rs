@@ -197,8 +197,8 @@ pub mod __private {
     pub use schema_runtime::rows;
     pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
-        AsyncExecutor, Executor, Field, FieldError, Migration, Migrations, Model, Record, RowError,
-        Script, Value, ViewRecord,
+        AsyncExecutor, Executor, Field, FieldError, Fresh, Migration, Migrations, Model, Record,
+        RowError, Script, Value, ViewRecord,
     };
 
     #[cfg(feature = "chrono")]

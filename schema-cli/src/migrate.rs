@@ -15,7 +15,7 @@ use schema_core::{Project, load};
 use schema_runtime::connect::{ConnectOptions, PostgresDriverKind, connect_with};
 use schema_runtime::driver::Driver;
 use schema_runtime::{
-    DownTo, MigrateError, Migration, Migrator, Options, Resolution, Script, Step,
+    DownTo, Fresh, MigrateError, Migration, Migrator, Options, Resolution, Script, Step,
     migrator::Direction,
 };
 
@@ -135,6 +135,13 @@ pub(crate) enum DbCommand {
         /// Stop after this version.
         #[arg(long)]
         to: Option<u64>,
+        /// On an empty database with no migration recorded, create the schema
+        /// all the migrations leave with one script and record them all, in one
+        /// transaction that commits only if the database then holds what the
+        /// migrations build (else they run one by one). Only for histories of
+        /// schema changes alone (no data statements, no `no-transaction`).
+        #[arg(long)]
+        fresh_database: bool,
     },
     /// Revert the latest applied migration (or `--steps N`, or down to `--to`).
     Down {
@@ -261,13 +268,27 @@ fn progress(step: &Step) {
 fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
     let started = Instant::now();
     match command {
-        DbCommand::Up { target, allow, to } => {
-            let (migrations, mut db) = open(&target, color, Create::Yes)?;
+        DbCommand::Up {
+            target,
+            allow,
+            to,
+            fresh_database,
+        } => {
+            let (migrations, fresh, mut db) = open(&target, color, Create::Yes)?;
             takeover::refuse_untaken(&mut *db, target.url(), target.connect_timeout())?;
+            let mut options = options(&target, Some(&allow));
+            options.fresh_database = fresh_database;
             let migrator = Migrator::from_slice(migrations)
-                .options(options(&target, Some(&allow)))
+                .with_fresh(fresh)
+                .options(options)
                 .on_progress(&progress);
             let report = migrator.up_to(&mut *db, to).map_err(failed)?;
+            if report.fresh {
+                println!(
+                    "created the schema of all {} migrations at once (--fresh-database)",
+                    report.steps.len()
+                );
+            }
             let status = migrator.status(&mut *db).map_err(failed)?;
             summary("applied", report.steps.len(), started, &status);
             Ok(ExitCode::SUCCESS)
@@ -278,7 +299,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             steps,
             to,
         } => {
-            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let (migrations, _, mut db) = open(&target, color, Create::No)?;
             takeover::refuse_untaken(&mut *db, target.url(), target.connect_timeout())?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
@@ -293,7 +314,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Redo { target, allow } => {
-            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let (migrations, _, mut db) = open(&target, color, Create::No)?;
             takeover::refuse_untaken(&mut *db, target.url(), target.connect_timeout())?;
             let migrator = Migrator::from_slice(migrations)
                 .options(options(&target, Some(&allow)))
@@ -304,7 +325,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Status { target } => {
-            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let (migrations, _, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations);
             let status = migrator.status(&mut *db).map_err(failed)?;
             outln!("{status}");
@@ -327,7 +348,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             force,
         } => {
             let _ = version; // clap refuses a version with --from-tool
-            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let (migrations, _, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let taken = takeover::stamp(&migrator, migrations, &mut *db, &target, tool, force)?;
             warn_forced(taken.version, &taken.report);
@@ -341,7 +362,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             force,
         } => {
             let version = version.unwrap_or_default();
-            let (migrations, mut db) = open(&target, color, Create::Yes)?;
+            let (migrations, _, mut db) = open(&target, color, Create::Yes)?;
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let report = migrator.stamp(&mut *db, version, force).map_err(failed)?;
             warn_forced(version, &report);
@@ -353,7 +374,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Verify { target } => {
-            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let (migrations, _, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations);
             let report = migrator.verify(&mut *db).map_err(failed)?;
             if report.is_clean() {
@@ -374,7 +395,7 @@ fn execute(command: DbCommand, color: bool) -> Result<ExitCode, String> {
             applied,
             rolled_back: _,
         } => {
-            let (migrations, mut db) = open(&target, color, Create::No)?;
+            let (migrations, _, mut db) = open(&target, color, Create::No)?;
             let migrator = Migrator::from_slice(migrations).options(options(&target, None));
             let resolution = if applied {
                 Resolution::Applied
@@ -447,12 +468,12 @@ enum Create {
 }
 
 /// The migrations directory as the build embeds it, and the database.
-fn open(
-    target: &Target,
-    color: bool,
-    create: Create,
-) -> Result<(&'static [Migration], Box<dyn Driver>), String> {
-    let migrations = embedded(target, color)?;
+/// The project's migrations, the scripts that create what they leave at
+/// once, and the database.
+type Opened = (&'static [Migration], Fresh, Box<dyn Driver>);
+
+fn open(target: &Target, color: bool, create: Create) -> Result<Opened, String> {
+    let (migrations, fresh) = embedded(target, color)?;
     let options = ConnectOptions {
         connect_timeout: target.connect_timeout(),
         create_missing: create == Create::Yes,
@@ -460,7 +481,11 @@ fn open(
     };
     let db = connect_with(target.url(), &options).map_err(|e| e.to_string())?;
     // Other tools' version tables are not part of the schema (see takeover).
-    Ok((migrations, Box::new(takeover::HideToolTables::new(db))))
+    Ok((
+        migrations,
+        fresh,
+        Box::new(takeover::HideToolTables::new(db)),
+    ))
 }
 
 /// The environment variable that picks the PostgreSQL driver: `postgres`
@@ -492,7 +517,7 @@ pub(crate) fn connect_to_read(url: &str) -> Result<Box<dyn Driver>, String> {
 }
 
 /// Checks the project, then renders its migrations as `schema!()` embeds them.
-fn embedded(target: &Target, color: bool) -> Result<&'static [Migration], String> {
+fn embedded(target: &Target, color: bool) -> Result<(&'static [Migration], Fresh), String> {
     let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let project = Project::new(root)
         .with_schema(target.schema.clone())
@@ -524,26 +549,30 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-/// The replayed history as `'static` migrations (the process ends after one command).
-fn to_static(replay: &Replay) -> &'static [Migration] {
+/// The replayed history as `'static` migrations (the process ends after one
+/// command), and the scripts that create what they leave at once.
+fn to_static(replay: &Replay) -> (&'static [Migration], Fresh) {
     let script = |sql: DialectSql| Script {
         up: leak(sql.up),
         down: leak(sql.down),
     };
-    let list: Vec<Migration> = replay
-        .migrations
-        .iter()
-        .map(|m| {
-            let e = dialects::embedded(m);
-            Migration {
-                version: e.version,
-                name: leak(e.name),
-                checksum: leak(e.checksum),
-                no_transaction: e.no_transaction,
-                postgres: script(e.postgres),
-                sqlite: e.sqlite.map(script).map_err(leak),
-            }
+    let embedded: Vec<dialects::Embedded> =
+        replay.migrations.iter().map(dialects::embedded).collect();
+    let fresh = dialects::fresh(replay, &embedded);
+    let fresh = Fresh {
+        postgres: fresh.postgres.map(leak),
+        sqlite: fresh.sqlite.map(leak),
+    };
+    let list: Vec<Migration> = embedded
+        .into_iter()
+        .map(|e| Migration {
+            version: e.version,
+            name: leak(e.name),
+            checksum: leak(e.checksum),
+            no_transaction: e.no_transaction,
+            postgres: script(e.postgres),
+            sqlite: e.sqlite.map(script).map_err(leak),
         })
         .collect();
-    Box::leak(list.into_boxed_slice())
+    (Box::leak(list.into_boxed_slice()), fresh)
 }

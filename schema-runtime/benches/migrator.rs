@@ -8,6 +8,10 @@
 //!    round runs both, in alternating order, on fresh databases, and the
 //!    median of the rounds' ratios is reported (criterion's sampling, all of one
 //!    then all of the other, turned load drift into ±50% swings here).
+//!    PostgreSQL is also compared with one `psql` session running the same
+//!    scripts from a file, each between `BEGIN` and `COMMIT` (psql sends each
+//!    statement on its own: four round trips or more per migration, where the
+//!    raw runner above and the migrator send one), when `psql` is on the PATH.
 //! 2. With criterion: `status` on 1,000 applied migrations, and an `up` with
 //!    nothing to do right after opening or connecting.
 //!
@@ -16,7 +20,8 @@
 //! (`SCHEMA_TEST_PG_URL`), skipped when unreachable.
 //!
 //! `cargo bench -p schema-runtime --bench migrator [-- FILTER]`; FILTER (a
-//! substring) picks benchmarks, e.g. `paired/sqlite`, `postgres`, `status`.
+//! substring) picks benchmarks, e.g. `paired/sqlite`, `postgres`, `status`,
+//! `paired/postgres_psql`.
 //! `SCHEMA_BENCH_ROUNDS` sets the paired rounds (default 5).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -224,21 +229,31 @@ fn paired_runs(migrations: &'static [Migration], rounds: usize, wanted: &dyn Fn(
         );
     }
     let name = format!("paired/postgres_{n}");
-    if !wanted(&name) {
+    let psql_name = format!("paired/postgres_psql_{n}");
+    if !wanted(&name) && !wanted(&psql_name) {
         return;
     }
     let Some(server) = pg::server() else { return };
-    paired(
-        &name,
-        rounds,
-        1.05,
+    let on_postgres = || {
         Box::new(|| {
             let db = server.create_database("bench_migrator");
             let mut driver = PostgresDriver::new(db.connect(), db.connect());
             let started = Instant::now();
             migrate(&mut driver, migrations);
             started.elapsed()
-        }),
+        }) as Run<'_>
+    };
+    if wanted(&psql_name) {
+        psql_runs(&psql_name, rounds, migrations, &server, on_postgres());
+    }
+    if !wanted(&name) {
+        return;
+    }
+    paired(
+        &name,
+        rounds,
+        1.05,
+        on_postgres(),
         Box::new(|| {
             let db = server.create_database("bench_raw");
             let mut client = db.connect();
@@ -249,6 +264,61 @@ fn paired_runs(migrations: &'static [Migration], rounds: usize, wanted: &dyn Fn(
                 client.batch_execute(m.postgres.up).unwrap();
             }
             started.elapsed()
+        }),
+    );
+}
+
+/// The migrator (`migrator`) against one `psql` session running every up
+/// script from a file, each in `BEGIN` ... `COMMIT` (skipped when `psql` is
+/// not on the PATH). The session's settings (`options` of
+/// `SCHEMA_TEST_PG_URL`) go to psql as `PGOPTIONS`.
+fn psql_runs(
+    name: &str,
+    rounds: usize,
+    migrations: &[Migration],
+    server: &pg::Server,
+    migrator: Run<'_>,
+) {
+    let found = std::process::Command::new("psql")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("{name}: skipped, no `psql` on the PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("up.sql");
+    let mut text = String::new();
+    for m in migrations {
+        text.push_str("BEGIN;\n");
+        text.push_str(m.postgres.up);
+        text.push_str("\nCOMMIT;\n");
+    }
+    std::fs::write(&file, text).unwrap();
+    let options = std::env::var("SCHEMA_TEST_PG_URL")
+        .ok()
+        .and_then(|url| url.parse::<postgres::Config>().ok())
+        .and_then(|c| c.get_options().map(str::to_string));
+    paired(
+        name,
+        rounds,
+        1.05,
+        migrator,
+        Box::new(|| {
+            let db = server.create_database("bench_psql");
+            let mut psql = std::process::Command::new("psql");
+            psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url(), "-f"])
+                .arg(&file)
+                .stdout(std::process::Stdio::null());
+            if let Some(o) = &options {
+                psql.env("PGOPTIONS", o);
+            }
+            let started = Instant::now();
+            let status = psql.status().unwrap();
+            let took = started.elapsed();
+            assert!(status.success(), "psql failed");
+            took
         }),
     );
 }

@@ -26,7 +26,7 @@ pub mod view_rows;
 
 pub use connect::connect;
 pub use driver::{AsyncDriver, Driver, DriverError};
-pub use migration::{Dialect, Migration, Migrations, Script};
+pub use migration::{Dialect, Fresh, Migration, Migrations, Script};
 pub use migrator::{
     DownTo, MigrateError, Migrator, Options, Report, Resolution, State, Status, Step, VerifyReport,
 };

@@ -45,6 +45,30 @@ impl Migration {
     }
 }
 
+/// The schema a whole history leaves, created by one script per dialect:
+/// what `up` may run on an empty database instead of every migration
+/// ([`crate::Options::fresh_database`]). `None` where the history does not
+/// allow it (a data statement, a `no-transaction` migration, a migration the
+/// dialect cannot run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fresh {
+    /// The PostgreSQL script.
+    pub postgres: Option<&'static str>,
+    /// The SQLite script.
+    pub sqlite: Option<&'static str>,
+}
+
+impl Fresh {
+    /// The script for `dialect`, if any.
+    pub fn script(&self, dialect: Dialect) -> Option<&'static str> {
+        match dialect {
+            Dialect::Postgres => self.postgres,
+            Dialect::Sqlite => self.sqlite,
+            _ => None,
+        }
+    }
+}
+
 /// Every migration of a project, in version order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Migrations {
@@ -53,6 +77,8 @@ pub struct Migrations {
     /// `-- schema: ignore(privileges)` in schema.sql: `verify` and `stamp`
     /// leave grants and owners out of the comparison.
     pub privileges_ignored: bool,
+    /// The schema they leave, created at once.
+    pub fresh: Fresh,
 }
 
 impl Migrations {
@@ -61,7 +87,17 @@ impl Migrations {
         Migrations {
             migrations,
             privileges_ignored: false,
+            fresh: Fresh {
+                postgres: None,
+                sqlite: None,
+            },
         }
+    }
+
+    /// The same migrations, with the scripts that create what they leave at once.
+    #[must_use]
+    pub const fn with_fresh(self, fresh: Fresh) -> Self {
+        Migrations { fresh, ..self }
     }
 
     /// The same migrations, for a project whose privileges are managed

@@ -38,10 +38,10 @@ use std::time::{Duration, Instant};
 use schema_core::Schema;
 
 use crate::driver::asynchronous::{AsyncDriver, Blocking, Db, Nonblocking};
-use crate::driver::{Driver, DriverError, RowState, ScriptError, VersionRow};
+use crate::driver::{Driver, DriverError, RowChange, RowState, ScriptError, VersionRow};
 use crate::history;
 use crate::introspect::IntrospectError;
-use crate::migration::{Dialect, Migration, Migrations};
+use crate::migration::{Dialect, Fresh, Migration, Migrations};
 use crate::session::{NOT_READY, ready};
 
 /// What the migrator may allow that it refuses by default.
@@ -59,6 +59,14 @@ pub struct Options {
     /// migration, for each lock on a table another session holds
     /// ([`Driver::set_lock_timeout`]).
     pub lock_timeout: Duration,
+    /// On an empty database with no migration recorded, create the schema the
+    /// whole history leaves with one script ([`crate::Fresh`], built with the
+    /// migrations) and record every migration, in one transaction, instead of
+    /// running each migration. Before the transaction commits, the database
+    /// is compared with the schema the migrations build, as `verify` does; on
+    /// any difference it is rolled back and the migrations run one by one.
+    /// Off by default: see `docs/performance.md` ("A fresh database").
+    pub fresh_database: bool,
 }
 
 impl Default for Options {
@@ -69,6 +77,7 @@ impl Default for Options {
             allow_out_of_order: false,
             allow_newer_database: false,
             lock_timeout: Duration::from_secs(300),
+            fresh_database: false,
         }
     }
 }
@@ -93,6 +102,18 @@ pub struct Step {
     pub name: String,
     /// `None` when starting; how long it took when finished.
     pub duration: Option<Duration>,
+}
+
+impl Step {
+    /// `m` starting to apply.
+    fn starting_up(m: &Migration) -> Step {
+        Step {
+            direction: Direction::Up,
+            version: m.version,
+            name: m.name.to_string(),
+            duration: None,
+        }
+    }
 }
 
 /// Where one migration stands, binary against database.
@@ -214,6 +235,9 @@ impl fmt::Display for Status {
 pub struct Report {
     /// The migrations applied or reverted, in order, each finished step.
     pub steps: Vec<Step>,
+    /// The migrations were applied at once, by the schema they leave
+    /// ([`Options::fresh_database`]): each step's duration is then the whole.
+    pub fresh: bool,
 }
 
 /// What `stamp` did.
@@ -601,6 +625,7 @@ type Result<T> = std::result::Result<T, MigrateError>;
 pub struct Migrator<'a> {
     migrations: &'a [Migration],
     privileges_ignored: bool,
+    fresh: Fresh,
     options: Options,
     progress: Option<&'a (dyn Fn(&Step) + Sync)>,
 }
@@ -619,8 +644,18 @@ impl<'a> Migrator<'a> {
     pub fn new(migrations: &'a Migrations) -> Self {
         Migrator {
             privileges_ignored: migrations.privileges_ignored,
+            fresh: migrations.fresh,
             ..Self::from_slice(migrations.migrations)
         }
+    }
+
+    /// Gives the scripts that create what the migrations leave at once
+    /// ([`Options::fresh_database`]); [`Migrator::new`] takes them from the
+    /// [`Migrations`].
+    #[must_use]
+    pub fn with_fresh(mut self, fresh: Fresh) -> Self {
+        self.fresh = fresh;
+        self
     }
 
     /// A migrator over a list of migrations in version order.
@@ -628,6 +663,7 @@ impl<'a> Migrator<'a> {
         Migrator {
             migrations,
             privileges_ignored: false,
+            fresh: Fresh::default(),
             options: Options::default(),
             progress: None,
         }
@@ -890,6 +926,9 @@ impl<'a> Migrator<'a> {
         let rows = d.read_versions().await?;
         let status = self.status_of(&rows);
         self.refuse(&status, true)?;
+        if let Some(report) = self.fresh_up(d, &rows, version).await? {
+            return Ok(report);
+        }
         let mut report = Report::default();
         for m in self.wanted(&rows, version) {
             if let Some(step) = self.apply(d, m).await? {
@@ -897,6 +936,96 @@ impl<'a> Migrator<'a> {
             }
         }
         Ok(report)
+    }
+
+    /// [`Options::fresh_database`]: on an empty database with no migration
+    /// recorded, every migration applied at once by the [`Fresh`] script, in
+    /// one transaction that commits only when the database then holds what
+    /// the migrations build. `None` when that does not apply (the caller runs
+    /// the migrations one by one).
+    async fn fresh_up<B: Db>(
+        &self,
+        d: &mut B,
+        rows: &[VersionRow],
+        version: Option<u64>,
+    ) -> Result<Option<Report>> {
+        let dialect = d.dialect();
+        let latest = self.migrations.last().map(|m| m.version);
+        let Some(script) = self.fresh.script(dialect) else {
+            return Ok(None);
+        };
+        if !self.options.fresh_database
+            || !rows.is_empty()
+            || latest.is_none()
+            || version.is_some_and(|v| Some(v) != latest)
+            || !d.transactional_ddl()
+        {
+            return Ok(None);
+        }
+        let mut downs = Vec::with_capacity(self.migrations.len());
+        for m in self.migrations {
+            match m.script(dialect) {
+                Ok(s) if !m.no_transaction => downs.push(s.down),
+                _ => return Ok(None),
+            }
+        }
+        if !Self::differences(d, &self.expected(d, &[])?)
+            .await?
+            .is_empty()
+        {
+            return Ok(None);
+        }
+        let all: Vec<u64> = self.migrations.iter().map(|m| m.version).collect();
+        let expected = self.expected(d, &all)?;
+        let started = Instant::now();
+        d.begin(script).await?;
+        let done = async {
+            if d.run_script(script).await.is_err() {
+                return Ok(false);
+            }
+            if !Self::differences(d, &expected).await?.is_empty() {
+                return Ok(false);
+            }
+            let elapsed = millis(started.elapsed());
+            for (m, down) in self.migrations.iter().zip(downs) {
+                d.write_row(&VersionRow {
+                    version: m.version,
+                    name: m.name.to_string(),
+                    checksum: m.checksum.to_string(),
+                    applied_at: String::new(),
+                    duration_ms: elapsed,
+                    down_sql: down.to_string(),
+                    no_transaction: false,
+                    state: RowState::Applied,
+                })
+                .await?;
+            }
+            Ok::<bool, MigrateError>(true)
+        }
+        .await;
+        match done {
+            Ok(true) => d.commit().await?,
+            Ok(false) => {
+                // Not what the migrations build: nothing of it stays, and the
+                // migrations run one by one.
+                d.rollback().await?;
+                return Ok(None);
+            }
+            Err(e) => {
+                let _ = d.rollback().await;
+                return Err(e);
+            }
+        }
+        let elapsed = started.elapsed();
+        let mut steps = Vec::with_capacity(self.migrations.len());
+        for m in self.migrations {
+            let mut step = Step::starting_up(m);
+            self.report(&step);
+            step.duration = Some(elapsed);
+            self.report(&step);
+            steps.push(step);
+        }
+        Ok(Some(Report { steps, fresh: true }))
     }
 
     /// Applies one migration; `None` when another migrator recorded it first.
@@ -910,12 +1039,7 @@ impl<'a> Migrator<'a> {
                 dialect,
                 reason,
             })?;
-        let mut step = Step {
-            direction: Direction::Up,
-            version: m.version,
-            name: m.name.to_string(),
-            duration: None,
-        };
+        let mut step = Step::starting_up(m);
         self.report(&step);
         let row = VersionRow {
             version: m.version,
@@ -1310,16 +1434,20 @@ impl<'a> Migrator<'a> {
 /// Runs one migration's `script` in `direction` and keeps its version `row` in
 /// step with it: the one skeleton of both `up` and `down`.
 ///
-/// In a transaction (`outside` false): `BEGIN`; for an up, gives `None` (and
-/// rolls back) when another migrator recorded the version meanwhile; runs the
-/// script; writes `row` as applied with the script's duration (up) or deletes
-/// it (down); commits. Any failure rolls back. Outside a transaction: writes
+/// In a transaction (`outside` false): first all of it in one round trip
+/// where the driver can ([`Driver::run_in_one_batch`]); when that did not
+/// commit (nothing of it is left then), step by step: `BEGIN`; for an up,
+/// gives `None` (and rolls back) when another migrator recorded the version
+/// meanwhile; runs the script (which names the failing statement); writes
+/// `row` as applied with the script's duration (up) or deletes it (down);
+/// commits. Any failure rolls back. Outside a transaction: writes
 /// `row` as `applying` (up) or sets it to `reverting` (down), runs the script,
 /// then sets it to `applied` with the duration (up) or deletes it (down), so
 /// that a process dying in between leaves the row saying so.
 ///
 /// Gives the time from the start to the end of the script (the up's recorded
-/// duration).
+/// duration; in one batch, to the end of the batch: the driver records the
+/// script's time, measured by the database).
 ///
 /// # Errors
 /// [`MigrateError::Failed`] when the script fails; the database's failure.
@@ -1360,6 +1488,14 @@ async fn run_recorded<B: Db>(
         }
         return Ok(Some(elapsed));
     }
+    let change = match direction {
+        Direction::Up => RowChange::Insert(row),
+        Direction::Down => RowChange::Delete(row.version),
+    };
+    if d.run_in_one_batch(change, script).await? {
+        return Ok(Some(started.elapsed()));
+    }
+    let started = Instant::now();
     d.begin(script).await?;
     let done = in_transaction(d, direction, row, script, started)
         .await

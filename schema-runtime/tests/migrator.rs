@@ -2023,3 +2023,392 @@ fn verify_finds_drift_in_carried_objects() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// one round trip per migration (PostgreSQL: `Driver::run_in_one_batch`)
+
+/// A down script that stores as itself only when every character is escaped
+/// right: quotes, `$$` and a dollar tag, backslashes, unicode.
+const AWKWARD_DOWN: &str = r#"SELECT 'it''s $$ $t$ \ \\ ünïcödé ✓ 日本語 🎉' AS "x ""y""";
+DROP TABLE quoted; -- it's "quoted": $$ $t$ E'\n' \\ back\slash ✓
+"#;
+
+/// The one-batch path's row: name, checksum, down SQL (byte for byte), state
+/// and a positive duration; the down (also one batch) deletes it; and the
+/// same on SQLite, which keeps the step-by-step path.
+#[test]
+fn an_up_in_one_batch_records_its_row_exactly() {
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "it's_quoted",
+        // The last statement has no `;` and ends in a line comment.
+        "CREATE TABLE quoted (id integer PRIMARY KEY, note text DEFAULT 'it''s');\n\
+         INSERT INTO quoted (id) VALUES (1) -- no semicolon, no newline",
+        AWKWARD_DOWN,
+    ));
+    for mut db in Db::each("mig_one_batch_row") {
+        let m = migrator(&migrations);
+        let report = m.up_t(db.driver()).unwrap();
+        assert_eq!(steps(&report), ups(&[V1, V2, V3, V4]), "{}", db.label());
+        assert!(report.steps.iter().all(|s| s.duration.is_some()));
+        let row = db.read_versions().pop().unwrap();
+        assert_eq!(
+            (
+                row.version,
+                row.name.as_str(),
+                row.checksum.as_str(),
+                row.down_sql.as_str(),
+                row.no_transaction,
+                row.state
+            ),
+            (
+                V4,
+                "it's_quoted",
+                migrations[3].checksum,
+                AWKWARD_DOWN,
+                false,
+                RowState::Applied
+            ),
+            "{}",
+            db.label()
+        );
+        assert!(
+            row.duration_ms > 0.0 && row.duration_ms < 60_000.0,
+            "{}: {}",
+            db.label(),
+            row.duration_ms
+        );
+        assert!(!row.applied_at.is_empty());
+        assert_eq!(db.int("SELECT count(*) FROM quoted"), 1, "{}", db.label());
+        if db.is_postgres() {
+            // Compared by the server too, against the text sent as a parameter.
+            let same: bool = db
+                .sql()
+                .query_one(
+                    "SELECT down_sql = $1 AND name = $2 FROM _schema_migrations WHERE version = $3",
+                    &[&AWKWARD_DOWN, &"it's_quoted", &(V4 as i64)],
+                )
+                .unwrap()
+                .get(0);
+            assert!(same, "{}", db.label());
+        }
+        assert!(m.status_t(db.driver()).unwrap().is_up_to_date());
+        // The down runs the recorded-as-embedded script and deletes the row.
+        assert_eq!(
+            steps(&m.down_t(db.driver(), DownTo::Steps(1)).unwrap()),
+            downs(&[V4])
+        );
+        assert!(!db.exists("quoted"), "{}", db.label());
+        assert_eq!(db.versions(), vec![V1, V2, V3], "{}", db.label());
+    }
+}
+
+/// The error a script gives through the driver's steps (`begin`,
+/// `run_script`, `rollback`): what the migrator reported before it ran a
+/// migration in one batch.
+fn step_by_step_error(db: &mut Db, script: &str) -> schema_runtime::driver::ScriptError {
+    use schema_runtime::AsyncDriver;
+    macro_rules! steps_on {
+        ($rt:expr, $d:expr) => {
+            $rt.block_on(async {
+                AsyncDriver::begin($d, script).await.unwrap();
+                let e = AsyncDriver::run_script($d, script).await.unwrap_err();
+                AsyncDriver::rollback($d).await.unwrap();
+                e
+            })
+        };
+    }
+    match db.driver() {
+        Target::Blocking(d) => {
+            d.begin(script).unwrap();
+            let e = d.run_script(script).unwrap_err();
+            d.rollback().unwrap();
+            e
+        }
+        Target::Async(rt, d) => steps_on!(rt, d),
+        Target::Sqlx(rt, d) => steps_on!(rt, d),
+        Target::SqlxSqlite(rt, d) => steps_on!(rt, d),
+    }
+}
+
+/// A script failing in the one batch is reported as the steps report it:
+/// the same statement number, statement and error; no row and nothing of the
+/// script is left; the connection goes on working.
+#[test]
+fn a_failing_up_in_one_batch_fails_as_step_by_step_and_leaves_nothing() {
+    let Some(server) = pg::server() else { return };
+    let cases: [(&str, &'static str, usize, usize); 4] = [
+        (
+            "in_the_middle",
+            "CREATE TABLE partial (id integer PRIMARY KEY);\n\
+             INSERT INTO no_such_table (id) VALUES (1);\n\
+             CREATE TABLE later (id integer);\n",
+            2,
+            3,
+        ),
+        (
+            "one_statement",
+            "INSERT INTO no_such_table (id) VALUES (1);\n",
+            1,
+            1,
+        ),
+        (
+            "syntax",
+            "CREATE TABLE partial (id integer PRIMARY KEY);\n\
+             CREATE TABEL oops (id integer);\n\
+             CREATE TABLE later (id integer);\n",
+            2,
+            3,
+        ),
+        (
+            "last_no_semicolon",
+            "CREATE TABLE partial (id integer PRIMARY KEY);\n\
+             ALTER TABLE partial ADD COLUMN id integer -- a duplicate column",
+            2,
+            2,
+        ),
+    ];
+    for (slug, up, statement, statements) in cases {
+        let mut migrations = base();
+        migrations.push(hand(V4, slug, up, "DROP TABLE IF EXISTS partial;\n"));
+        for mut db in Db::postgres_both(&server, &format!("mig_one_batch_fail_{slug}")) {
+            let m = migrator(&migrations);
+            m.up_to_t(db.driver(), Some(V3)).unwrap();
+            let before = step_by_step_error(&mut db, up);
+            let label = format!("{} {slug}", db.label());
+            match m.up_t(db.driver()) {
+                Err(
+                    e @ MigrateError::Failed {
+                        direction: Direction::Up,
+                        version: V4,
+                        no_transaction: false,
+                        ..
+                    },
+                ) => {
+                    let MigrateError::Failed { error, .. } = &e else {
+                        unreachable!()
+                    };
+                    assert_eq!(
+                        (error.statement, error.statements),
+                        (statement, statements),
+                        "{label}: {e}"
+                    );
+                    assert_eq!(
+                        (
+                            error.statement,
+                            error.statements,
+                            &error.sql,
+                            error.error.to_string()
+                        ),
+                        (
+                            before.statement,
+                            before.statements,
+                            &before.sql,
+                            before.error.to_string()
+                        ),
+                        "{label}: as the steps report it"
+                    );
+                    assert!(
+                        e.to_string().contains("nothing of it is left"),
+                        "{label}: {e}"
+                    );
+                }
+                other => panic!("{label}: expected Failed, got {other:?}"),
+            }
+            assert_eq!(db.versions(), vec![V1, V2, V3], "{label}");
+            assert!(
+                !db.exists("partial") && !db.exists("later"),
+                "{label}: nothing of the script is left"
+            );
+            assert!(
+                m.verify_t(db.driver()).unwrap().differences.is_empty(),
+                "{label}: the connection works"
+            );
+        }
+    }
+}
+
+/// A version another migrator records after this one read the version table
+/// (here: from the progress callback, as the migration starts) is skipped:
+/// its script does not run and the other's row stays.
+#[test]
+fn a_version_recorded_meanwhile_is_skipped_not_run_again() {
+    let Some(server) = pg::server() else { return };
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "recorded_elsewhere",
+        "CREATE TABLE not_run (id integer);\nCREATE INDEX not_run_idx ON not_run (id);\n",
+        "DROP TABLE not_run;\n",
+    ));
+    for mut db in Db::postgres_both(&server, "mig_one_batch_skip") {
+        let other = match &db {
+            Db::Postgres(_, test_db) => std::sync::Mutex::new(test_db.connect()),
+            Db::Sqlite(_) => unreachable!(),
+        };
+        let record = |step: &Step| {
+            if step.version != V4 || step.duration.is_some() {
+                return;
+            }
+            // On a thread of its own: the blocking client refuses to run
+            // inside the async drivers' runtime.
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    other
+                        .lock()
+                        .unwrap()
+                        .batch_execute(&format!(
+                            "INSERT INTO _schema_migrations \
+                             (version, name, checksum, duration_ms, down_sql, no_transaction, state) \
+                             VALUES ({V4}, 'by_another', 'theirs', 1, '', false, 'applied')"
+                        ))
+                        .unwrap();
+                })
+                .join()
+                .unwrap();
+            });
+        };
+        let m = migrator(&migrations).on_progress(&record);
+        let report = m.up_t(db.driver()).unwrap();
+        assert_eq!(steps(&report), ups(&[V1, V2, V3]), "{}", db.label());
+        assert!(!db.exists("not_run"), "{}: not run", db.label());
+        let row = db.read_versions().pop().unwrap();
+        assert_eq!(
+            (row.version, row.name.as_str(), row.checksum.as_str()),
+            (V4, "by_another", "theirs"),
+            "{}",
+            db.label()
+        );
+    }
+}
+
+/// With a lock timeout, the one batch is watched as a script is: a
+/// statement that waits too long for a table fails naming the session that
+/// holds it, the failing statement is named, and the whole timeout is waited
+/// once (not again by the steps after the batch).
+#[test]
+fn a_lock_timeout_in_one_batch_names_the_blocker_and_waits_once() {
+    let Some(server) = pg::server() else { return };
+    let mut migrations = base();
+    migrations.push(hand(
+        V4,
+        "lock_users",
+        "CREATE TABLE lt (id integer);\nALTER TABLE users ADD COLUMN locked text;\n",
+        "ALTER TABLE users DROP COLUMN locked;\nDROP TABLE lt;\n",
+    ));
+    let timeout = Duration::from_secs(2);
+    let options = Options {
+        lock_timeout: timeout,
+        ..Options::default()
+    };
+    for mut db in Db::postgres_both(&server, "mig_one_batch_lock") {
+        let m = allowing(&migrations, options.clone());
+        m.up_to_t(db.driver(), Some(V3)).unwrap();
+        let mut blocker = match &db {
+            Db::Postgres(_, test_db) => test_db.connect(),
+            Db::Sqlite(_) => unreachable!(),
+        };
+        let pid: i32 = blocker
+            .query_one("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .get(0);
+        blocker
+            .batch_execute(
+                "SET application_name = 'schema_test_blocker'; BEGIN; \
+                 LOCK TABLE users IN ACCESS EXCLUSIVE MODE;",
+            )
+            .unwrap();
+        let started = Instant::now();
+        let result = m.up_t(db.driver());
+        let took = started.elapsed();
+        blocker.batch_execute("ROLLBACK").unwrap();
+        match result {
+            Err(e @ MigrateError::Failed { .. }) => {
+                let message = e.to_string();
+                for needle in [
+                    "canceling statement due to lock timeout".to_string(),
+                    "waited more than 2 s".to_string(),
+                    format!("server process {pid}"),
+                    "application `schema_test_blocker`".to_string(),
+                    "statement 2 of 2".to_string(),
+                    "ALTER TABLE users ADD COLUMN locked".to_string(),
+                ] {
+                    assert!(
+                        message.contains(&needle),
+                        "{}: names `{needle}`:\n{message}",
+                        db.label()
+                    );
+                }
+            }
+            other => panic!("{}: expected Failed, got {other:?}", db.label()),
+        }
+        // The batch's wait, then the steps' 1 s rerun of the statements:
+        // not the whole timeout twice.
+        assert!(
+            took >= timeout && took < timeout * 2 + Duration::from_millis(500),
+            "{}: took {took:?}",
+            db.label()
+        );
+        assert_eq!(db.versions(), vec![V1, V2, V3], "{}", db.label());
+        assert!(!db.exists("lt") && !db.has_column("users", "locked"));
+        assert_eq!(steps(&m.up_t(db.driver()).unwrap()), ups(&[V4]));
+    }
+}
+
+/// A script that deallocates the session's prepared statements (the one
+/// batch's own among them) does not break the migrations after it: the next
+/// one's batch fails, runs step by step, and the one after prepares them
+/// again. The migrator leaves none behind.
+#[test]
+fn a_script_that_deallocates_prepared_statements_breaks_nothing() {
+    let Some(server) = pg::server() else { return };
+    const V5: u64 = 20240105000000;
+    let mut migrations = base()[..2].to_vec();
+    migrations.extend([
+        hand(
+            V3,
+            "forget_plans",
+            "CREATE TABLE plans (id integer);\nDEALLOCATE ALL;\n",
+            "DROP TABLE plans;\n",
+        ),
+        hand(
+            V4,
+            "next",
+            "CREATE TABLE next (id integer);\n",
+            "DROP TABLE next;\n",
+        ),
+        hand(
+            V5,
+            "after",
+            "CREATE TABLE after (id integer);\n",
+            "DROP TABLE after;\n",
+        ),
+    ]);
+    // Not on sqlx: its own statement cache does not survive `DEALLOCATE ALL`.
+    for mut db in [
+        Db::postgres(&server, "mig_one_batch_deallocate"),
+        Db::postgres_async(&server, "mig_one_batch_deallocate"),
+    ] {
+        let m = migrator(&migrations);
+        assert_eq!(
+            steps(&m.up_t(db.driver()).unwrap()),
+            ups(&[V1, V2, V3, V4, V5]),
+            "{}",
+            db.label()
+        );
+        assert_eq!(db.versions(), vec![V1, V2, V3, V4, V5], "{}", db.label());
+        assert!(db.exists("plans") && db.exists("next") && db.exists("after"));
+        if let Db::Postgres(Pg::Blocking(d), _) = &mut db {
+            let left: i64 = d
+                .client()
+                .query_one(
+                    "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE '\\_schema%'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(left, 0, "the migrator's statements are deallocated");
+        }
+    }
+}

@@ -60,6 +60,39 @@ fn sqlite_verify_exits_4_when_behind_and_3_on_drift() {
 }
 
 #[test]
+fn up_fresh_database_creates_everything_at_once_and_verifies_clean() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    project(dir);
+    let url = format!("sqlite://{}", dir.join("fresh.db").display());
+    let out = schema(dir, &["up", "--database-url", &url, "--fresh-database"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("created the schema of all 2 migrations at once"),
+        "{}",
+        describe(&out)
+    );
+    verify(dir, &url, 0);
+    // Not empty any more: the flag changes nothing, and the migrations go down.
+    let out = schema(dir, &["up", "--database-url", &url, "--fresh-database"]);
+    assert_exit(&out, 0);
+    assert!(!stdout(&out).contains("at once"), "{}", describe(&out));
+    assert_exit(
+        &schema(dir, &["down", "--database-url", &url, "--to", "0"]),
+        0,
+    );
+    // An empty database and `--to` short of the latest: one by one.
+    let out = schema(
+        dir,
+        &["up", "--database-url", &url, "--fresh-database", "--to", V1],
+    );
+    assert_exit(&out, 0);
+    assert!(!stdout(&out).contains("at once"), "{}", describe(&out));
+    verify(dir, &url, 4);
+}
+
+#[test]
 fn postgres_verify_exit_codes_invalid_indexes_and_every_schema() {
     let Some(server) = pg::server() else {
         return;

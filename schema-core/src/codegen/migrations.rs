@@ -46,12 +46,19 @@ pub fn migrations(replay: &Replay) -> TokenStream {
         .migrated
         .privileges_ignored
         .then(|| quote!(.ignoring_privileges()));
+    let fresh = dialects::fresh(replay, &embedded);
+    let option = |script: &Option<String>| match script {
+        Some(sql) => quote!(::core::option::Option::Some(#sql)),
+        None => quote!(::core::option::Option::None),
+    };
+    let (postgres, sqlite) = (option(&fresh.postgres), option(&fresh.sqlite));
     quote! {
         /// Every migration of the project's history, in version order, as
-        /// PostgreSQL and SQLite run them.
+        /// PostgreSQL and SQLite run them, and the schema they leave created
+        /// at once (for an empty database, when the history allows it).
         pub static MIGRATIONS: ::sqlschema::__private::Migrations = ::sqlschema::__private::Migrations::new(&[
             #(#items),*
-        ])#ignoring;
+        ])#ignoring.with_fresh(::sqlschema::__private::Fresh { postgres: #postgres, sqlite: #sqlite });
     }
 }
 

@@ -212,6 +212,54 @@ pub fn embedded(m: &ReplayedMigration) -> Embedded {
     }
 }
 
+/// The schema a whole history leaves, created at once: what the migrator may
+/// run on an empty database instead of every migration (see
+/// `Options::fresh_database` in the runtime).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fresh {
+    /// For PostgreSQL, when every migration can be replaced by it.
+    pub postgres: Option<String>,
+    /// For SQLite, when every migration can be replaced by it and SQLite runs
+    /// them all.
+    pub sqlite: Option<String>,
+}
+
+/// The migrated schema of `replay` created from nothing, in each dialect, when
+/// the history allows it: every migration changes only the schema (a data
+/// statement's rows would be lost) and runs in a transaction (a
+/// `no-transaction` migration cannot share one). The script is rendered from
+/// the replayed model, the same one `schema check` proves equal to what the
+/// migrations build; `verify` after it compares the database with it too.
+/// `embedded` are the history's migrations as [`embedded`] gives them (SQLite
+/// gets a script only when it runs every one of them).
+pub fn fresh(replay: &crate::migrations::replay::Replay, embedded: &[Embedded]) -> Fresh {
+    let eligible = !replay.migrations.is_empty()
+        && replay
+            .migrations
+            .iter()
+            .all(|m| m.up_steps.is_empty() && !m.no_transaction());
+    if !eligible {
+        return Fresh::default();
+    }
+    let empty = Schema {
+        privileges_ignored: replay.migrated.privileges_ignored,
+        ..Schema::new()
+    };
+    let to = &replay.migrated;
+    let changes = diff::diff(&empty, to, &diff::Renames::default());
+    let render = |dialect: Dialect| {
+        // Rendering walks expressions: on a stack of its own.
+        crate::stack::on_big_stack(|| dialect.renderer().render(&changes, &empty, to))
+            .ok()
+            .map(|statements| to_script(&statements))
+    };
+    let sqlite_runs_all = embedded.iter().all(|e| e.sqlite.is_ok());
+    Fresh {
+        postgres: render(Dialect::Postgres),
+        sqlite: sqlite_runs_all.then(|| render(Dialect::Sqlite)).flatten(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,6 +522,41 @@ mod tests {
             assert_eq!(*version, want_version, "{clashes:#?}");
             assert!(message.starts_with(want), "{message} / {want}");
         }
+    }
+
+    #[test]
+    fn a_table_rebuilt_for_sqlite_keeps_its_enum_and_serial_columns() {
+        // The enum type and the serial's sequence are not touched by the
+        // migration that rebuilds the table, yet SQLite's rendering needs them.
+        let mut diags = Vec::new();
+        let r = replay(
+            &[
+                m(
+                    1,
+                    "CREATE TYPE mood AS ENUM ('ok', 'sad');\n\
+                     CREATE TABLE t (id serial PRIMARY KEY, m mood NOT NULL, note text);",
+                    "DROP TABLE t; DROP TYPE mood;",
+                ),
+                m(
+                    2,
+                    "ALTER TABLE t ADD CONSTRAINT note_short CHECK (length(note) < 10);",
+                    "ALTER TABLE t DROP CONSTRAINT note_short;",
+                ),
+            ],
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let sql = rendered(&r.migrations[1], &Sqlite).unwrap_or_else(|e| panic!("{e}"));
+        assert!(sql.up.contains("AUTOINCREMENT"), "{}", sql.up);
+        assert!(sql.up.contains("'sad'"), "{}", sql.up);
+        assert!(sql.up.contains("note_short"), "{}", sql.up);
+        // Untouched, they are no change of the migration.
+        let changes = diff::diff(
+            &r.migrations[1].before,
+            &r.migrations[1].after,
+            &r.migrations[1].renames,
+        );
+        assert_eq!(changes.len(), 1, "{changes:?}");
     }
 
     #[test]

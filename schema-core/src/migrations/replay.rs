@@ -379,6 +379,38 @@ fn touched(now: &Schema, up: &SchemaJournal, down: &SchemaJournal) -> (Schema, S
         &mut undone.others,
         &mut before.others,
     );
+    // What rendering a touched table needs besides it, when the migration did
+    // not touch it: the enum types of its columns and the sequences it owns
+    // (SQLite writes an enum as a check of its labels and a serial as its
+    // rowid). Untouched, they are the same before and after: no change.
+    let mut enums = Vec::new();
+    let mut sequences = Vec::new();
+    for t in undone.tables.values().chain(before.tables.values()) {
+        for c in &t.columns {
+            if let crate::model::SqlType::Named(name) = &c.data_type {
+                if !up.enums.contains_key(name) && !down.enums.contains_key(name) {
+                    enums.push(name.clone());
+                }
+            }
+        }
+        for (name, _) in now.sequences.referring_to(&t.name) {
+            if !up.sequences.contains_key(name) && !down.sequences.contains_key(name) {
+                sequences.push(name.clone());
+            }
+        }
+    }
+    for side in [&mut undone, &mut before] {
+        for name in &enums {
+            if let Some(e) = now.enums.entry_arc(name) {
+                side.enums.insert_arc(name.clone(), e);
+            }
+        }
+        for name in &sequences {
+            if let Some(s) = now.sequences.entry_arc(name) {
+                side.sequences.insert_arc(name.clone(), s);
+            }
+        }
+    }
     (undone, before)
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use schema_core::Schema;
 
-use super::{Driver, DriverError, RowState, ScriptError, VersionRow};
+use super::{Driver, DriverError, RowChange, RowState, ScriptError, VersionRow};
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 
@@ -70,6 +70,17 @@ pub trait AsyncDriver: Send {
         row: &VersionRow,
     ) -> impl Future<Output = Result<(), DriverError>> + Send;
 
+    /// See [`Driver::run_in_one_batch`]. The default does nothing and gives
+    /// `false`.
+    fn run_in_one_batch(
+        &mut self,
+        change: RowChange<'_>,
+        script: &str,
+    ) -> impl Future<Output = Result<bool, DriverError>> + Send {
+        let _ = (change, script);
+        std::future::ready(Ok(false))
+    }
+
     /// See [`Driver::set_state`].
     fn set_state(
         &mut self,
@@ -121,6 +132,14 @@ pub(crate) trait Db {
     async fn rollback(&mut self) -> Result<(), DriverError>;
     async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError>;
     async fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError>;
+    async fn run_in_one_batch(
+        &mut self,
+        change: RowChange<'_>,
+        script: &str,
+    ) -> Result<bool, DriverError> {
+        let _ = (change, script);
+        Ok(false)
+    }
     async fn set_state(
         &mut self,
         version: u64,
@@ -183,6 +202,13 @@ macro_rules! db_impl {
         }
         async fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError> {
             self.0.write_row(row)$($await)*
+        }
+        async fn run_in_one_batch(
+            &mut self,
+            change: RowChange<'_>,
+            script: &str,
+        ) -> Result<bool, DriverError> {
+            self.0.run_in_one_batch(change, script)$($await)*
         }
         async fn set_state(
             &mut self,
@@ -307,6 +333,14 @@ macro_rules! async_driver_via_db {
             ) -> impl std::future::Future<Output = Result<(), $crate::driver::DriverError>> + Send
             {
                 $crate::driver::asynchronous::Db::write_row(self, row)
+            }
+            fn run_in_one_batch(
+                &mut self,
+                change: $crate::driver::RowChange<'_>,
+                script: &str,
+            ) -> impl std::future::Future<Output = Result<bool, $crate::driver::DriverError>> + Send
+            {
+                $crate::driver::asynchronous::Db::run_in_one_batch(self, change, script)
             }
             fn set_state(
                 &mut self,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use schema_core::Schema;
 
-use super::{AsyncDriver, Driver, DriverError, RowState, ScriptError, VersionRow};
+use super::{AsyncDriver, Driver, DriverError, RowChange, RowState, ScriptError, VersionRow};
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 
@@ -131,6 +131,15 @@ impl<D: AsyncDriver> Driver for BlockOn<D> {
 
     fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError> {
         on!(self, "recording a migration", |d| d.write_row(row))
+    }
+
+    fn run_in_one_batch(
+        &mut self,
+        change: RowChange<'_>,
+        script: &str,
+    ) -> Result<bool, DriverError> {
+        on!(self, "running the migration", |d| d
+            .run_in_one_batch(change, script))
     }
 
     fn set_state(

@@ -96,6 +96,18 @@ pub struct VersionRow {
     pub state: RowState,
 }
 
+/// What a migration run in one batch ([`Driver::run_in_one_batch`]) does to
+/// its version row, in the same transaction as its script.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowChange<'a> {
+    /// An up: the row is inserted after the script, with the script's time
+    /// as its `duration_ms`; a row of the version found before the script
+    /// (another migrator recorded it meanwhile) stops it.
+    Insert(&'a VersionRow),
+    /// A down: the row of this version is deleted after the script.
+    Delete(u64),
+}
+
 /// What went wrong in a driver: what it was doing and the database's error.
 #[derive(Debug)]
 pub struct DriverError {
@@ -270,6 +282,29 @@ pub trait Driver {
     /// # Errors
     /// When the database fails.
     fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError>;
+
+    /// Runs a transactional migration's `script` and its version row's
+    /// `change` in one transaction, sent in one round trip where the database
+    /// can: `true` when it ran and committed. `false` when it did not: then
+    /// nothing of it is left (rolled back, or never tried) and the migrator
+    /// takes its usual steps (`begin`, `is_recorded` for an up, `run_script`,
+    /// `write_row` or `delete_row`, `commit`), which decide what happened:
+    /// the version recorded by another migrator (skipped), the script's
+    /// failing statement, or it runs after all.
+    ///
+    /// The default does nothing and gives `false`.
+    ///
+    /// # Errors
+    /// When the database fails so that the usual steps cannot run either (a
+    /// failed rollback: the connection is gone).
+    fn run_in_one_batch(
+        &mut self,
+        change: RowChange<'_>,
+        script: &str,
+    ) -> Result<bool, DriverError> {
+        let _ = (change, script);
+        Ok(false)
+    }
 
     /// Sets the state of `version`'s row.
     ///

@@ -10,8 +10,8 @@
 //! PostgreSQL cannot see. The lock is released with `pg_advisory_unlock`, whose
 //! answer is checked; it also goes when the process dies, with its connection.
 
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
+use std::time::{Duration, Instant};
 
 use postgres::config::Host;
 use postgres::error::SqlState;
@@ -20,8 +20,8 @@ use postgres::{Client, Config, NoTls};
 use schema_core::Schema;
 
 use super::{
-    Driver, DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, chain, excerpt,
-    wait_for_lock,
+    Driver, DriverError, RowChange, RowState, ScriptError, VERSION_TABLE, VersionRow, chain,
+    excerpt, wait_for_lock,
 };
 use crate::connect::{DEFAULT_CONNECT_TIMEOUT, URL_FORMS, redact};
 use crate::introspect::IntrospectError;
@@ -36,13 +36,38 @@ pub const LOCK_KEY: i64 = 0x7363_6865_6d61_0001;
 pub struct PostgresDriver {
     client: Client,
     config: Option<Config>,
-    lock: Option<Client>,
+    /// The lock connection, shared with the [`Watcher`]'s thread.
+    lock: Option<Arc<Mutex<Client>>>,
+    /// The thread that watches, with a lock timeout set, which sessions
+    /// block the working connection's script; started when first needed,
+    /// stopped by `unlock`.
+    watcher: Option<Watcher>,
     /// Between `begin` and `commit` or `rollback`.
     in_transaction: bool,
     /// The bound on lock waits set by [`Driver::set_lock_timeout`].
     lock_timeout: Option<Duration>,
     /// The working connection's server process id, once read.
     backend_pid: Option<i32>,
+    /// The script whose one batch ([`Driver::run_in_one_batch`]) just failed
+    /// inside it, for the steps that follow to go on from that failure.
+    failed_batch: Option<FailedBatch<postgres::Error>>,
+    /// [`prepare_sql`]'s statements are prepared on the working connection
+    /// (until `unlock`).
+    prepared: bool,
+}
+
+/// A script whose one batch failed inside its transaction (so the batch
+/// parsed: a batch that does not parse runs nothing and leaves no transaction
+/// open), rolled back since: the batch's error and the sessions the watcher
+/// saw blocking meanwhile. The next `run_script` of the same script in a
+/// transaction takes it instead of sending the script in one batch again: it
+/// goes on as after a batch of its own that failed and went back to its
+/// savepoint, naming the failing statement statement by statement, without
+/// running the whole script (or waiting out a whole lock timeout) twice.
+pub(crate) struct FailedBatch<E> {
+    pub(crate) sql: String,
+    pub(crate) error: E,
+    pub(crate) seen: Vec<Blocker>,
 }
 
 /// tokio-postgres's keepalive idle time when the URL does not set one (2 h).
@@ -213,9 +238,12 @@ impl PostgresDriver {
             client,
             config: Some(config),
             lock: None,
+            watcher: None,
             in_transaction: false,
             lock_timeout: None,
             backend_pid: None,
+            failed_batch: None,
+            prepared: false,
         })
     }
 
@@ -225,10 +253,13 @@ impl PostgresDriver {
         PostgresDriver {
             client,
             config: None,
-            lock: Some(lock_connection),
+            lock: Some(Arc::new(Mutex::new(lock_connection))),
+            watcher: None,
             in_transaction: false,
             lock_timeout: None,
             backend_pid: None,
+            failed_batch: None,
+            prepared: false,
         }
     }
 
@@ -242,17 +273,43 @@ impl PostgresDriver {
         self.client
     }
 
-    fn lock_client(&mut self) -> Result<&mut Client, DriverError> {
+    fn lock_client(&mut self) -> Result<MutexGuard<'_, Client>, DriverError> {
         if self.lock.is_none() {
             let config = self.config.as_ref().ok_or_else(|| {
                 DriverError::message("taking the migrator lock", "no lock connection")
             })?;
             let client = connect_bounded(config, "opening the lock connection")?;
-            self.lock = Some(client);
+            self.lock = Some(Arc::new(Mutex::new(client)));
         }
         self.lock
-            .as_mut()
+            .as_ref()
+            .map(|lock| lock.lock().unwrap_or_else(PoisonError::into_inner))
             .ok_or_else(|| DriverError::message("taking the migrator lock", "no lock connection"))
+    }
+
+    /// Runs `work` on the working connection, watched by the [`Watcher`]
+    /// (started when first needed) for sessions that block server process
+    /// `pid` (this session's) while it runs. Gives `work`'s result and, when
+    /// it failed, the last sessions the watcher saw blocking it. Without a
+    /// lock connection (or a thread), `work` runs unwatched.
+    fn watched<T, E>(
+        &mut self,
+        pid: i32,
+        work: impl FnOnce(&mut Client) -> Result<T, E>,
+    ) -> (Result<T, E>, Vec<Blocker>) {
+        let Some(lock) = self.lock.as_ref() else {
+            return (work(&mut self.client), Vec::new());
+        };
+        if self.watcher.is_none() {
+            self.watcher = Watcher::start(lock);
+        }
+        let Some(watcher) = self.watcher.as_mut() else {
+            return (work(&mut self.client), Vec::new());
+        };
+        let call = watcher.begin(pid);
+        let result = work(&mut self.client);
+        let seen = watcher.end(call, result.is_err(), lock);
+        (result, seen)
     }
 
     fn batch(&mut self, doing: &str, sql: &str) -> Result<(), DriverError> {
@@ -312,56 +369,145 @@ fn is_lock_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 
 /// Runs a migration's script on `client` (see [`Driver::run_script`] of
 /// [`PostgresDriver`]); `lock_timeout` is the session's, restored after a
-/// rerun that lowered it.
+/// rerun that lowered it. `failed` is the error of the same script's one
+/// batch, which failed inside its transaction and was rolled back
+/// ([`FailedBatch`]): in a transaction, the script then goes on as after a
+/// batch of its own that failed with it and went back to its savepoint.
 fn run_script_on(
     client: &mut Client,
     in_transaction: bool,
     sql: &str,
     lock_timeout: Option<Duration>,
+    failed: Option<postgres::Error>,
 ) -> Result<(), ScriptError> {
     let list = statements(sql, Dialect::Postgres);
-    if !in_transaction || list.len() < 2 {
+    let first = match failed {
+        Some(first) if in_transaction => first,
+        _ => {
+            if !in_transaction || list.len() < 2 {
+                return each_statement(client, &list);
+            }
+            let batch = format!("SAVEPOINT {SAVEPOINT};\n{sql}");
+            let Err(first) = client.batch_execute(&batch) else {
+                return Ok(());
+            };
+            let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}");
+            if client.batch_execute(&back).is_err() {
+                if client.batch_execute("ROLLBACK; BEGIN").is_ok() {
+                    each_statement(client, &list)?;
+                }
+                // Not found statement by statement: the batch's error, for the script.
+                return Err(ScriptError {
+                    statement: 1,
+                    statements: list.len(),
+                    sql: excerpt(sql),
+                    error: DriverError::new("running the migration", first),
+                });
+            }
+            first
+        }
+    };
+    // Back at the savepoint: nothing of the script is left.
+    if !is_lock_timeout(&first) {
         return each_statement(client, &list);
     }
-    let batch = format!("SAVEPOINT {SAVEPOINT};\n{sql}");
-    let Err(first) = client.batch_execute(&batch) else {
-        return Ok(());
-    };
-    let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}");
-    if client.batch_execute(&back).is_ok() {
-        if !is_lock_timeout(&first) {
-            return each_statement(client, &list);
-        }
-        // The batch waited the whole lock timeout: the statements run again
-        // to name the one that waits, each waiting a moment only.
-        let _ = client.batch_execute(&set_lock_timeout_sql(true, RERUN_LOCK_TIMEOUT));
-        let again = each_statement(client, &list);
-        if let Some(t) = lock_timeout {
-            let _ = client.batch_execute(&set_lock_timeout_sql(true, t));
-        }
-        return again.map_err(|mut e| {
-            if !e
-                .error
-                .source
-                .as_deref()
-                .is_some_and(|s| is_lock_timeout(s))
-            {
-                // Something else failed first this time: keep the batch's error.
-                e.error = DriverError::new("running the migration", first);
-            }
-            e
-        });
+    // The batch waited the whole lock timeout: the statements run again
+    // to name the one that waits, each waiting a moment only.
+    let _ = client.batch_execute(&set_lock_timeout_sql(true, RERUN_LOCK_TIMEOUT));
+    let again = each_statement(client, &list);
+    if let Some(t) = lock_timeout {
+        let _ = client.batch_execute(&set_lock_timeout_sql(true, t));
     }
-    if client.batch_execute("ROLLBACK; BEGIN").is_ok() {
-        each_statement(client, &list)?;
-    }
-    // Not found statement by statement: the batch's error, for the script.
-    Err(ScriptError {
-        statement: 1,
-        statements: list.len(),
-        sql: excerpt(sql),
-        error: DriverError::new("running the migration", first),
+    again.map_err(|mut e| {
+        if !e
+            .error
+            .source
+            .as_deref()
+            .is_some_and(|s| is_lock_timeout(s))
+        {
+            // Something else failed first this time: keep the batch's error.
+            e.error = DriverError::new("running the migration", first);
+        }
+        e
     })
+}
+
+/// `text` as an SQL string literal, whatever the server's
+/// `standard_conforming_strings`: an escape string (`E'...'`) with its
+/// backslashes and quotes doubled. (A text holds no NUL: PostgreSQL's text
+/// cannot.)
+pub(crate) fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 3);
+    out.push_str("E'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// The prepared statement of a one-batch up's check ([`prepare_sql`]).
+pub(crate) const CHECK: &str = "_schema_check";
+/// The prepared statement of a one-batch up's row ([`prepare_sql`]).
+pub(crate) const RECORD: &str = "_schema_record";
+
+/// Prepares, for [`one_batch_sql`], the check that fails when version `$1`
+/// is recorded already (a cast that cannot succeed, evaluated only for the
+/// version's row: `invalid input syntax for type integer: "_schema_migrations:
+/// version ... is recorded already"`), and the insert of an up's row (`$1`..
+/// `$6`: version, name, checksum, down SQL, no-transaction, state), whose
+/// `duration_ms` is the time since its transaction started by the database's
+/// clock. Prepared once per session, they are planned once, not per
+/// migration: on small migrations that is a few percent of their time.
+pub(crate) fn prepare_sql() -> String {
+    format!(
+        "PREPARE {CHECK}(bigint) AS \
+         SELECT ('{VERSION_TABLE}: version ' || version || ' is recorded already')::integer \
+         FROM {VERSION_TABLE} WHERE version = $1;\n\
+         PREPARE {RECORD}(bigint, text, text, text, boolean, text) AS \
+         INSERT INTO {VERSION_TABLE} \
+         (version, name, checksum, duration_ms, down_sql, no_transaction, state) \
+         VALUES ($1, $2, $3, 1000 * extract(epoch FROM clock_timestamp() - now()), $4, $5, $6)"
+    )
+}
+
+/// One transactional migration in one simple-query batch (see
+/// [`Driver::run_in_one_batch`] of [`PostgresDriver`]), in the order of the
+/// migrator's steps: `BEGIN`; for an up, the check ([`prepare_sql`]); the
+/// script; the up's row inserted ([`prepare_sql`]) or the down's deleted;
+/// `COMMIT`. Values are escape-string literals ([`literal`]).
+pub(crate) fn one_batch_sql(change: RowChange<'_>, script: &str) -> Result<String, DriverError> {
+    let version = match change {
+        RowChange::Insert(row) => to_i64(row.version)?,
+        RowChange::Delete(version) => to_i64(version)?,
+    };
+    let mut sql = String::with_capacity(script.len() + 512);
+    sql.push_str("BEGIN;\n");
+    if let RowChange::Insert(_) = change {
+        sql.push_str(&format!("EXECUTE {CHECK}({version});\n"));
+    }
+    sql.push_str(script);
+    // A last line comment, or a last statement without `;`, ends here.
+    sql.push_str("\n;\n");
+    match change {
+        RowChange::Insert(row) => sql.push_str(&format!(
+            "EXECUTE {RECORD}({version}, {}, {}, {}, {}, {});\n",
+            literal(&row.name),
+            literal(&row.checksum),
+            literal(&row.down_sql),
+            row.no_transaction,
+            literal(row.state.as_str()),
+        )),
+        RowChange::Delete(_) => sql.push_str(&format!(
+            "DELETE FROM {VERSION_TABLE} WHERE version = {version};\n"
+        )),
+    }
+    sql.push_str("COMMIT");
+    Ok(sql)
 }
 
 /// A session that blocked the migration's, as `pg_stat_activity` showed it.
@@ -375,18 +521,94 @@ pub(crate) struct Blocker {
 /// How often the watcher asks who blocks the migration's session.
 pub(crate) const WATCH_EVERY: Duration = Duration::from_millis(100);
 
-/// Until `stop` says so (or is dropped), asks every [`WATCH_EVERY`] on
-/// `client` which sessions block server process `pid`; gives the last
-/// non-empty answer.
-fn watch_blockers(client: &mut Client, pid: i32, stop: &mpsc::Receiver<()>) -> Vec<Blocker> {
-    let mut seen = Vec::new();
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(WATCH_EVERY) {
-        match blockers(client, pid) {
-            Ok(now) if !now.is_empty() => seen = now,
-            _ => {}
+/// The lock connection's watcher: a thread that, while a script or batch of
+/// the working connection runs for more than [`WATCH_EVERY`], asks every
+/// [`WATCH_EVERY`] on the lock connection which sessions block it, keeping
+/// the last non-empty answer. One thread for the migrator's whole run rather
+/// than one per script: a thread started and joined around each migration
+/// costs about a millisecond each on a busy machine (it has to be scheduled
+/// twice), which is as much as a small migration.
+struct Watcher {
+    state: Arc<Mutex<Watch>>,
+    /// Dropped to stop the thread (with the watcher).
+    _stop: mpsc::Sender<()>,
+    /// The number of the last watched call.
+    calls: u64,
+}
+
+/// What the watcher's thread and the driver share.
+#[derive(Default)]
+struct Watch {
+    /// The call running: its number, its server process and since when.
+    running: Option<(u64, i32, Instant)>,
+    /// The last non-empty answer, with the number of the call it is for.
+    seen: Option<(u64, Vec<Blocker>)>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Watcher {
+    /// Starts the thread on `lock`; `None` when no thread can be started.
+    fn start(lock: &Arc<Mutex<Client>>) -> Option<Watcher> {
+        let state = Arc::new(Mutex::new(Watch::default()));
+        let (stop, stopped) = mpsc::channel::<()>();
+        let (lock, shared) = (Arc::clone(lock), Arc::clone(&state));
+        std::thread::Builder::new()
+            .name("schema-pg-watch".into())
+            .spawn(move || watch_blockers(&lock, &shared, &stopped))
+            .ok()?;
+        Some(Watcher {
+            state,
+            _stop: stop,
+            calls: 0,
+        })
+    }
+
+    /// A call on server process `pid` starts; gives its number.
+    fn begin(&mut self, pid: i32) -> u64 {
+        self.calls += 1;
+        locked(&self.state).running = Some((self.calls, pid, Instant::now()));
+        self.calls
+    }
+
+    /// Call `call` ended; when it `failed`, the last sessions seen blocking
+    /// it, an answer on its way included (it holds `lock` meanwhile).
+    fn end(&mut self, call: u64, failed: bool, lock: &Mutex<Client>) -> Vec<Blocker> {
+        if failed {
+            drop(locked(lock));
+        }
+        locked(&self.state).running = None;
+        if !failed {
+            return Vec::new();
+        }
+        match locked(&self.state).seen.take() {
+            Some((c, seen)) if c == call => seen,
+            _ => Vec::new(),
         }
     }
-    seen
+}
+
+/// The watcher's thread: until `stop` says so (or is dropped), every
+/// [`WATCH_EVERY`], when a call has been running that long, asks on `lock`
+/// which sessions block its server process and keeps a non-empty answer.
+fn watch_blockers(lock: &Mutex<Client>, state: &Mutex<Watch>, stop: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(WATCH_EVERY) {
+        let Some((call, pid, since)) = locked(state).running else {
+            continue;
+        };
+        if since.elapsed() < WATCH_EVERY {
+            continue;
+        }
+        let mut client = locked(lock);
+        if let Ok(now) = blockers(&mut client, pid) {
+            let mut state = locked(state);
+            if !now.is_empty() && state.running.is_some_and(|(c, ..)| c == call) {
+                state.seen = Some((call, now));
+            }
+        }
+    }
 }
 
 /// The sessions `pg_blocking_pids` names for server process `pid`.
@@ -605,9 +827,9 @@ impl Driver for PostgresDriver {
     }
 
     fn lock(&mut self, timeout: Duration) -> Result<(), DriverError> {
-        let client = self.lock_client()?;
+        let mut client = self.lock_client()?;
         wait_for_lock(
-            client,
+            &mut *client,
             timeout,
             |client| {
                 let taken: bool = client
@@ -633,10 +855,17 @@ impl Driver for PostgresDriver {
     }
 
     fn unlock(&mut self) -> Result<(), DriverError> {
+        // Its thread ends (it holds the lock connection only while it asks).
+        self.watcher = None;
         if self.lock_timeout.take().is_some() {
             // The session goes back to the server's setting for the
             // application's own use of it; a broken connection shows below.
             let _ = self.client.batch_execute("RESET lock_timeout");
+        }
+        if std::mem::take(&mut self.prepared) {
+            let _ = self
+                .client
+                .batch_execute(&format!("DEALLOCATE {CHECK}; DEALLOCATE {RECORD}"));
         }
         let released: bool = self
             .lock_client()?
@@ -689,11 +918,13 @@ impl Driver for PostgresDriver {
 
     fn commit(&mut self) -> Result<(), DriverError> {
         self.in_transaction = false;
+        self.failed_batch = None;
         self.batch("committing", "COMMIT")
     }
 
     fn rollback(&mut self) -> Result<(), DriverError> {
         self.in_transaction = false;
+        self.failed_batch = None;
         self.batch("rolling back", "ROLLBACK")
     }
 
@@ -713,9 +944,21 @@ impl Driver for PostgresDriver {
     /// (`pg_blocking_pids`), so that a statement that waited too long for a
     /// table fails naming them; and a script whose batch timed out on a lock
     /// reruns its statements with a 1 s lock timeout, not the whole one again.
+    ///
+    /// After a failed [`Driver::run_in_one_batch`] of the same script, it
+    /// goes on from that batch's failure (as after a batch of its own that
+    /// failed), rather than sending the script in one batch again.
     fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+        let failed = self
+            .failed_batch
+            .take()
+            .filter(|f| self.in_transaction && f.sql == sql);
+        let (failed, seen_before) = match failed {
+            Some(f) => (Some(f.error), f.seen),
+            None => (None, Vec::new()),
+        };
         let Some(timeout) = self.lock_timeout else {
-            return run_script_on(&mut self.client, self.in_transaction, sql, None);
+            return run_script_on(&mut self.client, self.in_transaction, sql, None, failed);
         };
         let pid = match self.backend_pid() {
             Ok(pid) => pid,
@@ -729,20 +972,10 @@ impl Driver for PostgresDriver {
             }
         };
         let in_transaction = self.in_transaction;
-        let client = &mut self.client;
-        let (result, seen) = match self.lock.as_mut() {
-            None => (
-                run_script_on(client, in_transaction, sql, Some(timeout)),
-                Vec::new(),
-            ),
-            Some(lock) => std::thread::scope(|s| {
-                let (stop, stopped) = mpsc::channel::<()>();
-                let watcher = s.spawn(move || watch_blockers(lock, pid, &stopped));
-                let result = run_script_on(client, in_transaction, sql, Some(timeout));
-                drop(stop);
-                (result, watcher.join().unwrap_or_default())
-            }),
-        };
+        let (result, seen) = self.watched(pid, |client| {
+            run_script_on(client, in_transaction, sql, Some(timeout), failed)
+        });
+        let seen = if seen.is_empty() { seen_before } else { seen };
         result.map_err(|mut e| {
             if e.error
                 .source
@@ -753,6 +986,71 @@ impl Driver for PostgresDriver {
             }
             e
         })
+    }
+
+    /// The whole migration in one simple-query round trip ([`one_batch_sql`]),
+    /// with the lock timeout's watcher around it as around
+    /// [`Driver::run_script`]. When the batch fails, it is rolled back and
+    /// `false` given: the migrator's steps then find out why, as they do
+    /// without it (the version recorded meanwhile, or the failing statement,
+    /// its number and error). A failure inside the batch's transaction is
+    /// kept for the next [`Driver::run_script`] of the same script
+    /// ([`FailedBatch`]).
+    fn run_in_one_batch(
+        &mut self,
+        change: RowChange<'_>,
+        script: &str,
+    ) -> Result<bool, DriverError> {
+        self.failed_batch = None;
+        let Ok(batch) = one_batch_sql(change, script) else {
+            // A version out of range: the steps say so.
+            return Ok(false);
+        };
+        if matches!(change, RowChange::Insert(_)) && !self.prepared {
+            if self.client.batch_execute(&prepare_sql()).is_err() {
+                // Left behind on this connection (by a driver that did not
+                // unlock): prepared again.
+                let _ = self.client.batch_execute(&format!("DEALLOCATE {CHECK}"));
+                let _ = self.client.batch_execute(&format!("DEALLOCATE {RECORD}"));
+                if self.client.batch_execute(&prepare_sql()).is_err() {
+                    return Ok(false);
+                }
+            }
+            self.prepared = true;
+        }
+        let (result, seen) = match self.lock_timeout {
+            None => (self.client.batch_execute(&batch), Vec::new()),
+            Some(_) => {
+                let Ok(pid) = self.backend_pid() else {
+                    return Ok(false);
+                };
+                self.watched(pid, |client| client.batch_execute(&batch))
+            }
+        };
+        let Err(error) = result else {
+            return Ok(true);
+        };
+        if error.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME) {
+            // Deallocated meanwhile (by a script's `DISCARD ALL`, say).
+            self.prepared = false;
+        }
+        // An aborted transaction means that the batch parsed and failed
+        // after its `BEGIN`. Else none of it ran (it did not parse) or its
+        // commit failed: the steps then do it all again.
+        let aborted = self
+            .client
+            .batch_execute("SELECT 1")
+            .is_err_and(|e| e.code() == Some(&SqlState::IN_FAILED_SQL_TRANSACTION));
+        // A connection that is gone shows in the steps' first call.
+        let _ = self.client.batch_execute("ROLLBACK");
+        if aborted {
+            self.failed_batch = Some(FailedBatch {
+                sql: script.to_string(),
+                error,
+                seen,
+            });
+        }
+        Ok(false)
     }
 
     fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError> {
@@ -801,7 +1099,13 @@ impl Driver for PostgresDriver {
 
     fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-        crate::introspect::postgres::introspect(&mut self.client, &names)
+        let in_transaction = self.in_transaction;
+        crate::session::ready(crate::introspect::postgres::introspect_within(
+            &mut self.client,
+            &names,
+            in_transaction,
+        ))
+        .unwrap_or_else(crate::introspect::postgres::not_ready)
     }
 
     fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {

@@ -18,12 +18,12 @@ use schema_core::Schema;
 use super::asynchronous::Db;
 use super::failed;
 use super::postgres::{
-    BLOCKERS_SQL, Blocker, HOLDER_SQL, LOCK_KEY, RERUN_LOCK_TIMEOUT, SAVEPOINT, WATCH_EVERY,
-    blocker_of, delete_row_sql, held_error, holder_of, is_recorded_sql, lock_timeout_error,
-    lost_lock, read_versions_sql, set_lock_timeout_sql, set_state_sql, to_i64, version_table_ddl,
-    write_row_sql,
+    BLOCKERS_SQL, Blocker, CHECK, FailedBatch, HOLDER_SQL, LOCK_KEY, RECORD, RERUN_LOCK_TIMEOUT,
+    SAVEPOINT, WATCH_EVERY, blocker_of, delete_row_sql, held_error, holder_of, is_recorded_sql,
+    lock_timeout_error, lost_lock, one_batch_sql, prepare_sql, read_versions_sql,
+    set_lock_timeout_sql, set_state_sql, to_i64, version_table_ddl, write_row_sql,
 };
-use super::{DriverError, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
+use super::{DriverError, RowChange, RowState, ScriptError, VERSION_TABLE, VersionRow, excerpt};
 use crate::introspect::IntrospectError;
 use crate::migration::Dialect;
 use crate::session::{Param, Session, SessionError};
@@ -46,6 +46,11 @@ pub struct AsyncPostgresDriver<C> {
     in_transaction: bool,
     lock_timeout: Option<Duration>,
     backend_pid: Option<i32>,
+    /// As the blocking driver's: the script whose one batch just failed
+    /// inside it.
+    failed_batch: Option<FailedBatch<SessionError>>,
+    /// The one-batch up's statements are prepared (until `unlock`).
+    prepared: bool,
 }
 
 impl<C> std::fmt::Debug for AsyncPostgresDriver<C> {
@@ -66,6 +71,8 @@ impl<C: PgConnection> AsyncPostgresDriver<C> {
             in_transaction: false,
             lock_timeout: None,
             backend_pid: None,
+            failed_batch: None,
+            prepared: false,
         }
     }
 
@@ -125,56 +132,84 @@ async fn each_statement<C: PgConnection>(
     Ok(())
 }
 
-/// See the blocking driver's `run_script_on`: the same steps, awaited. The
-/// error's SQLSTATE comes along.
+/// See the blocking driver's `run_script_on`: the same steps, awaited
+/// (`earlier`: the error of the script's failed one batch). The error's
+/// SQLSTATE comes along.
 async fn run_script_on<C: PgConnection>(
     client: &mut C,
     in_transaction: bool,
     sql: &str,
     lock_timeout: Option<Duration>,
+    earlier: Option<SessionError>,
 ) -> Result<(), (ScriptError, Option<String>)> {
     let list = statements(sql, Dialect::Postgres);
-    if !in_transaction || list.len() < 2 {
-        return each_statement(client, &list).await;
-    }
-    let batch = format!("SAVEPOINT {SAVEPOINT};\n{sql}");
-    let Err(first) = client.execute(&batch).await else {
-        return Ok(());
+    let first = match earlier {
+        Some(first) if in_transaction => first,
+        _ => {
+            if !in_transaction || list.len() < 2 {
+                return each_statement(client, &list).await;
+            }
+            let batch = format!("SAVEPOINT {SAVEPOINT};\n{sql}");
+            let Err(first) = client.execute(&batch).await else {
+                return Ok(());
+            };
+            let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}");
+            if client.execute(&back).await.is_err() {
+                let first_state = C::sqlstate(&first);
+                if client.execute("ROLLBACK; BEGIN").await.is_ok() {
+                    each_statement(client, &list).await?;
+                }
+                return Err((
+                    ScriptError {
+                        statement: 1,
+                        statements: list.len(),
+                        sql: excerpt(sql),
+                        error: failed("running the migration")(first),
+                    },
+                    first_state,
+                ));
+            }
+            first
+        }
     };
     let first_state = C::sqlstate(&first);
-    let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}");
-    if client.execute(&back).await.is_ok() {
-        if !is_lock_timeout::<C>(&first) {
-            return each_statement(client, &list).await;
-        }
-        let _ = client
-            .execute(&set_lock_timeout_sql(true, RERUN_LOCK_TIMEOUT))
-            .await;
-        let again = each_statement(client, &list).await;
-        if let Some(t) = lock_timeout {
-            let _ = client.execute(&set_lock_timeout_sql(true, t)).await;
-        }
-        return again.map_err(|(mut e, state)| {
-            if state.as_deref() == Some("55P03") {
-                (e, state)
-            } else {
-                e.error = failed("running the migration")(first);
-                (e, first_state)
-            }
-        });
+    if !is_lock_timeout::<C>(&first) {
+        return each_statement(client, &list).await;
     }
-    if client.execute("ROLLBACK; BEGIN").await.is_ok() {
-        each_statement(client, &list).await?;
+    let _ = client
+        .execute(&set_lock_timeout_sql(true, RERUN_LOCK_TIMEOUT))
+        .await;
+    let again = each_statement(client, &list).await;
+    if let Some(t) = lock_timeout {
+        let _ = client.execute(&set_lock_timeout_sql(true, t)).await;
     }
-    Err((
-        ScriptError {
-            statement: 1,
-            statements: list.len(),
-            sql: excerpt(sql),
-            error: failed("running the migration")(first),
-        },
-        first_state,
-    ))
+    again.map_err(|(mut e, state)| {
+        if state.as_deref() == Some("55P03") {
+            (e, state)
+        } else {
+            e.error = failed("running the migration")(first);
+            (e, first_state)
+        }
+    })
+}
+
+/// Awaits `work` while `lock` asks who blocks server process `pid` (see
+/// [`watch_blockers`]); gives `work`'s output and the sessions seen blocking.
+async fn watched<C: PgConnection, T>(
+    lock: &mut C,
+    pid: i32,
+    work: impl Future<Output = T>,
+) -> (T, Vec<Blocker>) {
+    let seen = Mutex::new(Vec::new());
+    let result = {
+        let run = std::pin::pin!(work);
+        let watch = std::pin::pin!(watch_blockers(lock, pid, &seen));
+        match select(run, watch).await {
+            Either::Left((result, _)) => result,
+            Either::Right(((), run)) => run.await,
+        }
+    };
+    (result, seen.into_inner().unwrap_or_default())
 }
 
 /// Asks on `lock` every [`WATCH_EVERY`] which sessions block server process
@@ -257,6 +292,12 @@ impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
         if self.lock_timeout.take().is_some() {
             let _ = self.client.execute("RESET lock_timeout").await;
         }
+        if std::mem::take(&mut self.prepared) {
+            let _ = self
+                .client
+                .execute(&format!("DEALLOCATE {CHECK}; DEALLOCATE {RECORD}"))
+                .await;
+        }
         let released: bool = self
             .lock
             .query_one("SELECT pg_advisory_unlock($1)", &[Param::Int8(LOCK_KEY)])
@@ -312,17 +353,28 @@ impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
 
     async fn commit(&mut self) -> Result<(), DriverError> {
         self.in_transaction = false;
+        self.failed_batch = None;
         self.batch("committing", "COMMIT").await
     }
 
     async fn rollback(&mut self) -> Result<(), DriverError> {
         self.in_transaction = false;
+        self.failed_batch = None;
         self.batch("rolling back", "ROLLBACK").await
     }
 
     async fn run_script(&mut self, sql: &str) -> Result<(), ScriptError> {
+        let in_transaction = self.in_transaction;
+        let (earlier, seen_before) = match self
+            .failed_batch
+            .take()
+            .filter(|f| in_transaction && f.sql == sql)
+        {
+            Some(f) => (Some(f.error), f.seen),
+            None => (None, Vec::new()),
+        };
         let Some(timeout) = self.lock_timeout else {
-            return run_script_on(&mut self.client, self.in_transaction, sql, None)
+            return run_script_on(&mut self.client, in_transaction, sql, None, earlier)
                 .await
                 .map_err(|(e, _)| e);
         };
@@ -337,28 +389,78 @@ impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
                 });
             }
         };
-        let seen = Mutex::new(Vec::new());
-        let in_transaction = self.in_transaction;
-        let result = {
-            let run = std::pin::pin!(run_script_on(
+        let (result, seen) = watched(
+            &mut self.lock,
+            pid,
+            run_script_on(
                 &mut self.client,
                 in_transaction,
                 sql,
-                Some(timeout)
-            ));
-            let watch = std::pin::pin!(watch_blockers(&mut self.lock, pid, &seen));
-            match select(run, watch).await {
-                Either::Left((result, _)) => result,
-                Either::Right(((), run)) => run.await,
-            }
-        };
-        let seen = seen.into_inner().unwrap_or_default();
+                Some(timeout),
+                earlier,
+            ),
+        )
+        .await;
+        let seen = if seen.is_empty() { seen_before } else { seen };
         result.map_err(|(mut e, state)| {
             if state.as_deref() == Some("55P03") {
                 e.error = lock_timeout_error(e.error, timeout, &seen);
             }
             e
         })
+    }
+
+    /// As the blocking driver's: the whole migration in one round trip (its
+    /// statements prepared once per session), watched as `run_script` is; on
+    /// failure rolled back, `false`, a failure inside its transaction kept
+    /// for the next `run_script` of the script.
+    async fn run_in_one_batch(
+        &mut self,
+        change: RowChange<'_>,
+        script: &str,
+    ) -> Result<bool, DriverError> {
+        self.failed_batch = None;
+        let Ok(batch) = one_batch_sql(change, script) else {
+            return Ok(false);
+        };
+        if matches!(change, RowChange::Insert(_)) && !self.prepared {
+            if self.client.execute(&prepare_sql()).await.is_err() {
+                let _ = self.client.execute(&format!("DEALLOCATE {CHECK}")).await;
+                let _ = self.client.execute(&format!("DEALLOCATE {RECORD}")).await;
+                if self.client.execute(&prepare_sql()).await.is_err() {
+                    return Ok(false);
+                }
+            }
+            self.prepared = true;
+        }
+        let (result, seen) = match self.lock_timeout {
+            None => (self.client.execute(&batch).await, Vec::new()),
+            Some(_) => {
+                let Ok(pid) = self.backend_pid().await else {
+                    return Ok(false);
+                };
+                watched(&mut self.lock, pid, self.client.execute(&batch)).await
+            }
+        };
+        let Err(error) = result else {
+            return Ok(true);
+        };
+        if C::sqlstate(&error).as_deref() == Some("26000") {
+            self.prepared = false;
+        }
+        let aborted = match self.client.execute("SELECT 1").await {
+            Err(e) => C::sqlstate(&e).as_deref() == Some("25P02"),
+            Ok(()) => false,
+        };
+        let _ = self.client.execute("ROLLBACK").await;
+        if aborted {
+            self.failed_batch = Some(FailedBatch {
+                sql: script.to_string(),
+                error,
+                seen,
+            });
+        }
+        Ok(false)
     }
 
     async fn write_row(&mut self, row: &VersionRow) -> Result<(), DriverError> {
@@ -402,7 +504,12 @@ impl<C: PgConnection> Db for AsyncPostgresDriver<C> {
 
     async fn introspect(&mut self, schemas: &[String]) -> Result<Schema, IntrospectError> {
         let names: Vec<&str> = schemas.iter().map(String::as_str).collect();
-        crate::introspect::postgres::introspect_on(&mut self.client, &names).await
+        crate::introspect::postgres::introspect_within(
+            &mut self.client,
+            &names,
+            self.in_transaction,
+        )
+        .await
     }
 
     async fn namespaces(&mut self) -> Result<Vec<String>, IntrospectError> {

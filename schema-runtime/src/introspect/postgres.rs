@@ -78,6 +78,34 @@ pub(crate) async fn introspect_on<S: Session>(
     tx: &mut S,
     schemas: &[&str],
 ) -> std::result::Result<Schema, IntrospectError> {
+    introspect_within(tx, schemas, false).await
+}
+
+/// [`introspect_on`] a session that may be inside a transaction already
+/// (`in_transaction`): the catalog is then read inside it, in a savepoint
+/// rolled back after (it undoes the session settings, not the transaction's
+/// own changes), so that what the transaction did is seen before it commits.
+pub(crate) async fn introspect_within<S: Session>(
+    tx: &mut S,
+    schemas: &[&str],
+    in_transaction: bool,
+) -> std::result::Result<Schema, IntrospectError> {
+    const SAVEPOINT: &str = "schema_introspect";
+    if in_transaction {
+        tx.execute(&format!("SAVEPOINT {SAVEPOINT}"))
+            .await
+            .map_err(query_error("a savepoint"))?;
+        let read = match tx.execute(&session_settings()).await {
+            Ok(()) => read_schema(tx, schemas).await,
+            Err(e) => Err(query_error("session settings")(e)),
+        };
+        tx.execute(&format!(
+            "ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
+        ))
+        .await
+        .map_err(query_error("a savepoint"))?;
+        return read;
+    }
     tx.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .await
         .map_err(query_error("a read-only transaction"))?;
