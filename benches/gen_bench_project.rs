@@ -155,8 +155,26 @@ fn time(args: &[String]) {
         let t5 = Instant::now();
         let migrations = codegen::migrations(&loaded.replay);
         let t_migrations = ms(t5);
+        let t7 = Instant::now();
+        let embedded: Vec<_> = loaded
+            .replay
+            .migrations
+            .iter()
+            .map(schema_core::migrations::dialects::embedded)
+            .collect();
+        let t_embedded = ms(t7);
+        let t8 = Instant::now();
+        let _fresh = schema_core::migrations::dialects::fresh(&loaded.replay, &embedded);
+        println!(
+            "  migrations, by part: rendered {t_embedded:.1} ms, fresh {:.1} ms",
+            ms(t8)
+        );
         let t6 = Instant::now();
-        let _ = (models.to_string().len(), migrations.to_string().len());
+        let sizes = (models.to_string().len(), migrations.to_string().len());
+        println!(
+            "  sizes: models {} bytes, migrations {} bytes",
+            sizes.0, sizes.1
+        );
         let t_parts_string = ms(t6);
         println!(
             "  expand, again by part: models {t_models:.1} ms, migrations {t_migrations:.1} ms, \

@@ -125,6 +125,8 @@
 
 use std::fmt;
 
+mod row_methods;
+
 #[doc(inline)]
 pub use schema_macros as macros;
 #[doc(inline)]
@@ -197,9 +199,12 @@ pub mod __private {
     pub use schema_runtime::rows;
     pub use schema_runtime::value::Attributes;
     pub use schema_runtime::{
-        AsyncExecutor, Executor, Field, FieldError, Fresh, Migration, Migrations, Model, Record,
-        RowError, Script, Value, ViewRecord,
+        AsyncExecutor, Executor, Field, FieldError, Fresh, Migration, Migrations, Model, NewRecord,
+        Record, RowError, Script, Value, ViewRecord,
     };
+
+    pub use crate::__insert_methods as insert_methods;
+    pub use crate::__row_methods as row_methods;
 
     #[cfg(feature = "chrono")]
     pub use chrono;

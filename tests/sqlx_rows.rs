@@ -241,3 +241,33 @@ fn sqlite_async_rows_in_an_sqlx_transaction() {
     drop(conn);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The `_async` methods return futures that are `Send` whenever the
+/// connection is, as `async fn`s' would be: a multi-threaded runtime (`tokio::spawn`)
+/// can run them. Nothing is awaited: making the futures runs nothing.
+#[test]
+fn async_row_futures_are_send() {
+    fn send<T: Send>(future: T) -> T {
+        future
+    }
+    // A row's own methods, checked by the compiler (no row is needed).
+    fn of_a_row(user: &User, pool: &sqlx::PgPool) {
+        drop((
+            send(user.insert_async(pool)),
+            send(user.update_async(pool)),
+            send(user.delete_async(pool)),
+        ));
+    }
+    runtime().block_on(async {
+        let pool = sqlx::PgPool::connect_lazy("postgres://127.0.0.1:1/none").unwrap();
+        let [ada, _] = users();
+        let futures = (
+            send(ada.insert_async(&pool)),
+            send(User::all_async(&pool)),
+            send(User::find_async(&pool, 1)),
+            send(User::delete_by_key_async(&pool, 1)),
+        );
+        drop(futures);
+    });
+    let _: fn(&User, &sqlx::PgPool) = of_a_row;
+}

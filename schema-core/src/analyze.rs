@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Source, codes};
 use crate::diff::drift::drift;
 use crate::lint;
-use crate::migrations::replay::{Replay, replay_onto};
+use crate::migrations::replay::{Replay, replay_after};
 use crate::migrations::{self, MigrationFiles};
 use crate::model::Schema;
 use crate::parse::{self, Mode};
@@ -233,23 +233,27 @@ pub(crate) fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) 
 fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut declared = Schema::new();
-    // Each statement applied as soon as it is read: a syntax tree is several
-    // times its text, and only one is kept at a time.
-    diagnostics.extend(parse::apply::parse_and_apply(
-        schema,
-        &mut declared,
-        Mode::Declarative,
-    ));
-    // The replay starts with schema.sql's project settings.
-    let start = Schema {
-        privileges_ignored: declared.privileges_ignored,
-        ..Schema::new()
-    };
-    let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
-    diagnostics.extend(lint::missing_primary_keys(&declared));
-    diagnostics.extend(lint::security_definer_without_search_path(&declared));
-    let before_replay = diagnostics.len();
-    let replay = replay_onto(start, migrations, &mut diagnostics);
+    let mut declared_ok = false;
+    let mut before_replay = 0;
+    // schema.sql is read while the migrations are being parsed.
+    let replay = replay_after(migrations, &mut diagnostics, |diagnostics| {
+        // Each statement applied as soon as it is read: a syntax tree is
+        // several times its text, and only one is kept at a time.
+        diagnostics.extend(parse::apply::parse_and_apply(
+            schema,
+            &mut declared,
+            Mode::Declarative,
+        ));
+        declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
+        diagnostics.extend(lint::missing_primary_keys(&declared));
+        diagnostics.extend(lint::security_definer_without_search_path(&declared));
+        before_replay = diagnostics.len();
+        // The replay starts with schema.sql's project settings.
+        Schema {
+            privileges_ignored: declared.privileges_ignored,
+            ..Schema::new()
+        }
+    });
     let history_ok = diagnostics[before_replay..]
         .iter()
         .all(|d| d.code.allowable || !d.is_error());

@@ -46,6 +46,23 @@ pub fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+/// Starts `f` on a scoped thread with a [`STACK_SIZE`] stack, where nested
+/// [`on_big_stack`] calls run in place; `None` when no thread can be started.
+pub(crate) fn spawn_scoped<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Option<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(STACK_SIZE)
+        .spawn_scoped(scope, || {
+            ON_BIG_STACK.set(true);
+            f()
+        })
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

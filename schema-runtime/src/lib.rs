@@ -31,7 +31,7 @@ pub use migrator::{
     DownTo, MigrateError, Migrator, Options, Report, Resolution, State, Status, Step, VerifyReport,
 };
 pub use model::Model;
-pub use record::{Record, RowError};
+pub use record::{NewRecord, Record, RowError};
 #[allow(deprecated)]
 pub use rows::{AsyncExecutor, Executor, RecordExt};
 pub use value::{Field, FieldError, Value};

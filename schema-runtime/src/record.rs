@@ -120,6 +120,15 @@ pub trait Record: Model + Sized {
     const SEQUENCE_COLUMNS: &'static [(&'static str, &'static str)] = &[];
 }
 
+/// A model's insert struct (`NewUser`, which `schema!()` generates): the
+/// columns it writes, each with its value. Its `insert` writes what
+/// [`NewRecord::given`] gives and reads back the row the database made.
+pub trait NewRecord {
+    /// The columns given, in column order, each with its value: every column
+    /// without a default, and each one with a default whose field is `Some`.
+    fn given(&self) -> Vec<(&'static str, Value)>;
+}
+
 /// The values of one row, taken out by column: what
 /// [`Record::from_values`] implementations read a row with.
 #[derive(Debug)]

@@ -320,7 +320,11 @@ async fn insert_new_on<T: Record>(
 ///
 /// # Errors
 /// As the generated method says.
-async fn find_row_on<T: Record>(db: impl RowsDb, key: &[Value]) -> Result<Option<T>, RowError> {
+async fn find_row_on<T: Record>(
+    db: impl RowsDb,
+    key: impl AsRef<[Value]>,
+) -> Result<Option<T>, RowError> {
+    let key = key.as_ref();
     check_model::<T>()?;
     check_key::<T>(key.len())?;
     let sql = select_by_key_sql(
@@ -372,7 +376,11 @@ async fn update_row_on<T: Record>(db: impl RowsDb, row: &T) -> Result<bool, RowE
 ///
 /// # Errors
 /// As the generated method says.
-async fn delete_row_on<T: Record>(db: impl RowsDb, key: &[Value]) -> Result<bool, RowError> {
+async fn delete_row_on<T: Record>(
+    db: impl RowsDb,
+    key: impl AsRef<[Value]>,
+) -> Result<bool, RowError> {
+    let key = key.as_ref();
     check_model::<T>()?;
     check_key::<T>(key.len())?;
     let sql = delete_by_key_sql(
@@ -500,7 +508,7 @@ both!(
 );
 both!(
     /// The select behind a generated `Model::find(db, key)`.
-    find_row, find_row_async, find_row_on, (key: &[Value]) -> Option<T>
+    find_row, find_row_async, find_row_on, (key: impl AsRef<[Value]>) -> Option<T>
 );
 both!(
     /// The update behind a generated `row.update(db)`.
@@ -508,7 +516,7 @@ both!(
 );
 both!(
     /// The delete behind generated `row.delete(db)` and `Model::delete_by_key(db, key)`.
-    delete_row, delete_row_async, delete_row_on, (key: &[Value]) -> bool
+    delete_row, delete_row_async, delete_row_on, (key: impl AsRef<[Value]>) -> bool
 );
 both!(
     /// The select behind a generated `Model::all(db)`.

@@ -46,6 +46,7 @@ use std::time::{Duration, SystemTime};
 use proc_macro2::TokenStream;
 
 use super::host::Host;
+use super::render_cache::{self, Renderings};
 use crate::Project;
 use crate::codegen::Inputs;
 use crate::fingerprint::Fingerprint;
@@ -73,6 +74,9 @@ pub(crate) struct Place {
     project: String,
     /// The key so far: format, version, build, features, project.
     key: Fingerprint,
+    /// The macro's version and build: what the renderings are keyed by
+    /// beside the history.
+    build: Fingerprint,
 }
 
 impl Place {
@@ -97,11 +101,26 @@ impl Place {
         key.write_str(&format!("{:?}", host.features));
         key.write_str(arguments);
         key.write(&project_id.to_le_bytes());
+        let mut build_key = Fingerprint::new();
+        build_key.write_str(host.macro_version);
+        build_key.write_str(build);
         Some(Place {
             dir,
             project: format!("{:016x}", (project_id >> 64) as u64),
             key,
+            build: build_key,
         })
+    }
+
+    /// The project's cached renderings.
+    pub(crate) fn renderings(&self) -> Renderings {
+        Renderings {
+            file: self
+                .dir
+                .join(format!("{}{}", self.project, render_cache::SUFFIX)),
+            dir: self.dir.clone(),
+            base: self.build.clone(),
+        }
     }
 
     /// The entry for these inputs.
@@ -205,22 +224,9 @@ impl Entry {
             body.len(),
             Fingerprint::of(body.as_bytes())
         );
-        if fs::create_dir_all(&self.dir).is_err() {
-            return;
+        if write_atomically(&self.dir, &self.path(), &text) {
+            self.prune();
         }
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let temp = self.dir.join(format!(
-            ".tmp-{}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed),
-            self.key
-        ));
-        let written = fs::File::create(&temp).and_then(|mut f| f.write_all(text.as_bytes()));
-        if written.is_err() || fs::rename(&temp, self.path()).is_err() {
-            let _ = fs::remove_file(&temp);
-            return;
-        }
-        self.prune();
     }
 
     /// Removes this project's entries past the newest [`PER_PROJECT`], any
@@ -238,9 +244,13 @@ impl Entry {
                 .metadata()
                 .and_then(|m| m.modified())
                 .unwrap_or(SystemTime::UNIX_EPOCH);
+            let age = now.duration_since(modified).unwrap_or_default();
             if name.starts_with(".tmp-") {
-                let age = now.duration_since(modified).unwrap_or_default();
                 if age > Duration::from_secs(3600) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            } else if name.ends_with(render_cache::SUFFIX) {
+                if age > render_cache::STALE_AFTER {
                     let _ = fs::remove_file(entry.path());
                 }
             } else if name.ends_with(".tokens") {
@@ -259,6 +269,27 @@ impl Entry {
             }
         }
     }
+}
+
+/// Writes `text` to `path` in `dir` through a temporary file renamed into
+/// place, so a reader sees the old file or the new one, never half of one;
+/// false when it could not (nothing is left behind).
+pub(crate) fn write_atomically(dir: &Path, path: &Path, text: &str) -> bool {
+    if fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let temp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+    ));
+    let written = fs::File::create(&temp).and_then(|mut f| f.write_all(text.as_bytes()));
+    if written.is_err() || fs::rename(&temp, path).is_err() {
+        let _ = fs::remove_file(&temp);
+        return false;
+    }
+    true
 }
 
 /// Tokens from their text: the compiler's own lexer inside a macro (the text
@@ -462,6 +493,7 @@ mod tests {
             dir: first.dir.clone(),
             project: first.project.clone(),
             key: Fingerprint::new(),
+            build: Fingerprint::new(),
         };
         assert!(place.newest().is_none());
         let inputs = |fingerprint| Inputs {

@@ -4,7 +4,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::migrations::dialects::{self, DialectSql, Embedded};
+use super::render_cache::{self, Renderings};
+use crate::migrations::dialects::{DialectSql, Embedded, Fresh};
 use crate::migrations::replay::Replay;
 
 fn script(sql: &DialectSql) -> TokenStream {
@@ -37,16 +38,28 @@ fn migration(e: &Embedded) -> TokenStream {
 
 /// `pub static MIGRATIONS: ::sqlschema::__private::Migrations = ...;` for a replayed history.
 pub fn migrations(replay: &Replay) -> TokenStream {
+    migrations_with(replay, None)
+}
+
+/// [`migrations`], its SQLite renderings read from (and stored in) `cache`
+/// where it holds them for this history.
+pub(crate) fn migrations_with(replay: &Replay, cache: Option<&Renderings>) -> TokenStream {
     // Rendering for SQLite walks expressions: every migration on one stack of
     // its own (this runs on the compiler's thread).
-    let embedded: Vec<Embedded> =
-        crate::stack::on_big_stack(|| replay.migrations.iter().map(dialects::embedded).collect());
+    let (embedded, fresh, _) = crate::stack::on_big_stack(|| render_cache::embed(replay, cache));
+    tokens(replay, &embedded, &fresh)
+}
+
+/// The tokens of `MIGRATIONS`: `embedded` and `fresh` are the history of
+/// `replay` rendered ([`render_cache::embed`]). Tokens are made on the
+/// compiler's thread only (inside a macro, `proc_macro2` uses the compiler's
+/// tokens, which no other thread may touch).
+pub(crate) fn tokens(replay: &Replay, embedded: &[Embedded], fresh: &Fresh) -> TokenStream {
     let items = embedded.iter().map(migration);
     let ignoring = replay
         .migrated
         .privileges_ignored
         .then(|| quote!(.ignoring_privileges()));
-    let fresh = dialects::fresh(replay, &embedded);
     let option = |script: &Option<String>| match script {
         Some(sql) => quote!(::core::option::Option::Some(#sql)),
         None => quote!(::core::option::Option::None),

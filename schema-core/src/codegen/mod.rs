@@ -165,6 +165,7 @@ mod inputs;
 mod migrations;
 mod models;
 pub mod names;
+mod render_cache;
 mod schema_macro;
 mod track;
 mod types;
@@ -227,8 +228,35 @@ pub fn expand_with(
     features: Features,
     extras: &Extras,
 ) -> Result<TokenStream, Vec<Diagnostic>> {
-    let models = models_with(declared, features, extras)?;
-    let migrations = migrations(replay);
+    expand_cached(declared, replay, features, extras, None)
+}
+
+/// [`expand_with`], the SQLite renderings of the history read from (and
+/// stored in) `renderings` where it holds them.
+pub(crate) fn expand_cached(
+    declared: &Schema,
+    replay: &Replay,
+    features: Features,
+    extras: &Extras,
+    renderings: Option<&render_cache::Renderings>,
+) -> Result<TokenStream, Vec<Diagnostic>> {
+    // The history rendered for SQLite on a thread of its own while the models
+    // are generated here (tokens are made on this thread only: inside a
+    // macro they are the compiler's).
+    let (models, (embedded, fresh, _)) = std::thread::scope(|scope| {
+        let rendering = crate::stack::spawn_scoped(scope, "schema-render", || {
+            render_cache::embed(replay, renderings)
+        });
+        let models = models_with(declared, features, extras);
+        let rendered = match rendering.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(rendered)) => rendered,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => crate::stack::on_big_stack(|| render_cache::embed(replay, renderings)),
+        };
+        (models, rendered)
+    });
+    let models = models?;
+    let migrations = migrations::tokens(replay, &embedded, &fresh);
     Ok(quote! {
         /// The models of the declared schema: one struct per table, one enum per
         /// enum type, one struct per composite type.

@@ -443,163 +443,22 @@ impl ColumnKinds {
 /// The row methods of a model (the body of an inherent `impl`): `insert`
 /// and `all`, and with a primary key (`key`: each key field and its type,
 /// in key order) `key`, `find`, `update`, `delete` and `delete_by_key`,
-/// the key taken in its own Rust type (a tuple for a composite key). Every
-/// path is written in full, for code expanded among a user's own names.
+/// the key taken in its own Rust type (a tuple for a composite key). Their
+/// text is the facade's `row_methods!` macro: the expansion invokes it
+/// rather than repeating it for every model.
 pub fn row_methods(key: Option<&[(TokenStream, TokenStream)]>) -> TokenStream {
-    let executor = quote!(impl ::sqlschema::__private::Executor);
-    let async_executor = quote!(impl ::sqlschema::__private::AsyncExecutor);
-    let error = quote!(::sqlschema::__private::RowError);
-    let rows = quote!(::sqlschema::__private::rows);
-    let mut out = quote! {
-        /// Inserts this row as it is: every column but the generated ones
-        /// (which the database computes), identities and `serial` keys
-        /// included. On PostgreSQL a value written into a column a sequence
-        /// fills moves that sequence past it, so rows numbered later do not
-        /// collide with it.
-        ///
-        /// # Errors
-        /// The database's error (a duplicate key, a violated constraint, ...).
-        pub fn insert(&self, db: #executor) -> ::core::result::Result<(), #error> {
-            #rows::insert_row(db, self)
-        }
-
-        /// Every row, ordered by primary key.
-        ///
-        /// # Errors
-        /// The database's error, or `RowError::Field` for a value that does
-        /// not convert.
-        pub fn all(db: #executor) -> ::core::result::Result<::std::vec::Vec<Self>, #error> {
-            #rows::all_rows(db)
-        }
-
-        /// [`Self::insert`] on an async connection (`&tokio_postgres::Client`,
-        /// `&sqlx::PgPool`, `&sqlx::SqlitePool`, or a connection or transaction
-        /// of any of them).
-        ///
-        /// # Errors
-        /// As [`Self::insert`].
-        pub async fn insert_async(&self, db: #async_executor) -> ::core::result::Result<(), #error> {
-            #rows::insert_row_async(db, self).await
-        }
-
-        /// [`Self::all`] on an async connection.
-        ///
-        /// # Errors
-        /// As [`Self::all`].
-        pub async fn all_async(
-            db: #async_executor,
-        ) -> ::core::result::Result<::std::vec::Vec<Self>, #error> {
-            #rows::all_rows_async(db).await
+    let arguments = match key {
+        None | Some([]) => TokenStream::new(),
+        Some([(field, ty)]) => quote!(#field: #ty),
+        Some(many) => {
+            let keys = many.iter().enumerate().map(|(i, (field, ty))| {
+                let index = proc_macro2::Literal::usize_unsuffixed(i);
+                quote!(#field: #ty => #index)
+            });
+            quote!(#(#keys),*)
         }
     };
-    let Some(key) = key else {
-        return out;
-    };
-    let (key_type, own_key, values) = match key {
-        [(field, ty)] => (
-            ty.clone(),
-            quote!(::core::clone::Clone::clone(&self.#field)),
-            quote!(::sqlschema::__private::Field::to_value(&key)),
-        ),
-        many => {
-            let types = many.iter().map(|(_, ty)| ty);
-            let fields = many.iter().map(|(field, _)| field);
-            let indexes = (0..many.len()).map(proc_macro2::Literal::usize_unsuffixed);
-            (
-                quote!((#(#types,)*)),
-                quote!((#(::core::clone::Clone::clone(&self.#fields),)*)),
-                quote!(#(::sqlschema::__private::Field::to_value(&key.#indexes)),*),
-            )
-        }
-    };
-    out.extend(quote! {
-        /// This row's primary key.
-        pub fn key(&self) -> #key_type {
-            #own_key
-        }
-
-        /// The row whose primary key is `key`, if any.
-        ///
-        /// # Errors
-        /// The database's error, or `RowError::Field` for a value that does
-        /// not convert.
-        pub fn find(
-            db: #executor,
-            key: #key_type,
-        ) -> ::core::result::Result<::core::option::Option<Self>, #error> {
-            #rows::find_row(db, &[#values])
-        }
-
-        /// Writes every column outside the primary key (but the generated
-        /// ones) to the row with this row's key; false when there is none.
-        ///
-        /// # Errors
-        /// The database's error.
-        pub fn update(&self, db: #executor) -> ::core::result::Result<bool, #error> {
-            #rows::update_row(db, self)
-        }
-
-        /// Deletes the row with this row's primary key; false when there is
-        /// none.
-        ///
-        /// # Errors
-        /// The database's error.
-        pub fn delete(&self, db: #executor) -> ::core::result::Result<bool, #error> {
-            #rows::delete_row::<Self>(db, &::sqlschema::__private::Record::key_values(self))
-        }
-
-        /// Deletes the row whose primary key is `key`; false when there is
-        /// none.
-        ///
-        /// # Errors
-        /// The database's error.
-        pub fn delete_by_key(
-            db: #executor,
-            key: #key_type,
-        ) -> ::core::result::Result<bool, #error> {
-            #rows::delete_row::<Self>(db, &[#values])
-        }
-
-        /// [`Self::find`] on an async connection.
-        ///
-        /// # Errors
-        /// As [`Self::find`].
-        pub async fn find_async(
-            db: #async_executor,
-            key: #key_type,
-        ) -> ::core::result::Result<::core::option::Option<Self>, #error> {
-            #rows::find_row_async(db, &[#values]).await
-        }
-
-        /// [`Self::update`] on an async connection.
-        ///
-        /// # Errors
-        /// As [`Self::update`].
-        pub async fn update_async(&self, db: #async_executor) -> ::core::result::Result<bool, #error> {
-            #rows::update_row_async(db, self).await
-        }
-
-        /// [`Self::delete`] on an async connection.
-        ///
-        /// # Errors
-        /// As [`Self::delete`].
-        pub async fn delete_async(&self, db: #async_executor) -> ::core::result::Result<bool, #error> {
-            #rows::delete_row_async::<Self>(db, &::sqlschema::__private::Record::key_values(self))
-                .await
-        }
-
-        /// [`Self::delete_by_key`] on an async connection.
-        ///
-        /// # Errors
-        /// As [`Self::delete_by_key`].
-        pub async fn delete_by_key_async(
-            db: #async_executor,
-            key: #key_type,
-        ) -> ::core::result::Result<bool, #error> {
-            #rows::delete_row_async::<Self>(db, &[#values]).await
-        }
-    });
-    out
+    quote!(::sqlschema::__private::row_methods!(#arguments);)
 }
 
 /// Derives and attributes the macro's arguments add to a table's model and
@@ -966,9 +825,13 @@ fn insert_item(
         table.name
     ));
     let given = if gives.is_empty() {
-        quote!(let given = Vec::new();)
+        quote!(::std::vec::Vec::new())
     } else {
-        quote!(let mut given = Vec::new(); #(#gives)*)
+        quote! {
+            let mut given = ::std::vec::Vec::new();
+            #(#gives)*
+            given
+        }
     };
     quote! {
         #docs
@@ -978,37 +841,14 @@ fn insert_item(
             #(#fields)*
         }
 
-        impl #ident {
-            /// Inserts the row, writing only the columns given (`INSERT ...
-            /// DEFAULT VALUES` when none is), and returns it as the database
-            /// made it: generated keys, defaults and generated columns
-            /// filled in.
-            ///
-            /// # Errors
-            /// The database's error (a duplicate key, a violated
-            /// constraint, ...), or `RowError::Unsupported` on a SQLite
-            /// older than 3.35, which cannot read the row back.
-            pub fn insert(
-                &self,
-                db: impl ::sqlschema::__private::Executor,
-            ) -> Result<#model, ::sqlschema::__private::RowError> {
+        impl ::sqlschema::__private::NewRecord for #ident {
+            fn given(&self) -> ::std::vec::Vec<(&'static str, ::sqlschema::__private::Value)> {
                 #given
-                ::sqlschema::__private::rows::insert_new::<#model>(db, given)
             }
+        }
 
-            /// [`Self::insert`] on an async connection (`&tokio_postgres::Client`,
-            /// `&sqlx::PgPool`, `&sqlx::SqlitePool`, or a connection or transaction
-            /// of any of them).
-            ///
-            /// # Errors
-            /// As [`Self::insert`].
-            pub async fn insert_async(
-                &self,
-                db: impl ::sqlschema::__private::AsyncExecutor,
-            ) -> Result<#model, ::sqlschema::__private::RowError> {
-                #given
-                ::sqlschema::__private::rows::insert_new_async::<#model>(db, given).await
-            }
+        impl #ident {
+            ::sqlschema::__private::insert_methods!(#model);
         }
     }
 }

@@ -200,15 +200,25 @@ pub struct Embedded {
 
 /// The migration as the runtime embeds it, in every dialect.
 pub fn embedded(m: &ReplayedMigration) -> Embedded {
+    // Rendering re-reads expressions: on a stack of its own, as schema!()
+    // calls this on the compiler's thread.
+    let sqlite = crate::stack::on_big_stack(|| sql(m, Dialect::Sqlite).map_err(|e| e.to_string()));
+    embedded_with_sqlite(m, sqlite)
+}
+
+/// [`embedded`] with its SQLite script already rendered (by an earlier
+/// process, for the same history).
+pub(crate) fn embedded_with_sqlite(
+    m: &ReplayedMigration,
+    sqlite: Result<DialectSql, String>,
+) -> Embedded {
     Embedded {
         version: m.files.version,
         name: m.files.slug.clone(),
         checksum: crate::migrations::checksum(&m.files.up.text),
         no_transaction: m.no_transaction(),
         postgres: postgres(m),
-        // Rendering re-reads expressions: on a stack of its own, as schema!()
-        // calls this on the compiler's thread.
-        sqlite: crate::stack::on_big_stack(|| sql(m, Dialect::Sqlite).map_err(|e| e.to_string())),
+        sqlite,
     }
 }
 

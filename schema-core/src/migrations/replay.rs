@@ -158,6 +158,60 @@ pub fn replay_onto(
     migrations: &[MigrationFiles],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Replay {
+    replay_after(migrations, diagnostics, |_| start)
+}
+
+/// How many migrations the parsing thread of [`replay_after`] may parse ahead
+/// of the replay: enough to keep it busy, few enough that their syntax trees
+/// stay a small part of the analysis's memory.
+const PARSED_AHEAD: usize = 16;
+
+/// A migration's up.sql and down.sql parsed, each with its diagnostics.
+type Parsed = (
+    (parse::ParsedFile, Vec<Diagnostic>),
+    (parse::ParsedFile, Vec<Diagnostic>),
+);
+
+/// [`replay_onto`] the schema `start` gives (it may push diagnostics). A
+/// thread of its own parses the migrations, from before `start` runs, at most
+/// [`PARSED_AHEAD`] ahead of the replay: parsing is about half of the work,
+/// and needs nothing replay knows. Without a thread, each is parsed in turn
+/// here; the result is the same either way.
+pub fn replay_after(
+    migrations: &[MigrationFiles],
+    diagnostics: &mut Vec<Diagnostic>,
+    start: impl FnOnce(&mut Vec<Diagnostic>) -> Schema,
+) -> Replay {
+    let parse =
+        |m: &MigrationFiles| -> Parsed { (parse::parse_file(&m.up), parse::parse_file(&m.down)) };
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Parsed>(PARSED_AHEAD);
+        // When the thread cannot start, `sender` is dropped with the closure
+        // and every `recv` fails at once.
+        let _parser = crate::stack::spawn_scoped(scope, "schema-parse", move || {
+            for m in migrations {
+                if sender.send(parse(m)).is_err() {
+                    break;
+                }
+            }
+        });
+        let start = start(diagnostics);
+        // A failed `recv` (no thread, or it panicked) parses here: a panic
+        // then happens on this thread, as it would have without one.
+        let parsed = migrations
+            .iter()
+            .map(|m| receiver.recv().unwrap_or_else(|_| parse(m)));
+        replay_parsed(start, migrations, parsed, diagnostics)
+    })
+}
+
+/// The replay itself, `parsed` giving each migration's files parsed, in order.
+fn replay_parsed(
+    start: Schema,
+    migrations: &[MigrationFiles],
+    mut parsed: impl Iterator<Item = Parsed>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Replay {
     let mut schema = start;
     // The relation names of `schema`, for the SQLite lint of names that
     // differ only in case (kept in step: a scan per migration was quadratic).
@@ -166,8 +220,9 @@ pub fn replay_onto(
     let mut online = Vec::new();
     for m in migrations {
         let before_count = diagnostics.len();
-        let (up, up_diags) = parse::parse_file(&m.up);
-        let (down, down_diags) = parse::parse_file(&m.down);
+        let Some(((up, up_diags), (down, down_diags))) = parsed.next() else {
+            break;
+        };
         diagnostics.extend(up_diags);
         diagnostics.extend(down_diags);
         let mut directives = up.all_directives();

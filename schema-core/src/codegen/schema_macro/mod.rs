@@ -94,7 +94,14 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
             return (quote::quote!(#(#errors)* #tracked), "errors".into());
         }
     };
-    match codegen::expand_with(&loaded.declared, &loaded.replay, host.features, &extras) {
+    let renderings = place.as_ref().map(disk::Place::renderings);
+    match codegen::expand_cached(
+        &loaded.declared,
+        &loaded.replay,
+        host.features,
+        &extras,
+        renderings.as_ref(),
+    ) {
         Ok(tokens) => {
             let warnings = loaded
                 .diagnostics
