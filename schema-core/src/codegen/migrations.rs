@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::render_cache::{self, Renderings};
+use super::render_cache;
 use crate::migrations::dialects::{DialectSql, Embedded, Fresh};
 use crate::migrations::replay::Replay;
 
@@ -38,15 +38,9 @@ fn migration(e: &Embedded) -> TokenStream {
 
 /// `pub static MIGRATIONS: ::sqlschema::__private::Migrations = ...;` for a replayed history.
 pub fn migrations(replay: &Replay) -> TokenStream {
-    migrations_with(replay, None)
-}
-
-/// [`migrations`], its SQLite renderings read from (and stored in) `cache`
-/// where it holds them for this history.
-pub(crate) fn migrations_with(replay: &Replay, cache: Option<&Renderings>) -> TokenStream {
     // Rendering for SQLite walks expressions: every migration on one stack of
     // its own (this runs on the compiler's thread).
-    let (embedded, fresh, _) = crate::stack::on_big_stack(|| render_cache::embed(replay, cache));
+    let (embedded, fresh, _) = crate::stack::on_big_stack(|| render_cache::embed(replay, None));
     tokens(replay, &embedded, &fresh)
 }
 
