@@ -520,7 +520,9 @@ fn read_schema(path: &Path) -> Result<Schema, Vec<Diagnostic>> {
 }
 
 fn diff_command(from: &str, to: &str, dialect: Dialect, exit_code: bool, color: bool) -> ExitCode {
-    let (from_schema, to_schema) = match (read_any(from), read_any(to)) {
+    // The two sides are read at once: each is mostly parsing.
+    let read = schema_core::stack::join(|| read_any(from), || read_any(to));
+    let (from_schema, to_schema) = match read {
         // A SQLite database keeps no comments (and no unused enum types):
         // compare the other side as SQLite would keep it.
         (Ok((a, false)), Ok((b, true))) => (schema_core::render::sqlite::comparable(&a), b),

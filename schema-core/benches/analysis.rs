@@ -106,7 +106,8 @@ fn ten_percent_changed(schema: &schema_core::Schema) -> schema_core::Schema {
             if let Some(c) = t.columns.iter_mut().find(|c| c.nullable) {
                 c.nullable = false;
             }
-            if let Some(first) = t.indexes.keys().next().cloned() {
+            let first = t.indexes.keys().next().cloned();
+            if let Some(first) = first {
                 t.indexes.remove(&first);
             }
         }

@@ -46,6 +46,24 @@ pub fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+/// Runs `a` and `b` at once, `a` on a thread with a [`STACK_SIZE`] stack and
+/// `b` here, and returns both results (`a` runs here after `b` when no thread
+/// can be started). A panic in either continues on the calling thread.
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    let mut slot = Some(a);
+    let (on_thread, b) = std::thread::scope(|scope| {
+        let handle = spawn_scoped(scope, "schema-join", || slot.take().map(|a| a()));
+        let b = b();
+        let a = handle.and_then(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (a, b)
+    });
+    match (on_thread, slot.take()) {
+        (Some(a), _) => (a, b),
+        (None, Some(a)) => (a(), b),
+        (None, None) => unreachable!("a thread that started took `a` and returned its value"),
+    }
+}
+
 /// Starts `f` on a scoped thread with a [`STACK_SIZE`] stack, where nested
 /// [`on_big_stack`] calls run in place; `None` when no thread can be started.
 pub(crate) fn spawn_scoped<'scope, T: Send + 'scope>(

@@ -83,7 +83,12 @@ fn a_clean_dump_reads_as_the_dump_without_its_drops_does() {
     );
     let posts = &clean.tables[&QualifiedName::new("app", "posts")];
     assert_eq!(posts.indexes.len(), 2);
-    assert_eq!(posts.constraints.len(), 3, "{:?}", posts.constraints.keys());
+    assert_eq!(
+        posts.constraints.len(),
+        3,
+        "{:?}",
+        posts.constraints.keys().collect::<Vec<_>>()
+    );
 }
 
 #[test]

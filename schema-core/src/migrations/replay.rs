@@ -168,9 +168,68 @@ const PARSED_AHEAD: usize = 16;
 
 /// A migration's up.sql and down.sql parsed, each with its diagnostics.
 type Parsed = (
-    (parse::ParsedFile, Vec<Diagnostic>),
+    (ParsedUp, Vec<Diagnostic>),
     (parse::ParsedFile, Vec<Diagnostic>),
 );
+
+/// An up.sql of this many bytes or more, without data statements, is not
+/// kept parsed: the parsing thread reads what replay needs of it, and replay
+/// parses it again as it applies it, a statement at a time. A syntax tree is
+/// some 70 times its text: kept whole, one large baseline migration was most
+/// of the peak memory of `check`.
+const STREAMED_FROM: usize = 1 << 20;
+
+/// A migration's up.sql as the parsing thread hands it over.
+enum ParsedUp {
+    /// Parsed, every statement kept.
+    Whole(parse::ParsedFile),
+    /// Large and without data statements: what replay needs of its
+    /// statements, read as they were parsed (see [`STREAMED_FROM`]).
+    Streamed(UpSummary),
+}
+
+/// What replay needs of a streamed up.sql's statements.
+struct UpSummary {
+    /// The file's directives and other facts (no statements).
+    file: parse::ParsedFile,
+    /// The line of its first statement, and the last line of its last.
+    lines: Option<(u32, u32)>,
+    /// The renames its statements make.
+    renames: diff::Renames,
+}
+
+/// Parses a migration's up.sql for [`replay_parsed`]: whole, or streamed
+/// when it is large (`streamed_from` bytes) and holds no data statement.
+fn parse_up(m: &MigrationFiles, streamed_from: usize) -> (ParsedUp, Vec<Diagnostic>) {
+    if m.up.text.len() >= streamed_from {
+        let mut data = false;
+        let mut lines: Option<(u32, u32)> = None;
+        let mut renames = diff::Renames::default();
+        let (file, diagnostics) = parse::parse_file_each(
+            &m.up,
+            Some(&mut |_: &parse::ParsedFile, s: LocatedStatement| {
+                data |= data_statement(&s).is_some();
+                let first = lines.map_or(s.origin.line, |(first, _)| first);
+                lines = Some((first, s.end_line));
+                let more = renames_of(std::iter::once(&s));
+                renames.tables.extend(more.tables);
+                renames.columns.extend(more.columns);
+                renames.types.extend(more.types);
+                renames.views.extend(more.views);
+            }),
+        );
+        if !data {
+            let summary = UpSummary {
+                file,
+                lines,
+                renames,
+            };
+            return (ParsedUp::Streamed(summary), diagnostics);
+        }
+    }
+    let (file, diagnostics) = parse::parse_file(&m.up);
+    (ParsedUp::Whole(file), diagnostics)
+}
 
 /// [`replay_onto`] the schema `start` gives (it may push diagnostics). A
 /// thread of its own parses the migrations, from before `start` runs, at most
@@ -183,7 +242,7 @@ pub fn replay_after(
     start: impl FnOnce(&mut Vec<Diagnostic>) -> Schema,
 ) -> Replay {
     let parse =
-        |m: &MigrationFiles| -> Parsed { (parse::parse_file(&m.up), parse::parse_file(&m.down)) };
+        |m: &MigrationFiles| -> Parsed { (parse_up(m, STREAMED_FROM), parse::parse_file(&m.down)) };
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Parsed>(PARSED_AHEAD);
         // When the thread cannot start, `sender` is dropped with the closure
@@ -225,33 +284,70 @@ fn replay_parsed(
         };
         diagnostics.extend(up_diags);
         diagnostics.extend(down_diags);
-        let mut directives = up.all_directives();
+        let up_file = match &up {
+            ParsedUp::Whole(file) => file,
+            ParsedUp::Streamed(summary) => &summary.file,
+        };
+        let mut directives = up_file.all_directives();
         directives.extend(down.all_directives());
         // The whole schema before up.sql, copied only when up.sql holds data
         // statements (their steps replay from it): a copy per migration
         // would cost more than the rest of replay.
-        let start = has_data_statements(&up).then(|| schema.clone());
+        let start = match &up {
+            ParsedUp::Whole(file) => has_data_statements(file).then(|| schema.clone()),
+            ParsedUp::Streamed(_) => None,
+        };
         schema.begin_journal();
         let transactional = !directives
             .iter()
             .any(|d| d.kind == DirectiveKind::NoTransaction);
-        let mut linter = Linter::new(m.version, transactional, &whole_file_directives(&up));
-        let up_statements =
-            apply_file_observed(&mut schema, &up, Mode::Migration, diagnostics, &mut linter);
+        let lines = match &up {
+            ParsedUp::Whole(file) => file
+                .statements
+                .first()
+                .zip(file.statements.last())
+                .map(|(first, last)| (first.origin.line, last.end_line)),
+            ParsedUp::Streamed(summary) => summary.lines,
+        };
+        let mut linter = Linter::new(
+            m.version,
+            transactional,
+            &whole_file_directives(up_file, lines),
+        );
+        let up_statements = match &up {
+            ParsedUp::Whole(file) => {
+                apply_file_observed(&mut schema, file, Mode::Migration, diagnostics, &mut linter)
+            }
+            ParsedUp::Streamed(_) => {
+                // Parsed again as it applies: its parse diagnostics are in already.
+                let (_, applied, count) = parse::apply::parse_and_apply_observed(
+                    &m.up,
+                    &mut schema,
+                    Mode::Migration,
+                    &mut linter,
+                );
+                diagnostics.extend(applied);
+                count
+            }
+        };
         online.extend(linter.finish());
         let up_journal = schema.take_journal();
         let (after, before) = touched(&schema, &up_journal, &SchemaJournal::default());
         names.update(&before, &after);
-        let renames = renames_of(up.statements.iter());
-        if up.statements.is_empty() && diagnostics.len() == before_count {
-            diagnostics.extend(lint::empty_migration(m, 0, &up.all_directives()));
+        let renames = match &up {
+            ParsedUp::Whole(file) => renames_of(file.statements.iter()),
+            ParsedUp::Streamed(summary) => summary.renames.clone(),
+        };
+        if up_statements == 0 && diagnostics.len() == before_count {
+            diagnostics.extend(lint::empty_migration(m, 0, &up_file.all_directives()));
         }
         let clean = diagnostics.len() == before_count;
         let (up_steps, down_steps) = if clean {
-            (
-                start.as_ref().map(|s| steps(s, &up)).unwrap_or_default(),
-                steps(&schema, &down),
-            )
+            let up_steps = match (&start, &up) {
+                (Some(start), ParsedUp::Whole(file)) => steps(start, file),
+                _ => Vec::new(),
+            };
+            (up_steps, steps(&schema, &down))
         } else {
             (Vec::new(), Vec::new())
         };
@@ -304,9 +400,8 @@ fn replay_parsed(
 /// The directives of `file` that speak for all of it: those before its first
 /// statement and after its last (one right above a statement is that
 /// statement's).
-fn whole_file_directives(file: &parse::ParsedFile) -> Vec<Directive> {
-    let first = file.statements.first().map_or(u32::MAX, |s| s.origin.line);
-    let last = file.statements.last().map_or(0, |s| s.end_line);
+fn whole_file_directives(file: &parse::ParsedFile, lines: Option<(u32, u32)>) -> Vec<Directive> {
+    let (first, last) = lines.unwrap_or((u32::MAX, 0));
     file.directives
         .iter()
         .filter(|(line, _)| *line < first || *line > last)
@@ -533,4 +628,87 @@ fn renames_of<'s>(statements: impl Iterator<Item = &'s LocatedStatement>) -> dif
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Source;
+
+    fn m(n: u64, up: &str, down: &str) -> MigrationFiles {
+        MigrationFiles {
+            version: n,
+            version_text: n.to_string(),
+            slug: format!("m{n}"),
+            dir_name: format!("{n}_m{n}"),
+            up: Source::new(format!("{n}_m{n}/up.sql"), up),
+            down: Source::new(format!("{n}_m{n}/down.sql"), down),
+        }
+    }
+
+    /// Replays `migrations`, each up.sql streamed when it has
+    /// `streamed_from` bytes or more: the replay and its diagnostics.
+    fn replayed(migrations: &[MigrationFiles], streamed_from: usize) -> (String, Vec<String>) {
+        let mut diagnostics = Vec::new();
+        let parsed = migrations
+            .iter()
+            .map(|m| (parse_up(m, streamed_from), parse::parse_file(&m.down)));
+        let replay = replay_parsed(Schema::new(), migrations, parsed, &mut diagnostics);
+        let mut diagnostics: Vec<String> = diagnostics.iter().map(|d| format!("{d:?}")).collect();
+        diagnostics.sort();
+        (format!("{replay:?}"), diagnostics)
+    }
+
+    /// A streamed up.sql replays exactly as one kept parsed: the schema, each
+    /// migration's renames, directives, models before and after and steps, the
+    /// online lints' findings and every diagnostic.
+    #[test]
+    fn a_streamed_up_replays_as_a_parsed_one() {
+        let deep = format!("({}1{})", "(".repeat(200), ")".repeat(200));
+        let migrations = [
+            m(
+                1,
+                "-- schema: allow(missing_primary_key)\ncreate table t (id int primary key, a text);\n\
+                 create type mood as enum ('a', 'b');\ncreate table n (x int);\n",
+                "drop table n;\ndrop type mood;\ndrop table t;\n",
+            ),
+            m(
+                2,
+                "alter table t rename column a to b;\nalter table t rename to u;\n\
+                 alter type mood rename to feeling;\ncreate index u_b on u (b);\n",
+                "drop index u_b;\nalter type feeling rename to mood;\nalter table u rename to t;\n\
+                 alter table t rename column b to a;\n",
+            ),
+            m(
+                3,
+                &format!(
+                    "-- schema: no-transaction\ncreate index concurrently u_id on u (id);\n\
+                     alter table u add column c int check (c > {deep});\n"
+                ),
+                "alter table u drop column c;\ndrop index u_id;\n",
+            ),
+            m(4, "-- nothing here\n", ""),
+            m(
+                5,
+                "alter table u add column d int not null;\nalter table nope add column x int;\n",
+                "",
+            ),
+            m(
+                6,
+                "create table v (id int primary key);\ninsert into v values (1);\nalter table v add column w int;\n",
+                "drop table v;\n",
+            ),
+        ];
+        let whole = replayed(&migrations, usize::MAX);
+        let streamed = replayed(&migrations, 0);
+        assert_eq!(streamed.0, whole.0);
+        assert_eq!(streamed.1, whole.1);
+        // It says something: renames, a finding, an error and a data step.
+        assert!(
+            whole.0.contains("feeling") && whole.0.contains("Data"),
+            "{}",
+            whole.0
+        );
+        assert!(whole.1.iter().any(|d| d.contains("nope")), "{:?}", whole.1);
+    }
 }

@@ -14,6 +14,7 @@ pub mod expr;
 pub mod function;
 pub mod map;
 pub mod mentions;
+pub mod name_map;
 pub mod names;
 pub mod others;
 pub mod policy;
@@ -30,6 +31,7 @@ use std::fmt;
 pub use expr::Expression;
 pub use function::Function;
 pub use map::{Indexed, Journal, ObjectMap};
+pub use name_map::NameMap;
 pub use policy::{Policies, Policy, PolicyCommand};
 pub use sequence::{SequenceOption, SequenceOptions, SequenceType};
 pub use storage::{Compression, Storage};
@@ -606,9 +608,9 @@ pub struct Table {
     /// Columns in their physical order.
     pub columns: Vec<Column>,
     /// Constraints (primary key, unique, foreign key, check) by name.
-    pub constraints: BTreeMap<String, Constraint>,
+    pub constraints: NameMap<Constraint>,
     /// Indexes that are not the implicit index of a constraint, by name.
-    pub indexes: BTreeMap<String, Index>,
+    pub indexes: NameMap<Index>,
     /// `COMMENT ON TABLE`.
     pub comment: Option<String>,
     /// `CREATE UNLOGGED TABLE` / `ALTER TABLE ... SET UNLOGGED` (PostgreSQL's
@@ -795,8 +797,8 @@ impl Table {
         Table {
             name,
             columns: Vec::new(),
-            constraints: BTreeMap::new(),
-            indexes: BTreeMap::new(),
+            constraints: NameMap::new(),
+            indexes: NameMap::new(),
             comment: None,
             unlogged: false,
             row_security: false,

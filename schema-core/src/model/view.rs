@@ -15,8 +15,6 @@
 //! (`x::integer`); other columns' types are unknown until a database reports
 //! them (introspection, or the stored form).
 
-use std::collections::BTreeMap;
-
 use sqlparser::ast::{Expr, Query, SelectItem, SetExpr, TableFactor};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
@@ -163,7 +161,7 @@ pub struct View {
     /// false). Always true for a plain view.
     pub populated: bool,
     /// A materialized view's indexes, by name.
-    pub indexes: BTreeMap<String, Index>,
+    pub indexes: super::NameMap<Index>,
     /// `COMMENT ON VIEW` / `COMMENT ON MATERIALIZED VIEW`.
     pub comment: Option<String>,
     /// Where it is declared.

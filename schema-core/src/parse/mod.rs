@@ -1,8 +1,9 @@
 //! SQL text → located statements → the model.
 //!
-//! The file is tokenized once; statements are parsed from those tokens so each
-//! keeps the line and column it starts at, and a statement that fails to parse
-//! is reported and skipped so that every error of a file is reported in one run.
+//! The file is tokenized a piece of whole statements at a time (`lexical`);
+//! statements are parsed from those tokens so each keeps the line and column it
+//! starts at, and a statement that fails to parse is reported and skipped so
+//! that every error of a file is reported in one run.
 //! [`apply`] turns each statement into a change of the model; the same code
 //! reads `schema.sql` ([`Mode::Declarative`]) and replays migrations
 //! ([`Mode::Migration`]).
@@ -14,6 +15,7 @@ pub mod composites;
 pub mod domains;
 pub mod functions;
 pub mod keywords;
+mod lexical;
 pub mod maintenance;
 pub mod others;
 pub mod privileges;
@@ -243,7 +245,7 @@ fn blank_meta_commands(text: &str) -> Option<String> {
     if !text.lines().any(|l| l.starts_with('\\')) {
         return None;
     }
-    let meta = meta_command_lines(text);
+    let meta = lexical::meta_command_lines(text);
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split_inclusive('\n').enumerate() {
         if meta.get(i).copied().unwrap_or(false) {
@@ -255,120 +257,6 @@ fn blank_meta_commands(text: &str) -> Option<String> {
         }
     }
     Some(out)
-}
-
-/// Where a scan of SQL text is: in code, or inside a token that may span lines.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Lexical {
-    Code,
-    /// `'…'`; `escapes` for `E'…'`, where `\` escapes the next byte.
-    Str {
-        escapes: bool,
-    },
-    /// `"…"`.
-    Ident,
-    /// `-- …` to the end of the line.
-    LineComment,
-    /// `/* … */`, nested this deep.
-    Block(u32),
-    /// A dollar-quoted body whose tag is `text[start..end]`.
-    Dollar(usize, usize),
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
-/// For each line of `text`: true when it starts with `\` in code, outside
-/// every string, quoted identifier, dollar-quoted body and comment.
-fn meta_command_lines(text: &str) -> Vec<bool> {
-    let bytes = text.as_bytes();
-    let mut state = Lexical::Code;
-    let mut lines = vec![bytes.first() == Some(&b'\\')];
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let next = bytes.get(i + 1).copied();
-        // The last byte this step consumes.
-        let mut last = i;
-        match state {
-            Lexical::Code => match b {
-                b'\'' => {
-                    let escapes = i > 0
-                        && matches!(bytes[i - 1], b'e' | b'E')
-                        && (i < 2 || !is_word_byte(bytes[i - 2]));
-                    state = Lexical::Str { escapes };
-                }
-                b'"' => state = Lexical::Ident,
-                b'-' if next == Some(b'-') => {
-                    state = Lexical::LineComment;
-                    last = i + 1;
-                }
-                b'/' if next == Some(b'*') => {
-                    state = Lexical::Block(1);
-                    last = i + 1;
-                }
-                b'$' if i == 0 || !is_word_byte(bytes[i - 1]) => {
-                    let close = bytes[i + 1..]
-                        .iter()
-                        .position(|c| !is_word_byte(*c))
-                        .map(|p| i + 1 + p)
-                        .filter(|&e| bytes[e] == b'$');
-                    if let Some(end) = close
-                        && !next.is_some_and(|n| n.is_ascii_digit())
-                    {
-                        state = Lexical::Dollar(i, end + 1);
-                        last = end;
-                    }
-                }
-                _ => {}
-            },
-            Lexical::Str { escapes } => match b {
-                b'\\' if escapes => last = i + 1,
-                b'\'' if next == Some(b'\'') => last = i + 1,
-                b'\'' => state = Lexical::Code,
-                _ => {}
-            },
-            Lexical::Ident => match b {
-                b'"' if next == Some(b'"') => last = i + 1,
-                b'"' => state = Lexical::Code,
-                _ => {}
-            },
-            Lexical::LineComment => {
-                if b == b'\n' {
-                    state = Lexical::Code;
-                }
-            }
-            Lexical::Block(depth) => {
-                if b == b'*' && next == Some(b'/') {
-                    state = if depth == 1 {
-                        Lexical::Code
-                    } else {
-                        Lexical::Block(depth - 1)
-                    };
-                    last = i + 1;
-                } else if b == b'/' && next == Some(b'*') {
-                    state = Lexical::Block(depth + 1);
-                    last = i + 1;
-                }
-            }
-            Lexical::Dollar(start, end) => {
-                if bytes[i..].starts_with(&bytes[start..end]) {
-                    state = Lexical::Code;
-                    last = i + (end - start) - 1;
-                }
-            }
-        }
-        let last = last.min(bytes.len() - 1);
-        // Each newline this step consumed starts a line, in the state it left.
-        for at in i..=last {
-            if bytes[at] == b'\n' {
-                lines.push(state == Lexical::Code && bytes.get(at + 1) == Some(&b'\\'));
-            }
-        }
-        i = last + 1;
-    }
-    lines
 }
 
 /// Finds `Line: N, Column: M` in a sqlparser message.
@@ -924,6 +812,17 @@ impl<'t> Lines<'t> {
         Lines { text, starts }
     }
 
+    /// The location of a byte offset (on a character's start).
+    fn location(&self, offset: usize) -> Location {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count());
+        Location::new(line as u64, column as u64 + 1)
+    }
+
     /// The byte offset of a location (the text's end for an empty one).
     fn offset(&self, at: Location) -> usize {
         let Some(&start) = usize::try_from(at.line)
@@ -1068,12 +967,26 @@ pub fn parse_file(source: &Arc<Source>) -> (ParsedFile, Vec<Diagnostic>) {
 /// (its directives and other facts of the whole file, but no statements).
 pub(crate) type Each<'e> = &'e mut dyn FnMut(&ParsedFile, LocatedStatement);
 
+/// The least bytes of text tokenized at once. A file's tokens take about twenty
+/// times its bytes, so a large file is tokenized and parsed a piece of whole
+/// statements at a time (`lexical::statement_pieces`).
+const PIECE_BYTES: usize = 64 * 1024;
+
 /// [`parse_file`], handing each statement to `each` as soon as it is read
 /// instead of keeping it, when given: a syntax tree is several times its text,
 /// and a large schema.sql applied one statement at a time keeps one alive.
 pub(crate) fn parse_file_each(
     source: &Arc<Source>,
+    each: Option<Each<'_>>,
+) -> (ParsedFile, Vec<Diagnostic>) {
+    parse_in_pieces(source, each, PIECE_BYTES)
+}
+
+/// [`parse_file_each`], tokenizing pieces of at least `least` bytes.
+fn parse_in_pieces(
+    source: &Arc<Source>,
     mut each: Option<Each<'_>>,
+    least: usize,
 ) -> (ParsedFile, Vec<Diagnostic>) {
     let mut hand_over = |file: &mut ParsedFile| {
         if let Some(each) = each.as_mut() {
@@ -1093,35 +1006,172 @@ pub(crate) fn parse_file_each(
         opclass_parameters: Vec::new(),
         deepest: 0,
     };
-    let dialect = PostgreSqlDialect {};
     let blanked = blank_meta_commands(&source.text);
     let text = blanked.as_deref().unwrap_or(&source.text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut tokens = match Tokenizer::new(&dialect, text).tokenize_with_location() {
-        Ok(tokens) => tokens,
-        Err(e) => {
-            let line = u32::try_from(e.location.line).unwrap_or(1);
-            let col = u32::try_from(e.location.column).unwrap_or(1);
-            diagnostics.push(
-                Diagnostic::error(codes::SYNTAX, format!("cannot read SQL: {}", e.message))
-                    .at(&Origin::clamped(source, line, col))
-                    .help(
-                        "check quotes and comments: every `'`, `\"`, `$$` and `/*` must be closed",
-                    ),
-            );
-            return (file, diagnostics);
+    let lines = Lines::new(text);
+    let pieces = lexical::statement_pieces(text, least);
+    // Directives that speak for the whole file must be known before its first
+    // statement applies: when the marker is past the first piece, a first
+    // pass reads the comments of every piece (tokens dropped as it goes).
+    let late_directives = pieces.len() > 1
+        && pieces
+            .first()
+            .is_some_and(|p| text[p.end..].contains(directive::MARKER));
+    if late_directives {
+        let mut read = Pieces::new(text, &lines, &pieces);
+        while let Some(Ok(tokens)) = read.next() {
+            read_directives(&tokens, &mut file, &mut diagnostics);
         }
-    };
-    for t in &tokens {
+    }
+    for tokens in Pieces::new(text, &lines, &pieces) {
+        match tokens {
+            Ok(tokens) => {
+                if !late_directives {
+                    read_directives(&tokens, &mut file, &mut diagnostics);
+                }
+                parse_tokens(tokens, &mut file, &mut diagnostics, &lines, &mut hand_over);
+            }
+            Err(e) => {
+                let line = u32::try_from(e.location.line).unwrap_or(1);
+                let col = u32::try_from(e.location.column).unwrap_or(1);
+                diagnostics.push(
+                    Diagnostic::error(codes::SYNTAX, format!("cannot read SQL: {}", e.message))
+                        .at(&Origin::clamped(source, line, col))
+                        .help(
+                            "check quotes and comments: every `'`, `\"`, `$$` and `/*` must be closed",
+                        ),
+                );
+            }
+        }
+    }
+    hand_over(&mut file);
+    (file, diagnostics)
+}
+
+/// The tokens of a file's pieces, in order. A piece ends with its statement's
+/// `;`; when its tokens do not (the byte scan read a quote otherwise than the
+/// tokenizer), the rest of the file is tokenized at once, as a file always
+/// was. A tokenizer error ends the pieces.
+struct Pieces<'a> {
+    text: &'a str,
+    lines: &'a Lines<'a>,
+    pieces: &'a [std::ops::Range<usize>],
+    next: usize,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(text: &'a str, lines: &'a Lines<'a>, pieces: &'a [std::ops::Range<usize>]) -> Self {
+        Pieces {
+            text,
+            lines,
+            pieces,
+            next: 0,
+        }
+    }
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Result<Vec<TokenWithSpan>, sqlparser::tokenizer::TokenizerError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let piece = self.pieces.get(self.next)?.clone();
+        let last = self.next + 1 == self.pieces.len();
+        let read = tokenize_at(self.text, self.lines, piece.clone())
+            .ok()
+            .filter(|tokens| last || ends_statement(tokens));
+        if let Some(tokens) = read {
+            self.next += 1;
+            return Some(Ok(tokens));
+        }
+        self.next = self.pieces.len();
+        Some(tokenize_at(
+            self.text,
+            self.lines,
+            piece.start..self.text.len(),
+        ))
+    }
+}
+
+/// True when a piece's tokens end where the statements of the whole file's
+/// tokens would end too: at a `;` outside parentheses, with no `ATOMIC` (a
+/// `BEGIN ATOMIC ... END` body's `;` are its own) in the piece. The tokens of
+/// a piece that starts where a statement starts are the whole file's tokens
+/// up to there, so this holds whatever the byte scan made of the text.
+fn ends_statement(tokens: &[TokenWithSpan]) -> bool {
+    let mut depth = 0i64;
+    for t in tokens {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("atomic") => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    depth == 0 && tokens.last().is_some_and(|t| t.token == Token::SemiColon)
+}
+
+/// The `-- schema:` directives of a piece's comments, into `file`.
+fn read_directives(
+    tokens: &[TokenWithSpan],
+    file: &mut ParsedFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for t in tokens {
         if let Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) = &t.token {
             let (line, col) = line_col(t);
-            let origin = Origin::new(source, line, col);
+            let origin = Origin::new(&file.source, line, col);
             match directive::parse_comment(comment, &origin) {
                 Ok(found) => file.directives.extend(found.into_iter().map(|d| (line, d))),
                 Err(d) => diagnostics.push(d),
             }
         }
     }
+}
+
+/// Tokenizes `text[range]`, every location counted in the whole text.
+fn tokenize_at(
+    text: &str,
+    lines: &Lines<'_>,
+    range: std::ops::Range<usize>,
+) -> Result<Vec<TokenWithSpan>, sqlparser::tokenizer::TokenizerError> {
+    let origin = lines.location(range.start);
+    let shift = |at: &mut Location| {
+        if at.line == 1 {
+            at.column += origin.column - 1;
+        }
+        if at.line >= 1 {
+            at.line += origin.line - 1;
+        }
+    };
+    let mut tokens = Tokenizer::new(&PostgreSqlDialect {}, &text[range])
+        .tokenize_with_location()
+        .map_err(|mut e| {
+            shift(&mut e.location);
+            e
+        })?;
+    if origin.line > 1 || origin.column > 1 {
+        for t in &mut tokens {
+            shift(&mut t.span.start);
+            shift(&mut t.span.end);
+        }
+    }
+    Ok(tokens)
+}
+
+/// Parses the statements of one piece of a file's tokens into `file`,
+/// with the facts the passes below take out of the text.
+fn parse_tokens(
+    mut tokens: Vec<TokenWithSpan>,
+    file: &mut ParsedFile,
+    diagnostics: &mut Vec<Diagnostic>,
+    lines: &Lines<'_>,
+    hand_over: &mut dyn FnMut(&mut ParsedFile),
+) {
+    let source = &Arc::clone(&file.source);
+    let dialect = PostgreSqlDialect {};
     // Each pass below looks for a keyword most files never use: one look at
     // the words first, and a pass runs only where its keyword is.
     let [concurrently, only, sequence, collate, compression, storage] = words_present(
@@ -1141,29 +1191,32 @@ pub(crate) fn parse_file_each(
     if only {
         blank_create_index_on_only(&mut tokens);
     }
-    let lines = Lines::new(text);
     if sequence {
-        file.sequence_names = blank_sequence_names(&mut tokens);
+        file.sequence_names
+            .extend(blank_sequence_names(&mut tokens));
     }
     if collate {
-        file.type_collations = blank_type_collations(&mut tokens);
+        file.type_collations
+            .extend(blank_type_collations(&mut tokens));
     }
     if compression {
-        file.column_compressions = column_storage::blank_column_compressions(&mut tokens);
+        file.column_compressions
+            .extend(column_storage::blank_column_compressions(&mut tokens));
     }
     let storage_statements = if storage || compression {
         column_storage::alter_storage_statements(&tokens)
     } else {
         Vec::new()
     };
-    file.opclass_parameters = blank_opclass_parameters(&mut tokens);
+    file.opclass_parameters
+        .extend(blank_opclass_parameters(&mut tokens));
     let (too_deep, deepest) = depth::scan(&tokens, depth::MAX_DEPTH);
-    file.deepest = deepest;
+    file.deepest = file.deepest.max(deepest);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
     loop {
-        hand_over(&mut file);
+        hand_over(file);
         while parser.consume_token(&Token::SemiColon) {}
         let start = parser.peek_token();
         if start.token == Token::EOF {
@@ -1184,7 +1237,7 @@ pub(crate) fn parse_file_each(
                         .between(&start, parser.get_current_token())
                         .to_string();
                     let next = parser.peek_token();
-                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    let end_line = skip_statement_end(&mut parser, &next, source, diagnostics);
                     file.statements.push(LocatedStatement {
                         statement: ParsedStatement::Function(Box::new(statement)),
                         origin,
@@ -1213,7 +1266,7 @@ pub(crate) fn parse_file_each(
                     statement.name_at = others::name_span(&statement).and_then(range);
                     statement.table_at = others::table_span(&statement).and_then(range);
                     let next = parser.peek_token();
-                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    let end_line = skip_statement_end(&mut parser, &next, source, diagnostics);
                     file.statements.push(LocatedStatement {
                         statement: ParsedStatement::Other(Box::new(statement)),
                         origin,
@@ -1302,7 +1355,7 @@ pub(crate) fn parse_file_each(
                         .between(&start, parser.get_current_token())
                         .to_string();
                     let next = parser.peek_token();
-                    let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                    let end_line = skip_statement_end(&mut parser, &next, source, diagnostics);
                     file.statements.push(LocatedStatement {
                         statement,
                         origin,
@@ -1407,7 +1460,7 @@ pub(crate) fn parse_file_each(
                     skip_statement(&mut parser);
                     continue;
                 }
-                let end_line = skip_statement_end(&mut parser, &next, source, &mut diagnostics);
+                let end_line = skip_statement_end(&mut parser, &next, source, diagnostics);
                 file.statements.push(LocatedStatement {
                     statement: ParsedStatement::Sql(Box::new(statement)),
                     origin,
@@ -1421,7 +1474,6 @@ pub(crate) fn parse_file_each(
             }
         }
     }
-    (file, diagnostics)
 }
 
 /// After a statement: expect `;` or the end; otherwise report and skip the rest.
@@ -1819,13 +1871,268 @@ mod tests {
         assert_eq!(file.statements[0].origin.line, 2);
     }
 
+    /// Tokenizing a file a piece at a time reads what tokenizing it at once
+    /// does: statements, texts, locations, directives, the facts taken out of
+    /// the text, and the errors.
+    #[test]
+    fn pieces_read_as_the_whole_file() {
+        let deep = format!(
+            "create table d (x int check ({}1{}));\n",
+            "(".repeat(300),
+            ")".repeat(300)
+        );
+        let text = format!(
+            "\u{feff}-- schema: model = Thing\ncreate table a (id int primary key, \"na;me\" text default 'x;y', \
+             é text collate \"C\" compression pglz);\n\
+             \\connect db\n\
+             create function f() returns int language plpgsql as $body$ begin return 1; end; $body$;\n\
+             create table b (id bigint generated always as identity (sequence name b_seq start with 5), v text);\n\
+             alter table b alter column v type text collate \"C\";\n\
+             alter table b alter column v set storage external;\n\
+             create index b_v on b using gist (v gist_trgm_ops (siglen = 32));\n\
+             select $1$x;y$1$;\n\
+             create table broken (x int,, y int);\n\
+             {deep}\
+             create view v as select 1 as one; comment on table a is E'it\\'s; fine';\n\
+             -- schema: allow(wide_table)\n\
+             create table c (\n  x int\n);\n\
+             create function g() returns int language sql begin atomic; select 1; end;\n\
+             create table after_atomic (x int);\n\
+             select 'unterminated;\n"
+        );
+        let cut = text.rfind("select 'unterminated").unwrap_or(text.len());
+        let source = Source::new("pieces.sql", &text[..cut]);
+        let whole = super::parse_in_pieces(&source, None, usize::MAX);
+        // Errors come in the file's order (the analysis sorts them anyway).
+        let sorted = |d: &[Diagnostic]| {
+            let mut d: Vec<String> = d.iter().map(|d| format!("{d:?}")).collect();
+            d.sort();
+            d
+        };
+        for least in [1, 7, 100] {
+            let pieces = super::parse_in_pieces(&source, None, least);
+            assert_eq!(
+                format!("{:?}", pieces.0),
+                format!("{:?}", whole.0),
+                "pieces of {least}"
+            );
+            assert_eq!(sorted(&pieces.1), sorted(&whole.1), "pieces of {least}");
+        }
+        let (file, diags) = whole;
+        let names = format!("{:?}", file.statements);
+        assert!(file.statements.len() >= 10, "{}", file.statements.len());
+        assert!(names.contains("after_atomic") && !names.contains("broken"));
+        assert!(diags.len() >= 2, "{diags:?}");
+        // A string never closed is the same error; the statements before it
+        // are read (at once, the file gave none).
+        let source = Source::new("pieces.sql", text.as_str());
+        let (file, diags) = super::parse_in_pieces(&source, None, usize::MAX);
+        assert!(file.statements.is_empty() && diags.len() == 1, "{diags:?}");
+        let (pieces, piece_diags) = super::parse_in_pieces(&source, None, 1);
+        // Up to `$1$x;y$1$`, which the byte scan reads otherwise: from there
+        // on the rest is tokenized at once.
+        let last = pieces.statements.last().map(|s| s.text.as_str());
+        assert!(
+            last.is_some_and(|t| t.starts_with("create index b_v")),
+            "{last:?}"
+        );
+        assert_eq!(
+            format!("{:?}", piece_diags.last()),
+            format!("{:?}", diags.first())
+        );
+    }
+
+    /// Every SQL file of this repository (fixtures of pg_dump output, peers'
+    /// histories, examples, hostile inputs) reads the same a statement a
+    /// piece at a time as at once.
+    #[test]
+    fn every_sql_file_of_the_repository_reads_the_same_in_pieces() {
+        fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name();
+                if path.is_dir() && name != "target" && name != ".git" {
+                    sql_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "sql") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        sql_files(&root, &mut files);
+        assert!(
+            files.len() > 100,
+            "{} files under {}",
+            files.len(),
+            root.display()
+        );
+        let sorted = |d: &[Diagnostic]| {
+            let mut d: Vec<String> = d.iter().map(|d| format!("{d:?}")).collect();
+            d.sort();
+            d
+        };
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let source = Source::new(path.display().to_string(), text);
+            let whole = super::parse_in_pieces(&source, None, usize::MAX);
+            let pieces = super::parse_in_pieces(&source, None, 1);
+            let unreadable = whole
+                .1
+                .iter()
+                .any(|d| d.message.starts_with("cannot read SQL"));
+            if unreadable {
+                // The same error; the statements before it are read in pieces.
+                assert_eq!(whole.1.len(), 1, "{}", path.display());
+                assert!(
+                    sorted(&pieces.1).contains(&sorted(&whole.1)[0]),
+                    "{}",
+                    path.display()
+                );
+            } else {
+                assert_eq!(
+                    format!("{:?}", pieces.0),
+                    format!("{:?}", whole.0),
+                    "{}",
+                    path.display()
+                );
+                assert_eq!(sorted(&pieces.1), sorted(&whole.1), "{}", path.display());
+            }
+        }
+    }
+
+    /// Random texts of the fragments the byte scan and the tokenizer might
+    /// read otherwise (quotes of every kind, `$1$`, nested comments, `;` in
+    /// parentheses, `ATOMIC`): read in pieces of one byte, each reads as the
+    /// whole text does, or fails with the same tokenizer error. (With a scan
+    /// that splits at every `;`, it still does: the tokens decide.)
+    #[test]
+    fn random_tricky_texts_read_the_same_in_pieces() {
+        const FRAGMENTS: &[&str] = &[
+            "create table t (a int);",
+            "select 1;",
+            ";",
+            " ",
+            "\n",
+            "'",
+            "''",
+            "'a;b'",
+            "E'\\'';",
+            "e'\\\\'",
+            "x'",
+            "\"",
+            "\"q;\"",
+            "\"\"",
+            "$$",
+            "$$;$$",
+            "$q$",
+            "$q$;$q$",
+            "$1$",
+            "$1",
+            "a$b$",
+            "--",
+            "-- c;\n",
+            "-- schema: allow(missing_primary_key)\n",
+            "/*",
+            "*/",
+            "/* ; /* ; */ ; */",
+            "(",
+            ")",
+            "(;)",
+            "begin atomic",
+            "atomic",
+            "end;",
+            "create function f() returns int language sql begin atomic select 1; end;",
+            "\\x\n",
+            "é;",
+            "U&'\\0041';",
+            "B'01';",
+            "insert into t values (1);",
+            "/",
+            "-",
+            "*",
+            "create index i on t (a);",
+            "comment on table t is 'x';",
+            "create rule r as on insert to t do also (insert into a values (1); insert into b values (2));",
+            "(select $1$)$1$;",
+            "(select a$$q$ from t; select $q$);",
+            "1$q$)$q$;",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap_or(0)
+        };
+        let sorted = |d: &[Diagnostic]| {
+            let mut d: Vec<String> = d.iter().map(|d| format!("{d:?}")).collect();
+            d.sort();
+            d
+        };
+        for case in 0..3000 {
+            let len = 1 + random(24);
+            let text: String = (0..len)
+                .map(|_| FRAGMENTS[random(FRAGMENTS.len())])
+                .collect();
+            let source = Source::new("random.sql", text.as_str());
+            let whole = super::parse_in_pieces(&source, None, usize::MAX);
+            let pieces = super::parse_in_pieces(&source, None, 1);
+            if whole
+                .1
+                .iter()
+                .any(|d| d.message.starts_with("cannot read SQL"))
+            {
+                assert!(
+                    sorted(&pieces.1).contains(&sorted(&whole.1)[0]),
+                    "case {case}: {text:?}"
+                );
+            } else {
+                assert_eq!(
+                    format!("{:?}", pieces.0),
+                    format!("{:?}", whole.0),
+                    "case {case}: {text:?}"
+                );
+                assert_eq!(sorted(&pieces.1), sorted(&whole.1), "case {case}: {text:?}");
+            }
+        }
+    }
+
+    /// A statement handed over from the first piece already sees the
+    /// directives of the whole file (`ignore(privileges)` speaks for all of it).
+    #[test]
+    fn each_statement_sees_every_directive() {
+        let text =
+            "create table a (x int);\ncreate table b (x int);\n-- schema: ignore(privileges)\n";
+        let source = Source::new("late.sql", text);
+        for least in [1, usize::MAX] {
+            let mut seen = Vec::new();
+            let (file, diags) = super::parse_in_pieces(
+                &source,
+                Some(&mut |file: &ParsedFile, _| seen.push(file.directives.len())),
+                least,
+            );
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(
+                (seen, file.directives.len()),
+                (vec![1, 1], 1),
+                "pieces of {least}"
+            );
+        }
+    }
+
     #[test]
     fn only_lines_starting_in_code_are_meta_commands() {
         let text = "\\restrict abc\nCREATE TABLE t (a text DEFAULT 'x\n\\y', \"b\n\\c\" int);\n\
                     COMMENT ON TABLE t IS $q$\n\\d t\n$q$;\n/* a\n\\b */ -- c\n\\connect db\n\
                     SELECT E'\\'\n\\x';\n\\unrestrict abc";
         assert_eq!(
-            super::meta_command_lines(text),
+            super::lexical::meta_command_lines(text),
             [
                 true, false, false, false, false, false, false, false, false, true, false, false,
                 true

@@ -60,7 +60,7 @@ pub(crate) async fn read_views<S: Session>(
                 query: ViewQuery::new(&definition, &[], false),
                 options: storage_parameters(row.get(5), ""),
                 populated: row.get(6),
-                indexes: BTreeMap::new(),
+                indexes: schema_core::model::NameMap::new(),
                 comment: row.get(7),
                 origin: origin(),
                 directives: Directives::default(),

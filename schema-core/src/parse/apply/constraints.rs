@@ -645,13 +645,13 @@ impl Cx<'_> {
                 ));
             }
         }
-        if table.constraints.contains_key(&name) {
+        if let Some(existing) = table.constraints.get(&name) {
             return Err(Diagnostic::error(
                 codes::DUPLICATE_OBJECT,
                 format!("constraint `{name}` of table `{table_name}` already exists"),
             )
             .at(&p.origin)
-            .related(&table.constraints[&name].origin, "the existing one")
+            .related(&existing.origin, "the existing one")
             .help("give the new constraint another name"));
         }
         if matches!(kind, ConstraintKind::PrimaryKey { .. }) {

@@ -273,7 +273,7 @@ impl Cx<'_> {
                 .note("PostgreSQL refuses more (`INDEX_MAX_KEYS`)")
                 .help("index fewer columns, or several indexes"));
         }
-        let mut keys = Vec::new();
+        let mut keys = Vec::with_capacity(columns.len());
         let mut addition = Vec::new();
         for c in columns {
             let (key, name) = self.index_key(c, "CREATE INDEX")?;

@@ -110,17 +110,32 @@ pub(crate) fn parse_and_apply(
     schema: &mut Schema,
     mode: Mode,
 ) -> Vec<Diagnostic> {
+    let (mut diagnostics, mut applied, _) = parse_and_apply_observed(source, schema, mode, &mut ());
+    diagnostics.append(&mut applied);
+    diagnostics
+}
+
+/// [`parse_and_apply`], telling `observer` about each statement: the
+/// parser's diagnostics, the statements', and how many statements applied
+/// (what [`apply_file_observed`] returns).
+pub(crate) fn parse_and_apply_observed(
+    source: &std::sync::Arc<crate::diagnostic::Source>,
+    schema: &mut Schema,
+    mode: Mode,
+    observer: &mut (dyn Observer + Send),
+) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize) {
     let mut applied = Vec::new();
     let mut started = false;
     let mut previous_end = 0;
-    let (file, mut diagnostics) = crate::parse::parse_file_each(
+    let mut count = 0;
+    let (file, diagnostics) = crate::parse::parse_file_each(
         source,
         Some(&mut |file: &ParsedFile, statement: LocatedStatement| {
             if !started {
                 file_directives(schema, file, mode, &mut applied);
                 started = true;
             }
-            let one = |schema: &mut Schema, applied: &mut Vec<Diagnostic>| {
+            let mut one = |schema: &mut Schema, applied: &mut Vec<Diagnostic>| {
                 apply_one(
                     schema,
                     file,
@@ -128,7 +143,7 @@ pub(crate) fn parse_and_apply(
                     mode,
                     previous_end,
                     applied,
-                    &mut (),
+                    &mut *observer,
                 );
             };
             if file.deepest > crate::model::depth::INLINE_DEPTH {
@@ -137,13 +152,13 @@ pub(crate) fn parse_and_apply(
                 one(schema, &mut applied);
             }
             previous_end = statement.end_line;
+            count += 1;
         }),
     );
     if !started {
         file_directives(schema, &file, mode, &mut applied);
     }
-    diagnostics.append(&mut applied);
-    diagnostics
+    (diagnostics, applied, count)
 }
 
 /// The checks and settings of a file's directives that speak for the whole

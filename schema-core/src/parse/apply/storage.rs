@@ -133,9 +133,13 @@ impl Cx<'_> {
                 "create the index first, or check its name (an index lives in its table's schema)",
             ));
         };
-        let method = self.schema.tables[&table].indexes[&name.name]
-            .method
-            .clone();
+        let method = self
+            .schema
+            .tables
+            .get(&table)
+            .and_then(|t| t.indexes.get(&name.name))
+            .map(|i| i.method.clone())
+            .unwrap_or_default();
         let (written, is_reset) = if reset.is_empty() {
             (self.written_options(set)?, false)
         } else {

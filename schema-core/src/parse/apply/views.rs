@@ -4,8 +4,6 @@
 //! VIEW`, `REFRESH MATERIALIZED VIEW`, comments on views and their columns,
 //! and the relations a view's query reads, checked to exist at that point.
 
-use std::collections::BTreeMap;
-
 use sqlparser::ast::{Query, SetExpr, SqlOption, TableFactor, TableWithJoins};
 
 use super::storage::Owner;
@@ -123,7 +121,7 @@ impl Cx<'_> {
             query: ViewQuery::new(&cv.query_text, &column_list, cv.recursive),
             options,
             populated: cv.with_data.is_none_or(|(d, _)| d),
-            indexes: BTreeMap::new(),
+            indexes: crate::model::NameMap::new(),
             comment: None,
             origin: self.origin(),
             directives: Directives(self.directives.clone()),
