@@ -211,11 +211,17 @@ fn parse_up(m: &MigrationFiles, streamed_from: usize) -> (ParsedUp, Vec<Diagnost
                 data |= data_statement(&s).is_some();
                 let first = lines.map_or(s.origin.line, |(first, _)| first);
                 lines = Some((first, s.end_line));
-                let more = renames_of(std::iter::once(&s));
-                renames.tables.extend(more.tables);
-                renames.columns.extend(more.columns);
-                renames.types.extend(more.types);
-                renames.views.extend(more.views);
+                // Every field named: one added later cannot be left out.
+                let diff::Renames {
+                    tables,
+                    columns,
+                    types,
+                    views,
+                } = renames_of(std::iter::once(&s));
+                renames.tables.extend(tables);
+                renames.columns.extend(columns);
+                renames.types.extend(types);
+                renames.views.extend(views);
             }),
         );
         if !data {
@@ -319,13 +325,16 @@ fn replay_parsed(
                 apply_file_observed(&mut schema, file, Mode::Migration, diagnostics, &mut linter)
             }
             ParsedUp::Streamed(_) => {
-                // Parsed again as it applies: its parse diagnostics are in already.
-                let (_, applied, count) = parse::apply::parse_and_apply_observed(
-                    &m.up,
-                    &mut schema,
-                    Mode::Migration,
-                    &mut linter,
-                );
+                // Parsed again as it applies (on a big stack, as the parsing
+                // thread did): its parse diagnostics are in already.
+                let (_, applied, count) = crate::stack::on_big_stack(|| {
+                    parse::apply::parse_and_apply_observed(
+                        &m.up,
+                        &mut schema,
+                        Mode::Migration,
+                        &mut linter,
+                    )
+                });
                 diagnostics.extend(applied);
                 count
             }

@@ -18,7 +18,7 @@
 //! the map is rolled back), which costs something only if its names changed.
 //! Answers are still checked against the objects.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -52,24 +52,71 @@ struct Lookup {
 
 /// The objects filed under one key, in order. Most keys have one: a sorted
 /// vector holds it in its 48 bytes, where a `BTreeSet` takes a 500-byte node
-/// (a fifth of a 10,000-table model went to those nodes).
-#[derive(Clone, Default)]
-struct Owners(Vec<QualifiedName>);
+/// (a fifth of a 10,000-table model went to those nodes). Past 32 owners (a
+/// table every other table refers to) it is a `BTreeSet` again: inserting in
+/// the middle of a long vector would be quadratic.
+#[derive(Clone)]
+enum Owners {
+    Few(Vec<QualifiedName>),
+    Many(BTreeSet<QualifiedName>),
+}
+
+impl Default for Owners {
+    fn default() -> Self {
+        Owners::Few(Vec::new())
+    }
+}
 
 impl Owners {
     fn insert(&mut self, owner: &QualifiedName) {
-        if let Err(at) = self.0.binary_search(owner) {
-            if self.0.len() < 4 {
-                self.0.reserve_exact(1);
+        let few = match self {
+            Owners::Many(set) => {
+                set.insert(owner.clone());
+                return;
             }
-            self.0.insert(at, owner.clone());
+            Owners::Few(few) => few,
+        };
+        if let Err(at) = few.binary_search(owner) {
+            if few.len() >= 32 {
+                let mut set: BTreeSet<QualifiedName> = std::mem::take(few).into_iter().collect();
+                set.insert(owner.clone());
+                *self = Owners::Many(set);
+                return;
+            }
+            if few.len() < 4 {
+                few.reserve_exact(1);
+            }
+            few.insert(at, owner.clone());
         }
     }
 
     fn remove(&mut self, owner: &QualifiedName) {
-        if let Ok(at) = self.0.binary_search(owner) {
-            self.0.remove(at);
+        match self {
+            Owners::Few(few) => {
+                if let Ok(at) = few.binary_search(owner) {
+                    few.remove(at);
+                }
+            }
+            Owners::Many(set) => {
+                set.remove(owner);
+            }
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Owners::Few(few) => few.is_empty(),
+            Owners::Many(set) => set.is_empty(),
+        }
+    }
+
+    /// The owners, in order.
+    fn iter(&self) -> impl Iterator<Item = &QualifiedName> {
+        let (few, many) = match self {
+            Owners::Few(few) => (Some(few.iter()), None),
+            Owners::Many(set) => (None, Some(set.iter())),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
     }
 }
 
@@ -153,7 +200,7 @@ where
 {
     if let Some(owners) = map.get_mut(key) {
         owners.remove(owner);
-        if owners.0.is_empty() {
+        if owners.is_empty() {
             map.remove(key);
         }
     }
@@ -265,7 +312,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
             Some(lookup) => {
                 let mut names: Vec<&QualifiedName> = candidates(lookup)
                     .into_iter()
-                    .flat_map(|owners| &owners.0)
+                    .flat_map(Owners::iter)
                     .chain(&self.unfiled)
                     .collect();
                 if names.len() > 1 {
@@ -551,6 +598,34 @@ mod tests {
             let copy = m.clone();
             assert_eq!(holders(&copy, "z"), ["a", "b"]);
         }
+    }
+
+    /// A name many objects hold (past the owners a vector keeps) is found
+    /// in order, and let go of, as a name few hold.
+    #[test]
+    fn a_name_many_objects_hold_is_found_in_order() {
+        let name = |i: usize| QualifiedName::public(format!("t{i:03}"));
+        let holders = |m: &ObjectMap<String>| -> Vec<String> {
+            m.holding("shared").map(|(k, _)| k.name.clone()).collect()
+        };
+        let mut m: ObjectMap<String> = ObjectMap::default();
+        // Filed in an order that is not the names' own.
+        for i in (0..100).map(|i| (i * 37) % 100) {
+            m.insert(name(i), format!("holds:shared own{i}"));
+        }
+        let all: Vec<String> = (0..100).map(|i| format!("t{i:03}")).collect();
+        assert_eq!(holders(&m), all);
+        for i in (0..100).filter(|i| i % 2 == 0) {
+            m.remove(&name(i));
+        }
+        let odd: Vec<String> = all.iter().skip(1).step_by(2).cloned().collect();
+        assert_eq!(holders(&m), odd);
+        assert_eq!(
+            m.holding("own7")
+                .map(|(k, _)| k.name.clone())
+                .collect::<Vec<_>>(),
+            ["t007"]
+        );
     }
 
     #[test]

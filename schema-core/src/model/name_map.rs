@@ -4,21 +4,50 @@
 //! A table holds a handful of them; a `BTreeMap` gave each table an 11-slot
 //! node per map (about 2.5 KB for an index map of two), a fifth of a large
 //! model. This keeps the part of `BTreeMap`'s interface the engine uses, with
-//! the same order, so iteration and comparison are unchanged.
+//! the same order, so iteration and comparison are unchanged. Past
+//! [`FEW`] objects it is a `BTreeMap` again: inserting in the middle of a long
+//! vector would make a table of 100,000 constraints quadratic.
 
 use std::borrow::Borrow;
+use std::collections::{BTreeMap, btree_map};
 use std::fmt;
 
+/// Up to this many objects, a sorted vector; past it, a `BTreeMap`.
+const FEW: usize = 32;
+
 /// Objects by name, in name order (see the module's documentation).
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct NameMap<V> {
-    entries: Vec<(String, V)>,
+    entries: Entries<V>,
+}
+
+#[derive(Clone)]
+enum Entries<V> {
+    Few(Vec<(String, V)>),
+    Many(BTreeMap<String, V>),
 }
 
 impl<V> Default for NameMap<V> {
     fn default() -> Self {
         NameMap {
-            entries: Vec::new(),
+            entries: Entries::Few(Vec::new()),
+        }
+    }
+}
+
+impl<V: PartialEq> PartialEq for NameMap<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<V: Eq> Eq for NameMap<V> {}
+
+impl<V: std::hash::Hash> std::hash::Hash for NameMap<V> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for entry in self.iter() {
+            entry.hash(state);
         }
     }
 }
@@ -35,22 +64,17 @@ impl<V> NameMap<V> {
         Self::default()
     }
 
-    fn find<Q>(&self, name: &Q) -> Result<usize, usize>
-    where
-        String: Borrow<Q>,
-        Q: Ord + ?Sized,
-    {
-        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(name))
-    }
-
     /// How many objects.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.entries {
+            Entries::Few(v) => v.len(),
+            Entries::Many(m) => m.len(),
+        }
     }
 
     /// True when there is none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The object called `name`.
@@ -59,7 +83,10 @@ impl<V> NameMap<V> {
         String: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        self.find(name).ok().map(|at| &self.entries[at].1)
+        match &self.entries {
+            Entries::Few(v) => find(v, name).ok().map(|at| &v[at].1),
+            Entries::Many(m) => m.get(name),
+        }
     }
 
     /// The object called `name`, for writing.
@@ -68,7 +95,10 @@ impl<V> NameMap<V> {
         String: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        self.find(name).ok().map(|at| &mut self.entries[at].1)
+        match &mut self.entries {
+            Entries::Few(v) => find(v, name).ok().map(|at| &mut v[at].1),
+            Entries::Many(m) => m.get_mut(name),
+        }
     }
 
     /// True when an object is called `name`.
@@ -77,19 +107,29 @@ impl<V> NameMap<V> {
         String: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        self.find(name).is_ok()
+        self.get(name).is_some()
     }
 
     /// Files `value` under `name`, returning the object it replaces.
     pub fn insert(&mut self, name: String, value: V) -> Option<V> {
-        match self.find(name.as_str()) {
-            Ok(at) => Some(std::mem::replace(&mut self.entries[at].1, value)),
+        let v = match &mut self.entries {
+            Entries::Many(m) => return m.insert(name, value),
+            Entries::Few(v) => v,
+        };
+        match find(v, name.as_str()) {
+            Ok(at) => Some(std::mem::replace(&mut v[at].1, value)),
+            Err(_) if v.len() >= FEW => {
+                let mut many: BTreeMap<String, V> = std::mem::take(v).into_iter().collect();
+                many.insert(name, value);
+                self.entries = Entries::Many(many);
+                None
+            }
             Err(at) => {
                 // Most tables have one to three: grow by one up to four.
-                if self.entries.len() < 4 {
-                    self.entries.reserve_exact(1);
+                if v.len() < 4 {
+                    v.reserve_exact(1);
                 }
-                self.entries.insert(at, (name, value));
+                v.insert(at, (name, value));
                 None
             }
         }
@@ -101,50 +141,69 @@ impl<V> NameMap<V> {
         String: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        self.find(name).ok().map(|at| self.entries.remove(at).1)
+        match &mut self.entries {
+            Entries::Few(v) => find(v, name).ok().map(|at| v.remove(at).1),
+            Entries::Many(m) => m.remove(name),
+        }
     }
 
     /// Keeps only the objects `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut V) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
+        match &mut self.entries {
+            Entries::Few(v) => v.retain_mut(|(k, v)| keep(k, v)),
+            Entries::Many(m) => m.retain(|k, v| keep(k, v)),
+        }
     }
 
     /// Takes every object out.
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.entries = Entries::Few(Vec::new());
     }
 
     /// Names and objects, in name order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &V)> + ExactSizeIterator {
-        self.entries.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> Iter<'_, V> {
+        match &self.entries {
+            Entries::Few(v) => Iter::Few(v.iter()),
+            Entries::Many(m) => Iter::Many(m.iter()),
+        }
     }
 
     /// Names and objects for writing, in name order.
-    pub fn iter_mut(
-        &mut self,
-    ) -> impl DoubleEndedIterator<Item = (&String, &mut V)> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    pub fn iter_mut(&mut self) -> IterMut<'_, V> {
+        match &mut self.entries {
+            Entries::Few(v) => IterMut::Few(v.iter_mut()),
+            Entries::Many(m) => IterMut::Many(m.iter_mut()),
+        }
     }
 
     /// Names, in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.entries.iter().map(|(k, _)| k)
+        self.iter().map(|(k, _)| k)
     }
 
     /// Objects, in name order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
-        self.entries.iter().map(|(_, v)| v)
+        self.iter().map(|(_, v)| v)
     }
 
     /// Objects for writing, in name order.
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(_, v)| v)
+        self.iter_mut().map(|(_, v)| v)
     }
 
     /// Objects, in name order, taken out.
     pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
-        self.entries.into_iter().map(|(_, v)| v)
+        self.into_iter().map(|(_, v)| v)
     }
+}
+
+/// Where `name` is in a sorted vector, or would go.
+fn find<V, Q>(entries: &[(String, V)], name: &Q) -> Result<usize, usize>
+where
+    String: Borrow<Q>,
+    Q: Ord + ?Sized,
+{
+    entries.binary_search_by(|(k, _)| Borrow::<Q>::borrow(k).cmp(name))
 }
 
 /// `map[name]`, as `BTreeMap`'s: panics when no object has that name (for
@@ -178,36 +237,144 @@ impl<V> Extend<(String, V)> for NameMap<V> {
     }
 }
 
+/// The names and objects of a [`NameMap`], in name order.
+pub enum Iter<'a, V> {
+    #[doc(hidden)]
+    Few(std::slice::Iter<'a, (String, V)>),
+    #[doc(hidden)]
+    Many(btree_map::Iter<'a, String, V>),
+}
+
+impl<'a, V> Iterator for Iter<'a, V> {
+    type Item = (&'a String, &'a V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Few(i) => i.next().map(|(k, v)| (k, v)),
+            Iter::Many(i) => i.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Iter::Few(i) => i.size_hint(),
+            Iter::Many(i) => i.size_hint(),
+        }
+    }
+}
+
+impl<V> DoubleEndedIterator for Iter<'_, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Few(i) => i.next_back().map(|(k, v)| (k, v)),
+            Iter::Many(i) => i.next_back(),
+        }
+    }
+}
+
+impl<V> ExactSizeIterator for Iter<'_, V> {}
+
+/// The names and objects of a [`NameMap`] for writing, in name order.
+pub enum IterMut<'a, V> {
+    #[doc(hidden)]
+    Few(std::slice::IterMut<'a, (String, V)>),
+    #[doc(hidden)]
+    Many(btree_map::IterMut<'a, String, V>),
+}
+
+impl<'a, V> Iterator for IterMut<'a, V> {
+    type Item = (&'a String, &'a mut V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            IterMut::Few(i) => i.next().map(|(k, v)| (&*k, v)),
+            IterMut::Many(i) => i.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            IterMut::Few(i) => i.size_hint(),
+            IterMut::Many(i) => i.size_hint(),
+        }
+    }
+}
+
+impl<V> DoubleEndedIterator for IterMut<'_, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            IterMut::Few(i) => i.next_back().map(|(k, v)| (&*k, v)),
+            IterMut::Many(i) => i.next_back(),
+        }
+    }
+}
+
+impl<V> ExactSizeIterator for IterMut<'_, V> {}
+
+/// The names and objects of a [`NameMap`], taken out, in name order.
+pub enum IntoIter<V> {
+    #[doc(hidden)]
+    Few(std::vec::IntoIter<(String, V)>),
+    #[doc(hidden)]
+    Many(btree_map::IntoIter<String, V>),
+}
+
+impl<V> Iterator for IntoIter<V> {
+    type Item = (String, V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            IntoIter::Few(i) => i.next(),
+            IntoIter::Many(i) => i.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            IntoIter::Few(i) => i.size_hint(),
+            IntoIter::Many(i) => i.size_hint(),
+        }
+    }
+}
+
+impl<V> DoubleEndedIterator for IntoIter<V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            IntoIter::Few(i) => i.next_back(),
+            IntoIter::Many(i) => i.next_back(),
+        }
+    }
+}
+
+impl<V> ExactSizeIterator for IntoIter<V> {}
+
 impl<V> IntoIterator for NameMap<V> {
     type Item = (String, V);
-    type IntoIter = std::vec::IntoIter<(String, V)>;
+    type IntoIter = IntoIter<V>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    fn into_iter(self) -> IntoIter<V> {
+        match self.entries {
+            Entries::Few(v) => IntoIter::Few(v.into_iter()),
+            Entries::Many(m) => IntoIter::Many(m.into_iter()),
+        }
     }
 }
 
 impl<'a, V> IntoIterator for &'a NameMap<V> {
     type Item = (&'a String, &'a V);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, V)>,
-        fn(&'a (String, V)) -> (&'a String, &'a V),
-    >;
+    type IntoIter = Iter<'a, V>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(k, v)| (k, v))
+    fn into_iter(self) -> Iter<'a, V> {
+        self.iter()
     }
 }
 
 impl<'a, V> IntoIterator for &'a mut NameMap<V> {
     type Item = (&'a String, &'a mut V);
-    type IntoIter = std::iter::Map<
-        std::slice::IterMut<'a, (String, V)>,
-        fn(&'a mut (String, V)) -> (&'a String, &'a mut V),
-    >;
+    type IntoIter = IterMut<'a, V>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    fn into_iter(self) -> IterMut<'a, V> {
+        self.iter_mut()
     }
 }
 
@@ -221,7 +388,10 @@ mod tests {
     fn answers_as_a_btree_map() {
         let mut ours = NameMap::new();
         let mut theirs = BTreeMap::new();
-        let names = ["b", "a", "d", "c", "a", "e", "b", "f", "g", "a"];
+        let mut names = vec!["b", "a", "d", "c", "a", "e", "b", "f", "g", "a"];
+        // Past `FEW`, in an order that is not the names' own.
+        let many: Vec<String> = (0..80).map(|i| format!("m{}", (i * 37) % 80)).collect();
+        names.extend(many.iter().map(String::as_str));
         for (i, name) in names.iter().enumerate() {
             assert_eq!(
                 ours.insert(name.to_string(), i),

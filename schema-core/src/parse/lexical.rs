@@ -51,7 +51,8 @@ struct Scan<'t> {
     bytes: &'t [u8],
     i: usize,
     state: Lexical,
-    /// Stop at each `a` and `A` in code (for the word `ATOMIC`).
+    /// Stop at each `a`, `A`, `s` and `S` in code (for the words `ATOMIC`
+    /// and `STDIN`).
     words: bool,
 }
 
@@ -70,7 +71,7 @@ impl<'t> Scan<'t> {
         match self.state {
             Lexical::Code => {
                 matches!(b, b'\'' | b'"' | b'-' | b'/' | b'$' | b'(' | b')' | b';')
-                    || (self.words && (b | 0x20) == b'a')
+                    || (self.words && matches!(b | 0x20, b'a' | b's'))
             }
             Lexical::Str { .. } => matches!(b, b'\'' | b'\\'),
             Lexical::Ident => b == b'"',
@@ -200,8 +201,9 @@ pub(super) fn meta_command_lines(text: &str) -> Vec<bool> {
 /// Splits `text` into pieces of at least `least` bytes (the last may be
 /// shorter) that each end just after a statement's `;`: a `;` in code, outside
 /// parentheses. Splitting errs on the side of fewer pieces: after the word
-/// `ATOMIC` (a `BEGIN ATOMIC ... END` body holds `;` of its own) the rest of
-/// the text is one piece. Each piece is tokenized on its own, and its tokens
+/// `ATOMIC` (a `BEGIN ATOMIC ... END` body holds `;` of its own) or `STDIN`
+/// (the tokenizer reads the lines after `COPY ... FROM stdin;` as its data)
+/// the rest of the text is one piece. Each piece is tokenized on its own, and its tokens
 /// decide: a piece whose tokens do not end a statement (`ends_statement` in
 /// the parser) is read again with the rest of the file.
 pub(super) fn statement_pieces(text: &str, least: usize) -> Vec<std::ops::Range<usize>> {
@@ -218,9 +220,10 @@ pub(super) fn statement_pieces(text: &str, least: usize) -> Vec<std::ops::Range<
     let mut depth = 0usize;
     let mut scan = Scan::new(bytes);
     // Only a text that holds the letters needs its words looked at.
-    scan.words = bytes
-        .windows(6)
-        .any(|w| (w[0] | 0x20) == b'a' && w.eq_ignore_ascii_case(b"atomic"));
+    scan.words = bytes.windows(5).any(|w| {
+        (matches!(w[0] | 0x20, b'a' | b's'))
+            && (w.eq_ignore_ascii_case(b"stdin") || w.eq_ignore_ascii_case(b"atomi"))
+    });
     for step in scan {
         let Some(b) = step.code(bytes) else {
             continue;
@@ -232,12 +235,12 @@ pub(super) fn statement_pieces(text: &str, least: usize) -> Vec<std::ops::Range<
                 pieces.push(from..step.at + 1);
                 from = step.at + 1;
             }
-            b'a' | b'A' if step.at == 0 || !is_word_byte(bytes[step.at - 1]) => {
+            b'a' | b'A' | b's' | b'S' if step.at == 0 || !is_word_byte(bytes[step.at - 1]) => {
                 let word = bytes[step.at..]
                     .iter()
                     .position(|c| !is_word_byte(*c))
                     .map_or(&bytes[step.at..], |n| &bytes[step.at..step.at + n]);
-                if word.eq_ignore_ascii_case(b"atomic") {
+                if word.eq_ignore_ascii_case(b"atomic") || word.eq_ignore_ascii_case(b"stdin") {
                     break;
                 }
             }
@@ -297,5 +300,11 @@ mod tests {
         );
         // A word that merely starts with it, or a quoted one, does not stop it.
         assert_eq!(pieces("select atomics; select \"atomic\"; x;", 1).len(), 3);
+        // Nor after `COPY ... FROM stdin;`, whose data lines follow it.
+        let copy = "select 1; copy t (a) from stdin;\n1;2\n\\.\nselect 2;";
+        assert_eq!(
+            pieces(copy, 1),
+            ["select 1;", " copy t (a) from stdin;\n1;2\n\\.\nselect 2;"]
+        );
     }
 }

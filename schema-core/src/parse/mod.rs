@@ -1094,20 +1094,31 @@ impl Iterator for Pieces<'_> {
 }
 
 /// True when a piece's tokens end where the statements of the whole file's
-/// tokens would end too: at a `;` outside parentheses, with no `ATOMIC` (a
-/// `BEGIN ATOMIC ... END` body's `;` are its own) in the piece. The tokens of
-/// a piece that starts where a statement starts are the whole file's tokens
-/// up to there, so this holds whatever the byte scan made of the text.
+/// tokens would end too: at a `;` outside parentheses (never closing more than
+/// it opened), with no `ATOMIC` (a `BEGIN ATOMIC ... END` body's `;` are its
+/// own) and no `STDIN` (the tokenizer takes the lines after `COPY ... FROM
+/// stdin;` as data, which a piece ending at that `;` would not) in the piece.
+/// The tokens of a piece that starts where a statement starts are the whole
+/// file's tokens up to there, so this holds whatever the byte scan made of the
+/// text.
 fn ends_statement(tokens: &[TokenWithSpan]) -> bool {
     let mut depth = 0i64;
     for t in tokens {
         match &t.token {
             Token::LParen => depth += 1,
             Token::RParen => depth -= 1,
-            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("atomic") => {
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && (w.value.eq_ignore_ascii_case("atomic")
+                        || w.value.eq_ignore_ascii_case("stdin")) =>
+            {
                 return false;
             }
+            Token::CopyData { .. } => return false,
             _ => {}
+        }
+        if depth < 0 {
+            return false;
         }
     }
     depth == 0 && tokens.last().is_some_and(|t| t.token == Token::SemiColon)
@@ -2062,6 +2073,10 @@ mod tests {
             "(select $1$)$1$;",
             "(select a$$q$ from t; select $q$);",
             "1$q$)$q$;",
+            "copy t (a) from stdin;\n",
+            "1\t;x\n",
+            "\\.\n",
+            "copy t from stdin;",
         ];
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut random = |n: usize| {
