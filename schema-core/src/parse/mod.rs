@@ -1391,7 +1391,7 @@ fn parse_tokens(
             };
             match read {
                 Ok(statement) => {
-                    let end_line = line_col(&parser.peek_token()).0.max(line);
+                    let end_line = end_line_before(&parser).max(line);
                     file.statements.push(LocatedStatement {
                         statement,
                         origin,
@@ -1424,7 +1424,7 @@ fn parse_tokens(
         if let Some(read) = by_hand {
             match read(&mut parser) {
                 Ok(statement) => {
-                    let end_line = line_col(&parser.peek_token()).0.max(line);
+                    let end_line = end_line_before(&parser).max(line);
                     file.statements.push(LocatedStatement {
                         statement,
                         origin,
@@ -1487,6 +1487,18 @@ fn parse_tokens(
     }
 }
 
+/// The line a statement read up to the parser's position ends on: the line
+/// of the `;` next, or at the end of the file (no `;`) the last line of its
+/// last token (the parser's end-of-file token has no line).
+fn end_line_before(parser: &Parser<'_>) -> u32 {
+    let next = parser.peek_token();
+    if next.token == Token::EOF {
+        u32::try_from(parser.get_current_token().span.end.line).unwrap_or(u32::MAX)
+    } else {
+        line_col(&next).0
+    }
+}
+
 /// After a statement: expect `;` or the end; otherwise report and skip the rest.
 fn skip_statement_end(
     parser: &mut Parser<'_>,
@@ -1500,7 +1512,7 @@ fn skip_statement_end(
             parser.next_token();
             line
         }
-        Token::EOF => line_col(next).0,
+        Token::EOF => end_line_before(parser),
         other => {
             let (line, col) = line_col(next);
             diagnostics.push(
@@ -2139,6 +2151,20 @@ mod tests {
                 "pieces of {least}"
             );
         }
+    }
+
+    /// A last statement without `;` ends on its own last line, not on its
+    /// first (a directive inside it is its own, not the whole file's).
+    #[test]
+    fn a_last_statement_without_a_semicolon_ends_on_its_last_line() {
+        let text = "create table a (x int);\ncreate table b (\n  -- schema: allow(missing_primary_key)\n  x int\n)\n\n";
+        let (file, diags) = parse_file(&Source::new("end.sql", text));
+        assert!(diags.is_empty(), "{diags:?}");
+        let ends: Vec<u32> = file.statements.iter().map(|s| s.end_line).collect();
+        assert_eq!(ends, [1, 5]);
+        let text = "grant select on a to public";
+        let (file, _) = parse_file(&Source::new("end.sql", text));
+        assert_eq!(file.statements.first().map(|s| s.end_line), Some(1));
     }
 
     #[test]
