@@ -202,20 +202,10 @@ fn parse(text: &str) -> Option<HashMap<u128, Record>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Source;
-    use crate::migrations::MigrationFiles;
     use crate::migrations::replay::replay;
 
-    fn m(n: u64, up: &str, down: &str) -> MigrationFiles {
-        MigrationFiles {
-            version: n,
-            version_text: n.to_string(),
-            slug: format!("m{n}"),
-            dir_name: format!("{n}_m{n}"),
-            up: Source::new("up.sql", up),
-            down: Source::new("down.sql", down),
-        }
-    }
+    use crate::migrations::MigrationFiles;
+    use crate::migrations::discover::in_memory as m;
 
     fn history() -> Vec<MigrationFiles> {
         vec![

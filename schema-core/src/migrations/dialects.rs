@@ -273,21 +273,12 @@ pub fn fresh(replay: &crate::migrations::replay::Replay, embedded: &[Embedded]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Source, codes};
-    use crate::migrations::MigrationFiles;
+    use crate::diagnostic::codes;
     use crate::migrations::replay::replay;
     use crate::render::Sqlite;
 
-    fn m(n: u64, up: &str, down: &str) -> MigrationFiles {
-        MigrationFiles {
-            version: n,
-            version_text: n.to_string(),
-            slug: "x".into(),
-            dir_name: format!("{n}_x"),
-            up: Source::new("up.sql", up),
-            down: Source::new("down.sql", down),
-        }
-    }
+    use crate::migrations::MigrationFiles;
+    use crate::migrations::discover::in_memory as m;
 
     /// The error messages of replaying `history`, with their line and column.
     fn lints(history: &[(&str, &str)]) -> Vec<(String, u32, u32)> {

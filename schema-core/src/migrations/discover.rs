@@ -33,6 +33,20 @@ pub struct MigrationFiles {
     pub down: Arc<Source>,
 }
 
+/// A migration held in memory, for tests: version `n`, named `m<n>`, its files
+/// `up.sql` and `down.sql`.
+#[cfg(test)]
+pub(crate) fn in_memory(n: u64, up: &str, down: &str) -> MigrationFiles {
+    MigrationFiles {
+        version: n,
+        version_text: n.to_string(),
+        slug: format!("m{n}"),
+        dir_name: format!("{n}_m{n}"),
+        up: Source::new("up.sql", up),
+        down: Source::new("down.sql", down),
+    }
+}
+
 /// The migrations directory for a project rooted at `root`: `explicit` when given
 /// (relative paths are taken from `root`), else `root/migrations`.
 pub fn resolve_migrations_dir(root: &Path, explicit: Option<&Path>) -> PathBuf {

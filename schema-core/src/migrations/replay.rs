@@ -642,18 +642,8 @@ fn renames_of<'s>(statements: impl Iterator<Item = &'s LocatedStatement>) -> dif
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Source;
 
-    fn m(n: u64, up: &str, down: &str) -> MigrationFiles {
-        MigrationFiles {
-            version: n,
-            version_text: n.to_string(),
-            slug: format!("m{n}"),
-            dir_name: format!("{n}_m{n}"),
-            up: Source::new(format!("{n}_m{n}/up.sql"), up),
-            down: Source::new(format!("{n}_m{n}/down.sql"), down),
-        }
-    }
+    use crate::migrations::discover::in_memory as m;
 
     /// Replays `migrations`, each up.sql streamed when it has
     /// `streamed_from` bytes or more: the replay and its diagnostics.
