@@ -204,6 +204,7 @@ pub mod __private {
     };
 
     pub use crate::__insert_methods as insert_methods;
+    pub use crate::__record_methods as record_methods;
     pub use crate::__row_methods as row_methods;
 
     #[cfg(feature = "chrono")]

@@ -1,7 +1,8 @@
 //! The text of the row methods every generated model has (`insert`, `all`,
-//! `find`, ...), written once here as `macro_rules!` macros that generated
-//! code invokes, instead of being repeated in every expansion of `schema!()`
-//! and `#[derive(Schema)]`: a 500-table project's expansion is a third of the
+//! `find`, ...) and of its `Record` methods over its fields, written once here
+//! as `macro_rules!` macros that generated code invokes, instead of being
+//! repeated in every expansion of `schema!()` (and, for the row methods,
+//! `#[derive(Schema)]`): a 500-table project's expansion is a third of the
 //! size, so the macro writes, caches and hands the compiler that much less.
 //! Not a public API: generated code names them through `__private`.
 
@@ -253,6 +254,34 @@ macro_rules! __insert_methods {
                 db,
                 $crate::__private::NewRecord::given($self),
             )
+        }
+    };
+}
+
+/// The methods of a model's `impl Record` that walk its fields, in that
+/// `impl` block: `to_values` and `from_values` over every field (each with
+/// its column's name), and `key_values` over the primary key's fields.
+///
+/// `record_methods!({ id: "id", r#type: "type" } { id })`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __record_methods {
+    ({ $($field:ident : $column:literal),* $(,)? } { $($key:ident),* $(,)? }) => {
+        fn to_values(&self) -> ::std::vec::Vec<$crate::__private::Value> {
+            ::std::vec::Vec::from([$($crate::__private::Field::to_value(&self.$field)),*])
+        }
+
+        fn from_values(
+            values: ::std::vec::Vec<$crate::__private::Value>,
+        ) -> ::core::result::Result<Self, $crate::__private::RowError> {
+            let mut row = $crate::__private::RowValues::new::<Self>(values)?;
+            ::core::result::Result::Ok(Self {
+                $($field: row.take($column)?,)*
+            })
+        }
+
+        fn key_values(&self) -> ::std::vec::Vec<$crate::__private::Value> {
+            ::std::vec::Vec::from([$($crate::__private::Field::to_value(&self.$key)),*])
         }
     };
 }

@@ -144,11 +144,16 @@ fn write_sum(scratch: &Scratch) {
 /// `cargo run` with the macro reporting what it did: (stdout, the macro's line).
 fn run_reporting(scratch: &Scratch) -> (String, String) {
     // A new compiler process each time: the in-memory cache cannot answer.
-    scratch.write("src/main.rs", PROBE_MAIN);
-    let out = scratch.run_with_env(&[
-        ("SCHEMA_MACRO_TIMINGS", Some("1")),
-        ("SCHEMA_NO_CACHE", None),
-    ]);
+    run_main(scratch, PROBE_MAIN, &[("SCHEMA_NO_CACHE", None)])
+}
+
+/// `cargo run` of `main` (written as src/main.rs) with `env` and the macro
+/// reporting what it did: (stdout, the macro's line).
+fn run_main(scratch: &Scratch, main: &str, env: &[(&str, Option<&str>)]) -> (String, String) {
+    scratch.write("src/main.rs", main);
+    let mut env = env.to_vec();
+    env.push(("SCHEMA_MACRO_TIMINGS", Some("1")));
+    let out = scratch.run_with_env(&env);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
@@ -240,4 +245,51 @@ fn the_expansion_is_cached_on_disk_and_an_edit_or_damage_is_a_miss() {
     assert!(out.contains(original), "{out}");
     assert!(report.contains("read from the disk cache"), "{report}");
     assert_eq!(entry_of(&report), entry);
+}
+
+/// A program printing what its `schema!()` expanded to: a model's columns
+/// and every migration (both dialects' scripts, the fresh-database scripts).
+const AS_TEXT_MAIN: &str = r#"sqlschema::schema!();
+
+use sqlschema::Model;
+
+fn main() {
+    println!("user columns {:?}", models::User::COLUMNS);
+    println!("{MIGRATIONS:?}");
+}
+"#;
+
+/// `cargo run` of [`AS_TEXT_MAIN`], the expansion made as text (`"1"`) or as
+/// the compiler's tokens (`"0"`), never read from the cache: (stdout, the
+/// macro's line).
+fn run_made_as(scratch: &Scratch, as_text: &str) -> (String, String) {
+    let env = [
+        ("SCHEMA_NO_CACHE", Some("1")),
+        ("SCHEMA_MACRO_AS_TEXT", Some(as_text)),
+    ];
+    run_main(scratch, AS_TEXT_MAIN, &env)
+}
+
+/// The expansion made as text and lexed by the compiler in one call (what an
+/// optimised macro does) and made as the compiler's tokens one by one (what
+/// an unoptimised one does) are the same program.
+#[test]
+fn an_expansion_made_as_text_is_the_one_made_as_tokens() {
+    let scratch = Scratch::new("as-text");
+    scratch.manifest(
+        "as_text_probe",
+        r#"sqlschema = { path = "{ws}", features = ["json"] }"#,
+    );
+    let schema = std::fs::read_to_string(workspace().join("schema.sql"))
+        .unwrap_or_else(|e| panic!("cannot read the demo schema.sql: {e}"));
+    scratch.write("schema.sql", &schema);
+    scratch.copy_dir(&workspace().join("migrations"), "migrations");
+    let (as_text, text_report) = run_made_as(&scratch, "1");
+    assert!(text_report.contains("made as text"), "{text_report}");
+    let (as_tokens, tokens_report) = run_made_as(&scratch, "0");
+    assert!(tokens_report.contains("made as tokens"), "{tokens_report}");
+    assert!(as_text.contains("user columns [\"id\""), "{as_text}");
+    assert!(as_text.contains("Migration {"), "{as_text}");
+    assert!(as_text.contains("CREATE TABLE users"), "{as_text}");
+    assert_eq!(as_text, as_tokens);
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Source, codes};
 use crate::diff::drift::drift;
 use crate::lint;
-use crate::migrations::replay::{Replay, replay_after};
+use crate::migrations::replay::{Replay, replay_onto};
 use crate::migrations::{self, MigrationFiles};
 use crate::model::Schema;
 use crate::parse::{self, Mode};
@@ -158,6 +158,16 @@ pub fn analyze(project: &Project) -> Result<Analysis, Vec<Diagnostic>> {
 
 /// Reads a project like [`analyze`], keeping the models whatever the diagnostics.
 pub fn load(project: &Project) -> Loaded {
+    load_with(project, |_| ()).0
+}
+
+/// [`load`], calling `on_declared` on the calling thread with what schema.sql
+/// declares (`None` when it has errors) while the history is still being
+/// replayed (see [`load_sources_with`]).
+pub(crate) fn load_with<T>(
+    project: &Project,
+    on_declared: impl FnOnce(Option<&Schema>) -> T,
+) -> (Loaded, T) {
     let schema_path = project.schema_path();
     let schema_display = project.display(&schema_path);
     let migrations_path = project.migrations_path();
@@ -186,13 +196,16 @@ pub fn load(project: &Project) -> Loaded {
         &found,
     ));
     let history_found = diagnostics.len() == usize::from(!readable);
-    let mut loaded = load_sources(&schema_source, &found);
+    // An unreadable schema.sql reads as empty: nothing to hand over.
+    let (mut loaded, early) = load_sources_with(&schema_source, &found, |declared| {
+        on_declared(declared.filter(|_| readable))
+    });
     loaded.declared_ok &= readable;
     loaded.history_ok &= history_found;
     diagnostics.append(&mut loaded.diagnostics);
     diagnostics.extend(project.online.judge(&loaded.replay.online));
     loaded.diagnostics = sorted(diagnostics);
-    loaded
+    (loaded, early)
 }
 
 /// Orders diagnostics by file, line and column (those without a place last).
@@ -227,44 +240,156 @@ pub fn analyze_sources(
 /// recurses at every parenthesis, and a caller's thread may have as little as
 /// 2 MiB (a test's, an async runtime's worker).
 pub(crate) fn load_sources(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
-    crate::stack::on_big_stack(|| load_sources_here(schema, migrations))
+    load_sources_with(schema, migrations, |_| ()).0
 }
 
-fn load_sources_here(schema: &Arc<Source>, migrations: &[MigrationFiles]) -> Loaded {
-    let mut diagnostics = Vec::new();
-    let mut declared = Schema::new();
-    let mut declared_ok = false;
-    let mut before_replay = 0;
-    // schema.sql is read while the migrations are being parsed.
-    let replay = replay_after(migrations, &mut diagnostics, |diagnostics| {
-        // Each statement applied as soon as it is read: a syntax tree is
-        // several times its text, and only one is kept at a time.
-        diagnostics.extend(parse::apply::parse_and_apply(
-            schema,
-            &mut declared,
-            Mode::Declarative,
-        ));
-        declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
-        diagnostics.extend(lint::missing_primary_keys(&declared));
-        diagnostics.extend(lint::security_definer_without_search_path(&declared));
-        before_replay = diagnostics.len();
-        // The replay starts with schema.sql's project settings.
-        Schema {
-            privileges_ignored: declared.privileges_ignored,
+/// [`load_sources`], calling `on_declared` on the calling thread with what
+/// schema.sql declares as soon as it is read, while the history is still
+/// being replayed on other threads (`schema!()` generates its models there:
+/// tokens can only be made on the compiler's thread). `on_declared` gets
+/// `None` when schema.sql has errors.
+///
+/// schema.sql and the history are read at once: the replay starts from
+/// schema.sql's project settings ([`Schema::privileges_ignored`]), guessed
+/// from its text first; when the guess is wrong, the history is replayed
+/// again from the right start, so the result never depends on the guess.
+pub(crate) fn load_sources_with<T>(
+    schema: &Arc<Source>,
+    migrations: &[MigrationFiles],
+    on_declared: impl FnOnce(Option<&Schema>) -> T,
+) -> (Loaded, T) {
+    let guess = likely_ignores_privileges(&schema.text);
+    let replay_from = |privileges_ignored: bool| {
+        let mut diagnostics = Vec::new();
+        let start = Schema {
+            privileges_ignored,
             ..Schema::new()
-        }
-    });
-    let history_ok = diagnostics[before_replay..]
+        };
+        let replay = replay_onto(start, migrations, &mut diagnostics);
+        (replay, diagnostics)
+    };
+    let (replayed, (declared, mut diagnostics, declared_ok, early)) = crate::stack::join(
+        || replay_from(guess),
+        || {
+            // Each statement applied as soon as it is read: a syntax tree
+            // is several times its text, and only one is kept at a time.
+            let (declared, diagnostics, declared_ok) = crate::stack::on_big_stack(|| {
+                let mut declared = Schema::new();
+                let mut diagnostics =
+                    parse::apply::parse_and_apply(schema, &mut declared, Mode::Declarative);
+                let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
+                diagnostics.extend(lint::missing_primary_keys(&declared));
+                diagnostics.extend(lint::security_definer_without_search_path(&declared));
+                (declared, diagnostics, declared_ok)
+            });
+            let early = on_declared(declared_ok.then_some(&declared));
+            (declared, diagnostics, declared_ok, early)
+        },
+    );
+    let (replay, replay_diagnostics) = if declared.privileges_ignored == guess {
+        replayed
+    } else {
+        drop(replayed);
+        crate::stack::on_big_stack(|| replay_from(declared.privileges_ignored))
+    };
+    let history_ok = replay_diagnostics
         .iter()
         .all(|d| d.code.allowable || !d.is_error());
+    diagnostics.extend(replay_diagnostics);
     if declared_ok {
-        diagnostics.extend(drift(&replay.migrated, &declared));
+        diagnostics.extend(crate::stack::on_big_stack(|| {
+            drift(&replay.migrated, &declared)
+        }));
     }
-    Loaded {
+    let loaded = Loaded {
         declared,
         declared_ok,
         replay,
         history_ok,
         diagnostics: sorted(diagnostics),
+    };
+    (loaded, early)
+}
+
+/// Whether schema.sql likely holds `-- schema: ignore(privileges)`: `schema:`
+/// followed on its line by `ignore` and `privileges` or `grants`. Only a
+/// guess (the replay is run again when it is wrong), so quotes and comments
+/// are not read.
+fn likely_ignores_privileges(text: &str) -> bool {
+    text.match_indices("schema:").any(|(at, _)| {
+        let line = text[at..].lines().next().unwrap_or_default();
+        line.contains("ignore") && (line.contains("privileges") || line.contains("grants"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrations::discover::in_memory;
+
+    /// The history is replayed from schema.sql's settings while schema.sql is
+    /// read, from a guess: a wrong guess must not show in the result.
+    #[test]
+    fn the_history_starts_from_schema_sql_settings_whatever_the_guess() {
+        let table = "create table t (id int primary key, note text);\n";
+        let cases = [
+            // (schema.sql, what it sets, whether the guess is right)
+            (
+                format!("-- schema: ignore(privileges)\n{table}"),
+                true,
+                true,
+            ),
+            (format!("--schema:ignore( grants )\n{table}"), true, true),
+            (table.to_string(), false, true),
+            // The guess reads no quotes: here it is wrong, and the history
+            // is replayed again.
+            (
+                "create table t (id int primary key, \
+                 note text default 'schema: ignore(privileges)');\n"
+                    .to_string(),
+                false,
+                false,
+            ),
+        ];
+        let history = [in_memory(
+            1,
+            &format!("{table}grant select on t to public;\nalter table t owner to postgres;\n"),
+            "drop table t;\n",
+        )];
+        for (text, ignored, guessed_right) in cases {
+            assert_eq!(
+                likely_ignores_privileges(&text) == ignored,
+                guessed_right,
+                "{text}"
+            );
+            let source = Source::new("schema.sql", text.as_str());
+            let (loaded, seen) = load_sources_with(&source, &history, |declared| {
+                declared.map(|d| d.privileges_ignored)
+            });
+            assert_eq!(seen, Some(ignored), "{text}");
+            assert_eq!(loaded.declared.privileges_ignored, ignored, "{text}");
+            let mut diagnostics = Vec::new();
+            let start = Schema {
+                privileges_ignored: ignored,
+                ..Schema::new()
+            };
+            let expected = replay_onto(start, &history, &mut diagnostics);
+            assert_eq!(loaded.replay.migrated, expected.migrated, "{text}");
+            assert_eq!(
+                loaded.replay.migrated.privileges.len(),
+                usize::from(!ignored)
+            );
+            let replayed: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    d.origin
+                        .as_ref()
+                        .is_some_and(|o| o.source.path != "schema.sql")
+                })
+                .cloned()
+                .collect();
+            assert_eq!(replayed, diagnostics, "{text}");
+        }
     }
 }

@@ -53,24 +53,43 @@ pub(crate) fn inputs(project: &Project) -> Inputs {
 /// The project loaded (from the cache when its files did not change) and the
 /// files it was read from.
 pub(crate) fn load(project: &Project) -> (Arc<Loaded>, Inputs) {
+    let (loaded, inputs, _) = load_with(project, |_| ());
+    (loaded, inputs)
+}
+
+/// [`load`], calling `on_declared` on this thread with what schema.sql
+/// declares (`None` when it has errors) while the history is replayed on
+/// others; `None` instead of its result when the project came from the cache
+/// (nothing was read).
+pub(crate) fn load_with<T>(
+    project: &Project,
+    on_declared: impl FnOnce(Option<&crate::Schema>) -> T,
+) -> (Arc<Loaded>, Inputs, Option<T>) {
     let inputs = inputs(project);
-    let mut cache = CACHE
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
     // The online lints' settings change the diagnostics: part of the key.
     let key =
         inputs.fingerprint ^ crate::fingerprint::Fingerprint::of(project.online.key().as_bytes());
-    let loaded = cache
+    let cached = CACHE
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+        .cloned();
+    if let Some(loaded) = cached {
+        return (loaded, inputs, None);
+    }
+    // The analysis moves to threads with stacks of their own (the compiler's
+    // is too small for deep expressions); `on_declared` stays here, where the
+    // proc_macro API works.
+    let (loaded, early) = crate::analyze::load_with(project, on_declared);
+    let loaded = CACHE
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
         .entry(key)
-        .or_insert_with(|| {
-            // On a stack of its own: the compiler's thread is too small for
-            // deep expressions (only the analysis may move: the proc_macro
-            // API works on this thread alone).
-            Arc::new(crate::stack::on_big_stack(|| crate::load(project)))
-        })
+        .or_insert_with(|| Arc::new(loaded))
         .clone();
-    (loaded, inputs)
+    (loaded, inputs, Some(early))
 }
 
 #[cfg(test)]

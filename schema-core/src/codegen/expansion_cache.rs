@@ -184,6 +184,19 @@ impl Entry {
             .join(format!("{}-{}.tokens", self.project, self.key))
     }
 
+    /// True when one of `paths` was modified after this entry was last
+    /// written or used: then an edit happened since, and the entry is likely
+    /// not the one (the key, made from the contents, decides). A directory's
+    /// time changes when an entry is added or removed, not when a file in it
+    /// is edited.
+    pub(crate) fn predates(&self, paths: &[PathBuf]) -> bool {
+        let modified = |path: &Path| fs::metadata(path).and_then(|m| m.modified()).ok();
+        let Some(own) = modified(&self.path()) else {
+            return true;
+        };
+        paths.iter().any(|p| modified(p).is_some_and(|m| m > own))
+    }
+
     /// The cached expansion, when there is a valid one.
     pub(crate) fn read(&self, host: &Host) -> Option<TokenStream> {
         let text = fs::read_to_string(self.path()).ok()?;
@@ -216,8 +229,14 @@ impl Entry {
     }
 
     /// Stores `tokens` as this entry (errors ignored), then prunes.
+    #[cfg(test)]
     pub(crate) fn write(&self, tokens: &TokenStream) {
-        let body = tokens.to_string();
+        self.write_text(&tokens.to_string());
+    }
+
+    /// Stores `body` (tokens as text) as this entry (errors ignored), then
+    /// prunes.
+    pub(crate) fn write_text(&self, body: &str) {
         let text = format!(
             "{FORMAT}\nkey {}\nlength {}\nfingerprint {:032x}\n\n{body}",
             self.key,
@@ -295,7 +314,7 @@ pub(crate) fn write_atomically(dir: &Path, path: &Path, text: &str) -> bool {
 /// Tokens from their text: the compiler's own lexer inside a macro (the text
 /// is what `to_string` of a token stream gave, checked by the header), else
 /// `proc_macro2`'s (unit tests).
-fn parse_tokens(text: &str, host: &Host) -> Option<TokenStream> {
+pub(crate) fn parse_tokens(text: &str, host: &Host) -> Option<TokenStream> {
     // Not `proc_macro2`'s `from_str` in a macro: it first lexes the whole text
     // with its own lexer, unoptimised in a proc macro, to validate it.
     (host.lex)(text).or_else(|| TokenStream::from_str(text).ok())

@@ -158,6 +158,7 @@
 //! SQLite cannot run it).
 
 mod analysis_cache;
+mod as_text;
 mod derive;
 mod expansion_cache;
 mod host;
@@ -228,35 +229,28 @@ pub fn expand_with(
     features: Features,
     extras: &Extras,
 ) -> Result<TokenStream, Vec<Diagnostic>> {
-    expand_cached(declared, replay, features, extras, None)
+    expand_cached(declared, replay, features, extras, None, None)
 }
 
 /// [`expand_with`], the SQLite renderings of the history read from (and
-/// stored in) `renderings` where it holds them.
+/// stored in) `renderings` where it holds them, the models taken from
+/// `models` when they were made already (while the history replayed).
 pub(crate) fn expand_cached(
     declared: &Schema,
     replay: &Replay,
     features: Features,
     extras: &Extras,
     renderings: Option<&render_cache::Renderings>,
+    models: Option<Result<TokenStream, Vec<Diagnostic>>>,
 ) -> Result<TokenStream, Vec<Diagnostic>> {
-    // The history rendered for SQLite on a thread of its own while the models
-    // are generated here (tokens are made on this thread only: inside a
-    // macro they are the compiler's).
-    let (models, (embedded, fresh, _)) = std::thread::scope(|scope| {
-        let rendering = crate::stack::spawn_scoped(scope, "schema-render", || {
-            render_cache::embed(replay, renderings)
-        });
-        let models = models_with(declared, features, extras);
-        let rendered = match rendering.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(rendered)) => rendered,
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => crate::stack::on_big_stack(|| render_cache::embed(replay, renderings)),
-        };
-        (models, rendered)
-    });
-    let models = models?;
-    let migrations = migrations::tokens(replay, &embedded, &fresh);
+    let (models, migrations) = beside_rendering(
+        replay,
+        renderings,
+        || models.unwrap_or_else(|| models_with(declared, features, extras)),
+        |models, embedded, fresh| -> Result<_, Vec<Diagnostic>> {
+            Ok((models?, migrations::tokens(replay, embedded, fresh)))
+        },
+    )?;
     Ok(quote! {
         /// The models of the declared schema: one struct per table, one enum per
         /// enum type, one struct per composite type.
@@ -265,6 +259,86 @@ pub(crate) fn expand_cached(
         }
 
         #migrations
+    })
+}
+
+/// The models of `declared` ([`models_with`]) as text, made away from the
+/// compiler (see [`as_text`]); `None` when `extras` adds anything (the
+/// user's tokens keep their spans only as tokens).
+pub(crate) fn models_text(
+    declared: &Schema,
+    features: Features,
+    extras: &Extras,
+) -> Option<Result<String, Vec<Diagnostic>>> {
+    extras.is_empty().then(|| {
+        as_text::detached(|| {
+            models_with(declared, features, extras).map(|models| models.to_string())
+        })
+    })
+}
+
+/// [`expand_cached`] as text, made away from the compiler (see [`as_text`]),
+/// the models taken from `models` when they were made already (while the
+/// history replayed, by [`models_text`]); `None` when `extras` adds anything
+/// (see [`models_text`]).
+pub(crate) fn expand_text(
+    declared: &Schema,
+    replay: &Replay,
+    features: Features,
+    extras: &Extras,
+    renderings: Option<&render_cache::Renderings>,
+    models: Option<Result<String, Vec<Diagnostic>>>,
+) -> Option<Result<String, Vec<Diagnostic>>> {
+    if !extras.is_empty() {
+        return None;
+    }
+    beside_rendering(
+        replay,
+        renderings,
+        || models.or_else(|| models_text(declared, features, extras)),
+        |models, embedded, fresh| {
+            let models = match models? {
+                Ok(models) => models,
+                Err(diagnostics) => return Some(Err(diagnostics)),
+            };
+            let migrations =
+                as_text::detached(|| migrations::tokens(replay, embedded, fresh).to_string());
+            // What `expand_cached` writes, as text.
+            Some(Ok(format!(
+                "#[doc = r\" The models of the declared schema: one struct per table, one enum per\"] \
+             #[doc = r\" enum type, one struct per composite type.\"] \
+             pub mod models {{ {models} }} {migrations}"
+            )))
+        },
+    )
+}
+
+/// `first`, then `then` of its result and of the history rendered for SQLite
+/// ([`render_cache::embed`], from and into `renderings`): the history is
+/// rendered on a thread of its own while `first` runs here (tokens are made
+/// on this thread only: inside a macro they are the compiler's).
+fn beside_rendering<A, T>(
+    replay: &Replay,
+    renderings: Option<&render_cache::Renderings>,
+    first: impl FnOnce() -> A,
+    then: impl FnOnce(
+        A,
+        &[crate::migrations::dialects::Embedded],
+        &crate::migrations::dialects::Fresh,
+    ) -> T,
+) -> T {
+    std::thread::scope(|scope| {
+        let rendering = crate::stack::spawn_scoped(scope, "schema-render", || {
+            render_cache::embed(replay, renderings)
+        });
+        let first = first();
+        let rendered = match rendering.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(rendered)) => rendered,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => crate::stack::on_big_stack(|| render_cache::embed(replay, renderings)),
+        };
+        let (embedded, fresh, _) = &rendered;
+        then(first, embedded, fresh)
     })
 }
 

@@ -297,8 +297,10 @@ pub fn model_consts(table: &str, columns: &[String], primary_key: &[String]) -> 
 /// The items of `impl ::sqlschema::Record`: `COLUMN_TYPES`, and `to_values`,
 /// `from_values` and `key_values` over the struct's fields, where `fields[i]`
 /// (a field's name) models column `columns[i]`, of canonical type
-/// `column_types[i]`. With `qualified`, `Vec`, `Result` and `Ok` are written
-/// by their full paths, for code expanded among a user's own names.
+/// `column_types[i]`. Without `qualified` (a `schema!()` model) the methods
+/// are an invocation of the facade's `record_methods!`; with it (a derive's
+/// expansion, among a user's own names) they are written out, every path in
+/// full.
 pub fn record_items(
     fields: &[TokenStream],
     columns: &[String],
@@ -306,15 +308,26 @@ pub fn record_items(
     primary_key: &[String],
     qualified: bool,
 ) -> TokenStream {
-    let (vec, result, ok) = if qualified {
-        (
-            quote!(::std::vec::Vec),
-            quote!(::core::result::Result),
-            quote!(::core::result::Result::Ok),
-        )
-    } else {
-        (quote!(Vec), quote!(Result), quote!(Ok))
-    };
+    let key_fields = primary_key
+        .iter()
+        .filter_map(|key| columns.iter().position(|c| c == key))
+        .filter_map(|i| fields.get(i));
+    if !qualified {
+        // Written once by the facade's `record_methods!`: a third of a
+        // model's text, for every table of the expansion.
+        return quote! {
+            const COLUMN_TYPES: &'static [&'static str] = &[#(#column_types),*];
+
+            ::sqlschema::__private::record_methods!(
+                { #(#fields: #columns),* } { #(#key_fields),* }
+            );
+        };
+    }
+    let (vec, result, ok) = (
+        quote!(::std::vec::Vec),
+        quote!(::core::result::Result),
+        quote!(::core::result::Result::Ok),
+    );
     let to_values = fields
         .iter()
         .map(|field| quote!(::sqlschema::__private::Field::to_value(&self.#field)));
@@ -322,11 +335,8 @@ pub fn record_items(
         .iter()
         .zip(columns)
         .map(|(field, column)| quote!(#field: row.take(#column)?));
-    let key_values = primary_key
-        .iter()
-        .filter_map(|key| columns.iter().position(|c| c == key))
-        .filter_map(|i| fields.get(i))
-        .map(|field| quote!(::sqlschema::__private::Field::to_value(&self.#field)));
+    let key_values =
+        key_fields.map(|field| quote!(::sqlschema::__private::Field::to_value(&self.#field)));
     quote! {
         const COLUMN_TYPES: &'static [&'static str] = &[#(#column_types),*];
 
@@ -482,6 +492,12 @@ pub struct Extras {
 }
 
 impl Extras {
+    /// True when nothing is added: no `derive(..)` or `attr(..)` argument.
+    pub(crate) fn is_empty(&self) -> bool {
+        let none = |a: &Additions| a.derives.is_empty() && a.attrs.is_empty();
+        none(&self.all) && self.tables.values().all(none)
+    }
+
     /// `#[derive(..)]` items to add and `#[..]` attributes for `table`.
     fn for_table(&self, table: &QualifiedName) -> (TokenStream, TokenStream) {
         let own = self.tables.get(table);
@@ -1338,16 +1354,11 @@ mod tests {
             ),
             "{record}"
         );
-        assert!(record.contains(r#"b : row . take ("B") ?"#), "{record}");
-        let key = record
-            .split("fn key_values")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no `key_values`: {record}"));
+        // Each field with its column's name, then the key's fields in key
+        // order, for the facade's `record_methods!`.
         assert!(
-            key.contains(
-                "Vec :: from ([:: sqlschema :: __private :: Field :: to_value (& self . c) , :: sqlschema :: __private :: Field :: to_value (& self . a)])"
-            ),
-            "{key}"
+            record.contains(r#"record_methods ! ({ a : "a" , b : "B" , c : "c" } { c , a })"#),
+            "{record}"
         );
         assert!(
             code.contains("impl :: sqlschema :: __private :: Field for Mood"),

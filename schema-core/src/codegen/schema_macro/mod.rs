@@ -16,6 +16,7 @@ use quote::quote_spanned;
 use syn::LitStr;
 
 use crate::codegen::analysis_cache as cache;
+use crate::codegen::as_text;
 use crate::codegen::expansion_cache as disk;
 use crate::codegen::host::Host;
 use crate::codegen::track::track;
@@ -57,15 +58,21 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
     let (inputs, guess) = std::thread::scope(|scope| {
         // Reading and hashing every file (for the key) and reading back the
         // likely entry take about as long, and the compiler's lexer that
-        // parses the entry runs on this thread only: do both at once.
+        // parses the entry runs on this thread only: do both at once. Not
+        // when schema.sql was edited or a migration added or removed since
+        // the entry was used (reading it would likely be lost time).
         let hashing = scope.spawn(|| cache::inputs(&project));
+        let edited = [project.schema_path(), project.migrations_path()];
         let guess = place
             .as_ref()
             .and_then(disk::Place::newest)
+            .filter(|entry| !entry.predates(&edited))
             .and_then(|entry| entry.read(host).map(|tokens| (entry, tokens)));
         let inputs = hashing.join().unwrap_or_else(|_| cache::inputs(&project));
         (inputs, guess)
     });
+    let ms = |since: Instant| since.elapsed().as_secs_f64() * 1e3;
+    let read = Instant::now();
     let tracked = track(&inputs.files, host);
     let entry = place.as_ref().map(|p| p.entry(&inputs));
     if let Some(entry) = &entry {
@@ -79,7 +86,33 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
             return (quote::quote!(#tokens #tracked), how);
         }
     }
-    let (loaded, _) = cache::load(&project);
+    // The models are made as soon as schema.sql is read, while the history
+    // is still replayed on other threads (the compiler's tokens can only be
+    // made on this thread; text, see `as_text`, is made here too); they are
+    // thrown away if the project has errors.
+    let (as_text, sample) = as_text::making_text_is_fast();
+    let mut models_ms = None;
+    let (loaded, _, early) = cache::load_with(&project, |declared| {
+        declared.map(|declared| {
+            let started = Instant::now();
+            let extras = derives::extras(declared, &args, host.features);
+            let models = extras.as_ref().ok().map(|extras| {
+                let text = as_text
+                    .then(|| codegen::models_text(declared, host.features, extras))
+                    .flatten();
+                match text {
+                    Some(text) => Made::Text(text),
+                    None => Made::Tokens(codegen::models_with(declared, host.features, extras)),
+                }
+            });
+            models_ms = Some(ms(started));
+            (extras, models)
+        })
+    });
+    let (extras, models) = match early.flatten() {
+        Some((extras, models)) => (Some(extras), models),
+        None => (None, None),
+    };
     let errors = codegen::errors(&loaded);
     if !errors.is_empty() {
         let errors = errors
@@ -87,43 +120,89 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
             .map(|d| compile_error(d, span_for(d, &project, &args)));
         return (quote::quote!(#(#errors)* #tracked), "errors".into());
     }
-    let extras = match derives::extras(&loaded.declared, &args, host.features) {
+    let extras = extras.unwrap_or_else(|| derives::extras(&loaded.declared, &args, host.features));
+    let extras = match extras {
         Ok(extras) => extras,
         Err(errors) => {
             let errors = errors.iter().map(syn::Error::to_compile_error);
             return (quote::quote!(#(#errors)* #tracked), "errors".into());
         }
     };
+    let analysed = Instant::now();
+    let analysis_ms = ms(read);
     let renderings = place.as_ref().map(disk::Place::renderings);
-    match codegen::expand_cached(
-        &loaded.declared,
-        &loaded.replay,
-        host.features,
-        &extras,
-        renderings.as_ref(),
-    ) {
-        Ok(tokens) => {
-            let warnings = loaded
+    // As text lexed by the compiler in one call where that is faster and
+    // no argument adds the user's tokens, else as the compiler's tokens one
+    // by one.
+    let (text_models, token_models) = match models {
+        Some(Made::Text(models)) => (Some(models), None),
+        Some(Made::Tokens(models)) => (None, Some(models)),
+        None => (None, None),
+    };
+    let expanded = (as_text && extras.is_empty())
+        .then(|| {
+            codegen::expand_text(
+                &loaded.declared,
+                &loaded.replay,
+                host.features,
+                &extras,
+                renderings.as_ref(),
+                text_models,
+            )
+        })
+        .flatten()
+        .and_then(|text| match text {
+            Ok(text) => disk::parse_tokens(&text, host).map(|tokens| Ok((tokens, Some(text)))),
+            Err(diagnostics) => Some(Err(diagnostics)),
+        })
+        .unwrap_or_else(|| {
+            codegen::expand_cached(
+                &loaded.declared,
+                &loaded.replay,
+                host.features,
+                &extras,
+                renderings.as_ref(),
+                token_models,
+            )
+            .map(|tokens| (tokens, None))
+        });
+    match expanded {
+        Ok((tokens, text)) => {
+            let text_made = text.is_some();
+            let warnings: Vec<TokenStream> = loaded
                 .diagnostics
                 .iter()
                 .filter(|d| !d.is_error())
-                .map(|d| compile_warning(d, span_for(d, &project, &args)));
-            let tokens = quote::quote!(#tokens #(#warnings)*);
+                .map(|d| compile_warning(d, span_for(d, &project, &args)))
+                .collect();
+            let expansion_ms = ms(analysed);
+            let written = Instant::now();
             // Stored only if the files are still those the key was made from
             // (an edit during the analysis would file it under the old key).
             if let Some(entry) = &entry {
                 if codegen::inputs(&project).fingerprint == inputs.fingerprint {
-                    entry.write(&tokens);
+                    let text = text.unwrap_or_else(|| tokens.to_string());
+                    let warnings = quote::quote!(#(#warnings)*).to_string();
+                    entry.write_text(&format!("{text} {warnings}"));
                 }
             }
+            let phases = format!(
+                "analysis {analysis_ms:.1} ms (models made meanwhile: {}), \
+                 expansion {expansion_ms:.1} ms, cache write {:.1} ms; made as {} \
+                 (sample {:.0} us)",
+                models_ms.map_or_else(|| "no".into(), |m| format!("{m:.1} ms")),
+                ms(written),
+                if text_made { "text" } else { "tokens" },
+                sample.as_secs_f64() * 1e6
+            );
             let how = match entry {
                 Some(_) => format!(
-                    "analysed, disk cache miss, entry {}",
+                    "analysed, disk cache miss, entry {}; {phases}",
                     entry_path(entry.as_ref())
                 ),
-                None => "analysed (no disk cache)".into(),
+                None => format!("analysed (no disk cache); {phases}"),
             };
-            (quote::quote!(#tokens #tracked), how)
+            (quote::quote!(#tokens #(#warnings)* #tracked), how)
         }
         Err(diagnostics) => {
             let errors = diagnostics
@@ -132,6 +211,14 @@ fn expand(host: &Host, root: &Path, input: TokenStream) -> (TokenStream, String)
             (quote::quote!(#(#errors)* #tracked), "errors".into())
         }
     }
+}
+
+/// Models made while the history replayed.
+enum Made {
+    /// As text ([`codegen::models_text`]).
+    Text(Result<String, Vec<Diagnostic>>),
+    /// As the compiler's tokens ([`codegen::models_with`]).
+    Tokens(Result<TokenStream, Vec<Diagnostic>>),
 }
 
 /// The file of a cache entry, for messages.
@@ -201,6 +288,90 @@ mod tests {
         assert!(out.contains("pub struct Note"), "{out}");
         assert!(out.contains("pub static MIGRATIONS"), "{out}");
         assert_eq!(out.matches("include_bytes").count(), 4, "{out}");
+    }
+
+    /// What `schema!()` makes as text (optimised) is what it makes as
+    /// tokens (unoptimised), whatever the models and features; with
+    /// `derive`/`attr` arguments it makes no text (their spans would be lost).
+    #[test]
+    fn text_and_tokens_make_the_same_expansion() {
+        let every = codegen::Features {
+            chrono: true,
+            time: false,
+            uuid: true,
+            json: true,
+            decimal: true,
+            serde: true,
+            sqlx: true,
+        };
+        let cases = [
+            ("tests/fixtures/codegen/every_type", quote!(), every),
+            ("tests/fixtures/codegen/views", quote!(), every),
+            (
+                "tests/fixtures/ui/notes",
+                quote!(),
+                codegen::Features::default(),
+            ),
+            ("tests/fixtures/ui/notes", quote!(derive(Hash)), every),
+            (
+                "tests/fixtures/ui/notes",
+                quote!(attr(notes: serde(rename_all = "camelCase"))),
+                every,
+            ),
+        ];
+        for (fixture, args, features) in cases {
+            let project = Project::new(Host::workspace_root())
+                .with_schema(format!("{fixture}/schema.sql"))
+                .with_migrations(format!("{fixture}/migrations"));
+            let loaded = crate::load(&project);
+            assert!(codegen::errors(&loaded).is_empty(), "{fixture}");
+            let args: SchemaArgs = syn::parse2(args).unwrap_or_else(|e| panic!("{e}"));
+            let extras = derives::extras(&loaded.declared, &args, features)
+                .unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
+            let try_text = |models| {
+                codegen::expand_text(
+                    &loaded.declared,
+                    &loaded.replay,
+                    features,
+                    &extras,
+                    None,
+                    models,
+                )
+                .and_then(Result::ok)
+            };
+            if !extras.is_empty() {
+                assert!(try_text(None).is_none(), "{fixture}: text with arguments");
+                assert!(codegen::models_text(&loaded.declared, features, &extras).is_none());
+                continue;
+            }
+            let expand_text =
+                |models| try_text(models).unwrap_or_else(|| panic!("{fixture}: no text"));
+            let tokens = codegen::expand_cached(
+                &loaded.declared,
+                &loaded.replay,
+                features,
+                &extras,
+                None,
+                None,
+            )
+            .unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
+            let text = expand_text(None);
+            let lexed: TokenStream = text.parse().unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            let (lexed, tokens) = (lexed.to_string(), tokens.to_string());
+            let same = lexed
+                .bytes()
+                .zip(tokens.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            assert!(
+                lexed == tokens,
+                "{fixture}: text and tokens differ at {same}: {:?} / {:?}",
+                lexed.get(same.saturating_sub(80)..(same + 80).min(lexed.len())),
+                tokens.get(same.saturating_sub(80)..(same + 80).min(tokens.len())),
+            );
+            let models = codegen::models_text(&loaded.declared, features, &extras);
+            assert_eq!(expand_text(models), text, "{fixture}");
+        }
     }
 
     #[test]
