@@ -315,8 +315,9 @@ pub(crate) fn expand_text(
 
 /// `first`, then `then` of its result and of the history rendered for SQLite
 /// ([`render_cache::embed`], from and into `renderings`): the history is
-/// rendered on a thread of its own while `first` runs here (tokens are made
-/// on this thread only: inside a macro they are the compiler's).
+/// rendered on a thread of its own ([`crate::stack::join`]) while `first`
+/// runs here (tokens are made on this thread only: inside a macro they are
+/// the compiler's).
 fn beside_rendering<A, T>(
     replay: &Replay,
     renderings: Option<&render_cache::Renderings>,
@@ -327,19 +328,9 @@ fn beside_rendering<A, T>(
         &crate::migrations::dialects::Fresh,
     ) -> T,
 ) -> T {
-    std::thread::scope(|scope| {
-        let rendering = crate::stack::spawn_scoped(scope, "schema-render", || {
-            render_cache::embed(replay, renderings)
-        });
-        let first = first();
-        let rendered = match rendering.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(rendered)) => rendered,
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => crate::stack::on_big_stack(|| render_cache::embed(replay, renderings)),
-        };
-        let (embedded, fresh, _) = &rendered;
-        then(first, embedded, fresh)
-    })
+    let ((embedded, fresh, _), first) =
+        crate::stack::join(|| render_cache::embed(replay, renderings), first);
+    then(first, &embedded, &fresh)
 }
 
 /// The errors of a loaded project, as a macro reports them: when the history
