@@ -18,7 +18,7 @@
 //! the map is rolled back), which costs something only if its names changed.
 //! Answers are still checked against the objects.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{hash_map, BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -42,13 +42,17 @@ pub trait Indexed {
 #[derive(Clone, Default)]
 struct Lookup {
     /// Held name → the objects that hold it.
-    names: BTreeMap<String, Owners>,
+    names: Hashed<String, Owners>,
     /// Referenced object → the objects that refer to it.
-    references: BTreeMap<QualifiedName, Owners>,
+    references: Hashed<QualifiedName, Owners>,
     /// Object → the keys it is filed under (to refile it only when they changed,
     /// and to take it out of them).
-    filed: BTreeMap<QualifiedName, Filed>,
+    filed: Hashed<QualifiedName, Filed>,
 }
+
+/// The maps of this module: searched, never listed (order comes from
+/// [`ObjectMap`]'s `order` and from [`Owners`]), so found by hash.
+type Hashed<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The objects filed under one key, in order. Most keys have one: a sorted
 /// vector holds it in its 48 bytes, where a `BTreeSet` takes a 500-byte node
@@ -193,10 +197,10 @@ impl Lookup {
 }
 
 /// Takes `owner` out of the owners of `key`.
-fn unfile<K, Q>(map: &mut BTreeMap<K, Owners>, key: &Q, owner: &QualifiedName)
+fn unfile<K, Q>(map: &mut Hashed<K, Owners>, key: &Q, owner: &QualifiedName)
 where
-    K: Ord + std::borrow::Borrow<Q>,
-    Q: Ord + ?Sized,
+    K: Eq + std::hash::Hash + std::borrow::Borrow<Q>,
+    Q: Eq + std::hash::Hash + ?Sized,
 {
     if let Some(owners) = map.get_mut(key) {
         owners.remove(owner);
@@ -213,12 +217,17 @@ const LOOKUP_FROM: usize = 32;
 
 /// At most this many objects handed out by [`ObjectMap::get_mut`] wait to be
 /// filed again; each lookup looks at them directly.
-const UNFILED_AT_MOST: usize = 8;
+const UNFILED_AT_MOST: usize = 2;
 
 /// Objects by qualified name, shared copy-on-write between snapshots.
+///
+/// Found by hash (replay looks a table up several times a column: a B-tree
+/// search of two strings was a sixth of the analysis), listed in name order.
 #[derive(Clone)]
 pub struct ObjectMap<V> {
-    inner: BTreeMap<QualifiedName, Arc<V>>,
+    objects: Hashed<QualifiedName, Arc<V>>,
+    /// The names of `objects`, in order.
+    order: BTreeSet<QualifiedName>,
     journal: Option<Journal<V>>,
     /// Kept once the map reached [`LOOKUP_FROM`] objects (boxed: most maps
     /// never have one, and a schema holds many maps).
@@ -230,7 +239,8 @@ pub struct ObjectMap<V> {
 impl<V> Default for ObjectMap<V> {
     fn default() -> Self {
         ObjectMap {
-            inner: BTreeMap::new(),
+            objects: HashMap::default(),
+            order: BTreeSet::new(),
             journal: None,
             lookup: None,
             unfiled: Vec::new(),
@@ -240,12 +250,14 @@ impl<V> Default for ObjectMap<V> {
 
 impl<V: PartialEq> PartialEq for ObjectMap<V> {
     fn eq(&self, other: &Self) -> bool {
-        self.inner.len() == other.inner.len()
-            && self
-                .inner
-                .iter()
-                .zip(other.inner.iter())
-                .all(|((ka, va), (kb, vb))| ka == kb && (Arc::ptr_eq(va, vb) || va == vb))
+        self.objects.len() == other.objects.len()
+            && self.order.iter().zip(&other.order).all(|(ka, kb)| {
+                ka == kb
+                    && match (self.objects.get(ka), other.objects.get(kb)) {
+                        (Some(va), Some(vb)) => Arc::ptr_eq(va, vb) || va == vb,
+                        _ => false,
+                    }
+            })
     }
 }
 impl<V: Eq> Eq for ObjectMap<V> {}
@@ -253,7 +265,7 @@ impl<V: Eq> Eq for ObjectMap<V> {}
 impl<V: fmt::Debug> fmt::Debug for ObjectMap<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.inner.iter().map(|(k, v)| (k, &**v)))
+            .entries(self.order.iter().map(|k| (k, &*self.objects[k])))
             .finish()
     }
 }
@@ -268,7 +280,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     fn note(&mut self, name: &QualifiedName) {
         if let Some(journal) = &mut self.journal {
             if !journal.contains_key(name) {
-                journal.insert(name.clone(), self.inner.get(name).cloned());
+                journal.insert(name.clone(), self.objects.get(name).cloned());
             }
         }
     }
@@ -283,7 +295,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     /// Files the objects handed out for writing: they are written by now.
     fn file_unfiled(&mut self) {
         for name in std::mem::take(&mut self.unfiled) {
-            if let (Some(lookup), Some(value)) = (&mut self.lookup, self.inner.get(&name)) {
+            if let (Some(lookup), Some(value)) = (&mut self.lookup, self.objects.get(&name)) {
                 lookup.file(&name, Some(&**value));
             }
         }
@@ -291,10 +303,10 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// Starts the lookup once the map is large enough to need one.
     fn grown(&mut self) {
-        if self.lookup.is_none() && self.inner.len() >= LOOKUP_FROM {
+        if self.lookup.is_none() && self.objects.len() >= LOOKUP_FROM {
             let mut lookup = Lookup::default();
-            for (name, value) in &self.inner {
-                lookup.file(name, Some(&**value));
+            for (name, value) in self.iter() {
+                lookup.file(name, Some(value));
             }
             self.lookup = Some(Box::new(lookup));
             self.unfiled.clear();
@@ -321,11 +333,11 @@ impl<V: Clone + Indexed> ObjectMap<V> {
                 }
                 names
             }
-            None => self.inner.keys().collect(),
+            None => self.order.iter().collect(),
         };
         names
             .into_iter()
-            .filter_map(|n| self.inner.get_key_value(n).map(|(k, v)| (k, &**v)))
+            .filter_map(|n| self.objects.get_key_value(n).map(|(k, v)| (k, &**v)))
             .filter(move |(_, v)| keep(v))
     }
 
@@ -351,7 +363,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// The object called `name`.
     pub fn get(&self, name: &QualifiedName) -> Option<&V> {
-        self.inner.get(name).map(|v| &**v)
+        self.objects.get(name).map(|v| &**v)
     }
 
     /// The object called `name`, for writing (copied first if a snapshot shares it).
@@ -366,7 +378,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
             self.file_unfiled();
         }
         // One search of the map: the journal and the lookup are other fields.
-        let slot = self.inner.get_mut(name)?;
+        let slot = self.objects.get_mut(name)?;
         if let Some(journal) = &mut self.journal {
             if !journal.contains_key(name) {
                 journal.insert(name.clone(), Some(Arc::clone(slot)));
@@ -380,7 +392,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// True when an object is called `name`.
     pub fn contains_key(&self, name: &QualifiedName) -> bool {
-        self.inner.contains_key(name)
+        self.objects.contains_key(name)
     }
 
     /// Inserts or replaces; returns the previous object.
@@ -393,61 +405,79 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     fn insert_arc_returning(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
         self.note(&name);
         self.file(&name, Some(&*value));
-        let previous = self.inner.insert(name, value);
+        let previous = self.put(name, value);
         self.grown();
         previous
     }
 
     /// Removes and returns the object called `name`.
     pub fn remove(&mut self, name: &QualifiedName) -> Option<V> {
-        if !self.inner.contains_key(name) {
+        if !self.objects.contains_key(name) {
             return None;
         }
         self.note(name);
         self.file(name, None);
-        self.inner.remove(name).map(Arc::unwrap_or_clone)
+        self.take(name).map(Arc::unwrap_or_clone)
+    }
+
+    /// Puts `value` in as `name` (not filed, not journaled); returns the previous one.
+    fn put(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
+        match self.objects.entry(name) {
+            hash_map::Entry::Occupied(mut e) => Some(e.insert(value)),
+            hash_map::Entry::Vacant(e) => {
+                self.order.insert(e.key().clone());
+                e.insert(value);
+                None
+            }
+        }
+    }
+
+    /// Takes `name` out (not filed, not journaled).
+    fn take(&mut self, name: &QualifiedName) -> Option<Arc<V>> {
+        let taken = self.objects.remove(name)?;
+        self.order.remove(name);
+        Some(taken)
     }
 
     /// Number of objects.
     pub fn len(&self) -> usize {
-        self.inner.len()
+        self.objects.len()
     }
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.inner.is_empty()
+        self.objects.is_empty()
     }
 
     /// Names in order.
     pub fn keys(&self) -> impl Iterator<Item = &QualifiedName> {
-        self.inner.keys()
+        self.order.iter()
     }
 
     /// Objects in name order.
     pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.inner.values().map(|v| &**v)
+        self.iter().map(|(_, v)| v)
     }
 
     /// `(name, object)` pairs in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&QualifiedName, &V)> {
-        self.inner.iter().map(|(k, v)| (k, &**v))
+        self.order.iter().map(|k| (k, &*self.objects[k]))
     }
 
     /// Changes every object for which `pred` holds, copying only those.
     pub fn update_where(&mut self, pred: impl Fn(&V) -> bool, mut f: impl FnMut(&mut V)) {
         self.file_unfiled();
         let names: Vec<QualifiedName> = self
-            .inner
             .iter()
             .filter(|(_, v)| pred(v))
             .map(|(k, _)| k.clone())
             .collect();
         for name in names {
             self.note(&name);
-            if let Some(v) = self.inner.get_mut(&name) {
+            if let Some(v) = self.objects.get_mut(&name) {
                 f(Arc::make_mut(v));
             }
-            if let (Some(lookup), Some(value)) = (&mut self.lookup, self.inner.get(&name)) {
+            if let (Some(lookup), Some(value)) = (&mut self.lookup, self.objects.get(&name)) {
                 lookup.file(&name, Some(&**value));
             }
         }
@@ -456,7 +486,6 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     /// Keeps the objects for which `keep` holds.
     pub fn retain(&mut self, mut keep: impl FnMut(&QualifiedName, &V) -> bool) {
         let gone: Vec<QualifiedName> = self
-            .inner
             .iter()
             .filter(|(k, v)| !keep(k, v))
             .map(|(k, _)| k.clone())
@@ -468,7 +497,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// True when both maps hold the very same object (not a copy) under `name`.
     pub fn shares(&self, other: &Self, name: &QualifiedName) -> bool {
-        match (self.inner.get(name), other.inner.get(name)) {
+        match (self.objects.get(name), other.objects.get(name)) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
@@ -491,10 +520,10 @@ impl<V: Clone + Indexed> ObjectMap<V> {
             self.file(&name, prior.as_deref());
             match prior {
                 Some(v) => {
-                    self.inner.insert(name, v);
+                    self.put(name, v);
                 }
                 None => {
-                    self.inner.remove(&name);
+                    self.take(&name);
                 }
             }
         }
@@ -503,7 +532,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// The current entry of `name`, shared (for journals and comparisons).
     pub(crate) fn entry_arc(&self, name: &QualifiedName) -> Option<Arc<V>> {
-        self.inner.get(name).cloned()
+        self.objects.get(name).cloned()
     }
 
     /// Inserts an entry already behind an `Arc` (no copy).
@@ -518,7 +547,7 @@ impl<V: Clone> std::ops::Index<&QualifiedName> for ObjectMap<V> {
     /// # Panics
     /// When no object is called `name`; check with `contains_key` or use `get`.
     fn index(&self, name: &QualifiedName) -> &V {
-        &self.inner[name]
+        &self.objects[name]
     }
 }
 

@@ -12,12 +12,13 @@ pub(crate) const MAX_IDENTIFIER_BYTES: usize = 63;
 /// Folds an identifier as PostgreSQL does: unquoted ones to lower case (ASCII only),
 /// quoted ones kept; both truncated to 63 bytes.
 pub(crate) fn fold_ident(ident: &Ident) -> String {
-    let name = if ident.quote_style.is_some() {
-        ident.value.clone()
-    } else {
-        ident.value.to_ascii_lowercase()
-    };
-    truncate(&name, MAX_IDENTIFIER_BYTES).to_string()
+    let mut name = ident.value.clone();
+    if ident.quote_style.is_none() {
+        name.make_ascii_lowercase();
+    }
+    let kept = truncate(&name, MAX_IDENTIFIER_BYTES).len();
+    name.truncate(kept);
+    name
 }
 
 /// The folded parts of an object name.

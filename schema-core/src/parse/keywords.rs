@@ -21,3 +21,35 @@ pub fn reserved_words() -> impl Iterator<Item = &'static str> {
 pub fn is_reserved(word: &str) -> bool {
     RESERVED.binary_search(&word).is_ok() && !RESERVED_SINCE_16.contains(&word)
 }
+
+/// [`is_reserved`] of `word` folded to lower case, without allocating (it
+/// is asked of every name a statement gives).
+pub fn is_reserved_unfolded(word: &str) -> bool {
+    // Longer than every reserved word: no need to fold it.
+    let mut folded = [0u8; 24];
+    let Some(room) = folded.get_mut(..word.len()) else {
+        return false;
+    };
+    room.copy_from_slice(word.as_bytes());
+    room.make_ascii_lowercase();
+    std::str::from_utf8(room).is_ok_and(is_reserved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reserved_word_is_found_in_any_case_and_only_then() {
+        for word in RESERVED {
+            assert!(word.len() < 24, "`{word}` does not fit the folding buffer");
+            let upper = word.to_ascii_uppercase();
+            assert_eq!(is_reserved_unfolded(&upper), is_reserved(word), "{upper}");
+            assert_eq!(is_reserved_unfolded(word), is_reserved(word), "{word}");
+        }
+        for name in ["users", "Select_x", "ÜSER", "", &"x".repeat(40)] {
+            assert!(!is_reserved_unfolded(name), "{name}");
+        }
+        assert!(is_reserved_unfolded("SeLeCt") && is_reserved_unfolded("USER"));
+    }
+}

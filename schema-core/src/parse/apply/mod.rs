@@ -398,10 +398,10 @@ impl<'a> Cx<'a> {
     /// PostgreSQL refuses a reserved key word as an unquoted name (`ColId`):
     /// refused here too, rather than passing `check` and failing at `up`.
     fn check_name(&self, ident: &Ident, what: &str) -> Res<()> {
-        let word = ident.value.to_ascii_lowercase();
-        if ident.quote_style.is_some() || !super::keywords::is_reserved(&word) {
+        if ident.quote_style.is_some() || !super::keywords::is_reserved_unfolded(&ident.value) {
             return Ok(());
         }
+        let word = ident.value.to_ascii_lowercase();
         Err(Diagnostic::error(
             codes::SYNTAX,
             format!("`{word}` is a reserved word in PostgreSQL: it cannot name a {what} unquoted"),
