@@ -18,7 +18,7 @@
 //! the map is rolled back), which costs something only if its names changed.
 //! Answers are still checked against the objects.
 
-use std::collections::{hash_map, BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, hash_map};
 use std::fmt;
 use std::sync::Arc;
 
@@ -219,15 +219,97 @@ const LOOKUP_FROM: usize = 32;
 /// filed again; each lookup looks at them directly.
 const UNFILED_AT_MOST: usize = 2;
 
+/// The objects of an [`ObjectMap`]: found by hash (replay looks a table up
+/// several times a column, and a B-tree search of two strings was a sixth of
+/// the analysis), listed in name order. Nothing is allocated while empty: a
+/// schema has 14 maps, most of them empty, and replay keeps two small
+/// schemas per migration.
+struct Store<V>(Option<Box<Objects<V>>>);
+
+struct Objects<V> {
+    by_name: Hashed<QualifiedName, Arc<V>>,
+    /// The names of `by_name`, in order.
+    order: BTreeSet<QualifiedName>,
+}
+
+impl<V> Clone for Store<V> {
+    fn clone(&self) -> Self {
+        Store(self.0.as_ref().map(|o| {
+            Box::new(Objects {
+                by_name: o.by_name.clone(),
+                order: o.order.clone(),
+            })
+        }))
+    }
+}
+
+impl<V> Store<V> {
+    fn get(&self, name: &QualifiedName) -> Option<&Arc<V>> {
+        self.0.as_ref()?.by_name.get(name)
+    }
+
+    fn get_key_value(&self, name: &QualifiedName) -> Option<(&QualifiedName, &Arc<V>)> {
+        self.0.as_ref()?.by_name.get_key_value(name)
+    }
+
+    fn get_mut(&mut self, name: &QualifiedName) -> Option<&mut Arc<V>> {
+        self.0.as_mut()?.by_name.get_mut(name)
+    }
+
+    fn contains_key(&self, name: &QualifiedName) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |o| o.by_name.len())
+    }
+
+    /// The names, in order.
+    fn keys(&self) -> impl Iterator<Item = &QualifiedName> {
+        self.0.iter().flat_map(|o| o.order.iter())
+    }
+
+    /// The entries, in name order.
+    fn iter(&self) -> impl Iterator<Item = (&QualifiedName, &Arc<V>)> {
+        self.0
+            .iter()
+            .flat_map(|o| o.order.iter().filter_map(|k| o.by_name.get_key_value(k)))
+    }
+
+    /// Puts `value` in as `name`; returns the previous one.
+    fn insert(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
+        let objects = self.0.get_or_insert_with(|| {
+            Box::new(Objects {
+                by_name: Hashed::default(),
+                order: BTreeSet::new(),
+            })
+        });
+        match objects.by_name.entry(name) {
+            hash_map::Entry::Occupied(mut e) => Some(e.insert(value)),
+            hash_map::Entry::Vacant(e) => {
+                objects.order.insert(e.key().clone());
+                e.insert(value);
+                None
+            }
+        }
+    }
+
+    /// Takes `name` out (the last one out frees the room).
+    fn remove(&mut self, name: &QualifiedName) -> Option<Arc<V>> {
+        let objects = self.0.as_mut()?;
+        let taken = objects.by_name.remove(name)?;
+        objects.order.remove(name);
+        if objects.by_name.is_empty() {
+            self.0 = None;
+        }
+        Some(taken)
+    }
+}
+
 /// Objects by qualified name, shared copy-on-write between snapshots.
-///
-/// Found by hash (replay looks a table up several times a column: a B-tree
-/// search of two strings was a sixth of the analysis), listed in name order.
 #[derive(Clone)]
 pub struct ObjectMap<V> {
-    objects: Hashed<QualifiedName, Arc<V>>,
-    /// The names of `objects`, in order.
-    order: BTreeSet<QualifiedName>,
+    objects: Store<V>,
     journal: Option<Journal<V>>,
     /// Kept once the map reached [`LOOKUP_FROM`] objects (boxed: most maps
     /// never have one, and a schema holds many maps).
@@ -239,8 +321,7 @@ pub struct ObjectMap<V> {
 impl<V> Default for ObjectMap<V> {
     fn default() -> Self {
         ObjectMap {
-            objects: HashMap::default(),
-            order: BTreeSet::new(),
+            objects: Store(None),
             journal: None,
             lookup: None,
             unfiled: Vec::new(),
@@ -251,13 +332,11 @@ impl<V> Default for ObjectMap<V> {
 impl<V: PartialEq> PartialEq for ObjectMap<V> {
     fn eq(&self, other: &Self) -> bool {
         self.objects.len() == other.objects.len()
-            && self.order.iter().zip(&other.order).all(|(ka, kb)| {
-                ka == kb
-                    && match (self.objects.get(ka), other.objects.get(kb)) {
-                        (Some(va), Some(vb)) => Arc::ptr_eq(va, vb) || va == vb,
-                        _ => false,
-                    }
-            })
+            && self
+                .objects
+                .iter()
+                .zip(other.objects.iter())
+                .all(|((ka, va), (kb, vb))| ka == kb && (Arc::ptr_eq(va, vb) || va == vb))
     }
 }
 impl<V: Eq> Eq for ObjectMap<V> {}
@@ -265,7 +344,7 @@ impl<V: Eq> Eq for ObjectMap<V> {}
 impl<V: fmt::Debug> fmt::Debug for ObjectMap<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.order.iter().map(|k| (k, &*self.objects[k])))
+            .entries(self.objects.iter().map(|(k, v)| (k, &**v)))
             .finish()
     }
 }
@@ -333,7 +412,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
                 }
                 names
             }
-            None => self.order.iter().collect(),
+            None => self.objects.keys().collect(),
         };
         names
             .into_iter()
@@ -405,7 +484,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
     fn insert_arc_returning(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
         self.note(&name);
         self.file(&name, Some(&*value));
-        let previous = self.put(name, value);
+        let previous = self.objects.insert(name, value);
         self.grown();
         previous
     }
@@ -417,26 +496,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
         }
         self.note(name);
         self.file(name, None);
-        self.take(name).map(Arc::unwrap_or_clone)
-    }
-
-    /// Puts `value` in as `name` (not filed, not journaled); returns the previous one.
-    fn put(&mut self, name: QualifiedName, value: Arc<V>) -> Option<Arc<V>> {
-        match self.objects.entry(name) {
-            hash_map::Entry::Occupied(mut e) => Some(e.insert(value)),
-            hash_map::Entry::Vacant(e) => {
-                self.order.insert(e.key().clone());
-                e.insert(value);
-                None
-            }
-        }
-    }
-
-    /// Takes `name` out (not filed, not journaled).
-    fn take(&mut self, name: &QualifiedName) -> Option<Arc<V>> {
-        let taken = self.objects.remove(name)?;
-        self.order.remove(name);
-        Some(taken)
+        self.objects.remove(name).map(Arc::unwrap_or_clone)
     }
 
     /// Number of objects.
@@ -446,12 +506,12 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.objects.len() == 0
     }
 
     /// Names in order.
     pub fn keys(&self) -> impl Iterator<Item = &QualifiedName> {
-        self.order.iter()
+        self.objects.keys()
     }
 
     /// Objects in name order.
@@ -461,7 +521,7 @@ impl<V: Clone + Indexed> ObjectMap<V> {
 
     /// `(name, object)` pairs in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&QualifiedName, &V)> {
-        self.order.iter().map(|k| (k, &*self.objects[k]))
+        self.objects.iter().map(|(k, v)| (k, &**v))
     }
 
     /// Changes every object for which `pred` holds, copying only those.
@@ -520,10 +580,10 @@ impl<V: Clone + Indexed> ObjectMap<V> {
             self.file(&name, prior.as_deref());
             match prior {
                 Some(v) => {
-                    self.put(name, v);
+                    self.objects.insert(name, v);
                 }
                 None => {
-                    self.take(&name);
+                    self.objects.remove(&name);
                 }
             }
         }
@@ -546,8 +606,15 @@ impl<V: Clone> std::ops::Index<&QualifiedName> for ObjectMap<V> {
 
     /// # Panics
     /// When no object is called `name`; check with `contains_key` or use `get`.
+    #[expect(
+        clippy::panic,
+        reason = "indexing panics on a missing key, as documented"
+    )]
     fn index(&self, name: &QualifiedName) -> &V {
-        &self.objects[name]
+        match self.objects.get(name) {
+            Some(v) => v,
+            None => panic!("no object called `{name}` in this map"),
+        }
     }
 }
 
