@@ -32,7 +32,7 @@ fn options(schema: &Schema, name: &str) -> SequenceOptions {
 fn identity(schema: &Schema, table: &str, column: &str) -> SequenceOptions {
     let t = &schema.tables[&QualifiedName::public(table)];
     t.column(column)
-        .and_then(|c| c.identity_options)
+        .and_then(|c| c.identity_options.as_deref().copied())
         .unwrap_or_else(|| panic!("{table}.{column} is not an identity"))
 }
 

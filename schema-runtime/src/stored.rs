@@ -433,15 +433,15 @@ fn shadow_ddl(table: &Table) -> Result<String, schema_core::render::Unsupported>
 /// Gives `table`'s expressions the canonical text of the same expressions in
 /// `shadow`, where the shadow holds them.
 fn take_stored(table: &mut Table, shadow: &Table) {
-    let stored = |mine: &mut Option<Expression>, theirs: &Option<Expression>| {
-        if let (Some(m), Some(t)) = (mine.as_mut(), theirs.as_ref()) {
+    let stored = |mine: Option<&mut Expression>, theirs: Option<&Expression>| {
+        if let (Some(m), Some(t)) = (mine, theirs) {
             *m = m.compared_as(t);
         }
     };
     for c in &mut table.columns {
         if let Some(s) = shadow.column(&c.name) {
-            stored(&mut c.default, &s.default);
-            stored(&mut c.generated, &s.generated);
+            stored(c.default.as_mut(), s.default.as_ref());
+            stored(c.generated.as_deref_mut(), s.generated.as_deref());
         }
     }
     for (name, c) in &mut table.constraints {
@@ -453,7 +453,7 @@ fn take_stored(table: &mut Table, shadow: &Table) {
                 *expr = expr.compared_as(theirs);
             }
             (ConstraintKind::Exclude(x), ConstraintKind::Exclude(sx)) => {
-                stored(&mut x.predicate, &sx.predicate);
+                stored(x.predicate.as_mut(), sx.predicate.as_ref());
                 if sx.elements.len() == x.elements.len() {
                     for (e, se) in x.elements.iter_mut().zip(&sx.elements) {
                         stored_key(&mut e.key, &se.key);
@@ -467,7 +467,7 @@ fn take_stored(table: &mut Table, shadow: &Table) {
         let Some(s) = shadow.indexes.get(name) else {
             continue;
         };
-        stored(&mut i.predicate, &s.predicate);
+        stored(i.predicate.as_mut(), s.predicate.as_ref());
         if s.keys.len() == i.keys.len() {
             for (k, sk) in i.keys.iter_mut().zip(&s.keys) {
                 stored_key(k, sk);

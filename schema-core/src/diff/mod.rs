@@ -2730,7 +2730,7 @@ fn compare_columns(
                 // PostgreSQL carries column renames into generated expressions.
                 for (_, old, new) in renamed_columns {
                     if let Some(g) = &mut renamed.generated {
-                        *g = crate::model::mentions::rename_in_expression(g, old, new);
+                        **g = crate::model::mentions::rename_in_expression(g, old, new);
                     }
                 }
                 for (old, new) in seq_renames {

@@ -432,7 +432,10 @@ pub(super) fn alter_column<R: Renderer + ?Sized>(
             if a != b {
                 sets.push(format!("SET GENERATED {}", identity_words(b)));
             }
-            if let (Some(mut before), Some(after)) = (from.identity_options, to.identity_options) {
+            if let (Some(mut before), Some(after)) = (
+                from.identity_options.as_deref().copied(),
+                to.identity_options.as_deref().copied(),
+            ) {
                 // A new column type is the sequence's new type too.
                 if let Some(ty) = SequenceType::of(&to.data_type) {
                     let _ = before.apply(&[SequenceOption::As(ty)], false);
@@ -636,7 +639,10 @@ pub(super) fn recreate_enum<R: Renderer + ?Sized>(
 /// ` (option ...)` of an identity column whose sequence options differ from
 /// PostgreSQL's defaults for its type; empty otherwise.
 pub(super) fn identity_options(c: &Column) -> String {
-    match (c.identity_options, SequenceType::of(&c.data_type)) {
+    match (
+        c.identity_options.as_deref(),
+        SequenceType::of(&c.data_type),
+    ) {
         (Some(options), Some(ty)) => {
             let list = options.create_options(ty);
             if list.is_empty() {

@@ -304,9 +304,9 @@ async fn read_table<S: Session>(
                     }
                     RowidKind::Identity(kind) => {
                         column.identity = Some(kind);
-                        column.identity_options = Some(SequenceOptions::defaults(
+                        column.identity_options = Some(Box::new(SequenceOptions::defaults(
                             SequenceType::of(&column.data_type).unwrap_or(SequenceType::Integer),
-                        ));
+                        )));
                     }
                 }
             }
@@ -341,10 +341,10 @@ async fn read_table<S: Session>(
                         "generated column without expression",
                     )
                 })?;
-            column.generated = Some(expression(
+            column.generated = Some(Box::new(expression(
                 || format!("generated expression of {owner}"),
                 text,
-            )?);
+            )?));
         }
         if let SqlType::Named(type_name) = &column.data_type {
             let check = stored.constraints.iter().position(|c| {

@@ -361,7 +361,7 @@ impl Cx<'_> {
                     .at(&at)
                     .help("change its options with `ALTER COLUMN ... SET INCREMENT BY ...`, or drop the identity first"));
                 }
-                c.identity_options = Some(values);
+                c.identity_options = Some(Box::new(values));
                 c.identity = Some(match generated_as {
                     Some(GeneratedAs::Always) => Identity::Always,
                     _ => Identity::ByDefault,
@@ -497,7 +497,7 @@ impl Cx<'_> {
         col.name = new.to_string();
         for c in &mut table.columns {
             if let Some(g) = &mut c.generated {
-                *g = rename_in_expression(g, old, new);
+                **g = rename_in_expression(g, old, new);
             }
         }
         if let Some(key) = &mut table.partition_by {

@@ -552,7 +552,8 @@ impl Cx<'_> {
         let mut out = Vec::new();
         for t in self.schema.tables.values() {
             for c in &t.columns {
-                if c.default.as_ref().is_some_and(calls) || c.generated.as_ref().is_some_and(calls)
+                if c.default.as_ref().is_some_and(calls)
+                    || c.generated.as_deref().is_some_and(calls)
                 {
                     out.push(format!("column `{}.{}`", t.name, c.name));
                 }

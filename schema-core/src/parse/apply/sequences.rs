@@ -366,7 +366,12 @@ impl Cx<'_> {
                 options,
                 restart: _,
             } => {
-                let Some(mut values) = c.identity_options.filter(|_| c.identity.is_some()) else {
+                let Some(mut values) = c
+                    .identity_options
+                    .as_deref()
+                    .copied()
+                    .filter(|_| c.identity.is_some())
+                else {
                     return Err(not_identity());
                 };
                 if let Err(m) = values.apply(&strip(options), false) {
@@ -380,7 +385,7 @@ impl Cx<'_> {
                 else {
                     return Err(not_identity());
                 };
-                c.identity_options = Some(values);
+                c.identity_options = Some(Box::new(values));
                 if let Some(kind) = generated {
                     c.identity = Some(*kind);
                 }

@@ -404,8 +404,9 @@ impl Cx<'_> {
                 } => match (generated_as, generation_expr) {
                     (GeneratedAs::Always | GeneratedAs::ByDefault, None) => {
                         if spec.ty.is_integer() {
-                            column.identity_options =
-                                Some(self.identity_options(sequence_options.as_deref(), &spec.ty)?);
+                            column.identity_options = Some(Box::new(
+                                self.identity_options(sequence_options.as_deref(), &spec.ty)?,
+                            ));
                         }
                         column.identity = Some(if *generated_as == GeneratedAs::Always {
                             Identity::Always
@@ -424,7 +425,7 @@ impl Cx<'_> {
                                 "generated column",
                             ));
                         }
-                        column.generated = Some(Expression::from_ast(e));
+                        column.generated = Some(Box::new(Expression::from_ast(e)));
                     }
                     (GeneratedAs::ExpStored, None) => {
                         return Err(self.unsupported("a generated column without expression"));

@@ -484,7 +484,10 @@ fn non_default(options: &SequenceOptions, defaults: &SequenceOptions) -> String 
 /// `c`, when an identity column, must have its sequence's default options:
 /// SQLite numbers a rowid alias 1, 2, 3, ...
 fn identity_check(table: &QualifiedName, c: &Column) -> Result<(), Reason> {
-    let (Some(options), Some(ty)) = (c.identity_options, SequenceType::of(&c.data_type)) else {
+    let (Some(&options), Some(ty)) = (
+        c.identity_options.as_deref(),
+        SequenceType::of(&c.data_type),
+    ) else {
         return Ok(());
     };
     let defaults = SequenceOptions::defaults(ty);
