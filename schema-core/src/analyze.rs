@@ -188,20 +188,26 @@ pub(crate) fn load_with<T>(
             Source::new(project.display(&schema_path), String::new())
         }
     };
-    let (found, discover_diags) = migrations::discover(&migrations_path, &migrations_display);
-    diagnostics.extend(discover_diags);
-    diagnostics.extend(migrations::sum::verify(
-        &migrations_path,
-        &migrations_display,
-        &found,
-    ));
-    let history_found = diagnostics.len() == usize::from(!readable);
+    // The migrations are found and checked against schema.sum on the
+    // replay's thread, while schema.sql is read.
+    let find = || {
+        let (found, mut found_diagnostics) =
+            migrations::discover(&migrations_path, &migrations_display);
+        found_diagnostics.extend(migrations::sum::verify(
+            &migrations_path,
+            &migrations_display,
+            &found,
+        ));
+        (found, found_diagnostics)
+    };
     // An unreadable schema.sql reads as empty: nothing to hand over.
-    let (mut loaded, early) = load_sources_with(&schema_source, &found, |declared| {
-        on_declared(declared.filter(|_| readable))
-    });
+    let (mut loaded, early, found_diagnostics) =
+        load_found_with(&schema_source, find, |declared| {
+            on_declared(declared.filter(|_| readable))
+        });
     loaded.declared_ok &= readable;
-    loaded.history_ok &= history_found;
+    loaded.history_ok &= found_diagnostics.is_empty();
+    diagnostics.extend(found_diagnostics);
     diagnostics.append(&mut loaded.diagnostics);
     diagnostics.extend(project.online.judge(&loaded.replay.online));
     loaded.diagnostics = sorted(diagnostics);
@@ -258,8 +264,24 @@ pub(crate) fn load_sources_with<T>(
     migrations: &[MigrationFiles],
     on_declared: impl FnOnce(Option<&Schema>) -> T,
 ) -> (Loaded, T) {
+    let (loaded, early, ()) = load_found_with(schema, || (migrations, ()), on_declared);
+    (loaded, early)
+}
+
+/// [`load_sources_with`], the history found by `find` on the replay's thread
+/// (so that reading the migrations directory and checking schema.sum happen
+/// while schema.sql is read), with what `find` also returns.
+fn load_found_with<M, X, T>(
+    schema: &Arc<Source>,
+    find: impl FnOnce() -> (M, X) + Send,
+    on_declared: impl FnOnce(Option<&Schema>) -> T,
+) -> (Loaded, T, X)
+where
+    M: std::ops::Deref<Target = [MigrationFiles]> + Send + Sync,
+    X: Send,
+{
     let guess = likely_ignores_privileges(&schema.text);
-    let replay_from = |privileges_ignored: bool| {
+    let replay_from = |privileges_ignored: bool, migrations: &[MigrationFiles]| {
         let mut diagnostics = Vec::new();
         let start = Schema {
             privileges_ignored,
@@ -268,29 +290,34 @@ pub(crate) fn load_sources_with<T>(
         let replay = replay_onto(start, migrations, &mut diagnostics);
         (replay, diagnostics)
     };
-    let (replayed, (declared, mut diagnostics, declared_ok, early)) = crate::stack::join(
-        || replay_from(guess),
-        || {
-            // Each statement applied as soon as it is read: a syntax tree
-            // is several times its text, and only one is kept at a time.
-            let (declared, diagnostics, declared_ok) = crate::stack::on_big_stack(|| {
-                let mut declared = Schema::new();
-                let mut diagnostics =
-                    parse::apply::parse_and_apply(schema, &mut declared, Mode::Declarative);
-                let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
-                diagnostics.extend(lint::missing_primary_keys(&declared));
-                diagnostics.extend(lint::security_definer_without_search_path(&declared));
-                (declared, diagnostics, declared_ok)
-            });
-            let early = on_declared(declared_ok.then_some(&declared));
-            (declared, diagnostics, declared_ok, early)
-        },
-    );
+    let ((migrations, found, replayed), (declared, mut diagnostics, declared_ok, early)) =
+        crate::stack::join(
+            || {
+                let (migrations, found) = find();
+                let replayed = replay_from(guess, &migrations);
+                (migrations, found, replayed)
+            },
+            || {
+                // Each statement applied as soon as it is read: a syntax tree
+                // is several times its text, and only one is kept at a time.
+                let (declared, diagnostics, declared_ok) = crate::stack::on_big_stack(|| {
+                    let mut declared = Schema::new();
+                    let mut diagnostics =
+                        parse::apply::parse_and_apply(schema, &mut declared, Mode::Declarative);
+                    let declared_ok = !diagnostics.iter().any(Diagnostic::is_error);
+                    diagnostics.extend(lint::missing_primary_keys(&declared));
+                    diagnostics.extend(lint::security_definer_without_search_path(&declared));
+                    (declared, diagnostics, declared_ok)
+                });
+                let early = on_declared(declared_ok.then_some(&declared));
+                (declared, diagnostics, declared_ok, early)
+            },
+        );
     let (replay, replay_diagnostics) = if declared.privileges_ignored == guess {
         replayed
     } else {
         drop(replayed);
-        crate::stack::on_big_stack(|| replay_from(declared.privileges_ignored))
+        crate::stack::on_big_stack(|| replay_from(declared.privileges_ignored, &migrations))
     };
     let history_ok = replay_diagnostics
         .iter()
@@ -308,7 +335,7 @@ pub(crate) fn load_sources_with<T>(
         history_ok,
         diagnostics: sorted(diagnostics),
     };
-    (loaded, early)
+    (loaded, early, found)
 }
 
 /// Whether schema.sql likely holds `-- schema: ignore(privileges)`: `schema:`
