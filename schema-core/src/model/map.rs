@@ -50,8 +50,8 @@ struct Lookup {
     filed: Hashed<QualifiedName, Filed>,
 }
 
-/// The maps of this module: searched, never listed (order comes from
-/// [`ObjectMap`]'s `order` and from [`Owners`]), so found by hash.
+/// The maps of this module: searched, never listed (order comes from the
+/// `order` of an [`ObjectMap`]'s objects and from [`Owners`]), so found by hash.
 type Hashed<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The objects filed under one key, in order. Most keys have one: a sorted
@@ -226,6 +226,9 @@ const UNFILED_AT_MOST: usize = 2;
 /// schemas per migration.
 struct Store<V>(Option<Box<Objects<V>>>);
 
+/// A non-empty [`Store`]. Each name is kept twice (a hash key and an
+/// ordered one): two short strings an object, against a search of two
+/// strings saved many times an object.
 struct Objects<V> {
     by_name: Hashed<QualifiedName, Arc<V>>,
     /// The names of `by_name`, in order.
@@ -294,13 +297,16 @@ impl<V> Store<V> {
         }
     }
 
-    /// Takes `name` out (the last one out frees the room).
+    /// Takes `name` out (the last one out frees the room; a map down to a
+    /// quarter of its room gives the rest back, as a B-tree's nodes would).
     fn remove(&mut self, name: &QualifiedName) -> Option<Arc<V>> {
         let objects = self.0.as_mut()?;
         let taken = objects.by_name.remove(name)?;
         objects.order.remove(name);
         if objects.by_name.is_empty() {
             self.0 = None;
+        } else if objects.by_name.len() < objects.by_name.capacity() / 4 {
+            objects.by_name.shrink_to_fit();
         }
         Some(taken)
     }
@@ -694,6 +700,48 @@ mod tests {
             let copy = m.clone();
             assert_eq!(holders(&copy, "z"), ["a", "b"]);
         }
+    }
+
+    /// Objects come out in name order whatever order they went in, through
+    /// removals that shrink or empty the map and a roll-back that refills it.
+    #[test]
+    fn objects_are_listed_in_name_order_through_every_write() {
+        let name = |i: usize| QualifiedName::public(format!("t{i:03}"));
+        let names =
+            |m: &ObjectMap<String>| -> Vec<String> { m.keys().map(|k| k.name.clone()).collect() };
+        let all: Vec<String> = (0..100).map(|i| format!("t{i:03}")).collect();
+        let mut m: ObjectMap<String> = ObjectMap::default();
+        assert!(m.objects.0.is_none(), "an empty map allocates nothing");
+        for i in (0..100).map(|i| (i * 37) % 100) {
+            m.insert(name(i), format!("v{i}"));
+        }
+        assert_eq!(names(&m), all);
+        let values: Vec<String> = (0..100).map(|i| format!("v{i}")).collect();
+        assert_eq!(m.values().cloned().collect::<Vec<_>>(), values);
+        let full = m.clone();
+        m.begin_journal();
+        m.retain(|k, _| k.name.ends_with('7'));
+        assert_eq!(
+            names(&m),
+            [
+                "t007", "t017", "t027", "t037", "t047", "t057", "t067", "t077", "t087", "t097"
+            ]
+        );
+        assert_eq!(m.get(&name(57)).map(String::as_str), Some("v57"));
+        assert!(m.get(&name(58)).is_none());
+        m.retain(|_, _| false);
+        assert!(m.is_empty() && m.iter().next().is_none());
+        assert!(m.objects.0.is_none(), "an emptied map gives its room back");
+        let journal = m.take_journal();
+        m.roll_back(journal);
+        assert_eq!(m, full);
+        assert_eq!(names(&m), all);
+        // Equal whatever order the objects went in; listed alike.
+        let reversed: ObjectMap<String> =
+            (0..100).rev().map(|i| (name(i), format!("v{i}"))).collect();
+        assert_eq!(reversed, full);
+        assert_eq!(format!("{reversed:?}"), format!("{full:?}"));
+        assert_eq!(reversed[&name(42)], "v42");
     }
 
     /// A name many objects hold (past the owners a vector keeps) is found

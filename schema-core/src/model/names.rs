@@ -17,7 +17,10 @@ pub(crate) fn fold_ident(ident: &Ident) -> String {
         name.make_ascii_lowercase();
     }
     let kept = truncate(&name, MAX_IDENTIFIER_BYTES).len();
-    name.truncate(kept);
+    if kept < name.len() {
+        name.truncate(kept);
+        name.shrink_to_fit();
+    }
     name
 }
 

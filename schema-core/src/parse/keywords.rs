@@ -24,10 +24,11 @@ pub fn is_reserved(word: &str) -> bool {
 
 /// [`is_reserved`] of `word` folded to lower case, without allocating (it
 /// is asked of every name a statement gives).
-pub fn is_reserved_unfolded(word: &str) -> bool {
-    // Longer than every reserved word: no need to fold it.
+pub(crate) fn is_reserved_unfolded(word: &str) -> bool {
+    // Room for the longest reserved word (17 bytes) and more.
     let mut folded = [0u8; 24];
     let Some(room) = folded.get_mut(..word.len()) else {
+        // Longer than every reserved word.
         return false;
     };
     room.copy_from_slice(word.as_bytes());
@@ -42,7 +43,7 @@ mod tests {
     #[test]
     fn a_reserved_word_is_found_in_any_case_and_only_then() {
         for word in RESERVED {
-            assert!(word.len() < 24, "`{word}` does not fit the folding buffer");
+            assert!(word.len() <= 24, "`{word}` does not fit the folding buffer");
             let upper = word.to_ascii_uppercase();
             assert_eq!(is_reserved_unfolded(&upper), is_reserved(word), "{upper}");
             assert_eq!(is_reserved_unfolded(word), is_reserved(word), "{word}");

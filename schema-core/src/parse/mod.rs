@@ -1158,9 +1158,11 @@ fn tokenize_at(
         }
     };
     // SQL runs 3 to 4 bytes a token (whitespace is a token): room for most
-    // of them at once, rather than a dozen doublings of an 88-byte-a-token
-    // vector, each copying what came before.
-    let mut tokens = Vec::with_capacity(range.len() / 5);
+    // of a piece's tokens at once, rather than a dozen doublings of an
+    // 88-byte-a-token vector, each copying what came before. Capped at a
+    // piece's worth: a large piece may be one token (COPY data, a long
+    // literal), and the room would be reserved for nothing.
+    let mut tokens = Vec::with_capacity((range.len() / 5).min(PIECE_BYTES / 4));
     Tokenizer::new(&PostgreSqlDialect {}, &text[range])
         .tokenize_with_location_into_buf(&mut tokens)
         .map_err(|mut e| {
