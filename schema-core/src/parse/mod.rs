@@ -19,6 +19,7 @@ mod lexical;
 pub mod maintenance;
 pub mod others;
 pub mod privileges;
+mod tokens;
 pub mod triggers;
 pub mod views;
 
@@ -1157,18 +1158,23 @@ fn tokenize_at(
             at.line += origin.line - 1;
         }
     };
-    // SQL runs 3 to 4 bytes a token (whitespace is a token): room for most
-    // of a piece's tokens at once, rather than a dozen doublings of an
-    // 88-byte-a-token vector, each copying what came before. Capped at a
-    // piece's worth: a large piece may be one token (COPY data, a long
-    // literal), and the room would be reserved for nothing.
-    let mut tokens = Vec::with_capacity((range.len() / 5).min(PIECE_BYTES / 4));
-    Tokenizer::new(&PostgreSqlDialect {}, &text[range])
-        .tokenize_with_location_into_buf(&mut tokens)
-        .map_err(|mut e| {
-            shift(&mut e.location);
-            e
-        })?;
+    // DDL runs 2 to 4 bytes a token (each space of an indent is a token):
+    // room for most of a piece's tokens at once, rather than a dozen
+    // doublings of an 88-byte-a-token vector, each copying what came before.
+    // Capped at a piece's worth: a large piece may be one token (COPY data,
+    // a long literal), and the room would be reserved for nothing.
+    let mut tokens = Vec::with_capacity((range.len() / 2 + 16).min(PIECE_BYTES / 2));
+    // Most DDL is read by the fast path; a piece it cannot read whole goes to
+    // sqlparser's tokenizer, which gives the same tokens where both read.
+    if !tokens::tokenize_common(&text[range.clone()], &mut tokens) {
+        tokens.clear();
+        Tokenizer::new(&PostgreSqlDialect {}, &text[range])
+            .tokenize_with_location_into_buf(&mut tokens)
+            .map_err(|mut e| {
+                shift(&mut e.location);
+                e
+            })?;
+    }
     if origin.line > 1 || origin.column > 1 {
         for t in &mut tokens {
             shift(&mut t.span.start);
