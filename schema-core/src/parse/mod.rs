@@ -1161,8 +1161,9 @@ fn tokenize_at(
     // DDL runs 2 to 4 bytes a token (each space of an indent is a token):
     // room for most of a piece's tokens at once, rather than a dozen
     // doublings of an 88-byte-a-token vector, each copying what came before.
-    // Capped at a piece's worth: a large piece may be one token (COPY data,
-    // a long literal), and the room would be reserved for nothing.
+    // Capped at what a piece of DDL needs (2.9 MB): a large piece may be one
+    // token (COPY data, a long literal), and the room would be reserved for
+    // nothing.
     let mut tokens = Vec::with_capacity((range.len() / 2 + 16).min(PIECE_BYTES / 2));
     // Most DDL is read by the fast path; a piece it cannot read whole goes to
     // sqlparser's tokenizer, which gives the same tokens where both read.
