@@ -1802,6 +1802,50 @@ pub fn parse_schema_str(path: &str, text: &str) -> Result<Schema, Vec<Diagnostic
     parse_schema(&Source::new(path, text))
 }
 
+/// Every SQL file of this repository (fixtures of pg_dump output, peers'
+/// histories, examples, hostile inputs), for tests that read them all; more
+/// than 100, or the walk went wrong.
+#[cfg(test)]
+pub(crate) fn repository_sql_files() -> Vec<std::path::PathBuf> {
+    fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if path.is_dir() && name != "target" && name != ".git" {
+                sql_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "sql") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    sql_files(&root, &mut files);
+    assert!(
+        files.len() > 100,
+        "{} files under {}",
+        files.len(),
+        root.display()
+    );
+    files
+}
+
+/// A reproducible stream of numbers below the `n` each call gives (xorshift
+/// from `seed`), for tests of random texts.
+#[cfg(test)]
+pub(crate) fn random_below(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % n as u64).unwrap_or(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1983,29 +2027,7 @@ mod tests {
     /// piece at a time as at once.
     #[test]
     fn every_sql_file_of_the_repository_reads_the_same_in_pieces() {
-        fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name();
-                if path.is_dir() && name != "target" && name != ".git" {
-                    sql_files(&path, out);
-                } else if path.extension().is_some_and(|e| e == "sql") {
-                    out.push(path);
-                }
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        sql_files(&root, &mut files);
-        assert!(
-            files.len() > 100,
-            "{} files under {}",
-            files.len(),
-            root.display()
-        );
+        let files = repository_sql_files();
         let sorted = |d: &[Diagnostic]| {
             let mut d: Vec<String> = d.iter().map(|d| format!("{d:?}")).collect();
             d.sort();
@@ -2103,13 +2125,7 @@ mod tests {
             "\\.\n",
             "copy t from stdin;",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut random = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % n as u64).unwrap_or(0)
-        };
+        let mut random = random_below(0x9e37_79b9_7f4a_7c15);
         let sorted = |d: &[Diagnostic]| {
             let mut d: Vec<String> = d.iter().map(|d| format!("{d:?}")).collect();
             d.sort();

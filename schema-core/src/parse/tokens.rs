@@ -534,26 +534,8 @@ mod tests {
     /// here as in sqlparser when read here; most DDL lines are read here.
     #[test]
     fn every_sql_file_of_the_repository_reads_as_sqlparser_reads_it() {
-        fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name();
-                if path.is_dir() && name != "target" && name != ".git" {
-                    sql_files(&path, out);
-                } else if path.extension().is_some_and(|e| e == "sql") {
-                    out.push(path);
-                }
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        sql_files(&root, &mut files);
-        assert!(files.len() > 100, "{} files", files.len());
         let (mut lines, mut read) = (0usize, 0usize);
-        for path in files {
+        for path in crate::parse::repository_sql_files() {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
@@ -577,13 +559,7 @@ mod tests {
             "stdin", "copy", "from", "select", "create", "table", "L", "_1", "1_", "e5", "x'",
             "$$", "\\",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut random = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % n as u64).unwrap_or(0)
-        };
+        let mut random = crate::parse::random_below(0x2545_f491_4f6c_dd1d);
         let mut read = 0;
         for _ in 0..20_000 {
             let len = 1 + random(12);
